@@ -1,0 +1,17 @@
+//! Accord's engine. The pipeline, as the facade runs it:
+//!
+//! ```text
+//! sources ──parse (accord-grammar)──▶ AST ──check──▶ diagnostics + checked model
+//! ```
+//!
+//! Invariants: knows no front end, does no I/O, never reads the clock (an as-of
+//! date is always an input), and never panics on any input.
+
+pub mod check;
+pub mod diagnostics;
+pub mod facade;
+pub mod source;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use facade::*;
+pub use source::{SourceFile, SourceMap};

@@ -1,0 +1,2 @@
+//! Lexical scan for `//` and `/* */` comments (not `///` doc comments), which the
+//! grammar skips and the formatter must keep.
