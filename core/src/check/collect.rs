@@ -27,15 +27,18 @@ impl<'a> Checker<'a> {
         file: usize,
         name: &ast::Ident,
     ) -> bool {
+        if kind != "test" && !self.name_ok(file, name) {
+            return false;
+        }
         if let Some(first) = ns.first.get(&name.name) {
-            let d = Diagnostic::error(
-                "E0120",
-                file,
-                name.span,
-                format!("{kind} `{}` is defined more than once", name.name),
-            )
-            .with_help("rename one of them or remove the duplicate")
-            .with_related(first.file, first.span, "first defined here");
+            let message = if kind == "test" {
+                format!("two tests are named `{}`", name.name)
+            } else {
+                format!("`{}` is declared more than once", name.name)
+            };
+            let d = Diagnostic::error("E0120", file, name.span, message)
+                .with_help("rename one of them or remove the duplicate")
+                .with_related(first.file, first.span, "first defined here");
             self.emit(d);
             return false;
         }
@@ -51,14 +54,8 @@ impl<'a> Checker<'a> {
 
     pub(super) fn collect(&mut self) {
         let files = self.files;
-        let mut types = Namespace::default();
-        let mut values = Namespace::default();
-        let mut programs = Namespace::default();
-        let mut assessments = Namespace::default();
-        let mut services = Namespace::default();
-        let mut calendars = Namespace::default();
-        let mut protocols = Namespace::default();
-        let mut sectors = Namespace::default();
+        // Every declaration but `test` shares one namespace, whatever its kind.
+        let mut decls = Namespace::default();
         let mut tests = Namespace::default();
         for s in BUILTIN_SECTORS {
             self.out.sectors.push(SectorInfo {
@@ -83,7 +80,7 @@ impl<'a> Checker<'a> {
                                 )
                                 .with_help("remove this declaration; built-in sectors need none"),
                             );
-                        } else if self.declare_in(&mut sectors, "sector", file, &s.name) {
+                        } else if self.declare_in(&mut decls, "declaration", file, &s.name) {
                             self.sector_decls.push((file, s));
                             self.out.index.sectors.insert(s.name.name.clone());
                             self.out.sectors.push(SectorInfo {
@@ -95,7 +92,7 @@ impl<'a> Checker<'a> {
                     }
                     Decl::Enum(e) => {
                         if self.type_name_ok(file, &e.name)
-                            && self.declare_in(&mut types, "type", file, &e.name)
+                            && self.declare_in(&mut decls, "declaration", file, &e.name)
                         {
                             let id = EnumId(self.enum_ast.len());
                             self.enum_ast.push((file, e));
@@ -107,7 +104,7 @@ impl<'a> Checker<'a> {
                     }
                     Decl::Entity(e) => {
                         if self.type_name_ok(file, &e.name)
-                            && self.declare_in(&mut types, "type", file, &e.name)
+                            && self.declare_in(&mut decls, "declaration", file, &e.name)
                         {
                             let id = EntityId(self.entity_ast.len());
                             self.entity_ast.push((file, e));
@@ -118,49 +115,49 @@ impl<'a> Checker<'a> {
                         }
                     }
                     Decl::Parameter(p) => {
-                        if self.declare_in(&mut values, "parameter or table", file, &p.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
                             let id = ParamId(self.param_ast.len());
                             self.param_ast.push((file, p));
                             self.out.index.params.insert(p.name.name.clone(), id);
                         }
                     }
                     Decl::Table(t) => {
-                        if self.declare_in(&mut values, "parameter or table", file, &t.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &t.name) {
                             let id = TableId(self.table_ast.len());
                             self.table_ast.push((file, t));
                             self.out.index.tables.insert(t.name.name.clone(), id);
                         }
                     }
                     Decl::Program(p) => {
-                        if self.declare_in(&mut programs, "programme", file, &p.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
                             let id = ProgramId(self.program_ast.len());
                             self.program_ast.push((file, p));
                             self.out.index.programs.insert(p.name.name.clone(), id);
                         }
                     }
                     Decl::Assessment(a) => {
-                        if self.declare_in(&mut assessments, "assessment", file, &a.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &a.name) {
                             let id = AssessmentId(self.assessment_ast.len());
                             self.assessment_ast.push((file, a));
                             self.out.index.assessments.insert(a.name.name.clone(), id);
                         }
                     }
                     Decl::Service(s) => {
-                        if self.declare_in(&mut services, "service", file, &s.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &s.name) {
                             let id = ServiceId(self.service_ast.len());
                             self.service_ast.push((file, s));
                             self.out.index.services.insert(s.name.name.clone(), id);
                         }
                     }
                     Decl::Calendar(c) => {
-                        if self.declare_in(&mut calendars, "calendar", file, &c.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &c.name) {
                             let id = CalendarId(self.calendar_ast.len());
                             self.calendar_ast.push((file, c));
                             self.out.index.calendars.insert(c.name.name.clone(), id);
                         }
                     }
                     Decl::Protocol(p) => {
-                        if self.declare_in(&mut protocols, "protocol", file, &p.name) {
+                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
                             let id = ProtocolId(self.protocol_ast.len());
                             self.protocol_ast.push((file, p));
                             self.out.index.protocols.insert(p.name.name.clone(), id);
@@ -178,6 +175,23 @@ impl<'a> Checker<'a> {
             }
         }
         self.collect_ruleset();
+    }
+
+    /// E0124: `today` may not be declared (it would hide the as-of date).
+    pub(super) fn name_ok(&mut self, file: usize, name: &ast::Ident) -> bool {
+        if name.name == "today" {
+            self.emit(
+                Diagnostic::error(
+                    "E0124",
+                    file,
+                    name.span,
+                    "`today` is the as-of date and cannot be declared",
+                )
+                .with_help("choose another name"),
+            );
+            return false;
+        }
+        true
     }
 
     fn type_name_ok(&mut self, file: usize, name: &ast::Ident) -> bool {
@@ -199,6 +213,24 @@ impl<'a> Checker<'a> {
     fn collect_ruleset(&mut self) {
         let rulesets = std::mem::take(&mut self.rulesets);
         let Some(&(file, first)) = rulesets.first() else {
+            let first_decl = self
+                .files
+                .iter()
+                .enumerate()
+                .find_map(|(f, x)| x.decls.first().map(|d| (f, d.span())));
+            if let Some((f, span)) = first_decl {
+                self.emit(
+                    Diagnostic::error(
+                        "E0311",
+                        f,
+                        ast::Span::new(span.start, span.start),
+                        "the ruleset has no `ruleset` declaration",
+                    )
+                    .with_help(
+                        "add `ruleset NAME \"Label\" { languages en  currency AMD }` to one file",
+                    ),
+                );
+            }
             return;
         };
         for &(f, r) in rulesets.iter().skip(1) {
@@ -343,6 +375,113 @@ impl<'a> Checker<'a> {
                     seen.insert(lang, t.lang.span);
                 }
             }
+        }
+    }
+
+    /// W0107: names that break the conventions (`snake_case` values,
+    /// `PascalCase` entities and enums).
+    pub(super) fn check_naming(&mut self) {
+        fn snake(n: &str) -> bool {
+            n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        }
+        fn pascal(n: &str) -> bool {
+            n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && n.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+        let mut found = Vec::new();
+        let mut check = |file: usize, id: &ast::Ident, want_pascal: bool| {
+            let ok = if want_pascal {
+                pascal(&id.name)
+            } else {
+                snake(&id.name)
+            };
+            if !ok {
+                let (style, fixed) = if want_pascal {
+                    ("PascalCase", pascal_case(&id.name))
+                } else {
+                    ("snake_case", super::util::snake_case(&id.name))
+                };
+                found.push(
+                    Diagnostic::warning(
+                        "W0107",
+                        file,
+                        id.span,
+                        format!("`{}` is not written in {style}", id.name),
+                    )
+                    .with_help(format!("rename it `{fixed}`")),
+                );
+            }
+        };
+        for (file, f) in self.files.iter().enumerate() {
+            for decl in &f.decls {
+                match decl {
+                    Decl::Ruleset(r) => check(file, &r.name, false),
+                    Decl::Sector(x) => check(file, &x.name, false),
+                    Decl::Enum(e) => {
+                        check(file, &e.name, true);
+                        e.variants.iter().for_each(|v| check(file, &v.name, false));
+                    }
+                    Decl::Entity(e) => {
+                        check(file, &e.name, true);
+                        e.members.iter().for_each(|m| check(file, m.name(), false));
+                    }
+                    Decl::Parameter(x) => check(file, &x.name, false),
+                    Decl::Table(x) => check(file, &x.name, false),
+                    Decl::Program(x) => check(file, &x.name, false),
+                    Decl::Assessment(a) => {
+                        check(file, &a.name, false);
+                        for it in &a.items {
+                            match it {
+                                ast::AssessmentItem::Section(s) => {
+                                    check(file, &s.name, false);
+                                    s.questions.iter().for_each(|q| check(file, &q.name, false));
+                                }
+                                ast::AssessmentItem::Question(q) => check(file, &q.name, false),
+                                ast::AssessmentItem::Score { name, .. }
+                                | ast::AssessmentItem::Need { name, .. } => {
+                                    check(file, name, false)
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    Decl::Service(x) => check(file, &x.name, false),
+                    Decl::Calendar(x) => check(file, &x.name, false),
+                    Decl::Protocol(p) => {
+                        check(file, &p.name, false);
+                        for it in &p.items {
+                            match it {
+                                ast::ProtocolItem::Roles(rs, _) => {
+                                    rs.iter().for_each(|r| check(file, &r.name, false))
+                                }
+                                ast::ProtocolItem::Step(s) => check(file, &s.name, false),
+                                _ => {}
+                            }
+                        }
+                    }
+                    Decl::Test(_) => {}
+                }
+            }
+        }
+        self.diags.extend(found);
+    }
+
+    /// E0310: money without a currency.
+    pub(super) fn check_currency(&mut self) {
+        if let (Some(at), None) = (self.money_at, &self.out.ruleset.currency) {
+            self.emit(
+                Diagnostic::error(
+                    "E0310",
+                    at.file,
+                    at.span,
+                    "the ruleset uses `Money` but declares no currency",
+                )
+                .with_help(
+                    "add `currency AMD` (your currency's ISO 4217 code) to the `ruleset` block",
+                ),
+            );
         }
     }
 
@@ -520,4 +659,21 @@ pub(super) fn unknown(
         format!("unknown {kind} `{}`", name.name),
     )
     .with_help(help_for(&name.name, candidates, fallback))
+}
+
+/// `household_member` → `HouseholdMember`.
+fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -122,6 +122,9 @@ impl<'a> Checker<'a> {
             let mut first: HashMap<&str, ast::Span> = HashMap::new();
             for m in &e.members {
                 let name = m.name();
+                if !self.name_ok(file, name) {
+                    continue;
+                }
                 if let Some(f) = first.get(name.name.as_str()) {
                     self.diags.push(
                         Diagnostic::error(

@@ -234,9 +234,33 @@ impl<'a> Checker<'a> {
 
     fn expr_inner(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
         match e {
-            Expr::Literal(l) => self.literal(sc.file, l),
+            Expr::Literal(l) => {
+                if let ast::Literal::Duration(d) = l {
+                    if d.unit == ast::DurationUnit::WorkingDays
+                        && !matches!(sc.ctx, Ctx::Protocol(_))
+                    {
+                        self.emit(
+                            Diagnostic::error(
+                                "E0215",
+                                sc.file,
+                                d.span,
+                                "working days are only counted in protocols",
+                            )
+                            .with_help("use calendar days, weeks, months or years here"),
+                        );
+                        return RExpr::error(d.span);
+                    }
+                }
+                self.literal(sc.file, l)
+            }
             Expr::Name(id) => self.name(sc, id, hint),
             Expr::Field { base, field, span } => {
+                // `Region.shirak`: a variant named with its enum.
+                if let Expr::Name(en) = &**base {
+                    if let Some(TypeSym::Enum(e)) = self.out.index.types.get(&en.name).copied() {
+                        return self.qualified_variant(sc, e, field, *span);
+                    }
+                }
                 let b = self.expr(sc, base, None);
                 self.field_access(sc, b, field, *span)
             }
@@ -789,7 +813,72 @@ impl<'a> Checker<'a> {
                 "declare it as a field, a `let` or a parameter, or check the spelling".into(),
             ),
         };
-        unknown("E0102", sc.file, id, kind, cands, fallback)
+        let d = unknown("E0102", sc.file, id, kind, cands, fallback);
+        match sc
+            .subject
+            .and_then(|e| self.out.entities.get(e.0).map(|d| (e, d)))
+        {
+            Some((e, def))
+                if hint.is_none()
+                    && super::util::suggest(&id.name, def.members.keys().map(String::as_str))
+                        .is_none() =>
+            {
+                self.explain_unknown(d, e, &def.name, &id.name)
+            }
+            _ => d,
+        }
+    }
+
+    /// Better words for a name that belongs to another entity, or for an owner
+    /// accessor that does not exist.
+    fn explain_unknown(
+        &self,
+        mut d: Diagnostic,
+        subject: EntityId,
+        sname: &str,
+        name: &str,
+    ) -> Diagnostic {
+        d.message = format!("unknown name `{name}` in `{sname}`");
+        let holders: Vec<&str> = self
+            .out
+            .entities
+            .iter()
+            .filter(|o| {
+                o.fields
+                    .iter()
+                    .any(|f| f.ty == Type::List(Box::new(Type::Entity(subject))))
+            })
+            .map(|o| o.name.as_str())
+            .collect();
+        if holders.len() > 1 && holders.iter().any(|h| super::util::snake_case(h) == name) {
+            d.message = format!("`{sname}` has no single owner, so `{name}` is not defined");
+            d.help = Some(format!(
+                "`{sname}` is listed in {}; an owner accessor exists only for one",
+                super::util::list_names(holders)
+            ));
+            return d;
+        }
+        let Some(def) = self.out.entities.get(subject.0) else {
+            return d;
+        };
+        for other in &self.out.entities {
+            if !other.members.contains_key(name) {
+                continue;
+            }
+            let via = def.fields.iter().find(|f| match &f.ty {
+                Type::List(t) => matches!(**t, Type::Entity(x) if self.out.entities.get(x.0).is_some_and(|x| x.name == other.name)),
+                _ => false,
+            });
+            d.help = Some(match via {
+                Some(f) => format!(
+                    "`{name}` is a member of `{}`: reach it through `{}`, e.g. `any {} where {name} …` or `{} where {name} …`",
+                    other.name, f.name, f.name, f.name
+                ),
+                None => format!("`{name}` is a member of `{}`, not of `{sname}`", other.name),
+            });
+            break;
+        }
+        d
     }
 
     fn field_access(&mut self, sc: &mut Scope, base: RExpr, field: &Ident, span: Span) -> RExpr {
@@ -949,7 +1038,7 @@ impl<'a> Checker<'a> {
                 };
                 let subject = self.out.programs.get(p.0).and_then(|d| d.subject);
                 let base = self.program_base(sc, subject);
-                let Some(base) = base else {
+                let Some((base, via_owner)) = base else {
                     if let Some(s) = subject {
                         let pname = self.type_name(&Type::Entity(s));
                         let here = sc.subject.map_or("no entity".to_string(), |e| {
@@ -972,7 +1061,15 @@ impl<'a> Checker<'a> {
                 };
                 if name == "eligible" {
                     self.add_dep(sc, DefNode::Eligible(p), id.span);
-                    mk(RKind::Eligible { program: p, base }, Type::Boolean, span)
+                    mk(
+                        RKind::Eligible {
+                            program: p,
+                            base,
+                            via_owner,
+                        },
+                        Type::Boolean,
+                        span,
+                    )
                 } else {
                     let has_amount = self.program_ast.get(p.0).is_some_and(|(_, a)| {
                         a.items
@@ -986,7 +1083,15 @@ impl<'a> Checker<'a> {
                         );
                     }
                     self.add_dep(sc, DefNode::Amount(p), id.span);
-                    mk(RKind::Amount { program: p, base }, Type::Money, span)
+                    mk(
+                        RKind::Amount {
+                            program: p,
+                            base,
+                            via_owner,
+                        },
+                        Type::Money,
+                        span,
+                    )
                 }
             }
             "points" => {
@@ -1013,18 +1118,31 @@ impl<'a> Checker<'a> {
                 {
                     Some(s) => mk(RKind::Points(s), Type::Decimal, span),
                     None => {
+                        if let Some(&q) = self
+                            .assess_ctx
+                            .get(a.0)
+                            .and_then(|c| c.questions.get(&id.name))
+                        {
+                            return mk(RKind::QuestionPoints(q), Type::Decimal, span);
+                        }
                         let cands = self
                             .assess_ctx
                             .get(a.0)
-                            .map(|c| c.sections.keys().map(String::as_str).collect())
+                            .map(|c| {
+                                c.sections
+                                    .keys()
+                                    .chain(c.questions.keys())
+                                    .map(String::as_str)
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         let d = unknown(
                             "E0109",
                             sc.file,
                             id,
-                            "section",
+                            "section or question",
                             cands,
-                            "name a `section` of this assessment",
+                            "name a `section` or a question of this assessment",
                         );
                         self.emit(d);
                         RExpr::error(span)
@@ -1110,14 +1228,49 @@ impl<'a> Checker<'a> {
 
     /// Which object a programme reference is about: the innermost element of the
     /// programme's entity, else the subject when it is of that entity.
-    fn program_base(&self, sc: &Scope, subject: Option<EntityId>) -> Option<Base> {
+    fn program_base(&self, sc: &Scope, subject: Option<EntityId>) -> Option<(Base, bool)> {
         let s = subject?;
+        let mut candidates: Vec<(Base, EntityId)> = Vec::new();
         for (depth, t) in sc.elements.iter().enumerate().rev() {
-            if *t == Type::Entity(s) {
-                return Some(Base::Element(u32::try_from(depth).unwrap_or(u32::MAX)));
+            if let Type::Entity(e) = t {
+                candidates.push((Base::Element(u32::try_from(depth).unwrap_or(u32::MAX)), *e));
             }
         }
-        (sc.subject == Some(s)).then_some(Base::Subject)
+        if let Some(e) = sc.subject {
+            candidates.push((Base::Subject, e));
+        }
+        if let Some((b, _)) = candidates.iter().find(|(_, e)| *e == s) {
+            return Some((*b, false));
+        }
+        let owner_of = |e: EntityId| {
+            self.out
+                .entities
+                .get(e.0)
+                .and_then(|d| d.owner.as_ref())
+                .map(|o| o.owner)
+        };
+        candidates
+            .iter()
+            .find(|(_, e)| owner_of(*e) == Some(s))
+            .map(|(b, _)| (*b, true))
+    }
+
+    fn qualified_variant(&mut self, sc: &Scope, e: EnumId, field: &Ident, span: Span) -> RExpr {
+        let Some(def) = self.out.enums.get(e.0) else {
+            return RExpr::error(span);
+        };
+        if let Some(i) = def.variants.iter().position(|v| v.name == field.name) {
+            return mk(RKind::Const(Value::Variant(e, i)), Type::Enum(e), span);
+        }
+        let cands = def.variants.iter().map(|v| v.name.as_str()).collect();
+        let fallback = format!(
+            "`{}` has the variants {}",
+            def.name,
+            super::util::list_names(def.variants.iter().map(|v| v.name.as_str()))
+        );
+        let d = unknown("E0106", sc.file, field, "variant", cands, fallback);
+        self.emit(d);
+        RExpr::error(span)
     }
 
     fn table_call(
@@ -1166,7 +1319,10 @@ impl<'a> Checker<'a> {
             "count" | "sum" | "known" | "floor" | "ceil" | "abs" => &[1],
             "years_between" | "months_between" | "days_between" => &[2],
             "date" => &[3],
-            "round" | "min" | "max" => &[1, 2],
+            "round" => &[1, 2],
+            // min/max of a list, or of two or more values.
+            "min" | "max" if args.len() >= 2 => &[args.len()],
+            "min" | "max" => &[1, 2],
             _ => &[1],
         };
         let ok = self.arity(sc, func, args.len(), want);
@@ -1333,29 +1489,38 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The common orderable type of `min(a, b, …)`'s arguments.
     fn pair_type(&mut self, sc: &Scope, args: &[RExpr], func: &Ident) -> Type {
-        let (Some(a), Some(b)) = (args.first(), args.get(1)) else {
+        let Some(first) = args.first() else {
             return Type::Error;
         };
-        match unify(&a.ty, &b.ty, is_num_literal(a), is_num_literal(b)) {
-            Some(t) if t.is_orderable() => t,
-            _ => {
-                let (x, y) = (self.type_name(&a.ty), self.type_name(&b.ty));
-                self.emit(
-                    Diagnostic::error(
-                        "E0201",
-                        sc.file,
-                        b.span,
-                        format!(
-                            "`{}` needs two values of one orderable type, found `{x}` and `{y}`",
-                            func.name
-                        ),
-                    )
-                    .with_help("pass two numbers, two money amounts or two dates"),
-                );
-                Type::Error
+        let mut ty = first.ty.clone();
+        let mut lit = is_num_literal(first);
+        for b in args.iter().skip(1) {
+            match unify(&ty, &b.ty, lit, is_num_literal(b)) {
+                Some(t) if t.is_orderable() => {
+                    ty = t;
+                    lit = lit && is_num_literal(b);
+                }
+                _ => {
+                    let (x, y) = (self.type_name(&ty), self.type_name(&b.ty));
+                    self.emit(
+                        Diagnostic::error(
+                            "E0201",
+                            sc.file,
+                            b.span,
+                            format!(
+                                "`{}` needs values of one orderable type, found `{x}` and `{y}`",
+                                func.name
+                            ),
+                        )
+                        .with_help("pass numbers, money amounts or dates, all of one kind"),
+                    );
+                    return Type::Error;
+                }
             }
         }
+        ty
     }
 
     fn literal_date_call(&mut self, sc: &Scope, args: &[RExpr], span: Span) {

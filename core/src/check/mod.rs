@@ -182,6 +182,8 @@ pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
     c.check_cycles();
     c.check_protocol_graphs();
     c.check_labels();
+    c.check_currency();
+    c.check_naming();
     c.warn_unused();
     c.finish()
 }
@@ -251,6 +253,8 @@ struct Checker<'a> {
     used_fields: HashSet<(EntityId, usize)>,
     used_params: Vec<bool>,
     used_tables: Vec<bool>,
+    /// Where `Money` is first used (a ruleset using money needs a currency).
+    money_at: Option<Loc>,
 }
 
 impl<'a> Checker<'a> {
@@ -282,6 +286,7 @@ impl<'a> Checker<'a> {
             used_fields: HashSet::new(),
             used_params: Vec::new(),
             used_tables: Vec::new(),
+            money_at: None,
         }
     }
 

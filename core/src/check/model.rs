@@ -213,16 +213,21 @@ pub enum RKind {
         table: TableId,
         args: Vec<RExpr>,
     },
-    /// `eligible(p)` for the subject or an enclosing element.
+    /// `eligible(p)` for the subject or an enclosing element (`base`), or for its
+    /// owner when `via_owner` (a household programme seen from a person).
     Eligible {
         program: ProgramId,
         base: Base,
+        via_owner: bool,
     },
-    /// `amount(p)`: the amount when eligible, 0 otherwise.
+    /// `amount(p)`: the amount when eligible, 0 when ineligible.
     Amount {
         program: ProgramId,
         base: Base,
+        via_owner: bool,
     },
+    /// `points(question)`, in an assessment: one answer's points.
+    QuestionPoints(usize),
     /// `points(section)`, in an assessment.
     Points(usize),
     /// `risk(step)`, in a protocol.

@@ -172,7 +172,13 @@ impl<'a> Checker<'a> {
                 let t = match ty.name.as_str() {
                     "Integer" => Type::Integer,
                     "Decimal" => Type::Decimal,
-                    "Money" => Type::Money,
+                    "Money" => {
+                        self.money_at.get_or_insert(Loc {
+                            file,
+                            span: ty.span,
+                        });
+                        Type::Money
+                    }
                     "Date" => Type::Date,
                     "Text" => Type::Text,
                     "Boolean" => Type::Boolean,
@@ -531,6 +537,7 @@ impl<'a> Checker<'a> {
                 },
             };
             let mut sector_at: Option<ast::Span> = None;
+            let mut any_meets = false;
             for item in &s.items {
                 match item {
                     ast::ServiceItem::Sector(id, span) => {
@@ -542,6 +549,7 @@ impl<'a> Checker<'a> {
                         def.sector = self.sector_ref(file, id);
                     }
                     ast::ServiceItem::Meets(needs, _) => {
+                        any_meets = true;
                         for n in needs {
                             if self.out.index.needs.contains(&n.name) {
                                 def.meets.push(n.name.clone());
@@ -561,6 +569,17 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+            }
+            if !any_meets {
+                self.emit(
+                    Diagnostic::error(
+                        "E0512",
+                        file,
+                        s.name.span,
+                        format!("service `{}` meets no need", s.name.name),
+                    )
+                    .with_help("add `meets NEED`, naming a need declared in an assessment"),
+                );
             }
             self.out.services.push(def);
         }
@@ -611,8 +630,19 @@ impl<'a> Checker<'a> {
                         }
                     }
                     ast::CalendarItem::Holiday(dates, _) => {
-                        for d in dates {
-                            if let Some(d) = self.date(file, d) {
+                        for lit in dates {
+                            if let Some(d) = self.date(file, lit) {
+                                if def.holidays.contains(&d) {
+                                    self.emit(
+                                        Diagnostic::warning(
+                                            "W0105",
+                                            file,
+                                            lit.span,
+                                            format!("holiday {d} is listed twice"),
+                                        )
+                                        .with_help("remove the repeated date"),
+                                    );
+                                }
                                 def.holidays.push(d);
                             }
                         }
@@ -720,6 +750,7 @@ impl<'a> Checker<'a> {
             let mut step_ast: Vec<&ast::Step> = Vec::new();
             let (mut for_at, mut cal_at, mut start_at) =
                 (None::<ast::Span>, None::<ast::Span>, None::<ast::Span>);
+            let mut roles_at: Option<ast::Span> = None;
             // First the names (steps may refer to later steps).
             for item in &p.items {
                 match item {
@@ -759,7 +790,11 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    ProtocolItem::Roles(rs, _) => {
+                    ProtocolItem::Roles(rs, span) => {
+                        if let Some(f) = roles_at {
+                            self.duplicate_clause(file, *span, "roles", f);
+                        }
+                        roles_at = Some(*span);
                         for r in rs {
                             if roles.add(&mut self.diags, file, &r.name) {
                                 ctx.roles.insert(r.name.name.clone(), def.roles.len());
@@ -790,10 +825,32 @@ impl<'a> Checker<'a> {
             if for_at.is_none() {
                 self.missing_for(file, p.name.span, "protocol", &p.name.name);
             }
+            if roles_at.is_none() {
+                self.emit(
+                    Diagnostic::error(
+                        "E0513",
+                        file,
+                        p.name.span,
+                        format!("protocol `{}` declares no roles", p.name.name),
+                    )
+                    .with_help(
+                        "add `roles { case_manager \"Case manager\" at social_services … }`",
+                    ),
+                );
+            }
             self.proto_ctx.push(ctx);
             for s in &step_ast {
-                let sd = self.resolve_step(file, pi, s);
+                let sd = self.resolve_step(file, pi, s, def.subject);
                 def.steps.push(sd);
+            }
+            let counts_working_days = step_ast.iter().any(|s| {
+                s.items.iter().any(|i| matches!(i, StepItem::Within(d, _) | StepItem::Every(d, _) if d.unit == ast::DurationUnit::WorkingDays))
+            }) || p.items.iter().any(|i| matches!(i, ProtocolItem::Escalate { overdue_by, .. } if overdue_by.unit == ast::DurationUnit::WorkingDays));
+            if def.calendar.is_none() && cal_at.is_none() && counts_working_days {
+                self.emit(
+                    Diagnostic::warning("W0104", file, p.name.span, format!("protocol `{}` counts working days but names no calendar", p.name.name))
+                        .with_help("add `calendar NAME` so holidays are skipped; without one, only Saturdays and Sundays are"),
+                );
             }
             // `for each need of X` needs X's assessment, known only now.
             for (si, s) in step_ast.iter().enumerate() {
@@ -832,8 +889,27 @@ impl<'a> Checker<'a> {
                         }
                     }
                     ProtocolItem::Share { what, with, .. } => {
-                        let target = match self.out.index.assessments.get(&what.name) {
-                            Some(a) => Some(ShareTarget::Assessment(*a)),
+                        let target = match self.out.index.assessments.get(&what.name).copied() {
+                            Some(a) if def.steps.iter().any(|s| s.assessment == Some(a)) => {
+                                Some(ShareTarget::Assessment(a))
+                            }
+                            Some(_) => {
+                                self.emit(
+                                    Diagnostic::error(
+                                        "E0515",
+                                        file,
+                                        what.span,
+                                        format!(
+                                            "protocol `{}` does not use assessment `{}`",
+                                            p.name.name, what.name
+                                        ),
+                                    )
+                                    .with_help(
+                                        "share an assessment that one of its steps fills in",
+                                    ),
+                                );
+                                None
+                            }
                             None => {
                                 match self.proto_ctx.get(pi).and_then(|c| c.steps.get(&what.name)) {
                                     Some(s) => Some(ShareTarget::Step(*s)),
@@ -877,7 +953,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn resolve_step(&mut self, file: usize, p: usize, s: &ast::Step) -> StepDef {
+    fn resolve_step(
+        &mut self,
+        file: usize,
+        p: usize,
+        s: &ast::Step,
+        subject: Option<EntityId>,
+    ) -> StepDef {
         let mut d = StepDef {
             name: s.name.name.clone(),
             label: s.label.clone(),
@@ -939,7 +1021,23 @@ impl<'a> Checker<'a> {
                 StepItem::Assessment(a, span) => {
                     if once(self, "assessment", *span) {
                         match self.out.index.assessments.get(&a.name) {
-                            Some(id) => d.assessment = Some(*id),
+                            Some(id) => {
+                                d.assessment = Some(*id);
+                                let asubject =
+                                    self.out.assessments.get(id.0).and_then(|x| x.subject);
+                                if let (Some(x), Some(y)) = (asubject, subject) {
+                                    if x != y {
+                                        let (xn, yn) = (
+                                            self.type_name(&Type::Entity(x)),
+                                            self.type_name(&Type::Entity(y)),
+                                        );
+                                        self.emit(
+                                            Diagnostic::error("E0514", file, a.span, format!("assessment `{}` is for `{xn}`, the protocol for `{yn}`", a.name))
+                                                .with_help("use an assessment of the protocol's subject"),
+                                        );
+                                    }
+                                }
+                            }
                             None => {
                                 let cands = self
                                     .out

@@ -339,6 +339,27 @@ impl<'a> Checker<'a> {
                     rows.push(row);
                 }
             }
+            if hit == HitPolicyKind::First {
+                // A row after one that matches anything is never used.
+                if let Some((n, _, _)) = checked
+                    .iter()
+                    .find(|(_, r, _)| r.cells.iter().all(|c| *c == CellTest::Any))
+                {
+                    for (m, r, _) in checked.iter().filter(|(m, _, _)| m > n) {
+                        self.emit(
+                            Diagnostic::warning(
+                                "W0106",
+                                file,
+                                r.span,
+                                format!("row {m} of table `{}` is never used", t.name.name),
+                            )
+                            .with_help(format!(
+                                "row {n} matches every input first; remove this row or move it up"
+                            )),
+                        );
+                    }
+                }
+            }
             if hit == HitPolicyKind::Unique && checked.len() <= MAX_OVERLAP_ROWS {
                 self.find_overlaps(file, &t.name.name, &params, &checked);
             }

@@ -290,6 +290,19 @@ impl<'a> Checker<'a> {
                         }
                         given_at = Some(*span);
                         if let Some(e) = self.entity_ref(file, entity) {
+                            if !self.out.roots.contains(&e) {
+                                let roots = super::util::list_names(
+                                    self.out
+                                        .roots
+                                        .iter()
+                                        .filter_map(|r| self.out.entities.get(r.0))
+                                        .map(|d| d.name.as_str()),
+                                );
+                                self.emit(
+                                    Diagnostic::error("E0608", file, entity.span, format!("`{}` is not a root entity", entity.name))
+                                        .with_help(format!("give the facts of a root entity ({roots}), with this one inside its list")),
+                                );
+                            }
                             let v = self.given_object(file, value, e);
                             def.given = Some((e, v));
                         }
@@ -332,6 +345,21 @@ impl<'a> Checker<'a> {
                     let want = self.out.programs.get(p.0).and_then(|d| d.subject);
                     let root = *root;
                     let target = match &x.subject {
+                        Some(path) if want == Some(root) => {
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0604",
+                                    file,
+                                    path.span,
+                                    format!(
+                                        "`{}` is for the root entity; it takes no `for` path",
+                                        x.program.name
+                                    ),
+                                )
+                                .with_help("remove `for …`"),
+                            );
+                            None
+                        }
                         Some(path) => {
                             self.subject_path(file, path, root, Some(given))
                                 .map(|(e, segs)| {
