@@ -79,6 +79,26 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Source order of a definition: file, position, then eligibility before amount.
+    fn def_key(&self, n: DefNode) -> (usize, usize, usize) {
+        let loc = |l: Option<Loc>| l.map_or((usize::MAX, usize::MAX), |l| (l.file, l.span.start));
+        let ((f, s), k) = match n {
+            DefNode::Let(e, i) => (
+                loc(self
+                    .out
+                    .entities
+                    .get(e.0)
+                    .and_then(|d| d.lets.get(i))
+                    .map(|l| l.loc)),
+                0,
+            ),
+            DefNode::Eligible(p) => (loc(self.out.programs.get(p.0).map(|d| d.loc)), 0),
+            DefNode::Amount(p) => (loc(self.out.programs.get(p.0).map(|d| d.loc)), 1),
+            DefNode::Score(a, i) => (loc(self.out.assessments.get(a.0).map(|d| d.loc)), i),
+        };
+        (f, s, k)
+    }
+
     /// E0306: each cycle among lets, programmes and scores, once, with its path.
     pub(super) fn check_cycles(&mut self) {
         let mut g: DiGraph<DefNode, Loc> = DiGraph::new();
@@ -92,8 +112,10 @@ impl<'a> Checker<'a> {
             }
         }
         let mut sccs = petgraph::algo::tarjan_scc(&g);
-        sccs.iter_mut().for_each(|s| s.sort());
-        sccs.sort_by_key(|s| s.first().copied());
+        // Start each cycle at the definition written first.
+        let key = |n: &NodeIndex| g.node_weight(*n).map(|d| self.def_key(*d));
+        sccs.iter_mut().for_each(|s| s.sort_by_key(key));
+        sccs.sort_by_key(|s| s.first().and_then(key));
         for scc in sccs {
             let Some(&start) = scc.first() else { continue };
             let cyclic = scc.len() > 1 || g.find_edge(start, start).is_some();
