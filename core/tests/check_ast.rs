@@ -239,3 +239,42 @@ fn empty_and_odd_trees_do_not_panic() {
     let errs = errors(vec![e]);
     assert!(errs.iter().any(|(c, _)| *c == "E0306"), "{errs:?}");
 }
+
+/// Checking the deepest trees the checker follows fits a 2 MiB stack in a debug build.
+#[test]
+fn deep_expressions_fit_a_small_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(|| {
+            let chain = |n: usize| {
+                let mut e = int("1");
+                for _ in 0..n {
+                    e = bin(BinaryOp::Add, e, int("1"));
+                }
+                e
+            };
+            // Just within the limit: checks cleanly.
+            assert_eq!(
+                errors(vec![entity("Household", vec![let_("deep", chain(250))])]),
+                vec![]
+            );
+            let mut lets = vec![let_("deep", chain(400))];
+            // A ring of lets, each deeply nested, typed on demand from each other.
+            for i in 0..40 {
+                let mut x = name(&format!("l{}", (i + 1) % 40));
+                for _ in 0..60 {
+                    x = Expr::Unary {
+                        op: UnaryOp::Neg,
+                        operand: Box::new(x),
+                        span: sp(),
+                    };
+                }
+                lets.push(let_(&format!("l{i}"), x));
+            }
+            let errs = errors(vec![entity("Household", lets)]);
+            let codes: Vec<_> = errs.iter().map(|(c, _)| *c).collect();
+            assert_eq!(codes, vec!["E0214", "E0306"], "{errs:?}");
+        })
+        .unwrap();
+    handle.join().unwrap();
+}

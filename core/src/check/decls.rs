@@ -605,7 +605,7 @@ impl<'a> Checker<'a> {
             Some(DefState::InProgress) | None => return Type::Error,
             Some(DefState::Pending) => {}
         }
-        if self.def_depth >= MAX_DEF_DEPTH {
+        if self.def_depth >= MAX_DEF_DEPTH || self.expr_depth > super::expr::MAX_DEPTH_FOR_DEFS {
             return Type::Error;
         }
         let Some((file, l)) = self.find_let_ast(e, i) else {

@@ -8,9 +8,15 @@ use super::util::{civil_date, duration_value, parse_number, parse_percent, plura
 use super::*;
 use crate::diagnostics::Diagnostic;
 
-/// Deepest expression nesting the checker follows (the parser's own limit is far
-/// lower; this guards hand-built trees).
+/// Deepest expression nesting the checker follows, counting the expressions of
+/// definitions typed on demand from inside others. The parser's own limit is far
+/// lower, and on-demand typing stops at [`MAX_DEPTH_FOR_DEFS`], so only hand-built
+/// trees reach it; it keeps the stack bounded.
 const MAX_EXPR_DEPTH: usize = 256;
+
+/// Definitions (lets, scores) are not typed on demand beyond this expression
+/// depth; they are typed later from the top level instead.
+pub(super) const MAX_DEPTH_FOR_DEFS: usize = 128;
 
 const BUILTINS: [&str; 20] = [
     "count",
@@ -56,7 +62,6 @@ pub(super) struct Scope {
     pub(super) ctx: Ctx,
     /// The definition being checked, for dependency edges.
     pub(super) def: Option<DefNode>,
-    depth: usize,
 }
 
 impl Scope {
@@ -72,7 +77,6 @@ impl Scope {
             elements: Vec::new(),
             ctx,
             def,
-            depth: 0,
         }
     }
 }
@@ -213,26 +217,53 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        sc.depth += 1;
-        let r = if sc.depth > MAX_EXPR_DEPTH {
-            self.emit(
-                Diagnostic::error(
-                    "E0214",
-                    sc.file,
-                    e.span(),
-                    "this expression nests too deeply",
-                )
-                .with_help("split it into several `let` definitions"),
-            );
+        self.expr_depth += 1;
+        let r = if self.expr_depth > MAX_EXPR_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.emit(
+                    Diagnostic::error(
+                        "E0214",
+                        sc.file,
+                        e.span(),
+                        "this expression nests too deeply",
+                    )
+                    .with_help("split it into several `let` definitions"),
+                );
+            }
             RExpr::error(e.span())
         } else {
             self.expr_inner(sc, e, hint)
         };
-        sc.depth -= 1;
+        self.expr_depth -= 1;
+        if self.expr_depth == 0 {
+            // Report depth once per top-level expression.
+            self.too_deep = false;
+        }
         r
     }
 
     fn expr_inner(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        match e {
+            Expr::Literal(..) => self.literal_expr(sc, e, hint),
+            Expr::Name(id) => self.name(sc, id, hint),
+            Expr::Field { .. } => self.field_expr(sc, e, hint),
+            Expr::Call { func, args, span } => self.call(sc, func, args, *span, hint),
+            Expr::Unary { .. } => self.unary_expr(sc, e, hint),
+            Expr::Binary { op, lhs, rhs, span } => self.binary(sc, *op, lhs, rhs, *span, hint),
+            Expr::InSet { .. } => self.in_set_expr(sc, e, hint),
+            Expr::InRange { .. } => self.in_range_expr(sc, e, hint),
+            Expr::If { .. } => self.if_expr(sc, e, hint),
+            Expr::Where { .. } => self.where_expr(sc, e, hint),
+            Expr::Quantified { .. } => self.quantified_expr(sc, e, hint),
+            Expr::Done { .. } => self.done_expr(sc, e, hint),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn literal_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
         match e {
             Expr::Literal(l) => {
                 if let ast::Literal::Duration(d) = l {
@@ -253,7 +284,15 @@ impl<'a> Checker<'a> {
                 }
                 self.literal(sc.file, l)
             }
-            Expr::Name(id) => self.name(sc, id, hint),
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn field_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::Field { base, field, span } => {
                 // `Region.shirak`: a variant named with its enum.
                 if let Expr::Name(en) = &**base {
@@ -264,7 +303,15 @@ impl<'a> Checker<'a> {
                 let b = self.expr(sc, base, None);
                 self.field_access(sc, b, field, *span)
             }
-            Expr::Call { func, args, span } => self.call(sc, func, args, *span, hint),
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn unary_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::Unary { op, operand, span } => match op {
                 ast::UnaryOp::Not => {
                     let o = self.condition(sc, operand, "the operand of `not`");
@@ -302,7 +349,15 @@ impl<'a> Checker<'a> {
                     )
                 }
             },
-            Expr::Binary { op, lhs, rhs, span } => self.binary(sc, *op, lhs, rhs, *span, hint),
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn in_set_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::InSet {
                 value,
                 set,
@@ -337,6 +392,15 @@ impl<'a> Checker<'a> {
                     *span,
                 )
             }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn in_range_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::InRange {
                 value,
                 low,
@@ -373,6 +437,15 @@ impl<'a> Checker<'a> {
                     *span,
                 )
             }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn if_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::If {
                 condition,
                 then,
@@ -408,6 +481,15 @@ impl<'a> Checker<'a> {
                     *span,
                 )
             }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn where_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::Where {
                 list,
                 condition,
@@ -424,6 +506,15 @@ impl<'a> Checker<'a> {
                     *span,
                 )
             }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn quantified_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::Quantified {
                 quantifier,
                 list,
@@ -445,6 +536,15 @@ impl<'a> Checker<'a> {
                     *span,
                 )
             }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn done_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
             Expr::Done {
                 quantifier,
                 step,
@@ -495,6 +595,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            _ => RExpr::error(e.span()),
         }
     }
 
@@ -1608,6 +1709,26 @@ impl<'a> Checker<'a> {
     ) -> RExpr {
         use BinaryOp::*;
         match op {
+            And | Or | Implies => self.logic_expr(sc, op, lhs, rhs, span, hint),
+            Eq | Ne | Lt | Le | Gt | Ge => self.comparison_expr(sc, op, lhs, rhs, span, hint),
+            Otherwise => self.otherwise_expr(sc, op, lhs, rhs, span, hint),
+            Add | Sub | Mul | Div => self.arithmetic_expr(sc, op, lhs, rhs, span, hint),
+        }
+    }
+
+    #[inline(never)]
+    fn logic_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
             And | Or | Implies => {
                 let what = format!("the operand of `{}`", op_text(op));
                 let l = self.condition(sc, lhs, &what);
@@ -1622,6 +1743,23 @@ impl<'a> Checker<'a> {
                     span,
                 )
             }
+            _ => RExpr::error(span),
+        }
+    }
+
+    #[inline(never)]
+    fn comparison_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
             Eq | Ne | Lt | Le | Gt | Ge => {
                 // A bare name on the left (`low = risk(x)`) takes its meaning from the right.
                 let (l, r) = if matches!(lhs, Expr::Name(_)) && !matches!(rhs, Expr::Name(_)) {
@@ -1666,6 +1804,23 @@ impl<'a> Checker<'a> {
                     span,
                 )
             }
+            _ => RExpr::error(span),
+        }
+    }
+
+    #[inline(never)]
+    fn otherwise_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
             Otherwise => {
                 let l = self.expr(sc, lhs, hint);
                 let r = self.expr(sc, rhs, Some(&l.ty));
@@ -1697,6 +1852,23 @@ impl<'a> Checker<'a> {
                     span,
                 )
             }
+            _ => RExpr::error(span),
+        }
+    }
+
+    #[inline(never)]
+    fn arithmetic_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
             Add | Sub | Mul | Div => {
                 let l = self.expr(sc, lhs, hint);
                 let r = self.expr(sc, rhs, hint);
@@ -1711,6 +1883,7 @@ impl<'a> Checker<'a> {
                     span,
                 )
             }
+            _ => RExpr::error(span),
         }
     }
 

@@ -118,6 +118,13 @@ impl Checked {
     pub fn protocol_by_name(&self, name: &str) -> Option<ProtocolId> {
         self.index.protocols.get(name).copied()
     }
+    /// The root entity, when there is exactly one.
+    pub fn root(&self) -> Option<EntityId> {
+        match self.roots.as_slice() {
+            [r] => Some(*r),
+            _ => None,
+        }
+    }
     pub fn entity(&self, id: EntityId) -> Option<&EntityDef> {
         self.entities.get(id.0)
     }
@@ -250,6 +257,10 @@ struct Checker<'a> {
     deps: Vec<(DefNode, DefNode, Loc)>,
     /// How deeply definitions are being typed on demand (bounded).
     def_depth: usize,
+    /// How deeply expressions are nested right now, across definitions (bounded).
+    expr_depth: usize,
+    /// E0214 was reported for the current top-level expression.
+    too_deep: bool,
     used_fields: HashSet<(EntityId, usize)>,
     used_params: Vec<bool>,
     used_tables: Vec<bool>,
@@ -283,6 +294,8 @@ impl<'a> Checker<'a> {
             proto_ctx: Vec::new(),
             deps: Vec::new(),
             def_depth: 0,
+            expr_depth: 0,
+            too_deep: false,
             used_fields: HashSet::new(),
             used_params: Vec::new(),
             used_tables: Vec::new(),

@@ -427,7 +427,7 @@ impl<'a> Checker<'a> {
         let Some(&(file, _)) = self.assessment_ast.get(a.0) else {
             return Type::Error;
         };
-        if self.def_depth >= 24 {
+        if self.def_depth >= 24 || self.expr_depth > super::expr::MAX_DEPTH_FOR_DEFS {
             return Type::Error;
         }
         if let Some(x) = self.score_state.get_mut(a.0).and_then(|v| v.get_mut(s)) {
