@@ -864,8 +864,12 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let d = self.unknown_name(sc, id, hint);
-        self.emit(d);
+        // Where the other side of a comparison failed to check, this name may be
+        // one of its variants: stay silent rather than report a consequence.
+        if hint != Some(&Type::Error) {
+            let d = self.unknown_name(sc, id, hint);
+            self.emit(d);
+        }
         RExpr::error(span)
     }
 
@@ -1870,8 +1874,9 @@ impl<'a> Checker<'a> {
         let _ = hint;
         match op {
             Add | Sub | Mul | Div => {
-                let l = self.expr(sc, lhs, hint);
-                let r = self.expr(sc, rhs, hint);
+                // Operands of arithmetic are never variants: no hint.
+                let l = self.expr(sc, lhs, None);
+                let r = self.expr(sc, rhs, None);
                 let ty = self.arithmetic(sc, op, &l, &r, span);
                 mk(
                     RKind::Binary {
