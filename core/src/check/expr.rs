@@ -866,7 +866,9 @@ impl<'a> Checker<'a> {
         }
         // Where the other side of a comparison failed to check, this name may be
         // one of its variants: stay silent rather than report a consequence.
-        if hint != Some(&Type::Error) {
+        // Every expression belongs to a subject; without one, its missing or unknown
+        // `for` was reported already, and the names would only repeat it.
+        if hint != Some(&Type::Error) && sc.subject.is_some() {
             let d = self.unknown_name(sc, id, hint);
             self.emit(d);
         }
