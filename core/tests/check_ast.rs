@@ -278,3 +278,46 @@ fn deep_expressions_fit_a_small_stack() {
         .unwrap();
     handle.join().unwrap();
 }
+
+/// About the size of a national ruleset: 80 programmes over a household of persons,
+/// each with a few clauses and lets. Checking stays well within the 10 ms budget
+/// (asserted loosely here, since tests run unoptimised on shared machines).
+#[test]
+fn checking_eighty_programmes_is_fast() {
+    let mut person = vec![field("birth_date", "Date"), field("income", "Money")];
+    let mut decls = vec![];
+    for i in 0..80 {
+        person.push(field(&format!("f{i}"), "Integer"));
+        person.push(let_(
+            &format!("l{i}"),
+            bin(BinaryOp::Add, name(&format!("f{i}")), int("1")),
+        ));
+        let cond = bin(
+            BinaryOp::And,
+            bin(BinaryOp::Ge, name(&format!("l{i}")), int("3")),
+            bin(BinaryOp::Lt, name("income"), int("30_000")),
+        );
+        decls.push(Decl::Program(Program {
+            docs: vec![],
+            name: id(&format!("p{i}")),
+            label: None,
+            items: vec![
+                ProgramItem::For(id("Person"), sp()),
+                ProgramItem::Eligible(Clause {
+                    condition: cond,
+                    legal: None,
+                    span: sp(),
+                }),
+                ProgramItem::Amount(bin(BinaryOp::Mul, name("income"), int("2")), sp()),
+            ],
+            span: sp(),
+        }));
+    }
+    decls.push(entity("Person", person));
+    let t = std::time::Instant::now();
+    let errs = errors(decls);
+    let took = t.elapsed();
+    assert_eq!(errs, vec![]);
+    assert!(took < std::time::Duration::from_millis(200), "{took:?}");
+    eprintln!("checked 80 programmes in {took:?}");
+}
