@@ -24,7 +24,13 @@ impl<'a> Checker<'a> {
                     "Boolean" => Type::Boolean,
                     "Integer" => Type::Integer,
                     "Decimal" => Type::Decimal,
-                    "Money" => Type::Money,
+                    "Money" => {
+                        self.money_at.get_or_insert(Loc {
+                            file,
+                            span: id.span,
+                        });
+                        Type::Money
+                    }
                     "Date" => Type::Date,
                     "Text" => Type::Text,
                     "Duration" => Type::Duration,
