@@ -808,3 +808,79 @@ fn a_broken_for_does_not_cascade() {
     let src = with_people("program p { for Persn eligible when age >= 65 and years < 10 }");
     assert_eq!(errors(&src), vec!["E0101"]);
 }
+
+#[test]
+fn protocol_references_and_roles() {
+    let src = with_people(&format!(
+        "{ASSESS}assessment hh {{ for Household question q: Boolean }}\n\
+         protocol p {{ for Person calendar nocal\n step s {{ by w assessment nope }}\n step close {{ by w assessment hh after s }}\n share hh with w }}"
+    ));
+    // No roles block: `w` is unknown too.
+    assert_eq!(
+        errors(&src),
+        vec!["E0513", "E0114", "E0111", "E0113", "E0111", "E0514", "E0111"]
+    );
+    let unused =
+        protocol("step s { by worker }\n step close { by boss after s }\n share a with worker");
+    assert_eq!(errors(&unused), vec!["E0515"]);
+}
+
+#[test]
+fn declarations_that_hide_builtins_or_say_nothing() {
+    assert_eq!(errors("enum Date { a }"), vec!["E0122"]);
+    assert_eq!(
+        errors("table count(n: Integer) -> Integer hit first {\n n | result\n * | 1\n}"),
+        vec!["E0122"]
+    );
+    assert_eq!(errors("enum E { }"), vec!["E0309"]);
+    assert_eq!(
+        errors("entity X { let n = 123456789012345678901234567890123 }"),
+        vec!["E0212"]
+    );
+}
+
+#[test]
+fn extreme_numbers_in_cells_do_not_overflow() {
+    let src = "table t(n: Integer) -> Integer {\n n | result\n > 79228162514264337593543950335 | 1\n < -79228162514264337593543950335 | 2\n}\nentity X { let y = t(1) }";
+    assert_eq!(errors(src), Vec::<&str>::new());
+}
+
+/// Cut and shuffled versions of the brief never make the checker panic.
+#[test]
+fn mangled_sources_never_panic() {
+    let dir = example_dir("brief");
+    let mut text = String::new();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        text.push_str(&std::fs::read_to_string(p).unwrap());
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let mut seed: u64 = 0x5eed;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    for _ in 0..60 {
+        // Drop a few lines and duplicate others: names go missing or repeat.
+        let mut out: Vec<&str> = Vec::new();
+        for l in &lines {
+            match next(12) {
+                0 => {}
+                1 => {
+                    out.push(l);
+                    out.push(l);
+                }
+                _ => out.push(l),
+            }
+        }
+        let src = out.join("\n");
+        let parsed = accord_grammar::parse(&src);
+        let _ = check(&[parsed.file.clone(), parsed.file]);
+    }
+}

@@ -519,17 +519,18 @@ fn intervals_meet(a: &(Bound, Bound), b: &(Bound, Bound), discrete: bool) -> boo
     match (lo, hi) {
         (Some((l, li)), Some((h, hi))) => {
             if discrete {
+                // Whole values only; bounds at the edge of the number range hold none beyond.
                 let l = if li {
-                    l.ceil()
+                    Some(l.ceil())
                 } else {
-                    l.floor() + Decimal::ONE
+                    l.floor().checked_add(Decimal::ONE)
                 };
                 let h = if hi {
-                    h.floor()
+                    Some(h.floor())
                 } else {
-                    h.ceil() - Decimal::ONE
+                    h.ceil().checked_sub(Decimal::ONE)
                 };
-                l <= h
+                matches!((l, h), (Some(l), Some(h)) if l <= h)
             } else {
                 l < h || (l == h && li && hi)
             }
