@@ -884,3 +884,27 @@ fn mangled_sources_never_panic() {
         let _ = check(&[parsed.file.clone(), parsed.file]);
     }
 }
+
+#[test]
+fn amounts_are_money() {
+    let ok = with_people("program p { for Household eligible when true amount = 18_000 }");
+    assert_eq!(errors(&ok), Vec::<&str>::new());
+    let (c, m) = one_error(&with_people(
+        "program p { for Household eligible when true amount = count(members) }",
+    ));
+    assert_eq!(
+        (c, m.as_str()),
+        ("E0201", "an amount must be `Money`, found `Integer`")
+    );
+}
+
+#[test]
+fn misspelt_variant_in_a_comparison() {
+    let d = diags(&format!(
+        "{HEADER}{}",
+        with_people("program p { for Household eligible when region = shirakk }")
+    ));
+    let e = d.iter().find(|d| d.code == "E0106").unwrap();
+    assert_eq!(e.message, "`shirakk` is not a variant of `Region`");
+    assert_eq!(e.help.as_deref(), Some("did you mean `shirak`?"));
+}

@@ -680,15 +680,25 @@ impl<'a> Checker<'a> {
                         let mut sc =
                             Scope::new(file, subject, Ctx::Plain, Some(DefNode::Amount(id)));
                         let r = self.expr(&mut sc, e, Some(&Type::Money));
-                        // A programme's amount is money; a plain number is taken as money.
-                        if !(r.ty == Type::Money || r.ty.is_numeric() || r.ty.is_error()) {
+                        // An amount is money; a number written out counts as money
+                        // (`amount = 18_000`), a number-valued expression does not.
+                        if !fits(&r.ty, &Type::Money, is_num_literal(&r)) {
                             let t = self.type_name(&r.ty);
+                            let help = if r.ty.is_numeric() {
+                                "multiply the number by a Money parameter, e.g. `supplement * count(children)`"
+                            } else {
+                                "compute a money amount, e.g. `base + supplement * count(children)`"
+                            };
                             self.emit(
-                                Diagnostic::error("E0201", file, r.span, format!("an amount must be money, found `{t}`"))
-                                    .with_help("compute a money amount, e.g. `base + supplement * count(children)`"),
+                                Diagnostic::error(
+                                    "E0201",
+                                    file,
+                                    r.span,
+                                    format!("an amount must be `Money`, found `{t}`"),
+                                )
+                                .with_help(help),
                             );
                         }
-                        let _ = is_num_literal(&r);
                         amount = Some(RExpr {
                             ty: Type::Money,
                             ..r

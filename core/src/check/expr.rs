@@ -897,6 +897,28 @@ impl<'a> Checker<'a> {
         cands.extend(self.out.index.params.keys().map(String::as_str));
         cands.extend(self.out.index.variants.keys().map(String::as_str));
         cands.push("today");
+        if let Some(Type::Enum(e)) = hint {
+            if let Some(def) = self.out.enums.get(e.0) {
+                // Compared with an enum value: most likely a misspelt variant.
+                let variants: Vec<&str> = def.variants.iter().map(|v| v.name.as_str()).collect();
+                if super::util::suggest(&id.name, cands.iter().copied())
+                    .is_none_or(|s| variants.contains(&s.as_str()))
+                {
+                    let fallback = format!(
+                        "the variants of `{}` are {}",
+                        def.name,
+                        super::util::list_names(variants.iter().copied())
+                    );
+                    return Diagnostic::error(
+                        "E0106",
+                        sc.file,
+                        id.span,
+                        format!("`{}` is not a variant of `{}`", id.name, def.name),
+                    )
+                    .with_help(super::util::help_for(&id.name, variants, fallback));
+                }
+            }
+        }
         let (kind, fallback) = match hint {
             Some(Type::Enum(e)) => {
                 let def = self.out.enums.get(e.0);
