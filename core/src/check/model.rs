@@ -21,23 +21,23 @@ macro_rules! id_type {
 }
 
 id_type!(
-    /// Index into [`Checked::enums`].
+    /// Index into [`Checked::enums`](super::Checked::enums).
     EnumId,
-    /// Index into [`Checked::entities`].
+    /// Index into [`Checked::entities`](super::Checked::entities).
     EntityId,
-    /// Index into [`Checked::parameters`].
+    /// Index into [`Checked::parameters`](super::Checked::parameters).
     ParamId,
-    /// Index into [`Checked::tables`].
+    /// Index into [`Checked::tables`](super::Checked::tables).
     TableId,
-    /// Index into [`Checked::programs`].
+    /// Index into [`Checked::programs`](super::Checked::programs).
     ProgramId,
-    /// Index into [`Checked::assessments`].
+    /// Index into [`Checked::assessments`](super::Checked::assessments).
     AssessmentId,
-    /// Index into [`Checked::services`].
+    /// Index into [`Checked::services`](super::Checked::services).
     ServiceId,
-    /// Index into [`Checked::calendars`].
+    /// Index into [`Checked::calendars`](super::Checked::calendars).
     CalendarId,
-    /// Index into [`Checked::protocols`].
+    /// Index into [`Checked::protocols`](super::Checked::protocols).
     ProtocolId,
 );
 
