@@ -2073,7 +2073,11 @@ mod errors {
             Rule::scale_options => "`[`",
             Rule::choice_option => "an option",
             Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",
-            Rule::docs | Rule::doc | Rule::doc_text | Rule::decl => return None,
+            Rule::decl => "a declaration (`entity`, `program`, `table`…)",
+            Rule::date_year => "a date",
+            Rule::date_month => "a two-digit month",
+            Rule::date_day => "a two-digit day",
+            Rule::docs | Rule::doc | Rule::doc_text => return None,
             _ => {
                 let name = format!("{r:?}");
                 if let Some(kw) = name.strip_prefix("kw_") {
@@ -2245,6 +2249,7 @@ mod errors {
                         Rule::ident
                             | Rule::number
                             | Rule::date
+                            | Rule::date_year
                             | Rule::duration
                             | Rule::percent
                             | Rule::text
@@ -2330,6 +2335,9 @@ mod errors {
         }
         if after.starts_with("||") {
             return Some("use `or` to combine conditions".into());
+        }
+        if found == "*" && before.ends_with('/') {
+            return Some("a `/*` comment is not closed with `*/`".into());
         }
         if found == "!" && !after.starts_with("!=") {
             return Some("use `not` to negate a condition".into());

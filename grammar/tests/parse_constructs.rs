@@ -1,5 +1,13 @@
 //! Each construct of the grammar, and the precedence of expressions.
 
+// Test helpers outside `#[test]` functions may fail loudly too.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
 mod common;
 
 use accord_grammar::ast::*;
@@ -20,11 +28,17 @@ fn precedence() {
         ("x not in 6..17", "(not-in x 6..17)"),
         ("x in {a, b}", "(in x {a b})"),
         ("x not in {a, b,}", "(not-in x {a b})"),
-        ("x + 1 in 1..y otherwise 2", "(in (+ x 1) 1..(otherwise y 2))"),
+        (
+            "x + 1 in 1..y otherwise 2",
+            "(in (+ x 1) 1..(otherwise y 2))",
+        ),
         ("a implies b implies c", "(implies a (implies b c))"),
         ("a or b implies c", "(implies (or a b) c)"),
         ("a or b and c", "(or a (and b c))"),
-        ("members where age < 18 and in_school", "(where members (and (< age 18) in_school))"),
+        (
+            "members where age < 18 and in_school",
+            "(where members (and (< age 18) in_school))",
+        ),
         ("a where b where c", "(where a (where b c))"),
         ("a implies b where c", "(where (implies a b) c)"),
         ("all refer done", "(all-done refer)"),
@@ -58,7 +72,10 @@ fn precedence() {
         ("all h.members where x or y", "(all (. h members) (or x y))"),
         ("any (a where b) where c", "(any (where a b) c)"),
         ("not any members where x", "(not (any members x))"),
-        ("count(members where age < 18) >= 3", "(>= count((where members (< age 18))) 3)"),
+        (
+            "count(members where age < 18) >= 3",
+            "(>= count((where members (< age 18))) 3)",
+        ),
         ("(a = b) = c", "(= (= a b) c)"),
         ("a != b", "(!= a b)"),
         ("nothing or notable", "(or nothing notable)"),
@@ -73,7 +90,13 @@ fn precedence() {
 
 #[test]
 fn comparisons_do_not_chain() {
-    for src in ["a < b < c", "a = b = c", "a in {1} in {2}", "a = b in {1}", "a < b != c"] {
+    for src in [
+        "a < b < c",
+        "a = b = c",
+        "a in {1} in {2}",
+        "a = b in {1}",
+        "a < b != c",
+    ] {
         let p = parse(&format!("entity E {{ let x = {src} }}"));
         assert_eq!(p.errors.len(), 1, "{src}");
         assert_eq!(p.errors[0].message, "comparisons cannot be chained");
@@ -85,12 +108,25 @@ fn comparisons_do_not_chain() {
 fn expression_spans() {
     let src = "entity E {\n  let x = a + f(b, c) * -d\n}\n";
     let file = parse_ok(src);
-    let Decl::Entity(e) = &file.decls[0] else { panic!() };
-    let Member::Let(l) = &e.members[0] else { panic!() };
+    let Decl::Entity(e) = &file.decls[0] else {
+        panic!()
+    };
+    let Member::Let(l) = &e.members[0] else {
+        panic!()
+    };
     assert_eq!(text(src, l.value.span()), "a + f(b, c) * -d");
-    let Expr::Binary { rhs, .. } = &l.value else { panic!() };
+    let Expr::Binary { rhs, .. } = &l.value else {
+        panic!()
+    };
     assert_eq!(text(src, rhs.span()), "f(b, c) * -d");
-    let Expr::Binary { lhs: call, rhs: neg, .. } = &**rhs else { panic!() };
+    let Expr::Binary {
+        lhs: call,
+        rhs: neg,
+        ..
+    } = &**rhs
+    else {
+        panic!()
+    };
     assert_eq!(text(src, call.span()), "f(b, c)");
     assert_eq!(text(src, neg.span()), "-d");
 }
@@ -113,22 +149,39 @@ entity E {
 }
 "#;
     let file = parse_ok(src);
-    let Decl::Sector(s) = &file.decls[0] else { panic!() };
+    let Decl::Sector(s) = &file.decls[0] else {
+        panic!()
+    };
     assert_eq!(s.docs, ["Culture."]);
-    assert_eq!(text(src, s.span), "sector culture \"Culture\" [hy: \"Մշակույթ\"]");
-    let Decl::Enum(a) = &file.decls[1] else { panic!() };
+    assert_eq!(
+        text(src, s.span),
+        "sector culture \"Culture\" [hy: \"Մշակույթ\"]"
+    );
+    let Decl::Enum(a) = &file.decls[1] else {
+        panic!()
+    };
     assert_eq!(a.variants.len(), 2);
-    let Decl::Enum(b) = &file.decls[2] else { panic!() };
+    let Decl::Enum(b) = &file.decls[2] else {
+        panic!()
+    };
     assert_eq!(b.variants[0].docs, ["The first."]);
     assert_eq!(text(src, b.variants[0].span), "p \"P\"");
-    let Decl::Entity(e) = &file.decls[3] else { panic!() };
-    let Member::Field(f) = &e.members[0] else { panic!() };
+    let Decl::Entity(e) = &file.decls[3] else {
+        panic!()
+    };
+    let Member::Field(f) = &e.members[0] else {
+        panic!()
+    };
     assert_eq!(f.docs, ["A field."]);
     assert_eq!(text(src, f.span), "n: list of list of Integer");
-    assert!(matches!(&f.ty, TypeExpr::List(inner, s) if text(src, *s) == "list of list of Integer"
+    assert!(
+        matches!(&f.ty, TypeExpr::List(inner, s) if text(src, *s) == "list of list of Integer"
         && matches!(&**inner, TypeExpr::List(i2, s2) if text(src, *s2) == "list of Integer"
-            && matches!(&**i2, TypeExpr::Named(n) if n.name == "Integer"))));
-    let Member::Let(l) = &e.members[1] else { panic!() };
+            && matches!(&**i2, TypeExpr::Named(n) if n.name == "Integer")))
+    );
+    let Member::Let(l) = &e.members[1] else {
+        panic!()
+    };
     assert_eq!(l.label.as_ref().unwrap().text, "Sum");
 }
 
@@ -136,10 +189,16 @@ entity E {
 fn parameter_from_with_source() {
     let src = "parameter p: Money {\n  from 2023-01-01: 29.00 source \"Decision 1200-N\"\n  source \"Law\"\n  from 2024-01-01: -5\n}";
     let file = parse_ok(src);
-    let Decl::Parameter(p) = &file.decls[0] else { panic!() };
-    assert!(matches!(&p.items[0], ParameterItem::From { source: Some(l), .. } if l.text == "Decision 1200-N"));
+    let Decl::Parameter(p) = &file.decls[0] else {
+        panic!()
+    };
+    assert!(
+        matches!(&p.items[0], ParameterItem::From { source: Some(l), .. } if l.text == "Decision 1200-N")
+    );
     assert!(matches!(&p.items[1], ParameterItem::Source(l) if l.text == "Law"));
-    let ParameterItem::From { value, span, .. } = &p.items[2] else { panic!() };
+    let ParameterItem::From { value, span, .. } = &p.items[2] else {
+        panic!()
+    };
     assert_eq!(sexp(value), "(neg 5)");
     assert_eq!(text(src, *span), "from 2024-01-01: -5");
 }
@@ -159,31 +218,57 @@ fn tables_all_hit_policies_and_cells() {
     ] {
         let src = format!("table t(a: Integer) -> Integer {policy} {{\n  a | result\n  * | 1\n}}");
         let file = parse_ok(&src);
-        let Decl::Table(t) = &file.decls[0] else { panic!() };
+        let Decl::Table(t) = &file.decls[0] else {
+            panic!()
+        };
         assert_eq!(t.hit.map(|h| h.kind), kind, "{policy}");
     }
     let src = "table t(a: Integer, r: Region, s: Text,) -> Decimal \"T\" hit first {\n  a | r | s | result\n  >= -5 | {shirak, tavush} | \"x|y\" | -2.5 // why\n\n  6..17 | != none | = \"a\" | 12%   \n  // between rows\n  *|*|*|true\n  -3..-1 | shirak | 2025-01-01 | 3 days\n}";
     let file = parse_ok(src);
-    let Decl::Table(t) = &file.decls[0] else { panic!() };
+    let Decl::Table(t) = &file.decls[0] else {
+        panic!()
+    };
     assert_eq!(t.params.len(), 3);
     assert_eq!(t.columns.len(), 4);
     assert_eq!(t.rows.len(), 4);
     let r0 = &t.rows[0].cells;
-    assert!(matches!(&r0[0], Cell::Compare(CompareOp::Ge, CellValue::Literal(Literal::Integer(n, _)), _) if n == "-5"));
+    assert!(
+        matches!(&r0[0], Cell::Compare(CompareOp::Ge, CellValue::Literal(Literal::Integer(n, _)), _) if n == "-5")
+    );
     assert!(matches!(&r0[1], Cell::Set(v, _) if v.len() == 2));
     assert!(matches!(&r0[2], Cell::Value(CellValue::Literal(Literal::Text(s, _))) if s == "x|y"));
-    assert!(matches!(&r0[3], Cell::Value(CellValue::Literal(Literal::Decimal(n, _))) if n == "-2.5"));
-    assert_eq!(text(src, t.rows[0].span), ">= -5 | {shirak, tavush} | \"x|y\" | -2.5");
+    assert!(
+        matches!(&r0[3], Cell::Value(CellValue::Literal(Literal::Decimal(n, _))) if n == "-2.5")
+    );
+    assert_eq!(
+        text(src, t.rows[0].span),
+        ">= -5 | {shirak, tavush} | \"x|y\" | -2.5"
+    );
     let r1 = &t.rows[1].cells;
-    assert!(matches!(&r1[0], Cell::Range(CellValue::Literal(Literal::Integer(a, _)), CellValue::Literal(Literal::Integer(b, _)), _) if a == "6" && b == "17"));
-    assert!(matches!(&r1[1], Cell::Compare(CompareOp::Ne, CellValue::Name(n), _) if n.name == "none"));
+    assert!(
+        matches!(&r1[0], Cell::Range(CellValue::Literal(Literal::Integer(a, _)), CellValue::Literal(Literal::Integer(b, _)), _) if a == "6" && b == "17")
+    );
+    assert!(
+        matches!(&r1[1], Cell::Compare(CompareOp::Ne, CellValue::Name(n), _) if n.name == "none")
+    );
     assert!(matches!(&r1[3], Cell::Value(CellValue::Literal(Literal::Percent(p, _))) if p == "12"));
     assert_eq!(text(src, t.rows[1].span), "6..17 | != none | = \"a\" | 12%");
-    assert!(t.rows[2].cells.iter().take(3).all(|c| matches!(c, Cell::Any(_))));
+    assert!(t.rows[2]
+        .cells
+        .iter()
+        .take(3)
+        .all(|c| matches!(c, Cell::Any(_))));
     assert!(matches!(&t.rows[3].cells[0], Cell::Range(..)));
-    assert!(matches!(&t.rows[3].cells[3], Cell::Value(CellValue::Literal(Literal::Duration(_)))));
+    assert!(matches!(
+        &t.rows[3].cells[3],
+        Cell::Value(CellValue::Literal(Literal::Duration(_)))
+    ));
     // The row's comment and the comment between rows are both kept.
-    let comments: Vec<(&str, bool)> = file.comments.iter().map(|c| (c.text.as_str(), c.trailing)).collect();
+    let comments: Vec<(&str, bool)> = file
+        .comments
+        .iter()
+        .map(|c| (c.text.as_str(), c.trailing))
+        .collect();
     assert_eq!(comments, [("// why", true), ("// between rows", false)]);
 }
 
@@ -215,22 +300,49 @@ fn assessment_question_kinds() {
   risk high "High" when s > 2
 }"#;
     let file = parse_ok(src);
-    let Decl::Assessment(a) = &file.decls[0] else { panic!() };
-    let AssessmentItem::Question(c) = &a.items[1] else { panic!() };
-    let QuestionKind::Choice { options, .. } = &c.kind else { panic!() };
+    let Decl::Assessment(a) = &file.decls[0] else {
+        panic!()
+    };
+    let AssessmentItem::Question(c) = &a.items[1] else {
+        panic!()
+    };
+    let QuestionKind::Choice { options, .. } = &c.kind else {
+        panic!()
+    };
     assert_eq!(options.len(), 3);
     assert_eq!(options[0].points.as_deref(), Some("2"));
     assert_eq!(options[1].points, None);
     assert!(options[2].label.is_none());
-    let AssessmentItem::Question(n) = &a.items[2] else { panic!() };
-    assert!(matches!(&n.kind, QuestionKind::Value { ty, range: Some((lo, hi)), .. } if ty.name == "Integer" && lo == "0" && hi == "30"));
-    let AssessmentItem::Question(d) = &a.items[3] else { panic!() };
+    let AssessmentItem::Question(n) = &a.items[2] else {
+        panic!()
+    };
+    assert!(
+        matches!(&n.kind, QuestionKind::Value { ty, range: Some((lo, hi)), .. } if ty.name == "Integer" && lo == "0" && hi == "30")
+    );
+    let AssessmentItem::Question(d) = &a.items[3] else {
+        panic!()
+    };
     assert!(matches!(&d.kind, QuestionKind::Value { range: None, .. }));
-    let AssessmentItem::Question(b) = &a.items[4] else { panic!() };
-    assert!(matches!(&b.kind, QuestionKind::Boolean { points: None, else_points: None, .. }));
-    assert!(matches!(&a.items[5], AssessmentItem::Score { docs, label: Some(_), .. } if docs == &["Score docs."]));
-    assert!(matches!(&a.items[6], AssessmentItem::Need { docs, label: None, .. } if docs == &["Need docs."]));
-    assert!(matches!(&a.items[7], AssessmentItem::Risk { label: Some(l), condition: Some(_), .. } if l.text == "High"));
+    let AssessmentItem::Question(b) = &a.items[4] else {
+        panic!()
+    };
+    assert!(matches!(
+        &b.kind,
+        QuestionKind::Boolean {
+            points: None,
+            else_points: None,
+            ..
+        }
+    ));
+    assert!(
+        matches!(&a.items[5], AssessmentItem::Score { docs, label: Some(_), .. } if docs == &["Score docs."])
+    );
+    assert!(
+        matches!(&a.items[6], AssessmentItem::Need { docs, label: None, .. } if docs == &["Need docs."])
+    );
+    assert!(
+        matches!(&a.items[7], AssessmentItem::Risk { label: Some(l), condition: Some(_), .. } if l.text == "High")
+    );
 }
 
 #[test]
@@ -250,18 +362,42 @@ fn protocol_docs_and_step_items() {
   }
 }"#;
     let file = parse_ok(src);
-    let Decl::Protocol(p) = &file.decls[0] else { panic!() };
-    let ProtocolItem::Roles(roles, _) = &p.items[0] else { panic!() };
+    let Decl::Protocol(p) = &file.decls[0] else {
+        panic!()
+    };
+    let ProtocolItem::Roles(roles, _) = &p.items[0] else {
+        panic!()
+    };
     assert_eq!(roles[0].docs, ["Does the work."]);
     assert!(roles[0].label.is_none() && roles[0].agency.is_none());
     assert_eq!(text(src, roles[0].span), "worker");
-    let ProtocolItem::Step(s) = &p.items[1] else { panic!() };
+    let ProtocolItem::Step(s) = &p.items[1] else {
+        panic!()
+    };
     assert_eq!(s.docs, ["The only step."]);
     assert!(text(src, s.span).starts_with("step s {"));
     assert!(matches!(&s.items[0], StepItem::After(v, _) if v.len() == 2));
     assert!(matches!(&s.items[1], StepItem::Legal(l, _) if l.text == "Art. 3"));
-    assert!(matches!(&s.items[2], StepItem::Within(Duration { unit: DurationUnit::Weeks, .. }, _)));
-    assert!(matches!(&s.items[3], StepItem::Every(Duration { unit: DurationUnit::Years, .. }, _)));
+    assert!(matches!(
+        &s.items[2],
+        StepItem::Within(
+            Duration {
+                unit: DurationUnit::Weeks,
+                ..
+            },
+            _
+        )
+    ));
+    assert!(matches!(
+        &s.items[3],
+        StepItem::Every(
+            Duration {
+                unit: DurationUnit::Years,
+                ..
+            },
+            _
+        )
+    ));
 }
 
 #[test]
@@ -280,8 +416,12 @@ fn test_values() {
   expect p for head eligible
 }"#;
     let file = parse_ok(src);
-    let Decl::Test(t) = &file.decls[0] else { panic!() };
-    let TestItem::Given { value, .. } = &t.items[0] else { panic!() };
+    let Decl::Test(t) = &file.decls[0] else {
+        panic!()
+    };
+    let TestItem::Given { value, .. } = &t.items[0] else {
+        panic!()
+    };
     let v: Vec<&Value> = value.entries.iter().map(|e| &e.value).collect();
     assert!(matches!(v[0], Value::Unknown(_)));
     assert!(matches!(v[1], Value::Literal(Literal::Integer(n, _)) if n == "-5"));
@@ -290,14 +430,24 @@ fn test_values() {
     assert!(matches!(v[4], Value::Object(o) if matches!(&o.entries[0].value, Value::Object(_))));
     assert!(matches!(v[5], Value::Literal(Literal::Percent(..))));
     assert!(matches!(v[6], Value::Literal(Literal::Bool(true, _))));
-    assert!(matches!(&t.items[1], TestItem::Expect(Expect { outcome: ExpectOutcome::Undetermined(_), .. })));
-    let TestItem::Expect(e) = &t.items[2] else { panic!() };
+    assert!(matches!(
+        &t.items[1],
+        TestItem::Expect(Expect {
+            outcome: ExpectOutcome::Undetermined(_),
+            ..
+        })
+    ));
+    let TestItem::Expect(e) = &t.items[2] else {
+        panic!()
+    };
     let path = e.subject.as_ref().unwrap();
     assert_eq!(path.segments.len(), 2);
     assert_eq!(path.segments[1].index.as_deref(), Some("12"));
     assert_eq!(text(src, path.span), "members[0].children[12]");
     assert!(matches!(&e.outcome, ExpectOutcome::Amount(Literal::Decimal(n, _)) if n == "-10.50"));
-    let TestItem::Expect(e) = &t.items[3] else { panic!() };
+    let TestItem::Expect(e) = &t.items[3] else {
+        panic!()
+    };
     assert!(e.subject.as_ref().unwrap().segments[0].index.is_none());
 }
 
@@ -305,7 +455,9 @@ fn test_values() {
 fn unicode_labels_have_byte_spans() {
     let src = "enum Region \"Регион\" [hy: \"Մարզ\", ru: \"Регион\"] {\n  yerevan \"Երևան\"\n}\n// Комментарий\nsector x \"Ü\"\n";
     let file = parse_ok(src);
-    let Decl::Enum(e) = &file.decls[0] else { panic!() };
+    let Decl::Enum(e) = &file.decls[0] else {
+        panic!()
+    };
     let label = e.label.as_ref().unwrap();
     assert_eq!(label.text, "Регион");
     assert_eq!(
@@ -316,7 +468,9 @@ fn unicode_labels_have_byte_spans() {
     assert_eq!(label.translations[0].text, "Մարզ");
     assert_eq!(text(src, e.variants[0].span), "yerevan \"Երևան\"");
     assert_eq!(text(src, file.comments[0].span), "// Комментарий");
-    let Decl::Sector(s) = &file.decls[1] else { panic!() };
+    let Decl::Sector(s) = &file.decls[1] else {
+        panic!()
+    };
     assert_eq!(text(src, s.span), "sector x \"Ü\"");
     assert_eq!(text(src, s.name.span), "x");
 }
@@ -343,7 +497,11 @@ fn text_escapes() {
 fn comments_everywhere_and_docs() {
     let src = "// head\n/* block */ entity E { // trailing\n  x: Integer /* in */ \"L\"\n}\n//// not a doc\n";
     let file = parse_ok(src);
-    let texts: Vec<(&str, bool)> = file.comments.iter().map(|c| (c.text.as_str(), c.trailing)).collect();
+    let texts: Vec<(&str, bool)> = file
+        .comments
+        .iter()
+        .map(|c| (c.text.as_str(), c.trailing))
+        .collect();
     assert_eq!(
         texts,
         [
@@ -354,16 +512,22 @@ fn comments_everywhere_and_docs() {
             ("//// not a doc", false),
         ]
     );
-    let Decl::Entity(e) = &file.decls[0] else { panic!() };
+    let Decl::Entity(e) = &file.decls[0] else {
+        panic!()
+    };
     // Spans stop before trailing comments.
     assert_eq!(text(src, e.members[0].span()), "x: Integer /* in */ \"L\"");
     let src2 = "entity E {\n  x: Integer // note\n  y: Integer\n}";
     let file = parse_ok(src2);
-    let Decl::Entity(e) = &file.decls[0] else { panic!() };
+    let Decl::Entity(e) = &file.decls[0] else {
+        panic!()
+    };
     assert_eq!(text(src2, e.members[0].span()), "x: Integer");
     // Doc text loses one leading space only.
     let file = parse_ok("///  two\n///\n///x\nsector s\n");
-    let Decl::Sector(s) = &file.decls[0] else { panic!() };
+    let Decl::Sector(s) = &file.decls[0] else {
+        panic!()
+    };
     assert_eq!(s.docs, [" two", "", "x"]);
 }
 
@@ -372,7 +536,9 @@ fn crlf_sources() {
     let src = "entity E {\r\n  x: Integer // c\r\n}\r\ntable t(a: Integer) -> Integer {\r\n  a | result\r\n  1 | 2 // r\r\n  * | 3\r\n}\r\n";
     let file = parse_ok(src);
     assert_eq!(file.decls.len(), 2);
-    let Decl::Table(t) = &file.decls[1] else { panic!() };
+    let Decl::Table(t) = &file.decls[1] else {
+        panic!()
+    };
     assert_eq!(t.rows.len(), 2);
     assert_eq!(file.comments[0].text, "// c");
     assert_eq!(file.comments[1].text, "// r");

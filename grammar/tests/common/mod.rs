@@ -1,5 +1,12 @@
 //! Helpers shared by the parser tests.
-#![allow(dead_code)]
+// Test helpers: a failed assertion is the intended outcome (clippy only exempts
+// `#[test]` functions themselves).
+#![allow(
+    dead_code,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::indexing_slicing
+)]
 
 use accord_grammar::ast::*;
 use accord_grammar::{parse, Parsed};
