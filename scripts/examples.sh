@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds `accord` and checks every example ruleset: each directory under
+# examples/ is one ruleset (its *.accord files are loaded together).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null; then
+  echo "error: cargo not found; install Rust (https://rustup.rs) and run this again" >&2
+  exit 2
+fi
+cargo build --release --locked -p accord-cli
+accord="${CARGO_TARGET_DIR:-target}/release/accord"
+
+status=0
+shopt -s nullglob
+for ruleset in examples/*/; do
+  echo "== accord check ${ruleset%/}"
+  "$accord" check "${ruleset%/}" || status=1
+done
+exit "$status"
