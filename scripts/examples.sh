@@ -11,9 +11,14 @@ fi
 cargo build --release --locked -p accord-cli
 accord="${CARGO_TARGET_DIR:-target}/release/accord"
 
-status=0
 shopt -s nullglob
-for ruleset in examples/*/; do
+rulesets=(examples/*/)
+if [ ${#rulesets[@]} -eq 0 ]; then
+  echo "error: no example rulesets (directories) under examples/" >&2
+  exit 2
+fi
+status=0
+for ruleset in "${rulesets[@]}"; do
   echo "== accord check ${ruleset%/}"
   "$accord" check "${ruleset%/}" || status=1
 done

@@ -65,7 +65,11 @@ fn valid_corpus_exits_zero() {
     let armenia = corpus().join("valid/armenia");
     let out = accord(&["check", armenia.to_str().unwrap()]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(stderr(&out).contains("checked 7 files: no errors"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("checked 7 files: no errors"),
+        "{}",
+        stderr(&out)
+    );
     for file in corpus_files("valid") {
         let out = accord(&["check", file.to_str().unwrap()]);
         assert_eq!(code(&out), 0, "{}: {}", file.display(), stderr(&out));
@@ -146,7 +150,11 @@ fn directory_without_accord_files_is_a_usage_error() {
     fs::write(dir.join("notes.txt"), "not a rule").unwrap();
     let out = accord_in(&dir, &["check", "."]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("has no `.accord` files"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no `.accord` files"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -198,15 +206,25 @@ fn fmt_check_lists_files_that_would_change_and_writes_nothing() {
     let out = accord_in(&dir, &["fmt", "--check", "."]);
     assert_eq!(code(&out), 1);
     assert_eq!(stdout(&out), "./messy.accord\n");
-    assert!(stderr(&out).contains("./broken.accord: not formatted"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("./broken.accord: not formatted"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(fs::read_to_string(dir.join("messy.accord")).unwrap(), messy);
-    assert_eq!(fs::read_to_string(dir.join("broken.accord")).unwrap(), broken);
+    assert_eq!(
+        fs::read_to_string(dir.join("broken.accord")).unwrap(),
+        broken
+    );
 
     // Without --check: rewrites the messy file, leaves the broken one alone.
     let out = accord_in(&dir, &["fmt", "messy.accord", "broken.accord"]);
     assert_eq!(code(&out), 1);
     assert_eq!(fs::read_to_string(dir.join("messy.accord")).unwrap(), tidy);
-    assert_eq!(fs::read_to_string(dir.join("broken.accord")).unwrap(), broken);
+    assert_eq!(
+        fs::read_to_string(dir.join("broken.accord")).unwrap(),
+        broken
+    );
 
     // Idempotent: formatted files pass the check.
     let out = accord_in(&dir, &["fmt", "--check", "tidy.accord", "messy.accord"]);

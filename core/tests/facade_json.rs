@@ -11,8 +11,13 @@ fn json_has_exactly_the_contract_fields() {
     let text = "entity Person \"Õpilane\" {\n  vanus: Integer \"Վանուս\"\n}\n";
     let start = text.find("Integer").unwrap_or_default();
     let diagnostics = vec![
-        Diagnostic::error("E0203", 0, Span::new(start, start + 7), "unknown type `Integer`")
-            .with_help("did you mean `Integer`?"),
+        Diagnostic::error(
+            "E0203",
+            0,
+            Span::new(start, start + 7),
+            "unknown type `Integer`",
+        )
+        .with_help("did you mean `Integer`?"),
         Diagnostic::warning("W0101", 0, Span::new(0, 6), "entity `Person` is never used"),
     ];
     let report = CheckReport::new(

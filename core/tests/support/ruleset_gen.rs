@@ -23,16 +23,66 @@ const REGIONS: [(&str, &str, &str, &str); 11] = [
 const SECTORS: [&str; 5] = ["social", "health", "education", "employment", "housing"];
 
 const TOPICS: [(&str, &str, &str, &str); 10] = [
-    ("family_support", "Family support", "Ընտանիքի աջակցություն", "Поддержка семьи"),
-    ("child_care", "Child care allowance", "Երեխայի խնամքի նպաստ", "Пособие по уходу за ребёнком"),
-    ("energy_aid", "Energy cost aid", "Էներգիայի ծախսերի օգնություն", "Помощь на энергию"),
-    ("school_meals", "School meals", "Դպրոցական սնունդ", "Школьное питание"),
-    ("disability_care", "Disability care", "Հաշմանդամության խնամք", "Уход по инвалидности"),
-    ("rent_relief", "Rent relief", "Վարձակալության աջակցություն", "Помощь с арендой"),
-    ("job_start", "Employment start grant", "Աշխատանքի մեկնարկի դրամաշնորհ", "Грант на трудоустройство"),
-    ("health_voucher", "Health voucher", "Առողջության վաուչեր", "Медицинский ваучер"),
-    ("elderly_care", "Elderly care supplement", "Տարեցների խնամքի հավելում", "Надбавка по уходу за пожилыми"),
-    ("mountain_aid", "Mountain area aid", "Լեռնային շրջանի օգնություն", "Помощь горным районам"),
+    (
+        "family_support",
+        "Family support",
+        "Ընտանիքի աջակցություն",
+        "Поддержка семьи",
+    ),
+    (
+        "child_care",
+        "Child care allowance",
+        "Երեխայի խնամքի նպաստ",
+        "Пособие по уходу за ребёнком",
+    ),
+    (
+        "energy_aid",
+        "Energy cost aid",
+        "Էներգիայի ծախսերի օգնություն",
+        "Помощь на энергию",
+    ),
+    (
+        "school_meals",
+        "School meals",
+        "Դպրոցական սնունդ",
+        "Школьное питание",
+    ),
+    (
+        "disability_care",
+        "Disability care",
+        "Հաշմանդամության խնամք",
+        "Уход по инвалидности",
+    ),
+    (
+        "rent_relief",
+        "Rent relief",
+        "Վարձակալության աջակցություն",
+        "Помощь с арендой",
+    ),
+    (
+        "job_start",
+        "Employment start grant",
+        "Աշխատանքի մեկնարկի դրամաշնորհ",
+        "Грант на трудоустройство",
+    ),
+    (
+        "health_voucher",
+        "Health voucher",
+        "Առողջության վաուչեր",
+        "Медицинский ваучер",
+    ),
+    (
+        "elderly_care",
+        "Elderly care supplement",
+        "Տարեցների խնամքի հավելում",
+        "Надбавка по уходу за пожилыми",
+    ),
+    (
+        "mountain_aid",
+        "Mountain area aid",
+        "Լեռնային շրջանի օգնություն",
+        "Помощь горным районам",
+    ),
 ];
 
 /// A ruleset with `programmes` programmes (half `for Household`, half `for Person`).
@@ -142,7 +192,11 @@ entity Person "Person" [hy: "Անձ", ru: "Лицо"] {
 
 fn parameters(out: &mut String) {
     let money = [
-        ("family_benefit_base", "Base amount of the family benefit", 18_000),
+        (
+            "family_benefit_base",
+            "Base amount of the family benefit",
+            18_000,
+        ),
         ("child_supplement", "Supplement per child", 6_000),
         ("social_pension_base", "Old-age social pension", 32_500),
         ("disability_pension_base", "Disability pension", 30_000),
@@ -169,9 +223,24 @@ fn parameters(out: &mut String) {
         );
     }
     let decimals = [
-        ("family_benefit_threshold", "Vulnerability score threshold", "30.00", "29.00"),
-        ("energy_aid_threshold", "Energy aid score threshold", "25.50", "24.00"),
-        ("rent_share_cap", "Largest share of rent covered", "0.50", "0.60"),
+        (
+            "family_benefit_threshold",
+            "Vulnerability score threshold",
+            "30.00",
+            "29.00",
+        ),
+        (
+            "energy_aid_threshold",
+            "Energy aid score threshold",
+            "25.50",
+            "24.00",
+        ),
+        (
+            "rent_share_cap",
+            "Largest share of rent covered",
+            "0.50",
+            "0.60",
+        ),
         ("land_limit", "Largest land area, hectares", "1.5", "2.0"),
     ];
     for (id, label, old, new) in decimals {
@@ -252,7 +321,10 @@ fn programme(out: &mut String, i: usize) {
             "  eligible when region in {{shirak, tavush, lori}} and income_per_member < poverty_line"
         );
         if i % 3 == 0 {
-            let _ = writeln!(out, "  eligible when has_disabled and (crowded or housing = shelter)");
+            let _ = writeln!(
+                out,
+                "  eligible when has_disabled and (crowded or housing = shelter)"
+            );
         }
         let _ = writeln!(out, "  unless owns_second_home or land_area > land_limit");
         if let Some(prev) = &earlier {
@@ -272,7 +344,10 @@ fn programme(out: &mut String, i: usize) {
             i % 15 + 5,
             i % 30 + 1
         );
-        let _ = writeln!(out, "  eligible when severe_disability or (pregnant and low_income)");
+        let _ = writeln!(
+            out,
+            "  eligible when severe_disability or (pregnant and low_income)"
+        );
         if i % 3 == 1 {
             let _ = writeln!(out, "  eligible when truant or out_of_school");
         }
