@@ -90,11 +90,11 @@ pub fn format(file: SourceFile) -> Result<String, CheckReport> {
         || reparsed.file.decls != parsed.file.decls
         || comment_texts(&reparsed.file) != comment_texts(&parsed.file)
     {
-        let end = file.text.len();
+        // About the whole file; its start is where a reader looks first.
         let diagnostic = Diagnostic::error(
             "E0900",
             0,
-            accord_grammar::ast::Span::new(end, end),
+            accord_grammar::ast::Span::new(0, 0),
             "the formatter could not print this file faithfully; it was left unchanged",
         )
         .with_help("this is a bug in `accord fmt`; please report it with the file");

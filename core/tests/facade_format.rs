@@ -75,13 +75,18 @@ fn good_declarations_are_checked_even_when_others_have_syntax_errors() {
 fn a_ruleset_of_several_files_is_one_namespace() {
     let a = SourceFile::new(
         "a.accord",
-        "entity Household {\n  members: list of Person\n}\n",
+        "ruleset r {\n  languages en\n  currency AMD\n}\n\nentity Household {\n  members: list of Person\n\n  let size = count(members)\n}\n",
     );
-    let b = SourceFile::new("b.accord", "entity Person {\n  age: Integer\n}\n");
-    let report = check(vec![a, b]);
+    let b = SourceFile::new(
+        "b.accord",
+        "entity Person {\n  age: Integer\n}\n\nprogram p {\n  for Household\n  eligible when size > 1 and all members where age > 1\n}\n",
+    );
+    let report = check(vec![a, b.clone()]);
     assert!(
         !report.has_errors(),
         "{}",
         report.render(Default::default())
     );
+    // Without `a`, `size` and the ruleset header are missing.
+    assert!(check(vec![b]).has_errors());
 }
