@@ -1,23 +1,211 @@
-//! The one entry point every front end (CLI, WebAssembly, uniffi) calls.
+//! The one entry point every front end (CLI, WebAssembly, uniffi, Python) calls.
 //!
 //! Front ends load files, call these functions, and convert the answers; they hold
-//! no logic of their own, so every front end gives the same answers.
+//! no logic of their own, so every front end gives the same answers. Everything
+//! returned here is owned and serialisable.
+//!
+//! ```text
+//! check(files)  -> CheckReport            parse every file, then check them together
+//! format(file)  -> Result<String, CheckReport>
+//! report.has_errors() / .to_json() / .render(RenderOptions { color })
+//! ```
 
-use crate::diagnostics::Diagnostic;
+use serde::{Serialize, Serializer};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::render::{self, RenderOptions};
 use crate::source::{SourceFile, SourceMap};
 
-/// The outcome of checking a ruleset.
+/// The diagnostics found in a ruleset, with the sources they point into.
+///
+/// Serialises as the JSON of [`CheckReport::to_json`].
 #[derive(Debug, Clone)]
 pub struct CheckReport {
+    /// The files the diagnostics point into.
     pub sources: SourceMap,
-    /// Syntax errors first, then checker findings, each group in source order.
+    /// Sorted by file, then position; spans are byte offsets.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses and checks the files of one ruleset.
+/// A diagnostic resolved to a file name, line and column: the shape of the JSON
+/// output and of every binding's diagnostics. Lines and columns are 1-based,
+/// columns count Unicode scalar values, and the end is exclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocatedDiagnostic {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The file's name as the front end gave it.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub help: Option<String>,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// Parses and checks the files of one ruleset, collecting every diagnostic.
+///
+/// Files with syntax errors still contribute the declarations that did parse, so
+/// one run reports the syntax errors and the meaning errors of the rest.
+/// Diagnostics come sorted by file (in the order given), then position.
 pub fn check(files: Vec<SourceFile>) -> CheckReport {
-    CheckReport {
-        sources: SourceMap { files },
-        diagnostics: Vec::new(),
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::with_capacity(files.len());
+    for (index, file) in files.iter().enumerate() {
+        let result = accord_grammar::parse(&file.text);
+        diagnostics.extend(
+            result
+                .errors
+                .into_iter()
+                .map(|e| syntax_diagnostic(index, e)),
+        );
+        parsed.push(result.file);
+    }
+    let (_checked, found) = crate::check::check(&parsed);
+    diagnostics.extend(found);
+    CheckReport::new(SourceMap::new(files), diagnostics)
+}
+
+/// Formats one file in the canonical layout.
+///
+/// A file with syntax errors is not formatted: the errors come back instead. So
+/// does a file the formatter cannot print faithfully (its output would parse to
+/// different rules, code `E0900`): formatting never changes what a file means.
+pub fn format(file: SourceFile) -> Result<String, CheckReport> {
+    let parsed = accord_grammar::parse(&file.text);
+    if !parsed.errors.is_empty() {
+        let diagnostics = parsed
+            .errors
+            .into_iter()
+            .map(|e| syntax_diagnostic(0, e))
+            .collect();
+        return Err(CheckReport::new(SourceMap::new(vec![file]), diagnostics));
+    }
+    let printed = accord_grammar::print(&parsed.file);
+    let reparsed = accord_grammar::parse(&printed);
+    // Spans are ignored by AST equality, so this compares what the rules say;
+    // comments may move (and stop trailing) but none may be lost or invented.
+    if !reparsed.errors.is_empty()
+        || reparsed.file.decls != parsed.file.decls
+        || comment_texts(&reparsed.file) != comment_texts(&parsed.file)
+    {
+        // About the whole file; its start is where a reader looks first.
+        let diagnostic = Diagnostic::error(
+            "E0900",
+            0,
+            accord_grammar::ast::Span::new(0, 0),
+            "the formatter could not print this file faithfully; it was left unchanged",
+        )
+        .with_help("this is a bug in `accord fmt`; please report it with the file");
+        return Err(CheckReport::new(
+            SourceMap::new(vec![file]),
+            vec![diagnostic],
+        ));
+    }
+    Ok(printed)
+}
+
+fn comment_texts(file: &accord_grammar::ast::File) -> Vec<&str> {
+    let mut texts: Vec<&str> = file.comments.iter().map(|c| c.text.trim_end()).collect();
+    texts.sort_unstable();
+    texts
+}
+
+fn syntax_diagnostic(file: usize, error: accord_grammar::SyntaxError) -> Diagnostic {
+    let diagnostic = Diagnostic::error(error.code, file, error.span, error.message);
+    match error.help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+impl CheckReport {
+    /// A report over `sources`; the diagnostics are sorted by file, then position
+    /// (ties keep the order given).
+    pub fn new(sources: SourceMap, mut diagnostics: Vec<Diagnostic>) -> Self {
+        diagnostics.sort_by_key(|d| (d.file, d.span.start, d.span.end));
+        CheckReport {
+            sources,
+            diagnostics,
+        }
+    }
+
+    /// Whether any diagnostic is an error (warnings alone leave a ruleset valid).
+    pub fn has_errors(&self) -> bool {
+        self.error_count() > 0
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// The diagnostics with file names, lines and columns.
+    pub fn located(&self) -> Vec<LocatedDiagnostic> {
+        self.diagnostics.iter().map(|d| self.locate(d)).collect()
+    }
+
+    fn locate(&self, d: &Diagnostic) -> LocatedDiagnostic {
+        let start = self.sources.position(d.file, d.span.start.min(d.span.end));
+        let end = self.sources.position(d.file, d.span.end.max(d.span.start));
+        LocatedDiagnostic {
+            code: d.code.to_owned(),
+            severity: d.severity,
+            message: d.message.clone(),
+            file: self
+                .sources
+                .file(d.file)
+                .map_or_else(String::new, |f| f.name.clone()),
+            line: start.map_or(0, |p| p.line),
+            column: start.map_or(0, |p| p.column),
+            help: d.help.clone(),
+            end_line: end.map_or(0, |p| p.line),
+            end_column: end.map_or(0, |p| p.column),
+        }
+    }
+
+    /// `{"diagnostics": [{"code", "severity", "message", "file", "line", "column",
+    /// "help", "end_line", "end_column"}]}`, pretty-printed; `help` is `null` when
+    /// there is none.
+    pub fn to_json(&self) -> String {
+        match serde_json::to_string_pretty(self) {
+            Ok(json) => json,
+            // Unreachable: every field is a string, a number or null. Still, say
+            // so in valid JSON rather than panic.
+            Err(error) => format!(
+                "{{\"diagnostics\": [], \"error\": {}}}",
+                serde_json::Value::String(error.to_string())
+            ),
+        }
+    }
+
+    /// Every diagnostic for people (source snippets, help), then a summary line
+    /// (`error: 2 errors, 1 warning`); empty when there is nothing to report.
+    pub fn render(&self, options: RenderOptions) -> String {
+        render::render(&self.sources, &self.diagnostics, options)
+    }
+}
+
+impl Serialize for CheckReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Json {
+            diagnostics: Vec<LocatedDiagnostic>,
+        }
+        Json {
+            diagnostics: self.located(),
+        }
+        .serialize(serializer)
     }
 }

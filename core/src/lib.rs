@@ -10,8 +10,10 @@
 pub mod check;
 pub mod diagnostics;
 pub mod facade;
+pub mod render;
 pub mod source;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use facade::*;
-pub use source::{SourceFile, SourceMap};
+pub use render::RenderOptions;
+pub use source::{LineIndex, Position, SourceFile, SourceMap};

@@ -1,0 +1,235 @@
+//! The `accord` binary as scripts see it: exit codes, JSON on stdout, messages on
+//! stderr, `fmt` rewriting files (or, with `--check`, only listing them).
+
+// Test helpers may unwrap: a failure there is a failing test.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus")
+}
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn accord_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// A fresh empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn corpus_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(corpus().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "accord"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn valid_corpus_exits_zero() {
+    let armenia = corpus().join("valid/armenia");
+    let out = accord(&["check", armenia.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("checked 7 files: no errors"),
+        "{}",
+        stderr(&out)
+    );
+    for file in corpus_files("valid") {
+        let out = accord(&["check", file.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{}: {}", file.display(), stderr(&out));
+    }
+}
+
+#[test]
+fn invalid_corpus_exits_one_with_diagnostics_in_both_formats() {
+    let files = corpus_files("invalid");
+    assert!(!files.is_empty());
+    for file in files {
+        let path = file.to_str().unwrap();
+        let human = accord(&["check", path]);
+        assert_eq!(code(&human), 1, "{path}: {}", stderr(&human));
+        let text = stderr(&human);
+        assert!(text.contains("error["), "{path}: {text}");
+        assert!(text.contains(&format!("--> {path}:")), "{path}: {text}");
+        // Not a terminal here, so no colour.
+        assert!(!text.contains('\x1b'), "{path}: {text:?}");
+
+        let json = accord(&["check", "--format", "json", path]);
+        assert_eq!(code(&json), 1, "{path}");
+        let value: Value = serde_json::from_str(&stdout(&json)).unwrap();
+        let diagnostics = value["diagnostics"].as_array().unwrap();
+        assert!(!diagnostics.is_empty(), "{path}");
+        for d in diagnostics {
+            let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
+            for key in [
+                "code", "severity", "message", "file", "line", "column", "help",
+            ] {
+                assert!(keys.contains(&key), "{path}: missing {key} in {d}");
+            }
+            assert_eq!(d["file"], path);
+            assert!(d["line"].as_u64().unwrap() >= 1);
+            assert!(d["column"].as_u64().unwrap() >= 1);
+        }
+    }
+}
+
+#[test]
+fn json_for_a_valid_ruleset_is_an_empty_list() {
+    let file = corpus().join("valid/expressions.accord");
+    let out = accord(&["check", "--format=json", file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let value: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(value, serde_json::json!({"diagnostics": []}));
+}
+
+#[test]
+fn missing_file_is_a_usage_error_not_a_panic() {
+    let out = accord(&["check", "no/such/file.accord"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("cannot read `no/such/file.accord`: no such file or directory"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn non_utf8_file_is_a_usage_error_naming_the_line() {
+    let dir = scratch("non_utf8");
+    fs::write(dir.join("latin1.accord"), b"enum A { a }\n// caf\xe9\n").unwrap();
+    let out = accord_in(&dir, &["check", "latin1.accord"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("`latin1.accord` is not UTF-8 text (first bad byte on line 2)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn directory_without_accord_files_is_a_usage_error() {
+    let dir = scratch("empty_dir");
+    fs::write(dir.join("notes.txt"), "not a rule").unwrap();
+    let out = accord_in(&dir, &["check", "."]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("has no `.accord` files"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    assert_eq!(code(&accord(&["check"])), 2);
+    assert_eq!(code(&accord(&["check", "--format", "xml", "x.accord"])), 2);
+    assert_eq!(code(&accord(&["frobnicate"])), 2);
+    assert_eq!(code(&accord(&["--help"])), 0);
+}
+
+#[test]
+fn directory_expands_to_sorted_accord_files_named_by_path() {
+    let dir = scratch("expand");
+    fs::create_dir_all(dir.join("rules/nested")).unwrap();
+    fs::write(dir.join("rules/b.accord"), "enum B { x }\nentity E {\n").unwrap();
+    fs::write(dir.join("rules/a.accord"), "enum A { x }\nentity F {\n").unwrap();
+    fs::write(dir.join("rules/readme.md"), "ignored").unwrap();
+    // Not recursive: a subdirectory is usually another ruleset.
+    fs::write(dir.join("rules/nested/c.accord"), "entity G {\n").unwrap();
+    let out = accord_in(&dir, &["check", "--format", "json", "rules"]);
+    assert_eq!(code(&out), 1);
+    let value: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut files: Vec<&str> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    // Sorted by file, so each file's diagnostics come together, `a` first.
+    files.dedup();
+    assert_eq!(files, ["rules/a.accord", "rules/b.accord"]);
+}
+
+#[test]
+fn fmt_check_lists_files_that_would_change_and_writes_nothing() {
+    let dir = scratch("fmt");
+    let source = fs::read_to_string(corpus().join("valid/expressions.accord")).unwrap();
+    // Canonical layout first: whatever `fmt` makes of the corpus file.
+    fs::write(dir.join("tidy.accord"), &source).unwrap();
+    let out = accord_in(&dir, &["fmt", "tidy.accord"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let tidy = fs::read_to_string(dir.join("tidy.accord")).unwrap();
+    assert!(tidy.contains("program rent_support"), "{tidy}");
+
+    let messy = tidy.replace("\n  ", "\n        ").replace(" = ", "   =   ");
+    fs::write(dir.join("messy.accord"), &messy).unwrap();
+    let broken = "entity Person {\n  age: Integer\n";
+    fs::write(dir.join("broken.accord"), broken).unwrap();
+
+    // --check: lists the messy file, reports the broken one, writes nothing.
+    let out = accord_in(&dir, &["fmt", "--check", "."]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(stdout(&out), "./messy.accord\n");
+    assert!(
+        stderr(&out).contains("./broken.accord: not formatted"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read_to_string(dir.join("messy.accord")).unwrap(), messy);
+    assert_eq!(
+        fs::read_to_string(dir.join("broken.accord")).unwrap(),
+        broken
+    );
+
+    // Without --check: rewrites the messy file, leaves the broken one alone.
+    let out = accord_in(&dir, &["fmt", "messy.accord", "broken.accord"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(fs::read_to_string(dir.join("messy.accord")).unwrap(), tidy);
+    assert_eq!(
+        fs::read_to_string(dir.join("broken.accord")).unwrap(),
+        broken
+    );
+
+    // Idempotent: formatted files pass the check.
+    let out = accord_in(&dir, &["fmt", "--check", "tidy.accord", "messy.accord"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).is_empty());
+}
