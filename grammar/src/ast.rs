@@ -633,7 +633,10 @@ pub enum QuestionKind {
     },
     /// `choice { yes "Yes" points 2, no "No" }` — options separated by commas or
     /// line breaks; each scores its points (0 when omitted).
-    Choice { options: Vec<ChoiceOption>, span: Span },
+    Choice {
+        options: Vec<ChoiceOption>,
+        span: Span,
+    },
     /// `Integer`, `Integer 0..30`, `Decimal`, `Decimal 0..100`, `Date`, `Text`:
     /// a plain answer that does not score by itself.
     Value {
