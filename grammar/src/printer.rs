@@ -176,11 +176,14 @@ impl<'a> Printer<'a> {
         for doc in docs {
             // A hand-built doc line with a line break becomes several doc lines.
             for line in doc.split('\n') {
-                if line.is_empty() {
-                    self.push(depth, "///");
-                } else {
-                    self.push(depth, &format!("/// {line}"));
+                let mut text = indent(depth);
+                text.push_str("///");
+                if !line.is_empty() {
+                    text.push(' ');
+                    text.push_str(line);
                 }
+                // A comment appended here would become doc text.
+                self.lines.push(Line { text, open: false });
             }
         }
     }

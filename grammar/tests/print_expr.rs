@@ -179,6 +179,14 @@ fn right_extending_forms() {
             "any (a + b) where c",
         ),
         (
+            quant(Quantifier::Any, field(bin(Add, a(), b()), "f"), c()),
+            "any (a + b).f where c",
+        ),
+        (
+            quant(Quantifier::Any, field(field(num("5"), "f"), "g"), c()),
+            "any (5.f.g) where c",
+        ),
+        (
             quant(Quantifier::Any, done(None, "refer"), c()),
             "any (refer done) where c",
         ),

@@ -211,11 +211,7 @@ fn bare(out: &mut String, e: &Expr) {
         } => {
             out.push_str(quantifier_word(*quantifier));
             out.push(' ');
-            // The list is a postfix-level expression; only these stand bare there.
-            if matches!(
-                **list,
-                Expr::Name(_) | Expr::Field { .. } | Expr::Call { .. }
-            ) {
+            if bare_quantifier_list(list) {
                 bare(out, list);
             } else {
                 out.push('(');
@@ -235,6 +231,21 @@ fn bare(out: &mut String, e: &Expr) {
             out.push_str(&step.name);
             out.push_str(" done");
         }
+    }
+}
+
+/// A quantifier's list is a name or call, or a parenthesized expression, followed
+/// by field accesses; anything else is wrapped in parentheses.
+fn bare_quantifier_list(list: &Expr) -> bool {
+    match list {
+        Expr::Name(_) | Expr::Call { .. } => true,
+        // The base is parenthesized when it is looser than postfix, which is fine
+        // here; a literal or `done` base is not allowed bare.
+        Expr::Field { base, .. } => match **base {
+            Expr::Name(_) | Expr::Call { .. } | Expr::Field { .. } => bare_quantifier_list(base),
+            _ => level(base) < POSTFIX,
+        },
+        _ => false,
     }
 }
 
