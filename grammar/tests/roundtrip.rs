@@ -41,8 +41,10 @@ fn with_comments(text: &str, picks: &[(usize, bool, bool)]) -> String {
             }
         }
         out.push_str(line);
+        // After `///` a comment would be doc text.
+        let is_doc = line.trim_start().starts_with("///");
         for (k, &(at, own_line, _)) in picks.iter().enumerate() {
-            if !own_line && at % (lines.len() + 1) == i {
+            if !own_line && !is_doc && at % (lines.len() + 1) == i {
                 out.push_str(&format!(" // end {k}"));
                 // one line comment per line: the next would be inside it
                 break;

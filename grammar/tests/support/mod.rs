@@ -482,7 +482,17 @@ fn parameter() -> impl Strategy<Value = Decl> {
         }),
     ];
     (docs(), ident(), type_expr(), opt_label(), vec(item, 0..4)).prop_map(
-        |(docs, name, ty, label, items)| {
+        |(docs, name, ty, label, all_items)| {
+            // A `source` line right after a `from` line without its own source
+            // reads as that line's source, so such trees cannot be written.
+            let mut items: Vec<ParameterItem> = Vec::new();
+            for item in all_items {
+                let after_bare_from =
+                    matches!(items.last(), Some(ParameterItem::From { source: None, .. }));
+                if !(after_bare_from && matches!(item, ParameterItem::Source(_))) {
+                    items.push(item);
+                }
+            }
             Decl::Parameter(Parameter {
                 docs,
                 name,
