@@ -333,12 +333,11 @@ impl<'a> Printer<'a> {
         line.push_str(") -> ");
         line.push_str(&type_text(&d.result));
         push_label(&mut line, &d.label);
+        // An explicit `hit unique` is kept, although it is the default: the
+        // formatted text must parse to the same tree.
         if let Some(hit) = d.hit {
-            // `hit unique` is the default and is left out.
-            if let Some(words) = hit_words(hit.kind) {
-                line.push_str(" hit ");
-                line.push_str(words);
-            }
+            line.push_str(" hit ");
+            line.push_str(hit_words(hit.kind));
         }
         line.push_str(" {");
         self.push(0, &line);
@@ -795,16 +794,16 @@ fn push_literal(out: &mut String, l: &Literal) {
     expr::literal(out, l);
 }
 
-fn hit_words(kind: HitPolicyKind) -> Option<&'static str> {
+fn hit_words(kind: HitPolicyKind) -> &'static str {
     match kind {
-        HitPolicyKind::Unique => None,
-        HitPolicyKind::First => Some("first"),
-        HitPolicyKind::Any => Some("any"),
-        HitPolicyKind::CollectSum => Some("collect sum"),
-        HitPolicyKind::CollectMin => Some("collect min"),
-        HitPolicyKind::CollectMax => Some("collect max"),
-        HitPolicyKind::CollectCount => Some("collect count"),
-        HitPolicyKind::CollectList => Some("collect list"),
+        HitPolicyKind::Unique => "unique",
+        HitPolicyKind::First => "first",
+        HitPolicyKind::Any => "any",
+        HitPolicyKind::CollectSum => "collect sum",
+        HitPolicyKind::CollectMin => "collect min",
+        HitPolicyKind::CollectMax => "collect max",
+        HitPolicyKind::CollectCount => "collect count",
+        HitPolicyKind::CollectList => "collect list",
     }
 }
 

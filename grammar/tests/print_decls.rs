@@ -231,7 +231,7 @@ fn table_columns_align_by_chars() {
             ],
             result: ty("Text"),
             label: None,
-            // The default policy is left out.
+            // The default policy, written out: it is kept.
             hit: Some(HitPolicy {
                 kind: HitPolicyKind::Unique,
                 span: sp(),

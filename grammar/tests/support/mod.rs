@@ -3,8 +3,9 @@
 //! Every tree generated here is one the concrete syntax can express, so that
 //! `parse(print(tree)) == tree` is a fair property: identifiers are not reserved
 //! words, number texts are valid, a programme-level `legal` only comes before the
-//! first clause, `hit unique` is never explicit (the printer leaves it out), there
-//! are no comments, and all spans are the default (equality ignores spans).
+//! first clause (likewise a parameter-level `source` never directly follows a
+//! `from` line without its own source), there are no comments, and all spans are
+//! the default (equality ignores spans).
 //! Depth is bounded so a tree stays small.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
@@ -536,6 +537,7 @@ fn cell() -> impl Strategy<Value = Cell> {
 fn hit_policy() -> impl Strategy<Value = Option<HitPolicy>> {
     option::of(
         select(vec![
+            HitPolicyKind::Unique,
             HitPolicyKind::First,
             HitPolicyKind::Any,
             HitPolicyKind::CollectSum,
