@@ -1,6 +1,29 @@
 //! pest parse tree → [`crate::ast`], with declaration-level recovery and limits.
+//!
+//! The file is parsed one declaration at a time (`decl_at` applied to the rest of
+//! the input), so a broken declaration costs one error and parsing resumes at the
+//! next line that starts (column 1) with a declaration keyword or `///`.
+//!
+//! Stack safety: pest recurses once per bracket or `if … then` level, and the AST
+//! builder once per tree level. A lexical pre-scan ([`crate::limits`]-style, see
+//! [`nesting_violations`]) rejects regions whose brackets nest deeper than
+//! [`Limits::max_nesting`] before pest sees them, and the builder rejects trees
+//! taller than that (long flat chains such as `1+1+…` build tall trees), so every
+//! later recursive walk, drop included, is bounded.
 
-use crate::ast::{File, Span};
+use std::num::NonZeroUsize;
+use std::sync::OnceLock;
+
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser;
+
+use crate::ast::*;
+use crate::comments;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar.pest"]
+pub(crate) struct AccordParser;
 
 /// Bounds that keep any input from exhausting time or stack. Inputs beyond them get
 /// a [`SyntaxError`] (code `E0002`/`E0003`), never a panic or a hang.
@@ -8,13 +31,20 @@ use crate::ast::{File, Span};
 pub struct Limits {
     /// Largest source file accepted, in bytes.
     pub max_file_bytes: usize,
-    /// Deepest nesting of brackets and nested expressions in one declaration.
+    /// Deepest nesting of brackets and nested expressions in one declaration, and
+    /// the tallest expression or type tree (a chain `a + b + c` is a tree as tall
+    /// as it is long).
     pub max_nesting: usize,
+    /// Budget of pest rule calls for one declaration (`pest::set_call_limit`):
+    /// a guard against runaway backtracking, far above what any real declaration
+    /// needs (about 60 calls per source byte).
+    pub max_calls_per_decl: usize,
 }
 
 pub const LIMITS: Limits = Limits {
     max_file_bytes: 8 * 1024 * 1024,
     max_nesting: 64,
+    max_calls_per_decl: 1 << 30,
 };
 
 /// A syntax error at a span of the source.
@@ -31,6 +61,22 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
+impl SyntaxError {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        SyntaxError {
+            code,
+            message: message.into(),
+            help: None,
+            span,
+        }
+    }
+
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
 /// What [`parse`] returns: every declaration that parsed, and an error for each
 /// that did not (parsing resumes at the next declaration keyword at the start of a
 /// line).
@@ -42,6 +88,2293 @@ pub struct Parsed {
 
 /// Parses one source file. Never panics, whatever the input.
 pub fn parse(source: &str) -> Parsed {
-    let _ = source;
-    Parsed::default()
+    parse_with(source, &LIMITS)
+}
+
+/// Parses with explicit limits (tests use smaller ones).
+pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
+    let mut parsed = Parsed::default();
+    if source.len() > limits.max_file_bytes {
+        parsed.errors.push(
+            SyntaxError::new(
+                "E0003",
+                format!(
+                    "file too large: {} bytes, the limit is {} bytes",
+                    source.len(),
+                    limits.max_file_bytes
+                ),
+                Span::new(0, 0),
+            )
+            .with_help("split the ruleset into several files"),
+        );
+        return parsed;
+    }
+    pest::set_call_limit(NonZeroUsize::new(limits.max_calls_per_decl));
+    parsed.file.comments = comments::scan(source);
+    let regions = nesting_violations(source, limits.max_nesting);
+    let mut region_ix = 0;
+    let mut pos = 0;
+    loop {
+        pos = skip_trivia(source, pos);
+        if pos >= source.len() {
+            break;
+        }
+        // A region (from one declaration line to the next) nested too deeply is
+        // reported once and skipped before pest could recurse into it.
+        while region_ix + 1 < regions.len()
+            && regions.get(region_ix + 1).is_some_and(|r| r.start <= pos)
+        {
+            region_ix += 1;
+        }
+        if let Some(region) = regions.get(region_ix) {
+            if let Some(at) = region.violation.filter(|&v| v >= pos) {
+                parsed.errors.push(too_deep(at, limits));
+                let next = regions.get(region_ix + 1).map_or(source.len(), |r| r.start);
+                pos = next.max(pos + 1);
+                continue;
+            }
+        }
+        let rest = source.get(pos..).unwrap_or("");
+        match AccordParser::parse(Rule::decl_at, rest) {
+            Ok(mut pairs) => {
+                let Some(pair) = pairs.next() else { break };
+                let end = pos + pair.as_span().end();
+                let builder = Builder {
+                    offset: pos,
+                    limits,
+                    source,
+                    comments: &parsed.file.comments,
+                };
+                match builder.decl(pair) {
+                    Ok(decl) => parsed.file.decls.push(decl),
+                    Err(e) => parsed.errors.push(e),
+                }
+                pos = end.max(pos + 1);
+            }
+            Err(e) => {
+                let e = detailed_error(rest).unwrap_or(e);
+                parsed.errors.push(errors::convert(source, pos, &e));
+                pos = next_decl_line(source, pos);
+            }
+        }
+    }
+    parsed
+}
+
+/// Parses a failing declaration again with pest's error detail on, which names the
+/// punctuation expected at the furthest position (`{`, `:`…) but doubles the cost
+/// of parsing, so it is only switched on for failures. The switch is global: the
+/// lock makes every detailed re-parse see it on, so messages do not depend on
+/// what other threads are parsing (a concurrent first parse may merely run with
+/// detail on, which changes nothing but its speed).
+fn detailed_error(rest: &str) -> Option<pest::error::Error<Rule>> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = DETAIL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pest::set_error_detail(true);
+    let result = AccordParser::parse(Rule::decl_at, rest);
+    pest::set_error_detail(false);
+    result.err()
+}
+
+fn too_deep(at: usize, limits: &Limits) -> SyntaxError {
+    SyntaxError::new(
+        "E0002",
+        format!("nesting too deep: more than {} levels", limits.max_nesting),
+        Span::new(at, at + 1),
+    )
+    .with_help("split the expression with `let` definitions")
+}
+
+/// Declaration keywords that resume parsing after an error when they start a line.
+pub(crate) const DECL_KEYWORDS: [&str; 12] = [
+    "ruleset",
+    "sector",
+    "enum",
+    "entity",
+    "parameter",
+    "table",
+    "program",
+    "assessment",
+    "service",
+    "calendar",
+    "protocol",
+    "test",
+];
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// True when the line starting at `start` begins with a declaration keyword or `///`.
+fn starts_decl(source: &str, start: usize) -> bool {
+    let line = source.as_bytes().get(start..).unwrap_or(&[]);
+    if line.starts_with(b"///") {
+        return true;
+    }
+    DECL_KEYWORDS.iter().any(|kw| {
+        line.starts_with(kw.as_bytes()) && !line.get(kw.len()).copied().is_some_and(is_ident_byte)
+    })
+}
+
+/// The start of the first line after the one holding `pos` that starts a
+/// declaration, or the end of the source.
+fn next_decl_line(source: &str, pos: usize) -> usize {
+    let bytes = source.as_bytes();
+    let mut i = pos;
+    while let Some(nl) = bytes
+        .get(i..)
+        .and_then(|b| b.iter().position(|&c| c == b'\n'))
+    {
+        i += nl + 1;
+        if starts_decl(source, i) {
+            return i;
+        }
+    }
+    source.len()
+}
+
+/// Skips whitespace and (non-doc) comments between declarations. An unterminated
+/// block comment is left for pest to report.
+fn skip_trivia(source: &str, mut pos: usize) -> usize {
+    let bytes = source.as_bytes();
+    loop {
+        match bytes.get(pos..) {
+            Some([b' ' | b'\t' | b'\r' | b'\n', ..]) => pos += 1,
+            Some([b'/', b'/', rest @ ..]) => {
+                if rest.first() == Some(&b'/') && rest.get(1) != Some(&b'/') {
+                    return pos; // a doc comment: grammar
+                }
+                pos = bytes
+                    .get(pos..)
+                    .and_then(|b| b.iter().position(|&c| c == b'\n'))
+                    .map_or(bytes.len(), |n| pos + n);
+            }
+            Some([b'/', b'*', ..]) => match source.get(pos + 2..).and_then(|s| s.find("*/")) {
+                Some(n) => pos += 2 + n + 2,
+                None => return pos,
+            },
+            _ => return pos,
+        }
+    }
+}
+
+/// One stretch of source between declaration lines, with the first position where
+/// its brackets nest deeper than the limit.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Region {
+    pub start: usize,
+    pub violation: Option<usize>,
+}
+
+/// A lexical scan of bracket depth (`( [ {` and `if … else`), skipping text and
+/// comments, reset at every declaration line. Linear in the file size.
+pub(crate) fn nesting_violations(source: &str, max: usize) -> Vec<Region> {
+    let bytes = source.as_bytes();
+    let mut regions = vec![Region {
+        start: 0,
+        violation: None,
+    }];
+    // Open brackets: `b'i'` stands for a pending `if`.
+    let mut stack: Vec<u8> = Vec::new();
+    let mut i = 0;
+    let mut line_start = true;
+    while let Some(&b) = bytes.get(i) {
+        if line_start && i > 0 && starts_decl(source, i) {
+            regions.push(Region {
+                start: i,
+                violation: None,
+            });
+            stack.clear();
+        }
+        line_start = false;
+        match b {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b'"' => {
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        b'\n' => break,
+                        _ => i += 1,
+                    }
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = bytes
+                    .get(i..)
+                    .and_then(|s| s.iter().position(|&c| c == b'\n'))
+                    .map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = source
+                    .get(i + 2..)
+                    .and_then(|s| s.find("*/"))
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
+            }
+            b'(' | b'[' | b'{' => {
+                stack.push(b);
+                if stack.len() > max {
+                    if let Some(r) = regions.last_mut() {
+                        r.violation.get_or_insert(i);
+                    }
+                }
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                // A closing bracket also closes any `if` left open inside it.
+                while stack.last() == Some(&b'i') {
+                    stack.pop();
+                }
+                stack.pop();
+                i += 1;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while bytes.get(i).copied().is_some_and(is_ident_byte) {
+                    i += 1;
+                }
+                match bytes.get(start..i) {
+                    Some(b"if") => {
+                        stack.push(b'i');
+                        if stack.len() > max {
+                            if let Some(r) = regions.last_mut() {
+                                r.violation.get_or_insert(start);
+                            }
+                        }
+                    }
+                    Some(b"else") if stack.last() == Some(&b'i') => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    regions
+}
+
+// ---------------------------------------------------------------------------
+// AST building
+
+/// An expression under construction: its tree height (bounded by
+/// [`Limits::max_nesting`]) and whether it is an unparenthesized comparison
+/// (comparisons do not chain).
+struct Built {
+    expr: Expr,
+    height: usize,
+    bare_compare: bool,
+}
+
+impl Built {
+    fn leaf(expr: Expr) -> Built {
+        Built {
+            expr,
+            height: 1,
+            bare_compare: false,
+        }
+    }
+}
+
+type Res<T> = Result<T, SyntaxError>;
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static PRATT: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    PRATT.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::prefix(Rule::if_head) | Op::prefix(Rule::quant_head))
+            .op(Op::infix(Rule::op_where, Assoc::Right))
+            .op(Op::infix(Rule::op_implies, Assoc::Right))
+            .op(Op::infix(Rule::op_or, Assoc::Left))
+            .op(Op::infix(Rule::op_and, Assoc::Left))
+            .op(Op::prefix(Rule::op_not))
+            .op(Op::infix(Rule::op_eq, Assoc::Left)
+                | Op::infix(Rule::op_ne, Assoc::Left)
+                | Op::infix(Rule::op_lt, Assoc::Left)
+                | Op::infix(Rule::op_le, Assoc::Left)
+                | Op::infix(Rule::op_gt, Assoc::Left)
+                | Op::infix(Rule::op_ge, Assoc::Left)
+                | Op::postfix(Rule::in_test))
+            .op(Op::infix(Rule::op_otherwise, Assoc::Left))
+            .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+            .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+            .op(Op::prefix(Rule::op_neg))
+            .op(Op::postfix(Rule::field_access))
+    })
+}
+
+struct Builder<'l> {
+    /// Byte offset of the parsed slice in the whole file.
+    offset: usize,
+    limits: &'l Limits,
+    source: &'l str,
+    /// The file's comments, in order (to trim them off span ends).
+    comments: &'l [Comment],
+}
+
+fn internal(what: &str, span: Span) -> SyntaxError {
+    SyntaxError::new(
+        "E0001",
+        format!("internal parser error: missing {what}"),
+        span,
+    )
+}
+
+impl Builder<'_> {
+    /// The span of a pair in the file. pest's pairs end after the whitespace and
+    /// comments skipped before a trailing optional part that was absent
+    /// (`label?`); those are trimmed off.
+    fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        let start = s.start() + self.offset;
+        let mut end = s.end() + self.offset;
+        let bytes = self.source.as_bytes();
+        while end > start {
+            if bytes.get(end - 1).is_some_and(|b| b.is_ascii_whitespace()) {
+                end -= 1;
+                continue;
+            }
+            match self.comments.binary_search_by_key(&end, |c| c.span.end) {
+                Ok(i) => match self.comments.get(i) {
+                    Some(c) if c.span.start >= start => end = c.span.start,
+                    _ => break,
+                },
+                Err(_) => break,
+            }
+        }
+        Span::new(start, end)
+    }
+
+    /// The span of an item whose rule begins with its doc comments: from the first
+    /// token after the docs.
+    fn span_after_docs(&self, p: &Pair<Rule>) -> Span {
+        let whole = self.span(p);
+        let start = p
+            .clone()
+            .into_inner()
+            .find(|c| c.as_rule() != Rule::docs)
+            .map_or(whole.start, |c| self.span(&c).start);
+        Span::new(start, whole.end)
+    }
+
+    fn too_deep(&self, at: Span) -> SyntaxError {
+        too_deep(at.start, self.limits)
+    }
+
+    fn ident(&self, p: &Pair<Rule>) -> Ident {
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    fn docs(&self, p: Pair<Rule>) -> Docs {
+        p.into_inner()
+            .map(|d| {
+                let line = d.into_inner().next().map_or("", |t| t.as_str());
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                line.strip_prefix(' ').unwrap_or(line).to_string()
+            })
+            .collect()
+    }
+
+    fn text(&self, p: &Pair<Rule>) -> Res<String> {
+        let inner = p.clone().into_inner().next();
+        let (raw, start) = match &inner {
+            Some(i) => (i.as_str(), self.span(i).start),
+            None => ("", self.span(p).start),
+        };
+        unescape(raw, start)
+    }
+
+    fn label(&self, p: Pair<Rule>) -> Res<Label> {
+        let span = self.span(&p);
+        let mut text = String::new();
+        let mut translations = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::text => text = self.text(&c)?,
+                Rule::translations => {
+                    for t in c.into_inner() {
+                        let tspan = self.span(&t);
+                        let mut lang = None;
+                        let mut ttext = String::new();
+                        for x in t.into_inner() {
+                            match x.as_rule() {
+                                Rule::ident => lang = Some(self.ident(&x)),
+                                Rule::text => ttext = self.text(&x)?,
+                                _ => {}
+                            }
+                        }
+                        translations.push(Translation {
+                            lang: lang.ok_or_else(|| internal("language", tspan))?,
+                            text: ttext,
+                            span: tspan,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Label {
+            text,
+            translations,
+            span,
+        })
+    }
+
+    fn type_expr(&self, p: Pair<Rule>) -> Res<TypeExpr> {
+        let span = self.span(&p);
+        let mut lists = Vec::new();
+        let mut ty = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::kw_list => lists.push(self.span(&c).start),
+                Rule::ident => ty = Some(TypeExpr::Named(self.ident(&c))),
+                _ => {}
+            }
+        }
+        if lists.len() >= self.limits.max_nesting {
+            return Err(self.too_deep(span));
+        }
+        let mut ty = ty.ok_or_else(|| internal("type", span))?;
+        for start in lists.into_iter().rev() {
+            ty = TypeExpr::List(Box::new(ty), Span::new(start, span.end));
+        }
+        Ok(ty)
+    }
+
+    fn date(&self, p: &Pair<Rule>) -> DateLit {
+        let mut d = DateLit {
+            year: 0,
+            month: 0,
+            day: 0,
+            span: self.span(p),
+        };
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::date_year => d.year = c.as_str().parse().unwrap_or(0),
+                Rule::date_month => d.month = c.as_str().parse().unwrap_or(0),
+                Rule::date_day => d.day = c.as_str().parse().unwrap_or(0),
+                _ => {}
+            }
+        }
+        d
+    }
+
+    /// A literal pair (`date`, `duration`, `percent`, `number`, `signed_number`,
+    /// `text`, `boolean`), or `None` for other rules.
+    fn literal(&self, p: &Pair<Rule>) -> Res<Option<Literal>> {
+        let span = self.span(p);
+        Ok(Some(match p.as_rule() {
+            Rule::date => Literal::Date(self.date(p)),
+            Rule::duration => Literal::Duration(self.duration(p)?),
+            Rule::percent => Literal::Percent(p.as_str().trim_end_matches('%').to_string(), span),
+            Rule::number | Rule::signed_number => number_literal(p.as_str(), span),
+            Rule::text => Literal::Text(self.text(p)?, span),
+            Rule::boolean => Literal::Bool(p.as_str() == "true", span),
+            _ => return Ok(None),
+        }))
+    }
+
+    fn duration(&self, p: &Pair<Rule>) -> Res<Duration> {
+        let span = self.span(p);
+        let mut amount = String::new();
+        let mut working = false;
+        let mut unit = None;
+        for c in p.clone().into_inner() {
+            match c.as_rule() {
+                Rule::number => amount = c.as_str().to_string(),
+                Rule::working => working = true,
+                Rule::unit => {
+                    unit = Some(match c.as_str() {
+                        "day" | "days" if working => DurationUnit::WorkingDays,
+                        "day" | "days" => DurationUnit::Days,
+                        "week" | "weeks" => DurationUnit::Weeks,
+                        "month" | "months" => DurationUnit::Months,
+                        _ => DurationUnit::Years,
+                    })
+                }
+                _ => {}
+            }
+        }
+        if working && unit != Some(DurationUnit::WorkingDays) {
+            return Err(
+                SyntaxError::new("E0001", "`working` only goes with days", span)
+                    .with_help("write `3 working days`"),
+            );
+        }
+        Ok(Duration {
+            amount,
+            unit: unit.ok_or_else(|| internal("duration unit", span))?,
+            span,
+        })
+    }
+
+    // -----------------------------------------------------------------------
+    // Declarations
+
+    fn decl(&self, p: Pair<Rule>) -> Res<Decl> {
+        let span = self.span(&p);
+        let mut docs = Docs::new();
+        let mut body = None;
+        for c in p.into_inner() {
+            if c.as_rule() == Rule::docs {
+                docs = self.docs(c);
+            } else {
+                body = Some(c);
+            }
+        }
+        let body = body.ok_or_else(|| internal("declaration", span))?;
+        let rule = body.as_rule();
+        let span = self.span(&body);
+        let h = Header::read(self, body.clone())?;
+        let name = h.name.clone();
+        let name = move || name.ok_or_else(|| internal("name", span));
+        Ok(match rule {
+            Rule::ruleset => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    let s = self.span(&c);
+                    match c.as_rule() {
+                        Rule::languages => items.push(RulesetItem::Languages {
+                            langs: self.idents(c),
+                            span: s,
+                        }),
+                        Rule::currency => items.push(RulesetItem::Currency {
+                            code: self.first_ident(c)?,
+                            span: s,
+                        }),
+                        _ => {}
+                    }
+                }
+                Decl::Ruleset(Ruleset {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::sector_decl => Decl::Sector(SectorDecl {
+                docs,
+                name: name()?,
+                label: h.label,
+                span,
+            }),
+            Rule::enum_decl => {
+                let mut variants = Vec::new();
+                for c in body.into_inner().filter(|c| c.as_rule() == Rule::variant) {
+                    let s = self.span_after_docs(&c);
+                    let vh = Header::read(self, c)?;
+                    variants.push(Variant {
+                        docs: vh.docs,
+                        name: vh.name.ok_or_else(|| internal("variant", s))?,
+                        label: vh.label,
+                        span: s,
+                    });
+                }
+                Decl::Enum(EnumDecl {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    variants,
+                    span,
+                })
+            }
+            Rule::entity => {
+                let mut members = Vec::new();
+                for c in body.into_inner() {
+                    match c.as_rule() {
+                        Rule::field => members.push(Member::Field(self.field(c)?)),
+                        Rule::let_member => members.push(Member::Let(self.let_member(c)?)),
+                        _ => {}
+                    }
+                }
+                Decl::Entity(Entity {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    members,
+                    span,
+                })
+            }
+            Rule::parameter => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    match c.as_rule() {
+                        Rule::param_source => {
+                            let l = self.child_label(c)?;
+                            items.push(ParameterItem::Source(
+                                l.ok_or_else(|| internal("source", span))?,
+                            ));
+                        }
+                        Rule::param_from => items.push(self.param_from(c)?),
+                        _ => {}
+                    }
+                }
+                Decl::Parameter(Parameter {
+                    docs,
+                    name: name()?,
+                    ty: h.ty.ok_or_else(|| internal("type", span))?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::table => self.table(body, docs, h, span)?,
+            Rule::program => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    if let Some(item) = self.program_item(c)? {
+                        items.push(item);
+                    }
+                }
+                Decl::Program(Program {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::assessment => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    if let Some(item) = self.assessment_item(c)? {
+                        items.push(item);
+                    }
+                }
+                Decl::Assessment(Assessment {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::service => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    let s = self.span(&c);
+                    match c.as_rule() {
+                        Rule::s_sector => items.push(ServiceItem::Sector(self.first_ident(c)?, s)),
+                        Rule::s_meets => items.push(ServiceItem::Meets(self.idents(c), s)),
+                        _ => {}
+                    }
+                }
+                Decl::Service(Service {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::calendar => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    let s = self.span(&c);
+                    match c.as_rule() {
+                        Rule::c_weekend => items.push(CalendarItem::Weekend(self.idents(c), s)),
+                        Rule::c_holiday => items.push(CalendarItem::Holiday(
+                            c.into_inner()
+                                .filter(|d| d.as_rule() == Rule::date)
+                                .map(|d| self.date(&d))
+                                .collect(),
+                            s,
+                        )),
+                        _ => {}
+                    }
+                }
+                Decl::Calendar(Calendar {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::protocol => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    if let Some(item) = self.protocol_item(c)? {
+                        items.push(item);
+                    }
+                }
+                Decl::Protocol(Protocol {
+                    docs,
+                    name: name()?,
+                    label: h.label,
+                    items,
+                    span,
+                })
+            }
+            Rule::test => {
+                let mut items = Vec::new();
+                for c in body.into_inner() {
+                    if let Some(item) = self.test_item(c)? {
+                        items.push(item);
+                    }
+                }
+                Decl::Test(Test {
+                    docs,
+                    name: h.label.ok_or_else(|| internal("test name", span))?,
+                    items,
+                    span,
+                })
+            }
+            _ => return Err(internal("declaration", span)),
+        })
+    }
+
+    /// The identifiers directly inside `p`, in order.
+    fn idents(&self, p: Pair<Rule>) -> Vec<Ident> {
+        p.into_inner()
+            .filter(|c| c.as_rule() == Rule::ident)
+            .map(|c| self.ident(&c))
+            .collect()
+    }
+
+    fn first_ident(&self, p: Pair<Rule>) -> Res<Ident> {
+        let span = self.span(&p);
+        self.idents(p)
+            .into_iter()
+            .next()
+            .ok_or_else(|| internal("name", span))
+    }
+
+    fn child_label(&self, p: Pair<Rule>) -> Res<Option<Label>> {
+        match p.into_inner().find(|c| c.as_rule() == Rule::label) {
+            Some(l) => Ok(Some(self.label(l)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn child_expr(&self, p: Pair<Rule>) -> Res<Expr> {
+        let span = self.span(&p);
+        match p.into_inner().find(|c| c.as_rule() == Rule::expr) {
+            Some(e) => self.expr(e),
+            None => Err(internal("expression", span)),
+        }
+    }
+
+    fn field(&self, p: Pair<Rule>) -> Res<Field> {
+        let span = self.span_after_docs(&p);
+        let h = Header::read(self, p)?;
+        Ok(Field {
+            docs: h.docs,
+            name: h.name.ok_or_else(|| internal("field name", span))?,
+            ty: h.ty.ok_or_else(|| internal("field type", span))?,
+            label: h.label,
+            span,
+        })
+    }
+
+    fn let_member(&self, p: Pair<Rule>) -> Res<Let> {
+        let span = self.span_after_docs(&p);
+        let h = Header::read(self, p)?;
+        Ok(Let {
+            docs: h.docs,
+            name: h.name.ok_or_else(|| internal("let name", span))?,
+            label: h.label,
+            value: h.expr.ok_or_else(|| internal("let value", span))?,
+            span,
+        })
+    }
+
+    fn param_from(&self, p: Pair<Rule>) -> Res<ParameterItem> {
+        let span = self.span(&p);
+        let mut date = None;
+        let mut value = None;
+        let mut source = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::date => date = Some(self.date(&c)),
+                Rule::expr => value = Some(self.expr(c)?),
+                Rule::label => source = Some(self.label(c)?),
+                _ => {}
+            }
+        }
+        Ok(ParameterItem::From {
+            date: date.ok_or_else(|| internal("date", span))?,
+            value: value.ok_or_else(|| internal("value", span))?,
+            source,
+            span,
+        })
+    }
+
+    fn table(&self, p: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let mut params = Vec::new();
+        let mut hit = None;
+        let mut columns = Vec::new();
+        let mut rows = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::table_param => {
+                    let s = self.span(&c);
+                    let ph = Header::read(self, c)?;
+                    params.push(TableParam {
+                        name: ph.name.ok_or_else(|| internal("parameter name", s))?,
+                        ty: ph.ty.ok_or_else(|| internal("parameter type", s))?,
+                        span: s,
+                    });
+                }
+                Rule::hit_policy => {
+                    let s = self.span(&c);
+                    let words: Vec<Rule> = c.into_inner().map(|k| k.as_rule()).collect();
+                    let kind = match words.as_slice() {
+                        [_, Rule::kw_first] => HitPolicyKind::First,
+                        [_, Rule::kw_any] => HitPolicyKind::Any,
+                        [_, _, Rule::kw_sum] => HitPolicyKind::CollectSum,
+                        [_, _, Rule::kw_min] => HitPolicyKind::CollectMin,
+                        [_, _, Rule::kw_max] => HitPolicyKind::CollectMax,
+                        [_, _, Rule::kw_count] => HitPolicyKind::CollectCount,
+                        [_, _, Rule::kw_list] => HitPolicyKind::CollectList,
+                        _ => HitPolicyKind::Unique,
+                    };
+                    hit = Some(HitPolicy { kind, span: s });
+                }
+                Rule::table_body => {
+                    for r in c.into_inner() {
+                        match r.as_rule() {
+                            Rule::header_row => columns = self.idents(r),
+                            Rule::row => rows.push(self.row(r)?),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(Decl::Table(Table {
+            docs,
+            name: h.name.ok_or_else(|| internal("table name", span))?,
+            params,
+            result: h.ty.ok_or_else(|| internal("result type", span))?,
+            label: h.label,
+            hit,
+            columns,
+            rows,
+            span,
+        }))
+    }
+
+    fn row(&self, p: Pair<Rule>) -> Res<Row> {
+        let span = self.span(&p);
+        let mut cells = Vec::new();
+        for c in p.into_inner() {
+            let s = self.span(&c);
+            cells.push(match c.as_rule() {
+                Rule::cell_any => Cell::Any(s),
+                Rule::cell_value => Cell::Value(self.cell_value(c)?),
+                Rule::cell_compare => {
+                    let mut op = CompareOp::Eq;
+                    let mut value = None;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::compare_op => op = compare_op(x.as_str()),
+                            Rule::cell_value => value = Some(self.cell_value(x)?),
+                            _ => {}
+                        }
+                    }
+                    Cell::Compare(op, value.ok_or_else(|| internal("cell value", s))?, s)
+                }
+                Rule::cell_range => {
+                    let mut vs = Vec::new();
+                    for x in c.into_inner() {
+                        vs.push(self.cell_value(x)?);
+                    }
+                    let mut vs = vs.into_iter();
+                    match (vs.next(), vs.next()) {
+                        (Some(lo), Some(hi)) => Cell::Range(lo, hi, s),
+                        _ => return Err(internal("range bound", s)),
+                    }
+                }
+                Rule::cell_set => {
+                    let mut vs = Vec::new();
+                    for x in c.into_inner() {
+                        vs.push(self.cell_value(x)?);
+                    }
+                    Cell::Set(vs, s)
+                }
+                _ => continue,
+            });
+        }
+        Ok(Row { cells, span })
+    }
+
+    fn cell_value(&self, p: Pair<Rule>) -> Res<CellValue> {
+        let span = self.span(&p);
+        let inner = p
+            .into_inner()
+            .next()
+            .ok_or_else(|| internal("cell value", span))?;
+        if inner.as_rule() == Rule::ident {
+            return Ok(CellValue::Name(self.ident(&inner)));
+        }
+        match self.literal(&inner)? {
+            Some(l) => Ok(CellValue::Literal(l)),
+            None => Err(internal("cell value", span)),
+        }
+    }
+
+    fn clause(&self, p: Pair<Rule>) -> Res<Clause> {
+        let span = self.span(&p);
+        let mut condition = None;
+        let mut legal = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::expr => condition = Some(self.expr(c)?),
+                Rule::label => legal = Some(self.label(c)?),
+                _ => {}
+            }
+        }
+        Ok(Clause {
+            condition: condition.ok_or_else(|| internal("condition", span))?,
+            legal,
+            span,
+        })
+    }
+
+    fn program_item(&self, c: Pair<Rule>) -> Res<Option<ProgramItem>> {
+        let s = self.span(&c);
+        let missing = || internal("label", s);
+        Ok(Some(match c.as_rule() {
+            Rule::p_for => ProgramItem::For(self.first_ident(c)?, s),
+            Rule::p_sector => ProgramItem::Sector(self.first_ident(c)?, s),
+            Rule::p_legal => ProgramItem::Legal(self.child_label(c)?.ok_or_else(missing)?, s),
+            Rule::p_eligible => ProgramItem::Eligible(self.clause(c)?),
+            Rule::p_unless => ProgramItem::Unless(self.clause(c)?),
+            Rule::p_amount => ProgramItem::Amount(self.child_expr(c)?, s),
+            Rule::p_apply => ProgramItem::Apply(self.child_label(c)?.ok_or_else(missing)?, s),
+            Rule::p_documents => {
+                let mut labels = Vec::new();
+                for l in c.into_inner().filter(|l| l.as_rule() == Rule::label) {
+                    labels.push(self.label(l)?);
+                }
+                ProgramItem::Documents(labels, s)
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn assessment_item(&self, c: Pair<Rule>) -> Res<Option<AssessmentItem>> {
+        let s = self.span(&c);
+        Ok(Some(match c.as_rule() {
+            Rule::a_for => AssessmentItem::For(self.first_ident(c)?, s),
+            Rule::section => {
+                let span = self.span_after_docs(&c);
+                let mut docs = Docs::new();
+                let mut name = None;
+                let mut label = None;
+                let mut questions = Vec::new();
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::docs => docs = self.docs(x),
+                        Rule::ident => name = Some(self.ident(&x)),
+                        Rule::label => label = Some(self.label(x)?),
+                        Rule::question => questions.push(self.question(x)?),
+                        _ => {}
+                    }
+                }
+                AssessmentItem::Section(Section {
+                    docs,
+                    name: name.ok_or_else(|| internal("section name", span))?,
+                    label,
+                    questions,
+                    span,
+                })
+            }
+            Rule::question => AssessmentItem::Question(self.question(c)?),
+            Rule::score => {
+                let span = self.span_after_docs(&c);
+                let h = Header::read(self, c)?;
+                AssessmentItem::Score {
+                    docs: h.docs,
+                    name: h.name.ok_or_else(|| internal("score name", span))?,
+                    label: h.label,
+                    value: h.expr.ok_or_else(|| internal("score value", span))?,
+                    span,
+                }
+            }
+            Rule::need => {
+                let span = self.span_after_docs(&c);
+                let h = Header::read(self, c)?;
+                AssessmentItem::Need {
+                    docs: h.docs,
+                    name: h.name.ok_or_else(|| internal("need name", span))?,
+                    label: h.label,
+                    condition: h.expr.ok_or_else(|| internal("need condition", span))?,
+                    span,
+                }
+            }
+            Rule::risk => {
+                let h = Header::read(self, c)?;
+                AssessmentItem::Risk {
+                    level: h.name.ok_or_else(|| internal("risk level", s))?,
+                    label: h.label,
+                    condition: h.expr,
+                    span: s,
+                }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn question(&self, p: Pair<Rule>) -> Res<Question> {
+        let span = self.span_after_docs(&p);
+        let mut docs = Docs::new();
+        let mut name = None;
+        let mut label = None;
+        let mut kind = None;
+        for c in p.into_inner() {
+            let s = self.span(&c);
+            match c.as_rule() {
+                Rule::docs => docs = self.docs(c),
+                Rule::ident => name = Some(self.ident(&c)),
+                Rule::label => label = Some(self.label(c)?),
+                Rule::q_boolean => {
+                    let mut nums = c
+                        .into_inner()
+                        .filter(|n| n.as_rule() == Rule::signed_number)
+                        .map(|n| n.as_str().to_string());
+                    kind = Some(QuestionKind::Boolean {
+                        points: nums.next(),
+                        else_points: nums.next(),
+                        span: s,
+                    });
+                }
+                Rule::q_scale => {
+                    let mut nums = Vec::new();
+                    let mut options = Vec::new();
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::signed_number => nums.push(x.as_str().to_string()),
+                            Rule::scale_options => {
+                                for l in x.into_inner() {
+                                    options.push(self.label(l)?);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    let mut nums = nums.into_iter();
+                    kind = Some(QuestionKind::Scale {
+                        low: nums.next().unwrap_or_default(),
+                        high: nums.next().unwrap_or_default(),
+                        options,
+                        span: s,
+                    });
+                }
+                Rule::q_choice => {
+                    let mut options = Vec::new();
+                    for o in c
+                        .into_inner()
+                        .filter(|o| o.as_rule() == Rule::choice_option)
+                    {
+                        let os = self.span(&o);
+                        let mut oname = None;
+                        let mut olabel = None;
+                        let mut points = None;
+                        for x in o.into_inner() {
+                            match x.as_rule() {
+                                Rule::ident => oname = Some(self.ident(&x)),
+                                Rule::label => olabel = Some(self.label(x)?),
+                                Rule::signed_number => points = Some(x.as_str().to_string()),
+                                _ => {}
+                            }
+                        }
+                        options.push(ChoiceOption {
+                            name: oname.ok_or_else(|| internal("option name", os))?,
+                            label: olabel,
+                            points,
+                            span: os,
+                        });
+                    }
+                    kind = Some(QuestionKind::Choice { options, span: s });
+                }
+                Rule::q_value => {
+                    let mut ty = None;
+                    let mut nums = Vec::new();
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => ty = Some(self.ident(&x)),
+                            Rule::signed_number => nums.push(x.as_str().to_string()),
+                            _ => {}
+                        }
+                    }
+                    let mut nums = nums.into_iter();
+                    let range = match (nums.next(), nums.next()) {
+                        (Some(lo), Some(hi)) => Some((lo, hi)),
+                        _ => None,
+                    };
+                    kind = Some(QuestionKind::Value {
+                        ty: ty.ok_or_else(|| internal("answer type", s))?,
+                        range,
+                        span: s,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(Question {
+            docs,
+            name: name.ok_or_else(|| internal("question name", span))?,
+            label,
+            kind: kind.ok_or_else(|| internal("answer kind", span))?,
+            span,
+        })
+    }
+
+    fn protocol_item(&self, c: Pair<Rule>) -> Res<Option<ProtocolItem>> {
+        let s = self.span(&c);
+        Ok(Some(match c.as_rule() {
+            Rule::pr_for => ProtocolItem::For(self.first_ident(c)?, s),
+            Rule::pr_calendar => ProtocolItem::Calendar(self.first_ident(c)?, s),
+            Rule::roles => {
+                let mut roles = Vec::new();
+                for r in c.into_inner().filter(|r| r.as_rule() == Rule::role) {
+                    let rs = self.span_after_docs(&r);
+                    let mut docs = Docs::new();
+                    let mut ids = Vec::new();
+                    let mut label = None;
+                    for x in r.into_inner() {
+                        match x.as_rule() {
+                            Rule::docs => docs = self.docs(x),
+                            Rule::ident => ids.push(self.ident(&x)),
+                            Rule::label => label = Some(self.label(x)?),
+                            _ => {}
+                        }
+                    }
+                    let mut ids = ids.into_iter();
+                    roles.push(Role {
+                        docs,
+                        name: ids.next().ok_or_else(|| internal("role name", rs))?,
+                        label,
+                        agency: ids.next(),
+                        span: rs,
+                    });
+                }
+                ProtocolItem::Roles(roles, s)
+            }
+            Rule::start => ProtocolItem::Start(self.child_expr(c)?, s),
+            Rule::step => ProtocolItem::Step(self.step(c)?),
+            Rule::escalate => {
+                let mut to = None;
+                let mut overdue_by = None;
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::ident => to = Some(self.ident(&x)),
+                        Rule::duration => overdue_by = Some(self.duration(&x)?),
+                        _ => {}
+                    }
+                }
+                ProtocolItem::Escalate {
+                    to: to.ok_or_else(|| internal("role", s))?,
+                    overdue_by: overdue_by.ok_or_else(|| internal("duration", s))?,
+                    span: s,
+                }
+            }
+            Rule::share => {
+                let mut ids = self.idents(c).into_iter();
+                ProtocolItem::Share {
+                    what: ids.next().ok_or_else(|| internal("shared item", s))?,
+                    with: ids.collect(),
+                    span: s,
+                }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn step(&self, p: Pair<Rule>) -> Res<Step> {
+        let span = self.span_after_docs(&p);
+        let mut docs = Docs::new();
+        let mut name = None;
+        let mut label = None;
+        let mut items = Vec::new();
+        for c in p.into_inner() {
+            let s = self.span(&c);
+            let item = match c.as_rule() {
+                Rule::docs => {
+                    docs = self.docs(c);
+                    continue;
+                }
+                Rule::ident => {
+                    name = Some(self.ident(&c));
+                    continue;
+                }
+                Rule::label => {
+                    label = Some(self.label(c)?);
+                    continue;
+                }
+                Rule::st_by => StepItem::By(self.first_ident(c)?, s),
+                Rule::st_after => StepItem::After(self.idents(c), s),
+                Rule::st_within | Rule::st_every => {
+                    let every = c.as_rule() == Rule::st_every;
+                    let d = c
+                        .into_inner()
+                        .find(|x| x.as_rule() == Rule::duration)
+                        .ok_or_else(|| internal("duration", s))?;
+                    let d = self.duration(&d)?;
+                    if every {
+                        StepItem::Every(d, s)
+                    } else {
+                        StepItem::Within(d, s)
+                    }
+                }
+                Rule::st_contact => {
+                    StepItem::Contact(self.child_label(c)?.ok_or_else(|| internal("label", s))?, s)
+                }
+                Rule::st_assessment => StepItem::Assessment(self.first_ident(c)?, s),
+                Rule::st_requires => StepItem::Requires(self.first_ident(c)?, s),
+                Rule::st_for_each => StepItem::ForEachNeed(self.first_ident(c)?, s),
+                Rule::st_when => StepItem::When(self.child_expr(c)?, s),
+                Rule::st_legal => {
+                    StepItem::Legal(self.child_label(c)?.ok_or_else(|| internal("label", s))?, s)
+                }
+                _ => continue,
+            };
+            items.push(item);
+        }
+        Ok(Step {
+            docs,
+            name: name.ok_or_else(|| internal("step name", span))?,
+            label,
+            items,
+            span,
+        })
+    }
+
+    fn test_item(&self, c: Pair<Rule>) -> Res<Option<TestItem>> {
+        let s = self.span(&c);
+        Ok(Some(match c.as_rule() {
+            Rule::as_of => {
+                let d = c
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::date)
+                    .ok_or_else(|| internal("date", s))?;
+                TestItem::AsOf(self.date(&d), s)
+            }
+            Rule::given => {
+                let mut entity = None;
+                let mut value = None;
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::ident => entity = Some(self.ident(&x)),
+                        Rule::object => value = Some(self.object(x, 1)?),
+                        _ => {}
+                    }
+                }
+                TestItem::Given {
+                    entity: entity.ok_or_else(|| internal("entity", s))?,
+                    value: value.ok_or_else(|| internal("object", s))?,
+                    span: s,
+                }
+            }
+            Rule::expect => {
+                let mut program = None;
+                let mut subject = None;
+                let mut outcome = None;
+                for x in c.into_inner() {
+                    let xs = self.span(&x);
+                    match x.as_rule() {
+                        Rule::ident => program = Some(self.ident(&x)),
+                        Rule::subject_path => subject = Some(self.subject_path(x)),
+                        Rule::kw_eligible => outcome = Some(ExpectOutcome::Eligible(xs)),
+                        Rule::kw_ineligible => outcome = Some(ExpectOutcome::Ineligible(xs)),
+                        Rule::kw_undetermined => outcome = Some(ExpectOutcome::Undetermined(xs)),
+                        Rule::signed_number => {
+                            outcome = Some(ExpectOutcome::Amount(number_literal(x.as_str(), xs)))
+                        }
+                        _ => {}
+                    }
+                }
+                TestItem::Expect(Expect {
+                    program: program.ok_or_else(|| internal("programme", s))?,
+                    subject,
+                    outcome: outcome.ok_or_else(|| internal("outcome", s))?,
+                    span: s,
+                })
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn subject_path(&self, p: Pair<Rule>) -> SubjectPath {
+        let span = self.span(&p);
+        let mut segments = Vec::new();
+        for seg in p.into_inner() {
+            let s = self.span(&seg);
+            let mut field = None;
+            let mut index = None;
+            for x in seg.into_inner() {
+                match x.as_rule() {
+                    Rule::ident => field = Some(self.ident(&x)),
+                    Rule::path_index => index = Some(x.as_str().to_string()),
+                    _ => {}
+                }
+            }
+            if let Some(field) = field {
+                segments.push(PathSegment {
+                    field,
+                    index,
+                    span: s,
+                });
+            }
+        }
+        SubjectPath { segments, span }
+    }
+
+    fn object(&self, p: Pair<Rule>, depth: usize) -> Res<ObjectValue> {
+        let span = self.span(&p);
+        if depth > self.limits.max_nesting {
+            return Err(self.too_deep(span));
+        }
+        let mut entries = Vec::new();
+        for e in p.into_inner().filter(|e| e.as_rule() == Rule::entry) {
+            let es = self.span(&e);
+            let mut inner = e.into_inner();
+            let field = inner
+                .next()
+                .map(|f| self.ident(&f))
+                .ok_or_else(|| internal("field", es))?;
+            let value = inner.next().ok_or_else(|| internal("value", es))?;
+            entries.push(ObjectEntry {
+                field,
+                value: self.value(value, depth + 1)?,
+                span: es,
+            });
+        }
+        Ok(ObjectValue { entries, span })
+    }
+
+    fn value(&self, p: Pair<Rule>, depth: usize) -> Res<Value> {
+        let s = self.span(&p);
+        if depth > self.limits.max_nesting {
+            return Err(self.too_deep(s));
+        }
+        Ok(match p.as_rule() {
+            Rule::kw_unknown => Value::Unknown(s),
+            Rule::ident => Value::Name(self.ident(&p)),
+            Rule::object => Value::Object(self.object(p, depth)?),
+            Rule::list_value => {
+                let mut items = Vec::new();
+                for v in p.into_inner() {
+                    items.push(self.value(v, depth + 1)?);
+                }
+                Value::List(items, s)
+            }
+            _ => match self.literal(&p)? {
+                Some(l) => Value::Literal(l),
+                None => return Err(internal("value", s)),
+            },
+        })
+    }
+
+    // -----------------------------------------------------------------------
+    // Expressions
+
+    fn expr(&self, p: Pair<Rule>) -> Res<Expr> {
+        Ok(self.expr_at(p, 1)?.expr)
+    }
+
+    /// Builds an `expr` or `range_bound` pair found `depth` levels below the item.
+    fn expr_at(&self, p: Pair<Rule>, depth: usize) -> Res<Built> {
+        let span = self.span(&p);
+        // The Pratt parser recurses once per prefix operator and right-associative
+        // operator: bound that before it runs.
+        let recursion = p
+            .clone()
+            .into_inner()
+            .filter(|c| {
+                matches!(
+                    c.as_rule(),
+                    Rule::if_head
+                        | Rule::quant_head
+                        | Rule::op_not
+                        | Rule::op_neg
+                        | Rule::op_where
+                        | Rule::op_implies
+                )
+            })
+            .count();
+        if depth + recursion > self.limits.max_nesting {
+            return Err(self.too_deep(span));
+        }
+        self.pratt(p.into_inner(), depth)
+    }
+
+    fn pratt(&self, pairs: Pairs<Rule>, depth: usize) -> Res<Built> {
+        pratt()
+            .map_primary(|p| {
+                self.primary(p, depth)
+                    .and_then(|b| self.check_height(b, depth))
+            })
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                self.prefix(op, rhs, depth)
+                    .and_then(|b| self.check_height(b, depth))
+            })
+            .map_infix(|lhs, op, rhs| {
+                let (lhs, rhs) = (lhs?, rhs?);
+                self.infix(lhs, op, rhs)
+                    .and_then(|b| self.check_height(b, depth))
+            })
+            .map_postfix(|lhs, op| {
+                let lhs = lhs?;
+                self.postfix(lhs, op, depth)
+                    .and_then(|b| self.check_height(b, depth))
+            })
+            .parse(pairs)
+    }
+
+    fn check_height(&self, b: Built, depth: usize) -> Res<Built> {
+        if b.height + depth > self.limits.max_nesting {
+            Err(self.too_deep(b.expr.span()))
+        } else {
+            Ok(b)
+        }
+    }
+
+    fn primary(&self, p: Pair<Rule>, depth: usize) -> Res<Built> {
+        let s = self.span(&p);
+        Ok(match p.as_rule() {
+            Rule::quant_done => {
+                let mut quantifier = None;
+                let mut step = None;
+                for x in p.into_inner() {
+                    match x.as_rule() {
+                        Rule::kw_all => quantifier = Some(Quantifier::All),
+                        Rule::kw_any => quantifier = Some(Quantifier::Any),
+                        Rule::ident => step = Some(self.ident(&x)),
+                        _ => {}
+                    }
+                }
+                Built::leaf(Expr::Done {
+                    quantifier,
+                    step: step.ok_or_else(|| internal("step", s))?,
+                    span: s,
+                })
+            }
+            Rule::named => {
+                let mut name = None;
+                let mut done = false;
+                let mut call_args = None;
+                for x in p.into_inner() {
+                    match x.as_rule() {
+                        Rule::ident => name = Some(self.ident(&x)),
+                        Rule::kw_done => done = true,
+                        Rule::args => call_args = Some(x),
+                        _ => {}
+                    }
+                }
+                let name = name.ok_or_else(|| internal("name", s))?;
+                if done {
+                    return Ok(Built::leaf(Expr::Done {
+                        quantifier: None,
+                        step: name,
+                        span: s,
+                    }));
+                }
+                let Some(call_args) = call_args else {
+                    return Ok(Built::leaf(Expr::Name(name)));
+                };
+                let mut args = Vec::new();
+                let mut height = 0;
+                for x in call_args.into_inner() {
+                    let b = self.expr_at(x, depth + 1)?;
+                    height = height.max(b.height);
+                    args.push(b.expr);
+                }
+                Built {
+                    expr: Expr::Call {
+                        func: name,
+                        args,
+                        span: s,
+                    },
+                    height: height + 1,
+                    bare_compare: false,
+                }
+            }
+            Rule::paren => {
+                let inner = p
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| internal("expression", s))?;
+                let mut b = self.expr_at(inner, depth)?;
+                b.bare_compare = false;
+                b
+            }
+            _ => match self.literal(&p)? {
+                Some(l) => Built::leaf(Expr::Literal(l)),
+                None => return Err(internal("expression", s)),
+            },
+        })
+    }
+
+    fn prefix(&self, op: Pair<Rule>, rhs: Built, depth: usize) -> Res<Built> {
+        let op_span = self.span(&op);
+        let span = op_span.to(rhs.expr.span());
+        let unary = |op| Built {
+            height: rhs.height + 1,
+            bare_compare: false,
+            expr: Expr::Unary {
+                op,
+                operand: Box::new(rhs.expr.clone()),
+                span,
+            },
+        };
+        Ok(match op.as_rule() {
+            Rule::op_not => unary(UnaryOp::Not),
+            Rule::op_neg => unary(UnaryOp::Neg),
+            Rule::if_head => {
+                let mut parts = Vec::new();
+                for x in op.into_inner().filter(|x| x.as_rule() == Rule::expr) {
+                    parts.push(self.expr_at(x, depth + 1)?);
+                }
+                let mut parts = parts.into_iter();
+                let (Some(c), Some(t)) = (parts.next(), parts.next()) else {
+                    return Err(internal("condition", op_span));
+                };
+                Built {
+                    height: 1 + c.height.max(t.height).max(rhs.height),
+                    bare_compare: false,
+                    expr: Expr::If {
+                        condition: Box::new(c.expr),
+                        then: Box::new(t.expr),
+                        otherwise: Box::new(rhs.expr),
+                        span,
+                    },
+                }
+            }
+            Rule::quant_head => {
+                let mut quantifier = Quantifier::Any;
+                let mut list = None;
+                for x in op.into_inner() {
+                    match x.as_rule() {
+                        Rule::kw_all => quantifier = Quantifier::All,
+                        Rule::kw_any => quantifier = Quantifier::Any,
+                        Rule::quant_list => list = Some(self.quant_list(x, depth + 1)?),
+                        _ => {}
+                    }
+                }
+                let list = list.ok_or_else(|| internal("list", op_span))?;
+                Built {
+                    height: 1 + list.height.max(rhs.height),
+                    bare_compare: false,
+                    expr: Expr::Quantified {
+                        quantifier,
+                        list: Box::new(list.expr),
+                        condition: Box::new(rhs.expr),
+                        span,
+                    },
+                }
+            }
+            _ => return Err(internal("operator", op_span)),
+        })
+    }
+
+    /// `any`/`all`'s list: a name, call or parenthesized expression, then `.field`s.
+    fn quant_list(&self, p: Pair<Rule>, depth: usize) -> Res<Built> {
+        let s = self.span(&p);
+        let mut built: Option<Built> = None;
+        for x in p.into_inner() {
+            built = Some(match built {
+                None => self.primary(x, depth)?,
+                Some(b) => self.postfix(b, x, depth)?,
+            });
+            if let Some(b) = &built {
+                if b.height + depth > self.limits.max_nesting {
+                    return Err(self.too_deep(s));
+                }
+            }
+        }
+        built.ok_or_else(|| internal("list", s))
+    }
+
+    fn infix(&self, lhs: Built, op: Pair<Rule>, rhs: Built) -> Res<Built> {
+        let op_span = self.span(&op);
+        let span = lhs.expr.span().to(rhs.expr.span());
+        let height = 1 + lhs.height.max(rhs.height);
+        if op.as_rule() == Rule::op_where {
+            return Ok(Built {
+                height,
+                bare_compare: false,
+                expr: Expr::Where {
+                    list: Box::new(lhs.expr),
+                    condition: Box::new(rhs.expr),
+                    span,
+                },
+            });
+        }
+        let bop = match op.as_rule() {
+            Rule::op_implies => BinaryOp::Implies,
+            Rule::op_or => BinaryOp::Or,
+            Rule::op_and => BinaryOp::And,
+            Rule::op_eq => BinaryOp::Eq,
+            Rule::op_ne => BinaryOp::Ne,
+            Rule::op_lt => BinaryOp::Lt,
+            Rule::op_le => BinaryOp::Le,
+            Rule::op_gt => BinaryOp::Gt,
+            Rule::op_ge => BinaryOp::Ge,
+            Rule::op_otherwise => BinaryOp::Otherwise,
+            Rule::op_add => BinaryOp::Add,
+            Rule::op_sub => BinaryOp::Sub,
+            Rule::op_mul => BinaryOp::Mul,
+            Rule::op_div => BinaryOp::Div,
+            _ => return Err(internal("operator", op_span)),
+        };
+        let compare = matches!(
+            bop,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        );
+        if compare && lhs.bare_compare {
+            return Err(chained(op_span));
+        }
+        Ok(Built {
+            height,
+            bare_compare: compare,
+            expr: Expr::Binary {
+                op: bop,
+                lhs: Box::new(lhs.expr),
+                rhs: Box::new(rhs.expr),
+                span,
+            },
+        })
+    }
+
+    fn postfix(&self, lhs: Built, op: Pair<Rule>, depth: usize) -> Res<Built> {
+        let op_span = self.span(&op);
+        let span = lhs.expr.span().to(op_span);
+        match op.as_rule() {
+            Rule::field_access => {
+                let field = op
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::ident)
+                    .map(|x| self.ident(&x))
+                    .ok_or_else(|| internal("field", op_span))?;
+                Ok(Built {
+                    height: lhs.height + 1,
+                    bare_compare: false,
+                    expr: Expr::Field {
+                        base: Box::new(lhs.expr),
+                        field,
+                        span,
+                    },
+                })
+            }
+            Rule::in_test => {
+                if lhs.bare_compare {
+                    return Err(chained(op_span));
+                }
+                let mut negated = false;
+                let mut height = lhs.height;
+                let mut result = None;
+                for x in op.into_inner() {
+                    match x.as_rule() {
+                        Rule::kw_not => negated = true,
+                        Rule::set => {
+                            let mut set = Vec::new();
+                            for e in x.into_inner() {
+                                let b = self.expr_at(e, depth + 1)?;
+                                height = height.max(b.height);
+                                set.push(b.expr);
+                            }
+                            result = Some(Expr::InSet {
+                                value: Box::new(lhs.expr.clone()),
+                                set,
+                                negated,
+                                span,
+                            });
+                        }
+                        Rule::range => {
+                            let mut bounds = Vec::new();
+                            for e in x.into_inner() {
+                                let b = self.expr_at(e, depth + 1)?;
+                                height = height.max(b.height);
+                                bounds.push(b.expr);
+                            }
+                            let mut bounds = bounds.into_iter();
+                            let (Some(low), Some(high)) = (bounds.next(), bounds.next()) else {
+                                return Err(internal("range bound", op_span));
+                            };
+                            result = Some(Expr::InRange {
+                                value: Box::new(lhs.expr.clone()),
+                                low: Box::new(low),
+                                high: Box::new(high),
+                                negated,
+                                span,
+                            });
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(Built {
+                    expr: result.ok_or_else(|| internal("set or range", op_span))?,
+                    height: height + 1,
+                    bare_compare: true,
+                })
+            }
+            _ => Err(internal("operator", op_span)),
+        }
+    }
+}
+
+fn chained(at: Span) -> SyntaxError {
+    SyntaxError::new("E0001", "comparisons cannot be chained", at)
+        .with_help("combine comparisons with `and`, or add parentheses")
+}
+
+/// What most declarations and members start with: docs, a name, a type, a label,
+/// an expression (the first of each found among the direct children).
+struct Header {
+    docs: Docs,
+    name: Option<Ident>,
+    ty: Option<TypeExpr>,
+    label: Option<Label>,
+    expr: Option<Expr>,
+}
+
+impl Header {
+    fn read(b: &Builder, p: Pair<Rule>) -> Res<Header> {
+        let mut h = Header {
+            docs: Docs::new(),
+            name: None,
+            ty: None,
+            label: None,
+            expr: None,
+        };
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::docs => h.docs = b.docs(c),
+                Rule::ident if h.name.is_none() => h.name = Some(b.ident(&c)),
+                Rule::type_expr if h.ty.is_none() => h.ty = Some(b.type_expr(c)?),
+                Rule::label if h.label.is_none() => h.label = Some(b.label(c)?),
+                Rule::expr if h.expr.is_none() => h.expr = Some(b.expr(c)?),
+                _ => {}
+            }
+        }
+        Ok(h)
+    }
+}
+
+fn compare_op(s: &str) -> CompareOp {
+    match s {
+        "!=" => CompareOp::Ne,
+        "<" => CompareOp::Lt,
+        "<=" => CompareOp::Le,
+        ">" => CompareOp::Gt,
+        ">=" => CompareOp::Ge,
+        _ => CompareOp::Eq,
+    }
+}
+
+fn number_literal(text: &str, span: Span) -> Literal {
+    if text.contains('.') {
+        Literal::Decimal(text.to_string(), span)
+    } else {
+        Literal::Integer(text.to_string(), span)
+    }
+}
+
+/// Unescapes the inside of a text literal starting at byte `start` of the file.
+pub(crate) fn unescape(raw: &str, start: usize) -> Res<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let bad = |end: usize, what: &str| {
+            SyntaxError::new(
+                "E0004",
+                format!(
+                    "invalid escape `{}` in text",
+                    raw.get(i..end).unwrap_or("\\")
+                ),
+                Span::new(start + i, start + end),
+            )
+            .with_help(format!(
+                "{what}; the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{{…}}`"
+            ))
+        };
+        match chars.next() {
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((j, 'u')) => {
+                let rest = raw.get(j + 1..).unwrap_or("");
+                let close = rest.strip_prefix('{').and_then(|r| r.find('}'));
+                let Some(close) = close else {
+                    return Err(bad(j + 1, "write a code point as `\\u{1F600}`"));
+                };
+                let hex = rest.get(1..close + 1).unwrap_or("");
+                let end = j + 1 + close + 2;
+                let ok = (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit());
+                match u32::from_str_radix(hex, 16)
+                    .ok()
+                    .filter(|_| ok)
+                    .and_then(char::from_u32)
+                {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        return Err(bad(
+                            end,
+                            "`\\u{…}` takes 1 to 6 hex digits of a valid code point",
+                        ))
+                    }
+                }
+                while chars.peek().is_some_and(|&(k, _)| k < end) {
+                    chars.next();
+                }
+            }
+            Some((j, other)) => return Err(bad(j + other.len_utf8(), "unknown escape")),
+            None => return Err(bad(i + 1, "a text cannot end with `\\`")),
+        }
+    }
+    Ok(out)
+}
+
+/// pest errors → readable [`SyntaxError`]s.
+mod errors {
+    use super::{Rule, SyntaxError};
+    use crate::ast::Span;
+    use pest::error::{Error, ErrorVariant, InputLocation};
+
+    const RESERVED: [&str; 21] = [
+        "if",
+        "then",
+        "else",
+        "and",
+        "or",
+        "not",
+        "implies",
+        "where",
+        "any",
+        "all",
+        "in",
+        "otherwise",
+        "true",
+        "false",
+        "done",
+        "unknown",
+        "let",
+        "for",
+        "when",
+        "unless",
+        "each",
+    ];
+
+    /// Rules that only start an expression: when one is expected, literals and
+    /// names are folded into "an expression".
+    fn expression_only(r: Rule) -> bool {
+        matches!(
+            r,
+            Rule::named
+                | Rule::paren
+                | Rule::if_head
+                | Rule::quant_head
+                | Rule::quant_done
+                | Rule::op_not
+        )
+    }
+
+    fn operator(r: Rule) -> bool {
+        matches!(
+            r,
+            Rule::op_where
+                | Rule::op_implies
+                | Rule::op_or
+                | Rule::op_and
+                | Rule::op_le
+                | Rule::op_ge
+                | Rule::op_ne
+                | Rule::op_lt
+                | Rule::op_gt
+                | Rule::op_eq
+                | Rule::op_otherwise
+                | Rule::op_add
+                | Rule::op_sub
+                | Rule::op_mul
+                | Rule::op_div
+                | Rule::field_access
+                | Rule::in_test
+        )
+    }
+
+    fn decl_keyword(r: Rule) -> bool {
+        matches!(
+            r,
+            Rule::kw_ruleset
+                | Rule::kw_enum
+                | Rule::kw_entity
+                | Rule::kw_parameter
+                | Rule::kw_table
+                | Rule::kw_program
+                | Rule::kw_service
+                | Rule::kw_calendar
+                | Rule::kw_protocol
+                | Rule::kw_test
+        )
+    }
+
+    /// What a rule is called in a message; `None` for rules not worth naming.
+    fn phrase(r: Rule) -> Option<String> {
+        let s = match r {
+            Rule::ident => "a name",
+            Rule::number | Rule::signed_number => "a number",
+            Rule::date => "a date",
+            Rule::duration => "a duration",
+            Rule::percent => "a percentage",
+            Rule::text => "a text",
+            Rule::boolean => "`true` or `false`",
+            Rule::label => "a label",
+            Rule::translations => "`[`",
+            Rule::translation => "a translation",
+            Rule::expr | Rule::range_bound => "an expression",
+            Rule::type_expr => "a type",
+            Rule::field | Rule::let_member => "a field or `let`",
+            Rule::variant => "a variant",
+            Rule::header_row => "a header row",
+            Rule::row => "a table row",
+            Rule::cell_any
+            | Rule::cell_compare
+            | Rule::cell_range
+            | Rule::cell_set
+            | Rule::cell_value => "a cell",
+            Rule::compare_op => "a comparison",
+            Rule::table_param => "a table parameter",
+            Rule::table_body => "`{`",
+            Rule::hit_policy => "`hit`",
+            Rule::set => "`{`",
+            Rule::range => "a range",
+            Rule::object => "`{`",
+            Rule::list_value => "`[`",
+            Rule::entry => "a field",
+            Rule::subject_path | Rule::path_segment => "a path",
+            Rule::path_index => "an index",
+            Rule::unit => "a unit (`days`, `months`…)",
+            Rule::working => "`working`",
+            Rule::question => "a question",
+            Rule::role => "a role",
+            Rule::scale_options => "`[`",
+            Rule::choice_option => "an option",
+            Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",
+            Rule::docs | Rule::doc | Rule::doc_text | Rule::decl => return None,
+            _ => {
+                let name = format!("{r:?}");
+                if let Some(kw) = name.strip_prefix("kw_") {
+                    let kw = if kw == "boolean" { "Boolean" } else { kw };
+                    return Some(format!("`{kw}`"));
+                }
+                if let Some(item) = item_keyword(r) {
+                    return Some(format!("`{item}`"));
+                }
+                return None;
+            }
+        };
+        Some(s.to_string())
+    }
+
+    /// Item rules start with a keyword; name them by it.
+    fn item_keyword(r: Rule) -> Option<&'static str> {
+        Some(match r {
+            Rule::languages => "languages",
+            Rule::currency => "currency",
+            Rule::param_source => "source",
+            Rule::param_from => "from",
+            Rule::p_for | Rule::a_for | Rule::pr_for => "for",
+            Rule::p_sector | Rule::s_sector => "sector",
+            Rule::p_legal | Rule::st_legal => "legal",
+            Rule::p_eligible => "eligible",
+            Rule::p_unless => "unless",
+            Rule::p_amount => "amount",
+            Rule::p_apply => "apply",
+            Rule::p_documents => "documents",
+            Rule::section => "section",
+            Rule::score => "score",
+            Rule::need => "need",
+            Rule::risk => "risk",
+            Rule::s_meets => "meets",
+            Rule::c_weekend => "weekend",
+            Rule::c_holiday => "holiday",
+            Rule::pr_calendar => "calendar",
+            Rule::roles => "roles",
+            Rule::start => "start",
+            Rule::step => "step",
+            Rule::escalate => "escalate",
+            Rule::share => "share",
+            Rule::st_by => "by",
+            Rule::st_after => "after",
+            Rule::st_within => "within",
+            Rule::st_every => "every",
+            Rule::st_contact => "contact",
+            Rule::st_assessment => "assessment",
+            Rule::st_requires => "requires",
+            Rule::st_for_each => "for each",
+            Rule::st_when => "when",
+            Rule::as_of => "as of",
+            Rule::given => "given",
+            Rule::expect => "expect",
+            _ => return None,
+        })
+    }
+
+    /// The token at `pos`: a whole word, or one character; `None` at the end.
+    fn token_at(source: &str, pos: usize) -> Option<(usize, usize)> {
+        let rest = source.get(pos..)?;
+        let first = rest.chars().next()?;
+        if first.is_ascii_alphanumeric() || first == '_' {
+            let len = rest
+                .bytes()
+                .position(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                .unwrap_or(rest.len());
+            Some((pos, pos + len))
+        } else {
+            Some((pos, pos + first.len_utf8()))
+        }
+    }
+
+    fn join(items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [init @ .., last] => format!("{} or {}", init.join(", "), last),
+        }
+    }
+
+    /// Converts a pest error for the slice starting at byte `offset` of `source`.
+    pub(crate) fn convert(source: &str, offset: usize, e: &Error<Rule>) -> SyntaxError {
+        let local = match e.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+        let (positives, negatives) = match &e.variant {
+            ErrorVariant::ParsingError {
+                positives,
+                negatives,
+            } => (positives.clone(), negatives.clone()),
+            ErrorVariant::CustomError { message } => {
+                // pest's own guards: the call budget and its native stack probe.
+                let at = offset + local;
+                return SyntaxError::new(
+                    "E0002",
+                    format!("declaration too complex to parse ({message})"),
+                    Span::new(at, at + 1),
+                )
+                .with_help("split the declaration into smaller ones");
+            }
+        };
+        let attempts = e.parse_attempts();
+        let orig = offset + local;
+        if let Some(err) = doc_error(source, orig).or_else(|| unterminated(source, orig)) {
+            return err;
+        }
+        // Punctuation expected at the furthest position reached (`{`, `:`…);
+        // operators are "an operator", and the insides of tokens (`_`, `"`, `//`)
+        // mean nothing to a reader.
+        let operators = positives.iter().any(|&r| operator(r));
+        let token_phrases: Vec<String> = attempts
+            .as_ref()
+            .map(|a| {
+                a.expected_tokens()
+                    .into_iter()
+                    .map(|t| t.to_string())
+                    .filter(|t| match t.as_str() {
+                        "{" | "}" | ")" | "[" | "]" | ":" | "," | ".." | "->" | "|" => true,
+                        "=" | "(" => !operators,
+                        _ => false,
+                    })
+                    .map(|t| format!("`{t}`"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The detailed attempts may reach further than the rules pest reports (a
+        // missing `:` is a token, not a rule): then only the tokens describe it.
+        let max = attempts.as_ref().map_or(local, |a| a.max_position);
+        let further = max > local && !token_phrases.is_empty();
+        let pos = if further { offset + max } else { orig };
+        let (tstart, tend) = token_at(source, pos).unwrap_or((source.len(), source.len()));
+        let span = Span::new(tstart, tend);
+        let found = source.get(tstart..tend).unwrap_or("");
+        let found_text = if found.is_empty() {
+            "end of file".to_string()
+        } else {
+            format!("`{found}`")
+        };
+
+        let mut phrases: Vec<String> = Vec::new();
+        fn push_to(phrases: &mut Vec<String>, p: String) {
+            if !phrases.contains(&p) {
+                phrases.push(p);
+            }
+        }
+        let positives: Vec<Rule> = if further { Vec::new() } else { positives };
+        let in_expr = positives.iter().any(|&r| expression_only(r));
+        let decls = positives.iter().filter(|&&r| decl_keyword(r)).count();
+        for &r in &positives {
+            if matches!(r, Rule::kw_done | Rule::working | Rule::unit) && found != "working" {
+                // Continuations of a name or number, rarely what was meant.
+                continue;
+            }
+            if decls >= 3 && (decl_keyword(r) || matches!(r, Rule::kw_sector | Rule::kw_assessment))
+            {
+                push_to(
+                    &mut phrases,
+                    "a declaration (`entity`, `program`, `table`…)".to_string(),
+                );
+            } else if operator(r) {
+                push_to(&mut phrases, "an operator".to_string());
+            } else if in_expr
+                && (expression_only(r)
+                    || matches!(
+                        r,
+                        Rule::ident
+                            | Rule::number
+                            | Rule::date
+                            | Rule::duration
+                            | Rule::percent
+                            | Rule::text
+                            | Rule::boolean
+                            | Rule::op_neg
+                            | Rule::kw_any
+                            | Rule::kw_all
+                            | Rule::kw_if
+                    ))
+            {
+                push_to(&mut phrases, "an expression".to_string());
+            } else if let Some(p) = phrase(r) {
+                push_to(&mut phrases, p);
+            }
+        }
+        let expression = phrases.iter().any(|p| p == "an expression");
+        for t in token_phrases {
+            if !(expression && t == "`(`") {
+                push_to(&mut phrases, t);
+            }
+        }
+        let message = if phrases.is_empty() {
+            match negatives.first().and_then(|&r| phrase(r)) {
+                Some(p) => format!("unexpected {p}"),
+                None => format!("unexpected {found_text}"),
+            }
+        } else {
+            format!("expected {}, found {found_text}", join(&phrases))
+        };
+        let mut err = SyntaxError::new("E0001", message, span);
+        if let Some(help) = help(source, tstart, found, &phrases) {
+            err = err.with_help(help);
+        }
+        err
+    }
+
+    /// A text literal opened at `pos` and not closed on its line.
+    fn unterminated(source: &str, pos: usize) -> Option<SyntaxError> {
+        if source.get(pos..)?.starts_with('"') {
+            let line_end = source
+                .get(pos + 1..)
+                .and_then(|s| s.find('\n'))
+                .map_or(source.len(), |n| pos + 1 + n);
+            if !closes(source.get(pos + 1..line_end).unwrap_or("")) {
+                let end = if source.get(..line_end)?.ends_with('\r') {
+                    line_end - 1
+                } else {
+                    line_end
+                };
+                return Some(
+                    SyntaxError::new("E0001", "unterminated text literal", Span::new(pos, end))
+                        .with_help(
+                        "close the text with `\"` on the same line (write a line break as `\\n`)",
+                    ),
+                );
+            }
+        }
+        None
+    }
+
+    /// Whether the rest of a line after an opening `"` holds its closing `"`.
+    fn closes(line: &str) -> bool {
+        let mut escaped = false;
+        for c in line.chars() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => return true,
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn help(source: &str, at: usize, found: &str, expected: &[String]) -> Option<String> {
+        let before = source.get(..at).unwrap_or("");
+        let after = source.get(at..).unwrap_or("");
+        if found == "=" && before.ends_with('=') {
+            return Some("use `=` to compare; `==` is not an Accord operator".into());
+        }
+        if after.starts_with("&&") || (found == "&") {
+            return Some("use `and` to combine conditions".into());
+        }
+        if after.starts_with("||") {
+            return Some("use `or` to combine conditions".into());
+        }
+        if found == "!" && !after.starts_with("!=") {
+            return Some("use `not` to negate a condition".into());
+        }
+        if RESERVED.contains(&found)
+            && expected
+                .iter()
+                .any(|p| p == "a name" || p == "a field or `let`")
+        {
+            return Some(format!("`{found}` is a reserved word; choose another name"));
+        }
+        if expected.iter().any(|p| p == "`{`") && found != "{" {
+            return Some("a block starts with `{`".into());
+        }
+        if expected.iter().any(|p| p == "`}`") && found.is_empty() {
+            return Some("a block is not closed: add `}`".into());
+        }
+        None
+    }
+
+    /// `///` that documents nothing: at `pos`, or directly above a `}` or the end.
+    fn doc_error(source: &str, pos: usize) -> Option<SyntaxError> {
+        let rest = source.get(pos..).unwrap_or("");
+        let doc_here = rest.starts_with("///") && !rest.starts_with("////");
+        let span = if doc_here {
+            let end = rest.find('\n').map_or(source.len(), |n| pos + n);
+            Some(Span::new(pos, end))
+        } else if rest.is_empty() || rest.starts_with('}') {
+            // Is the last non-blank line before `pos` a doc comment?
+            let before = source.get(..pos).unwrap_or("").trim_end();
+            let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+            let line = before.get(line_start..).unwrap_or("").trim_start();
+            (line.starts_with("///") && !line.starts_with("////")).then(|| {
+                Span::new(
+                    line_start + (before.len() - line_start - line.len()),
+                    before.len(),
+                )
+            })
+        } else {
+            None
+        };
+        span.map(|span| {
+            SyntaxError::new("E0005", "doc comment documents nothing", span).with_help(
+                "put `///` directly above a declaration or member, or use `//` for a comment",
+            )
+        })
+    }
 }
