@@ -138,6 +138,27 @@ fn right_extending_forms() {
             "members where age < 18",
         ),
         (where_(a(), where_(b(), c())), "a where b where c"),
+        (
+            where_(done(Some(Quantifier::Any), "a"), b()),
+            "(any a done) where b",
+        ),
+        (
+            where_(field(done(Some(Quantifier::All), "a"), "f"), b()),
+            "(all a done.f) where b",
+        ),
+        (where_(done(None, "a"), b()), "a done where b"),
+        (
+            where_(neg(done(Some(Quantifier::Any), "a")), b()),
+            "(-any a done) where b",
+        ),
+        (
+            where_(bin(Or, c(), not(done(Some(Quantifier::Any), "a"))), b()),
+            "(c or not any a done) where b",
+        ),
+        (
+            where_(bin(Or, done(Some(Quantifier::Any), "a"), c()), b()),
+            "any a done or c where b",
+        ),
         (where_(where_(a(), b()), c()), "(a where b) where c"),
         (where_(bin(Or, a(), b()), c()), "a or b where c"),
         (where_(bin(Implies, a(), b()), c()), "a implies b where c"),

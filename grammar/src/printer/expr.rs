@@ -199,7 +199,16 @@ fn bare(out: &mut String, e: &Expr) {
         Expr::Where {
             list, condition, ..
         } => {
-            child(out, list, IMPLIES, false);
+            if ends_with_quantified_done(list) {
+                // `x + any a done where c` would read as `x + any (a done) where c`
+                // (the parser tries the quantifier first), so the list gets
+                // parentheses.
+                out.push('(');
+                bare(out, list);
+                out.push(')');
+            } else {
+                child(out, list, IMPLIES, false);
+            }
             out.push_str(" where ");
             child(out, condition, RIGHT_EXTENDING, true);
         }
@@ -231,6 +240,32 @@ fn bare(out: &mut String, e: &Expr) {
             out.push_str(&step.name);
             out.push_str(" done");
         }
+    }
+}
+
+/// Whether the text of `e` ends with `any a done` (or `all a done.f.g`), which a
+/// following `where` would turn into a quantifier over `a done`.
+fn ends_with_quantified_done(e: &Expr) -> bool {
+    // The last operand, if it is printed without parentheses.
+    let last = |child: &Expr, min: u8| level(child) >= min && ends_with_quantified_done(child);
+    match e {
+        Expr::Done {
+            quantifier: Some(_),
+            ..
+        } => true,
+        Expr::Field { base, .. } => last(base, POSTFIX),
+        Expr::Unary {
+            op: UnaryOp::Not,
+            operand,
+            ..
+        } => last(operand, NOT),
+        Expr::Unary {
+            op: UnaryOp::Neg,
+            operand,
+            ..
+        } => last(operand, NEG),
+        Expr::Binary { op, rhs, .. } => last(rhs, binary_levels(*op).2),
+        _ => false,
     }
 }
 
