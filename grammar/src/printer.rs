@@ -840,10 +840,22 @@ fn expr_text(e: &Expr) -> String {
     s
 }
 
+/// `list of list of Person`; a loop, since the grammar lets `list of` repeat
+/// without a nesting limit.
 fn type_text(t: &TypeExpr) -> String {
-    match t {
-        TypeExpr::Named(i) => i.name.clone(),
-        TypeExpr::List(inner, _) => format!("list of {}", type_text(inner)),
+    let mut out = String::new();
+    let mut t = t;
+    loop {
+        match t {
+            TypeExpr::Named(i) => {
+                out.push_str(&i.name);
+                return out;
+            }
+            TypeExpr::List(inner, _) => {
+                out.push_str("list of ");
+                t = inner;
+            }
+        }
     }
 }
 
