@@ -532,21 +532,31 @@ impl<'a> Printer<'a> {
                 }
             }
             QuestionKind::Choice { options, span } => {
-                // Options usually carry labels, so one per line, like a labelled enum.
-                line.push_str("choice {");
-                self.push(depth, &line);
-                for o in options {
-                    self.flush(depth + 1, o.span.start);
-                    let mut line = o.name.name.clone();
-                    push_label(&mut line, &o.label);
+                let option_text = |o: &crate::ast::ChoiceOption| {
+                    let mut text = o.name.name.clone();
+                    push_label(&mut text, &o.label);
                     if let Some(p) = &o.points {
-                        line.push_str(" points ");
-                        line.push_str(p);
+                        text.push_str(" points ");
+                        text.push_str(p);
                     }
-                    self.push(depth + 1, &line);
+                    text
+                };
+                // Like an enum: one line unless an option has a label (or a comment
+                // sits among the options).
+                let plain = options.iter().all(|o| o.label.is_none());
+                if plain && !options.is_empty() && !self.has_pending(span.end) {
+                    let texts: Vec<String> = options.iter().map(option_text).collect();
+                    line.push_str(&format!("choice {{ {} }}", texts.join(", ")));
+                } else {
+                    line.push_str("choice {");
+                    self.push(depth, &line);
+                    for o in options {
+                        self.flush(depth + 1, o.span.start);
+                        self.push(depth + 1, &option_text(o));
+                    }
+                    self.close(depth, span.end, "}");
+                    return;
                 }
-                self.close(depth, span.end, "}");
-                return;
             }
         }
         self.push(depth, &line);

@@ -431,6 +431,27 @@ fn assessment_items() {
                 },
             )),
             AssessmentItem::Question(question(
+                "plain_choice",
+                None,
+                QuestionKind::Choice {
+                    options: vec![
+                        ChoiceOption {
+                            name: id("never"),
+                            label: None,
+                            points: None,
+                            span: sp(),
+                        },
+                        ChoiceOption {
+                            name: id("often"),
+                            label: None,
+                            points: Some("3".into()),
+                            span: sp(),
+                        },
+                    ],
+                    span: sp(),
+                },
+            )),
+            AssessmentItem::Question(question(
                 "absences",
                 None,
                 QuestionKind::Value {
