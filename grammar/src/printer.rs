@@ -8,10 +8,10 @@
 mod expr;
 
 use crate::ast::{
-    Assessment, AssessmentItem, Calendar, CalendarItem, Clause, Comment, Decl, Docs, EnumDecl,
-    Expect, ExpectOutcome, Expr, File, Label, Literal, Member, ObjectEntry, ObjectValue, Parameter,
-    ParameterItem, Program, ProgramItem, Protocol, ProtocolItem, Question, QuestionKind, Role,
-    Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem, Table, Test,
+    Assessment, AssessmentItem, Calendar, CalendarItem, ChoiceOption, Clause, Comment, Decl, Docs,
+    EnumDecl, Expect, ExpectOutcome, Expr, File, Label, Member, ObjectEntry, ObjectValue,
+    Parameter, ParameterItem, Program, ProgramItem, Protocol, ProtocolItem, Question, QuestionKind,
+    Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem, Table, Test,
     TestItem, TypeExpr, Value,
 };
 use crate::ast::{HitPolicyKind, Ident};
@@ -532,7 +532,7 @@ impl<'a> Printer<'a> {
                 }
             }
             QuestionKind::Choice { options, span } => {
-                let option_text = |o: &crate::ast::ChoiceOption| {
+                let option_text = |o: &ChoiceOption| {
                     let mut text = o.name.name.clone();
                     push_label(&mut text, &o.label);
                     if let Some(p) = &o.points {
@@ -794,14 +794,10 @@ fn expect_text(e: &Expect) -> String {
         ExpectOutcome::Undetermined(_) => line.push_str(" undetermined"),
         ExpectOutcome::Amount(l) => {
             line.push_str(" amount ");
-            push_literal(&mut line, l);
+            expr::literal(&mut line, l);
         }
     }
     line
-}
-
-fn push_literal(out: &mut String, l: &Literal) {
-    expr::literal(out, l);
 }
 
 fn hit_words(kind: HitPolicyKind) -> &'static str {
