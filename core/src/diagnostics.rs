@@ -50,7 +50,12 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, file: usize, span: Span, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: usize,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, file, span, message)

@@ -1,0 +1,679 @@
+//! Pass 1: declarations into namespaces, the ruleset header; and the last passes
+//! that look at everything at once (labels, unused declarations).
+
+use std::collections::HashMap;
+
+use accord_grammar::ast::{self, Decl, Label};
+
+use super::util::{help_for, list_names};
+use super::*;
+use crate::diagnostics::Diagnostic;
+
+const BUILTIN_TYPES: [&str; 6] = ["Boolean", "Integer", "Decimal", "Money", "Date", "Text"];
+
+/// First definition of each name in one namespace, for "first defined here".
+#[derive(Default)]
+struct Namespace {
+    first: HashMap<String, Loc>,
+}
+
+impl<'a> Checker<'a> {
+    /// Reports `name` as a duplicate when the namespace already has it; returns
+    /// true when it is new.
+    fn declare_in(
+        &mut self,
+        ns: &mut Namespace,
+        kind: &str,
+        file: usize,
+        name: &ast::Ident,
+    ) -> bool {
+        if kind != "test" && !self.name_ok(file, name) {
+            return false;
+        }
+        if let Some(first) = ns.first.get(&name.name) {
+            let message = if kind == "test" {
+                format!("two tests are named `{}`", name.name)
+            } else {
+                format!("`{}` is declared more than once", name.name)
+            };
+            let d = Diagnostic::error("E0120", file, name.span, message)
+                .with_help("rename one of them or remove the duplicate")
+                .with_related(first.file, first.span, "first defined here");
+            self.emit(d);
+            return false;
+        }
+        ns.first.insert(
+            name.name.clone(),
+            Loc {
+                file,
+                span: name.span,
+            },
+        );
+        true
+    }
+
+    pub(super) fn collect(&mut self) {
+        let files = self.files;
+        // Every declaration but `test` shares one namespace, whatever its kind.
+        let mut decls = Namespace::default();
+        let mut tests = Namespace::default();
+        for s in BUILTIN_SECTORS {
+            self.out.sectors.push(SectorInfo {
+                name: s.into(),
+                label: None,
+                builtin: true,
+            });
+            self.out.index.sectors.insert(s.into());
+        }
+        for (file, f) in files.iter().enumerate() {
+            for decl in &f.decls {
+                match decl {
+                    Decl::Ruleset(r) => self.rulesets.push((file, r)),
+                    Decl::Sector(s) => {
+                        if BUILTIN_SECTORS.contains(&s.name.name.as_str()) {
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0120",
+                                    file,
+                                    s.name.span,
+                                    format!("sector `{}` is built in", s.name.name),
+                                )
+                                .with_help("remove this declaration; built-in sectors need none"),
+                            );
+                        } else if self.declare_in(&mut decls, "declaration", file, &s.name) {
+                            self.sector_decls.push((file, s));
+                            self.out.index.sectors.insert(s.name.name.clone());
+                            self.out.sectors.push(SectorInfo {
+                                name: s.name.name.clone(),
+                                label: s.label.clone(),
+                                builtin: false,
+                            });
+                        }
+                    }
+                    Decl::Enum(e) => {
+                        if self.type_name_ok(file, &e.name)
+                            && self.declare_in(&mut decls, "declaration", file, &e.name)
+                        {
+                            let id = EnumId(self.enum_ast.len());
+                            self.enum_ast.push((file, e));
+                            self.out
+                                .index
+                                .types
+                                .insert(e.name.name.clone(), TypeSym::Enum(id));
+                        }
+                    }
+                    Decl::Entity(e) => {
+                        if self.type_name_ok(file, &e.name)
+                            && self.declare_in(&mut decls, "declaration", file, &e.name)
+                        {
+                            let id = EntityId(self.entity_ast.len());
+                            self.entity_ast.push((file, e));
+                            self.out
+                                .index
+                                .types
+                                .insert(e.name.name.clone(), TypeSym::Entity(id));
+                        }
+                    }
+                    Decl::Parameter(p) => {
+                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
+                            let id = ParamId(self.param_ast.len());
+                            self.param_ast.push((file, p));
+                            self.out.index.params.insert(p.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Table(t) => {
+                        if self.declare_in(&mut decls, "declaration", file, &t.name) {
+                            let id = TableId(self.table_ast.len());
+                            self.table_ast.push((file, t));
+                            self.out.index.tables.insert(t.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Program(p) => {
+                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
+                            let id = ProgramId(self.program_ast.len());
+                            self.program_ast.push((file, p));
+                            self.out.index.programs.insert(p.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Assessment(a) => {
+                        if self.declare_in(&mut decls, "declaration", file, &a.name) {
+                            let id = AssessmentId(self.assessment_ast.len());
+                            self.assessment_ast.push((file, a));
+                            self.out.index.assessments.insert(a.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Service(s) => {
+                        if self.declare_in(&mut decls, "declaration", file, &s.name) {
+                            let id = ServiceId(self.service_ast.len());
+                            self.service_ast.push((file, s));
+                            self.out.index.services.insert(s.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Calendar(c) => {
+                        if self.declare_in(&mut decls, "declaration", file, &c.name) {
+                            let id = CalendarId(self.calendar_ast.len());
+                            self.calendar_ast.push((file, c));
+                            self.out.index.calendars.insert(c.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Protocol(p) => {
+                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
+                            let id = ProtocolId(self.protocol_ast.len());
+                            self.protocol_ast.push((file, p));
+                            self.out.index.protocols.insert(p.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Test(t) => {
+                        let name = ast::Ident {
+                            name: t.name.text.clone(),
+                            span: t.name.span,
+                        };
+                        self.declare_in(&mut tests, "test", file, &name);
+                        self.test_ast.push((file, t));
+                    }
+                }
+            }
+        }
+        self.collect_ruleset();
+    }
+
+    /// E0124: `today` may not be declared (it would hide the as-of date).
+    pub(super) fn name_ok(&mut self, file: usize, name: &ast::Ident) -> bool {
+        if name.name == "today" {
+            self.emit(
+                Diagnostic::error(
+                    "E0124",
+                    file,
+                    name.span,
+                    "`today` is the as-of date and cannot be declared",
+                )
+                .with_help("choose another name"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn type_name_ok(&mut self, file: usize, name: &ast::Ident) -> bool {
+        if BUILTIN_TYPES.contains(&name.name.as_str()) || name.name == "Duration" {
+            self.emit(
+                Diagnostic::error(
+                    "E0122",
+                    file,
+                    name.span,
+                    format!("`{}` is a built-in type", name.name),
+                )
+                .with_help("choose another name for this declaration"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn collect_ruleset(&mut self) {
+        let rulesets = std::mem::take(&mut self.rulesets);
+        let Some(&(file, first)) = rulesets.first() else {
+            let first_decl = self
+                .files
+                .iter()
+                .enumerate()
+                .find_map(|(f, x)| x.decls.first().map(|d| (f, d.span())));
+            if let Some((f, span)) = first_decl {
+                self.emit(
+                    Diagnostic::error(
+                        "E0311",
+                        f,
+                        ast::Span::new(span.start, span.start),
+                        "the ruleset has no `ruleset` declaration",
+                    )
+                    .with_help(
+                        "add `ruleset NAME \"Label\" { languages en  currency AMD }` to one file",
+                    ),
+                );
+            }
+            return;
+        };
+        for &(f, r) in rulesets.iter().skip(1) {
+            self.emit(
+                Diagnostic::error(
+                    "E0301",
+                    f,
+                    r.name.span,
+                    "a ruleset has only one `ruleset` declaration",
+                )
+                .with_help("merge the two declarations into one")
+                .with_related(file, first.name.span, "first declared here"),
+            );
+        }
+        self.out.ruleset.name = Some(first.name.name.clone());
+        self.out.ruleset.label = first.label.clone();
+        let mut langs_at: Option<ast::Span> = None;
+        let mut currency_at: Option<ast::Span> = None;
+        for item in &first.items {
+            match item {
+                ast::RulesetItem::Languages { langs, span } => {
+                    if let Some(prev) = langs_at {
+                        self.duplicate_clause(file, *span, "languages", prev);
+                        continue;
+                    }
+                    langs_at = Some(*span);
+                    for l in langs {
+                        if self.out.ruleset.languages.contains(&l.name) {
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0121",
+                                    file,
+                                    l.span,
+                                    format!("language `{}` is listed twice", l.name),
+                                )
+                                .with_help("remove the repeated language"),
+                            );
+                        } else {
+                            self.out.ruleset.languages.push(l.name.clone());
+                        }
+                    }
+                }
+                ast::RulesetItem::Currency { code, span } => {
+                    if let Some(prev) = currency_at {
+                        self.duplicate_clause(file, *span, "currency", prev);
+                        continue;
+                    }
+                    currency_at = Some(*span);
+                    let ok =
+                        code.name.len() == 3 && code.name.chars().all(|c| c.is_ascii_uppercase());
+                    if !ok {
+                        self.emit(
+                            Diagnostic::error("E0307", file, code.span, format!("`{}` is not a currency code", code.name))
+                                .with_help("write the three-letter ISO 4217 code in capitals, e.g. `AMD`, `EUR`"),
+                        );
+                    }
+                    self.out.ruleset.currency = Some(code.name.clone());
+                }
+            }
+        }
+        self.rulesets = rulesets;
+    }
+
+    /// E0302: a clause that may appear once appears again.
+    pub(super) fn duplicate_clause(
+        &mut self,
+        file: usize,
+        span: ast::Span,
+        what: &str,
+        first: ast::Span,
+    ) {
+        self.emit(
+            Diagnostic::error(
+                "E0302",
+                file,
+                span,
+                format!("`{what}` is given more than once"),
+            )
+            .with_help(format!("keep one `{what}`"))
+            .with_related(file, first, "first given here"),
+        );
+    }
+
+    /// Checks every label's translations against the declared languages.
+    pub(super) fn check_labels(&mut self) {
+        let mut labels: Vec<(usize, &'a Label)> = Vec::new();
+        for (file, f) in self.files.iter().enumerate() {
+            for decl in &f.decls {
+                decl_labels(decl, &mut |l| labels.push((file, l)));
+            }
+        }
+        let langs = self.out.ruleset.languages.clone();
+        let declared = if langs.is_empty() {
+            "the ruleset declares no languages: add `languages en, hy` (the first is the labels' own language) to the `ruleset`".to_string()
+        } else {
+            format!(
+                "the ruleset's languages are {}",
+                list_names(langs.iter().map(String::as_str))
+            )
+        };
+        for (file, label) in labels {
+            let mut seen: HashMap<&str, ast::Span> = HashMap::new();
+            for t in &label.translations {
+                let lang = t.lang.name.as_str();
+                if langs.first().map(String::as_str) == Some(lang) {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0305",
+                            file,
+                            t.lang.span,
+                            format!("`{lang}` is the ruleset's first language, the label's own text"),
+                        )
+                        .with_help("remove this translation; the text before the brackets is already in that language"),
+                    );
+                } else if !langs.iter().any(|l| l == lang) {
+                    let help = match super::util::suggest(lang, langs.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean `{s}`? {declared}"),
+                        None => declared.clone(),
+                    };
+                    self.emit(
+                        Diagnostic::error(
+                            "E0108",
+                            file,
+                            t.lang.span,
+                            format!("unknown language `{lang}`"),
+                        )
+                        .with_help(help),
+                    );
+                }
+                if let Some(first) = seen.get(lang) {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0305",
+                            file,
+                            t.lang.span,
+                            format!("the label has two `{lang}` translations"),
+                        )
+                        .with_help("keep one translation per language")
+                        .with_related(file, *first, "first given here"),
+                    );
+                } else {
+                    seen.insert(lang, t.lang.span);
+                }
+            }
+        }
+    }
+
+    /// W0107: names that break the conventions (`snake_case` values,
+    /// `PascalCase` entities and enums).
+    pub(super) fn check_naming(&mut self) {
+        fn snake(n: &str) -> bool {
+            n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        }
+        fn pascal(n: &str) -> bool {
+            n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && n.chars().all(|c| c.is_ascii_alphanumeric())
+        }
+        let mut found = Vec::new();
+        let mut check = |file: usize, id: &ast::Ident, want_pascal: bool| {
+            let ok = if want_pascal {
+                pascal(&id.name)
+            } else {
+                snake(&id.name)
+            };
+            if !ok {
+                let (style, fixed) = if want_pascal {
+                    ("PascalCase", pascal_case(&id.name))
+                } else {
+                    ("snake_case", super::util::snake_case(&id.name))
+                };
+                found.push(
+                    Diagnostic::warning(
+                        "W0107",
+                        file,
+                        id.span,
+                        format!("`{}` is not written in {style}", id.name),
+                    )
+                    .with_help(format!("rename it `{fixed}`")),
+                );
+            }
+        };
+        for (file, f) in self.files.iter().enumerate() {
+            for decl in &f.decls {
+                match decl {
+                    Decl::Ruleset(r) => check(file, &r.name, false),
+                    Decl::Sector(x) => check(file, &x.name, false),
+                    Decl::Enum(e) => {
+                        check(file, &e.name, true);
+                        e.variants.iter().for_each(|v| check(file, &v.name, false));
+                    }
+                    Decl::Entity(e) => {
+                        check(file, &e.name, true);
+                        e.members.iter().for_each(|m| check(file, m.name(), false));
+                    }
+                    Decl::Parameter(x) => check(file, &x.name, false),
+                    Decl::Table(x) => check(file, &x.name, false),
+                    Decl::Program(x) => check(file, &x.name, false),
+                    Decl::Assessment(a) => {
+                        check(file, &a.name, false);
+                        for it in &a.items {
+                            match it {
+                                ast::AssessmentItem::Section(s) => {
+                                    check(file, &s.name, false);
+                                    s.questions.iter().for_each(|q| check(file, &q.name, false));
+                                }
+                                ast::AssessmentItem::Question(q) => check(file, &q.name, false),
+                                ast::AssessmentItem::Score { name, .. }
+                                | ast::AssessmentItem::Need { name, .. } => {
+                                    check(file, name, false)
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    Decl::Service(x) => check(file, &x.name, false),
+                    Decl::Calendar(x) => check(file, &x.name, false),
+                    Decl::Protocol(p) => {
+                        check(file, &p.name, false);
+                        for it in &p.items {
+                            match it {
+                                ast::ProtocolItem::Roles(rs, _) => {
+                                    rs.iter().for_each(|r| check(file, &r.name, false))
+                                }
+                                ast::ProtocolItem::Step(s) => check(file, &s.name, false),
+                                _ => {}
+                            }
+                        }
+                    }
+                    Decl::Test(_) => {}
+                }
+            }
+        }
+        self.diags.extend(found);
+    }
+
+    /// E0310: money without a currency.
+    pub(super) fn check_currency(&mut self) {
+        if let (Some(at), None) = (self.money_at, &self.out.ruleset.currency) {
+            self.emit(
+                Diagnostic::error(
+                    "E0310",
+                    at.file,
+                    at.span,
+                    "the ruleset uses `Money` but declares no currency",
+                )
+                .with_help(
+                    "add `currency AMD` (your currency's ISO 4217 code) to the `ruleset` block",
+                ),
+            );
+        }
+    }
+
+    /// W0101–W0103: facts, parameters and tables nothing uses.
+    pub(super) fn warn_unused(&mut self) {
+        let mut found = Vec::new();
+        for (ei, e) in self.out.entities.iter().enumerate() {
+            for (fi, f) in e.fields.iter().enumerate() {
+                if !self.used_fields.contains(&(EntityId(ei), fi)) {
+                    found.push(
+                        Diagnostic::warning(
+                            "W0101",
+                            f.loc.file,
+                            f.loc.span,
+                            format!("fact `{}` of `{}` is never used", f.name, e.name),
+                        )
+                        .with_help("use it in a rule or a test, or remove it"),
+                    );
+                }
+            }
+        }
+        for (pi, p) in self.out.parameters.iter().enumerate() {
+            if !self.used_params.get(pi).copied().unwrap_or(true) {
+                found.push(
+                    Diagnostic::warning(
+                        "W0102",
+                        p.loc.file,
+                        p.loc.span,
+                        format!("parameter `{}` is never used", p.name),
+                    )
+                    .with_help("use it in a rule or a table, or remove it"),
+                );
+            }
+        }
+        for (ti, t) in self.out.tables.iter().enumerate() {
+            if !self.used_tables.get(ti).copied().unwrap_or(true) {
+                found.push(
+                    Diagnostic::warning(
+                        "W0103",
+                        t.loc.file,
+                        t.loc.span,
+                        format!("table `{}` is never used", t.name),
+                    )
+                    .with_help(format!(
+                        "call it like a function, e.g. `{}(…)`, or remove it",
+                        t.name
+                    )),
+                );
+            }
+        }
+        self.diags.extend(found);
+    }
+}
+
+/// Every label of a declaration, nested ones included.
+fn decl_labels<'a>(decl: &'a Decl, f: &mut impl FnMut(&'a Label)) {
+    let opt = |l: &'a Option<Label>, f: &mut dyn FnMut(&'a Label)| {
+        if let Some(l) = l {
+            f(l);
+        }
+    };
+    match decl {
+        Decl::Ruleset(r) => opt(&r.label, f),
+        Decl::Sector(s) => opt(&s.label, f),
+        Decl::Enum(e) => {
+            opt(&e.label, f);
+            for v in &e.variants {
+                opt(&v.label, f);
+            }
+        }
+        Decl::Entity(e) => {
+            opt(&e.label, f);
+            for m in &e.members {
+                match m {
+                    ast::Member::Field(x) => opt(&x.label, f),
+                    ast::Member::Let(x) => opt(&x.label, f),
+                }
+            }
+        }
+        Decl::Parameter(p) => {
+            opt(&p.label, f);
+            for it in &p.items {
+                match it {
+                    ast::ParameterItem::Source(l) => f(l),
+                    ast::ParameterItem::From { source, .. } => opt(source, f),
+                }
+            }
+        }
+        Decl::Table(t) => opt(&t.label, f),
+        Decl::Program(p) => {
+            opt(&p.label, f);
+            for it in &p.items {
+                match it {
+                    ast::ProgramItem::Legal(l, _) | ast::ProgramItem::Apply(l, _) => f(l),
+                    ast::ProgramItem::Eligible(c) | ast::ProgramItem::Unless(c) => opt(&c.legal, f),
+                    ast::ProgramItem::Documents(ls, _) => ls.iter().for_each(&mut *f),
+                    _ => {}
+                }
+            }
+        }
+        Decl::Assessment(a) => {
+            opt(&a.label, f);
+            let question = |q: &'a ast::Question, f: &mut dyn FnMut(&'a Label)| {
+                if let Some(l) = &q.label {
+                    f(l);
+                }
+                match &q.kind {
+                    ast::QuestionKind::Scale { options, .. } => options.iter().for_each(&mut *f),
+                    ast::QuestionKind::Choice { options, .. } => {
+                        for o in options {
+                            if let Some(l) = &o.label {
+                                f(l);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            };
+            for it in &a.items {
+                match it {
+                    ast::AssessmentItem::Section(s) => {
+                        opt(&s.label, f);
+                        for q in &s.questions {
+                            question(q, f);
+                        }
+                    }
+                    ast::AssessmentItem::Question(q) => question(q, f),
+                    ast::AssessmentItem::Score { label, .. }
+                    | ast::AssessmentItem::Need { label, .. }
+                    | ast::AssessmentItem::Risk { label, .. } => opt(label, f),
+                    ast::AssessmentItem::For(..) => {}
+                }
+            }
+        }
+        Decl::Service(s) => opt(&s.label, f),
+        Decl::Calendar(c) => opt(&c.label, f),
+        Decl::Protocol(p) => {
+            opt(&p.label, f);
+            for it in &p.items {
+                match it {
+                    ast::ProtocolItem::Roles(roles, _) => {
+                        for r in roles {
+                            opt(&r.label, f);
+                        }
+                    }
+                    ast::ProtocolItem::Step(s) => {
+                        opt(&s.label, f);
+                        for si in &s.items {
+                            if let ast::StepItem::Contact(l, _) | ast::StepItem::Legal(l, _) = si {
+                                f(l);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Decl::Test(t) => f(&t.name),
+    }
+}
+
+/// Shared by passes that report an unknown name with a suggestion.
+pub(super) fn unknown(
+    code: &'static str,
+    file: usize,
+    name: &ast::Ident,
+    kind: &str,
+    candidates: Vec<&str>,
+    fallback: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        code,
+        file,
+        name.span,
+        format!("unknown {kind} `{}`", name.name),
+    )
+    .with_help(help_for(&name.name, candidates, fallback))
+}
+
+/// `household_member` → `HouseholdMember`.
+fn pascal_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

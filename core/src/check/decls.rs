@@ -1,0 +1,775 @@
+//! Enums, entities and their lets, parameters, programmes.
+
+use std::collections::HashMap;
+
+use accord_grammar::ast::{self, Expr, ProgramItem};
+use petgraph::graph::DiGraph;
+
+use super::collect::unknown;
+use super::expr::{fits, is_num_literal, Ctx, Scope};
+use super::util::snake_case;
+use super::*;
+use crate::diagnostics::Diagnostic;
+
+/// How deeply lets/scores may be typed on demand from inside another definition.
+/// Lets are typed in dependency order first, so this only bounds odd cases.
+const MAX_DEF_DEPTH: usize = 24;
+
+impl<'a> Checker<'a> {
+    pub(super) fn resolve_type(&mut self, file: usize, t: &ast::TypeExpr) -> Type {
+        match t {
+            ast::TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(file, inner))),
+            ast::TypeExpr::Named(id) => {
+                match id.name.as_str() {
+                    "Boolean" => Type::Boolean,
+                    "Integer" => Type::Integer,
+                    "Decimal" => Type::Decimal,
+                    "Money" => {
+                        self.money_at.get_or_insert(Loc {
+                            file,
+                            span: id.span,
+                        });
+                        Type::Money
+                    }
+                    "Date" => Type::Date,
+                    "Text" => Type::Text,
+                    "Duration" => Type::Duration,
+                    n => match self.out.index.types.get(n) {
+                        Some(TypeSym::Enum(e)) => Type::Enum(*e),
+                        Some(TypeSym::Entity(e)) => Type::Entity(*e),
+                        None => {
+                            let mut cands: Vec<&str> =
+                                vec!["Boolean", "Integer", "Decimal", "Money", "Date", "Text"];
+                            cands.extend(self.out.index.types.keys().map(String::as_str));
+                            let d = unknown("E0101", file, id, "type", cands, "declare an `enum` or `entity` with this name, or use a built-in type");
+                            self.emit(d);
+                            Type::Error
+                        }
+                    },
+                }
+            }
+        }
+    }
+
+    pub(super) fn resolve_enums(&mut self) {
+        for (ei, &(file, e)) in self.enum_ast.iter().enumerate() {
+            let mut seen: HashMap<&str, ast::Span> = HashMap::new();
+            let mut variants = Vec::new();
+            for v in &e.variants {
+                if let Some(first) = seen.get(v.name.name.as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0121",
+                            file,
+                            v.name.span,
+                            format!(
+                                "variant `{}` of `{}` is defined more than once",
+                                v.name.name, e.name.name
+                            ),
+                        )
+                        .with_help("remove the duplicate variant")
+                        .with_related(file, *first, "first defined here"),
+                    );
+                    continue;
+                }
+                seen.insert(&v.name.name, v.name.span);
+                self.out
+                    .index
+                    .variants
+                    .entry(v.name.name.clone())
+                    .or_default()
+                    .push((EnumId(ei), variants.len()));
+                variants.push(VariantDef {
+                    name: v.name.name.clone(),
+                    label: v.label.clone(),
+                    docs: v.docs.clone(),
+                });
+            }
+            if variants.is_empty() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0309",
+                        file,
+                        e.name.span,
+                        format!("enum `{}` has no variants", e.name.name),
+                    )
+                    .with_help("list its values, e.g. `enum Disability { none, group_1 }`"),
+                );
+            }
+            self.out.enums.push(EnumDef {
+                name: e.name.name.clone(),
+                label: e.label.clone(),
+                docs: e.docs.clone(),
+                variants,
+                loc: Loc {
+                    file,
+                    span: e.name.span,
+                },
+            });
+        }
+    }
+
+    pub(super) fn resolve_entities(&mut self) {
+        let entities = self.entity_ast.clone();
+        for &(file, e) in &entities {
+            let mut def = EntityDef {
+                name: e.name.name.clone(),
+                label: e.label.clone(),
+                docs: e.docs.clone(),
+                fields: Vec::new(),
+                lets: Vec::new(),
+                owner: None,
+                members: HashMap::new(),
+                loc: Loc {
+                    file,
+                    span: e.name.span,
+                },
+            };
+            let mut first: HashMap<&str, ast::Span> = HashMap::new();
+            for m in &e.members {
+                let name = m.name();
+                if !self.name_ok(file, name) {
+                    continue;
+                }
+                if let Some(f) = first.get(name.name.as_str()) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0121",
+                            file,
+                            name.span,
+                            format!(
+                                "`{}` is defined more than once in `{}`",
+                                name.name, e.name.name
+                            ),
+                        )
+                        .with_help("rename or remove one of them")
+                        .with_related(file, *f, "first defined here"),
+                    );
+                    continue;
+                }
+                first.insert(&name.name, name.span);
+                match m {
+                    ast::Member::Field(f) => {
+                        let ty = self.resolve_type(file, &f.ty);
+                        def.members
+                            .insert(f.name.name.clone(), MemberRef::Field(def.fields.len()));
+                        def.fields.push(FieldDef {
+                            name: f.name.name.clone(),
+                            label: f.label.clone(),
+                            docs: f.docs.clone(),
+                            ty,
+                            loc: Loc {
+                                file,
+                                span: f.name.span,
+                            },
+                        });
+                    }
+                    ast::Member::Let(l) => {
+                        def.members
+                            .insert(l.name.name.clone(), MemberRef::Let(def.lets.len()));
+                        def.lets.push(LetDef {
+                            name: l.name.name.clone(),
+                            label: l.label.clone(),
+                            docs: l.docs.clone(),
+                            ty: Type::Error,
+                            value: RExpr::error(l.value.span()),
+                            loc: Loc {
+                                file,
+                                span: l.name.span,
+                            },
+                        });
+                    }
+                }
+            }
+            self.let_state.push(vec![DefState::Pending; def.lets.len()]);
+            self.out.entities.push(def);
+        }
+        // Owner accessors: count the `list of E` fields holding each entity.
+        let mut holders: HashMap<EntityId, Vec<(EntityId, usize)>> = HashMap::new();
+        for (oi, o) in self.out.entities.iter().enumerate() {
+            for (fi, f) in o.fields.iter().enumerate() {
+                if let Type::List(inner) = &f.ty {
+                    if let Type::Entity(e) = **inner {
+                        holders.entry(e).or_default().push((EntityId(oi), fi));
+                    }
+                }
+            }
+        }
+        for ei in 0..self.out.entities.len() {
+            let id = EntityId(ei);
+            match holders.get(&id).map(Vec::as_slice) {
+                None | Some([]) => self.out.roots.push(id),
+                Some([(owner, field)]) => {
+                    let name = self
+                        .out
+                        .entities
+                        .get(owner.0)
+                        .map(|o| snake_case(&o.name))
+                        .unwrap_or_default();
+                    if let Some(def) = self.out.entities.get_mut(ei) {
+                        // A member with the same name wins over the implicit accessor.
+                        if !def.members.contains_key(&name) {
+                            def.members.insert(name.clone(), MemberRef::Owner);
+                            def.owner = Some(OwnerAccessor {
+                                name,
+                                owner: *owner,
+                                field: *field,
+                            });
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    /// A constant written where a value of type `want` is expected (parameter
+    /// values): a literal, a negated number, or a variant of `want`'s enum.
+    pub(super) fn const_value(&mut self, file: usize, e: &Expr, want: &Type) -> Option<Value> {
+        let (value, ty, lit) = match e {
+            Expr::Literal(l) => {
+                let r = self.literal(file, l);
+                let RKind::Const(v) = r.kind else { return None };
+                let lit = matches!(v, Value::Number(_));
+                (v, r.ty, lit)
+            }
+            Expr::Unary {
+                op: ast::UnaryOp::Neg,
+                operand,
+                ..
+            } => match &**operand {
+                Expr::Literal(
+                    l @ (ast::Literal::Integer(..)
+                    | ast::Literal::Decimal(..)
+                    | ast::Literal::Percent(..)),
+                ) => {
+                    let r = self.literal(file, l);
+                    let RKind::Const(Value::Number(n)) = r.kind else {
+                        return None;
+                    };
+                    (Value::Number(-n), r.ty, true)
+                }
+                _ => return self.not_constant(file, e),
+            },
+            Expr::Name(id) => match want {
+                Type::Enum(en) => {
+                    let def = self.out.enums.get(en.0)?;
+                    match def.variants.iter().position(|v| v.name == id.name) {
+                        Some(i) => (Value::Variant(*en, i), want.clone(), false),
+                        None => {
+                            let cands = def.variants.iter().map(|v| v.name.as_str()).collect();
+                            let fallback = format!("use a variant of `{}`", def.name);
+                            let d = unknown("E0106", file, id, "variant", cands, fallback);
+                            self.emit(d);
+                            return None;
+                        }
+                    }
+                }
+                _ => return self.not_constant(file, e),
+            },
+            _ => return self.not_constant(file, e),
+        };
+        if !fits(&ty, want, lit) {
+            let (w, f) = (self.type_name(want), self.type_name(&ty));
+            self.emit(
+                Diagnostic::error(
+                    "E0201",
+                    file,
+                    e.span(),
+                    format!("expected a `{w}` value, found `{f}`"),
+                )
+                .with_help(format!("write a `{w}` value")),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn not_constant(&mut self, file: usize, e: &Expr) -> Option<Value> {
+        self.emit(
+            Diagnostic::error(
+                "E0408",
+                file,
+                e.span(),
+                "a parameter's value must be written out",
+            )
+            .with_help("write a literal such as `18_000`, `29.5`, `12%` or an enum variant"),
+        );
+        None
+    }
+
+    pub(super) fn resolve_parameters(&mut self) {
+        let params = self.param_ast.clone();
+        for &(file, p) in &params {
+            let ty = self.resolve_type(file, &p.ty);
+            let mut def = ParamDef {
+                name: p.name.name.clone(),
+                label: p.label.clone(),
+                docs: p.docs.clone(),
+                ty: ty.clone(),
+                sources: Vec::new(),
+                values: Vec::new(),
+                loc: Loc {
+                    file,
+                    span: p.name.span,
+                },
+            };
+            let mut prev: Option<(jiff::civil::Date, ast::Span)> = None;
+            let mut any_from = false;
+            for item in &p.items {
+                match item {
+                    ast::ParameterItem::Source(l) => def.sources.push(l.clone()),
+                    ast::ParameterItem::From {
+                        date,
+                        value,
+                        source,
+                        ..
+                    } => {
+                        any_from = true;
+                        let d = self.date(file, date);
+                        let v = self.const_value(file, value, &ty);
+                        if let Some(d) = d {
+                            if let Some((pd, ps)) = prev {
+                                if d <= pd {
+                                    let why = if d == pd { "repeats" } else { "comes before" };
+                                    self.emit(
+                                        Diagnostic::error(
+                                            "E0406",
+                                            file,
+                                            date.span,
+                                            format!(
+                                                "this `from` date {why} the previous one ({pd})"
+                                            ),
+                                        )
+                                        .with_help(
+                                            "list `from` dates in increasing order, each date once",
+                                        )
+                                        .with_related(
+                                            file,
+                                            ps,
+                                            "previous date",
+                                        ),
+                                    );
+                                    continue;
+                                }
+                            }
+                            prev = Some((d, date.span));
+                            if let Some(v) = v {
+                                def.values.push(DatedValue {
+                                    from: d,
+                                    value: v,
+                                    source: source.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            if !any_from {
+                self.emit(
+                    Diagnostic::error(
+                        "E0407",
+                        file,
+                        p.name.span,
+                        format!("parameter `{}` has no value", p.name.name),
+                    )
+                    .with_help(
+                        "add a value with the date it takes effect: `from 2025-01-01: VALUE`",
+                    ),
+                );
+            }
+            self.out.parameters.push(def);
+            self.used_params.push(false);
+        }
+    }
+
+    /// Subjects, sectors and the presence of an amount, so expressions anywhere
+    /// can refer to programmes before their clauses are checked.
+    pub(super) fn resolve_program_signatures(&mut self) {
+        let programs = self.program_ast.clone();
+        for &(file, p) in &programs {
+            let mut for_at: Option<ast::Span> = None;
+            let mut sector_at: Option<ast::Span> = None;
+            let mut amount_at: Option<ast::Span> = None;
+            let mut apply_at: Option<ast::Span> = None;
+            let mut def = ProgramDef {
+                name: p.name.name.clone(),
+                label: p.label.clone(),
+                docs: p.docs.clone(),
+                subject: None,
+                sector: None,
+                legal: Vec::new(),
+                eligible: Vec::new(),
+                unless: Vec::new(),
+                amount: None,
+                apply: None,
+                documents: Vec::new(),
+                loc: Loc {
+                    file,
+                    span: p.name.span,
+                },
+            };
+            let mut any_eligible = false;
+            for item in &p.items {
+                match item {
+                    ProgramItem::For(id, span) => {
+                        if let Some(first) = for_at {
+                            self.duplicate_clause(file, *span, "for", first);
+                            continue;
+                        }
+                        for_at = Some(*span);
+                        def.subject = self.entity_ref(file, id);
+                    }
+                    ProgramItem::Sector(id, span) => {
+                        if let Some(first) = sector_at {
+                            self.duplicate_clause(file, *span, "sector", first);
+                            continue;
+                        }
+                        sector_at = Some(*span);
+                        def.sector = self.sector_ref(file, id);
+                    }
+                    ProgramItem::Amount(_, span) => {
+                        if let Some(first) = amount_at {
+                            self.duplicate_clause(file, *span, "amount", first);
+                        } else {
+                            amount_at = Some(*span);
+                        }
+                    }
+                    ProgramItem::Apply(l, span) => {
+                        if let Some(first) = apply_at {
+                            self.duplicate_clause(file, *span, "apply", first);
+                        } else {
+                            apply_at = Some(*span);
+                            def.apply = Some(l.clone());
+                        }
+                    }
+                    ProgramItem::Legal(l, _) => def.legal.push(l.clone()),
+                    ProgramItem::Documents(ls, _) => def.documents.extend(ls.iter().cloned()),
+                    ProgramItem::Eligible(_) => any_eligible = true,
+                    ProgramItem::Unless(_) => {}
+                }
+            }
+            if for_at.is_none() {
+                self.missing_for(file, p.name.span, "programme", &p.name.name);
+            }
+            if !any_eligible {
+                self.emit(
+                    Diagnostic::error(
+                        "E0304",
+                        file,
+                        p.name.span,
+                        format!("programme `{}` has no `eligible when` clause", p.name.name),
+                    )
+                    .with_help("add at least one ground, e.g. `eligible when age >= 65`"),
+                );
+            }
+            self.out.programs.push(def);
+        }
+    }
+
+    /// E0303: a declaration that needs `for ENTITY` has none.
+    pub(super) fn missing_for(&mut self, file: usize, span: ast::Span, kind: &str, name: &str) {
+        let example = self
+            .out
+            .roots
+            .first()
+            .and_then(|r| self.out.entities.get(r.0))
+            .map_or("Household".to_string(), |e| e.name.clone());
+        self.emit(
+            Diagnostic::error(
+                "E0303",
+                file,
+                span,
+                format!("{kind} `{name}` does not say whom it is for"),
+            )
+            .with_help(format!("add `for ENTITY`, e.g. `for {example}`")),
+        );
+    }
+
+    /// An entity named by `for` (E0101 when it is not one).
+    pub(super) fn entity_ref(&mut self, file: usize, id: &ast::Ident) -> Option<EntityId> {
+        match self.out.index.types.get(&id.name) {
+            Some(TypeSym::Entity(e)) => Some(*e),
+            Some(TypeSym::Enum(_)) => {
+                self.emit(
+                    Diagnostic::error(
+                        "E0101",
+                        file,
+                        id.span,
+                        format!("`{}` is an enum, not an entity", id.name),
+                    )
+                    .with_help("name an `entity`, e.g. the one whose members the rules read"),
+                );
+                None
+            }
+            None => {
+                let cands = self
+                    .out
+                    .index
+                    .types
+                    .iter()
+                    .filter(|(_, s)| matches!(s, TypeSym::Entity(_)))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let d = unknown(
+                    "E0101",
+                    file,
+                    id,
+                    "entity",
+                    cands,
+                    "declare it with `entity NAME { … }`",
+                );
+                self.emit(d);
+                None
+            }
+        }
+    }
+
+    pub(super) fn sector_ref(&mut self, file: usize, id: &ast::Ident) -> Option<String> {
+        if self.out.index.sectors.contains(&id.name) {
+            return Some(id.name.clone());
+        }
+        let cands = self.out.index.sectors.iter().map(String::as_str).collect();
+        let d = unknown(
+            "E0107",
+            file,
+            id,
+            "sector",
+            cands,
+            "use `social`, `education`, `health`, `employment` or `housing`, or declare it with `sector NAME \"Label\"`",
+        );
+        self.emit(d);
+        None
+    }
+
+    /// Types every let, dependencies first.
+    pub(super) fn check_lets(&mut self) {
+        // Order by a name-based over-approximation of the dependencies (a let that
+        // mentions a name depends on every let with that name), so the precise
+        // typing below rarely has to recurse.
+        let mut by_name: HashMap<&str, Vec<(EntityId, usize)>> = HashMap::new();
+        let mut all: Vec<(usize, EntityId, usize, &'a ast::Let)> = Vec::new();
+        for (ei, &(file, e)) in self.entity_ast.iter().enumerate() {
+            let mut li = 0;
+            for m in &e.members {
+                if let ast::Member::Let(l) = m {
+                    // Duplicates were skipped when building members; keep indexes aligned.
+                    let Some(def) = self.out.entities.get(ei) else {
+                        continue;
+                    };
+                    if def.members.get(&l.name.name) != Some(&MemberRef::Let(li))
+                        || def.lets.get(li).is_none_or(|d| d.loc.span != l.name.span)
+                    {
+                        continue;
+                    }
+                    by_name
+                        .entry(l.name.name.as_str())
+                        .or_default()
+                        .push((EntityId(ei), li));
+                    all.push((file, EntityId(ei), li, l));
+                    li += 1;
+                }
+            }
+        }
+        self.let_ast = all
+            .iter()
+            .map(|&(f, e, l, ast)| ((e, l), (f, ast)))
+            .collect();
+        let mut g: DiGraph<usize, ()> = DiGraph::new();
+        let nodes: Vec<_> = (0..all.len()).map(|i| g.add_node(i)).collect();
+        let pos: HashMap<(EntityId, usize), usize> = all
+            .iter()
+            .enumerate()
+            .map(|(i, (_, e, l, _))| ((*e, *l), i))
+            .collect();
+        for (i, (_, _, _, l)) in all.iter().enumerate() {
+            let mut names = Vec::new();
+            expr_names(&l.value, &mut names);
+            for n in names {
+                for target in by_name.get(n).into_iter().flatten() {
+                    if let (Some(&a), Some(&j)) =
+                        (nodes.get(i), pos.get(target).and_then(|j| nodes.get(*j)))
+                    {
+                        g.add_edge(a, j, ());
+                    }
+                }
+            }
+        }
+        for scc in petgraph::algo::tarjan_scc(&g) {
+            for n in scc {
+                if let Some(&(_, e, l, _)) = g.node_weight(n).and_then(|i| all.get(*i)) {
+                    self.type_let(e, l);
+                }
+            }
+        }
+    }
+
+    /// The type of a let, typing it now when needed.
+    pub(super) fn type_let(&mut self, e: EntityId, i: usize) -> Type {
+        match self.let_state.get(e.0).and_then(|v| v.get(i)) {
+            Some(DefState::Done(t)) => return t.clone(),
+            Some(DefState::InProgress) | None => return Type::Error,
+            Some(DefState::Pending) => {}
+        }
+        if self.def_depth >= MAX_DEF_DEPTH || self.expr_depth > super::expr::MAX_DEPTH_FOR_DEFS {
+            return Type::Error;
+        }
+        let Some((file, l)) = self.find_let_ast(e, i) else {
+            return Type::Error;
+        };
+        self.set_let_state(e, i, DefState::InProgress);
+        self.def_depth += 1;
+        let mut sc = Scope::new(file, Some(e), Ctx::Plain, Some(DefNode::Let(e, i)));
+        let r = self.expr(&mut sc, &l.value, None);
+        self.def_depth -= 1;
+        let ty = r.ty.clone();
+        if let Some(d) = self
+            .out
+            .entities
+            .get_mut(e.0)
+            .and_then(|d| d.lets.get_mut(i))
+        {
+            d.ty = ty.clone();
+            d.value = r;
+        }
+        self.set_let_state(e, i, DefState::Done(ty.clone()));
+        ty
+    }
+
+    fn set_let_state(&mut self, e: EntityId, i: usize, s: DefState) {
+        if let Some(x) = self.let_state.get_mut(e.0).and_then(|v| v.get_mut(i)) {
+            *x = s;
+        }
+    }
+
+    fn find_let_ast(&self, e: EntityId, i: usize) -> Option<(usize, &'a ast::Let)> {
+        self.let_ast.get(&(e, i)).copied()
+    }
+
+    pub(super) fn check_programs(&mut self) {
+        let programs = self.program_ast.clone();
+        for (pi, &(file, p)) in programs.iter().enumerate() {
+            let id = ProgramId(pi);
+            let subject = self.out.programs.get(pi).and_then(|d| d.subject);
+            let mut eligible = Vec::new();
+            let mut unless = Vec::new();
+            let mut amount = None;
+            for item in &p.items {
+                match item {
+                    ProgramItem::Eligible(c) | ProgramItem::Unless(c) => {
+                        let mut sc =
+                            Scope::new(file, subject, Ctx::Plain, Some(DefNode::Eligible(id)));
+                        let what = if matches!(item, ProgramItem::Eligible(_)) {
+                            "an `eligible when` condition"
+                        } else {
+                            "an `unless` condition"
+                        };
+                        let cond = self.condition(&mut sc, &c.condition, what);
+                        let clause = ClauseDef {
+                            condition: cond,
+                            legal: c.legal.clone(),
+                            span: c.span,
+                        };
+                        if matches!(item, ProgramItem::Eligible(_)) {
+                            eligible.push(clause);
+                        } else {
+                            unless.push(clause);
+                        }
+                    }
+                    ProgramItem::Amount(e, _) if amount.is_none() => {
+                        let mut sc =
+                            Scope::new(file, subject, Ctx::Plain, Some(DefNode::Amount(id)));
+                        let r = self.expr(&mut sc, e, Some(&Type::Money));
+                        // An amount is money; a number written out counts as money
+                        // (`amount = 18_000`), a number-valued expression does not.
+                        if !fits(&r.ty, &Type::Money, is_num_literal(&r)) {
+                            let t = self.type_name(&r.ty);
+                            let help = if r.ty.is_numeric() {
+                                "multiply the number by a Money parameter, e.g. `supplement * count(children)`"
+                            } else {
+                                "compute a money amount, e.g. `base + supplement * count(children)`"
+                            };
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0201",
+                                    file,
+                                    r.span,
+                                    format!("an amount must be `Money`, found `{t}`"),
+                                )
+                                .with_help(help),
+                            );
+                        }
+                        amount = Some(RExpr {
+                            ty: Type::Money,
+                            ..r
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            // The amount is only reported for eligible subjects.
+            self.deps.push((
+                DefNode::Amount(id),
+                DefNode::Eligible(id),
+                Loc {
+                    file,
+                    span: p.name.span,
+                },
+            ));
+            if let Some(d) = self.out.programs.get_mut(pi) {
+                d.eligible = eligible;
+                d.unless = unless;
+                d.amount = amount;
+            }
+        }
+    }
+}
+
+/// Every identifier an expression mentions (names, fields, calls, arguments).
+fn expr_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+    match e {
+        Expr::Literal(_) => {}
+        Expr::Name(i) => out.push(&i.name),
+        Expr::Field { base, field, .. } => {
+            out.push(&field.name);
+            expr_names(base, out);
+        }
+        Expr::Call { args, .. } => args.iter().for_each(|a| expr_names(a, out)),
+        Expr::Unary { operand, .. } => expr_names(operand, out),
+        Expr::Binary { lhs, rhs, .. } => {
+            expr_names(lhs, out);
+            expr_names(rhs, out);
+        }
+        Expr::InSet { value, set, .. } => {
+            expr_names(value, out);
+            set.iter().for_each(|a| expr_names(a, out));
+        }
+        Expr::InRange {
+            value, low, high, ..
+        } => {
+            expr_names(value, out);
+            expr_names(low, out);
+            expr_names(high, out);
+        }
+        Expr::If {
+            condition,
+            then,
+            otherwise,
+            ..
+        } => {
+            expr_names(condition, out);
+            expr_names(then, out);
+            expr_names(otherwise, out);
+        }
+        Expr::Where {
+            list, condition, ..
+        }
+        | Expr::Quantified {
+            list, condition, ..
+        } => {
+            expr_names(list, out);
+            expr_names(condition, out);
+        }
+        Expr::Done { .. } => {}
+    }
+}

@@ -1,0 +1,1981 @@
+//! Expressions: name resolution in scope, types, built-in functions.
+
+use accord_grammar::ast::{self, BinaryOp, Expr, Ident, Span};
+use rust_decimal::Decimal;
+
+use super::collect::unknown;
+use super::util::{civil_date, duration_value, parse_number, parse_percent, plural};
+use super::*;
+use crate::diagnostics::Diagnostic;
+
+/// Deepest expression nesting the checker follows, counting the expressions of
+/// definitions typed on demand from inside others. The parser's own limit is far
+/// lower, and on-demand typing stops at [`MAX_DEPTH_FOR_DEFS`], so only hand-built
+/// trees reach it; it keeps the stack bounded.
+const MAX_EXPR_DEPTH: usize = 256;
+
+/// Definitions (lets, scores) are not typed on demand beyond this expression
+/// depth; they are typed later from the top level instead.
+pub(super) const MAX_DEPTH_FOR_DEFS: usize = 128;
+
+const BUILTINS: [&str; 20] = [
+    "count",
+    "sum",
+    "min",
+    "max",
+    "known",
+    "years_between",
+    "months_between",
+    "days_between",
+    "date",
+    "round",
+    "floor",
+    "ceil",
+    "abs",
+    "eligible",
+    "amount",
+    "points",
+    "risk",
+    "today",
+    "any",
+    "all",
+];
+
+pub(super) fn is_builtin_function(name: &str) -> bool {
+    BUILTINS.contains(&name)
+}
+
+/// What an expression may see besides the global declarations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ctx {
+    Plain,
+    Assessment(AssessmentId),
+    Protocol(ProtocolId),
+}
+
+/// The scope of one expression being checked.
+pub(super) struct Scope {
+    pub(super) file: usize,
+    pub(super) subject: Option<EntityId>,
+    /// Element types bound by enclosing `where`/`any`/`all`, outermost first.
+    pub(super) elements: Vec<Type>,
+    pub(super) ctx: Ctx,
+    /// The definition being checked, for dependency edges.
+    pub(super) def: Option<DefNode>,
+}
+
+impl Scope {
+    pub(super) fn new(
+        file: usize,
+        subject: Option<EntityId>,
+        ctx: Ctx,
+        def: Option<DefNode>,
+    ) -> Self {
+        Scope {
+            file,
+            subject,
+            elements: Vec::new(),
+            ctx,
+            def,
+        }
+    }
+}
+
+/// A numeric constant (a literal, possibly negated or combined with other
+/// literals): such values take the type their context needs (`18_000` is Money
+/// where Money is expected).
+pub(super) fn is_num_literal(e: &RExpr) -> bool {
+    match &e.kind {
+        RKind::Const(Value::Number(_)) => true,
+        RKind::Unary {
+            op: ast::UnaryOp::Neg,
+            operand,
+        } => is_num_literal(operand),
+        RKind::Binary { op, lhs, rhs } => {
+            matches!(
+                op,
+                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
+            ) && is_num_literal(lhs)
+                && is_num_literal(rhs)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a value of type `src` may stand where `dst` is expected.
+pub(super) fn fits(src: &Type, dst: &Type, literal: bool) -> bool {
+    match (src, dst) {
+        (Type::Error, _) | (_, Type::Error) => true,
+        (Type::Integer, Type::Decimal) => true,
+        (Type::Integer | Type::Decimal, Type::Money) => literal,
+        (Type::List(a), Type::List(b)) => fits(a, b, false),
+        (a, b) => a == b,
+    }
+}
+
+/// The common type of two branches (`if`, `otherwise`, `min(a, b)`).
+fn unify(a: &Type, b: &Type, a_lit: bool, b_lit: bool) -> Option<Type> {
+    match (a, b) {
+        (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
+        (x, y) if x == y => Some(x.clone()),
+        (Type::Integer, Type::Decimal) | (Type::Decimal, Type::Integer) => Some(Type::Decimal),
+        (Type::Money, Type::Integer | Type::Decimal) if b_lit => Some(Type::Money),
+        (Type::Integer | Type::Decimal, Type::Money) if a_lit => Some(Type::Money),
+        (Type::List(x), Type::List(y)) => {
+            unify(x, y, false, false).map(|t| Type::List(Box::new(t)))
+        }
+        _ => None,
+    }
+}
+
+fn wider_number(a: &Type, b: &Type) -> Type {
+    if *a == Type::Integer && *b == Type::Integer {
+        Type::Integer
+    } else {
+        Type::Decimal
+    }
+}
+
+fn op_text(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Implies => "implies",
+        BinaryOp::Or => "or",
+        BinaryOp::And => "and",
+        BinaryOp::Eq => "=",
+        BinaryOp::Ne => "!=",
+        BinaryOp::Lt => "<",
+        BinaryOp::Le => "<=",
+        BinaryOp::Gt => ">",
+        BinaryOp::Ge => ">=",
+        BinaryOp::Otherwise => "otherwise",
+        BinaryOp::Add => "+",
+        BinaryOp::Sub => "-",
+        BinaryOp::Mul => "*",
+        BinaryOp::Div => "/",
+    }
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn add_dep(&mut self, sc: &Scope, to: DefNode, span: Span) {
+        if let Some(from) = sc.def {
+            self.deps.push((
+                from,
+                to,
+                Loc {
+                    file: sc.file,
+                    span,
+                },
+            ));
+        }
+    }
+
+    /// Checks `e` and requires a Boolean (E0204 otherwise).
+    pub(super) fn condition(&mut self, sc: &mut Scope, e: &Expr, what: &str) -> RExpr {
+        let r = self.expr(sc, e, Some(&Type::Boolean));
+        if !fits(&r.ty, &Type::Boolean, false) {
+            let found = self.type_name(&r.ty);
+            self.emit(
+                Diagnostic::error(
+                    "E0204",
+                    sc.file,
+                    r.span,
+                    format!("{what} must be true or false, found `{found}`"),
+                )
+                .with_help("write a condition, e.g. a comparison like `age >= 18`"),
+            );
+        }
+        r
+    }
+
+    /// Checks `e` against an expected type (number literals adapt to Money).
+    pub(super) fn expr_of_type(
+        &mut self,
+        sc: &mut Scope,
+        e: &Expr,
+        want: &Type,
+        what: &str,
+    ) -> RExpr {
+        let r = self.expr(sc, e, Some(want));
+        if !fits(&r.ty, want, is_num_literal(&r)) {
+            let (w, f) = (self.type_name(want), self.type_name(&r.ty));
+            let mut d = Diagnostic::error(
+                "E0201",
+                sc.file,
+                r.span,
+                format!("{what} must be `{w}`, found `{f}`"),
+            );
+            d = d.with_help(match (want, &r.ty) {
+                (Type::Money, t) if t.is_numeric() => {
+                    "multiply the number by a Money parameter, or declare the value as Money"
+                        .to_string()
+                }
+                _ => format!("change the expression so it gives a `{w}`"),
+            });
+            self.emit(d);
+        }
+        r
+    }
+
+    pub(super) fn expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        self.expr_depth += 1;
+        let r = if self.expr_depth > MAX_EXPR_DEPTH {
+            if !self.too_deep {
+                self.too_deep = true;
+                self.emit(
+                    Diagnostic::error(
+                        "E0214",
+                        sc.file,
+                        e.span(),
+                        "this expression nests too deeply",
+                    )
+                    .with_help("split it into several `let` definitions"),
+                );
+            }
+            RExpr::error(e.span())
+        } else {
+            self.expr_inner(sc, e, hint)
+        };
+        self.expr_depth -= 1;
+        if self.expr_depth == 0 {
+            // Report depth once per top-level expression.
+            self.too_deep = false;
+        }
+        r
+    }
+
+    fn expr_inner(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        match e {
+            Expr::Literal(..) => self.literal_expr(sc, e, hint),
+            Expr::Name(id) => self.name(sc, id, hint),
+            Expr::Field { .. } => self.field_expr(sc, e, hint),
+            Expr::Call { func, args, span } => self.call(sc, func, args, *span, hint),
+            Expr::Unary { .. } => self.unary_expr(sc, e, hint),
+            Expr::Binary { op, lhs, rhs, span } => self.binary(sc, *op, lhs, rhs, *span, hint),
+            Expr::InSet { .. } => self.in_set_expr(sc, e, hint),
+            Expr::InRange { .. } => self.in_range_expr(sc, e, hint),
+            Expr::If { .. } => self.if_expr(sc, e, hint),
+            Expr::Where { .. } => self.where_expr(sc, e, hint),
+            Expr::Quantified { .. } => self.quantified_expr(sc, e, hint),
+            Expr::Done { .. } => self.done_expr(sc, e, hint),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn literal_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::Literal(l) => {
+                if let ast::Literal::Duration(d) = l {
+                    if d.unit == ast::DurationUnit::WorkingDays
+                        && !matches!(sc.ctx, Ctx::Protocol(_))
+                    {
+                        self.emit(
+                            Diagnostic::error(
+                                "E0215",
+                                sc.file,
+                                d.span,
+                                "working days are only counted in protocols",
+                            )
+                            .with_help("use calendar days, weeks, months or years here"),
+                        );
+                        return RExpr::error(d.span);
+                    }
+                }
+                self.literal(sc.file, l)
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn field_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::Field { base, field, span } => {
+                // `Region.shirak`: a variant named with its enum.
+                if let Expr::Name(en) = &**base {
+                    if let Some(TypeSym::Enum(e)) = self.out.index.types.get(&en.name).copied() {
+                        return self.qualified_variant(sc, e, field, *span);
+                    }
+                }
+                let b = self.expr(sc, base, None);
+                self.field_access(sc, b, field, *span)
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn unary_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::Unary { op, operand, span } => match op {
+                ast::UnaryOp::Not => {
+                    let o = self.condition(sc, operand, "the operand of `not`");
+                    mk(
+                        RKind::Unary {
+                            op: *op,
+                            operand: Box::new(o),
+                        },
+                        Type::Boolean,
+                        *span,
+                    )
+                }
+                ast::UnaryOp::Neg => {
+                    let o = self.expr(sc, operand, hint);
+                    let ty = o.ty.clone();
+                    if !(ty.is_amount() || ty.is_error()) {
+                        let t = self.type_name(&ty);
+                        self.emit(
+                            Diagnostic::error(
+                                "E0202",
+                                sc.file,
+                                *span,
+                                format!("cannot negate `{t}`"),
+                            )
+                            .with_help("`-` applies to numbers and money"),
+                        );
+                    }
+                    mk(
+                        RKind::Unary {
+                            op: *op,
+                            operand: Box::new(o),
+                        },
+                        ty,
+                        *span,
+                    )
+                }
+            },
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn in_set_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::InSet {
+                value,
+                set,
+                negated,
+                span,
+            } => {
+                let v = self.expr(sc, value, None);
+                let mut elems = Vec::with_capacity(set.len());
+                for el in set {
+                    let r = self.expr(sc, el, Some(&v.ty));
+                    if !self.comparable(&v, &r) {
+                        let (a, b) = (self.type_name(&v.ty), self.type_name(&r.ty));
+                        self.emit(
+                            Diagnostic::error(
+                                "E0201",
+                                sc.file,
+                                r.span,
+                                format!("this element is `{b}`, the value is `{a}`"),
+                            )
+                            .with_help(format!("list values of type `{a}` in the set")),
+                        );
+                    }
+                    elems.push(r);
+                }
+                mk(
+                    RKind::InSet {
+                        value: Box::new(v),
+                        set: elems,
+                        negated: *negated,
+                    },
+                    Type::Boolean,
+                    *span,
+                )
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn in_range_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::InRange {
+                value,
+                low,
+                high,
+                negated,
+                span,
+            } => {
+                let v = self.expr(sc, value, None);
+                self.require_orderable(sc, &v);
+                let lo = self.expr(sc, low, Some(&v.ty));
+                let hi = self.expr(sc, high, Some(&v.ty));
+                for b in [&lo, &hi] {
+                    if !self.comparable(&v, b) {
+                        let (a, t) = (self.type_name(&v.ty), self.type_name(&b.ty));
+                        self.emit(
+                            Diagnostic::error(
+                                "E0205",
+                                sc.file,
+                                b.span,
+                                format!("a range bound of type `{t}` for a `{a}` value"),
+                            )
+                            .with_help(format!("give bounds of type `{a}`")),
+                        );
+                    }
+                }
+                mk(
+                    RKind::InRange {
+                        value: Box::new(v),
+                        low: Box::new(lo),
+                        high: Box::new(hi),
+                        negated: *negated,
+                    },
+                    Type::Boolean,
+                    *span,
+                )
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn if_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::If {
+                condition,
+                then,
+                otherwise,
+                span,
+            } => {
+                let c = self.condition(sc, condition, "the condition of `if`");
+                let t = self.expr(sc, then, hint);
+                let o = self.expr(sc, otherwise, Some(hint.unwrap_or(&t.ty)));
+                let ty = match unify(&t.ty, &o.ty, is_num_literal(&t), is_num_literal(&o)) {
+                    Some(ty) => ty,
+                    None => {
+                        let (a, b) = (self.type_name(&t.ty), self.type_name(&o.ty));
+                        self.emit(
+                            Diagnostic::error(
+                                "E0201",
+                                sc.file,
+                                o.span,
+                                format!("the branches of `if` differ: `{a}` after `then`, `{b}` after `else`"),
+                            )
+                            .with_help("make both branches give the same type"),
+                        );
+                        Type::Error
+                    }
+                };
+                mk(
+                    RKind::If {
+                        condition: Box::new(c),
+                        then: Box::new(t),
+                        otherwise: Box::new(o),
+                    },
+                    ty,
+                    *span,
+                )
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn where_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::Where {
+                list,
+                condition,
+                span,
+            } => {
+                let (l, c) = self.filter(sc, list, condition, "`where`");
+                let ty = l.ty.clone();
+                mk(
+                    RKind::Where {
+                        list: Box::new(l),
+                        condition: Box::new(c),
+                    },
+                    ty,
+                    *span,
+                )
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn quantified_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::Quantified {
+                quantifier,
+                list,
+                condition,
+                span,
+            } => {
+                let what = match quantifier {
+                    ast::Quantifier::Any => "`any`",
+                    ast::Quantifier::All => "`all`",
+                };
+                let (l, c) = self.filter(sc, list, condition, what);
+                mk(
+                    RKind::Quantified {
+                        quantifier: *quantifier,
+                        list: Box::new(l),
+                        condition: Box::new(c),
+                    },
+                    Type::Boolean,
+                    *span,
+                )
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
+    #[inline(never)]
+    fn done_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let _ = hint;
+        match e {
+            Expr::Done {
+                quantifier,
+                step,
+                span,
+            } => {
+                let Ctx::Protocol(p) = sc.ctx else {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0213",
+                            sc.file,
+                            *span,
+                            "`done` is only meaningful in a protocol",
+                        )
+                        .with_help("use `STEP done` in a protocol step's `when`"),
+                    );
+                    return RExpr::error(*span);
+                };
+                match self
+                    .proto_ctx
+                    .get(p.0)
+                    .and_then(|c| c.steps.get(&step.name))
+                    .copied()
+                {
+                    Some(i) => mk(
+                        RKind::Done {
+                            quantifier: *quantifier,
+                            step: i,
+                        },
+                        Type::Boolean,
+                        *span,
+                    ),
+                    None => {
+                        let cands = self
+                            .proto_ctx
+                            .get(p.0)
+                            .map(|c| c.steps.keys().map(String::as_str).collect())
+                            .unwrap_or_default();
+                        let d = unknown(
+                            "E0112",
+                            sc.file,
+                            step,
+                            "step",
+                            cands,
+                            "name a step of this protocol",
+                        );
+                        self.emit(d);
+                        RExpr::error(*span)
+                    }
+                }
+            }
+            _ => RExpr::error(e.span()),
+        }
+    }
+
+    /// The list and condition of `where`/`any`/`all`: the condition sees the
+    /// element's members first.
+    fn filter(
+        &mut self,
+        sc: &mut Scope,
+        list: &Expr,
+        condition: &Expr,
+        what: &str,
+    ) -> (RExpr, RExpr) {
+        let l = self.expr(sc, list, None);
+        let elem = match &l.ty {
+            Type::List(t) => (**t).clone(),
+            Type::Error => Type::Error,
+            other => {
+                let t = self.type_name(other);
+                self.emit(
+                    Diagnostic::error(
+                        "E0207",
+                        sc.file,
+                        l.span,
+                        format!("{what} needs a list, found `{t}`"),
+                    )
+                    .with_help("filter a `list of` field or a list derived from one"),
+                );
+                Type::Error
+            }
+        };
+        sc.elements.push(elem);
+        let c = self.condition(sc, condition, &format!("the condition of {what}"));
+        sc.elements.pop();
+        (l, c)
+    }
+
+    pub(super) fn literal(&mut self, file: usize, l: &ast::Literal) -> RExpr {
+        let span = l.span();
+        let (v, ty) = match l {
+            ast::Literal::Bool(b, _) => (Value::Bool(*b), Type::Boolean),
+            ast::Literal::Integer(t, _)
+            | ast::Literal::Decimal(t, _)
+            | ast::Literal::Percent(t, _) => {
+                let n = if matches!(l, ast::Literal::Percent(..)) {
+                    parse_percent(t)
+                } else {
+                    parse_number(t)
+                };
+                let ty = if matches!(l, ast::Literal::Integer(..)) {
+                    Type::Integer
+                } else {
+                    Type::Decimal
+                };
+                match n {
+                    Some(n) => (Value::Number(n), ty),
+                    None => {
+                        self.emit(
+                            Diagnostic::error(
+                                "E0212",
+                                file,
+                                span,
+                                format!("the number `{t}` is out of range"),
+                            )
+                            .with_help("numbers are exact decimals of at most 28 digits"),
+                        );
+                        return RExpr::error(span);
+                    }
+                }
+            }
+            ast::Literal::Text(t, _) => (Value::Text(t.clone()), Type::Text),
+            ast::Literal::Date(d) => match self.date(file, d) {
+                Some(d) => (Value::Date(d), Type::Date),
+                None => return RExpr::error(span),
+            },
+            ast::Literal::Duration(d) => match duration_value(d) {
+                Some(d) => (Value::Duration(d), Type::Duration),
+                None => {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0212",
+                            file,
+                            span,
+                            format!("the duration `{}` is out of range", d.amount),
+                        )
+                        .with_help("use a smaller amount or a larger unit"),
+                    );
+                    return RExpr::error(span);
+                }
+            },
+        };
+        mk(RKind::Const(v), ty, span)
+    }
+
+    /// Validates a date literal (E0211).
+    pub(super) fn date(&mut self, file: usize, d: &ast::DateLit) -> Option<jiff::civil::Date> {
+        let r = civil_date(d);
+        if r.is_none() {
+            self.emit(
+                Diagnostic::error(
+                    "E0211",
+                    file,
+                    d.span,
+                    format!(
+                        "`{:04}-{:02}-{:02}` is not a valid date",
+                        d.year, d.month, d.day
+                    ),
+                )
+                .with_help("write an existing calendar date as YYYY-MM-DD"),
+            );
+        }
+        r
+    }
+
+    /// The variant named `name` in the context of type `hint`, if any.
+    fn contextual_constant(&self, name: &str, hint: Option<&Type>) -> Option<(Value, Type)> {
+        match hint? {
+            Type::Enum(id) => {
+                let e = self.out.enums.get(id.0)?;
+                let i = e.variants.iter().position(|v| v.name == name)?;
+                Some((Value::Variant(*id, i), Type::Enum(*id)))
+            }
+            Type::Risk(a) => {
+                let ctx = self.assess_ctx.get(a.0)?;
+                ctx.risk_levels
+                    .contains(name)
+                    .then(|| (Value::Risk(*a, name.to_string()), Type::Risk(*a)))
+            }
+            Type::Choice(a, q) => {
+                let QuestionSpec::Choice { options } =
+                    &self.out.assessments.get(a.0)?.questions.get(*q)?.kind
+                else {
+                    return None;
+                };
+                let i = options.iter().position(|o| o.name == name)?;
+                Some((Value::Choice(*a, *q, i), Type::Choice(*a, *q)))
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn member_type(
+        &mut self,
+        sc: &Scope,
+        entity: EntityId,
+        m: MemberRef,
+        span: Span,
+    ) -> Type {
+        match m {
+            MemberRef::Field(i) => {
+                self.used_fields.insert((entity, i));
+                self.out
+                    .entities
+                    .get(entity.0)
+                    .and_then(|e| e.fields.get(i))
+                    .map_or(Type::Error, |f| f.ty.clone())
+            }
+            MemberRef::Let(i) => {
+                self.add_dep(sc, DefNode::Let(entity, i), span);
+                self.type_let(entity, i)
+            }
+            MemberRef::Owner => self
+                .out
+                .entities
+                .get(entity.0)
+                .and_then(|e| e.owner.as_ref())
+                .map_or(Type::Error, |o| Type::Entity(o.owner)),
+        }
+    }
+
+    fn lookup_member(&self, entity: EntityId, name: &str) -> Option<MemberRef> {
+        self.out.entities.get(entity.0)?.members.get(name).copied()
+    }
+
+    fn name(&mut self, sc: &mut Scope, id: &Ident, hint: Option<&Type>) -> RExpr {
+        let span = id.span;
+        if let Some((v, ty)) = self.contextual_constant(&id.name, hint) {
+            return mk(RKind::Const(v), ty, span);
+        }
+        for depth in (0..sc.elements.len()).rev() {
+            if let Some(Type::Entity(e)) = sc.elements.get(depth) {
+                let e = *e;
+                if let Some(m) = self.lookup_member(e, &id.name) {
+                    let ty = self.member_type(sc, e, m, span);
+                    let base = Base::Element(u32::try_from(depth).unwrap_or(u32::MAX));
+                    return mk(
+                        RKind::Member {
+                            base,
+                            entity: e,
+                            member: m,
+                        },
+                        ty,
+                        span,
+                    );
+                }
+            }
+        }
+        if let Some(e) = sc.subject {
+            if let Some(m) = self.lookup_member(e, &id.name) {
+                let ty = self.member_type(sc, e, m, span);
+                return mk(
+                    RKind::Member {
+                        base: Base::Subject,
+                        entity: e,
+                        member: m,
+                    },
+                    ty,
+                    span,
+                );
+            }
+        }
+        if let Ctx::Assessment(a) = sc.ctx {
+            if let Some(ctx) = self.assess_ctx.get(a.0) {
+                if let Some(&q) = ctx.questions.get(&id.name) {
+                    let ty = self
+                        .out
+                        .assessments
+                        .get(a.0)
+                        .and_then(|x| x.questions.get(q))
+                        .map_or(Type::Error, |q| q.ty.clone());
+                    return mk(RKind::Question(q), ty, span);
+                }
+                if let Some(&s) = ctx.scores.get(&id.name) {
+                    self.add_dep(sc, DefNode::Score(a, s), span);
+                    let ty = self.type_score(a, s);
+                    return mk(RKind::Score(s), ty, span);
+                }
+            }
+        }
+        if let Some(&p) = self.out.index.params.get(&id.name) {
+            if let Some(u) = self.used_params.get_mut(p.0) {
+                *u = true;
+            }
+            let ty = self
+                .out
+                .parameters
+                .get(p.0)
+                .map_or(Type::Error, |d| d.ty.clone());
+            return mk(RKind::Param(p), ty, span);
+        }
+        if id.name == "today" {
+            return mk(RKind::Today, Type::Date, span);
+        }
+        if let Some(vs) = self.out.index.variants.get(&id.name) {
+            match vs.as_slice() {
+                [(e, i)] => return mk(RKind::Const(Value::Variant(*e, *i)), Type::Enum(*e), span),
+                many => {
+                    let enums: Vec<&str> = many
+                        .iter()
+                        .filter_map(|(e, _)| self.out.enums.get(e.0).map(|d| d.name.as_str()))
+                        .collect();
+                    let d = Diagnostic::error(
+                        "E0123",
+                        sc.file,
+                        span,
+                        format!(
+                            "`{}` is a variant of several enums: {}",
+                            id.name,
+                            super::util::list_names(enums)
+                        ),
+                    )
+                    .with_help(
+                        "compare it with a value of the enum you mean, e.g. `region = shirak`",
+                    );
+                    self.emit(d);
+                    return RExpr::error(span);
+                }
+            }
+        }
+        // Where the other side of a comparison failed to check, this name may be
+        // one of its variants: stay silent rather than report a consequence.
+        // Every expression belongs to a subject; without one, its missing or unknown
+        // `for` was reported already, and the names would only repeat it.
+        if hint != Some(&Type::Error) && sc.subject.is_some() {
+            let d = self.unknown_name(sc, id, hint);
+            self.emit(d);
+        }
+        RExpr::error(span)
+    }
+
+    fn unknown_name(&self, sc: &Scope, id: &Ident, hint: Option<&Type>) -> Diagnostic {
+        let mut cands: Vec<&str> = Vec::new();
+        let mut entities: Vec<EntityId> = sc.subject.into_iter().collect();
+        for t in &sc.elements {
+            if let Type::Entity(e) = t {
+                entities.push(*e);
+            }
+        }
+        for e in entities {
+            if let Some(def) = self.out.entities.get(e.0) {
+                cands.extend(def.members.keys().map(String::as_str));
+            }
+        }
+        if let Ctx::Assessment(a) = sc.ctx {
+            if let Some(ctx) = self.assess_ctx.get(a.0) {
+                cands.extend(ctx.questions.keys().map(String::as_str));
+                cands.extend(ctx.scores.keys().map(String::as_str));
+            }
+        }
+        cands.extend(self.out.index.params.keys().map(String::as_str));
+        cands.extend(self.out.index.variants.keys().map(String::as_str));
+        cands.push("today");
+        if let Some(Type::Enum(e)) = hint {
+            if let Some(def) = self.out.enums.get(e.0) {
+                // Compared with an enum value: most likely a misspelt variant.
+                let variants: Vec<&str> = def.variants.iter().map(|v| v.name.as_str()).collect();
+                if super::util::suggest(&id.name, cands.iter().copied())
+                    .is_none_or(|s| variants.contains(&s.as_str()))
+                {
+                    let fallback = format!(
+                        "the variants of `{}` are {}",
+                        def.name,
+                        super::util::list_names(variants.iter().copied())
+                    );
+                    return Diagnostic::error(
+                        "E0106",
+                        sc.file,
+                        id.span,
+                        format!("`{}` is not a variant of `{}`", id.name, def.name),
+                    )
+                    .with_help(super::util::help_for(&id.name, variants, fallback));
+                }
+            }
+        }
+        let (kind, fallback) = match hint {
+            Some(Type::Enum(e)) => {
+                let def = self.out.enums.get(e.0);
+                let vs = def
+                    .map(|d| super::util::list_names(d.variants.iter().map(|v| v.name.as_str())))
+                    .unwrap_or_default();
+                (
+                    "name",
+                    format!(
+                        "the variants of `{}` are {vs}",
+                        def.map_or("", |d| d.name.as_str())
+                    ),
+                )
+            }
+            Some(Type::Risk(_)) => (
+                "risk level",
+                "use a level declared with `risk LEVEL when …` in the assessment".into(),
+            ),
+            _ => (
+                "name",
+                "declare it as a field, a `let` or a parameter, or check the spelling".into(),
+            ),
+        };
+        let d = unknown("E0102", sc.file, id, kind, cands, fallback);
+        match sc
+            .subject
+            .and_then(|e| self.out.entities.get(e.0).map(|d| (e, d)))
+        {
+            Some((e, def))
+                if hint.is_none()
+                    && super::util::suggest(&id.name, def.members.keys().map(String::as_str))
+                        .is_none() =>
+            {
+                self.explain_unknown(d, e, &def.name, &id.name)
+            }
+            _ => d,
+        }
+    }
+
+    /// Better words for a name that belongs to another entity, or for an owner
+    /// accessor that does not exist.
+    fn explain_unknown(
+        &self,
+        mut d: Diagnostic,
+        subject: EntityId,
+        sname: &str,
+        name: &str,
+    ) -> Diagnostic {
+        d.message = format!("unknown name `{name}` in `{sname}`");
+        let holders: Vec<&str> = self
+            .out
+            .entities
+            .iter()
+            .filter(|o| {
+                o.fields
+                    .iter()
+                    .any(|f| f.ty == Type::List(Box::new(Type::Entity(subject))))
+            })
+            .map(|o| o.name.as_str())
+            .collect();
+        if holders.len() > 1 && holders.iter().any(|h| super::util::snake_case(h) == name) {
+            d.message = format!("`{sname}` has no single owner, so `{name}` is not defined");
+            d.help = Some(format!(
+                "`{sname}` is listed in {}; an owner accessor exists only for one",
+                super::util::list_names(holders)
+            ));
+            return d;
+        }
+        let Some(def) = self.out.entities.get(subject.0) else {
+            return d;
+        };
+        for other in &self.out.entities {
+            if !other.members.contains_key(name) {
+                continue;
+            }
+            let via = def.fields.iter().find(|f| match &f.ty {
+                Type::List(t) => matches!(**t, Type::Entity(x) if self.out.entities.get(x.0).is_some_and(|x| x.name == other.name)),
+                _ => false,
+            });
+            d.help = Some(match via {
+                Some(f) => format!(
+                    "`{name}` is a member of `{}`: reach it through `{}`, e.g. `any {} where {name} …` or `{} where {name} …`",
+                    other.name, f.name, f.name, f.name
+                ),
+                None => format!("`{name}` is a member of `{}`, not of `{sname}`", other.name),
+            });
+            break;
+        }
+        d
+    }
+
+    fn field_access(&mut self, sc: &mut Scope, base: RExpr, field: &Ident, span: Span) -> RExpr {
+        let (entity, over_list) = match &base.ty {
+            Type::Error => return RExpr::error(span),
+            Type::Entity(e) => (*e, false),
+            Type::List(t) => match flatten(t) {
+                Type::Entity(e) => (*e, true),
+                _ => return self.bad_field_access(sc, &base, field),
+            },
+            _ => return self.bad_field_access(sc, &base, field),
+        };
+        let Some(m) = self.lookup_member(entity, &field.name) else {
+            let def = self.out.entities.get(entity.0);
+            let cands: Vec<&str> = def
+                .map(|d| d.members.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let ename = def.map_or(String::new(), |d| d.name.clone());
+            let d = Diagnostic::error(
+                "E0103",
+                sc.file,
+                field.span,
+                format!("`{ename}` has no field `{}`", field.name),
+            )
+            .with_help(super::util::help_for(
+                &field.name,
+                cands,
+                format!("declare `{}` in `{ename}`", field.name),
+            ));
+            self.emit(d);
+            return RExpr::error(span);
+        };
+        let ty = self.member_type(sc, entity, m, field.span);
+        if over_list {
+            let ty = match ty {
+                Type::List(t) => Type::List(t),
+                Type::Error => Type::Error,
+                t => Type::List(Box::new(t)),
+            };
+            mk(
+                RKind::Project {
+                    base: Box::new(base),
+                    entity,
+                    member: m,
+                },
+                ty,
+                span,
+            )
+        } else {
+            mk(
+                RKind::Get {
+                    base: Box::new(base),
+                    entity,
+                    member: m,
+                },
+                ty,
+                span,
+            )
+        }
+    }
+
+    fn bad_field_access(&mut self, sc: &Scope, base: &RExpr, field: &Ident) -> RExpr {
+        let t = self.type_name(&base.ty);
+        self.emit(
+            Diagnostic::error(
+                "E0209",
+                sc.file,
+                field.span,
+                format!(
+                    "`.{}` needs an entity or a list of entities, found `{t}`",
+                    field.name
+                ),
+            )
+            .with_help(
+                "read fields of entities only, e.g. `household.region` or `members.monthly_income`",
+            ),
+        );
+        RExpr::error(base.span.to(field.span))
+    }
+
+    fn arity(&mut self, sc: &Scope, func: &Ident, args: usize, want: &[usize]) -> bool {
+        if want.contains(&args) {
+            return true;
+        }
+        let expected = match want {
+            [n] => plural(*n, "argument", "arguments"),
+            [a, b] => format!("{a} or {b} arguments"),
+            _ => "other arguments".into(),
+        };
+        self.emit(
+            Diagnostic::error(
+                "E0208",
+                sc.file,
+                func.span,
+                format!("`{}` takes {expected}, found {}", func.name, args),
+            )
+            .with_help(format!("call it with {expected}")),
+        );
+        false
+    }
+
+    /// The single bare-name argument of `eligible`, `amount`, `points`, `risk`.
+    fn name_arg<'e>(
+        &mut self,
+        sc: &Scope,
+        func: &Ident,
+        args: &'e [Expr],
+        what: &str,
+    ) -> Option<&'e Ident> {
+        if !self.arity(sc, func, args.len(), &[1]) {
+            return None;
+        }
+        match args.first() {
+            Some(Expr::Name(id)) => Some(id),
+            Some(other) => {
+                self.emit(
+                    Diagnostic::error(
+                        "E0201",
+                        sc.file,
+                        other.span(),
+                        format!("`{}` takes the name of a {what}", func.name),
+                    )
+                    .with_help(format!("write `{}(NAME)` with a {what}'s name", func.name)),
+                );
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn call(
+        &mut self,
+        sc: &mut Scope,
+        func: &Ident,
+        args: &[Expr],
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        let name = func.name.as_str();
+        match name {
+            "eligible" | "amount" => {
+                let Some(id) = self.name_arg(sc, func, args, "programme") else {
+                    return RExpr::error(span);
+                };
+                let Some(&p) = self.out.index.programs.get(&id.name) else {
+                    let cands = self.out.index.programs.keys().map(String::as_str).collect();
+                    let d = unknown(
+                        "E0105",
+                        sc.file,
+                        id,
+                        "programme",
+                        cands,
+                        "name a declared `program`",
+                    );
+                    self.emit(d);
+                    return RExpr::error(span);
+                };
+                let subject = self.out.programs.get(p.0).and_then(|d| d.subject);
+                let base = self.program_base(sc, subject);
+                let Some((base, via_owner)) = base else {
+                    if let Some(s) = subject {
+                        let pname = self.type_name(&Type::Entity(s));
+                        let here = sc.subject.map_or("no entity".to_string(), |e| {
+                            format!("`{}`", self.type_name(&Type::Entity(e)))
+                        });
+                        self.emit(
+                            Diagnostic::error(
+                                "E0210",
+                                sc.file,
+                                id.span,
+                                format!("`{}` is a programme for `{pname}`, but here the subject is {here}", id.name),
+                            )
+                            .with_help(format!(
+                                "refer to it from a definition about `{pname}`, e.g. inside `any members where {name}({})`",
+                                id.name
+                            )),
+                        );
+                    }
+                    return RExpr::error(span);
+                };
+                if name == "eligible" {
+                    self.add_dep(sc, DefNode::Eligible(p), id.span);
+                    mk(
+                        RKind::Eligible {
+                            program: p,
+                            base,
+                            via_owner,
+                        },
+                        Type::Boolean,
+                        span,
+                    )
+                } else {
+                    let has_amount = self.program_ast.get(p.0).is_some_and(|(_, a)| {
+                        a.items
+                            .iter()
+                            .any(|i| matches!(i, ast::ProgramItem::Amount(..)))
+                    });
+                    if !has_amount {
+                        self.emit(
+                            Diagnostic::error("E0201", sc.file, id.span, format!("programme `{}` has no `amount`", id.name))
+                                .with_help("use `eligible(…)` for a programme without an amount, or give it `amount = …`"),
+                        );
+                    }
+                    self.add_dep(sc, DefNode::Amount(p), id.span);
+                    mk(
+                        RKind::Amount {
+                            program: p,
+                            base,
+                            via_owner,
+                        },
+                        Type::Money,
+                        span,
+                    )
+                }
+            }
+            "points" => {
+                let Some(id) = self.name_arg(sc, func, args, "section") else {
+                    return RExpr::error(span);
+                };
+                let Ctx::Assessment(a) = sc.ctx else {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0213",
+                            sc.file,
+                            func.span,
+                            "`points` is only available in an assessment",
+                        )
+                        .with_help("use `points(SECTION)` in an assessment's score, need or risk"),
+                    );
+                    return RExpr::error(span);
+                };
+                match self
+                    .assess_ctx
+                    .get(a.0)
+                    .and_then(|c| c.sections.get(&id.name))
+                    .copied()
+                {
+                    Some(s) => mk(RKind::Points(s), Type::Decimal, span),
+                    None => {
+                        if let Some(&q) = self
+                            .assess_ctx
+                            .get(a.0)
+                            .and_then(|c| c.questions.get(&id.name))
+                        {
+                            return mk(RKind::QuestionPoints(q), Type::Decimal, span);
+                        }
+                        let cands = self
+                            .assess_ctx
+                            .get(a.0)
+                            .map(|c| {
+                                c.sections
+                                    .keys()
+                                    .chain(c.questions.keys())
+                                    .map(String::as_str)
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let d = unknown(
+                            "E0109",
+                            sc.file,
+                            id,
+                            "section or question",
+                            cands,
+                            "name a `section` or a question of this assessment",
+                        );
+                        self.emit(d);
+                        RExpr::error(span)
+                    }
+                }
+            }
+            "risk" => {
+                let Some(id) = self.name_arg(sc, func, args, "step") else {
+                    return RExpr::error(span);
+                };
+                let Ctx::Protocol(p) = sc.ctx else {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0213",
+                            sc.file,
+                            func.span,
+                            "`risk` is only available in a protocol",
+                        )
+                        .with_help("use `risk(STEP)` in a protocol step's `when`"),
+                    );
+                    return RExpr::error(span);
+                };
+                let Some(step) = self
+                    .proto_ctx
+                    .get(p.0)
+                    .and_then(|c| c.steps.get(&id.name))
+                    .copied()
+                else {
+                    let cands = self
+                        .proto_ctx
+                        .get(p.0)
+                        .map(|c| c.steps.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    let d = unknown(
+                        "E0112",
+                        sc.file,
+                        id,
+                        "step",
+                        cands,
+                        "name a step of this protocol",
+                    );
+                    self.emit(d);
+                    return RExpr::error(span);
+                };
+                match self.step_assessment(p, step) {
+                    Some(a) => mk(RKind::Risk(step), Type::Risk(a), span),
+                    None => {
+                        self.emit(
+                            Diagnostic::error("E0507", sc.file, id.span, format!("step `{}` has no `assessment`", id.name))
+                                .with_help("`risk(STEP)` reads the risk found by a step with `assessment NAME`"),
+                        );
+                        RExpr::error(span)
+                    }
+                }
+            }
+            "count" | "sum" | "known" | "years_between" | "months_between" | "days_between"
+            | "date" | "round" | "floor" | "ceil" | "abs" | "min" | "max" => {
+                self.builtin(sc, func, args, span)
+            }
+            _ => {
+                if let Some(&t) = self.out.index.tables.get(name) {
+                    return self.table_call(sc, t, func, args, span);
+                }
+                let _ = hint;
+                let mut cands: Vec<&str> = BUILTINS.to_vec();
+                cands.extend(self.out.index.tables.keys().map(String::as_str));
+                let d = unknown(
+                    "E0104",
+                    sc.file,
+                    func,
+                    "function or table",
+                    cands,
+                    "call a built-in function or a declared `table`",
+                );
+                self.emit(d);
+                for a in args {
+                    self.expr(sc, a, None);
+                }
+                RExpr::error(span)
+            }
+        }
+    }
+
+    /// Which object a programme reference is about: the innermost element of the
+    /// programme's entity, else the subject when it is of that entity.
+    fn program_base(&self, sc: &Scope, subject: Option<EntityId>) -> Option<(Base, bool)> {
+        let s = subject?;
+        let mut candidates: Vec<(Base, EntityId)> = Vec::new();
+        for (depth, t) in sc.elements.iter().enumerate().rev() {
+            if let Type::Entity(e) = t {
+                candidates.push((Base::Element(u32::try_from(depth).unwrap_or(u32::MAX)), *e));
+            }
+        }
+        if let Some(e) = sc.subject {
+            candidates.push((Base::Subject, e));
+        }
+        if let Some((b, _)) = candidates.iter().find(|(_, e)| *e == s) {
+            return Some((*b, false));
+        }
+        let owner_of = |e: EntityId| {
+            self.out
+                .entities
+                .get(e.0)
+                .and_then(|d| d.owner.as_ref())
+                .map(|o| o.owner)
+        };
+        candidates
+            .iter()
+            .find(|(_, e)| owner_of(*e) == Some(s))
+            .map(|(b, _)| (*b, true))
+    }
+
+    fn qualified_variant(&mut self, sc: &Scope, e: EnumId, field: &Ident, span: Span) -> RExpr {
+        let Some(def) = self.out.enums.get(e.0) else {
+            return RExpr::error(span);
+        };
+        if let Some(i) = def.variants.iter().position(|v| v.name == field.name) {
+            return mk(RKind::Const(Value::Variant(e, i)), Type::Enum(e), span);
+        }
+        let cands = def.variants.iter().map(|v| v.name.as_str()).collect();
+        let fallback = format!(
+            "`{}` has the variants {}",
+            def.name,
+            super::util::list_names(def.variants.iter().map(|v| v.name.as_str()))
+        );
+        let d = unknown("E0106", sc.file, field, "variant", cands, fallback);
+        self.emit(d);
+        RExpr::error(span)
+    }
+
+    fn table_call(
+        &mut self,
+        sc: &mut Scope,
+        t: TableId,
+        func: &Ident,
+        args: &[Expr],
+        span: Span,
+    ) -> RExpr {
+        if let Some(u) = self.used_tables.get_mut(t.0) {
+            *u = true;
+        }
+        let (params, call_type) = match self.out.tables.get(t.0) {
+            Some(d) => (
+                d.params.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
+                d.call_type.clone(),
+            ),
+            None => (Vec::new(), Type::Error),
+        };
+        let ok = self.arity(sc, func, args.len(), &[params.len()]);
+        let mut rargs = Vec::with_capacity(args.len());
+        for (i, a) in args.iter().enumerate() {
+            let r = match params.get(i) {
+                Some(pt) if ok => {
+                    let what = format!("argument {} of `{}`", i + 1, func.name);
+                    self.expr_of_type(sc, a, pt, &what)
+                }
+                _ => self.expr(sc, a, None),
+            };
+            rargs.push(r);
+        }
+        mk(
+            RKind::Table {
+                table: t,
+                args: rargs,
+            },
+            call_type,
+            span,
+        )
+    }
+
+    fn builtin(&mut self, sc: &mut Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
+        let name = func.name.as_str();
+        let want: &[usize] = match name {
+            "count" | "sum" | "known" | "floor" | "ceil" | "abs" => &[1],
+            "years_between" | "months_between" | "days_between" => &[2],
+            "date" => &[3],
+            "round" => &[1, 2],
+            // min/max of a list, or of two or more values.
+            "min" | "max" if args.len() >= 2 => &[args.len()],
+            "min" | "max" => &[1, 2],
+            _ => &[1],
+        };
+        let ok = self.arity(sc, func, args.len(), want);
+        let rargs: Vec<RExpr> = args.iter().map(|a| self.expr(sc, a, None)).collect();
+        if !ok {
+            return RExpr::error(span);
+        }
+        let first_ty = rargs.first().map_or(Type::Error, |a| a.ty.clone());
+        let (f, ty) = match (name, rargs.len()) {
+            ("count", _) => {
+                self.need_list(sc, &rargs, name, |_| true, "a list");
+                (Builtin::Count, Type::Integer)
+            }
+            ("sum", _) => {
+                let el = self.need_list(
+                    sc,
+                    &rargs,
+                    name,
+                    |t| t.is_amount(),
+                    "a list of numbers or money",
+                );
+                (Builtin::Sum, el)
+            }
+            ("min" | "max", 1) => {
+                let el = self.need_list(
+                    sc,
+                    &rargs,
+                    name,
+                    Type::is_orderable,
+                    "a list of numbers, money or dates",
+                );
+                (
+                    if name == "min" {
+                        Builtin::MinOf
+                    } else {
+                        Builtin::MaxOf
+                    },
+                    el,
+                )
+            }
+            ("min" | "max", _) => {
+                let ty = self.pair_type(sc, &rargs, func);
+                (
+                    if name == "min" {
+                        Builtin::Min
+                    } else {
+                        Builtin::Max
+                    },
+                    ty,
+                )
+            }
+            ("known", _) => (Builtin::Known, Type::Boolean),
+            ("years_between" | "months_between" | "days_between", _) => {
+                for a in &rargs {
+                    self.need_arg(sc, a, &Type::Date, func);
+                }
+                let f = match name {
+                    "years_between" => Builtin::YearsBetween,
+                    "months_between" => Builtin::MonthsBetween,
+                    _ => Builtin::DaysBetween,
+                };
+                (f, Type::Integer)
+            }
+            ("date", _) => {
+                for a in &rargs {
+                    self.need_arg(sc, a, &Type::Integer, func);
+                }
+                self.literal_date_call(sc, &rargs, span);
+                (Builtin::Date, Type::Date)
+            }
+            ("round", _) | ("floor" | "ceil" | "abs", _) => {
+                if !(first_ty.is_amount() || first_ty.is_error()) {
+                    let t = self.type_name(&first_ty);
+                    self.emit(
+                        Diagnostic::error(
+                            "E0201",
+                            sc.file,
+                            rargs.first().map_or(span, |a| a.span),
+                            format!("`{name}` needs a number or money, found `{t}`"),
+                        )
+                        .with_help("pass a number or a money amount"),
+                    );
+                }
+                if let Some(digits) = rargs.get(1) {
+                    self.need_arg(sc, digits, &Type::Integer, func);
+                }
+                let f = match name {
+                    "round" => Builtin::Round,
+                    "floor" => Builtin::Floor,
+                    "ceil" => Builtin::Ceil,
+                    _ => Builtin::Abs,
+                };
+                // Rounding to a whole number gives an Integer; money stays money.
+                let ty = match (&first_ty, f, rargs.len()) {
+                    (Type::Decimal, Builtin::Round | Builtin::Floor | Builtin::Ceil, 1) => {
+                        Type::Integer
+                    }
+                    (t, _, _) if t.is_amount() => t.clone(),
+                    _ => Type::Error,
+                };
+                (f, ty)
+            }
+            _ => return RExpr::error(span),
+        };
+        mk(
+            RKind::Builtin {
+                func: f,
+                args: rargs,
+            },
+            ty,
+            span,
+        )
+    }
+
+    fn need_arg(&mut self, sc: &Scope, a: &RExpr, want: &Type, func: &Ident) {
+        if !fits(&a.ty, want, false) {
+            let (w, f) = (self.type_name(want), self.type_name(&a.ty));
+            self.emit(
+                Diagnostic::error(
+                    "E0201",
+                    sc.file,
+                    a.span,
+                    format!("`{}` needs `{w}` here, found `{f}`", func.name),
+                )
+                .with_help(format!("pass a `{w}`")),
+            );
+        }
+    }
+
+    /// The element type of a list argument satisfying `ok` (E0207 otherwise).
+    fn need_list(
+        &mut self,
+        sc: &Scope,
+        args: &[RExpr],
+        name: &str,
+        ok: impl Fn(&Type) -> bool,
+        what: &str,
+    ) -> Type {
+        let Some(a) = args.first() else {
+            return Type::Error;
+        };
+        match &a.ty {
+            Type::Error => Type::Error,
+            Type::List(t) if ok(t) || t.is_error() => (**t).clone(),
+            other => {
+                let t = self.type_name(other);
+                self.emit(
+                    Diagnostic::error(
+                        "E0207",
+                        sc.file,
+                        a.span,
+                        format!("`{name}` needs {what}, found `{t}`"),
+                    )
+                    .with_help(if name == "min" || name == "max" {
+                        format!(
+                            "pass a list, e.g. `{name}(members.age)`, or two values `{name}(a, b)`"
+                        )
+                    } else {
+                        format!("pass {what}, e.g. `{name}(members.monthly_income)`")
+                    }),
+                );
+                Type::Error
+            }
+        }
+    }
+
+    /// The common orderable type of `min(a, b, …)`'s arguments.
+    fn pair_type(&mut self, sc: &Scope, args: &[RExpr], func: &Ident) -> Type {
+        let Some(first) = args.first() else {
+            return Type::Error;
+        };
+        let mut ty = first.ty.clone();
+        let mut lit = is_num_literal(first);
+        for b in args.iter().skip(1) {
+            match unify(&ty, &b.ty, lit, is_num_literal(b)) {
+                Some(t) if t.is_orderable() => {
+                    ty = t;
+                    lit = lit && is_num_literal(b);
+                }
+                _ => {
+                    let (x, y) = (self.type_name(&ty), self.type_name(&b.ty));
+                    self.emit(
+                        Diagnostic::error(
+                            "E0201",
+                            sc.file,
+                            b.span,
+                            format!(
+                                "`{}` needs values of one orderable type, found `{x}` and `{y}`",
+                                func.name
+                            ),
+                        )
+                        .with_help("pass numbers, money amounts or dates, all of one kind"),
+                    );
+                    return Type::Error;
+                }
+            }
+        }
+        ty
+    }
+
+    fn literal_date_call(&mut self, sc: &Scope, args: &[RExpr], span: Span) {
+        let nums: Vec<Decimal> = args
+            .iter()
+            .filter_map(|a| match &a.kind {
+                RKind::Const(Value::Number(n)) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        if let [y, m, d] = nums.as_slice() {
+            let part = |x: &Decimal| i64::try_from(*x).ok();
+            let valid = match (part(y), part(m), part(d)) {
+                (Some(y), Some(m), Some(d)) => {
+                    match (i32::try_from(y), u32::try_from(m), u32::try_from(d)) {
+                        (Ok(year), Ok(month), Ok(day)) => civil_date(&ast::DateLit {
+                            year,
+                            month,
+                            day,
+                            span,
+                        })
+                        .is_some(),
+                        _ => false,
+                    }
+                }
+                _ => false,
+            };
+            if !valid {
+                self.emit(
+                    Diagnostic::error(
+                        "E0211",
+                        sc.file,
+                        span,
+                        "these arguments do not make a valid date",
+                    )
+                    .with_help("give an existing year, month (1–12) and day"),
+                );
+            }
+        }
+    }
+
+    fn require_orderable(&mut self, sc: &Scope, v: &RExpr) -> bool {
+        if v.ty.is_orderable() {
+            return true;
+        }
+        let t = self.type_name(&v.ty);
+        let help = match &v.ty {
+            Type::Enum(_) | Type::Risk(_) | Type::Choice(..) => {
+                "compare with `=`/`!=`, or test membership with `in {a, b}`"
+            }
+            _ => "order applies to numbers, money, dates and durations",
+        };
+        self.emit(
+            Diagnostic::error(
+                "E0206",
+                sc.file,
+                v.span,
+                format!("values of type `{t}` have no order"),
+            )
+            .with_help(help),
+        );
+        false
+    }
+
+    /// Whether `=`/`!=` may compare the two values.
+    fn comparable(&self, a: &RExpr, b: &RExpr) -> bool {
+        match (&a.ty, &b.ty) {
+            (Type::Error, _) | (_, Type::Error) => true,
+            (x, y) if x.is_numeric() && y.is_numeric() => true,
+            (Type::Money, y) if y.is_numeric() => is_num_literal(b),
+            (x, Type::Money) if x.is_numeric() => is_num_literal(a),
+            (Type::Entity(_), _) | (Type::List(_), _) => false,
+            (x, y) => x == y,
+        }
+    }
+
+    fn binary(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        match op {
+            And | Or | Implies => self.logic_expr(sc, op, lhs, rhs, span, hint),
+            Eq | Ne | Lt | Le | Gt | Ge => self.comparison_expr(sc, op, lhs, rhs, span, hint),
+            Otherwise => self.otherwise_expr(sc, op, lhs, rhs, span, hint),
+            Add | Sub | Mul | Div => self.arithmetic_expr(sc, op, lhs, rhs, span, hint),
+        }
+    }
+
+    #[inline(never)]
+    fn logic_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
+            And | Or | Implies => {
+                let what = format!("the operand of `{}`", op_text(op));
+                let l = self.condition(sc, lhs, &what);
+                let r = self.condition(sc, rhs, &what);
+                mk(
+                    RKind::Binary {
+                        op,
+                        lhs: Box::new(l),
+                        rhs: Box::new(r),
+                    },
+                    Type::Boolean,
+                    span,
+                )
+            }
+            _ => RExpr::error(span),
+        }
+    }
+
+    #[inline(never)]
+    fn comparison_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
+            Eq | Ne | Lt | Le | Gt | Ge => {
+                // A bare name on the left (`low = risk(x)`) takes its meaning from the right.
+                let (l, r) = if matches!(lhs, Expr::Name(_)) && !matches!(rhs, Expr::Name(_)) {
+                    let r = self.expr(sc, rhs, None);
+                    let l = self.expr(sc, lhs, Some(&r.ty));
+                    (l, r)
+                } else {
+                    let l = self.expr(sc, lhs, None);
+                    let r = self.expr(sc, rhs, Some(&l.ty));
+                    (l, r)
+                };
+                if !self.comparable(&l, &r) {
+                    let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
+                    let help = match (&l.ty, &r.ty) {
+                        (Type::Money, t) | (t, Type::Money) if t.is_numeric() => {
+                            "money compares with money or a number written out: declare the other side as Money".to_string()
+                        }
+                        (Type::Entity(_) | Type::List(_), _) | (_, Type::Entity(_) | Type::List(_)) => {
+                            "compare fields of entities, or count a list with `count(…)`".to_string()
+                        }
+                        _ => format!("compare `{a}` with `{a}`"),
+                    };
+                    self.emit(
+                        Diagnostic::error(
+                            "E0205",
+                            sc.file,
+                            span,
+                            format!("cannot compare `{a}` with `{b}`"),
+                        )
+                        .with_help(help),
+                    );
+                } else if !matches!(op, Eq | Ne) && self.require_orderable(sc, &l) {
+                    self.require_orderable(sc, &r);
+                }
+                mk(
+                    RKind::Binary {
+                        op,
+                        lhs: Box::new(l),
+                        rhs: Box::new(r),
+                    },
+                    Type::Boolean,
+                    span,
+                )
+            }
+            _ => RExpr::error(span),
+        }
+    }
+
+    #[inline(never)]
+    fn otherwise_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
+            Otherwise => {
+                let l = self.expr(sc, lhs, hint);
+                let r = self.expr(sc, rhs, Some(&l.ty));
+                let ty = match unify(&l.ty, &r.ty, false, is_num_literal(&r)) {
+                    Some(t) => t,
+                    None => {
+                        let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
+                        self.emit(
+                            Diagnostic::error(
+                                "E0201",
+                                sc.file,
+                                r.span,
+                                format!(
+                                    "the default after `otherwise` is `{b}`, the value is `{a}`"
+                                ),
+                            )
+                            .with_help(format!("give a default of type `{a}`")),
+                        );
+                        Type::Error
+                    }
+                };
+                mk(
+                    RKind::Binary {
+                        op,
+                        lhs: Box::new(l),
+                        rhs: Box::new(r),
+                    },
+                    ty,
+                    span,
+                )
+            }
+            _ => RExpr::error(span),
+        }
+    }
+
+    #[inline(never)]
+    fn arithmetic_expr(
+        &mut self,
+        sc: &mut Scope,
+        op: BinaryOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        span: Span,
+        hint: Option<&Type>,
+    ) -> RExpr {
+        use BinaryOp::*;
+        let _ = hint;
+        match op {
+            Add | Sub | Mul | Div => {
+                // Operands of arithmetic are never variants: no hint.
+                let l = self.expr(sc, lhs, None);
+                let r = self.expr(sc, rhs, None);
+                let ty = self.arithmetic(sc, op, &l, &r, span);
+                mk(
+                    RKind::Binary {
+                        op,
+                        lhs: Box::new(l),
+                        rhs: Box::new(r),
+                    },
+                    ty,
+                    span,
+                )
+            }
+            _ => RExpr::error(span),
+        }
+    }
+
+    fn arithmetic(&mut self, sc: &Scope, op: BinaryOp, l: &RExpr, r: &RExpr, span: Span) -> Type {
+        use BinaryOp::*;
+        use Type::*;
+        let (ll, rl) = (is_num_literal(l), is_num_literal(r));
+        let ty = match (op, &l.ty, &r.ty) {
+            (_, Error, _) | (_, _, Error) => Some(Error),
+            (Add | Sub | Mul, a, b) if a.is_numeric() && b.is_numeric() => Some(wider_number(a, b)),
+            (Div, a, b) if a.is_numeric() && b.is_numeric() => Some(Decimal),
+            (Add | Sub, Money, Money) => Some(Money),
+            (Add | Sub, Money, b) if b.is_numeric() && rl => Some(Money),
+            (Add | Sub, a, Money) if a.is_numeric() && ll => Some(Money),
+            (Mul, Money, b) | (Mul, b, Money) if b.is_numeric() => Some(Money),
+            (Div, Money, b) if b.is_numeric() => Some(Money),
+            (Div, Money, Money) => Some(Decimal),
+            (Add | Sub, Date, Duration) | (Add, Duration, Date) => Some(Date),
+            (Add | Sub, Duration, Duration) => Some(Duration),
+            _ => None,
+        };
+        if let Some(t) = ty {
+            return t;
+        }
+        let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
+        if op == Sub && l.ty == Date && r.ty == Date {
+            self.emit(
+                Diagnostic::error("E0203", sc.file, span, "cannot subtract a date from a date")
+                    .with_help(
+                        "use `years_between(a, b)`, `months_between(a, b)` or `days_between(a, b)`",
+                    ),
+            );
+            return Error;
+        }
+        let help = match (&l.ty, &r.ty) {
+            (Money, t) | (t, Money) if t.is_numeric() && matches!(op, Add | Sub) => {
+                "money adds only to money: multiply the number by a Money parameter, or declare it as Money".to_string()
+            }
+            (Money, Money) => "multiply money by a number, not by money".to_string(),
+            (t, Money) if t.is_numeric() && op == Div => "divide money by a number, or money by money".to_string(),
+            (Date, _) | (_, Date) => "add or subtract a duration to a date, e.g. `today - 6 months`".to_string(),
+            _ => format!("`{}` applies to numbers and money", op_text(op)),
+        };
+        self.emit(
+            Diagnostic::error(
+                "E0202",
+                sc.file,
+                span,
+                format!("cannot apply `{}` to `{a}` and `{b}`", op_text(op)),
+            )
+            .with_help(help),
+        );
+        Error
+    }
+}
+
+fn flatten(t: &Type) -> &Type {
+    match t {
+        Type::List(inner) => flatten(inner),
+        other => other,
+    }
+}
+
+pub(super) fn mk(kind: RKind, ty: Type, span: Span) -> RExpr {
+    RExpr { kind, ty, span }
+}

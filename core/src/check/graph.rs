@@ -1,0 +1,282 @@
+//! Graph checks: cycles among definitions, and protocol workflows (cycles through
+//! `after`, steps that can never become ready, reaching `close`).
+
+use std::collections::{HashMap, VecDeque};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::*;
+use crate::diagnostics::Diagnostic;
+
+/// A shortest cycle through `start` inside its strongly connected component, as
+/// node indexes starting and ending at `start`.
+fn cycle_through<N, E>(
+    g: &DiGraph<N, E>,
+    start: NodeIndex,
+    in_scc: &dyn Fn(NodeIndex) -> bool,
+) -> Vec<NodeIndex> {
+    let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        // Neighbours in insertion order, for stable messages.
+        let mut next: Vec<NodeIndex> = g.neighbors(n).collect();
+        next.reverse();
+        for m in next {
+            if m == start {
+                let mut path = vec![start];
+                let mut cur = n;
+                while cur != start {
+                    path.push(cur);
+                    match prev.get(&cur) {
+                        Some(p) => cur = *p,
+                        None => break,
+                    }
+                }
+                path.push(start);
+                // Built backwards from the end; the start stays first.
+                let len = path.len();
+                if let Some(mid) = path.get_mut(1..len.saturating_sub(1)) {
+                    mid.reverse();
+                }
+                return path;
+            }
+            if in_scc(m) && !prev.contains_key(&m) && m != start {
+                prev.insert(m, n);
+                queue.push_back(m);
+            }
+        }
+    }
+    vec![start, start]
+}
+
+impl<'a> Checker<'a> {
+    fn def_name(&self, n: DefNode) -> String {
+        match n {
+            DefNode::Let(e, i) => self
+                .out
+                .entities
+                .get(e.0)
+                .and_then(|d| d.lets.get(i).map(|l| format!("{}.{}", d.name, l.name)))
+                .unwrap_or_default(),
+            DefNode::Eligible(p) => self
+                .out
+                .programs
+                .get(p.0)
+                .map(|d| format!("eligible({})", d.name))
+                .unwrap_or_default(),
+            DefNode::Amount(p) => self
+                .out
+                .programs
+                .get(p.0)
+                .map(|d| format!("amount({})", d.name))
+                .unwrap_or_default(),
+            DefNode::Score(a, s) => self
+                .out
+                .assessments
+                .get(a.0)
+                .and_then(|d| d.scores.get(s).map(|x| format!("{}.{}", d.name, x.name)))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Source order of a definition: file, position, then eligibility before amount.
+    fn def_key(&self, n: DefNode) -> (usize, usize, usize) {
+        let loc = |l: Option<Loc>| l.map_or((usize::MAX, usize::MAX), |l| (l.file, l.span.start));
+        let ((f, s), k) = match n {
+            DefNode::Let(e, i) => (
+                loc(self
+                    .out
+                    .entities
+                    .get(e.0)
+                    .and_then(|d| d.lets.get(i))
+                    .map(|l| l.loc)),
+                0,
+            ),
+            DefNode::Eligible(p) => (loc(self.out.programs.get(p.0).map(|d| d.loc)), 0),
+            DefNode::Amount(p) => (loc(self.out.programs.get(p.0).map(|d| d.loc)), 1),
+            DefNode::Score(a, i) => (loc(self.out.assessments.get(a.0).map(|d| d.loc)), i),
+        };
+        (f, s, k)
+    }
+
+    /// E0306: each cycle among lets, programmes and scores, once, with its path.
+    pub(super) fn check_cycles(&mut self) {
+        let mut g: DiGraph<DefNode, Loc> = DiGraph::new();
+        let mut ix: HashMap<DefNode, NodeIndex> = HashMap::new();
+        let deps = std::mem::take(&mut self.deps);
+        for (from, to, loc) in &deps {
+            let a = *ix.entry(*from).or_insert_with(|| g.add_node(*from));
+            let b = *ix.entry(*to).or_insert_with(|| g.add_node(*to));
+            if g.find_edge(a, b).is_none() {
+                g.add_edge(a, b, *loc);
+            }
+        }
+        let mut sccs = petgraph::algo::tarjan_scc(&g);
+        // Start each cycle at the definition written first.
+        let key = |n: &NodeIndex| g.node_weight(*n).map(|d| self.def_key(*d));
+        sccs.iter_mut().for_each(|s| s.sort_by_key(key));
+        sccs.sort_by_key(|s| s.first().and_then(key));
+        for scc in sccs {
+            let Some(&start) = scc.first() else { continue };
+            let cyclic = scc.len() > 1 || g.find_edge(start, start).is_some();
+            if !cyclic {
+                continue;
+            }
+            let path = cycle_through(&g, start, &|n| scc.contains(&n));
+            let names: Vec<String> = path
+                .iter()
+                .filter_map(|n| g.node_weight(*n))
+                .map(|d| format!("`{}`", self.def_name(*d)))
+                .collect();
+            let loc = path
+                .get(1)
+                .and_then(|next| g.find_edge(start, *next))
+                .and_then(|e| g.edge_weight(e))
+                .copied()
+                .unwrap_or_default();
+            self.emit(
+                Diagnostic::error(
+                    "E0306",
+                    loc.file,
+                    loc.span,
+                    format!(
+                        "these definitions depend on each other in a cycle: {}",
+                        names.join(" → ")
+                    ),
+                )
+                .with_help("break the cycle: one of them must be computed without the others"),
+            );
+        }
+    }
+
+    pub(super) fn check_protocol_graphs(&mut self) {
+        let mut found = Vec::new();
+        for p in &self.out.protocols {
+            let file = p.loc.file;
+            let n = p.steps.len();
+            let mut g: DiGraph<usize, ()> = DiGraph::new();
+            let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
+            for (si, s) in p.steps.iter().enumerate() {
+                for &a in &s.after {
+                    if let (Some(&x), Some(&y)) = (nodes.get(si), nodes.get(a)) {
+                        g.add_edge(x, y, ());
+                    }
+                }
+            }
+            let mut in_cycle = vec![false; n];
+            let mut sccs = petgraph::algo::tarjan_scc(&g);
+            sccs.iter_mut().for_each(|s| s.sort());
+            sccs.sort_by_key(|s| s.first().copied());
+            for scc in &sccs {
+                let Some(&start) = scc.first() else { continue };
+                if !(scc.len() > 1 || g.find_edge(start, start).is_some()) {
+                    continue;
+                }
+                for x in scc {
+                    if let Some(c) = in_cycle.get_mut(x.index()) {
+                        *c = true;
+                    }
+                }
+                let path = cycle_through(&g, start, &|m| scc.contains(&m));
+                let names: Vec<String> = path
+                    .iter()
+                    .filter_map(|i| p.steps.get(i.index()))
+                    .map(|s| format!("`{}`", s.name))
+                    .collect();
+                let span = p.steps.get(start.index()).map_or(p.loc.span, |s| s.span);
+                found.push(
+                    Diagnostic::error(
+                        "E0503",
+                        file,
+                        span,
+                        format!(
+                            "steps wait for each other in a cycle through `after`: {}",
+                            names.join(" → ")
+                        ),
+                    )
+                    .with_help("remove one `after` so the steps can start in order"),
+                );
+            }
+            // Kahn's algorithm: a step becomes ready once every step it comes after can.
+            let mut waiting: Vec<usize> = p.steps.iter().map(|s| s.after.len()).collect();
+            let mut dependants: Vec<Vec<usize>> = vec![Vec::new(); n];
+            for (si, s) in p.steps.iter().enumerate() {
+                for &a in &s.after {
+                    if let Some(d) = dependants.get_mut(a) {
+                        d.push(si);
+                    }
+                }
+            }
+            let mut ready = vec![false; n];
+            let mut queue: VecDeque<usize> =
+                (0..n).filter(|i| waiting.get(*i) == Some(&0)).collect();
+            while let Some(s) = queue.pop_front() {
+                if let Some(r) = ready.get_mut(s) {
+                    *r = true;
+                }
+                for &d in dependants.get(s).into_iter().flatten() {
+                    if let Some(w) = waiting.get_mut(d) {
+                        *w = w.saturating_sub(1);
+                        if *w == 0 {
+                            queue.push_back(d);
+                        }
+                    }
+                }
+            }
+            let close = p.steps.iter().position(|s| s.name == "close");
+            for (si, s) in p.steps.iter().enumerate() {
+                if ready.get(si).copied().unwrap_or(true)
+                    || in_cycle.get(si).copied().unwrap_or(false)
+                    || Some(si) == close
+                {
+                    continue;
+                }
+                let blocker = s
+                    .after
+                    .iter()
+                    .find(|a| !ready.get(**a).copied().unwrap_or(true))
+                    .and_then(|a| p.steps.get(*a));
+                let why = blocker.map_or(String::new(), |b| {
+                    format!(
+                        ": it comes after `{}`, which can never become ready",
+                        b.name
+                    )
+                });
+                found.push(
+                    Diagnostic::error("E0504", file, s.span, format!("step `{}` can never become ready{why}", s.name))
+                        .with_help("make every step it comes `after` reachable from the protocol's first steps"),
+                );
+            }
+            match close {
+                None => found.push(
+                    Diagnostic::error(
+                        "E0505",
+                        file,
+                        p.loc.span,
+                        format!("protocol `{}` has no `close` step", p.name),
+                    )
+                    .with_help("add `step close \"Close the case\" { by ROLE  after … }`"),
+                ),
+                Some(c) if !ready.get(c).copied().unwrap_or(true) => {
+                    let span = p.steps.get(c).map_or(p.loc.span, |s| s.span);
+                    found.push(
+                        Diagnostic::error(
+                            "E0505",
+                            file,
+                            span,
+                            format!(
+                                "the `close` step of protocol `{}` can never be reached",
+                                p.name
+                            ),
+                        )
+                        .with_help(
+                            "make `close` come after steps that can become ready, without cycles",
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        self.diags.extend(found);
+    }
+}

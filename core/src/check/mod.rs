@@ -1,0 +1,319 @@
+//! Name resolution, types and structural checks over the parsed files.
+//!
+//! [`check`] runs these passes over all files of a ruleset (one namespace):
+//!
+//! 1. `collect` — every declaration into its namespace (duplicates reported), the
+//!    ruleset's languages and currency, sectors.
+//! 2. `decls` — enums, entity fields and owner accessors, parameters, table and
+//!    programme signatures; `structure` — assessments, services, calendars and the
+//!    shape of protocols.
+//! 3. `expr` — every expression (lets in dependency order, clauses, scores, needs,
+//!    risks, guards) is resolved and typed into an [`RExpr`]; table rows and tests.
+//! 4. `graph` — cycles among definitions and through protocol `after` edges,
+//!    readiness of steps; then labels and the unused-declaration warnings.
+//!
+//! Every pass collects diagnostics and goes on; nothing stops at the first error,
+//! and nothing panics on any tree.
+
+mod collect;
+mod decls;
+mod expr;
+mod graph;
+mod model;
+mod structure;
+mod tables;
+mod testblocks;
+mod util;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::Diagnostic;
+use accord_grammar::ast;
+
+pub use model::*;
+
+/// The built-in sectors every ruleset has.
+pub const BUILTIN_SECTORS: [&str; 5] = ["social", "education", "health", "employment", "housing"];
+
+/// What the checker learned about a ruleset: resolved symbols and their types,
+/// kept for the later stages (lowering, evaluation, protocol graphs).
+///
+/// All cross references are indexes into these vectors. Name lookups go through
+/// the `*_by_name` methods (hash maps, no scans).
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    pub ruleset: RulesetInfo,
+    /// Built-in sectors first, then declared ones.
+    pub sectors: Vec<SectorInfo>,
+    pub enums: Vec<EnumDef>,
+    pub entities: Vec<EntityDef>,
+    /// Entities that are not the element of any `list of` field: candidates for the
+    /// facts document's root.
+    pub roots: Vec<EntityId>,
+    pub parameters: Vec<ParamDef>,
+    pub tables: Vec<TableDef>,
+    pub programs: Vec<ProgramDef>,
+    pub assessments: Vec<AssessmentDef>,
+    pub services: Vec<ServiceDef>,
+    pub calendars: Vec<CalendarDef>,
+    pub protocols: Vec<ProtocolDef>,
+    pub tests: Vec<TestDef>,
+    pub(crate) index: Index,
+}
+
+/// Name → id maps for every global namespace.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Index {
+    pub(crate) types: HashMap<String, TypeSym>,
+    pub(crate) variants: HashMap<String, Vec<(EnumId, usize)>>,
+    pub(crate) params: HashMap<String, ParamId>,
+    pub(crate) tables: HashMap<String, TableId>,
+    pub(crate) programs: HashMap<String, ProgramId>,
+    pub(crate) assessments: HashMap<String, AssessmentId>,
+    pub(crate) services: HashMap<String, ServiceId>,
+    pub(crate) calendars: HashMap<String, CalendarId>,
+    pub(crate) protocols: HashMap<String, ProtocolId>,
+    pub(crate) sectors: HashSet<String>,
+    /// Need ids declared by any assessment.
+    pub(crate) needs: HashSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TypeSym {
+    Enum(EnumId),
+    Entity(EntityId),
+}
+
+impl Checked {
+    pub fn entity_by_name(&self, name: &str) -> Option<EntityId> {
+        match self.index.types.get(name) {
+            Some(TypeSym::Entity(id)) => Some(*id),
+            _ => None,
+        }
+    }
+    pub fn enum_by_name(&self, name: &str) -> Option<EnumId> {
+        match self.index.types.get(name) {
+            Some(TypeSym::Enum(id)) => Some(*id),
+            _ => None,
+        }
+    }
+    pub fn parameter_by_name(&self, name: &str) -> Option<ParamId> {
+        self.index.params.get(name).copied()
+    }
+    pub fn table_by_name(&self, name: &str) -> Option<TableId> {
+        self.index.tables.get(name).copied()
+    }
+    pub fn program_by_name(&self, name: &str) -> Option<ProgramId> {
+        self.index.programs.get(name).copied()
+    }
+    pub fn assessment_by_name(&self, name: &str) -> Option<AssessmentId> {
+        self.index.assessments.get(name).copied()
+    }
+    pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
+        self.index.services.get(name).copied()
+    }
+    pub fn calendar_by_name(&self, name: &str) -> Option<CalendarId> {
+        self.index.calendars.get(name).copied()
+    }
+    pub fn protocol_by_name(&self, name: &str) -> Option<ProtocolId> {
+        self.index.protocols.get(name).copied()
+    }
+    /// The root entity, when there is exactly one.
+    pub fn root(&self) -> Option<EntityId> {
+        match self.roots.as_slice() {
+            [r] => Some(*r),
+            _ => None,
+        }
+    }
+    pub fn entity(&self, id: EntityId) -> Option<&EntityDef> {
+        self.entities.get(id.0)
+    }
+    pub fn enum_def(&self, id: EnumId) -> Option<&EnumDef> {
+        self.enums.get(id.0)
+    }
+    pub fn program(&self, id: ProgramId) -> Option<&ProgramDef> {
+        self.programs.get(id.0)
+    }
+
+    /// A type as the user writes it: `Money`, `list of Person`, `Region`.
+    pub fn type_name(&self, ty: &Type) -> String {
+        match ty {
+            Type::Boolean => "Boolean".into(),
+            Type::Integer => "Integer".into(),
+            Type::Decimal => "Decimal".into(),
+            Type::Money => "Money".into(),
+            Type::Date => "Date".into(),
+            Type::Text => "Text".into(),
+            Type::Duration => "Duration".into(),
+            Type::Enum(id) => self.enums.get(id.0).map_or("?".into(), |e| e.name.clone()),
+            Type::Entity(id) => self
+                .entities
+                .get(id.0)
+                .map_or("?".into(), |e| e.name.clone()),
+            Type::List(t) => format!("list of {}", self.type_name(t)),
+            Type::Risk(a) => match self.assessments.get(a.0) {
+                Some(a) => format!("risk level of `{}`", a.name),
+                None => "risk level".into(),
+            },
+            Type::Choice(a, q) => match self.assessments.get(a.0).and_then(|a| a.questions.get(*q))
+            {
+                Some(q) => format!("answer to `{}`", q.name),
+                None => "choice".into(),
+            },
+            Type::Error => "an unknown type".into(),
+        }
+    }
+}
+
+/// Checks a ruleset made of `files` (index = the file's index in the
+/// [`crate::SourceMap`]). Collects every diagnostic rather than stopping at the first;
+/// diagnostics come back ordered by file and position.
+pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
+    let mut c = Checker::new(files);
+    c.collect();
+    c.resolve_enums();
+    c.resolve_entities();
+    c.resolve_parameters();
+    c.resolve_table_signatures();
+    c.resolve_program_signatures();
+    c.resolve_assessments();
+    c.resolve_services();
+    c.resolve_calendars();
+    c.resolve_protocols();
+    c.check_lets();
+    c.check_programs();
+    c.check_assessment_exprs();
+    c.check_protocol_exprs();
+    c.check_table_rows();
+    c.check_tests();
+    c.check_cycles();
+    c.check_protocol_graphs();
+    c.check_labels();
+    c.check_currency();
+    c.check_naming();
+    c.warn_unused();
+    c.finish()
+}
+
+/// The state of inferring a definition's type (lets and scores may use each other
+/// in any order, so they are typed on demand).
+#[derive(Debug, Clone, PartialEq)]
+enum DefState {
+    Pending,
+    InProgress,
+    Done(Type),
+}
+
+/// A node of the definition dependency graph (for cycle detection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum DefNode {
+    Let(EntityId, usize),
+    /// A programme's eligibility.
+    Eligible(ProgramId),
+    /// A programme's amount (depends on its eligibility too).
+    Amount(ProgramId),
+    Score(AssessmentId, usize),
+}
+
+/// Per-assessment names used while checking expressions.
+#[derive(Debug, Default)]
+struct AssessCtx {
+    questions: HashMap<String, usize>,
+    scores: HashMap<String, usize>,
+    sections: HashMap<String, usize>,
+    risk_levels: HashSet<String>,
+}
+
+/// Per-protocol names used while checking expressions and graphs.
+#[derive(Debug, Default)]
+struct ProtoCtx {
+    steps: HashMap<String, usize>,
+    roles: HashMap<String, usize>,
+}
+
+struct Checker<'a> {
+    files: &'a [ast::File],
+    diags: Vec<Diagnostic>,
+    out: Checked,
+    rulesets: Vec<(usize, &'a ast::Ruleset)>,
+    sector_decls: Vec<(usize, &'a ast::SectorDecl)>,
+    enum_ast: Vec<(usize, &'a ast::EnumDecl)>,
+    entity_ast: Vec<(usize, &'a ast::Entity)>,
+    param_ast: Vec<(usize, &'a ast::Parameter)>,
+    table_ast: Vec<(usize, &'a ast::Table)>,
+    program_ast: Vec<(usize, &'a ast::Program)>,
+    assessment_ast: Vec<(usize, &'a ast::Assessment)>,
+    service_ast: Vec<(usize, &'a ast::Service)>,
+    calendar_ast: Vec<(usize, &'a ast::Calendar)>,
+    protocol_ast: Vec<(usize, &'a ast::Protocol)>,
+    test_ast: Vec<(usize, &'a ast::Test)>,
+    let_state: Vec<Vec<DefState>>,
+    let_ast: HashMap<(EntityId, usize), (usize, &'a ast::Let)>,
+    score_ast: Vec<Vec<&'a ast::Expr>>,
+    score_state: Vec<Vec<DefState>>,
+    assess_ctx: Vec<AssessCtx>,
+    proto_ctx: Vec<ProtoCtx>,
+    /// Dependency edges between definitions, in discovery order.
+    deps: Vec<(DefNode, DefNode, Loc)>,
+    /// How deeply definitions are being typed on demand (bounded).
+    def_depth: usize,
+    /// How deeply expressions are nested right now, across definitions (bounded).
+    expr_depth: usize,
+    /// E0214 was reported for the current top-level expression.
+    too_deep: bool,
+    used_fields: HashSet<(EntityId, usize)>,
+    used_params: Vec<bool>,
+    used_tables: Vec<bool>,
+    /// Where `Money` is first used (a ruleset using money needs a currency).
+    money_at: Option<Loc>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(files: &'a [ast::File]) -> Self {
+        Checker {
+            files,
+            diags: Vec::new(),
+            out: Checked::default(),
+            rulesets: Vec::new(),
+            sector_decls: Vec::new(),
+            enum_ast: Vec::new(),
+            entity_ast: Vec::new(),
+            param_ast: Vec::new(),
+            table_ast: Vec::new(),
+            program_ast: Vec::new(),
+            assessment_ast: Vec::new(),
+            service_ast: Vec::new(),
+            calendar_ast: Vec::new(),
+            protocol_ast: Vec::new(),
+            test_ast: Vec::new(),
+            let_state: Vec::new(),
+            let_ast: HashMap::new(),
+            score_ast: Vec::new(),
+            score_state: Vec::new(),
+            assess_ctx: Vec::new(),
+            proto_ctx: Vec::new(),
+            deps: Vec::new(),
+            def_depth: 0,
+            expr_depth: 0,
+            too_deep: false,
+            used_fields: HashSet::new(),
+            used_params: Vec::new(),
+            used_tables: Vec::new(),
+            money_at: None,
+        }
+    }
+
+    fn emit(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn type_name(&self, ty: &Type) -> String {
+        self.out.type_name(ty)
+    }
+
+    fn finish(mut self) -> (Checked, Vec<Diagnostic>) {
+        self.diags
+            .sort_by_key(|d| (d.file, d.span.start, d.span.end));
+        (self.out, self.diags)
+    }
+}

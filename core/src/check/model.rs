@@ -1,0 +1,648 @@
+//! The checked model: what the checker resolved, in a shape later stages can lower
+//! and evaluate without looking at names again.
+//!
+//! Every reference is an index (`EntityId`, a field's position, …) into the vectors
+//! of [`Checked`]; every expression is an [`RExpr`] carrying its [`Type`]. Where the
+//! source had an error the model still exists, with [`Type::Error`] or a missing
+//! part, so tools can show what they can; only a model from a check without errors
+//! is meant to be evaluated.
+
+use std::collections::HashMap;
+
+use accord_grammar::ast::{self, Label, Span};
+use rust_decimal::Decimal;
+
+macro_rules! id_type {
+    ($($(#[$m:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub usize);
+    )*};
+}
+
+id_type!(
+    /// Index into [`Checked::enums`](super::Checked::enums).
+    EnumId,
+    /// Index into [`Checked::entities`](super::Checked::entities).
+    EntityId,
+    /// Index into [`Checked::parameters`](super::Checked::parameters).
+    ParamId,
+    /// Index into [`Checked::tables`](super::Checked::tables).
+    TableId,
+    /// Index into [`Checked::programs`](super::Checked::programs).
+    ProgramId,
+    /// Index into [`Checked::assessments`](super::Checked::assessments).
+    AssessmentId,
+    /// Index into [`Checked::services`](super::Checked::services).
+    ServiceId,
+    /// Index into [`Checked::calendars`](super::Checked::calendars).
+    CalendarId,
+    /// Index into [`Checked::protocols`](super::Checked::protocols).
+    ProtocolId,
+);
+
+/// Where something was written: the file's index in the source map and its span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Loc {
+    pub file: usize,
+    pub span: Span,
+}
+
+/// The type of a value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    Boolean,
+    Integer,
+    Decimal,
+    /// An exact decimal in the ruleset's currency.
+    Money,
+    Date,
+    Text,
+    Duration,
+    Enum(EnumId),
+    Entity(EntityId),
+    List(Box<Type>),
+    /// A risk level of an assessment (`risk high when …`), as `risk(step)` returns.
+    Risk(AssessmentId),
+    /// The answer to a `choice { … }` question: one of its options.
+    Choice(AssessmentId, usize),
+    /// The type of something that did not check; it is compatible with everything,
+    /// so one mistake gives one diagnostic.
+    Error,
+}
+
+impl Type {
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Type::Integer | Type::Decimal)
+    }
+    /// Numbers and money: what arithmetic and `sum` accept.
+    pub fn is_amount(&self) -> bool {
+        matches!(self, Type::Integer | Type::Decimal | Type::Money)
+    }
+    /// Values with an order (`<`, ranges, `min`/`max`).
+    pub fn is_orderable(&self) -> bool {
+        matches!(
+            self,
+            Type::Integer | Type::Decimal | Type::Money | Type::Date | Type::Duration | Type::Error
+        )
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self, Type::Error)
+    }
+    /// The element type of a list.
+    pub fn element(&self) -> Option<&Type> {
+        match self {
+            Type::List(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// A duration as written: `3 working days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DurationValue {
+    pub amount: u32,
+    pub unit: ast::DurationUnit,
+}
+
+/// A constant: a literal, an enum variant, or (in tests) a list or object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Bool(bool),
+    /// Integers, decimals, percentages (already divided by 100) and money.
+    Number(Decimal),
+    Text(String),
+    Date(jiff::civil::Date),
+    Duration(DurationValue),
+    Variant(EnumId, usize),
+    /// A risk level by name (`low`).
+    Risk(AssessmentId, String),
+    /// An option of a choice question.
+    Choice(AssessmentId, usize, usize),
+    List(Vec<Value>),
+    /// An entity's facts: field index → value.
+    Object(EntityId, Vec<(usize, Value)>),
+    /// `unknown` in a test's `given`.
+    Unknown,
+}
+
+/// Which object a bare member name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Base {
+    /// The subject of the definition: the entity of a `let`, the `for` entity of a
+    /// programme, assessment or protocol.
+    Subject,
+    /// The element bound by the n-th enclosing `where`/`any`/`all` (0 = outermost).
+    Element(u32),
+}
+
+/// A member of an entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberRef {
+    Field(usize),
+    Let(usize),
+    /// The implicit accessor to the owner (`household` inside `Person`).
+    Owner,
+}
+
+/// Built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Count,
+    Sum,
+    /// `min(list)`
+    MinOf,
+    /// `max(list)`
+    MaxOf,
+    /// `min(a, b)`
+    Min,
+    /// `max(a, b)`
+    Max,
+    Known,
+    YearsBetween,
+    MonthsBetween,
+    DaysBetween,
+    Date,
+    Round,
+    Floor,
+    Ceil,
+    Abs,
+}
+
+/// A resolved, typed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RExpr {
+    pub kind: RKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RKind {
+    Const(Value),
+    /// The as-of date.
+    Today,
+    /// A member named without a base: `age`, `members`, `household`.
+    Member {
+        base: Base,
+        entity: EntityId,
+        member: MemberRef,
+    },
+    Param(ParamId),
+    /// An answer, in an assessment.
+    Question(usize),
+    /// A score, in an assessment.
+    Score(usize),
+    /// `base.member` on one entity.
+    Get {
+        base: Box<RExpr>,
+        entity: EntityId,
+        member: MemberRef,
+    },
+    /// `list.member` over a list of entities (lists of lists are flattened).
+    Project {
+        base: Box<RExpr>,
+        entity: EntityId,
+        member: MemberRef,
+    },
+    Builtin {
+        func: Builtin,
+        args: Vec<RExpr>,
+    },
+    Table {
+        table: TableId,
+        args: Vec<RExpr>,
+    },
+    /// `eligible(p)` for the subject or an enclosing element (`base`), or for its
+    /// owner when `via_owner` (a household programme seen from a person).
+    Eligible {
+        program: ProgramId,
+        base: Base,
+        via_owner: bool,
+    },
+    /// `amount(p)`: the amount when eligible, 0 when ineligible.
+    Amount {
+        program: ProgramId,
+        base: Base,
+        via_owner: bool,
+    },
+    /// `points(question)`, in an assessment: one answer's points.
+    QuestionPoints(usize),
+    /// `points(section)`, in an assessment.
+    Points(usize),
+    /// `risk(step)`, in a protocol.
+    Risk(usize),
+    Unary {
+        op: ast::UnaryOp,
+        operand: Box<RExpr>,
+    },
+    Binary {
+        op: ast::BinaryOp,
+        lhs: Box<RExpr>,
+        rhs: Box<RExpr>,
+    },
+    InSet {
+        value: Box<RExpr>,
+        set: Vec<RExpr>,
+        negated: bool,
+    },
+    InRange {
+        value: Box<RExpr>,
+        low: Box<RExpr>,
+        high: Box<RExpr>,
+        negated: bool,
+    },
+    If {
+        condition: Box<RExpr>,
+        then: Box<RExpr>,
+        otherwise: Box<RExpr>,
+    },
+    /// A filtered list; the condition sees the element as `Base::Element(depth)`.
+    Where {
+        list: Box<RExpr>,
+        condition: Box<RExpr>,
+    },
+    Quantified {
+        quantifier: ast::Quantifier,
+        list: Box<RExpr>,
+        condition: Box<RExpr>,
+    },
+    /// `step done`, `all step done`, `any step done`, in a protocol.
+    Done {
+        quantifier: Option<ast::Quantifier>,
+        step: usize,
+    },
+    /// Stands for an expression that did not check.
+    Error,
+}
+
+impl RExpr {
+    pub(crate) fn error(span: Span) -> RExpr {
+        RExpr {
+            kind: RKind::Error,
+            ty: Type::Error,
+            span,
+        }
+    }
+}
+
+/// The `ruleset` declaration.
+#[derive(Debug, Clone, Default)]
+pub struct RulesetInfo {
+    pub name: Option<String>,
+    pub label: Option<Label>,
+    /// Declared languages; the first is the language of every label's text.
+    pub languages: Vec<String>,
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectorInfo {
+    pub name: String,
+    pub label: Option<Label>,
+    /// `social`, `education`, `health`, `employment`, `housing`.
+    pub builtin: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub variants: Vec<VariantDef>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EntityDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub fields: Vec<FieldDef>,
+    pub lets: Vec<LetDef>,
+    /// The implicit owner accessor, when the entity is the element of exactly one
+    /// `list of` field.
+    pub owner: Option<OwnerAccessor>,
+    /// Member name → member (fields, lets and the owner accessor).
+    pub members: HashMap<String, MemberRef>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub ty: Type,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct LetDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    /// Inferred from `value`.
+    pub ty: Type,
+    pub value: RExpr,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct OwnerAccessor {
+    /// The owner's name in snake_case (`household`).
+    pub name: String,
+    pub owner: EntityId,
+    /// The owner's `list of` field that holds this entity.
+    pub field: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub ty: Type,
+    pub sources: Vec<Label>,
+    /// Values in force from each date, dates strictly increasing.
+    pub values: Vec<DatedValue>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatedValue {
+    pub from: jiff::civil::Date,
+    pub value: Value,
+    pub source: Option<Label>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub params: Vec<(String, Type)>,
+    /// The declared result type (of each row's result cell).
+    pub result: Type,
+    /// What a call returns: `result`, or Integer for `collect count`, or a list for
+    /// `collect list`.
+    pub call_type: Type,
+    pub hit: ast::HitPolicyKind,
+    pub rows: Vec<TableRow>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableRow {
+    /// One test per parameter, in parameter order.
+    pub cells: Vec<CellTest>,
+    pub result: Operand,
+    pub span: Span,
+}
+
+/// A cell operand: a constant or a parameter's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Const(Value),
+    Param(ParamId),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellTest {
+    Any,
+    Compare(ast::CompareOp, Operand),
+    /// Inclusive.
+    Range(Operand, Operand),
+    Set(Vec<Operand>),
+}
+
+#[derive(Debug, Clone)]
+pub struct ProgramDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    /// The `for` entity.
+    pub subject: Option<EntityId>,
+    pub sector: Option<String>,
+    pub legal: Vec<Label>,
+    /// Alternative grounds (or).
+    pub eligible: Vec<ClauseDef>,
+    /// Disqualifications (and not).
+    pub unless: Vec<ClauseDef>,
+    /// Money.
+    pub amount: Option<RExpr>,
+    pub apply: Option<Label>,
+    pub documents: Vec<Label>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClauseDef {
+    pub condition: RExpr,
+    pub legal: Option<Label>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssessmentDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub subject: Option<EntityId>,
+    pub sections: Vec<SectionDef>,
+    /// Every question, in order, whether in a section or not.
+    pub questions: Vec<QuestionDef>,
+    pub scores: Vec<ScoreDef>,
+    pub needs: Vec<NeedDef>,
+    /// In order; the first whose condition holds gives the level.
+    pub risks: Vec<RiskDef>,
+    /// Distinct risk level names in order of first appearance.
+    pub risk_levels: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionDef {
+    pub name: String,
+    pub label: Option<Label>,
+    /// Indexes into `questions`.
+    pub questions: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QuestionDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub section: Option<usize>,
+    pub kind: QuestionSpec,
+    /// The type of the answer in expressions.
+    pub ty: Type,
+}
+
+#[derive(Debug, Clone)]
+pub enum QuestionSpec {
+    Boolean {
+        yes: Decimal,
+        no: Decimal,
+    },
+    Scale {
+        low: i64,
+        high: i64,
+        options: Vec<Label>,
+    },
+    Choice {
+        options: Vec<ChoiceDef>,
+    },
+    Value {
+        ty: Type,
+        range: Option<(Decimal, Decimal)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ChoiceDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub points: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoreDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub ty: Type,
+    pub value: RExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct NeedDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub condition: RExpr,
+}
+
+#[derive(Debug, Clone)]
+pub struct RiskDef {
+    pub level: String,
+    pub label: Option<Label>,
+    /// `None` for `otherwise`.
+    pub condition: Option<RExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub sector: Option<String>,
+    /// Need ids.
+    pub meets: Vec<String>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct CalendarDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub weekend: Vec<jiff::civil::Weekday>,
+    pub holidays: Vec<jiff::civil::Date>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProtocolDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub subject: Option<EntityId>,
+    pub calendar: Option<CalendarId>,
+    pub roles: Vec<RoleDef>,
+    pub start: Option<RExpr>,
+    pub steps: Vec<StepDef>,
+    pub escalations: Vec<EscalationDef>,
+    pub shares: Vec<ShareDef>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct RoleDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StepDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    /// Index into the protocol's roles.
+    pub by: Option<usize>,
+    /// Indexes into the protocol's steps.
+    pub after: Vec<usize>,
+    pub within: Option<DurationValue>,
+    pub every: Option<DurationValue>,
+    pub contact: Option<Label>,
+    pub assessment: Option<AssessmentId>,
+    pub requires_consent: bool,
+    /// `for each need of STEP`: the step whose assessment found the needs.
+    pub for_each_need: Option<usize>,
+    pub when: Option<RExpr>,
+    pub legal: Vec<Label>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EscalationDef {
+    /// Index into the protocol's roles.
+    pub to: Option<usize>,
+    pub overdue_by: DurationValue,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShareDef {
+    pub what: ShareTarget,
+    /// Indexes into the protocol's roles.
+    pub with: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareTarget {
+    Assessment(AssessmentId),
+    Step(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct TestDef {
+    pub name: Label,
+    pub as_of: Option<jiff::civil::Date>,
+    /// The root entity and its facts (a [`Value::Object`]).
+    pub given: Option<(EntityId, Value)>,
+    pub expects: Vec<ExpectDef>,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExpectDef {
+    pub program: Option<ProgramId>,
+    /// `members[0]`: (field index, element index) from the given entity.
+    pub subject: Vec<(usize, Option<usize>)>,
+    pub outcome: ExpectedOutcome,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExpectedOutcome {
+    Eligible,
+    Ineligible,
+    Undetermined,
+    Amount(Decimal),
+}

@@ -1,0 +1,568 @@
+//! Decision tables: signatures, header, rows, cells, and overlapping rows under
+//! `hit unique`.
+
+use std::collections::HashMap;
+
+use accord_grammar::ast::{self, Cell, CellValue, CompareOp, HitPolicyKind};
+use rust_decimal::Decimal;
+
+use super::collect::unknown;
+use super::expr::{fits, is_builtin_function};
+use super::util::day_number;
+use super::*;
+use crate::diagnostics::Diagnostic;
+
+/// Rows beyond this are not compared pairwise for overlaps (the check is quadratic).
+const MAX_OVERLAP_ROWS: usize = 1000;
+
+impl<'a> Checker<'a> {
+    pub(super) fn resolve_table_signatures(&mut self) {
+        let list = self.table_ast.clone();
+        for &(file, t) in &list {
+            if is_builtin_function(&t.name.name) {
+                self.emit(
+                    Diagnostic::error(
+                        "E0122",
+                        file,
+                        t.name.span,
+                        format!("`{}` is a built-in function", t.name.name),
+                    )
+                    .with_help("choose another name for the table"),
+                );
+            }
+            let mut seen: HashMap<&str, ast::Span> = HashMap::new();
+            let mut params = Vec::new();
+            for p in &t.params {
+                if let Some(f) = seen.get(p.name.name.as_str()) {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0121",
+                            file,
+                            p.name.span,
+                            format!(
+                                "parameter `{}` of table `{}` is defined more than once",
+                                p.name.name, t.name.name
+                            ),
+                        )
+                        .with_help("give each parameter its own name")
+                        .with_related(file, *f, "first defined here"),
+                    );
+                }
+                seen.insert(&p.name.name, p.name.span);
+                let ty = self.resolve_type(file, &p.ty);
+                params.push((p.name.name.clone(), ty));
+            }
+            let result = self.resolve_type(file, &t.result);
+            let hit = t.hit.map_or(HitPolicyKind::Unique, |h| h.kind);
+            if let Some(h) = t.hit {
+                let ok = match h.kind {
+                    HitPolicyKind::CollectSum => result.is_amount() || result.is_error(),
+                    HitPolicyKind::CollectMin | HitPolicyKind::CollectMax => result.is_orderable(),
+                    _ => true,
+                };
+                if !ok {
+                    let rt = self.type_name(&result);
+                    self.emit(
+                        Diagnostic::error(
+                            "E0404",
+                            file,
+                            h.span,
+                            format!(
+                                "this hit policy needs a numeric result, the table returns `{rt}`"
+                            ),
+                        )
+                        .with_help(
+                            "return a number or money, or use `hit first` or `hit collect list`",
+                        ),
+                    );
+                }
+            }
+            let call_type = match hit {
+                HitPolicyKind::CollectCount => Type::Integer,
+                HitPolicyKind::CollectList => Type::List(Box::new(result.clone())),
+                _ => result.clone(),
+            };
+            self.out.tables.push(TableDef {
+                name: t.name.name.clone(),
+                label: t.label.clone(),
+                docs: t.docs.clone(),
+                params,
+                result,
+                call_type,
+                hit,
+                rows: Vec::new(),
+                loc: Loc {
+                    file,
+                    span: t.name.span,
+                },
+            });
+            self.used_tables.push(false);
+        }
+    }
+
+    fn operand(&mut self, file: usize, v: &CellValue, ty: &Type) -> Option<Operand> {
+        match v {
+            CellValue::Literal(l) => {
+                let r = self.literal(file, l);
+                let RKind::Const(val) = r.kind else {
+                    return None;
+                };
+                let lit = matches!(val, Value::Number(_));
+                if !fits(&r.ty, ty, lit) {
+                    let (w, f) = (self.type_name(ty), self.type_name(&r.ty));
+                    self.emit(
+                        Diagnostic::error(
+                            "E0201",
+                            file,
+                            l.span(),
+                            format!("this column holds `{w}`, found `{f}`"),
+                        )
+                        .with_help(format!("write a `{w}` value")),
+                    );
+                    return None;
+                }
+                Some(Operand::Const(val))
+            }
+            CellValue::Name(id) => {
+                if let Type::Enum(e) = ty {
+                    if let Some(i) = self
+                        .out
+                        .enums
+                        .get(e.0)
+                        .and_then(|d| d.variants.iter().position(|v| v.name == id.name))
+                    {
+                        return Some(Operand::Const(Value::Variant(*e, i)));
+                    }
+                }
+                if let Some(&p) = self.out.index.params.get(&id.name) {
+                    if let Some(u) = self.used_params.get_mut(p.0) {
+                        *u = true;
+                    }
+                    let pt = self
+                        .out
+                        .parameters
+                        .get(p.0)
+                        .map_or(Type::Error, |d| d.ty.clone());
+                    if !fits(&pt, ty, false) {
+                        let (w, f) = (self.type_name(ty), self.type_name(&pt));
+                        self.emit(
+                            Diagnostic::error(
+                                "E0201",
+                                file,
+                                id.span,
+                                format!(
+                                    "this column holds `{w}`, parameter `{}` is `{f}`",
+                                    id.name
+                                ),
+                            )
+                            .with_help(format!("use a `{w}` parameter or value")),
+                        );
+                        return None;
+                    }
+                    return Some(Operand::Param(p));
+                }
+                let d = match ty {
+                    Type::Enum(e) => {
+                        let def = self.out.enums.get(e.0);
+                        let cands = def
+                            .map(|d| d.variants.iter().map(|v| v.name.as_str()).collect())
+                            .unwrap_or_default();
+                        let fallback = format!(
+                            "use a variant of `{}` or a parameter",
+                            def.map_or("", |d| d.name.as_str())
+                        );
+                        unknown("E0106", file, id, "variant", cands, fallback)
+                    }
+                    _ => {
+                        let cands = self.out.index.params.keys().map(String::as_str).collect();
+                        unknown(
+                            "E0102",
+                            file,
+                            id,
+                            "name",
+                            cands,
+                            "a cell holds a literal, an enum variant or a parameter",
+                        )
+                    }
+                };
+                self.emit(d);
+                None
+            }
+        }
+    }
+
+    fn cell(&mut self, file: usize, c: &Cell, ty: &Type) -> Option<CellTest> {
+        let ordered = |op: CompareOp| !matches!(op, CompareOp::Eq | CompareOp::Ne);
+        match c {
+            Cell::Any(_) => Some(CellTest::Any),
+            Cell::Value(v) => Some(CellTest::Compare(CompareOp::Eq, self.operand(file, v, ty)?)),
+            Cell::Compare(op, v, span) => {
+                if ordered(*op) && !ty.is_orderable() {
+                    self.unordered_cell(file, *span, ty);
+                    return None;
+                }
+                Some(CellTest::Compare(*op, self.operand(file, v, ty)?))
+            }
+            Cell::Range(lo, hi, span) => {
+                if !ty.is_orderable() {
+                    self.unordered_cell(file, *span, ty);
+                    return None;
+                }
+                let (l, h) = (self.operand(file, lo, ty)?, self.operand(file, hi, ty)?);
+                if let (Operand::Const(a), Operand::Const(b)) = (&l, &h) {
+                    if let (Some(a), Some(b)) = (order_key(a), order_key(b)) {
+                        if a > b {
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0403",
+                                    file,
+                                    *span,
+                                    "this range's low end is above its high end",
+                                )
+                                .with_help("write the low end first, e.g. `6..17`"),
+                            );
+                        }
+                    }
+                }
+                Some(CellTest::Range(l, h))
+            }
+            Cell::Set(vs, _) => {
+                let ops: Vec<Operand> = vs
+                    .iter()
+                    .filter_map(|v| self.operand(file, v, ty))
+                    .collect();
+                (ops.len() == vs.len()).then_some(CellTest::Set(ops))
+            }
+        }
+    }
+
+    fn unordered_cell(&mut self, file: usize, span: ast::Span, ty: &Type) {
+        let t = self.type_name(ty);
+        self.emit(
+            Diagnostic::error(
+                "E0403",
+                file,
+                span,
+                format!("values of type `{t}` have no order"),
+            )
+            .with_help("write a value, `!= value` or a set `{a, b}` in this column"),
+        );
+    }
+
+    pub(super) fn check_table_rows(&mut self) {
+        let list = self.table_ast.clone();
+        for (ti, &(file, t)) in list.iter().enumerate() {
+            let Some(def) = self.out.tables.get(ti) else {
+                continue;
+            };
+            let params = def.params.clone();
+            let result = def.result.clone();
+            let hit = def.hit;
+            let width = params.len() + 1;
+            if t.columns.len() != width {
+                let span = t
+                    .columns
+                    .first()
+                    .map_or(t.name.span, |c| c.span)
+                    .to(t.columns.last().map_or(t.name.span, |c| c.span));
+                self.emit(
+                    Diagnostic::error(
+                        "E0401",
+                        file,
+                        span,
+                        format!("the header has {} columns, expected {width} (one per parameter, then the result)", t.columns.len()),
+                    )
+                    .with_help(format!(
+                        "write the header `{}`",
+                        params.iter().map(|(n, _)| n.as_str()).chain(["result"]).collect::<Vec<_>>().join(" | ")
+                    )),
+                );
+            } else {
+                for (col, (pname, _)) in t.columns.iter().zip(&params) {
+                    if col.name != *pname {
+                        self.emit(
+                            Diagnostic::error("E0401", file, col.span, format!("this column is `{}`, the parameter in this position is `{pname}`", col.name))
+                                .with_help("name the columns after the parameters, in the same order"),
+                        );
+                    }
+                }
+            }
+            let mut rows = Vec::new();
+            // Row number (1-based, header excluded) with its checked row.
+            let mut checked: Vec<(usize, TableRow, bool)> = Vec::new();
+            for (ri, row) in t.rows.iter().enumerate() {
+                if row.cells.len() != width {
+                    self.emit(
+                        Diagnostic::error(
+                            "E0402",
+                            file,
+                            row.span,
+                            format!("this row has {} cells, expected {width}", row.cells.len()),
+                        )
+                        .with_help(
+                            "give one cell per parameter and one result; use `*` for any value",
+                        ),
+                    );
+                    continue;
+                }
+                let mut tests = Vec::with_capacity(params.len());
+                let mut complete = true;
+                for (c, (_, ty)) in row.cells.iter().zip(&params) {
+                    match self.cell(file, c, ty) {
+                        Some(t) => tests.push(t),
+                        None => complete = false,
+                    }
+                }
+                let res = match row.cells.last() {
+                    Some(Cell::Value(v)) => self.operand(file, v, &result),
+                    Some(other) => {
+                        self.emit(
+                            Diagnostic::error(
+                                "E0403",
+                                file,
+                                other.span(),
+                                "a result cell holds a value, not a test",
+                            )
+                            .with_help("write the value the row gives, e.g. `300_000`"),
+                        );
+                        None
+                    }
+                    None => None,
+                };
+                if let (true, Some(res)) = (complete, res) {
+                    let row = TableRow {
+                        cells: tests,
+                        result: res,
+                        span: row.span,
+                    };
+                    checked.push((ri + 1, row.clone(), true));
+                    rows.push(row);
+                }
+            }
+            if hit == HitPolicyKind::First {
+                // A row after one that matches anything is never used.
+                if let Some((n, _, _)) = checked
+                    .iter()
+                    .find(|(_, r, _)| r.cells.iter().all(|c| *c == CellTest::Any))
+                {
+                    for (m, r, _) in checked.iter().filter(|(m, _, _)| m > n) {
+                        self.emit(
+                            Diagnostic::warning(
+                                "W0106",
+                                file,
+                                r.span,
+                                format!("row {m} of table `{}` is never used", t.name.name),
+                            )
+                            .with_help(format!(
+                                "row {n} matches every input first; remove this row or move it up"
+                            )),
+                        );
+                    }
+                }
+            }
+            if hit == HitPolicyKind::Unique && checked.len() <= MAX_OVERLAP_ROWS {
+                self.find_overlaps(file, &t.name.name, &params, &checked);
+            }
+            if let Some(d) = self.out.tables.get_mut(ti) {
+                d.rows = rows;
+            }
+        }
+    }
+
+    fn find_overlaps(
+        &mut self,
+        file: usize,
+        table: &str,
+        params: &[(String, Type)],
+        rows: &[(usize, TableRow, bool)],
+    ) {
+        let domains: Vec<Option<usize>> = params
+            .iter()
+            .map(|(_, ty)| match ty {
+                Type::Boolean => Some(2),
+                Type::Enum(e) => self.out.enums.get(e.0).map(|d| d.variants.len()),
+                _ => None,
+            })
+            .collect();
+        let sets: Vec<Option<Vec<MatchSet>>> = rows
+            .iter()
+            .map(|(_, r, _)| {
+                r.cells
+                    .iter()
+                    .zip(params)
+                    .map(|(c, (_, ty))| match_set(c, ty))
+                    .collect()
+            })
+            .collect();
+        for (j, (nj, rj, _)) in rows.iter().enumerate() {
+            let Some(Some(sj)) = sets.get(j) else {
+                continue;
+            };
+            for (i, (ni, ri, _)) in rows.iter().enumerate().take(j) {
+                let Some(Some(si)) = sets.get(i) else {
+                    continue;
+                };
+                let overlap = si
+                    .iter()
+                    .zip(sj)
+                    .zip(params.iter().zip(&domains))
+                    .all(|((a, b), ((_, ty), dom))| intersects(a, b, ty, *dom));
+                if overlap {
+                    self.emit(
+                        Diagnostic::error("E0405", file, rj.span, format!("rows {ni} and {nj} of table `{table}` can both match"))
+                            .with_help("make the rows exclusive, or choose `hit first` if the first matching row should win")
+                            .with_related(file, ri.span, format!("row {ni}")),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A number for ordering constants: numbers as they are, dates as day numbers.
+fn order_key(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Date(d) => Some(Decimal::from(day_number(*d))),
+        _ => None,
+    }
+}
+
+/// One end of an interval: the value and whether it is included.
+type Bound = Option<(Decimal, bool)>;
+
+/// The values a cell accepts, where this can be known statically.
+#[derive(Debug, Clone)]
+enum MatchSet {
+    All,
+    /// Union of intervals (ordered types).
+    Intervals(Vec<(Bound, Bound)>),
+    /// Exactly these values (unordered types).
+    In(Vec<Value>),
+    /// Everything but these values.
+    NotIn(Vec<Value>),
+}
+
+fn const_of(o: &Operand) -> Option<&Value> {
+    match o {
+        Operand::Const(v) => Some(v),
+        Operand::Param(_) => None,
+    }
+}
+
+fn match_set(c: &CellTest, ty: &Type) -> Option<MatchSet> {
+    let ordered = matches!(ty, Type::Integer | Type::Decimal | Type::Money | Type::Date);
+    Some(match c {
+        CellTest::Any => MatchSet::All,
+        CellTest::Compare(op, o) => {
+            let v = const_of(o)?;
+            if ordered {
+                let k = order_key(v)?;
+                let iv = match op {
+                    CompareOp::Eq => vec![(Some((k, true)), Some((k, true)))],
+                    CompareOp::Ne => vec![(None, Some((k, false))), (Some((k, false)), None)],
+                    CompareOp::Lt => vec![(None, Some((k, false)))],
+                    CompareOp::Le => vec![(None, Some((k, true)))],
+                    CompareOp::Gt => vec![(Some((k, false)), None)],
+                    CompareOp::Ge => vec![(Some((k, true)), None)],
+                };
+                MatchSet::Intervals(iv)
+            } else {
+                match op {
+                    CompareOp::Eq => MatchSet::In(vec![v.clone()]),
+                    CompareOp::Ne => MatchSet::NotIn(vec![v.clone()]),
+                    _ => return None,
+                }
+            }
+        }
+        CellTest::Range(lo, hi) => {
+            let (l, h) = (order_key(const_of(lo)?)?, order_key(const_of(hi)?)?);
+            MatchSet::Intervals(vec![(Some((l, true)), Some((h, true)))])
+        }
+        CellTest::Set(vs) => {
+            let vals: Option<Vec<Value>> = vs.iter().map(|o| const_of(o).cloned()).collect();
+            let vals = vals?;
+            if ordered {
+                let iv: Option<Vec<_>> = vals
+                    .iter()
+                    .map(|v| order_key(v).map(|k| (Some((k, true)), Some((k, true)))))
+                    .collect();
+                MatchSet::Intervals(iv?)
+            } else {
+                MatchSet::In(vals)
+            }
+        }
+    })
+}
+
+/// Whether two intervals share a value; integer-valued columns (Integer, Date)
+/// only count whole values, so `< 3` and `> 2` do not meet there.
+fn intervals_meet(a: &(Bound, Bound), b: &(Bound, Bound), discrete: bool) -> bool {
+    // The larger lower bound and the smaller upper bound.
+    let lo = match (a.0, b.0) {
+        (None, x) | (x, None) => x,
+        (Some(x), Some(y)) => Some(if x.0 > y.0 || (x.0 == y.0 && !x.1) {
+            x
+        } else {
+            y
+        }),
+    };
+    let hi = match (a.1, b.1) {
+        (None, x) | (x, None) => x,
+        (Some(x), Some(y)) => Some(if x.0 < y.0 || (x.0 == y.0 && !x.1) {
+            x
+        } else {
+            y
+        }),
+    };
+    match (lo, hi) {
+        (Some((l, li)), Some((h, hi))) => {
+            if discrete {
+                // Whole values only; bounds at the edge of the number range hold none beyond.
+                let l = if li {
+                    Some(l.ceil())
+                } else {
+                    l.floor().checked_add(Decimal::ONE)
+                };
+                let h = if hi {
+                    Some(h.floor())
+                } else {
+                    h.ceil().checked_sub(Decimal::ONE)
+                };
+                matches!((l, h), (Some(l), Some(h)) if l <= h)
+            } else {
+                l < h || (l == h && li && hi)
+            }
+        }
+        _ => true,
+    }
+}
+
+fn intersects(a: &MatchSet, b: &MatchSet, ty: &Type, domain: Option<usize>) -> bool {
+    use MatchSet::*;
+    let discrete = matches!(ty, Type::Integer | Type::Date);
+    match (a, b) {
+        (All, _) | (_, All) => true,
+        (Intervals(x), Intervals(y)) => x
+            .iter()
+            .any(|i| y.iter().any(|j| intervals_meet(i, j, discrete))),
+        (In(x), In(y)) => x.iter().any(|v| y.contains(v)),
+        (In(x), NotIn(y)) | (NotIn(y), In(x)) => x.iter().any(|v| !y.contains(v)),
+        (NotIn(x), NotIn(y)) => match domain {
+            // Over a finite domain, both exclusions together might cover it.
+            Some(n) => {
+                let mut distinct: Vec<&Value> = Vec::new();
+                for v in x.iter().chain(y.iter()) {
+                    if !distinct.contains(&v) {
+                        distinct.push(v);
+                    }
+                }
+                distinct.len() < n
+            }
+            None => true,
+        },
+        // Mixed shapes only arise from type errors, reported elsewhere.
+        _ => false,
+    }
+}

@@ -1,0 +1,446 @@
+//! `test` blocks: the given facts, subjects and expectations.
+
+use std::collections::HashMap;
+
+use accord_grammar::ast::{self, ExpectOutcome, TestItem};
+
+use super::collect::unknown;
+use super::expr::fits;
+use super::util::parse_number;
+use super::*;
+use crate::diagnostics::Diagnostic;
+
+/// A resolved subject path: (field index, element index) per segment.
+type SubjectSegments = Vec<(usize, Option<usize>)>;
+
+impl<'a> Checker<'a> {
+    fn given_value(&mut self, file: usize, v: &ast::Value, ty: &Type) -> Option<Value> {
+        match v {
+            ast::Value::Unknown(_) => Some(Value::Unknown),
+            ast::Value::Literal(l) => {
+                let r = self.literal(file, l);
+                let RKind::Const(val) = r.kind else {
+                    return None;
+                };
+                let lit = matches!(val, Value::Number(_));
+                if !fits(&r.ty, ty, lit) {
+                    self.bad_given(file, l.span(), ty, &self.type_name(&r.ty));
+                    return None;
+                }
+                Some(val)
+            }
+            ast::Value::Name(id) => {
+                if let Type::Enum(e) = ty {
+                    let def = self.out.enums.get(e.0)?;
+                    if let Some(i) = def.variants.iter().position(|x| x.name == id.name) {
+                        return Some(Value::Variant(*e, i));
+                    }
+                    let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
+                    let fallback = format!("use a variant of `{}`", def.name);
+                    let d = unknown("E0106", file, id, "variant", cands, fallback);
+                    self.emit(d);
+                    return None;
+                }
+                self.bad_given(file, id.span, ty, "a name");
+                None
+            }
+            ast::Value::List(items, span) => {
+                let Type::List(inner) = ty else {
+                    self.bad_given(file, *span, ty, "a list");
+                    return None;
+                };
+                let vals: Vec<Value> = items
+                    .iter()
+                    .filter_map(|x| self.given_value(file, x, inner))
+                    .collect();
+                Some(Value::List(vals))
+            }
+            ast::Value::Object(o) => {
+                let Type::Entity(e) = ty else {
+                    self.bad_given(file, o.span, ty, "an object");
+                    return None;
+                };
+                Some(self.given_object(file, o, *e))
+            }
+        }
+    }
+
+    fn bad_given(&mut self, file: usize, span: ast::Span, want: &Type, found: &str) {
+        let w = self.type_name(want);
+        let found = if found.starts_with('a') && found.contains(' ') {
+            found.to_string()
+        } else {
+            format!("`{found}`")
+        };
+        self.emit(
+            Diagnostic::error(
+                "E0601",
+                file,
+                span,
+                format!("this fact is `{w}`, the test gives {found}"),
+            )
+            .with_help(format!("give a `{w}` value, or `unknown`")),
+        );
+    }
+
+    fn given_object(&mut self, file: usize, o: &ast::ObjectValue, e: EntityId) -> Value {
+        let mut seen: HashMap<&str, ast::Span> = HashMap::new();
+        let mut vals = Vec::new();
+        for entry in &o.entries {
+            if let Some(f) = seen.get(entry.field.name.as_str()) {
+                self.emit(
+                    Diagnostic::error(
+                        "E0121",
+                        file,
+                        entry.field.span,
+                        format!("fact `{}` is given twice", entry.field.name),
+                    )
+                    .with_help("give each fact once")
+                    .with_related(file, *f, "first given here"),
+                );
+                continue;
+            }
+            seen.insert(&entry.field.name, entry.field.span);
+            let def = self.out.entities.get(e.0);
+            match def.and_then(|d| d.members.get(&entry.field.name)).copied() {
+                Some(MemberRef::Field(i)) => {
+                    self.used_fields.insert((e, i));
+                    let ty = self
+                        .out
+                        .entities
+                        .get(e.0)
+                        .and_then(|d| d.fields.get(i))
+                        .map_or(Type::Error, |f| f.ty.clone());
+                    if let Some(v) = self.given_value(file, &entry.value, &ty) {
+                        vals.push((i, v));
+                    }
+                }
+                Some(MemberRef::Let(_)) => self.emit(
+                    Diagnostic::error(
+                        "E0607",
+                        file,
+                        entry.field.span,
+                        format!(
+                            "`{}` is derived (a `let`); tests give facts only",
+                            entry.field.name
+                        ),
+                    )
+                    .with_help("give the facts it is computed from instead"),
+                ),
+                Some(MemberRef::Owner) | None => {
+                    let ename = def.map_or(String::new(), |d| d.name.clone());
+                    let cands: Vec<&str> = def
+                        .map(|d| d.fields.iter().map(|f| f.name.as_str()).collect())
+                        .unwrap_or_default();
+                    let d = Diagnostic::error(
+                        "E0103",
+                        file,
+                        entry.field.span,
+                        format!("`{ename}` has no field `{}`", entry.field.name),
+                    )
+                    .with_help(super::util::help_for(
+                        &entry.field.name,
+                        cands,
+                        format!("give facts declared in `{ename}`"),
+                    ));
+                    self.emit(d);
+                }
+            }
+        }
+        Value::Object(e, vals)
+    }
+
+    /// Follows `members[0]…` from the given entity; returns the subject's entity
+    /// and the resolved path.
+    fn subject_path(
+        &mut self,
+        file: usize,
+        path: &ast::SubjectPath,
+        root: EntityId,
+        given: Option<&Value>,
+    ) -> Option<(EntityId, SubjectSegments)> {
+        let mut cur = root;
+        let mut value = given;
+        let mut out = Vec::new();
+        for seg in &path.segments {
+            let def = self.out.entities.get(cur.0)?;
+            let ename = def.name.clone();
+            let Some(MemberRef::Field(fi)) = def.members.get(&seg.field.name).copied() else {
+                let cands: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
+                let d = Diagnostic::error(
+                    "E0603",
+                    file,
+                    seg.field.span,
+                    format!("`{ename}` has no fact `{}` to follow", seg.field.name),
+                )
+                .with_help(super::util::help_for(
+                    &seg.field.name,
+                    cands,
+                    "follow a `list of` field, e.g. `members[0]`",
+                ));
+                self.emit(d);
+                return None;
+            };
+            let ty = def.fields.get(fi).map(|f| f.ty.clone())?;
+            let field_value = match value {
+                Some(Value::Object(_, vs)) => vs.iter().find(|(i, _)| *i == fi).map(|(_, v)| v),
+                _ => None,
+            };
+            match (&ty, &seg.index) {
+                (Type::List(inner), Some(ix)) => {
+                    let Type::Entity(next) = **inner else {
+                        self.bad_path(file, seg.span, &seg.field.name);
+                        return None;
+                    };
+                    let Some(i) = parse_number(ix).and_then(|n| usize::try_from(n).ok()) else {
+                        self.bad_path(file, seg.span, &seg.field.name);
+                        return None;
+                    };
+                    value = match field_value {
+                        Some(Value::List(items)) => {
+                            if i >= items.len() {
+                                self.emit(
+                                    Diagnostic::error(
+                                        "E0603",
+                                        file,
+                                        seg.span,
+                                        format!(
+                                            "`{}` has {} in this test, so `[{i}]` does not exist",
+                                            seg.field.name,
+                                            super::util::plural(items.len(), "element", "elements")
+                                        ),
+                                    )
+                                    .with_help("indexes count from 0"),
+                                );
+                                return None;
+                            }
+                            items.get(i)
+                        }
+                        _ => None,
+                    };
+                    out.push((fi, Some(i)));
+                    cur = next;
+                }
+                (Type::Entity(next), None) => {
+                    value = field_value;
+                    out.push((fi, None));
+                    cur = *next;
+                }
+                _ => {
+                    self.bad_path(file, seg.span, &seg.field.name);
+                    return None;
+                }
+            }
+        }
+        Some((cur, out))
+    }
+
+    fn bad_path(&mut self, file: usize, span: ast::Span, field: &str) {
+        self.emit(
+            Diagnostic::error("E0603", file, span, format!("`{field}` does not lead to a subject"))
+                .with_help("follow a `list of` entity field with an index, e.g. `members[0]`, or an entity field without one"),
+        );
+    }
+
+    pub(super) fn check_tests(&mut self) {
+        let list = self.test_ast.clone();
+        for &(file, t) in &list {
+            let mut def = TestDef {
+                name: t.name.clone(),
+                as_of: None,
+                given: None,
+                expects: Vec::new(),
+                loc: Loc {
+                    file,
+                    span: t.name.span,
+                },
+            };
+            let (mut as_of_at, mut given_at) = (None::<ast::Span>, None::<ast::Span>);
+            for item in &t.items {
+                match item {
+                    TestItem::AsOf(d, span) => {
+                        if let Some(f) = as_of_at {
+                            self.duplicate_clause(file, *span, "as of", f);
+                            continue;
+                        }
+                        as_of_at = Some(*span);
+                        def.as_of = self.date(file, d);
+                    }
+                    TestItem::Given {
+                        entity,
+                        value,
+                        span,
+                    } => {
+                        if let Some(f) = given_at {
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0602",
+                                    file,
+                                    *span,
+                                    "a test gives its facts once",
+                                )
+                                .with_help("merge the facts into one `given`")
+                                .with_related(
+                                    file,
+                                    f,
+                                    "first given here",
+                                ),
+                            );
+                            continue;
+                        }
+                        given_at = Some(*span);
+                        if let Some(e) = self.entity_ref(file, entity) {
+                            if !self.out.roots.contains(&e) {
+                                let roots = super::util::list_names(
+                                    self.out
+                                        .roots
+                                        .iter()
+                                        .filter_map(|r| self.out.entities.get(r.0))
+                                        .map(|d| d.name.as_str()),
+                                );
+                                self.emit(
+                                    Diagnostic::error("E0608", file, entity.span, format!("`{}` is not a root entity", entity.name))
+                                        .with_help(format!("give the facts of a root entity ({roots}), with this one inside its list")),
+                                );
+                            }
+                            let v = self.given_object(file, value, e);
+                            def.given = Some((e, v));
+                        }
+                    }
+                    TestItem::Expect(_) => {}
+                }
+            }
+            if as_of_at.is_none() {
+                self.emit(
+                    Diagnostic::error("E0606", file, t.name.span, "this test has no `as of` date")
+                        .with_help("add `as of YYYY-MM-DD`: rules are evaluated on a given date, never the clock's"),
+                );
+            }
+            if given_at.is_none() {
+                self.emit(
+                    Diagnostic::error("E0602", file, t.name.span, "this test gives no facts")
+                        .with_help("add `given ENTITY { field: value … }`"),
+                );
+            }
+            for item in &t.items {
+                let TestItem::Expect(x) = item else { continue };
+                let program = match self.out.index.programs.get(&x.program.name) {
+                    Some(p) => Some(*p),
+                    None => {
+                        let cands = self.out.index.programs.keys().map(String::as_str).collect();
+                        let d = unknown(
+                            "E0105",
+                            file,
+                            &x.program,
+                            "programme",
+                            cands,
+                            "name a declared `program`",
+                        );
+                        self.emit(d);
+                        None
+                    }
+                };
+                let mut subject_path = Vec::new();
+                if let (Some(p), Some((root, given))) = (program, def.given.as_ref()) {
+                    let want = self.out.programs.get(p.0).and_then(|d| d.subject);
+                    let root = *root;
+                    let target = match &x.subject {
+                        Some(path) if want == Some(root) => {
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0604",
+                                    file,
+                                    path.span,
+                                    format!(
+                                        "`{}` is for the root entity; it takes no `for` path",
+                                        x.program.name
+                                    ),
+                                )
+                                .with_help("remove `for …`"),
+                            );
+                            None
+                        }
+                        Some(path) => {
+                            self.subject_path(file, path, root, Some(given))
+                                .map(|(e, segs)| {
+                                    subject_path = segs;
+                                    (e, path.span)
+                                })
+                        }
+                        None => Some((root, x.program.span)),
+                    };
+                    if let (Some((got, span)), Some(want)) = (target, want) {
+                        if got != want {
+                            let (g, w) = (
+                                self.type_name(&Type::Entity(got)),
+                                self.type_name(&Type::Entity(want)),
+                            );
+                            let help = if x.subject.is_none() {
+                                format!(
+                                    "name the `{w}` it is about, e.g. `expect {} for members[0] …`",
+                                    x.program.name
+                                )
+                            } else {
+                                format!("follow the path to a `{w}`")
+                            };
+                            self.emit(
+                                Diagnostic::error(
+                                    "E0604",
+                                    file,
+                                    span,
+                                    format!(
+                                        "`{}` is for `{w}`, but this subject is a `{g}`",
+                                        x.program.name
+                                    ),
+                                )
+                                .with_help(help),
+                            );
+                        }
+                    }
+                }
+                let outcome = match &x.outcome {
+                    ExpectOutcome::Eligible(_) => Some(ExpectedOutcome::Eligible),
+                    ExpectOutcome::Ineligible(_) => Some(ExpectedOutcome::Ineligible),
+                    ExpectOutcome::Undetermined(_) => Some(ExpectedOutcome::Undetermined),
+                    ExpectOutcome::Amount(l) => {
+                        let has_amount = program
+                            .and_then(|p| self.out.programs.get(p.0))
+                            .is_none_or(|d| d.amount.is_some());
+                        if !has_amount {
+                            self.emit(
+                                Diagnostic::error("E0605", file, l.span(), format!("programme `{}` has no `amount`", x.program.name))
+                                    .with_help("expect `eligible`/`ineligible` for it, or give the programme an `amount`"),
+                            );
+                        }
+                        let r = self.literal(file, l);
+                        match r.kind {
+                            RKind::Const(Value::Number(n)) => Some(ExpectedOutcome::Amount(n)),
+                            RKind::Error => None,
+                            _ => {
+                                self.emit(
+                                    Diagnostic::error(
+                                        "E0601",
+                                        file,
+                                        l.span(),
+                                        "an expected amount is a number",
+                                    )
+                                    .with_help("write the amount, e.g. `amount 40_500`"),
+                                );
+                                None
+                            }
+                        }
+                    }
+                };
+                if let Some(outcome) = outcome {
+                    def.expects.push(ExpectDef {
+                        program,
+                        subject: subject_path,
+                        outcome,
+                        span: x.span,
+                    });
+                }
+            }
+            self.out.tests.push(def);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Small helpers: name suggestions, literal conversion, naming.
+
+use std::str::FromStr;
+
+use accord_grammar::ast;
+use rust_decimal::Decimal;
+
+use super::model::DurationValue;
+
+/// The closest candidate to `name`, when one is close enough to be a likely typo.
+///
+/// Jaro-Winkler similarity (which favours shared prefixes, common in snake_case
+/// names) with a threshold of 0.8; exact matches are skipped.
+pub(crate) fn suggest<'n>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'n str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for cand in candidates {
+        if cand == name {
+            continue;
+        }
+        let score = strsim::jaro_winkler(name, cand);
+        if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, cand));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+/// `did you mean `x`?` when a suggestion exists, the fallback otherwise.
+pub(crate) fn help_for<'n>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'n str>,
+    fallback: impl Into<String>,
+) -> String {
+    match suggest(name, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => fallback.into(),
+    }
+}
+
+/// The value of a number literal's text (`45_000`, `-2.5`); `None` when it does not
+/// fit an exact decimal.
+pub(crate) fn parse_number(text: &str) -> Option<Decimal> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    Decimal::from_str(&clean).ok()
+}
+
+/// A percentage's value: `12` → 0.12.
+pub(crate) fn parse_percent(text: &str) -> Option<Decimal> {
+    parse_number(text)?.checked_div(Decimal::ONE_HUNDRED)
+}
+
+pub(crate) fn civil_date(d: &ast::DateLit) -> Option<jiff::civil::Date> {
+    let year = i16::try_from(d.year).ok()?;
+    let month = i8::try_from(d.month).ok()?;
+    let day = i8::try_from(d.day).ok()?;
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    jiff::civil::Date::new(year, month, day).ok()
+}
+
+/// Days since 0000-03-01 (proleptic Gregorian): an integer order for dates.
+pub(crate) fn day_number(d: jiff::civil::Date) -> i64 {
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe
+}
+
+pub(crate) fn duration_value(d: &ast::Duration) -> Option<DurationValue> {
+    let clean: String = d.amount.chars().filter(|c| *c != '_').collect();
+    Some(DurationValue {
+        amount: clean.parse().ok()?,
+        unit: d.unit,
+    })
+}
+
+/// `Household` → `household`, `HouseholdMember` → `household_member`.
+pub(crate) fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Backticked names joined with commas: "`a`, `b`".
+pub(crate) fn list_names<'n>(names: impl IntoIterator<Item = &'n str>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_find_typos_only() {
+        assert_eq!(
+            suggest("memebrs", ["members", "region"]),
+            Some("members".into())
+        );
+        assert_eq!(suggest("xyz", ["members", "region"]), None);
+    }
+
+    #[test]
+    fn numbers_and_dates() {
+        assert_eq!(parse_number("45_000"), Some(Decimal::from(45_000)));
+        assert_eq!(parse_percent("12"), Decimal::from_str("0.12").ok());
+        let bad = ast::DateLit {
+            year: 2025,
+            month: 2,
+            day: 30,
+            span: ast::Span::default(),
+        };
+        assert!(civil_date(&bad).is_none());
+        let d1 = jiff::civil::date(2024, 2, 28);
+        let d2 = jiff::civil::date(2024, 3, 1);
+        assert_eq!(day_number(d2) - day_number(d1), 2);
+        assert_eq!(snake_case("HouseholdMember"), "household_member");
+    }
+}
