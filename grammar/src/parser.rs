@@ -5,7 +5,7 @@
 //! next line that starts (column 1) with a declaration keyword or `///`.
 //!
 //! Stack safety: pest recurses once per bracket or `if … then` level, and the AST
-//! builder once per tree level. A lexical pre-scan ([`crate::limits`]-style, see
+//! builder once per tree level. A lexical pre-scan (see
 //! [`nesting_violations`]) rejects regions whose brackets nest deeper than
 //! [`Limits::max_nesting`] before pest sees them, and the builder rejects trees
 //! taller than that (long flat chains such as `1+1+…` build tall trees), so every
@@ -1626,18 +1626,18 @@ impl Builder<'_> {
     fn prefix(&self, op: Pair<Rule>, rhs: Built, depth: usize) -> Res<Built> {
         let op_span = self.span(&op);
         let span = op_span.to(rhs.expr.span());
-        let unary = |op| Built {
+        let unary = |op, rhs: Built| Built {
             height: rhs.height + 1,
             bare_compare: false,
             expr: Expr::Unary {
                 op,
-                operand: Box::new(rhs.expr.clone()),
+                operand: Box::new(rhs.expr),
                 span,
             },
         };
         Ok(match op.as_rule() {
-            Rule::op_not => unary(UnaryOp::Not),
-            Rule::op_neg => unary(UnaryOp::Neg),
+            Rule::op_not => unary(UnaryOp::Not, rhs),
+            Rule::op_neg => unary(UnaryOp::Neg, rhs),
             Rule::if_head => {
                 let mut parts = Vec::new();
                 for x in op.into_inner().filter(|x| x.as_rule() == Rule::expr) {
@@ -1781,6 +1781,8 @@ impl Builder<'_> {
                 let mut negated = false;
                 let mut height = lhs.height;
                 let mut result = None;
+                // Moved into whichever of set or range follows (exactly one does).
+                let mut value = Some(Box::new(lhs.expr));
                 for x in op.into_inner() {
                     match x.as_rule() {
                         Rule::kw_not => negated = true,
@@ -1792,7 +1794,7 @@ impl Builder<'_> {
                                 set.push(b.expr);
                             }
                             result = Some(Expr::InSet {
-                                value: Box::new(lhs.expr.clone()),
+                                value: value.take().ok_or_else(|| internal("value", op_span))?,
                                 set,
                                 negated,
                                 span,
@@ -1810,7 +1812,7 @@ impl Builder<'_> {
                                 return Err(internal("range bound", op_span));
                             };
                             result = Some(Expr::InRange {
-                                value: Box::new(lhs.expr.clone()),
+                                value: value.take().ok_or_else(|| internal("value", op_span))?,
                                 low: Box::new(low),
                                 high: Box::new(high),
                                 negated,
@@ -2073,7 +2075,11 @@ mod errors {
             Rule::scale_options => "`[`",
             Rule::choice_option => "an option",
             Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",
-            Rule::docs | Rule::doc | Rule::doc_text | Rule::decl => return None,
+            Rule::decl => "a declaration (`entity`, `program`, `table`…)",
+            Rule::date_year => "a date",
+            Rule::date_month => "a two-digit month",
+            Rule::date_day => "a two-digit day",
+            Rule::docs | Rule::doc | Rule::doc_text => return None,
             _ => {
                 let name = format!("{r:?}");
                 if let Some(kw) = name.strip_prefix("kw_") {
@@ -2245,6 +2251,7 @@ mod errors {
                         Rule::ident
                             | Rule::number
                             | Rule::date
+                            | Rule::date_year
                             | Rule::duration
                             | Rule::percent
                             | Rule::text
@@ -2330,6 +2337,9 @@ mod errors {
         }
         if after.starts_with("||") {
             return Some("use `or` to combine conditions".into());
+        }
+        if found == "*" && before.ends_with('/') {
+            return Some("a `/*` comment is not closed with `*/`".into());
         }
         if found == "!" && !after.starts_with("!=") {
             return Some("use `not` to negate a condition".into());
