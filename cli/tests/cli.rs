@@ -233,3 +233,40 @@ fn fmt_check_lists_files_that_would_change_and_writes_nothing() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).is_empty());
 }
+
+/// The examples are what a newcomer runs first: each directory is one ruleset that
+/// checks without errors and is already in the canonical layout.
+#[test]
+fn examples_check_without_errors_and_are_formatted() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut rulesets: Vec<PathBuf> = fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    rulesets.sort();
+    assert!(
+        rulesets.len() >= 2,
+        "expected the brief and armenia examples"
+    );
+    for ruleset in &rulesets {
+        let dir = ruleset.to_str().unwrap();
+        let checked = accord(&["check", dir, "--format", "json"]);
+        assert_eq!(code(&checked), 0, "{dir}: {}", stdout(&checked));
+        let json: Value = serde_json::from_str(&stdout(&checked)).unwrap();
+        let errors: Vec<&Value> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{dir}: {errors:?}");
+        let formatted = accord(&["fmt", "--check", dir]);
+        assert_eq!(
+            code(&formatted),
+            0,
+            "{dir} is not formatted: {}",
+            stdout(&formatted)
+        );
+    }
+}

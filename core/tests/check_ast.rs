@@ -80,6 +80,7 @@ fn codes(decls: Vec<Decl>) -> Vec<(&'static str, String)> {
     let mut all = vec![ruleset()];
     all.extend(decls);
     let (_, diags) = check(&[File {
+        blank_lines: Default::default(),
         decls: all,
         comments: vec![],
     }]);
@@ -139,6 +140,7 @@ fn unknown_name_suggests_the_closest() {
         ],
     );
     let (_, diags) = check(&[File {
+        blank_lines: Default::default(),
         decls: vec![ruleset(), e],
         comments: vec![],
     }]);

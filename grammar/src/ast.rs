@@ -113,6 +113,19 @@ pub struct Duration {
 pub struct File {
     pub decls: Vec<Decl>,
     pub comments: Vec<Comment>,
+    /// Where the author left blank lines, so the formatter can keep (at most) one.
+    pub blank_lines: BlankLines,
+}
+
+/// Byte offsets, in increasing order, of the starts of the source's blank lines
+/// (outside comments). Layout only: like [`Span`], it never takes part in equality.
+#[derive(Debug, Clone, Default, Eq, Serialize)]
+pub struct BlankLines(pub Vec<usize>);
+
+impl PartialEq for BlankLines {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// A `// line` or `/* block */` comment. `text` is the whole comment including
@@ -343,8 +356,8 @@ pub enum ParameterItem {
 /// ```
 /// The first row is the header: one name per input, then the result column's name.
 /// Each further row is one line (rows are the only line-sensitive syntax); the
-/// number of cells is checked by `accord-core`, not here. `hit unique` is the
-/// default and is omitted by the printer.
+/// number of cells is checked by `accord-core`, not here. No `hit` means
+/// `hit unique`; an explicit `hit unique` is kept (`Some(Unique)`) and printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table {
     pub docs: Docs,

@@ -13,6 +13,14 @@ pub mod ast;
 mod comments;
 mod parser;
 mod printer;
+mod trivia;
 
-pub use parser::{parse, Parsed, SyntaxError, LIMITS};
+pub use parser::{Limits, Parsed, SyntaxError, LIMITS};
 pub use printer::print;
+
+/// Parses one source file. Never panics, whatever the input.
+pub fn parse(source: &str) -> Parsed {
+    let mut parsed = parser::parse(source);
+    parsed.file.blank_lines = trivia::blank_lines(source, &parsed.file.comments);
+    parsed
+}

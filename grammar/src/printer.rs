@@ -22,7 +22,7 @@ use crate::ast::{HitPolicyKind, Ident};
 /// that starts after it (at that item's indentation), at the end of the line it
 /// trailed, before the `}` of the block it ends, or at the end of the file.
 pub fn print(file: &File) -> String {
-    let mut p = Printer::new(&file.comments);
+    let mut p = Printer::new(&file.comments, &file.blank_lines.0);
     for (i, decl) in file.decls.iter().enumerate() {
         p.before_decl(decl.span().start, i > 0);
         p.decl(decl);
@@ -44,6 +44,11 @@ struct Printer<'a> {
     /// Comments in source order; `next` is the first one not yet written.
     comments: Vec<&'a Comment>,
     next: usize,
+    /// Starts of the source's blank lines (sorted), and the source position up to
+    /// which layout has been reproduced: a blank line between that position and the
+    /// next item or comment is kept, as one blank line.
+    blanks: &'a [usize],
+    last_end: usize,
 }
 
 fn indent(depth: usize) -> String {
@@ -51,13 +56,15 @@ fn indent(depth: usize) -> String {
 }
 
 impl<'a> Printer<'a> {
-    fn new(comments: &'a [Comment]) -> Self {
+    fn new(comments: &'a [Comment], blanks: &'a [usize]) -> Self {
         let mut comments: Vec<&Comment> = comments.iter().collect();
         comments.sort_by_key(|c| c.span.start);
         Printer {
             lines: Vec::new(),
             comments,
             next: 0,
+            blanks,
+            last_end: 0,
         }
     }
 
@@ -122,15 +129,46 @@ impl<'a> Printer<'a> {
         self.lines.push(Line { text, open: false });
     }
 
-    /// Writes every unwritten comment that starts before `pos`: a trailing one at
-    /// the end of the last line of code, the others on their own lines at `depth`.
-    fn flush(&mut self, depth: usize, pos: usize) {
+    /// Whether the source had a blank line between the positions `from` and `to`.
+    fn blank_between(&self, from: usize, to: usize) -> bool {
+        let i = self.blanks.partition_point(|&b| b <= from);
+        self.blanks.get(i).is_some_and(|&b| b < to)
+    }
+
+    /// Keeps one blank line the author left before `pos` — but never two in a row,
+    /// nor at the start of a block or of the file.
+    fn keep_blank(&mut self, pos: usize) {
+        if !self.blank_between(self.last_end, pos) {
+            return;
+        }
+        let after_text = self.lines.last().is_some_and(|l| {
+            let t = l.text.trim_end();
+            !t.is_empty() && !t.ends_with('{') && !t.ends_with('[')
+        });
+        if after_text {
+            self.blank();
+        }
+    }
+
+    /// Writes the unwritten comments that start before `pos`: a trailing one at the
+    /// end of the last line of code, the others on their own lines at `depth`.
+    fn comments_before(&mut self, depth: usize, pos: usize) {
         while let Some(c) = self.pending(pos) {
             self.next += 1;
             if !self.append_trailing(c) {
+                self.keep_blank(c.span.start);
                 self.own_line(depth, c);
             }
+            self.last_end = self.last_end.max(c.span.end);
         }
+    }
+
+    /// Before an item starting at `pos`: its comments, and the blank line the author
+    /// left before it, if any.
+    fn flush(&mut self, depth: usize, pos: usize) {
+        self.comments_before(depth, pos);
+        self.keep_blank(pos);
+        self.last_end = self.last_end.max(pos);
     }
 
     /// Comments before a declaration: trailing ones stay on the previous line, the
@@ -144,12 +182,16 @@ impl<'a> Printer<'a> {
                     self.blank();
                     separated = true;
                 }
+                self.keep_blank(c.span.start);
                 self.own_line(0, c);
             }
+            self.last_end = self.last_end.max(c.span.end);
         }
         if !separated {
             self.blank();
         }
+        self.keep_blank(pos);
+        self.last_end = self.last_end.max(pos);
     }
 
     fn end_of_file(&mut self, after_decls: bool) {
@@ -161,15 +203,18 @@ impl<'a> Printer<'a> {
                     self.blank();
                     separated = true;
                 }
+                self.keep_blank(c.span.start);
                 self.own_line(0, c);
             }
+            self.last_end = self.last_end.max(c.span.end);
         }
     }
 
     /// Comments left inside a block go before its `}`.
     fn close(&mut self, depth: usize, end: usize, bracket: &str) {
-        self.flush(depth + 1, end);
+        self.comments_before(depth + 1, end);
         self.push(depth, bracket);
+        self.last_end = self.last_end.max(end);
     }
 
     fn docs(&mut self, depth: usize, docs: &Docs) {

@@ -30,6 +30,7 @@ fn field_at(name: &str, start: usize, end: usize) -> Member {
 /// enum at 300..340 with variants at 310 and 330.
 fn two_decls(comments: Vec<Comment>) -> File {
     File {
+        blank_lines: Default::default(),
         decls: vec![
             Decl::Entity(Entity {
                 docs: vec!["Documented.".to_string()],
@@ -102,6 +103,7 @@ fn trailing_comment_never_merges_into_a_line_comment() {
 #[test]
 fn clause_legal_gets_its_own_comments() {
     let f = File {
+        blank_lines: Default::default(),
         decls: vec![Decl::Program(Program {
             docs: Vec::new(),
             name: id("p"),
@@ -131,6 +133,7 @@ fn clause_legal_gets_its_own_comments() {
 #[test]
 fn table_rows_keep_their_comments() {
     let f = File {
+        blank_lines: Default::default(),
         decls: vec![Decl::Table(Table {
             docs: Vec::new(),
             name: id("t"),
@@ -176,6 +179,7 @@ fn table_rows_keep_their_comments() {
 #[test]
 fn comments_alone_and_with_default_spans() {
     let only = File {
+        blank_lines: Default::default(),
         decls: Vec::new(),
         comments: vec![
             comment("// just a note", false, 0),

@@ -184,6 +184,7 @@ pub fn done(q: Option<Quantifier>, step: &str) -> Expr {
 
 pub fn file(decls: Vec<Decl>) -> File {
     File {
+        blank_lines: Default::default(),
         decls,
         comments: Vec::new(),
     }

@@ -937,6 +937,7 @@ pub fn decl() -> impl Strategy<Value = Decl> {
 /// A file of a few declarations, without comments.
 pub fn file() -> impl Strategy<Value = File> {
     vec(decl(), 0..4).prop_map(|decls| File {
+        blank_lines: Default::default(),
         decls,
         comments: Vec::new(),
     })
