@@ -485,8 +485,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// W0101–W0103: facts, parameters and tables nothing uses.
+    /// W0101–W0103: facts, parameters and tables nothing uses. Only for a
+    /// ruleset without errors: a use that failed to check (a misspelt name, an
+    /// unknown `for`) leaves its target looking unused, and the warning would only
+    /// repeat the error.
     pub(super) fn warn_unused(&mut self) {
+        if self
+            .diags
+            .iter()
+            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+        {
+            return;
+        }
         let mut found = Vec::new();
         for (ei, e) in self.out.entities.iter().enumerate() {
             for (fi, f) in e.fields.iter().enumerate() {

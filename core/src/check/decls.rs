@@ -278,7 +278,7 @@ impl<'a> Checker<'a> {
                     e.span(),
                     format!("expected a `{w}` value, found `{f}`"),
                 )
-                .with_help(format!("write a `{w}` value")),
+                .with_help(super::util::value_help(want, &w)),
             );
             return None;
         }

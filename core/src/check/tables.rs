@@ -117,7 +117,7 @@ impl<'a> Checker<'a> {
                             l.span(),
                             format!("this column holds `{w}`, found `{f}`"),
                         )
-                        .with_help(format!("write a `{w}` value")),
+                        .with_help(super::util::value_help(ty, &w)),
                     );
                     return None;
                 }
@@ -297,7 +297,15 @@ impl<'a> Checker<'a> {
                             "E0402",
                             file,
                             row.span,
-                            format!("this row has {} cells, expected {width}", row.cells.len()),
+                            format!(
+                                "this row has {} {}, expected {width}",
+                                row.cells.len(),
+                                if row.cells.len() == 1 {
+                                    "cell"
+                                } else {
+                                    "cells"
+                                }
+                            ),
                         )
                         .with_help(
                             "give one cell per parameter and one result; use `*` for any value",

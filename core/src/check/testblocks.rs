@@ -79,7 +79,10 @@ impl<'a> Checker<'a> {
                 span,
                 format!("this fact is `{w}`, the test gives {found}"),
             )
-            .with_help(format!("give a `{w}` value, or `unknown`")),
+            .with_help(format!(
+                "{}, or `unknown`",
+                super::util::value_help(want, &w)
+            )),
         );
     }
 
