@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
             "the ruleset declares no languages: add `languages en, hy` (the first is the labels' own language) to the `ruleset`".to_string()
         } else {
             format!(
-                "the ruleset's languages are {}",
+                "the ruleset's languages are {}: translate into one of them, or add this one to `languages`",
                 list_names(langs.iter().map(String::as_str))
             )
         };
@@ -669,6 +669,24 @@ pub(super) fn unknown(
         format!("unknown {kind} `{}`", name.name),
     )
     .with_help(help_for(&name.name, candidates, fallback))
+}
+
+/// E0106 for a name that is not a variant of the enum `enum_name` expects there:
+/// the message names the enum, the help suggests the closest variant.
+pub(super) fn unknown_variant(
+    file: usize,
+    name: &ast::Ident,
+    enum_name: &str,
+    variants: Vec<&str>,
+    fallback: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E0106",
+        file,
+        name.span,
+        format!("`{}` is not a variant of `{enum_name}`", name.name),
+    )
+    .with_help(help_for(&name.name, variants, fallback))
 }
 
 /// `household_member` → `HouseholdMember`.

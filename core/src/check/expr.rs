@@ -1399,7 +1399,7 @@ impl<'a> Checker<'a> {
             def.name,
             super::util::list_names(def.variants.iter().map(|v| v.name.as_str()))
         );
-        let d = unknown("E0106", sc.file, field, "variant", cands, fallback);
+        let d = super::collect::unknown_variant(sc.file, field, &def.name, cands, fallback);
         self.emit(d);
         RExpr::error(span)
     }
