@@ -151,21 +151,31 @@ fn render_one(
         Severity::Warning => ariadne::Color::Yellow,
     };
     let mut builder = Report::build(kind, (diagnostic.file, primary.clone()))
-        .with_config(Config::default().with_color(options.color))
-        .with_label(
-            Label::new((diagnostic.file, primary))
-                .with_message(&diagnostic.message)
-                .with_color(color)
-                .with_order(-1),
-        );
+        .with_config(Config::default().with_color(options.color));
+    // ariadne starts a new snippet whenever a label's line comes before the
+    // previous label's, and heads every snippet of the primary file with the
+    // primary position. So the labels in the primary file go first and in line
+    // order (one snippet, headed rightly); labels in other files follow, each
+    // snippet headed with its own position.
+    let mut labels = vec![(diagnostic.file, primary, diagnostic.message.as_str(), color)];
     for related in &diagnostic.related {
         if let Some(range) = char_range(sources, related.file, related.span) {
-            builder = builder.with_label(
-                Label::new((related.file, range))
-                    .with_message(&related.message)
-                    .with_color(ariadne::Color::Blue),
-            );
+            labels.push((
+                related.file,
+                range,
+                related.message.as_str(),
+                ariadne::Color::Blue,
+            ));
         }
+    }
+    labels.sort_by_key(|(file, range, _, _)| (*file != diagnostic.file, *file, range.start));
+    for (order, (file, range, message, color)) in (0_i32..).zip(labels) {
+        builder = builder.with_label(
+            Label::new((file, range))
+                .with_message(message)
+                .with_color(color)
+                .with_order(order),
+        );
     }
     if let Some(help) = &diagnostic.help {
         builder = builder.with_help(help);

@@ -2,8 +2,10 @@
 //!
 //! - `valid/X.accord` (or a directory `valid/X/` of files checked together) must
 //!   check with no errors;
-//! - `invalid/X.accord` (or `invalid/X/`) must give at least one diagnostic, and
-//!   its JSON and human output must match `tests/corpus/snapshots/X.snap`.
+//! - `invalid/X.accord` (or `invalid/X/`) must give at least one error, and
+//!   its JSON and human output must match `tests/corpus/snapshots/X.snap`;
+//! - `warnings/X.accord` (or `warnings/X/`) must give warnings and no error, with
+//!   a snapshot like an invalid case.
 //!
 //! Adding a test means adding a file; `cargo insta review` (or `INSTA_UPDATE=always`)
 //! writes the snapshot of a new case, to be read and committed with it.
@@ -83,6 +85,32 @@ fn valid_files_check_without_errors() {
 fn invalid_files_match_their_snapshots() {
     let cases = cases("invalid");
     assert!(!cases.is_empty(), "no invalid cases found");
+    match_snapshots(cases, |report| {
+        (!report.has_errors())
+            .then_some("no errors (a case with warnings only belongs in warnings/)")
+    });
+}
+
+/// `warnings/X.accord` (or `warnings/X/`): checks with no errors but at least one
+/// warning, snapshotted like an invalid case. They are kept apart because
+/// `accord check` exits 0 for them.
+#[test]
+fn warning_files_match_their_snapshots() {
+    let cases = cases("warnings");
+    assert!(!cases.is_empty(), "no warning cases found");
+    match_snapshots(cases, |report| {
+        report
+            .has_errors()
+            .then_some("has errors (it belongs in invalid/)")
+    });
+}
+
+/// Compares each case's output with its snapshot; `wrong` names what disqualifies
+/// a case from its directory.
+fn match_snapshots(
+    cases: Vec<(String, Vec<SourceFile>)>,
+    wrong: impl Fn(&CheckReport) -> Option<&'static str>,
+) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(corpus().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
@@ -93,6 +121,10 @@ fn invalid_files_match_their_snapshots() {
         let report = check(files);
         if report.diagnostics.is_empty() {
             failures.push(format!("{name}: no diagnostics"));
+            continue;
+        }
+        if let Some(why) = wrong(&report) {
+            failures.push(format!("{name}: {why}"));
             continue;
         }
         let text = snapshot_text(&report);

@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
             "the ruleset declares no languages: add `languages en, hy` (the first is the labels' own language) to the `ruleset`".to_string()
         } else {
             format!(
-                "the ruleset's languages are {}",
+                "the ruleset's languages are {}: translate into one of them, or add this one to `languages`",
                 list_names(langs.iter().map(String::as_str))
             )
         };
@@ -485,8 +485,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// W0101–W0103: facts, parameters and tables nothing uses.
+    /// W0101–W0103: facts, parameters and tables nothing uses. Only for a
+    /// ruleset without errors: a use that failed to check (a misspelt name, an
+    /// unknown `for`) leaves its target looking unused, and the warning would only
+    /// repeat the error.
     pub(super) fn warn_unused(&mut self) {
+        if self
+            .diags
+            .iter()
+            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+        {
+            return;
+        }
         let mut found = Vec::new();
         for (ei, e) in self.out.entities.iter().enumerate() {
             for (fi, f) in e.fields.iter().enumerate() {
@@ -659,6 +669,24 @@ pub(super) fn unknown(
         format!("unknown {kind} `{}`", name.name),
     )
     .with_help(help_for(&name.name, candidates, fallback))
+}
+
+/// E0106 for a name that is not a variant of the enum `enum_name` expects there:
+/// the message names the enum, the help suggests the closest variant.
+pub(super) fn unknown_variant(
+    file: usize,
+    name: &ast::Ident,
+    enum_name: &str,
+    variants: Vec<&str>,
+    fallback: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E0106",
+        file,
+        name.span,
+        format!("`{}` is not a variant of `{enum_name}`", name.name),
+    )
+    .with_help(help_for(&name.name, variants, fallback))
 }
 
 /// `household_member` → `HouseholdMember`.

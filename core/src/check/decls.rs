@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use accord_grammar::ast::{self, Expr, ProgramItem};
 use petgraph::graph::DiGraph;
 
-use super::collect::unknown;
+use super::collect::{unknown, unknown_variant};
 use super::expr::{fits, is_num_literal, Ctx, Scope};
 use super::util::snake_case;
 use super::*;
@@ -259,7 +259,7 @@ impl<'a> Checker<'a> {
                         None => {
                             let cands = def.variants.iter().map(|v| v.name.as_str()).collect();
                             let fallback = format!("use a variant of `{}`", def.name);
-                            let d = unknown("E0106", file, id, "variant", cands, fallback);
+                            let d = unknown_variant(file, id, &def.name, cands, fallback);
                             self.emit(d);
                             return None;
                         }
@@ -278,7 +278,7 @@ impl<'a> Checker<'a> {
                     e.span(),
                     format!("expected a `{w}` value, found `{f}`"),
                 )
-                .with_help(format!("write a `{w}` value")),
+                .with_help(super::util::value_help(want, &w)),
             );
             return None;
         }

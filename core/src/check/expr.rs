@@ -947,8 +947,10 @@ impl<'a> Checker<'a> {
             .subject
             .and_then(|e| self.out.entities.get(e.0).map(|d| (e, d)))
         {
+            // An expected enum or risk level was handled above; a number or a
+            // Boolean expected (`age >= 18`) says nothing about where `age` lives.
             Some((e, def))
-                if hint.is_none()
+                if !matches!(hint, Some(Type::Enum(_) | Type::Risk(_)))
                     && super::util::suggest(&id.name, def.members.keys().map(String::as_str))
                         .is_none() =>
             {
@@ -1397,7 +1399,7 @@ impl<'a> Checker<'a> {
             def.name,
             super::util::list_names(def.variants.iter().map(|v| v.name.as_str()))
         );
-        let d = unknown("E0106", sc.file, field, "variant", cands, fallback);
+        let d = super::collect::unknown_variant(sc.file, field, &def.name, cands, fallback);
         self.emit(d);
         RExpr::error(span)
     }

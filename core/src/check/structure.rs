@@ -849,9 +849,17 @@ impl<'a> Checker<'a> {
             if def.calendar.is_none() && cal_at.is_none() && counts_working_days {
                 self.emit(
                     Diagnostic::warning("W0104", file, p.name.span, format!("protocol `{}` counts working days but names no calendar", p.name.name))
-                        .with_help("add `calendar NAME` so holidays are skipped; without one, only Saturdays and Sundays are"),
+                        .with_help("add `calendar NAME` so holidays are skipped; without one, only Saturdays and Sundays are days off"),
                 );
             }
+            // A step whose `assessment` is unknown (E0113) seems to have none; the
+            // checks below that depend on it would only repeat that error.
+            let unknown_assessment = step_ast.iter().any(|s| {
+                s.items.iter().any(|i| {
+                    matches!(i, StepItem::Assessment(a, _)
+                        if !self.out.index.assessments.contains_key(&a.name))
+                })
+            });
             // `for each need of X` needs X's assessment, known only now.
             for (si, s) in step_ast.iter().enumerate() {
                 for item in &s.items {
@@ -863,7 +871,7 @@ impl<'a> Checker<'a> {
                             if let Some(st) = def.steps.get_mut(si) {
                                 st.for_each_need = Some(xi);
                             }
-                        } else {
+                        } else if !unknown_assessment {
                             self.emit(
                                 Diagnostic::error(
                                     "E0506",
@@ -893,6 +901,7 @@ impl<'a> Checker<'a> {
                             Some(a) if def.steps.iter().any(|s| s.assessment == Some(a)) => {
                                 Some(ShareTarget::Assessment(a))
                             }
+                            Some(_) if unknown_assessment => None,
                             Some(_) => {
                                 self.emit(
                                     Diagnostic::error(

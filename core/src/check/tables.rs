@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use accord_grammar::ast::{self, Cell, CellValue, CompareOp, HitPolicyKind};
 use rust_decimal::Decimal;
 
-use super::collect::unknown;
+use super::collect::{unknown, unknown_variant};
 use super::expr::{fits, is_builtin_function};
 use super::util::day_number;
 use super::*;
@@ -117,7 +117,7 @@ impl<'a> Checker<'a> {
                             l.span(),
                             format!("this column holds `{w}`, found `{f}`"),
                         )
-                        .with_help(format!("write a `{w}` value")),
+                        .with_help(super::util::value_help(ty, &w)),
                     );
                     return None;
                 }
@@ -171,7 +171,13 @@ impl<'a> Checker<'a> {
                             "use a variant of `{}` or a parameter",
                             def.map_or("", |d| d.name.as_str())
                         );
-                        unknown("E0106", file, id, "variant", cands, fallback)
+                        unknown_variant(
+                            file,
+                            id,
+                            def.map_or("", |d| d.name.as_str()),
+                            cands,
+                            fallback,
+                        )
                     }
                     _ => {
                         let cands = self.out.index.params.keys().map(String::as_str).collect();
@@ -297,7 +303,15 @@ impl<'a> Checker<'a> {
                             "E0402",
                             file,
                             row.span,
-                            format!("this row has {} cells, expected {width}", row.cells.len()),
+                            format!(
+                                "this row has {} {}, expected {width}",
+                                row.cells.len(),
+                                if row.cells.len() == 1 {
+                                    "cell"
+                                } else {
+                                    "cells"
+                                }
+                            ),
                         )
                         .with_help(
                             "give one cell per parameter and one result; use `*` for any value",

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use accord_grammar::ast::{self, ExpectOutcome, TestItem};
 
-use super::collect::unknown;
+use super::collect::{unknown, unknown_variant};
 use super::expr::fits;
 use super::util::parse_number;
 use super::*;
@@ -37,7 +37,7 @@ impl<'a> Checker<'a> {
                     }
                     let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
                     let fallback = format!("use a variant of `{}`", def.name);
-                    let d = unknown("E0106", file, id, "variant", cands, fallback);
+                    let d = unknown_variant(file, id, &def.name, cands, fallback);
                     self.emit(d);
                     return None;
                 }
@@ -79,7 +79,10 @@ impl<'a> Checker<'a> {
                 span,
                 format!("this fact is `{w}`, the test gives {found}"),
             )
-            .with_help(format!("give a `{w}` value, or `unknown`")),
+            .with_help(format!(
+                "{}, or `unknown`",
+                super::util::value_help(want, &w)
+            )),
         );
     }
 

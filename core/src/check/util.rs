@@ -119,6 +119,22 @@ pub(crate) fn list_names<'n>(names: impl IntoIterator<Item = &'n str>) -> String
         .join(", ")
 }
 
+/// The help for a written-out value of the wrong type: how to write one of the
+/// expected type (`w` is that type's name), since the usual slip is quoting a
+/// number or a date.
+pub(crate) fn value_help(want: &super::model::Type, w: &str) -> String {
+    use super::model::Type;
+    match want {
+        Type::Integer => "write a whole number without quotes, e.g. `3`".into(),
+        Type::Decimal => "write a number without quotes, e.g. `29.5`".into(),
+        Type::Money => "write an amount without quotes, e.g. `18_000`".into(),
+        Type::Date => "write a date as YYYY-MM-DD without quotes, e.g. `2025-01-01`".into(),
+        Type::Boolean => "write `true` or `false`".into(),
+        Type::Text => "write text in double quotes".into(),
+        _ => format!("write a `{w}` value"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
