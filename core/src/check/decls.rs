@@ -6,7 +6,7 @@ use accord_grammar::ast::{self, Expr, ProgramItem};
 use petgraph::graph::DiGraph;
 
 use super::collect::{unknown, unknown_variant};
-use super::expr::{fits, is_num_literal, Ctx, Scope};
+use super::expr::{adapts_to_money, fits, Ctx, Scope};
 use super::util::snake_case;
 use super::*;
 use crate::diagnostics::Diagnostic;
@@ -682,7 +682,7 @@ impl<'a> Checker<'a> {
                         let r = self.expr(&mut sc, e, Some(&Type::Money));
                         // An amount is money; a number written out counts as money
                         // (`amount = 18_000`), a number-valued expression does not.
-                        if !fits(&r.ty, &Type::Money, is_num_literal(&r)) {
+                        if !fits(&r.ty, &Type::Money, adapts_to_money(&r)) {
                             let t = self.type_name(&r.ty);
                             let help = if r.ty.is_numeric() {
                                 "multiply the number by a Money parameter, e.g. `supplement * count(children)`"

@@ -81,23 +81,38 @@ impl Scope {
     }
 }
 
-/// A numeric constant (a literal, possibly negated or combined with other
-/// literals): such values take the type their context needs (`18_000` is Money
-/// where Money is expected).
-pub(super) fn is_num_literal(e: &RExpr) -> bool {
+/// A number that may stand as Money where Money is expected: an amount written
+/// out (`18_000`), scaled by numbers (`6_000 * count(children)`, `30_000 / 2`),
+/// sums and differences of such, and `if`/`min`/`max`/`round`… of such. A number
+/// that comes from facts alone (`count(children)`, `base + count(children)` with a
+/// numeric `base`) never does: adding it to money is almost always a unit mistake.
+pub(super) fn adapts_to_money(e: &RExpr) -> bool {
+    use BinaryOp::*;
     match &e.kind {
         RKind::Const(Value::Number(_)) => true,
         RKind::Unary {
             op: ast::UnaryOp::Neg,
             operand,
-        } => is_num_literal(operand),
-        RKind::Binary { op, lhs, rhs } => {
-            matches!(
-                op,
-                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div
-            ) && is_num_literal(lhs)
-                && is_num_literal(rhs)
-        }
+        } => adapts_to_money(operand),
+        RKind::Binary { op, lhs, rhs } => match op {
+            Add | Sub => adapts_to_money(lhs) && adapts_to_money(rhs),
+            Mul => {
+                (adapts_to_money(lhs) && rhs.ty.is_numeric())
+                    || (lhs.ty.is_numeric() && adapts_to_money(rhs))
+            }
+            Div => adapts_to_money(lhs) && rhs.ty.is_numeric(),
+            _ => false,
+        },
+        RKind::If {
+            then, otherwise, ..
+        } => adapts_to_money(then) && adapts_to_money(otherwise),
+        RKind::Builtin { func, args } => match func {
+            Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
+                args.first().is_some_and(adapts_to_money)
+            }
+            Builtin::Min | Builtin::Max => args.len() >= 2 && args.iter().all(adapts_to_money),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -196,7 +211,7 @@ impl<'a> Checker<'a> {
         what: &str,
     ) -> RExpr {
         let r = self.expr(sc, e, Some(want));
-        if !fits(&r.ty, want, is_num_literal(&r)) {
+        if !fits(&r.ty, want, adapts_to_money(&r)) {
             let (w, f) = (self.type_name(want), self.type_name(&r.ty));
             let mut d = Diagnostic::error(
                 "E0201",
@@ -455,7 +470,7 @@ impl<'a> Checker<'a> {
                 let c = self.condition(sc, condition, "the condition of `if`");
                 let t = self.expr(sc, then, hint);
                 let o = self.expr(sc, otherwise, Some(hint.unwrap_or(&t.ty)));
-                let ty = match unify(&t.ty, &o.ty, is_num_literal(&t), is_num_literal(&o)) {
+                let ty = match unify(&t.ty, &o.ty, adapts_to_money(&t), adapts_to_money(&o)) {
                     Some(ty) => ty,
                     None => {
                         let (a, b) = (self.type_name(&t.ty), self.type_name(&o.ty));
@@ -1626,12 +1641,12 @@ impl<'a> Checker<'a> {
             return Type::Error;
         };
         let mut ty = first.ty.clone();
-        let mut lit = is_num_literal(first);
+        let mut lit = adapts_to_money(first);
         for b in args.iter().skip(1) {
-            match unify(&ty, &b.ty, lit, is_num_literal(b)) {
+            match unify(&ty, &b.ty, lit, adapts_to_money(b)) {
                 Some(t) if t.is_orderable() => {
                     ty = t;
-                    lit = lit && is_num_literal(b);
+                    lit = lit && adapts_to_money(b);
                 }
                 _ => {
                     let (x, y) = (self.type_name(&ty), self.type_name(&b.ty));
@@ -1721,8 +1736,8 @@ impl<'a> Checker<'a> {
         match (&a.ty, &b.ty) {
             (Type::Error, _) | (_, Type::Error) => true,
             (x, y) if x.is_numeric() && y.is_numeric() => true,
-            (Type::Money, y) if y.is_numeric() => is_num_literal(b),
-            (x, Type::Money) if x.is_numeric() => is_num_literal(a),
+            (Type::Money, y) if y.is_numeric() => adapts_to_money(b),
+            (x, Type::Money) if x.is_numeric() => adapts_to_money(a),
             (Type::Entity(_), _) | (Type::List(_), _) => false,
             (x, y) => x == y,
         }
@@ -1854,7 +1869,7 @@ impl<'a> Checker<'a> {
             Otherwise => {
                 let l = self.expr(sc, lhs, hint);
                 let r = self.expr(sc, rhs, Some(&l.ty));
-                let ty = match unify(&l.ty, &r.ty, false, is_num_literal(&r)) {
+                let ty = match unify(&l.ty, &r.ty, false, adapts_to_money(&r)) {
                     Some(t) => t,
                     None => {
                         let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
@@ -1921,7 +1936,7 @@ impl<'a> Checker<'a> {
     fn arithmetic(&mut self, sc: &Scope, op: BinaryOp, l: &RExpr, r: &RExpr, span: Span) -> Type {
         use BinaryOp::*;
         use Type::*;
-        let (ll, rl) = (is_num_literal(l), is_num_literal(r));
+        let (ll, rl) = (adapts_to_money(l), adapts_to_money(r));
         let ty = match (op, &l.ty, &r.ty) {
             (_, Error, _) | (_, _, Error) => Some(Error),
             (Add | Sub | Mul, a, b) if a.is_numeric() && b.is_numeric() => Some(wider_number(a, b)),
