@@ -1997,7 +1997,8 @@ mod errors {
     fn operator(r: Rule) -> bool {
         matches!(
             r,
-            Rule::op_where
+            Rule::infix_start
+                | Rule::op_where
                 | Rule::op_implies
                 | Rule::op_or
                 | Rule::op_and

@@ -97,11 +97,9 @@ proptest! {
     }
 }
 
-/// Parser bug: the syntax decisions say to try `any NAME done` before the other
-/// forms, so `any a done where b` is `(any a done) where b`; the parser reads it
-/// as `any (a done) where b`. The printer writes the parentheses meanwhile.
+/// The syntax decisions say to try `any NAME done` before the other forms, so
+/// `any a done where b` is `(any a done) where b`, not `any (a done) where b`.
 #[test]
-#[ignore = "parser bug: `any a done where b` is read as a quantifier over `a done`"]
 fn quantified_done_before_where_is_a_done_form() {
     use accord_grammar::ast::{Decl, Expr, Member, Quantifier};
     let parsed = parse("entity E {\n  let x = any a done where b\n}\n");
