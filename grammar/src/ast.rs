@@ -906,6 +906,53 @@ pub enum BinaryOp {
     Div,
 }
 
+impl BinaryOp {
+    /// The operator as written in source text.
+    pub const fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Implies => "implies",
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::Otherwise => "otherwise",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}
+
+/// Words that can never be identifiers (the grammar's `reserved` rule lists the same).
+pub const RESERVED_WORDS: [&str; 21] = [
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "implies",
+    "where",
+    "any",
+    "all",
+    "in",
+    "otherwise",
+    "true",
+    "false",
+    "done",
+    "unknown",
+    "let",
+    "for",
+    "when",
+    "unless",
+    "each",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum CompareOp {
     Eq,

@@ -1956,28 +1956,19 @@ mod errors {
     use crate::ast::Span;
     use pest::error::{Error, ErrorVariant, InputLocation};
 
-    const RESERVED: [&str; 21] = [
-        "if",
-        "then",
-        "else",
-        "and",
-        "or",
-        "not",
-        "implies",
-        "where",
-        "any",
-        "all",
-        "in",
-        "otherwise",
-        "true",
-        "false",
-        "done",
-        "unknown",
-        "let",
-        "for",
-        "when",
-        "unless",
-        "each",
+    use crate::ast::RESERVED_WORDS as RESERVED;
+
+    /// Expected-item phrases that stand for a name the user chooses: a reserved word
+    /// found there gets the "choose another name" help.
+    const NAME_PLACES: [&str; 8] = [
+        "a name",
+        "a field or `let`",
+        "a variant",
+        "a table parameter",
+        "a field",
+        "a question",
+        "a role",
+        "a path",
     ];
 
     /// Rules that only start an expression: when one is expected, literals and
@@ -2345,11 +2336,7 @@ mod errors {
         if found == "!" && !after.starts_with("!=") {
             return Some("use `not` to negate a condition".into());
         }
-        if RESERVED.contains(&found)
-            && expected
-                .iter()
-                .any(|p| p == "a name" || p == "a field or `let`")
-        {
+        if RESERVED.contains(&found) && expected.iter().any(|p| NAME_PLACES.contains(&p.as_str())) {
             return Some(format!("`{found}` is a reserved word; choose another name"));
         }
         if expected.iter().any(|p| p == "`{`") && found != "{" {

@@ -151,25 +151,6 @@ fn wider_number(a: &Type, b: &Type) -> Type {
     }
 }
 
-fn op_text(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Implies => "implies",
-        BinaryOp::Or => "or",
-        BinaryOp::And => "and",
-        BinaryOp::Eq => "=",
-        BinaryOp::Ne => "!=",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::Otherwise => "otherwise",
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
-    }
-}
-
 impl<'a> Checker<'a> {
     pub(super) fn add_dep(&mut self, sc: &Scope, to: DefNode, span: Span) {
         if let Some(from) = sc.def {
@@ -1775,7 +1756,7 @@ impl<'a> Checker<'a> {
         let _ = hint;
         match op {
             And | Or | Implies => {
-                let what = format!("the operand of `{}`", op_text(op));
+                let what = format!("the operand of `{}`", op.symbol());
                 let l = self.condition(sc, lhs, &what);
                 let r = self.condition(sc, rhs, &what);
                 mk(
@@ -1971,14 +1952,14 @@ impl<'a> Checker<'a> {
             (Money, Money) => "multiply money by a number, not by money".to_string(),
             (t, Money) if t.is_numeric() && op == Div => "divide money by a number, or money by money".to_string(),
             (Date, _) | (_, Date) => "add or subtract a duration to a date, e.g. `today - 6 months`".to_string(),
-            _ => format!("`{}` applies to numbers and money", op_text(op)),
+            _ => format!("`{}` applies to numbers and money", op.symbol()),
         };
         self.emit(
             Diagnostic::error(
                 "E0202",
                 sc.file,
                 span,
-                format!("cannot apply `{}` to `{a}` and `{b}`", op_text(op)),
+                format!("cannot apply `{}` to `{a}` and `{b}`", op.symbol()),
             )
             .with_help(help),
         );

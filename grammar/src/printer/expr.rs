@@ -60,25 +60,6 @@ fn binary_levels(op: BinaryOp) -> (u8, u8, u8) {
     }
 }
 
-fn binary_symbol(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Implies => "implies",
-        BinaryOp::Or => "or",
-        BinaryOp::And => "and",
-        BinaryOp::Eq => "=",
-        BinaryOp::Ne => "!=",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::Otherwise => "otherwise",
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
-    }
-}
-
 pub(super) fn compare_symbol(op: CompareOp) -> &'static str {
     match op {
         CompareOp::Eq => "=",
@@ -150,7 +131,7 @@ fn bare(out: &mut String, e: &Expr) {
             let (_, left, right) = binary_levels(*op);
             child(out, lhs, left, false);
             out.push(' ');
-            out.push_str(binary_symbol(*op));
+            out.push_str(op.symbol());
             out.push(' ');
             child(out, rhs, right, false);
         }

@@ -17,29 +17,7 @@ use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::select;
 
-pub const RESERVED: &[&str] = &[
-    "if",
-    "then",
-    "else",
-    "and",
-    "or",
-    "not",
-    "implies",
-    "where",
-    "any",
-    "all",
-    "in",
-    "otherwise",
-    "true",
-    "false",
-    "done",
-    "unknown",
-    "let",
-    "for",
-    "when",
-    "unless",
-    "each",
-];
+pub const RESERVED: &[&str] = &accord_grammar::ast::RESERVED_WORDS;
 
 /// Words that are keywords somewhere. Random identifiers avoid them all, because
 /// in a newline-insensitive list some of them are truly ambiguous (a role named
