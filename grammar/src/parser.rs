@@ -208,6 +208,26 @@ fn is_ident_byte(b: u8) -> bool {
 }
 
 /// True when the line starting at `start` begins with a declaration keyword or `///`.
+/// Whether the line at `start` is a declaration header: a declaration keyword, then
+/// a name (or, for `test`, a text). No expression continues through a name followed
+/// by another name, so pest cannot still be inside an open expression there.
+fn starts_decl_header(source: &str, start: usize) -> bool {
+    let line = source.as_bytes().get(start..).unwrap_or(&[]);
+    DECL_KEYWORDS.iter().any(|kw| {
+        let Some(rest) = line.strip_prefix(kw.as_bytes()) else {
+            return false;
+        };
+        let gap = rest
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+        gap > 0
+            && rest
+                .get(gap)
+                .is_some_and(|&c| c.is_ascii_alphabetic() || c == b'_' || c == b'"')
+    })
+}
+
 fn starts_decl(source: &str, start: usize) -> bool {
     let line = source.as_bytes().get(start..).unwrap_or(&[]);
     if line.starts_with(b"///") {
@@ -269,7 +289,8 @@ pub(crate) struct Region {
 }
 
 /// A lexical scan of bracket depth (`( [ {` and `if … else`), skipping text and
-/// comments, reset at every declaration line. Linear in the file size.
+/// comments, starting a new region at each declaration line reached with nothing
+/// open. Linear in the file size.
 pub(crate) fn nesting_violations(source: &str, max: usize) -> Vec<Region> {
     let bytes = source.as_bytes();
     let mut regions = vec![Region {
@@ -281,7 +302,16 @@ pub(crate) fn nesting_violations(source: &str, max: usize) -> Vec<Region> {
     let mut i = 0;
     let mut line_start = true;
     while let Some(&b) = bytes.get(i) {
-        if line_start && i > 0 && starts_decl(source, i) {
+        // A declaration line begins a new region when nothing is open, or when it is
+        // a header (`entity F`, `test "…"`), which no open expression can run through.
+        // A bare keyword with brackets open (`table + (`) may be a name inside the
+        // previous declaration's expression: restarting the count there would let
+        // pest recurse past the limit, so the count carries on.
+        if line_start
+            && i > 0
+            && starts_decl(source, i)
+            && (stack.is_empty() || starts_decl_header(source, i))
+        {
             regions.push(Region {
                 start: i,
                 violation: None,
@@ -2374,5 +2404,41 @@ mod errors {
                 "put `///` directly above a declaration or member, or use `//` for a comment",
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::nesting_violations;
+
+    #[test]
+    fn an_open_expression_carries_its_depth_across_declaration_keywords() {
+        let src = format!(
+            "entity E {{\n  let x = (\n{}1\n}}\n",
+            "table + (\n".repeat(80)
+        );
+        let regions = nesting_violations(&src, 64);
+        assert_eq!(regions.len(), 1, "no new region inside the open expression");
+        assert!(regions.first().and_then(|r| r.violation).is_some());
+    }
+
+    #[test]
+    fn a_declaration_header_starts_a_new_region_even_after_an_unclosed_one() {
+        let src = format!(
+            "entity E {{\n  let x = {}\nentity F {{ y: Integer }}\n",
+            "(".repeat(80)
+        );
+        let regions = nesting_violations(&src, 64);
+        assert_eq!(regions.len(), 2);
+        assert!(regions.first().and_then(|r| r.violation).is_some());
+        assert!(regions.get(1).is_some_and(|r| r.violation.is_none()));
+    }
+
+    #[test]
+    fn a_closed_declaration_starts_a_new_region() {
+        let src = "entity A {\n  x: Integer\n}\ntable t() -> Integer {\n  result\n  1\n}\n";
+        let regions = nesting_violations(src, 64);
+        assert_eq!(regions.len(), 2);
+        assert!(regions.iter().all(|r| r.violation.is_none()));
     }
 }

@@ -194,3 +194,20 @@ fn many_broken_declarations_are_linear() {
     let p = on_small_stack(move || parse(&src).errors.len());
     assert_eq!(p, 2_000);
 }
+
+/// A contextual keyword (`table`) at the start of a line is not necessarily a new
+/// declaration: here it is a name inside an open expression, so the nesting count
+/// must carry on across it rather than restart (in WebAssembly no native stack
+/// probe would catch what the count missed).
+#[test]
+fn declaration_keywords_inside_an_open_expression_do_not_reset_the_count() {
+    let lines = "table + (\n".repeat(2_000);
+    let (codes, d) = on_small_stack(move || {
+        let src = format!("entity E {{\n  let x = (\n{lines}1\n}}\n");
+        let parsed = parse(&src);
+        let codes: Vec<&str> = parsed.errors.iter().map(|e| e.code).collect();
+        (codes, max_depth(&parsed.file))
+    });
+    assert!(d <= LIMITS.max_nesting, "tree of depth {d}");
+    assert_eq!(codes.first(), Some(&"E0002"), "{codes:?}");
+}
