@@ -10,6 +10,7 @@
 //! report.has_errors() / .to_json() / .render(RenderOptions { color })
 //! ```
 
+use accord_grammar::ast::Span;
 use serde::{Serialize, Serializer};
 
 use crate::diagnostics::{Diagnostic, Severity};
@@ -40,6 +41,21 @@ pub struct LocatedDiagnostic {
     pub line: usize,
     pub column: usize,
     pub help: Option<String>,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// Other places that explain this one ("first defined here"). An extension of
+    /// the brief's shape, left out of the JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<LocatedRelated>,
+}
+
+/// A related location, placed like the diagnostic itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocatedRelated {
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
 }
@@ -157,27 +173,49 @@ impl CheckReport {
     }
 
     fn locate(&self, d: &Diagnostic) -> LocatedDiagnostic {
-        let start = self.sources.position(d.file, d.span.start.min(d.span.end));
-        let end = self.sources.position(d.file, d.span.end.max(d.span.start));
+        let at = self.place(d.file, d.span);
         LocatedDiagnostic {
             code: d.code.to_owned(),
             severity: d.severity,
             message: d.message.clone(),
+            file: at.file,
+            line: at.line,
+            column: at.column,
+            help: d.help.clone(),
+            end_line: at.end_line,
+            end_column: at.end_column,
+            related: d
+                .related
+                .iter()
+                .map(|r| LocatedRelated {
+                    message: r.message.clone(),
+                    ..self.place(r.file, r.span)
+                })
+                .collect(),
+        }
+    }
+
+    /// File name and 1-based start/end line and column of a span (0 where the
+    /// file index is out of range, which no diagnostic of ours produces).
+    fn place(&self, file: usize, span: Span) -> LocatedRelated {
+        let start = self.sources.position(file, span.start.min(span.end));
+        let end = self.sources.position(file, span.end.max(span.start));
+        LocatedRelated {
+            message: String::new(),
             file: self
                 .sources
-                .file(d.file)
+                .file(file)
                 .map_or_else(String::new, |f| f.name.clone()),
             line: start.map_or(0, |p| p.line),
             column: start.map_or(0, |p| p.column),
-            help: d.help.clone(),
             end_line: end.map_or(0, |p| p.line),
             end_column: end.map_or(0, |p| p.column),
         }
     }
 
     /// `{"diagnostics": [{"code", "severity", "message", "file", "line", "column",
-    /// "help", "end_line", "end_column"}]}`, pretty-printed; `help` is `null` when
-    /// there is none.
+    /// "help", "end_line", "end_column", "related"?}]}`, pretty-printed; `help` is
+    /// `null` when there is none, `related` is left out when empty.
     pub fn to_json(&self) -> String {
         match serde_json::to_string_pretty(self) {
             Ok(json) => json,
