@@ -28,18 +28,7 @@ pub(crate) fn scan(source: &str) -> Vec<Comment> {
             b' ' | b'\t' | b'\r' => i += 1,
             b'"' => {
                 code_on_line = true;
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' if bytes.get(i + 1).is_some_and(|&n| n != b'\n') => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        b'\n' => break,
-                        _ => i += 1,
-                    }
-                }
+                i = text_literal_end(bytes, i);
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = line_end(i);
@@ -83,6 +72,22 @@ pub(crate) fn scan(source: &str) -> Vec<Comment> {
         }
     }
     comments
+}
+
+/// The end of the text literal whose opening `"` is at `start`: after its closing
+/// `"`, or at the line break or end of input that leaves it unterminated. As in the
+/// grammar, a backslash escapes any character but a line break.
+pub(crate) fn text_literal_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'\\' if bytes.get(i + 1).is_some_and(|&n| n != b'\n' && n != b'\r') => i += 2,
+            b'"' => return i + 1,
+            b'\n' => return i,
+            _ => i += 1,
+        }
+    }
+    i
 }
 
 #[cfg(test)]

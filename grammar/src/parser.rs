@@ -324,20 +324,7 @@ pub(crate) fn nesting_violations(source: &str, max: usize) -> Vec<Region> {
                 line_start = true;
                 i += 1;
             }
-            b'"' => {
-                i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        b'\n' => break,
-                        _ => i += 1,
-                    }
-                }
-            }
+            b'"' => i = comments::text_literal_end(bytes, i),
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 i = bytes
                     .get(i..)

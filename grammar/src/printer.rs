@@ -321,11 +321,10 @@ impl<'a> Printer<'a> {
             }
             Member::Let(l) => {
                 self.item_start(depth, l.span, &l.docs);
-                let mut line = format!("let {}", l.name.name);
-                push_label(&mut line, &l.label);
-                line.push_str(" = ");
-                expr::expr(&mut line, &l.value);
-                self.push(depth, &line);
+                self.push(
+                    depth,
+                    &defined_line("let", &l.name, &l.label, " = ", &l.value),
+                );
             }
         }
     }
@@ -488,11 +487,7 @@ impl<'a> Printer<'a> {
                     span,
                 } => {
                     self.item_start(1, *span, docs);
-                    let mut line = format!("score {}", name.name);
-                    push_label(&mut line, label);
-                    line.push_str(" = ");
-                    expr::expr(&mut line, value);
-                    self.push(1, &line);
+                    self.push(1, &defined_line("score", name, label, " = ", value));
                 }
                 AssessmentItem::Need {
                     docs,
@@ -502,11 +497,7 @@ impl<'a> Printer<'a> {
                     span,
                 } => {
                     self.item_start(1, *span, docs);
-                    let mut line = format!("need {}", name.name);
-                    push_label(&mut line, label);
-                    line.push_str(" when ");
-                    expr::expr(&mut line, condition);
-                    self.push(1, &line);
+                    self.push(1, &defined_line("need", name, label, " when ", condition));
                 }
                 AssessmentItem::Risk {
                     level,
@@ -869,6 +860,21 @@ fn header(keyword: &str, name: &Ident, label: &Option<Label>) -> String {
 fn block_header(keyword: &str, name: &Ident, label: &Option<Label>) -> String {
     let mut line = header(keyword, name, label);
     line.push_str(" {");
+    line
+}
+
+/// `keyword name ["Label"] SEP EXPR`: a `let`, a `score` (` = `) or a `need` (` when `).
+fn defined_line(
+    keyword: &str,
+    name: &Ident,
+    label: &Option<Label>,
+    separator: &str,
+    value: &Expr,
+) -> String {
+    let mut line = format!("{keyword} {}", name.name);
+    push_label(&mut line, label);
+    line.push_str(separator);
+    expr::expr(&mut line, value);
     line
 }
 

@@ -241,25 +241,24 @@ impl<'a> Checker<'a> {
 
     fn expr_inner(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
         match e {
-            Expr::Literal(..) => self.literal_expr(sc, e, hint),
+            Expr::Literal(..) => self.literal_expr(sc, e),
             Expr::Name(id) => self.name(sc, id, hint),
-            Expr::Field { .. } => self.field_expr(sc, e, hint),
-            Expr::Call { func, args, span } => self.call(sc, func, args, *span, hint),
+            Expr::Field { .. } => self.field_expr(sc, e),
+            Expr::Call { func, args, span } => self.call(sc, func, args, *span),
             Expr::Unary { .. } => self.unary_expr(sc, e, hint),
             Expr::Binary { op, lhs, rhs, span } => self.binary(sc, *op, lhs, rhs, *span, hint),
-            Expr::InSet { .. } => self.in_set_expr(sc, e, hint),
-            Expr::InRange { .. } => self.in_range_expr(sc, e, hint),
+            Expr::InSet { .. } => self.in_set_expr(sc, e),
+            Expr::InRange { .. } => self.in_range_expr(sc, e),
             Expr::If { .. } => self.if_expr(sc, e, hint),
-            Expr::Where { .. } => self.where_expr(sc, e, hint),
-            Expr::Quantified { .. } => self.quantified_expr(sc, e, hint),
-            Expr::Done { .. } => self.done_expr(sc, e, hint),
+            Expr::Where { .. } => self.where_expr(sc, e),
+            Expr::Quantified { .. } => self.quantified_expr(sc, e),
+            Expr::Done { .. } => self.done_expr(sc, e),
         }
     }
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn literal_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn literal_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::Literal(l) => {
                 if let ast::Literal::Duration(d) = l {
@@ -286,8 +285,7 @@ impl<'a> Checker<'a> {
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn field_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn field_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::Field { base, field, span } => {
                 // `Region.shirak`: a variant named with its enum.
@@ -306,7 +304,6 @@ impl<'a> Checker<'a> {
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
     fn unary_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
         match e {
             Expr::Unary { op, operand, span } => match op {
                 ast::UnaryOp::Not => {
@@ -351,8 +348,7 @@ impl<'a> Checker<'a> {
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn in_set_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn in_set_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::InSet {
                 value,
@@ -394,8 +390,7 @@ impl<'a> Checker<'a> {
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn in_range_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn in_range_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::InRange {
                 value,
@@ -440,7 +435,6 @@ impl<'a> Checker<'a> {
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
     fn if_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
         match e {
             Expr::If {
                 condition,
@@ -483,8 +477,7 @@ impl<'a> Checker<'a> {
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn where_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn where_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::Where {
                 list,
@@ -508,8 +501,7 @@ impl<'a> Checker<'a> {
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn quantified_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn quantified_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::Quantified {
                 quantifier,
@@ -538,8 +530,7 @@ impl<'a> Checker<'a> {
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.
     #[inline(never)]
-    fn done_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
-        let _ = hint;
+    fn done_expr(&mut self, sc: &mut Scope, e: &Expr) -> RExpr {
         match e {
             Expr::Done {
                 quantifier,
@@ -1136,14 +1127,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn call(
-        &mut self,
-        sc: &mut Scope,
-        func: &Ident,
-        args: &[Expr],
-        span: Span,
-        hint: Option<&Type>,
-    ) -> RExpr {
+    fn call(&mut self, sc: &mut Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
         let name = func.name.as_str();
         match name {
             "eligible" | "amount" => {
@@ -1333,7 +1317,6 @@ impl<'a> Checker<'a> {
                 if let Some(&t) = self.out.index.tables.get(name) {
                     return self.table_call(sc, t, func, args, span);
                 }
-                let _ = hint;
                 let mut cands: Vec<&str> = BUILTINS.to_vec();
                 cands.extend(self.out.index.tables.keys().map(String::as_str));
                 let d = unknown(
@@ -1735,10 +1718,10 @@ impl<'a> Checker<'a> {
     ) -> RExpr {
         use BinaryOp::*;
         match op {
-            And | Or | Implies => self.logic_expr(sc, op, lhs, rhs, span, hint),
-            Eq | Ne | Lt | Le | Gt | Ge => self.comparison_expr(sc, op, lhs, rhs, span, hint),
+            And | Or | Implies => self.logic_expr(sc, op, lhs, rhs, span),
+            Eq | Ne | Lt | Le | Gt | Ge => self.comparison_expr(sc, op, lhs, rhs, span),
             Otherwise => self.otherwise_expr(sc, op, lhs, rhs, span, hint),
-            Add | Sub | Mul | Div => self.arithmetic_expr(sc, op, lhs, rhs, span, hint),
+            Add | Sub | Mul | Div => self.arithmetic_expr(sc, op, lhs, rhs, span),
         }
     }
 
@@ -1750,10 +1733,8 @@ impl<'a> Checker<'a> {
         lhs: &Expr,
         rhs: &Expr,
         span: Span,
-        hint: Option<&Type>,
     ) -> RExpr {
         use BinaryOp::*;
-        let _ = hint;
         match op {
             And | Or | Implies => {
                 let what = format!("the operand of `{}`", op.symbol());
@@ -1781,10 +1762,8 @@ impl<'a> Checker<'a> {
         lhs: &Expr,
         rhs: &Expr,
         span: Span,
-        hint: Option<&Type>,
     ) -> RExpr {
         use BinaryOp::*;
-        let _ = hint;
         match op {
             Eq | Ne | Lt | Le | Gt | Ge => {
                 // A bare name on the left (`low = risk(x)`) takes its meaning from the right.
@@ -1845,7 +1824,6 @@ impl<'a> Checker<'a> {
         hint: Option<&Type>,
     ) -> RExpr {
         use BinaryOp::*;
-        let _ = hint;
         match op {
             Otherwise => {
                 let l = self.expr(sc, lhs, hint);
@@ -1890,10 +1868,8 @@ impl<'a> Checker<'a> {
         lhs: &Expr,
         rhs: &Expr,
         span: Span,
-        hint: Option<&Type>,
     ) -> RExpr {
         use BinaryOp::*;
-        let _ = hint;
         match op {
             Add | Sub | Mul | Div => {
                 // Operands of arithmetic are never variants: no hint.

@@ -53,22 +53,7 @@ pub fn sexp(e: &Expr) -> String {
             format!("({op} {})", sexp(operand))
         }
         Expr::Binary { op, lhs, rhs, .. } => {
-            let op = match op {
-                BinaryOp::Implies => "implies",
-                BinaryOp::Or => "or",
-                BinaryOp::And => "and",
-                BinaryOp::Eq => "=",
-                BinaryOp::Ne => "!=",
-                BinaryOp::Lt => "<",
-                BinaryOp::Le => "<=",
-                BinaryOp::Gt => ">",
-                BinaryOp::Ge => ">=",
-                BinaryOp::Otherwise => "otherwise",
-                BinaryOp::Add => "+",
-                BinaryOp::Sub => "-",
-                BinaryOp::Mul => "*",
-                BinaryOp::Div => "/",
-            };
+            let op = op.symbol();
             format!("({op} {} {})", sexp(lhs), sexp(rhs))
         }
         Expr::InSet {
