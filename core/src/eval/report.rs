@@ -163,6 +163,7 @@ fn word(lang: &str, key: &str) -> &'static str {
         ("hy", "missing") => "բացակայող տվյալներ",
         ("hy", "presumed") => "ենթադրվել է",
         ("hy", "taken as") => "ընդունվել է որպես",
+        ("hy", "next questions") => "հաջորդ հարցերը",
         ("ru", "eligible") => "имеет право",
         ("ru", "ineligible") => "не имеет права",
         ("ru", "undetermined") => "не определено",
@@ -174,6 +175,7 @@ fn word(lang: &str, key: &str) -> &'static str {
         ("ru", "missing") => "недостающие сведения",
         ("ru", "presumed") => "предположено",
         ("ru", "taken as") => "принято как",
+        ("ru", "next questions") => "следующие вопросы",
         (_, "eligible") => "eligible",
         (_, "ineligible") => "ineligible",
         (_, "undetermined") => "undetermined",
@@ -185,6 +187,10 @@ fn word(lang: &str, key: &str) -> &'static str {
         (_, "missing") => "missing facts",
         (_, "presumed") => "presumed",
         (_, "taken as") => "taken as",
+        (_, "next questions") => "next questions",
+        ("hy", "amount unknown") => "գումարն անհայտ է",
+        ("ru", "amount unknown") => "сумма неизвестна",
+        (_, "amount unknown") => "amount unknown",
         _ => "",
     }
 }
@@ -351,8 +357,12 @@ fn source_text(engine: &Engine, node: u32) -> String {
     engine
         .sources
         .file(file as usize)
-        .and_then(|f| f.text.get(start as usize..end as usize))
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|f| {
+            super::lower::balanced_text(
+                &f.text,
+                accord_grammar::ast::Span::new(start as usize, end as usize),
+            )
+        })
         .unwrap_or_default()
 }
 
@@ -802,11 +812,12 @@ fn used_values(
                     (Status::Eligible, Some(a)) => format!("{} ({a})", st.as_str()),
                     _ => st.as_str().to_string(),
                 };
+                let subject = instance_path(engine, facts, inst);
                 UsedValue {
                     kind: "program",
                     name: def.name.clone(),
                     label: localize(def.label.as_ref(), lang, &def.name),
-                    path: Some(instance_path(engine, facts, inst)),
+                    path: (!subject.is_empty()).then_some(subject),
                     value: Some(value),
                     since: None,
                     source: None,
@@ -948,4 +959,132 @@ pub fn error_line(line: usize, message: &str, out: &mut String) {
     let _ = write!(out, "{{\"line\":{line},\"error\":");
     push_json_str(out, message);
     out.push('}');
+}
+
+impl ScreenReport {
+    /// A readable report for a terminal: one block per result (eligible first),
+    /// the reasons, then the questions to ask next.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let lang = self.lang.as_str();
+        let _ = writeln!(out, "as of {}", self.as_of);
+        let order = [Status::Eligible, Status::Undetermined, Status::Ineligible];
+        for status in order {
+            let group: Vec<&ScreenResult> =
+                self.results.iter().filter(|r| r.status == status).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "\n{} ({})",
+                word(lang, status.as_str()).to_uppercase(),
+                group.len()
+            );
+            for r in group {
+                let mark = match status {
+                    Status::Eligible => "✓",
+                    Status::Ineligible => "✗",
+                    Status::Undetermined => "?",
+                };
+                let _ = write!(out, "  {mark} {}", r.label);
+                if !r.subject.is_empty() {
+                    let _ = write!(out, " — {}", r.subject);
+                }
+                if let Some(a) = &r.amount {
+                    let _ = write!(out, ": {a}");
+                } else if status == Status::Eligible && !r.missing.is_empty() {
+                    let _ = write!(out, ": {}", word(lang, "amount unknown"));
+                }
+                out.push('\n');
+                if let Some(e) = &r.explanation {
+                    for c in e.clauses.iter().filter(|c| c.decisive) {
+                        let verdict = match c.result {
+                            Some(true) if c.kind == "unless" => word(lang, "disqualified"),
+                            Some(true) => word(lang, "met"),
+                            Some(false) => word(lang, "not met"),
+                            None => word(lang, "unknown"),
+                        };
+                        let _ = write!(out, "      {verdict}: {}", c.rule);
+                        if let Some(l) = &c.legal {
+                            let _ = write!(out, " [{l}]");
+                        }
+                        out.push('\n');
+                        let shown: Vec<String> = c
+                            .values
+                            .iter()
+                            .map(|v| {
+                                let name = match (v.kind, &v.path) {
+                                    ("program", Some(p)) => format!("eligible({}) for {p}", v.name),
+                                    ("program", None) => format!("eligible({})", v.name),
+                                    (_, Some(p)) => p.clone(),
+                                    (_, None) => v.name.clone(),
+                                };
+                                let name = name.as_str();
+                                let value = v.value.as_deref().unwrap_or("?");
+                                match (&v.since, v.row) {
+                                    (Some(s), _) => format!("{name} = {value} (since {s})"),
+                                    (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
+                                    _ => format!("{name} = {value}"),
+                                }
+                            })
+                            .collect();
+                        if !shown.is_empty() {
+                            let _ = writeln!(out, "        {}", shown.join(", "));
+                        }
+                    }
+                    if let Some(a) = &e.amount {
+                        let _ = writeln!(out, "      = {}", a.rule);
+                        let shown: Vec<String> = a
+                            .values
+                            .iter()
+                            .map(|v| {
+                                let name = v.path.as_deref().unwrap_or(&v.name);
+                                let value = v.value.as_deref().unwrap_or("?");
+                                match (&v.since, v.row) {
+                                    (Some(s), _) => format!("{name} = {value} (since {s})"),
+                                    (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
+                                    _ => format!("{name} = {value}"),
+                                }
+                            })
+                            .collect();
+                        if !shown.is_empty() {
+                            let _ = writeln!(out, "        {}", shown.join(", "));
+                        }
+                    }
+                    for p in &e.presumed {
+                        let _ = writeln!(out, "      {p}");
+                    }
+                    for p in &e.errors {
+                        let _ = writeln!(out, "      ! {p}");
+                    }
+                    if status == Status::Eligible {
+                        if let Some(a) = &e.apply {
+                            let _ = writeln!(out, "      → {a}");
+                        }
+                    }
+                }
+                if !r.missing.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "      {}: {}",
+                        word(lang, "missing"),
+                        r.missing.join(", ")
+                    );
+                }
+            }
+        }
+        if !self.next_questions.is_empty() {
+            let _ = writeln!(out, "\n{}:", word(lang, "next questions"));
+            for (i, q) in self.next_questions.iter().enumerate() {
+                let _ = write!(out, "  {}. {} ({}, {})", i + 1, q.label, q.path, q.ty);
+                if !q.options.is_empty() {
+                    let opts: Vec<&str> = q.options.iter().map(|o| o.value.as_str()).collect();
+                    let _ = write!(out, ": {}", opts.join(" | "));
+                }
+                let _ = writeln!(out, " — {}", q.decides);
+            }
+        }
+        out
+    }
 }
