@@ -122,11 +122,23 @@ struct Builder<'a> {
     errors: Vec<FactError>,
 }
 
-fn child_path(parent: &str, field: &str) -> String {
-    if parent.is_empty() {
-        field.to_string()
-    } else {
-        format!("{parent}.{field}")
+/// Where the builder is in the document. Rendered only for an error message, so
+/// valid documents never format a path.
+#[derive(Debug, Clone, Copy)]
+enum JPath<'p> {
+    Root,
+    Field(&'p JPath<'p>, &'p str),
+    Index(&'p JPath<'p>, usize),
+}
+
+impl fmt::Display for JPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JPath::Root => Ok(()),
+            JPath::Field(JPath::Root, name) => f.write_str(name),
+            JPath::Field(parent, name) => write!(f, "{parent}.{name}"),
+            JPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
     }
 }
 
@@ -165,7 +177,7 @@ pub(crate) fn from_json(
             ),
         ));
     }
-    b.instance(root, u32::MAX, 0, None, json, "");
+    b.instance(root, u32::MAX, 0, None, json, &JPath::Root);
     if b.errors.is_empty() {
         Ok(b.facts)
     } else {
@@ -203,7 +215,13 @@ fn entity_name(checked: &Checked, e: u32) -> &str {
 }
 
 impl Builder<'_> {
-    fn error(&mut self, code: &'static str, path: &str, message: String, help: Option<String>) {
+    fn error(
+        &mut self,
+        code: &'static str,
+        path: &JPath<'_>,
+        message: String,
+        help: Option<String>,
+    ) {
         if self.errors.len() < MAX_FACT_ERRORS {
             self.errors.push(FactError {
                 code,
@@ -249,7 +267,7 @@ impl Builder<'_> {
         field: u32,
         index: Option<u32>,
         json: &Json,
-        path: &str,
+        path: &JPath<'_>,
     ) -> u32 {
         let id = self.new_instance(entity, owner, field, index);
         let Some(obj) = json.as_object() else {
@@ -260,7 +278,7 @@ impl Builder<'_> {
             return id;
         };
         for (key, val) in obj {
-            let p = child_path(path, key);
+            let p = JPath::Field(path, key);
             let Some(&fi) = ent.field_index.get(key.as_str()) else {
                 self.unknown_field(entity, key, &p);
                 continue;
@@ -277,7 +295,7 @@ impl Builder<'_> {
         id
     }
 
-    fn unknown_field(&mut self, entity: u32, key: &str, path: &str) {
+    fn unknown_field(&mut self, entity: u32, key: &str, path: &JPath<'_>) {
         let checked = self.checked;
         let Some(def) = checked.entities.get(entity as usize) else {
             return;
@@ -312,7 +330,7 @@ impl Builder<'_> {
         );
     }
 
-    fn wrong_type(&mut self, expected: &str, found: &Json, path: &str) -> V {
+    fn wrong_type(&mut self, expected: &str, found: &Json, path: &JPath<'_>) -> V {
         let shown = match found {
             Json::String(s) if s.chars().count() <= 40 => format!("{} (\"{s}\")", json_kind(found)),
             Json::Number(n) => format!("a number ({n})"),
@@ -328,7 +346,14 @@ impl Builder<'_> {
         V::Unknown
     }
 
-    fn json_value(&mut self, kind: &FieldKind, owner: u32, field: u32, j: &Json, path: &str) -> V {
+    fn json_value(
+        &mut self,
+        kind: &FieldKind,
+        owner: u32,
+        field: u32,
+        j: &Json,
+        path: &JPath<'_>,
+    ) -> V {
         match kind {
             FieldKind::Bool => match j {
                 Json::Bool(b) => V::Bool(*b),
@@ -431,12 +456,12 @@ impl Builder<'_> {
         owner: u32,
         field: u32,
         elems: &[Json],
-        path: &str,
+        path: &JPath<'_>,
     ) -> V {
         // Elements are collected first: nested lists append to `items` as they go.
         let mut values = Vec::with_capacity(elems.len());
         for (i, el) in elems.iter().enumerate() {
-            let p = format!("{path}[{i}]");
+            let p = JPath::Index(path, i);
             let v = match (inner, el) {
                 (_, Json::Null) => {
                     self.error(
@@ -479,7 +504,7 @@ impl Builder<'_> {
             .unwrap_or_default()
     }
 
-    fn variant(&mut self, e: u32, s: &str, path: &str) -> V {
+    fn variant(&mut self, e: u32, s: &str, path: &JPath<'_>) -> V {
         let lowered = self.lowered;
         let variants = lowered.enum_variants.get(e as usize);
         if let Some(i) = variants.and_then(|vs| vs.iter().position(|v| v == s)) {

@@ -73,6 +73,8 @@ pub struct Engine {
     pub(crate) warnings: CheckReport,
     /// The root entity of facts documents, when there is exactly one candidate.
     pub(crate) root: Option<u32>,
+    /// Each programme's name as a JSON string, for registry lines.
+    pub(crate) program_json: Vec<String>,
 }
 
 impl Engine {
@@ -89,7 +91,17 @@ impl Engine {
             [one] => Some(one.0 as u32),
             _ => None,
         };
+        let program_json = checked
+            .programs
+            .iter()
+            .map(|p| {
+                let mut s = String::new();
+                report::push_json_str(&mut s, &p.name);
+                s
+            })
+            .collect();
         Ok(Engine {
+            program_json,
             checked,
             lowered,
             sources,
@@ -192,6 +204,8 @@ impl Engine {
             scratch: Scratch::default(),
             results: Vec::new(),
             result_missing: Vec::new(),
+            paths: Vec::new(),
+            path_at: Vec::new(),
         }
     }
 
@@ -235,6 +249,9 @@ pub struct Session<'e> {
     pub(crate) scratch: Scratch,
     pub(crate) results: Vec<RawResult>,
     pub(crate) result_missing: Vec<FactRef>,
+    /// Every instance's path, for registry lines (reused buffers).
+    pub(crate) paths: Vec<u8>,
+    pub(crate) path_at: Vec<(u32, u32)>,
 }
 
 impl<'e> Session<'e> {
