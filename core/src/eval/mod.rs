@@ -10,6 +10,7 @@
 //! ```
 
 mod facts;
+mod facts_json;
 mod lower;
 mod machine;
 pub mod report;
@@ -175,25 +176,14 @@ impl Engine {
     /// Validates a facts document (JSON text) describing the root entity. Missing
     /// fields and `null` are unknown facts.
     pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-            FactsError::one(
-                "F0001",
-                "",
-                format!(
-                    "malformed JSON at line {}, column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
-            )
-        })?;
-        self.facts_from_value(&value)
+        let root = self.root()?;
+        facts_json::from_text(&self.lowered, &self.checked, root, json)
     }
 
     /// Validates a facts document already parsed as JSON.
     pub fn facts_from_value(&self, json: &serde_json::Value) -> Result<Facts, FactsError> {
         let root = self.root()?;
-        facts::from_json(&self.lowered, &self.checked, root, json)
+        facts_json::from_json_value(&self.lowered, &self.checked, root, json)
     }
 
     /// A session evaluating as of `as_of`. Hold one per thread and reuse it.
@@ -219,13 +209,6 @@ impl Engine {
     /// Runs every `test` block of the ruleset.
     pub fn run_tests(&self) -> TestReport {
         testrun::run(self)
-    }
-}
-
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg).to_string(),
-        None => msg.to_string(),
     }
 }
 
