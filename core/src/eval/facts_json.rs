@@ -310,9 +310,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(V::Entity(id));
         };
-        while let Some(key) = map.next_key_seed(KeySeed {
-            fields: &ent.field_index,
-        })? {
+        while let Some(key) = map.next_key_seed(KeySeed { entity: ent })? {
             match key {
                 Key::Field(fi) => {
                     let Some(f) = ent.fields.get(fi as usize) else {
@@ -379,7 +377,7 @@ enum Key {
 }
 
 struct KeySeed<'f> {
-    fields: &'f std::collections::HashMap<String, u32>,
+    entity: &'f super::lower::LEntity,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -397,8 +395,8 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Key, E> {
-        Ok(match self.fields.get(s) {
-            Some(&i) => Key::Field(i),
+        Ok(match self.entity.field(s) {
+            Some(i) => Key::Field(i),
             None => Key::Unknown(s.to_string()),
         })
     }

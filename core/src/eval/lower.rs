@@ -181,7 +181,9 @@ pub(crate) struct LField {
 #[derive(Debug, Clone)]
 pub(crate) struct LEntity {
     pub fields: Vec<LField>,
-    pub field_index: HashMap<String, u32>,
+    /// Field names, sorted, with their index: a binary search beats hashing for
+    /// the few dozen short names an entity has.
+    pub field_index: Vec<(Box<str>, u32)>,
     /// Root of each `let`, in declaration order.
     pub lets: Vec<NodeId>,
     /// Programmes whose subject is this entity, in declaration order.
@@ -205,6 +207,16 @@ pub(crate) struct Lowered {
     pub params: Vec<Vec<(jiff::civil::Date, V)>>,
     /// Each enum's variant names, by enum id.
     pub enum_variants: Vec<Vec<String>>,
+}
+
+impl LEntity {
+    pub(crate) fn field(&self, name: &str) -> Option<u32> {
+        self.field_index
+            .binary_search_by(|(n, _)| (**n).cmp(name))
+            .ok()
+            .and_then(|i| self.field_index.get(i))
+            .map(|(_, f)| *f)
+    }
 }
 
 impl Lowered {
@@ -300,12 +312,13 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 kind: field_kind(&f.ty),
             })
             .collect();
-        let field_index = e
+        let mut field_index: Vec<(Box<str>, u32)> = e
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.name.clone(), i as u32))
+            .map(|(i, f)| (f.name.as_str().into(), i as u32))
             .collect();
+        field_index.sort_unstable();
         l.file = e.loc.file as u32;
         let lets = e.lets.iter().map(|d| l.expr(&d.value)).collect();
         l.out.entities.push(LEntity {

@@ -194,7 +194,7 @@ impl Engine {
             scratch: Scratch::default(),
             results: Vec::new(),
             result_missing: Vec::new(),
-            paths: Vec::new(),
+            paths: String::new(),
             path_at: Vec::new(),
         }
     }
@@ -233,7 +233,7 @@ pub struct Session<'e> {
     pub(crate) results: Vec<RawResult>,
     pub(crate) result_missing: Vec<FactRef>,
     /// Every instance's path, for registry lines (reused buffers).
-    pub(crate) paths: Vec<u8>,
+    pub(crate) paths: String,
     pub(crate) path_at: Vec<(u32, u32)>,
 }
 

@@ -849,16 +849,6 @@ fn used_values(
 
 // ---- registry lines ----
 
-/// `fmt::Write` into a byte buffer.
-struct ByteWriter<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for ByteWriter<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
-}
-
 pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     // Names and paths need no escaping: copy them whole.
@@ -895,13 +885,13 @@ impl Session<'_> {
             if let Some(&(s, e)) = self.path_at.get(inst.owner as usize) {
                 self.paths.extend_from_within(s as usize..e as usize);
                 if e > s {
-                    self.paths.push(b'.');
+                    self.paths.push('.');
                 }
                 let owner_entity = facts.instance(inst.owner).map(|o| o.entity).unwrap_or(0);
                 self.paths
-                    .extend_from_slice(field_name(engine, owner_entity, inst.field).as_bytes());
+                    .push_str(field_name(engine, owner_entity, inst.field));
                 if let Some(k) = inst.index {
-                    let _ = write!(ByteWriter(&mut self.paths), "[{k}]");
+                    let _ = write!(self.paths, "[{k}]");
                 }
             }
             self.path_at.push((start as u32, self.paths.len() as u32));
@@ -912,7 +902,6 @@ impl Session<'_> {
         self.path_at
             .get(inst as usize)
             .and_then(|&(s, e)| self.paths.get(s as usize..e as usize))
-            .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("")
     }
 
