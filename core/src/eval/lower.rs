@@ -220,13 +220,6 @@ impl LEntity {
 }
 
 impl Lowered {
-    pub(crate) fn node(&self, id: NodeId) -> Node {
-        self.nodes
-            .get(id as usize)
-            .copied()
-            .unwrap_or(Node::Unsupported)
-    }
-
     pub(crate) fn arg(&self, i: u32) -> NodeId {
         self.args.get(i as usize).copied().unwrap_or(u32::MAX)
     }

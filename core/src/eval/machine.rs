@@ -170,6 +170,9 @@ pub(crate) struct Machine<'a> {
     subject: u32,
     env_base: usize,
     depth: u32,
+    /// Whether an explanation is being recorded (checked on every read, so kept
+    /// out of the scratch's `Option`).
+    recording: bool,
 }
 
 fn tri(v: V) -> Option<bool> {
@@ -221,6 +224,7 @@ impl<'a> Machine<'a> {
             subject: 0,
             env_base: 0,
             depth: 0,
+            recording: false,
         }
     }
 
@@ -238,7 +242,22 @@ impl<'a> Machine<'a> {
         V::Unknown
     }
 
+    /// Starts recording what the next evaluations use, for an explanation.
+    pub(crate) fn start_recording(&mut self) {
+        self.s.rec = Some(Recorder::default());
+        self.recording = true;
+    }
+
+    pub(crate) fn stop_recording(&mut self) -> Recorder {
+        self.recording = false;
+        self.s.rec.take().unwrap_or_default()
+    }
+
+    #[inline]
     fn record(&mut self, u: Used) {
+        if !self.recording {
+            return;
+        }
         if let Some(r) = &mut self.s.rec {
             if r.depth == 0 || matches!(u, Used::Presumed { .. }) {
                 r.used.push(u);
@@ -246,13 +265,21 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline]
     fn enter(&mut self) {
+        if !self.recording {
+            return;
+        }
         if let Some(r) = &mut self.s.rec {
             r.depth += 1;
         }
     }
 
+    #[inline]
     fn leave(&mut self) {
+        if !self.recording {
+            return;
+        }
         if let Some(r) = &mut self.s.rec {
             r.depth = r.depth.saturating_sub(1);
         }
@@ -324,15 +351,7 @@ impl<'a> Machine<'a> {
             return V::Unknown;
         };
         match member {
-            Member::Field(f) => {
-                let v = self.facts.slot(inst, f);
-                let fr = FactRef { inst, field: f };
-                if v.is_unknown() {
-                    self.s.missing.push(fr);
-                }
-                self.record(Used::Fact(fr, v));
-                v
-            }
+            Member::Field(f) => self.field(inst, f),
             Member::Let(entity, index) => {
                 let v = self.eval_let(inst, index, node);
                 self.record(Used::Let {
@@ -635,8 +654,72 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Evaluates one node. The dispatcher is kept small (the common nodes, with
+    /// few registers to save); everything else goes to [`Machine::eval_node`].
     pub(crate) fn eval(&mut self, id: NodeId) -> V {
-        match self.low.node(id) {
+        let low = self.low;
+        let Some(node) = low.nodes.get(id as usize) else {
+            return self.fault(FaultKind::Unsupported, id);
+        };
+        match *node {
+            Node::Const(v) => v,
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Field(f),
+            } => self.field(self.subject, f),
+            Node::Member { scope, member } => {
+                let base = self.scope_inst(scope, id);
+                self.member(base, member, id)
+            }
+            Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
+            Node::And(a, b) => self.and(a, b, false),
+            Node::Or(a, b) => self.or(a, b),
+            n => self.eval_node(id, n),
+        }
+    }
+
+    #[inline]
+    fn field(&mut self, inst: u32, f: u32) -> V {
+        let v = self.facts.slot(inst, f);
+        if v.is_unknown() {
+            self.s.missing.push(FactRef { inst, field: f });
+        }
+        if self.recording {
+            self.record(Used::Fact(FactRef { inst, field: f }, v));
+        }
+        v
+    }
+
+    #[inline(never)]
+    fn compare_nodes(&mut self, op: Cmp, a: NodeId, b: NodeId, id: NodeId) -> V {
+        let mark = self.s.missing.len();
+        let x = self.eval(a);
+        let y = self.eval(b);
+        // The common cases inline: whole numbers, dates, variants.
+        let ord = match (x, y) {
+            (V::Unknown, _) | (_, V::Unknown) => return V::Unknown,
+            (V::Int(p), V::Int(q)) => p.cmp(&q),
+            (V::Date(p), V::Date(q)) => p.cmp(&q),
+            (V::Variant(p), V::Variant(q)) => p.cmp(&q),
+            _ => {
+                self.truncate(mark);
+                return self.compare_node(op, x, y, id);
+            }
+        };
+        self.truncate(mark);
+        V::Bool(match op {
+            Cmp::Eq => ord == Ordering::Equal,
+            Cmp::Ne => ord != Ordering::Equal,
+            Cmp::Lt => ord == Ordering::Less,
+            Cmp::Le => ord != Ordering::Greater,
+            Cmp::Gt => ord == Ordering::Greater,
+            Cmp::Ge => ord != Ordering::Less,
+        })
+    }
+
+    #[inline(never)]
+    fn eval_node(&mut self, id: NodeId, node: Node) -> V {
+        match node {
             Node::Const(v) => v,
             Node::Today => V::Date(self.asof.date),
             Node::Member { scope, member } => {
@@ -753,16 +836,7 @@ impl<'a> Machine<'a> {
                     d
                 }
             }
-            Node::Compare(op, a, b) => {
-                let mark = self.s.missing.len();
-                let x = self.eval(a);
-                let y = self.eval(b);
-                if x.is_unknown() || y.is_unknown() {
-                    return V::Unknown;
-                }
-                self.truncate(mark);
-                self.compare_node(op, x, y, id)
-            }
+            Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
             Node::Arith(op, a, b) => {
                 let mark = self.s.missing.len();
                 let x = self.eval(a);

@@ -212,6 +212,28 @@ impl Engine {
     }
 }
 
+/// Sorts `v[from..]` (document order) and drops repeated facts.
+fn dedup_tail(v: &mut Vec<FactRef>, from: usize) {
+    if let Some(tail) = v.get_mut(from..) {
+        tail.sort_unstable();
+    }
+    let mut keep = from;
+    for r in from..v.len() {
+        let cur = v.get(r).copied();
+        let last = keep
+            .checked_sub(1)
+            .filter(|&k| k >= from)
+            .and_then(|k| v.get(k).copied());
+        if cur != last {
+            if let (Some(c), Some(slot)) = (cur, v.get_mut(keep)) {
+                *slot = c;
+            }
+            keep += 1;
+        }
+    }
+    v.truncate(keep);
+}
+
 /// Which subject a result is about: an instance of the facts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SubjectId(pub(crate) u32);
@@ -267,35 +289,21 @@ impl<'e> Session<'e> {
                 let mark = m.s.missing.len();
                 let memo = m.program(pi as u32, ii as u32, u32::MAX);
                 let (status, amount) = (memo.status, memo.amount);
-                let from = self.result_missing.len() as u32;
+                let from = self.result_missing.len();
                 let (start, len) = match status {
                     Some(true) if amount.is_unknown() && p.amount.is_some() => memo.amount_miss,
                     None => memo.miss,
                     _ => (0, 0),
                 };
-                if let Some(part) = m.s.memo_missing.get(start as usize..(start + len) as usize) {
-                    self.result_missing.extend_from_slice(part);
-                }
                 m.s.missing.truncate(mark);
-                // Each fact once per result, in document order.
-                if let Some(part) = self.result_missing.get_mut(from as usize..) {
-                    part.sort_unstable();
-                }
-                let mut w = from as usize;
-                for r in from as usize..self.result_missing.len() {
-                    let cur = self.result_missing.get(r).copied();
-                    let prev = w
-                        .checked_sub(1)
-                        .filter(|&p| p >= from as usize)
-                        .and_then(|p| self.result_missing.get(p).copied());
-                    if cur != prev {
-                        if let (Some(c), Some(slot)) = (cur, self.result_missing.get_mut(w)) {
-                            *slot = c;
-                        }
-                        w += 1;
+                if len > 0 {
+                    if let Some(part) = m.s.memo_missing.get(start as usize..(start + len) as usize)
+                    {
+                        self.result_missing.extend_from_slice(part);
                     }
+                    dedup_tail(&mut self.result_missing, from);
                 }
-                self.result_missing.truncate(w);
+                let (from, w) = (from as u32, self.result_missing.len());
                 self.results.push(RawResult {
                     program: pi as u32,
                     subject: ii as u32,

@@ -562,10 +562,10 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
     for (kind, list) in groups {
         for c in list.iter() {
             m.reset_lets();
-            m.s.rec = Some(Recorder::default());
+            m.start_recording();
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, c.node);
-            let rec = m.s.rec.take().unwrap_or_default();
+            let rec = m.stop_recording();
             collect_faults(engine, &m, faults_from, &mut errors);
             let result = match v {
                 V::Bool(b) => Some(b),
@@ -598,10 +598,10 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
     let amount = match (&p.amount, status) {
         (Some(a), Status::Eligible) => {
             m.reset_lets();
-            m.s.rec = Some(Recorder::default());
+            m.start_recording();
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, a.node);
-            let rec = m.s.rec.take().unwrap_or_default();
+            let rec = m.stop_recording();
             collect_faults(engine, &m, faults_from, &mut errors);
             Some(ExplainedClause {
                 kind: "amount",
