@@ -1,0 +1,89 @@
+//! Screening the Armenian example (31 programmes, households of its registry
+//! sample): reading facts, evaluating, explaining, and writing registry lines.
+//! The comparison with hand-written Rust and zen-engine on 20 programmes is the
+//! `bench/` crate.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use accord_core::{Engine, ScreenOptions, SourceFile};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+fn engine() -> Engine {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/armenia");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
+        .collect();
+    paths.sort();
+    let files = paths
+        .iter()
+        .map(|p| {
+            SourceFile::new(
+                p.file_name().unwrap().to_string_lossy(),
+                std::fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    Engine::compile(files).unwrap()
+}
+
+fn registry() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/armenia/facts/registry_sample.jsonl"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn screening(c: &mut Criterion) {
+    let engine = engine();
+    let lines = registry();
+    let facts: Vec<_> = lines
+        .iter()
+        .map(|l| engine.facts_from_json(l).unwrap())
+        .collect();
+    let as_of = jiff::civil::date(2025, 3, 1);
+    let mut group = c.benchmark_group("armenia (31 programmes)");
+    group.throughput(Throughput::Elements(lines.len() as u64));
+    group.bench_function("facts_from_json, per registry sample", |b| {
+        b.iter(|| {
+            for l in &lines {
+                std::hint::black_box(engine.facts_from_json(l).unwrap());
+            }
+        })
+    });
+    let mut session = engine.session(as_of);
+    group.bench_function("evaluate, per registry sample", |b| {
+        b.iter(|| {
+            for f in &facts {
+                std::hint::black_box(session.evaluate(f).len());
+            }
+        })
+    });
+    let mut out = String::new();
+    group.bench_function("evaluate + JSON line, per registry sample", |b| {
+        b.iter(|| {
+            for (i, f) in facts.iter().enumerate() {
+                out.clear();
+                session.write_jsonl(i + 1, f, &mut out);
+                std::hint::black_box(out.len());
+            }
+        })
+    });
+    group.finish();
+    let options = ScreenOptions {
+        explain: true,
+        lang: Some("hy".into()),
+    };
+    c.bench_function("screen with explanations (hy), one household", |b| {
+        b.iter(|| std::hint::black_box(session.screen(&facts[0], &options)))
+    });
+}
+
+criterion_group!(benches, screening);
+criterion_main!(benches);
