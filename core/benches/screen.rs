@@ -3,7 +3,7 @@
 //! The comparison with hand-written Rust and zen-engine on 20 programmes is the
 //! `bench/` crate.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use accord_core::{Engine, ScreenOptions, SourceFile};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
