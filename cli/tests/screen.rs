@@ -558,24 +558,50 @@ fn registry_gives_one_line_per_input_line_deterministically() {
             assert!(r["missing"].is_array() && r["status"].is_string(), "{r}");
         }
     }
-    // Each line gives what screening that document alone gives.
-    let first = fs::read_to_string(&input)
+}
+
+/// The registry writes its lines by a faster path than `--facts`: both must agree,
+/// on complete and on partial documents.
+#[test]
+fn registry_lines_equal_screening_each_document_alone() {
+    let mut documents: Vec<String> = fs::read_to_string(armenia_facts("registry_sample.jsonl"))
         .unwrap()
         .lines()
-        .next()
-        .unwrap()
-        .to_string();
-    let dir = scratch("registry_first");
-    let single = dir.join("first.json");
-    fs::write(&single, first).unwrap();
-    let report = screen_json(single.to_str().unwrap(), &[]);
-    let from_registry = parsed[0]["results"].as_array().unwrap();
-    let alone = report["results"].as_array().unwrap();
-    assert_eq!(from_registry.len(), alone.len());
-    for (a, b) in from_registry.iter().zip(alone) {
-        for key in ["program", "subject", "status", "amount", "missing"] {
-            assert_eq!(a[key], b[key], "{key}: {a} vs {b}");
-        }
+        .map(str::to_string)
+        .collect();
+    for name in ["family_partial.json", "family_complete.json"] {
+        let v: Value =
+            serde_json::from_str(&fs::read_to_string(armenia_facts(name)).unwrap()).unwrap();
+        documents.push(v.to_string());
+    }
+    let dir = scratch("registry_vs_single");
+    let input = dir.join("in.jsonl");
+    fs::write(&input, documents.join("\n") + "\n").unwrap();
+    let out = registry(&["--facts-jsonl", input.to_str().unwrap(), "--threads", "2"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let parsed = lines(&out);
+    assert_eq!(parsed.len(), documents.len());
+    for (i, document) in documents.iter().enumerate() {
+        let single = dir.join(format!("{i}.json"));
+        fs::write(&single, document).unwrap();
+        let report = screen_json(single.to_str().unwrap(), &[]);
+        let alone: Vec<Value> = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "program": r["program"], "subject": r["subject"], "status": r["status"],
+                    "amount": r["amount"], "missing": r["missing"],
+                })
+            })
+            .collect();
+        assert_eq!(
+            parsed[i]["results"].as_array().unwrap(),
+            &alone,
+            "line {}",
+            i + 1
+        );
     }
 }
 
@@ -870,5 +896,34 @@ fn decimal_strings_are_never_silently_rounded() {
         (code == 1 && err.contains("at `m`"))
             || (code == 0 && results[1].2 == "1.00000000000000000000000000001"),
         "exit {code}, {results:?}, {err}"
+    );
+}
+
+#[test]
+fn an_undeclared_language_warns_and_falls_back_to_the_first() {
+    let armenia = armenia();
+    let facts = armenia_facts("family_partial.json");
+    let out = accord(&[
+        "screen",
+        &armenia,
+        "--facts",
+        &facts,
+        "--as-of",
+        "2025-03-01",
+        "--format",
+        "json",
+        "--lang",
+        "et",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no language `et`"),
+        "{}",
+        stderr(&out)
+    );
+    let report = json(&out);
+    assert_eq!(
+        report["next_questions"][0]["label"],
+        "Family vulnerability score"
     );
 }
