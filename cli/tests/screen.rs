@@ -877,7 +877,6 @@ fn exact_decimal_strings_within_28_digits_are_read_exactly() {
 /// naming the path) or read exactly, never rounded: here 1e-29 (one significant
 /// digit) became 0, so `d > 0` was decided false, and a 30-digit amount became 1.
 #[test]
-#[ignore = "bug: core/src/eval/facts_json.rs:198 `text.trim().parse::<Decimal>()` silently rounds decimal strings beyond 28 decimal places (\"0.00000000000000000000000000001\" is read as 0, \"1.00000000000000000000000000001\" as 1)"]
 fn decimal_strings_are_never_silently_rounded() {
     let (code, err, results) = screen_precision(
         "precision_small",

@@ -160,3 +160,14 @@ fn null_and_missing_are_unknown() {
     let rb = engine.session(date).screen(&b, &ScreenOptions::default());
     assert_eq!(ra, rb);
 }
+
+#[test]
+fn a_fact_given_twice_is_an_error() {
+    let e = fact_errors(r#"{"region": "shirak", "region": "tavush", "members": []}"#);
+    assert_eq!(
+        (e[0].0.as_str(), e[0].1.as_str()),
+        ("F0003", "region"),
+        "{e:?}"
+    );
+    assert!(e[0].2.contains("twice"));
+}

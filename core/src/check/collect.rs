@@ -497,10 +497,54 @@ impl<'a> Checker<'a> {
         {
             return;
         }
+        // A field holding records (`members: list of Person`) is used when what it
+        // holds is: a subject of a programme, assessment or protocol, or an entity
+        // with a used fact — the facts can only arrive through it.
+        let holds = |t: &Type| match t.element().unwrap_or(t) {
+            Type::Entity(e) => Some(e.0),
+            _ => None,
+        };
+        let mut needed: Vec<bool> = (0..self.out.entities.len())
+            .map(|ei| {
+                self.out
+                    .programs
+                    .iter()
+                    .any(|p| p.subject == Some(EntityId(ei)))
+                    || self
+                        .out
+                        .assessments
+                        .iter()
+                        .any(|a| a.subject == Some(EntityId(ei)))
+                    || self
+                        .out
+                        .protocols
+                        .iter()
+                        .any(|p| p.subject == Some(EntityId(ei)))
+                    || self.used_fields.iter().any(|(e, _)| e.0 == ei)
+            })
+            .collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (ei, e) in self.out.entities.iter().enumerate() {
+                let holds_needed = e
+                    .fields
+                    .iter()
+                    .any(|f| holds(&f.ty).is_some_and(|h| needed.get(h).copied().unwrap_or(false)));
+                if holds_needed && !needed.get(ei).copied().unwrap_or(true) {
+                    if let Some(n) = needed.get_mut(ei) {
+                        *n = true;
+                    }
+                    changed = true;
+                }
+            }
+        }
         let mut found = Vec::new();
         for (ei, e) in self.out.entities.iter().enumerate() {
             for (fi, f) in e.fields.iter().enumerate() {
-                if !self.used_fields.contains(&(EntityId(ei), fi)) {
+                let carries_needed =
+                    holds(&f.ty).is_some_and(|h| needed.get(h).copied().unwrap_or(false));
+                if !carries_needed && !self.used_fields.contains(&(EntityId(ei), fi)) {
                     found.push(
                         Diagnostic::warning(
                             "W0101",

@@ -194,10 +194,24 @@ impl ValueVisitor<'_, '_, '_, '_> {
         self.b.wrong(&expected, found, self.path)
     }
 
+    /// A decimal read exactly: a value with more digits than a `Decimal` holds
+    /// (28 significant digits) is an error, never silently rounded.
     fn decimal(self, text: &str, found: Found<'_>) -> V {
-        match text.trim().parse::<Decimal>() {
+        let t = text.trim();
+        match Decimal::from_str_exact(t) {
             Ok(d) => V::number(d),
-            Err(_) => match Decimal::from_scientific(text.trim()) {
+            Err(_)
+                if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-._".contains(c)) =>
+            {
+                self.b.error(
+                    "F0004",
+                    self.path,
+                    format!("`{t}` has more digits than can be kept exactly"),
+                    Some("numbers keep at most 28 significant digits; give the amount rounded as the law requires".into()),
+                );
+                V::Unknown
+            }
+            Err(_) => match Decimal::from_scientific(t) {
                 Ok(d) => V::number(d),
                 Err(_) => self.wrong(found),
             },
@@ -310,6 +324,8 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(V::Entity(id));
         };
+        // Fields seen so far, to catch a key given twice (the first 128 fields).
+        let mut seen: u128 = 0;
         while let Some(key) = map.next_key_seed(KeySeed { entity: ent })? {
             match key {
                 Key::Field(fi) => {
@@ -317,6 +333,18 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
+                    let bit = 1u128.checked_shl(fi).unwrap_or(0);
+                    if seen & bit != 0 {
+                        b.error(
+                            "F0003",
+                            &JPath::Field(self.path, &f.name),
+                            format!("`{}` is given twice", f.name),
+                            Some("give each fact once".into()),
+                        );
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    seen |= bit;
                     let path = JPath::Field(self.path, &f.name);
                     let v = map.next_value_seed(ValueSeed {
                         b: &mut *b,
