@@ -6,6 +6,7 @@
 //! UTF-8). The CLI only loads files and prints: every answer comes from the facade.
 
 mod files;
+mod screen;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -25,13 +26,88 @@ struct Cli {
 }
 
 /// One variant per subcommand of the brief's "Command line" contract; the others
-/// (screen, test, assess, case, graph, providers, schema) join as they are built.
+/// (assess, case, graph, providers) join as they are built.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a ruleset: exit 0 when valid (warnings allowed), 1 with errors.
     Check(CheckArgs),
     /// Rewrite files in the canonical layout.
     Fmt(FmtArgs),
+    /// Screen facts: which programmes, how much, why, and what to ask next.
+    Screen(ScreenArgs),
+    /// Run the ruleset's `test` blocks: exit 1 if any fails.
+    Test(TestArgs),
+    /// Print a JSON Schema of the facts document, with labels.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ScreenArgs {
+    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// One facts document (JSON) describing the root entity.
+    #[arg(
+        long,
+        value_name = "FACTS.json",
+        conflicts_with = "facts_jsonl",
+        required_unless_present = "facts_jsonl"
+    )]
+    facts: Option<PathBuf>,
+    /// A registry: one facts document per line (`-` for standard input).
+    #[arg(long, value_name = "IN.jsonl")]
+    facts_jsonl: Option<PathBuf>,
+    /// The as-of date (YYYY-MM-DD); today by default.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Language of labels and explanations (one of the ruleset's `languages`).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// `human`, `json` (one document) or `jsonl` (a registry).
+    #[arg(long, value_enum)]
+    format: Option<ScreenFormat>,
+    /// Worker threads for a registry; all cores by default.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Include explanations in registry output.
+    #[arg(long)]
+    explain: bool,
+    /// The root entity, when the ruleset has several.
+    #[arg(long, value_name = "ENTITY")]
+    entity: Option<String>,
+    /// Show a progress bar (default: when standard error is a terminal).
+    #[arg(long, overrides_with = "no_progress")]
+    progress: bool,
+    #[arg(long, hide = true)]
+    no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScreenFormat {
+    Human,
+    Json,
+    Jsonl,
+}
+
+#[derive(Debug, clap::Args)]
+struct TestArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Language of titles.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// The root entity, when the ruleset has several.
+    #[arg(long, value_name = "ENTITY")]
+    entity: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -70,6 +146,178 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Fmt(args) => fmt(&args),
+        Command::Screen(args) => screen_command(&args),
+        Command::Test(args) => test_command(&args),
+        Command::Schema(args) => schema_command(&args),
+    }
+}
+
+/// Loads and compiles a ruleset; on errors prints them and gives the exit code.
+fn compile(paths: &[PathBuf], entity: Option<&str>) -> Result<accord_core::Engine, ExitCode> {
+    let files = load(paths).map_err(|e| cannot_run(&e))?;
+    let engine = match accord_core::Engine::compile(files.into_iter().map(|f| f.source).collect()) {
+        Ok(engine) => engine,
+        Err(report) => {
+            eprint!("{}", report.render(stderr_render_options()));
+            return Err(ExitCode::from(PROBLEMS));
+        }
+    };
+    match entity {
+        Some(name) => engine.with_root(name).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(CANNOT_RUN)
+        }),
+        None => Ok(engine),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(CANNOT_RUN)
+}
+
+fn screen_command(args: &ScreenArgs) -> ExitCode {
+    let as_of = match &args.as_of {
+        Some(text) => match text.parse::<jiff::civil::Date>() {
+            Ok(d) => d,
+            Err(_) => {
+                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"))
+            }
+        },
+        // The CLI may read the clock; the engine never does.
+        None => jiff::ZonedDateTime::now().date(),
+    };
+    let engine = match compile(&args.files, args.entity.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    if let Some(lang) = &args.lang {
+        if !engine.languages().iter().any(|l| l == lang) {
+            eprintln!(
+                "warning: the ruleset has no language `{lang}` (it has {}); labels fall back to the first",
+                engine.languages().join(", ")
+            );
+        }
+    }
+    if let Some(input) = &args.facts_jsonl {
+        if matches!(args.format, Some(ScreenFormat::Human | ScreenFormat::Json)) {
+            return usage_error("a registry (`--facts-jsonl`) is screened with `--format jsonl`");
+        }
+        let threads = args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        let job = screen::Batch {
+            engine: &engine,
+            as_of,
+            input,
+            threads,
+            explain: args.explain,
+            lang: args.lang.as_deref(),
+            progress: screen::progress_wanted(if args.progress {
+                Some(true)
+            } else if args.no_progress {
+                Some(false)
+            } else {
+                None
+            }),
+        };
+        let mut out = screen::stdout_writer();
+        return match screen::batch(&job, &mut out) {
+            Ok(s) => {
+                eprintln!(
+                    "screened {} lines in {:.2} s ({:.0} lines/s), {} bad line{} skipped",
+                    s.lines,
+                    s.seconds,
+                    s.lines as f64 / s.seconds.max(1e-9),
+                    s.bad_lines,
+                    if s.bad_lines == 1 { "" } else { "s" }
+                );
+                if s.bad_lines > 0 {
+                    ExitCode::from(PROBLEMS)
+                } else {
+                    ExitCode::SUCCESS
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => cannot_run(&LoadError::Read(input.clone(), e)),
+        };
+    }
+    let Some(path) = &args.facts else {
+        return usage_error("give `--facts FACTS.json` or `--facts-jsonl IN.jsonl`");
+    };
+    if args.format == Some(ScreenFormat::Jsonl) {
+        return usage_error("`--format jsonl` is for a registry given with `--facts-jsonl`");
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return cannot_run(&LoadError::Read(path.clone(), e)),
+    };
+    match screen::single(&engine, as_of, &text, args.lang.as_deref()) {
+        Ok(report) => {
+            if args.format == Some(ScreenFormat::Json) {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.render());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if args.format == Some(ScreenFormat::Json) {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&e).unwrap_or_else(|_| "{}".into())
+                );
+            }
+            eprintln!("error: the facts in `{}` are not valid:", path.display());
+            for err in &e.errors {
+                let at = if err.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at `{}`", err.path)
+                };
+                eprintln!("  {}{at}: {}", err.code, err.message);
+                if let Some(h) = &err.help {
+                    eprintln!("    help: {h}");
+                }
+            }
+            ExitCode::from(PROBLEMS)
+        }
+    }
+}
+
+fn test_command(args: &TestArgs) -> ExitCode {
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let report = engine.run_tests();
+    match args.format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Human => print!("{}", report.render()),
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(PROBLEMS)
+    }
+}
+
+fn schema_command(args: &SchemaArgs) -> ExitCode {
+    let engine = match compile(&args.files, args.entity.as_deref()) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    match engine.json_schema(args.lang.as_deref()) {
+        Ok(schema) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&e.to_string()),
     }
 }
 

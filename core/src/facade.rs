@@ -66,6 +66,11 @@ pub struct LocatedRelated {
 /// one run reports the syntax errors and the meaning errors of the rest.
 /// Diagnostics come sorted by file (in the order given), then position.
 pub fn check(files: Vec<SourceFile>) -> CheckReport {
+    check_with_model(files).0
+}
+
+/// [`check`], also returning the checked model for lowering.
+pub(crate) fn check_with_model(files: Vec<SourceFile>) -> (CheckReport, crate::check::Checked) {
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::with_capacity(files.len());
     for (index, file) in files.iter().enumerate() {
@@ -78,9 +83,12 @@ pub fn check(files: Vec<SourceFile>) -> CheckReport {
         );
         parsed.push(result.file);
     }
-    let (_checked, found) = crate::check::check(&parsed);
+    let (checked, found) = crate::check::check(&parsed);
     diagnostics.extend(found);
-    CheckReport::new(SourceMap::new(files), diagnostics)
+    (
+        CheckReport::new(SourceMap::new(files), diagnostics),
+        checked,
+    )
 }
 
 /// Formats one file in the canonical layout.

@@ -9,11 +9,16 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod eval;
 pub mod facade;
 pub mod render;
 pub mod source;
 
 pub use diagnostics::{Diagnostic, Severity};
+pub use eval::{
+    Engine, Evaluation, Facts, FactsError, ResultView, ScreenOptions, ScreenReport, Session,
+    Status, SubjectId,
+};
 pub use facade::*;
 pub use render::RenderOptions;
 pub use source::{LineIndex, Position, SourceFile, SourceMap};

@@ -1,0 +1,251 @@
+//! `accord screen`: one facts document, or a whole registry (JSON lines) on every
+//! core, streamed in constant memory with the output in input order.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use accord_core::eval::report::error_line;
+use accord_core::{Engine, ScreenOptions};
+use jiff::civil::Date;
+
+/// Lines handed to a worker at a time: large enough to amortise the channel,
+/// small enough to keep memory flat and the progress bar lively.
+const CHUNK_LINES: usize = 512;
+
+pub struct Batch<'a> {
+    pub engine: &'a Engine,
+    pub as_of: Date,
+    pub input: &'a PathBuf,
+    pub threads: usize,
+    pub explain: bool,
+    pub lang: Option<&'a str>,
+    pub progress: bool,
+}
+
+pub struct BatchSummary {
+    pub lines: usize,
+    pub bad_lines: usize,
+    pub seconds: f64,
+}
+
+struct Chunk {
+    seq: usize,
+    first_line: usize,
+    /// `None` for a line that is not UTF-8.
+    lines: Vec<Option<String>>,
+    bytes: u64,
+}
+
+struct Done {
+    seq: usize,
+    text: String,
+    bad: usize,
+    lines: usize,
+    bytes: u64,
+}
+
+/// Screens every line of `input` and writes one JSON line per input line to
+/// `out`, in order.
+pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
+    let started = Instant::now();
+    let (reader, total): (Box<dyn Read + Send>, Option<u64>) = if job.input.as_os_str() == "-" {
+        (Box::new(io::stdin()), None)
+    } else {
+        let f = File::open(job.input)?;
+        let len = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), len)
+    };
+    let bar = if job.progress {
+        let bar = match total {
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        Some(bar)
+    } else {
+        None
+    };
+    let threads = job.threads.max(1);
+    // Bounded queues: the reader can run at most a few chunks ahead, so memory
+    // does not grow with the registry.
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(threads * 2);
+    let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(threads * 2);
+    let mut summary = BatchSummary {
+        lines: 0,
+        bad_lines: 0,
+        seconds: 0.0,
+    };
+    let mut write_error: Option<io::Error> = None;
+    let read_result = std::thread::scope(|scope| -> io::Result<()> {
+        let reader_handle = scope.spawn(move || read_chunks(reader, work_tx));
+        for _ in 0..threads {
+            let rx = std::sync::Arc::clone(&work_rx);
+            let tx = done_tx.clone();
+            scope.spawn(move || {
+                let mut session = job.engine.session(job.as_of);
+                loop {
+                    let chunk = match rx.lock() {
+                        Ok(guard) => guard.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok(chunk) = chunk else { break };
+                    let done = screen_chunk(job, &mut session, chunk);
+                    if tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        // Reorder: chunks finish in any order, lines leave in input order.
+        let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut next = 0usize;
+        for done in done_rx.iter() {
+            pending.insert(done.seq, done);
+            while let Some(d) = pending.remove(&next) {
+                if write_error.is_none() {
+                    if let Err(e) = out.write_all(d.text.as_bytes()) {
+                        write_error = Some(e);
+                    }
+                }
+                summary.lines += d.lines;
+                summary.bad_lines += d.bad;
+                if let Some(bar) = &bar {
+                    bar.inc(d.bytes);
+                    bar.set_message(format!("{} lines", summary.lines));
+                }
+                next += 1;
+            }
+        }
+        match reader_handle.join() {
+            Ok(r) => r,
+            Err(_) => Err(io::Error::other("the reader thread failed")),
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    out.flush()?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    read_result?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn read_chunks(reader: Box<dyn Read + Send>, tx: mpsc::SyncSender<Chunk>) -> io::Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    let mut seq = 0usize;
+    let mut line_no = 1usize;
+    loop {
+        let mut lines = Vec::with_capacity(CHUNK_LINES);
+        let mut bytes = 0u64;
+        let first_line = line_no;
+        while lines.len() < CHUNK_LINES {
+            let mut buf = Vec::new();
+            let n = reader.read_until(b'\n', &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            bytes += n as u64;
+            // A line that is not UTF-8 becomes an error line, not a failed run.
+            lines.push(String::from_utf8(buf).ok());
+            line_no += 1;
+        }
+        if lines.is_empty() {
+            return Ok(());
+        }
+        let last = lines.len() < CHUNK_LINES;
+        if tx
+            .send(Chunk {
+                seq,
+                first_line,
+                lines,
+                bytes,
+            })
+            .is_err()
+        {
+            return Ok(());
+        }
+        seq += 1;
+        if last {
+            return Ok(());
+        }
+    }
+}
+
+fn screen_chunk(job: &Batch<'_>, session: &mut accord_core::Session<'_>, chunk: Chunk) -> Done {
+    let mut text = String::with_capacity(chunk.lines.len() * 256);
+    let mut bad = 0;
+    for (i, line) in chunk.lines.iter().enumerate() {
+        let n = chunk.first_line + i;
+        let Some(line) = line else {
+            error_line(n, "the line is not UTF-8 text", &mut text);
+            bad += 1;
+            text.push('\n');
+            continue;
+        };
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        if trimmed.trim().is_empty() {
+            error_line(n, "empty line: expected a facts object", &mut text);
+            bad += 1;
+        } else {
+            match job.engine.facts_from_json(trimmed) {
+                Ok(facts) if job.explain => {
+                    session.write_jsonl_explained(n, &facts, job.lang, &mut text)
+                }
+                Ok(facts) => session.write_jsonl(n, &facts, &mut text),
+                Err(e) => {
+                    error_line(n, &e.to_string(), &mut text);
+                    bad += 1;
+                }
+            }
+        }
+        text.push('\n');
+    }
+    Done {
+        seq: chunk.seq,
+        text,
+        bad,
+        lines: chunk.lines.len(),
+        bytes: chunk.bytes,
+    }
+}
+
+/// Standard output, buffered.
+pub fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::with_capacity(1 << 20, io::stdout().lock())
+}
+
+pub fn progress_wanted(explicit: Option<bool>) -> bool {
+    explicit.unwrap_or_else(|| io::stderr().is_terminal())
+}
+
+/// Screens one facts document.
+pub fn single(
+    engine: &Engine,
+    as_of: Date,
+    facts_text: &str,
+    lang: Option<&str>,
+) -> Result<accord_core::ScreenReport, accord_core::FactsError> {
+    let facts = engine.facts_from_json(facts_text)?;
+    Ok(engine.session(as_of).screen(
+        &facts,
+        &ScreenOptions {
+            explain: true,
+            lang: lang.map(|s| s.to_string()),
+        },
+    ))
+}

@@ -1,0 +1,580 @@
+//! Facts: the input of an evaluation, validated against the ruleset's entities and
+//! laid out flat for the evaluator.
+//!
+//! Every entity object of the input becomes an *instance* (the root is instance 0,
+//! the others follow in document order), with one slot per field. A missing field or
+//! `null` is unknown. Lists of entities hold instance numbers.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::lower::{FieldKind, Lowered};
+use super::value::{Dur, ListRef, TextRef, V};
+use crate::check::{Checked, Value};
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Instance {
+    pub entity: u32,
+    /// The instance that holds this one, `u32::MAX` for the root.
+    pub owner: u32,
+    /// The owner's field holding this instance, and the position in it when a list.
+    pub field: u32,
+    pub index: Option<u32>,
+    /// Where this instance's field slots start in [`Facts::slots`].
+    pub slots: u32,
+}
+
+/// A facts document, validated and ready to evaluate.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub(crate) instances: Vec<Instance>,
+    pub(crate) slots: Vec<V>,
+    /// Elements of the facts' lists.
+    pub(crate) items: Vec<V>,
+    pub(crate) texts: Vec<Box<str>>,
+}
+
+/// One problem in a facts document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactError {
+    /// `"F0001"` (malformed JSON) to `"F0007"`; see `docs/diagnostics.md`.
+    pub code: &'static str,
+    /// Where in the document: `members[1].birth_date`, `""` for the whole document.
+    pub path: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Everything wrong with a facts document (at most [`MAX_FACT_ERRORS`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactsError {
+    pub errors: Vec<FactError>,
+}
+
+/// Reporting stops after this many problems in one document.
+pub const MAX_FACT_ERRORS: usize = 50;
+
+impl fmt::Display for FactsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            if e.path.is_empty() {
+                write!(f, "{}: {}", e.code, e.message)?;
+            } else {
+                write!(f, "{} at `{}`: {}", e.code, e.path, e.message)?;
+            }
+            if let Some(h) = &e.help {
+                write!(f, " ({h})")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FactsError {}
+
+impl FactsError {
+    pub(crate) fn one(code: &'static str, path: &str, message: String) -> FactsError {
+        FactsError {
+            errors: vec![FactError {
+                code,
+                path: path.to_string(),
+                message,
+                help: None,
+            }],
+        }
+    }
+}
+
+impl Facts {
+    pub(crate) fn instance(&self, i: u32) -> Option<&Instance> {
+        self.instances.get(i as usize)
+    }
+
+    pub(crate) fn slot(&self, inst: u32, field: u32) -> V {
+        self.instances
+            .get(inst as usize)
+            .and_then(|i| self.slots.get(i.slots as usize + field as usize))
+            .copied()
+            .unwrap_or(V::Unknown)
+    }
+
+    pub(crate) fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map(|s| &**s).unwrap_or("")
+    }
+
+    /// The number of entity records (the root and every nested one).
+    pub fn record_count(&self) -> usize {
+        self.instances.len()
+    }
+}
+
+struct Builder<'a> {
+    lowered: &'a Lowered,
+    checked: &'a Checked,
+    facts: Facts,
+    errors: Vec<FactError>,
+}
+
+fn child_path(parent: &str, field: &str) -> String {
+    if parent.is_empty() {
+        field.to_string()
+    } else {
+        format!("{parent}.{field}")
+    }
+}
+
+fn json_kind(j: &Json) -> &'static str {
+    match j {
+        Json::Null => "null",
+        Json::Bool(_) => "a Boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a text",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// Builds facts from a JSON value describing an instance of `root`.
+pub(crate) fn from_json(
+    lowered: &Lowered,
+    checked: &Checked,
+    root: u32,
+    json: &Json,
+) -> Result<Facts, FactsError> {
+    let mut b = Builder {
+        lowered,
+        checked,
+        facts: Facts::default(),
+        errors: Vec::new(),
+    };
+    if !json.is_object() {
+        return Err(FactsError::one(
+            "F0002",
+            "",
+            format!(
+                "the facts must be an object describing a `{}`, found {}",
+                entity_name(checked, root),
+                json_kind(json)
+            ),
+        ));
+    }
+    b.instance(root, u32::MAX, 0, None, json, "");
+    if b.errors.is_empty() {
+        Ok(b.facts)
+    } else {
+        Err(FactsError { errors: b.errors })
+    }
+}
+
+/// Builds facts from a test's `given` value (already checked).
+pub(crate) fn from_value(
+    lowered: &Lowered,
+    checked: &Checked,
+    root: u32,
+    value: &Value,
+) -> Result<Facts, FactsError> {
+    let mut b = Builder {
+        lowered,
+        checked,
+        facts: Facts::default(),
+        errors: Vec::new(),
+    };
+    b.value_instance(root, u32::MAX, 0, None, value);
+    if b.errors.is_empty() {
+        Ok(b.facts)
+    } else {
+        Err(FactsError { errors: b.errors })
+    }
+}
+
+fn entity_name(checked: &Checked, e: u32) -> &str {
+    checked
+        .entities
+        .get(e as usize)
+        .map(|e| e.name.as_str())
+        .unwrap_or("?")
+}
+
+impl Builder<'_> {
+    fn error(&mut self, code: &'static str, path: &str, message: String, help: Option<String>) {
+        if self.errors.len() < MAX_FACT_ERRORS {
+            self.errors.push(FactError {
+                code,
+                path: path.to_string(),
+                message,
+                help,
+            });
+        }
+    }
+
+    fn new_instance(&mut self, entity: u32, owner: u32, field: u32, index: Option<u32>) -> u32 {
+        let n = self
+            .lowered
+            .entities
+            .get(entity as usize)
+            .map(|e| e.fields.len())
+            .unwrap_or(0);
+        let id = self.facts.instances.len() as u32;
+        self.facts.instances.push(Instance {
+            entity,
+            owner,
+            field,
+            index,
+            slots: self.facts.slots.len() as u32,
+        });
+        self.facts.slots.extend(std::iter::repeat_n(V::Unknown, n));
+        id
+    }
+
+    fn set(&mut self, inst: u32, field: u32, v: V) {
+        if let Some(i) = self.facts.instances.get(inst as usize) {
+            let at = i.slots as usize + field as usize;
+            if let Some(s) = self.facts.slots.get_mut(at) {
+                *s = v;
+            }
+        }
+    }
+
+    fn instance(
+        &mut self,
+        entity: u32,
+        owner: u32,
+        field: u32,
+        index: Option<u32>,
+        json: &Json,
+        path: &str,
+    ) -> u32 {
+        let id = self.new_instance(entity, owner, field, index);
+        let Some(obj) = json.as_object() else {
+            return id;
+        };
+        let lowered = self.lowered;
+        let Some(ent) = lowered.entities.get(entity as usize) else {
+            return id;
+        };
+        for (key, val) in obj {
+            let p = child_path(path, key);
+            let Some(&fi) = ent.field_index.get(key.as_str()) else {
+                self.unknown_field(entity, key, &p);
+                continue;
+            };
+            if val.is_null() {
+                continue;
+            }
+            let Some(f) = ent.fields.get(fi as usize) else {
+                continue;
+            };
+            let v = self.json_value(&f.kind, id, fi, val, &p);
+            self.set(id, fi, v);
+        }
+        id
+    }
+
+    fn unknown_field(&mut self, entity: u32, key: &str, path: &str) {
+        let checked = self.checked;
+        let Some(def) = checked.entities.get(entity as usize) else {
+            return;
+        };
+        if let Some(l) = def.lets.iter().find(|l| l.name == key) {
+            self.error(
+                "F0003",
+                path,
+                format!(
+                    "`{key}` is derived (`let {}`), not a fact; it cannot be given",
+                    l.name
+                ),
+                Some("leave it out: the engine computes it".to_string()),
+            );
+            return;
+        }
+        let names: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
+        let help = crate::check::suggest(key, names.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| {
+                Some(format!(
+                    "`{}` has the facts: {}",
+                    def.name,
+                    names.join(", ")
+                ))
+            });
+        self.error(
+            "F0003",
+            path,
+            format!("`{}` has no fact `{key}`", def.name),
+            help,
+        );
+    }
+
+    fn wrong_type(&mut self, expected: &str, found: &Json, path: &str) -> V {
+        let shown = match found {
+            Json::String(s) if s.chars().count() <= 40 => format!("{} (\"{s}\")", json_kind(found)),
+            Json::Number(n) => format!("a number ({n})"),
+            Json::Bool(b) => format!("a Boolean ({b})"),
+            other => json_kind(other).to_string(),
+        };
+        self.error(
+            "F0004",
+            path,
+            format!("expected {expected}, found {shown}"),
+            None,
+        );
+        V::Unknown
+    }
+
+    fn json_value(&mut self, kind: &FieldKind, owner: u32, field: u32, j: &Json, path: &str) -> V {
+        match kind {
+            FieldKind::Bool => match j {
+                Json::Bool(b) => V::Bool(*b),
+                other => self.wrong_type("true or false", other, path),
+            },
+            FieldKind::Int => match j {
+                Json::Number(n) => match n.as_i64() {
+                    Some(i) => V::Int(i),
+                    None => self.wrong_type("a whole number", j, path),
+                },
+                Json::String(s) => match s.trim().parse::<i64>() {
+                    Ok(i) => V::Int(i),
+                    Err(_) => self.wrong_type("a whole number", j, path),
+                },
+                other => self.wrong_type("a whole number", other, path),
+            },
+            FieldKind::Dec | FieldKind::Money => {
+                let what = if *kind == FieldKind::Money {
+                    "an amount of money (a number or a decimal string)"
+                } else {
+                    "a number"
+                };
+                match j {
+                    Json::Number(n) => {
+                        if let Some(i) = n.as_i64() {
+                            V::Int(i)
+                        } else {
+                            // serde_json holds non-integers as f64; its shortest
+                            // round-trip text is the decimal that was written for
+                            // up to 15 significant digits. Longer amounts can be
+                            // given exactly as strings.
+                            match n.to_string().parse::<Decimal>() {
+                                Ok(d) => V::number(d),
+                                Err(_) => match Decimal::from_scientific(&n.to_string()) {
+                                    Ok(d) => V::number(d),
+                                    Err(_) => self.wrong_type(what, j, path),
+                                },
+                            }
+                        }
+                    }
+                    Json::String(s) => match s.trim().parse::<Decimal>() {
+                        Ok(d) => V::number(d),
+                        Err(_) => self.wrong_type(what, j, path),
+                    },
+                    other => self.wrong_type(what, other, path),
+                }
+            }
+            FieldKind::Date => match j {
+                Json::String(s) => match parse_date(s) {
+                    Some(d) => V::Date(d),
+                    None => {
+                        self.error(
+                            "F0006",
+                            path,
+                            format!("`{s}` is not a date"),
+                            Some("write dates as \"YYYY-MM-DD\", e.g. \"2015-01-10\"".into()),
+                        );
+                        V::Unknown
+                    }
+                },
+                other => self.wrong_type("a date (\"YYYY-MM-DD\")", other, path),
+            },
+            FieldKind::Text => match j {
+                Json::String(s) => {
+                    let id = self.facts.texts.len() as u32;
+                    self.facts.texts.push(s.as_str().into());
+                    V::Text(TextRef::Facts(id))
+                }
+                other => self.wrong_type("a text", other, path),
+            },
+            FieldKind::Dur => self.wrong_type("nothing: durations are not facts", j, path),
+            FieldKind::Enum(e) => match j {
+                Json::String(s) => self.variant(*e, s, path),
+                other => {
+                    let what = format!("one of {}", self.variant_list(*e));
+                    self.wrong_type(&what, other, path)
+                }
+            },
+            FieldKind::Entity(e) => match j {
+                Json::Object(_) => {
+                    let id = self.instance(*e, owner, field, None, j, path);
+                    V::Entity(id)
+                }
+                other => {
+                    let what = format!("an object (a `{}`)", entity_name(self.checked, *e));
+                    self.wrong_type(&what, other, path)
+                }
+            },
+            FieldKind::List(inner) => match j {
+                Json::Array(elems) => self.json_list(inner, owner, field, elems, path),
+                other => self.wrong_type("a list", other, path),
+            },
+            FieldKind::Other => self.wrong_type("nothing: this is not a fact", j, path),
+        }
+    }
+
+    fn json_list(
+        &mut self,
+        inner: &FieldKind,
+        owner: u32,
+        field: u32,
+        elems: &[Json],
+        path: &str,
+    ) -> V {
+        // Elements are collected first: nested lists append to `items` as they go.
+        let mut values = Vec::with_capacity(elems.len());
+        for (i, el) in elems.iter().enumerate() {
+            let p = format!("{path}[{i}]");
+            let v = match (inner, el) {
+                (_, Json::Null) => {
+                    self.error(
+                        "F0004",
+                        &p,
+                        "a list element cannot be null".to_string(),
+                        Some(
+                            "leave the element out, or give the element with unknown fields".into(),
+                        ),
+                    );
+                    V::Unknown
+                }
+                (FieldKind::Entity(e), Json::Object(_)) => {
+                    V::Entity(self.instance(*e, owner, field, Some(i as u32), el, &p))
+                }
+                _ => self.json_value(inner, owner, field, el, &p),
+            };
+            values.push(v);
+        }
+        let start = self.facts.items.len() as u32;
+        let len = values.len() as u32;
+        self.facts.items.extend(values);
+        V::List(ListRef {
+            scratch: false,
+            start,
+            len,
+        })
+    }
+
+    fn variant_list(&self, e: u32) -> String {
+        self.lowered
+            .enum_variants
+            .get(e as usize)
+            .map(|vs| {
+                vs.iter()
+                    .map(|v| format!("\"{v}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    }
+
+    fn variant(&mut self, e: u32, s: &str, path: &str) -> V {
+        let lowered = self.lowered;
+        let variants = lowered.enum_variants.get(e as usize);
+        if let Some(i) = variants.and_then(|vs| vs.iter().position(|v| v == s)) {
+            return V::Variant(i as u32);
+        }
+        let enum_name = self
+            .checked
+            .enums
+            .get(e as usize)
+            .map(|d| d.name.as_str())
+            .unwrap_or("?");
+        let names: Vec<&str> = variants
+            .map(|vs| vs.iter().map(|s| s.as_str()).collect())
+            .unwrap_or_default();
+        let help = crate::check::suggest(s, names.iter().copied())
+            .map(|n| format!("did you mean \"{n}\"?"))
+            .or_else(|| Some(format!("one of {}", self.variant_list(e))));
+        self.error("F0005", path, format!("`{s}` is not a `{enum_name}`"), help);
+        V::Unknown
+    }
+
+    fn value_instance(
+        &mut self,
+        entity: u32,
+        owner: u32,
+        field: u32,
+        index: Option<u32>,
+        value: &Value,
+    ) -> u32 {
+        let id = self.new_instance(entity, owner, field, index);
+        if let Value::Object(_, fields) = value {
+            let lowered = self.lowered;
+            for (fi, v) in fields {
+                let kind = lowered
+                    .entities
+                    .get(entity as usize)
+                    .and_then(|e| e.fields.get(*fi))
+                    .map(|f| f.kind.clone())
+                    .unwrap_or(FieldKind::Other);
+                let v = self.test_value(&kind, id, *fi as u32, v);
+                self.set(id, *fi as u32, v);
+            }
+        }
+        id
+    }
+
+    fn test_value(&mut self, kind: &FieldKind, owner: u32, field: u32, v: &Value) -> V {
+        match (kind, v) {
+            (_, Value::Unknown) => V::Unknown,
+            (FieldKind::Entity(e), Value::Object(..)) => {
+                V::Entity(self.value_instance(*e, owner, field, None, v))
+            }
+            (FieldKind::List(inner), Value::List(elems)) => {
+                let mut values = Vec::with_capacity(elems.len());
+                for (i, el) in elems.iter().enumerate() {
+                    let v = match (&**inner, el) {
+                        (FieldKind::Entity(e), Value::Object(..)) => {
+                            V::Entity(self.value_instance(*e, owner, field, Some(i as u32), el))
+                        }
+                        _ => self.test_value(inner, owner, field, el),
+                    };
+                    values.push(v);
+                }
+                let start = self.facts.items.len() as u32;
+                let len = values.len() as u32;
+                self.facts.items.extend(values);
+                V::List(ListRef {
+                    scratch: false,
+                    start,
+                    len,
+                })
+            }
+            (_, Value::Text(t)) => {
+                let id = self.facts.texts.len() as u32;
+                self.facts.texts.push(t.as_str().into());
+                V::Text(TextRef::Facts(id))
+            }
+            (_, Value::Bool(b)) => V::Bool(*b),
+            (_, Value::Number(d)) => V::number(*d),
+            (_, Value::Date(d)) => V::Date(*d),
+            (_, Value::Duration(d)) => V::Dur(Dur::from_value(*d)),
+            (_, Value::Variant(_, i)) => V::Variant(*i as u32),
+            _ => V::Unknown,
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, strictly.
+pub(crate) fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let y: i16 = s.get(0..4)?.parse().ok()?;
+    let m: i8 = s.get(5..7)?.parse().ok()?;
+    let d: i8 = s.get(8..10)?.parse().ok()?;
+    Date::new(y, m, d).ok()
+}

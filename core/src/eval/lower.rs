@@ -1,0 +1,644 @@
+//! Lowering: the checked model becomes a flat arena of [`Node`]s that the
+//! evaluator walks by index. Names are gone (every reference is a slot), constants
+//! are already [`V`]s, and each entity's `let`s are numbered so the evaluator can
+//! memoise them per instance.
+
+use std::collections::HashMap;
+
+use accord_grammar::ast::{self, BinaryOp, HitPolicyKind, Label, Quantifier, UnaryOp};
+
+use super::value::{Dur, TextRef, V};
+use crate::check::{
+    Base, Builtin, CellTest, Checked, EntityId, MemberRef, Operand, RExpr, RKind, Type, Value,
+};
+
+pub(crate) type NodeId = u32;
+
+/// What a bare member refers to: the definition's subject or the element bound by
+/// the n-th enclosing `where`/`any`/`all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Subject,
+    Element(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Member {
+    Field(u32),
+    /// `(entity, let index)`
+    Let(u32, u32),
+    Owner,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Node {
+    Const(V),
+    Today,
+    Member {
+        scope: Scope,
+        member: Member,
+    },
+    Get {
+        base: NodeId,
+        member: Member,
+    },
+    /// `list.member` over a list of entities (lists of lists flattened).
+    Project {
+        list: NodeId,
+        member: Member,
+    },
+    Param(u32),
+    /// `args` indexes the argument arena.
+    Builtin {
+        func: Builtin,
+        args: (u32, u32),
+    },
+    Table {
+        table: u32,
+        args: (u32, u32),
+    },
+    Eligible {
+        program: u32,
+        scope: Scope,
+        via_owner: bool,
+    },
+    Amount {
+        program: u32,
+        scope: Scope,
+        via_owner: bool,
+    },
+    Not(NodeId),
+    Neg(NodeId),
+    And(NodeId, NodeId),
+    Or(NodeId, NodeId),
+    Implies(NodeId, NodeId),
+    Otherwise(NodeId, NodeId),
+    Compare(Cmp, NodeId, NodeId),
+    Arith(BinaryOp, NodeId, NodeId),
+    InSet {
+        value: NodeId,
+        set: (u32, u32),
+        negated: bool,
+    },
+    InRange {
+        value: NodeId,
+        low: NodeId,
+        high: NodeId,
+        negated: bool,
+    },
+    If(NodeId, NodeId, NodeId),
+    Where {
+        list: NodeId,
+        cond: NodeId,
+    },
+    Any {
+        list: NodeId,
+        cond: NodeId,
+    },
+    All {
+        list: NodeId,
+        cond: NodeId,
+    },
+    /// Something only meaningful in assessments or protocols, or that did not check.
+    Unsupported,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LClause {
+    pub node: NodeId,
+    pub legal: Option<Label>,
+    /// The clause's source text, whitespace collapsed, for explanations.
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LProgram {
+    pub subject: u32,
+    pub eligible: Vec<LClause>,
+    pub unless: Vec<LClause>,
+    pub amount: Option<LClause>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum LCell {
+    Any,
+    Compare(Cmp, LOperand),
+    Range(LOperand, LOperand),
+    Set(Vec<LOperand>),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum LOperand {
+    Const(V),
+    Param(u32),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LRow {
+    pub cells: Vec<LCell>,
+    pub result: LOperand,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LTable {
+    pub hit: HitPolicyKind,
+    pub rows: Vec<LRow>,
+}
+
+/// How a field's value is read from JSON and shown.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FieldKind {
+    Bool,
+    Int,
+    Dec,
+    Money,
+    Date,
+    Text,
+    Dur,
+    Enum(u32),
+    Entity(u32),
+    List(Box<FieldKind>),
+    /// A type facts cannot carry (risk levels, choices): always unknown.
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LField {
+    pub name: String,
+    pub kind: FieldKind,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LEntity {
+    pub fields: Vec<LField>,
+    pub field_index: HashMap<String, u32>,
+    /// Root of each `let`, in declaration order.
+    pub lets: Vec<NodeId>,
+    /// Programmes whose subject is this entity, in declaration order.
+    pub programs: Vec<u32>,
+}
+
+/// The evaluable form of a ruleset.
+#[derive(Debug, Clone)]
+pub(crate) struct Lowered {
+    pub nodes: Vec<Node>,
+    /// Each node's source: (file, start, end), for explanations.
+    pub spans: Vec<(u32, u32, u32)>,
+    pub args: Vec<NodeId>,
+    pub texts: Vec<Box<str>>,
+    pub entities: Vec<LEntity>,
+    pub programs: Vec<LProgram>,
+    /// For each programme, its index within its subject entity's `programs`.
+    pub program_slot: Vec<u32>,
+    pub tables: Vec<LTable>,
+    /// Each parameter's versions: (from, value).
+    pub params: Vec<Vec<(jiff::civil::Date, V)>>,
+    /// Each enum's variant names, by enum id.
+    pub enum_variants: Vec<Vec<String>>,
+}
+
+impl Lowered {
+    pub(crate) fn node(&self, id: NodeId) -> Node {
+        self.nodes
+            .get(id as usize)
+            .copied()
+            .unwrap_or(Node::Unsupported)
+    }
+
+    pub(crate) fn arg(&self, i: u32) -> NodeId {
+        self.args.get(i as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    pub(crate) fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map(|s| &**s).unwrap_or("")
+    }
+}
+
+pub(crate) fn field_kind(ty: &Type) -> FieldKind {
+    match ty {
+        Type::Boolean => FieldKind::Bool,
+        Type::Integer => FieldKind::Int,
+        Type::Decimal => FieldKind::Dec,
+        Type::Money => FieldKind::Money,
+        Type::Date => FieldKind::Date,
+        Type::Text => FieldKind::Text,
+        Type::Duration => FieldKind::Dur,
+        Type::Enum(e) => FieldKind::Enum(e.0 as u32),
+        Type::Entity(e) => FieldKind::Entity(e.0 as u32),
+        Type::List(inner) => FieldKind::List(Box::new(field_kind(inner))),
+        Type::Risk(_) | Type::Choice(..) | Type::Error => FieldKind::Other,
+    }
+}
+
+struct Lowerer<'a> {
+    checked: &'a Checked,
+    out: Lowered,
+    text_ids: HashMap<String, u32>,
+    /// The file of the declaration being lowered.
+    file: u32,
+}
+
+/// Lowers a ruleset that checked without errors. `source` gives each file's text,
+/// for the clause texts shown in explanations.
+pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>) -> Lowered {
+    let mut l = Lowerer {
+        checked,
+        out: Lowered {
+            nodes: Vec::new(),
+            spans: Vec::new(),
+            args: Vec::new(),
+            texts: Vec::new(),
+            entities: Vec::new(),
+            programs: Vec::new(),
+            program_slot: Vec::new(),
+            tables: Vec::new(),
+            params: Vec::new(),
+            enum_variants: checked
+                .enums
+                .iter()
+                .map(|e| e.variants.iter().map(|v| v.name.clone()).collect())
+                .collect(),
+        },
+        text_ids: HashMap::new(),
+        file: 0,
+    };
+    for p in &checked.parameters {
+        let versions = p
+            .values
+            .iter()
+            .map(|dv| (dv.from, l.value(&dv.value)))
+            .collect();
+        l.out.params.push(versions);
+    }
+    for t in &checked.tables {
+        let rows = t
+            .rows
+            .iter()
+            .map(|r| LRow {
+                cells: r.cells.iter().map(|c| l.cell(c)).collect(),
+                result: l.operand(&r.result),
+            })
+            .collect();
+        l.out.tables.push(LTable { hit: t.hit, rows });
+    }
+    for e in &checked.entities {
+        let fields: Vec<LField> = e
+            .fields
+            .iter()
+            .map(|f| LField {
+                name: f.name.clone(),
+                kind: field_kind(&f.ty),
+            })
+            .collect();
+        let field_index = e
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i as u32))
+            .collect();
+        l.file = e.loc.file as u32;
+        let lets = e.lets.iter().map(|d| l.expr(&d.value)).collect();
+        l.out.entities.push(LEntity {
+            fields,
+            field_index,
+            lets,
+            programs: Vec::new(),
+        });
+    }
+    for (pi, p) in checked.programs.iter().enumerate() {
+        l.file = p.loc.file as u32;
+        let file_text = source(p.loc.file);
+        let text_of = |span: ast::Span| -> String {
+            file_text
+                .as_deref()
+                .map(|t| balanced_text(t, span))
+                .unwrap_or_default()
+        };
+        let subject = p.subject.map(|e| e.0 as u32).unwrap_or(u32::MAX);
+        let clause = |l: &mut Lowerer, c: &crate::check::ClauseDef| LClause {
+            node: l.expr(&c.condition),
+            legal: c.legal.clone(),
+            text: text_of(c.condition.span),
+        };
+        let eligible = p.eligible.iter().map(|c| clause(&mut l, c)).collect();
+        let unless = p.unless.iter().map(|c| clause(&mut l, c)).collect();
+        let amount = p.amount.as_ref().map(|a| LClause {
+            node: l.expr(a),
+            legal: None,
+            text: text_of(a.span),
+        });
+        let mut slot = u32::MAX;
+        if let Some(ent) = l.out.entities.get_mut(subject as usize) {
+            slot = ent.programs.len() as u32;
+            ent.programs.push(pi as u32);
+        }
+        l.out.program_slot.push(slot);
+        l.out.programs.push(LProgram {
+            subject,
+            eligible,
+            unless,
+            amount,
+        });
+    }
+    l.out
+}
+
+fn scope(b: Base) -> Scope {
+    match b {
+        Base::Subject => Scope::Subject,
+        Base::Element(d) => Scope::Element(d),
+    }
+}
+
+impl Lowerer<'_> {
+    fn push(&mut self, n: Node, span: ast::Span) -> NodeId {
+        self.out.nodes.push(n);
+        self.out
+            .spans
+            .push((self.file, span.start as u32, span.end as u32));
+        (self.out.nodes.len() - 1) as NodeId
+    }
+
+    fn text(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.text_ids.get(s) {
+            return id;
+        }
+        let id = self.out.texts.len() as u32;
+        self.out.texts.push(s.into());
+        self.text_ids.insert(s.to_string(), id);
+        id
+    }
+
+    fn value(&mut self, v: &Value) -> V {
+        match v {
+            Value::Bool(b) => V::Bool(*b),
+            Value::Number(d) => V::number(*d),
+            Value::Text(t) => V::Text(TextRef::Model(self.text(t))),
+            Value::Date(d) => V::Date(*d),
+            Value::Duration(d) => V::Dur(Dur::from_value(*d)),
+            Value::Variant(_, i) => V::Variant(*i as u32),
+            Value::Choice(_, _, i) => V::Variant(*i as u32),
+            Value::Risk(a, name) => {
+                let idx = self
+                    .checked
+                    .assessments
+                    .get(a.0)
+                    .and_then(|a| a.risk_levels.iter().position(|l| l == name))
+                    .unwrap_or(usize::MAX);
+                V::Variant(idx as u32)
+            }
+            Value::List(_) | Value::Object(..) | Value::Unknown => V::Unknown,
+        }
+    }
+
+    fn operand(&mut self, o: &Operand) -> LOperand {
+        match o {
+            Operand::Const(v) => LOperand::Const(self.value(v)),
+            Operand::Param(p) => LOperand::Param(p.0 as u32),
+        }
+    }
+
+    fn cell(&mut self, c: &CellTest) -> LCell {
+        match c {
+            CellTest::Any => LCell::Any,
+            CellTest::Compare(op, o) => LCell::Compare(cmp(*op), self.operand(o)),
+            CellTest::Range(a, b) => LCell::Range(self.operand(a), self.operand(b)),
+            CellTest::Set(items) => LCell::Set(items.iter().map(|o| self.operand(o)).collect()),
+        }
+    }
+
+    fn member(&self, entity: EntityId, m: MemberRef) -> Member {
+        match m {
+            MemberRef::Field(i) => Member::Field(i as u32),
+            MemberRef::Let(i) => Member::Let(entity.0 as u32, i as u32),
+            MemberRef::Owner => Member::Owner,
+        }
+    }
+
+    fn list(&mut self, items: &[RExpr]) -> (u32, u32) {
+        let ids: Vec<NodeId> = items.iter().map(|a| self.expr(a)).collect();
+        let start = self.out.args.len() as u32;
+        self.out.args.extend(ids);
+        (start, items.len() as u32)
+    }
+
+    fn expr(&mut self, e: &RExpr) -> NodeId {
+        let node = match &e.kind {
+            RKind::Const(v) => Node::Const(self.value(v)),
+            RKind::Today => Node::Today,
+            RKind::Member {
+                base,
+                entity,
+                member,
+            } => Node::Member {
+                scope: scope(*base),
+                member: self.member(*entity, *member),
+            },
+            RKind::Param(p) => Node::Param(p.0 as u32),
+            RKind::Get {
+                base,
+                entity,
+                member,
+            } => {
+                let base = self.expr(base);
+                Node::Get {
+                    base,
+                    member: self.member(*entity, *member),
+                }
+            }
+            RKind::Project {
+                base,
+                entity,
+                member,
+            } => {
+                let list = self.expr(base);
+                Node::Project {
+                    list,
+                    member: self.member(*entity, *member),
+                }
+            }
+            RKind::Builtin { func, args } => {
+                let args = self.list(args);
+                Node::Builtin { func: *func, args }
+            }
+            RKind::Table { table, args } => {
+                let args = self.list(args);
+                Node::Table {
+                    table: table.0 as u32,
+                    args,
+                }
+            }
+            RKind::Eligible {
+                program,
+                base,
+                via_owner,
+            } => Node::Eligible {
+                program: program.0 as u32,
+                scope: scope(*base),
+                via_owner: *via_owner,
+            },
+            RKind::Amount {
+                program,
+                base,
+                via_owner,
+            } => Node::Amount {
+                program: program.0 as u32,
+                scope: scope(*base),
+                via_owner: *via_owner,
+            },
+            RKind::Unary { op, operand } => {
+                let x = self.expr(operand);
+                match op {
+                    UnaryOp::Not => Node::Not(x),
+                    UnaryOp::Neg => Node::Neg(x),
+                }
+            }
+            RKind::Binary { op, lhs, rhs } => {
+                let a = self.expr(lhs);
+                let b = self.expr(rhs);
+                match op {
+                    BinaryOp::And => Node::And(a, b),
+                    BinaryOp::Or => Node::Or(a, b),
+                    BinaryOp::Implies => Node::Implies(a, b),
+                    BinaryOp::Otherwise => Node::Otherwise(a, b),
+                    BinaryOp::Eq => Node::Compare(Cmp::Eq, a, b),
+                    BinaryOp::Ne => Node::Compare(Cmp::Ne, a, b),
+                    BinaryOp::Lt => Node::Compare(Cmp::Lt, a, b),
+                    BinaryOp::Le => Node::Compare(Cmp::Le, a, b),
+                    BinaryOp::Gt => Node::Compare(Cmp::Gt, a, b),
+                    BinaryOp::Ge => Node::Compare(Cmp::Ge, a, b),
+                    BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div => {
+                        Node::Arith(*op, a, b)
+                    }
+                }
+            }
+            RKind::InSet {
+                value,
+                set,
+                negated,
+            } => {
+                let value = self.expr(value);
+                let set = self.list(set);
+                Node::InSet {
+                    value,
+                    set,
+                    negated: *negated,
+                }
+            }
+            RKind::InRange {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let value = self.expr(value);
+                let low = self.expr(low);
+                let high = self.expr(high);
+                Node::InRange {
+                    value,
+                    low,
+                    high,
+                    negated: *negated,
+                }
+            }
+            RKind::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let c = self.expr(condition);
+                let t = self.expr(then);
+                let o = self.expr(otherwise);
+                Node::If(c, t, o)
+            }
+            RKind::Where { list, condition } => {
+                let list = self.expr(list);
+                let cond = self.expr(condition);
+                Node::Where { list, cond }
+            }
+            RKind::Quantified {
+                quantifier,
+                list,
+                condition,
+            } => {
+                let list = self.expr(list);
+                let cond = self.expr(condition);
+                match quantifier {
+                    Quantifier::Any => Node::Any { list, cond },
+                    Quantifier::All => Node::All { list, cond },
+                }
+            }
+            RKind::Question(_)
+            | RKind::Score(_)
+            | RKind::QuestionPoints(_)
+            | RKind::Points(_)
+            | RKind::Risk(_)
+            | RKind::Done { .. }
+            | RKind::Error => Node::Unsupported,
+        };
+        self.push(node, e.span)
+    }
+}
+
+/// The source of an expression, whitespace collapsed. The tree keeps no
+/// parentheses, so a span can start inside `(` or stop before `)`: the text is
+/// widened over the brackets it needs to balance.
+pub(crate) fn balanced_text(text: &str, span: ast::Span) -> String {
+    let (mut start, mut end) = (span.start.min(text.len()), span.end.min(text.len()));
+    let depth = |s: &str| -> i64 {
+        s.chars()
+            .map(|c| match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            })
+            .sum()
+    };
+    let mut d = text.get(start..end).map(depth).unwrap_or(0);
+    while d > 0 {
+        let rest = text.get(end..).unwrap_or("");
+        let skip = rest.len() - rest.trim_start().len();
+        if rest.trim_start().starts_with(')') {
+            end += skip + 1;
+            d -= 1;
+        } else {
+            break;
+        }
+    }
+    while d < 0 {
+        let before = text.get(..start).unwrap_or("");
+        let trimmed = before.trim_end();
+        if trimmed.ends_with('(') {
+            start = trimmed.len() - 1;
+            d += 1;
+        } else {
+            break;
+        }
+    }
+    text.get(start..end)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub(crate) fn cmp(op: ast::CompareOp) -> Cmp {
+    match op {
+        ast::CompareOp::Eq => Cmp::Eq,
+        ast::CompareOp::Ne => Cmp::Ne,
+        ast::CompareOp::Lt => Cmp::Lt,
+        ast::CompareOp::Le => Cmp::Le,
+        ast::CompareOp::Gt => Cmp::Gt,
+        ast::CompareOp::Ge => Cmp::Ge,
+    }
+}

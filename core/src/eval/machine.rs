@@ -1,0 +1,1401 @@
+//! The evaluator: three-valued (Kleene) evaluation of the lowered nodes over one
+//! facts document.
+//!
+//! Unknown values carry the facts that could decide them on a stack
+//! (`Scratch::missing`): evaluating a node pushes the missing facts of an unknown
+//! result and leaves nothing behind for a known one, so `false and x` simply drops
+//! what `x` pushed. Lets and programme results are memoised per instance, with a
+//! copy of their missing facts, so each is computed at most once per evaluation.
+//! Buffers live in [`Scratch`] and are reused: after warm-up an evaluation does not
+//! allocate.
+
+use std::cmp::Ordering;
+
+use accord_grammar::ast::{BinaryOp, HitPolicyKind};
+use jiff::civil::Date;
+use rust_decimal::RoundingStrategy;
+
+use super::facts::Facts;
+use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::value::{self, compare, Fault, ListRef, TextRef, V};
+use crate::check::Builtin;
+
+/// A fact of the input, by instance and field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct FactRef {
+    pub inst: u32,
+    pub field: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    pub v: V,
+    /// The element may or may not belong to the list (its `where` was unknown).
+    pub maybe: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Memo {
+    state: u8,
+    v: V,
+    miss: (u32, u32),
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ProgMemo {
+    pub state: u8,
+    pub status: Option<bool>,
+    pub amount: V,
+    pub miss: (u32, u32),
+    pub amount_miss: (u32, u32),
+}
+
+const BUSY: u8 = 1;
+const DONE: u8 = 2;
+
+/// Deepest chain of definitions (a `let` using a `let` using …) evaluated before
+/// giving up: keeps the native stack bounded whatever the ruleset.
+const MAX_DEPTH: u32 = 200;
+
+/// An evaluation error, with the node where it happened.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum FaultKind {
+    Value(Fault),
+    /// A parameter used before its first `from`.
+    NotInForce(u32),
+    /// `unique`, `first` or `any` table with no matching row.
+    NoRow(u32),
+    /// `unique`/`any` table with matching rows that disagree.
+    Conflict(u32, u32, u32),
+    EmptyList,
+    TooDeep,
+    Cycle,
+    Unsupported,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FaultRec {
+    pub kind: FaultKind,
+    pub node: NodeId,
+}
+
+/// What an explanation records: the values a clause used.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Used {
+    Fact(FactRef, V),
+    Let {
+        inst: u32,
+        entity: u32,
+        index: u32,
+        v: V,
+    },
+    Param(u32),
+    Row {
+        table: u32,
+        row: Option<u32>,
+        v: V,
+    },
+    Program {
+        program: u32,
+        inst: u32,
+        status: Option<bool>,
+        amount: V,
+    },
+    /// `known(x)` false or `x otherwise d` taking `d`.
+    Presumed {
+        node: NodeId,
+        v: V,
+    },
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    depth: u32,
+    pub used: Vec<Used>,
+}
+
+/// Reusable buffers of one evaluation thread.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    let_base: Vec<u32>,
+    prog_base: Vec<u32>,
+    lets: Vec<Memo>,
+    pub progs: Vec<ProgMemo>,
+    items: Vec<Item>,
+    tmp: Vec<Item>,
+    argv: Vec<V>,
+    pub missing: Vec<FactRef>,
+    pub memo_missing: Vec<FactRef>,
+    env: Vec<V>,
+    pub faults: Vec<FaultRec>,
+    pub rec: Option<Recorder>,
+}
+
+/// Parameters resolved for one as-of date.
+#[derive(Debug, Clone)]
+pub(crate) struct AsOf {
+    pub date: Date,
+    pub params: Vec<V>,
+    /// The index of the version in force, per parameter.
+    pub version: Vec<Option<u32>>,
+}
+
+impl AsOf {
+    pub(crate) fn new(low: &Lowered, date: Date) -> AsOf {
+        let mut params = Vec::with_capacity(low.params.len());
+        let mut version = Vec::with_capacity(low.params.len());
+        for versions in &low.params {
+            let found = versions.iter().rposition(|(from, _)| *from <= date);
+            params.push(
+                found
+                    .and_then(|i| versions.get(i))
+                    .map(|(_, v)| *v)
+                    .unwrap_or(V::Unknown),
+            );
+            version.push(found.map(|i| i as u32));
+        }
+        AsOf {
+            date,
+            params,
+            version,
+        }
+    }
+}
+
+pub(crate) struct Machine<'a> {
+    pub low: &'a Lowered,
+    pub facts: &'a Facts,
+    pub asof: &'a AsOf,
+    pub s: &'a mut Scratch,
+    subject: u32,
+    env_base: usize,
+    depth: u32,
+}
+
+fn tri(v: V) -> Option<bool> {
+    match v {
+        V::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn from_tri(t: Option<bool>) -> V {
+    t.map(V::Bool).unwrap_or(V::Unknown)
+}
+
+impl<'a> Machine<'a> {
+    /// Prepares the scratch buffers for `facts`.
+    pub(crate) fn new(
+        low: &'a Lowered,
+        facts: &'a Facts,
+        asof: &'a AsOf,
+        s: &'a mut Scratch,
+    ) -> Machine<'a> {
+        s.let_base.clear();
+        s.prog_base.clear();
+        s.items.clear();
+        s.tmp.clear();
+        s.argv.clear();
+        s.missing.clear();
+        s.memo_missing.clear();
+        s.env.clear();
+        s.faults.clear();
+        let (mut nl, mut np) = (0u32, 0u32);
+        for inst in &facts.instances {
+            s.let_base.push(nl);
+            s.prog_base.push(np);
+            if let Some(e) = low.entities.get(inst.entity as usize) {
+                nl += e.lets.len() as u32;
+                np += e.programs.len() as u32;
+            }
+        }
+        s.lets.clear();
+        s.lets.resize(nl as usize, Memo::default());
+        s.progs.clear();
+        s.progs.resize(np as usize, ProgMemo::default());
+        Machine {
+            low,
+            facts,
+            asof,
+            s,
+            subject: 0,
+            env_base: 0,
+            depth: 0,
+        }
+    }
+
+    /// Forgets memoised lets, so an explanation sees every let it uses evaluated.
+    pub(crate) fn reset_lets(&mut self) {
+        for m in &mut self.s.lets {
+            *m = Memo::default();
+        }
+    }
+
+    fn fault(&mut self, kind: FaultKind, node: NodeId) -> V {
+        if self.s.faults.len() < 1000 {
+            self.s.faults.push(FaultRec { kind, node });
+        }
+        V::Unknown
+    }
+
+    fn record(&mut self, u: Used) {
+        if let Some(r) = &mut self.s.rec {
+            if r.depth == 0 || matches!(u, Used::Presumed { .. }) {
+                r.used.push(u);
+            }
+        }
+    }
+
+    fn enter(&mut self) {
+        if let Some(r) = &mut self.s.rec {
+            r.depth += 1;
+        }
+    }
+
+    fn leave(&mut self) {
+        if let Some(r) = &mut self.s.rec {
+            r.depth = r.depth.saturating_sub(1);
+        }
+    }
+
+    fn truncate(&mut self, mark: usize) {
+        self.s.missing.truncate(mark);
+    }
+
+    // ---- lists ----
+
+    fn item(&self, l: ListRef, i: u32) -> Item {
+        let at = (l.start + i) as usize;
+        if l.scratch {
+            self.s.items.get(at).copied().unwrap_or(Item {
+                v: V::Unknown,
+                maybe: true,
+            })
+        } else {
+            Item {
+                v: self.facts.items.get(at).copied().unwrap_or(V::Unknown),
+                maybe: false,
+            }
+        }
+    }
+
+    /// Moves `tmp[from..]` into the items arena as one list.
+    fn seal(&mut self, from: usize) -> V {
+        let start = self.s.items.len() as u32;
+        let len = self.s.tmp.len().saturating_sub(from) as u32;
+        let Machine { s, .. } = self;
+        if let Some(part) = s.tmp.get(from..) {
+            s.items.extend_from_slice(part);
+        }
+        s.tmp.truncate(from);
+        V::List(ListRef {
+            scratch: true,
+            start,
+            len,
+        })
+    }
+
+    /// Whether a value is fully known (a list: every element certain).
+    fn certain(&self, v: V) -> bool {
+        match v {
+            V::Unknown => false,
+            V::List(l) if l.scratch => (0..l.len).all(|i| {
+                let it = self.item(l, i);
+                !it.maybe && !it.v.is_unknown()
+            }),
+            _ => true,
+        }
+    }
+
+    // ---- members ----
+
+    fn scope_inst(&mut self, scope: Scope, node: NodeId) -> V {
+        match scope {
+            Scope::Subject => V::Entity(self.subject),
+            Scope::Element(d) => match self.s.env.get(self.env_base + d as usize) {
+                Some(v) => *v,
+                None => self.fault(FaultKind::Unsupported, node),
+            },
+        }
+    }
+
+    fn member(&mut self, base: V, member: Member, node: NodeId) -> V {
+        let V::Entity(inst) = base else {
+            return V::Unknown;
+        };
+        match member {
+            Member::Field(f) => {
+                let v = self.facts.slot(inst, f);
+                let fr = FactRef { inst, field: f };
+                if v.is_unknown() {
+                    self.s.missing.push(fr);
+                }
+                self.record(Used::Fact(fr, v));
+                v
+            }
+            Member::Let(entity, index) => {
+                let v = self.eval_let(inst, index, node);
+                self.record(Used::Let {
+                    inst,
+                    entity,
+                    index,
+                    v,
+                });
+                v
+            }
+            Member::Owner => match self.facts.instance(inst) {
+                Some(i) if i.owner != u32::MAX => V::Entity(i.owner),
+                _ => self.fault(FaultKind::Unsupported, node),
+            },
+        }
+    }
+
+    fn eval_let(&mut self, inst: u32, index: u32, node: NodeId) -> V {
+        let Some(base) = self.s.let_base.get(inst as usize) else {
+            return self.fault(FaultKind::Unsupported, node);
+        };
+        let slot = (*base + index) as usize;
+        let Some(memo) = self.s.lets.get(slot).copied() else {
+            return self.fault(FaultKind::Unsupported, node);
+        };
+        match memo.state {
+            DONE => {
+                let (start, len) = memo.miss;
+                let Machine { s, .. } = self;
+                if let Some(part) = s.memo_missing.get(start as usize..(start + len) as usize) {
+                    s.missing.extend_from_slice(part);
+                }
+                memo.v
+            }
+            BUSY => self.fault(FaultKind::Cycle, node),
+            _ => {
+                let entity = self.facts.instance(inst).map(|i| i.entity).unwrap_or(0);
+                let Some(root) = self
+                    .low
+                    .entities
+                    .get(entity as usize)
+                    .and_then(|e| e.lets.get(index as usize))
+                    .copied()
+                else {
+                    return self.fault(FaultKind::Unsupported, node);
+                };
+                if self.depth >= MAX_DEPTH {
+                    return self.fault(FaultKind::TooDeep, node);
+                }
+                if let Some(m) = self.s.lets.get_mut(slot) {
+                    m.state = BUSY;
+                }
+                let saved = (self.subject, self.env_base);
+                self.subject = inst;
+                self.env_base = self.s.env.len();
+                self.depth += 1;
+                self.enter();
+                let mark = self.s.missing.len();
+                let v = self.eval(root);
+                self.leave();
+                self.depth -= 1;
+                (self.subject, self.env_base) = saved;
+                let miss = self.keep_missing(mark);
+                if let Some(m) = self.s.lets.get_mut(slot) {
+                    *m = Memo {
+                        state: DONE,
+                        v,
+                        miss,
+                    };
+                }
+                v
+            }
+        }
+    }
+
+    /// Copies the missing facts pushed since `mark` for a memo.
+    fn keep_missing(&mut self, mark: usize) -> (u32, u32) {
+        let Machine { s, .. } = self;
+        let part = s.missing.get(mark..).unwrap_or(&[]);
+        if part.is_empty() {
+            return (0, 0);
+        }
+        let start = s.memo_missing.len() as u32;
+        s.memo_missing.extend_from_slice(part);
+        (start, part.len() as u32)
+    }
+
+    // ---- programmes ----
+
+    /// The status and amount of `program` for instance `inst`, pushing the status's
+    /// missing facts when it is unknown.
+    pub(crate) fn program(&mut self, program: u32, inst: u32, node: NodeId) -> ProgMemo {
+        let slot = self
+            .low
+            .program_slot
+            .get(program as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        let base = self.s.prog_base.get(inst as usize).copied();
+        let Some(at) = base.map(|b| (b + slot) as usize) else {
+            self.fault(FaultKind::Unsupported, node);
+            return ProgMemo::default();
+        };
+        let Some(memo) = self.s.progs.get(at).copied() else {
+            self.fault(FaultKind::Unsupported, node);
+            return ProgMemo::default();
+        };
+        match memo.state {
+            DONE => {
+                let (start, len) = memo.miss;
+                let Machine { s, .. } = self;
+                if let Some(part) = s.memo_missing.get(start as usize..(start + len) as usize) {
+                    s.missing.extend_from_slice(part);
+                }
+                memo
+            }
+            BUSY => {
+                self.fault(FaultKind::Cycle, node);
+                ProgMemo::default()
+            }
+            _ => {
+                if self.depth >= MAX_DEPTH {
+                    self.fault(FaultKind::TooDeep, node);
+                    return ProgMemo::default();
+                }
+                if let Some(m) = self.s.progs.get_mut(at) {
+                    m.state = BUSY;
+                }
+                let saved = (self.subject, self.env_base);
+                self.subject = inst;
+                self.env_base = self.s.env.len();
+                self.depth += 1;
+                self.enter();
+                let mark = self.s.missing.len();
+                let status = self.status(program);
+                let miss = self.keep_missing(mark);
+                let (amount, amount_miss) = if status == Some(true) {
+                    let amark = self.s.missing.len();
+                    let a = self.amount(program);
+                    let am = self.keep_missing(amark);
+                    self.truncate(amark);
+                    (a, am)
+                } else {
+                    (V::Unknown, (0, 0))
+                };
+                self.leave();
+                self.depth -= 1;
+                (self.subject, self.env_base) = saved;
+                let memo = ProgMemo {
+                    state: DONE,
+                    status,
+                    amount,
+                    miss,
+                    amount_miss,
+                };
+                if let Some(m) = self.s.progs.get_mut(at) {
+                    *m = memo;
+                }
+                memo
+            }
+        }
+    }
+
+    /// (ground₁ or ground₂ or …) and not (unless₁ or …), three-valued.
+    fn status(&mut self, program: u32) -> Option<bool> {
+        let low = self.low;
+        let p = low.programs.get(program as usize)?;
+        let mark = self.s.missing.len();
+        let mut grounds = if p.eligible.is_empty() {
+            Some(true)
+        } else {
+            Some(false)
+        };
+        for c in &p.eligible {
+            let m = self.s.missing.len();
+            match tri(self.eval(c.node)) {
+                Some(true) => {
+                    grounds = Some(true);
+                    self.truncate(mark);
+                    break;
+                }
+                Some(false) => self.truncate(m),
+                None => grounds = None,
+            }
+        }
+        if grounds == Some(false) {
+            self.truncate(mark);
+            return Some(false);
+        }
+        let umark = self.s.missing.len();
+        let mut disq = Some(false);
+        for c in &p.unless {
+            let m = self.s.missing.len();
+            match tri(self.eval(c.node)) {
+                Some(true) => {
+                    disq = Some(true);
+                    self.truncate(umark);
+                    break;
+                }
+                Some(false) => self.truncate(m),
+                None => disq = None,
+            }
+        }
+        match (grounds, disq) {
+            (_, Some(true)) => {
+                self.truncate(mark);
+                Some(false)
+            }
+            (Some(true), Some(false)) => Some(true),
+            _ => None,
+        }
+    }
+
+    fn amount(&mut self, program: u32) -> V {
+        let low = self.low;
+        match low
+            .programs
+            .get(program as usize)
+            .and_then(|p| p.amount.as_ref())
+        {
+            Some(a) => self.eval(a.node),
+            None => V::Unknown,
+        }
+    }
+
+    /// Evaluates `node` with `inst` as the subject (a clause or an amount, for an
+    /// explanation).
+    pub(crate) fn eval_for(&mut self, inst: u32, node: NodeId) -> V {
+        let saved = (self.subject, self.env_base);
+        self.subject = inst;
+        self.env_base = self.s.env.len();
+        let v = self.eval(node);
+        (self.subject, self.env_base) = saved;
+        v
+    }
+
+    // ---- expressions ----
+
+    fn operand(&mut self, o: LOperand, node: NodeId) -> V {
+        match o {
+            LOperand::Const(v) => v,
+            LOperand::Param(p) => self.param(p, node),
+        }
+    }
+
+    fn param(&mut self, p: u32, node: NodeId) -> V {
+        let v = self
+            .asof
+            .params
+            .get(p as usize)
+            .copied()
+            .unwrap_or(V::Unknown);
+        self.record(Used::Param(p));
+        if v.is_unknown() {
+            return self.fault(FaultKind::NotInForce(p), node);
+        }
+        v
+    }
+
+    fn texts_equal(&self, a: TextRef, b: TextRef) -> bool {
+        let get = |t: TextRef| match t {
+            TextRef::Model(i) => self.low.text(i),
+            TextRef::Facts(i) => self.facts.text(i),
+        };
+        get(a) == get(b)
+    }
+
+    /// Compares two known values; `None` when they cannot be compared.
+    fn compare_values(&self, op: Cmp, a: V, b: V) -> Option<bool> {
+        if let (V::Text(x), V::Text(y)) = (a, b) {
+            let eq = self.texts_equal(x, y);
+            return match op {
+                Cmp::Eq => Some(eq),
+                Cmp::Ne => Some(!eq),
+                _ => None,
+            };
+        }
+        let ord = compare(a, b)?;
+        Some(match op {
+            Cmp::Eq => ord == Ordering::Equal,
+            Cmp::Ne => ord != Ordering::Equal,
+            Cmp::Lt => ord == Ordering::Less,
+            Cmp::Le => ord != Ordering::Greater,
+            Cmp::Gt => ord == Ordering::Greater,
+            Cmp::Ge => ord != Ordering::Less,
+        })
+    }
+
+    fn compare_node(&mut self, op: Cmp, a: V, b: V, node: NodeId) -> V {
+        match self.compare_values(op, a, b) {
+            Some(r) => V::Bool(r),
+            None => self.fault(FaultKind::Value(Fault::Type), node),
+        }
+    }
+
+    fn value_result(&mut self, r: Result<V, Fault>, node: NodeId) -> V {
+        match r {
+            Ok(v) => v,
+            Err(f) => self.fault(FaultKind::Value(f), node),
+        }
+    }
+
+    pub(crate) fn eval(&mut self, id: NodeId) -> V {
+        match self.low.node(id) {
+            Node::Const(v) => v,
+            Node::Today => V::Date(self.asof.date),
+            Node::Member { scope, member } => {
+                let base = self.scope_inst(scope, id);
+                self.member(base, member, id)
+            }
+            Node::Get { base, member } => {
+                let b = self.eval(base);
+                self.member(b, member, id)
+            }
+            Node::Project { list, member } => self.project(list, member, id),
+            Node::Param(p) => self.param(p, id),
+            Node::Builtin { func, args } => self.builtin(func, args, id),
+            Node::Table { table, args } => self.table(table, args, id),
+            Node::Eligible {
+                program,
+                scope,
+                via_owner,
+            } => {
+                let Some(inst) = self.program_subject(scope, via_owner, id) else {
+                    return V::Unknown;
+                };
+                let m = self.program(program, inst, id);
+                self.record(Used::Program {
+                    program,
+                    inst,
+                    status: m.status,
+                    amount: m.amount,
+                });
+                from_tri(m.status)
+            }
+            Node::Amount {
+                program,
+                scope,
+                via_owner,
+            } => {
+                let Some(inst) = self.program_subject(scope, via_owner, id) else {
+                    return V::Unknown;
+                };
+                let mark = self.s.missing.len();
+                let m = self.program(program, inst, id);
+                self.record(Used::Program {
+                    program,
+                    inst,
+                    status: m.status,
+                    amount: m.amount,
+                });
+                match m.status {
+                    Some(false) => {
+                        self.truncate(mark);
+                        V::Int(0)
+                    }
+                    Some(true) => {
+                        if m.amount.is_unknown() {
+                            let (start, len) = m.amount_miss;
+                            let Machine { s, .. } = self;
+                            if let Some(part) =
+                                s.memo_missing.get(start as usize..(start + len) as usize)
+                            {
+                                s.missing.extend_from_slice(part);
+                            }
+                        }
+                        m.amount
+                    }
+                    None => V::Unknown,
+                }
+            }
+            Node::Not(x) => match self.eval(x) {
+                V::Bool(b) => V::Bool(!b),
+                _ => V::Unknown,
+            },
+            Node::Neg(x) => match self.eval(x) {
+                V::Unknown => V::Unknown,
+                v => {
+                    let r = value::negate(v);
+                    self.value_result(r, id)
+                }
+            },
+            Node::And(a, b) => self.and(a, b, false),
+            Node::Implies(a, b) => {
+                // not a or b
+                let mark = self.s.missing.len();
+                match tri(self.eval(a)) {
+                    Some(false) => {
+                        self.truncate(mark);
+                        V::Bool(true)
+                    }
+                    ta => {
+                        let m = self.s.missing.len();
+                        match tri(self.eval(b)) {
+                            Some(true) => {
+                                self.truncate(mark);
+                                V::Bool(true)
+                            }
+                            Some(false) => {
+                                self.truncate(m);
+                                from_tri(ta.map(|x| !x))
+                            }
+                            None => V::Unknown,
+                        }
+                    }
+                }
+            }
+            Node::Or(a, b) => self.or(a, b),
+            Node::Otherwise(a, b) => {
+                let mark = self.s.missing.len();
+                let v = self.eval(a);
+                if self.certain(v) {
+                    v
+                } else {
+                    self.truncate(mark);
+                    let d = self.eval(b);
+                    self.record(Used::Presumed { node: a, v: d });
+                    d
+                }
+            }
+            Node::Compare(op, a, b) => {
+                let mark = self.s.missing.len();
+                let x = self.eval(a);
+                let y = self.eval(b);
+                if x.is_unknown() || y.is_unknown() {
+                    return V::Unknown;
+                }
+                self.truncate(mark);
+                self.compare_node(op, x, y, id)
+            }
+            Node::Arith(op, a, b) => {
+                let mark = self.s.missing.len();
+                let x = self.eval(a);
+                let y = self.eval(b);
+                if x.is_unknown() || y.is_unknown() {
+                    return V::Unknown;
+                }
+                self.truncate(mark);
+                let r = value::arith(op, x, y);
+                self.value_result(r, id)
+            }
+            Node::InSet {
+                value,
+                set,
+                negated,
+            } => {
+                let mark = self.s.missing.len();
+                let v = self.eval(value);
+                if v.is_unknown() {
+                    return V::Unknown;
+                }
+                let mut result = Some(false);
+                for i in set.0..set.0 + set.1 {
+                    let m = self.s.missing.len();
+                    let x = self.eval(self.low.arg(i));
+                    if x.is_unknown() {
+                        result = None;
+                        continue;
+                    }
+                    self.truncate(m);
+                    if self.compare_values(Cmp::Eq, v, x) == Some(true) {
+                        result = Some(true);
+                        break;
+                    }
+                }
+                match result {
+                    Some(r) => {
+                        self.truncate(mark);
+                        V::Bool(r != negated)
+                    }
+                    None => V::Unknown,
+                }
+            }
+            Node::InRange {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let mark = self.s.missing.len();
+                let v = self.eval(value);
+                let lo = self.eval(low);
+                let hi = self.eval(high);
+                if v.is_unknown() || lo.is_unknown() || hi.is_unknown() {
+                    return V::Unknown;
+                }
+                self.truncate(mark);
+                match (
+                    self.compare_values(Cmp::Ge, v, lo),
+                    self.compare_values(Cmp::Le, v, hi),
+                ) {
+                    (Some(a), Some(b)) => V::Bool((a && b) != negated),
+                    _ => self.fault(FaultKind::Value(Fault::Type), id),
+                }
+            }
+            Node::If(c, t, e) => {
+                let mark = self.s.missing.len();
+                match tri(self.eval(c)) {
+                    Some(true) => {
+                        self.truncate(mark);
+                        self.eval(t)
+                    }
+                    Some(false) => {
+                        self.truncate(mark);
+                        self.eval(e)
+                    }
+                    None => V::Unknown,
+                }
+            }
+            Node::Where { list, cond } => self.filter(list, cond),
+            Node::Any { list, cond } => self.quantify(list, cond, true),
+            Node::All { list, cond } => self.quantify(list, cond, false),
+            Node::Unsupported => self.fault(FaultKind::Unsupported, id),
+        }
+    }
+
+    fn program_subject(&mut self, scope: Scope, via_owner: bool, node: NodeId) -> Option<u32> {
+        let V::Entity(inst) = self.scope_inst(scope, node) else {
+            return None;
+        };
+        if !via_owner {
+            return Some(inst);
+        }
+        match self.facts.instance(inst) {
+            Some(i) if i.owner != u32::MAX => Some(i.owner),
+            _ => {
+                self.fault(FaultKind::Unsupported, node);
+                None
+            }
+        }
+    }
+
+    fn and(&mut self, a: NodeId, b: NodeId, _: bool) -> V {
+        let mark = self.s.missing.len();
+        match tri(self.eval(a)) {
+            Some(false) => {
+                self.truncate(mark);
+                V::Bool(false)
+            }
+            ta => {
+                let m = self.s.missing.len();
+                match tri(self.eval(b)) {
+                    Some(false) => {
+                        self.truncate(mark);
+                        V::Bool(false)
+                    }
+                    Some(true) => {
+                        self.truncate(m);
+                        from_tri(ta)
+                    }
+                    None => V::Unknown,
+                }
+            }
+        }
+    }
+
+    fn or(&mut self, a: NodeId, b: NodeId) -> V {
+        let mark = self.s.missing.len();
+        match tri(self.eval(a)) {
+            Some(true) => {
+                self.truncate(mark);
+                V::Bool(true)
+            }
+            ta => {
+                let m = self.s.missing.len();
+                match tri(self.eval(b)) {
+                    Some(true) => {
+                        self.truncate(mark);
+                        V::Bool(true)
+                    }
+                    Some(false) => {
+                        self.truncate(m);
+                        from_tri(ta)
+                    }
+                    None => V::Unknown,
+                }
+            }
+        }
+    }
+
+    /// Evaluates `list`; `None` when the list itself is unknown.
+    fn list(&mut self, list: NodeId) -> Option<ListRef> {
+        match self.eval(list) {
+            V::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    fn with_element<T>(&mut self, v: V, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.s.env.push(v);
+        let r = f(self);
+        self.s.env.pop();
+        r
+    }
+
+    fn filter(&mut self, list: NodeId, cond: NodeId) -> V {
+        let Some(l) = self.list(list) else {
+            return V::Unknown;
+        };
+        let from = self.s.tmp.len();
+        for i in 0..l.len {
+            let it = self.item(l, i);
+            let m = self.s.missing.len();
+            let c = self.with_element(it.v, |me| me.eval(cond));
+            match tri(c) {
+                Some(true) => self.s.tmp.push(it),
+                Some(false) => self.truncate(m),
+                None => self.s.tmp.push(Item {
+                    v: it.v,
+                    maybe: true,
+                }),
+            }
+        }
+        self.seal(from)
+    }
+
+    fn quantify(&mut self, list: NodeId, cond: NodeId, any: bool) -> V {
+        let mark = self.s.missing.len();
+        let Some(l) = self.list(list) else {
+            return V::Unknown;
+        };
+        // any: true as soon as one surely-included element gives true.
+        // all: false as soon as one surely-included element gives false.
+        let decisive = any;
+        let mut unknown = false;
+        for i in 0..l.len {
+            let it = self.item(l, i);
+            let m = self.s.missing.len();
+            let c = tri(self.with_element(it.v, |me| me.eval(cond)));
+            match c {
+                Some(x) if x == decisive && !it.maybe => {
+                    self.truncate(mark);
+                    return V::Bool(decisive);
+                }
+                Some(x) if x != decisive => self.truncate(m),
+                _ => unknown = true,
+            }
+        }
+        if unknown {
+            V::Unknown
+        } else {
+            self.truncate(mark);
+            V::Bool(!decisive)
+        }
+    }
+
+    fn project(&mut self, list: NodeId, member: Member, node: NodeId) -> V {
+        let Some(l) = self.list(list) else {
+            return V::Unknown;
+        };
+        let from = self.s.tmp.len();
+        for i in 0..l.len {
+            let it = self.item(l, i);
+            let v = self.member(it.v, member, node);
+            if let V::List(inner) = v {
+                for j in 0..inner.len {
+                    let x = self.item(inner, j);
+                    self.s.tmp.push(Item {
+                        v: x.v,
+                        maybe: x.maybe || it.maybe,
+                    });
+                }
+            } else {
+                self.s.tmp.push(Item { v, maybe: it.maybe });
+            }
+        }
+        self.seal(from)
+    }
+
+    fn builtin(&mut self, func: Builtin, args: (u32, u32), id: NodeId) -> V {
+        let arg = |me: &Self, i: u32| me.low.arg(args.0 + i);
+        let mark = self.s.missing.len();
+        match func {
+            Builtin::Count | Builtin::Sum | Builtin::MinOf | Builtin::MaxOf => {
+                let Some(l) = self.list(arg(self, 0)) else {
+                    return V::Unknown;
+                };
+                let mut acc: Option<V> = None;
+                for i in 0..l.len {
+                    let it = self.item(l, i);
+                    if it.maybe || (func != Builtin::Count && it.v.is_unknown()) {
+                        return V::Unknown;
+                    }
+                    acc = Some(match (func, acc) {
+                        (Builtin::Count, _) => V::Int(i64::from(i) + 1),
+                        (_, None) => it.v,
+                        (Builtin::Sum, Some(a)) => match value::arith(BinaryOp::Add, a, it.v) {
+                            Ok(v) => v,
+                            Err(f) => return self.fault(FaultKind::Value(f), id),
+                        },
+                        (_, Some(a)) => {
+                            let keep_a = match compare(a, it.v) {
+                                Some(o) => (o == Ordering::Greater) != (func == Builtin::MinOf),
+                                None => return self.fault(FaultKind::Value(Fault::Type), id),
+                            };
+                            if keep_a {
+                                a
+                            } else {
+                                it.v
+                            }
+                        }
+                    });
+                }
+                self.truncate(mark);
+                match acc {
+                    Some(v) => v,
+                    None if matches!(func, Builtin::Count | Builtin::Sum) => V::Int(0),
+                    None => self.fault(FaultKind::EmptyList, id),
+                }
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut acc: Option<V> = None;
+                let mut unknown = false;
+                for i in 0..args.1 {
+                    let v = self.eval(arg(self, i));
+                    if v.is_unknown() {
+                        unknown = true;
+                        continue;
+                    }
+                    acc = Some(match acc {
+                        None => v,
+                        Some(a) => match compare(a, v) {
+                            Some(o) => {
+                                if (o == Ordering::Greater) == (func == Builtin::Min) {
+                                    v
+                                } else {
+                                    a
+                                }
+                            }
+                            None => return self.fault(FaultKind::Value(Fault::Type), id),
+                        },
+                    });
+                }
+                if unknown {
+                    return V::Unknown;
+                }
+                self.truncate(mark);
+                acc.unwrap_or(V::Unknown)
+            }
+            Builtin::Known => {
+                let x = arg(self, 0);
+                let v = self.eval(x);
+                self.truncate(mark);
+                let known = self.certain(v);
+                if !known {
+                    self.record(Used::Presumed {
+                        node: x,
+                        v: V::Bool(false),
+                    });
+                }
+                V::Bool(known)
+            }
+            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
+                let a = self.eval(arg(self, 0));
+                let b = self.eval(arg(self, 1));
+                let (V::Date(a), V::Date(b)) = (a, b) else {
+                    return V::Unknown;
+                };
+                self.truncate(mark);
+                let r = match func {
+                    Builtin::YearsBetween => value::years_between(a, b),
+                    Builtin::MonthsBetween => value::months_between(a, b),
+                    _ => value::days_between(a, b),
+                };
+                let r = r.map(V::Int);
+                self.value_result(r, id)
+            }
+            Builtin::Date => {
+                let y = self.eval(arg(self, 0));
+                let m = self.eval(arg(self, 1));
+                let d = self.eval(arg(self, 2));
+                if y.is_unknown() || m.is_unknown() || d.is_unknown() {
+                    return V::Unknown;
+                }
+                self.truncate(mark);
+                let parts = (
+                    y.as_i64().and_then(|y| i16::try_from(y).ok()),
+                    m.as_i64().and_then(|m| i8::try_from(m).ok()),
+                    d.as_i64().and_then(|d| i8::try_from(d).ok()),
+                );
+                match parts {
+                    (Some(y), Some(m), Some(d)) => match Date::new(y, m, d) {
+                        Ok(date) => V::Date(date),
+                        Err(_) => self.fault(FaultKind::Value(Fault::InvalidDate), id),
+                    },
+                    _ => self.fault(FaultKind::Value(Fault::InvalidDate), id),
+                }
+            }
+            Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
+                let x = self.eval(arg(self, 0));
+                let places = if args.1 > 1 {
+                    self.eval(arg(self, 1))
+                } else {
+                    V::Int(0)
+                };
+                if x.is_unknown() || places.is_unknown() {
+                    return V::Unknown;
+                }
+                self.truncate(mark);
+                let Some(places) = places.as_i64().and_then(|p| u32::try_from(p).ok()) else {
+                    return self.fault(FaultKind::Value(Fault::Overflow), id);
+                };
+                let r = match func {
+                    Builtin::Round => {
+                        value::round(x, places, RoundingStrategy::MidpointAwayFromZero)
+                    }
+                    Builtin::Floor => value::round(x, places, RoundingStrategy::ToNegativeInfinity),
+                    Builtin::Ceil => value::round(x, places, RoundingStrategy::ToPositiveInfinity),
+                    _ => value::abs(x),
+                };
+                self.value_result(r, id)
+            }
+        }
+    }
+
+    fn cell(&mut self, cell: &LCell, arg: V, node: NodeId) -> Option<bool> {
+        if matches!(cell, LCell::Any) {
+            return Some(true);
+        }
+        if arg.is_unknown() {
+            return None;
+        }
+        match cell {
+            LCell::Any => Some(true),
+            LCell::Compare(op, o) => {
+                let x = self.operand(*o, node);
+                if x.is_unknown() {
+                    return None;
+                }
+                self.compare_values(*op, arg, x)
+            }
+            LCell::Range(lo, hi) => {
+                let lo = self.operand(*lo, node);
+                let hi = self.operand(*hi, node);
+                if lo.is_unknown() || hi.is_unknown() {
+                    return None;
+                }
+                Some(
+                    self.compare_values(Cmp::Ge, arg, lo)?
+                        && self.compare_values(Cmp::Le, arg, hi)?,
+                )
+            }
+            LCell::Set(items) => {
+                let mut r = Some(false);
+                for o in items {
+                    let x = self.operand(*o, node);
+                    if x.is_unknown() {
+                        r = None;
+                    } else if self.compare_values(Cmp::Eq, arg, x) == Some(true) {
+                        return Some(true);
+                    }
+                }
+                r
+            }
+        }
+    }
+
+    fn row_matches(
+        &mut self,
+        table: u32,
+        row: usize,
+        argv_from: usize,
+        node: NodeId,
+    ) -> Option<bool> {
+        let low = self.low;
+        let Some(r) = low.tables.get(table as usize).and_then(|t| t.rows.get(row)) else {
+            return Some(false);
+        };
+        let mut result = Some(true);
+        for (k, cell) in r.cells.iter().enumerate() {
+            let arg = self
+                .s
+                .argv
+                .get(argv_from + k)
+                .copied()
+                .unwrap_or(V::Unknown);
+            match self.cell(cell, arg, node) {
+                Some(false) => return Some(false),
+                Some(true) => {}
+                None => result = None,
+            }
+        }
+        result
+    }
+
+    fn row_result(&mut self, table: u32, row: usize, node: NodeId) -> V {
+        let low = self.low;
+        match low.tables.get(table as usize).and_then(|t| t.rows.get(row)) {
+            Some(r) => self.operand(r.result, node),
+            None => V::Unknown,
+        }
+    }
+
+    fn same(&self, a: V, b: V) -> bool {
+        !a.is_unknown() && !b.is_unknown() && self.compare_values(Cmp::Eq, a, b) == Some(true)
+    }
+
+    fn table(&mut self, table: u32, args: (u32, u32), id: NodeId) -> V {
+        let mark = self.s.missing.len();
+        let argv_from = self.s.argv.len();
+        for i in 0..args.1 {
+            let v = self.eval(self.low.arg(args.0 + i));
+            self.s.argv.push(v);
+        }
+        let r = self.table_rows(table, argv_from, id);
+        self.s.argv.truncate(argv_from);
+        if self.certain(r) {
+            self.truncate(mark);
+        }
+        r
+    }
+
+    fn table_rows(&mut self, table: u32, argv_from: usize, id: NodeId) -> V {
+        let low = self.low;
+        let Some(t) = low.tables.get(table as usize) else {
+            return self.fault(FaultKind::Unsupported, id);
+        };
+        let n = t.rows.len();
+        match t.hit {
+            HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
+                let first = t.hit == HitPolicyKind::First;
+                // Candidate rows: surely matching, and possibly matching.
+                let mut sure: Option<(usize, V)> = None;
+                let mut possible: Option<V> = None;
+                let mut undecided = false;
+                for row in 0..n {
+                    match self.row_matches(table, row, argv_from, id) {
+                        Some(false) => {}
+                        Some(true) => {
+                            let v = self.row_result(table, row, id);
+                            if let Some((r0, v0)) = sure {
+                                // `first` stops at its first sure row, so a second
+                                // sure row disagreeing is a conflict of unique/any.
+                                if !self.same(v0, v) {
+                                    return self.fault(
+                                        FaultKind::Conflict(table, r0 as u32, row as u32),
+                                        id,
+                                    );
+                                }
+                                continue;
+                            }
+                            if let Some(p) = possible {
+                                if !self.same(p, v) {
+                                    undecided = true;
+                                }
+                            }
+                            sure = Some((row, v));
+                            if first {
+                                break;
+                            }
+                        }
+                        None => {
+                            let v = self.row_result(table, row, id);
+                            match (possible, sure) {
+                                (_, Some((_, s))) if !self.same(s, v) => undecided = true,
+                                (Some(p), _) if !self.same(p, v) => undecided = true,
+                                _ => {}
+                            }
+                            possible = Some(v);
+                        }
+                    }
+                }
+                match sure {
+                    Some((row, v)) if !undecided => {
+                        self.record(Used::Row {
+                            table,
+                            row: Some(row as u32),
+                            v,
+                        });
+                        v
+                    }
+                    Some(_) => V::Unknown,
+                    None if possible.is_some() => V::Unknown,
+                    None => {
+                        self.record(Used::Row {
+                            table,
+                            row: None,
+                            v: V::Unknown,
+                        });
+                        self.fault(FaultKind::NoRow(table), id)
+                    }
+                }
+            }
+            HitPolicyKind::CollectSum
+            | HitPolicyKind::CollectCount
+            | HitPolicyKind::CollectMin
+            | HitPolicyKind::CollectMax => {
+                let mut acc: Option<V> = None;
+                let mut count = 0i64;
+                for row in 0..n {
+                    match self.row_matches(table, row, argv_from, id) {
+                        Some(false) => {}
+                        None => return V::Unknown,
+                        Some(true) => {
+                            count += 1;
+                            self.record(Used::Row {
+                                table,
+                                row: Some(row as u32),
+                                v: V::Unknown,
+                            });
+                            if t.hit == HitPolicyKind::CollectCount {
+                                continue;
+                            }
+                            let v = self.row_result(table, row, id);
+                            if v.is_unknown() {
+                                return V::Unknown;
+                            }
+                            acc = Some(match acc {
+                                None => v,
+                                Some(a) => match t.hit {
+                                    HitPolicyKind::CollectSum => {
+                                        match value::arith(BinaryOp::Add, a, v) {
+                                            Ok(x) => x,
+                                            Err(f) => return self.fault(FaultKind::Value(f), id),
+                                        }
+                                    }
+                                    _ => {
+                                        let keep_a = compare(a, v).is_some_and(|o| {
+                                            (o == Ordering::Less)
+                                                == (t.hit == HitPolicyKind::CollectMin)
+                                        });
+                                        if keep_a {
+                                            a
+                                        } else {
+                                            v
+                                        }
+                                    }
+                                },
+                            });
+                        }
+                    }
+                }
+                match t.hit {
+                    HitPolicyKind::CollectCount => V::Int(count),
+                    HitPolicyKind::CollectSum => acc.unwrap_or(V::Int(0)),
+                    _ => match acc {
+                        Some(v) => v,
+                        None => self.fault(FaultKind::NoRow(table), id),
+                    },
+                }
+            }
+            HitPolicyKind::CollectList => {
+                let from = self.s.tmp.len();
+                for row in 0..n {
+                    let m = self.row_matches(table, row, argv_from, id);
+                    if m == Some(false) {
+                        continue;
+                    }
+                    let v = self.row_result(table, row, id);
+                    self.s.tmp.push(Item {
+                        v,
+                        maybe: m.is_none(),
+                    });
+                }
+                self.seal(from)
+            }
+        }
+    }
+}
+
+impl Machine<'_> {
+    /// The evaluation's list arena, for showing list values in explanations.
+    pub(crate) fn scratch_items(&self) -> &[Item] {
+        &self.s.items
+    }
+}

@@ -1,0 +1,383 @@
+//! Evaluation: screening a facts document against a ruleset's programmes.
+//!
+//! ```text
+//! Engine::compile(files)        check + lower, once per ruleset (Send + Sync)
+//! engine.facts_from_json(text)  validate a facts document against the entities
+//! engine.session(as_of)         parameters resolved for the date; reusable buffers
+//! session.evaluate(&facts)      every programme for every subject, no allocation
+//! session.screen(&facts, opts)  the owned report: missing facts, explanations,
+//!                               next questions, labels in the requested language
+//! ```
+
+mod facts;
+mod lower;
+mod machine;
+pub mod report;
+mod schema;
+pub mod testrun;
+mod value;
+
+pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};
+pub use report::{
+    ExplainedClause, Explanation, NextQuestion, QuestionOption, ScreenOptions, ScreenReport,
+    ScreenResult, UsedValue,
+};
+pub use testrun::{TestFailure, TestOutcome, TestReport};
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::check::Checked;
+use crate::facade::CheckReport;
+use crate::source::{SourceFile, SourceMap};
+use lower::Lowered;
+use machine::{AsOf, FactRef, Machine, Scratch};
+use value::V;
+
+/// A programme's status for one subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Eligible,
+    Ineligible,
+    Undetermined,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::Ineligible => "ineligible",
+            Status::Undetermined => "undetermined",
+        }
+    }
+
+    fn from_tri(t: Option<bool>) -> Status {
+        match t {
+            Some(true) => Status::Eligible,
+            Some(false) => Status::Ineligible,
+            None => Status::Undetermined,
+        }
+    }
+}
+
+/// A ruleset checked without errors and lowered for evaluation. Immutable, and
+/// shared freely between threads.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub(crate) checked: Checked,
+    pub(crate) lowered: Lowered,
+    pub(crate) sources: SourceMap,
+    /// The warnings of the check (the ruleset had no errors).
+    pub(crate) warnings: CheckReport,
+    /// The root entity of facts documents, when there is exactly one candidate.
+    pub(crate) root: Option<u32>,
+}
+
+impl Engine {
+    /// Checks the files as one ruleset and prepares it for evaluation. Errors (not
+    /// warnings) come back as the report.
+    pub fn compile(files: Vec<SourceFile>) -> Result<Engine, CheckReport> {
+        let (report, checked) = crate::facade::check_with_model(files);
+        if report.has_errors() {
+            return Err(report);
+        }
+        let sources = report.sources.clone();
+        let lowered = lower::lower(&checked, &|file| sources.file(file).map(|f| f.text.clone()));
+        let root = match checked.roots.as_slice() {
+            [one] => Some(one.0 as u32),
+            _ => None,
+        };
+        Ok(Engine {
+            checked,
+            lowered,
+            sources,
+            warnings: report,
+            root,
+        })
+    }
+
+    /// The check's warnings.
+    pub fn warnings(&self) -> &CheckReport {
+        &self.warnings
+    }
+
+    /// The ruleset's declared languages; the first is the language of labels.
+    pub fn languages(&self) -> &[String] {
+        &self.checked.ruleset.languages
+    }
+
+    /// The names of the programmes, in declaration order.
+    pub fn program_names(&self) -> impl Iterator<Item = &str> {
+        self.checked.programs.iter().map(|p| p.name.as_str())
+    }
+
+    /// Names of the entities that can be the root of a facts document.
+    pub fn root_candidates(&self) -> Vec<&str> {
+        self.checked
+            .roots
+            .iter()
+            .filter_map(|e| self.checked.entities.get(e.0))
+            .map(|e| e.name.as_str())
+            .collect()
+    }
+
+    /// Uses `entity` as the root of facts documents (`--entity`), when the ruleset
+    /// has several candidates.
+    pub fn with_root(mut self, entity: &str) -> Result<Engine, FactsError> {
+        match self.checked.roots.iter().find(|e| {
+            self.checked
+                .entities
+                .get(e.0)
+                .is_some_and(|d| d.name == entity)
+        }) {
+            Some(e) => {
+                self.root = Some(e.0 as u32);
+                Ok(self)
+            }
+            None => Err(FactsError::one(
+                "F0007",
+                "",
+                format!(
+                    "`{entity}` cannot be the root of the facts; the candidates are {}",
+                    self.root_candidates().join(", ")
+                ),
+            )),
+        }
+    }
+
+    fn root(&self) -> Result<u32, FactsError> {
+        self.root.ok_or_else(|| {
+            FactsError::one(
+                "F0007",
+                "",
+                format!(
+                    "the ruleset has several root entities ({}); name the one the facts describe",
+                    self.root_candidates().join(", ")
+                ),
+            )
+        })
+    }
+
+    /// Validates a facts document (JSON text) describing the root entity. Missing
+    /// fields and `null` are unknown facts.
+    pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+            FactsError::one(
+                "F0001",
+                "",
+                format!(
+                    "malformed JSON at line {}, column {}: {}",
+                    e.line(),
+                    e.column(),
+                    strip_position(&e.to_string())
+                ),
+            )
+        })?;
+        self.facts_from_value(&value)
+    }
+
+    /// Validates a facts document already parsed as JSON.
+    pub fn facts_from_value(&self, json: &serde_json::Value) -> Result<Facts, FactsError> {
+        let root = self.root()?;
+        facts::from_json(&self.lowered, &self.checked, root, json)
+    }
+
+    /// A session evaluating as of `as_of`. Hold one per thread and reuse it.
+    pub fn session(&self, as_of: Date) -> Session<'_> {
+        Session {
+            engine: self,
+            asof: AsOf::new(&self.lowered, as_of),
+            scratch: Scratch::default(),
+            results: Vec::new(),
+            result_missing: Vec::new(),
+        }
+    }
+
+    /// A JSON Schema of the facts document, with labels in `lang` (or the first
+    /// language).
+    pub fn json_schema(&self, lang: Option<&str>) -> Result<serde_json::Value, FactsError> {
+        let root = self.root()?;
+        Ok(schema::schema(self, root, lang))
+    }
+
+    /// Runs every `test` block of the ruleset.
+    pub fn run_tests(&self) -> TestReport {
+        testrun::run(self)
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(msg).to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Which subject a result is about: an instance of the facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SubjectId(pub(crate) u32);
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawResult {
+    pub program: u32,
+    pub subject: u32,
+    pub status: Option<bool>,
+    pub amount: V,
+    pub missing: (u32, u32),
+}
+
+/// Evaluation state for one as-of date: resolved parameters and reusable buffers.
+pub struct Session<'e> {
+    pub(crate) engine: &'e Engine,
+    pub(crate) asof: AsOf,
+    pub(crate) scratch: Scratch,
+    pub(crate) results: Vec<RawResult>,
+    pub(crate) result_missing: Vec<FactRef>,
+}
+
+impl<'e> Session<'e> {
+    pub fn as_of(&self) -> Date {
+        self.asof.date
+    }
+
+    /// Evaluates every programme for every subject of `facts`.
+    pub fn evaluate<'s>(&'s mut self, facts: &'s Facts) -> Evaluation<'s> {
+        self.run(facts);
+        Evaluation {
+            engine: self.engine,
+            facts,
+            results: &self.results,
+            missing: &self.result_missing,
+        }
+    }
+
+    pub(crate) fn run(&mut self, facts: &Facts) {
+        let engine = self.engine;
+        let low = &engine.lowered;
+        self.results.clear();
+        self.result_missing.clear();
+        let mut m = Machine::new(low, facts, &self.asof, &mut self.scratch);
+        for (pi, p) in low.programs.iter().enumerate() {
+            for (ii, inst) in facts.instances.iter().enumerate() {
+                if inst.entity != p.subject {
+                    continue;
+                }
+                let mark = m.s.missing.len();
+                let memo = m.program(pi as u32, ii as u32, u32::MAX);
+                let (status, amount) = (memo.status, memo.amount);
+                let from = self.result_missing.len() as u32;
+                let (start, len) = match status {
+                    Some(true) if amount.is_unknown() && p.amount.is_some() => memo.amount_miss,
+                    None => memo.miss,
+                    _ => (0, 0),
+                };
+                if let Some(part) = m.s.memo_missing.get(start as usize..(start + len) as usize) {
+                    self.result_missing.extend_from_slice(part);
+                }
+                m.s.missing.truncate(mark);
+                // Each fact once per result, in document order.
+                if let Some(part) = self.result_missing.get_mut(from as usize..) {
+                    part.sort_unstable();
+                }
+                let mut w = from as usize;
+                for r in from as usize..self.result_missing.len() {
+                    let cur = self.result_missing.get(r).copied();
+                    let prev = w
+                        .checked_sub(1)
+                        .filter(|&p| p >= from as usize)
+                        .and_then(|p| self.result_missing.get(p).copied());
+                    if cur != prev {
+                        if let (Some(c), Some(slot)) = (cur, self.result_missing.get_mut(w)) {
+                            *slot = c;
+                        }
+                        w += 1;
+                    }
+                }
+                self.result_missing.truncate(w);
+                self.results.push(RawResult {
+                    program: pi as u32,
+                    subject: ii as u32,
+                    status,
+                    amount: if status == Some(true) {
+                        amount
+                    } else {
+                        V::Unknown
+                    },
+                    missing: (from, w as u32 - from),
+                });
+            }
+        }
+    }
+
+    /// Screens `facts`: statuses, amounts, missing facts, explanations (when asked)
+    /// and next questions, with labels in the requested language.
+    pub fn screen(&mut self, facts: &Facts, options: &ScreenOptions) -> ScreenReport {
+        report::screen(self, facts, options)
+    }
+}
+
+/// The results of one evaluation, borrowed from the session.
+pub struct Evaluation<'s> {
+    engine: &'s Engine,
+    facts: &'s Facts,
+    results: &'s [RawResult],
+    missing: &'s [FactRef],
+}
+
+/// One programme's result for one subject.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultView<'s> {
+    pub program: &'s str,
+    pub subject: SubjectId,
+    pub status: Status,
+    /// Only for eligible results of programmes with an amount, when it is known.
+    pub amount: Option<Decimal>,
+    /// How many facts could decide an undetermined result (or an unknown amount).
+    pub missing_count: usize,
+}
+
+impl<'s> Evaluation<'s> {
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+
+    pub fn results(&self) -> impl Iterator<Item = ResultView<'s>> + '_ {
+        let engine = self.engine;
+        self.results.iter().map(move |r| ResultView {
+            program: engine
+                .checked
+                .programs
+                .get(r.program as usize)
+                .map(|p| p.name.as_str())
+                .unwrap_or(""),
+            subject: SubjectId(r.subject),
+            status: Status::from_tri(r.status),
+            amount: r.amount.as_decimal(),
+            missing_count: r.missing.1 as usize,
+        })
+    }
+
+    /// `""` for the root, `members[1]` for a person.
+    pub fn subject_path(&self, subject: SubjectId) -> String {
+        report::instance_path(self.engine, self.facts, subject.0)
+    }
+
+    /// The paths of the facts that could decide the `index`-th result.
+    pub fn missing(&self, index: usize) -> Vec<String> {
+        let Some(r) = self.results.get(index) else {
+            return Vec::new();
+        };
+        self.missing
+            .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
+            .unwrap_or(&[])
+            .iter()
+            .map(|f| report::fact_path(self.engine, self.facts, *f))
+            .collect()
+    }
+}

@@ -1,0 +1,1090 @@
+//! The owned screening report: results with paths and labels, explanations, next
+//! questions; and the compact JSON line of a registry screening.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use accord_grammar::ast::Label;
+use serde::Serialize;
+
+use super::facts::Facts;
+use super::lower::FieldKind;
+use super::machine::{FactRef, FaultKind, Item, Machine, Recorder, Used};
+use super::value::{TextRef, V};
+use super::{Engine, RawResult, Session, Status};
+use crate::check::Type;
+
+/// What a screening returns beyond statuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenOptions {
+    /// Build an explanation for every result.
+    pub explain: bool,
+    /// The language of labels and explanations; the ruleset's first when `None` or
+    /// not declared.
+    pub lang: Option<String>,
+}
+
+impl Default for ScreenOptions {
+    fn default() -> Self {
+        ScreenOptions {
+            explain: true,
+            lang: None,
+        }
+    }
+}
+
+/// The answer of `accord screen` for one facts document.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenReport {
+    pub as_of: String,
+    /// The language labels are in.
+    pub lang: String,
+    pub results: Vec<ScreenResult>,
+    pub next_questions: Vec<NextQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenResult {
+    pub program: String,
+    pub label: String,
+    /// `""` for the root entity, `members[1]` otherwise.
+    pub subject: String,
+    pub status: Status,
+    /// A decimal string for eligible results with a known amount, else null.
+    pub amount: Option<String>,
+    /// Facts that could decide an undetermined result, or the unknown amount of an
+    /// eligible one.
+    pub missing: Vec<String>,
+    pub explanation: Option<Explanation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// One sentence: the status and why.
+    pub summary: String,
+    /// The programme's legal basis.
+    pub legal: Vec<String>,
+    pub clauses: Vec<ExplainedClause>,
+    pub amount: Option<ExplainedClause>,
+    pub apply: Option<String>,
+    pub documents: Vec<String>,
+    /// What `known(…)` and `… otherwise …` presumed.
+    pub presumed: Vec<String>,
+    /// Evaluation errors (division by zero, a parameter not in force, …).
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExplainedClause {
+    /// `eligible`, `unless` or `amount`.
+    pub kind: &'static str,
+    /// The rule as written.
+    pub rule: String,
+    /// true / false / null (unknown); for an amount, null.
+    pub result: Option<bool>,
+    /// For an amount, its value.
+    pub value: Option<String>,
+    /// Whether this clause decided the status.
+    pub decisive: bool,
+    pub legal: Option<String>,
+    pub values: Vec<UsedValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsedValue {
+    /// `fact`, `derived`, `parameter`, `table` or `program`.
+    pub kind: &'static str,
+    pub name: String,
+    pub label: String,
+    /// A fact's path, a programme's subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Null when unknown.
+    pub value: Option<String>,
+    /// A parameter's version: in force since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A table's matching row, counting from 1 (null: no row matched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<Option<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextQuestion {
+    pub path: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<QuestionOption>,
+    /// How many undetermined results (or unknown amounts) this fact could decide.
+    pub decides: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuestionOption {
+    pub value: String,
+    pub label: String,
+}
+
+impl ScreenReport {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+    }
+}
+
+// ---- localisation ----
+
+pub(crate) fn localize(label: Option<&Label>, lang: &str, fallback: &str) -> String {
+    match label {
+        Some(l) => l
+            .translations
+            .iter()
+            .find(|t| t.lang.name == lang)
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| l.text.clone()),
+        None => fallback.to_string(),
+    }
+}
+
+/// Fixed words of explanations; languages without an entry use English.
+fn word(lang: &str, key: &str) -> &'static str {
+    match (lang, key) {
+        ("hy", "eligible") => "իրավունք ունի",
+        ("hy", "ineligible") => "իրավունք չունի",
+        ("hy", "undetermined") => "անորոշ է",
+        ("hy", "met") => "բավարարված է",
+        ("hy", "not met") => "բավարարված չէ",
+        ("hy", "unknown") => "անհայտ է",
+        ("hy", "grounds") => "հիմքեր",
+        ("hy", "disqualified") => "բացառող պայման",
+        ("hy", "missing") => "բացակայող տվյալներ",
+        ("hy", "presumed") => "ենթադրվել է",
+        ("hy", "taken as") => "ընդունվել է որպես",
+        ("hy", "next questions") => "հաջորդ հարցերը",
+        ("ru", "eligible") => "имеет право",
+        ("ru", "ineligible") => "не имеет права",
+        ("ru", "undetermined") => "не определено",
+        ("ru", "met") => "выполнено",
+        ("ru", "not met") => "не выполнено",
+        ("ru", "unknown") => "неизвестно",
+        ("ru", "grounds") => "основания",
+        ("ru", "disqualified") => "исключающее условие",
+        ("ru", "missing") => "недостающие сведения",
+        ("ru", "presumed") => "предположено",
+        ("ru", "taken as") => "принято как",
+        ("ru", "next questions") => "следующие вопросы",
+        (_, "eligible") => "eligible",
+        (_, "ineligible") => "ineligible",
+        (_, "undetermined") => "undetermined",
+        (_, "met") => "met",
+        (_, "not met") => "not met",
+        (_, "unknown") => "unknown",
+        (_, "grounds") => "grounds",
+        (_, "disqualified") => "disqualified by",
+        (_, "missing") => "missing facts",
+        (_, "presumed") => "presumed",
+        (_, "taken as") => "taken as",
+        (_, "next questions") => "next questions",
+        ("hy", "amount unknown") => "գումարն անհայտ է",
+        ("ru", "amount unknown") => "сумма неизвестна",
+        (_, "amount unknown") => "amount unknown",
+        _ => "",
+    }
+}
+
+// ---- paths and values ----
+
+pub(crate) fn instance_path(engine: &Engine, facts: &Facts, inst: u32) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = inst;
+    // The owner chain is finite: each instance's owner was created before it.
+    while let Some(i) = facts.instance(cur) {
+        if i.owner == u32::MAX {
+            break;
+        }
+        let owner_entity = facts.instance(i.owner).map(|o| o.entity).unwrap_or(0);
+        let name = field_name(engine, owner_entity, i.field);
+        parts.push(match i.index {
+            Some(k) => format!("{name}[{k}]"),
+            None => name.to_string(),
+        });
+        if i.owner >= cur {
+            break;
+        }
+        cur = i.owner;
+    }
+    parts.reverse();
+    parts.join(".")
+}
+
+fn field_name(engine: &Engine, entity: u32, field: u32) -> &str {
+    engine
+        .lowered
+        .entities
+        .get(entity as usize)
+        .and_then(|e| e.fields.get(field as usize))
+        .map(|f| f.name.as_str())
+        .unwrap_or("?")
+}
+
+pub(crate) fn fact_path(engine: &Engine, facts: &Facts, f: FactRef) -> String {
+    let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
+    let base = instance_path(engine, facts, f.inst);
+    let name = field_name(engine, entity, f.field);
+    if base.is_empty() {
+        name.to_string()
+    } else {
+        format!("{base}.{name}")
+    }
+}
+
+pub(crate) fn type_name(engine: &Engine, kind: &FieldKind) -> String {
+    match kind {
+        FieldKind::Bool => "Boolean".into(),
+        FieldKind::Int => "Integer".into(),
+        FieldKind::Dec => "Decimal".into(),
+        FieldKind::Money => "Money".into(),
+        FieldKind::Date => "Date".into(),
+        FieldKind::Text => "Text".into(),
+        FieldKind::Dur => "Duration".into(),
+        FieldKind::Enum(e) => engine
+            .checked
+            .enums
+            .get(*e as usize)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        FieldKind::Entity(e) => engine
+            .checked
+            .entities
+            .get(*e as usize)
+            .map(|d| d.name.clone())
+            .unwrap_or_default(),
+        FieldKind::List(inner) => format!("list of {}", type_name(engine, inner)),
+        FieldKind::Other => "?".into(),
+    }
+}
+
+/// A value as shown in explanations and JSON: decimals without trailing zeros,
+/// dates ISO, variants by name, lists of records by path.
+pub(crate) fn show(
+    engine: &Engine,
+    facts: &Facts,
+    items: &[Item],
+    v: V,
+    ty: &Type,
+) -> Option<String> {
+    Some(match v {
+        V::Unknown => return None,
+        V::Bool(b) => b.to_string(),
+        V::Int(i) => i.to_string(),
+        V::Dec(d) => d.normalize().to_string(),
+        V::Date(d) => d.to_string(),
+        V::Text(TextRef::Model(i)) => engine.lowered.text(i).to_string(),
+        V::Text(TextRef::Facts(i)) => facts.text(i).to_string(),
+        V::Variant(i) => match ty {
+            Type::Enum(e) => engine
+                .checked
+                .enums
+                .get(e.0)
+                .and_then(|d| d.variants.get(i as usize))
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
+            _ => i.to_string(),
+        },
+        V::Dur(d) => {
+            if d.months != 0 && d.days == 0 {
+                format!("{} months", d.months)
+            } else if d.working {
+                format!("{} working days", d.days)
+            } else {
+                format!("{} months {} days", d.months, d.days)
+            }
+        }
+        V::Entity(i) => {
+            let p = instance_path(engine, facts, i);
+            if p.is_empty() {
+                "(the record)".to_string()
+            } else {
+                p
+            }
+        }
+        V::List(_) => {
+            let el = ty.element().cloned().unwrap_or(Type::Error);
+            let elems = list_items(facts, items, v);
+            let shown: Vec<String> = elems
+                .iter()
+                .map(|(x, maybe)| {
+                    let s = show(engine, facts, items, *x, &el).unwrap_or_else(|| "?".into());
+                    if *maybe {
+                        format!("{s}?")
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            format!("[{}]", shown.join(", "))
+        }
+    })
+}
+
+/// The elements of a list value: a facts list, or one in the evaluation's arena.
+fn list_items(facts: &Facts, items: &[Item], v: V) -> Vec<(V, bool)> {
+    match v {
+        V::List(l) if !l.scratch => facts
+            .items
+            .get(l.start as usize..(l.start + l.len) as usize)
+            .unwrap_or(&[])
+            .iter()
+            .map(|x| (*x, false))
+            .collect(),
+        V::List(l) => items
+            .get(l.start as usize..(l.start + l.len) as usize)
+            .unwrap_or(&[])
+            .iter()
+            .map(|it| (it.v, it.maybe))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn source_text(engine: &Engine, node: u32) -> String {
+    let Some(&(file, start, end)) = engine.lowered.spans.get(node as usize) else {
+        return String::new();
+    };
+    engine
+        .sources
+        .file(file as usize)
+        .map(|f| {
+            super::lower::balanced_text(
+                &f.text,
+                accord_grammar::ast::Span::new(start as usize, end as usize),
+            )
+        })
+        .unwrap_or_default()
+}
+
+fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
+    let at = source_text(engine, node);
+    let what = match kind {
+        FaultKind::Value(f) => f.message().to_string(),
+        FaultKind::NotInForce(p) => {
+            let name = engine
+                .checked
+                .parameters
+                .get(p as usize)
+                .map(|d| d.name.as_str())
+                .unwrap_or("?");
+            format!("parameter `{name}` is not yet in force on this date")
+        }
+        FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
+        FaultKind::Conflict(t, a, b) => format!(
+            "rows {} and {} of table `{}` both match with different results",
+            a + 1,
+            b + 1,
+            table_name(engine, t)
+        ),
+        FaultKind::EmptyList => "the smallest or largest of an empty list".to_string(),
+        FaultKind::TooDeep => "definitions nested too deeply to evaluate".to_string(),
+        FaultKind::Cycle => "a definition that depends on itself".to_string(),
+        FaultKind::Unsupported => "an expression that cannot be evaluated here".to_string(),
+    };
+    if at.is_empty() {
+        what
+    } else {
+        format!("{what}, in `{at}`")
+    }
+}
+
+fn table_name(engine: &Engine, t: u32) -> &str {
+    engine
+        .checked
+        .tables
+        .get(t as usize)
+        .map(|d| d.name.as_str())
+        .unwrap_or("?")
+}
+
+// ---- the report ----
+
+pub(crate) fn screen(
+    session: &mut Session<'_>,
+    facts: &Facts,
+    options: &ScreenOptions,
+) -> ScreenReport {
+    let engine = session.engine;
+    let lang = options
+        .lang
+        .as_deref()
+        .filter(|l| engine.checked.ruleset.languages.iter().any(|x| x == l))
+        .or_else(|| engine.checked.ruleset.languages.first().map(|s| s.as_str()))
+        .unwrap_or("en")
+        .to_string();
+    session.run(facts);
+    let raw: Vec<RawResult> = session.results.clone();
+    let mut results = Vec::with_capacity(raw.len());
+    let mut counts: HashMap<FactRef, (usize, usize)> = HashMap::new();
+    for (i, r) in raw.iter().enumerate() {
+        let missing_refs: Vec<FactRef> = session
+            .result_missing
+            .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
+            .unwrap_or(&[])
+            .to_vec();
+        for (k, f) in missing_refs.iter().enumerate() {
+            let e = counts.entry(*f).or_insert((0, i * 10_000 + k));
+            e.0 += 1;
+        }
+        let p = engine.checked.programs.get(r.program as usize);
+        let status = Status::from_tri(r.status);
+        let amount_ty = Type::Money;
+        results.push(ScreenResult {
+            program: p.map(|p| p.name.clone()).unwrap_or_default(),
+            label: localize(
+                p.and_then(|p| p.label.as_ref()),
+                &lang,
+                p.map(|p| p.name.as_str()).unwrap_or(""),
+            ),
+            subject: instance_path(engine, facts, r.subject),
+            status,
+            amount: if status == Status::Eligible {
+                show(engine, facts, &[], r.amount, &amount_ty)
+            } else {
+                None
+            },
+            missing: missing_refs
+                .iter()
+                .map(|f| fact_path(engine, facts, *f))
+                .collect(),
+            explanation: None,
+        });
+    }
+    if options.explain {
+        for (r, out) in raw.iter().zip(results.iter_mut()) {
+            out.explanation = Some(explain(session, facts, r, &lang));
+        }
+    }
+    let mut ranked: Vec<(FactRef, (usize, usize))> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+    let next_questions = ranked
+        .into_iter()
+        .map(|(f, (n, _))| question(engine, facts, f, n, &lang))
+        .collect();
+    ScreenReport {
+        as_of: session.asof.date.to_string(),
+        lang,
+        results,
+        next_questions,
+    }
+}
+
+fn question(
+    engine: &Engine,
+    facts: &Facts,
+    f: FactRef,
+    decides: usize,
+    lang: &str,
+) -> NextQuestion {
+    let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
+    let def = engine
+        .checked
+        .entities
+        .get(entity as usize)
+        .and_then(|e| e.fields.get(f.field as usize));
+    let kind = engine
+        .lowered
+        .entities
+        .get(entity as usize)
+        .and_then(|e| e.fields.get(f.field as usize))
+        .map(|f| f.kind.clone())
+        .unwrap_or(FieldKind::Other);
+    let options = match &kind {
+        FieldKind::Enum(e) => engine
+            .checked
+            .enums
+            .get(*e as usize)
+            .map(|d| {
+                d.variants
+                    .iter()
+                    .map(|v| QuestionOption {
+                        value: v.name.clone(),
+                        label: localize(v.label.as_ref(), lang, &v.name),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        FieldKind::Bool => ["true", "false"]
+            .iter()
+            .map(|v| QuestionOption {
+                value: v.to_string(),
+                label: match (lang, *v) {
+                    ("hy", "true") => "Այո".into(),
+                    ("hy", _) => "Ոչ".into(),
+                    ("ru", "true") => "Да".into(),
+                    ("ru", _) => "Нет".into(),
+                    (_, "true") => "Yes".into(),
+                    _ => "No".into(),
+                },
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    NextQuestion {
+        path: fact_path(engine, facts, f),
+        label: def
+            .map(|d| localize(d.label.as_ref(), lang, &d.name))
+            .unwrap_or_default(),
+        ty: type_name(engine, &kind),
+        options,
+        decides,
+    }
+}
+
+fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) -> Explanation {
+    let engine = session.engine;
+    let low = &engine.lowered;
+    let Some(p) = low.programs.get(r.program as usize) else {
+        return empty_explanation();
+    };
+    let def = engine.checked.programs.get(r.program as usize);
+    let status = Status::from_tri(r.status);
+    let mut clauses = Vec::new();
+    let mut presumed = Vec::new();
+    let mut errors = Vec::new();
+    // Re-run the machine with a recorder, clause by clause; programme results are
+    // already memoised from the evaluation above, so only the clause is re-walked.
+    let mut m = Machine::new(low, facts, &session.asof, &mut session.scratch);
+    // Statuses of the programmes this one refers to are memoised on the way.
+    let _ = m.program(r.program, r.subject, u32::MAX);
+    let groups: [(&'static str, &Vec<super::lower::LClause>); 2] =
+        [("eligible", &p.eligible), ("unless", &p.unless)];
+    for (kind, list) in groups {
+        for c in list.iter() {
+            m.reset_lets();
+            m.s.rec = Some(Recorder::default());
+            let faults_from = m.s.faults.len();
+            let v = m.eval_for(r.subject, c.node);
+            let rec = m.s.rec.take().unwrap_or_default();
+            collect_faults(engine, &m, faults_from, &mut errors);
+            let result = match v {
+                V::Bool(b) => Some(b),
+                _ => None,
+            };
+            let decisive = match (status, kind) {
+                (Status::Eligible, "eligible") => result == Some(true),
+                (Status::Eligible, _) => true,
+                (Status::Ineligible, "unless") => result == Some(true),
+                (Status::Ineligible, _) => !p.unless.is_empty() && result == Some(false),
+                _ => result.is_none(),
+            };
+            clauses.push(ExplainedClause {
+                kind,
+                rule: c.text.clone(),
+                result,
+                value: None,
+                decisive,
+                legal: c.legal.as_ref().map(|l| localize(Some(l), lang, "")),
+                values: used_values(engine, facts, &m, &rec, lang, &mut presumed),
+            });
+        }
+    }
+    // An ineligible result without a disqualification was decided by all grounds.
+    if status == Status::Ineligible && !clauses.iter().any(|c| c.decisive) {
+        for c in clauses.iter_mut().filter(|c| c.kind == "eligible") {
+            c.decisive = true;
+        }
+    }
+    let amount = match (&p.amount, status) {
+        (Some(a), Status::Eligible) => {
+            m.reset_lets();
+            m.s.rec = Some(Recorder::default());
+            let faults_from = m.s.faults.len();
+            let v = m.eval_for(r.subject, a.node);
+            let rec = m.s.rec.take().unwrap_or_default();
+            collect_faults(engine, &m, faults_from, &mut errors);
+            Some(ExplainedClause {
+                kind: "amount",
+                rule: a.text.clone(),
+                result: None,
+                value: show(engine, facts, m.scratch_items(), v, &Type::Money),
+                decisive: true,
+                legal: None,
+                values: used_values(engine, facts, &m, &rec, lang, &mut presumed),
+            })
+        }
+        _ => None,
+    };
+    let label = localize(
+        def.and_then(|d| d.label.as_ref()),
+        lang,
+        def.map(|d| d.name.as_str()).unwrap_or(""),
+    );
+    let summary = summary(&clauses, status, &label, lang);
+    presumed.dedup();
+    errors.dedup();
+    Explanation {
+        summary,
+        legal: def
+            .map(|d| {
+                d.legal
+                    .iter()
+                    .map(|l| localize(Some(l), lang, ""))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        clauses,
+        amount,
+        apply: def
+            .and_then(|d| d.apply.as_ref())
+            .map(|l| localize(Some(l), lang, "")),
+        documents: def
+            .map(|d| {
+                d.documents
+                    .iter()
+                    .map(|l| localize(Some(l), lang, ""))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        presumed,
+        errors,
+    }
+}
+
+fn empty_explanation() -> Explanation {
+    Explanation {
+        summary: String::new(),
+        legal: Vec::new(),
+        clauses: Vec::new(),
+        amount: None,
+        apply: None,
+        documents: Vec::new(),
+        presumed: Vec::new(),
+        errors: Vec::new(),
+    }
+}
+
+fn summary(clauses: &[ExplainedClause], status: Status, label: &str, lang: &str) -> String {
+    let mut s = format!("{label}: {}", word(lang, status.as_str()));
+    let decisive: Vec<&ExplainedClause> = clauses.iter().filter(|c| c.decisive).collect();
+    for (i, c) in decisive.iter().enumerate() {
+        s.push_str(if i == 0 { " — " } else { "; " });
+        let verdict = match c.result {
+            Some(true) if c.kind == "unless" => word(lang, "disqualified"),
+            Some(true) => word(lang, "met"),
+            Some(false) => word(lang, "not met"),
+            None => word(lang, "unknown"),
+        };
+        let _ = write!(s, "`{}` {verdict}", c.rule);
+        if let Some(l) = &c.legal {
+            let _ = write!(s, " ({l})");
+        }
+    }
+    s
+}
+
+fn collect_faults(engine: &Engine, m: &Machine<'_>, from: usize, errors: &mut Vec<String>) {
+    for f in m.s.faults.get(from..).unwrap_or(&[]) {
+        let t = fault_text(engine, f.kind, f.node);
+        if !errors.contains(&t) {
+            errors.push(t);
+        }
+    }
+}
+
+fn used_values(
+    engine: &Engine,
+    facts: &Facts,
+    m: &Machine<'_>,
+    rec: &Recorder,
+    lang: &str,
+    presumed: &mut Vec<String>,
+) -> Vec<UsedValue> {
+    let mut out: Vec<UsedValue> = Vec::new();
+    // Scratch lists are still in the machine's arena: show them from there.
+    let items = m.scratch_items();
+    for u in &rec.used {
+        let uv = match *u {
+            Used::Fact(f, v) => {
+                let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
+                let Some(def) = engine
+                    .checked
+                    .entities
+                    .get(entity as usize)
+                    .and_then(|e| e.fields.get(f.field as usize))
+                else {
+                    continue;
+                };
+                UsedValue {
+                    kind: "fact",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: Some(fact_path(engine, facts, f)),
+                    value: show(engine, facts, items, v, &def.ty),
+                    since: None,
+                    source: None,
+                    row: None,
+                }
+            }
+            Used::Let {
+                inst,
+                entity,
+                index,
+                v,
+            } => {
+                let Some(def) = engine
+                    .checked
+                    .entities
+                    .get(entity as usize)
+                    .and_then(|e| e.lets.get(index as usize))
+                else {
+                    continue;
+                };
+                let base = instance_path(engine, facts, inst);
+                UsedValue {
+                    kind: "derived",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: Some(if base.is_empty() {
+                        def.name.clone()
+                    } else {
+                        format!("{base}.{}", def.name)
+                    }),
+                    value: show(engine, facts, items, v, &def.ty),
+                    since: None,
+                    source: None,
+                    row: None,
+                }
+            }
+            Used::Param(p) => {
+                let Some(def) = engine.checked.parameters.get(p as usize) else {
+                    continue;
+                };
+                let version = m
+                    .asof
+                    .version
+                    .get(p as usize)
+                    .copied()
+                    .flatten()
+                    .and_then(|i| def.values.get(i as usize));
+                let v = m.asof.params.get(p as usize).copied().unwrap_or(V::Unknown);
+                let source = version
+                    .and_then(|dv| dv.source.as_ref())
+                    .or_else(|| def.sources.first())
+                    .map(|l| localize(Some(l), lang, ""));
+                UsedValue {
+                    kind: "parameter",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: None,
+                    value: show(engine, facts, items, v, &def.ty),
+                    since: version.map(|dv| dv.from.to_string()),
+                    source,
+                    row: None,
+                }
+            }
+            Used::Row { table, row, v } => {
+                let Some(def) = engine.checked.tables.get(table as usize) else {
+                    continue;
+                };
+                UsedValue {
+                    kind: "table",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: None,
+                    value: show(engine, facts, items, v, &def.result),
+                    since: None,
+                    source: None,
+                    row: Some(row.map(|r| r as usize + 1)),
+                }
+            }
+            Used::Program {
+                program,
+                inst,
+                status,
+                amount,
+            } => {
+                let Some(def) = engine.checked.programs.get(program as usize) else {
+                    continue;
+                };
+                let st = Status::from_tri(status);
+                let value = match (st, show(engine, facts, items, amount, &Type::Money)) {
+                    (Status::Eligible, Some(a)) => format!("{} ({a})", st.as_str()),
+                    _ => st.as_str().to_string(),
+                };
+                let subject = instance_path(engine, facts, inst);
+                UsedValue {
+                    kind: "program",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: (!subject.is_empty()).then_some(subject),
+                    value: Some(value),
+                    since: None,
+                    source: None,
+                    row: None,
+                }
+            }
+            Used::Presumed { node, v } => {
+                let text = source_text(engine, node);
+                let shown =
+                    show(engine, facts, items, v, &Type::Error).unwrap_or_else(|| "?".into());
+                let line = format!(
+                    "{}: `{text}` {}, {} {shown}",
+                    word(lang, "presumed"),
+                    word(lang, "unknown"),
+                    word(lang, "taken as")
+                );
+                if !presumed.contains(&line) {
+                    presumed.push(line);
+                }
+                continue;
+            }
+        };
+        if !out.contains(&uv) {
+            out.push(uv);
+        }
+    }
+    out
+}
+
+// ---- registry lines ----
+
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl Session<'_> {
+    /// Evaluates `facts` and appends its JSON line (without the newline):
+    /// `{"line": N, "results": [{"program", "subject", "status", "amount", "missing"}]}`.
+    pub fn write_jsonl(&mut self, line: usize, facts: &Facts, out: &mut String) {
+        self.run(facts);
+        let engine = self.engine;
+        let _ = write!(out, "{{\"line\":{line},\"results\":[");
+        for (i, r) in self.results.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"program\":");
+            let name = engine
+                .checked
+                .programs
+                .get(r.program as usize)
+                .map(|p| p.name.as_str())
+                .unwrap_or("");
+            push_json_str(out, name);
+            out.push_str(",\"subject\":");
+            if r.subject == 0 {
+                out.push_str("\"\"");
+            } else {
+                push_json_str(out, &instance_path(engine, facts, r.subject));
+            }
+            out.push_str(",\"status\":\"");
+            out.push_str(Status::from_tri(r.status).as_str());
+            out.push_str("\",\"amount\":");
+            match (r.status, r.amount) {
+                (Some(true), V::Int(a)) => {
+                    let _ = write!(out, "\"{a}\"");
+                }
+                (Some(true), V::Dec(d)) => {
+                    let _ = write!(out, "\"{}\"", d.normalize());
+                }
+                _ => out.push_str("null"),
+            }
+            out.push_str(",\"missing\":[");
+            let miss = self
+                .result_missing
+                .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
+                .unwrap_or(&[]);
+            for (k, f) in miss.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                push_json_str(out, &fact_path(engine, facts, *f));
+            }
+            out.push_str("]}");
+        }
+        out.push_str("]}");
+    }
+
+    /// Like [`Session::write_jsonl`], with every result's explanation.
+    pub fn write_jsonl_explained(
+        &mut self,
+        line: usize,
+        facts: &Facts,
+        lang: Option<&str>,
+        out: &mut String,
+    ) {
+        let report = self.screen(
+            facts,
+            &ScreenOptions {
+                explain: true,
+                lang: lang.map(|s| s.to_string()),
+            },
+        );
+        #[derive(Serialize)]
+        struct Line<'a> {
+            line: usize,
+            results: &'a [ScreenResult],
+        }
+        match serde_json::to_string(&Line {
+            line,
+            results: &report.results,
+        }) {
+            Ok(s) => out.push_str(&s),
+            Err(e) => {
+                let _ = write!(out, "{{\"line\":{line},\"error\":");
+                push_json_str(out, &e.to_string());
+                out.push('}');
+            }
+        }
+    }
+}
+
+/// `{"line": N, "error": "..."}` for a line that could not be screened.
+pub fn error_line(line: usize, message: &str, out: &mut String) {
+    let _ = write!(out, "{{\"line\":{line},\"error\":");
+    push_json_str(out, message);
+    out.push('}');
+}
+
+impl ScreenReport {
+    /// A readable report for a terminal: one block per result (eligible first),
+    /// the reasons, then the questions to ask next.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let lang = self.lang.as_str();
+        let _ = writeln!(out, "as of {}", self.as_of);
+        let order = [Status::Eligible, Status::Undetermined, Status::Ineligible];
+        for status in order {
+            let group: Vec<&ScreenResult> =
+                self.results.iter().filter(|r| r.status == status).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "\n{} ({})",
+                word(lang, status.as_str()).to_uppercase(),
+                group.len()
+            );
+            for r in group {
+                let mark = match status {
+                    Status::Eligible => "✓",
+                    Status::Ineligible => "✗",
+                    Status::Undetermined => "?",
+                };
+                let _ = write!(out, "  {mark} {}", r.label);
+                if !r.subject.is_empty() {
+                    let _ = write!(out, " — {}", r.subject);
+                }
+                if let Some(a) = &r.amount {
+                    let _ = write!(out, ": {a}");
+                } else if status == Status::Eligible && !r.missing.is_empty() {
+                    let _ = write!(out, ": {}", word(lang, "amount unknown"));
+                }
+                out.push('\n');
+                if let Some(e) = &r.explanation {
+                    for c in e.clauses.iter().filter(|c| c.decisive) {
+                        let verdict = match c.result {
+                            Some(true) if c.kind == "unless" => word(lang, "disqualified"),
+                            Some(true) => word(lang, "met"),
+                            Some(false) => word(lang, "not met"),
+                            None => word(lang, "unknown"),
+                        };
+                        let _ = write!(out, "      {verdict}: {}", c.rule);
+                        if let Some(l) = &c.legal {
+                            let _ = write!(out, " [{l}]");
+                        }
+                        out.push('\n');
+                        let shown: Vec<String> = c
+                            .values
+                            .iter()
+                            .map(|v| {
+                                let name = match (v.kind, &v.path) {
+                                    ("program", Some(p)) => format!("eligible({}) for {p}", v.name),
+                                    ("program", None) => format!("eligible({})", v.name),
+                                    (_, Some(p)) => p.clone(),
+                                    (_, None) => v.name.clone(),
+                                };
+                                let name = name.as_str();
+                                let value = v.value.as_deref().unwrap_or("?");
+                                match (&v.since, v.row) {
+                                    (Some(s), _) => format!("{name} = {value} (since {s})"),
+                                    (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
+                                    _ => format!("{name} = {value}"),
+                                }
+                            })
+                            .collect();
+                        if !shown.is_empty() {
+                            let _ = writeln!(out, "        {}", shown.join(", "));
+                        }
+                    }
+                    if let Some(a) = &e.amount {
+                        let _ = writeln!(out, "      = {}", a.rule);
+                        let shown: Vec<String> = a
+                            .values
+                            .iter()
+                            .map(|v| {
+                                let name = v.path.as_deref().unwrap_or(&v.name);
+                                let value = v.value.as_deref().unwrap_or("?");
+                                match (&v.since, v.row) {
+                                    (Some(s), _) => format!("{name} = {value} (since {s})"),
+                                    (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
+                                    _ => format!("{name} = {value}"),
+                                }
+                            })
+                            .collect();
+                        if !shown.is_empty() {
+                            let _ = writeln!(out, "        {}", shown.join(", "));
+                        }
+                    }
+                    for p in &e.presumed {
+                        let _ = writeln!(out, "      {p}");
+                    }
+                    for p in &e.errors {
+                        let _ = writeln!(out, "      ! {p}");
+                    }
+                    if status == Status::Eligible {
+                        if let Some(a) = &e.apply {
+                            let _ = writeln!(out, "      → {a}");
+                        }
+                    }
+                }
+                if !r.missing.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "      {}: {}",
+                        word(lang, "missing"),
+                        r.missing.join(", ")
+                    );
+                }
+            }
+        }
+        if !self.next_questions.is_empty() {
+            let _ = writeln!(out, "\n{}:", word(lang, "next questions"));
+            for (i, q) in self.next_questions.iter().enumerate() {
+                let _ = write!(out, "  {}. {} ({}, {})", i + 1, q.label, q.path, q.ty);
+                if !q.options.is_empty() {
+                    let opts: Vec<&str> = q.options.iter().map(|o| o.value.as_str()).collect();
+                    let _ = write!(out, ": {}", opts.join(" | "));
+                }
+                let _ = writeln!(out, " — {}", q.decides);
+            }
+        }
+        out
+    }
+}

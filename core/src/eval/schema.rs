@@ -1,0 +1,146 @@
+//! `accord schema`: a JSON Schema (draft 2020-12) of the facts document, with
+//! labels and doc comments, for form builders.
+
+use serde_json::{json, Map, Value};
+
+use super::lower::FieldKind;
+use super::report::localize;
+use super::Engine;
+
+pub(crate) fn schema(engine: &Engine, root: u32, lang: Option<&str>) -> Value {
+    let languages = &engine.checked.ruleset.languages;
+    let lang = lang
+        .filter(|l| languages.iter().any(|x| x == l))
+        .or_else(|| languages.first().map(|s| s.as_str()))
+        .unwrap_or("en");
+    let mut defs = Map::new();
+    for (i, e) in engine.checked.entities.iter().enumerate() {
+        defs.insert(e.name.clone(), entity_schema(engine, i, lang));
+    }
+    for e in &engine.checked.enums {
+        let options: Vec<Value> = e
+            .variants
+            .iter()
+            .map(|v| {
+                json!({
+                    "const": v.name,
+                    "title": localize(v.label.as_ref(), lang, &v.name),
+                })
+            })
+            .collect();
+        defs.insert(
+            e.name.clone(),
+            json!({
+                "title": localize(e.label.as_ref(), lang, &e.name),
+                "type": "string",
+                "oneOf": options,
+            }),
+        );
+    }
+    let root_name = engine
+        .checked
+        .entities
+        .get(root as usize)
+        .map(|e| e.name.clone())
+        .unwrap_or_default();
+    let mut out = Map::new();
+    out.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    if let Some(name) = &engine.checked.ruleset.name {
+        out.insert("$id".into(), json!(format!("accord:{name}/{root_name}")));
+    }
+    out.insert("$ref".into(), json!(format!("#/$defs/{root_name}")));
+    if let Some(c) = &engine.checked.ruleset.currency {
+        out.insert("x-accord-currency".into(), json!(c));
+    }
+    out.insert("x-accord-language".into(), json!(lang));
+    out.insert("$defs".into(), Value::Object(defs));
+    Value::Object(out)
+}
+
+fn entity_schema(engine: &Engine, entity: usize, lang: &str) -> Value {
+    let Some(def) = engine.checked.entities.get(entity) else {
+        return json!({});
+    };
+    let kinds = engine.lowered.entities.get(entity);
+    let mut props = Map::new();
+    for (i, f) in def.fields.iter().enumerate() {
+        let kind = kinds
+            .and_then(|k| k.fields.get(i))
+            .map(|k| k.kind.clone())
+            .unwrap_or(FieldKind::Other);
+        let mut p = match kind_schema(engine, &kind) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        p.insert(
+            "title".into(),
+            json!(localize(f.label.as_ref(), lang, &f.name)),
+        );
+        if !f.docs.is_empty() {
+            p.insert("description".into(), json!(f.docs.join("\n")));
+        }
+        // Every fact may be unknown: missing or null.
+        let nullable = json!({ "anyOf": [Value::Object(p.clone()), { "type": "null" }] });
+        let mut wrapped = Map::new();
+        if let Some(t) = p.get("title") {
+            wrapped.insert("title".into(), t.clone());
+        }
+        if let Value::Object(n) = nullable {
+            wrapped.extend(n);
+        }
+        props.insert(f.name.clone(), Value::Object(wrapped));
+    }
+    let mut m = Map::new();
+    m.insert(
+        "title".into(),
+        json!(localize(def.label.as_ref(), lang, &def.name)),
+    );
+    if !def.docs.is_empty() {
+        m.insert("description".into(), json!(def.docs.join("\n")));
+    }
+    m.insert("type".into(), json!("object"));
+    m.insert("additionalProperties".into(), json!(false));
+    m.insert("properties".into(), Value::Object(props));
+    Value::Object(m)
+}
+
+fn kind_schema(engine: &Engine, kind: &FieldKind) -> Value {
+    match kind {
+        FieldKind::Bool => json!({ "type": "boolean" }),
+        FieldKind::Int => json!({ "type": "integer" }),
+        FieldKind::Dec => json!({
+            "type": ["number", "string"],
+            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+        }),
+        FieldKind::Money => json!({
+            "type": ["number", "string"],
+            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            "x-accord-type": "Money",
+        }),
+        FieldKind::Date => json!({ "type": "string", "format": "date" }),
+        FieldKind::Text => json!({ "type": "string" }),
+        FieldKind::Enum(e) => {
+            let name = engine
+                .checked
+                .enums
+                .get(*e as usize)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            json!({ "$ref": format!("#/$defs/{name}") })
+        }
+        FieldKind::Entity(e) => {
+            let name = engine
+                .checked
+                .entities
+                .get(*e as usize)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            json!({ "$ref": format!("#/$defs/{name}") })
+        }
+        FieldKind::List(inner) => json!({ "type": "array", "items": kind_schema(engine, inner) }),
+        FieldKind::Dur | FieldKind::Other => json!({ "not": {} }),
+    }
+}

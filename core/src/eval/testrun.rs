@@ -1,0 +1,301 @@
+//! `accord test`: runs the ruleset's `test` blocks.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::facts::{self, Facts};
+use super::report::{Explanation, ScreenOptions};
+use super::value::V;
+use super::{Engine, Status};
+use crate::check::{ExpectDef, ExpectedOutcome, TestDef};
+
+/// The outcome of every test block.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestReport {
+    pub tests: Vec<TestOutcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestOutcome {
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    /// How many `expect` lines the test has.
+    pub expectations: usize,
+    pub failures: Vec<TestFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TestFailure {
+    /// The expectation as written: `family_benefit amount 40500`.
+    pub expect: String,
+    pub line: usize,
+    pub expected: String,
+    pub actual: String,
+    pub explanation: Option<Explanation>,
+}
+
+impl TestReport {
+    pub fn passed(&self) -> bool {
+        self.tests.iter().all(|t| t.failures.is_empty())
+    }
+
+    pub fn failed_count(&self) -> usize {
+        self.tests.iter().filter(|t| !t.failures.is_empty()).count()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// A readable report: one line per test, and each failure with the expected
+    /// and actual value and the explanation.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for t in &self.tests {
+            let mark = if t.failures.is_empty() {
+                "ok  "
+            } else {
+                "FAIL"
+            };
+            let _ = writeln!(out, "{mark} {} ({}:{})", t.name, t.file, t.line);
+            for f in &t.failures {
+                let _ = writeln!(out, "     expect {} (line {})", f.expect, f.line);
+                let _ = writeln!(out, "       expected: {}", f.expected);
+                let _ = writeln!(out, "       actual:   {}", f.actual);
+                if let Some(e) = &f.explanation {
+                    let _ = writeln!(out, "       why:      {}", e.summary);
+                    for c in &e.clauses {
+                        let r = match c.result {
+                            Some(true) => "true",
+                            Some(false) => "false",
+                            None => "unknown",
+                        };
+                        let _ = writeln!(out, "         {} {} → {r}", c.kind, c.rule);
+                        for v in &c.values {
+                            let _ = writeln!(
+                                out,
+                                "           {} = {}",
+                                v.path.as_deref().unwrap_or(&v.name),
+                                v.value.as_deref().unwrap_or("unknown")
+                            );
+                        }
+                    }
+                    if let Some(a) = &e.amount {
+                        let _ = writeln!(
+                            out,
+                            "         amount {} = {}",
+                            a.rule,
+                            a.value.as_deref().unwrap_or("unknown")
+                        );
+                    }
+                    for p in &e.presumed {
+                        let _ = writeln!(out, "         {p}");
+                    }
+                    for p in &e.errors {
+                        let _ = writeln!(out, "         error: {p}");
+                    }
+                }
+            }
+        }
+        let total = self.tests.len();
+        let failed = self.failed_count();
+        let _ = writeln!(
+            out,
+            "\n{} test{}: {} passed, {failed} failed",
+            total,
+            if total == 1 { "" } else { "s" },
+            total - failed
+        );
+        out
+    }
+}
+
+pub(crate) fn run(engine: &Engine) -> TestReport {
+    let tests = engine
+        .checked
+        .tests
+        .iter()
+        .map(|t| run_one(engine, t))
+        .collect();
+    TestReport { tests }
+}
+
+fn line_of(engine: &Engine, file: usize, offset: usize) -> usize {
+    engine
+        .sources
+        .position(file, offset)
+        .map(|p| p.line)
+        .unwrap_or(0)
+}
+
+fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
+    let file_name = engine
+        .sources
+        .file(t.loc.file)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let mut outcome = TestOutcome {
+        name: t.name.text.clone(),
+        file: file_name,
+        line: line_of(engine, t.loc.file, t.loc.span.start),
+        expectations: t.expects.len(),
+        failures: Vec::new(),
+    };
+    let (Some(as_of), Some((root, given))) = (t.as_of, t.given.as_ref()) else {
+        // The checker reports these; a test that cannot run fails.
+        outcome.failures.push(TestFailure {
+            expect: "the test to run".into(),
+            line: outcome.line,
+            expected: "an `as of` date and a `given`".into(),
+            actual: "missing".into(),
+            explanation: None,
+        });
+        return outcome;
+    };
+    let facts = match facts::from_value(&engine.lowered, &engine.checked, root.0 as u32, given) {
+        Ok(f) => f,
+        Err(e) => {
+            outcome.failures.push(TestFailure {
+                expect: "valid facts".into(),
+                line: outcome.line,
+                expected: "facts the entities accept".into(),
+                actual: e.to_string(),
+                explanation: None,
+            });
+            return outcome;
+        }
+    };
+    let mut session = engine.session(as_of);
+    let mut report = None;
+    let results = session.evaluate(&facts).results.to_vec();
+    for x in &t.expects {
+        let subject = subject_instance(&facts, x);
+        let found = x.program.and_then(|p| {
+            results
+                .iter()
+                .position(|r| r.program == p.0 as u32 && Some(r.subject) == subject)
+        });
+        let expect_text = expect_text(engine, root.0, x);
+        let line = line_of(engine, t.loc.file, x.span.start);
+        let Some(index) = found else {
+            outcome.failures.push(TestFailure {
+                expect: expect_text,
+                line,
+                expected: outcome_text(&x.outcome),
+                actual: "no such result (the subject is not in the facts)".into(),
+                explanation: None,
+            });
+            continue;
+        };
+        let Some(r) = results.get(index).copied() else {
+            continue;
+        };
+        let status = Status::from_tri(r.status);
+        let ok = match &x.outcome {
+            ExpectedOutcome::Eligible => status == Status::Eligible,
+            ExpectedOutcome::Ineligible => status == Status::Ineligible,
+            ExpectedOutcome::Undetermined => status == Status::Undetermined,
+            ExpectedOutcome::Amount(want) => {
+                status == Status::Eligible && r.amount.as_decimal() == Some(*want)
+            }
+        };
+        if ok {
+            continue;
+        }
+        let actual = match (&x.outcome, status, r.amount) {
+            (ExpectedOutcome::Amount(_), Status::Eligible, V::Unknown) => {
+                "eligible, amount unknown".to_string()
+            }
+            (ExpectedOutcome::Amount(_), Status::Eligible, a) => format!(
+                "amount {}",
+                a.as_decimal()
+                    .map(|d| d.normalize().to_string())
+                    .unwrap_or_default()
+            ),
+            (_, s, _) => s.as_str().to_string(),
+        };
+        let full = report.get_or_insert_with(|| {
+            engine
+                .session(as_of)
+                .screen(&facts, &ScreenOptions::default())
+        });
+        let explanation = full.results.get(index).and_then(|r| r.explanation.clone());
+        outcome.failures.push(TestFailure {
+            expect: expect_text,
+            line,
+            expected: outcome_text(&x.outcome),
+            actual,
+            explanation,
+        });
+    }
+    outcome
+}
+
+fn outcome_text(o: &ExpectedOutcome) -> String {
+    match o {
+        ExpectedOutcome::Eligible => "eligible".into(),
+        ExpectedOutcome::Ineligible => "ineligible".into(),
+        ExpectedOutcome::Undetermined => "undetermined".into(),
+        ExpectedOutcome::Amount(d) => format!("amount {}", d.normalize()),
+    }
+}
+
+fn expect_text(engine: &Engine, root: usize, x: &ExpectDef) -> String {
+    let program = x
+        .program
+        .and_then(|p| engine.checked.programs.get(p.0))
+        .map(|p| p.name.as_str())
+        .unwrap_or("?");
+    let mut s = program.to_string();
+    if !x.subject.is_empty() {
+        s.push_str(" for ");
+        s.push_str(&subject_text(engine, root, x));
+    }
+    s.push(' ');
+    s.push_str(&outcome_text(&x.outcome));
+    s
+}
+
+fn subject_text(engine: &Engine, root: usize, x: &ExpectDef) -> String {
+    let mut entity = root;
+    let mut parts = Vec::new();
+    for (field, index) in &x.subject {
+        let def = engine
+            .checked
+            .entities
+            .get(entity)
+            .and_then(|e| e.fields.get(*field));
+        let name = def.map(|d| d.name.as_str()).unwrap_or("?");
+        parts.push(match index {
+            Some(i) => format!("{name}[{i}]"),
+            None => name.to_string(),
+        });
+        if let Some(crate::check::Type::Entity(e)) =
+            def.map(|d| d.ty.element().unwrap_or(&d.ty).clone())
+        {
+            entity = e.0;
+        }
+    }
+    parts.join(".")
+}
+
+/// The instance an `expect … for PATH` names.
+fn subject_instance(facts: &Facts, x: &ExpectDef) -> Option<u32> {
+    let mut inst = 0u32;
+    for (field, index) in &x.subject {
+        let v = facts.slot(inst, *field as u32);
+        inst = match (v, index) {
+            (V::Entity(i), None) => i,
+            (V::List(l), Some(k)) if (*k as u32) < l.len && !l.scratch => {
+                match facts.items.get((l.start + *k as u32) as usize) {
+                    Some(V::Entity(i)) => *i,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+    }
+    Some(inst)
+}

@@ -1,0 +1,397 @@
+//! Runtime values and the arithmetic on them.
+//!
+//! A [`V`] is small and `Copy`, so the evaluator moves values around without
+//! allocating. Whole numbers stay `i64` while they fit (counts, ages, most money in
+//! a currency without minor units); anything else is an exact `Decimal`. Money never
+//! touches floating point.
+
+use std::cmp::Ordering;
+
+use accord_grammar::ast::{BinaryOp, DurationUnit};
+use jiff::civil::Date;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::check::DurationValue;
+
+/// A list held either by the facts (a `list of` field) or by the evaluation's
+/// scratch arena (a filtered list, a projection, a `collect list` table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ListRef {
+    pub scratch: bool,
+    pub start: u32,
+    pub len: u32,
+}
+
+/// A duration as calendar months plus days; `working` durations only make sense
+/// with a protocol's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Dur {
+    pub months: i64,
+    pub days: i64,
+    pub working: bool,
+}
+
+impl Dur {
+    pub(crate) fn from_value(d: DurationValue) -> Dur {
+        let n = i64::from(d.amount);
+        match d.unit {
+            DurationUnit::Days => Dur {
+                months: 0,
+                days: n,
+                working: false,
+            },
+            DurationUnit::WorkingDays => Dur {
+                months: 0,
+                days: n,
+                working: true,
+            },
+            DurationUnit::Weeks => Dur {
+                months: 0,
+                days: n.saturating_mul(7),
+                working: false,
+            },
+            DurationUnit::Months => Dur {
+                months: n,
+                days: 0,
+                working: false,
+            },
+            DurationUnit::Years => Dur {
+                months: n.saturating_mul(12),
+                days: 0,
+                working: false,
+            },
+        }
+    }
+}
+
+/// A text: one of the ruleset's constants or one of the facts' strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextRef {
+    Model(u32),
+    Facts(u32),
+}
+
+/// A runtime value. `Unknown` is the third truth value and the unknown number,
+/// date, list…
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub(crate) enum V {
+    #[default]
+    Unknown,
+    Bool(bool),
+    Int(i64),
+    Dec(Decimal),
+    Date(Date),
+    Text(TextRef),
+    /// A variant of an enum, a risk level or a choice option, by index.
+    Variant(u32),
+    Dur(Dur),
+    /// An entity instance of the facts.
+    Entity(u32),
+    List(ListRef),
+}
+
+impl V {
+    pub(crate) fn is_unknown(self) -> bool {
+        matches!(self, V::Unknown)
+    }
+
+    pub(crate) fn number(d: Decimal) -> V {
+        // Keep whole numbers on the integer fast path.
+        if d.scale() == 0 {
+            if let Ok(i) = i64::try_from(d) {
+                return V::Int(i);
+            }
+        }
+        V::Dec(d)
+    }
+
+    pub(crate) fn as_decimal(self) -> Option<Decimal> {
+        match self {
+            V::Int(i) => Some(Decimal::from(i)),
+            V::Dec(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_i64(self) -> Option<i64> {
+        match self {
+            V::Int(i) => Some(i),
+            V::Dec(d) if d.fract().is_zero() => i64::try_from(d).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Why a value could not be computed. Reported in explanations, never a panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    DivisionByZero,
+    Overflow,
+    InvalidDate,
+    /// Working days need a protocol's calendar.
+    WorkingDays,
+    /// Values of types the checker should have kept apart (defensive).
+    Type,
+}
+
+impl Fault {
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            Fault::DivisionByZero => "division by zero",
+            Fault::Overflow => "a number too large to compute",
+            Fault::InvalidDate => "a date that does not exist",
+            Fault::WorkingDays => "working days need a protocol's calendar",
+            Fault::Type => "values of incompatible types (an internal error)",
+        }
+    }
+}
+
+fn dec_op(op: BinaryOp, a: Decimal, b: Decimal) -> Result<V, Fault> {
+    let r = match op {
+        BinaryOp::Add => a.checked_add(b),
+        BinaryOp::Sub => a.checked_sub(b),
+        BinaryOp::Mul => a.checked_mul(b),
+        BinaryOp::Div => {
+            if b.is_zero() {
+                return Err(Fault::DivisionByZero);
+            }
+            a.checked_div(b)
+        }
+        _ => return Err(Fault::Type),
+    };
+    r.map(V::number).ok_or(Fault::Overflow)
+}
+
+/// `a op b` for known operands of `+ - * /`.
+pub(crate) fn arith(op: BinaryOp, a: V, b: V) -> Result<V, Fault> {
+    match (a, b) {
+        (V::Int(x), V::Int(y)) => {
+            let r = match op {
+                BinaryOp::Add => x.checked_add(y),
+                BinaryOp::Sub => x.checked_sub(y),
+                BinaryOp::Mul => x.checked_mul(y),
+                BinaryOp::Div => {
+                    if y == 0 {
+                        return Err(Fault::DivisionByZero);
+                    }
+                    if x % y == 0 {
+                        x.checked_div(y)
+                    } else {
+                        None
+                    }
+                }
+                _ => return Err(Fault::Type),
+            };
+            match r {
+                Some(v) => Ok(V::Int(v)),
+                None => dec_op(op, Decimal::from(x), Decimal::from(y)),
+            }
+        }
+        (V::Int(_) | V::Dec(_), V::Int(_) | V::Dec(_)) => match (a.as_decimal(), b.as_decimal()) {
+            (Some(x), Some(y)) => dec_op(op, x, y),
+            _ => Err(Fault::Type),
+        },
+        (V::Date(d), V::Dur(u)) if op == BinaryOp::Add => add_duration(d, u, 1),
+        (V::Dur(u), V::Date(d)) if op == BinaryOp::Add => add_duration(d, u, 1),
+        (V::Date(d), V::Dur(u)) if op == BinaryOp::Sub => add_duration(d, u, -1),
+        (V::Dur(x), V::Dur(y)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
+            let s = if op == BinaryOp::Add { 1 } else { -1 };
+            Ok(V::Dur(Dur {
+                months: x.months.saturating_add(s * y.months),
+                days: x.days.saturating_add(s * y.days),
+                working: x.working || y.working,
+            }))
+        }
+        _ => Err(Fault::Type),
+    }
+}
+
+pub(crate) fn negate(v: V) -> Result<V, Fault> {
+    match v {
+        V::Int(i) => match i.checked_neg() {
+            Some(n) => Ok(V::Int(n)),
+            None => Ok(V::Dec(-Decimal::from(i))),
+        },
+        V::Dec(d) => Ok(V::Dec(-d)),
+        V::Dur(d) => Ok(V::Dur(Dur {
+            months: -d.months,
+            days: -d.days,
+            working: d.working,
+        })),
+        _ => Err(Fault::Type),
+    }
+}
+
+/// Adds a duration to a date; months keep the day of the month or take the last
+/// day where that day does not exist.
+pub(crate) fn add_duration(d: Date, u: Dur, sign: i64) -> Result<V, Fault> {
+    if u.working {
+        return Err(Fault::WorkingDays);
+    }
+    let months = add_months(d, sign.saturating_mul(u.months))?;
+    let span = jiff::Span::new()
+        .try_days(sign.saturating_mul(u.days))
+        .map_err(|_| Fault::Overflow)?;
+    months
+        .checked_add(span)
+        .map(V::Date)
+        .map_err(|_| Fault::InvalidDate)
+}
+
+fn add_months(d: Date, months: i64) -> Result<Date, Fault> {
+    if months == 0 {
+        return Ok(d);
+    }
+    let total = i64::from(d.year()) * 12 + i64::from(d.month()) - 1 + months;
+    let year = total.div_euclid(12);
+    let month = total.rem_euclid(12) + 1;
+    let year = i16::try_from(year).map_err(|_| Fault::InvalidDate)?;
+    let month = i8::try_from(month).map_err(|_| Fault::InvalidDate)?;
+    let first = Date::new(year, month, 1).map_err(|_| Fault::InvalidDate)?;
+    let day = d.day().min(first.days_in_month());
+    Date::new(year, month, day).map_err(|_| Fault::InvalidDate)
+}
+
+/// Whole years from `a` to `b`, as ages are counted: someone born on 29 February
+/// is a year older on 28 February in common years.
+pub(crate) fn years_between(a: Date, b: Date) -> Result<i64, Fault> {
+    let months = months_between(a, b)?;
+    Ok(months / 12)
+}
+
+/// Whole months from `a` to `b` (negative when `b` is earlier), truncated toward 0.
+pub(crate) fn months_between(a: Date, b: Date) -> Result<i64, Fault> {
+    let mut m = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(b.month())
+        - i64::from(a.month());
+    if m > 0 && add_months(a, m)? > b {
+        m -= 1;
+    } else if m < 0 && add_months(a, m)? < b {
+        m += 1;
+    }
+    Ok(m)
+}
+
+pub(crate) fn days_between(a: Date, b: Date) -> Result<i64, Fault> {
+    a.until(b)
+        .map(|s| i64::from(s.get_days()))
+        .map_err(|_| Fault::Overflow)
+}
+
+/// Orders two known values of one type; `None` when they cannot be compared.
+pub(crate) fn compare(a: V, b: V) -> Option<Ordering> {
+    match (a, b) {
+        (V::Int(x), V::Int(y)) => Some(x.cmp(&y)),
+        (V::Int(_) | V::Dec(_), V::Int(_) | V::Dec(_)) => {
+            Some(a.as_decimal()?.cmp(&b.as_decimal()?))
+        }
+        (V::Date(x), V::Date(y)) => Some(x.cmp(&y)),
+        (V::Dur(x), V::Dur(y)) => {
+            // Only durations of one shape have an order (`1 month` vs `30 days` has none).
+            if x.working != y.working {
+                None
+            } else if x.days == 0 && y.days == 0 {
+                Some(x.months.cmp(&y.months))
+            } else if x.months == 0 && y.months == 0 {
+                Some(x.days.cmp(&y.days))
+            } else if x == y {
+                Some(Ordering::Equal)
+            } else {
+                None
+            }
+        }
+        (V::Bool(x), V::Bool(y)) => Some(x.cmp(&y)),
+        (V::Variant(x), V::Variant(y)) => Some(x.cmp(&y)),
+        (V::Entity(x), V::Entity(y)) => Some(x.cmp(&y)),
+        _ => None,
+    }
+}
+
+pub(crate) fn round(v: V, places: u32, strategy: RoundingStrategy) -> Result<V, Fault> {
+    match v {
+        V::Int(_) => Ok(v),
+        V::Dec(d) => Ok(V::number(d.round_dp_with_strategy(places, strategy))),
+        _ => Err(Fault::Type),
+    }
+}
+
+pub(crate) fn abs(v: V) -> Result<V, Fault> {
+    match v {
+        V::Int(i) => match i.checked_abs() {
+            Some(a) => Ok(V::Int(a)),
+            None => Ok(V::Dec(Decimal::from(i).abs())),
+        },
+        V::Dec(d) => Ok(V::Dec(d.abs())),
+        _ => Err(Fault::Type),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn ages_count_whole_years_and_leap_days() {
+        assert_eq!(
+            years_between(date(1990, 5, 1), date(2025, 3, 1)).unwrap(),
+            34
+        );
+        assert_eq!(
+            years_between(date(1990, 3, 1), date(2025, 3, 1)).unwrap(),
+            35
+        );
+        assert_eq!(
+            years_between(date(2000, 2, 29), date(2001, 2, 28)).unwrap(),
+            1
+        );
+        assert_eq!(
+            years_between(date(2000, 2, 29), date(2001, 2, 27)).unwrap(),
+            0
+        );
+        assert_eq!(
+            years_between(date(2025, 3, 1), date(1990, 5, 1)).unwrap(),
+            -34
+        );
+        assert_eq!(
+            months_between(date(2024, 1, 31), date(2024, 2, 29)).unwrap(),
+            1
+        );
+    }
+
+    #[test]
+    fn month_arithmetic_clamps_to_the_last_day() {
+        let one_month = Dur {
+            months: 1,
+            days: 0,
+            working: false,
+        };
+        assert_eq!(
+            add_duration(date(2024, 1, 31), one_month, 1).unwrap(),
+            V::Date(date(2024, 2, 29))
+        );
+        assert_eq!(
+            add_duration(date(2024, 3, 31), one_month, -1).unwrap(),
+            V::Date(date(2024, 2, 29))
+        );
+    }
+
+    #[test]
+    fn integers_fall_back_to_decimals() {
+        assert_eq!(
+            arith(BinaryOp::Div, V::Int(7), V::Int(2)).unwrap(),
+            V::Dec(Decimal::new(35, 1))
+        );
+        assert_eq!(
+            arith(BinaryOp::Div, V::Int(8), V::Int(2)).unwrap(),
+            V::Int(4)
+        );
+        assert_eq!(
+            arith(BinaryOp::Mul, V::Int(i64::MAX), V::Int(2)).unwrap(),
+            V::Dec(Decimal::from(i64::MAX) * Decimal::from(2))
+        );
+        assert_eq!(
+            arith(BinaryOp::Div, V::Int(1), V::Int(0)),
+            Err(Fault::DivisionByZero)
+        );
+    }
+}
