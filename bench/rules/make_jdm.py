@@ -55,14 +55,14 @@ node("inputNode", "Request")
 # Dated parameters: the version in force on the as-of date, newest first.
 table(
     "Dated parameters",
-    [("as_of", "As of", "asOf")],
+    [("as_of", "As of", "")],
     [("family_benefit_threshold", "family_benefit_threshold"), ("child_supplement", "child_supplement"),
      ("poverty_line", "poverty_line")],
     [
-        {"as_of": '>= "2024-07-01"', "family_benefit_threshold": "29", "child_supplement": "7500", "poverty_line": "52000"},
-        {"as_of": '>= "2024-01-01"', "family_benefit_threshold": "29", "child_supplement": "6000", "poverty_line": "52000"},
-        {"as_of": '>= "2023-01-01"', "family_benefit_threshold": "29", "child_supplement": "6000", "poverty_line": "45000"},
-        {"as_of": '>= "2020-01-01"', "family_benefit_threshold": "30", "child_supplement": "6000", "poverty_line": "45000"},
+        {"as_of": 'd(asOf) >= d("2024-07-01")', "family_benefit_threshold": "29", "child_supplement": "7500", "poverty_line": "52000"},
+        {"as_of": 'd(asOf) >= d("2024-01-01")', "family_benefit_threshold": "29", "child_supplement": "6000", "poverty_line": "52000"},
+        {"as_of": 'd(asOf) >= d("2023-01-01")', "family_benefit_threshold": "29", "child_supplement": "6000", "poverty_line": "45000"},
+        {"as_of": 'd(asOf) >= d("2020-01-01")', "family_benefit_threshold": "30", "child_supplement": "6000", "poverty_line": "45000"},
     ],
 )
 
@@ -73,9 +73,9 @@ household_figures = [
     ("any_group_1", "some(members, #.disability == 'group_1')"),
     ("any_group_1_or_2", "some(members, #.disability in ['group_1', 'group_2'])"),
     # Each person with their age and what their programmes need of the household.
-    ("people", "map(members, merge(#, {age: d(asOf).diff(d(#.birth_date), 'year'), "
+    ("people", "map(members, merge([#, {age: d(asOf).diff(d(#.birth_date), 'year'), "
                "household_score: vulnerability_score, household_income_per_member: $.income_per_member, "
-               "household_any_group_1: $.any_group_1, poverty_line: poverty_line}))"),
+               "household_any_group_1: $.any_group_1, poverty_line: poverty_line}]))"),
     ("child_count", "count($.people, #.age < 18)"),
     ("adult_count", "count($.people, #.age >= 18)"),
     ("school_children", "count($.people, #.age >= 6 and #.age <= 17 and #.in_school)"),

@@ -52,7 +52,10 @@ pub fn evaluate_into(
             Status::Eligible => true,
             Status::Ineligible => false,
             Status::Undetermined => {
-                return Err(format!("`{}` is undetermined with all facts known", r.program))
+                return Err(format!(
+                    "`{}` is undetermined with all facts known",
+                    r.program
+                ))
             }
         };
         let outcome = Outcome {

@@ -129,7 +129,10 @@ fn household(rng: &mut ChaCha8Rng, as_of: Date) -> Household {
         };
         ages.push(age);
     }
-    let members = ages.into_iter().map(|age| person(rng, age, as_of)).collect();
+    let members = ages
+        .into_iter()
+        .map(|age| person(rng, age, as_of))
+        .collect();
     // Triangular 0.0..60.0, one decimal: most households score in the middle.
     let tenths = rng.random_range(0..300) + rng.random_range(0..301);
     Household {
@@ -154,9 +157,7 @@ fn household(rng: &mut ChaCha8Rng, as_of: Date) -> Household {
 fn person(rng: &mut ChaCha8Rng, age: u32, as_of: Date) -> Person {
     // Born `age` whole years and 0..365 days before the as-of date.
     let days_back = i64::from(age) * 365 + i64::from(age / 4) + rng.random_range(0..365);
-    let birth_date = as_of
-        .checked_sub(days_back.days())
-        .unwrap_or(as_of);
+    let birth_date = as_of.checked_sub(days_back.days()).unwrap_or(as_of);
     let disability = [
         Disability::None,
         Disability::Group1,
@@ -225,10 +226,7 @@ pub fn facts_json(h: &Household) -> Value {
     let mut root = Map::new();
     root.insert("region".into(), h.region.name().into());
     root.insert("settlement".into(), h.settlement.name().into());
-    root.insert(
-        "vulnerability_score".into(),
-        number(h.vulnerability_score),
-    );
+    root.insert("vulnerability_score".into(), number(h.vulnerability_score));
     root.insert("owns_dwelling".into(), h.owns_dwelling.into());
     root.insert("members".into(), Value::Array(members));
     Value::Object(root)

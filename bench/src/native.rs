@@ -156,8 +156,11 @@ impl NativeSession {
     pub fn evaluate(&mut self, h: &Household, out: &mut Results) {
         let p = &self.params;
         self.ages.clear();
-        self.ages
-            .extend(h.members.iter().map(|m| years_between(m.birth_date, self.as_of)));
+        self.ages.extend(
+            h.members
+                .iter()
+                .map(|m| years_between(m.birth_date, self.as_of)),
+        );
         let ages = &self.ages;
         out.persons.clear();
         let Some(size) = i64::try_from(ages.len()).ok().filter(|n| *n > 0) else {
@@ -183,8 +186,7 @@ impl NativeSession {
         let two_pl = pl * Decimal::TWO;
 
         let family_benefit = outcome(
-            score >= p.family_benefit_threshold
-                || (score >= Decimal::from(25) && child_count >= 3),
+            score >= p.family_benefit_threshold || (score >= Decimal::from(25) && child_count >= 3),
             || p.family_benefit_base + p.child_supplement * Decimal::from(child_count),
         );
         let low_income_allowance = outcome(
@@ -200,8 +202,7 @@ impl NativeSession {
         });
         let energy_subsidy = outcome(
             (family_benefit.eligible
-                || h
-                    .members
+                || h.members
                     .iter()
                     .any(|m| matches!(m.disability, Disability::Group1 | Disability::Group2)))
                 && !(h.region == Region::Yerevan && income_per_member >= pl),
@@ -228,10 +229,10 @@ impl NativeSession {
             p.single_parent_per_child * Decimal::from(child_count)
         });
         let childbirth_grant = outcome(ages.iter().any(|a| *a < 1), || birth_grant(child_count));
-        let disabled_child_care = outcome(
-            disabled_children >= 1 && score >= Decimal::from(5),
-            || p.care_allowance * Decimal::from(disabled_children),
-        );
+        let disabled_child_care =
+            outcome(disabled_children >= 1 && score >= Decimal::from(5), || {
+                p.care_allowance * Decimal::from(disabled_children)
+            });
         let emergency_food = Outcome {
             eligible: (score >= Decimal::from(35) || income_per_member < pl / Decimal::TWO)
                 && !family_benefit.eligible,
@@ -260,20 +261,18 @@ impl NativeSession {
             let disabled = m.disability != Disability::None;
             out.persons.push([
                 old_age,
-                outcome(disabled && age >= 18 && !m.receives_insurance_pension, || {
-                    disability_amount(m.disability)
-                }),
-                outcome(disabled && age < 18, || p.child_disability_amount),
                 outcome(
-                    age < 6 || (age < 18 && score >= Decimal::from(25)),
-                    || {
-                        if age < 2 {
-                            p.child_benefit_infant
-                        } else {
-                            p.child_benefit_amount
-                        }
-                    },
+                    disabled && age >= 18 && !m.receives_insurance_pension,
+                    || disability_amount(m.disability),
                 ),
+                outcome(disabled && age < 18, || p.child_disability_amount),
+                outcome(age < 6 || (age < 18 && score >= Decimal::from(25)), || {
+                    if age < 2 {
+                        p.child_benefit_infant
+                    } else {
+                        p.child_benefit_amount
+                    }
+                }),
                 outcome(
                     (18..=62).contains(&age)
                         && !m.employed

@@ -45,7 +45,7 @@ impl ZenRunner {
     pub fn evaluate(&self, input: Variable) -> Result<Variable, String> {
         pollster::block_on(self.decision.evaluate(input))
             .map(|response| response.result)
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("{e:?}"))
     }
 
     /// Evaluates from a JSON value, converting it as `decision.evaluate(json.into())` does.

@@ -31,13 +31,21 @@ fn engines_agree_on_two_thousand_households() {
             .evaluate_json(&ZenRunner::input(&facts, DEFAULT_AS_OF))
             .unwrap();
         zen::results(&out, &mut got).unwrap();
-        assert_eq!(expected.differences(&got), Vec::<String>::new(), "household {i}: {facts}");
+        assert_eq!(
+            expected.differences(&got),
+            Vec::<String>::new(),
+            "household {i}: {facts}"
+        );
         #[cfg(feature = "accord")]
         {
             let f = accord_bench::accord::facts(&engine, &facts.to_string()).unwrap();
             accord_bench::accord::evaluate_into(&engine, as_of, &f, h.members.len(), &mut got)
                 .unwrap();
-            assert_eq!(expected.differences(&got), Vec::<String>::new(), "household {i}: {facts}");
+            assert_eq!(
+                expected.differences(&got),
+                Vec::<String>::new(),
+                "household {i}: {facts}"
+            );
         }
     }
     // Every programme is granted to someone and refused to someone, so the comparison
