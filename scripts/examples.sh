@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds `accord` and checks every example ruleset: each directory under
-# examples/ is one ruleset (its *.accord files are loaded together).
+# Builds `accord` and runs it on every example ruleset: each directory under
+# examples/ is one ruleset (its *.accord files are loaded together). For each:
+# `accord check`, `accord test` (its test blocks), and `accord screen` on the
+# facts documents in its `facts/` directory (a registry `*.jsonl` is screened as
+# JSON lines). Screening uses a fixed as-of date so the output is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +21,21 @@ if [ ${#rulesets[@]} -eq 0 ]; then
   exit 2
 fi
 status=0
+as_of=2025-03-01
 for ruleset in "${rulesets[@]}"; do
-  echo "== accord check ${ruleset%/}"
-  "$accord" check "${ruleset%/}" || status=1
+  dir="${ruleset%/}"
+  echo "== accord check $dir"
+  "$accord" check "$dir" || status=1
+  echo "== accord test $dir"
+  "$accord" test "$dir" || status=1
+  for facts in "$dir"/facts/*.json; do
+    echo "== accord screen $dir --facts $facts --as-of $as_of"
+    "$accord" screen "$dir" --facts "$facts" --as-of "$as_of" || status=1
+  done
+  for registry in "$dir"/facts/*.jsonl; do
+    out="${CARGO_TARGET_DIR:-target}/$(basename "$dir")-$(basename "$registry" .jsonl).out.jsonl"
+    echo "== accord screen $dir --facts-jsonl $registry --as-of $as_of --format jsonl > $out"
+    "$accord" screen "$dir" --facts-jsonl "$registry" --as-of "$as_of" --format jsonl >"$out" || status=1
+  done
 done
 exit "$status"

@@ -68,3 +68,95 @@ fn partial_facts_give_missing_facts_and_questions() {
     assert!(!report.next_questions.is_empty());
     println!("{}", report.to_json());
 }
+
+fn brief() -> Engine {
+    Engine::compile(load_dir("examples/brief")).unwrap()
+}
+
+fn fact_errors(json: &str) -> Vec<(String, String, String)> {
+    let err = brief().facts_from_json(json).unwrap_err();
+    err.errors
+        .into_iter()
+        .map(|e| (e.code.to_string(), e.path, e.message))
+        .collect()
+}
+
+#[test]
+fn facts_errors_name_the_path_and_all_are_reported() {
+    let errors = fact_errors(
+        r#"{"region": "Shirak", "vulnerability_scor": 3,
+            "members": [{"birth_date": "1990-13-01"}, {"monthly_income": true, "age": 4}]}"#,
+    );
+    let codes: Vec<(&str, &str)> = errors
+        .iter()
+        .map(|(c, p, _)| (c.as_str(), p.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("F0005", "region"),
+            ("F0003", "vulnerability_scor"),
+            ("F0006", "members[0].birth_date"),
+            ("F0004", "members[1].monthly_income"),
+            ("F0003", "members[1].age"),
+        ],
+        "{errors:?}"
+    );
+    assert!(errors[0].2.contains("`Shirak` is not a `Region`"));
+    assert!(errors[4].2.contains("derived"));
+}
+
+#[test]
+fn malformed_json_and_wrong_root_are_errors_not_panics() {
+    let e = fact_errors(r#"{"region": "shirak", "#);
+    assert_eq!(e[0].0, "F0001");
+    assert!(e[0].2.contains("line 1"), "{e:?}");
+    let e = fact_errors("[1, 2]");
+    assert_eq!(e[0].0, "F0002");
+    let e = fact_errors(r#"{"members": [null]}"#);
+    assert_eq!((e[0].0.as_str(), e[0].1.as_str()), ("F0004", "members[0]"));
+}
+
+const MONEY_RULES: &str = r#"
+ruleset money { languages en currency AMD }
+parameter rate: Decimal { from 2020-01-01: 0.1 }
+entity Person { income: Money "Income" }
+program rebate "Rebate" {
+  for Person
+  eligible when income > 0
+  amount = income * rate * 3
+}
+"#;
+
+#[test]
+fn money_is_exact_from_numbers_and_strings() {
+    let engine = Engine::compile(vec![SourceFile::new("m.accord", MONEY_RULES)]).unwrap();
+    let date = jiff::civil::date(2025, 3, 1);
+    for income in ["60000.10", "\"60000.10\"", "\"0.30000000000000000001\""] {
+        let facts = engine
+            .facts_from_json(&format!(r#"{{"income": {income}}}"#))
+            .unwrap();
+        let report = engine
+            .session(date)
+            .screen(&facts, &ScreenOptions::default());
+        let want = if income.contains("0.3") {
+            "0.090000000000000000003"
+        } else {
+            "18000.03"
+        };
+        assert_eq!(report.results[0].amount.as_deref(), Some(want), "{income}");
+    }
+}
+
+#[test]
+fn null_and_missing_are_unknown() {
+    let engine = brief();
+    let a = engine
+        .facts_from_json(r#"{"region": null, "members": []}"#)
+        .unwrap();
+    let b = engine.facts_from_json(r#"{"members": []}"#).unwrap();
+    let date = jiff::civil::date(2025, 3, 1);
+    let ra = engine.session(date).screen(&a, &ScreenOptions::default());
+    let rb = engine.session(date).screen(&b, &ScreenOptions::default());
+    assert_eq!(ra, rb);
+}

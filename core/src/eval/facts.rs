@@ -8,9 +8,7 @@
 use std::fmt;
 
 use jiff::civil::Date;
-use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::Value as Json;
 
 use super::lower::{FieldKind, Lowered};
 use super::value::{Dur, ListRef, TextRef, V};
@@ -115,61 +113,30 @@ impl Facts {
     }
 }
 
-struct Builder<'a> {
-    lowered: &'a Lowered,
-    checked: &'a Checked,
-    facts: Facts,
-    errors: Vec<FactError>,
+pub(crate) struct Builder<'a> {
+    pub(crate) lowered: &'a Lowered,
+    pub(crate) checked: &'a Checked,
+    pub(crate) facts: Facts,
+    pub(crate) errors: Vec<FactError>,
 }
 
-fn child_path(parent: &str, field: &str) -> String {
-    if parent.is_empty() {
-        field.to_string()
-    } else {
-        format!("{parent}.{field}")
-    }
+/// Where the builder is in the document. Rendered only for an error message, so
+/// valid documents never format a path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum JPath<'p> {
+    Root,
+    Field(&'p JPath<'p>, &'p str),
+    Index(&'p JPath<'p>, usize),
 }
 
-fn json_kind(j: &Json) -> &'static str {
-    match j {
-        Json::Null => "null",
-        Json::Bool(_) => "a Boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a text",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-    }
-}
-
-/// Builds facts from a JSON value describing an instance of `root`.
-pub(crate) fn from_json(
-    lowered: &Lowered,
-    checked: &Checked,
-    root: u32,
-    json: &Json,
-) -> Result<Facts, FactsError> {
-    let mut b = Builder {
-        lowered,
-        checked,
-        facts: Facts::default(),
-        errors: Vec::new(),
-    };
-    if !json.is_object() {
-        return Err(FactsError::one(
-            "F0002",
-            "",
-            format!(
-                "the facts must be an object describing a `{}`, found {}",
-                entity_name(checked, root),
-                json_kind(json)
-            ),
-        ));
-    }
-    b.instance(root, u32::MAX, 0, None, json, "");
-    if b.errors.is_empty() {
-        Ok(b.facts)
-    } else {
-        Err(FactsError { errors: b.errors })
+impl fmt::Display for JPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JPath::Root => Ok(()),
+            JPath::Field(JPath::Root, name) => f.write_str(name),
+            JPath::Field(parent, name) => write!(f, "{parent}.{name}"),
+            JPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
     }
 }
 
@@ -194,7 +161,7 @@ pub(crate) fn from_value(
     }
 }
 
-fn entity_name(checked: &Checked, e: u32) -> &str {
+pub(crate) fn entity_name(checked: &Checked, e: u32) -> &str {
     checked
         .entities
         .get(e as usize)
@@ -202,8 +169,33 @@ fn entity_name(checked: &Checked, e: u32) -> &str {
         .unwrap_or("?")
 }
 
-impl Builder<'_> {
-    fn error(&mut self, code: &'static str, path: &str, message: String, help: Option<String>) {
+impl<'a> Builder<'a> {
+    pub(crate) fn new(lowered: &'a Lowered, checked: &'a Checked) -> Builder<'a> {
+        Builder {
+            lowered,
+            checked,
+            facts: Facts::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<Facts, FactsError> {
+        if self.errors.is_empty() {
+            Ok(self.facts)
+        } else {
+            Err(FactsError {
+                errors: self.errors,
+            })
+        }
+    }
+
+    pub(crate) fn error(
+        &mut self,
+        code: &'static str,
+        path: &JPath<'_>,
+        message: String,
+        help: Option<String>,
+    ) {
         if self.errors.len() < MAX_FACT_ERRORS {
             self.errors.push(FactError {
                 code,
@@ -214,7 +206,13 @@ impl Builder<'_> {
         }
     }
 
-    fn new_instance(&mut self, entity: u32, owner: u32, field: u32, index: Option<u32>) -> u32 {
+    pub(crate) fn new_instance(
+        &mut self,
+        entity: u32,
+        owner: u32,
+        field: u32,
+        index: Option<u32>,
+    ) -> u32 {
         let n = self
             .lowered
             .entities
@@ -233,7 +231,7 @@ impl Builder<'_> {
         id
     }
 
-    fn set(&mut self, inst: u32, field: u32, v: V) {
+    pub(crate) fn set(&mut self, inst: u32, field: u32, v: V) {
         if let Some(i) = self.facts.instances.get(inst as usize) {
             let at = i.slots as usize + field as usize;
             if let Some(s) = self.facts.slots.get_mut(at) {
@@ -242,42 +240,7 @@ impl Builder<'_> {
         }
     }
 
-    fn instance(
-        &mut self,
-        entity: u32,
-        owner: u32,
-        field: u32,
-        index: Option<u32>,
-        json: &Json,
-        path: &str,
-    ) -> u32 {
-        let id = self.new_instance(entity, owner, field, index);
-        let Some(obj) = json.as_object() else {
-            return id;
-        };
-        let lowered = self.lowered;
-        let Some(ent) = lowered.entities.get(entity as usize) else {
-            return id;
-        };
-        for (key, val) in obj {
-            let p = child_path(path, key);
-            let Some(&fi) = ent.field_index.get(key.as_str()) else {
-                self.unknown_field(entity, key, &p);
-                continue;
-            };
-            if val.is_null() {
-                continue;
-            }
-            let Some(f) = ent.fields.get(fi as usize) else {
-                continue;
-            };
-            let v = self.json_value(&f.kind, id, fi, val, &p);
-            self.set(id, fi, v);
-        }
-        id
-    }
-
-    fn unknown_field(&mut self, entity: u32, key: &str, path: &str) {
+    pub(crate) fn unknown_field(&mut self, entity: u32, key: &str, path: &JPath<'_>) {
         let checked = self.checked;
         let Some(def) = checked.entities.get(entity as usize) else {
             return;
@@ -312,161 +275,7 @@ impl Builder<'_> {
         );
     }
 
-    fn wrong_type(&mut self, expected: &str, found: &Json, path: &str) -> V {
-        let shown = match found {
-            Json::String(s) if s.chars().count() <= 40 => format!("{} (\"{s}\")", json_kind(found)),
-            Json::Number(n) => format!("a number ({n})"),
-            Json::Bool(b) => format!("a Boolean ({b})"),
-            other => json_kind(other).to_string(),
-        };
-        self.error(
-            "F0004",
-            path,
-            format!("expected {expected}, found {shown}"),
-            None,
-        );
-        V::Unknown
-    }
-
-    fn json_value(&mut self, kind: &FieldKind, owner: u32, field: u32, j: &Json, path: &str) -> V {
-        match kind {
-            FieldKind::Bool => match j {
-                Json::Bool(b) => V::Bool(*b),
-                other => self.wrong_type("true or false", other, path),
-            },
-            FieldKind::Int => match j {
-                Json::Number(n) => match n.as_i64() {
-                    Some(i) => V::Int(i),
-                    None => self.wrong_type("a whole number", j, path),
-                },
-                Json::String(s) => match s.trim().parse::<i64>() {
-                    Ok(i) => V::Int(i),
-                    Err(_) => self.wrong_type("a whole number", j, path),
-                },
-                other => self.wrong_type("a whole number", other, path),
-            },
-            FieldKind::Dec | FieldKind::Money => {
-                let what = if *kind == FieldKind::Money {
-                    "an amount of money (a number or a decimal string)"
-                } else {
-                    "a number"
-                };
-                match j {
-                    Json::Number(n) => {
-                        if let Some(i) = n.as_i64() {
-                            V::Int(i)
-                        } else {
-                            // serde_json holds non-integers as f64; its shortest
-                            // round-trip text is the decimal that was written for
-                            // up to 15 significant digits. Longer amounts can be
-                            // given exactly as strings.
-                            match n.to_string().parse::<Decimal>() {
-                                Ok(d) => V::number(d),
-                                Err(_) => match Decimal::from_scientific(&n.to_string()) {
-                                    Ok(d) => V::number(d),
-                                    Err(_) => self.wrong_type(what, j, path),
-                                },
-                            }
-                        }
-                    }
-                    Json::String(s) => match s.trim().parse::<Decimal>() {
-                        Ok(d) => V::number(d),
-                        Err(_) => self.wrong_type(what, j, path),
-                    },
-                    other => self.wrong_type(what, other, path),
-                }
-            }
-            FieldKind::Date => match j {
-                Json::String(s) => match parse_date(s) {
-                    Some(d) => V::Date(d),
-                    None => {
-                        self.error(
-                            "F0006",
-                            path,
-                            format!("`{s}` is not a date"),
-                            Some("write dates as \"YYYY-MM-DD\", e.g. \"2015-01-10\"".into()),
-                        );
-                        V::Unknown
-                    }
-                },
-                other => self.wrong_type("a date (\"YYYY-MM-DD\")", other, path),
-            },
-            FieldKind::Text => match j {
-                Json::String(s) => {
-                    let id = self.facts.texts.len() as u32;
-                    self.facts.texts.push(s.as_str().into());
-                    V::Text(TextRef::Facts(id))
-                }
-                other => self.wrong_type("a text", other, path),
-            },
-            FieldKind::Dur => self.wrong_type("nothing: durations are not facts", j, path),
-            FieldKind::Enum(e) => match j {
-                Json::String(s) => self.variant(*e, s, path),
-                other => {
-                    let what = format!("one of {}", self.variant_list(*e));
-                    self.wrong_type(&what, other, path)
-                }
-            },
-            FieldKind::Entity(e) => match j {
-                Json::Object(_) => {
-                    let id = self.instance(*e, owner, field, None, j, path);
-                    V::Entity(id)
-                }
-                other => {
-                    let what = format!("an object (a `{}`)", entity_name(self.checked, *e));
-                    self.wrong_type(&what, other, path)
-                }
-            },
-            FieldKind::List(inner) => match j {
-                Json::Array(elems) => self.json_list(inner, owner, field, elems, path),
-                other => self.wrong_type("a list", other, path),
-            },
-            FieldKind::Other => self.wrong_type("nothing: this is not a fact", j, path),
-        }
-    }
-
-    fn json_list(
-        &mut self,
-        inner: &FieldKind,
-        owner: u32,
-        field: u32,
-        elems: &[Json],
-        path: &str,
-    ) -> V {
-        // Elements are collected first: nested lists append to `items` as they go.
-        let mut values = Vec::with_capacity(elems.len());
-        for (i, el) in elems.iter().enumerate() {
-            let p = format!("{path}[{i}]");
-            let v = match (inner, el) {
-                (_, Json::Null) => {
-                    self.error(
-                        "F0004",
-                        &p,
-                        "a list element cannot be null".to_string(),
-                        Some(
-                            "leave the element out, or give the element with unknown fields".into(),
-                        ),
-                    );
-                    V::Unknown
-                }
-                (FieldKind::Entity(e), Json::Object(_)) => {
-                    V::Entity(self.instance(*e, owner, field, Some(i as u32), el, &p))
-                }
-                _ => self.json_value(inner, owner, field, el, &p),
-            };
-            values.push(v);
-        }
-        let start = self.facts.items.len() as u32;
-        let len = values.len() as u32;
-        self.facts.items.extend(values);
-        V::List(ListRef {
-            scratch: false,
-            start,
-            len,
-        })
-    }
-
-    fn variant_list(&self, e: u32) -> String {
+    pub(crate) fn variant_list(&self, e: u32) -> String {
         self.lowered
             .enum_variants
             .get(e as usize)
@@ -479,7 +288,7 @@ impl Builder<'_> {
             .unwrap_or_default()
     }
 
-    fn variant(&mut self, e: u32, s: &str, path: &str) -> V {
+    pub(crate) fn variant(&mut self, e: u32, s: &str, path: &JPath<'_>) -> V {
         let lowered = self.lowered;
         let variants = lowered.enum_variants.get(e as usize);
         if let Some(i) = variants.and_then(|vs| vs.iter().position(|v| v == s)) {

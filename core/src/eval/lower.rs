@@ -109,6 +109,15 @@ pub(crate) enum Node {
         list: NodeId,
         cond: NodeId,
     },
+    /// `a op c` with `c` a constant (made by [`fold`] for one as-of date).
+    CompareConst(Cmp, NodeId, V),
+    /// `value in lo..hi` with constant bounds (made by [`fold`]).
+    RangeConst {
+        value: NodeId,
+        low: V,
+        high: V,
+        negated: bool,
+    },
     /// Something only meaningful in assessments or protocols, or that did not check.
     Unsupported,
 }
@@ -181,7 +190,9 @@ pub(crate) struct LField {
 #[derive(Debug, Clone)]
 pub(crate) struct LEntity {
     pub fields: Vec<LField>,
-    pub field_index: HashMap<String, u32>,
+    /// Field names, sorted, with their index: a binary search beats hashing for
+    /// the few dozen short names an entity has.
+    pub field_index: Vec<(Box<str>, u32)>,
     /// Root of each `let`, in declaration order.
     pub lets: Vec<NodeId>,
     /// Programmes whose subject is this entity, in declaration order.
@@ -207,14 +218,17 @@ pub(crate) struct Lowered {
     pub enum_variants: Vec<Vec<String>>,
 }
 
-impl Lowered {
-    pub(crate) fn node(&self, id: NodeId) -> Node {
-        self.nodes
-            .get(id as usize)
-            .copied()
-            .unwrap_or(Node::Unsupported)
+impl LEntity {
+    pub(crate) fn field(&self, name: &str) -> Option<u32> {
+        self.field_index
+            .binary_search_by(|(n, _)| (**n).cmp(name))
+            .ok()
+            .and_then(|i| self.field_index.get(i))
+            .map(|(_, f)| *f)
     }
+}
 
+impl Lowered {
     pub(crate) fn arg(&self, i: u32) -> NodeId {
         self.args.get(i as usize).copied().unwrap_or(u32::MAX)
     }
@@ -300,12 +314,13 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 kind: field_kind(&f.ty),
             })
             .collect();
-        let field_index = e
+        let mut field_index: Vec<(Box<str>, u32)> = e
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.name.clone(), i as u32))
+            .map(|(i, f)| (f.name.as_str().into(), i as u32))
             .collect();
+        field_index.sort_unstable();
         l.file = e.loc.file as u32;
         let lets = e.lets.iter().map(|d| l.expr(&d.value)).collect();
         l.out.entities.push(LEntity {
@@ -641,4 +656,55 @@ pub(crate) fn cmp(op: ast::CompareOp) -> Cmp {
         ast::CompareOp::Gt => Cmp::Gt,
         ast::CompareOp::Ge => Cmp::Ge,
     }
+}
+
+/// The nodes specialised for one as-of date: parameters in force and `today`
+/// become constants, constant arithmetic is done once, and comparisons with a
+/// constant become one node. Ids are kept (children always precede their
+/// parent), so the result is a drop-in replacement for `nodes`. Explanations use
+/// the unfolded nodes, which still say which parameter was used.
+pub(crate) fn fold(low: &Lowered, params: &[V], today: jiff::civil::Date) -> Vec<Node> {
+    let mut out: Vec<Node> = Vec::with_capacity(low.nodes.len());
+    let constant = |out: &Vec<Node>, id: NodeId| match out.get(id as usize) {
+        Some(Node::Const(v)) => Some(*v),
+        _ => None,
+    };
+    for node in &low.nodes {
+        let folded = match *node {
+            Node::Param(p) => match params.get(p as usize) {
+                Some(v) if !v.is_unknown() => Node::Const(*v),
+                _ => *node,
+            },
+            Node::Today => Node::Const(V::Date(today)),
+            Node::Arith(op, a, b) => match (constant(&out, a), constant(&out, b)) {
+                (Some(x), Some(y)) => match super::value::arith(op, x, y) {
+                    Ok(v) => Node::Const(v),
+                    Err(_) => *node,
+                },
+                _ => *node,
+            },
+            Node::Compare(op, a, b) => match (constant(&out, a), constant(&out, b)) {
+                // Texts compare through their tables; leave them general.
+                (_, Some(V::Text(_))) | (_, None) => *node,
+                (_, Some(c)) => Node::CompareConst(op, a, c),
+            },
+            Node::InRange {
+                value,
+                low: lo,
+                high: hi,
+                negated,
+            } => match (constant(&out, lo), constant(&out, hi)) {
+                (Some(l), Some(h)) => Node::RangeConst {
+                    value,
+                    low: l,
+                    high: h,
+                    negated,
+                },
+                _ => *node,
+            },
+            other => other,
+        };
+        out.push(folded);
+    }
+    out
 }

@@ -138,6 +138,8 @@ pub(crate) struct AsOf {
     pub params: Vec<V>,
     /// The index of the version in force, per parameter.
     pub version: Vec<Option<u32>>,
+    /// The nodes folded for this date.
+    pub folded: Vec<Node>,
 }
 
 impl AsOf {
@@ -154,22 +156,30 @@ impl AsOf {
             );
             version.push(found.map(|i| i as u32));
         }
+        let folded = super::lower::fold(low, &params, date);
         AsOf {
             date,
             params,
             version,
+            folded,
         }
     }
 }
 
 pub(crate) struct Machine<'a> {
     pub low: &'a Lowered,
+    /// The nodes walked: the session's folded ones, or the lowered ones when an
+    /// explanation must see every parameter.
+    nodes: &'a [Node],
     pub facts: &'a Facts,
     pub asof: &'a AsOf,
     pub s: &'a mut Scratch,
     subject: u32,
     env_base: usize,
     depth: u32,
+    /// Whether an explanation is being recorded (checked on every read, so kept
+    /// out of the scratch's `Option`).
+    recording: bool,
 }
 
 fn tri(v: V) -> Option<bool> {
@@ -215,12 +225,14 @@ impl<'a> Machine<'a> {
         s.progs.resize(np as usize, ProgMemo::default());
         Machine {
             low,
+            nodes: &asof.folded,
             facts,
             asof,
             s,
             subject: 0,
             env_base: 0,
             depth: 0,
+            recording: false,
         }
     }
 
@@ -238,7 +250,24 @@ impl<'a> Machine<'a> {
         V::Unknown
     }
 
+    /// Starts recording what the next evaluations use, for an explanation.
+    pub(crate) fn start_recording(&mut self) {
+        self.s.rec = Some(Recorder::default());
+        self.recording = true;
+        self.nodes = &self.low.nodes;
+    }
+
+    pub(crate) fn stop_recording(&mut self) -> Recorder {
+        self.recording = false;
+        self.nodes = &self.asof.folded;
+        self.s.rec.take().unwrap_or_default()
+    }
+
+    #[inline]
     fn record(&mut self, u: Used) {
+        if !self.recording {
+            return;
+        }
         if let Some(r) = &mut self.s.rec {
             if r.depth == 0 || matches!(u, Used::Presumed { .. }) {
                 r.used.push(u);
@@ -246,13 +275,21 @@ impl<'a> Machine<'a> {
         }
     }
 
+    #[inline]
     fn enter(&mut self) {
+        if !self.recording {
+            return;
+        }
         if let Some(r) = &mut self.s.rec {
             r.depth += 1;
         }
     }
 
+    #[inline]
     fn leave(&mut self) {
+        if !self.recording {
+            return;
+        }
         if let Some(r) = &mut self.s.rec {
             r.depth = r.depth.saturating_sub(1);
         }
@@ -324,15 +361,7 @@ impl<'a> Machine<'a> {
             return V::Unknown;
         };
         match member {
-            Member::Field(f) => {
-                let v = self.facts.slot(inst, f);
-                let fr = FactRef { inst, field: f };
-                if v.is_unknown() {
-                    self.s.missing.push(fr);
-                }
-                self.record(Used::Fact(fr, v));
-                v
-            }
+            Member::Field(f) => self.field(inst, f),
             Member::Let(entity, index) => {
                 let v = self.eval_let(inst, index, node);
                 self.record(Used::Let {
@@ -359,6 +388,7 @@ impl<'a> Machine<'a> {
             return self.fault(FaultKind::Unsupported, node);
         };
         match memo.state {
+            DONE if memo.miss.1 == 0 => memo.v,
             DONE => {
                 let (start, len) = memo.miss;
                 let Machine { s, .. } = self;
@@ -635,8 +665,82 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Evaluates one node. The dispatcher is kept small (the common nodes, with
+    /// few registers to save); everything else goes to [`Machine::eval_node`].
     pub(crate) fn eval(&mut self, id: NodeId) -> V {
-        match self.low.node(id) {
+        let nodes = self.nodes;
+        let Some(node) = nodes.get(id as usize) else {
+            return self.fault(FaultKind::Unsupported, id);
+        };
+        match *node {
+            Node::Const(v) => v,
+            Node::CompareConst(op, a, c) => {
+                let mark = self.s.missing.len();
+                let x = self.eval(a);
+                self.compare_with(op, x, c, mark, id)
+            }
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Field(f),
+            } => self.field(self.subject, f),
+            Node::Member { scope, member } => {
+                let base = self.scope_inst(scope, id);
+                self.member(base, member, id)
+            }
+            Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
+            Node::And(a, b) => self.and(a, b, false),
+            Node::Or(a, b) => self.or(a, b),
+            n => self.eval_node(id, n),
+        }
+    }
+
+    #[inline]
+    fn field(&mut self, inst: u32, f: u32) -> V {
+        let v = self.facts.slot(inst, f);
+        if v.is_unknown() {
+            self.s.missing.push(FactRef { inst, field: f });
+        }
+        if self.recording {
+            self.record(Used::Fact(FactRef { inst, field: f }, v));
+        }
+        v
+    }
+
+    #[inline(never)]
+    fn compare_nodes(&mut self, op: Cmp, a: NodeId, b: NodeId, id: NodeId) -> V {
+        let mark = self.s.missing.len();
+        let x = self.eval(a);
+        let y = self.eval(b);
+        self.compare_with(op, x, y, mark, id)
+    }
+
+    #[inline]
+    fn compare_with(&mut self, op: Cmp, x: V, y: V, mark: usize, id: NodeId) -> V {
+        // The common cases inline: whole numbers, dates, variants.
+        let ord = match (x, y) {
+            (V::Unknown, _) | (_, V::Unknown) => return V::Unknown,
+            (V::Int(p), V::Int(q)) => p.cmp(&q),
+            (V::Date(p), V::Date(q)) => p.cmp(&q),
+            (V::Variant(p), V::Variant(q)) => p.cmp(&q),
+            _ => {
+                self.truncate(mark);
+                return self.compare_node(op, x, y, id);
+            }
+        };
+        self.truncate(mark);
+        V::Bool(match op {
+            Cmp::Eq => ord == Ordering::Equal,
+            Cmp::Ne => ord != Ordering::Equal,
+            Cmp::Lt => ord == Ordering::Less,
+            Cmp::Le => ord != Ordering::Greater,
+            Cmp::Gt => ord == Ordering::Greater,
+            Cmp::Ge => ord != Ordering::Less,
+        })
+    }
+
+    #[inline(never)]
+    fn eval_node(&mut self, id: NodeId, node: Node) -> V {
+        match node {
             Node::Const(v) => v,
             Node::Today => V::Date(self.asof.date),
             Node::Member { scope, member } => {
@@ -753,15 +857,31 @@ impl<'a> Machine<'a> {
                     d
                 }
             }
-            Node::Compare(op, a, b) => {
+            Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
+            Node::CompareConst(op, a, c) => {
                 let mark = self.s.missing.len();
                 let x = self.eval(a);
-                let y = self.eval(b);
-                if x.is_unknown() || y.is_unknown() {
+                self.compare_with(op, x, c, mark, id)
+            }
+            Node::RangeConst {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let mark = self.s.missing.len();
+                let v = self.eval(value);
+                if v.is_unknown() {
                     return V::Unknown;
                 }
                 self.truncate(mark);
-                self.compare_node(op, x, y, id)
+                match (
+                    self.compare_values(Cmp::Ge, v, low),
+                    self.compare_values(Cmp::Le, v, high),
+                ) {
+                    (Some(a), Some(b)) => V::Bool((a && b) != negated),
+                    _ => self.fault(FaultKind::Value(Fault::Type), id),
+                }
             }
             Node::Arith(op, a, b) => {
                 let mark = self.s.missing.len();
@@ -1007,7 +1127,19 @@ impl<'a> Machine<'a> {
         let mark = self.s.missing.len();
         match func {
             Builtin::Count | Builtin::Sum | Builtin::MinOf | Builtin::MaxOf => {
-                let Some(l) = self.list(arg(self, 0)) else {
+                let list = arg(self, 0);
+                // Streamed, without building the list: `count(L where C)` and
+                // `sum(L.field)`, the commonest aggregates.
+                match (func, self.nodes.get(list as usize)) {
+                    (Builtin::Count, Some(&Node::Where { list, cond })) => {
+                        return self.count_where(list, cond, mark)
+                    }
+                    (Builtin::Sum, Some(&Node::Project { list, member })) => {
+                        return self.sum_project(list, member, mark, id)
+                    }
+                    _ => {}
+                }
+                let Some(l) = self.list(list) else {
                     return V::Unknown;
                 };
                 let mut acc: Option<V> = None;
@@ -1146,6 +1278,85 @@ impl<'a> Machine<'a> {
                 self.value_result(r, id)
             }
         }
+    }
+
+    fn count_where(&mut self, list: NodeId, cond: NodeId, mark: usize) -> V {
+        let Some(l) = self.list(list) else {
+            return V::Unknown;
+        };
+        let (mut n, mut uncertain) = (0i64, false);
+        for i in 0..l.len {
+            let it = self.item(l, i);
+            let m = self.s.missing.len();
+            match tri(self.with_element(it.v, |me| me.eval(cond))) {
+                Some(true) if !it.maybe => n += 1,
+                Some(false) => self.truncate(m),
+                _ => uncertain = true,
+            }
+        }
+        if uncertain {
+            return V::Unknown;
+        }
+        self.truncate(mark);
+        V::Int(n)
+    }
+
+    fn sum_project(&mut self, list: NodeId, member: Member, mark: usize, id: NodeId) -> V {
+        let Some(l) = self.list(list) else {
+            return V::Unknown;
+        };
+        let mut acc = V::Int(0);
+        let mut unknown = false;
+        for i in 0..l.len {
+            let it = self.item(l, i);
+            let v = self.member(it.v, member, id);
+            match v {
+                V::Int(_) | V::Dec(_) if !it.maybe && !unknown => {
+                    acc = match value::arith(BinaryOp::Add, acc, v) {
+                        Ok(x) => x,
+                        Err(f) => return self.fault(FaultKind::Value(f), id),
+                    };
+                }
+                V::Int(_) | V::Dec(_) if !it.maybe => {}
+                // A list-valued member (lists of lists): the general path.
+                V::List(_) => {
+                    self.truncate(mark);
+                    let Some(l2) = self.list_of_project(list, member, id) else {
+                        return V::Unknown;
+                    };
+                    return self.sum_items(l2, mark, id);
+                }
+                _ => unknown = true,
+            }
+        }
+        if unknown {
+            return V::Unknown;
+        }
+        self.truncate(mark);
+        acc
+    }
+
+    fn list_of_project(&mut self, list: NodeId, member: Member, id: NodeId) -> Option<ListRef> {
+        match self.project(list, member, id) {
+            V::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    fn sum_items(&mut self, l: ListRef, mark: usize, id: NodeId) -> V {
+        let mut acc = V::Int(0);
+        for i in 0..l.len {
+            let it = self.item(l, i);
+            if it.maybe || it.v.is_unknown() {
+                return V::Unknown;
+            }
+            acc = match value::arith(BinaryOp::Add, acc, it.v) {
+                Ok(x) => x,
+                Err(f) => return self.fault(FaultKind::Value(f), id),
+            };
+        }
+        self.truncate(mark);
+        acc
     }
 
     fn cell(&mut self, cell: &LCell, arg: V, node: NodeId) -> Option<bool> {

@@ -10,6 +10,7 @@
 //! ```
 
 mod facts;
+mod facts_json;
 mod lower;
 mod machine;
 pub mod report;
@@ -73,6 +74,8 @@ pub struct Engine {
     pub(crate) warnings: CheckReport,
     /// The root entity of facts documents, when there is exactly one candidate.
     pub(crate) root: Option<u32>,
+    /// Each programme's name as a JSON string, for registry lines.
+    pub(crate) program_json: Vec<String>,
 }
 
 impl Engine {
@@ -89,7 +92,17 @@ impl Engine {
             [one] => Some(one.0 as u32),
             _ => None,
         };
+        let program_json = checked
+            .programs
+            .iter()
+            .map(|p| {
+                let mut s = String::new();
+                report::push_json_str(&mut s, &p.name);
+                s
+            })
+            .collect();
         Ok(Engine {
+            program_json,
             checked,
             lowered,
             sources,
@@ -163,25 +176,14 @@ impl Engine {
     /// Validates a facts document (JSON text) describing the root entity. Missing
     /// fields and `null` are unknown facts.
     pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
-        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
-            FactsError::one(
-                "F0001",
-                "",
-                format!(
-                    "malformed JSON at line {}, column {}: {}",
-                    e.line(),
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
-            )
-        })?;
-        self.facts_from_value(&value)
+        let root = self.root()?;
+        facts_json::from_text(&self.lowered, &self.checked, root, json)
     }
 
     /// Validates a facts document already parsed as JSON.
     pub fn facts_from_value(&self, json: &serde_json::Value) -> Result<Facts, FactsError> {
         let root = self.root()?;
-        facts::from_json(&self.lowered, &self.checked, root, json)
+        facts_json::from_json_value(&self.lowered, &self.checked, root, json)
     }
 
     /// A session evaluating as of `as_of`. Hold one per thread and reuse it.
@@ -192,6 +194,8 @@ impl Engine {
             scratch: Scratch::default(),
             results: Vec::new(),
             result_missing: Vec::new(),
+            paths: String::new(),
+            path_at: Vec::new(),
         }
     }
 
@@ -208,11 +212,26 @@ impl Engine {
     }
 }
 
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg).to_string(),
-        None => msg.to_string(),
+/// Sorts `v[from..]` (document order) and drops repeated facts.
+fn dedup_tail(v: &mut Vec<FactRef>, from: usize) {
+    if let Some(tail) = v.get_mut(from..) {
+        tail.sort_unstable();
     }
+    let mut keep = from;
+    for r in from..v.len() {
+        let cur = v.get(r).copied();
+        let last = keep
+            .checked_sub(1)
+            .filter(|&k| k >= from)
+            .and_then(|k| v.get(k).copied());
+        if cur != last {
+            if let (Some(c), Some(slot)) = (cur, v.get_mut(keep)) {
+                *slot = c;
+            }
+            keep += 1;
+        }
+    }
+    v.truncate(keep);
 }
 
 /// Which subject a result is about: an instance of the facts.
@@ -235,6 +254,9 @@ pub struct Session<'e> {
     pub(crate) scratch: Scratch,
     pub(crate) results: Vec<RawResult>,
     pub(crate) result_missing: Vec<FactRef>,
+    /// Every instance's path, for registry lines (reused buffers).
+    pub(crate) paths: String,
+    pub(crate) path_at: Vec<(u32, u32)>,
 }
 
 impl<'e> Session<'e> {
@@ -267,35 +289,21 @@ impl<'e> Session<'e> {
                 let mark = m.s.missing.len();
                 let memo = m.program(pi as u32, ii as u32, u32::MAX);
                 let (status, amount) = (memo.status, memo.amount);
-                let from = self.result_missing.len() as u32;
+                let from = self.result_missing.len();
                 let (start, len) = match status {
                     Some(true) if amount.is_unknown() && p.amount.is_some() => memo.amount_miss,
                     None => memo.miss,
                     _ => (0, 0),
                 };
-                if let Some(part) = m.s.memo_missing.get(start as usize..(start + len) as usize) {
-                    self.result_missing.extend_from_slice(part);
-                }
                 m.s.missing.truncate(mark);
-                // Each fact once per result, in document order.
-                if let Some(part) = self.result_missing.get_mut(from as usize..) {
-                    part.sort_unstable();
-                }
-                let mut w = from as usize;
-                for r in from as usize..self.result_missing.len() {
-                    let cur = self.result_missing.get(r).copied();
-                    let prev = w
-                        .checked_sub(1)
-                        .filter(|&p| p >= from as usize)
-                        .and_then(|p| self.result_missing.get(p).copied());
-                    if cur != prev {
-                        if let (Some(c), Some(slot)) = (cur, self.result_missing.get_mut(w)) {
-                            *slot = c;
-                        }
-                        w += 1;
+                if len > 0 {
+                    if let Some(part) = m.s.memo_missing.get(start as usize..(start + len) as usize)
+                    {
+                        self.result_missing.extend_from_slice(part);
                     }
+                    dedup_tail(&mut self.result_missing, from);
                 }
-                self.result_missing.truncate(w);
+                let (from, w) = (from as u32, self.result_missing.len());
                 self.results.push(RawResult {
                     program: pi as u32,
                     subject: ii as u32,

@@ -562,10 +562,10 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
     for (kind, list) in groups {
         for c in list.iter() {
             m.reset_lets();
-            m.s.rec = Some(Recorder::default());
+            m.start_recording();
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, c.node);
-            let rec = m.s.rec.take().unwrap_or_default();
+            let rec = m.stop_recording();
             collect_faults(engine, &m, faults_from, &mut errors);
             let result = match v {
                 V::Bool(b) => Some(b),
@@ -598,10 +598,10 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
     let amount = match (&p.amount, status) {
         (Some(a), Status::Eligible) => {
             m.reset_lets();
-            m.s.rec = Some(Recorder::default());
+            m.start_recording();
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, a.node);
-            let rec = m.s.rec.take().unwrap_or_default();
+            let rec = m.stop_recording();
             collect_faults(engine, &m, faults_from, &mut errors);
             Some(ExplainedClause {
                 kind: "amount",
@@ -849,8 +849,14 @@ fn used_values(
 
 // ---- registry lines ----
 
-fn push_json_str(out: &mut String, s: &str) {
+pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
+    // Names and paths need no escaping: copy them whole.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -868,10 +874,42 @@ fn push_json_str(out: &mut String, s: &str) {
 }
 
 impl Session<'_> {
+    /// Writes every instance's path into the session's path buffer: an owner comes
+    /// before what it holds, so each path extends its owner's.
+    fn build_paths(&mut self, facts: &Facts) {
+        let engine = self.engine;
+        self.paths.clear();
+        self.path_at.clear();
+        for inst in &facts.instances {
+            let start = self.paths.len();
+            if let Some(&(s, e)) = self.path_at.get(inst.owner as usize) {
+                self.paths.extend_from_within(s as usize..e as usize);
+                if e > s {
+                    self.paths.push('.');
+                }
+                let owner_entity = facts.instance(inst.owner).map(|o| o.entity).unwrap_or(0);
+                self.paths
+                    .push_str(field_name(engine, owner_entity, inst.field));
+                if let Some(k) = inst.index {
+                    let _ = write!(self.paths, "[{k}]");
+                }
+            }
+            self.path_at.push((start as u32, self.paths.len() as u32));
+        }
+    }
+
+    fn path_of(&self, inst: u32) -> &str {
+        self.path_at
+            .get(inst as usize)
+            .and_then(|&(s, e)| self.paths.get(s as usize..e as usize))
+            .unwrap_or("")
+    }
+
     /// Evaluates `facts` and appends its JSON line (without the newline):
     /// `{"line": N, "results": [{"program", "subject", "status", "amount", "missing"}]}`.
     pub fn write_jsonl(&mut self, line: usize, facts: &Facts, out: &mut String) {
         self.run(facts);
+        self.build_paths(facts);
         let engine = self.engine;
         let _ = write!(out, "{{\"line\":{line},\"results\":[");
         for (i, r) in self.results.iter().enumerate() {
@@ -879,19 +917,15 @@ impl Session<'_> {
                 out.push(',');
             }
             out.push_str("{\"program\":");
-            let name = engine
-                .checked
-                .programs
-                .get(r.program as usize)
-                .map(|p| p.name.as_str())
-                .unwrap_or("");
-            push_json_str(out, name);
+            out.push_str(
+                engine
+                    .program_json
+                    .get(r.program as usize)
+                    .map(|s| s.as_str())
+                    .unwrap_or("\"\""),
+            );
             out.push_str(",\"subject\":");
-            if r.subject == 0 {
-                out.push_str("\"\"");
-            } else {
-                push_json_str(out, &instance_path(engine, facts, r.subject));
-            }
+            push_json_str(out, self.path_of(r.subject));
             out.push_str(",\"status\":\"");
             out.push_str(Status::from_tri(r.status).as_str());
             out.push_str("\",\"amount\":");
@@ -913,7 +947,15 @@ impl Session<'_> {
                 if k > 0 {
                     out.push(',');
                 }
-                push_json_str(out, &fact_path(engine, facts, *f));
+                out.push('"');
+                let base = self.path_of(f.inst);
+                out.push_str(base);
+                if !base.is_empty() {
+                    out.push('.');
+                }
+                let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
+                out.push_str(field_name(engine, entity, f.field));
+                out.push('"');
             }
             out.push_str("]}");
         }

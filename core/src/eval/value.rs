@@ -255,8 +255,27 @@ fn add_months(d: Date, months: i64) -> Result<Date, Fault> {
 /// Whole years from `a` to `b`, as ages are counted: someone born on 29 February
 /// is a year older on 28 February in common years.
 pub(crate) fn years_between(a: Date, b: Date) -> Result<i64, Fault> {
-    let months = months_between(a, b)?;
-    Ok(months / 12)
+    // Ages are computed for every person of every household: plain arithmetic on
+    // (month, day), with the anniversary of 29 February on 28 February in common
+    // years, as month arithmetic does.
+    let mut y = i64::from(b.year()) - i64::from(a.year());
+    let anniversary_day = |year: i16| -> i8 {
+        if a.month() == 2 && a.day() == 29 && !is_leap(year) {
+            28
+        } else {
+            a.day()
+        }
+    };
+    if y > 0 && (b.month(), b.day()) < (a.month(), anniversary_day(b.year())) {
+        y -= 1;
+    } else if y < 0 && (b.month(), b.day()) > (a.month(), anniversary_day(b.year())) {
+        y += 1;
+    }
+    Ok(y)
+}
+
+fn is_leap(year: i16) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
 /// Whole months from `a` to `b` (negative when `b` is earlier), truncated toward 0.
@@ -356,6 +375,25 @@ mod tests {
             months_between(date(2024, 1, 31), date(2024, 2, 29)).unwrap(),
             1
         );
+    }
+
+    #[test]
+    fn fast_ages_agree_with_month_arithmetic() {
+        let mut days = Vec::new();
+        let mut d = date(1999, 12, 25);
+        while d < date(2005, 3, 5) {
+            days.push(d);
+            d = d.tomorrow().unwrap();
+        }
+        for (i, a) in days.iter().enumerate().step_by(7) {
+            for b in days.iter().skip(i % 5).step_by(11) {
+                assert_eq!(
+                    years_between(*a, *b).unwrap(),
+                    months_between(*a, *b).unwrap() / 12,
+                    "{a} {b}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -295,7 +295,7 @@ fn programme(out: &mut String, i: usize) {
         out,
         "/// Programme {i}, generated.\nprogram {id} \"{en} {i}\" [hy: \"{hy} {i}\", ru: \"{ru} {i}\"] {{"
     );
-    let household = i % 2 == 0;
+    let household = i.is_multiple_of(2);
     let _ = writeln!(
         out,
         "  for {}\n  sector {sector}\n  legal \"Law on State Benefits, Article {}\"",
@@ -320,7 +320,7 @@ fn programme(out: &mut String, i: usize) {
             out,
             "  eligible when region in {{shirak, tavush, lori}} and income_per_member < poverty_line"
         );
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             let _ = writeln!(
                 out,
                 "  eligible when has_disabled and (crowded or housing = shelter)"
@@ -328,7 +328,7 @@ fn programme(out: &mut String, i: usize) {
         }
         let _ = writeln!(out, "  unless owns_second_home or land_area > land_limit");
         if let Some(prev) = &earlier {
-            if i % 4 == 0 {
+            if i.is_multiple_of(4) {
                 let _ = writeln!(out, "  unless eligible({prev}) and large_family");
             }
         }
@@ -383,7 +383,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
             out.push('_');
         }
         out.push(c);

@@ -1,0 +1,403 @@
+//! Facts from JSON, streamed: serde seeds guided by the entities build the flat
+//! facts directly, with no intermediate JSON tree. The same seeds read JSON text
+//! and an already parsed `serde_json::Value`.
+//!
+//! A value of the wrong type, an unknown field or variant is recorded with its
+//! path and parsing goes on, so one pass reports every problem; only malformed
+//! JSON stops it.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::facts::{entity_name, Builder, Facts, FactsError, JPath};
+use super::lower::{FieldKind, Lowered};
+use super::value::{ListRef, TextRef, V};
+use crate::check::Checked;
+
+/// What the document held where something else was expected.
+enum Found<'x> {
+    Null,
+    Bool(bool),
+    Number(String),
+    Str(&'x str),
+    List,
+    Object,
+}
+
+impl fmt::Display for Found<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Found::Null => f.write_str("null"),
+            Found::Bool(b) => write!(f, "a Boolean ({b})"),
+            Found::Number(n) => write!(f, "a number ({n})"),
+            Found::Str(s) if s.chars().count() <= 40 => write!(f, "a text (\"{s}\")"),
+            Found::Str(_) => f.write_str("a text"),
+            Found::List => f.write_str("a list"),
+            Found::Object => f.write_str("an object"),
+        }
+    }
+}
+
+impl Builder<'_> {
+    fn wrong(&mut self, expected: &str, found: Found<'_>, path: &JPath<'_>) -> V {
+        self.error(
+            "F0004",
+            path,
+            format!("expected {expected}, found {found}"),
+            None,
+        );
+        V::Unknown
+    }
+
+    fn expected(&self, kind: &FieldKind) -> String {
+        match kind {
+            FieldKind::Bool => "true or false".into(),
+            FieldKind::Int => "a whole number".into(),
+            FieldKind::Dec => "a number".into(),
+            FieldKind::Money => "an amount of money (a number or a decimal string)".into(),
+            FieldKind::Date => "a date (\"YYYY-MM-DD\")".into(),
+            FieldKind::Text => "a text".into(),
+            FieldKind::Enum(e) => format!("one of {}", self.variant_list(*e)),
+            FieldKind::Entity(e) => format!("an object (a `{}`)", entity_name(self.checked, *e)),
+            FieldKind::List(_) => "a list".into(),
+            FieldKind::Dur | FieldKind::Other => "nothing: this is not a fact".into(),
+        }
+    }
+}
+
+/// Reads the facts document describing `root` from JSON text.
+pub(crate) fn from_text(
+    lowered: &Lowered,
+    checked: &Checked,
+    root: u32,
+    text: &str,
+) -> Result<Facts, FactsError> {
+    let mut b = Builder::new(lowered, checked);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = RootSeed {
+        b: &mut b,
+        entity: root,
+    }
+    .deserialize(&mut de)
+    .and_then(|()| de.end());
+    if let Err(e) = parsed {
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message.get(..i).unwrap_or(&message).to_string(),
+            None => message,
+        };
+        return Err(FactsError::one(
+            "F0001",
+            "",
+            format!(
+                "malformed JSON at line {}, column {}: {message}",
+                e.line(),
+                e.column()
+            ),
+        ));
+    }
+    b.finish()
+}
+
+/// Reads the facts document describing `root` from a parsed JSON value.
+pub(crate) fn from_json_value(
+    lowered: &Lowered,
+    checked: &Checked,
+    root: u32,
+    value: &serde_json::Value,
+) -> Result<Facts, FactsError> {
+    let mut b = Builder::new(lowered, checked);
+    let parsed = RootSeed {
+        b: &mut b,
+        entity: root,
+    }
+    .deserialize(value);
+    if let Err(e) = parsed {
+        return Err(FactsError::one("F0001", "", e.to_string()));
+    }
+    b.finish()
+}
+
+/// The document itself: an object describing the root entity.
+struct RootSeed<'b, 'a> {
+    b: &'b mut Builder<'a>,
+    entity: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let entity = self.entity;
+        d.deserialize_any(ValueVisitor {
+            b: self.b,
+            kind: &FieldKind::Entity(entity),
+            owner: u32::MAX,
+            field: 0,
+            index: None,
+            path: &JPath::Root,
+        })?;
+        Ok(())
+    }
+}
+
+struct ValueSeed<'b, 'a, 'k, 'p> {
+    b: &'b mut Builder<'a>,
+    kind: &'k FieldKind,
+    owner: u32,
+    field: u32,
+    index: Option<u32>,
+    path: &'p JPath<'p>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, '_> {
+    type Value = V;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<V, D::Error> {
+        d.deserialize_any(ValueVisitor {
+            b: self.b,
+            kind: self.kind,
+            owner: self.owner,
+            field: self.field,
+            index: self.index,
+            path: self.path,
+        })
+    }
+}
+
+struct ValueVisitor<'b, 'a, 'k, 'p> {
+    b: &'b mut Builder<'a>,
+    kind: &'k FieldKind,
+    /// The instance holding this value (for entities: the new instance's owner).
+    owner: u32,
+    field: u32,
+    index: Option<u32>,
+    path: &'p JPath<'p>,
+}
+
+impl ValueVisitor<'_, '_, '_, '_> {
+    fn wrong(self, found: Found<'_>) -> V {
+        let expected = self.b.expected(self.kind);
+        if matches!(self.path, JPath::Root) {
+            let name = match self.kind {
+                FieldKind::Entity(e) => entity_name(self.b.checked, *e).to_string(),
+                _ => String::new(),
+            };
+            self.b.error(
+                "F0002",
+                self.path,
+                format!("the facts must be an object describing a `{name}`, found {found}"),
+                None,
+            );
+            return V::Unknown;
+        }
+        self.b.wrong(&expected, found, self.path)
+    }
+
+    fn decimal(self, text: &str, found: Found<'_>) -> V {
+        match text.trim().parse::<Decimal>() {
+            Ok(d) => V::number(d),
+            Err(_) => match Decimal::from_scientific(text.trim()) {
+                Ok(d) => V::number(d),
+                Err(_) => self.wrong(found),
+            },
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
+    type Value = V;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a fact's value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V, E> {
+        // null: unknown, except where a value is required.
+        if matches!(self.path, JPath::Root) {
+            return Ok(self.wrong(Found::Null));
+        }
+        if self.index.is_some() {
+            self.b.error(
+                "F0004",
+                self.path,
+                "a list element cannot be null".to_string(),
+                Some("leave the element out, or give it with its facts unknown: {}".into()),
+            );
+        }
+        Ok(V::Unknown)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V, E> {
+        self.visit_unit()
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<V, E> {
+        Ok(match self.kind {
+            FieldKind::Bool => V::Bool(v),
+            _ => self.wrong(Found::Bool(v)),
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V, E> {
+        Ok(match self.kind {
+            FieldKind::Int | FieldKind::Dec | FieldKind::Money => V::Int(v),
+            _ => self.wrong(Found::Number(v.to_string())),
+        })
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V, E> {
+        Ok(match (self.kind, i64::try_from(v)) {
+            (FieldKind::Int | FieldKind::Dec | FieldKind::Money, Ok(i)) => V::Int(i),
+            (FieldKind::Dec | FieldKind::Money, Err(_)) => V::number(Decimal::from(v)),
+            _ => self.wrong(Found::Number(v.to_string())),
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V, E> {
+        // serde_json reads non-integers as f64; its shortest round-trip text is
+        // the decimal that was written, for up to 15 significant digits. Longer
+        // amounts can be given exactly as strings.
+        let text = v.to_string();
+        Ok(match self.kind {
+            FieldKind::Dec | FieldKind::Money => {
+                let found = Found::Number(text.clone());
+                self.decimal(&text, found)
+            }
+            FieldKind::Int if v.fract() == 0.0 && v.abs() < 9.0e15 => V::Int(v as i64),
+            _ => self.wrong(Found::Number(text)),
+        })
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<V, E> {
+        Ok(match self.kind {
+            FieldKind::Int => match s.trim().parse::<i64>() {
+                Ok(i) => V::Int(i),
+                Err(_) => self.wrong(Found::Str(s)),
+            },
+            FieldKind::Dec | FieldKind::Money => self.decimal(s, Found::Str(s)),
+            FieldKind::Date => match super::facts::parse_date(s) {
+                Some(d) => V::Date(d),
+                None => {
+                    self.b.error(
+                        "F0006",
+                        self.path,
+                        format!("`{s}` is not a date"),
+                        Some("write dates as \"YYYY-MM-DD\", e.g. \"2015-01-10\"".into()),
+                    );
+                    V::Unknown
+                }
+            },
+            FieldKind::Text => {
+                let id = self.b.facts.texts.len() as u32;
+                self.b.facts.texts.push(s.into());
+                V::Text(TextRef::Facts(id))
+            }
+            FieldKind::Enum(e) => self.b.variant(*e, s, self.path),
+            _ => self.wrong(Found::Str(s)),
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V, A::Error> {
+        let FieldKind::Entity(entity) = *self.kind else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(self.wrong(Found::Object));
+        };
+        let b = self.b;
+        let id = b.new_instance(entity, self.owner, self.field, self.index);
+        let lowered = b.lowered;
+        let Some(ent) = lowered.entities.get(entity as usize) else {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(V::Entity(id));
+        };
+        while let Some(key) = map.next_key_seed(KeySeed { entity: ent })? {
+            match key {
+                Key::Field(fi) => {
+                    let Some(f) = ent.fields.get(fi as usize) else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    let path = JPath::Field(self.path, &f.name);
+                    let v = map.next_value_seed(ValueSeed {
+                        b: &mut *b,
+                        kind: &f.kind,
+                        owner: id,
+                        field: fi,
+                        index: None,
+                        path: &path,
+                    })?;
+                    b.set(id, fi, v);
+                }
+                Key::Unknown(name) => {
+                    b.unknown_field(entity, &name, &JPath::Field(self.path, &name));
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(V::Entity(id))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<V, A::Error> {
+        let FieldKind::List(inner) = self.kind else {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(self.wrong(Found::List));
+        };
+        let b = self.b;
+        // Elements are collected first: nested lists append to `items` as they go.
+        let mut values = Vec::new();
+        let mut i = 0u32;
+        loop {
+            let path = JPath::Index(self.path, i as usize);
+            let next = seq.next_element_seed(ValueSeed {
+                b: &mut *b,
+                kind: inner,
+                owner: self.owner,
+                field: self.field,
+                index: Some(i),
+                path: &path,
+            })?;
+            let Some(v) = next else { break };
+            values.push(v);
+            i += 1;
+        }
+        let start = b.facts.items.len() as u32;
+        let len = values.len() as u32;
+        b.facts.items.extend(values);
+        Ok(V::List(ListRef {
+            scratch: false,
+            start,
+            len,
+        }))
+    }
+}
+
+enum Key {
+    Field(u32),
+    Unknown(String),
+}
+
+struct KeySeed<'f> {
+    entity: &'f super::lower::LEntity,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Key, E> {
+        Ok(match self.entity.field(s) {
+            Some(i) => Key::Field(i),
+            None => Key::Unknown(s.to_string()),
+        })
+    }
+}

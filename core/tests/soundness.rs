@@ -1,0 +1,429 @@
+//! The promises of three-valued evaluation, as properties over generated rulesets
+//! and facts:
+//!
+//! - **soundness**: a status decided on partial facts (eligible or ineligible),
+//!   and a known amount, is what every completion of those facts gives;
+//! - **determinism**: the same facts give the same results, whether the session
+//!   is fresh or reused after other households (its buffers are recycled).
+//!
+//! Rulesets are generated as source text (so they go through parse, check and
+//! lowering like any user's) from a seed; a failing case prints the seed, the
+//! ruleset and the facts.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use accord_core::{Engine, SourceFile, Status};
+use proptest::prelude::*;
+
+/// A small deterministic generator (xorshift64*), so a seed names a case.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const HEADER: &str = r#"
+ruleset generated { languages en currency AMD }
+enum Kind { a, b, c }
+entity Household {
+  k: Kind
+  n: Integer
+  m: Money
+  f: Boolean
+  d: Date
+  members: list of Person
+  let kids = members where age < 18
+  let total = sum(members.inc)
+}
+entity Person {
+  bd: Date
+  inc: Money
+  g: Boolean
+  x: Integer
+  let age = years_between(bd, today)
+}
+parameter lim: Money { from 2020-01-01: 50_000 }
+parameter later: Money { from 2030-01-01: 1 }
+table t(x: Integer) -> Money hit first {
+  x    | result
+  <= 2 | 100
+  <= 5 | 200
+  *    | 300
+}
+table u(k: Kind, f: Boolean) -> Integer {
+  k      | f     | result
+  a      | *     | 1
+  {b, c} | true  | 2
+  {b, c} | false | 3
+}
+table tags(x: Integer) -> Integer hit collect sum {
+  x    | result
+  >= 0 | 1
+  >= 3 | 10
+}
+"#;
+
+struct Gen {
+    rng: Rng,
+    /// (name, for Person) of the programmes generated so far.
+    programs: Vec<(String, bool)>,
+}
+
+impl Gen {
+    fn int(&mut self) -> String {
+        (self.rng.below(9) as i64 - 2).to_string()
+    }
+    fn money(&mut self) -> String {
+        self.rng
+            .pick(&["0", "10_000", "50_000", "60_000", "100_000"])
+            .to_string()
+    }
+
+    fn person_bool(&mut self, depth: u32) -> String {
+        if depth == 0 || self.rng.chance(40) {
+            return match self.rng.below(7) {
+                0 => "g".into(),
+                1 => format!("x > {}", self.int()),
+                2 => format!("inc >= {}", self.money()),
+                3 => format!("age >= {}", self.rng.pick(&["2", "18", "65"])),
+                4 => "household.f".into(),
+                5 => format!("x in {}..{}", self.int(), self.rng.below(6)),
+                _ => format!("household.n < {}", self.int()),
+            };
+        }
+        self.combine(depth, Gen::person_bool)
+    }
+
+    fn combine(&mut self, depth: u32, leaf: fn(&mut Gen, u32) -> String) -> String {
+        let a = leaf(self, depth - 1);
+        match self.rng.below(5) {
+            0 => format!("({a} and {})", leaf(self, depth - 1)),
+            1 => format!("({a} or {})", leaf(self, depth - 1)),
+            2 => format!("not ({a})"),
+            3 => format!("({a} implies {})", leaf(self, depth - 1)),
+            _ => format!(
+                "(if {a} then {} else {})",
+                leaf(self, depth - 1),
+                leaf(self, depth - 1)
+            ),
+        }
+    }
+
+    fn house_bool(&mut self, depth: u32) -> String {
+        if depth == 0 || self.rng.chance(35) {
+            return match self.rng.below(14) {
+                0 => "f".into(),
+                1 => format!("n > {}", self.int()),
+                2 => format!("m >= {}", self.money()),
+                3 => format!("k = {}", self.rng.pick(&["a", "b", "c"])),
+                4 => format!("k in {{{}, c}}", self.rng.pick(&["a", "b"])),
+                5 => format!("d < {}", self.rng.pick(&["2000-01-01", "2020-06-30"])),
+                6 => format!("count(kids) >= {}", self.rng.below(3)),
+                7 => format!("total > {}", self.money()),
+                8 => format!("(any members where {})", self.person_bool(1)),
+                9 => format!("(all members where {})", self.person_bool(1)),
+                10 => format!(
+                    "count(members where {}) >= {}",
+                    self.person_bool(1),
+                    self.rng.below(3)
+                ),
+                11 => format!("t(n) > {}", self.rng.pick(&["150", "250"])),
+                12 => format!("u(k, f) = {}", self.rng.below(4)),
+                _ => self.reference(false).unwrap_or_else(|| "f".into()),
+            };
+        }
+        self.combine(depth, Gen::house_bool)
+    }
+
+    fn reference(&mut self, person: bool) -> Option<String> {
+        let same: Vec<String> = self
+            .programs
+            .iter()
+            .filter(|(_, p)| *p == person)
+            .map(|(n, _)| n.clone())
+            .collect();
+        if same.is_empty() {
+            return None;
+        }
+        let name = same[self.rng.below(same.len() as u64) as usize].clone();
+        Some(format!("eligible({name})"))
+    }
+
+    fn house_money(&mut self, depth: u32) -> String {
+        if depth == 0 || self.rng.chance(40) {
+            return match self.rng.below(8) {
+                0 => "m".into(),
+                1 => "lim".into(),
+                2 => self.money(),
+                3 => "t(n)".into(),
+                4 => "total".into(),
+                5 => "sum(members.inc)".into(),
+                6 => "lim * tags(n)".into(),
+                _ => "max(m, lim)".into(),
+            };
+        }
+        let a = self.house_money(depth - 1);
+        match self.rng.below(4) {
+            0 => format!("({a} + {})", self.house_money(depth - 1)),
+            1 => format!("({a} - {})", self.house_money(depth - 1)),
+            2 => format!("{a} * {}", self.rng.below(4)),
+            _ => format!(
+                "(if {} then {a} else {})",
+                self.house_bool(1),
+                self.house_money(depth - 1)
+            ),
+        }
+    }
+
+    fn program(&mut self, i: usize) -> String {
+        let person = self.rng.chance(30);
+        let name = format!("p{i}");
+        let mut s = format!(
+            "program {name} {{\n  for {}\n",
+            if person { "Person" } else { "Household" }
+        );
+        let clauses = 1 + self.rng.below(2);
+        for _ in 0..clauses {
+            let c = if person {
+                match self.reference(true) {
+                    Some(r) if self.rng.chance(20) => r,
+                    _ => self.person_bool(2),
+                }
+            } else {
+                self.house_bool(3)
+            };
+            s.push_str(&format!("  eligible when {c}\n"));
+        }
+        if self.rng.chance(40) {
+            let c = if person {
+                self.person_bool(1)
+            } else {
+                self.house_bool(2)
+            };
+            s.push_str(&format!("  unless {c}\n"));
+        }
+        if self.rng.chance(70) {
+            let a = if person {
+                self.rng
+                    .pick(&["inc", "lim", "inc * 2", "max(inc, lim)", "lim - inc"])
+                    .to_string()
+            } else {
+                self.house_money(2)
+            };
+            s.push_str(&format!("  amount = {a}\n"));
+        }
+        s.push_str("}\n");
+        self.programs.push((name, person));
+        s
+    }
+}
+
+fn ruleset(seed: u64) -> String {
+    let mut g = Gen {
+        rng: Rng::new(seed),
+        programs: Vec::new(),
+    };
+    let mut s = HEADER.to_string();
+    let n = 3 + g.rng.below(6) as usize;
+    for i in 0..n {
+        s.push_str(&g.program(i));
+    }
+    s
+}
+
+/// A complete household, as JSON fields (name → JSON value).
+fn household(rng: &mut Rng) -> Vec<(String, String)> {
+    let mut fields = vec![
+        ("k".into(), format!("\"{}\"", rng.pick(&["a", "b", "c"]))),
+        ("n".into(), (rng.below(9) as i64 - 2).to_string()),
+        (
+            "m".into(),
+            rng.pick(&["0", "10000", "50000", "\"60000.50\"", "100000"])
+                .to_string(),
+        ),
+        ("f".into(), rng.chance(50).to_string()),
+        (
+            "d".into(),
+            format!(
+                "\"{}\"",
+                rng.pick(&["1999-12-31", "2010-05-05", "2024-01-01"])
+            ),
+        ),
+    ];
+    fields.push(("members".into(), members(rng, None)));
+    fields
+}
+
+fn person(rng: &mut Rng, unknown: Option<&mut Rng>) -> String {
+    let mut parts = vec![
+        format!(
+            "\"bd\": \"{}\"",
+            rng.pick(&["1950-03-01", "1990-07-15", "2010-01-01", "2024-02-29"])
+        ),
+        format!(
+            "\"inc\": {}",
+            rng.pick(&["0", "20000", "50000", "70000.25"])
+        ),
+        format!("\"g\": {}", rng.chance(50)),
+        format!("\"x\": {}", rng.below(9) as i64 - 2),
+    ];
+    if let Some(u) = unknown {
+        parts.retain(|_| !u.chance(30));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn members(rng: &mut Rng, mut unknown: Option<&mut Rng>) -> String {
+    let n = rng.below(4);
+    let list: Vec<String> = (0..n)
+        .map(|_| person(rng, unknown.as_deref_mut()))
+        .collect();
+    format!("[{}]", list.join(", "))
+}
+
+fn to_json(fields: &[(String, String)]) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": {v}"))
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+type Outcome = Vec<(String, String, Status, Option<rust_decimal::Decimal>)>;
+
+fn outcome(engine: &Engine, json: &str) -> Outcome {
+    let facts = engine.facts_from_json(json).unwrap();
+    let mut session = engine.session(jiff::civil::date(2025, 3, 1));
+    let eval = session.evaluate(&facts);
+    eval.results()
+        .map(|r| {
+            (
+                r.program.to_string(),
+                eval.subject_path(r.subject),
+                r.status,
+                r.amount,
+            )
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn decided_results_hold_for_every_completion(seed in any::<u64>()) {
+        let source = ruleset(seed);
+        let engine = match Engine::compile(vec![SourceFile::new("gen.accord", source.clone())]) {
+            Ok(e) => e,
+            Err(report) => panic!("generated ruleset does not check:\n{source}\n{}", report.render(Default::default())),
+        };
+        let mut rng = Rng::new(seed ^ 0xABCD);
+        for _ in 0..6 {
+            // Partial facts: some household facts, some member facts, or the whole
+            // member list, left unknown.
+            let mut partial = household(&mut rng);
+            let mut mask = Rng::new(rng.next());
+            partial.retain(|(k, _)| k == "members" || !mask.chance(35));
+            let members_known = !mask.chance(15);
+            if members_known {
+                let mut r2 = Rng::new(rng.next());
+                let list = members(&mut r2, Some(&mut mask));
+                for f in partial.iter_mut().filter(|(k, _)| k == "members") {
+                    f.1 = list.clone();
+                }
+            } else {
+                partial.retain(|(k, _)| k != "members");
+            }
+            let partial_json = to_json(&partial);
+            let decided = outcome(&engine, &partial_json);
+            for _ in 0..8 {
+                let completion = complete(&partial, &mut rng);
+                let full = outcome(&engine, &completion);
+                for (program, subject, status, amount) in &decided {
+                    if *status == Status::Undetermined {
+                        continue;
+                    }
+                    let other = full.iter().find(|r| &r.0 == program && &r.1 == subject);
+                    let Some(other) = other else { continue };
+                    let context = format!(
+                        "seed {seed}: {program} `{subject}` decided on partial facts\n{partial_json}\ncompletion\n{completion}\nruleset\n{source}"
+                    );
+                    prop_assert_eq!(status, &other.2, "{}", context);
+                    if amount.is_some() {
+                        prop_assert_eq!(amount, &other.3, "{}", context);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reused_sessions_give_the_same_results(seed in any::<u64>()) {
+        let source = ruleset(seed);
+        let engine = Engine::compile(vec![SourceFile::new("gen.accord", source.clone())]).unwrap();
+        let mut rng = Rng::new(seed);
+        let docs: Vec<String> = (0..5).map(|_| to_json(&household(&mut rng))).collect();
+        let facts: Vec<_> = docs.iter().map(|d| engine.facts_from_json(d).unwrap()).collect();
+        let date = jiff::civil::date(2025, 3, 1);
+        let mut shared = engine.session(date);
+        for (doc, f) in docs.iter().zip(&facts) {
+            let reused: Outcome = {
+                let e = shared.evaluate(f);
+                e.results()
+                    .map(|r| (r.program.to_string(), e.subject_path(r.subject), r.status, r.amount))
+                    .collect()
+            };
+            prop_assert_eq!(reused, outcome(&engine, doc), "seed {}", seed);
+        }
+    }
+}
+
+/// Fills every unknown fact of `partial` with a random value.
+fn complete(partial: &[(String, String)], rng: &mut Rng) -> String {
+    let full = household(rng);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (k, v) in &full {
+        match partial.iter().find(|(pk, _)| pk == k) {
+            Some((_, pv)) if k == "members" => out.push((k.clone(), complete_members(pv, rng))),
+            Some((_, pv)) => out.push((k.clone(), pv.clone())),
+            None => out.push((k.clone(), v.clone())),
+        }
+    }
+    to_json(&out)
+}
+
+/// Completes each member object of a JSON list by adding the fields it lacks.
+fn complete_members(list: &str, rng: &mut Rng) -> String {
+    let value: serde_json::Value = serde_json::from_str(list).unwrap();
+    let items: Vec<String> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let fresh: serde_json::Value = serde_json::from_str(&person(rng, None)).unwrap();
+            let mut obj = fresh.as_object().unwrap().clone();
+            for (k, v) in m.as_object().unwrap() {
+                obj.insert(k.clone(), v.clone());
+            }
+            serde_json::Value::Object(obj).to_string()
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
