@@ -57,8 +57,8 @@ fn on_or_after(as_of: Date, y: i16, m: i8, d: i8) -> bool {
 }
 
 impl Params {
-    /// The parameters are only used from 2024-01-01 on in this benchmark, but the dated
-    /// versions are resolved as in the ruleset.
+    /// The versions in force on `as_of`. Valid from 2023-01-01 on: before that some of the
+    /// ruleset's parameters have no value (Accord reports unknown), which is not modelled.
     fn at(as_of: Date) -> Params {
         let dec = |n: i64| Decimal::from(n);
         Params {
