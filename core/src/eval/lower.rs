@@ -133,6 +133,9 @@ pub(crate) struct LClause {
 #[derive(Debug, Clone)]
 pub(crate) struct LProgram {
     pub subject: u32,
+    /// Whether another programme refers to this one (`eligible(p)`, `amount(p)`);
+    /// only then is its result memoised.
+    pub referenced: bool,
     pub eligible: Vec<LClause>,
     pub unless: Vec<LClause>,
     pub amount: Option<LClause>,
@@ -360,10 +363,25 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
         l.out.program_slot.push(slot);
         l.out.programs.push(LProgram {
             subject,
+            referenced: false,
             eligible,
             unless,
             amount,
         });
+    }
+    let referenced: Vec<u32> = l
+        .out
+        .nodes
+        .iter()
+        .filter_map(|n| match n {
+            Node::Eligible { program, .. } | Node::Amount { program, .. } => Some(*program),
+            _ => None,
+        })
+        .collect();
+    for p in referenced {
+        if let Some(prog) = l.out.programs.get_mut(p as usize) {
+            prog.referenced = true;
+        }
     }
     l.out
 }

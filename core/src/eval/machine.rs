@@ -526,6 +526,23 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Evaluates a programme nothing refers to, for one subject, without a memo:
+    /// its status and amount, with the missing facts of whichever is unknown left
+    /// on the stack above the returned mark.
+    pub(crate) fn program_direct(&mut self, program: u32, inst: u32) -> (Option<bool>, V, usize) {
+        let saved = (self.subject, self.env_base);
+        self.subject = inst;
+        self.env_base = self.s.env.len();
+        let mark = self.s.missing.len();
+        let status = self.status(program);
+        let mut amount = V::Unknown;
+        if status == Some(true) {
+            amount = self.amount(program);
+        }
+        (self.subject, self.env_base) = saved;
+        (status, amount, mark)
+    }
+
     /// (ground₁ or ground₂ or …) and not (unless₁ or …), three-valued.
     fn status(&mut self, program: u32) -> Option<bool> {
         let low = self.low;

@@ -286,21 +286,40 @@ impl<'e> Session<'e> {
                 if inst.entity != p.subject {
                     continue;
                 }
-                let mark = m.s.missing.len();
-                let memo = m.program(pi as u32, ii as u32, u32::MAX);
-                let (status, amount) = (memo.status, memo.amount);
                 let from = self.result_missing.len();
-                let (start, len) = match status {
-                    Some(true) if amount.is_unknown() && p.amount.is_some() => memo.amount_miss,
-                    None => memo.miss,
-                    _ => (0, 0),
-                };
-                m.s.missing.truncate(mark);
-                if len > 0 {
-                    if let Some(part) = m.s.memo_missing.get(start as usize..(start + len) as usize)
-                    {
-                        self.result_missing.extend_from_slice(part);
+                let (status, amount) = if p.referenced {
+                    let mark = m.s.missing.len();
+                    let memo = m.program(pi as u32, ii as u32, u32::MAX);
+                    let (status, amount) = (memo.status, memo.amount);
+                    let (start, len) = match status {
+                        Some(true) if amount.is_unknown() && p.amount.is_some() => memo.amount_miss,
+                        None => memo.miss,
+                        _ => (0, 0),
+                    };
+                    m.s.missing.truncate(mark);
+                    if len > 0 {
+                        if let Some(part) =
+                            m.s.memo_missing.get(start as usize..(start + len) as usize)
+                        {
+                            self.result_missing.extend_from_slice(part);
+                        }
                     }
+                    (status, amount)
+                } else {
+                    // Nothing refers to it: no memo, and the missing facts are
+                    // still on the stack (of the status, or of an unknown amount).
+                    let (status, amount, mark) = m.program_direct(pi as u32, ii as u32);
+                    let unknown_amount =
+                        status == Some(true) && amount.is_unknown() && p.amount.is_some();
+                    if status.is_none() || unknown_amount {
+                        if let Some(part) = m.s.missing.get(mark..) {
+                            self.result_missing.extend_from_slice(part);
+                        }
+                    }
+                    m.s.missing.truncate(mark);
+                    (status, amount)
+                };
+                if self.result_missing.len() > from {
                     dedup_tail(&mut self.result_missing, from);
                 }
                 let (from, w) = (from as u32, self.result_missing.len());
