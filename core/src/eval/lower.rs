@@ -111,6 +111,14 @@ pub(crate) enum Node {
     },
     /// `a op c` with `c` a constant (made by [`fold`] for one as-of date).
     CompareConst(Cmp, NodeId, V),
+    /// `member op c`: a fact or `let` of the subject or element compared with a
+    /// constant, the commonest condition (made by [`fold`]).
+    CompareMember {
+        op: Cmp,
+        scope: Scope,
+        member: Member,
+        value: V,
+    },
     /// `value in lo..hi` with constant bounds (made by [`fold`]).
     RangeConst {
         value: NodeId,
@@ -704,7 +712,15 @@ pub(crate) fn fold(low: &Lowered, params: &[V], today: jiff::civil::Date) -> Vec
             Node::Compare(op, a, b) => match (constant(&out, a), constant(&out, b)) {
                 // Texts compare through their tables; leave them general.
                 (_, Some(V::Text(_))) | (_, None) => *node,
-                (_, Some(c)) => Node::CompareConst(op, a, c),
+                (_, Some(c)) => match out.get(a as usize) {
+                    Some(&Node::Member { scope, member }) => Node::CompareMember {
+                        op,
+                        scope,
+                        member,
+                        value: c,
+                    },
+                    _ => Node::CompareConst(op, a, c),
+                },
             },
             Node::InRange {
                 value,

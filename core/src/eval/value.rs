@@ -433,3 +433,16 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod size {
+    #[test]
+    fn value_is_small() {
+        // Every evaluation step moves values: keep them within three words.
+        assert!(
+            std::mem::size_of::<super::V>() <= 24,
+            "{}",
+            std::mem::size_of::<super::V>()
+        );
+    }
+}
