@@ -201,9 +201,10 @@ pub(crate) struct LField {
 #[derive(Debug, Clone)]
 pub(crate) struct LEntity {
     pub fields: Vec<LField>,
-    /// Field names, sorted, with their index: a binary search beats hashing for
-    /// the few dozen short names an entity has.
-    pub field_index: Vec<(Box<str>, u32)>,
+    /// Field lookup by name for reading facts: an open-addressing table of
+    /// (FNV-1a hash, field index), a power of two long, `u32::MAX` for empty.
+    /// Reading a registry looks up every key of every record, so this is hot.
+    pub field_index: Vec<(u64, u32)>,
     /// Root of each `let`, in declaration order.
     pub lets: Vec<NodeId>,
     /// Programmes whose subject is this entity, in declaration order.
@@ -229,13 +230,45 @@ pub(crate) struct Lowered {
     pub enum_variants: Vec<Vec<String>>,
 }
 
+fn fnv1a(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn field_table(fields: &[LField]) -> Vec<(u64, u32)> {
+    let size = (fields.len() * 2).next_power_of_two().max(4);
+    let mut table = vec![(0u64, u32::MAX); size];
+    for (i, f) in fields.iter().enumerate() {
+        let h = fnv1a(&f.name);
+        let mut at = (h as usize) & (size - 1);
+        while table.get(at).is_some_and(|(_, f)| *f != u32::MAX) {
+            at = (at + 1) & (size - 1);
+        }
+        if let Some(slot) = table.get_mut(at) {
+            *slot = (h, i as u32);
+        }
+    }
+    table
+}
+
 impl LEntity {
     pub(crate) fn field(&self, name: &str) -> Option<u32> {
-        self.field_index
-            .binary_search_by(|(n, _)| (**n).cmp(name))
-            .ok()
-            .and_then(|i| self.field_index.get(i))
-            .map(|(_, f)| *f)
+        let mask = self.field_index.len().checked_sub(1)?;
+        let h = fnv1a(name);
+        let mut at = (h as usize) & mask;
+        // The table is at most half full, so a probe always reaches an empty slot.
+        for _ in 0..self.field_index.len() {
+            let &(hash, f) = self.field_index.get(at)?;
+            if f == u32::MAX {
+                return None;
+            }
+            if hash == h && self.fields.get(f as usize).is_some_and(|x| x.name == name) {
+                return Some(f);
+            }
+            at = (at + 1) & mask;
+        }
+        None
     }
 }
 
@@ -325,13 +358,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 kind: field_kind(&f.ty),
             })
             .collect();
-        let mut field_index: Vec<(Box<str>, u32)> = e
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name.as_str().into(), i as u32))
-            .collect();
-        field_index.sort_unstable();
+        let field_index = field_table(&fields);
         l.file = e.loc.file as u32;
         let lets = e.lets.iter().map(|d| l.expr(&d.value)).collect();
         l.out.entities.push(LEntity {

@@ -74,8 +74,8 @@ pub struct Engine {
     pub(crate) warnings: CheckReport,
     /// The root entity of facts documents, when there is exactly one candidate.
     pub(crate) root: Option<u32>,
-    /// Each programme's name as a JSON string, for registry lines.
-    pub(crate) program_json: Vec<String>,
+    /// Each programme's `{"program":"name","subject":"` opening, for registry lines.
+    pub(crate) program_prefix: Vec<String>,
 }
 
 impl Engine {
@@ -92,17 +92,18 @@ impl Engine {
             [one] => Some(one.0 as u32),
             _ => None,
         };
-        let program_json = checked
+        let program_prefix = checked
             .programs
             .iter()
             .map(|p| {
-                let mut s = String::new();
+                let mut s = String::from("{\"program\":");
                 report::push_json_str(&mut s, &p.name);
+                s.push_str(",\"subject\":\"");
                 s
             })
             .collect();
         Ok(Engine {
-            program_json,
+            program_prefix,
             checked,
             lowered,
             sources,

@@ -849,6 +849,29 @@ fn used_values(
 
 // ---- registry lines ----
 
+/// Appends a whole number without going through `fmt`.
+fn push_int(out: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &b in buf.get(i..).unwrap_or(&[]) {
+        out.push(char::from(b));
+    }
+}
+
 pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
     // Names and paths need no escaping: copy them whole.
@@ -911,38 +934,48 @@ impl Session<'_> {
         self.run(facts);
         self.build_paths(facts);
         let engine = self.engine;
-        let _ = write!(out, "{{\"line\":{line},\"results\":[");
+        out.push_str("{\"line\":");
+        push_int(out, line as i64);
+        out.push_str(",\"results\":[");
         for (i, r) in self.results.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str("{\"program\":");
+            // `{"program":"name","subject":"` is prepared once per programme.
             out.push_str(
                 engine
-                    .program_json
+                    .program_prefix
                     .get(r.program as usize)
                     .map(|s| s.as_str())
-                    .unwrap_or("\"\""),
+                    .unwrap_or("{\"program\":\"\",\"subject\":\""),
             );
-            out.push_str(",\"subject\":");
-            push_json_str(out, self.path_of(r.subject));
-            out.push_str(",\"status\":\"");
-            out.push_str(Status::from_tri(r.status).as_str());
-            out.push_str("\",\"amount\":");
+            // Paths are names and indexes: nothing to escape.
+            out.push_str(self.path_of(r.subject));
+            out.push_str(match r.status {
+                Some(true) => "\",\"status\":\"eligible\",\"amount\":",
+                Some(false) => "\",\"status\":\"ineligible\",\"amount\":",
+                None => "\",\"status\":\"undetermined\",\"amount\":",
+            });
             match (r.status, r.amount) {
                 (Some(true), V::Int(a)) => {
-                    let _ = write!(out, "\"{a}\"");
+                    out.push('"');
+                    push_int(out, a);
+                    out.push('"');
                 }
                 (Some(true), V::Dec(d)) => {
                     let _ = write!(out, "\"{}\"", d.normalize());
                 }
                 _ => out.push_str("null"),
             }
-            out.push_str(",\"missing\":[");
             let miss = self
                 .result_missing
                 .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
                 .unwrap_or(&[]);
+            if miss.is_empty() {
+                out.push_str(",\"missing\":[]}");
+                continue;
+            }
+            out.push_str(",\"missing\":[");
             for (k, f) in miss.iter().enumerate() {
                 if k > 0 {
                     out.push(',');
