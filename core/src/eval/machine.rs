@@ -388,13 +388,8 @@ impl<'a> Machine<'a> {
             return self.fault(FaultKind::Unsupported, node);
         };
         match memo.state {
-            DONE if memo.miss.1 == 0 => memo.v,
             DONE => {
-                let (start, len) = memo.miss;
-                let Machine { s, .. } = self;
-                if let Some(part) = s.memo_missing.get(start as usize..(start + len) as usize) {
-                    s.missing.extend_from_slice(part);
-                }
+                self.push_memo_missing(memo.miss);
                 memo.v
             }
             BUSY => self.fault(FaultKind::Cycle, node),
@@ -472,11 +467,7 @@ impl<'a> Machine<'a> {
         };
         match memo.state {
             DONE => {
-                let (start, len) = memo.miss;
-                let Machine { s, .. } = self;
-                if let Some(part) = s.memo_missing.get(start as usize..(start + len) as usize) {
-                    s.missing.extend_from_slice(part);
-                }
+                self.push_memo_missing(memo.miss);
                 memo
             }
             BUSY => {
@@ -716,7 +707,7 @@ impl<'a> Machine<'a> {
                 self.member(base, member, id)
             }
             Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
-            Node::And(a, b) => self.and(a, b, false),
+            Node::And(a, b) => self.and(a, b),
             Node::Or(a, b) => self.or(a, b),
             n => self.eval_node(id, n),
         }
@@ -784,6 +775,28 @@ impl<'a> Machine<'a> {
         })
     }
 
+    /// `v in lo..hi` (inclusive) for known values.
+    fn in_range(&mut self, v: V, lo: V, hi: V, negated: bool, id: NodeId) -> V {
+        match (
+            self.compare_values(Cmp::Ge, v, lo),
+            self.compare_values(Cmp::Le, v, hi),
+        ) {
+            (Some(a), Some(b)) => V::Bool((a && b) != negated),
+            _ => self.fault(FaultKind::Value(Fault::Type), id),
+        }
+    }
+
+    /// Pushes a memo's copy of its missing facts back on the stack.
+    fn push_memo_missing(&mut self, (start, len): (u32, u32)) {
+        if len == 0 {
+            return;
+        }
+        let Machine { s, .. } = self;
+        if let Some(part) = s.memo_missing.get(start as usize..(start + len) as usize) {
+            s.missing.extend_from_slice(part);
+        }
+    }
+
     #[inline(never)]
     fn compare_slow(&mut self, op: Cmp, x: V, y: V, mark: usize, id: NodeId) -> V {
         self.truncate(mark);
@@ -793,12 +806,15 @@ impl<'a> Machine<'a> {
     #[inline(never)]
     fn eval_node(&mut self, id: NodeId, node: Node) -> V {
         match node {
-            Node::Const(v) => v,
+            // Handled by the dispatcher before it calls here.
+            Node::Const(_)
+            | Node::Member { .. }
+            | Node::Compare(..)
+            | Node::CompareConst(..)
+            | Node::CompareMember { .. }
+            | Node::And(..)
+            | Node::Or(..) => self.eval(id),
             Node::Today => V::Date(self.asof.date),
-            Node::Member { scope, member } => {
-                let base = self.scope_inst(scope, id);
-                self.member(base, member, id)
-            }
             Node::Get { base, member } => {
                 let b = self.eval(base);
                 self.member(b, member, id)
@@ -847,13 +863,7 @@ impl<'a> Machine<'a> {
                     }
                     Some(true) => {
                         if m.amount.is_unknown() {
-                            let (start, len) = m.amount_miss;
-                            let Machine { s, .. } = self;
-                            if let Some(part) =
-                                s.memo_missing.get(start as usize..(start + len) as usize)
-                            {
-                                s.missing.extend_from_slice(part);
-                            }
+                            self.push_memo_missing(m.amount_miss);
                         }
                         m.amount
                     }
@@ -871,7 +881,6 @@ impl<'a> Machine<'a> {
                     self.value_result(r, id)
                 }
             },
-            Node::And(a, b) => self.and(a, b, false),
             Node::Implies(a, b) => {
                 // not a or b
                 let mark = self.s.missing.len();
@@ -896,7 +905,6 @@ impl<'a> Machine<'a> {
                     }
                 }
             }
-            Node::Or(a, b) => self.or(a, b),
             Node::Otherwise(a, b) => {
                 let mark = self.s.missing.len();
                 let v = self.eval(a);
@@ -908,23 +916,6 @@ impl<'a> Machine<'a> {
                     self.record(Used::Presumed { node: a, v: d });
                     d
                 }
-            }
-            Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
-            Node::CompareConst(op, a, c) => {
-                let mark = self.s.missing.len();
-                let x = self.eval(a);
-                self.compare_with(op, x, c, mark, id)
-            }
-            Node::CompareMember {
-                op,
-                scope,
-                member,
-                value,
-            } => {
-                let mark = self.s.missing.len();
-                let base = self.scope_inst(scope, id);
-                let x = self.member(base, member, id);
-                self.compare_with(op, x, value, mark, id)
             }
             Node::RangeConst {
                 value,
@@ -938,13 +929,7 @@ impl<'a> Machine<'a> {
                     return V::Unknown;
                 }
                 self.truncate(mark);
-                match (
-                    self.compare_values(Cmp::Ge, v, low),
-                    self.compare_values(Cmp::Le, v, high),
-                ) {
-                    (Some(a), Some(b)) => V::Bool((a && b) != negated),
-                    _ => self.fault(FaultKind::Value(Fault::Type), id),
-                }
+                self.in_range(v, low, high, negated, id)
             }
             Node::Arith(op, a, b) => {
                 let mark = self.s.missing.len();
@@ -1003,13 +988,7 @@ impl<'a> Machine<'a> {
                     return V::Unknown;
                 }
                 self.truncate(mark);
-                match (
-                    self.compare_values(Cmp::Ge, v, lo),
-                    self.compare_values(Cmp::Le, v, hi),
-                ) {
-                    (Some(a), Some(b)) => V::Bool((a && b) != negated),
-                    _ => self.fault(FaultKind::Value(Fault::Type), id),
-                }
+                self.in_range(v, lo, hi, negated, id)
             }
             Node::If(c, t, e) => {
                 let mark = self.s.missing.len();
@@ -1048,7 +1027,7 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn and(&mut self, a: NodeId, b: NodeId, _: bool) -> V {
+    fn and(&mut self, a: NodeId, b: NodeId) -> V {
         let mark = self.s.missing.len();
         match tri(self.eval(a)) {
             Some(false) => {

@@ -1036,6 +1036,27 @@ pub fn error_line(line: usize, message: &str, out: &mut String) {
     out.push('}');
 }
 
+/// `name = value` for each value an explanation used, as the terminal shows it.
+fn shown_values(values: &[UsedValue]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| {
+            let name = match (v.kind, &v.path) {
+                ("program", Some(p)) => format!("eligible({}) for {p}", v.name),
+                ("program", None) => format!("eligible({})", v.name),
+                (_, Some(p)) => p.clone(),
+                (_, None) => v.name.clone(),
+            };
+            let value = v.value.as_deref().unwrap_or("?");
+            match (&v.since, v.row) {
+                (Some(s), _) => format!("{name} = {value} (since {s})"),
+                (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
+                _ => format!("{name} = {value}"),
+            }
+        })
+        .collect()
+}
+
 impl ScreenReport {
     /// A readable report for a terminal: one block per result (eligible first),
     /// the reasons, then the questions to ask next.
@@ -1085,44 +1106,14 @@ impl ScreenReport {
                             let _ = write!(out, " [{l}]");
                         }
                         out.push('\n');
-                        let shown: Vec<String> = c
-                            .values
-                            .iter()
-                            .map(|v| {
-                                let name = match (v.kind, &v.path) {
-                                    ("program", Some(p)) => format!("eligible({}) for {p}", v.name),
-                                    ("program", None) => format!("eligible({})", v.name),
-                                    (_, Some(p)) => p.clone(),
-                                    (_, None) => v.name.clone(),
-                                };
-                                let name = name.as_str();
-                                let value = v.value.as_deref().unwrap_or("?");
-                                match (&v.since, v.row) {
-                                    (Some(s), _) => format!("{name} = {value} (since {s})"),
-                                    (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
-                                    _ => format!("{name} = {value}"),
-                                }
-                            })
-                            .collect();
+                        let shown = shown_values(&c.values);
                         if !shown.is_empty() {
                             let _ = writeln!(out, "        {}", shown.join(", "));
                         }
                     }
                     if let Some(a) = &e.amount {
                         let _ = writeln!(out, "      = {}", a.rule);
-                        let shown: Vec<String> = a
-                            .values
-                            .iter()
-                            .map(|v| {
-                                let name = v.path.as_deref().unwrap_or(&v.name);
-                                let value = v.value.as_deref().unwrap_or("?");
-                                match (&v.since, v.row) {
-                                    (Some(s), _) => format!("{name} = {value} (since {s})"),
-                                    (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
-                                    _ => format!("{name} = {value}"),
-                                }
-                            })
-                            .collect();
+                        let shown = shown_values(&a.values);
                         if !shown.is_empty() {
                             let _ = writeln!(out, "        {}", shown.join(", "));
                         }
