@@ -35,9 +35,10 @@ pub struct BatchSummary {
 struct Chunk {
     seq: usize,
     first_line: usize,
-    /// `None` for a line that is not UTF-8.
-    lines: Vec<Option<String>>,
-    bytes: u64,
+    /// The chunk's lines, back to back (one buffer, not one allocation a line).
+    text: Vec<u8>,
+    /// Where each line ends in `text`.
+    ends: Vec<usize>,
 }
 
 struct Done {
@@ -87,11 +88,17 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
         seconds: 0.0,
     };
     let mut write_error: Option<io::Error> = None;
+    // Chunk buffers go round instead of being freed: a chunk's input and output
+    // are megabytes, which the allocator would otherwise map and unmap each time.
+    let in_pool: Pool<Vec<u8>> = Pool::default();
+    let out_pool: Pool<String> = Pool::default();
     let read_result = std::thread::scope(|scope| -> io::Result<()> {
-        let reader_handle = scope.spawn(move || read_chunks(reader, work_tx));
+        let reader_pool = &in_pool;
+        let reader_handle = scope.spawn(move || read_chunks(reader, work_tx, reader_pool));
         for _ in 0..threads {
             let rx = std::sync::Arc::clone(&work_rx);
             let tx = done_tx.clone();
+            let (in_pool, out_pool) = (&in_pool, &out_pool);
             scope.spawn(move || {
                 let mut session = job.engine.session(job.as_of);
                 loop {
@@ -100,7 +107,9 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                         Err(_) => break,
                     };
                     let Ok(chunk) = chunk else { break };
-                    let done = screen_chunk(job, &mut session, chunk);
+                    let buf = out_pool.take();
+                    let (done, input) = screen_chunk(job, &mut session, chunk, buf);
+                    in_pool.give(input);
                     if tx.send(done).is_err() {
                         break;
                     }
@@ -125,6 +134,7 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                     bar.inc(d.bytes);
                     bar.set_message(format!("{} lines", summary.lines));
                 }
+                out_pool.give(d.text);
                 next += 1;
             }
         }
@@ -145,35 +155,81 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     Ok(summary)
 }
 
-fn read_chunks(reader: Box<dyn Read + Send>, tx: mpsc::SyncSender<Chunk>) -> io::Result<()> {
+/// A few reusable buffers shared by the pipeline's threads.
+struct Pool<T>(std::sync::Mutex<Vec<T>>);
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool(std::sync::Mutex::new(Vec::new()))
+    }
+}
+
+impl<T: Default + Clear> Pool<T> {
+    fn take(&self) -> T {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut item: T) {
+        item.clear_keep();
+        if let Ok(mut v) = self.0.lock() {
+            // Enough for the chunks in flight; more would only hold memory.
+            if v.len() < 16 {
+                v.push(item);
+            }
+        }
+    }
+}
+
+trait Clear {
+    fn clear_keep(&mut self);
+}
+
+impl Clear for Vec<u8> {
+    fn clear_keep(&mut self) {
+        self.clear();
+    }
+}
+
+impl Clear for String {
+    fn clear_keep(&mut self) {
+        self.clear();
+    }
+}
+
+fn read_chunks(
+    reader: Box<dyn Read + Send>,
+    tx: mpsc::SyncSender<Chunk>,
+    pool: &Pool<Vec<u8>>,
+) -> io::Result<()> {
     let mut reader = BufReader::with_capacity(1 << 20, reader);
     let mut seq = 0usize;
     let mut line_no = 1usize;
     loop {
-        let mut lines = Vec::with_capacity(CHUNK_LINES);
-        let mut bytes = 0u64;
+        let mut text = pool.take();
+        let mut ends = Vec::with_capacity(CHUNK_LINES);
         let first_line = line_no;
-        while lines.len() < CHUNK_LINES {
-            let mut buf = Vec::new();
-            let n = reader.read_until(b'\n', &mut buf)?;
+        while ends.len() < CHUNK_LINES {
+            let n = reader.read_until(b'\n', &mut text)?;
             if n == 0 {
                 break;
             }
-            bytes += n as u64;
-            // A line that is not UTF-8 becomes an error line, not a failed run.
-            lines.push(String::from_utf8(buf).ok());
+            ends.push(text.len());
             line_no += 1;
         }
-        if lines.is_empty() {
+        if ends.is_empty() {
             return Ok(());
         }
-        let last = lines.len() < CHUNK_LINES;
+        let last = ends.len() < CHUNK_LINES;
         if tx
             .send(Chunk {
                 seq,
                 first_line,
-                lines,
-                bytes,
+                text,
+                ends,
             })
             .is_err()
         {
@@ -186,12 +242,21 @@ fn read_chunks(reader: Box<dyn Read + Send>, tx: mpsc::SyncSender<Chunk>) -> io:
     }
 }
 
-fn screen_chunk(job: &Batch<'_>, session: &mut accord_core::Session<'_>, chunk: Chunk) -> Done {
-    let mut text = String::with_capacity(chunk.lines.len() * 256);
+/// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
+fn screen_chunk(
+    job: &Batch<'_>,
+    session: &mut accord_core::Session<'_>,
+    chunk: Chunk,
+    mut text: String,
+) -> (Done, Vec<u8>) {
     let mut bad = 0;
-    for (i, line) in chunk.lines.iter().enumerate() {
+    let mut start = 0;
+    for (i, &end) in chunk.ends.iter().enumerate() {
         let n = chunk.first_line + i;
-        let Some(line) = line else {
+        let raw = chunk.text.get(start..end).unwrap_or(&[]);
+        start = end;
+        // A line that is not UTF-8 becomes an error line, not a failed run.
+        let Ok(line) = std::str::from_utf8(raw) else {
             error_line(n, "the line is not UTF-8 text", &mut text);
             bad += 1;
             text.push('\n');
@@ -215,13 +280,14 @@ fn screen_chunk(job: &Batch<'_>, session: &mut accord_core::Session<'_>, chunk: 
         }
         text.push('\n');
     }
-    Done {
+    let done = Done {
         seq: chunk.seq,
         text,
         bad,
-        lines: chunk.lines.len(),
-        bytes: chunk.bytes,
-    }
+        lines: chunk.ends.len(),
+        bytes: chunk.text.len() as u64,
+    };
+    (done, chunk.text)
 }
 
 /// Standard output, buffered.
