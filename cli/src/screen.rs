@@ -16,6 +16,9 @@ use jiff::civil::Date;
 /// small enough to keep memory flat and the progress bar lively.
 const CHUNK_LINES: usize = 512;
 
+/// Stack of each worker thread.
+const WORKER_STACK: usize = 64 << 20;
+
 pub struct Batch<'a> {
     pub engine: &'a Engine,
     pub as_of: Date,
@@ -92,6 +95,7 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     // are megabytes, which the allocator would otherwise map and unmap each time.
     let in_pool: Pool<Vec<u8>> = Pool::default();
     let out_pool: Pool<String> = Pool::default();
+    let mut spawn_error: Option<io::Error> = None;
     let read_result = std::thread::scope(|scope| -> io::Result<()> {
         let reader_pool = &in_pool;
         let reader_handle = scope.spawn(move || read_chunks(reader, work_tx, reader_pool));
@@ -99,7 +103,10 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
             let rx = std::sync::Arc::clone(&work_rx);
             let tx = done_tx.clone();
             let (in_pool, out_pool) = (&in_pool, &out_pool);
-            scope.spawn(move || {
+            // A generous stack: evaluation nests as deep as the ruleset's
+            // definitions (bounded by the engine), and debug frames are large.
+            let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
+            let spawned = worker.spawn_scoped(scope, move || {
                 let mut session = job.engine.session(job.as_of);
                 loop {
                     let chunk = match rx.lock() {
@@ -115,7 +122,13 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                     }
                 }
             });
+            if let Err(e) = spawned {
+                spawn_error.get_or_insert(e);
+            }
         }
+        // The workers hold their own handles: without any, the reader's next send
+        // fails and it stops, so nothing waits forever.
+        drop(work_rx);
         drop(done_tx);
         // Reorder: chunks finish in any order, lines leave in input order.
         let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
@@ -151,6 +164,11 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
         return Err(e);
     }
     read_result?;
+    if let Some(e) = spawn_error {
+        if summary.lines == 0 {
+            return Err(e);
+        }
+    }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

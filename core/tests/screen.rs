@@ -171,3 +171,35 @@ fn a_fact_given_twice_is_an_error() {
     );
     assert!(e[0].2.contains("twice"));
 }
+
+/// A long chain of long definitions is an evaluation error, never a stack
+/// overflow, within a default (2 MiB) test thread even in a debug build.
+#[test]
+fn deep_chains_of_definitions_do_not_overflow_the_stack() {
+    let mut src =
+        String::from("ruleset deep { languages en currency AMD }\nentity H {\n  x: Integer\n");
+    for i in 0..198 {
+        let mut expr = if i == 0 {
+            "x".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        for d in 0..28 {
+            expr = format!("(if x > {d} then {expr} + 1 else 0)");
+        }
+        src.push_str(&format!("  let l{i} = {expr}\n"));
+    }
+    src.push_str("}\nprogram p {\n  for H\n  eligible when l197 > 0\n}\n");
+    let engine = Engine::compile(vec![SourceFile::new("deep.accord", src)]).unwrap();
+    let facts = engine.facts_from_json(r#"{"x": 100}"#).unwrap();
+    let report = engine
+        .session(jiff::civil::date(2025, 1, 1))
+        .screen(&facts, &ScreenOptions::default());
+    let p = &report.results[0];
+    assert_eq!(p.status, Status::Undetermined);
+    let errors = &p.explanation.as_ref().unwrap().errors;
+    assert!(
+        errors.iter().any(|e| e.contains("nested too deeply")),
+        "{errors:?}"
+    );
+}

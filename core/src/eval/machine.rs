@@ -57,6 +57,13 @@ const DONE: u8 = 2;
 /// giving up: keeps the native stack bounded whatever the ruleset.
 const MAX_DEPTH: u32 = 200;
 
+/// Native stack an evaluation may use before a definition refuses to nest
+/// further (an evaluation error, never a stack overflow). A chain of long
+/// definitions could otherwise exhaust the stack: 1 MiB in WebAssembly, 2 MiB on
+/// a default thread. One definition's own expression is bounded by the parser's
+/// nesting limit, so checking at each definition's entry is enough.
+const MAX_STACK_BYTES: usize = 384 * 1024;
+
 /// An evaluation error, with the node where it happened.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum FaultKind {
@@ -180,6 +187,16 @@ pub(crate) struct Machine<'a> {
     /// Whether an explanation is being recorded (checked on every read, so kept
     /// out of the scratch's `Option`).
     recording: bool,
+    /// Where the stack was when the evaluation started (an address, compared
+    /// with the current one to measure how deep the evaluation has gone).
+    stack_base: usize,
+}
+
+/// The address of a local of the calling frame: how deep the stack is now.
+#[inline(never)]
+fn stack_address() -> usize {
+    let probe = 0u8;
+    std::hint::black_box(std::ptr::addr_of!(probe)) as usize
 }
 
 fn tri(v: V) -> Option<bool> {
@@ -233,6 +250,7 @@ impl<'a> Machine<'a> {
             env_base: 0,
             depth: 0,
             recording: false,
+            stack_base: stack_address(),
         }
     }
 
@@ -293,6 +311,11 @@ impl<'a> Machine<'a> {
         if let Some(r) = &mut self.s.rec {
             r.depth = r.depth.saturating_sub(1);
         }
+    }
+
+    /// Whether the evaluation has used more native stack than it may.
+    fn too_deep(&self) -> bool {
+        self.stack_base.abs_diff(stack_address()) > MAX_STACK_BYTES
     }
 
     fn truncate(&mut self, mark: usize) {
@@ -404,7 +427,7 @@ impl<'a> Machine<'a> {
                 else {
                     return self.fault(FaultKind::Unsupported, node);
                 };
-                if self.depth >= MAX_DEPTH {
+                if self.depth >= MAX_DEPTH || self.too_deep() {
                     return self.fault(FaultKind::TooDeep, node);
                 }
                 if let Some(m) = self.s.lets.get_mut(slot) {
@@ -475,7 +498,7 @@ impl<'a> Machine<'a> {
                 ProgMemo::default()
             }
             _ => {
-                if self.depth >= MAX_DEPTH {
+                if self.depth >= MAX_DEPTH || self.too_deep() {
                     self.fault(FaultKind::TooDeep, node);
                     return ProgMemo::default();
                 }
