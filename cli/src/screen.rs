@@ -63,7 +63,11 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
     };
-    let bar = if job.progress {
+    // On a terminal, a progress bar; asked for elsewhere (a log), a plain line
+    // every 100 chunks, since a bar cannot be drawn there.
+    let plain_progress = job.progress && !io::stderr().is_terminal();
+    let mut bytes_done = 0u64;
+    let bar = if job.progress && !plain_progress {
         let bar = match total {
             Some(n) => indicatif::ProgressBar::new(n),
             None => indicatif::ProgressBar::new_spinner(),
@@ -146,6 +150,14 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                 if let Some(bar) = &bar {
                     bar.inc(d.bytes);
                     bar.set_message(format!("{} lines", summary.lines));
+                }
+                bytes_done += d.bytes;
+                if plain_progress && next % 100 == 99 {
+                    let share = total
+                        .filter(|t| *t > 0)
+                        .map(|t| format!(" ({:.0}%)", bytes_done as f64 * 100.0 / t as f64))
+                        .unwrap_or_default();
+                    eprintln!("screened {} lines{share}", summary.lines);
                 }
                 out_pool.give(d.text);
                 next += 1;
