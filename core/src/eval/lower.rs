@@ -202,7 +202,7 @@ pub(crate) struct LField {
 pub(crate) struct LEntity {
     pub fields: Vec<LField>,
     /// Field lookup by name for reading facts: an open-addressing table of
-    /// (FNV-1a hash, field index), a power of two long, `u32::MAX` for empty.
+    /// (hash, field index), a power of two long, `u32::MAX` for empty.
     /// Reading a registry looks up every key of every record, so this is hot.
     pub field_index: Vec<(u64, u32)>,
     /// Root of each `let`, in declaration order.
@@ -230,17 +230,25 @@ pub(crate) struct Lowered {
     pub enum_variants: Vec<Vec<String>>,
 }
 
-fn fnv1a(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// A cheap hash of a field name: its length and three of its bytes, mixed. The
+/// table compares the name itself on a hit, so collisions only cost a probe.
+fn key_hash(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    let n = b.len();
+    let key = (n as u64)
+        ^ (at(0) << 8)
+        ^ (at(n / 2) << 16)
+        ^ (at(n.saturating_sub(1)) << 24)
+        ^ (at(1) << 32);
+    key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32
 }
 
 fn field_table(fields: &[LField]) -> Vec<(u64, u32)> {
     let size = (fields.len() * 2).next_power_of_two().max(4);
     let mut table = vec![(0u64, u32::MAX); size];
     for (i, f) in fields.iter().enumerate() {
-        let h = fnv1a(&f.name);
+        let h = key_hash(&f.name);
         let mut at = (h as usize) & (size - 1);
         while table.get(at).is_some_and(|(_, f)| *f != u32::MAX) {
             at = (at + 1) & (size - 1);
@@ -255,7 +263,7 @@ fn field_table(fields: &[LField]) -> Vec<(u64, u32)> {
 impl LEntity {
     pub(crate) fn field(&self, name: &str) -> Option<u32> {
         let mask = self.field_index.len().checked_sub(1)?;
-        let h = fnv1a(name);
+        let h = key_hash(name);
         let mut at = (h as usize) & mask;
         // The table is at most half full, so a probe always reaches an empty slot.
         for _ in 0..self.field_index.len() {
