@@ -254,7 +254,9 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return cannot_run(&LoadError::Read(path.clone(), e)),
     };
-    match screen::single(&engine, as_of, &text, args.lang.as_deref()) {
+    // Editors on Windows start files with a byte-order mark; JSON does not allow one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match screen::single(&engine, as_of, text, args.lang.as_deref()) {
         Ok(report) => {
             if args.format == Some(ScreenFormat::Json) {
                 println!("{}", report.to_json());

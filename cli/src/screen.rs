@@ -292,6 +292,8 @@ fn screen_chunk(
             text.push('\n');
             continue;
         };
+        // A byte-order mark may open the file (and so its first line).
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         let trimmed = line.trim_end_matches(['\n', '\r']);
         if trimmed.trim().is_empty() {
             error_line(n, "empty line: expected a facts object", &mut text);

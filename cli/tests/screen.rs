@@ -926,3 +926,46 @@ fn an_undeclared_language_warns_and_falls_back_to_the_first() {
         "Family vulnerability score"
     );
 }
+
+/// Files saved by Windows editors start with a byte-order mark, which JSON does
+/// not allow; the command line drops it, for a document and for a registry.
+#[test]
+fn a_byte_order_mark_is_ignored() {
+    let dir = scratch("bom");
+    let facts = dir.join("bom.json");
+    fs::write(
+        &facts,
+        "\u{feff}{\"region\": \"shirak\", \"members\": []}\n",
+    )
+    .unwrap();
+    let facts = facts.to_str().unwrap();
+    let brief = repo().join("examples/brief");
+    let brief = brief.to_str().unwrap();
+    let one = accord(&[
+        "screen",
+        brief,
+        "--facts",
+        facts,
+        "--as-of",
+        "2025-03-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&one), 0, "{}", stderr(&one));
+    let lines = accord(&[
+        "screen",
+        brief,
+        "--facts-jsonl",
+        facts,
+        "--as-of",
+        "2025-03-01",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(code(&lines), 0, "{}", stderr(&lines));
+    assert!(
+        stdout(&lines).starts_with("{\"line\":1,\"results\":["),
+        "{}",
+        stdout(&lines)
+    );
+}
