@@ -203,3 +203,37 @@ fn deep_chains_of_definitions_do_not_overflow_the_stack() {
         "{errors:?}"
     );
 }
+
+/// An explanation over a large household stays small: at most 64 values per
+/// clause (the rest counted), lists shown by their first elements and length.
+#[test]
+fn explanations_of_large_households_stay_small() {
+    let src = r#"
+ruleset big { languages en currency AMD }
+entity Household { members: list of Person }
+entity Person { income: Money "Income" }
+program all_earn {
+  for Household
+  eligible when all members where income > 0
+}
+"#;
+    let engine = Engine::compile(vec![SourceFile::new("big.accord", src)]).unwrap();
+    let members: Vec<String> = (0..300)
+        .map(|i| format!(r#"{{"income": {}}}"#, i + 1))
+        .collect();
+    let facts = engine
+        .facts_from_json(&format!(r#"{{"members": [{}]}}"#, members.join(",")))
+        .unwrap();
+    let report = engine
+        .session(jiff::civil::date(2025, 1, 1))
+        .screen(&facts, &ScreenOptions::default());
+    let clause = &report.results[0].explanation.as_ref().unwrap().clauses[0];
+    assert_eq!(clause.result, Some(true));
+    assert_eq!(clause.values.len(), 64);
+    assert!(clause.omitted > 200, "{}", clause.omitted);
+    assert!(
+        report.to_json().len() < 40_000,
+        "{}",
+        report.to_json().len()
+    );
+}

@@ -39,6 +39,12 @@ struct Memo {
     state: u8,
     v: V,
     miss: (u32, u32),
+    /// The presumptions (`known`, `otherwise`) made while computing it, in
+    /// `Scratch::presumptions`: replayed into an explanation on a memo hit.
+    presumed: (u32, u32),
+    /// The evaluation errors met while computing it, in `Scratch::faults`:
+    /// replayed on a memo hit, so every explanation that uses it reports them.
+    faults: (u32, u32),
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -119,7 +125,13 @@ pub(crate) enum Used {
 pub(crate) struct Recorder {
     depth: u32,
     pub used: Vec<Used>,
+    /// Values read beyond [`MAX_USED`], counted but not kept: a clause over a
+    /// household of thousands would otherwise explain itself with thousands.
+    pub omitted: usize,
 }
+
+/// The most values an explanation keeps per clause.
+pub(crate) const MAX_USED: usize = 64;
 
 /// Reusable buffers of one evaluation thread.
 #[derive(Debug, Default)]
@@ -135,6 +147,8 @@ pub(crate) struct Scratch {
     pub memo_missing: Vec<FactRef>,
     env: Vec<V>,
     pub faults: Vec<FaultRec>,
+    /// Every presumption made so far: the presumed node and the value taken.
+    presumptions: Vec<(NodeId, V)>,
     pub rec: Option<Recorder>,
 }
 
@@ -227,6 +241,7 @@ impl<'a> Machine<'a> {
         s.memo_missing.clear();
         s.env.clear();
         s.faults.clear();
+        s.presumptions.clear();
         let (mut nl, mut np) = (0u32, 0u32);
         for inst in &facts.instances {
             s.let_base.push(nl);
@@ -251,13 +266,6 @@ impl<'a> Machine<'a> {
             depth: 0,
             recording: false,
             stack_base: stack_address(),
-        }
-    }
-
-    /// Forgets memoised lets, so an explanation sees every let it uses evaluated.
-    pub(crate) fn reset_lets(&mut self) {
-        for m in &mut self.s.lets {
-            *m = Memo::default();
         }
     }
 
@@ -287,8 +295,13 @@ impl<'a> Machine<'a> {
             return;
         }
         if let Some(r) = &mut self.s.rec {
-            if r.depth == 0 || matches!(u, Used::Presumed { .. }) {
-                r.used.push(u);
+            let presumed = matches!(u, Used::Presumed { .. });
+            if r.depth == 0 || presumed {
+                if r.used.len() < MAX_USED || (presumed && r.used.len() < 4 * MAX_USED) {
+                    r.used.push(u);
+                } else {
+                    r.omitted += 1;
+                }
             }
         }
     }
@@ -311,6 +324,15 @@ impl<'a> Machine<'a> {
         if let Some(r) = &mut self.s.rec {
             r.depth = r.depth.saturating_sub(1);
         }
+    }
+
+    /// `known(x)` false, or `x otherwise d` taking `d`: remembered for the lets
+    /// being computed, and recorded for an explanation.
+    fn presume(&mut self, node: NodeId, v: V) {
+        if self.s.presumptions.len() < 10_000 {
+            self.s.presumptions.push((node, v));
+        }
+        self.record(Used::Presumed { node, v });
     }
 
     /// Whether the evaluation has used more native stack than it may.
@@ -413,6 +435,12 @@ impl<'a> Machine<'a> {
         match memo.state {
             DONE => {
                 self.push_memo_missing(memo.miss);
+                if memo.presumed.1 > 0 {
+                    self.replay_presumptions(memo.presumed);
+                }
+                if memo.faults.1 > 0 {
+                    self.replay_faults(memo.faults);
+                }
                 memo.v
             }
             BUSY => self.fault(FaultKind::Cycle, node),
@@ -439,16 +467,28 @@ impl<'a> Machine<'a> {
                 self.depth += 1;
                 self.enter();
                 let mark = self.s.missing.len();
+                let presumed_from = self.s.presumptions.len();
+                let faults_from = self.s.faults.len();
                 let v = self.eval(root);
                 self.leave();
                 self.depth -= 1;
                 (self.subject, self.env_base) = saved;
                 let miss = self.keep_missing(mark);
+                let presumed = (
+                    presumed_from as u32,
+                    (self.s.presumptions.len() - presumed_from) as u32,
+                );
+                let faults = (
+                    faults_from as u32,
+                    (self.s.faults.len() - faults_from) as u32,
+                );
                 if let Some(m) = self.s.lets.get_mut(slot) {
                     *m = Memo {
                         state: DONE,
                         v,
                         miss,
+                        presumed,
+                        faults,
                     };
                 }
                 v
@@ -809,6 +849,28 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Repeats a memoised let's presumptions: for the lets computing now, and for
+    /// the explanation being recorded.
+    fn replay_presumptions(&mut self, (start, len): (u32, u32)) {
+        for i in start..start + len {
+            if let Some(&(node, v)) = self.s.presumptions.get(i as usize) {
+                self.presume(node, v);
+            }
+        }
+    }
+
+    /// Repeats a memoised let's evaluation errors (up to the cap on faults).
+    fn replay_faults(&mut self, (start, len): (u32, u32)) {
+        for i in start..start + len {
+            if let Some(&f) = self.s.faults.get(i as usize) {
+                if self.s.faults.len() >= 1000 {
+                    return;
+                }
+                self.s.faults.push(f);
+            }
+        }
+    }
+
     /// Pushes a memo's copy of its missing facts back on the stack.
     fn push_memo_missing(&mut self, (start, len): (u32, u32)) {
         if len == 0 {
@@ -936,7 +998,7 @@ impl<'a> Machine<'a> {
                 } else {
                     self.truncate(mark);
                     let d = self.eval(b);
-                    self.record(Used::Presumed { node: a, v: d });
+                    self.presume(a, d);
                     d
                 }
             }
@@ -1275,10 +1337,7 @@ impl<'a> Machine<'a> {
                 self.truncate(mark);
                 let known = self.certain(v);
                 if !known {
-                    self.record(Used::Presumed {
-                        node: x,
-                        v: V::Bool(false),
-                    });
+                    self.presume(x, V::Bool(false));
                 }
                 V::Bool(known)
             }

@@ -88,6 +88,14 @@ pub struct ExplainedClause {
     pub decisive: bool,
     pub legal: Option<String>,
     pub values: Vec<UsedValue>,
+    /// How many more values the clause read than `values` lists (at most 64 are
+    /// kept per clause).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -313,8 +321,9 @@ pub(crate) fn show(
         }
         V::List(_) => {
             let el = ty.element().cloned().unwrap_or(Type::Error);
-            let elems = list_items(facts, items, v);
-            let shown: Vec<String> = elems
+            let (elems, total) = list_items(facts, items, v);
+            // A long list is shown by its first elements and its length.
+            let mut shown: Vec<String> = elems
                 .iter()
                 .map(|(x, maybe)| {
                     let s = show(engine, facts, items, *x, &el).unwrap_or_else(|| "?".into());
@@ -325,29 +334,41 @@ pub(crate) fn show(
                     }
                 })
                 .collect();
+            if total > SHOWN_ELEMENTS {
+                shown.push(format!("… {total} in all"));
+            }
             format!("[{}]", shown.join(", "))
         }
     })
 }
 
-/// The elements of a list value: a facts list, or one in the evaluation's arena.
-fn list_items(facts: &Facts, items: &[Item], v: V) -> Vec<(V, bool)> {
-    match v {
-        V::List(l) if !l.scratch => facts
-            .items
-            .get(l.start as usize..(l.start + l.len) as usize)
-            .unwrap_or(&[])
-            .iter()
-            .map(|x| (*x, false))
-            .collect(),
-        V::List(l) => items
-            .get(l.start as usize..(l.start + l.len) as usize)
+/// How many elements of a list an explanation shows.
+const SHOWN_ELEMENTS: usize = 10;
+
+/// The first elements of a list value (a facts list, or one in the evaluation's
+/// arena) and its length.
+fn list_items(facts: &Facts, items: &[Item], v: V) -> (Vec<(V, bool)>, usize) {
+    let V::List(l) = v else {
+        return (Vec::new(), 0);
+    };
+    let shown = (l.len as usize).min(SHOWN_ELEMENTS) as u32;
+    let first: Vec<(V, bool)> = if l.scratch {
+        items
+            .get(l.start as usize..(l.start + shown) as usize)
             .unwrap_or(&[])
             .iter()
             .map(|it| (it.v, it.maybe))
-            .collect(),
-        _ => Vec::new(),
-    }
+            .collect()
+    } else {
+        facts
+            .items
+            .get(l.start as usize..(l.start + shown) as usize)
+            .unwrap_or(&[])
+            .iter()
+            .map(|x| (*x, false))
+            .collect()
+    };
+    (first, l.len as usize)
 }
 
 fn source_text(engine: &Engine, node: u32) -> String {
@@ -461,8 +482,12 @@ pub(crate) fn screen(
         });
     }
     if options.explain {
+        // One machine for every explanation: lets and programmes are evaluated
+        // once and then read from their memos (with their presumptions), so
+        // explaining every result costs about one more evaluation, not one each.
+        let mut m = Machine::new(&engine.lowered, facts, &session.asof, &mut session.scratch);
         for (r, out) in raw.iter().zip(results.iter_mut()) {
-            out.explanation = Some(explain(session, facts, r, &lang));
+            out.explanation = Some(explain(engine, &mut m, facts, r, &lang));
         }
     }
     let mut ranked: Vec<(FactRef, (usize, usize))> = counts.into_iter().collect();
@@ -541,8 +566,13 @@ fn question(
     }
 }
 
-fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) -> Explanation {
-    let engine = session.engine;
+fn explain(
+    engine: &Engine,
+    m: &mut Machine<'_>,
+    facts: &Facts,
+    r: &RawResult,
+    lang: &str,
+) -> Explanation {
     let low = &engine.lowered;
     let Some(p) = low.programs.get(r.program as usize) else {
         return empty_explanation();
@@ -552,16 +582,12 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
     let mut clauses = Vec::new();
     let mut presumed = Vec::new();
     let mut errors = Vec::new();
-    // Re-run the machine with a recorder, clause by clause; programme results are
-    // already memoised from the evaluation above, so only the clause is re-walked.
-    let mut m = Machine::new(low, facts, &session.asof, &mut session.scratch);
-    // Statuses of the programmes this one refers to are memoised on the way.
+    // Each clause is re-walked with a recorder; what it uses is memoised.
     let _ = m.program(r.program, r.subject, u32::MAX);
     let groups: [(&'static str, &Vec<super::lower::LClause>); 2] =
         [("eligible", &p.eligible), ("unless", &p.unless)];
     for (kind, list) in groups {
         for c in list.iter() {
-            m.reset_lets();
             m.start_recording();
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, c.node);
@@ -585,7 +611,8 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
                 value: None,
                 decisive,
                 legal: c.legal.as_ref().map(|l| localize(Some(l), lang, "")),
-                values: used_values(engine, facts, &m, &rec, lang, &mut presumed),
+                values: used_values(engine, facts, m, &rec, lang, &mut presumed),
+                omitted: rec.omitted,
             });
         }
     }
@@ -597,7 +624,6 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
     }
     let amount = match (&p.amount, status) {
         (Some(a), Status::Eligible) => {
-            m.reset_lets();
             m.start_recording();
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, a.node);
@@ -610,7 +636,8 @@ fn explain(session: &mut Session<'_>, facts: &Facts, r: &RawResult, lang: &str) 
                 value: show(engine, facts, m.scratch_items(), v, &Type::Money),
                 decisive: true,
                 legal: None,
-                values: used_values(engine, facts, &m, &rec, lang, &mut presumed),
+                values: used_values(engine, facts, m, &rec, lang, &mut presumed),
+                omitted: rec.omitted,
             })
         }
         _ => None,
@@ -1108,7 +1135,12 @@ impl ScreenReport {
                         out.push('\n');
                         let shown = shown_values(&c.values);
                         if !shown.is_empty() {
-                            let _ = writeln!(out, "        {}", shown.join(", "));
+                            let more = if c.omitted > 0 {
+                                format!(", … {} more", c.omitted)
+                            } else {
+                                String::new()
+                            };
+                            let _ = writeln!(out, "        {}{more}", shown.join(", "));
                         }
                     }
                     if let Some(a) = &e.amount {
