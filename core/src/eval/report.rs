@@ -592,7 +592,7 @@ fn explain(
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, c.node);
             let rec = m.stop_recording();
-            collect_faults(engine, &m, faults_from, &mut errors);
+            collect_faults(engine, m, faults_from, &mut errors);
             let result = match v {
                 V::Bool(b) => Some(b),
                 _ => None,
@@ -628,7 +628,7 @@ fn explain(
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, a.node);
             let rec = m.stop_recording();
-            collect_faults(engine, &m, faults_from, &mut errors);
+            collect_faults(engine, m, faults_from, &mut errors);
             Some(ExplainedClause {
                 kind: "amount",
                 rule: a.text.clone(),
