@@ -65,6 +65,16 @@ fn partial_facts_give_missing_facts_and_questions() {
         "{:?}",
         fb.missing
     );
+    // The fast path lists the same missing facts as the report.
+    let mut session = engine.session(date);
+    let eval = session.evaluate(&facts);
+    for (i, (r, shown)) in eval.results().zip(&report.results).enumerate() {
+        assert_eq!(
+            (r.program, r.status),
+            (shown.program.as_str(), shown.status)
+        );
+        assert_eq!(eval.missing(i), shown.missing);
+    }
     assert!(!report.next_questions.is_empty());
     println!("{}", report.to_json());
 }

@@ -1734,24 +1734,18 @@ impl<'a> Checker<'a> {
         rhs: &Expr,
         span: Span,
     ) -> RExpr {
-        use BinaryOp::*;
-        match op {
-            And | Or | Implies => {
-                let what = format!("the operand of `{}`", op.symbol());
-                let l = self.condition(sc, lhs, &what);
-                let r = self.condition(sc, rhs, &what);
-                mk(
-                    RKind::Binary {
-                        op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
-                    Type::Boolean,
-                    span,
-                )
-            }
-            _ => RExpr::error(span),
-        }
+        let what = format!("the operand of `{}`", op.symbol());
+        let l = self.condition(sc, lhs, &what);
+        let r = self.condition(sc, rhs, &what);
+        mk(
+            RKind::Binary {
+                op,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            Type::Boolean,
+            span,
+        )
     }
 
     #[inline(never)]
@@ -1763,54 +1757,48 @@ impl<'a> Checker<'a> {
         rhs: &Expr,
         span: Span,
     ) -> RExpr {
-        use BinaryOp::*;
-        match op {
-            Eq | Ne | Lt | Le | Gt | Ge => {
-                // A bare name on the left (`low = risk(x)`) takes its meaning from the right.
-                let (l, r) = if matches!(lhs, Expr::Name(_)) && !matches!(rhs, Expr::Name(_)) {
-                    let r = self.expr(sc, rhs, None);
-                    let l = self.expr(sc, lhs, Some(&r.ty));
-                    (l, r)
-                } else {
-                    let l = self.expr(sc, lhs, None);
-                    let r = self.expr(sc, rhs, Some(&l.ty));
-                    (l, r)
-                };
-                if !self.comparable(&l, &r) {
-                    let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
-                    let help = match (&l.ty, &r.ty) {
-                        (Type::Money, t) | (t, Type::Money) if t.is_numeric() => {
-                            "money compares with money or a number written out: declare the other side as Money".to_string()
-                        }
-                        (Type::Entity(_) | Type::List(_), _) | (_, Type::Entity(_) | Type::List(_)) => {
-                            "compare fields of entities, or count a list with `count(…)`".to_string()
-                        }
-                        _ => format!("compare `{a}` with `{a}`"),
-                    };
-                    self.emit(
-                        Diagnostic::error(
-                            "E0205",
-                            sc.file,
-                            span,
-                            format!("cannot compare `{a}` with `{b}`"),
-                        )
-                        .with_help(help),
-                    );
-                } else if !matches!(op, Eq | Ne) && self.require_orderable(sc, &l) {
-                    self.require_orderable(sc, &r);
+        // A bare name on the left (`low = risk(x)`) takes its meaning from the right.
+        let (l, r) = if matches!(lhs, Expr::Name(_)) && !matches!(rhs, Expr::Name(_)) {
+            let r = self.expr(sc, rhs, None);
+            let l = self.expr(sc, lhs, Some(&r.ty));
+            (l, r)
+        } else {
+            let l = self.expr(sc, lhs, None);
+            let r = self.expr(sc, rhs, Some(&l.ty));
+            (l, r)
+        };
+        if !self.comparable(&l, &r) {
+            let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
+            let help = match (&l.ty, &r.ty) {
+                (Type::Money, t) | (t, Type::Money) if t.is_numeric() => {
+                    "money compares with money or a number written out: declare the other side as Money".to_string()
                 }
-                mk(
-                    RKind::Binary {
-                        op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
-                    Type::Boolean,
+                (Type::Entity(_) | Type::List(_), _) | (_, Type::Entity(_) | Type::List(_)) => {
+                    "compare fields of entities, or count a list with `count(…)`".to_string()
+                }
+                _ => format!("compare `{a}` with `{a}`"),
+            };
+            self.emit(
+                Diagnostic::error(
+                    "E0205",
+                    sc.file,
                     span,
+                    format!("cannot compare `{a}` with `{b}`"),
                 )
-            }
-            _ => RExpr::error(span),
+                .with_help(help),
+            );
+        } else if !matches!(op, BinaryOp::Eq | BinaryOp::Ne) && self.require_orderable(sc, &l) {
+            self.require_orderable(sc, &r);
         }
+        mk(
+            RKind::Binary {
+                op,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            Type::Boolean,
+            span,
+        )
     }
 
     #[inline(never)]
@@ -1823,41 +1811,33 @@ impl<'a> Checker<'a> {
         span: Span,
         hint: Option<&Type>,
     ) -> RExpr {
-        use BinaryOp::*;
-        match op {
-            Otherwise => {
-                let l = self.expr(sc, lhs, hint);
-                let r = self.expr(sc, rhs, Some(&l.ty));
-                let ty = match unify(&l.ty, &r.ty, false, adapts_to_money(&r)) {
-                    Some(t) => t,
-                    None => {
-                        let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
-                        self.emit(
-                            Diagnostic::error(
-                                "E0201",
-                                sc.file,
-                                r.span,
-                                format!(
-                                    "the default after `otherwise` is `{b}`, the value is `{a}`"
-                                ),
-                            )
-                            .with_help(format!("give a default of type `{a}`")),
-                        );
-                        Type::Error
-                    }
-                };
-                mk(
-                    RKind::Binary {
-                        op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
-                    ty,
-                    span,
-                )
+        let l = self.expr(sc, lhs, hint);
+        let r = self.expr(sc, rhs, Some(&l.ty));
+        let ty = match unify(&l.ty, &r.ty, false, adapts_to_money(&r)) {
+            Some(t) => t,
+            None => {
+                let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
+                self.emit(
+                    Diagnostic::error(
+                        "E0201",
+                        sc.file,
+                        r.span,
+                        format!("the default after `otherwise` is `{b}`, the value is `{a}`"),
+                    )
+                    .with_help(format!("give a default of type `{a}`")),
+                );
+                Type::Error
             }
-            _ => RExpr::error(span),
-        }
+        };
+        mk(
+            RKind::Binary {
+                op,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            ty,
+            span,
+        )
     }
 
     #[inline(never)]
@@ -1869,25 +1849,19 @@ impl<'a> Checker<'a> {
         rhs: &Expr,
         span: Span,
     ) -> RExpr {
-        use BinaryOp::*;
-        match op {
-            Add | Sub | Mul | Div => {
-                // Operands of arithmetic are never variants: no hint.
-                let l = self.expr(sc, lhs, None);
-                let r = self.expr(sc, rhs, None);
-                let ty = self.arithmetic(sc, op, &l, &r, span);
-                mk(
-                    RKind::Binary {
-                        op,
-                        lhs: Box::new(l),
-                        rhs: Box::new(r),
-                    },
-                    ty,
-                    span,
-                )
-            }
-            _ => RExpr::error(span),
-        }
+        // Operands of arithmetic are never variants: no hint.
+        let l = self.expr(sc, lhs, None);
+        let r = self.expr(sc, rhs, None);
+        let ty = self.arithmetic(sc, op, &l, &r, span);
+        mk(
+            RKind::Binary {
+                op,
+                lhs: Box::new(l),
+                rhs: Box::new(r),
+            },
+            ty,
+            span,
+        )
     }
 
     fn arithmetic(&mut self, sc: &Scope, op: BinaryOp, l: &RExpr, r: &RExpr, span: Span) -> Type {

@@ -106,11 +106,6 @@ impl Facts {
     pub(crate) fn text(&self, id: u32) -> &str {
         self.texts.get(id as usize).map(|s| &**s).unwrap_or("")
     }
-
-    /// The number of entity records (the root and every nested one).
-    pub fn record_count(&self) -> usize {
-        self.instances.len()
-    }
 }
 
 pub(crate) struct Builder<'a> {

@@ -76,12 +76,10 @@ pub(crate) fn from_text(
 ) -> Result<Facts, FactsError> {
     let mut b = Builder::new(lowered, checked);
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = RootSeed {
-        b: &mut b,
-        entity: root,
-    }
-    .deserialize(&mut de)
-    .and_then(|()| de.end());
+    let kind = FieldKind::Entity(root);
+    let parsed = ValueVisitor::root(&mut b, &kind)
+        .deserialize(&mut de)
+        .and_then(|_| de.end());
     if let Err(e) = parsed {
         let message = e.to_string();
         let message = match message.rfind(" at line ") {
@@ -109,62 +107,16 @@ pub(crate) fn from_json_value(
     value: &serde_json::Value,
 ) -> Result<Facts, FactsError> {
     let mut b = Builder::new(lowered, checked);
-    let parsed = RootSeed {
-        b: &mut b,
-        entity: root,
-    }
-    .deserialize(value);
+    let kind = FieldKind::Entity(root);
+    let parsed = ValueVisitor::root(&mut b, &kind).deserialize(value);
     if let Err(e) = parsed {
         return Err(FactsError::one("F0001", "", e.to_string()));
     }
     b.finish()
 }
 
-/// The document itself: an object describing the root entity.
-struct RootSeed<'b, 'a> {
-    b: &'b mut Builder<'a>,
-    entity: u32,
-}
-
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let entity = self.entity;
-        d.deserialize_any(ValueVisitor {
-            b: self.b,
-            kind: &FieldKind::Entity(entity),
-            owner: u32::MAX,
-            field: 0,
-            index: None,
-            path: &JPath::Root,
-        })?;
-        Ok(())
-    }
-}
-
-struct ValueSeed<'b, 'a, 'k, 'p> {
-    b: &'b mut Builder<'a>,
-    kind: &'k FieldKind,
-    owner: u32,
-    field: u32,
-    index: Option<u32>,
-    path: &'p JPath<'p>,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, '_> {
-    type Value = V;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<V, D::Error> {
-        d.deserialize_any(ValueVisitor {
-            b: self.b,
-            kind: self.kind,
-            owner: self.owner,
-            field: self.field,
-            index: self.index,
-            path: self.path,
-        })
-    }
-}
-
+/// Reads one value of a known kind where the document has it (also the seed of
+/// that value: serde hands it the value's deserializer).
 struct ValueVisitor<'b, 'a, 'k, 'p> {
     b: &'b mut Builder<'a>,
     kind: &'k FieldKind,
@@ -173,6 +125,27 @@ struct ValueVisitor<'b, 'a, 'k, 'p> {
     field: u32,
     index: Option<u32>,
     path: &'p JPath<'p>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueVisitor<'_, '_, '_, '_> {
+    type Value = V;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<V, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'b, 'a, 'k> ValueVisitor<'b, 'a, 'k, 'static> {
+    /// The document itself: an object describing the root entity (`kind`).
+    fn root(b: &'b mut Builder<'a>, kind: &'k FieldKind) -> Self {
+        ValueVisitor {
+            b,
+            kind,
+            owner: u32::MAX,
+            field: 0,
+            index: None,
+            path: &JPath::Root,
+        }
+    }
 }
 
 impl ValueVisitor<'_, '_, '_, '_> {
@@ -346,7 +319,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                     }
                     seen |= bit;
                     let path = JPath::Field(self.path, &f.name);
-                    let v = map.next_value_seed(ValueSeed {
+                    let v = map.next_value_seed(ValueVisitor {
                         b: &mut *b,
                         kind: &f.kind,
                         owner: id,
@@ -376,7 +349,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         let mut i = 0u32;
         loop {
             let path = JPath::Index(self.path, i as usize);
-            let next = seq.next_element_seed(ValueSeed {
+            let next = seq.next_element_seed(ValueVisitor {
                 b: &mut *b,
                 kind: inner,
                 owner: self.owner,

@@ -770,8 +770,8 @@ impl<'a> Machine<'a> {
                 self.member(base, member, id)
             }
             Node::Compare(op, a, b) => self.compare_nodes(op, a, b, id),
-            Node::And(a, b) => self.and(a, b),
-            Node::Or(a, b) => self.or(a, b),
+            Node::And(a, b) => self.kleene(a, b, false, false),
+            Node::Or(a, b) => self.kleene(a, b, true, false),
             n => self.eval_node(id, n),
         }
     }
@@ -966,30 +966,8 @@ impl<'a> Machine<'a> {
                     self.value_result(r, id)
                 }
             },
-            Node::Implies(a, b) => {
-                // not a or b
-                let mark = self.s.missing.len();
-                match tri(self.eval(a)) {
-                    Some(false) => {
-                        self.truncate(mark);
-                        V::Bool(true)
-                    }
-                    ta => {
-                        let m = self.s.missing.len();
-                        match tri(self.eval(b)) {
-                            Some(true) => {
-                                self.truncate(mark);
-                                V::Bool(true)
-                            }
-                            Some(false) => {
-                                self.truncate(m);
-                                from_tri(ta.map(|x| !x))
-                            }
-                            None => V::Unknown,
-                        }
-                    }
-                }
-            }
+            // `a implies b` is `not a or b`.
+            Node::Implies(a, b) => self.kleene(a, b, true, true),
             Node::Otherwise(a, b) => {
                 let mark = self.s.missing.len();
                 let v = self.eval(a);
@@ -1112,51 +1090,28 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn and(&mut self, a: NodeId, b: NodeId) -> V {
+    /// Kleene `or` (`decisive` true) or `and` (`decisive` false) of `a` (negated
+    /// when `negate_a`, for `implies`) and `b`: the decisive value wins whatever
+    /// the other side, and only then are the other side's missing facts dropped.
+    #[inline]
+    fn kleene(&mut self, a: NodeId, b: NodeId, decisive: bool, negate_a: bool) -> V {
         let mark = self.s.missing.len();
-        match tri(self.eval(a)) {
-            Some(false) => {
-                self.truncate(mark);
-                V::Bool(false)
-            }
-            ta => {
-                let m = self.s.missing.len();
-                match tri(self.eval(b)) {
-                    Some(false) => {
-                        self.truncate(mark);
-                        V::Bool(false)
-                    }
-                    Some(true) => {
-                        self.truncate(m);
-                        from_tri(ta)
-                    }
-                    None => V::Unknown,
-                }
-            }
+        let ta = tri(self.eval(a)).map(|x| x != negate_a);
+        if ta == Some(decisive) {
+            self.truncate(mark);
+            return V::Bool(decisive);
         }
-    }
-
-    fn or(&mut self, a: NodeId, b: NodeId) -> V {
-        let mark = self.s.missing.len();
-        match tri(self.eval(a)) {
-            Some(true) => {
+        let m = self.s.missing.len();
+        match tri(self.eval(b)) {
+            Some(x) if x == decisive => {
                 self.truncate(mark);
-                V::Bool(true)
+                V::Bool(decisive)
             }
-            ta => {
-                let m = self.s.missing.len();
-                match tri(self.eval(b)) {
-                    Some(true) => {
-                        self.truncate(mark);
-                        V::Bool(true)
-                    }
-                    Some(false) => {
-                        self.truncate(m);
-                        from_tri(ta)
-                    }
-                    None => V::Unknown,
-                }
+            Some(_) => {
+                self.truncate(m);
+                from_tri(ta)
             }
+            None => V::Unknown,
         }
     }
 

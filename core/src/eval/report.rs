@@ -206,26 +206,41 @@ fn word(lang: &str, key: &str) -> &'static str {
 // ---- paths and values ----
 
 pub(crate) fn instance_path(engine: &Engine, facts: &Facts, inst: u32) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    // The owner chain, root-most last; finite, as each owner precedes its records.
+    let mut chain = Vec::new();
     let mut cur = inst;
-    // The owner chain is finite: each instance's owner was created before it.
     while let Some(i) = facts.instance(cur) {
-        if i.owner == u32::MAX {
+        if i.owner == u32::MAX || i.owner >= cur {
             break;
         }
-        let owner_entity = facts.instance(i.owner).map(|o| o.entity).unwrap_or(0);
-        let name = field_name(engine, owner_entity, i.field);
-        parts.push(match i.index {
-            Some(k) => format!("{name}[{k}]"),
-            None => name.to_string(),
-        });
-        if i.owner >= cur {
-            break;
-        }
+        chain.push(i);
         cur = i.owner;
     }
-    parts.reverse();
-    parts.join(".")
+    let mut path = String::new();
+    for i in chain.iter().rev() {
+        let dot = !path.is_empty();
+        push_step(&mut path, dot, engine, facts, i);
+    }
+    path
+}
+
+/// Appends one step of a path, `members[1]`, after its owner's path (`dot`
+/// when that path is not empty: the root's path is `""`).
+fn push_step(
+    path: &mut String,
+    dot: bool,
+    engine: &Engine,
+    facts: &Facts,
+    inst: &super::facts::Instance,
+) {
+    if dot {
+        path.push('.');
+    }
+    let owner_entity = facts.instance(inst.owner).map(|o| o.entity).unwrap_or(0);
+    path.push_str(field_name(engine, owner_entity, inst.field));
+    if let Some(k) = inst.index {
+        let _ = write!(path, "[{k}]");
+    }
 }
 
 fn field_name(engine: &Engine, entity: u32, field: u32) -> &str {
@@ -446,7 +461,9 @@ pub(crate) fn screen(
     session.run(facts);
     let raw: Vec<RawResult> = session.results.clone();
     let mut results = Vec::with_capacity(raw.len());
-    let mut counts: HashMap<FactRef, (usize, usize)> = HashMap::new();
+    // Per missing fact: how many results it could decide, and where it first
+    // appears (result, position) to break ties in order of appearance.
+    let mut counts: HashMap<FactRef, (usize, (usize, usize))> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
         let missing_refs: Vec<FactRef> = session
             .result_missing
@@ -454,7 +471,7 @@ pub(crate) fn screen(
             .unwrap_or(&[])
             .to_vec();
         for (k, f) in missing_refs.iter().enumerate() {
-            let e = counts.entry(*f).or_insert((0, i * 10_000 + k));
+            let e = counts.entry(*f).or_insert((0, (i, k)));
             e.0 += 1;
         }
         let p = engine.checked.programs.get(r.program as usize);
@@ -490,7 +507,7 @@ pub(crate) fn screen(
             out.explanation = Some(explain(engine, &mut m, facts, r, &lang));
         }
     }
-    let mut ranked: Vec<(FactRef, (usize, usize))> = counts.into_iter().collect();
+    let mut ranked: Vec<_> = counts.into_iter().collect();
     ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
     let next_questions = ranked
         .into_iter()
@@ -691,18 +708,22 @@ fn empty_explanation() -> Explanation {
     }
 }
 
+/// What a clause's result means, in words: met, not met, disqualified by, unknown.
+fn verdict(c: &ExplainedClause, lang: &str) -> &'static str {
+    match c.result {
+        Some(true) if c.kind == "unless" => word(lang, "disqualified"),
+        Some(true) => word(lang, "met"),
+        Some(false) => word(lang, "not met"),
+        None => word(lang, "unknown"),
+    }
+}
+
 fn summary(clauses: &[ExplainedClause], status: Status, label: &str, lang: &str) -> String {
     let mut s = format!("{label}: {}", word(lang, status.as_str()));
     let decisive: Vec<&ExplainedClause> = clauses.iter().filter(|c| c.decisive).collect();
     for (i, c) in decisive.iter().enumerate() {
         s.push_str(if i == 0 { " — " } else { "; " });
-        let verdict = match c.result {
-            Some(true) if c.kind == "unless" => word(lang, "disqualified"),
-            Some(true) => word(lang, "met"),
-            Some(false) => word(lang, "not met"),
-            None => word(lang, "unknown"),
-        };
-        let _ = write!(s, "`{}` {verdict}", c.rule);
+        let _ = write!(s, "`{}` {}", c.rule, verdict(c, lang));
         if let Some(l) = &c.legal {
             let _ = write!(s, " ({l})");
         }
@@ -933,16 +954,9 @@ impl Session<'_> {
         for inst in &facts.instances {
             let start = self.paths.len();
             if let Some(&(s, e)) = self.path_at.get(inst.owner as usize) {
+                // The owner's path is already in the buffer: copy it, add a step.
                 self.paths.extend_from_within(s as usize..e as usize);
-                if e > s {
-                    self.paths.push('.');
-                }
-                let owner_entity = facts.instance(inst.owner).map(|o| o.entity).unwrap_or(0);
-                self.paths
-                    .push_str(field_name(engine, owner_entity, inst.field));
-                if let Some(k) = inst.index {
-                    let _ = write!(self.paths, "[{k}]");
-                }
+                push_step(&mut self.paths, e > s, engine, facts, inst);
             }
             self.path_at.push((start as u32, self.paths.len() as u32));
         }
@@ -1122,13 +1136,7 @@ impl ScreenReport {
                 out.push('\n');
                 if let Some(e) = &r.explanation {
                     for c in e.clauses.iter().filter(|c| c.decisive) {
-                        let verdict = match c.result {
-                            Some(true) if c.kind == "unless" => word(lang, "disqualified"),
-                            Some(true) => word(lang, "met"),
-                            Some(false) => word(lang, "not met"),
-                            None => word(lang, "unknown"),
-                        };
-                        let _ = write!(out, "      {verdict}: {}", c.rule);
+                        let _ = write!(out, "      {}: {}", verdict(c, lang), c.rule);
                         if let Some(l) = &c.legal {
                             let _ = write!(out, " [{l}]");
                         }

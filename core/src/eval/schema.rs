@@ -115,11 +115,13 @@ fn kind_schema(engine: &Engine, kind: &FieldKind) -> Value {
             "type": ["number", "string"],
             "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
         }),
-        FieldKind::Money => json!({
-            "type": ["number", "string"],
-            "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
-            "x-accord-type": "Money",
-        }),
+        FieldKind::Money => {
+            let mut money = kind_schema(engine, &FieldKind::Dec);
+            if let Value::Object(m) = &mut money {
+                m.insert("x-accord-type".into(), json!("Money"));
+            }
+            money
+        }
         FieldKind::Date => json!({ "type": "string", "format": "date" }),
         FieldKind::Text => json!({ "type": "string" }),
         FieldKind::Enum(e) => {

@@ -216,11 +216,7 @@ fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
             ),
             (_, s, _) => s.as_str().to_string(),
         };
-        let full = report.get_or_insert_with(|| {
-            engine
-                .session(as_of)
-                .screen(&facts, &ScreenOptions::default())
-        });
+        let full = report.get_or_insert_with(|| session.screen(&facts, &ScreenOptions::default()));
         let explanation = full.results.get(index).and_then(|r| r.explanation.clone());
         outcome.failures.push(TestFailure {
             expect: expect_text,
