@@ -272,7 +272,17 @@ fn read_chunks(
     }
 }
 
+/// What became of one input line of a chunk.
+enum Parsed {
+    /// The index of its facts among the chunk's documents.
+    Facts(usize),
+    /// Its error line, already written.
+    Error(String),
+}
+
 /// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
+/// The chunk's documents are evaluated together (by columns), then the lines are
+/// written in input order, error lines in their places.
 fn screen_chunk(
     job: &Batch<'_>,
     session: &mut accord_core::Session<'_>,
@@ -281,36 +291,71 @@ fn screen_chunk(
 ) -> (Done, Vec<u8>) {
     let mut bad = 0;
     let mut start = 0;
+    let mut docs = Vec::with_capacity(chunk.ends.len());
+    let mut numbers = Vec::with_capacity(chunk.ends.len());
+    let mut parsed = Vec::with_capacity(chunk.ends.len());
     for (i, &end) in chunk.ends.iter().enumerate() {
         let n = chunk.first_line + i;
         let raw = chunk.text.get(start..end).unwrap_or(&[]);
         start = end;
+        let error = |message: &str| {
+            let mut line = String::new();
+            error_line(n, message, &mut line);
+            Parsed::Error(line)
+        };
         // A line that is not UTF-8 becomes an error line, not a failed run.
         let Ok(line) = std::str::from_utf8(raw) else {
-            error_line(n, "the line is not UTF-8 text", &mut text);
             bad += 1;
-            text.push('\n');
+            parsed.push(error("the line is not UTF-8 text"));
             continue;
         };
         // A byte-order mark may open the file (and so its first line).
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         let trimmed = line.trim_end_matches(['\n', '\r']);
         if trimmed.trim().is_empty() {
-            error_line(n, "empty line: expected a facts object", &mut text);
             bad += 1;
-        } else {
-            match job.engine.facts_from_json(trimmed) {
-                Ok(facts) if job.explain => {
-                    session.write_jsonl_explained(n, &facts, job.lang, &mut text)
-                }
-                Ok(facts) => session.write_jsonl(n, &facts, &mut text),
-                Err(e) => {
-                    error_line(n, &e.to_string(), &mut text);
-                    bad += 1;
-                }
+            parsed.push(error("empty line: expected a facts object"));
+            continue;
+        }
+        match job.engine.facts_from_json(trimmed) {
+            Ok(facts) => {
+                parsed.push(Parsed::Facts(docs.len()));
+                docs.push(facts);
+                numbers.push(n);
+            }
+            Err(e) => {
+                bad += 1;
+                parsed.push(error(&e.to_string()));
             }
         }
-        text.push('\n');
+    }
+    if job.explain {
+        for p in &parsed {
+            match p {
+                Parsed::Facts(i) => {
+                    if let (Some(facts), Some(n)) = (docs.get(*i), numbers.get(*i)) {
+                        session.write_jsonl_explained(*n, facts, job.lang, &mut text);
+                    }
+                }
+                Parsed::Error(line) => text.push_str(line),
+            }
+            text.push('\n');
+        }
+    } else {
+        let mut lines = String::new();
+        let mut ends = Vec::with_capacity(docs.len());
+        session.write_jsonl_many(&docs, &numbers, &mut lines, &mut ends);
+        for p in &parsed {
+            match p {
+                Parsed::Facts(i) => {
+                    let from = i.checked_sub(1).and_then(|k| ends.get(k)).copied().unwrap_or(0);
+                    let to = ends.get(*i).copied().unwrap_or(from);
+                    text.push_str(lines.get(from..to).unwrap_or(""));
+                }
+                Parsed::Error(line) => text.push_str(line),
+            }
+            text.push('\n');
+        }
     }
     let done = Done {
         seq: chunk.seq,

@@ -16,7 +16,7 @@ pub mod source;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use eval::{
-    Engine, Evaluation, Facts, FactsError, ResultView, ScreenOptions, ScreenReport, Session,
+    Engine, Evaluation, Evaluations, Facts, FactsError, ResultView, ScreenOptions, ScreenReport, Session,
     Status, SubjectId,
 };
 pub use facade::*;

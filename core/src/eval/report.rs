@@ -973,12 +973,36 @@ impl Session<'_> {
     /// `{"line": N, "results": [{"program", "subject", "status", "amount", "missing"}]}`.
     pub fn write_jsonl(&mut self, line: usize, facts: &Facts, out: &mut String) {
         self.run(facts);
+        self.write_line(line, facts, 0, out);
+    }
+
+    /// Evaluates the documents together (see [`Session::evaluate_many`]) and
+    /// appends each one's JSON line (without the newline) to `out`, recording in
+    /// `ends` where each line ends. `lines[i]` is the line number of `docs[i]`.
+    pub fn write_jsonl_many(
+        &mut self,
+        docs: &[Facts],
+        lines: &[usize],
+        out: &mut String,
+        ends: &mut Vec<usize>,
+    ) {
+        self.run_many(docs);
+        for (i, (facts, line)) in docs.iter().zip(lines).enumerate() {
+            self.write_line(*line, facts, i, out);
+            ends.push(out.len());
+        }
+    }
+
+    /// Appends the line of the `doc`-th document of the last run.
+    fn write_line(&mut self, line: usize, facts: &Facts, doc: usize, out: &mut String) {
         self.build_paths(facts);
         let engine = self.engine;
         out.push_str("{\"line\":");
         push_int(out, line as i64);
         out.push_str(",\"results\":[");
-        for (i, r) in self.results.iter().enumerate() {
+        let (from, to) = self.doc_results.get(doc).copied().unwrap_or((0, 0));
+        let results = self.results.get(from as usize..to as usize).unwrap_or(&[]);
+        for (i, r) in results.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }

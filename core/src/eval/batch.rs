@@ -1,0 +1,2004 @@
+//! Column evaluation: many facts documents at once, one node at a time.
+//!
+//! The row machine ([`super::machine`]) walks the nodes once per subject, and
+//! pays its dispatch, memo and missing-fact bookkeeping on every step. Here each
+//! node is evaluated once for a whole *domain* — every instance of an entity in
+//! the batch, or every element of the lists a `where`/`any`/`all` ranges over —
+//! into a column of values, so the dispatch is paid once per node per batch and
+//! the per-value work is a tight loop.
+//!
+//! The contract that makes this safe: **every value here is either the row
+//! machine's value or `Unknown`.** Operators that could turn an `Unknown` into a
+//! known value in a way that depends on *why* it is unknown (`known`, `otherwise`,
+//! a `where` whose condition is unknown, a table row that only may match) give
+//! `Unknown` instead. Every other operator is monotone (Kleene), so a result known
+//! here is the row machine's result. A document with any unknown result (or an
+//! unknown amount of an eligible one) is *bailed*: the session evaluates it again
+//! with the row machine, which also finds the missing facts. Documents with all
+//! their facts — a registry — never need that.
+//!
+//! Definitions (lets and programmes) are evaluated in dependency order, each over
+//! every instance of its entity, and kept as columns for the rest of the batch.
+
+use std::cmp::Ordering;
+
+use accord_grammar::ast::{BinaryOp, HitPolicyKind};
+use jiff::civil::Date;
+use rust_decimal::RoundingStrategy;
+
+use super::facts::Facts;
+use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::machine::AsOf;
+use super::value::{self, compare, ListRef, TextRef, V};
+use super::RawResult;
+use crate::check::Builtin;
+
+/// The longest chain of definitions this evaluator takes on. The row machine
+/// refuses chains past its own depth limit; staying far below it means both
+/// always agree. Real rulesets have chains of a handful.
+const MAX_CHAIN: u32 = 16;
+
+/// The most lanes one domain may have. A `where` inside a `where` over a huge
+/// household multiplies lanes; past this the batch goes to the row machine,
+/// which streams instead of materialising.
+const MAX_LANES: usize = 1 << 22;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Def {
+    Let(u32, u32),
+    Prog(u32),
+}
+
+/// The order of evaluation of a ruleset's definitions, made once per engine.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    order: Vec<Def>,
+    /// Each let's definition number, by entity and index.
+    let_def: Vec<Vec<u32>>,
+    /// Each programme's definition number.
+    prog_def: Vec<u32>,
+    ndefs: usize,
+}
+
+/// Pushes the children of `node` onto `out`.
+fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
+    let args = |out: &mut Vec<NodeId>, (start, len): (u32, u32)| {
+        for i in start..start.saturating_add(len) {
+            out.push(low.arg(i));
+        }
+    };
+    match *node {
+        Node::Const(_)
+        | Node::Today
+        | Node::Member { .. }
+        | Node::Param(_)
+        | Node::Eligible { .. }
+        | Node::Amount { .. }
+        | Node::CompareMember { .. }
+        | Node::Unsupported => {}
+        Node::Get { base, .. } => out.push(base),
+        Node::Project { list, .. } => out.push(list),
+        Node::Builtin { args: a, .. } | Node::Table { args: a, .. } => args(out, a),
+        Node::Not(x) | Node::Neg(x) | Node::CompareConst(_, x, _) => out.push(x),
+        Node::RangeConst { value, .. } => out.push(value),
+        Node::And(a, b)
+        | Node::Or(a, b)
+        | Node::Implies(a, b)
+        | Node::Otherwise(a, b)
+        | Node::Compare(_, a, b)
+        | Node::Arith(_, a, b)
+        | Node::Where { list: a, cond: b }
+        | Node::Any { list: a, cond: b }
+        | Node::All { list: a, cond: b } => out.extend([a, b]),
+        Node::InSet { value, set, .. } => {
+            out.push(value);
+            args(out, set);
+        }
+        Node::InRange {
+            value, low, high, ..
+        } => out.extend([value, low, high]),
+        Node::If(c, t, e) => out.extend([c, t, e]),
+    }
+}
+
+/// The definitions a node refers to directly.
+fn refers(node: &Node) -> Option<Def> {
+    match *node {
+        Node::Member {
+            member: Member::Let(e, i),
+            ..
+        }
+        | Node::Get {
+            member: Member::Let(e, i),
+            ..
+        }
+        | Node::Project {
+            member: Member::Let(e, i),
+            ..
+        }
+        | Node::CompareMember {
+            member: Member::Let(e, i),
+            ..
+        } => Some(Def::Let(e, i)),
+        Node::Eligible { program, .. } | Node::Amount { program, .. } => Some(Def::Prog(program)),
+        _ => None,
+    }
+}
+
+impl Plan {
+    /// The dependency order of the definitions every programme needs; `None` when
+    /// the ruleset is outside what this evaluator takes on (a chain too long).
+    pub(crate) fn new(low: &Lowered) -> Option<Plan> {
+        let mut let_def = Vec::with_capacity(low.entities.len());
+        let mut n = 0u32;
+        let mut defs = Vec::new();
+        for (e, ent) in low.entities.iter().enumerate() {
+            let mut ids = Vec::with_capacity(ent.lets.len());
+            for i in 0..ent.lets.len() {
+                ids.push(n);
+                defs.push(Def::Let(e as u32, i as u32));
+                n += 1;
+            }
+            let_def.push(ids);
+        }
+        let mut prog_def = Vec::with_capacity(low.programs.len());
+        for p in 0..low.programs.len() {
+            prog_def.push(n);
+            defs.push(Def::Prog(p as u32));
+            n += 1;
+        }
+        let number = |d: Def| -> Option<u32> {
+            match d {
+                Def::Let(e, i) => let_def.get(e as usize)?.get(i as usize).copied(),
+                Def::Prog(p) => prog_def.get(p as usize).copied(),
+            }
+        };
+        // Each definition's direct dependencies.
+        let mut deps: Vec<Vec<u32>> = Vec::with_capacity(defs.len());
+        let mut stack = Vec::new();
+        for d in &defs {
+            stack.clear();
+            match *d {
+                Def::Let(e, i) => stack.extend(
+                    low.entities
+                        .get(e as usize)
+                        .and_then(|x| x.lets.get(i as usize))
+                        .copied(),
+                ),
+                Def::Prog(p) => {
+                    if let Some(p) = low.programs.get(p as usize) {
+                        stack.extend(p.eligible.iter().map(|c| c.node));
+                        stack.extend(p.unless.iter().map(|c| c.node));
+                        stack.extend(p.amount.iter().map(|c| c.node));
+                    }
+                }
+            }
+            let mut mine = Vec::new();
+            while let Some(id) = stack.pop() {
+                let node = low.nodes.get(id as usize)?;
+                if let Some(r) = refers(node) {
+                    let k = number(r)?;
+                    if !mine.contains(&k) {
+                        mine.push(k);
+                    }
+                }
+                children(low, node, &mut stack);
+            }
+            deps.push(mine);
+        }
+        // Depth-first from every programme: post-order is dependency order.
+        const NEW: u8 = 0;
+        const BUSY: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![NEW; defs.len()];
+        let mut chain = vec![0u32; defs.len()];
+        let mut order = Vec::new();
+        for root in prog_def.iter().copied() {
+            if state.get(root as usize) == Some(&DONE) {
+                continue;
+            }
+            // (definition, next dependency to visit)
+            let mut walk: Vec<(u32, usize)> = vec![(root, 0)];
+            if let Some(s) = state.get_mut(root as usize) {
+                *s = BUSY;
+            }
+            while let Some(&mut (d, ref mut next)) = walk.last_mut() {
+                let ds = deps.get(d as usize)?;
+                if let Some(&dep) = ds.get(*next) {
+                    *next += 1;
+                    match state.get(dep as usize).copied()? {
+                        NEW => {
+                            *state.get_mut(dep as usize)? = BUSY;
+                            walk.push((dep, 0));
+                        }
+                        BUSY => return None, // a cycle: the checker forbids them
+                        _ => {}
+                    }
+                } else {
+                    let depth = 1 + ds
+                        .iter()
+                        .filter_map(|x| chain.get(*x as usize))
+                        .max()
+                        .copied()
+                        .unwrap_or(0);
+                    if depth > MAX_CHAIN {
+                        return None;
+                    }
+                    *chain.get_mut(d as usize)? = depth;
+                    *state.get_mut(d as usize)? = DONE;
+                    order.push(*defs.get(d as usize)?);
+                    walk.pop();
+                }
+            }
+        }
+        Some(Plan {
+            order,
+            let_def,
+            prog_def,
+            ndefs: defs.len(),
+        })
+    }
+}
+
+/// A set of lanes: the subject of each, and the elements bound by the enclosing
+/// `where`/`any`/`all`s.
+#[derive(Debug, Default)]
+struct Dom {
+    subj: Vec<u32>,
+    /// `env[d][lane]`: the element bound at depth `d`; `depth` columns in use.
+    env: Vec<Vec<V>>,
+    depth: usize,
+    /// For a domain of list elements: each parent lane's lanes here, as
+    /// `(start, len)`; `len == u32::MAX` when the parent's list was unknown.
+    ranges: Vec<(u32, u32)>,
+    /// When every innermost element is an instance of one entity: that entity,
+    /// and each lane's element as a lane of the entity's domain (for gathers).
+    elem_entity: Option<u32>,
+    elem_lane: Vec<u32>,
+}
+
+impl Dom {
+    fn reset(&mut self, depth: usize) {
+        self.subj.clear();
+        self.elem_entity = None;
+        self.elem_lane.clear();
+        self.ranges.clear();
+        if self.env.len() < depth {
+            self.env.resize_with(depth, Vec::new);
+        }
+        for e in &mut self.env {
+            e.clear();
+        }
+        self.depth = depth;
+    }
+}
+
+/// The columns of a batch, reused from batch to batch.
+#[derive(Debug, Default)]
+struct Cols {
+    cols: Vec<Vec<V>>,
+    free: Vec<u32>,
+}
+
+impl Cols {
+    /// A column's id and its (emptied) storage, to be given back by [`Cols::put`].
+    fn take(&mut self) -> (u32, Vec<V>) {
+        match self.free.pop() {
+            Some(id) => {
+                let mut v = self
+                    .cols
+                    .get_mut(id as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                v.clear();
+                (id, v)
+            }
+            None => {
+                self.cols.push(Vec::new());
+                ((self.cols.len() - 1) as u32, Vec::new())
+            }
+        }
+    }
+
+    /// Storage for a column whose id is chosen later by [`Cols::alloc_id`].
+    fn take_keep(&mut self) -> (u32, Vec<V>) {
+        let (id, v) = self.take();
+        self.free.push(id);
+        (id, v)
+    }
+
+    /// An id for a column made with [`Cols::take_keep`].
+    fn alloc_id(&mut self) -> u32 {
+        match self.free.pop() {
+            Some(id) => id,
+            None => {
+                self.cols.push(Vec::new());
+                (self.cols.len() - 1) as u32
+            }
+        }
+    }
+
+    fn put(&mut self, id: u32, v: Vec<V>) -> u32 {
+        if let Some(slot) = self.cols.get_mut(id as usize) {
+            *slot = v;
+        }
+        id
+    }
+
+    fn release(&mut self, id: u32) {
+        self.free.push(id);
+    }
+
+    fn get(&self, id: u32) -> &[V] {
+        self.cols.get(id as usize).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    fn reset(&mut self) {
+        self.free.clear();
+        self.free.extend((0..self.cols.len() as u32).rev());
+    }
+}
+
+/// Where each instance of the batch is.
+#[derive(Debug, Default)]
+struct Layout {
+    /// Each document's first global instance number.
+    base: Vec<u32>,
+    /// Each global instance's document.
+    inst_doc: Vec<u32>,
+    /// Each global instance's lane in its entity's domain.
+    inst_lane: Vec<u32>,
+    /// Each global instance's entity.
+    inst_entity: Vec<u32>,
+    /// Each entity's fields as columns over its domain (values made global).
+    fields: Vec<Vec<Vec<V>>>,
+    /// Per entity, the first lane of each document (and one past the last).
+    doc_lanes: Vec<Vec<u32>>,
+}
+
+/// Lists and texts made during the batch.
+#[derive(Debug, Default)]
+struct Arena {
+    items: Vec<V>,
+    /// A batch text: (document, text index in that document).
+    texts: Vec<(u32, u32)>,
+}
+
+/// The buffers of column evaluation, reused from batch to batch.
+#[derive(Debug, Default)]
+pub(crate) struct BatchScratch {
+    layout: Layout,
+    doms: Vec<Dom>,
+    ndoms: usize,
+    /// Element domains already made: (parent domain, list node, domain).
+    cache: Vec<(u32, Node, u32)>,
+    cols: Cols,
+    /// Each definition's column (a let's values, a programme's status).
+    def_col: Vec<u32>,
+    /// Each programme's amount column.
+    amount_col: Vec<u32>,
+    arena: Arena,
+    argv: Vec<V>,
+    /// Per document: whether the row machine must evaluate it.
+    pub bail: Vec<bool>,
+}
+
+fn tri(v: V) -> Option<bool> {
+    match v {
+        V::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+fn from_tri(t: Option<bool>) -> V {
+    t.map(V::Bool).unwrap_or(V::Unknown)
+}
+
+/// Kleene `or` (`decisive` true) or `and` of `a` (negated when `negate_a`, for
+/// `implies`) and `b`, exactly as the row machine decides it.
+#[inline]
+fn kleene(a: V, b: V, decisive: bool, negate_a: bool) -> V {
+    let ta = tri(a).map(|x| x != negate_a);
+    if ta == Some(decisive) {
+        return V::Bool(decisive);
+    }
+    match tri(b) {
+        Some(x) if x == decisive => V::Bool(decisive),
+        Some(_) => from_tri(ta),
+        None => V::Unknown,
+    }
+}
+
+/// `x op c` for the pairs that need no more than a machine comparison.
+#[inline(always)]
+fn compare_fast(op: Cmp, x: V, c: V) -> Option<V> {
+    let ord = match (x, c) {
+        (V::Int(p), V::Int(q)) => p.cmp(&q),
+        (V::Variant(p), V::Variant(q)) => p.cmp(&q),
+        (V::Unknown, _) => return Some(V::Unknown),
+        (V::Date(p), V::Date(q)) => p.cmp(&q),
+        (V::Bool(p), V::Bool(q)) => p.cmp(&q),
+        _ => return None,
+    };
+    Some(V::Bool(ordered(op, ord)))
+}
+
+/// The comparison operators, indexed for [`Batch::compare_into`].
+const OPS: [Cmp; 6] = [Cmp::Eq, Cmp::Ne, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge];
+
+#[inline(always)]
+fn ordered(op: Cmp, ord: Ordering) -> bool {
+    match op {
+        Cmp::Eq => ord == Ordering::Equal,
+        Cmp::Ne => ord != Ordering::Equal,
+        Cmp::Lt => ord == Ordering::Less,
+        Cmp::Le => ord != Ordering::Greater,
+        Cmp::Gt => ord == Ordering::Greater,
+        Cmp::Ge => ord != Ordering::Less,
+    }
+}
+
+/// The evaluation of one batch.
+pub(crate) struct Batch<'a> {
+    low: &'a Lowered,
+    plan: &'a Plan,
+    nodes: &'a [Node],
+    asof: &'a AsOf,
+    docs: &'a [Facts],
+    s: &'a mut BatchScratch,
+    /// A domain grew past [`MAX_LANES`]: the whole batch goes to the row machine.
+    too_big: bool,
+}
+
+impl<'a> Batch<'a> {
+    /// Evaluates every programme for every document; `false` when the batch must
+    /// go to the row machine as a whole. Otherwise `s.bail` says which documents
+    /// must.
+    pub(crate) fn run(
+        low: &'a Lowered,
+        plan: &'a Plan,
+        asof: &'a AsOf,
+        docs: &'a [Facts],
+        s: &'a mut BatchScratch,
+    ) -> bool {
+        let mut b = Batch {
+            low,
+            plan,
+            nodes: &asof.folded,
+            asof,
+            docs,
+            s,
+            too_big: false,
+        };
+        let t0 = std::time::Instant::now();
+        b.layout();
+        let t1 = t0.elapsed().as_nanos();
+        if std::env::var_os("ACCORD_PHASE").is_some() {
+            eprintln!("PHASE layout {t1} {}", docs.len());
+        }
+        for d in plan.order.iter().copied() {
+            match d {
+                Def::Let(e, i) => {
+                    let Some(root) = low
+                        .entities
+                        .get(e as usize)
+                        .and_then(|x| x.lets.get(i as usize))
+                        .copied()
+                    else {
+                        return false;
+                    };
+                    let col = b.eval(root, e);
+                    let k = plan
+                        .let_def
+                        .get(e as usize)
+                        .and_then(|x| x.get(i as usize))
+                        .copied();
+                    if let Some(slot) = k.and_then(|k| b.s.def_col.get_mut(k as usize)) {
+                        *slot = col;
+                    }
+                }
+                Def::Prog(p) => b.program(p),
+            }
+            if b.too_big {
+                return false;
+            }
+        }
+        let t2 = std::time::Instant::now();
+        b.mark_bailed();
+        if std::env::var_os("ACCORD_PHASE").is_some() {
+            eprintln!("PHASE defs {} {}", t2.duration_since(t0).as_nanos() - t1, docs.len());
+            eprintln!("PHASE mark {} {}", t2.elapsed().as_nanos(), docs.len());
+        }
+        true
+    }
+
+    fn layout(&mut self) {
+        let ne = self.low.entities.len();
+        let s = &mut *self.s;
+        s.cols.reset();
+        s.arena.items.clear();
+        s.arena.texts.clear();
+        s.cache.clear();
+        s.ndoms = ne;
+        if s.doms.len() < ne {
+            s.doms.resize_with(ne, Dom::default);
+        }
+        for d in s.doms.iter_mut().take(ne) {
+            d.reset(0);
+        }
+        let l = &mut s.layout;
+        l.base.clear();
+        l.inst_doc.clear();
+        l.inst_lane.clear();
+        l.inst_entity.clear();
+        l.fields.resize_with(ne, Vec::new);
+        for (e, cols) in l.fields.iter_mut().enumerate() {
+            let nf = self.low.entities.get(e).map(|x| x.fields.len()).unwrap_or(0);
+            cols.resize_with(nf, Vec::new);
+            for c in cols.iter_mut() {
+                c.clear();
+            }
+        }
+        l.doc_lanes.resize_with(ne, Vec::new);
+        for v in &mut l.doc_lanes {
+            v.clear();
+        }
+        let mut g = 0u32;
+        for (d, f) in self.docs.iter().enumerate() {
+            l.base.push(g);
+            for (e, lanes) in l.doc_lanes.iter_mut().enumerate() {
+                lanes.push(s.doms.get(e).map(|x| x.subj.len() as u32).unwrap_or(0));
+            }
+            for inst in &f.instances {
+                l.inst_doc.push(d as u32);
+                l.inst_entity.push(inst.entity);
+                // The instance's fields, one value onto each field column.
+                let nf = l.fields.get(inst.entity as usize).map(|c| c.len()).unwrap_or(0);
+                for k in 0..nf {
+                    let v = f
+                        .slots
+                        .get(inst.slots as usize + k)
+                        .copied()
+                        .unwrap_or(V::Unknown);
+                    let v = match v {
+                        V::Int(_) | V::Dec(_) | V::Bool(_) | V::Date(_) | V::Variant(_) | V::Unknown => v,
+                        v => Self::global(self.docs, &l.base, &mut s.arena, d as u32, v),
+                    };
+                    if let Some(c) = l.fields.get_mut(inst.entity as usize).and_then(|c| c.get_mut(k)) {
+                        c.push(v);
+                    }
+                }
+                match s.doms.get_mut(inst.entity as usize) {
+                    Some(dom) => {
+                        l.inst_lane.push(dom.subj.len() as u32);
+                        dom.subj.push(g);
+                    }
+                    None => l.inst_lane.push(u32::MAX),
+                }
+                g += 1;
+            }
+        }
+        for (e, lanes) in l.doc_lanes.iter_mut().enumerate() {
+            lanes.push(s.doms.get(e).map(|x| x.subj.len() as u32).unwrap_or(0));
+        }
+        s.def_col.clear();
+        s.def_col.resize(self.plan.ndefs, u32::MAX);
+        s.amount_col.clear();
+        s.amount_col.resize(self.low.programs.len(), u32::MAX);
+        s.bail.clear();
+        s.bail.resize(self.docs.len(), false);
+    }
+
+    fn lanes(&self, dom: u32) -> usize {
+        self.s.doms.get(dom as usize).map(|d| d.subj.len()).unwrap_or(0)
+    }
+
+    fn fill(&mut self, dom: u32, v: V) -> u32 {
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take();
+        out.resize(n, v);
+        self.s.cols.put(id, out)
+    }
+
+    // ---- programmes ----
+
+    fn program(&mut self, p: u32) {
+        let low = self.low;
+        let Some(prog) = low.programs.get(p as usize) else {
+            return;
+        };
+        let dom = prog.subject;
+        let mut grounds = self.fill(dom, V::Bool(prog.eligible.is_empty()));
+        for c in &prog.eligible {
+            let col = self.eval(c.node, dom);
+            grounds = self.zip(grounds, col, |a, b| kleene(a, b, true, false));
+        }
+        let mut disq = self.fill(dom, V::Bool(false));
+        for c in &prog.unless {
+            let col = self.eval(c.node, dom);
+            disq = self.zip(disq, col, |a, b| kleene(a, b, true, false));
+        }
+        let status = self.zip(grounds, disq, |g, d| match (tri(g), tri(d)) {
+            (Some(false), _) | (_, Some(true)) => V::Bool(false),
+            (Some(true), Some(false)) => V::Bool(true),
+            _ => V::Unknown,
+        });
+        let amount = match &prog.amount {
+            Some(a) => {
+                let col = self.eval(a.node, dom);
+                let cols = &mut self.s.cols;
+                let st = cols
+                    .cols
+                    .get_mut(status as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                if let Some(am) = cols.cols.get_mut(col as usize) {
+                    for (a, s) in am.iter_mut().zip(&st) {
+                        if *s != V::Bool(true) {
+                            *a = V::Unknown;
+                        }
+                    }
+                }
+                cols.put(status, st);
+                col
+            }
+            None => self.fill(dom, V::Unknown),
+        };
+        if let Some(k) = self.plan.prog_def.get(p as usize) {
+            if let Some(slot) = self.s.def_col.get_mut(*k as usize) {
+                *slot = status;
+            }
+        }
+        if let Some(slot) = self.s.amount_col.get_mut(p as usize) {
+            *slot = amount;
+        }
+    }
+
+    /// Marks the documents with an unknown result, or an unknown amount of an
+    /// eligible one: the row machine explains which facts are missing.
+    fn mark_bailed(&mut self) {
+        let low = self.low;
+        let s = &mut *self.s;
+        for (p, prog) in low.programs.iter().enumerate() {
+            let (Some(&k), Some(&ac)) = (self.plan.prog_def.get(p), s.amount_col.get(p)) else {
+                continue;
+            };
+            let Some(&sc) = s.def_col.get(k as usize) else {
+                continue;
+            };
+            let (status, amount) = (s.cols.get(sc), s.cols.get(ac));
+            let Some(dom) = s.doms.get(prog.subject as usize) else {
+                continue;
+            };
+            for (lane, st) in status.iter().enumerate() {
+                let bad = match st {
+                    V::Bool(true) => {
+                        prog.amount.is_some()
+                            && amount.get(lane).is_none_or(|a| a.is_unknown())
+                    }
+                    V::Bool(false) => false,
+                    _ => true,
+                };
+                if bad {
+                    let doc = dom
+                        .subj
+                        .get(lane)
+                        .and_then(|g| s.layout.inst_doc.get(*g as usize))
+                        .copied();
+                    if let Some(b) = doc.and_then(|d| s.bail.get_mut(d as usize)) {
+                        *b = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Combines two columns of one domain lane by lane into the first.
+    fn zip(&mut self, a: u32, b: u32, f: impl Fn(V, V) -> V) -> u32 {
+        let cols = &mut self.s.cols;
+        if let Some(bv) = cols.cols.get_mut(b as usize).map(std::mem::take) {
+            if let Some(av) = cols.cols.get_mut(a as usize) {
+                for (x, y) in av.iter_mut().zip(&bv) {
+                    *x = f(*x, *y);
+                }
+            }
+            cols.put(b, bv);
+        }
+        cols.release(b);
+        a
+    }
+
+    /// Maps one column lane by lane into a new one, releasing it.
+    fn map(&mut self, a: u32, f: impl Fn(V) -> V) -> u32 {
+        if let Some(av) = self.s.cols.cols.get_mut(a as usize) {
+            for x in av.iter_mut() {
+                *x = f(*x);
+            }
+        }
+        a
+    }
+
+    // ---- reading instances ----
+
+    /// A value of the facts, with its instance numbers, lists and texts made
+    /// global to the batch.
+    fn global(docs: &[Facts], base: &[u32], arena: &mut Arena, doc: u32, v: V) -> V {
+        match v {
+            V::Entity(i) => match base.get(doc as usize) {
+                Some(b) => V::Entity(b + i),
+                None => V::Unknown,
+            },
+            V::List(l) if !l.scratch => {
+                let Some(f) = docs.get(doc as usize) else {
+                    return V::Unknown;
+                };
+                let start = arena.items.len() as u32;
+                for k in 0..l.len {
+                    let x = f
+                        .items
+                        .get((l.start + k) as usize)
+                        .copied()
+                        .unwrap_or(V::Unknown);
+                    let x = match x {
+                        V::Entity(i) => match base.get(doc as usize) {
+                            Some(b) => V::Entity(b + i),
+                            None => V::Unknown,
+                        },
+                        V::Text(TextRef::Facts(t)) => {
+                            arena.texts.push((doc, t));
+                            V::Text(TextRef::Facts(arena.texts.len() as u32 - 1))
+                        }
+                        // Lists of lists do not come from facts; stay on the safe side.
+                        V::List(_) => V::Unknown,
+                        x => x,
+                    };
+                    arena.items.push(x);
+                }
+                V::List(ListRef {
+                    scratch: true,
+                    start,
+                    len: l.len,
+                })
+            }
+            V::Text(TextRef::Facts(t)) => {
+                arena.texts.push((doc, t));
+                V::Text(TextRef::Facts(arena.texts.len() as u32 - 1))
+            }
+            v => v,
+        }
+    }
+
+    /// Field `f` of global instance `g`.
+    #[inline]
+    fn field(l: &Layout, g: u32, f: u32) -> V {
+        let (Some(&e), Some(&lane)) = (l.inst_entity.get(g as usize), l.inst_lane.get(g as usize))
+        else {
+            return V::Unknown;
+        };
+        l.fields
+            .get(e as usize)
+            .and_then(|c| c.get(f as usize))
+            .and_then(|c| c.get(lane as usize))
+            .copied()
+            .unwrap_or(V::Unknown)
+    }
+
+    /// `base.member` for one lane.
+    #[inline]
+    fn member(&mut self, base: V, member: Member) -> V {
+        let V::Entity(g) = base else {
+            return V::Unknown;
+        };
+        let s = &mut *self.s;
+        let l = &s.layout;
+        match member {
+            Member::Field(f) => Self::field(l, g, f),
+            Member::Let(e, i) => {
+                let k = self
+                    .plan
+                    .let_def
+                    .get(e as usize)
+                    .and_then(|x| x.get(i as usize));
+                let col = k.and_then(|k| s.def_col.get(*k as usize)).copied();
+                let lane = l.inst_lane.get(g as usize).copied();
+                match (col, lane) {
+                    (Some(c), Some(lane)) => s
+                        .cols
+                        .get(c)
+                        .get(lane as usize)
+                        .copied()
+                        .unwrap_or(V::Unknown),
+                    _ => V::Unknown,
+                }
+            }
+            Member::Owner => {
+                let Some(&doc) = l.inst_doc.get(g as usize) else {
+                    return V::Unknown;
+                };
+                let b = l.base.get(doc as usize).copied().unwrap_or(0);
+                match self
+                    .docs
+                    .get(doc as usize)
+                    .and_then(|x| x.instance(g - b))
+                {
+                    Some(i) if i.owner != u32::MAX => V::Entity(b + i.owner),
+                    _ => V::Unknown,
+                }
+            }
+        }
+    }
+
+    /// A let's column over its entity's domain, once computed.
+    fn let_col(&self, e: u32, i: u32) -> Option<&[V]> {
+        let k = self.plan.let_def.get(e as usize)?.get(i as usize)?;
+        let c = self.s.def_col.get(*k as usize)?;
+        self.s.cols.cols.get(*c as usize).map(|v| v.as_slice())
+    }
+
+    fn scope_value(&self, dom: u32, scope: Scope, lane: usize) -> V {
+        let Some(d) = self.s.doms.get(dom as usize) else {
+            return V::Unknown;
+        };
+        match scope {
+            Scope::Subject => d
+                .subj
+                .get(lane)
+                .map(|g| V::Entity(*g))
+                .unwrap_or(V::Unknown),
+            Scope::Element(k) if (k as usize) < d.depth => d
+                .env
+                .get(k as usize)
+                .and_then(|e| e.get(lane))
+                .copied()
+                .unwrap_or(V::Unknown),
+            Scope::Element(_) => V::Unknown,
+        }
+    }
+
+    /// Where `scope.member` can be read as a whole column: a field or let of the
+    /// subject over its entity's domain (a slice), or of the elements over an
+    /// element domain (a slice and the lanes to gather).
+    fn source(&self, dom: u32, scope: Scope, member: Member) -> Option<(&[V], Option<&[u32]>)> {
+        let ne = self.low.entities.len() as u32;
+        let s = &*self.s;
+        let d = s.doms.get(dom as usize);
+        match (scope, member) {
+            (Scope::Subject, Member::Field(f)) if dom < ne => s
+                .layout
+                .fields
+                .get(dom as usize)
+                .and_then(|c| c.get(f as usize))
+                .map(|c| (c.as_slice(), None)),
+            (Scope::Subject, Member::Let(e, i)) if dom < ne && e == dom => {
+                self.let_col(e, i).map(|c| (c, None))
+            }
+            (Scope::Element(k), m) => match d {
+                Some(d) if k as usize + 1 == d.depth && d.elem_entity.is_some() => {
+                    let e = d.elem_entity.unwrap_or(u32::MAX);
+                    let col = match m {
+                        Member::Field(f) => s
+                            .layout
+                            .fields
+                            .get(e as usize)
+                            .and_then(|c| c.get(f as usize))
+                            .map(|c| c.as_slice()),
+                        Member::Let(le, i) if le == e => self.let_col(le, i),
+                        _ => None,
+                    };
+                    col.map(|c| (c, Some(d.elem_lane.as_slice())))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `scope.member` over a domain.
+    fn member_col(&mut self, dom: u32, scope: Scope, member: Member) -> u32 {
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take();
+        out.reserve(n);
+        let source = self.source(dom, scope, member);
+        if let Some((col, gather)) = source {
+            match gather {
+                None => out.extend_from_slice(col),
+                Some(lanes) => out.extend(
+                    lanes
+                        .iter()
+                        .map(|l| col.get(*l as usize).copied().unwrap_or(V::Unknown)),
+                ),
+            }
+            return self.s.cols.put(id, out);
+        }
+        for lane in 0..n {
+            let b = self.scope_value(dom, scope, lane);
+            out.push(self.member(b, member));
+        }
+        self.s.cols.put(id, out)
+    }
+
+    // ---- values ----
+
+    fn text(&self, t: TextRef) -> &str {
+        match t {
+            TextRef::Model(i) => self.low.text(i),
+            TextRef::Facts(k) => match self.s.arena.texts.get(k as usize) {
+                Some(&(doc, i)) => self.docs.get(doc as usize).map(|f| f.text(i)).unwrap_or(""),
+                None => "",
+            },
+        }
+    }
+
+    /// Compares two known values; `None` when they cannot be compared.
+    fn compare_values(&self, op: Cmp, a: V, b: V) -> Option<bool> {
+        if let (V::Text(x), V::Text(y)) = (a, b) {
+            let eq = self.text(x) == self.text(y);
+            return match op {
+                Cmp::Eq => Some(eq),
+                Cmp::Ne => Some(!eq),
+                _ => None,
+            };
+        }
+        Some(ordered(op, compare(a, b)?))
+    }
+
+    #[inline]
+    fn compare(&self, op: Cmp, x: V, y: V) -> V {
+        let ord = match (x, y) {
+            (V::Unknown, _) | (_, V::Unknown) => return V::Unknown,
+            (V::Int(p), V::Int(q)) => p.cmp(&q),
+            (V::Date(p), V::Date(q)) => p.cmp(&q),
+            (V::Variant(p), V::Variant(q)) => p.cmp(&q),
+            _ => return from_tri(self.compare_values(op, x, y)),
+        };
+        V::Bool(ordered(op, ord))
+    }
+
+    /// `scope.member op c` straight from the column it reads, when there is one.
+    fn compare_source(&mut self, dom: u32, scope: Scope, member: Member, op: Cmp, c: V) -> Option<u32> {
+        self.source(dom, scope, member)?;
+        let (_, mut out) = self.s.cols.take_keep();
+        {
+            let (col, gather) = self.source(dom, scope, member)?;
+            match op {
+                Cmp::Eq => self.compare_into::<0>(col, gather, c, &mut out),
+                Cmp::Ne => self.compare_into::<1>(col, gather, c, &mut out),
+                Cmp::Lt => self.compare_into::<2>(col, gather, c, &mut out),
+                Cmp::Le => self.compare_into::<3>(col, gather, c, &mut out),
+                Cmp::Gt => self.compare_into::<4>(col, gather, c, &mut out),
+                Cmp::Ge => self.compare_into::<5>(col, gather, c, &mut out),
+            }
+        }
+        let id = self.s.cols.alloc_id();
+        Some(self.s.cols.put(id, out))
+    }
+
+    /// `x op c` for each value of `col` (gathered through `gather`), with the
+    /// operator a constant (`OP` indexes [`OPS`]) so each loop is specialised.
+    /// The common pairs are compared inline; the rest go out of line.
+    #[inline(always)]
+    fn compare_into<const OP: usize>(&self, col: &[V], gather: Option<&[u32]>, c: V, out: &mut Vec<V>) {
+        let op = OPS.get(OP).copied().unwrap_or(Cmp::Eq);
+        let cd = c.as_decimal();
+        match gather {
+            None => {
+                out.reserve(col.len());
+                for x in col {
+                    let v = match compare_fast(op, *x, c) {
+                        Some(v) => v,
+                        None => self.compare_cold(op, *x, c, cd),
+                    };
+                    out.push(v);
+                }
+            }
+            Some(lanes) => {
+                out.reserve(lanes.len());
+                for l in lanes {
+                    let x = col.get(*l as usize).copied().unwrap_or(V::Unknown);
+                    let v = match compare_fast(op, x, c) {
+                        Some(v) => v,
+                        None => self.compare_cold(op, x, c, cd),
+                    };
+                    out.push(v);
+                }
+            }
+        }
+    }
+
+    #[inline(never)]
+    #[cold]
+    fn compare_cold(&self, op: Cmp, x: V, c: V, cd: Option<rust_decimal::Decimal>) -> V {
+        match (x, cd) {
+            (V::Dec(p), Some(q)) => V::Bool(ordered(op, p.cmp(&q))),
+            _ => self.compare(op, x, c),
+        }
+    }
+
+    /// `x op c` for every value of column `col`, in place.
+    fn compare_const(&mut self, col: u32, op: Cmp, c: V) -> u32 {
+        let mut v = self
+            .s
+            .cols
+            .cols
+            .get_mut(col as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let cd = c.as_decimal();
+        for x in v.iter_mut() {
+            *x = match compare_fast(op, *x, c) {
+                Some(r) => r,
+                None => self.compare_cold(op, *x, c, cd),
+            };
+        }
+        self.s.cols.put(col, v)
+    }
+
+    fn in_range(&self, v: V, lo: V, hi: V, negated: bool) -> V {
+        if v.is_unknown() || lo.is_unknown() || hi.is_unknown() {
+            return V::Unknown;
+        }
+        match (
+            self.compare_values(Cmp::Ge, v, lo),
+            self.compare_values(Cmp::Le, v, hi),
+        ) {
+            (Some(a), Some(b)) => V::Bool((a && b) != negated),
+            _ => V::Unknown,
+        }
+    }
+
+    /// Whether a value is surely known; `None` when this evaluator cannot tell
+    /// (an unknown here may be a value the row machine knows).
+    fn certain(&self, v: V) -> Option<bool> {
+        match v {
+            V::Unknown => None,
+            V::List(l) => {
+                let items = self
+                    .s
+                    .arena
+                    .items
+                    .get(l.start as usize..(l.start + l.len) as usize)?;
+                if items.iter().any(|x| x.is_unknown()) {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            _ => Some(true),
+        }
+    }
+
+    fn items(&self, v: V) -> Option<&[V]> {
+        match v {
+            V::List(l) if l.scratch => self
+                .s
+                .arena
+                .items
+                .get(l.start as usize..(l.start + l.len) as usize),
+            _ => None,
+        }
+    }
+
+    // ---- nodes ----
+
+    /// Evaluates `id` over every lane of `dom` into a new column.
+    fn eval(&mut self, id: NodeId, dom: u32) -> u32 {
+        if std::env::var_os("ACCORD_PROF").is_some() {
+            thread_local!(static CHILD: std::cell::Cell<u128> = const { std::cell::Cell::new(0) });
+            let saved = CHILD.with(|c| c.replace(0));
+            let t = std::time::Instant::now();
+            let r = self.eval_inner(id, dom);
+            let el = t.elapsed().as_nanos();
+            let kids = CHILD.with(|c| c.get());
+            let k = format!("{:?}", self.nodes.get(id as usize).copied().unwrap_or(Node::Unsupported)).split(['(', ' ', '{']).next().unwrap_or("").to_string();
+            let extra = match self.nodes.get(id as usize) { Some(Node::Builtin{func, ..}) => format!("{func:?}"), _ => String::new() };
+            eprintln!("PROF {k}{extra} {} {}", el - kids, self.lanes(dom));
+            CHILD.with(|c| c.set(saved + t.elapsed().as_nanos()));
+            return r;
+        }
+        self.eval_inner(id, dom)
+    }
+
+    fn eval_inner(&mut self, id: NodeId, dom: u32) -> u32 {
+        let Some(node) = self.nodes.get(id as usize).copied() else {
+            return self.fill(dom, V::Unknown);
+        };
+        match node {
+            Node::Const(v) => self.fill(dom, v),
+            Node::Today => self.fill(dom, V::Date(self.asof.date)),
+            Node::Param(p) => {
+                let v = self.asof.params.get(p as usize).copied();
+                self.fill(dom, v.unwrap_or(V::Unknown))
+            }
+            Node::Member { scope, member } => self.member_col(dom, scope, member),
+            Node::Get { base, member } => {
+                let b = self.eval(base, dom);
+                self.each(b, |me, v| me.member(v, member))
+            }
+            Node::Project { list, member } => {
+                let l = self.eval(list, dom);
+                self.each(l, |me, v| me.project(v, member))
+            }
+            Node::Builtin { func, args } => self.builtin(func, args, dom),
+            Node::Table { table, args } => {
+                let cols = self.arg_cols(args, dom);
+                let n = self.lanes(dom);
+                let (id, mut out) = self.s.cols.take();
+                out.reserve(n);
+                for lane in 0..n {
+                    self.s.argv.clear();
+                    for c in &cols {
+                        let v = self.s.cols.get(*c).get(lane).copied();
+                        self.s.argv.push(v.unwrap_or(V::Unknown));
+                    }
+                    out.push(self.table(table));
+                }
+                for c in cols {
+                    self.s.cols.release(c);
+                }
+                self.s.cols.put(id, out)
+            }
+            Node::Eligible {
+                program,
+                scope,
+                via_owner,
+            } => self.program_ref(dom, program, scope, via_owner, false),
+            Node::Amount {
+                program,
+                scope,
+                via_owner,
+            } => self.program_ref(dom, program, scope, via_owner, true),
+            Node::Not(x) => {
+                let c = self.eval(x, dom);
+                self.map(c, |v| match v {
+                    V::Bool(b) => V::Bool(!b),
+                    _ => V::Unknown,
+                })
+            }
+            Node::Neg(x) => {
+                let c = self.eval(x, dom);
+                self.map(c, |v| match v {
+                    V::Unknown => V::Unknown,
+                    v => value::negate(v).unwrap_or(V::Unknown),
+                })
+            }
+            Node::And(a, b) => {
+                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
+                self.zip(x, y, |p, q| kleene(p, q, false, false))
+            }
+            Node::Or(a, b) => {
+                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
+                self.zip(x, y, |p, q| kleene(p, q, true, false))
+            }
+            Node::Implies(a, b) => {
+                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
+                self.zip(x, y, |p, q| kleene(p, q, true, true))
+            }
+            Node::Otherwise(a, b) => {
+                // `a` when surely known; otherwise the row machine would presume
+                // `b`, but an unknown here may be known there: unknown.
+                let _ = b;
+                let x = self.eval(a, dom);
+                self.each(x, |me, v| match me.certain(v) {
+                    Some(true) => v,
+                    _ => V::Unknown,
+                })
+            }
+            Node::Compare(op, a, b) => {
+                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
+                self.zip2(x, y, |me, p, q| me.compare(op, p, q))
+            }
+            Node::CompareConst(op, a, c) => {
+                let x = self.eval(a, dom);
+                self.compare_const(x, op, c)
+            }
+            Node::CompareMember {
+                op,
+                scope,
+                member,
+                value,
+            } => {
+                if let Some(c) = self.compare_source(dom, scope, member, op, value) {
+                    return c;
+                }
+                let x = self.member_col(dom, scope, member);
+                self.compare_const(x, op, value)
+            }
+            Node::Arith(op, a, b) => {
+                let arith = move |p: V, q: V| {
+                    if p.is_unknown() || q.is_unknown() {
+                        V::Unknown
+                    } else {
+                        value::arith(op, p, q).unwrap_or(V::Unknown)
+                    }
+                };
+                // A constant side is not spread into a column.
+                match (self.nodes.get(a as usize), self.nodes.get(b as usize)) {
+                    (_, Some(&Node::Const(c))) => {
+                        let x = self.eval(a, dom);
+                        return self.map(x, |p| arith(p, c));
+                    }
+                    (Some(&Node::Const(c)), _) => {
+                        let y = self.eval(b, dom);
+                        return self.map(y, |q| arith(c, q));
+                    }
+                    _ => {}
+                }
+                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
+                self.zip(x, y, |p, q| {
+                    if p.is_unknown() || q.is_unknown() {
+                        V::Unknown
+                    } else {
+                        value::arith(op, p, q).unwrap_or(V::Unknown)
+                    }
+                })
+            }
+            Node::InSet {
+                value,
+                set,
+                negated,
+            } => {
+                let x = self.eval(value, dom);
+                let cols = self.arg_cols(set, dom);
+                let out = self.each_lane(x, |me, lane, v| {
+                    if v.is_unknown() {
+                        return V::Unknown;
+                    }
+                    let mut result = Some(false);
+                    for c in &cols {
+                        let e = me.s.cols.get(*c).get(lane).copied().unwrap_or(V::Unknown);
+                        if e.is_unknown() {
+                            result = None;
+                            continue;
+                        }
+                        if me.compare_values(Cmp::Eq, v, e) == Some(true) {
+                            result = Some(true);
+                            break;
+                        }
+                    }
+                    result.map(|r| V::Bool(r != negated)).unwrap_or(V::Unknown)
+                });
+                for c in cols {
+                    self.s.cols.release(c);
+                }
+                out
+            }
+            Node::InRange {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let x = self.eval(value, dom);
+                let lo = self.eval(low, dom);
+                let hi = self.eval(high, dom);
+                let out = self.each_lane(x, |me, lane, v| {
+                    let l = me.s.cols.get(lo).get(lane).copied().unwrap_or(V::Unknown);
+                    let h = me.s.cols.get(hi).get(lane).copied().unwrap_or(V::Unknown);
+                    me.in_range(v, l, h, negated)
+                });
+                self.s.cols.release(lo);
+                self.s.cols.release(hi);
+                out
+            }
+            Node::RangeConst {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let x = self.eval(value, dom);
+                self.each(x, |me, v| me.in_range(v, low, high, negated))
+            }
+            Node::If(c, t, e) => {
+                let (cc, tc, ec) = (self.eval(c, dom), self.eval(t, dom), self.eval(e, dom));
+                let out = self.each_lane(cc, |me, lane, v| {
+                    let pick = match tri(v) {
+                        Some(true) => tc,
+                        Some(false) => ec,
+                        None => return V::Unknown,
+                    };
+                    me.s.cols.get(pick).get(lane).copied().unwrap_or(V::Unknown)
+                });
+                self.s.cols.release(tc);
+                self.s.cols.release(ec);
+                out
+            }
+            Node::Where { list, cond } => self.where_(list, cond, dom),
+            Node::Any { list, cond } => self.quantify(list, cond, dom, true),
+            Node::All { list, cond } => self.quantify(list, cond, dom, false),
+            Node::Unsupported => self.fill(dom, V::Unknown),
+        }
+    }
+
+    /// Replaces each value of a column by `f` of it.
+    fn each(&mut self, c: u32, mut f: impl FnMut(&mut Self, V) -> V) -> u32 {
+        let mut v = self
+            .s
+            .cols
+            .cols
+            .get_mut(c as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        for x in v.iter_mut() {
+            *x = f(self, *x);
+        }
+        self.s.cols.put(c, v)
+    }
+
+    /// Like [`Batch::each`], with the lane.
+    fn each_lane(&mut self, c: u32, mut f: impl FnMut(&Self, usize, V) -> V) -> u32 {
+        let mut v = self
+            .s
+            .cols
+            .cols
+            .get_mut(c as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        for (lane, x) in v.iter_mut().enumerate() {
+            *x = f(self, lane, *x);
+        }
+        self.s.cols.put(c, v)
+    }
+
+    /// Combines two columns into the first with access to the evaluator.
+    fn zip2(&mut self, a: u32, b: u32, f: impl Fn(&Self, V, V) -> V) -> u32 {
+        let out = self.each_lane(a, |me, lane, x| {
+            let y = me.s.cols.get(b).get(lane).copied().unwrap_or(V::Unknown);
+            f(me, x, y)
+        });
+        self.s.cols.release(b);
+        out
+    }
+
+    fn arg_cols(&mut self, (start, len): (u32, u32), dom: u32) -> Vec<u32> {
+        (start..start.saturating_add(len))
+            .map(|i| self.low.arg(i))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|a| self.eval(a, dom))
+            .collect()
+    }
+
+    fn program_ref(
+        &mut self,
+        dom: u32,
+        program: u32,
+        scope: Scope,
+        via_owner: bool,
+        amount: bool,
+    ) -> u32 {
+        let n = self.lanes(dom);
+        let status_col = self
+            .plan
+            .prog_def
+            .get(program as usize)
+            .and_then(|k| self.s.def_col.get(*k as usize))
+            .copied()
+            .unwrap_or(u32::MAX);
+        let amount_col = self
+            .s
+            .amount_col
+            .get(program as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        let (id, mut out) = self.s.cols.take();
+        out.reserve(n);
+        for lane in 0..n {
+            let mut inst = self.scope_value(dom, scope, lane);
+            if via_owner {
+                inst = self.member(inst, Member::Owner);
+            }
+            let V::Entity(g) = inst else {
+                out.push(V::Unknown);
+                continue;
+            };
+            let s = &*self.s;
+            let at = s.layout.inst_lane.get(g as usize).copied().unwrap_or(u32::MAX) as usize;
+            let status = s.cols.get(status_col).get(at).copied().unwrap_or(V::Unknown);
+            out.push(if amount {
+                match tri(status) {
+                    Some(false) => V::Int(0),
+                    Some(true) => s.cols.get(amount_col).get(at).copied().unwrap_or(V::Unknown),
+                    None => V::Unknown,
+                }
+            } else {
+                status
+            });
+        }
+        self.s.cols.put(id, out)
+    }
+
+    // ---- lists ----
+
+    /// `list.member` for one lane's list: a new list (lists of lists flattened).
+    fn project(&mut self, list: V, member: Member) -> V {
+        let V::List(l) = list else {
+            return V::Unknown;
+        };
+        let start = self.s.arena.items.len();
+        for k in 0..l.len {
+            let it = self
+                .s
+                .arena
+                .items
+                .get((l.start + k) as usize)
+                .copied()
+                .unwrap_or(V::Unknown);
+            match self.member(it, member) {
+                V::List(inner) if inner.scratch => {
+                    for j in inner.start..inner.start + inner.len {
+                        let x = self
+                            .s
+                            .arena
+                            .items
+                            .get(j as usize)
+                            .copied()
+                            .unwrap_or(V::Unknown);
+                        self.s.arena.items.push(x);
+                    }
+                }
+                v => self.s.arena.items.push(v),
+            }
+        }
+        V::List(ListRef {
+            scratch: true,
+            start: start as u32,
+            len: (self.s.arena.items.len() - start) as u32,
+        })
+    }
+
+    /// The domain of the elements of `list` over `dom`'s lanes (made once per
+    /// list expression and domain).
+    fn elements(&mut self, list: NodeId, dom: u32) -> u32 {
+        let key = self.nodes.get(list as usize).copied();
+        if let Some(k) = key {
+            if let Some(&(_, _, child)) = self.s.cache.iter().find(|(d, n, _)| *d == dom && *n == k)
+            {
+                return child;
+            }
+        }
+        let lc = self.eval(list, dom);
+        let child = self.s.ndoms as u32;
+        self.s.ndoms += 1;
+        if self.s.doms.len() < self.s.ndoms {
+            self.s.doms.push(Dom::default());
+        }
+        let mut cd = self
+            .s
+            .doms
+            .get_mut(child as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let s = &*self.s;
+        let lists = s.cols.get(lc);
+        if let Some(pd) = s.doms.get(dom as usize) {
+            cd.reset(pd.depth + 1);
+            for (lane, lv) in lists.iter().enumerate() {
+                let start = cd.subj.len() as u32;
+                let V::List(l) = *lv else {
+                    cd.ranges.push((start, u32::MAX));
+                    continue;
+                };
+                if !l.scratch {
+                    cd.ranges.push((start, u32::MAX));
+                    continue;
+                }
+                let Some(items) = s.arena.items.get(l.start as usize..(l.start + l.len) as usize)
+                else {
+                    cd.ranges.push((start, u32::MAX));
+                    continue;
+                };
+                cd.ranges.push((start, l.len));
+                let subj = pd.subj.get(lane).copied().unwrap_or(u32::MAX);
+                cd.subj.extend(std::iter::repeat_n(subj, items.len()));
+                for d in 0..pd.depth {
+                    let v = pd
+                        .env
+                        .get(d)
+                        .and_then(|e| e.get(lane))
+                        .copied()
+                        .unwrap_or(V::Unknown);
+                    if let Some(e) = cd.env.get_mut(d) {
+                        e.extend(std::iter::repeat_n(v, items.len()));
+                    }
+                }
+                if let Some(e) = cd.env.get_mut(pd.depth) {
+                    e.extend_from_slice(items);
+                }
+            }
+        } else {
+            cd.reset(1);
+        }
+        if cd.subj.len() > MAX_LANES {
+            self.too_big = true;
+        }
+        // Elements all of one entity: remember their lanes for gathers.
+        let l = &self.s.layout;
+        let mut entity = None;
+        let mut uniform = true;
+        if let Some(elems) = cd.env.get(cd.depth.wrapping_sub(1)) {
+            for v in elems {
+                match *v {
+                    V::Entity(g) => {
+                        let e = l.inst_entity.get(g as usize).copied();
+                        if entity.is_none() {
+                            entity = e;
+                        }
+                        if e.is_none() || e != entity {
+                            uniform = false;
+                            break;
+                        }
+                        cd.elem_lane
+                            .push(l.inst_lane.get(g as usize).copied().unwrap_or(u32::MAX));
+                    }
+                    _ => {
+                        uniform = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if uniform && entity.is_some() {
+            cd.elem_entity = entity;
+        } else {
+            cd.elem_lane.clear();
+        }
+        if let Some(slot) = self.s.doms.get_mut(child as usize) {
+            *slot = cd;
+        }
+        self.s.cols.release(lc);
+        if let Some(k) = key {
+            self.s.cache.push((dom, k, child));
+        }
+        child
+    }
+
+    /// For each lane of `dom`: its elements' lanes in the element domain and
+    /// whether the list was known.
+    fn ranges(&self, child: u32) -> &[(u32, u32)] {
+        self.s
+            .doms
+            .get(child as usize)
+            .map(|d| d.ranges.as_slice())
+            .unwrap_or(&[])
+    }
+
+    fn where_(&mut self, list: NodeId, cond: NodeId, dom: u32) -> u32 {
+        let child = self.elements(list, dom);
+        let cc = self.eval(cond, child);
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take();
+        out.reserve(n);
+        for lane in 0..n {
+            let s = &mut *self.s;
+            let Some(&(start, len)) = s.doms.get(child as usize).and_then(|d| d.ranges.get(lane))
+            else {
+                out.push(V::Unknown);
+                continue;
+            };
+            if len == u32::MAX {
+                out.push(V::Unknown);
+                continue;
+            }
+            let range = start as usize..(start + len) as usize;
+            let conds = s.cols.get(cc).get(range.clone()).unwrap_or(&[]);
+            // An element that may or may not belong: the row machine keeps it
+            // as "maybe", which this evaluator does not model.
+            if conds.iter().any(|c| tri(*c).is_none()) {
+                out.push(V::Unknown);
+                continue;
+            }
+            let depth = s.doms.get(child as usize).map(|d| d.depth).unwrap_or(1);
+            let elems = s
+                .doms
+                .get(child as usize)
+                .and_then(|d| d.env.get(depth - 1))
+                .and_then(|e| e.get(range))
+                .unwrap_or(&[]);
+            let from = s.arena.items.len();
+            for (e, c) in elems.iter().zip(conds) {
+                if *c == V::Bool(true) {
+                    s.arena.items.push(*e);
+                }
+            }
+            out.push(V::List(ListRef {
+                scratch: true,
+                start: from as u32,
+                len: (s.arena.items.len() - from) as u32,
+            }));
+        }
+        self.s.cols.release(cc);
+        self.s.cols.put(id, out)
+    }
+
+    /// `count(list where cond)` without making the lists.
+    fn count_where(&mut self, list: NodeId, cond: NodeId, dom: u32) -> u32 {
+        let child = self.elements(list, dom);
+        let cc = self.eval(cond, child);
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take();
+        out.reserve(n);
+        let conds = self.s.cols.get(cc);
+        for lane in 0..n {
+            let Some(&(start, len)) = self.ranges(child).get(lane) else {
+                out.push(V::Unknown);
+                continue;
+            };
+            if len == u32::MAX {
+                out.push(V::Unknown);
+                continue;
+            }
+            let mut k = 0i64;
+            let mut unknown = false;
+            for c in conds
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[])
+            {
+                match c {
+                    V::Bool(true) => k += 1,
+                    V::Bool(false) => {}
+                    _ => unknown = true,
+                }
+            }
+            out.push(if unknown { V::Unknown } else { V::Int(k) });
+        }
+        self.s.cols.release(cc);
+        self.s.cols.put(id, out)
+    }
+
+    fn quantify(&mut self, list: NodeId, cond: NodeId, dom: u32, any: bool) -> u32 {
+        let child = self.elements(list, dom);
+        let cc = self.eval(cond, child);
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take();
+        out.reserve(n);
+        let conds = self.s.cols.get(cc);
+        for lane in 0..n {
+            let Some(&(start, len)) = self.ranges(child).get(lane) else {
+                out.push(V::Unknown);
+                continue;
+            };
+            if len == u32::MAX {
+                out.push(V::Unknown);
+                continue;
+            }
+            let mut decided = false;
+            let mut unknown = false;
+            for c in conds
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[])
+            {
+                match tri(*c) {
+                    Some(x) if x == any => {
+                        decided = true;
+                        break;
+                    }
+                    Some(_) => {}
+                    None => unknown = true,
+                }
+            }
+            out.push(if decided {
+                V::Bool(any)
+            } else if unknown {
+                V::Unknown
+            } else {
+                V::Bool(!any)
+            });
+        }
+        self.s.cols.release(cc);
+        self.s.cols.put(id, out)
+    }
+
+    // ---- built-in functions ----
+
+    fn builtin(&mut self, func: Builtin, args: (u32, u32), dom: u32) -> u32 {
+        if func == Builtin::Count && args.1 == 1 {
+            if let Some(&Node::Where { list, cond }) = self.nodes.get(self.low.arg(args.0) as usize)
+            {
+                return self.count_where(list, cond, dom);
+            }
+        }
+        let cols = self.arg_cols(args, dom);
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take();
+        out.reserve(n);
+        for lane in 0..n {
+            self.s.argv.clear();
+            for c in &cols {
+                let v = self.s.cols.get(*c).get(lane).copied();
+                self.s.argv.push(v.unwrap_or(V::Unknown));
+            }
+            out.push(self.builtin_lane(func));
+        }
+        for c in cols {
+            self.s.cols.release(c);
+        }
+        self.s.cols.put(id, out)
+    }
+
+    fn builtin_lane(&self, func: Builtin) -> V {
+        let argv = &self.s.argv;
+        let arg = |i: usize| argv.get(i).copied().unwrap_or(V::Unknown);
+        match func {
+            Builtin::Count | Builtin::Sum | Builtin::MinOf | Builtin::MaxOf => {
+                let Some(items) = self.items(arg(0)) else {
+                    return V::Unknown;
+                };
+                if func == Builtin::Count {
+                    return V::Int(items.len() as i64);
+                }
+                let mut acc: Option<V> = None;
+                for &v in items {
+                    if v.is_unknown() {
+                        return V::Unknown;
+                    }
+                    acc = Some(match acc {
+                        None => v,
+                        Some(a) if func == Builtin::Sum => match value::arith(BinaryOp::Add, a, v) {
+                            Ok(x) => x,
+                            Err(_) => return V::Unknown,
+                        },
+                        Some(a) => match compare(a, v) {
+                            Some(o) => {
+                                if (o == Ordering::Greater) != (func == Builtin::MinOf) {
+                                    a
+                                } else {
+                                    v
+                                }
+                            }
+                            None => return V::Unknown,
+                        },
+                    });
+                }
+                match acc {
+                    Some(v) => v,
+                    None if func == Builtin::Sum => V::Int(0),
+                    None => V::Unknown,
+                }
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut acc: Option<V> = None;
+                for &v in argv {
+                    if v.is_unknown() {
+                        return V::Unknown;
+                    }
+                    acc = Some(match acc {
+                        None => v,
+                        Some(a) => match compare(a, v) {
+                            Some(o) => {
+                                if (o == Ordering::Greater) == (func == Builtin::Min) {
+                                    v
+                                } else {
+                                    a
+                                }
+                            }
+                            None => return V::Unknown,
+                        },
+                    });
+                }
+                acc.unwrap_or(V::Unknown)
+            }
+            Builtin::Known => match self.certain(arg(0)) {
+                Some(k) => V::Bool(k),
+                None => V::Unknown,
+            },
+            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
+                let (V::Date(a), V::Date(b)) = (arg(0), arg(1)) else {
+                    return V::Unknown;
+                };
+                let r = match func {
+                    Builtin::YearsBetween => value::years_between(a, b),
+                    Builtin::MonthsBetween => value::months_between(a, b),
+                    _ => value::days_between(a, b),
+                };
+                r.map(V::Int).unwrap_or(V::Unknown)
+            }
+            Builtin::Date => {
+                let parts = (
+                    arg(0).as_i64().and_then(|y| i16::try_from(y).ok()),
+                    arg(1).as_i64().and_then(|m| i8::try_from(m).ok()),
+                    arg(2).as_i64().and_then(|d| i8::try_from(d).ok()),
+                );
+                match parts {
+                    (Some(y), Some(m), Some(d)) => {
+                        Date::new(y, m, d).map(V::Date).unwrap_or(V::Unknown)
+                    }
+                    _ => V::Unknown,
+                }
+            }
+            Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
+                let x = arg(0);
+                let places = if argv.len() > 1 { arg(1) } else { V::Int(0) };
+                if x.is_unknown() || places.is_unknown() {
+                    return V::Unknown;
+                }
+                let Some(places) = places.as_i64().and_then(|p| u32::try_from(p).ok()) else {
+                    return V::Unknown;
+                };
+                let r = match func {
+                    Builtin::Round => {
+                        value::round(x, places, RoundingStrategy::MidpointAwayFromZero)
+                    }
+                    Builtin::Floor => value::round(x, places, RoundingStrategy::ToNegativeInfinity),
+                    Builtin::Ceil => value::round(x, places, RoundingStrategy::ToPositiveInfinity),
+                    _ => value::abs(x),
+                };
+                r.unwrap_or(V::Unknown)
+            }
+        }
+    }
+
+    // ---- tables ----
+
+    fn operand(&self, o: LOperand) -> V {
+        match o {
+            LOperand::Const(v) => v,
+            LOperand::Param(p) => self.asof.params.get(p as usize).copied().unwrap_or(V::Unknown),
+        }
+    }
+
+    /// Whether a cell matches a known argument; `None` when it cannot be told.
+    fn cell(&self, cell: &LCell, arg: V) -> Option<bool> {
+        match cell {
+            LCell::Any => Some(true),
+            LCell::Compare(op, o) => {
+                let x = self.operand(*o);
+                if x.is_unknown() {
+                    return None;
+                }
+                self.compare_values(*op, arg, x)
+            }
+            LCell::Range(lo, hi) => {
+                let (lo, hi) = (self.operand(*lo), self.operand(*hi));
+                if lo.is_unknown() || hi.is_unknown() {
+                    return None;
+                }
+                Some(self.compare_values(Cmp::Ge, arg, lo)? && self.compare_values(Cmp::Le, arg, hi)?)
+            }
+            LCell::Set(items) => {
+                let mut r = Some(false);
+                for o in items {
+                    let x = self.operand(*o);
+                    if x.is_unknown() {
+                        r = None;
+                    } else if self.compare_values(Cmp::Eq, arg, x) == Some(true) {
+                        return Some(true);
+                    }
+                }
+                r
+            }
+        }
+    }
+
+    /// A table for the arguments in `argv`, when they are all known and every
+    /// row surely matches or not; otherwise unknown.
+    fn table(&mut self, table: u32) -> V {
+        let low = self.low;
+        let Some(t) = low.tables.get(table as usize) else {
+            return V::Unknown;
+        };
+        if self.s.argv.iter().any(|a| a.is_unknown()) {
+            return V::Unknown;
+        }
+        let mut first: Option<V> = None;
+        let mut count = 0i64;
+        let mut acc: Option<V> = None;
+        let list_from = self.s.arena.items.len();
+        for r in &t.rows {
+            let mut m = true;
+            for (k, cell) in r.cells.iter().enumerate() {
+                let arg = self.s.argv.get(k).copied().unwrap_or(V::Unknown);
+                match self.cell(cell, arg) {
+                    Some(true) => {}
+                    Some(false) => {
+                        m = false;
+                        break;
+                    }
+                    None => {
+                        self.s.arena.items.truncate(list_from);
+                        return V::Unknown;
+                    }
+                }
+            }
+            if !m {
+                continue;
+            }
+            let v = self.operand(r.result);
+            match t.hit {
+                HitPolicyKind::First => return v,
+                HitPolicyKind::Unique | HitPolicyKind::Any => match first {
+                    None => first = Some(v),
+                    // A second matching row must agree, or it is a conflict.
+                    Some(f) => {
+                        if f.is_unknown()
+                            || v.is_unknown()
+                            || self.compare_values(Cmp::Eq, f, v) != Some(true)
+                        {
+                            return V::Unknown;
+                        }
+                    }
+                },
+                HitPolicyKind::CollectCount => count += 1,
+                HitPolicyKind::CollectSum | HitPolicyKind::CollectMin | HitPolicyKind::CollectMax => {
+                    if v.is_unknown() {
+                        return V::Unknown;
+                    }
+                    acc = Some(match acc {
+                        None => v,
+                        Some(a) if t.hit == HitPolicyKind::CollectSum => {
+                            match value::arith(BinaryOp::Add, a, v) {
+                                Ok(x) => x,
+                                Err(_) => return V::Unknown,
+                            }
+                        }
+                        Some(a) => {
+                            let keep_a = compare(a, v).is_some_and(|o| {
+                                (o == Ordering::Less) == (t.hit == HitPolicyKind::CollectMin)
+                            });
+                            if keep_a {
+                                a
+                            } else {
+                                v
+                            }
+                        }
+                    });
+                }
+                HitPolicyKind::CollectList => self.s.arena.items.push(v),
+            }
+        }
+        match t.hit {
+            HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
+                first.unwrap_or(V::Unknown)
+            }
+            HitPolicyKind::CollectCount => V::Int(count),
+            HitPolicyKind::CollectSum => acc.unwrap_or(V::Int(0)),
+            HitPolicyKind::CollectMin | HitPolicyKind::CollectMax => acc.unwrap_or(V::Unknown),
+            HitPolicyKind::CollectList => V::List(ListRef {
+                scratch: true,
+                start: list_from as u32,
+                len: (self.s.arena.items.len() - list_from) as u32,
+            }),
+        }
+    }
+
+    // ---- results ----
+
+    /// Appends document `doc`'s results, in the row machine's order (programmes
+    /// in declaration order, subjects in document order).
+    pub(crate) fn emit(low: &Lowered, plan: &Plan, s: &BatchScratch, doc: usize, out: &mut Vec<RawResult>) {
+        let base = s.layout.base.get(doc).copied().unwrap_or(0);
+        for (p, prog) in low.programs.iter().enumerate() {
+            let Some(lanes) = s.layout.doc_lanes.get(prog.subject as usize) else {
+                continue;
+            };
+            let (Some(&from), Some(&to)) = (lanes.get(doc), lanes.get(doc + 1)) else {
+                continue;
+            };
+            let status_col = plan
+                .prog_def
+                .get(p)
+                .and_then(|k| s.def_col.get(*k as usize))
+                .copied()
+                .unwrap_or(u32::MAX);
+            let amount_col = s.amount_col.get(p).copied().unwrap_or(u32::MAX);
+            let (status, amount) = (s.cols.get(status_col), s.cols.get(amount_col));
+            let Some(dom) = s.doms.get(prog.subject as usize) else {
+                continue;
+            };
+            for lane in from as usize..to as usize {
+                let st = tri(status.get(lane).copied().unwrap_or(V::Unknown));
+                out.push(RawResult {
+                    program: p as u32,
+                    subject: dom.subj.get(lane).copied().unwrap_or(base) - base,
+                    status: st,
+                    amount: if st == Some(true) {
+                        amount.get(lane).copied().unwrap_or(V::Unknown)
+                    } else {
+                        V::Unknown
+                    },
+                    missing: (0, 0),
+                });
+            }
+        }
+    }
+}
