@@ -112,6 +112,8 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
             let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
             let spawned = worker.spawn_scoped(scope, move || {
                 let mut session = job.engine.session(job.as_of);
+                // Facts documents whose buffers the next chunk reuses.
+                let mut spare: Vec<accord_core::Facts> = Vec::new();
                 loop {
                     let chunk = match rx.lock() {
                         Ok(guard) => guard.recv(),
@@ -119,7 +121,7 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                     };
                     let Ok(chunk) = chunk else { break };
                     let buf = out_pool.take();
-                    let (done, input) = screen_chunk(job, &mut session, chunk, buf);
+                    let (done, input) = screen_chunk(job, &mut session, chunk, buf, &mut spare);
                     in_pool.give(input);
                     if tx.send(done).is_err() {
                         break;
@@ -288,6 +290,7 @@ fn screen_chunk(
     session: &mut accord_core::Session<'_>,
     chunk: Chunk,
     mut text: String,
+    spare: &mut Vec<accord_core::Facts>,
 ) -> (Done, Vec<u8>) {
     let mut bad = 0;
     let mut start = 0;
@@ -317,7 +320,10 @@ fn screen_chunk(
             parsed.push(error("empty line: expected a facts object"));
             continue;
         }
-        match job.engine.facts_from_json(trimmed) {
+        match job
+            .engine
+            .facts_from_json_reusing(trimmed, spare.pop().unwrap_or_default())
+        {
             Ok(facts) => {
                 parsed.push(Parsed::Facts(docs.len()));
                 docs.push(facts);
@@ -341,6 +347,10 @@ fn screen_chunk(
             }
             text.push('\n');
         }
+    } else if bad == 0 {
+        // Every line is a document: their lines go straight to the output.
+        let mut ends = Vec::with_capacity(docs.len());
+        session.write_jsonl_many(&docs, &numbers, &mut text, &mut ends);
     } else {
         let mut lines = String::new();
         let mut ends = Vec::with_capacity(docs.len());
@@ -348,15 +358,22 @@ fn screen_chunk(
         for p in &parsed {
             match p {
                 Parsed::Facts(i) => {
-                    let from = i.checked_sub(1).and_then(|k| ends.get(k)).copied().unwrap_or(0);
+                    let from = i
+                        .checked_sub(1)
+                        .and_then(|k| ends.get(k))
+                        .copied()
+                        .unwrap_or(0);
                     let to = ends.get(*i).copied().unwrap_or(from);
                     text.push_str(lines.get(from..to).unwrap_or(""));
                 }
-                Parsed::Error(line) => text.push_str(line),
+                Parsed::Error(line) => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
             }
-            text.push('\n');
         }
     }
+    spare.append(&mut docs);
     let done = Done {
         seq: chunk.seq,
         text,

@@ -278,6 +278,8 @@ impl Dom {
 struct Cols {
     cols: Vec<Vec<V>>,
     free: Vec<u32>,
+    bools: Vec<Vec<u8>>,
+    bfree: Vec<u32>,
 }
 
 impl Cols {
@@ -300,24 +302,6 @@ impl Cols {
         }
     }
 
-    /// Storage for a column whose id is chosen later by [`Cols::alloc_id`].
-    fn take_keep(&mut self) -> (u32, Vec<V>) {
-        let (id, v) = self.take();
-        self.free.push(id);
-        (id, v)
-    }
-
-    /// An id for a column made with [`Cols::take_keep`].
-    fn alloc_id(&mut self) -> u32 {
-        match self.free.pop() {
-            Some(id) => id,
-            None => {
-                self.cols.push(Vec::new());
-                (self.cols.len() - 1) as u32
-            }
-        }
-    }
-
     fn put(&mut self, id: u32, v: Vec<V>) -> u32 {
         if let Some(slot) = self.cols.get_mut(id as usize) {
             *slot = v;
@@ -326,16 +310,106 @@ impl Cols {
     }
 
     fn release(&mut self, id: u32) {
-        self.free.push(id);
+        if id & BOOL != 0 {
+            self.bfree.push(id & !BOOL);
+        } else {
+            self.free.push(id);
+        }
     }
 
     fn get(&self, id: u32) -> &[V] {
-        self.cols.get(id as usize).map(|v| v.as_slice()).unwrap_or(&[])
+        self.cols
+            .get(id as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// A truth column's id (with [`BOOL`] set) and its emptied storage.
+    fn take_b(&mut self) -> (u32, Vec<u8>) {
+        match self.bfree.pop() {
+            Some(id) => {
+                let mut v = self
+                    .bools
+                    .get_mut(id as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                v.clear();
+                (id | BOOL, v)
+            }
+            None => {
+                self.bools.push(Vec::new());
+                ((self.bools.len() - 1) as u32 | BOOL, Vec::new())
+            }
+        }
+    }
+
+    fn put_b(&mut self, id: u32, v: Vec<u8>) -> u32 {
+        if let Some(slot) = self.bools.get_mut((id & !BOOL) as usize) {
+            *slot = v;
+        }
+        id
+    }
+
+    fn get_b(&self, id: u32) -> &[u8] {
+        self.bools
+            .get((id & !BOOL) as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
     }
 
     fn reset(&mut self) {
         self.free.clear();
         self.free.extend((0..self.cols.len() as u32).rev());
+        self.bfree.clear();
+        self.bfree.extend((0..self.bools.len() as u32).rev());
+    }
+}
+
+/// Marks the id of a truth column: one byte a lane, [`F`], [`T`] or [`U`].
+const BOOL: u32 = 1 << 31;
+const F: u8 = 0;
+const T: u8 = 1;
+const U: u8 = 2;
+
+/// Kleene `and`, `or`, `not` on truth bytes, by table.
+const AND: [u8; 9] = [F, F, F, F, T, U, F, U, U];
+const OR: [u8; 9] = [F, T, U, T, T, T, U, T, U];
+const NOT: [u8; 3] = [T, F, U];
+
+#[inline(always)]
+fn and3(a: u8, b: u8) -> u8 {
+    AND.get(usize::from(a) * 3 + usize::from(b))
+        .copied()
+        .unwrap_or(U)
+}
+
+#[inline(always)]
+fn or3(a: u8, b: u8) -> u8 {
+    OR.get(usize::from(a) * 3 + usize::from(b))
+        .copied()
+        .unwrap_or(U)
+}
+
+#[inline(always)]
+fn not3(a: u8) -> u8 {
+    NOT.get(usize::from(a)).copied().unwrap_or(U)
+}
+
+#[inline(always)]
+fn to_byte(v: V) -> u8 {
+    match v {
+        V::Bool(false) => F,
+        V::Bool(true) => T,
+        _ => U,
+    }
+}
+
+#[inline(always)]
+fn from_byte(b: u8) -> V {
+    match b {
+        F => V::Bool(false),
+        T => V::Bool(true),
+        _ => V::Unknown,
     }
 }
 
@@ -378,7 +452,6 @@ pub(crate) struct BatchScratch {
     /// Each programme's amount column.
     amount_col: Vec<u32>,
     arena: Arena,
-    argv: Vec<V>,
     /// Per document: whether the row machine must evaluate it.
     pub bail: Vec<bool>,
 }
@@ -394,33 +467,26 @@ fn from_tri(t: Option<bool>) -> V {
     t.map(V::Bool).unwrap_or(V::Unknown)
 }
 
-/// Kleene `or` (`decisive` true) or `and` of `a` (negated when `negate_a`, for
-/// `implies`) and `b`, exactly as the row machine decides it.
-#[inline]
-fn kleene(a: V, b: V, decisive: bool, negate_a: bool) -> V {
-    let ta = tri(a).map(|x| x != negate_a);
-    if ta == Some(decisive) {
-        return V::Bool(decisive);
-    }
-    match tri(b) {
-        Some(x) if x == decisive => V::Bool(decisive),
-        Some(_) => from_tri(ta),
-        None => V::Unknown,
-    }
+/// Whether a value of the facts refers into its document (an instance, a list,
+/// a text) and must be made global to the batch.
+#[inline(always)]
+fn needs_global(v: &V) -> bool {
+    matches!(v, V::Entity(_) | V::List(_) | V::Text(_))
 }
 
-/// `x op c` for the pairs that need no more than a machine comparison.
+/// `x op c` as a truth byte, for the pairs that need no more than a machine
+/// comparison.
 #[inline(always)]
-fn compare_fast(op: Cmp, x: V, c: V) -> Option<V> {
+fn compare_fast(op: Cmp, x: V, c: V) -> Option<u8> {
     let ord = match (x, c) {
         (V::Int(p), V::Int(q)) => p.cmp(&q),
         (V::Variant(p), V::Variant(q)) => p.cmp(&q),
-        (V::Unknown, _) => return Some(V::Unknown),
+        (V::Unknown, _) => return Some(U),
         (V::Date(p), V::Date(q)) => p.cmp(&q),
         (V::Bool(p), V::Bool(q)) => p.cmp(&q),
         _ => return None,
     };
-    Some(V::Bool(ordered(op, ord)))
+    Some(u8::from(ordered(op, ord)))
 }
 
 /// The comparison operators, indexed for [`Batch::compare_into`].
@@ -470,12 +536,7 @@ impl<'a> Batch<'a> {
             s,
             too_big: false,
         };
-        let t0 = std::time::Instant::now();
         b.layout();
-        let t1 = t0.elapsed().as_nanos();
-        if std::env::var_os("ACCORD_PHASE").is_some() {
-            eprintln!("PHASE layout {t1} {}", docs.len());
-        }
         for d in plan.order.iter().copied() {
             match d {
                 Def::Let(e, i) => {
@@ -503,12 +564,7 @@ impl<'a> Batch<'a> {
                 return false;
             }
         }
-        let t2 = std::time::Instant::now();
         b.mark_bailed();
-        if std::env::var_os("ACCORD_PHASE").is_some() {
-            eprintln!("PHASE defs {} {}", t2.duration_since(t0).as_nanos() - t1, docs.len());
-            eprintln!("PHASE mark {} {}", t2.elapsed().as_nanos(), docs.len());
-        }
         true
     }
 
@@ -533,7 +589,12 @@ impl<'a> Batch<'a> {
         l.inst_entity.clear();
         l.fields.resize_with(ne, Vec::new);
         for (e, cols) in l.fields.iter_mut().enumerate() {
-            let nf = self.low.entities.get(e).map(|x| x.fields.len()).unwrap_or(0);
+            let nf = self
+                .low
+                .entities
+                .get(e)
+                .map(|x| x.fields.len())
+                .unwrap_or(0);
             cols.resize_with(nf, Vec::new);
             for c in cols.iter_mut() {
                 c.clear();
@@ -553,19 +614,26 @@ impl<'a> Batch<'a> {
                 l.inst_doc.push(d as u32);
                 l.inst_entity.push(inst.entity);
                 // The instance's fields, one value onto each field column.
-                let nf = l.fields.get(inst.entity as usize).map(|c| c.len()).unwrap_or(0);
+                let nf = l
+                    .fields
+                    .get(inst.entity as usize)
+                    .map(|c| c.len())
+                    .unwrap_or(0);
                 for k in 0..nf {
-                    let v = f
-                        .slots
-                        .get(inst.slots as usize + k)
-                        .copied()
-                        .unwrap_or(V::Unknown);
-                    let v = match v {
-                        V::Int(_) | V::Dec(_) | V::Bool(_) | V::Date(_) | V::Variant(_) | V::Unknown => v,
-                        v => Self::global(self.docs, &l.base, &mut s.arena, d as u32, v),
+                    let Some(c) = l
+                        .fields
+                        .get_mut(inst.entity as usize)
+                        .and_then(|c| c.get_mut(k))
+                    else {
+                        continue;
                     };
-                    if let Some(c) = l.fields.get_mut(inst.entity as usize).and_then(|c| c.get_mut(k)) {
-                        c.push(v);
+                    match f.slots.get(inst.slots as usize + k) {
+                        // Copied whole, without looking inside: see `V`'s layout.
+                        Some(v) if !needs_global(v) => c.push(*v),
+                        Some(v) => {
+                            c.push(Self::global(self.docs, &l.base, &mut s.arena, d as u32, *v))
+                        }
+                        None => c.push(V::Unknown),
                     }
                 }
                 match s.doms.get_mut(inst.entity as usize) {
@@ -590,7 +658,11 @@ impl<'a> Batch<'a> {
     }
 
     fn lanes(&self, dom: u32) -> usize {
-        self.s.doms.get(dom as usize).map(|d| d.subj.len()).unwrap_or(0)
+        self.s
+            .doms
+            .get(dom as usize)
+            .map(|d| d.subj.len())
+            .unwrap_or(0)
     }
 
     fn fill(&mut self, dom: u32, v: V) -> u32 {
@@ -608,38 +680,35 @@ impl<'a> Batch<'a> {
             return;
         };
         let dom = prog.subject;
-        let mut grounds = self.fill(dom, V::Bool(prog.eligible.is_empty()));
+        let mut grounds = self.fill_b(dom, if prog.eligible.is_empty() { T } else { F });
         for c in &prog.eligible {
-            let col = self.eval(c.node, dom);
-            grounds = self.zip(grounds, col, |a, b| kleene(a, b, true, false));
+            let col = self.eval_b(c.node, dom);
+            grounds = self.zip_b(grounds, col, or3);
         }
-        let mut disq = self.fill(dom, V::Bool(false));
+        let mut disq = self.fill_b(dom, F);
         for c in &prog.unless {
-            let col = self.eval(c.node, dom);
-            disq = self.zip(disq, col, |a, b| kleene(a, b, true, false));
+            let col = self.eval_b(c.node, dom);
+            disq = self.zip_b(disq, col, or3);
         }
-        let status = self.zip(grounds, disq, |g, d| match (tri(g), tri(d)) {
-            (Some(false), _) | (_, Some(true)) => V::Bool(false),
-            (Some(true), Some(false)) => V::Bool(true),
-            _ => V::Unknown,
-        });
+        // (grounds) and not (disqualified), as the row machine decides it.
+        let status = self.zip_b(grounds, disq, |g, d| and3(g, not3(d)));
         let amount = match &prog.amount {
             Some(a) => {
                 let col = self.eval(a.node, dom);
                 let cols = &mut self.s.cols;
                 let st = cols
-                    .cols
-                    .get_mut(status as usize)
+                    .bools
+                    .get_mut((status & !BOOL) as usize)
                     .map(std::mem::take)
                     .unwrap_or_default();
                 if let Some(am) = cols.cols.get_mut(col as usize) {
                     for (a, s) in am.iter_mut().zip(&st) {
-                        if *s != V::Bool(true) {
+                        if *s != T {
                             *a = V::Unknown;
                         }
                     }
                 }
-                cols.put(status, st);
+                cols.put_b(status, st);
                 col
             }
             None => self.fill(dom, V::Unknown),
@@ -654,6 +723,65 @@ impl<'a> Batch<'a> {
         }
     }
 
+    fn fill_b(&mut self, dom: u32, b: u8) -> u32 {
+        let n = self.lanes(dom);
+        let (id, mut out) = self.s.cols.take_b();
+        out.resize(n, b);
+        self.s.cols.put_b(id, out)
+    }
+
+    /// Combines two truth columns lane by lane into the first.
+    fn zip_b(&mut self, a: u32, b: u32, f: impl Fn(u8, u8) -> u8) -> u32 {
+        let cols = &mut self.s.cols;
+        let bv = cols
+            .bools
+            .get_mut((b & !BOOL) as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        if let Some(av) = cols.bools.get_mut((a & !BOOL) as usize) {
+            for (x, y) in av.iter_mut().zip(&bv) {
+                *x = f(*x, *y);
+            }
+        }
+        cols.put_b(b, bv);
+        cols.release(b);
+        a
+    }
+
+    /// A value column as truth bytes (released).
+    fn as_b(&mut self, c: u32) -> u32 {
+        if c & BOOL != 0 {
+            return c;
+        }
+        let (id, mut out) = self.s.cols.take_b();
+        out.extend(self.s.cols.get(c).iter().map(|v| to_byte(*v)));
+        self.s.cols.release(c);
+        self.s.cols.put_b(id, out)
+    }
+
+    /// A truth column as values (released).
+    fn as_v(&mut self, c: u32) -> u32 {
+        if c & BOOL == 0 {
+            return c;
+        }
+        let (id, mut out) = self.s.cols.take();
+        out.extend(self.s.cols.get_b(c).iter().map(|b| from_byte(*b)));
+        self.s.cols.release(c);
+        self.s.cols.put(id, out)
+    }
+
+    /// Evaluates `id` into a column of values.
+    fn eval(&mut self, id: NodeId, dom: u32) -> u32 {
+        let c = self.eval_any(id, dom);
+        self.as_v(c)
+    }
+
+    /// Evaluates a condition into a truth column.
+    fn eval_b(&mut self, id: NodeId, dom: u32) -> u32 {
+        let c = self.eval_any(id, dom);
+        self.as_b(c)
+    }
+
     /// Marks the documents with an unknown result, or an unknown amount of an
     /// eligible one: the row machine explains which facts are missing.
     fn mark_bailed(&mut self) {
@@ -666,17 +794,14 @@ impl<'a> Batch<'a> {
             let Some(&sc) = s.def_col.get(k as usize) else {
                 continue;
             };
-            let (status, amount) = (s.cols.get(sc), s.cols.get(ac));
+            let (status, amount) = (s.cols.get_b(sc), s.cols.get(ac));
             let Some(dom) = s.doms.get(prog.subject as usize) else {
                 continue;
             };
             for (lane, st) in status.iter().enumerate() {
-                let bad = match st {
-                    V::Bool(true) => {
-                        prog.amount.is_some()
-                            && amount.get(lane).is_none_or(|a| a.is_unknown())
-                    }
-                    V::Bool(false) => false,
+                let bad = match *st {
+                    T => prog.amount.is_some() && amount.get(lane).is_none_or(|a| a.is_unknown()),
+                    F => false,
                     _ => true,
                 };
                 if bad {
@@ -705,6 +830,16 @@ impl<'a> Batch<'a> {
             cols.put(b, bv);
         }
         cols.release(b);
+        a
+    }
+
+    /// Maps a truth column in place.
+    fn map_b(&mut self, a: u32, f: impl Fn(u8) -> u8) -> u32 {
+        if let Some(av) = self.s.cols.bools.get_mut((a & !BOOL) as usize) {
+            for x in av.iter_mut() {
+                *x = f(*x);
+            }
+        }
         a
     }
 
@@ -802,6 +937,9 @@ impl<'a> Batch<'a> {
                 let col = k.and_then(|k| s.def_col.get(*k as usize)).copied();
                 let lane = l.inst_lane.get(g as usize).copied();
                 match (col, lane) {
+                    (Some(c), Some(lane)) if c & BOOL != 0 => {
+                        from_byte(s.cols.get_b(c).get(lane as usize).copied().unwrap_or(U))
+                    }
                     (Some(c), Some(lane)) => s
                         .cols
                         .get(c)
@@ -816,11 +954,7 @@ impl<'a> Batch<'a> {
                     return V::Unknown;
                 };
                 let b = l.base.get(doc as usize).copied().unwrap_or(0);
-                match self
-                    .docs
-                    .get(doc as usize)
-                    .and_then(|x| x.instance(g - b))
-                {
+                match self.docs.get(doc as usize).and_then(|x| x.instance(g - b)) {
                     Some(i) if i.owner != u32::MAX => V::Entity(b + i.owner),
                     _ => V::Unknown,
                 }
@@ -832,7 +966,47 @@ impl<'a> Batch<'a> {
     fn let_col(&self, e: u32, i: u32) -> Option<&[V]> {
         let k = self.plan.let_def.get(e as usize)?.get(i as usize)?;
         let c = self.s.def_col.get(*k as usize)?;
+        if c & BOOL != 0 {
+            return None;
+        }
         self.s.cols.cols.get(*c as usize).map(|v| v.as_slice())
+    }
+
+    /// A let's truth column, when it is one.
+    fn let_col_b(&self, e: u32, i: u32) -> Option<&[u8]> {
+        let k = self.plan.let_def.get(e as usize)?.get(i as usize)?;
+        let c = *self.s.def_col.get(*k as usize)?;
+        (c & BOOL != 0).then(|| self.s.cols.get_b(c))
+    }
+
+    /// `scope.member` read whole from a let's truth column, when it is one.
+    fn member_col_b(&mut self, dom: u32, scope: Scope, member: Member) -> Option<u32> {
+        let ne = self.low.entities.len() as u32;
+        let Member::Let(e, i) = member else {
+            return None;
+        };
+        let d = self.s.doms.get(dom as usize)?;
+        let gather = match scope {
+            Scope::Subject if dom < ne && e == dom => None,
+            Scope::Element(k) if k as usize + 1 == d.depth && d.elem_entity == Some(e) => {
+                Some(d.elem_lane.as_slice())
+            }
+            _ => return None,
+        };
+        let gather = gather.is_some();
+        self.let_col_b(e, i)?;
+        let (id, mut out) = self.s.cols.take_b();
+        let d = self.s.doms.get(dom as usize)?;
+        let col = self.let_col_b(e, i).unwrap_or(&[]);
+        match gather {
+            false => out.extend_from_slice(col),
+            true => out.extend(
+                d.elem_lane
+                    .iter()
+                    .map(|l| col.get(*l as usize).copied().unwrap_or(U)),
+            ),
+        }
+        Some(self.s.cols.put_b(id, out))
     }
 
     fn scope_value(&self, dom: u32, scope: Scope, lane: usize) -> V {
@@ -954,12 +1128,19 @@ impl<'a> Batch<'a> {
         V::Bool(ordered(op, ord))
     }
 
-    /// `scope.member op c` straight from the column it reads, when there is one.
-    fn compare_source(&mut self, dom: u32, scope: Scope, member: Member, op: Cmp, c: V) -> Option<u32> {
+    /// `scope.member op c` straight from the column it reads, when there is one,
+    /// into a truth column.
+    fn compare_source(
+        &mut self,
+        dom: u32,
+        scope: Scope,
+        member: Member,
+        op: Cmp,
+        c: V,
+    ) -> Option<u32> {
         self.source(dom, scope, member)?;
-        let (_, mut out) = self.s.cols.take_keep();
-        {
-            let (col, gather) = self.source(dom, scope, member)?;
+        let (id, mut out) = self.s.cols.take_b();
+        if let Some((col, gather)) = self.source(dom, scope, member) {
             match op {
                 Cmp::Eq => self.compare_into::<0>(col, gather, c, &mut out),
                 Cmp::Ne => self.compare_into::<1>(col, gather, c, &mut out),
@@ -969,37 +1150,75 @@ impl<'a> Batch<'a> {
                 Cmp::Ge => self.compare_into::<5>(col, gather, c, &mut out),
             }
         }
-        let id = self.s.cols.alloc_id();
-        Some(self.s.cols.put(id, out))
+        Some(self.s.cols.put_b(id, out))
     }
 
     /// `x op c` for each value of `col` (gathered through `gather`), with the
     /// operator a constant (`OP` indexes [`OPS`]) so each loop is specialised.
     /// The common pairs are compared inline; the rest go out of line.
     #[inline(always)]
-    fn compare_into<const OP: usize>(&self, col: &[V], gather: Option<&[u32]>, c: V, out: &mut Vec<V>) {
+    fn compare_into<const OP: usize>(
+        &self,
+        col: &[V],
+        gather: Option<&[u32]>,
+        c: V,
+        out: &mut Vec<u8>,
+    ) {
         let op = OPS.get(OP).copied().unwrap_or(Cmp::Eq);
         let cd = c.as_decimal();
+        // Whole numbers and variants against a constant of their kind, the
+        // commonest conditions (`age < 18`, `disability = none`), in loops of
+        // their own; anything else lane by lane below.
+        let small = match c {
+            V::Int(q) => Some((0u8, q)),
+            V::Variant(q) => Some((1u8, i64::from(q))),
+            _ => None,
+        };
+        if let (Some((kind, q)), None) = (small, gather) {
+            out.reserve(col.len());
+            for x in col {
+                let b = match (kind, *x) {
+                    (0, V::Int(p)) => u8::from(ordered(op, p.cmp(&q))),
+                    (1, V::Variant(p)) => u8::from(ordered(op, i64::from(p).cmp(&q))),
+                    (_, V::Unknown) => U,
+                    _ => to_byte(self.compare_cold(op, *x, c, cd)),
+                };
+                out.push(b);
+            }
+            return;
+        }
+        if let (Some((kind, q)), Some(lanes)) = (small, gather) {
+            out.reserve(lanes.len());
+            for l in lanes {
+                let x = col.get(*l as usize).copied().unwrap_or(V::Unknown);
+                let b = match (kind, x) {
+                    (0, V::Int(p)) => u8::from(ordered(op, p.cmp(&q))),
+                    (1, V::Variant(p)) => u8::from(ordered(op, i64::from(p).cmp(&q))),
+                    (_, V::Unknown) => U,
+                    _ => to_byte(self.compare_cold(op, x, c, cd)),
+                };
+                out.push(b);
+            }
+            return;
+        }
         match gather {
             None => {
                 out.reserve(col.len());
                 for x in col {
-                    let v = match compare_fast(op, *x, c) {
-                        Some(v) => v,
-                        None => self.compare_cold(op, *x, c, cd),
-                    };
-                    out.push(v);
+                    out.push(match compare_fast(op, *x, c) {
+                        Some(b) => b,
+                        None => to_byte(self.compare_cold(op, *x, c, cd)),
+                    });
                 }
             }
             Some(lanes) => {
                 out.reserve(lanes.len());
                 for l in lanes {
                     let x = col.get(*l as usize).copied().unwrap_or(V::Unknown);
-                    let v = match compare_fast(op, x, c) {
-                        Some(v) => v,
-                        None => self.compare_cold(op, x, c, cd),
-                    };
-                    out.push(v);
+                    out.push(match compare_fast(op, x, c) {
+                        Some(b) => b,
+                        None => to_byte(self.compare_cold(op, x, c, cd)),
+                    });
                 }
             }
         }
@@ -1014,23 +1233,22 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// `x op c` for every value of column `col`, in place.
+    /// `x op c` for every value of column `col` (released), into a truth column.
     fn compare_const(&mut self, col: u32, op: Cmp, c: V) -> u32 {
-        let mut v = self
-            .s
-            .cols
-            .cols
-            .get_mut(col as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
+        let (id, mut out) = self.s.cols.take_b();
         let cd = c.as_decimal();
-        for x in v.iter_mut() {
-            *x = match compare_fast(op, *x, c) {
-                Some(r) => r,
-                None => self.compare_cold(op, *x, c, cd),
-            };
-        }
-        self.s.cols.put(col, v)
+        out.extend(
+            self.s
+                .cols
+                .get(col)
+                .iter()
+                .map(|x| match compare_fast(op, *x, c) {
+                    Some(b) => b,
+                    None => to_byte(self.compare_cold(op, *x, c, cd)),
+                }),
+        );
+        self.s.cols.release(col);
+        self.s.cols.put_b(id, out)
     }
 
     fn in_range(&self, v: V, lo: V, hi: V, negated: bool) -> V {
@@ -1080,25 +1298,9 @@ impl<'a> Batch<'a> {
 
     // ---- nodes ----
 
-    /// Evaluates `id` over every lane of `dom` into a new column.
-    fn eval(&mut self, id: NodeId, dom: u32) -> u32 {
-        if std::env::var_os("ACCORD_PROF").is_some() {
-            thread_local!(static CHILD: std::cell::Cell<u128> = const { std::cell::Cell::new(0) });
-            let saved = CHILD.with(|c| c.replace(0));
-            let t = std::time::Instant::now();
-            let r = self.eval_inner(id, dom);
-            let el = t.elapsed().as_nanos();
-            let kids = CHILD.with(|c| c.get());
-            let k = format!("{:?}", self.nodes.get(id as usize).copied().unwrap_or(Node::Unsupported)).split(['(', ' ', '{']).next().unwrap_or("").to_string();
-            let extra = match self.nodes.get(id as usize) { Some(Node::Builtin{func, ..}) => format!("{func:?}"), _ => String::new() };
-            eprintln!("PROF {k}{extra} {} {}", el - kids, self.lanes(dom));
-            CHILD.with(|c| c.set(saved + t.elapsed().as_nanos()));
-            return r;
-        }
-        self.eval_inner(id, dom)
-    }
-
-    fn eval_inner(&mut self, id: NodeId, dom: u32) -> u32 {
+    /// Evaluates `id` over every lane of `dom` into a new column: of values, or
+    /// of truth bytes (an id with [`BOOL`]) for the conditions that make them.
+    fn eval_any(&mut self, id: NodeId, dom: u32) -> u32 {
         let Some(node) = self.nodes.get(id as usize).copied() else {
             return self.fill(dom, V::Unknown);
         };
@@ -1109,7 +1311,10 @@ impl<'a> Batch<'a> {
                 let v = self.asof.params.get(p as usize).copied();
                 self.fill(dom, v.unwrap_or(V::Unknown))
             }
-            Node::Member { scope, member } => self.member_col(dom, scope, member),
+            Node::Member { scope, member } => match self.member_col_b(dom, scope, member) {
+                Some(c) => c,
+                None => self.member_col(dom, scope, member),
+            },
             Node::Get { base, member } => {
                 let b = self.eval(base, dom);
                 self.each(b, |me, v| me.member(v, member))
@@ -1125,12 +1330,7 @@ impl<'a> Batch<'a> {
                 let (id, mut out) = self.s.cols.take();
                 out.reserve(n);
                 for lane in 0..n {
-                    self.s.argv.clear();
-                    for c in &cols {
-                        let v = self.s.cols.get(*c).get(lane).copied();
-                        self.s.argv.push(v.unwrap_or(V::Unknown));
-                    }
-                    out.push(self.table(table));
+                    out.push(self.table(table, &cols, lane));
                 }
                 for c in cols {
                     self.s.cols.release(c);
@@ -1148,11 +1348,8 @@ impl<'a> Batch<'a> {
                 via_owner,
             } => self.program_ref(dom, program, scope, via_owner, true),
             Node::Not(x) => {
-                let c = self.eval(x, dom);
-                self.map(c, |v| match v {
-                    V::Bool(b) => V::Bool(!b),
-                    _ => V::Unknown,
-                })
+                let c = self.eval_b(x, dom);
+                self.map_b(c, not3)
             }
             Node::Neg(x) => {
                 let c = self.eval(x, dom);
@@ -1162,16 +1359,16 @@ impl<'a> Batch<'a> {
                 })
             }
             Node::And(a, b) => {
-                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
-                self.zip(x, y, |p, q| kleene(p, q, false, false))
+                let (x, y) = (self.eval_b(a, dom), self.eval_b(b, dom));
+                self.zip_b(x, y, and3)
             }
             Node::Or(a, b) => {
-                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
-                self.zip(x, y, |p, q| kleene(p, q, true, false))
+                let (x, y) = (self.eval_b(a, dom), self.eval_b(b, dom));
+                self.zip_b(x, y, or3)
             }
             Node::Implies(a, b) => {
-                let (x, y) = (self.eval(a, dom), self.eval(b, dom));
-                self.zip(x, y, |p, q| kleene(p, q, true, true))
+                let (x, y) = (self.eval_b(a, dom), self.eval_b(b, dom));
+                self.zip_b(x, y, |p, q| or3(not3(p), q))
             }
             Node::Otherwise(a, b) => {
                 // `a` when surely known; otherwise the row machine would presume
@@ -1287,21 +1484,37 @@ impl<'a> Batch<'a> {
                 negated,
             } => {
                 let x = self.eval(value, dom);
-                self.each(x, |me, v| me.in_range(v, low, high, negated))
+                let (id, mut out) = self.s.cols.take_b();
+                out.extend(
+                    self.s
+                        .cols
+                        .get(x)
+                        .iter()
+                        .map(|v| to_byte(self.in_range(*v, low, high, negated))),
+                );
+                self.s.cols.release(x);
+                self.s.cols.put_b(id, out)
             }
             Node::If(c, t, e) => {
-                let (cc, tc, ec) = (self.eval(c, dom), self.eval(t, dom), self.eval(e, dom));
-                let out = self.each_lane(cc, |me, lane, v| {
-                    let pick = match tri(v) {
-                        Some(true) => tc,
-                        Some(false) => ec,
-                        None => return V::Unknown,
-                    };
-                    me.s.cols.get(pick).get(lane).copied().unwrap_or(V::Unknown)
-                });
-                self.s.cols.release(tc);
-                self.s.cols.release(ec);
-                out
+                let (cc, tc, ec) = (self.eval_b(c, dom), self.eval(t, dom), self.eval(e, dom));
+                // The `then` column becomes the result.
+                let cols = &mut self.s.cols;
+                let mut out = cols
+                    .cols
+                    .get_mut(tc as usize)
+                    .map(std::mem::take)
+                    .unwrap_or_default();
+                let (conds, other) = (cols.get_b(cc), cols.get(ec));
+                for (lane, x) in out.iter_mut().enumerate() {
+                    match conds.get(lane).copied().unwrap_or(U) {
+                        T => {}
+                        F => *x = other.get(lane).copied().unwrap_or(V::Unknown),
+                        _ => *x = V::Unknown,
+                    }
+                }
+                cols.release(cc);
+                cols.release(ec);
+                cols.put(tc, out)
             }
             Node::Where { list, cond } => self.where_(list, cond, dom),
             Node::Any { list, cond } => self.quantify(list, cond, dom, true),
@@ -1393,17 +1606,28 @@ impl<'a> Batch<'a> {
                 continue;
             };
             let s = &*self.s;
-            let at = s.layout.inst_lane.get(g as usize).copied().unwrap_or(u32::MAX) as usize;
-            let status = s.cols.get(status_col).get(at).copied().unwrap_or(V::Unknown);
+            let at = s
+                .layout
+                .inst_lane
+                .get(g as usize)
+                .copied()
+                .unwrap_or(u32::MAX) as usize;
+            let status = from_byte(s.cols.get_b(status_col).get(at).copied().unwrap_or(U));
             out.push(if amount {
                 match tri(status) {
                     Some(false) => V::Int(0),
-                    Some(true) => s.cols.get(amount_col).get(at).copied().unwrap_or(V::Unknown),
+                    Some(true) => s
+                        .cols
+                        .get(amount_col)
+                        .get(at)
+                        .copied()
+                        .unwrap_or(V::Unknown),
                     None => V::Unknown,
                 }
             } else {
                 status
             });
+            // (Eligibility comes back as values; conditions convert it once.)
         }
         self.s.cols.put(id, out)
     }
@@ -1483,7 +1707,10 @@ impl<'a> Batch<'a> {
                     cd.ranges.push((start, u32::MAX));
                     continue;
                 }
-                let Some(items) = s.arena.items.get(l.start as usize..(l.start + l.len) as usize)
+                let Some(items) = s
+                    .arena
+                    .items
+                    .get(l.start as usize..(l.start + l.len) as usize)
                 else {
                     cd.ranges.push((start, u32::MAX));
                     continue;
@@ -1565,7 +1792,7 @@ impl<'a> Batch<'a> {
 
     fn where_(&mut self, list: NodeId, cond: NodeId, dom: u32) -> u32 {
         let child = self.elements(list, dom);
-        let cc = self.eval(cond, child);
+        let cc = self.eval_b(cond, child);
         let n = self.lanes(dom);
         let (id, mut out) = self.s.cols.take();
         out.reserve(n);
@@ -1581,10 +1808,10 @@ impl<'a> Batch<'a> {
                 continue;
             }
             let range = start as usize..(start + len) as usize;
-            let conds = s.cols.get(cc).get(range.clone()).unwrap_or(&[]);
+            let conds = s.cols.get_b(cc).get(range.clone()).unwrap_or(&[]);
             // An element that may or may not belong: the row machine keeps it
             // as "maybe", which this evaluator does not model.
-            if conds.iter().any(|c| tri(*c).is_none()) {
+            if conds.contains(&U) {
                 out.push(V::Unknown);
                 continue;
             }
@@ -1597,7 +1824,7 @@ impl<'a> Batch<'a> {
                 .unwrap_or(&[]);
             let from = s.arena.items.len();
             for (e, c) in elems.iter().zip(conds) {
-                if *c == V::Bool(true) {
+                if *c == T {
                     s.arena.items.push(*e);
                 }
             }
@@ -1614,11 +1841,11 @@ impl<'a> Batch<'a> {
     /// `count(list where cond)` without making the lists.
     fn count_where(&mut self, list: NodeId, cond: NodeId, dom: u32) -> u32 {
         let child = self.elements(list, dom);
-        let cc = self.eval(cond, child);
+        let cc = self.eval_b(cond, child);
         let n = self.lanes(dom);
         let (id, mut out) = self.s.cols.take();
         out.reserve(n);
-        let conds = self.s.cols.get(cc);
+        let conds = self.s.cols.get_b(cc);
         for lane in 0..n {
             let Some(&(start, len)) = self.ranges(child).get(lane) else {
                 out.push(V::Unknown);
@@ -1634,9 +1861,9 @@ impl<'a> Batch<'a> {
                 .get(start as usize..(start + len) as usize)
                 .unwrap_or(&[])
             {
-                match c {
-                    V::Bool(true) => k += 1,
-                    V::Bool(false) => {}
+                match *c {
+                    T => k += 1,
+                    F => {}
                     _ => unknown = true,
                 }
             }
@@ -1648,18 +1875,19 @@ impl<'a> Batch<'a> {
 
     fn quantify(&mut self, list: NodeId, cond: NodeId, dom: u32, any: bool) -> u32 {
         let child = self.elements(list, dom);
-        let cc = self.eval(cond, child);
+        let cc = self.eval_b(cond, child);
         let n = self.lanes(dom);
-        let (id, mut out) = self.s.cols.take();
+        let (id, mut out) = self.s.cols.take_b();
         out.reserve(n);
-        let conds = self.s.cols.get(cc);
+        let conds = self.s.cols.get_b(cc);
+        let decisive = u8::from(any);
         for lane in 0..n {
             let Some(&(start, len)) = self.ranges(child).get(lane) else {
-                out.push(V::Unknown);
+                out.push(U);
                 continue;
             };
             if len == u32::MAX {
-                out.push(V::Unknown);
+                out.push(U);
                 continue;
             }
             let mut decided = false;
@@ -1668,25 +1896,24 @@ impl<'a> Batch<'a> {
                 .get(start as usize..(start + len) as usize)
                 .unwrap_or(&[])
             {
-                match tri(*c) {
-                    Some(x) if x == any => {
-                        decided = true;
-                        break;
-                    }
-                    Some(_) => {}
-                    None => unknown = true,
+                if *c == decisive {
+                    decided = true;
+                    break;
+                }
+                if *c == U {
+                    unknown = true;
                 }
             }
             out.push(if decided {
-                V::Bool(any)
+                decisive
             } else if unknown {
-                V::Unknown
+                U
             } else {
-                V::Bool(!any)
+                not3(decisive)
             });
         }
         self.s.cols.release(cc);
-        self.s.cols.put(id, out)
+        self.s.cols.put_b(id, out)
     }
 
     // ---- built-in functions ----
@@ -1703,12 +1930,7 @@ impl<'a> Batch<'a> {
         let (id, mut out) = self.s.cols.take();
         out.reserve(n);
         for lane in 0..n {
-            self.s.argv.clear();
-            for c in &cols {
-                let v = self.s.cols.get(*c).get(lane).copied();
-                self.s.argv.push(v.unwrap_or(V::Unknown));
-            }
-            out.push(self.builtin_lane(func));
+            out.push(self.builtin_lane(func, &cols, lane));
         }
         for c in cols {
             self.s.cols.release(c);
@@ -1716,9 +1938,15 @@ impl<'a> Batch<'a> {
         self.s.cols.put(id, out)
     }
 
-    fn builtin_lane(&self, func: Builtin) -> V {
-        let argv = &self.s.argv;
-        let arg = |i: usize| argv.get(i).copied().unwrap_or(V::Unknown);
+    /// A built-in function for one lane, its arguments read from their columns
+    /// in place (copying values into a buffer first costs more than the work).
+    fn builtin_lane(&self, func: Builtin, cols: &[u32], lane: usize) -> V {
+        let arg = |i: usize| {
+            cols.get(i)
+                .and_then(|c| self.s.cols.get(*c).get(lane))
+                .copied()
+                .unwrap_or(V::Unknown)
+        };
         match func {
             Builtin::Count | Builtin::Sum | Builtin::MinOf | Builtin::MaxOf => {
                 let Some(items) = self.items(arg(0)) else {
@@ -1734,10 +1962,12 @@ impl<'a> Batch<'a> {
                     }
                     acc = Some(match acc {
                         None => v,
-                        Some(a) if func == Builtin::Sum => match value::arith(BinaryOp::Add, a, v) {
-                            Ok(x) => x,
-                            Err(_) => return V::Unknown,
-                        },
+                        Some(a) if func == Builtin::Sum => {
+                            match value::arith(BinaryOp::Add, a, v) {
+                                Ok(x) => x,
+                                Err(_) => return V::Unknown,
+                            }
+                        }
                         Some(a) => match compare(a, v) {
                             Some(o) => {
                                 if (o == Ordering::Greater) != (func == Builtin::MinOf) {
@@ -1758,7 +1988,8 @@ impl<'a> Batch<'a> {
             }
             Builtin::Min | Builtin::Max => {
                 let mut acc: Option<V> = None;
-                for &v in argv {
+                for i in 0..cols.len() {
+                    let v = arg(i);
                     if v.is_unknown() {
                         return V::Unknown;
                     }
@@ -1808,7 +2039,7 @@ impl<'a> Batch<'a> {
             }
             Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
                 let x = arg(0);
-                let places = if argv.len() > 1 { arg(1) } else { V::Int(0) };
+                let places = if cols.len() > 1 { arg(1) } else { V::Int(0) };
                 if x.is_unknown() || places.is_unknown() {
                     return V::Unknown;
                 }
@@ -1833,7 +2064,12 @@ impl<'a> Batch<'a> {
     fn operand(&self, o: LOperand) -> V {
         match o {
             LOperand::Const(v) => v,
-            LOperand::Param(p) => self.asof.params.get(p as usize).copied().unwrap_or(V::Unknown),
+            LOperand::Param(p) => self
+                .asof
+                .params
+                .get(p as usize)
+                .copied()
+                .unwrap_or(V::Unknown),
         }
     }
 
@@ -1853,7 +2089,10 @@ impl<'a> Batch<'a> {
                 if lo.is_unknown() || hi.is_unknown() {
                     return None;
                 }
-                Some(self.compare_values(Cmp::Ge, arg, lo)? && self.compare_values(Cmp::Le, arg, hi)?)
+                Some(
+                    self.compare_values(Cmp::Ge, arg, lo)?
+                        && self.compare_values(Cmp::Le, arg, hi)?,
+                )
             }
             LCell::Set(items) => {
                 let mut r = Some(false);
@@ -1870,14 +2109,20 @@ impl<'a> Batch<'a> {
         }
     }
 
-    /// A table for the arguments in `argv`, when they are all known and every
+    /// A table for the arguments of one lane, when they are all known and every
     /// row surely matches or not; otherwise unknown.
-    fn table(&mut self, table: u32) -> V {
+    fn table(&mut self, table: u32, cols: &[u32], lane: usize) -> V {
         let low = self.low;
         let Some(t) = low.tables.get(table as usize) else {
             return V::Unknown;
         };
-        if self.s.argv.iter().any(|a| a.is_unknown()) {
+        let arg = |me: &Self, k: usize| {
+            cols.get(k)
+                .and_then(|c| me.s.cols.get(*c).get(lane))
+                .copied()
+                .unwrap_or(V::Unknown)
+        };
+        if (0..cols.len()).any(|k| arg(self, k).is_unknown()) {
             return V::Unknown;
         }
         let mut first: Option<V> = None;
@@ -1887,7 +2132,7 @@ impl<'a> Batch<'a> {
         for r in &t.rows {
             let mut m = true;
             for (k, cell) in r.cells.iter().enumerate() {
-                let arg = self.s.argv.get(k).copied().unwrap_or(V::Unknown);
+                let arg = arg(self, k);
                 match self.cell(cell, arg) {
                     Some(true) => {}
                     Some(false) => {
@@ -1919,7 +2164,9 @@ impl<'a> Batch<'a> {
                     }
                 },
                 HitPolicyKind::CollectCount => count += 1,
-                HitPolicyKind::CollectSum | HitPolicyKind::CollectMin | HitPolicyKind::CollectMax => {
+                HitPolicyKind::CollectSum
+                | HitPolicyKind::CollectMin
+                | HitPolicyKind::CollectMax => {
                     if v.is_unknown() {
                         return V::Unknown;
                     }
@@ -1965,7 +2212,13 @@ impl<'a> Batch<'a> {
 
     /// Appends document `doc`'s results, in the row machine's order (programmes
     /// in declaration order, subjects in document order).
-    pub(crate) fn emit(low: &Lowered, plan: &Plan, s: &BatchScratch, doc: usize, out: &mut Vec<RawResult>) {
+    pub(crate) fn emit(
+        low: &Lowered,
+        plan: &Plan,
+        s: &BatchScratch,
+        doc: usize,
+        out: &mut Vec<RawResult>,
+    ) {
         let base = s.layout.base.get(doc).copied().unwrap_or(0);
         for (p, prog) in low.programs.iter().enumerate() {
             let Some(lanes) = s.layout.doc_lanes.get(prog.subject as usize) else {
@@ -1981,12 +2234,12 @@ impl<'a> Batch<'a> {
                 .copied()
                 .unwrap_or(u32::MAX);
             let amount_col = s.amount_col.get(p).copied().unwrap_or(u32::MAX);
-            let (status, amount) = (s.cols.get(status_col), s.cols.get(amount_col));
+            let (status, amount) = (s.cols.get_b(status_col), s.cols.get(amount_col));
             let Some(dom) = s.doms.get(prog.subject as usize) else {
                 continue;
             };
             for lane in from as usize..to as usize {
-                let st = tri(status.get(lane).copied().unwrap_or(V::Unknown));
+                let st = tri(from_byte(status.get(lane).copied().unwrap_or(U)));
                 out.push(RawResult {
                     program: p as u32,
                     subject: dom.subj.get(lane).copied().unwrap_or(base) - base,

@@ -174,6 +174,24 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A builder filling `spare`'s buffers (emptied) instead of new ones.
+    pub(crate) fn reusing(
+        lowered: &'a Lowered,
+        checked: &'a Checked,
+        mut spare: Facts,
+    ) -> Builder<'a> {
+        spare.instances.clear();
+        spare.slots.clear();
+        spare.items.clear();
+        spare.texts.clear();
+        Builder {
+            lowered,
+            checked,
+            facts: spare,
+            errors: Vec::new(),
+        }
+    }
+
     pub(crate) fn finish(self) -> Result<Facts, FactsError> {
         if self.errors.is_empty() {
             Ok(self.facts)

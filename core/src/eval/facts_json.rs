@@ -73,8 +73,9 @@ pub(crate) fn from_text(
     checked: &Checked,
     root: u32,
     text: &str,
+    spare: Facts,
 ) -> Result<Facts, FactsError> {
-    let mut b = Builder::new(lowered, checked);
+    let mut b = Builder::reusing(lowered, checked, spare);
     let mut de = serde_json::Deserializer::from_str(text);
     let kind = FieldKind::Entity(root);
     let parsed = ValueVisitor::root(&mut b, &kind)

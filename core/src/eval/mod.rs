@@ -117,6 +117,13 @@ impl Engine {
         })
     }
 
+    /// Whether [`Session::evaluate_many`] evaluates this ruleset by columns (it
+    /// does unless a chain of definitions is deeper than the column evaluator
+    /// takes on; then documents go row by row, with the same results).
+    pub fn evaluates_by_columns(&self) -> bool {
+        self.plan.is_some()
+    }
+
     /// The check's warnings.
     pub fn warnings(&self) -> &CheckReport {
         &self.warnings
@@ -182,8 +189,15 @@ impl Engine {
     /// Validates a facts document (JSON text) describing the root entity. Missing
     /// fields and `null` are unknown facts.
     pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
+        self.facts_from_json_reusing(json, Facts::default())
+    }
+
+    /// Like [`Engine::facts_from_json`], filling the buffers of `spare` (a facts
+    /// document no longer needed) instead of allocating: a registry reads
+    /// millions of documents.
+    pub fn facts_from_json_reusing(&self, json: &str, spare: Facts) -> Result<Facts, FactsError> {
         let root = self.root()?;
-        facts_json::from_text(&self.lowered, &self.checked, root, json)
+        facts_json::from_text(&self.lowered, &self.checked, root, json, spare)
     }
 
     /// Validates a facts document already parsed as JSON.
@@ -255,6 +269,9 @@ pub(crate) struct RawResult {
     pub missing: (u32, u32),
 }
 
+/// The fewest documents evaluated by columns rather than row by row.
+const COLUMNS_FROM: usize = 24;
+
 /// Evaluation state for one as-of date: resolved parameters and reusable buffers.
 pub struct Session<'e> {
     pub(crate) engine: &'e Engine,
@@ -311,11 +328,15 @@ impl<'e> Session<'e> {
         self.results.clear();
         self.result_missing.clear();
         self.doc_results.clear();
+        // A handful of documents is quicker row by row: columns pay a fixed cost
+        // per node, repaid from a few dozen documents on.
         let by_columns = match &engine.plan {
-            Some(plan) => batch::Batch::run(&engine.lowered, plan, &self.asof, docs, &mut self.batch),
+            Some(_) if docs.len() < COLUMNS_FROM => false,
+            Some(plan) => {
+                batch::Batch::run(&engine.lowered, plan, &self.asof, docs, &mut self.batch)
+            }
             None => false,
         };
-        let t = std::time::Instant::now();
         for (d, facts) in docs.iter().enumerate() {
             let from = self.results.len() as u32;
             if by_columns && !self.batch.bail.get(d).copied().unwrap_or(true) {
@@ -326,9 +347,6 @@ impl<'e> Session<'e> {
                 self.run_row(facts);
             }
             self.doc_results.push((from, self.results.len() as u32));
-        }
-        if std::env::var_os("ACCORD_PHASE").is_some() {
-            eprintln!("PHASE emit {} {}", t.elapsed().as_nanos(), docs.len());
         }
     }
 

@@ -977,7 +977,7 @@ impl Session<'_> {
     }
 
     /// Evaluates the documents together (see [`Session::evaluate_many`]) and
-    /// appends each one's JSON line (without the newline) to `out`, recording in
+    /// appends each one's JSON line, newline included, to `out`, recording in
     /// `ends` where each line ends. `lines[i]` is the line number of `docs[i]`.
     pub fn write_jsonl_many(
         &mut self,
@@ -989,6 +989,7 @@ impl Session<'_> {
         self.run_many(docs);
         for (i, (facts, line)) in docs.iter().zip(lines).enumerate() {
             self.write_line(*line, facts, i, out);
+            out.push('\n');
             ends.push(out.len());
         }
     }

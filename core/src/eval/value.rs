@@ -26,9 +26,16 @@ pub(crate) struct ListRef {
 /// with a protocol's calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Dur {
-    pub months: i64,
-    pub days: i64,
+    // 32 bits each (saturating): a duration then fits in a value's 16 payload
+    // bytes beside a decimal, so values keep a plain layout, tag first.
+    pub months: i32,
+    pub days: i32,
     pub working: bool,
+}
+
+/// `n` clamped to the range of a duration's parts.
+fn dur_part(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(if n < 0 { i32::MIN } else { i32::MAX })
 }
 
 impl Dur {
@@ -37,26 +44,26 @@ impl Dur {
         match d.unit {
             DurationUnit::Days => Dur {
                 months: 0,
-                days: n,
+                days: dur_part(n),
                 working: false,
             },
             DurationUnit::WorkingDays => Dur {
                 months: 0,
-                days: n,
+                days: dur_part(n),
                 working: true,
             },
             DurationUnit::Weeks => Dur {
                 months: 0,
-                days: n.saturating_mul(7),
+                days: dur_part(n.saturating_mul(7)),
                 working: false,
             },
             DurationUnit::Months => Dur {
-                months: n,
+                months: dur_part(n),
                 days: 0,
                 working: false,
             },
             DurationUnit::Years => Dur {
-                months: n.saturating_mul(12),
+                months: dur_part(n.saturating_mul(12)),
                 days: 0,
                 working: false,
             },
@@ -73,7 +80,12 @@ pub(crate) enum TextRef {
 
 /// A runtime value. `Unknown` is the third truth value and the unknown number,
 /// date, list…
+// `repr(u64)`: a word-sized tag, and every payload at offset 8, so a value is
+// copied as three aligned words. Left free, the compiler hides the tag in a
+// niche of one payload and copies values in overlapping unaligned pieces, which
+// stall store forwarding (measured: a fifth of column evaluation's time).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[repr(u64)]
 pub(crate) enum V {
     #[default]
     Unknown,
@@ -197,8 +209,8 @@ pub(crate) fn arith(op: BinaryOp, a: V, b: V) -> Result<V, Fault> {
         (V::Dur(x), V::Dur(y)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
             let s = if op == BinaryOp::Add { 1 } else { -1 };
             Ok(V::Dur(Dur {
-                months: x.months.saturating_add(s * y.months),
-                days: x.days.saturating_add(s * y.days),
+                months: x.months.saturating_add(y.months.saturating_mul(s)),
+                days: x.days.saturating_add(y.days.saturating_mul(s)),
                 working: x.working || y.working,
             }))
         }
@@ -214,8 +226,8 @@ pub(crate) fn negate(v: V) -> Result<V, Fault> {
         },
         V::Dec(d) => Ok(V::Dec(-d)),
         V::Dur(d) => Ok(V::Dur(Dur {
-            months: -d.months,
-            days: -d.days,
+            months: d.months.saturating_neg(),
+            days: d.days.saturating_neg(),
             working: d.working,
         })),
         _ => Err(Fault::Type),
@@ -228,9 +240,9 @@ pub(crate) fn add_duration(d: Date, u: Dur, sign: i64) -> Result<V, Fault> {
     if u.working {
         return Err(Fault::WorkingDays);
     }
-    let months = add_months(d, sign.saturating_mul(u.months))?;
+    let months = add_months(d, sign.saturating_mul(i64::from(u.months)))?;
     let span = jiff::Span::new()
-        .try_days(sign.saturating_mul(u.days))
+        .try_days(sign.saturating_mul(i64::from(u.days)))
         .map_err(|_| Fault::Overflow)?;
     months
         .checked_add(span)
