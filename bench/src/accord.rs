@@ -90,3 +90,17 @@ pub fn digest(session: &mut accord_core::Session<'_>, facts: &Facts) -> u64 {
         .filter(|r| r.status == Status::Eligible)
         .count() as u64
 }
+
+/// Evaluates households together (by columns) and returns how many results are
+/// eligible.
+pub fn digest_many(session: &mut accord_core::Session<'_>, facts: &[Facts]) -> u64 {
+    let evaluations = session.evaluate_many(facts);
+    (0..evaluations.len())
+        .filter_map(|i| evaluations.get(i))
+        .map(|e| {
+            e.results()
+                .filter(|r| r.status == Status::Eligible)
+                .count() as u64
+        })
+        .sum()
+}

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
@@ -12,9 +12,10 @@ use accord_core::eval::report::error_line;
 use accord_core::{Engine, ScreenOptions};
 use jiff::civil::Date;
 
-/// Lines handed to a worker at a time: large enough to amortise the channel,
-/// small enough to keep memory flat and the progress bar lively.
-const CHUNK_LINES: usize = 512;
+/// Input handed to a worker at a time (whole lines, about this many bytes):
+/// large enough to amortise the channel, small enough to keep memory flat and
+/// the progress bar lively.
+const CHUNK_BYTES: usize = 1 << 20;
 
 /// Stack of each worker thread.
 const WORKER_STACK: usize = 64 << 20;
@@ -233,29 +234,54 @@ impl Clear for String {
 }
 
 fn read_chunks(
-    reader: Box<dyn Read + Send>,
+    mut reader: Box<dyn Read + Send>,
     tx: mpsc::SyncSender<Chunk>,
     pool: &Pool<Vec<u8>>,
 ) -> io::Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 20, reader);
+    // Whole blocks are read straight into the chunk's buffer (no second copy
+    // through a line reader); the partial line at its end moves to the next.
+    let mut carry: Vec<u8> = Vec::new();
     let mut seq = 0usize;
     let mut line_no = 1usize;
-    loop {
+    let mut eof = false;
+    while !eof {
         let mut text = pool.take();
-        let mut ends = Vec::with_capacity(CHUNK_LINES);
-        let first_line = line_no;
-        while ends.len() < CHUNK_LINES {
-            let n = reader.read_until(b'\n', &mut text)?;
-            if n == 0 {
+        text.append(&mut carry);
+        // Fill to about CHUNK_BYTES, and on until the buffer holds a whole line.
+        loop {
+            let have = text.len();
+            if have >= CHUNK_BYTES && memchr_newline(&text).is_some() {
                 break;
             }
+            let limit = CHUNK_BYTES.saturating_sub(have).max(1 << 16);
+            // `read_to_end` on a `take` reads until the limit or the end of
+            // input, whatever the size of each read (pipes give 64 KiB).
+            let n = (&mut reader).take(limit as u64).read_to_end(&mut text)?;
+            if n < limit {
+                eof = true;
+                break;
+            }
+        }
+        // Lines end after each newline; at the end of input, the last line may
+        // have none.
+        let cut = if eof {
+            text.len()
+        } else {
+            memchr::memrchr(b'\n', &text).map_or(0, |i| i + 1)
+        };
+        carry.extend_from_slice(text.get(cut..).unwrap_or(&[]));
+        text.truncate(cut);
+        let mut ends = Vec::with_capacity(CHUNK_BYTES / 256);
+        ends.extend(memchr::memchr_iter(b'\n', &text).map(|i| i + 1));
+        if ends.last().copied().unwrap_or(0) < text.len() {
             ends.push(text.len());
-            line_no += 1;
         }
         if ends.is_empty() {
-            return Ok(());
+            pool.give(text);
+            continue;
         }
-        let last = ends.len() < CHUNK_LINES;
+        let first_line = line_no;
+        line_no += ends.len();
         if tx
             .send(Chunk {
                 seq,
@@ -268,23 +294,28 @@ fn read_chunks(
             return Ok(());
         }
         seq += 1;
-        if last {
-            return Ok(());
-        }
     }
+    Ok(())
+}
+
+/// Where `text` has its first newline.
+fn memchr_newline(text: &[u8]) -> Option<usize> {
+    memchr::memchr(b'\n', text)
 }
 
 /// What became of one input line of a chunk.
 enum Parsed {
-    /// The index of its facts among the chunk's documents.
+    /// The index of its facts among the group's documents.
     Facts(usize),
     /// Its error line, already written.
     Error(String),
 }
 
+/// Lines evaluated together: enough to amortise column evaluation, few enough
+/// that the facts just read are still in cache when they are evaluated.
+const GROUP_LINES: usize = 64;
+
 /// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
-/// The chunk's documents are evaluated together (by columns), then the lines are
-/// written in input order, error lines in their places.
 fn screen_chunk(
     job: &Batch<'_>,
     session: &mut accord_core::Session<'_>,
@@ -294,13 +325,45 @@ fn screen_chunk(
 ) -> (Done, Vec<u8>) {
     let mut bad = 0;
     let mut start = 0;
-    let mut docs = Vec::with_capacity(chunk.ends.len());
-    let mut numbers = Vec::with_capacity(chunk.ends.len());
-    let mut parsed = Vec::with_capacity(chunk.ends.len());
-    for (i, &end) in chunk.ends.iter().enumerate() {
-        let n = chunk.first_line + i;
-        let raw = chunk.text.get(start..end).unwrap_or(&[]);
-        start = end;
+    let mut first = 0;
+    for group in chunk.ends.chunks(GROUP_LINES) {
+        let lines: Vec<(usize, &[u8])> = group
+            .iter()
+            .enumerate()
+            .map(|(i, &end)| {
+                let raw = chunk.text.get(start..end).unwrap_or(&[]);
+                start = end;
+                (chunk.first_line + first + i, raw)
+            })
+            .collect();
+        first += group.len();
+        bad += screen_group(job, session, &lines, &mut text, spare);
+    }
+    let done = Done {
+        seq: chunk.seq,
+        text,
+        bad,
+        lines: chunk.ends.len(),
+        bytes: chunk.text.len() as u64,
+    };
+    (done, chunk.text)
+}
+
+/// Screens some lines (number, text) into `text`; returns how many were bad.
+/// The documents are evaluated together (by columns), then the lines are
+/// written in input order, error lines in their places.
+fn screen_group(
+    job: &Batch<'_>,
+    session: &mut accord_core::Session<'_>,
+    lines: &[(usize, &[u8])],
+    text: &mut String,
+    spare: &mut Vec<accord_core::Facts>,
+) -> usize {
+    let mut bad = 0;
+    let mut docs = Vec::with_capacity(lines.len());
+    let mut numbers = Vec::with_capacity(lines.len());
+    let mut parsed = Vec::with_capacity(lines.len());
+    for &(n, raw) in lines {
         let error = |message: &str| {
             let mut line = String::new();
             error_line(n, message, &mut line);
@@ -340,7 +403,7 @@ fn screen_chunk(
             match p {
                 Parsed::Facts(i) => {
                     if let (Some(facts), Some(n)) = (docs.get(*i), numbers.get(*i)) {
-                        session.write_jsonl_explained(*n, facts, job.lang, &mut text);
+                        session.write_jsonl_explained(*n, facts, job.lang, text);
                     }
                 }
                 Parsed::Error(line) => text.push_str(line),
@@ -350,7 +413,7 @@ fn screen_chunk(
     } else if bad == 0 {
         // Every line is a document: their lines go straight to the output.
         let mut ends = Vec::with_capacity(docs.len());
-        session.write_jsonl_many(&docs, &numbers, &mut text, &mut ends);
+        session.write_jsonl_many(&docs, &numbers, text, &mut ends);
     } else {
         let mut lines = String::new();
         let mut ends = Vec::with_capacity(docs.len());
@@ -374,14 +437,7 @@ fn screen_chunk(
         }
     }
     spare.append(&mut docs);
-    let done = Done {
-        seq: chunk.seq,
-        text,
-        bad,
-        lines: chunk.ends.len(),
-        bytes: chunk.text.len() as u64,
-    };
-    (done, chunk.text)
+    bad
 }
 
 /// Standard output, buffered.

@@ -591,6 +591,62 @@ fn registry_lines_equal_screening_each_document_alone() {
     }
 }
 
+/// A registry of several megabytes: read in many blocks (lines cut across
+/// reads), evaluated in groups by columns, with bad lines, CRLF line ends and no
+/// newline at the very end. Each line must equal its document screened in a
+/// small registry of its own (which goes row by row).
+#[test]
+fn large_registries_equal_small_ones_line_by_line() {
+    let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();
+    let mut documents: Vec<String> = sample.lines().map(str::to_string).collect();
+    for name in ["family_partial.json", "family_complete.json"] {
+        let v: Value =
+            serde_json::from_str(&fs::read_to_string(armenia_facts(name)).unwrap()).unwrap();
+        documents.push(v.to_string());
+    }
+    let dir = scratch("registry_large");
+    // Each document alone.
+    let mut alone = Vec::new();
+    for (i, d) in documents.iter().enumerate() {
+        let path = dir.join(format!("one{i}.jsonl"));
+        fs::write(&path, format!("{d}\n")).unwrap();
+        let out = registry(&["--facts-jsonl", path.to_str().unwrap()]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        alone.push(lines(&out)[0]["results"].clone());
+    }
+    let total = 2000;
+    let mut text = String::new();
+    let mut which = Vec::new();
+    for k in 0..total {
+        let bad = k % 397 == 5;
+        if bad {
+            text.push_str(r#"{"region": 3}"#);
+            which.push(None);
+        } else {
+            let d = (k * 7) % documents.len();
+            text.push_str(&documents[d]);
+            which.push(Some(d));
+        }
+        if k + 1 < total {
+            text.push_str(if k % 5 == 0 { "\r\n" } else { "\n" });
+        }
+    }
+    assert!(text.len() > 3 << 20, "{} bytes", text.len());
+    let path = dir.join("large.jsonl");
+    fs::write(&path, &text).unwrap();
+    let out = registry(&["--facts-jsonl", path.to_str().unwrap(), "--threads", "2"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let parsed = lines(&out);
+    assert_eq!(parsed.len(), total);
+    for (k, (line, doc)) in parsed.iter().zip(&which).enumerate() {
+        assert_eq!(line["line"], k + 1);
+        match doc {
+            Some(d) => assert_eq!(line["results"], alone[*d], "line {}", k + 1),
+            None => assert!(line["error"].as_str().unwrap().contains("region"), "{line}"),
+        }
+    }
+}
+
 #[test]
 fn registry_bad_lines_are_reported_and_the_run_goes_on() {
     let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();
