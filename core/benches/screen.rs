@@ -76,6 +76,17 @@ fn screening(c: &mut Criterion) {
         })
     });
     group.finish();
+    // By columns: the sample repeated to a batch of 260 households.
+    let many: Vec<_> = (0..13).flat_map(|_| facts.iter().cloned()).collect();
+    let mut group = c.benchmark_group("armenia (31 programmes), by columns");
+    group.throughput(Throughput::Elements(many.len() as u64));
+    group.bench_function("evaluate_many, batch of 260", |b| {
+        b.iter(|| {
+            let e = session.evaluate_many(&many);
+            std::hint::black_box(e.len());
+        })
+    });
+    group.finish();
     let options = ScreenOptions {
         explain: true,
         lang: Some("hy".into()),

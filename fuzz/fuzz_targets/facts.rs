@@ -1,6 +1,7 @@
 //! Any text given as a facts document for the brief's ruleset: validating, evaluating
-//! and screening (with explanations) never panic, and what they print is JSON that
-//! agrees with the evaluation.
+//! (row by row, and by columns in a batch, which must agree) and screening (with
+//! explanations) never panic, and what they print is JSON that agrees with the
+//! evaluation.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -65,6 +66,27 @@ fuzz_target!(|data: &[u8]| {
         .results()
         .map(|r| (r.program.to_owned(), r.status, r.amount))
         .collect();
+    // By columns, in a batch of copies: the same results, missing facts included.
+    let alone: Vec<_> = {
+        let e = session.evaluate(&facts);
+        (0..e.len())
+            .zip(e.results())
+            .map(|(i, r)| (r.program.to_owned(), r.status, r.amount, e.missing(i)))
+            .collect()
+    };
+    let docs = vec![facts.clone(); 24];
+    let mut columns = engine.session(as_of);
+    let batch = columns.evaluate_many(&docs);
+    for i in 0..batch.len() {
+        let Some(e) = batch.get(i) else {
+            panic!("no evaluation for document {i}");
+        };
+        let got: Vec<_> = (0..e.len())
+            .zip(e.results())
+            .map(|(k, r)| (r.program.to_owned(), r.status, r.amount, e.missing(k)))
+            .collect();
+        assert_eq!(got, alone, "columns disagree with rows");
+    }
     let report = session.screen(
         &facts,
         &ScreenOptions {
