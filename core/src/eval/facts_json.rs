@@ -300,9 +300,11 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         };
         // Fields seen so far, to catch a key given twice (the first 128 fields).
         let mut seen: u128 = 0;
-        while let Some(key) = map.next_key_seed(KeySeed { entity: ent })? {
+        let mut guess = 0;
+        while let Some(key) = map.next_key_seed(KeySeed { entity: ent, guess })? {
             match key {
                 Key::Field(fi) => {
+                    guess = fi + 1;
                     let Some(f) = ent.fields.get(fi as usize) else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
@@ -380,6 +382,9 @@ enum Key {
 
 struct KeySeed<'f> {
     entity: &'f super::lower::LEntity,
+    /// The field expected next: the one after the previous key's, as documents
+    /// written from the schema list their keys (checked before the table).
+    guess: u32,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -397,6 +402,11 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Key, E> {
+        if let Some(f) = self.entity.fields.get(self.guess as usize) {
+            if super::lower::same_name(&f.name, s) {
+                return Ok(Key::Field(self.guess));
+            }
+        }
         Ok(match self.entity.field(s) {
             Some(i) => Key::Field(i),
             None => Key::Unknown(s.to_string()),
