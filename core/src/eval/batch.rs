@@ -19,6 +19,9 @@
 //!
 //! Definitions (lets and programmes) are evaluated in dependency order, each over
 //! every instance of its entity, and kept as columns for the rest of the batch.
+//! Conditions make columns of truth bytes ([`BOOL`] ids: false, true, unknown),
+//! combined by table; everything else makes columns of values. Facts are
+//! transposed into one column per field when the batch is laid out.
 
 use std::cmp::Ordering;
 
@@ -614,26 +617,19 @@ impl<'a> Batch<'a> {
                 l.inst_doc.push(d as u32);
                 l.inst_entity.push(inst.entity);
                 // The instance's fields, one value onto each field column.
-                let nf = l
-                    .fields
-                    .get(inst.entity as usize)
-                    .map(|c| c.len())
-                    .unwrap_or(0);
-                for k in 0..nf {
-                    let Some(c) = l
-                        .fields
-                        .get_mut(inst.entity as usize)
-                        .and_then(|c| c.get_mut(k))
-                    else {
-                        continue;
-                    };
-                    match f.slots.get(inst.slots as usize + k) {
-                        // Copied whole, without looking inside: see `V`'s layout.
-                        Some(v) if !needs_global(v) => c.push(*v),
-                        Some(v) => {
-                            c.push(Self::global(self.docs, &l.base, &mut s.arena, d as u32, *v))
+                let base = &l.base;
+                if let Some(cols) = l.fields.get_mut(inst.entity as usize) {
+                    let start = inst.slots as usize;
+                    let slots = f.slots.get(start..start + cols.len()).unwrap_or(&[]);
+                    for (k, c) in cols.iter_mut().enumerate() {
+                        match slots.get(k) {
+                            // Copied whole, without looking inside: see `V`'s layout.
+                            Some(v) if !needs_global(v) => c.push(*v),
+                            Some(v) => {
+                                c.push(Self::global(self.docs, base, &mut s.arena, d as u32, *v))
+                            }
+                            None => c.push(V::Unknown),
                         }
-                        None => c.push(V::Unknown),
                     }
                 }
                 match s.doms.get_mut(inst.entity as usize) {
@@ -871,7 +867,7 @@ impl<'a> Batch<'a> {
                 for k in 0..l.len {
                     let x = f
                         .items
-                        .get((l.start + k) as usize)
+                        .get(l.start as usize + k as usize)
                         .copied()
                         .unwrap_or(V::Unknown);
                     let x = match x {
@@ -954,7 +950,11 @@ impl<'a> Batch<'a> {
                     return V::Unknown;
                 };
                 let b = l.base.get(doc as usize).copied().unwrap_or(0);
-                match self.docs.get(doc as usize).and_then(|x| x.instance(g - b)) {
+                match self
+                    .docs
+                    .get(doc as usize)
+                    .and_then(|x| x.instance(g.saturating_sub(b)))
+                {
                     Some(i) if i.owner != u32::MAX => V::Entity(b + i.owner),
                     _ => V::Unknown,
                 }
@@ -996,15 +996,21 @@ impl<'a> Batch<'a> {
         let gather = gather.is_some();
         self.let_col_b(e, i)?;
         let (id, mut out) = self.s.cols.take_b();
-        let d = self.s.doms.get(dom as usize)?;
         let col = self.let_col_b(e, i).unwrap_or(&[]);
-        match gather {
-            false => out.extend_from_slice(col),
-            true => out.extend(
-                d.elem_lane
+        if gather {
+            let lanes = self
+                .s
+                .doms
+                .get(dom as usize)
+                .map(|d| d.elem_lane.as_slice());
+            out.extend(
+                lanes
+                    .unwrap_or(&[])
                     .iter()
                     .map(|l| col.get(*l as usize).copied().unwrap_or(U)),
-            ),
+            );
+        } else {
+            out.extend_from_slice(col);
         }
         Some(self.s.cols.put_b(id, out))
     }
@@ -1274,7 +1280,7 @@ impl<'a> Batch<'a> {
                     .s
                     .arena
                     .items
-                    .get(l.start as usize..(l.start + l.len) as usize)?;
+                    .get(l.start as usize..l.start as usize + l.len as usize)?;
                 if items.iter().any(|x| x.is_unknown()) {
                     None
                 } else {
@@ -1291,7 +1297,7 @@ impl<'a> Batch<'a> {
                 .s
                 .arena
                 .items
-                .get(l.start as usize..(l.start + l.len) as usize),
+                .get(l.start as usize..l.start as usize + l.len as usize),
             _ => None,
         }
     }
@@ -1627,7 +1633,6 @@ impl<'a> Batch<'a> {
             } else {
                 status
             });
-            // (Eligibility comes back as values; conditions convert it once.)
         }
         self.s.cols.put(id, out)
     }
@@ -1645,12 +1650,12 @@ impl<'a> Batch<'a> {
                 .s
                 .arena
                 .items
-                .get((l.start + k) as usize)
+                .get(l.start as usize + k as usize)
                 .copied()
                 .unwrap_or(V::Unknown);
             match self.member(it, member) {
                 V::List(inner) if inner.scratch => {
-                    for j in inner.start..inner.start + inner.len {
+                    for j in inner.start..inner.start.saturating_add(inner.len) {
                         let x = self
                             .s
                             .arena
@@ -1710,7 +1715,7 @@ impl<'a> Batch<'a> {
                 let Some(items) = s
                     .arena
                     .items
-                    .get(l.start as usize..(l.start + l.len) as usize)
+                    .get(l.start as usize..l.start as usize + l.len as usize)
                 else {
                     cd.ranges.push((start, u32::MAX));
                     continue;
@@ -1807,7 +1812,7 @@ impl<'a> Batch<'a> {
                 out.push(V::Unknown);
                 continue;
             }
-            let range = start as usize..(start + len) as usize;
+            let range = start as usize..start as usize + len as usize;
             let conds = s.cols.get_b(cc).get(range.clone()).unwrap_or(&[]);
             // An element that may or may not belong: the row machine keeps it
             // as "maybe", which this evaluator does not model.
@@ -1858,7 +1863,7 @@ impl<'a> Batch<'a> {
             let mut k = 0i64;
             let mut unknown = false;
             for c in conds
-                .get(start as usize..(start + len) as usize)
+                .get(start as usize..start as usize + len as usize)
                 .unwrap_or(&[])
             {
                 match *c {
@@ -1893,7 +1898,7 @@ impl<'a> Batch<'a> {
             let mut decided = false;
             let mut unknown = false;
             for c in conds
-                .get(start as usize..(start + len) as usize)
+                .get(start as usize..start as usize + len as usize)
                 .unwrap_or(&[])
             {
                 if *c == decisive {
@@ -2227,6 +2232,7 @@ impl<'a> Batch<'a> {
             let (Some(&from), Some(&to)) = (lanes.get(doc), lanes.get(doc + 1)) else {
                 continue;
             };
+            let (from, to) = (from as usize, to as usize);
             let status_col = plan
                 .prog_def
                 .get(p)
@@ -2234,21 +2240,22 @@ impl<'a> Batch<'a> {
                 .copied()
                 .unwrap_or(u32::MAX);
             let amount_col = s.amount_col.get(p).copied().unwrap_or(u32::MAX);
-            let (status, amount) = (s.cols.get_b(status_col), s.cols.get(amount_col));
-            let Some(dom) = s.doms.get(prog.subject as usize) else {
+            let (Some(status), Some(amount), Some(subj)) = (
+                s.cols.get_b(status_col).get(from..to),
+                s.cols.get(amount_col).get(from..to),
+                s.doms
+                    .get(prog.subject as usize)
+                    .and_then(|d| d.subj.get(from..to)),
+            ) else {
                 continue;
             };
-            for lane in from as usize..to as usize {
-                let st = tri(from_byte(status.get(lane).copied().unwrap_or(U)));
+            for ((st, am), g) in status.iter().zip(amount).zip(subj) {
+                let st = tri(from_byte(*st));
                 out.push(RawResult {
                     program: p as u32,
-                    subject: dom.subj.get(lane).copied().unwrap_or(base) - base,
+                    subject: g.saturating_sub(base),
                     status: st,
-                    amount: if st == Some(true) {
-                        amount.get(lane).copied().unwrap_or(V::Unknown)
-                    } else {
-                        V::Unknown
-                    },
+                    amount: if st == Some(true) { *am } else { V::Unknown },
                     missing: (0, 0),
                 });
             }
