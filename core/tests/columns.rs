@@ -5,49 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
-
-use accord_core::{Engine, Evaluation, Facts, SourceFile, Status};
-use rust_decimal::Decimal;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+mod support {
+    pub mod eval;
 }
 
-fn load_dir(dir: &Path) -> Vec<SourceFile> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            SourceFile::new(
-                p.file_name().unwrap().to_string_lossy(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
-}
+use std::path::PathBuf;
 
-type Full = Vec<(String, String, Status, Option<Decimal>, Vec<String>)>;
-
-fn full(e: &Evaluation<'_>) -> Full {
-    e.results()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                r.program.to_string(),
-                e.subject_path(r.subject),
-                r.status,
-                r.amount,
-                e.missing(i),
-            )
-        })
-        .collect()
-}
+use accord_core::{Engine, Facts};
+use support::eval::{full, load_dir, repo as root, Full};
 
 /// Evaluates `docs` one by one and as one batch, on `date`, and compares.
 fn agree(engine: &Engine, docs: &[Facts], date: jiff::civil::Date, what: &str) {

@@ -2,25 +2,15 @@
 //! validated with paths, and partial facts give missing facts and next questions.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod support {
+    pub mod eval;
+}
+
 use accord_core::{Engine, ScreenOptions, SourceFile, Status};
 
 fn load_dir(dir: &str) -> Vec<SourceFile> {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let mut paths: Vec<_> = std::fs::read_dir(format!("{root}/{dir}"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            SourceFile::new(
-                p.file_name().unwrap().to_string_lossy(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect()
+    support::eval::load_dir(&support::eval::repo().join(dir))
 }
 
 #[test]

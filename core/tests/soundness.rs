@@ -15,8 +15,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod support {
+    pub mod eval;
+}
+
 use accord_core::{Engine, SourceFile, Status};
 use proptest::prelude::*;
+use support::eval::{full, Full};
 
 /// A small deterministic generator (xorshift64*), so a seed names a case.
 struct Rng(u64);
@@ -407,31 +412,6 @@ proptest! {
             prop_assert_eq!(reused, outcome(&engine, doc), "seed {}", seed);
         }
     }
-}
-
-/// Every result of a document as the row machine gives it alone: program,
-/// subject, status, amount and missing facts.
-type Full = Vec<(
-    String,
-    String,
-    Status,
-    Option<rust_decimal::Decimal>,
-    Vec<String>,
-)>;
-
-fn full(e: &accord_core::Evaluation<'_>) -> Full {
-    e.results()
-        .enumerate()
-        .map(|(i, r)| {
-            (
-                r.program.to_string(),
-                e.subject_path(r.subject),
-                r.status,
-                r.amount,
-                e.missing(i),
-            )
-        })
-        .collect()
 }
 
 /// A household with some facts left unknown (or none, one time in three).

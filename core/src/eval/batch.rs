@@ -26,13 +26,11 @@
 use std::cmp::Ordering;
 
 use accord_grammar::ast::{BinaryOp, HitPolicyKind};
-use jiff::civil::Date;
-use rust_decimal::RoundingStrategy;
 
 use super::facts::Facts;
 use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
 use super::machine::AsOf;
-use super::value::{self, compare, ListRef, TextRef, V};
+use super::value::{self, compare, from_tri, tri, ListRef, TextRef, V};
 use super::RawResult;
 use crate::check::Builtin;
 
@@ -459,17 +457,6 @@ pub(crate) struct BatchScratch {
     pub bail: Vec<bool>,
 }
 
-fn tri(v: V) -> Option<bool> {
-    match v {
-        V::Bool(b) => Some(b),
-        _ => None,
-    }
-}
-
-fn from_tri(t: Option<bool>) -> V {
-    t.map(V::Bool).unwrap_or(V::Unknown)
-}
-
 /// Whether a value of the facts refers into its document (an instance, a list,
 /// a text) and must be made global to the batch.
 #[inline(always)]
@@ -489,23 +476,11 @@ fn compare_fast(op: Cmp, x: V, c: V) -> Option<u8> {
         (V::Bool(p), V::Bool(q)) => p.cmp(&q),
         _ => return None,
     };
-    Some(u8::from(ordered(op, ord)))
+    Some(u8::from(op.holds(ord)))
 }
 
 /// The comparison operators, indexed for [`Batch::compare_into`].
 const OPS: [Cmp; 6] = [Cmp::Eq, Cmp::Ne, Cmp::Lt, Cmp::Le, Cmp::Gt, Cmp::Ge];
-
-#[inline(always)]
-fn ordered(op: Cmp, ord: Ordering) -> bool {
-    match op {
-        Cmp::Eq => ord == Ordering::Equal,
-        Cmp::Ne => ord != Ordering::Equal,
-        Cmp::Lt => ord == Ordering::Less,
-        Cmp::Le => ord != Ordering::Greater,
-        Cmp::Gt => ord == Ordering::Greater,
-        Cmp::Ge => ord != Ordering::Less,
-    }
-}
 
 /// The evaluation of one batch.
 pub(crate) struct Batch<'a> {
@@ -1111,15 +1086,7 @@ impl<'a> Batch<'a> {
 
     /// Compares two known values; `None` when they cannot be compared.
     fn compare_values(&self, op: Cmp, a: V, b: V) -> Option<bool> {
-        if let (V::Text(x), V::Text(y)) = (a, b) {
-            let eq = self.text(x) == self.text(y);
-            return match op {
-                Cmp::Eq => Some(eq),
-                Cmp::Ne => Some(!eq),
-                _ => None,
-            };
-        }
-        Some(ordered(op, compare(a, b)?))
+        value::compare_known(op, a, b, |t| self.text(t))
     }
 
     #[inline]
@@ -1131,7 +1098,7 @@ impl<'a> Batch<'a> {
             (V::Variant(p), V::Variant(q)) => p.cmp(&q),
             _ => return from_tri(self.compare_values(op, x, y)),
         };
-        V::Bool(ordered(op, ord))
+        V::Bool(op.holds(ord))
     }
 
     /// `scope.member op c` straight from the column it reads, when there is one,
@@ -1184,8 +1151,8 @@ impl<'a> Batch<'a> {
             out.reserve(col.len());
             for x in col {
                 let b = match (kind, *x) {
-                    (0, V::Int(p)) => u8::from(ordered(op, p.cmp(&q))),
-                    (1, V::Variant(p)) => u8::from(ordered(op, i64::from(p).cmp(&q))),
+                    (0, V::Int(p)) => u8::from(op.holds(p.cmp(&q))),
+                    (1, V::Variant(p)) => u8::from(op.holds(i64::from(p).cmp(&q))),
                     (_, V::Unknown) => U,
                     _ => to_byte(self.compare_cold(op, *x, c, cd)),
                 };
@@ -1198,8 +1165,8 @@ impl<'a> Batch<'a> {
             for l in lanes {
                 let x = col.get(*l as usize).copied().unwrap_or(V::Unknown);
                 let b = match (kind, x) {
-                    (0, V::Int(p)) => u8::from(ordered(op, p.cmp(&q))),
-                    (1, V::Variant(p)) => u8::from(ordered(op, i64::from(p).cmp(&q))),
+                    (0, V::Int(p)) => u8::from(op.holds(p.cmp(&q))),
+                    (1, V::Variant(p)) => u8::from(op.holds(i64::from(p).cmp(&q))),
                     (_, V::Unknown) => U,
                     _ => to_byte(self.compare_cold(op, x, c, cd)),
                 };
@@ -1234,7 +1201,7 @@ impl<'a> Batch<'a> {
     #[cold]
     fn compare_cold(&self, op: Cmp, x: V, c: V, cd: Option<rust_decimal::Decimal>) -> V {
         match (x, cd) {
-            (V::Dec(p), Some(q)) => V::Bool(ordered(op, p.cmp(&q))),
+            (V::Dec(p), Some(q)) => V::Bool(op.holds(p.cmp(&q))),
             _ => self.compare(op, x, c),
         }
     }
@@ -2065,17 +2032,11 @@ impl<'a> Batch<'a> {
                 r.map(V::Int).unwrap_or(V::Unknown)
             }
             Builtin::Date => {
-                let parts = (
-                    arg(0).as_i64().and_then(|y| i16::try_from(y).ok()),
-                    arg(1).as_i64().and_then(|m| i8::try_from(m).ok()),
-                    arg(2).as_i64().and_then(|d| i8::try_from(d).ok()),
-                );
-                match parts {
-                    (Some(y), Some(m), Some(d)) => {
-                        Date::new(y, m, d).map(V::Date).unwrap_or(V::Unknown)
-                    }
-                    _ => V::Unknown,
+                let (y, m, d) = (arg(0), arg(1), arg(2));
+                if y.is_unknown() || m.is_unknown() || d.is_unknown() {
+                    return V::Unknown;
                 }
+                value::make_date(y, m, d).unwrap_or(V::Unknown)
             }
             Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
                 let x = arg(0);
@@ -2083,18 +2044,7 @@ impl<'a> Batch<'a> {
                 if x.is_unknown() || places.is_unknown() {
                     return V::Unknown;
                 }
-                let Some(places) = places.as_i64().and_then(|p| u32::try_from(p).ok()) else {
-                    return V::Unknown;
-                };
-                let r = match func {
-                    Builtin::Round => {
-                        value::round(x, places, RoundingStrategy::MidpointAwayFromZero)
-                    }
-                    Builtin::Floor => value::round(x, places, RoundingStrategy::ToNegativeInfinity),
-                    Builtin::Ceil => value::round(x, places, RoundingStrategy::ToPositiveInfinity),
-                    _ => value::abs(x),
-                };
-                r.unwrap_or(V::Unknown)
+                value::rounded(func, x, places).unwrap_or(V::Unknown)
             }
         }
     }
@@ -2115,38 +2065,11 @@ impl<'a> Batch<'a> {
 
     /// Whether a cell matches a known argument; `None` when it cannot be told.
     fn cell(&self, cell: &LCell, arg: V) -> Option<bool> {
-        match cell {
-            LCell::Any => Some(true),
-            LCell::Compare(op, o) => {
-                let x = self.operand(*o);
-                if x.is_unknown() {
-                    return None;
-                }
-                self.compare_values(*op, arg, x)
-            }
-            LCell::Range(lo, hi) => {
-                let (lo, hi) = (self.operand(*lo), self.operand(*hi));
-                if lo.is_unknown() || hi.is_unknown() {
-                    return None;
-                }
-                Some(
-                    self.compare_values(Cmp::Ge, arg, lo)?
-                        && self.compare_values(Cmp::Le, arg, hi)?,
-                )
-            }
-            LCell::Set(items) => {
-                let mut r = Some(false);
-                for o in items {
-                    let x = self.operand(*o);
-                    if x.is_unknown() {
-                        r = None;
-                    } else if self.compare_values(Cmp::Eq, arg, x) == Some(true) {
-                        return Some(true);
-                    }
-                }
-                r
-            }
-        }
+        cell.matches(
+            arg,
+            |o| self.operand(o),
+            |op, a, b| self.compare_values(op, a, b),
+        )
     }
 
     /// A table for the arguments of one lane, when they are all known and every

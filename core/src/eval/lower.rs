@@ -40,6 +40,22 @@ pub(crate) enum Cmp {
     Ge,
 }
 
+impl Cmp {
+    /// Whether `a op b` holds when `a` is `ord` to `b`.
+    #[inline(always)]
+    pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Ne => ord != Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Node {
     Const(V),
@@ -155,6 +171,55 @@ pub(crate) enum LCell {
     Compare(Cmp, LOperand),
     Range(LOperand, LOperand),
     Set(Vec<LOperand>),
+}
+
+impl LCell {
+    /// Whether the cell matches `arg`: `None` when that cannot be told (the
+    /// argument, or a parameter the cell uses, is unknown; or the values do not
+    /// compare). `operand` gives a cell operand's value, `compare` compares two
+    /// known values — each evaluator brings its own.
+    pub(crate) fn matches(
+        &self,
+        arg: V,
+        mut operand: impl FnMut(LOperand) -> V,
+        compare: impl Fn(Cmp, V, V) -> Option<bool>,
+    ) -> Option<bool> {
+        if matches!(self, LCell::Any) {
+            return Some(true);
+        }
+        if arg.is_unknown() {
+            return None;
+        }
+        match self {
+            LCell::Any => Some(true),
+            LCell::Compare(op, o) => {
+                let x = operand(*o);
+                if x.is_unknown() {
+                    return None;
+                }
+                compare(*op, arg, x)
+            }
+            LCell::Range(lo, hi) => {
+                let (lo, hi) = (operand(*lo), operand(*hi));
+                if lo.is_unknown() || hi.is_unknown() {
+                    return None;
+                }
+                Some(compare(Cmp::Ge, arg, lo)? && compare(Cmp::Le, arg, hi)?)
+            }
+            LCell::Set(items) => {
+                let mut r = Some(false);
+                for o in items {
+                    let x = operand(*o);
+                    if x.is_unknown() {
+                        r = None;
+                    } else if compare(Cmp::Eq, arg, x) == Some(true) {
+                        return Some(true);
+                    }
+                }
+                r
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

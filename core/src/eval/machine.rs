@@ -13,11 +13,10 @@ use std::cmp::Ordering;
 
 use accord_grammar::ast::{BinaryOp, HitPolicyKind};
 use jiff::civil::Date;
-use rust_decimal::RoundingStrategy;
 
 use super::facts::Facts;
 use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::value::{self, compare, Fault, ListRef, TextRef, V};
+use super::value::{self, compare, from_tri, tri, Fault, ListRef, TextRef, V};
 use crate::check::Builtin;
 
 /// A fact of the input, by instance and field.
@@ -206,22 +205,19 @@ pub(crate) struct Machine<'a> {
     stack_base: usize,
 }
 
+/// A text of the ruleset or of the facts.
+fn text_of<'t>(low: &'t Lowered, facts: &'t Facts, t: TextRef) -> &'t str {
+    match t {
+        TextRef::Model(i) => low.text(i),
+        TextRef::Facts(i) => facts.text(i),
+    }
+}
+
 /// The address of a local of the calling frame: how deep the stack is now.
 #[inline(never)]
 fn stack_address() -> usize {
     let probe = 0u8;
     std::hint::black_box(std::ptr::addr_of!(probe)) as usize
-}
-
-fn tri(v: V) -> Option<bool> {
-    match v {
-        V::Bool(b) => Some(b),
-        _ => None,
-    }
-}
-
-fn from_tri(t: Option<bool>) -> V {
-    t.map(V::Bool).unwrap_or(V::Unknown)
 }
 
 impl<'a> Machine<'a> {
@@ -693,33 +689,10 @@ impl<'a> Machine<'a> {
         v
     }
 
-    fn texts_equal(&self, a: TextRef, b: TextRef) -> bool {
-        let get = |t: TextRef| match t {
-            TextRef::Model(i) => self.low.text(i),
-            TextRef::Facts(i) => self.facts.text(i),
-        };
-        get(a) == get(b)
-    }
-
     /// Compares two known values; `None` when they cannot be compared.
     fn compare_values(&self, op: Cmp, a: V, b: V) -> Option<bool> {
-        if let (V::Text(x), V::Text(y)) = (a, b) {
-            let eq = self.texts_equal(x, y);
-            return match op {
-                Cmp::Eq => Some(eq),
-                Cmp::Ne => Some(!eq),
-                _ => None,
-            };
-        }
-        let ord = compare(a, b)?;
-        Some(match op {
-            Cmp::Eq => ord == Ordering::Equal,
-            Cmp::Ne => ord != Ordering::Equal,
-            Cmp::Lt => ord == Ordering::Less,
-            Cmp::Le => ord != Ordering::Greater,
-            Cmp::Gt => ord == Ordering::Greater,
-            Cmp::Ge => ord != Ordering::Less,
-        })
+        let (low, facts) = (self.low, self.facts);
+        value::compare_known(op, a, b, |t| text_of(low, facts, t))
     }
 
     fn compare_node(&mut self, op: Cmp, a: V, b: V, node: NodeId) -> V {
@@ -828,14 +801,7 @@ impl<'a> Machine<'a> {
             _ => return self.compare_slow(op, x, y, mark, id),
         };
         self.truncate(mark);
-        V::Bool(match op {
-            Cmp::Eq => ord == Ordering::Equal,
-            Cmp::Ne => ord != Ordering::Equal,
-            Cmp::Lt => ord == Ordering::Less,
-            Cmp::Le => ord != Ordering::Greater,
-            Cmp::Gt => ord == Ordering::Greater,
-            Cmp::Ge => ord != Ordering::Less,
-        })
+        V::Bool(op.holds(ord))
     }
 
     /// `v in lo..hi` (inclusive) for known values.
@@ -1319,18 +1285,8 @@ impl<'a> Machine<'a> {
                     return V::Unknown;
                 }
                 self.truncate(mark);
-                let parts = (
-                    y.as_i64().and_then(|y| i16::try_from(y).ok()),
-                    m.as_i64().and_then(|m| i8::try_from(m).ok()),
-                    d.as_i64().and_then(|d| i8::try_from(d).ok()),
-                );
-                match parts {
-                    (Some(y), Some(m), Some(d)) => match Date::new(y, m, d) {
-                        Ok(date) => V::Date(date),
-                        Err(_) => self.fault(FaultKind::Value(Fault::InvalidDate), id),
-                    },
-                    _ => self.fault(FaultKind::Value(Fault::InvalidDate), id),
-                }
+                let r = value::make_date(y, m, d);
+                self.value_result(r, id)
             }
             Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
                 let x = self.eval(arg(self, 0));
@@ -1343,17 +1299,7 @@ impl<'a> Machine<'a> {
                     return V::Unknown;
                 }
                 self.truncate(mark);
-                let Some(places) = places.as_i64().and_then(|p| u32::try_from(p).ok()) else {
-                    return self.fault(FaultKind::Value(Fault::Overflow), id);
-                };
-                let r = match func {
-                    Builtin::Round => {
-                        value::round(x, places, RoundingStrategy::MidpointAwayFromZero)
-                    }
-                    Builtin::Floor => value::round(x, places, RoundingStrategy::ToNegativeInfinity),
-                    Builtin::Ceil => value::round(x, places, RoundingStrategy::ToPositiveInfinity),
-                    _ => value::abs(x),
-                };
+                let r = value::rounded(func, x, places);
                 self.value_result(r, id)
             }
         }
@@ -1439,45 +1385,12 @@ impl<'a> Machine<'a> {
     }
 
     fn cell(&mut self, cell: &LCell, arg: V, node: NodeId) -> Option<bool> {
-        if matches!(cell, LCell::Any) {
-            return Some(true);
-        }
-        if arg.is_unknown() {
-            return None;
-        }
-        match cell {
-            LCell::Any => Some(true),
-            LCell::Compare(op, o) => {
-                let x = self.operand(*o, node);
-                if x.is_unknown() {
-                    return None;
-                }
-                self.compare_values(*op, arg, x)
-            }
-            LCell::Range(lo, hi) => {
-                let lo = self.operand(*lo, node);
-                let hi = self.operand(*hi, node);
-                if lo.is_unknown() || hi.is_unknown() {
-                    return None;
-                }
-                Some(
-                    self.compare_values(Cmp::Ge, arg, lo)?
-                        && self.compare_values(Cmp::Le, arg, hi)?,
-                )
-            }
-            LCell::Set(items) => {
-                let mut r = Some(false);
-                for o in items {
-                    let x = self.operand(*o, node);
-                    if x.is_unknown() {
-                        r = None;
-                    } else if self.compare_values(Cmp::Eq, arg, x) == Some(true) {
-                        return Some(true);
-                    }
-                }
-                r
-            }
-        }
+        let (low, facts) = (self.low, self.facts);
+        cell.matches(
+            arg,
+            |o| self.operand(o, node),
+            |op, a, b| value::compare_known(op, a, b, |t| text_of(low, facts, t)),
+        )
     }
 
     fn row_matches(

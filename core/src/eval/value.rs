@@ -134,6 +134,68 @@ impl V {
     }
 }
 
+/// `a op b` for two known values, texts read through `text`; `None` when they
+/// cannot be compared (different kinds, or an order asked of texts).
+pub(crate) fn compare_known<'t>(
+    op: super::lower::Cmp,
+    a: V,
+    b: V,
+    text: impl Fn(TextRef) -> &'t str,
+) -> Option<bool> {
+    use super::lower::Cmp;
+    if let (V::Text(x), V::Text(y)) = (a, b) {
+        let eq = text(x) == text(y);
+        return match op {
+            Cmp::Eq => Some(eq),
+            Cmp::Ne => Some(!eq),
+            _ => None,
+        };
+    }
+    Some(op.holds(compare(a, b)?))
+}
+
+/// A value as a truth: `None` for unknown (or anything not a Boolean).
+pub(crate) fn tri(v: V) -> Option<bool> {
+    match v {
+        V::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+pub(crate) fn from_tri(t: Option<bool>) -> V {
+    t.map(V::Bool).unwrap_or(V::Unknown)
+}
+
+/// `date(y, m, d)` for known parts.
+pub(crate) fn make_date(y: V, m: V, d: V) -> Result<V, Fault> {
+    let parts = (
+        y.as_i64().and_then(|y| i16::try_from(y).ok()),
+        m.as_i64().and_then(|m| i8::try_from(m).ok()),
+        d.as_i64().and_then(|d| i8::try_from(d).ok()),
+    );
+    match parts {
+        (Some(y), Some(m), Some(d)) => Date::new(y, m, d)
+            .map(V::Date)
+            .map_err(|_| Fault::InvalidDate),
+        _ => Err(Fault::InvalidDate),
+    }
+}
+
+/// `round`, `floor`, `ceil` (to `places` decimals) or `abs` of a known number.
+pub(crate) fn rounded(func: crate::check::Builtin, x: V, places: V) -> Result<V, Fault> {
+    use crate::check::Builtin;
+    let places = places
+        .as_i64()
+        .and_then(|p| u32::try_from(p).ok())
+        .ok_or(Fault::Overflow)?;
+    match func {
+        Builtin::Round => round(x, places, RoundingStrategy::MidpointAwayFromZero),
+        Builtin::Floor => round(x, places, RoundingStrategy::ToNegativeInfinity),
+        Builtin::Ceil => round(x, places, RoundingStrategy::ToPositiveInfinity),
+        _ => abs(x),
+    }
+}
+
 /// Why a value could not be computed. Reported in explanations, never a panic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fault {
