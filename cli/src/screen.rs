@@ -247,16 +247,19 @@ fn read_chunks(
     while !eof {
         let mut text = pool.take();
         text.append(&mut carry);
-        // Fill to about CHUNK_BYTES, and on until the buffer holds a whole line.
+        // Fill to about CHUNK_BYTES, and on until the buffer holds a whole line
+        // (only the bytes just read are searched for one).
+        let mut whole_line = memchr::memchr(b'\n', &text).is_some();
         loop {
             let have = text.len();
-            if have >= CHUNK_BYTES && memchr_newline(&text).is_some() {
+            if have >= CHUNK_BYTES && whole_line {
                 break;
             }
             let limit = CHUNK_BYTES.saturating_sub(have).max(1 << 16);
             // `read_to_end` on a `take` reads until the limit or the end of
             // input, whatever the size of each read (pipes give 64 KiB).
             let n = (&mut reader).take(limit as u64).read_to_end(&mut text)?;
+            whole_line |= memchr::memchr(b'\n', text.get(have..).unwrap_or(&[])).is_some();
             if n < limit {
                 eof = true;
                 break;
@@ -296,11 +299,6 @@ fn read_chunks(
         seq += 1;
     }
     Ok(())
-}
-
-/// Where `text` has its first newline.
-fn memchr_newline(text: &[u8]) -> Option<usize> {
-    memchr::memchr(b'\n', text)
 }
 
 /// What became of one input line of a chunk.

@@ -81,7 +81,9 @@ fn assert_no_panic(output: &Output) {
     assert_ne!(code(output), 101, "{err}");
 }
 
-fn screen_json(facts: &str, extra: &[&str]) -> Value {
+/// `accord screen` of the Armenian example on `facts` as of 2025-03-01, with
+/// `extra` arguments.
+fn screen_armenia(facts: &str, extra: &[&str]) -> Output {
     let armenia = armenia();
     let mut args = vec![
         "screen",
@@ -90,11 +92,17 @@ fn screen_json(facts: &str, extra: &[&str]) -> Value {
         facts,
         "--as-of",
         "2025-03-01",
-        "--format",
-        "json",
     ];
     args.extend_from_slice(extra);
     let out = accord(&args);
+    assert_no_panic(&out);
+    out
+}
+
+fn screen_json(facts: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    let out = screen_armenia(facts, &args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     json(&out)
 }
@@ -106,6 +114,14 @@ fn result<'a>(report: &'a Value, program: &str, subject: &str) -> &'a Value {
         .iter()
         .find(|r| r["program"] == program && r["subject"] == subject)
         .unwrap_or_else(|| panic!("no result for {program} / {subject:?}"))
+}
+
+/// Asserts a result's status and amount (`None`: amount null).
+fn expect(report: &Value, program: &str, subject: &str, status: &str, amount: Option<&str>) {
+    let r = result(report, program, subject);
+    assert_eq!(r["status"], status, "{program} {subject:?}: {r}");
+    let want = amount.map_or(Value::Null, |a| Value::String(a.into()));
+    assert_eq!(r["amount"], want, "{program} {subject:?}: {r}");
 }
 
 #[test]
@@ -159,45 +175,38 @@ fn complete_facts_give_decided_results_in_the_documented_shape() {
 
     // Score 31.5 >= 29 (threshold from 2023), two children under 18 (born 2016 and
     // 2024) in an urban settlement: 18_000 + 7_500 * 2.
-    let fb = result(&report, "family_benefit", "");
-    assert_eq!(fb["status"], "eligible");
-    assert_eq!(fb["amount"], "33000");
+    expect(&report, "family_benefit", "", "eligible", Some("33000"));
     // There are children, so the social benefit (for families without) is not paid.
-    assert_eq!(
-        result(&report, "social_benefit", "")["status"],
-        "ineligible"
-    );
+    expect(&report, "social_benefit", "", "ineligible", None);
     // The family benefit makes the household eligible for tariff support:
     // 10 * min(210, 250) + 20 * min(140, 100) = 2_100 + 2_000.
-    let energy = result(&report, "energy_subsidy", "");
-    assert_eq!(energy["status"], "eligible");
-    assert_eq!(energy["amount"], "4100");
+    expect(&report, "energy_subsidy", "", "eligible", Some("4100"));
     // Not paid together with the family benefit.
-    assert_eq!(
-        result(&report, "emergency_assistance", "")["status"],
-        "ineligible"
-    );
+    expect(&report, "emergency_assistance", "", "ineligible", None);
     // members[0] is 69 with 7 insurance years and no insurance pension.
-    let pension = result(&report, "old_age_social_pension", "members[0]");
-    assert_eq!(pension["status"], "eligible");
-    assert_eq!(pension["amount"], "32500");
-    assert_eq!(
-        result(&report, "old_age_social_pension", "members[1]")["status"],
-        "ineligible"
-    );
+    let pension = "old_age_social_pension";
+    expect(&report, pension, "members[0]", "eligible", Some("32500"));
+    expect(&report, pension, "members[1]", "ineligible", None);
     // members[4], born 2024-08-30, is under one: a second child (300_000), and a
     // parent (members[2]) is on child-care leave in an urban settlement (37_500).
-    let grant = result(&report, "childbirth_grant", "members[4]");
-    assert_eq!(grant["status"], "eligible");
-    assert_eq!(grant["amount"], "300000");
-    let care = result(&report, "childcare_allowance", "members[4]");
-    assert_eq!(care["status"], "eligible");
-    assert_eq!(care["amount"], "37500");
+    expect(
+        &report,
+        "childbirth_grant",
+        "members[4]",
+        "eligible",
+        Some("300000"),
+    );
+    expect(
+        &report,
+        "childcare_allowance",
+        "members[4]",
+        "eligible",
+        Some("37500"),
+    );
     // A programme without an amount: eligible with amount null.
-    let meals = result(&report, "free_school_meals", "members[3]");
-    assert_eq!(meals["status"], "eligible");
-    assert_eq!(meals["amount"], Value::Null);
+    expect(&report, "free_school_meals", "members[3]", "eligible", None);
     // The explanation names the parameter version in force.
+    let fb = result(&report, "family_benefit", "");
     let clause = &fb["explanation"]["clauses"][0];
     assert_eq!(clause["result"], true);
     let threshold = clause["values"]
@@ -213,18 +222,16 @@ fn complete_facts_give_decided_results_in_the_documented_shape() {
 #[test]
 fn partial_facts_give_missing_facts_and_ranked_questions() {
     let report = screen_json(&armenia_facts("family_partial.json"), &[]);
+    expect(&report, "family_benefit", "", "undetermined", None);
     let fb = result(&report, "family_benefit", "");
-    assert_eq!(fb["status"], "undetermined");
-    assert_eq!(fb["amount"], Value::Null);
     assert_eq!(fb["missing"], serde_json::json!(["vulnerability_score"]));
     // Two children are known, so the social benefit is decided whatever the score.
     let social = result(&report, "social_benefit", "");
     assert_eq!(social["status"], "ineligible");
     assert_eq!(social["missing"], Value::Array(vec![]));
     // Eligible with an unknown birth order: amount null, the order listed as missing.
+    expect(&report, "childbirth_grant", "members[4]", "eligible", None);
     let grant = result(&report, "childbirth_grant", "members[4]");
-    assert_eq!(grant["status"], "eligible");
-    assert_eq!(grant["amount"], Value::Null);
     assert_eq!(
         grant["missing"],
         serde_json::json!(["members[4].birth_order"])
@@ -316,16 +323,8 @@ fn armenian_labels_and_english_fallback() {
 
 #[test]
 fn human_output_shows_labels_and_next_questions() {
-    let armenia = armenia();
     let facts = armenia_facts("family_partial.json");
-    let out = accord(&[
-        "screen",
-        &armenia,
-        "--facts",
-        &facts,
-        "--as-of",
-        "2025-03-01",
-    ]);
+    let out = screen_armenia(&facts, &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.starts_with("as of 2025-03-01"), "{text}");
@@ -347,16 +346,7 @@ fn human_output_shows_labels_and_next_questions() {
         "{questions}"
     );
 
-    let out = accord(&[
-        "screen",
-        &armenia,
-        "--facts",
-        &facts,
-        "--as-of",
-        "2025-03-01",
-        "--lang",
-        "ru",
-    ]);
+    let out = screen_armenia(&facts, &["--lang", "ru"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("Семейное пособие"), "{text}");
@@ -368,19 +358,7 @@ fn screen_bad(name: &str, facts: &str, format: &[&str]) -> Output {
     let dir = scratch(name);
     let path = dir.join("facts.json");
     fs::write(&path, facts).unwrap();
-    let armenia = armenia();
-    let mut args = vec![
-        "screen",
-        armenia.as_str(),
-        "--facts",
-        path.to_str().unwrap(),
-        "--as-of",
-        "2025-03-01",
-    ];
-    args.extend_from_slice(format);
-    let out = accord(&args);
-    assert_no_panic(&out);
-    out
+    screen_armenia(path.to_str().unwrap(), format)
 }
 
 #[test]
@@ -942,20 +920,8 @@ fn decimal_strings_are_never_silently_rounded() {
 
 #[test]
 fn an_undeclared_language_warns_and_falls_back_to_the_first() {
-    let armenia = armenia();
     let facts = armenia_facts("family_partial.json");
-    let out = accord(&[
-        "screen",
-        &armenia,
-        "--facts",
-        &facts,
-        "--as-of",
-        "2025-03-01",
-        "--format",
-        "json",
-        "--lang",
-        "et",
-    ]);
+    let out = screen_armenia(&facts, &["--format", "json", "--lang", "et"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
         stderr(&out).contains("no language `et`"),

@@ -5,27 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use accord_core::{Engine, ScreenOptions, SourceFile};
+#[path = "../tests/support/eval.rs"]
+mod support;
+
+use accord_core::{Engine, ScreenOptions};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn engine() -> Engine {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/armenia");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
-        .collect();
-    paths.sort();
-    let files = paths
-        .iter()
-        .map(|p| {
-            SourceFile::new(
-                p.file_name().unwrap().to_string_lossy(),
-                std::fs::read_to_string(p).unwrap(),
-            )
-        })
-        .collect();
-    Engine::compile(files).unwrap()
+    Engine::compile(support::load_dir(&support::repo().join("examples/armenia"))).unwrap()
 }
 
 fn registry() -> Vec<String> {

@@ -1737,15 +1737,7 @@ impl<'a> Checker<'a> {
         let what = format!("the operand of `{}`", op.symbol());
         let l = self.condition(sc, lhs, &what);
         let r = self.condition(sc, rhs, &what);
-        mk(
-            RKind::Binary {
-                op,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            Type::Boolean,
-            span,
-        )
+        binary(op, l, r, Type::Boolean, span)
     }
 
     #[inline(never)]
@@ -1790,15 +1782,7 @@ impl<'a> Checker<'a> {
         } else if !matches!(op, BinaryOp::Eq | BinaryOp::Ne) && self.require_orderable(sc, &l) {
             self.require_orderable(sc, &r);
         }
-        mk(
-            RKind::Binary {
-                op,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            Type::Boolean,
-            span,
-        )
+        binary(op, l, r, Type::Boolean, span)
     }
 
     #[inline(never)]
@@ -1829,15 +1813,7 @@ impl<'a> Checker<'a> {
                 Type::Error
             }
         };
-        mk(
-            RKind::Binary {
-                op,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            ty,
-            span,
-        )
+        binary(op, l, r, ty, span)
     }
 
     #[inline(never)]
@@ -1853,15 +1829,7 @@ impl<'a> Checker<'a> {
         let l = self.expr(sc, lhs, None);
         let r = self.expr(sc, rhs, None);
         let ty = self.arithmetic(sc, op, &l, &r, span);
-        mk(
-            RKind::Binary {
-                op,
-                lhs: Box::new(l),
-                rhs: Box::new(r),
-            },
-            ty,
-            span,
-        )
+        binary(op, l, r, ty, span)
     }
 
     fn arithmetic(&mut self, sc: &Scope, op: BinaryOp, l: &RExpr, r: &RExpr, span: Span) -> Type {
@@ -1926,4 +1894,17 @@ fn flatten(t: &Type) -> &Type {
 
 pub(super) fn mk(kind: RKind, ty: Type, span: Span) -> RExpr {
     RExpr { kind, ty, span }
+}
+
+/// `l op r` of type `ty`.
+fn binary(op: BinaryOp, l: RExpr, r: RExpr, ty: Type, span: Span) -> RExpr {
+    mk(
+        RKind::Binary {
+            op,
+            lhs: Box::new(l),
+            rhs: Box::new(r),
+        },
+        ty,
+        span,
+    )
 }

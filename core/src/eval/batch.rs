@@ -274,95 +274,148 @@ impl Dom {
     }
 }
 
-/// The columns of a batch, reused from batch to batch.
-#[derive(Debug, Default)]
-struct Cols {
-    cols: Vec<Vec<V>>,
+/// Columns of one element type, their storage reused from batch to batch.
+#[derive(Debug)]
+struct Pool<T> {
+    slots: Vec<Vec<T>>,
     free: Vec<u32>,
-    bools: Vec<Vec<u8>>,
-    bfree: Vec<u32>,
 }
 
-impl Cols {
-    /// A column's id and its (emptied) storage, to be given back by [`Cols::put`].
-    fn take(&mut self) -> (u32, Vec<V>) {
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool {
+            slots: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Pool<T> {
+    /// A free index and its emptied storage, to be given back by [`Pool::put`].
+    fn take(&mut self) -> (u32, Vec<T>) {
         match self.free.pop() {
-            Some(id) => {
-                let mut v = self
-                    .cols
-                    .get_mut(id as usize)
-                    .map(std::mem::take)
-                    .unwrap_or_default();
+            Some(i) => {
+                let mut v = self.lend(i);
                 v.clear();
-                (id, v)
+                (i, v)
             }
             None => {
-                self.cols.push(Vec::new());
-                ((self.cols.len() - 1) as u32, Vec::new())
+                self.slots.push(Vec::new());
+                ((self.slots.len() - 1) as u32, Vec::new())
             }
         }
     }
 
-    fn put(&mut self, id: u32, v: Vec<V>) -> u32 {
-        if let Some(slot) = self.cols.get_mut(id as usize) {
+    /// The storage of column `i`, lent out until [`Pool::put`] gives it back.
+    fn lend(&mut self, i: u32) -> Vec<T> {
+        self.slots
+            .get_mut(i as usize)
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn put(&mut self, i: u32, v: Vec<T>) {
+        if let Some(slot) = self.slots.get_mut(i as usize) {
             *slot = v;
         }
-        id
     }
 
-    fn release(&mut self, id: u32) {
-        if id & BOOL != 0 {
-            self.bfree.push(id & !BOOL);
-        } else {
-            self.free.push(id);
-        }
+    fn slot(&self, i: u32) -> Option<&[T]> {
+        self.slots.get(i as usize).map(|v| v.as_slice())
     }
 
-    fn get(&self, id: u32) -> &[V] {
-        self.cols
-            .get(id as usize)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
-    }
-
-    /// A truth column's id (with [`BOOL`] set) and its emptied storage.
-    fn take_b(&mut self) -> (u32, Vec<u8>) {
-        match self.bfree.pop() {
-            Some(id) => {
-                let mut v = self
-                    .bools
-                    .get_mut(id as usize)
-                    .map(std::mem::take)
-                    .unwrap_or_default();
-                v.clear();
-                (id | BOOL, v)
-            }
-            None => {
-                self.bools.push(Vec::new());
-                ((self.bools.len() - 1) as u32 | BOOL, Vec::new())
-            }
-        }
-    }
-
-    fn put_b(&mut self, id: u32, v: Vec<u8>) -> u32 {
-        if let Some(slot) = self.bools.get_mut((id & !BOOL) as usize) {
-            *slot = v;
-        }
-        id
-    }
-
-    fn get_b(&self, id: u32) -> &[u8] {
-        self.bools
-            .get((id & !BOOL) as usize)
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
+    fn slot_mut(&mut self, i: u32) -> Option<&mut Vec<T>> {
+        self.slots.get_mut(i as usize)
     }
 
     fn reset(&mut self) {
         self.free.clear();
-        self.free.extend((0..self.cols.len() as u32).rev());
-        self.bfree.clear();
-        self.bfree.extend((0..self.bools.len() as u32).rev());
+        self.free.extend((0..self.slots.len() as u32).rev());
+    }
+
+    /// Combines column `a` lane by lane with column `b`, in place; `b` is freed.
+    fn zip(&mut self, a: u32, b: u32, f: impl Fn(T, T) -> T)
+    where
+        T: Copy,
+    {
+        let bv = self.lend(b);
+        if let Some(av) = self.slot_mut(a) {
+            for (x, y) in av.iter_mut().zip(&bv) {
+                *x = f(*x, *y);
+            }
+        }
+        self.put(b, bv);
+        self.free.push(b);
+    }
+}
+
+/// The columns of a batch: values, and truth bytes (ids with [`BOOL`] set).
+#[derive(Debug, Default)]
+struct Cols {
+    v: Pool<V>,
+    b: Pool<u8>,
+}
+
+impl Cols {
+    /// A value column's id and its (emptied) storage, to be given back by
+    /// [`Cols::put`].
+    fn take(&mut self) -> (u32, Vec<V>) {
+        self.v.take()
+    }
+
+    /// A truth column's id (with [`BOOL`] set) and its emptied storage.
+    fn take_b(&mut self) -> (u32, Vec<u8>) {
+        let (i, v) = self.b.take();
+        (i | BOOL, v)
+    }
+
+    /// The storage of value column `id`, lent out until [`Cols::put`].
+    fn lend(&mut self, id: u32) -> Vec<V> {
+        self.v.lend(id)
+    }
+
+    /// The storage of truth column `id`, lent out until [`Cols::put_b`].
+    fn lend_b(&mut self, id: u32) -> Vec<u8> {
+        self.b.lend(id & !BOOL)
+    }
+
+    fn put(&mut self, id: u32, v: Vec<V>) -> u32 {
+        self.v.put(id, v);
+        id
+    }
+
+    fn put_b(&mut self, id: u32, v: Vec<u8>) -> u32 {
+        self.b.put(id & !BOOL, v);
+        id
+    }
+
+    fn get(&self, id: u32) -> &[V] {
+        self.v.slot(id).unwrap_or(&[])
+    }
+
+    fn get_b(&self, id: u32) -> &[u8] {
+        self.b.slot(id & !BOOL).unwrap_or(&[])
+    }
+
+    fn get_mut(&mut self, id: u32) -> Option<&mut Vec<V>> {
+        self.v.slot_mut(id)
+    }
+
+    fn get_b_mut(&mut self, id: u32) -> Option<&mut Vec<u8>> {
+        self.b.slot_mut(id & !BOOL)
+    }
+
+    fn release(&mut self, id: u32) {
+        if id & BOOL != 0 {
+            self.b.free.push(id & !BOOL);
+        } else {
+            self.v.free.push(id);
+        }
+    }
+
+    fn reset(&mut self) {
+        self.v.reset();
+        self.b.reset();
     }
 }
 
@@ -667,12 +720,8 @@ impl<'a> Batch<'a> {
             Some(a) => {
                 let col = self.eval(a.node, dom);
                 let cols = &mut self.s.cols;
-                let st = cols
-                    .bools
-                    .get_mut((status & !BOOL) as usize)
-                    .map(std::mem::take)
-                    .unwrap_or_default();
-                if let Some(am) = cols.cols.get_mut(col as usize) {
+                let st = cols.lend_b(status);
+                if let Some(am) = cols.get_mut(col) {
                     for (a, s) in am.iter_mut().zip(&st) {
                         if *s != T {
                             *a = V::Unknown;
@@ -703,19 +752,7 @@ impl<'a> Batch<'a> {
 
     /// Combines two truth columns lane by lane into the first.
     fn zip_b(&mut self, a: u32, b: u32, f: impl Fn(u8, u8) -> u8) -> u32 {
-        let cols = &mut self.s.cols;
-        let bv = cols
-            .bools
-            .get_mut((b & !BOOL) as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
-        if let Some(av) = cols.bools.get_mut((a & !BOOL) as usize) {
-            for (x, y) in av.iter_mut().zip(&bv) {
-                *x = f(*x, *y);
-            }
-        }
-        cols.put_b(b, bv);
-        cols.release(b);
+        self.s.cols.b.zip(a & !BOOL, b & !BOOL, f);
         a
     }
 
@@ -791,22 +828,13 @@ impl<'a> Batch<'a> {
 
     /// Combines two columns of one domain lane by lane into the first.
     fn zip(&mut self, a: u32, b: u32, f: impl Fn(V, V) -> V) -> u32 {
-        let cols = &mut self.s.cols;
-        if let Some(bv) = cols.cols.get_mut(b as usize).map(std::mem::take) {
-            if let Some(av) = cols.cols.get_mut(a as usize) {
-                for (x, y) in av.iter_mut().zip(&bv) {
-                    *x = f(*x, *y);
-                }
-            }
-            cols.put(b, bv);
-        }
-        cols.release(b);
+        self.s.cols.v.zip(a, b, f);
         a
     }
 
     /// Maps a truth column in place.
     fn map_b(&mut self, a: u32, f: impl Fn(u8) -> u8) -> u32 {
-        if let Some(av) = self.s.cols.bools.get_mut((a & !BOOL) as usize) {
+        if let Some(av) = self.s.cols.get_b_mut(a) {
             for x in av.iter_mut() {
                 *x = f(*x);
             }
@@ -816,7 +844,7 @@ impl<'a> Batch<'a> {
 
     /// Maps one column lane by lane into a new one, releasing it.
     fn map(&mut self, a: u32, f: impl Fn(V) -> V) -> u32 {
-        if let Some(av) = self.s.cols.cols.get_mut(a as usize) {
+        if let Some(av) = self.s.cols.get_mut(a) {
             for x in av.iter_mut() {
                 *x = f(*x);
             }
@@ -944,7 +972,7 @@ impl<'a> Batch<'a> {
         if c & BOOL != 0 {
             return None;
         }
-        self.s.cols.cols.get(*c as usize).map(|v| v.as_slice())
+        self.s.cols.v.slot(*c)
     }
 
     /// A let's truth column, when it is one.
@@ -954,7 +982,9 @@ impl<'a> Batch<'a> {
         (c & BOOL != 0).then(|| self.s.cols.get_b(c))
     }
 
-    /// `scope.member` read whole from a let's truth column, when it is one.
+    /// `scope.member` read whole from a let's truth column, when it is one: the
+    /// subject's own let over its entity's domain (copied), or the elements' let
+    /// over an element domain (gathered).
     fn member_col_b(&mut self, dom: u32, scope: Scope, member: Member) -> Option<u32> {
         let ne = self.low.entities.len() as u32;
         let Member::Let(e, i) = member else {
@@ -962,30 +992,30 @@ impl<'a> Batch<'a> {
         };
         let d = self.s.doms.get(dom as usize)?;
         let gather = match scope {
-            Scope::Subject if dom < ne && e == dom => None,
-            Scope::Element(k) if k as usize + 1 == d.depth && d.elem_entity == Some(e) => {
-                Some(d.elem_lane.as_slice())
-            }
+            Scope::Subject if dom < ne && e == dom => false,
+            Scope::Element(k) if k as usize + 1 == d.depth && d.elem_entity == Some(e) => true,
             _ => return None,
         };
-        let gather = gather.is_some();
-        self.let_col_b(e, i)?;
         let (id, mut out) = self.s.cols.take_b();
-        let col = self.let_col_b(e, i).unwrap_or(&[]);
-        if gather {
-            let lanes = self
-                .s
-                .doms
-                .get(dom as usize)
-                .map(|d| d.elem_lane.as_slice());
-            out.extend(
+        let lanes = self
+            .s
+            .doms
+            .get(dom as usize)
+            .map(|d| d.elem_lane.as_slice());
+        match (self.let_col_b(e, i), gather) {
+            (Some(col), false) => out.extend_from_slice(col),
+            (Some(col), true) => out.extend(
                 lanes
                     .unwrap_or(&[])
                     .iter()
                     .map(|l| col.get(*l as usize).copied().unwrap_or(U)),
-            );
-        } else {
-            out.extend_from_slice(col);
+            ),
+            (None, _) => {
+                // Not a truth column: give the storage back.
+                self.s.cols.put_b(id, out);
+                self.s.cols.release(id);
+                return None;
+            }
         }
         Some(self.s.cols.put_b(id, out))
     }
@@ -1111,89 +1141,67 @@ impl<'a> Batch<'a> {
         op: Cmp,
         c: V,
     ) -> Option<u32> {
-        self.source(dom, scope, member)?;
         let (id, mut out) = self.s.cols.take_b();
-        if let Some((col, gather)) = self.source(dom, scope, member) {
-            match op {
-                Cmp::Eq => self.compare_into::<0>(col, gather, c, &mut out),
-                Cmp::Ne => self.compare_into::<1>(col, gather, c, &mut out),
-                Cmp::Lt => self.compare_into::<2>(col, gather, c, &mut out),
-                Cmp::Le => self.compare_into::<3>(col, gather, c, &mut out),
-                Cmp::Gt => self.compare_into::<4>(col, gather, c, &mut out),
-                Cmp::Ge => self.compare_into::<5>(col, gather, c, &mut out),
+        match self.source(dom, scope, member) {
+            Some((col, None)) => self.compare_all(op, col.iter().copied(), c, &mut out),
+            Some((col, Some(lanes))) => self.compare_all(
+                op,
+                lanes
+                    .iter()
+                    .map(|l| col.get(*l as usize).copied().unwrap_or(V::Unknown)),
+                c,
+                &mut out,
+            ),
+            None => {
+                // Not a whole column: give the storage back.
+                self.s.cols.put_b(id, out);
+                self.s.cols.release(id);
+                return None;
             }
         }
         Some(self.s.cols.put_b(id, out))
     }
 
-    /// `x op c` for each value of `col` (gathered through `gather`), with the
-    /// operator a constant (`OP` indexes [`OPS`]) so each loop is specialised.
-    /// The common pairs are compared inline; the rest go out of line.
+    /// `x op c` for each value of `xs` into `out`, the loop specialised for the
+    /// operator (a constant for each arm).
     #[inline(always)]
-    fn compare_into<const OP: usize>(
-        &self,
-        col: &[V],
-        gather: Option<&[u32]>,
-        c: V,
-        out: &mut Vec<u8>,
-    ) {
+    fn compare_all(&self, op: Cmp, xs: impl Iterator<Item = V>, c: V, out: &mut Vec<u8>) {
+        match op {
+            Cmp::Eq => self.compare_into::<0>(xs, c, out),
+            Cmp::Ne => self.compare_into::<1>(xs, c, out),
+            Cmp::Lt => self.compare_into::<2>(xs, c, out),
+            Cmp::Le => self.compare_into::<3>(xs, c, out),
+            Cmp::Gt => self.compare_into::<4>(xs, c, out),
+            Cmp::Ge => self.compare_into::<5>(xs, c, out),
+        }
+    }
+
+    /// `x op c` for each value of `xs`, `OP` indexing [`OPS`]. The common pairs
+    /// are compared inline; the rest go out of line.
+    #[inline(always)]
+    fn compare_into<const OP: usize>(&self, xs: impl Iterator<Item = V>, c: V, out: &mut Vec<u8>) {
         let op = OPS.get(OP).copied().unwrap_or(Cmp::Eq);
         let cd = c.as_decimal();
+        out.reserve(xs.size_hint().0);
         // Whole numbers and variants against a constant of their kind, the
-        // commonest conditions (`age < 18`, `disability = none`), in loops of
-        // their own; anything else lane by lane below.
+        // commonest conditions (`age < 18`, `disability = none`), in a loop of
+        // their own.
         let small = match c {
             V::Int(q) => Some((0u8, q)),
             V::Variant(q) => Some((1u8, i64::from(q))),
             _ => None,
         };
-        if let (Some((kind, q)), None) = (small, gather) {
-            out.reserve(col.len());
-            for x in col {
-                let b = match (kind, *x) {
-                    (0, V::Int(p)) => u8::from(op.holds(p.cmp(&q))),
-                    (1, V::Variant(p)) => u8::from(op.holds(i64::from(p).cmp(&q))),
-                    (_, V::Unknown) => U,
-                    _ => to_byte(self.compare_cold(op, *x, c, cd)),
-                };
-                out.push(b);
-            }
-            return;
-        }
-        if let (Some((kind, q)), Some(lanes)) = (small, gather) {
-            out.reserve(lanes.len());
-            for l in lanes {
-                let x = col.get(*l as usize).copied().unwrap_or(V::Unknown);
-                let b = match (kind, x) {
-                    (0, V::Int(p)) => u8::from(op.holds(p.cmp(&q))),
-                    (1, V::Variant(p)) => u8::from(op.holds(i64::from(p).cmp(&q))),
-                    (_, V::Unknown) => U,
-                    _ => to_byte(self.compare_cold(op, x, c, cd)),
-                };
-                out.push(b);
-            }
-            return;
-        }
-        match gather {
-            None => {
-                out.reserve(col.len());
-                for x in col {
-                    out.push(match compare_fast(op, *x, c) {
-                        Some(b) => b,
-                        None => to_byte(self.compare_cold(op, *x, c, cd)),
-                    });
-                }
-            }
-            Some(lanes) => {
-                out.reserve(lanes.len());
-                for l in lanes {
-                    let x = col.get(*l as usize).copied().unwrap_or(V::Unknown);
-                    out.push(match compare_fast(op, x, c) {
-                        Some(b) => b,
-                        None => to_byte(self.compare_cold(op, x, c, cd)),
-                    });
-                }
-            }
+        match small {
+            Some((kind, q)) => out.extend(xs.map(|x| match (kind, x) {
+                (0, V::Int(p)) => u8::from(op.holds(p.cmp(&q))),
+                (1, V::Variant(p)) => u8::from(op.holds(i64::from(p).cmp(&q))),
+                (_, V::Unknown) => U,
+                _ => to_byte(self.compare_cold(op, x, c, cd)),
+            })),
+            None => out.extend(xs.map(|x| match compare_fast(op, x, c) {
+                Some(b) => b,
+                None => to_byte(self.compare_cold(op, x, c, cd)),
+            })),
         }
     }
 
@@ -1209,17 +1217,7 @@ impl<'a> Batch<'a> {
     /// `x op c` for every value of column `col` (released), into a truth column.
     fn compare_const(&mut self, col: u32, op: Cmp, c: V) -> u32 {
         let (id, mut out) = self.s.cols.take_b();
-        let cd = c.as_decimal();
-        out.extend(
-            self.s
-                .cols
-                .get(col)
-                .iter()
-                .map(|x| match compare_fast(op, *x, c) {
-                    Some(b) => b,
-                    None => to_byte(self.compare_cold(op, *x, c, cd)),
-                }),
-        );
+        self.compare_all(op, self.s.cols.get(col).iter().copied(), c, &mut out);
         self.s.cols.release(col);
         self.s.cols.put_b(id, out)
     }
@@ -1472,11 +1470,7 @@ impl<'a> Batch<'a> {
                 let (cc, tc, ec) = (self.eval_b(c, dom), self.eval(t, dom), self.eval(e, dom));
                 // The `then` column becomes the result.
                 let cols = &mut self.s.cols;
-                let mut out = cols
-                    .cols
-                    .get_mut(tc as usize)
-                    .map(std::mem::take)
-                    .unwrap_or_default();
+                let mut out = cols.lend(tc);
                 let (conds, other) = (cols.get_b(cc), cols.get(ec));
                 for (lane, x) in out.iter_mut().enumerate() {
                     match conds.get(lane).copied().unwrap_or(U) {
@@ -1498,13 +1492,7 @@ impl<'a> Batch<'a> {
 
     /// Replaces each value of a column by `f` of it.
     fn each(&mut self, c: u32, mut f: impl FnMut(&mut Self, V) -> V) -> u32 {
-        let mut v = self
-            .s
-            .cols
-            .cols
-            .get_mut(c as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
+        let mut v = self.s.cols.lend(c);
         for x in v.iter_mut() {
             *x = f(self, *x);
         }
@@ -1513,13 +1501,7 @@ impl<'a> Batch<'a> {
 
     /// Like [`Batch::each`], with the lane.
     fn each_lane(&mut self, c: u32, mut f: impl FnMut(&Self, usize, V) -> V) -> u32 {
-        let mut v = self
-            .s
-            .cols
-            .cols
-            .get_mut(c as usize)
-            .map(std::mem::take)
-            .unwrap_or_default();
+        let mut v = self.s.cols.lend(c);
         for (lane, x) in v.iter_mut().enumerate() {
             *x = f(self, lane, *x);
         }
@@ -1537,11 +1519,9 @@ impl<'a> Batch<'a> {
     }
 
     fn arg_cols(&mut self, (start, len): (u32, u32), dom: u32) -> Vec<u32> {
+        let low = self.low;
         (start..start.saturating_add(len))
-            .map(|i| self.low.arg(i))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|a| self.eval(a, dom))
+            .map(|i| self.eval(low.arg(i), dom))
             .collect()
     }
 
@@ -1622,15 +1602,14 @@ impl<'a> Batch<'a> {
                 .unwrap_or(V::Unknown);
             match self.member(it, member) {
                 V::List(inner) if inner.scratch => {
-                    for j in inner.start..inner.start.saturating_add(inner.len) {
-                        let x = self
-                            .s
-                            .arena
-                            .items
-                            .get(j as usize)
-                            .copied()
-                            .unwrap_or(V::Unknown);
-                        self.s.arena.items.push(x);
+                    let items = &mut self.s.arena.items;
+                    let range = inner.start as usize..inner.start as usize + inner.len as usize;
+                    // Lists of the arena lie inside it; checked all the same,
+                    // since `extend_from_within` would panic otherwise.
+                    if range.end <= items.len() {
+                        items.extend_from_within(range);
+                    } else {
+                        items.extend(std::iter::repeat_n(V::Unknown, range.len()));
                     }
                 }
                 v => self.s.arena.items.push(v),
