@@ -1,5 +1,6 @@
-//! Column evaluation (`Session::evaluate_many`) gives exactly what each document
-//! gives alone, row by row: statuses, amounts and missing facts, for the shipped
+//! Column evaluation (`Session::evaluate_many`) and the certain path (single
+//! documents, compiled closures) give exactly what the row machine gives each
+//! document alone: statuses, amounts and missing facts, for the shipped
 //! examples and every case of the screening corpus, on complete and partial
 //! facts. (Generated rulesets are covered by `soundness.rs`.)
 
@@ -14,14 +15,25 @@ use std::path::PathBuf;
 use accord_core::{Engine, Facts};
 use support::eval::{full, load_dir, repo as root, Full};
 
-/// Evaluates `docs` one by one and as one batch, on `date`, and compares.
+/// Evaluates `docs` one by one by the row machine, one by one by the certain path,
+/// and as one batch, on `date`, and compares.
 fn agree(engine: &Engine, docs: &[Facts], date: jiff::civil::Date, what: &str) {
     assert!(
         docs.len() >= 24,
         "{what}: too few documents to be evaluated by columns"
     );
     let mut rows = engine.session(date);
+    rows.set_certain_path(false);
     let alone: Vec<Full> = docs.iter().map(|f| full(&rows.evaluate(f))).collect();
+    let mut certain = engine.session(date);
+    assert!(certain.has_certain_path(), "{what}: no certain path");
+    for (i, (f, expected)) in docs.iter().zip(&alone).enumerate() {
+        let got = full(&certain.evaluate(f));
+        assert_eq!(
+            &got, expected,
+            "{what}: document {i} as of {date} (certain path)"
+        );
+    }
     let mut columns = engine.session(date);
     // Twice: the second batch runs on recycled buffers.
     for _ in 0..2 {

@@ -10,6 +10,7 @@
 //! ```
 
 mod batch;
+mod compiled;
 mod facts;
 mod facts_json;
 mod lower;
@@ -208,9 +209,19 @@ impl Engine {
 
     /// A session evaluating as of `as_of`. Hold one per thread and reuse it.
     pub fn session(&self, as_of: Date) -> Session<'_> {
+        let asof = AsOf::new(&self.lowered, as_of);
+        // The plan's bound on chains of definitions also bounds the certain
+        // path's recursion, so it is compiled only when there is a plan.
+        let fast = match self.plan {
+            Some(_) => compiled::Compiled::new(&self.lowered, &asof.folded),
+            None => None,
+        };
         Session {
             engine: self,
-            asof: AsOf::new(&self.lowered, as_of),
+            asof,
+            fast,
+            fast_scratch: compiled::FastScratch::default(),
+            certain_path: true,
             scratch: Scratch::default(),
             batch: batch::BatchScratch::default(),
             doc_results: Vec::new(),
@@ -276,6 +287,10 @@ const COLUMNS_FROM: usize = 24;
 pub struct Session<'e> {
     pub(crate) engine: &'e Engine,
     pub(crate) asof: AsOf,
+    /// The certain path for this date (`None` when the ruleset cannot have one).
+    pub(crate) fast: Option<compiled::Compiled>,
+    pub(crate) fast_scratch: compiled::FastScratch,
+    certain_path: bool,
     pub(crate) scratch: Scratch,
     pub(crate) batch: batch::BatchScratch,
     /// Each document's results in `results`, after [`Session::run_many`].
@@ -290,6 +305,19 @@ pub struct Session<'e> {
 impl<'e> Session<'e> {
     pub fn as_of(&self) -> Date {
         self.asof.date
+    }
+
+    /// Turns the certain path off (or on again): every document then goes to the
+    /// row machine. For tests that hold the two to the same answers.
+    #[doc(hidden)]
+    pub fn set_certain_path(&mut self, on: bool) {
+        self.certain_path = on;
+    }
+
+    /// Whether this session has a certain path (see `compiled.rs`).
+    #[doc(hidden)]
+    pub fn has_certain_path(&self) -> bool {
+        self.fast.is_some()
     }
 
     /// Evaluates every programme for every subject of `facts`.
@@ -343,11 +371,26 @@ impl<'e> Session<'e> {
                 if let Some(plan) = &engine.plan {
                     batch::Batch::emit(&engine.lowered, plan, &self.batch, d, &mut self.results);
                 }
-            } else {
+            } else if !self.run_fast(facts) {
                 self.run_row(facts);
             }
             self.doc_results.push((from, self.results.len() as u32));
         }
+    }
+
+    /// The certain path: appends the results of `facts` when it can decide them
+    /// all, and says whether it did.
+    fn run_fast(&mut self, facts: &Facts) -> bool {
+        let Some(fast) = self.fast.as_ref().filter(|_| self.certain_path) else {
+            return false;
+        };
+        fast.run(
+            &self.engine.lowered,
+            &self.asof,
+            facts,
+            &mut self.fast_scratch,
+            (&mut self.results, self.result_missing.len() as u32),
+        )
     }
 
     /// The row machine: appends the results of `facts`.

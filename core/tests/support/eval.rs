@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use accord_core::{Evaluation, SourceFile, Status};
-use rust_decimal::Decimal;
 
 /// The repository's root.
 pub fn repo() -> PathBuf {
@@ -33,7 +32,9 @@ pub fn load_dir(dir: &Path) -> Vec<SourceFile> {
 }
 
 /// Every result: programme, subject path, status, amount, missing facts.
-pub type Full = Vec<(String, String, Status, Option<Decimal>, Vec<String>)>;
+/// Every result: programme, subject, status, amount as written (its scale
+/// included: `1800.00` is not `1800` in a registry line) and missing facts.
+pub type Full = Vec<(String, String, Status, Option<String>, Vec<String>)>;
 
 pub fn full(e: &Evaluation<'_>) -> Full {
     e.results()
@@ -43,7 +44,7 @@ pub fn full(e: &Evaluation<'_>) -> Full {
                 r.program.to_string(),
                 e.subject_path(r.subject),
                 r.status,
-                r.amount,
+                r.amount.map(|a| a.to_string()),
                 e.missing(i),
             )
         })

@@ -1,0 +1,1112 @@
+//! The certain path: the session's folded nodes compiled once into a tree of
+//! closures, for documents whose results can all be decided.
+//!
+//! It keeps none of the row machine's bookkeeping: no missing-fact stack, no
+//! evaluation errors, no presumptions, no recording. Its contract is the one of
+//! column evaluation: **every value it computes is the row machine's value, or
+//! `Unknown`**. Kleene operators are monotone, so a known result here is the row
+//! machine's result; anything that could make it differ gives `Unknown`:
+//! an evaluation error, a `where` element whose condition is unknown (the row
+//! machine's *maybe*: the whole list is unknown here), a table row that only may
+//! match. `known` and `otherwise`, which decide on *why* a value is unknown, set
+//! the bail flag instead. A document with an undetermined result, an eligible
+//! result whose amount is unknown, or a bail is evaluated again by the row
+//! machine, which finds the missing facts. Registries with complete facts never
+//! come back.
+//!
+//! Why closures: the row machine pays, on every node, a dispatch over every node
+//! kind and the missing-fact marks; here each node's closure is specialised at
+//! compile time (the member read, the operator, the constant's kind).
+
+use std::cmp::Ordering;
+
+use accord_grammar::ast::{BinaryOp, HitPolicyKind};
+use jiff::civil::Date;
+
+use super::facts::Facts;
+use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::machine::AsOf;
+use super::value::{self, compare, tri, ListRef, TextRef, V};
+use super::RawResult;
+use crate::check::Builtin;
+
+type Code = Box<dyn Fn(&mut Cx<'_>) -> V + Send + Sync>;
+
+/// Deepest expression compiled (the parser's nesting limit is far below).
+const MAX_NESTING: u32 = 512;
+
+struct CProgram {
+    subject: u32,
+    referenced: bool,
+    has_amount: bool,
+    eligible: Vec<Code>,
+    unless: Vec<Code>,
+    amount: Option<Code>,
+}
+
+/// A ruleset compiled for one as-of date.
+pub(crate) struct Compiled {
+    /// Each entity's lets, by index.
+    lets: Vec<Vec<Code>>,
+    programs: Vec<CProgram>,
+    program_slot: Vec<u32>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("programs", &self.programs.len())
+            .finish()
+    }
+}
+
+const TODO: u8 = 0;
+const BUSY: u8 = 1;
+const DONE: u8 = 2;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct PMemo {
+    state: u8,
+    status: Option<bool>,
+    amount: V,
+}
+
+/// Reusable buffers of the certain path.
+#[derive(Debug, Default)]
+pub(crate) struct FastScratch {
+    env: Vec<V>,
+    /// Elements of the lists made while evaluating (all certain).
+    items: Vec<V>,
+    lets: Vec<V>,
+    let_state: Vec<u8>,
+    let_base: Vec<u32>,
+    progs: Vec<PMemo>,
+    prog_base: Vec<u32>,
+    argv: Vec<V>,
+}
+
+pub(crate) struct Cx<'a> {
+    low: &'a Lowered,
+    code: &'a Compiled,
+    facts: &'a Facts,
+    params: &'a [V],
+    date: Date,
+    s: &'a mut FastScratch,
+    subject: u32,
+    env_base: usize,
+    /// Set by `known`/`otherwise` on an unknown operand: the document goes to the
+    /// row machine whatever its results.
+    bail: bool,
+}
+
+impl Cx<'_> {
+    #[inline]
+    fn scope_inst(&self, scope: Scope) -> V {
+        match scope {
+            Scope::Subject => V::Entity(self.subject),
+            Scope::Element(d) => self
+                .s
+                .env
+                .get(self.env_base + d as usize)
+                .copied()
+                .unwrap_or(V::Unknown),
+        }
+    }
+
+    #[inline]
+    fn member(&mut self, base: V, member: Member) -> V {
+        let V::Entity(inst) = base else {
+            return V::Unknown;
+        };
+        match member {
+            Member::Field(f) => self.facts.slot(inst, f),
+            Member::Let(entity, index) => self.let_value(inst, entity, index),
+            Member::Owner => match self.facts.instance(inst) {
+                Some(i) if i.owner != u32::MAX => V::Entity(i.owner),
+                _ => V::Unknown,
+            },
+        }
+    }
+
+    fn let_value(&mut self, inst: u32, entity: u32, index: u32) -> V {
+        let Some(&base) = self.s.let_base.get(inst as usize) else {
+            return V::Unknown;
+        };
+        let slot = (base + index) as usize;
+        match self.s.let_state.get(slot).copied() {
+            Some(DONE) => return self.s.lets.get(slot).copied().unwrap_or(V::Unknown),
+            Some(TODO) => {}
+            _ => return V::Unknown,
+        }
+        let code = self.code;
+        let Some(f) = code
+            .lets
+            .get(entity as usize)
+            .and_then(|l| l.get(index as usize))
+        else {
+            return V::Unknown;
+        };
+        if let Some(st) = self.s.let_state.get_mut(slot) {
+            *st = BUSY;
+        }
+        let saved = (self.subject, self.env_base);
+        self.subject = inst;
+        self.env_base = self.s.env.len();
+        let v = f(self);
+        (self.subject, self.env_base) = saved;
+        if let (Some(st), Some(m)) = (self.s.let_state.get_mut(slot), self.s.lets.get_mut(slot)) {
+            *st = DONE;
+            *m = v;
+        }
+        v
+    }
+
+    fn with_element(&mut self, v: V, f: &Code) -> V {
+        self.s.env.push(v);
+        let r = f(self);
+        self.s.env.pop();
+        r
+    }
+
+    fn items(&self, l: ListRef) -> &[V] {
+        let (from, to) = (l.start as usize, (l.start + l.len) as usize);
+        let all = if l.scratch {
+            &self.s.items
+        } else {
+            &self.facts.items
+        };
+        all.get(from..to).unwrap_or(&[])
+    }
+
+    fn item(&self, l: ListRef, i: u32) -> V {
+        let at = (l.start + i) as usize;
+        let all = if l.scratch {
+            &self.s.items
+        } else {
+            &self.facts.items
+        };
+        all.get(at).copied().unwrap_or(V::Unknown)
+    }
+
+    fn seal(&mut self, from: usize) -> V {
+        V::List(ListRef {
+            scratch: true,
+            start: from as u32,
+            len: (self.s.items.len() - from) as u32,
+        })
+    }
+
+    /// Whether a known value is certain as the row machine sees it: a list made
+    /// here holds no *maybe* element, but may hold unknown values.
+    fn certain(&self, v: V) -> bool {
+        match v {
+            V::Unknown => false,
+            V::List(l) if l.scratch => self.items(l).iter().all(|x| !x.is_unknown()),
+            _ => true,
+        }
+    }
+
+    fn text(&self, t: TextRef) -> &str {
+        match t {
+            TextRef::Model(i) => self.low.text(i),
+            TextRef::Facts(i) => self.facts.text(i),
+        }
+    }
+
+    #[inline]
+    fn compare(&self, op: Cmp, x: V, y: V) -> V {
+        let ord = match (x, y) {
+            (V::Int(p), V::Int(q)) => p.cmp(&q),
+            (V::Date(p), V::Date(q)) => p.cmp(&q),
+            (V::Variant(p), V::Variant(q)) => p.cmp(&q),
+            (V::Unknown, _) | (_, V::Unknown) => return V::Unknown,
+            _ => {
+                let (low, facts) = (self.low, self.facts);
+                return match value::compare_known(op, x, y, |t| match t {
+                    TextRef::Model(i) => low.text(i),
+                    TextRef::Facts(i) => facts.text(i),
+                }) {
+                    Some(b) => V::Bool(b),
+                    None => V::Unknown,
+                };
+            }
+        };
+        V::Bool(op.holds(ord))
+    }
+
+    fn equal(&self, a: V, b: V) -> bool {
+        self.compare(Cmp::Eq, a, b) == V::Bool(true)
+    }
+
+    fn operand(&self, o: LOperand) -> V {
+        match o {
+            LOperand::Const(v) => v,
+            LOperand::Param(p) => self.params.get(p as usize).copied().unwrap_or(V::Unknown),
+        }
+    }
+
+    fn in_range(&self, v: V, lo: V, hi: V, negated: bool) -> V {
+        match (
+            tri(self.compare(Cmp::Ge, v, lo)),
+            tri(self.compare(Cmp::Le, v, hi)),
+        ) {
+            (Some(a), Some(b)) => V::Bool((a && b) != negated),
+            _ => V::Unknown,
+        }
+    }
+
+    /// `list` as a list (`None` when unknown).
+    fn list(&mut self, f: &Code) -> Option<ListRef> {
+        match f(self) {
+            V::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    fn program_subject(&self, scope: Scope, via_owner: bool) -> Option<u32> {
+        let V::Entity(inst) = self.scope_inst(scope) else {
+            return None;
+        };
+        if !via_owner {
+            return Some(inst);
+        }
+        match self.facts.instance(inst) {
+            Some(i) if i.owner != u32::MAX => Some(i.owner),
+            _ => None,
+        }
+    }
+
+    /// A referenced programme's memoised result for `inst`.
+    fn program(&mut self, program: u32, inst: u32) -> PMemo {
+        let code = self.code;
+        let slot = code.program_slot.get(program as usize).copied();
+        let base = self.s.prog_base.get(inst as usize).copied();
+        let (Some(slot), Some(base)) = (slot, base) else {
+            return PMemo::default();
+        };
+        let at = (base + slot) as usize;
+        match self.s.progs.get(at).copied() {
+            Some(m) if m.state == DONE => return m,
+            Some(m) if m.state == TODO => {}
+            _ => return PMemo::default(),
+        }
+        let Some(p) = code.programs.get(program as usize) else {
+            return PMemo::default();
+        };
+        if let Some(m) = self.s.progs.get_mut(at) {
+            m.state = BUSY;
+        }
+        let (status, amount) = self.run_program(p, inst);
+        let memo = PMemo {
+            state: DONE,
+            status,
+            amount,
+        };
+        if let Some(m) = self.s.progs.get_mut(at) {
+            *m = memo;
+        }
+        memo
+    }
+
+    /// The status and (when eligible) amount of `p` for `inst`.
+    fn run_program(&mut self, p: &CProgram, inst: u32) -> (Option<bool>, V) {
+        let saved = (self.subject, self.env_base);
+        self.subject = inst;
+        self.env_base = self.s.env.len();
+        let status = self.status(p);
+        let amount = match (&p.amount, status) {
+            (Some(a), Some(true)) => a(self),
+            _ => V::Unknown,
+        };
+        (self.subject, self.env_base) = saved;
+        (status, amount)
+    }
+
+    fn status(&mut self, p: &CProgram) -> Option<bool> {
+        let mut grounds = Some(p.eligible.is_empty());
+        for c in &p.eligible {
+            match tri(c(self)) {
+                Some(true) => {
+                    grounds = Some(true);
+                    break;
+                }
+                Some(false) => {}
+                None => grounds = None,
+            }
+        }
+        if grounds == Some(false) {
+            return Some(false);
+        }
+        let mut disq = Some(false);
+        for c in &p.unless {
+            match tri(c(self)) {
+                Some(true) => {
+                    disq = Some(true);
+                    break;
+                }
+                Some(false) => {}
+                None => disq = None,
+            }
+        }
+        match (grounds, disq) {
+            (_, Some(true)) => Some(false),
+            (Some(true), Some(false)) => Some(true),
+            _ => None,
+        }
+    }
+}
+
+#[inline]
+fn kleene(a: V, b: impl FnOnce() -> V, decisive: bool, negate_a: bool) -> V {
+    let ta = tri(a).map(|x| x != negate_a);
+    if ta == Some(decisive) {
+        return V::Bool(decisive);
+    }
+    match tri(b()) {
+        Some(x) if x == decisive => V::Bool(decisive),
+        Some(_) => ta.map(V::Bool).unwrap_or(V::Unknown),
+        None => V::Unknown,
+    }
+}
+
+fn ok(r: Result<V, value::Fault>) -> V {
+    r.unwrap_or(V::Unknown)
+}
+
+struct Compiler<'a> {
+    low: &'a Lowered,
+    nodes: &'a [Node],
+}
+
+impl Compiler<'_> {
+    fn node(&self, id: NodeId) -> Option<Node> {
+        self.nodes.get(id as usize).copied()
+    }
+
+    fn args(&self, (start, len): (u32, u32), depth: u32) -> Option<Vec<Code>> {
+        (start..start + len)
+            .map(|i| self.compile(self.low.arg(i), depth))
+            .collect()
+    }
+
+    fn compile(&self, id: NodeId, depth: u32) -> Option<Code> {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        let d = depth + 1;
+        let code: Code = match self.node(id)? {
+            Node::Const(v) => Box::new(move |_| v),
+            Node::Today => Box::new(|cx| V::Date(cx.date)),
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Field(f),
+            } => Box::new(move |cx| cx.facts.slot(cx.subject, f)),
+            Node::Member { scope, member } => Box::new(move |cx| {
+                let base = cx.scope_inst(scope);
+                cx.member(base, member)
+            }),
+            Node::Get { base, member } => {
+                let b = self.compile(base, d)?;
+                Box::new(move |cx| {
+                    let v = b(cx);
+                    cx.member(v, member)
+                })
+            }
+            Node::Project { list, member } => {
+                let l = self.compile(list, d)?;
+                Box::new(move |cx| project(cx, &l, member))
+            }
+            Node::Param(p) => {
+                Box::new(move |cx| cx.params.get(p as usize).copied().unwrap_or(V::Unknown))
+            }
+            Node::Builtin { func, args } => self.builtin(func, args, d)?,
+            Node::Table { table, args } => {
+                let a = self.args(args, d)?;
+                Box::new(move |cx| table_value(cx, table, &a))
+            }
+            Node::Eligible {
+                program,
+                scope,
+                via_owner,
+            } => Box::new(move |cx| match cx.program_subject(scope, via_owner) {
+                Some(inst) => cx.program(program, inst).status.map_or(V::Unknown, V::Bool),
+                None => V::Unknown,
+            }),
+            Node::Amount {
+                program,
+                scope,
+                via_owner,
+            } => Box::new(move |cx| {
+                let Some(inst) = cx.program_subject(scope, via_owner) else {
+                    return V::Unknown;
+                };
+                let m = cx.program(program, inst);
+                match m.status {
+                    Some(false) => V::Int(0),
+                    Some(true) => m.amount,
+                    None => V::Unknown,
+                }
+            }),
+            Node::Not(x) => {
+                let x = self.compile(x, d)?;
+                Box::new(move |cx| match x(cx) {
+                    V::Bool(b) => V::Bool(!b),
+                    _ => V::Unknown,
+                })
+            }
+            Node::Neg(x) => {
+                let x = self.compile(x, d)?;
+                Box::new(move |cx| match x(cx) {
+                    V::Unknown => V::Unknown,
+                    v => ok(value::negate(v)),
+                })
+            }
+            Node::And(a, b) => {
+                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    kleene(x, || b(cx), false, false)
+                })
+            }
+            Node::Or(a, b) => {
+                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    kleene(x, || b(cx), true, false)
+                })
+            }
+            Node::Implies(a, b) => {
+                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    kleene(x, || b(cx), true, true)
+                })
+            }
+            Node::Otherwise(a, _) => {
+                // Known here: the row machine takes it too. Unknown here: the row
+                // machine's may still be known, so only it can tell.
+                let a = self.compile(a, d)?;
+                Box::new(move |cx| {
+                    let v = a(cx);
+                    if !cx.certain(v) {
+                        cx.bail = true;
+                        return V::Unknown;
+                    }
+                    v
+                })
+            }
+            Node::Compare(op, a, b) => {
+                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    let y = b(cx);
+                    cx.compare(op, x, y)
+                })
+            }
+            Node::CompareConst(op, a, c) => {
+                let a = self.compile(a, d)?;
+                match c {
+                    V::Int(k) => Box::new(move |cx| match a(cx) {
+                        V::Int(x) => V::Bool(op.holds(x.cmp(&k))),
+                        x => cx.compare(op, x, c),
+                    }),
+                    _ => Box::new(move |cx| {
+                        let x = a(cx);
+                        cx.compare(op, x, c)
+                    }),
+                }
+            }
+            Node::CompareMember {
+                op,
+                scope,
+                member,
+                value: c,
+            } => match (scope, member, c) {
+                (Scope::Subject, Member::Field(f), V::Int(k)) => {
+                    Box::new(move |cx| match cx.facts.slot(cx.subject, f) {
+                        V::Int(x) => V::Bool(op.holds(x.cmp(&k))),
+                        x => cx.compare(op, x, c),
+                    })
+                }
+                (Scope::Subject, Member::Field(f), V::Variant(k)) => {
+                    Box::new(move |cx| match cx.facts.slot(cx.subject, f) {
+                        V::Variant(x) => V::Bool(op.holds(x.cmp(&k))),
+                        x => cx.compare(op, x, c),
+                    })
+                }
+                (_, _, V::Int(k)) => Box::new(move |cx| {
+                    let base = cx.scope_inst(scope);
+                    match cx.member(base, member) {
+                        V::Int(x) => V::Bool(op.holds(x.cmp(&k))),
+                        x => cx.compare(op, x, c),
+                    }
+                }),
+                _ => Box::new(move |cx| {
+                    let base = cx.scope_inst(scope);
+                    let x = cx.member(base, member);
+                    cx.compare(op, x, c)
+                }),
+            },
+            Node::Arith(op, a, b) => {
+                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    let y = b(cx);
+                    match (x, y) {
+                        (V::Unknown, _) | (_, V::Unknown) => V::Unknown,
+                        _ => ok(value::arith(op, x, y)),
+                    }
+                })
+            }
+            Node::InSet {
+                value,
+                set,
+                negated,
+            } => {
+                let v = self.compile(value, d)?;
+                let members = self.args(set, d)?;
+                Box::new(move |cx| {
+                    let x = v(cx);
+                    if x.is_unknown() {
+                        return V::Unknown;
+                    }
+                    let mut result = Some(false);
+                    for m in &members {
+                        let y = m(cx);
+                        if y.is_unknown() {
+                            result = None;
+                            continue;
+                        }
+                        if cx.equal(x, y) {
+                            result = Some(true);
+                            break;
+                        }
+                    }
+                    result.map_or(V::Unknown, |r| V::Bool(r != negated))
+                })
+            }
+            Node::InRange {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let (v, lo, hi) = (
+                    self.compile(value, d)?,
+                    self.compile(low, d)?,
+                    self.compile(high, d)?,
+                );
+                Box::new(move |cx| {
+                    let (x, l, h) = (v(cx), lo(cx), hi(cx));
+                    cx.in_range(x, l, h, negated)
+                })
+            }
+            Node::RangeConst {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let v = self.compile(value, d)?;
+                match (low, high) {
+                    (V::Int(l), V::Int(h)) => Box::new(move |cx| match v(cx) {
+                        V::Int(x) => V::Bool((l <= x && x <= h) != negated),
+                        x => cx.in_range(x, low, high, negated),
+                    }),
+                    _ => Box::new(move |cx| {
+                        let x = v(cx);
+                        cx.in_range(x, low, high, negated)
+                    }),
+                }
+            }
+            Node::If(c, t, e) => {
+                let (c, t, e) = (
+                    self.compile(c, d)?,
+                    self.compile(t, d)?,
+                    self.compile(e, d)?,
+                );
+                Box::new(move |cx| match c(cx) {
+                    V::Bool(true) => t(cx),
+                    V::Bool(false) => e(cx),
+                    _ => V::Unknown,
+                })
+            }
+            Node::Where { list, cond } => {
+                let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
+                Box::new(move |cx| filter(cx, &l, &c))
+            }
+            Node::Any { list, cond } => {
+                let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
+                Box::new(move |cx| quantify(cx, &l, &c, true))
+            }
+            Node::All { list, cond } => {
+                let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
+                Box::new(move |cx| quantify(cx, &l, &c, false))
+            }
+            Node::Unsupported => Box::new(|_| V::Unknown),
+        };
+        Some(code)
+    }
+
+    fn builtin(&self, func: Builtin, args: (u32, u32), d: u32) -> Option<Code> {
+        let first = self.low.arg(args.0);
+        let code: Code = match func {
+            Builtin::Count => match self.node(first)? {
+                // `count(L where C)` streamed, without building the list.
+                Node::Where { list, cond } => {
+                    let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
+                    Box::new(move |cx| {
+                        let Some(l) = cx.list(&l) else {
+                            return V::Unknown;
+                        };
+                        let mut n = 0i64;
+                        for i in 0..l.len {
+                            let it = cx.item(l, i);
+                            match cx.with_element(it, &c) {
+                                V::Bool(true) => n += 1,
+                                V::Bool(false) => {}
+                                _ => return V::Unknown,
+                            }
+                        }
+                        V::Int(n)
+                    })
+                }
+                _ => {
+                    let l = self.compile(first, d)?;
+                    Box::new(move |cx| match cx.list(&l) {
+                        Some(l) => V::Int(i64::from(l.len)),
+                        None => V::Unknown,
+                    })
+                }
+            },
+            Builtin::Sum | Builtin::MinOf | Builtin::MaxOf => {
+                let l = self.compile(first, d)?;
+                Box::new(move |cx| {
+                    let Some(l) = cx.list(&l) else {
+                        return V::Unknown;
+                    };
+                    let mut acc: Option<V> = None;
+                    for &v in cx.items(l) {
+                        if v.is_unknown() {
+                            return V::Unknown;
+                        }
+                        acc = Some(match acc {
+                            None => v,
+                            Some(a) if func == Builtin::Sum => {
+                                match value::arith(BinaryOp::Add, a, v) {
+                                    Ok(x) => x,
+                                    Err(_) => return V::Unknown,
+                                }
+                            }
+                            Some(a) => match compare(a, v) {
+                                Some(o) => {
+                                    if (o == Ordering::Greater) != (func == Builtin::MinOf) {
+                                        a
+                                    } else {
+                                        v
+                                    }
+                                }
+                                None => return V::Unknown,
+                            },
+                        });
+                    }
+                    match acc {
+                        Some(v) => v,
+                        None if func == Builtin::Sum => V::Int(0),
+                        None => V::Unknown,
+                    }
+                })
+            }
+            Builtin::Min | Builtin::Max => {
+                let a = self.args(args, d)?;
+                Box::new(move |cx| {
+                    let mut acc: Option<V> = None;
+                    let mut unknown = false;
+                    for f in &a {
+                        let v = f(cx);
+                        if v.is_unknown() {
+                            unknown = true;
+                            continue;
+                        }
+                        acc = Some(match acc {
+                            None => v,
+                            Some(x) => match compare(x, v) {
+                                Some(o) => {
+                                    if (o == Ordering::Greater) == (func == Builtin::Min) {
+                                        v
+                                    } else {
+                                        x
+                                    }
+                                }
+                                None => return V::Unknown,
+                            },
+                        });
+                    }
+                    if unknown {
+                        return V::Unknown;
+                    }
+                    acc.unwrap_or(V::Unknown)
+                })
+            }
+            Builtin::Known => {
+                let x = self.compile(first, d)?;
+                Box::new(move |cx| match x(cx) {
+                    V::Unknown => {
+                        cx.bail = true;
+                        V::Unknown
+                    }
+                    v => V::Bool(cx.certain(v)),
+                })
+            }
+            Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
+                let a = self.args(args, d)?;
+                if a.len() != 2 {
+                    return None;
+                }
+                Box::new(move |cx| {
+                    let (Some(x), Some(y)) = (a.first(), a.get(1)) else {
+                        return V::Unknown;
+                    };
+                    let (V::Date(p), V::Date(q)) = (x(cx), y(cx)) else {
+                        return V::Unknown;
+                    };
+                    let r = match func {
+                        Builtin::YearsBetween => value::years_between(p, q),
+                        Builtin::MonthsBetween => value::months_between(p, q),
+                        _ => value::days_between(p, q),
+                    };
+                    r.map_or(V::Unknown, V::Int)
+                })
+            }
+            Builtin::Date => {
+                let a = self.args(args, d)?;
+                Box::new(move |cx| {
+                    let mut v = [V::Unknown; 3];
+                    for (slot, f) in v.iter_mut().zip(&a) {
+                        *slot = f(cx);
+                    }
+                    let [y, m, dd] = v;
+                    if y.is_unknown() || m.is_unknown() || dd.is_unknown() {
+                        return V::Unknown;
+                    }
+                    ok(value::make_date(y, m, dd))
+                })
+            }
+            Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
+                let a = self.args(args, d)?;
+                Box::new(move |cx| {
+                    let x = a.first().map_or(V::Unknown, |f| f(cx));
+                    let places = a.get(1).map_or(V::Int(0), |f| f(cx));
+                    if x.is_unknown() || places.is_unknown() {
+                        return V::Unknown;
+                    }
+                    ok(value::rounded(func, x, places))
+                })
+            }
+        };
+        Some(code)
+    }
+}
+
+fn project(cx: &mut Cx<'_>, l: &Code, member: Member) -> V {
+    let Some(l) = cx.list(l) else {
+        return V::Unknown;
+    };
+    let from = cx.s.items.len();
+    for i in 0..l.len {
+        let it = cx.item(l, i);
+        match cx.member(it, member) {
+            V::List(inner) => {
+                for j in 0..inner.len {
+                    let x = cx.item(inner, j);
+                    cx.s.items.push(x);
+                }
+            }
+            v => cx.s.items.push(v),
+        }
+    }
+    cx.seal(from)
+}
+
+fn filter(cx: &mut Cx<'_>, l: &Code, c: &Code) -> V {
+    let Some(l) = cx.list(l) else {
+        return V::Unknown;
+    };
+    let from = cx.s.items.len();
+    for i in 0..l.len {
+        let it = cx.item(l, i);
+        match cx.with_element(it, c) {
+            V::Bool(true) => cx.s.items.push(it),
+            V::Bool(false) => {}
+            _ => {
+                // The row machine keeps it as *maybe*: an unknown list here.
+                cx.s.items.truncate(from);
+                return V::Unknown;
+            }
+        }
+    }
+    cx.seal(from)
+}
+
+fn quantify(cx: &mut Cx<'_>, l: &Code, c: &Code, any: bool) -> V {
+    let Some(l) = cx.list(l) else {
+        return V::Unknown;
+    };
+    let mut unknown = false;
+    for i in 0..l.len {
+        let it = cx.item(l, i);
+        match tri(cx.with_element(it, c)) {
+            Some(x) if x == any => return V::Bool(any),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    if unknown {
+        V::Unknown
+    } else {
+        V::Bool(!any)
+    }
+}
+
+/// A table's value when every cell can be told (otherwise unknown).
+fn table_value(cx: &mut Cx<'_>, table: u32, args: &[Code]) -> V {
+    let from = cx.s.argv.len();
+    for a in args {
+        let v = a(cx);
+        cx.s.argv.push(v);
+    }
+    let r = table_rows(cx, table, from);
+    cx.s.argv.truncate(from);
+    r
+}
+
+/// Whether row `row` matches the arguments at `argv[from..]`; `None` when a cell
+/// cannot be told.
+fn row_matches(cx: &Cx<'_>, cells: &[LCell], from: usize) -> Option<bool> {
+    for (k, cell) in cells.iter().enumerate() {
+        let arg = cx.s.argv.get(from + k).copied().unwrap_or(V::Unknown);
+        let m = cell.matches(
+            arg,
+            |o| cx.operand(o),
+            |op, a, b| value::compare_known(op, a, b, |t| cx.text(t)),
+        )?;
+        if !m {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
+    let low = cx.low;
+    let Some(t) = low.tables.get(table as usize) else {
+        return V::Unknown;
+    };
+    match t.hit {
+        HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
+            let first = t.hit == HitPolicyKind::First;
+            let mut sure: Option<V> = None;
+            for r in &t.rows {
+                match row_matches(cx, &r.cells, from) {
+                    None => return V::Unknown,
+                    Some(false) => {}
+                    Some(true) => {
+                        let v = cx.operand(r.result);
+                        if let Some(v0) = sure {
+                            // Two matching rows of `unique`/`any` that disagree.
+                            if !cx.equal(v0, v) {
+                                return V::Unknown;
+                            }
+                            continue;
+                        }
+                        sure = Some(v);
+                        if first {
+                            break;
+                        }
+                    }
+                }
+            }
+            sure.unwrap_or(V::Unknown)
+        }
+        HitPolicyKind::CollectSum
+        | HitPolicyKind::CollectCount
+        | HitPolicyKind::CollectMin
+        | HitPolicyKind::CollectMax => {
+            let mut acc: Option<V> = None;
+            let mut count = 0i64;
+            for r in &t.rows {
+                match row_matches(cx, &r.cells, from) {
+                    None => return V::Unknown,
+                    Some(false) => {}
+                    Some(true) => {
+                        count += 1;
+                        if t.hit == HitPolicyKind::CollectCount {
+                            continue;
+                        }
+                        let v = cx.operand(r.result);
+                        if v.is_unknown() {
+                            return V::Unknown;
+                        }
+                        acc = Some(match acc {
+                            None => v,
+                            Some(a) if t.hit == HitPolicyKind::CollectSum => {
+                                match value::arith(BinaryOp::Add, a, v) {
+                                    Ok(x) => x,
+                                    Err(_) => return V::Unknown,
+                                }
+                            }
+                            Some(a) => {
+                                let keep_a = compare(a, v).is_some_and(|o| {
+                                    (o == Ordering::Less) == (t.hit == HitPolicyKind::CollectMin)
+                                });
+                                if keep_a {
+                                    a
+                                } else {
+                                    v
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+            match t.hit {
+                HitPolicyKind::CollectCount => V::Int(count),
+                HitPolicyKind::CollectSum => acc.unwrap_or(V::Int(0)),
+                _ => acc.unwrap_or(V::Unknown),
+            }
+        }
+        HitPolicyKind::CollectList => {
+            let start = cx.s.items.len();
+            for r in &t.rows {
+                match row_matches(cx, &r.cells, from) {
+                    None => {
+                        cx.s.items.truncate(start);
+                        return V::Unknown;
+                    }
+                    Some(false) => {}
+                    Some(true) => {
+                        let v = cx.operand(r.result);
+                        cx.s.items.push(v);
+                    }
+                }
+            }
+            cx.seal(start)
+        }
+    }
+}
+
+impl Compiled {
+    /// Compiles the folded `nodes`; `None` when some node cannot be (the row
+    /// machine then evaluates every document).
+    pub(crate) fn new(low: &Lowered, nodes: &[Node]) -> Option<Compiled> {
+        let c = Compiler { low, nodes };
+        let mut lets = Vec::with_capacity(low.entities.len());
+        for e in &low.entities {
+            let mut codes = Vec::with_capacity(e.lets.len());
+            for &root in &e.lets {
+                codes.push(c.compile(root, 0)?);
+            }
+            lets.push(codes);
+        }
+        let mut programs = Vec::with_capacity(low.programs.len());
+        for p in &low.programs {
+            let clauses = |cs: &[super::lower::LClause]| -> Option<Vec<Code>> {
+                cs.iter().map(|cl| c.compile(cl.node, 0)).collect()
+            };
+            programs.push(CProgram {
+                subject: p.subject,
+                referenced: p.referenced,
+                has_amount: p.amount.is_some(),
+                eligible: clauses(&p.eligible)?,
+                unless: clauses(&p.unless)?,
+                amount: match &p.amount {
+                    Some(a) => Some(c.compile(a.node, 0)?),
+                    None => None,
+                },
+            });
+        }
+        Some(Compiled {
+            lets,
+            programs,
+            program_slot: low.program_slot.clone(),
+        })
+    }
+
+    /// Appends the results of `facts` to `out` and returns true, or returns false
+    /// (leaving `out` as it was) when the row machine must evaluate the document.
+    pub(crate) fn run(
+        &self,
+        low: &Lowered,
+        asof: &AsOf,
+        facts: &Facts,
+        s: &mut FastScratch,
+        (out, missing_at): (&mut Vec<RawResult>, u32),
+    ) -> bool {
+        s.env.clear();
+        s.items.clear();
+        s.argv.clear();
+        s.let_base.clear();
+        s.prog_base.clear();
+        let (mut nl, mut np) = (0u32, 0u32);
+        for inst in &facts.instances {
+            s.let_base.push(nl);
+            s.prog_base.push(np);
+            if let Some(e) = low.entities.get(inst.entity as usize) {
+                nl += e.lets.len() as u32;
+                np += e.programs.len() as u32;
+            }
+        }
+        s.lets.clear();
+        s.lets.resize(nl as usize, V::Unknown);
+        s.let_state.clear();
+        s.let_state.resize(nl as usize, TODO);
+        s.progs.clear();
+        s.progs.resize(np as usize, PMemo::default());
+        let mut cx = Cx {
+            low,
+            code: self,
+            facts,
+            params: &asof.params,
+            date: asof.date,
+            s,
+            subject: 0,
+            env_base: 0,
+            bail: false,
+        };
+        let start = out.len();
+        for (pi, p) in self.programs.iter().enumerate() {
+            for (ii, inst) in facts.instances.iter().enumerate() {
+                if inst.entity != p.subject {
+                    continue;
+                }
+                let (status, amount) = if p.referenced {
+                    let m = cx.program(pi as u32, ii as u32);
+                    (m.status, m.amount)
+                } else {
+                    cx.run_program(p, ii as u32)
+                };
+                let settled = match status {
+                    Some(true) => !(p.has_amount && amount.is_unknown()),
+                    Some(false) => true,
+                    None => false,
+                };
+                if !settled || cx.bail {
+                    out.truncate(start);
+                    return false;
+                }
+                out.push(RawResult {
+                    program: pi as u32,
+                    subject: ii as u32,
+                    status,
+                    amount: if status == Some(true) {
+                        amount
+                    } else {
+                        V::Unknown
+                    },
+                    missing: (missing_at, 0),
+                });
+            }
+        }
+        true
+    }
+}
