@@ -26,11 +26,45 @@ use jiff::civil::Date;
 use super::facts::Facts;
 use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
 use super::machine::AsOf;
-use super::value::{self, compare, tri, ListRef, TextRef, V};
+use super::value::{self, compare, ListRef, TextRef, V};
 use super::RawResult;
 use crate::check::Builtin;
 
 type Code = Box<dyn Fn(&mut Cx<'_>) -> V + Send + Sync>;
+/// A condition: a truth value ([`F`], [`T`] or [`U`]) returned in a register,
+/// where a value would go through memory.
+type Cond = Box<dyn Fn(&mut Cx<'_>) -> u8 + Send + Sync>;
+
+const F: u8 = 0;
+const T: u8 = 1;
+const U: u8 = 2;
+
+#[inline]
+fn t_of(v: V) -> u8 {
+    match v {
+        V::Bool(b) => u8::from(b),
+        _ => U,
+    }
+}
+
+#[inline]
+fn v_of(t: u8) -> V {
+    match t {
+        F => V::Bool(false),
+        T => V::Bool(true),
+        _ => V::Unknown,
+    }
+}
+
+/// Kleene `not`.
+#[inline]
+fn not3(t: u8) -> u8 {
+    match t {
+        F => T,
+        T => F,
+        _ => U,
+    }
+}
 
 /// Deepest expression compiled (the parser's nesting limit is far below).
 const MAX_NESTING: u32 = 512;
@@ -39,8 +73,8 @@ struct CProgram {
     subject: u32,
     referenced: bool,
     has_amount: bool,
-    eligible: Vec<Code>,
-    unless: Vec<Code>,
+    eligible: Vec<Cond>,
+    unless: Vec<Cond>,
     amount: Option<Code>,
 }
 
@@ -161,7 +195,7 @@ impl Cx<'_> {
         v
     }
 
-    fn with_element(&mut self, v: V, f: &Code) -> V {
+    fn with_element(&mut self, v: V, f: &Cond) -> u8 {
         self.s.env.push(v);
         let r = f(self);
         self.s.env.pop();
@@ -213,29 +247,29 @@ impl Cx<'_> {
         }
     }
 
+    /// `x op y` as a truth value.
     #[inline]
-    fn compare(&self, op: Cmp, x: V, y: V) -> V {
+    fn compare(&self, op: Cmp, x: V, y: V) -> u8 {
         let ord = match (x, y) {
             (V::Int(p), V::Int(q)) => p.cmp(&q),
             (V::Date(p), V::Date(q)) => p.cmp(&q),
             (V::Variant(p), V::Variant(q)) => p.cmp(&q),
-            (V::Unknown, _) | (_, V::Unknown) => return V::Unknown,
-            _ => {
-                let (low, facts) = (self.low, self.facts);
-                return match value::compare_known(op, x, y, |t| match t {
-                    TextRef::Model(i) => low.text(i),
-                    TextRef::Facts(i) => facts.text(i),
-                }) {
-                    Some(b) => V::Bool(b),
-                    None => V::Unknown,
-                };
-            }
+            (V::Unknown, _) | (_, V::Unknown) => return U,
+            _ => return self.compare_other(op, x, y),
         };
-        V::Bool(op.holds(ord))
+        u8::from(op.holds(ord))
+    }
+
+    #[inline(never)]
+    fn compare_other(&self, op: Cmp, x: V, y: V) -> u8 {
+        match value::compare_known(op, x, y, |t| self.text(t)) {
+            Some(b) => u8::from(b),
+            None => U,
+        }
     }
 
     fn equal(&self, a: V, b: V) -> bool {
-        self.compare(Cmp::Eq, a, b) == V::Bool(true)
+        self.compare(Cmp::Eq, a, b) == T
     }
 
     fn operand(&self, o: LOperand) -> V {
@@ -245,13 +279,10 @@ impl Cx<'_> {
         }
     }
 
-    fn in_range(&self, v: V, lo: V, hi: V, negated: bool) -> V {
-        match (
-            tri(self.compare(Cmp::Ge, v, lo)),
-            tri(self.compare(Cmp::Le, v, hi)),
-        ) {
-            (Some(a), Some(b)) => V::Bool((a && b) != negated),
-            _ => V::Unknown,
+    fn in_range(&self, v: V, lo: V, hi: V, negated: bool) -> u8 {
+        match (self.compare(Cmp::Ge, v, lo), self.compare(Cmp::Le, v, hi)) {
+            (U, _) | (_, U) => U,
+            (a, b) => u8::from((a == T && b == T) != negated),
         }
     }
 
@@ -325,13 +356,13 @@ impl Cx<'_> {
     fn status(&mut self, p: &CProgram) -> Option<bool> {
         let mut grounds = Some(p.eligible.is_empty());
         for c in &p.eligible {
-            match tri(c(self)) {
-                Some(true) => {
+            match c(self) {
+                T => {
                     grounds = Some(true);
                     break;
                 }
-                Some(false) => {}
-                None => grounds = None,
+                F => {}
+                _ => grounds = None,
             }
         }
         if grounds == Some(false) {
@@ -339,13 +370,13 @@ impl Cx<'_> {
         }
         let mut disq = Some(false);
         for c in &p.unless {
-            match tri(c(self)) {
-                Some(true) => {
+            match c(self) {
+                T => {
                     disq = Some(true);
                     break;
                 }
-                Some(false) => {}
-                None => disq = None,
+                F => {}
+                _ => disq = None,
             }
         }
         match (grounds, disq) {
@@ -356,19 +387,6 @@ impl Cx<'_> {
     }
 }
 
-#[inline]
-fn kleene(a: V, b: impl FnOnce() -> V, decisive: bool, negate_a: bool) -> V {
-    let ta = tri(a).map(|x| x != negate_a);
-    if ta == Some(decisive) {
-        return V::Bool(decisive);
-    }
-    match tri(b()) {
-        Some(x) if x == decisive => V::Bool(decisive),
-        Some(_) => ta.map(V::Bool).unwrap_or(V::Unknown),
-        None => V::Unknown,
-    }
-}
-
 fn ok(r: Result<V, value::Fault>) -> V {
     r.unwrap_or(V::Unknown)
 }
@@ -376,6 +394,26 @@ fn ok(r: Result<V, value::Fault>) -> V {
 struct Compiler<'a> {
     low: &'a Lowered,
     nodes: &'a [Node],
+}
+
+/// Whether a node is a condition (compiled by [`Compiler::cond`]).
+fn is_cond(n: &Node) -> bool {
+    matches!(
+        n,
+        Node::Not(_)
+            | Node::And(..)
+            | Node::Or(..)
+            | Node::Implies(..)
+            | Node::Compare(..)
+            | Node::CompareConst(..)
+            | Node::CompareMember { .. }
+            | Node::InSet { .. }
+            | Node::InRange { .. }
+            | Node::RangeConst { .. }
+            | Node::Any { .. }
+            | Node::All { .. }
+            | Node::Eligible { .. }
+    )
 }
 
 impl Compiler<'_> {
@@ -389,110 +427,55 @@ impl Compiler<'_> {
             .collect()
     }
 
-    fn compile(&self, id: NodeId, depth: u32) -> Option<Code> {
+    /// Compiles a condition; any other node is compiled as a value and read as a
+    /// truth.
+    fn cond(&self, id: NodeId, depth: u32) -> Option<Cond> {
         if depth > MAX_NESTING {
             return None;
         }
         let d = depth + 1;
-        let code: Code = match self.node(id)? {
-            Node::Const(v) => Box::new(move |_| v),
-            Node::Today => Box::new(|cx| V::Date(cx.date)),
-            Node::Member {
-                scope: Scope::Subject,
-                member: Member::Field(f),
-            } => Box::new(move |cx| cx.facts.slot(cx.subject, f)),
-            Node::Member { scope, member } => Box::new(move |cx| {
-                let base = cx.scope_inst(scope);
-                cx.member(base, member)
-            }),
-            Node::Get { base, member } => {
-                let b = self.compile(base, d)?;
-                Box::new(move |cx| {
-                    let v = b(cx);
-                    cx.member(v, member)
-                })
-            }
-            Node::Project { list, member } => {
-                let l = self.compile(list, d)?;
-                Box::new(move |cx| project(cx, &l, member))
-            }
-            Node::Param(p) => {
-                Box::new(move |cx| cx.params.get(p as usize).copied().unwrap_or(V::Unknown))
-            }
-            Node::Builtin { func, args } => self.builtin(func, args, d)?,
-            Node::Table { table, args } => {
-                let a = self.args(args, d)?;
-                Box::new(move |cx| table_value(cx, table, &a))
-            }
-            Node::Eligible {
-                program,
-                scope,
-                via_owner,
-            } => Box::new(move |cx| match cx.program_subject(scope, via_owner) {
-                Some(inst) => cx.program(program, inst).status.map_or(V::Unknown, V::Bool),
-                None => V::Unknown,
-            }),
-            Node::Amount {
-                program,
-                scope,
-                via_owner,
-            } => Box::new(move |cx| {
-                let Some(inst) = cx.program_subject(scope, via_owner) else {
-                    return V::Unknown;
-                };
-                let m = cx.program(program, inst);
-                match m.status {
-                    Some(false) => V::Int(0),
-                    Some(true) => m.amount,
-                    None => V::Unknown,
-                }
-            }),
+        let node = self.node(id)?;
+        if !is_cond(&node) {
+            let v = self.compile(id, d)?;
+            return Some(Box::new(move |cx| t_of(v(cx))));
+        }
+        let c: Cond = match node {
             Node::Not(x) => {
-                let x = self.compile(x, d)?;
-                Box::new(move |cx| match x(cx) {
-                    V::Bool(b) => V::Bool(!b),
-                    _ => V::Unknown,
-                })
-            }
-            Node::Neg(x) => {
-                let x = self.compile(x, d)?;
-                Box::new(move |cx| match x(cx) {
-                    V::Unknown => V::Unknown,
-                    v => ok(value::negate(v)),
-                })
+                let x = self.cond(x, d)?;
+                Box::new(move |cx| not3(x(cx)))
             }
             Node::And(a, b) => {
-                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
-                Box::new(move |cx| {
-                    let x = a(cx);
-                    kleene(x, || b(cx), false, false)
+                let (a, b) = (self.cond(a, d)?, self.cond(b, d)?);
+                Box::new(move |cx| match a(cx) {
+                    F => F,
+                    x => match b(cx) {
+                        F => F,
+                        T => x,
+                        _ => U,
+                    },
                 })
             }
             Node::Or(a, b) => {
-                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
-                Box::new(move |cx| {
-                    let x = a(cx);
-                    kleene(x, || b(cx), true, false)
+                let (a, b) = (self.cond(a, d)?, self.cond(b, d)?);
+                Box::new(move |cx| match a(cx) {
+                    T => T,
+                    x => match b(cx) {
+                        T => T,
+                        F => x,
+                        _ => U,
+                    },
                 })
             }
+            // `a implies b` is `not a or b`.
             Node::Implies(a, b) => {
-                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
-                Box::new(move |cx| {
-                    let x = a(cx);
-                    kleene(x, || b(cx), true, true)
-                })
-            }
-            Node::Otherwise(a, _) => {
-                // Known here: the row machine takes it too. Unknown here: the row
-                // machine's may still be known, so only it can tell.
-                let a = self.compile(a, d)?;
-                Box::new(move |cx| {
-                    let v = a(cx);
-                    if !cx.certain(v) {
-                        cx.bail = true;
-                        return V::Unknown;
-                    }
-                    v
+                let (a, b) = (self.cond(a, d)?, self.cond(b, d)?);
+                Box::new(move |cx| match not3(a(cx)) {
+                    T => T,
+                    x => match b(cx) {
+                        T => T,
+                        F => x,
+                        _ => U,
+                    },
                 })
             }
             Node::Compare(op, a, b) => {
@@ -507,7 +490,7 @@ impl Compiler<'_> {
                 let a = self.compile(a, d)?;
                 match c {
                     V::Int(k) => Box::new(move |cx| match a(cx) {
-                        V::Int(x) => V::Bool(op.holds(x.cmp(&k))),
+                        V::Int(x) => u8::from(op.holds(x.cmp(&k))),
                         x => cx.compare(op, x, c),
                     }),
                     _ => Box::new(move |cx| {
@@ -524,20 +507,26 @@ impl Compiler<'_> {
             } => match (scope, member, c) {
                 (Scope::Subject, Member::Field(f), V::Int(k)) => {
                     Box::new(move |cx| match cx.facts.slot(cx.subject, f) {
-                        V::Int(x) => V::Bool(op.holds(x.cmp(&k))),
+                        V::Int(x) => u8::from(op.holds(x.cmp(&k))),
                         x => cx.compare(op, x, c),
                     })
                 }
                 (Scope::Subject, Member::Field(f), V::Variant(k)) => {
                     Box::new(move |cx| match cx.facts.slot(cx.subject, f) {
-                        V::Variant(x) => V::Bool(op.holds(x.cmp(&k))),
+                        V::Variant(x) => u8::from(op.holds(x.cmp(&k))),
+                        x => cx.compare(op, x, c),
+                    })
+                }
+                (Scope::Subject, Member::Let(e, i), V::Int(k)) => {
+                    Box::new(move |cx| match cx.let_value(cx.subject, e, i) {
+                        V::Int(x) => u8::from(op.holds(x.cmp(&k))),
                         x => cx.compare(op, x, c),
                     })
                 }
                 (_, _, V::Int(k)) => Box::new(move |cx| {
                     let base = cx.scope_inst(scope);
                     match cx.member(base, member) {
-                        V::Int(x) => V::Bool(op.holds(x.cmp(&k))),
+                        V::Int(x) => u8::from(op.holds(x.cmp(&k))),
                         x => cx.compare(op, x, c),
                     }
                 }),
@@ -547,17 +536,6 @@ impl Compiler<'_> {
                     cx.compare(op, x, c)
                 }),
             },
-            Node::Arith(op, a, b) => {
-                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
-                Box::new(move |cx| {
-                    let x = a(cx);
-                    let y = b(cx);
-                    match (x, y) {
-                        (V::Unknown, _) | (_, V::Unknown) => V::Unknown,
-                        _ => ok(value::arith(op, x, y)),
-                    }
-                })
-            }
             Node::InSet {
                 value,
                 set,
@@ -568,21 +546,25 @@ impl Compiler<'_> {
                 Box::new(move |cx| {
                     let x = v(cx);
                     if x.is_unknown() {
-                        return V::Unknown;
+                        return U;
                     }
-                    let mut result = Some(false);
+                    let mut result = F;
                     for m in &members {
                         let y = m(cx);
                         if y.is_unknown() {
-                            result = None;
+                            result = U;
                             continue;
                         }
                         if cx.equal(x, y) {
-                            result = Some(true);
+                            result = T;
                             break;
                         }
                     }
-                    result.map_or(V::Unknown, |r| V::Bool(r != negated))
+                    if negated {
+                        not3(result)
+                    } else {
+                        result
+                    }
                 })
             }
             Node::InRange {
@@ -610,7 +592,7 @@ impl Compiler<'_> {
                 let v = self.compile(value, d)?;
                 match (low, high) {
                     (V::Int(l), V::Int(h)) => Box::new(move |cx| match v(cx) {
-                        V::Int(x) => V::Bool((l <= x && x <= h) != negated),
+                        V::Int(x) => u8::from((l <= x && x <= h) != negated),
                         x => cx.in_range(x, low, high, negated),
                     }),
                     _ => Box::new(move |cx| {
@@ -619,31 +601,135 @@ impl Compiler<'_> {
                     }),
                 }
             }
+            Node::Any { list, cond } => {
+                let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
+                Box::new(move |cx| quantify(cx, &l, &c, T))
+            }
+            Node::All { list, cond } => {
+                let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
+                Box::new(move |cx| quantify(cx, &l, &c, F))
+            }
+            Node::Eligible {
+                program,
+                scope,
+                via_owner,
+            } => Box::new(move |cx| match cx.program_subject(scope, via_owner) {
+                Some(inst) => match cx.program(program, inst).status {
+                    Some(b) => u8::from(b),
+                    None => U,
+                },
+                None => U,
+            }),
+            _ => return None,
+        };
+        Some(c)
+    }
+
+    fn compile(&self, id: NodeId, depth: u32) -> Option<Code> {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        let d = depth + 1;
+        let node = self.node(id)?;
+        if is_cond(&node) {
+            let c = self.cond(id, d)?;
+            return Some(Box::new(move |cx| v_of(c(cx))));
+        }
+        let code: Code = match node {
+            Node::Const(v) => Box::new(move |_| v),
+            Node::Today => Box::new(|cx| V::Date(cx.date)),
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Field(f),
+            } => Box::new(move |cx| cx.facts.slot(cx.subject, f)),
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Let(e, i),
+            } => Box::new(move |cx| cx.let_value(cx.subject, e, i)),
+            Node::Member { scope, member } => Box::new(move |cx| {
+                let base = cx.scope_inst(scope);
+                cx.member(base, member)
+            }),
+            Node::Get { base, member } => {
+                let b = self.compile(base, d)?;
+                Box::new(move |cx| {
+                    let v = b(cx);
+                    cx.member(v, member)
+                })
+            }
+            Node::Project { list, member } => {
+                let l = self.compile(list, d)?;
+                Box::new(move |cx| project(cx, &l, member))
+            }
+            Node::Param(p) => {
+                Box::new(move |cx| cx.params.get(p as usize).copied().unwrap_or(V::Unknown))
+            }
+            Node::Builtin { func, args } => self.builtin(func, args, d)?,
+            Node::Table { table, args } => {
+                let a = self.args(args, d)?;
+                Box::new(move |cx| table_value(cx, table, &a))
+            }
+            Node::Amount {
+                program,
+                scope,
+                via_owner,
+            } => Box::new(move |cx| {
+                let Some(inst) = cx.program_subject(scope, via_owner) else {
+                    return V::Unknown;
+                };
+                let m = cx.program(program, inst);
+                match m.status {
+                    Some(false) => V::Int(0),
+                    Some(true) => m.amount,
+                    None => V::Unknown,
+                }
+            }),
+            Node::Neg(x) => {
+                let x = self.compile(x, d)?;
+                Box::new(move |cx| match x(cx) {
+                    V::Unknown => V::Unknown,
+                    v => ok(value::negate(v)),
+                })
+            }
+            Node::Otherwise(a, _) => {
+                // Certain here: the row machine takes it too. Otherwise the row
+                // machine's may still be certain, so only it can tell.
+                let a = self.compile(a, d)?;
+                Box::new(move |cx| {
+                    let v = a(cx);
+                    if !cx.certain(v) {
+                        cx.bail = true;
+                        return V::Unknown;
+                    }
+                    v
+                })
+            }
+            Node::Arith(op, a, b) => {
+                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    let y = b(cx);
+                    match (x, y) {
+                        (V::Unknown, _) | (_, V::Unknown) => V::Unknown,
+                        _ => ok(value::arith(op, x, y)),
+                    }
+                })
+            }
             Node::If(c, t, e) => {
-                let (c, t, e) = (
-                    self.compile(c, d)?,
-                    self.compile(t, d)?,
-                    self.compile(e, d)?,
-                );
+                let (c, t, e) = (self.cond(c, d)?, self.compile(t, d)?, self.compile(e, d)?);
                 Box::new(move |cx| match c(cx) {
-                    V::Bool(true) => t(cx),
-                    V::Bool(false) => e(cx),
+                    T => t(cx),
+                    F => e(cx),
                     _ => V::Unknown,
                 })
             }
             Node::Where { list, cond } => {
-                let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
+                let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
                 Box::new(move |cx| filter(cx, &l, &c))
             }
-            Node::Any { list, cond } => {
-                let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
-                Box::new(move |cx| quantify(cx, &l, &c, true))
-            }
-            Node::All { list, cond } => {
-                let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
-                Box::new(move |cx| quantify(cx, &l, &c, false))
-            }
             Node::Unsupported => Box::new(|_| V::Unknown),
+            // Conditions, compiled above.
+            _ => return None,
         };
         Some(code)
     }
@@ -654,7 +740,7 @@ impl Compiler<'_> {
             Builtin::Count => match self.node(first)? {
                 // `count(L where C)` streamed, without building the list.
                 Node::Where { list, cond } => {
-                    let (l, c) = (self.compile(list, d)?, self.compile(cond, d)?);
+                    let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
                     Box::new(move |cx| {
                         let Some(l) = cx.list(&l) else {
                             return V::Unknown;
@@ -663,8 +749,8 @@ impl Compiler<'_> {
                         for i in 0..l.len {
                             let it = cx.item(l, i);
                             match cx.with_element(it, &c) {
-                                V::Bool(true) => n += 1,
-                                V::Bool(false) => {}
+                                T => n += 1,
+                                F => {}
                                 _ => return V::Unknown,
                             }
                         }
@@ -828,7 +914,7 @@ fn project(cx: &mut Cx<'_>, l: &Code, member: Member) -> V {
     cx.seal(from)
 }
 
-fn filter(cx: &mut Cx<'_>, l: &Code, c: &Code) -> V {
+fn filter(cx: &mut Cx<'_>, l: &Code, c: &Cond) -> V {
     let Some(l) = cx.list(l) else {
         return V::Unknown;
     };
@@ -836,8 +922,8 @@ fn filter(cx: &mut Cx<'_>, l: &Code, c: &Code) -> V {
     for i in 0..l.len {
         let it = cx.item(l, i);
         match cx.with_element(it, c) {
-            V::Bool(true) => cx.s.items.push(it),
-            V::Bool(false) => {}
+            T => cx.s.items.push(it),
+            F => {}
             _ => {
                 // The row machine keeps it as *maybe*: an unknown list here.
                 cx.s.items.truncate(from);
@@ -848,23 +934,24 @@ fn filter(cx: &mut Cx<'_>, l: &Code, c: &Code) -> V {
     cx.seal(from)
 }
 
-fn quantify(cx: &mut Cx<'_>, l: &Code, c: &Code, any: bool) -> V {
+/// `any` (`decisive` [`T`]) or `all` (`decisive` [`F`]).
+fn quantify(cx: &mut Cx<'_>, l: &Code, c: &Cond, decisive: u8) -> u8 {
     let Some(l) = cx.list(l) else {
-        return V::Unknown;
+        return U;
     };
     let mut unknown = false;
     for i in 0..l.len {
         let it = cx.item(l, i);
-        match tri(cx.with_element(it, c)) {
-            Some(x) if x == any => return V::Bool(any),
-            Some(_) => {}
-            None => unknown = true,
+        match cx.with_element(it, c) {
+            U => unknown = true,
+            x if x == decisive => return decisive,
+            _ => {}
         }
     }
     if unknown {
-        V::Unknown
+        U
     } else {
-        V::Bool(!any)
+        not3(decisive)
     }
 }
 
@@ -1010,8 +1097,8 @@ impl Compiled {
         }
         let mut programs = Vec::with_capacity(low.programs.len());
         for p in &low.programs {
-            let clauses = |cs: &[super::lower::LClause]| -> Option<Vec<Code>> {
-                cs.iter().map(|cl| c.compile(cl.node, 0)).collect()
+            let clauses = |cs: &[super::lower::LClause]| -> Option<Vec<Cond>> {
+                cs.iter().map(|cl| c.cond(cl.node, 0)).collect()
             };
             programs.push(CProgram {
                 subject: p.subject,
