@@ -339,7 +339,9 @@ impl Cx<'_> {
         memo
     }
 
-    /// The status and (when eligible) amount of `p` for `inst`.
+    /// The status and (when eligible) amount of `p` for `inst`. Inlined: returned
+    /// through memory, the pair stalled the loads that read it back.
+    #[inline(always)]
     fn run_program(&mut self, p: &CProgram, inst: u32) -> (Option<bool>, V) {
         let saved = (self.subject, self.env_base);
         self.subject = inst;
@@ -353,6 +355,7 @@ impl Cx<'_> {
         (status, amount)
     }
 
+    #[inline(always)]
     fn status(&mut self, p: &CProgram) -> Option<bool> {
         let mut grounds = Some(p.eligible.is_empty());
         for c in &p.eligible {
