@@ -309,8 +309,8 @@ enum Parsed {
     Error(String),
 }
 
-/// Lines evaluated together: enough to amortise column evaluation, few enough
-/// that the facts just read are still in cache when they are evaluated.
+/// Lines read, then evaluated and written, together: few enough that the facts
+/// just read are still in cache when they are evaluated.
 const GROUP_LINES: usize = 64;
 
 /// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
@@ -348,8 +348,8 @@ fn screen_chunk(
 }
 
 /// Screens some lines (number, text) into `text`; returns how many were bad.
-/// The documents are evaluated together (by columns), then the lines are
-/// written in input order, error lines in their places.
+/// The documents are evaluated together, then the lines are written in input
+/// order, error lines in their places.
 fn screen_group(
     job: &Batch<'_>,
     session: &mut accord_core::Session<'_>,

@@ -570,9 +570,9 @@ fn registry_lines_equal_screening_each_document_alone() {
 }
 
 /// A registry of several megabytes: read in many blocks (lines cut across
-/// reads), evaluated in groups by columns, with bad lines, CRLF line ends and no
-/// newline at the very end. Each line must equal its document screened in a
-/// small registry of its own (which goes row by row).
+/// reads), evaluated in groups, with bad lines, CRLF line ends and no newline at
+/// the very end. Each line must equal its document screened in a small registry
+/// of its own.
 #[test]
 fn large_registries_equal_small_ones_line_by_line() {
     let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();

@@ -63,9 +63,9 @@ fn screening(c: &mut Criterion) {
         })
     });
     group.finish();
-    // By columns: the sample repeated to a batch of 260 households.
+    // In a batch: the sample repeated to 260 households.
     let many: Vec<_> = (0..13).flat_map(|_| facts.iter().cloned()).collect();
-    let mut group = c.benchmark_group("armenia (31 programmes), by columns");
+    let mut group = c.benchmark_group("armenia (31 programmes), in a batch");
     group.throughput(Throughput::Elements(many.len() as u64));
     group.bench_function("evaluate_many, batch of 260", |b| {
         b.iter(|| {

@@ -5,9 +5,10 @@
 //!   and a known amount, is what every completion of those facts gives;
 //! - **determinism**: the same facts give the same results, whether the session
 //!   is fresh or reused after other households (its buffers are recycled);
-//! - **one answer, two evaluators**: a batch evaluated by columns
-//!   (`evaluate_many`) gives exactly what each document gives alone, row by row
-//!   — statuses, amounts and missing facts, on complete and partial facts.
+//! - **one answer, two evaluators**: the certain path (compiled closures), one
+//!   document at a time and in a batch (`evaluate_many`), gives exactly what the
+//!   row machine gives each document — statuses, amounts and missing facts, on
+//!   complete and partial facts.
 //!
 //! Rulesets are generated as source text (so they go through parse, check and
 //! lowering like any user's) from a seed; a failing case prints the seed, the
@@ -434,11 +435,10 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn columns_agree_with_rows(seed in any::<u64>()) {
+    fn certain_path_agrees_with_rows(seed in any::<u64>()) {
         let source = ruleset_with(seed, true);
         let engine = Engine::compile(vec![SourceFile::new("gen.accord", source.clone())]).unwrap();
         let mut rng = Rng::new(seed ^ 0x5EED);
-        // Enough documents for the columns to be used.
         let docs: Vec<String> = (0..48).map(|_| maybe_partial(&mut rng)).collect();
         let facts: Vec<_> = docs.iter().map(|d| engine.facts_from_json(d).unwrap()).collect();
         let date = jiff::civil::date(2025, 3, 1);
@@ -450,8 +450,8 @@ proptest! {
             let got = full(&certain.evaluate(f));
             prop_assert_eq!(&got, expected, "seed {}: document {} (certain path)\n{}\nruleset\n{}", seed, i, docs[i], source);
         }
-        let mut columns = engine.session(date);
-        let batch = columns.evaluate_many(&facts);
+        let mut batches = engine.session(date);
+        let batch = batches.evaluate_many(&facts);
         prop_assert_eq!(batch.len(), docs.len());
         for (i, expected) in alone.iter().enumerate() {
             let got = full(&batch.get(i).unwrap());

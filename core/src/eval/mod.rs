@@ -9,12 +9,12 @@
 //!                               next questions, labels in the requested language
 //! ```
 
-mod batch;
 mod compiled;
 mod facts;
 mod facts_json;
 mod lower;
 mod machine;
+mod plan;
 pub mod report;
 mod schema;
 pub mod testrun;
@@ -78,8 +78,9 @@ pub struct Engine {
     pub(crate) root: Option<u32>,
     /// Each programme's `{"program":"name","subject":"` opening, for registry lines.
     pub(crate) program_prefix: Vec<String>,
-    /// The order of column evaluation; `None` when only the row machine applies.
-    pub(crate) plan: Option<batch::Plan>,
+    /// Whether sessions compile the certain path (chains of definitions short
+    /// enough); otherwise every document goes to the row machine.
+    pub(crate) certain: bool,
 }
 
 impl Engine {
@@ -106,9 +107,9 @@ impl Engine {
                 s
             })
             .collect();
-        let plan = batch::Plan::new(&lowered);
+        let certain = plan::chains_bounded(&lowered);
         Ok(Engine {
-            plan,
+            certain,
             program_prefix,
             checked,
             lowered,
@@ -118,11 +119,12 @@ impl Engine {
         })
     }
 
-    /// Whether [`Session::evaluate_many`] evaluates this ruleset by columns (it
-    /// does unless a chain of definitions is deeper than the column evaluator
-    /// takes on; then documents go row by row, with the same results).
-    pub fn evaluates_by_columns(&self) -> bool {
-        self.plan.is_some()
+    /// Whether documents whose results can all be decided are evaluated by the
+    /// certain path (they are unless a chain of definitions is deeper than it
+    /// takes on; then every document goes to the row machine, with the same
+    /// results).
+    pub fn has_certain_path(&self) -> bool {
+        self.certain
     }
 
     /// The check's warnings.
@@ -212,9 +214,9 @@ impl Engine {
         let asof = AsOf::new(&self.lowered, as_of);
         // The plan's bound on chains of definitions also bounds the certain
         // path's recursion, so it is compiled only when there is a plan.
-        let fast = match self.plan {
-            Some(_) => compiled::Compiled::new(&self.lowered, &asof.folded),
-            None => None,
+        let fast = match self.certain {
+            true => compiled::Compiled::new(&self.lowered, &asof.folded),
+            false => None,
         };
         Session {
             engine: self,
@@ -222,8 +224,8 @@ impl Engine {
             fast,
             fast_scratch: compiled::FastScratch::default(),
             certain_path: true,
+            settled: 0,
             scratch: Scratch::default(),
-            batch: batch::BatchScratch::default(),
             doc_results: Vec::new(),
             results: Vec::new(),
             result_missing: Vec::new(),
@@ -280,9 +282,6 @@ pub(crate) struct RawResult {
     pub missing: (u32, u32),
 }
 
-/// The fewest documents evaluated by columns rather than row by row.
-const COLUMNS_FROM: usize = 24;
-
 /// Evaluation state for one as-of date: resolved parameters and reusable buffers.
 pub struct Session<'e> {
     pub(crate) engine: &'e Engine,
@@ -291,8 +290,8 @@ pub struct Session<'e> {
     pub(crate) fast: Option<compiled::Compiled>,
     pub(crate) fast_scratch: compiled::FastScratch,
     certain_path: bool,
+    settled: u64,
     pub(crate) scratch: Scratch,
-    pub(crate) batch: batch::BatchScratch,
     /// Each document's results in `results`, after [`Session::run_many`].
     pub(crate) doc_results: Vec<(u32, u32)>,
     pub(crate) results: Vec<RawResult>,
@@ -320,6 +319,13 @@ impl<'e> Session<'e> {
         self.fast.is_some()
     }
 
+    /// How many documents this session's certain path has settled (the rest went
+    /// to the row machine). For tests that check it is taken.
+    #[doc(hidden)]
+    pub fn settled_by_certain_path(&self) -> u64 {
+        self.settled
+    }
+
     /// Evaluates every programme for every subject of `facts`.
     pub fn evaluate<'s>(&'s mut self, facts: &'s Facts) -> Evaluation<'s> {
         self.run(facts);
@@ -331,9 +337,9 @@ impl<'e> Session<'e> {
         }
     }
 
-    /// Evaluates every programme for every subject of each document. Faster per
-    /// document than one [`Session::evaluate`] each: the nodes are walked once for
-    /// the whole batch (a few hundred documents is plenty).
+    /// Evaluates every programme for every subject of each document: the same
+    /// results as one [`Session::evaluate`] each, kept together (the registry
+    /// screening's groups of lines use it).
     pub fn evaluate_many<'s>(&'s mut self, docs: &'s [Facts]) -> Evaluations<'s> {
         self.run_many(docs);
         Evaluations {
@@ -349,29 +355,15 @@ impl<'e> Session<'e> {
         self.run_many(std::slice::from_ref(facts));
     }
 
-    /// Evaluates several documents: by columns when the ruleset allows, and each
-    /// document the columns could not settle by the row machine.
+    /// Evaluates several documents, each by the certain path when it can decide
+    /// every result, otherwise by the row machine.
     pub(crate) fn run_many(&mut self, docs: &[Facts]) {
-        let engine = self.engine;
         self.results.clear();
         self.result_missing.clear();
         self.doc_results.clear();
-        // A handful of documents is quicker row by row: columns pay a fixed cost
-        // per node, repaid from a few dozen documents on.
-        let by_columns = match &engine.plan {
-            Some(_) if docs.len() < COLUMNS_FROM => false,
-            Some(plan) => {
-                batch::Batch::run(&engine.lowered, plan, &self.asof, docs, &mut self.batch)
-            }
-            None => false,
-        };
-        for (d, facts) in docs.iter().enumerate() {
+        for facts in docs {
             let from = self.results.len() as u32;
-            if by_columns && !self.batch.bail.get(d).copied().unwrap_or(true) {
-                if let Some(plan) = &engine.plan {
-                    batch::Batch::emit(&engine.lowered, plan, &self.batch, d, &mut self.results);
-                }
-            } else if !self.run_fast(facts) {
+            if !self.run_fast(facts) {
                 self.run_row(facts);
             }
             self.doc_results.push((from, self.results.len() as u32));
@@ -384,13 +376,15 @@ impl<'e> Session<'e> {
         let Some(fast) = self.fast.as_ref().filter(|_| self.certain_path) else {
             return false;
         };
-        fast.run(
+        let done = fast.run(
             &self.engine.lowered,
             &self.asof,
             facts,
             &mut self.fast_scratch,
             (&mut self.results, self.result_missing.len() as u32),
-        )
+        );
+        self.settled += u64::from(done);
+        done
     }
 
     /// The row machine: appends the results of `facts`.
