@@ -117,6 +117,10 @@ pub(crate) struct FastScratch {
     progs: Vec<PMemo>,
     prog_base: Vec<u32>,
     argv: Vec<V>,
+    /// The document's instances grouped by entity (in document order within
+    /// each), and each entity's group in it: a programme visits only its own.
+    order: Vec<u32>,
+    groups: Vec<(u32, u32)>,
 }
 
 pub(crate) struct Cx<'a> {
@@ -254,6 +258,9 @@ impl Cx<'_> {
             (V::Int(p), V::Int(q)) => p.cmp(&q),
             (V::Date(p), V::Date(q)) => p.cmp(&q),
             (V::Variant(p), V::Variant(q)) => p.cmp(&q),
+            (V::Dec(p), V::Dec(q)) => p.cmp(&q),
+            (V::Dec(p), V::Int(q)) => p.cmp(&rust_decimal::Decimal::from(q)),
+            (V::Int(p), V::Dec(q)) => rust_decimal::Decimal::from(p).cmp(&q),
             (V::Unknown, _) | (_, V::Unknown) => return U,
             _ => return self.compare_other(op, x, y),
         };
@@ -439,8 +446,21 @@ impl Compiler<'_> {
         let d = depth + 1;
         let node = self.node(id)?;
         if !is_cond(&node) {
-            let v = self.compile(id, d)?;
-            return Some(Box::new(move |cx| t_of(v(cx))));
+            return Some(match node {
+                // Boolean facts and lets of the subject, read as truths directly.
+                Node::Member {
+                    scope: Scope::Subject,
+                    member: Member::Field(f),
+                } => Box::new(move |cx| t_of(cx.facts.slot(cx.subject, f))),
+                Node::Member {
+                    scope: Scope::Subject,
+                    member: Member::Let(e, i),
+                } => Box::new(move |cx| t_of(cx.let_value(cx.subject, e, i))),
+                _ => {
+                    let v = self.compile(id, d)?;
+                    Box::new(move |cx| t_of(v(cx)))
+                }
+            });
         }
         let c: Cond = match node {
             Node::Not(x) => {
@@ -1152,6 +1172,17 @@ impl Compiled {
         s.let_state.resize(nl as usize, TODO);
         s.progs.clear();
         s.progs.resize(np as usize, PMemo::default());
+        s.order.clear();
+        s.groups.clear();
+        for e in 0..low.entities.len() as u32 {
+            let from = s.order.len() as u32;
+            for (i, inst) in facts.instances.iter().enumerate() {
+                if inst.entity == e {
+                    s.order.push(i as u32);
+                }
+            }
+            s.groups.push((from, s.order.len() as u32 - from));
+        }
         let mut cx = Cx {
             low,
             code: self,
@@ -1165,15 +1196,20 @@ impl Compiled {
         };
         let start = out.len();
         for (pi, p) in self.programs.iter().enumerate() {
-            for (ii, inst) in facts.instances.iter().enumerate() {
-                if inst.entity != p.subject {
-                    continue;
-                }
+            let (from, len) =
+                cx.s.groups
+                    .get(p.subject as usize)
+                    .copied()
+                    .unwrap_or((0, 0));
+            for k in from..from + len {
+                let Some(&ii) = cx.s.order.get(k as usize) else {
+                    break;
+                };
                 let (status, amount) = if p.referenced {
-                    let m = cx.program(pi as u32, ii as u32);
+                    let m = cx.program(pi as u32, ii);
                     (m.status, m.amount)
                 } else {
-                    cx.run_program(p, ii as u32)
+                    cx.run_program(p, ii)
                 };
                 let settled = match status {
                     Some(true) => !(p.has_amount && amount.is_unknown()),
@@ -1186,7 +1222,7 @@ impl Compiled {
                 }
                 out.push(RawResult {
                     program: pi as u32,
-                    subject: ii as u32,
+                    subject: ii,
                     status,
                     amount: if status == Some(true) {
                         amount
