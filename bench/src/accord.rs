@@ -91,7 +91,7 @@ pub fn digest(session: &mut accord_core::Session<'_>, facts: &Facts) -> u64 {
         .count() as u64
 }
 
-/// Evaluates households together (by columns) and returns how many results are
+/// Evaluates households together (`evaluate_many`) and returns how many results are
 /// eligible.
 pub fn digest_many(session: &mut accord_core::Session<'_>, facts: &[Facts]) -> u64 {
     let evaluations = session.evaluate_many(facts);
