@@ -25,7 +25,7 @@ use jiff::civil::Date;
 
 use super::facts::Facts;
 use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::machine::AsOf;
+use super::machine::{memo_bases, AsOf};
 use super::value::{self, compare, ListRef, TextRef, V};
 use super::RawResult;
 use crate::check::Builtin;
@@ -478,27 +478,20 @@ impl Compiler<'_> {
                     },
                 })
             }
-            Node::Or(a, b) => {
-                let (a, b) = (self.cond(a, d)?, self.cond(b, d)?);
-                Box::new(move |cx| match a(cx) {
-                    T => T,
-                    x => match b(cx) {
-                        T => T,
-                        F => x,
-                        _ => U,
-                    },
-                })
-            }
             // `a implies b` is `not a or b`.
-            Node::Implies(a, b) => {
+            Node::Or(a, b) | Node::Implies(a, b) => {
+                let negate_a = matches!(node, Node::Implies(..));
                 let (a, b) = (self.cond(a, d)?, self.cond(b, d)?);
-                Box::new(move |cx| match not3(a(cx)) {
-                    T => T,
-                    x => match b(cx) {
+                Box::new(move |cx| {
+                    let x = a(cx);
+                    match if negate_a { not3(x) } else { x } {
                         T => T,
-                        F => x,
-                        _ => U,
-                    },
+                        x => match b(cx) {
+                            T => T,
+                            F => x,
+                            _ => U,
+                        },
+                    }
                 })
             }
             Node::Compare(op, a, b) => {
@@ -807,14 +800,8 @@ impl Compiler<'_> {
                                     Err(_) => return V::Unknown,
                                 }
                             }
-                            Some(a) => match compare(a, v) {
-                                Some(o) => {
-                                    if (o == Ordering::Greater) != (func == Builtin::MinOf) {
-                                        a
-                                    } else {
-                                        v
-                                    }
-                                }
+                            Some(a) => match value::extreme(a, v, func == Builtin::MinOf) {
+                                Some(x) => x,
                                 None => return V::Unknown,
                             },
                         });
@@ -839,14 +826,8 @@ impl Compiler<'_> {
                         }
                         acc = Some(match acc {
                             None => v,
-                            Some(x) => match compare(x, v) {
-                                Some(o) => {
-                                    if (o == Ordering::Greater) == (func == Builtin::Min) {
-                                        v
-                                    } else {
-                                        x
-                                    }
-                                }
+                            Some(x) => match value::extreme(x, v, func == Builtin::Min) {
+                                Some(y) => y,
                                 None => return V::Unknown,
                             },
                         });
@@ -1155,17 +1136,7 @@ impl Compiled {
         s.env.clear();
         s.items.clear();
         s.argv.clear();
-        s.let_base.clear();
-        s.prog_base.clear();
-        let (mut nl, mut np) = (0u32, 0u32);
-        for inst in &facts.instances {
-            s.let_base.push(nl);
-            s.prog_base.push(np);
-            if let Some(e) = low.entities.get(inst.entity as usize) {
-                nl += e.lets.len() as u32;
-                np += e.programs.len() as u32;
-            }
-        }
+        let (nl, np) = memo_bases(low, facts, &mut s.let_base, &mut s.prog_base);
         s.lets.clear();
         s.lets.resize(nl as usize, V::Unknown);
         s.let_state.clear();

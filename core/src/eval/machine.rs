@@ -213,6 +213,28 @@ fn text_of<'t>(low: &'t Lowered, facts: &'t Facts, t: TextRef) -> &'t str {
     }
 }
 
+/// Where each instance's lets and programme results start in the memo tables
+/// (into `let_base` and `prog_base`, cleared first); returns the tables' sizes.
+pub(crate) fn memo_bases(
+    low: &Lowered,
+    facts: &Facts,
+    let_base: &mut Vec<u32>,
+    prog_base: &mut Vec<u32>,
+) -> (u32, u32) {
+    let_base.clear();
+    prog_base.clear();
+    let (mut nl, mut np) = (0u32, 0u32);
+    for inst in &facts.instances {
+        let_base.push(nl);
+        prog_base.push(np);
+        if let Some(e) = low.entities.get(inst.entity as usize) {
+            nl += e.lets.len() as u32;
+            np += e.programs.len() as u32;
+        }
+    }
+    (nl, np)
+}
+
 /// The address of a local of the calling frame: how deep the stack is now.
 #[inline(never)]
 fn stack_address() -> usize {
@@ -228,8 +250,6 @@ impl<'a> Machine<'a> {
         asof: &'a AsOf,
         s: &'a mut Scratch,
     ) -> Machine<'a> {
-        s.let_base.clear();
-        s.prog_base.clear();
         s.items.clear();
         s.tmp.clear();
         s.argv.clear();
@@ -238,15 +258,7 @@ impl<'a> Machine<'a> {
         s.env.clear();
         s.faults.clear();
         s.presumptions.clear();
-        let (mut nl, mut np) = (0u32, 0u32);
-        for inst in &facts.instances {
-            s.let_base.push(nl);
-            s.prog_base.push(np);
-            if let Some(e) = low.entities.get(inst.entity as usize) {
-                nl += e.lets.len() as u32;
-                np += e.programs.len() as u32;
-            }
-        }
+        let (nl, np) = memo_bases(low, facts, &mut s.let_base, &mut s.prog_base);
         s.lets.clear();
         s.lets.resize(nl as usize, Memo::default());
         s.progs.clear();
@@ -1203,17 +1215,10 @@ impl<'a> Machine<'a> {
                             Ok(v) => v,
                             Err(f) => return self.fault(FaultKind::Value(f), id),
                         },
-                        (_, Some(a)) => {
-                            let keep_a = match compare(a, it.v) {
-                                Some(o) => (o == Ordering::Greater) != (func == Builtin::MinOf),
-                                None => return self.fault(FaultKind::Value(Fault::Type), id),
-                            };
-                            if keep_a {
-                                a
-                            } else {
-                                it.v
-                            }
-                        }
+                        (_, Some(a)) => match value::extreme(a, it.v, func == Builtin::MinOf) {
+                            Some(x) => x,
+                            None => return self.fault(FaultKind::Value(Fault::Type), id),
+                        },
                     });
                 }
                 self.truncate(mark);
@@ -1234,14 +1239,8 @@ impl<'a> Machine<'a> {
                     }
                     acc = Some(match acc {
                         None => v,
-                        Some(a) => match compare(a, v) {
-                            Some(o) => {
-                                if (o == Ordering::Greater) == (func == Builtin::Min) {
-                                    v
-                                } else {
-                                    a
-                                }
-                            }
+                        Some(a) => match value::extreme(a, v, func == Builtin::Min) {
+                            Some(x) => x,
                             None => return self.fault(FaultKind::Value(Fault::Type), id),
                         },
                     });

@@ -370,6 +370,19 @@ pub(crate) fn days_between(a: Date, b: Date) -> Result<i64, Fault> {
         .map_err(|_| Fault::Overflow)
 }
 
+/// The smaller (`min`) or the larger of two known values: on a tie the first for
+/// the smaller, the second for the larger (which only shows in how a number is
+/// written, `5` or `5.00`); `None` when they cannot be compared. What `min`,
+/// `max` and their list forms take, in every evaluator.
+pub(crate) fn extreme(a: V, b: V, min: bool) -> Option<V> {
+    let o = compare(a, b)?;
+    Some(if (o == Ordering::Greater) == min {
+        b
+    } else {
+        a
+    })
+}
+
 /// Orders two known values of one type; `None` when they cannot be compared.
 pub(crate) fn compare(a: V, b: V) -> Option<Ordering> {
     match (a, b) {
