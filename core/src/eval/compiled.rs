@@ -99,6 +99,12 @@ const BUSY: u8 = 1;
 const DONE: u8 = 2;
 
 #[derive(Debug, Clone, Copy, Default)]
+struct LMemo {
+    state: u8,
+    v: V,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
 struct PMemo {
     state: u8,
     status: Option<bool>,
@@ -111,8 +117,8 @@ pub(crate) struct FastScratch {
     env: Vec<V>,
     /// Elements of the lists made while evaluating (all certain).
     items: Vec<V>,
-    lets: Vec<V>,
-    let_state: Vec<u8>,
+    /// Each instance's lets, with their state beside them: one load on a hit.
+    lets: Vec<LMemo>,
     let_base: Vec<u32>,
     progs: Vec<PMemo>,
     prog_base: Vec<u32>,
@@ -171,9 +177,9 @@ impl Cx<'_> {
             return V::Unknown;
         };
         let slot = (base + index) as usize;
-        match self.s.let_state.get(slot).copied() {
-            Some(DONE) => return self.s.lets.get(slot).copied().unwrap_or(V::Unknown),
-            Some(TODO) => {}
+        match self.s.lets.get(slot) {
+            Some(m) if m.state == DONE => return m.v,
+            Some(m) if m.state == TODO => {}
             _ => return V::Unknown,
         }
         let code = self.code;
@@ -184,17 +190,16 @@ impl Cx<'_> {
         else {
             return V::Unknown;
         };
-        if let Some(st) = self.s.let_state.get_mut(slot) {
-            *st = BUSY;
+        if let Some(m) = self.s.lets.get_mut(slot) {
+            m.state = BUSY;
         }
         let saved = (self.subject, self.env_base);
         self.subject = inst;
         self.env_base = self.s.env.len();
         let v = f(self);
         (self.subject, self.env_base) = saved;
-        if let (Some(st), Some(m)) = (self.s.let_state.get_mut(slot), self.s.lets.get_mut(slot)) {
-            *st = DONE;
-            *m = v;
+        if let Some(m) = self.s.lets.get_mut(slot) {
+            *m = LMemo { state: DONE, v };
         }
         v
     }
@@ -1138,9 +1143,7 @@ impl Compiled {
         s.argv.clear();
         let (nl, np) = memo_bases(low, facts, &mut s.let_base, &mut s.prog_base);
         s.lets.clear();
-        s.lets.resize(nl as usize, V::Unknown);
-        s.let_state.clear();
-        s.let_state.resize(nl as usize, TODO);
+        s.lets.resize(nl as usize, LMemo::default());
         s.progs.clear();
         s.progs.resize(np as usize, PMemo::default());
         s.order.clear();
