@@ -133,3 +133,37 @@ fn every_screening_case_agrees() {
         agree(&engine, &docs, date, &dir.display().to_string());
     }
 }
+
+/// A session fed partial facts (a screener's) stops trying the certain path on
+/// every document after eight failures in a row, tries one document in sixteen,
+/// and takes it up again once it succeeds; the answers never change.
+#[test]
+fn a_session_backs_off_after_failures_and_comes_back() {
+    let engine = Engine::compile(load_dir(&root().join("examples/armenia"))).unwrap();
+    let facts_dir = root().join("examples/armenia/facts");
+    let read = |name: &str| {
+        engine
+            .facts_from_json(&std::fs::read_to_string(facts_dir.join(name)).unwrap())
+            .unwrap()
+    };
+    let (partial, complete) = (read("family_partial.json"), read("family_complete.json"));
+    let date = jiff::civil::date(2025, 3, 1);
+    let mut rows = engine.session(date);
+    rows.set_certain_path(false);
+    let expected = full(&rows.evaluate(&complete));
+    let mut session = engine.session(date);
+    for _ in 0..8 {
+        session.evaluate(&partial);
+    }
+    assert_eq!(session.settled_by_certain_path(), 0);
+    // Documents 9 to 15 go straight to the row machine.
+    for _ in 9..16 {
+        assert_eq!(full(&session.evaluate(&complete)), expected);
+    }
+    assert_eq!(session.settled_by_certain_path(), 0);
+    // The sixteenth is tried, succeeds, and the session tries every one again.
+    assert_eq!(full(&session.evaluate(&complete)), expected);
+    assert_eq!(session.settled_by_certain_path(), 1);
+    assert_eq!(full(&session.evaluate(&complete)), expected);
+    assert_eq!(session.settled_by_certain_path(), 2);
+}

@@ -225,6 +225,8 @@ impl Engine {
             fast_scratch: compiled::FastScratch::default(),
             certain_path: true,
             settled: 0,
+            tried: 0,
+            failures: 0,
             scratch: Scratch::default(),
             doc_results: Vec::new(),
             results: Vec::new(),
@@ -282,6 +284,9 @@ pub(crate) struct RawResult {
     pub missing: (u32, u32),
 }
 
+/// Failures of the certain path in a row after which a session tries it less.
+const FAILURES_BEFORE_BACKING_OFF: u32 = 8;
+
 /// Evaluation state for one as-of date: resolved parameters and reusable buffers.
 pub struct Session<'e> {
     pub(crate) engine: &'e Engine,
@@ -291,6 +296,9 @@ pub struct Session<'e> {
     pub(crate) fast_scratch: compiled::FastScratch,
     certain_path: bool,
     settled: u64,
+    /// Documents offered to the certain path, and its failures in a row.
+    tried: u64,
+    failures: u32,
     pub(crate) scratch: Scratch,
     /// Each document's results in `results`, after [`Session::run_many`].
     pub(crate) doc_results: Vec<(u32, u32)>,
@@ -306,11 +314,13 @@ impl<'e> Session<'e> {
         self.asof.date
     }
 
-    /// Turns the certain path off (or on again): every document then goes to the
-    /// row machine. For tests that hold the two to the same answers.
+    /// Turns the certain path off (or on again, forgetting its failures): every
+    /// document then goes to the row machine. For tests that hold the two to the
+    /// same answers.
     #[doc(hidden)]
     pub fn set_certain_path(&mut self, on: bool) {
         self.certain_path = on;
+        self.failures = 0;
     }
 
     /// Whether this session has a certain path (see `compiled.rs`).
@@ -376,6 +386,13 @@ impl<'e> Session<'e> {
         let Some(fast) = self.fast.as_ref().filter(|_| self.certain_path) else {
             return false;
         };
+        // A session fed partial facts (a screener's form) would try in vain on
+        // every document: after a run of failures it tries one document in
+        // sixteen until one succeeds. Only speed depends on this, never an answer.
+        self.tried += 1;
+        if self.failures >= FAILURES_BEFORE_BACKING_OFF && self.tried % 16 != 0 {
+            return false;
+        }
         let done = fast.run(
             &self.engine.lowered,
             &self.asof,
@@ -384,6 +401,11 @@ impl<'e> Session<'e> {
             (&mut self.results, self.result_missing.len() as u32),
         );
         self.settled += u64::from(done);
+        self.failures = if done {
+            0
+        } else {
+            self.failures.saturating_add(1)
+        };
         done
     }
 
