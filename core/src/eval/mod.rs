@@ -390,7 +390,7 @@ impl<'e> Session<'e> {
         // every document: after a run of failures it tries one document in
         // sixteen until one succeeds. Only speed depends on this, never an answer.
         self.tried += 1;
-        if self.failures >= FAILURES_BEFORE_BACKING_OFF && self.tried % 16 != 0 {
+        if self.failures >= FAILURES_BEFORE_BACKING_OFF && !self.tried.is_multiple_of(16) {
             return false;
         }
         let done = fast.run(
