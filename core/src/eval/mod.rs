@@ -371,7 +371,10 @@ impl<'e> Session<'e> {
         self.results.clear();
         self.result_missing.clear();
         self.doc_results.clear();
-        for facts in docs {
+        for (d, facts) in docs.iter().enumerate() {
+            if let Some(next) = docs.get(d + 1) {
+                std::hint::black_box(next.touch());
+            }
             let from = self.results.len() as u32;
             if !self.run_fast(facts) {
                 self.run_row(facts);
