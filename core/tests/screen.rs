@@ -172,25 +172,34 @@ fn a_fact_given_twice_is_an_error() {
     assert!(e[0].2.contains("twice"));
 }
 
-/// A long chain of long definitions is an evaluation error, never a stack
-/// overflow, within a default (2 MiB) test thread even in a debug build.
-#[test]
-fn deep_chains_of_definitions_do_not_overflow_the_stack() {
+/// A ruleset of `lets` definitions, each using the one before inside `ifs`
+/// nested `if`s (two levels of nesting each), and a programme using the last.
+fn chained_definitions(lets: usize, ifs: usize) -> Engine {
     let mut src =
         String::from("ruleset deep { languages en currency AMD }\nentity H {\n  x: Integer\n");
-    for i in 0..198 {
+    for i in 0..lets {
         let mut expr = if i == 0 {
             "x".to_string()
         } else {
             format!("l{}", i - 1)
         };
-        for d in 0..31 {
+        for d in 0..ifs {
             expr = format!("(if x > {d} then {expr} + 1 else 0)");
         }
         src.push_str(&format!("  let l{i} = {expr}\n"));
     }
-    src.push_str("}\nprogram p {\n  for H\n  eligible when l197 > 0\n}\n");
-    let engine = Engine::compile(vec![SourceFile::new("deep.accord", src)]).unwrap();
+    src.push_str(&format!(
+        "}}\nprogram p {{\n  for H\n  eligible when l{} > 0\n}}\n",
+        lets - 1
+    ));
+    Engine::compile(vec![SourceFile::new("deep.accord", src)]).unwrap()
+}
+
+/// A long chain of long definitions is an evaluation error, never a stack
+/// overflow, within a default (2 MiB) test thread even in a debug build.
+#[test]
+fn deep_chains_of_definitions_do_not_overflow_the_stack() {
+    let engine = chained_definitions(198, 28);
     let facts = engine.facts_from_json(r#"{"x": 100}"#).unwrap();
     let report = engine
         .session(jiff::civil::date(2025, 1, 1))
@@ -238,27 +247,13 @@ program all_earn {
     );
 }
 
-/// The longest chain the certain path takes on (sixteen definitions, each nested
-/// as deep as the parser allows) fits a 1 MiB stack (WebAssembly's) in a debug
+/// The longest chain the certain path takes on (sixteen definitions: fifteen
+/// lets and the programme, each nested 62 levels, the parser allowing 64) fits a 1 MiB stack (WebAssembly's) in a debug
 /// build: the certain path has no stack check of its own, the chain bound and
 /// the nesting limit are what keep it small.
 #[test]
 fn the_certain_path_fits_a_small_stack() {
-    let mut src =
-        String::from("ruleset deep { languages en currency AMD }\nentity H {\n  x: Integer\n");
-    for i in 0..15 {
-        let mut expr = if i == 0 {
-            "x".to_string()
-        } else {
-            format!("l{}", i - 1)
-        };
-        for d in 0..31 {
-            expr = format!("(if x > {d} then {expr} + 1 else 0)");
-        }
-        src.push_str(&format!("  let l{i} = {expr}\n"));
-    }
-    src.push_str("}\nprogram p {\n  for H\n  eligible when l14 > 0\n}\n");
-    let engine = Engine::compile(vec![SourceFile::new("deep.accord", src)]).unwrap();
+    let engine = chained_definitions(15, 31);
     assert!(engine.has_certain_path());
     let facts = engine.facts_from_json(r#"{"x": 100}"#).unwrap();
     let settled = std::thread::Builder::new()

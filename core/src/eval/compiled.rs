@@ -27,7 +27,7 @@ use jiff::civil::Date;
 
 use super::facts::Facts;
 use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::machine::{memo_bases, AsOf};
+use super::machine::{reset_memos, text_of, AsOf};
 use super::value::{self, compare, ListRef, TextRef, V};
 use super::RawResult;
 use crate::check::Builtin;
@@ -71,10 +71,9 @@ fn not3(t: u8) -> u8 {
 /// Deepest expression compiled (the parser's nesting limit is far below).
 const MAX_NESTING: u32 = 512;
 
+/// A programme's clauses (its subject and whether it is referenced are the
+/// lowered programme's).
 struct CProgram {
-    subject: u32,
-    referenced: bool,
-    has_amount: bool,
     eligible: Vec<Cond>,
     unless: Vec<Cond>,
     amount: Option<Code>,
@@ -85,7 +84,6 @@ pub(crate) struct Compiled {
     /// Each entity's lets, by index.
     lets: Vec<Vec<Code>>,
     programs: Vec<CProgram>,
-    program_slot: Vec<u32>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -252,10 +250,7 @@ impl Cx<'_> {
     }
 
     fn text(&self, t: TextRef) -> &str {
-        match t {
-            TextRef::Model(i) => self.low.text(i),
-            TextRef::Facts(i) => self.facts.text(i),
-        }
+        text_of(self.low, self.facts, t)
     }
 
     /// `x op y` as a truth value.
@@ -265,9 +260,6 @@ impl Cx<'_> {
             (V::Int(p), V::Int(q)) => p.cmp(&q),
             (V::Date(p), V::Date(q)) => p.cmp(&q),
             (V::Variant(p), V::Variant(q)) => p.cmp(&q),
-            (V::Dec(p), V::Dec(q)) => p.cmp(&q),
-            (V::Dec(p), V::Int(q)) => p.cmp(&rust_decimal::Decimal::from(q)),
-            (V::Int(p), V::Dec(q)) => rust_decimal::Decimal::from(p).cmp(&q),
             (V::Unknown, _) | (_, V::Unknown) => return U,
             _ => return self.compare_other(op, x, y),
         };
@@ -324,7 +316,7 @@ impl Cx<'_> {
     /// A referenced programme's memoised result for `inst`.
     fn program(&mut self, program: u32, inst: u32) -> PMemo {
         let code = self.code;
-        let slot = code.program_slot.get(program as usize).copied();
+        let slot = self.low.program_slot.get(program as usize).copied();
         let base = self.s.prog_base.get(inst as usize).copied();
         let (Some(slot), Some(base)) = (slot, base) else {
             return PMemo::default();
@@ -369,38 +361,37 @@ impl Cx<'_> {
         (status, amount)
     }
 
+    /// (ground₁ or ground₂ or …) and not (unless₁ or …), three-valued; no
+    /// ground at all means eligible.
     #[inline(always)]
     fn status(&mut self, p: &CProgram) -> Option<bool> {
-        let mut grounds = Some(p.eligible.is_empty());
-        for c in &p.eligible {
-            match c(self) {
-                T => {
-                    grounds = Some(true);
-                    break;
-                }
-                F => {}
-                _ => grounds = None,
-            }
-        }
+        let grounds = if p.eligible.is_empty() {
+            Some(true)
+        } else {
+            self.any_of(&p.eligible)
+        };
         if grounds == Some(false) {
             return Some(false);
         }
-        let mut disq = Some(false);
-        for c in &p.unless {
-            match c(self) {
-                T => {
-                    disq = Some(true);
-                    break;
-                }
-                F => {}
-                _ => disq = None,
-            }
-        }
-        match (grounds, disq) {
+        match (grounds, self.any_of(&p.unless)) {
             (_, Some(true)) => Some(false),
             (Some(true), Some(false)) => Some(true),
             _ => None,
         }
+    }
+
+    /// Kleene `or` of clauses, stopping at the first true one.
+    #[inline(always)]
+    fn any_of(&mut self, clauses: &[Cond]) -> Option<bool> {
+        let mut result = Some(false);
+        for c in clauses {
+            match c(self) {
+                T => return Some(true),
+                F => {}
+                _ => result = None,
+            }
+        }
+        result
     }
 }
 
@@ -823,26 +814,14 @@ impl Compiler<'_> {
             Builtin::Min | Builtin::Max => {
                 let a = self.args(args, d)?;
                 Box::new(move |cx| {
-                    let mut acc: Option<V> = None;
-                    let mut unknown = false;
+                    let mut ex = value::Extreme::default();
                     for f in &a {
                         let v = f(cx);
-                        if v.is_unknown() {
-                            unknown = true;
-                            continue;
+                        if ex.add(v, func == Builtin::Min).is_err() {
+                            return V::Unknown;
                         }
-                        acc = Some(match acc {
-                            None => v,
-                            Some(x) => match value::extreme(x, v, func == Builtin::Min) {
-                                Some(y) => y,
-                                None => return V::Unknown,
-                            },
-                        });
                     }
-                    if unknown {
-                        return V::Unknown;
-                    }
-                    acc.unwrap_or(V::Unknown)
+                    ex.value().unwrap_or(V::Unknown)
                 })
             }
             Builtin::Known => {
@@ -1112,9 +1091,6 @@ impl Compiled {
                 cs.iter().map(|cl| c.cond(cl.node, 0)).collect()
             };
             programs.push(CProgram {
-                subject: p.subject,
-                referenced: p.referenced,
-                has_amount: p.amount.is_some(),
                 eligible: clauses(&p.eligible)?,
                 unless: clauses(&p.unless)?,
                 amount: match &p.amount {
@@ -1123,11 +1099,7 @@ impl Compiled {
                 },
             });
         }
-        Some(Compiled {
-            lets,
-            programs,
-            program_slot: low.program_slot.clone(),
-        })
+        Some(Compiled { lets, programs })
     }
 
     /// Appends the results of `facts` to `out` and returns true, or returns false
@@ -1143,11 +1115,12 @@ impl Compiled {
         s.env.clear();
         s.items.clear();
         s.argv.clear();
-        let (nl, np) = memo_bases(low, facts, &mut s.let_base, &mut s.prog_base);
-        s.lets.clear();
-        s.lets.resize(nl as usize, LMemo::default());
-        s.progs.clear();
-        s.progs.resize(np as usize, PMemo::default());
+        reset_memos(
+            low,
+            facts,
+            (&mut s.let_base, &mut s.lets),
+            (&mut s.prog_base, &mut s.progs),
+        );
         s.order.clear();
         s.groups.clear();
         for e in 0..low.entities.len() as u32 {
@@ -1172,24 +1145,24 @@ impl Compiled {
             bail: false,
         };
         let start = out.len();
-        for (pi, p) in self.programs.iter().enumerate() {
+        for (pi, (p, lp)) in self.programs.iter().zip(&low.programs).enumerate() {
             let (from, len) =
                 cx.s.groups
-                    .get(p.subject as usize)
+                    .get(lp.subject as usize)
                     .copied()
                     .unwrap_or((0, 0));
             for k in from..from + len {
                 let Some(&ii) = cx.s.order.get(k as usize) else {
                     break;
                 };
-                let (status, amount) = if p.referenced {
+                let (status, amount) = if lp.referenced {
                     let m = cx.program(pi as u32, ii);
                     (m.status, m.amount)
                 } else {
                     cx.run_program(p, ii)
                 };
                 let settled = match status {
-                    Some(true) => !(p.has_amount && amount.is_unknown()),
+                    Some(true) => !(p.amount.is_some() && amount.is_unknown()),
                     Some(false) => true,
                     None => false,
                 };

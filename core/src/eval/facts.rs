@@ -110,25 +110,14 @@ impl Facts {
     /// when it reaches them (a document freshly built is in cache anyway).
     pub(crate) fn touch(&self) -> u64 {
         // A value is 24 bytes: every second one lands in every 64-byte line.
-        let slots = self
-            .slots
-            .iter()
-            .step_by(2)
-            .filter(|v| v.is_unknown())
-            .count();
-        let items = self
-            .items
-            .iter()
-            .step_by(2)
-            .filter(|v| v.is_unknown())
-            .count();
-        let entities = self
+        let unknowns = |vs: &[V]| vs.iter().step_by(2).filter(|v| v.is_unknown()).count() as u64;
+        let entities: u64 = self
             .instances
             .iter()
             .step_by(2)
             .map(|i| u64::from(i.entity))
-            .sum::<u64>();
-        slots as u64 + items as u64 + entities
+            .sum();
+        unknowns(&self.slots) + unknowns(&self.items) + entities
     }
 
     pub(crate) fn text(&self, id: u32) -> &str {

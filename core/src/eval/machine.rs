@@ -206,21 +206,22 @@ pub(crate) struct Machine<'a> {
 }
 
 /// A text of the ruleset or of the facts.
-fn text_of<'t>(low: &'t Lowered, facts: &'t Facts, t: TextRef) -> &'t str {
+pub(crate) fn text_of<'t>(low: &'t Lowered, facts: &'t Facts, t: TextRef) -> &'t str {
     match t {
         TextRef::Model(i) => low.text(i),
         TextRef::Facts(i) => facts.text(i),
     }
 }
 
-/// Where each instance's lets and programme results start in the memo tables
-/// (into `let_base` and `prog_base`, cleared first); returns the tables' sizes.
-pub(crate) fn memo_bases(
+/// Empties the memo tables of lets and programme results for `facts`, one entry
+/// per instance and definition, and records where each instance's entries
+/// start (in `let_base` and `prog_base`). Both evaluators keep their memos so.
+pub(crate) fn reset_memos<L: Clone + Default, P: Clone + Default>(
     low: &Lowered,
     facts: &Facts,
-    let_base: &mut Vec<u32>,
-    prog_base: &mut Vec<u32>,
-) -> (u32, u32) {
+    (let_base, lets): (&mut Vec<u32>, &mut Vec<L>),
+    (prog_base, progs): (&mut Vec<u32>, &mut Vec<P>),
+) {
     let_base.clear();
     prog_base.clear();
     let (mut nl, mut np) = (0u32, 0u32);
@@ -232,7 +233,10 @@ pub(crate) fn memo_bases(
             np += e.programs.len() as u32;
         }
     }
-    (nl, np)
+    lets.clear();
+    lets.resize(nl as usize, L::default());
+    progs.clear();
+    progs.resize(np as usize, P::default());
 }
 
 /// The address of a local of the calling frame: how deep the stack is now.
@@ -258,11 +262,12 @@ impl<'a> Machine<'a> {
         s.env.clear();
         s.faults.clear();
         s.presumptions.clear();
-        let (nl, np) = memo_bases(low, facts, &mut s.let_base, &mut s.prog_base);
-        s.lets.clear();
-        s.lets.resize(nl as usize, Memo::default());
-        s.progs.clear();
-        s.progs.resize(np as usize, ProgMemo::default());
+        reset_memos(
+            low,
+            facts,
+            (&mut s.let_base, &mut s.lets),
+            (&mut s.prog_base, &mut s.progs),
+        );
         Machine {
             low,
             nodes: &asof.folded,
@@ -1229,27 +1234,18 @@ impl<'a> Machine<'a> {
                 }
             }
             Builtin::Min | Builtin::Max => {
-                let mut acc: Option<V> = None;
-                let mut unknown = false;
+                let mut ex = value::Extreme::default();
                 for i in 0..args.1 {
                     let v = self.eval(arg(self, i));
-                    if v.is_unknown() {
-                        unknown = true;
-                        continue;
+                    if let Err(f) = ex.add(v, func == Builtin::Min) {
+                        return self.fault(FaultKind::Value(f), id);
                     }
-                    acc = Some(match acc {
-                        None => v,
-                        Some(a) => match value::extreme(a, v, func == Builtin::Min) {
-                            Some(x) => x,
-                            None => return self.fault(FaultKind::Value(Fault::Type), id),
-                        },
-                    });
                 }
-                if unknown {
+                let Some(v) = ex.value() else {
                     return V::Unknown;
-                }
+                };
                 self.truncate(mark);
-                acc.unwrap_or(V::Unknown)
+                v
             }
             Builtin::Known => {
                 let x = arg(self, 0);

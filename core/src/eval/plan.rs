@@ -90,107 +90,105 @@ pub(crate) fn chains_bounded(low: &Lowered) -> bool {
 
 /// Depth-first from every programme; `None` past the bound or on a cycle.
 fn walk(low: &Lowered) -> Option<()> {
-    {
-        let mut let_def = Vec::with_capacity(low.entities.len());
-        let mut n = 0u32;
-        let mut defs = Vec::new();
-        for (e, ent) in low.entities.iter().enumerate() {
-            let mut ids = Vec::with_capacity(ent.lets.len());
-            for i in 0..ent.lets.len() {
-                ids.push(n);
-                defs.push(Def::Let(e as u32, i as u32));
-                n += 1;
-            }
-            let_def.push(ids);
-        }
-        let mut prog_def = Vec::with_capacity(low.programs.len());
-        for p in 0..low.programs.len() {
-            prog_def.push(n);
-            defs.push(Def::Prog(p as u32));
+    let mut let_def = Vec::with_capacity(low.entities.len());
+    let mut n = 0u32;
+    let mut defs = Vec::new();
+    for (e, ent) in low.entities.iter().enumerate() {
+        let mut ids = Vec::with_capacity(ent.lets.len());
+        for i in 0..ent.lets.len() {
+            ids.push(n);
+            defs.push(Def::Let(e as u32, i as u32));
             n += 1;
         }
-        let number = |d: Def| -> Option<u32> {
-            match d {
-                Def::Let(e, i) => let_def.get(e as usize)?.get(i as usize).copied(),
-                Def::Prog(p) => prog_def.get(p as usize).copied(),
-            }
-        };
-        // Each definition's direct dependencies.
-        let mut deps: Vec<Vec<u32>> = Vec::with_capacity(defs.len());
-        let mut stack = Vec::new();
-        for d in &defs {
-            stack.clear();
-            match *d {
-                Def::Let(e, i) => stack.extend(
-                    low.entities
-                        .get(e as usize)
-                        .and_then(|x| x.lets.get(i as usize))
-                        .copied(),
-                ),
-                Def::Prog(p) => {
-                    if let Some(p) = low.programs.get(p as usize) {
-                        stack.extend(p.eligible.iter().map(|c| c.node));
-                        stack.extend(p.unless.iter().map(|c| c.node));
-                        stack.extend(p.amount.iter().map(|c| c.node));
-                    }
-                }
-            }
-            let mut mine = Vec::new();
-            while let Some(id) = stack.pop() {
-                let node = low.nodes.get(id as usize)?;
-                if let Some(r) = refers(node) {
-                    let k = number(r)?;
-                    if !mine.contains(&k) {
-                        mine.push(k);
-                    }
-                }
-                children(low, node, &mut stack);
-            }
-            deps.push(mine);
-        }
-        // Depth-first from every programme: post-order is dependency order.
-        const NEW: u8 = 0;
-        const BUSY: u8 = 1;
-        const DONE: u8 = 2;
-        let mut state = vec![NEW; defs.len()];
-        let mut chain = vec![0u32; defs.len()];
-        for root in prog_def.iter().copied() {
-            if state.get(root as usize) == Some(&DONE) {
-                continue;
-            }
-            // (definition, next dependency to visit)
-            let mut walk: Vec<(u32, usize)> = vec![(root, 0)];
-            if let Some(s) = state.get_mut(root as usize) {
-                *s = BUSY;
-            }
-            while let Some(&mut (d, ref mut next)) = walk.last_mut() {
-                let ds = deps.get(d as usize)?;
-                if let Some(&dep) = ds.get(*next) {
-                    *next += 1;
-                    match state.get(dep as usize).copied()? {
-                        NEW => {
-                            *state.get_mut(dep as usize)? = BUSY;
-                            walk.push((dep, 0));
-                        }
-                        BUSY => return None, // a cycle: the checker forbids them
-                        _ => {}
-                    }
-                } else {
-                    let depth = 1 + ds
-                        .iter()
-                        .filter_map(|x| chain.get(*x as usize))
-                        .max()
-                        .copied()
-                        .unwrap_or(0);
-                    if depth > MAX_CHAIN {
-                        return None;
-                    }
-                    *chain.get_mut(d as usize)? = depth;
-                    *state.get_mut(d as usize)? = DONE;
-                    walk.pop();
-                }
-            }
-        }
-        Some(())
+        let_def.push(ids);
     }
+    let mut prog_def = Vec::with_capacity(low.programs.len());
+    for p in 0..low.programs.len() {
+        prog_def.push(n);
+        defs.push(Def::Prog(p as u32));
+        n += 1;
+    }
+    let number = |d: Def| -> Option<u32> {
+        match d {
+            Def::Let(e, i) => let_def.get(e as usize)?.get(i as usize).copied(),
+            Def::Prog(p) => prog_def.get(p as usize).copied(),
+        }
+    };
+    // Each definition's direct dependencies.
+    let mut deps: Vec<Vec<u32>> = Vec::with_capacity(defs.len());
+    let mut stack = Vec::new();
+    for d in &defs {
+        stack.clear();
+        match *d {
+            Def::Let(e, i) => stack.extend(
+                low.entities
+                    .get(e as usize)
+                    .and_then(|x| x.lets.get(i as usize))
+                    .copied(),
+            ),
+            Def::Prog(p) => {
+                if let Some(p) = low.programs.get(p as usize) {
+                    stack.extend(p.eligible.iter().map(|c| c.node));
+                    stack.extend(p.unless.iter().map(|c| c.node));
+                    stack.extend(p.amount.iter().map(|c| c.node));
+                }
+            }
+        }
+        let mut mine = Vec::new();
+        while let Some(id) = stack.pop() {
+            let node = low.nodes.get(id as usize)?;
+            if let Some(r) = refers(node) {
+                let k = number(r)?;
+                if !mine.contains(&k) {
+                    mine.push(k);
+                }
+            }
+            children(low, node, &mut stack);
+        }
+        deps.push(mine);
+    }
+    // Depth-first from every programme: post-order is dependency order.
+    const NEW: u8 = 0;
+    const BUSY: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; defs.len()];
+    let mut chain = vec![0u32; defs.len()];
+    for root in prog_def.iter().copied() {
+        if state.get(root as usize) == Some(&DONE) {
+            continue;
+        }
+        // (definition, next dependency to visit)
+        let mut walk: Vec<(u32, usize)> = vec![(root, 0)];
+        if let Some(s) = state.get_mut(root as usize) {
+            *s = BUSY;
+        }
+        while let Some(&mut (d, ref mut next)) = walk.last_mut() {
+            let ds = deps.get(d as usize)?;
+            if let Some(&dep) = ds.get(*next) {
+                *next += 1;
+                match state.get(dep as usize).copied()? {
+                    NEW => {
+                        *state.get_mut(dep as usize)? = BUSY;
+                        walk.push((dep, 0));
+                    }
+                    BUSY => return None, // a cycle: the checker forbids them
+                    _ => {}
+                }
+            } else {
+                let depth = 1 + ds
+                    .iter()
+                    .filter_map(|x| chain.get(*x as usize))
+                    .max()
+                    .copied()
+                    .unwrap_or(0);
+                if depth > MAX_CHAIN {
+                    return None;
+                }
+                *chain.get_mut(d as usize)? = depth;
+                *state.get_mut(d as usize)? = DONE;
+                walk.pop();
+            }
+        }
+    }
+    Some(())
 }

@@ -383,6 +383,38 @@ pub(crate) fn extreme(a: V, b: V, min: bool) -> Option<V> {
     })
 }
 
+/// `min(a, b, …)` or `max(a, b, …)` taken one argument at a time: an unknown
+/// argument is noted (the others are still taken, so every evaluator reads all
+/// of them), two that cannot be compared are an error.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Extreme {
+    acc: Option<V>,
+    unknown: bool,
+}
+
+impl Extreme {
+    pub(crate) fn add(&mut self, v: V, min: bool) -> Result<(), Fault> {
+        if v.is_unknown() {
+            self.unknown = true;
+            return Ok(());
+        }
+        self.acc = Some(match self.acc {
+            None => v,
+            Some(a) => extreme(a, v, min).ok_or(Fault::Type)?,
+        });
+        Ok(())
+    }
+
+    /// The result, `None` when an argument was unknown.
+    pub(crate) fn value(self) -> Option<V> {
+        if self.unknown {
+            None
+        } else {
+            Some(self.acc.unwrap_or(V::Unknown))
+        }
+    }
+}
+
 /// Orders two known values of one type; `None` when they cannot be compared.
 pub(crate) fn compare(a: V, b: V) -> Option<Ordering> {
     match (a, b) {
