@@ -37,6 +37,116 @@ type Code = Box<dyn Fn(&mut Cx<'_>) -> V + Send + Sync>;
 /// where a value would go through memory.
 type Cond = Box<dyn Fn(&mut Cx<'_>) -> u8 + Send + Sync>;
 
+/// An operand that is read in place: a constant, or a fact or `let` of the
+/// subject or of an element. Each kind has its reader type ([`Rd`]), and a node
+/// over operands is compiled once per combination of their kinds (`with_rd!`),
+/// so reading a leaf costs neither an indirect call nor a branch on its kind:
+/// most operands are leaves, and those calls were most of the closures' cost.
+enum Arg {
+    Const(V),
+    Field(u32),
+    Let(u32, u32),
+    Elem(u32, Member),
+    Code(Code),
+}
+
+trait Rd: Send + Sync + 'static {
+    fn rd(&self, cx: &mut Cx<'_>) -> V;
+}
+
+struct RConst(V);
+struct RField(u32);
+struct RLet(u32, u32);
+struct RElem(u32, Member);
+
+impl Rd for RConst {
+    #[inline(always)]
+    fn rd(&self, _: &mut Cx<'_>) -> V {
+        self.0
+    }
+}
+
+impl Rd for RField {
+    #[inline(always)]
+    fn rd(&self, cx: &mut Cx<'_>) -> V {
+        cx.facts.slot(cx.subject, self.0)
+    }
+}
+
+impl Rd for RLet {
+    #[inline(always)]
+    fn rd(&self, cx: &mut Cx<'_>) -> V {
+        cx.let_value(cx.subject, self.0, self.1)
+    }
+}
+
+impl Rd for RElem {
+    #[inline(always)]
+    fn rd(&self, cx: &mut Cx<'_>) -> V {
+        let base = cx.scope_inst(Scope::Element(self.0));
+        cx.member(base, self.1)
+    }
+}
+
+impl Rd for Code {
+    #[inline(always)]
+    fn rd(&self, cx: &mut Cx<'_>) -> V {
+        self(cx)
+    }
+}
+
+/// A list of operands read at run time (tables, `min`/`max`, sets): one branch
+/// on the kind per operand, still no call for a leaf.
+impl Rd for Arg {
+    #[inline(always)]
+    fn rd(&self, cx: &mut Cx<'_>) -> V {
+        match self {
+            Arg::Const(v) => *v,
+            Arg::Field(f) => cx.facts.slot(cx.subject, *f),
+            Arg::Let(e, i) => cx.let_value(cx.subject, *e, *i),
+            Arg::Elem(d, m) => {
+                let base = cx.scope_inst(Scope::Element(*d));
+                cx.member(base, *m)
+            }
+            Arg::Code(c) => c(cx),
+        }
+    }
+}
+
+/// `with_rd!(T, arg, |r| body)`: `body` (a `T`) compiled with `r` the reader of
+/// `arg`'s kind, one copy of `body` per kind.
+macro_rules! with_rd {
+    ($t:ty, $arg:expr, |$r:ident| $body:expr) => {
+        match $arg {
+            Arg::Const(v) => {
+                let $r = RConst(v);
+                let code: $t = $body;
+                code
+            }
+            Arg::Field(f) => {
+                let $r = RField(f);
+                let code: $t = $body;
+                code
+            }
+            Arg::Let(e, i) => {
+                let $r = RLet(e, i);
+                let code: $t = $body;
+                code
+            }
+            Arg::Elem(d, m) => {
+                let $r = RElem(d, m);
+                let code: $t = $body;
+                code
+            }
+            Arg::Code(c) => {
+                let $r = c;
+                let code: $t = $body;
+                code
+            }
+        }
+    };
+}
+
 const F: u8 = 0;
 const T: u8 = 1;
 const U: u8 = 2;
@@ -293,8 +403,8 @@ impl Cx<'_> {
     }
 
     /// `list` as a list (`None` when unknown).
-    fn list(&mut self, f: &Code) -> Option<ListRef> {
-        match f(self) {
+    fn list<R: Rd>(&mut self, f: &R) -> Option<ListRef> {
+        match f.rd(self) {
             V::List(l) => Some(l),
             _ => None,
         }
@@ -429,9 +539,29 @@ impl Compiler<'_> {
         self.nodes.get(id as usize).copied()
     }
 
-    fn args(&self, (start, len): (u32, u32), depth: u32) -> Option<Vec<Code>> {
+    /// `id` as an operand: a leaf read in place, or compiled code.
+    fn arg(&self, id: NodeId, depth: u32) -> Option<Arg> {
+        Some(match self.node(id)? {
+            Node::Const(v) => Arg::Const(v),
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Field(f),
+            } => Arg::Field(f),
+            Node::Member {
+                scope: Scope::Subject,
+                member: Member::Let(e, i),
+            } => Arg::Let(e, i),
+            Node::Member {
+                scope: Scope::Element(d),
+                member,
+            } => Arg::Elem(d, member),
+            _ => Arg::Code(self.compile(id, depth)?),
+        })
+    }
+
+    fn args(&self, (start, len): (u32, u32), depth: u32) -> Option<Vec<Arg>> {
         (start..start + len)
-            .map(|i| self.compile(self.low.arg(i), depth))
+            .map(|i| self.arg(self.low.arg(i), depth))
             .collect()
     }
 
@@ -493,24 +623,24 @@ impl Compiler<'_> {
                 })
             }
             Node::Compare(op, a, b) => {
-                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
-                Box::new(move |cx| {
-                    let x = a(cx);
-                    let y = b(cx);
+                let (a, b) = (self.arg(a, d)?, self.arg(b, d)?);
+                with_rd!(Cond, a, |a| with_rd!(Cond, b, |b| Box::new(move |cx| {
+                    let x = a.rd(cx);
+                    let y = b.rd(cx);
                     cx.compare(op, x, y)
-                })
+                })))
             }
             Node::CompareConst(op, a, c) => {
-                let a = self.compile(a, d)?;
+                let a = self.arg(a, d)?;
                 match c {
-                    V::Int(k) => Box::new(move |cx| match a(cx) {
+                    V::Int(k) => with_rd!(Cond, a, |a| Box::new(move |cx| match a.rd(cx) {
                         V::Int(x) => u8::from(op.holds(x.cmp(&k))),
                         x => cx.compare(op, x, c),
-                    }),
-                    _ => Box::new(move |cx| {
-                        let x = a(cx);
+                    })),
+                    _ => with_rd!(Cond, a, |a| Box::new(move |cx| {
+                        let x = a.rd(cx);
                         cx.compare(op, x, c)
-                    }),
+                    })),
                 }
             }
             Node::CompareMember {
@@ -555,16 +685,16 @@ impl Compiler<'_> {
                 set,
                 negated,
             } => {
-                let v = self.compile(value, d)?;
+                let v = self.arg(value, d)?;
                 let members = self.args(set, d)?;
-                Box::new(move |cx| {
-                    let x = v(cx);
+                with_rd!(Cond, v, |v| Box::new(move |cx| {
+                    let x = v.rd(cx);
                     if x.is_unknown() {
                         return U;
                     }
                     let mut result = F;
                     for m in &members {
-                        let y = m(cx);
+                        let y = m.rd(cx);
                         if y.is_unknown() {
                             result = U;
                             continue;
@@ -579,7 +709,7 @@ impl Compiler<'_> {
                     } else {
                         result
                     }
-                })
+                }))
             }
             Node::InRange {
                 value,
@@ -603,25 +733,27 @@ impl Compiler<'_> {
                 high,
                 negated,
             } => {
-                let v = self.compile(value, d)?;
+                let v = self.arg(value, d)?;
                 match (low, high) {
-                    (V::Int(l), V::Int(h)) => Box::new(move |cx| match v(cx) {
-                        V::Int(x) => u8::from((l <= x && x <= h) != negated),
-                        x => cx.in_range(x, low, high, negated),
-                    }),
-                    _ => Box::new(move |cx| {
-                        let x = v(cx);
+                    (V::Int(l), V::Int(h)) => with_rd!(Cond, v, |v| Box::new(move |cx| {
+                        match v.rd(cx) {
+                            V::Int(x) => u8::from((l <= x && x <= h) != negated),
+                            x => cx.in_range(x, low, high, negated),
+                        }
+                    })),
+                    _ => with_rd!(Cond, v, |v| Box::new(move |cx| {
+                        let x = v.rd(cx);
                         cx.in_range(x, low, high, negated)
-                    }),
+                    })),
                 }
             }
             Node::Any { list, cond } => {
-                let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
-                Box::new(move |cx| quantify(cx, &l, &c, T))
+                let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
+                with_rd!(Cond, l, |l| Box::new(move |cx| quantify(cx, &l, &c, T)))
             }
             Node::All { list, cond } => {
-                let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
-                Box::new(move |cx| quantify(cx, &l, &c, F))
+                let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
+                with_rd!(Cond, l, |l| Box::new(move |cx| quantify(cx, &l, &c, F)))
             }
             Node::Eligible {
                 program,
@@ -665,15 +797,15 @@ impl Compiler<'_> {
                 cx.member(base, member)
             }),
             Node::Get { base, member } => {
-                let b = self.compile(base, d)?;
-                Box::new(move |cx| {
-                    let v = b(cx);
+                let b = self.arg(base, d)?;
+                with_rd!(Code, b, |b| Box::new(move |cx| {
+                    let v = b.rd(cx);
                     cx.member(v, member)
-                })
+                }))
             }
             Node::Project { list, member } => {
-                let l = self.compile(list, d)?;
-                Box::new(move |cx| project(cx, &l, member))
+                let l = self.arg(list, d)?;
+                with_rd!(Code, l, |l| Box::new(move |cx| project(cx, &l, member)))
             }
             Node::Param(p) => {
                 Box::new(move |cx| cx.params.get(p as usize).copied().unwrap_or(V::Unknown))
@@ -719,27 +851,27 @@ impl Compiler<'_> {
                 })
             }
             Node::Arith(op, a, b) => {
-                let (a, b) = (self.compile(a, d)?, self.compile(b, d)?);
-                Box::new(move |cx| {
-                    let x = a(cx);
-                    let y = b(cx);
+                let (a, b) = (self.arg(a, d)?, self.arg(b, d)?);
+                with_rd!(Code, a, |a| with_rd!(Code, b, |b| Box::new(move |cx| {
+                    let x = a.rd(cx);
+                    let y = b.rd(cx);
                     match (x, y) {
                         (V::Unknown, _) | (_, V::Unknown) => V::Unknown,
                         _ => ok(value::arith(op, x, y)),
                     }
-                })
+                })))
             }
             Node::If(c, t, e) => {
-                let (c, t, e) = (self.cond(c, d)?, self.compile(t, d)?, self.compile(e, d)?);
+                let (c, t, e) = (self.cond(c, d)?, self.arg(t, d)?, self.arg(e, d)?);
                 Box::new(move |cx| match c(cx) {
-                    T => t(cx),
-                    F => e(cx),
+                    T => t.rd(cx),
+                    F => e.rd(cx),
                     _ => V::Unknown,
                 })
             }
             Node::Where { list, cond } => {
-                let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
-                Box::new(move |cx| filter(cx, &l, &c))
+                let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
+                with_rd!(Code, l, |l| Box::new(move |cx| filter(cx, &l, &c)))
             }
             Node::Unsupported => Box::new(|_| V::Unknown),
             // Conditions, compiled above.
@@ -754,34 +886,36 @@ impl Compiler<'_> {
             Builtin::Count => match self.node(first)? {
                 // `count(L where C)` streamed, without building the list.
                 Node::Where { list, cond } => {
-                    let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
-                    Box::new(move |cx| {
+                    let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
+                    with_rd!(Code, l, |l| Box::new(move |cx| {
                         let Some(l) = cx.list(&l) else {
                             return V::Unknown;
                         };
-                        let mut n = 0i64;
+                        let (mut n, mut unknown) = (0i64, false);
                         for i in 0..l.len {
                             let it = cx.item(l, i);
-                            match cx.with_element(it, &c) {
-                                T => n += 1,
-                                F => {}
-                                _ => return V::Unknown,
-                            }
+                            let t = cx.with_element(it, &c);
+                            n += i64::from(t == T);
+                            unknown |= t == U;
                         }
-                        V::Int(n)
-                    })
+                        if unknown {
+                            V::Unknown
+                        } else {
+                            V::Int(n)
+                        }
+                    }))
                 }
                 _ => {
-                    let l = self.compile(first, d)?;
-                    Box::new(move |cx| match cx.list(&l) {
+                    let l = self.arg(first, d)?;
+                    with_rd!(Code, l, |l| Box::new(move |cx| match cx.list(&l) {
                         Some(l) => V::Int(i64::from(l.len)),
                         None => V::Unknown,
-                    })
+                    }))
                 }
             },
             Builtin::Sum | Builtin::MinOf | Builtin::MaxOf => {
-                let l = self.compile(first, d)?;
-                Box::new(move |cx| {
+                let l = self.arg(first, d)?;
+                with_rd!(Code, l, |l| Box::new(move |cx| {
                     let Some(l) = cx.list(&l) else {
                         return V::Unknown;
                     };
@@ -809,14 +943,14 @@ impl Compiler<'_> {
                         None if func == Builtin::Sum => V::Int(0),
                         None => V::Unknown,
                     }
-                })
+                }))
             }
             Builtin::Min | Builtin::Max => {
                 let a = self.args(args, d)?;
                 Box::new(move |cx| {
                     let mut ex = value::Extreme::default();
                     for f in &a {
-                        let v = f(cx);
+                        let v = f.rd(cx);
                         if ex.add(v, func == Builtin::Min).is_err() {
                             return V::Unknown;
                         }
@@ -835,15 +969,12 @@ impl Compiler<'_> {
                 })
             }
             Builtin::YearsBetween | Builtin::MonthsBetween | Builtin::DaysBetween => {
-                let a = self.args(args, d)?;
-                if a.len() != 2 {
+                let mut a = self.args(args, d)?.into_iter();
+                let (Some(x), Some(y), None) = (a.next(), a.next(), a.next()) else {
                     return None;
-                }
-                Box::new(move |cx| {
-                    let (Some(x), Some(y)) = (a.first(), a.get(1)) else {
-                        return V::Unknown;
-                    };
-                    let (V::Date(p), V::Date(q)) = (x(cx), y(cx)) else {
+                };
+                with_rd!(Code, x, |x| with_rd!(Code, y, |y| Box::new(move |cx| {
+                    let (V::Date(p), V::Date(q)) = (x.rd(cx), y.rd(cx)) else {
                         return V::Unknown;
                     };
                     let r = match func {
@@ -852,14 +983,14 @@ impl Compiler<'_> {
                         _ => value::days_between(p, q),
                     };
                     r.map_or(V::Unknown, V::Int)
-                })
+                })))
             }
             Builtin::Date => {
                 let a = self.args(args, d)?;
                 Box::new(move |cx| {
                     let mut v = [V::Unknown; 3];
                     for (slot, f) in v.iter_mut().zip(&a) {
-                        *slot = f(cx);
+                        *slot = f.rd(cx);
                     }
                     let [y, m, dd] = v;
                     if y.is_unknown() || m.is_unknown() || dd.is_unknown() {
@@ -871,8 +1002,8 @@ impl Compiler<'_> {
             Builtin::Round | Builtin::Floor | Builtin::Ceil | Builtin::Abs => {
                 let a = self.args(args, d)?;
                 Box::new(move |cx| {
-                    let x = a.first().map_or(V::Unknown, |f| f(cx));
-                    let places = a.get(1).map_or(V::Int(0), |f| f(cx));
+                    let x = a.first().map_or(V::Unknown, |f| f.rd(cx));
+                    let places = a.get(1).map_or(V::Int(0), |f| f.rd(cx));
                     if x.is_unknown() || places.is_unknown() {
                         return V::Unknown;
                     }
@@ -884,7 +1015,7 @@ impl Compiler<'_> {
     }
 }
 
-fn project(cx: &mut Cx<'_>, l: &Code, member: Member) -> V {
+fn project<R: Rd>(cx: &mut Cx<'_>, l: &R, member: Member) -> V {
     let Some(l) = cx.list(l) else {
         return V::Unknown;
     };
@@ -904,7 +1035,7 @@ fn project(cx: &mut Cx<'_>, l: &Code, member: Member) -> V {
     cx.seal(from)
 }
 
-fn filter(cx: &mut Cx<'_>, l: &Code, c: &Cond) -> V {
+fn filter<R: Rd>(cx: &mut Cx<'_>, l: &R, c: &Cond) -> V {
     let Some(l) = cx.list(l) else {
         return V::Unknown;
     };
@@ -925,7 +1056,8 @@ fn filter(cx: &mut Cx<'_>, l: &Code, c: &Cond) -> V {
 }
 
 /// `any` (`decisive` [`T`]) or `all` (`decisive` [`F`]).
-fn quantify(cx: &mut Cx<'_>, l: &Code, c: &Cond, decisive: u8) -> u8 {
+#[inline(always)]
+fn quantify<R: Rd>(cx: &mut Cx<'_>, l: &R, c: &Cond, decisive: u8) -> u8 {
     let Some(l) = cx.list(l) else {
         return U;
     };
@@ -946,10 +1078,10 @@ fn quantify(cx: &mut Cx<'_>, l: &Code, c: &Cond, decisive: u8) -> u8 {
 }
 
 /// A table's value when every cell can be told (otherwise unknown).
-fn table_value(cx: &mut Cx<'_>, table: u32, args: &[Code]) -> V {
+fn table_value(cx: &mut Cx<'_>, table: u32, args: &[Arg]) -> V {
     let from = cx.s.argv.len();
     for a in args {
-        let v = a(cx);
+        let v = a.rd(cx);
         cx.s.argv.push(v);
     }
     let r = table_rows(cx, table, from);
