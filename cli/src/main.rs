@@ -26,7 +26,7 @@ struct Cli {
 }
 
 /// One variant per subcommand of the brief's "Command line" contract; the others
-/// (assess, case, graph, providers) join as they are built.
+/// (case, graph, providers) join as they are built.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a ruleset: exit 0 when valid (warnings allowed), 1 with errors.
@@ -39,6 +39,36 @@ enum Command {
     Test(TestArgs),
     /// Print a JSON Schema of the facts document, with labels.
     Schema(SchemaArgs),
+    /// Score an assessment's answers: scores, needs, risk, what to ask next; or
+    /// print its questionnaire as a form (`--form`).
+    Assess(AssessArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AssessArgs {
+    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The assessment's name.
+    #[arg(long, value_name = "ID")]
+    assessment: String,
+    /// The answers: a JSON object from question names to answers.
+    #[arg(
+        long,
+        value_name = "A.json",
+        required_unless_present = "form",
+        conflicts_with = "form"
+    )]
+    answers: Option<PathBuf>,
+    /// Print the questionnaire as JSON, with every label in every language.
+    #[arg(long)]
+    form: bool,
+    /// Language of labels and explanations (one of the ruleset's `languages`).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -149,6 +179,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => screen_command(&args),
         Command::Test(args) => test_command(&args),
         Command::Schema(args) => schema_command(&args),
+        Command::Assess(args) => assess_command(&args),
     }
 }
 
@@ -284,6 +315,79 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
                     eprintln!("    help: {h}");
                 }
             }
+            ExitCode::from(PROBLEMS)
+        }
+    }
+}
+
+/// Prints a facts or answers error: as JSON on stdout with `--format json`, and
+/// readably on stderr.
+fn report_input_errors(e: &accord_core::FactsError, what: &str, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(e).unwrap_or_else(|_| "{}".into())
+        );
+    }
+    eprintln!("error: {what} not valid:");
+    for err in &e.errors {
+        let at = if err.path.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{}`", err.path)
+        };
+        eprintln!("  {}{at}: {}", err.code, err.message);
+        if let Some(h) = &err.help {
+            eprintln!("    help: {h}");
+        }
+    }
+}
+
+fn assess_command(args: &AssessArgs) -> ExitCode {
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let json = args.format == Format::Json;
+    if args.form {
+        return match engine.assessment_form(&args.assessment) {
+            Ok(form) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&form).unwrap_or_default()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                report_input_errors(&e, "the assessment is", json);
+                ExitCode::from(PROBLEMS)
+            }
+        };
+    }
+    let Some(path) = &args.answers else {
+        return usage_error("give `--answers A.json` or `--form`");
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return cannot_run(&LoadError::Read(path.clone(), e)),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match engine.answers_from_json(&args.assessment, text) {
+        Ok(answers) => {
+            let report = engine.assess(&answers, args.lang.as_deref());
+            if json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.render());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_input_errors(
+                &e,
+                &format!("the answers in `{}` are", path.display()),
+                json,
+            );
             ExitCode::from(PROBLEMS)
         }
     }

@@ -9,6 +9,7 @@
 //!                               next questions, labels in the requested language
 //! ```
 
+pub mod assess;
 mod compiled;
 mod facts;
 mod facts_json;
@@ -20,6 +21,7 @@ mod schema;
 pub mod testrun;
 mod value;
 
+pub use assess::{Answers, AssessReport};
 pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};
 pub use report::{
     ExplainedClause, Explanation, NextQuestion, QuestionOption, ScreenOptions, ScreenReport,

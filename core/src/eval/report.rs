@@ -158,7 +158,7 @@ pub(crate) fn localize(label: Option<&Label>, lang: &str, fallback: &str) -> Str
 }
 
 /// Fixed words of explanations; languages without an entry use English.
-fn word(lang: &str, key: &str) -> &'static str {
+pub(crate) fn word(lang: &str, key: &str) -> &'static str {
     match (lang, key) {
         ("hy", "eligible") => "իրավունք ունի",
         ("hy", "ineligible") => "իրավունք չունի",
@@ -199,6 +199,16 @@ fn word(lang: &str, key: &str) -> &'static str {
         ("hy", "amount unknown") => "գումարն անհայտ է",
         ("ru", "amount unknown") => "сумма неизвестна",
         (_, "amount unknown") => "amount unknown",
+        ("hy", "yes") => "այո",
+        ("hy", "no") => "ոչ",
+        ("ru", "yes") => "да",
+        ("ru", "no") => "нет",
+        ("et", "yes") => "jah",
+        ("et", "no") => "ei",
+        ("kk", "yes") => "иә",
+        ("kk", "no") => "жоқ",
+        (_, "yes") => "yes",
+        (_, "no") => "no",
         _ => "",
     }
 }

@@ -1,0 +1,171 @@
+//! `accord assess` as scripts see it: the report on stdout, bad answers as errors
+//! with exit 1, the questionnaire as a form.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+mod common;
+use common::{code, scratch, stderr, stdout};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn brief() -> String {
+    repo().join("examples/brief").to_string_lossy().into_owned()
+}
+
+#[test]
+fn partial_answers_give_the_briefs_fields_and_what_to_ask_next() {
+    let dir = scratch("assess-partial");
+    let answers = dir.join("a.json");
+    fs::write(
+        &answers,
+        r#"{"health_concern": 1, "speech_delay": true, "basic_care": 2}"#,
+    )
+    .unwrap();
+    let out = accord(&[
+        "assess",
+        &brief(),
+        "--assessment",
+        "child_wellbeing",
+        "--answers",
+        answers.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["assessment"], "child_wellbeing");
+    assert_eq!(v["scores"]["development"], "3");
+    assert!(v["scores"]["total"].is_null());
+    assert_eq!(v["score_ranges"]["total"]["min"], "5");
+    assert_eq!(v["score_ranges"]["total"]["max"], "10");
+    // points(parenting) = 2 already: established although two questions are open.
+    assert_eq!(
+        v["needs"],
+        serde_json::json!(["speech_therapy", "family_counselling"])
+    );
+    assert_eq!(
+        v["possible_needs"],
+        serde_json::json!(["social_benefit_check"])
+    );
+    assert!(v["risk"].is_null());
+    assert_eq!(v["possible_risks"], serde_json::json!(["high", "medium"]));
+    assert_eq!(
+        v["unanswered"],
+        serde_json::json!(["housing", "income_problem"])
+    );
+    assert_eq!(v["next_questions"][0]["question"], "income_problem");
+}
+
+#[test]
+fn bad_answers_exit_1_with_every_error() {
+    let dir = scratch("assess-bad");
+    let answers = dir.join("a.json");
+    fs::write(
+        &answers,
+        r#"{"speech_delay": "often", "health_concern": 9, "mood": 1}"#,
+    )
+    .unwrap();
+    let path = answers.to_str().unwrap();
+    let out = accord(&[
+        "assess",
+        &brief(),
+        "--assessment",
+        "child_wellbeing",
+        "--answers",
+        path,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 1);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let codes: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["A0005", "A0004", "A0003"]);
+    // The readable form names the question; no answer is repeated.
+    let out = accord(&[
+        "assess",
+        &brief(),
+        "--assessment",
+        "child_wellbeing",
+        "--answers",
+        path,
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("A0004 at `speech_delay`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("often"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_missing_assessment_or_file_is_an_error_not_a_panic() {
+    let out = accord(&["assess", &brief(), "--assessment", "child", "--form"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("did you mean `child_wellbeing`?"),
+        "{}",
+        stderr(&out)
+    );
+    let out = accord(&[
+        "assess",
+        &brief(),
+        "--assessment",
+        "child_wellbeing",
+        "--answers",
+        "/nonexistent.json",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = accord(&["assess", &brief(), "--assessment", "child_wellbeing"]);
+    assert_eq!(code(&out), 2, "--answers or --form is required");
+}
+
+#[test]
+fn the_form_has_every_question_with_labels_in_every_language() {
+    let out = accord(&[
+        "assess",
+        &brief(),
+        "--assessment",
+        "child_wellbeing",
+        "--form",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let langs = v["languages"].as_array().unwrap().clone();
+    assert!(!langs.is_empty());
+    let sections = v["sections"].as_array().unwrap();
+    assert_eq!(sections.len(), 3);
+    let first = &sections[0]["questions"][0];
+    assert_eq!(first["question"], "health_concern");
+    assert_eq!(first["type"], "scale");
+    assert_eq!(first["min"], 0);
+    assert_eq!(first["max"], 3);
+    assert_eq!(first["options"].as_array().unwrap().len(), 4);
+    for lang in &langs {
+        assert!(first["label"][lang.as_str().unwrap()].is_string());
+    }
+    assert_eq!(
+        v["risk_levels"],
+        serde_json::json!(["high", "medium", "low"])
+    );
+}

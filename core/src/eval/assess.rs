@@ -1,0 +1,1373 @@
+//! Assessments: answers validated against the questionnaire, then scores,
+//! needs and the risk level, decided from partial answers where they can be.
+//!
+//! An unanswered question is unknown, as a missing fact is in screening, with
+//! one refinement that makes partial answers useful: every question's points
+//! lie in a known range (a scale's `low..high`, the smallest and largest points
+//! of a choice, a Boolean's two values). Numbers are evaluated as intervals, so
+//! `points(parenting) >= 2` is decided as soon as the answered questions reach
+//! 2 and the rest cannot take points away. Everything else follows the Kleene
+//! rules. The promise, checked by a property test, is the screening one: **an
+//! output decided on partial answers is the same for every completion of
+//! them.** Undetermined outputs name the unanswered questions they depend on,
+//! and the questions are ranked by how many undetermined outputs each could
+//! settle (the field worker's next question).
+
+use std::collections::BTreeSet;
+
+use accord_grammar::ast::{BinaryOp, UnaryOp};
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use super::facts::{FactError, FactsError, MAX_FACT_ERRORS};
+use super::report::{localize, word};
+use super::Engine;
+use crate::check::{AssessmentDef, AssessmentId, Builtin, QuestionSpec, RExpr, RKind, Type, Value};
+
+/// One answer, validated.
+#[derive(Debug, Clone, PartialEq)]
+enum Answer {
+    Bool(bool),
+    /// A scale's point, or a number.
+    Number(Decimal),
+    /// A choice's option, by index.
+    Choice(usize),
+    Date(Date),
+    Text(String),
+}
+
+/// The answers to one assessment, validated (`None`: unanswered).
+#[derive(Debug, Clone)]
+pub struct Answers {
+    assessment: AssessmentId,
+    values: Vec<Option<Answer>>,
+}
+
+/// A value while evaluating: known, a number known to lie in a closed
+/// interval, or unknown.
+#[derive(Debug, Clone, PartialEq)]
+enum AV {
+    Bool(bool),
+    /// `lo..=hi`; a known number has `lo == hi`.
+    Num(Decimal, Decimal),
+    Choice(usize),
+    Variant(usize),
+    Date(Date),
+    Text(String),
+    Risk(String),
+    Unknown,
+}
+
+const F: u8 = 0;
+const T: u8 = 1;
+const U: u8 = 2;
+
+fn truth(v: &AV) -> u8 {
+    match v {
+        AV::Bool(b) => u8::from(*b),
+        _ => U,
+    }
+}
+
+fn from_truth(t: u8) -> AV {
+    match t {
+        F => AV::Bool(false),
+        T => AV::Bool(true),
+        _ => AV::Unknown,
+    }
+}
+
+fn num(d: Decimal) -> AV {
+    AV::Num(d, d)
+}
+
+/// The interval of `lo op hi` over two intervals, `None` on overflow.
+fn interval(op: BinaryOp, (a, b): (Decimal, Decimal), (c, d): (Decimal, Decimal)) -> Option<AV> {
+    let hull = |xs: [Option<Decimal>; 4]| -> Option<AV> {
+        let mut lo: Option<Decimal> = None;
+        let mut hi: Option<Decimal> = None;
+        for x in xs {
+            let x = x?;
+            lo = Some(lo.map_or(x, |l| l.min(x)));
+            hi = Some(hi.map_or(x, |h| h.max(x)));
+        }
+        Some(AV::Num(lo?, hi?))
+    };
+    match op {
+        BinaryOp::Add => Some(AV::Num(a.checked_add(c)?, b.checked_add(d)?)),
+        BinaryOp::Sub => Some(AV::Num(a.checked_sub(d)?, b.checked_sub(c)?)),
+        BinaryOp::Mul => hull([
+            a.checked_mul(c),
+            a.checked_mul(d),
+            b.checked_mul(c),
+            b.checked_mul(d),
+        ]),
+        BinaryOp::Div => {
+            // A divisor that may be zero gives nothing.
+            if c <= Decimal::ZERO && d >= Decimal::ZERO {
+                return None;
+            }
+            hull([
+                a.checked_div(c),
+                a.checked_div(d),
+                b.checked_div(c),
+                b.checked_div(d),
+            ])
+        }
+        _ => None,
+    }
+}
+
+/// `x op y` over intervals: decided when every pair of values agrees.
+fn compare_intervals(op: BinaryOp, (a, b): (Decimal, Decimal), (c, d): (Decimal, Decimal)) -> u8 {
+    let (always, never) = match op {
+        BinaryOp::Lt => (b < c, a >= d),
+        BinaryOp::Le => (b <= c, a > d),
+        BinaryOp::Gt => (a > d, b <= c),
+        BinaryOp::Ge => (a >= d, b < c),
+        BinaryOp::Eq => (a == b && c == d && a == c, b < c || d < a),
+        BinaryOp::Ne => (b < c || d < a, a == b && c == d && a == c),
+        _ => return U,
+    };
+    if always {
+        T
+    } else if never {
+        F
+    } else {
+        U
+    }
+}
+
+fn is_comparison(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne
+    )
+}
+
+/// The range of points a question can give, and the points of an answer.
+fn points_range(spec: &QuestionSpec) -> Option<(Decimal, Decimal)> {
+    match spec {
+        QuestionSpec::Boolean { yes, no } => Some(((*yes).min(*no), (*yes).max(*no))),
+        QuestionSpec::Scale { low, high, .. } => Some((Decimal::from(*low), Decimal::from(*high))),
+        QuestionSpec::Choice { options } => {
+            let lo = options.iter().map(|o| o.points).min()?;
+            let hi = options.iter().map(|o| o.points).max()?;
+            Some((lo, hi))
+        }
+        // A plain answer scores nothing.
+        QuestionSpec::Value { .. } => Some((Decimal::ZERO, Decimal::ZERO)),
+    }
+}
+
+fn answer_points(spec: &QuestionSpec, a: &Answer) -> Option<Decimal> {
+    match (spec, a) {
+        (QuestionSpec::Boolean { yes, no }, Answer::Bool(b)) => Some(if *b { *yes } else { *no }),
+        (QuestionSpec::Scale { .. }, Answer::Number(n)) => Some(*n),
+        (QuestionSpec::Choice { options }, Answer::Choice(o)) => options.get(*o).map(|o| o.points),
+        (QuestionSpec::Value { .. }, _) => Some(Decimal::ZERO),
+        _ => None,
+    }
+}
+
+/// Evaluates the expressions of one assessment on its answers.
+struct Eval<'a> {
+    def: &'a AssessmentDef,
+    answers: &'a [Option<Answer>],
+    /// Scores computed so far (`None`: not yet).
+    scores: Vec<Option<AV>>,
+    depth: u32,
+}
+
+/// Deepest expression evaluated; scores refer to scores at most this deep.
+const MAX_DEPTH: u32 = 256;
+
+impl Eval<'_> {
+    fn question(&self, q: usize) -> AV {
+        let Some(def) = self.def.questions.get(q) else {
+            return AV::Unknown;
+        };
+        match self.answers.get(q).and_then(Option::as_ref) {
+            Some(Answer::Bool(b)) => AV::Bool(*b),
+            Some(Answer::Number(n)) => num(*n),
+            Some(Answer::Choice(o)) => AV::Choice(*o),
+            Some(Answer::Date(d)) => AV::Date(*d),
+            Some(Answer::Text(t)) => AV::Text(t.clone()),
+            None => match &def.kind {
+                QuestionSpec::Scale { low, high, .. } => {
+                    AV::Num(Decimal::from(*low), Decimal::from(*high))
+                }
+                QuestionSpec::Value {
+                    range: Some((lo, hi)),
+                    ty,
+                } if ty.is_amount() => AV::Num(*lo, *hi),
+                _ => AV::Unknown,
+            },
+        }
+    }
+
+    fn question_points(&self, q: usize) -> AV {
+        let Some(def) = self.def.questions.get(q) else {
+            return AV::Unknown;
+        };
+        match self.answers.get(q).and_then(Option::as_ref) {
+            Some(a) => answer_points(&def.kind, a).map_or(AV::Unknown, num),
+            None => points_range(&def.kind).map_or(AV::Unknown, |(lo, hi)| AV::Num(lo, hi)),
+        }
+    }
+
+    fn section_points(&self, s: usize) -> AV {
+        let Some(section) = self.def.sections.get(s) else {
+            return AV::Unknown;
+        };
+        let mut acc = num(Decimal::ZERO);
+        for &q in &section.questions {
+            acc = match (acc, self.question_points(q)) {
+                (AV::Num(a, b), AV::Num(c, d)) => {
+                    interval(BinaryOp::Add, (a, b), (c, d)).unwrap_or(AV::Unknown)
+                }
+                _ => AV::Unknown,
+            };
+        }
+        acc
+    }
+
+    fn score(&mut self, s: usize) -> AV {
+        if let Some(Some(v)) = self.scores.get(s) {
+            return v.clone();
+        }
+        let def = self.def;
+        let Some(score) = def.scores.get(s) else {
+            return AV::Unknown;
+        };
+        let v = self.eval(&score.value);
+        if let Some(slot) = self.scores.get_mut(s) {
+            *slot = Some(v.clone());
+        }
+        v
+    }
+
+    fn eval(&mut self, e: &RExpr) -> AV {
+        if self.depth > MAX_DEPTH {
+            return AV::Unknown;
+        }
+        self.depth += 1;
+        let v = self.eval_inner(e);
+        self.depth -= 1;
+        v
+    }
+
+    fn eval_inner(&mut self, e: &RExpr) -> AV {
+        match &e.kind {
+            RKind::Const(v) => match v {
+                Value::Bool(b) => AV::Bool(*b),
+                Value::Number(d) => num(*d),
+                Value::Text(t) => AV::Text(t.clone()),
+                Value::Date(d) => AV::Date(*d),
+                Value::Variant(_, i) => AV::Variant(*i),
+                Value::Choice(_, _, o) => AV::Choice(*o),
+                Value::Risk(_, r) => AV::Risk(r.clone()),
+                _ => AV::Unknown,
+            },
+            RKind::Question(q) => self.question(*q),
+            RKind::QuestionPoints(q) => self.question_points(*q),
+            RKind::Points(s) => self.section_points(*s),
+            RKind::Score(s) => self.score(*s),
+            RKind::Unary { op, operand } => {
+                let x = self.eval(operand);
+                match (op, x) {
+                    (UnaryOp::Not, x) => from_truth(match truth(&x) {
+                        F => T,
+                        T => F,
+                        _ => U,
+                    }),
+                    (UnaryOp::Neg, AV::Num(a, b)) => AV::Num(-b, -a),
+                    _ => AV::Unknown,
+                }
+            }
+            RKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs),
+            RKind::InSet {
+                value,
+                set,
+                negated,
+            } => {
+                let x = self.eval(value);
+                let mut r = F;
+                for m in set {
+                    let y = self.eval(m);
+                    match self.equal(&x, &y) {
+                        T => {
+                            r = T;
+                            break;
+                        }
+                        F => {}
+                        _ => r = U,
+                    }
+                }
+                from_truth(if *negated { not3(r) } else { r })
+            }
+            RKind::InRange {
+                value,
+                low,
+                high,
+                negated,
+            } => {
+                let (x, l, h) = (self.eval(value), self.eval(low), self.eval(high));
+                let r = match (&x, &l, &h) {
+                    (AV::Num(a, b), AV::Num(c, d), AV::Num(g, k)) => and3(
+                        compare_intervals(BinaryOp::Ge, (*a, *b), (*c, *d)),
+                        compare_intervals(BinaryOp::Le, (*a, *b), (*g, *k)),
+                    ),
+                    _ => U,
+                };
+                from_truth(if *negated { not3(r) } else { r })
+            }
+            RKind::If {
+                condition,
+                then,
+                otherwise,
+            } => match truth(&self.eval(condition)) {
+                T => self.eval(then),
+                F => self.eval(otherwise),
+                _ => {
+                    // Either branch may be taken: what both allow.
+                    let (a, b) = (self.eval(then), self.eval(otherwise));
+                    match (a, b) {
+                        (AV::Num(p, q), AV::Num(r, s)) => AV::Num(p.min(r), q.max(s)),
+                        (a, b) if a == b => a,
+                        _ => AV::Unknown,
+                    }
+                }
+            },
+            RKind::Builtin { func, args } => self.builtin(*func, args),
+            // Facts of the subject, tables, programmes and lists are not part of an
+            // assessment's answers.
+            _ => AV::Unknown,
+        }
+    }
+
+    fn equal(&self, x: &AV, y: &AV) -> u8 {
+        match (x, y) {
+            (AV::Unknown, _) | (_, AV::Unknown) => U,
+            (AV::Num(a, b), AV::Num(c, d)) => compare_intervals(BinaryOp::Eq, (*a, *b), (*c, *d)),
+            (a, b) => u8::from(a == b),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &RExpr, rhs: &RExpr) -> AV {
+        match op {
+            BinaryOp::And | BinaryOp::Or | BinaryOp::Implies => {
+                let a = truth(&self.eval(lhs));
+                let a = if op == BinaryOp::Implies { not3(a) } else { a };
+                // Short-circuit as the row machine does: the other side is not
+                // needed (and may be unknown) when the first decides.
+                if (op == BinaryOp::And && a == F) || (op != BinaryOp::And && a == T) {
+                    return from_truth(a);
+                }
+                let b = truth(&self.eval(rhs));
+                from_truth(if op == BinaryOp::And {
+                    and3(a, b)
+                } else {
+                    or3(a, b)
+                })
+            }
+            BinaryOp::Otherwise => match self.eval(lhs) {
+                AV::Unknown => self.eval(rhs),
+                AV::Num(a, b) if a != b => AV::Unknown,
+                v => v,
+            },
+            _ => {
+                let (x, y) = (self.eval(lhs), self.eval(rhs));
+                if is_comparison(op) {
+                    return from_truth(match (&x, &y) {
+                        (AV::Num(a, b), AV::Num(c, d)) => compare_intervals(op, (*a, *b), (*c, *d)),
+                        (AV::Unknown, _) | (_, AV::Unknown) => U,
+                        _ => match op {
+                            BinaryOp::Eq => u8::from(x == y),
+                            BinaryOp::Ne => u8::from(x != y),
+                            _ => match (&x, &y) {
+                                (AV::Date(p), AV::Date(q)) => compare_intervals(
+                                    op,
+                                    ord_pair(p.cmp(q)),
+                                    (Decimal::ZERO, Decimal::ZERO),
+                                ),
+                                _ => U,
+                            },
+                        },
+                    });
+                }
+                match (x, y) {
+                    (AV::Num(a, b), AV::Num(c, d)) => {
+                        interval(op, (a, b), (c, d)).unwrap_or(AV::Unknown)
+                    }
+                    _ => AV::Unknown,
+                }
+            }
+        }
+    }
+
+    fn builtin(&mut self, func: Builtin, args: &[RExpr]) -> AV {
+        match func {
+            Builtin::Min | Builtin::Max => {
+                let mut acc: Option<(Decimal, Decimal)> = None;
+                for a in args {
+                    let AV::Num(lo, hi) = self.eval(a) else {
+                        return AV::Unknown;
+                    };
+                    acc = Some(match acc {
+                        None => (lo, hi),
+                        Some((l, h)) if func == Builtin::Min => (l.min(lo), h.min(hi)),
+                        Some((l, h)) => (l.max(lo), h.max(hi)),
+                    });
+                }
+                acc.map_or(AV::Unknown, |(l, h)| AV::Num(l, h))
+            }
+            Builtin::Round | Builtin::Floor | Builtin::Ceil => {
+                let Some(first) = args.first() else {
+                    return AV::Unknown;
+                };
+                let places = match args.get(1).map(|p| self.eval(p)) {
+                    None => 0,
+                    Some(AV::Num(p, q)) if p == q => match u32::try_from(p.trunc().mantissa()) {
+                        Ok(n) if n <= 28 => n,
+                        _ => return AV::Unknown,
+                    },
+                    Some(_) => return AV::Unknown,
+                };
+                // Rounding is monotone: round both ends.
+                let f = |d: Decimal| match func {
+                    Builtin::Round => d.round_dp_with_strategy(
+                        places,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    ),
+                    Builtin::Floor => d.round_dp_with_strategy(
+                        places,
+                        rust_decimal::RoundingStrategy::ToNegativeInfinity,
+                    ),
+                    _ => d.round_dp_with_strategy(
+                        places,
+                        rust_decimal::RoundingStrategy::ToPositiveInfinity,
+                    ),
+                };
+                match self.eval(first) {
+                    AV::Num(a, b) => AV::Num(f(a), f(b)),
+                    _ => AV::Unknown,
+                }
+            }
+            Builtin::Abs => match args.first().map(|a| self.eval(a)) {
+                Some(AV::Num(a, b)) => {
+                    if a >= Decimal::ZERO {
+                        AV::Num(a, b)
+                    } else if b <= Decimal::ZERO {
+                        AV::Num(-b, -a)
+                    } else {
+                        AV::Num(Decimal::ZERO, (-a).max(b))
+                    }
+                }
+                _ => AV::Unknown,
+            },
+            Builtin::Known => match args.first().map(|a| self.eval(a)) {
+                Some(AV::Unknown) | None => AV::Bool(false),
+                Some(AV::Num(a, b)) => AV::Bool(a == b),
+                Some(_) => AV::Bool(true),
+            },
+            _ => AV::Unknown,
+        }
+    }
+}
+
+fn ord_pair(o: std::cmp::Ordering) -> (Decimal, Decimal) {
+    let d = match o {
+        std::cmp::Ordering::Less => -Decimal::ONE,
+        std::cmp::Ordering::Equal => Decimal::ZERO,
+        std::cmp::Ordering::Greater => Decimal::ONE,
+    };
+    (d, d)
+}
+
+fn not3(t: u8) -> u8 {
+    match t {
+        F => T,
+        T => F,
+        _ => U,
+    }
+}
+
+fn and3(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (F, _) | (_, F) => F,
+        (T, T) => T,
+        _ => U,
+    }
+}
+
+fn or3(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (T, _) | (_, T) => T,
+        (F, F) => F,
+        _ => U,
+    }
+}
+
+/// The questions an expression depends on, directly or through sections and
+/// scores.
+fn questions_of(def: &AssessmentDef, e: &RExpr, out: &mut BTreeSet<usize>, depth: u32) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let d = depth + 1;
+    // Points of a question that scores nothing do not depend on its answer.
+    let scores = |q: usize| {
+        def.questions
+            .get(q)
+            .and_then(|x| points_range(&x.kind))
+            .is_some_and(|(lo, hi)| !(lo.is_zero() && hi.is_zero()))
+    };
+    match &e.kind {
+        RKind::Question(q) => {
+            out.insert(*q);
+        }
+        RKind::QuestionPoints(q) if scores(*q) => {
+            out.insert(*q);
+        }
+        RKind::Points(s) => {
+            if let Some(s) = def.sections.get(*s) {
+                out.extend(s.questions.iter().copied().filter(|&q| scores(q)));
+            }
+        }
+        RKind::Score(s) => {
+            if let Some(s) = def.scores.get(*s) {
+                questions_of(def, &s.value, out, d);
+            }
+        }
+        RKind::Unary { operand, .. } => questions_of(def, operand, out, d),
+        RKind::Binary { lhs, rhs, .. } => {
+            questions_of(def, lhs, out, d);
+            questions_of(def, rhs, out, d);
+        }
+        RKind::InSet { value, set, .. } => {
+            questions_of(def, value, out, d);
+            for s in set {
+                questions_of(def, s, out, d);
+            }
+        }
+        RKind::InRange {
+            value, low, high, ..
+        } => {
+            for x in [value, low, high] {
+                questions_of(def, x, out, d);
+            }
+        }
+        RKind::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            for x in [condition, then, otherwise] {
+                questions_of(def, x, out, d);
+            }
+        }
+        RKind::Builtin { args, .. } => {
+            for a in args {
+                questions_of(def, a, out, d);
+            }
+        }
+        RKind::Where { list, condition }
+        | RKind::Quantified {
+            list, condition, ..
+        } => {
+            questions_of(def, list, out, d);
+            questions_of(def, condition, out, d);
+        }
+        _ => {}
+    }
+}
+
+/// A score in the report: its value when decided, else the range it lies in.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScoreRange {
+    pub min: String,
+    pub max: String,
+}
+
+/// A question to ask next.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NextQuestion {
+    pub question: String,
+    pub label: String,
+    /// `boolean`, `scale`, `choice`, `integer`, `decimal`, `money`, `date`, `text`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The choice's options, or the scale's labelled points.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<FormOption>,
+    /// How many undetermined outputs (scores, needs, the risk) it could decide.
+    pub decides: usize,
+}
+
+/// An option of a question, as a form shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FormOption {
+    /// The answer to give: the option's name, or the scale's point.
+    pub value: Json,
+    pub label: String,
+    pub points: String,
+}
+
+/// Why a need or the risk level is what it is.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reason {
+    /// `need`, `risk` or `score`.
+    pub kind: &'static str,
+    pub name: String,
+    pub label: String,
+    /// `established`, `possible`, `not found` for a need; `decided`,
+    /// `undetermined` for the risk and a score.
+    pub outcome: &'static str,
+    /// The condition or formula, as written.
+    pub rule: String,
+    /// The answers it uses (`null`: unanswered).
+    pub answers: Vec<UsedAnswer>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UsedAnswer {
+    pub question: String,
+    pub label: String,
+    pub answer: Json,
+}
+
+/// The result of an assessment: `accord assess --format json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AssessReport {
+    pub assessment: String,
+    /// Each score's value as a decimal string, `null` when the answers leave it
+    /// open.
+    pub scores: serde_json::Map<String, Json>,
+    /// The range an open score lies in, when bounded.
+    pub score_ranges: serde_json::Map<String, Json>,
+    /// Needs established by the answers.
+    pub needs: Vec<String>,
+    /// Needs that unanswered questions could still establish.
+    pub possible_needs: Vec<String>,
+    /// The risk level, `null` when the answers leave it open.
+    pub risk: Option<String>,
+    /// The levels still possible when `risk` is open, in the order of the rules.
+    pub possible_risks: Vec<String>,
+    /// Every unanswered question, in the questionnaire's order.
+    pub unanswered: Vec<String>,
+    /// The unanswered questions that could decide an open output, the most
+    /// decisive first.
+    pub next_questions: Vec<NextQuestion>,
+    pub explanation: Vec<Reason>,
+}
+
+impl AssessReport {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// A readable report (`accord assess`): scores, needs, risk, and what to
+    /// ask next.
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(out, "{}", self.assessment);
+        for r in self.explanation.iter().filter(|r| r.kind == "score") {
+            let value = match self.scores.get(&r.name) {
+                Some(Json::String(v)) => v.clone(),
+                _ => match self.score_ranges.get(&r.name) {
+                    Some(range) => format!(
+                        "between {} and {} (open)",
+                        range.get("min").and_then(Json::as_str).unwrap_or("?"),
+                        range.get("max").and_then(Json::as_str).unwrap_or("?")
+                    ),
+                    None => "open".to_string(),
+                },
+            };
+            let _ = writeln!(out, "  score {} ({}): {value}", r.name, r.label);
+        }
+        for r in self.explanation.iter().filter(|r| r.kind == "need") {
+            if r.outcome == "not found" {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "  need {} ({}): {}  [{}]",
+                r.name, r.label, r.outcome, r.rule
+            );
+        }
+        match &self.risk {
+            Some(level) => {
+                let label = self
+                    .explanation
+                    .iter()
+                    .find(|r| r.kind == "risk")
+                    .map_or("", |r| r.label.as_str());
+                let _ = writeln!(out, "  risk: {level} {label}");
+            }
+            None if !self.possible_risks.is_empty() => {
+                let _ = writeln!(out, "  risk: open ({})", self.possible_risks.join(" or "));
+            }
+            None => {}
+        }
+        if !self.next_questions.is_empty() {
+            let _ = writeln!(out, "  ask next:");
+            for q in &self.next_questions {
+                let _ = writeln!(
+                    out,
+                    "    {} ({}): {} [{}]",
+                    q.question, q.kind, q.label, q.decides
+                );
+            }
+        }
+        if !self.unanswered.is_empty() {
+            let _ = writeln!(out, "  unanswered: {}", self.unanswered.join(", "));
+        }
+        out
+    }
+}
+
+fn dec_string(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn kind_name(spec: &QuestionSpec) -> &'static str {
+    match spec {
+        QuestionSpec::Boolean { .. } => "boolean",
+        QuestionSpec::Scale { .. } => "scale",
+        QuestionSpec::Choice { .. } => "choice",
+        QuestionSpec::Value { ty, .. } => match ty {
+            Type::Integer => "integer",
+            Type::Decimal => "decimal",
+            Type::Money => "money",
+            Type::Date => "date",
+            _ => "text",
+        },
+    }
+}
+
+/// A question's options as a form shows them, in `lang`.
+fn options(spec: &QuestionSpec, lang: &str) -> Vec<FormOption> {
+    match spec {
+        QuestionSpec::Scale { low, options, .. } => options
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let point = low.saturating_add(i as i64);
+                FormOption {
+                    value: Json::from(point),
+                    label: localize(Some(l), lang, ""),
+                    points: point.to_string(),
+                }
+            })
+            .collect(),
+        QuestionSpec::Choice { options } => options
+            .iter()
+            .map(|o| FormOption {
+                value: Json::from(o.name.clone()),
+                label: localize(o.label.as_ref(), lang, &o.name),
+                points: dec_string(o.points),
+            })
+            .collect(),
+        QuestionSpec::Boolean { yes, no } => vec![
+            FormOption {
+                value: Json::Bool(true),
+                label: word(lang, "yes").to_string(),
+                points: dec_string(*yes),
+            },
+            FormOption {
+                value: Json::Bool(false),
+                label: word(lang, "no").to_string(),
+                points: dec_string(*no),
+            },
+        ],
+        QuestionSpec::Value { .. } => Vec::new(),
+    }
+}
+
+fn answer_json(def: &AssessmentDef, q: usize, a: Option<&Answer>) -> Json {
+    match a {
+        None => Json::Null,
+        Some(Answer::Bool(b)) => Json::Bool(*b),
+        Some(Answer::Number(n)) => match i64::try_from(*n) {
+            Ok(i) if n.fract().is_zero() => Json::from(i),
+            _ => Json::from(dec_string(*n)),
+        },
+        Some(Answer::Choice(o)) => match def.questions.get(q).map(|q| &q.kind) {
+            Some(QuestionSpec::Choice { options }) => options
+                .get(*o)
+                .map_or(Json::Null, |o| Json::from(o.name.clone())),
+            _ => Json::Null,
+        },
+        Some(Answer::Date(d)) => Json::from(d.to_string()),
+        Some(Answer::Text(t)) => Json::from(t.clone()),
+    }
+}
+
+impl Engine {
+    /// The assessment named `name`.
+    fn assessment(&self, name: &str) -> Result<(AssessmentId, &AssessmentDef), FactsError> {
+        let id = self.checked.assessment_by_name(name).ok_or_else(|| {
+            let names: Vec<&str> = self
+                .checked
+                .assessments
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect();
+            let mut e = FactsError::one(
+                "A0001",
+                "",
+                format!("no assessment `{name}` in the ruleset"),
+            );
+            if let Some(first) = e.errors.first_mut() {
+                first.help = crate::check::suggest(name, names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        Some(if names.is_empty() {
+                            "the ruleset declares no assessment".to_string()
+                        } else {
+                            format!("the ruleset's assessments: {}", names.join(", "))
+                        })
+                    });
+            }
+            e
+        })?;
+        let def = self
+            .checked
+            .assessments
+            .get(id.0)
+            .ok_or_else(|| FactsError::one("A0001", "", format!("no assessment `{name}`")))?;
+        Ok((id, def))
+    }
+
+    /// Reads and validates the answers to assessment `assessment`: a JSON object
+    /// from question names to answers, `null` or missing for unanswered. Every
+    /// problem is reported (up to [`MAX_FACT_ERRORS`]), each naming its question.
+    pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
+        let (id, def) = self.assessment(assessment)?;
+        let doc: Json = serde_json::from_str(json).map_err(|e| {
+            FactsError::one("A0002", "", format!("the answers are not valid JSON: {e}"))
+        })?;
+        let Json::Object(map) = doc else {
+            return Err(FactsError::one(
+                "A0002",
+                "",
+                "the answers must be a JSON object from question names to answers".to_string(),
+            ));
+        };
+        let mut values = vec![None; def.questions.len()];
+        let mut errors: Vec<FactError> = Vec::new();
+        let mut error = |code: &'static str, path: &str, message: String, help: Option<String>| {
+            if errors.len() < MAX_FACT_ERRORS {
+                errors.push(FactError {
+                    code,
+                    path: path.to_string(),
+                    message,
+                    help,
+                });
+            }
+        };
+        for (key, value) in &map {
+            let Some(qi) = def.questions.iter().position(|q| q.name == *key) else {
+                let names = def.questions.iter().map(|q| q.name.as_str());
+                let help = crate::check::suggest(key, names)
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        Some(format!(
+                            "`{}` asks: {}",
+                            def.name,
+                            def.questions
+                                .iter()
+                                .map(|q| q.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    });
+                error(
+                    "A0003",
+                    key,
+                    format!("`{}` has no question `{key}`", def.name),
+                    help,
+                );
+                continue;
+            };
+            let Some(q) = def.questions.get(qi) else {
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let parsed = match (&q.kind, value) {
+                (QuestionSpec::Boolean { .. }, Json::Bool(b)) => Ok(Answer::Bool(*b)),
+                (QuestionSpec::Boolean { .. }, _) => Err((
+                    "A0004",
+                    format!("`{key}` is answered yes or no, got {}", shape(value)),
+                    Some("answer `true` or `false`".to_string()),
+                )),
+                (QuestionSpec::Scale { low, high, .. }, Json::Number(n)) => {
+                    match n.as_i64().filter(|v| low <= v && v <= high) {
+                        Some(v) => Ok(Answer::Number(Decimal::from(v))),
+                        None => Err((
+                            "A0005",
+                            format!(
+                                "`{key}` is a point of the scale {low}..{high}; the answer is not"
+                            ),
+                            Some(format!("answer a whole number from {low} to {high}")),
+                        )),
+                    }
+                }
+                (QuestionSpec::Scale { low, high, .. }, _) => Err((
+                    "A0004",
+                    format!(
+                        "`{key}` is a point of the scale {low}..{high}, got {}",
+                        shape(value)
+                    ),
+                    Some(format!("answer a whole number from {low} to {high}")),
+                )),
+                (QuestionSpec::Choice { options }, Json::String(s)) => {
+                    match options.iter().position(|o| o.name == *s) {
+                        Some(o) => Ok(Answer::Choice(o)),
+                        None => {
+                            let names: Vec<&str> =
+                                options.iter().map(|o| o.name.as_str()).collect();
+                            Err((
+                                "A0006",
+                                format!("`{key}` has no option `{s}`"),
+                                Some(
+                                    crate::check::suggest(s, names.iter().copied())
+                                        .map(|x| format!("did you mean `{x}`?"))
+                                        .unwrap_or_else(|| {
+                                            format!("the options are: {}", names.join(", "))
+                                        }),
+                                ),
+                            ))
+                        }
+                    }
+                }
+                (QuestionSpec::Choice { options }, _) => Err((
+                    "A0004",
+                    format!(
+                        "`{key}` is answered with one of its options, got {}",
+                        shape(value)
+                    ),
+                    Some(format!(
+                        "the options are: {}",
+                        options
+                            .iter()
+                            .map(|o| o.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                )),
+                (QuestionSpec::Value { ty, range }, v) => value_answer(key, ty, *range, v),
+            };
+            match parsed {
+                Ok(a) => {
+                    if let Some(slot) = values.get_mut(qi) {
+                        *slot = Some(a);
+                    }
+                }
+                Err((code, message, help)) => error(code, key, message, help),
+            }
+        }
+        // In the questionnaire's order, unknown questions last.
+        errors.sort_by_key(|e| {
+            def.questions
+                .iter()
+                .position(|q| q.name == e.path)
+                .unwrap_or(usize::MAX)
+        });
+        if errors.is_empty() {
+            Ok(Answers {
+                assessment: id,
+                values,
+            })
+        } else {
+            Err(FactsError { errors })
+        }
+    }
+
+    /// Scores, needs and risk of `answers`, explained in `lang` (or the
+    /// ruleset's first language).
+    pub fn assess(&self, answers: &Answers, lang: Option<&str>) -> AssessReport {
+        let lang = lang.unwrap_or("");
+        let Some(def) = self.checked.assessments.get(answers.assessment.0) else {
+            return AssessReport {
+                assessment: String::new(),
+                scores: serde_json::Map::new(),
+                score_ranges: serde_json::Map::new(),
+                needs: Vec::new(),
+                possible_needs: Vec::new(),
+                risk: None,
+                possible_risks: Vec::new(),
+                unanswered: Vec::new(),
+                next_questions: Vec::new(),
+                explanation: Vec::new(),
+            };
+        };
+        let mut ev = Eval {
+            def,
+            answers: &answers.values,
+            scores: vec![None; def.scores.len()],
+            depth: 0,
+        };
+        let source = |e: &RExpr| -> String {
+            self.sources
+                .file(def.loc.file)
+                .map(|f| super::lower::balanced_text(&f.text, e.span))
+                .unwrap_or_default()
+        };
+        let used = |qs: &BTreeSet<usize>| -> Vec<UsedAnswer> {
+            qs.iter()
+                .filter_map(|&q| {
+                    let qd = def.questions.get(q)?;
+                    Some(UsedAnswer {
+                        question: qd.name.clone(),
+                        label: localize(qd.label.as_ref(), lang, &qd.name),
+                        answer: answer_json(def, q, answers.values.get(q).and_then(Option::as_ref)),
+                    })
+                })
+                .collect()
+        };
+        let unanswered_in = |qs: &BTreeSet<usize>| -> BTreeSet<usize> {
+            qs.iter()
+                .copied()
+                .filter(|&q| answers.values.get(q).is_none_or(Option::is_none))
+                .collect()
+        };
+        // How many open outputs each unanswered question could decide.
+        let mut decides = vec![0usize; def.questions.len()];
+        let count_open = |qs: &BTreeSet<usize>, decides: &mut Vec<usize>| {
+            for q in unanswered_in(qs) {
+                if let Some(d) = decides.get_mut(q) {
+                    *d += 1;
+                }
+            }
+        };
+        let mut explanation = Vec::new();
+        let mut scores = serde_json::Map::new();
+        let mut score_ranges = serde_json::Map::new();
+        for (si, s) in def.scores.iter().enumerate() {
+            let v = ev.score(si);
+            let mut qs = BTreeSet::new();
+            questions_of(def, &s.value, &mut qs, 0);
+            let decided = match v {
+                AV::Num(a, b) if a == b => {
+                    scores.insert(s.name.clone(), Json::from(dec_string(a)));
+                    true
+                }
+                AV::Num(a, b) => {
+                    scores.insert(s.name.clone(), Json::Null);
+                    score_ranges.insert(
+                        s.name.clone(),
+                        serde_json::to_value(ScoreRange {
+                            min: dec_string(a),
+                            max: dec_string(b),
+                        })
+                        .unwrap_or(Json::Null),
+                    );
+                    false
+                }
+                _ => {
+                    scores.insert(s.name.clone(), Json::Null);
+                    false
+                }
+            };
+            if !decided {
+                count_open(&qs, &mut decides);
+            }
+            explanation.push(Reason {
+                kind: "score",
+                name: s.name.clone(),
+                label: localize(s.label.as_ref(), lang, &s.name),
+                outcome: if decided { "decided" } else { "undetermined" },
+                rule: source(&s.value),
+                answers: used(&qs),
+            });
+        }
+        let (mut needs, mut possible_needs) = (Vec::new(), Vec::new());
+        for n in &def.needs {
+            let t = truth(&ev.eval(&n.condition));
+            let mut qs = BTreeSet::new();
+            questions_of(def, &n.condition, &mut qs, 0);
+            let outcome = match t {
+                T => {
+                    needs.push(n.name.clone());
+                    "established"
+                }
+                F => "not found",
+                _ => {
+                    possible_needs.push(n.name.clone());
+                    count_open(&qs, &mut decides);
+                    "possible"
+                }
+            };
+            explanation.push(Reason {
+                kind: "need",
+                name: n.name.clone(),
+                label: localize(n.label.as_ref(), lang, &n.name),
+                outcome,
+                rule: source(&n.condition),
+                answers: used(&qs),
+            });
+        }
+        // The first rule that holds gives the level; an open rule before it
+        // leaves the level open.
+        let mut risk = None;
+        let mut possible_risks: Vec<String> = Vec::new();
+        let mut risk_qs = BTreeSet::new();
+        let mut rule = String::new();
+        for r in &def.risks {
+            let t = match &r.condition {
+                Some(c) => {
+                    questions_of(def, c, &mut risk_qs, 0);
+                    truth(&ev.eval(c))
+                }
+                None => T,
+            };
+            if t == F {
+                continue;
+            }
+            if !possible_risks.contains(&r.level) {
+                possible_risks.push(r.level.clone());
+            }
+            if t == T {
+                if possible_risks.len() == 1 {
+                    risk = Some(r.level.clone());
+                    rule = r
+                        .condition
+                        .as_ref()
+                        .map_or_else(|| "otherwise".to_string(), &source);
+                }
+                break;
+            }
+        }
+        if !def.risks.is_empty() {
+            if risk.is_none() {
+                count_open(&risk_qs, &mut decides);
+            } else {
+                possible_risks.clear();
+            }
+            explanation.push(Reason {
+                kind: "risk",
+                name: risk.clone().unwrap_or_default(),
+                label: risk
+                    .as_ref()
+                    .and_then(|l| def.risks.iter().find(|r| &r.level == l))
+                    .map(|r| localize(r.label.as_ref(), lang, &r.level))
+                    .unwrap_or_default(),
+                outcome: if risk.is_some() {
+                    "decided"
+                } else {
+                    "undetermined"
+                },
+                rule,
+                answers: used(&risk_qs),
+            });
+        }
+        let unanswered: Vec<String> = def
+            .questions
+            .iter()
+            .zip(&answers.values)
+            .filter(|(_, a)| a.is_none())
+            .map(|(q, _)| q.name.clone())
+            .collect();
+        let mut order: Vec<usize> = (0..def.questions.len())
+            .filter(|&q| decides.get(q).is_some_and(|&d| d > 0))
+            .collect();
+        // Most decisive first; the questionnaire's order among equals.
+        order.sort_by_key(|&q| (std::cmp::Reverse(decides.get(q).copied().unwrap_or(0)), q));
+        let next_questions = order
+            .into_iter()
+            .filter_map(|q| {
+                let qd = def.questions.get(q)?;
+                Some(NextQuestion {
+                    question: qd.name.clone(),
+                    label: localize(qd.label.as_ref(), lang, &qd.name),
+                    kind: kind_name(&qd.kind).to_string(),
+                    options: options(&qd.kind, lang),
+                    decides: decides.get(q).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        AssessReport {
+            assessment: def.name.clone(),
+            scores,
+            score_ranges,
+            needs,
+            possible_needs,
+            risk,
+            possible_risks,
+            unanswered,
+            next_questions,
+            explanation,
+        }
+    }
+
+    /// The questionnaire as a form to render: sections, questions with their
+    /// type, options, points and ranges, and every label in every language of
+    /// the ruleset (`accord assess --form`).
+    pub fn assessment_form(&self, assessment: &str) -> Result<Json, FactsError> {
+        let (_, def) = self.assessment(assessment)?;
+        let langs: Vec<String> = self.languages().to_vec();
+        let labels = |l: Option<&accord_grammar::ast::Label>, fallback: &str| -> Json {
+            let mut m = serde_json::Map::new();
+            for lang in &langs {
+                m.insert(lang.clone(), Json::from(localize(l, lang, fallback)));
+            }
+            Json::Object(m)
+        };
+        let question = |qi: usize| -> Option<Json> {
+            let q = def.questions.get(qi)?;
+            let mut o = serde_json::Map::new();
+            o.insert("question".into(), Json::from(q.name.clone()));
+            o.insert("label".into(), labels(q.label.as_ref(), &q.name));
+            o.insert("type".into(), Json::from(kind_name(&q.kind)));
+            match &q.kind {
+                QuestionSpec::Boolean { yes, no } => {
+                    o.insert(
+                        "points".into(),
+                        serde_json::json!({"yes": dec_string(*yes), "no": dec_string(*no)}),
+                    );
+                }
+                QuestionSpec::Scale { low, high, options } => {
+                    o.insert("min".into(), Json::from(*low));
+                    o.insert("max".into(), Json::from(*high));
+                    let opts: Vec<Json> = options
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| {
+                            serde_json::json!({
+                                "value": low.saturating_add(i as i64),
+                                "label": labels(Some(l), ""),
+                            })
+                        })
+                        .collect();
+                    o.insert("options".into(), Json::from(opts));
+                }
+                QuestionSpec::Choice { options } => {
+                    let opts: Vec<Json> = options
+                        .iter()
+                        .map(|c| {
+                            serde_json::json!({
+                                "value": c.name,
+                                "label": labels(c.label.as_ref(), &c.name),
+                                "points": dec_string(c.points),
+                            })
+                        })
+                        .collect();
+                    o.insert("options".into(), Json::from(opts));
+                }
+                QuestionSpec::Value { range, .. } => {
+                    if let Some((lo, hi)) = range {
+                        o.insert("min".into(), Json::from(dec_string(*lo)));
+                        o.insert("max".into(), Json::from(dec_string(*hi)));
+                    }
+                }
+            }
+            Some(Json::Object(o))
+        };
+        let sections: Vec<Json> = def
+            .sections
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "section": s.name,
+                    "label": labels(s.label.as_ref(), &s.name),
+                    "questions": s.questions.iter().filter_map(|&q| question(q)).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let loose: Vec<Json> = (0..def.questions.len())
+            .filter(|&q| def.questions.get(q).is_some_and(|x| x.section.is_none()))
+            .filter_map(question)
+            .collect();
+        Ok(serde_json::json!({
+            "assessment": def.name,
+            "label": labels(def.label.as_ref(), &def.name),
+            "languages": langs,
+            "sections": sections,
+            "questions": loose,
+            "needs": def.needs.iter().map(|n| serde_json::json!({"need": n.name, "label": labels(n.label.as_ref(), &n.name)})).collect::<Vec<_>>(),
+            "risk_levels": def.risk_levels,
+        }))
+    }
+}
+
+/// What a JSON value is, for an error message (never its content: answers
+/// are personal data).
+fn shape(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a Boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a text",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+type Invalid = (&'static str, String, Option<String>);
+
+fn value_answer(
+    key: &str,
+    ty: &Type,
+    range: Option<(Decimal, Decimal)>,
+    v: &Json,
+) -> Result<Answer, Invalid> {
+    match (ty, v) {
+        (Type::Integer | Type::Decimal | Type::Money, Json::Number(n)) => {
+            let d: Decimal = n.to_string().parse().map_err(|_| {
+                (
+                    "A0005",
+                    format!("`{key}`: the number cannot be read exactly"),
+                    None,
+                )
+            })?;
+            if *ty == Type::Integer && !d.fract().is_zero() {
+                return Err(("A0005", format!("`{key}` is a whole number"), None));
+            }
+            if let Some((lo, hi)) = range {
+                if d < lo || d > hi {
+                    return Err((
+                        "A0005",
+                        format!(
+                            "`{key}` is out of its range {}..{}",
+                            dec_string(lo),
+                            dec_string(hi)
+                        ),
+                        Some(format!(
+                            "answer a number from {} to {}",
+                            dec_string(lo),
+                            dec_string(hi)
+                        )),
+                    ));
+                }
+            }
+            Ok(Answer::Number(d))
+        }
+        (Type::Date, Json::String(s)) => super::facts::parse_date(s).map(Answer::Date).ok_or((
+            "A0005",
+            format!("`{key}` is a date, YYYY-MM-DD"),
+            None,
+        )),
+        (Type::Text, Json::String(s)) => Ok(Answer::Text(s.clone())),
+        (_, other) => Err((
+            "A0004",
+            format!("`{key}` expects {}, got {}", type_words(ty), shape(other)),
+            None,
+        )),
+    }
+}
+
+fn type_words(ty: &Type) -> &'static str {
+    match ty {
+        Type::Integer => "a whole number",
+        Type::Decimal | Type::Money => "a number",
+        Type::Date => "a date (YYYY-MM-DD)",
+        _ => "a text",
+    }
+}

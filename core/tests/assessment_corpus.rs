@@ -1,0 +1,75 @@
+//! The assessment corpus shared by every front end (`tests/assessments/`, format
+//! in its README): each case's answers are validated and scored against
+//! `tests/assessments/ruleset.accord`, and the report (or the errors) must equal
+//! `expected.json` exactly.
+//!
+//! `ACCORD_BLESS=1 cargo test -p accord-core --test assessment_corpus` rewrites
+//! the expected files from the engine. Check every change by hand before
+//! committing.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use accord_core::{Engine, SourceFile};
+use serde_json::{json, Value};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/assessments")
+}
+
+fn engine() -> Engine {
+    let path = corpus().join("ruleset.accord");
+    let text = fs::read_to_string(&path).unwrap();
+    Engine::compile(vec![SourceFile::new("ruleset.accord", text)])
+        .unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run(engine: &Engine, dir: &Path) -> Value {
+    let case = read_json(&dir.join("case.json"));
+    let assessment = case["assessment"].as_str().unwrap();
+    let lang = case["lang"].as_str();
+    let answers = fs::read_to_string(dir.join("answers.json")).unwrap();
+    match engine.answers_from_json(assessment, &answers) {
+        Ok(a) => serde_json::to_value(engine.assess(&a, lang)).unwrap(),
+        Err(e) => json!({ "errors": serde_json::to_value(&e.errors).unwrap() }),
+    }
+}
+
+#[test]
+fn every_case_gives_its_expected_report() {
+    let engine = engine();
+    let bless = std::env::var_os("ACCORD_BLESS").is_some();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 6, "the corpus has its cases");
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let got = run(&engine, dir);
+        let path = dir.join("expected.json");
+        if bless {
+            fs::write(&path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+            continue;
+        }
+        let expected = read_json(&path);
+        if got != expected {
+            failures.push(format!(
+                "{}:\n  expected {}\n  got      {}",
+                dir.display(),
+                expected,
+                got
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
