@@ -26,7 +26,7 @@ struct Cli {
 }
 
 /// One variant per subcommand of the brief's "Command line" contract; the others
-/// (case, graph, providers) join as they are built.
+/// (case, graph) join as they are built.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a ruleset: exit 0 when valid (warnings allowed), 1 with errors.
@@ -42,6 +42,56 @@ enum Command {
     /// Score an assessment's answers: scores, needs, risk, what to ask next; or
     /// print its questionnaire as a form (`--form`).
     Assess(AssessArgs),
+    /// Every provider, state and non-state, that can meet a need in a region.
+    Providers(ProvidersArgs),
+    /// The territorial map: needs found by assessments against capacity, per region.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ProvidersArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The provider catalogue (JSON).
+    #[arg(long, value_name = "PROVIDERS.json")]
+    catalogue: PathBuf,
+    /// The need to meet.
+    #[arg(long, value_name = "ID")]
+    need: String,
+    /// The region (a variant of the ruleset's `regions` enum); anywhere by default.
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// Satisfaction scores (JSON) that rank the providers.
+    #[arg(long, value_name = "RATINGS.json")]
+    ratings: Option<PathBuf>,
+    /// Language of labels and names.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The provider catalogue (JSON).
+    #[arg(long, value_name = "PROVIDERS.json")]
+    catalogue: PathBuf,
+    /// Assessment results with a region, one JSON object per line.
+    #[arg(long, value_name = "RESULTS.jsonl")]
+    results: PathBuf,
+    /// `human` (a table), `json` or `csv`.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    Human,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, clap::Args)]
@@ -180,6 +230,8 @@ fn main() -> ExitCode {
         Command::Test(args) => test_command(&args),
         Command::Schema(args) => schema_command(&args),
         Command::Assess(args) => assess_command(&args),
+        Command::Providers(args) => providers_command(&args),
+        Command::Plan(args) => plan_command(&args),
     }
 }
 
@@ -391,6 +443,100 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
             ExitCode::from(PROBLEMS)
         }
     }
+}
+
+/// Reads a text file given on the command line (without a byte-order mark).
+fn read_input(path: &PathBuf) -> Result<String, ExitCode> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t)),
+        Err(e) => Err(cannot_run(&LoadError::Read(path.clone(), e))),
+    }
+}
+
+fn load_catalogue(
+    engine: &accord_core::Engine,
+    path: &PathBuf,
+    json: bool,
+) -> Result<accord_core::Catalogue, ExitCode> {
+    let text = read_input(path)?;
+    engine.catalogue_from_json(&text).map_err(|e| {
+        report_input_errors(&e, &format!("the catalogue `{}` is", path.display()), json);
+        ExitCode::from(PROBLEMS)
+    })
+}
+
+fn providers_command(args: &ProvidersArgs) -> ExitCode {
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let json = args.format == Format::Json;
+    let catalogue = match load_catalogue(&engine, &args.catalogue, json) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let ratings = match &args.ratings {
+        None => None,
+        Some(path) => {
+            let text = match read_input(path) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            match engine.ratings_from_json(&catalogue, &text) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    report_input_errors(&e, &format!("the ratings `{}` are", path.display()), json);
+                    return ExitCode::from(PROBLEMS);
+                }
+            }
+        }
+    };
+    match engine.providers_for(
+        &catalogue,
+        &args.need,
+        args.region.as_deref(),
+        ratings.as_ref(),
+        args.lang.as_deref(),
+    ) {
+        Ok(report) => {
+            if json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.render());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_input_errors(&e, "the request is", json);
+            ExitCode::from(PROBLEMS)
+        }
+    }
+}
+
+fn plan_command(args: &PlanArgs) -> ExitCode {
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let catalogue = match load_catalogue(&engine, &args.catalogue, args.format == PlanFormat::Json)
+    {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let results = match read_input(&args.results) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let map = engine.needs_map(&catalogue, &results);
+    match args.format {
+        PlanFormat::Json => println!("{}", map.to_json()),
+        PlanFormat::Csv => print!("{}", map.to_csv()),
+        PlanFormat::Human => print!("{}", map.render()),
+    }
+    for s in &map.skipped {
+        eprintln!("warning: {} skipped ({}): {}", s.path, s.code, s.message);
+    }
+    ExitCode::SUCCESS
 }
 
 fn test_command(args: &TestArgs) -> ExitCode {

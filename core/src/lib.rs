@@ -16,8 +16,8 @@ pub mod source;
 
 pub use diagnostics::{Diagnostic, Severity};
 pub use eval::{
-    Engine, Evaluation, Evaluations, Facts, FactsError, ResultView, ScreenOptions, ScreenReport,
-    Session, Status, SubjectId,
+    Answers, AssessReport, Catalogue, Engine, Evaluation, Evaluations, Facts, FactsError, NeedsMap,
+    ProvidersReport, Ratings, ResultView, ScreenOptions, ScreenReport, Session, Status, SubjectId,
 };
 pub use facade::*;
 pub use render::RenderOptions;

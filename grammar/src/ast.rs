@@ -204,6 +204,9 @@ pub enum RulesetItem {
     Languages { langs: Vec<Ident>, span: Span },
     /// `currency AMD`
     Currency { code: Ident, span: Span },
+    /// `regions Municipality`: the enum whose variants are the territories
+    /// providers serve and needs are mapped by.
+    Regions { name: Ident, span: Span },
 }
 
 /// `sector culture "Culture" [hy: "…"]` — declares a sector beyond the built-in

@@ -671,6 +671,10 @@ impl Builder<'_> {
                             code: self.first_ident(c)?,
                             span: s,
                         }),
+                        Rule::regions => items.push(RulesetItem::Regions {
+                            name: self.first_ident(c)?,
+                            span: s,
+                        }),
                         _ => {}
                     }
                 }
@@ -2109,6 +2113,7 @@ mod errors {
         Some(match r {
             Rule::languages => "languages",
             Rule::currency => "currency",
+            Rule::regions => "regions",
             Rule::param_source => "source",
             Rule::param_from => "from",
             Rule::p_for | Rule::a_for | Rule::pr_for => "for",

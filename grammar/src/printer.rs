@@ -279,6 +279,10 @@ impl<'a> Printer<'a> {
                     self.flush(1, span.start);
                     self.push(1, &format!("currency {}", code.name));
                 }
+                RulesetItem::Regions { name, span } => {
+                    self.flush(1, span.start);
+                    self.push(1, &format!("regions {}", name.name));
+                }
             }
         }
         self.close(0, d.span.end, "}");

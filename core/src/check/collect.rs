@@ -289,9 +289,63 @@ impl<'a> Checker<'a> {
                     }
                     self.out.ruleset.currency = Some(code.name.clone());
                 }
+                ast::RulesetItem::Regions { name, span } => {
+                    if let Some((_, prev, _)) = &self.regions_ref {
+                        let prev = *prev;
+                        self.duplicate_clause(file, *span, "regions", prev);
+                        continue;
+                    }
+                    self.regions_ref = Some((file, *span, name.clone()));
+                }
             }
         }
         self.rulesets = rulesets;
+    }
+
+    /// `regions NAME`: an enum of the ruleset (E0101 otherwise).
+    pub(super) fn resolve_regions(&mut self) {
+        let Some((file, _, name)) = self.regions_ref.clone() else {
+            return;
+        };
+        match self.out.index.types.get(&name.name) {
+            Some(TypeSym::Enum(e)) => self.out.ruleset.regions = Some(*e),
+            Some(TypeSym::Entity(_)) => self.emit(
+                Diagnostic::error(
+                    "E0101",
+                    file,
+                    name.span,
+                    format!("`{}` is an entity; `regions` names an enum", name.name),
+                )
+                .with_help(
+                    "declare the regions as an enum, e.g. `enum Municipality { tartu, elva }`",
+                ),
+            ),
+            None => {
+                let enums: Vec<&str> = self
+                    .out
+                    .index
+                    .types
+                    .iter()
+                    .filter(|(_, s)| matches!(s, TypeSym::Enum(_)))
+                    .map(|(n, _)| n.as_str())
+                    .collect();
+                let help = super::suggest(&name.name, enums.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        "declare the regions as an enum, e.g. `enum Municipality { tartu, elva }`"
+                            .to_string()
+                    });
+                self.emit(
+                    Diagnostic::error(
+                        "E0101",
+                        file,
+                        name.span,
+                        format!("unknown enum `{}` for `regions`", name.name),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
     }
 
     /// E0302: a clause that may appear once appears again.

@@ -173,6 +173,7 @@ pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
     let mut c = Checker::new(files);
     c.collect();
     c.resolve_enums();
+    c.resolve_regions();
     c.resolve_entities();
     c.resolve_parameters();
     c.resolve_table_signatures();
@@ -237,6 +238,8 @@ struct Checker<'a> {
     diags: Vec<Diagnostic>,
     out: Checked,
     rulesets: Vec<(usize, &'a ast::Ruleset)>,
+    /// `regions NAME` of the ruleset block, resolved once enums are known.
+    regions_ref: Option<(usize, ast::Span, ast::Ident)>,
     sector_decls: Vec<(usize, &'a ast::SectorDecl)>,
     enum_ast: Vec<(usize, &'a ast::EnumDecl)>,
     entity_ast: Vec<(usize, &'a ast::Entity)>,
@@ -276,6 +279,7 @@ impl<'a> Checker<'a> {
             diags: Vec::new(),
             out: Checked::default(),
             rulesets: Vec::new(),
+            regions_ref: None,
             sector_decls: Vec::new(),
             enum_ast: Vec::new(),
             entity_ast: Vec::new(),

@@ -294,6 +294,8 @@ pub struct RulesetInfo {
     /// Declared languages; the first is the language of every label's text.
     pub languages: Vec<String>,
     pub currency: Option<String>,
+    /// The enum whose variants are the ruleset's regions (`regions Municipality`).
+    pub regions: Option<EnumId>,
 }
 
 #[derive(Debug, Clone)]

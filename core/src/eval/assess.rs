@@ -643,6 +643,8 @@ pub struct UsedAnswer {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AssessReport {
     pub assessment: String,
+    /// The assessment's label in the requested language.
+    pub label: String,
     /// Each score's value as a decimal string, `null` when the answers leave it
     /// open.
     pub scores: serde_json::Map<String, Json>,
@@ -674,7 +676,7 @@ impl AssessReport {
     pub fn render(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
-        let _ = writeln!(out, "{}", self.assessment);
+        let _ = writeln!(out, "{} ({})", self.label, self.assessment);
         for r in self.explanation.iter().filter(|r| r.kind == "score") {
             let value = match self.scores.get(&r.name) {
                 Some(Json::String(v)) => v.clone(),
@@ -997,6 +999,7 @@ impl Engine {
         let Some(def) = self.checked.assessments.get(answers.assessment.0) else {
             return AssessReport {
                 assessment: String::new(),
+                label: String::new(),
                 scores: serde_json::Map::new(),
                 score_ranges: serde_json::Map::new(),
                 needs: Vec::new(),
@@ -1195,6 +1198,7 @@ impl Engine {
             .collect();
         AssessReport {
             assessment: def.name.clone(),
+            label: localize(def.label.as_ref(), lang, &def.name),
             scores,
             score_ranges,
             needs,

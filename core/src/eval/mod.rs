@@ -10,6 +10,7 @@
 //! ```
 
 pub mod assess;
+pub mod catalogue;
 mod compiled;
 mod facts;
 mod facts_json;
@@ -22,6 +23,7 @@ pub mod testrun;
 mod value;
 
 pub use assess::{Answers, AssessReport};
+pub use catalogue::{Catalogue, NeedsMap, ProvidersReport, Ratings};
 pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};
 pub use report::{
     ExplainedClause, Explanation, NextQuestion, QuestionOption, ScreenOptions, ScreenReport,

@@ -1,0 +1,325 @@
+//! Providers, matching, ratings and the territorial map, on the Tartu and East
+//! Kazakhstan examples and on small catalogues written here; and the examples'
+//! assessments, scored from their answers.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use accord_core::{Engine, SourceFile};
+use serde_json::{json, Value};
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+}
+
+fn engine(name: &str) -> Engine {
+    let mut files: Vec<PathBuf> = fs::read_dir(example(name))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
+        .collect();
+    files.sort();
+    let sources = files
+        .iter()
+        .map(|p| {
+            SourceFile::new(
+                p.file_name().unwrap().to_string_lossy(),
+                fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect();
+    Engine::compile(sources).unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
+}
+
+fn read(name: &str, file: &str) -> String {
+    fs::read_to_string(example(name).join(file)).unwrap()
+}
+
+fn ids(report: &accord_core::ProvidersReport) -> Vec<&str> {
+    report.providers.iter().map(|p| p.id.as_str()).collect()
+}
+
+fn codes(e: &accord_core::FactsError) -> Vec<&str> {
+    e.errors.iter().map(|e| e.code).collect()
+}
+
+#[test]
+fn every_provider_that_can_meet_a_need_in_elva_state_and_ngo_none_dropped() {
+    let engine = engine("tartu");
+    let cat = engine
+        .catalogue_from_json(&read("tartu", "catalogue.json"))
+        .unwrap();
+    let ratings = engine
+        .ratings_from_json(&cat, &read("tartu", "ratings.json"))
+        .unwrap();
+    let r = engine
+        .providers_for(
+            &cat,
+            "family_counselling",
+            Some("elva"),
+            Some(&ratings),
+            Some("et"),
+        )
+        .unwrap();
+    // The county's shared centre (serving all eight) and Elva's NGO; the Tartu
+    // NGO is listed as elsewhere rather than dropped.
+    assert_eq!(ids(&r), ["tartumaa-tugikeskus", "elva-perekeskus"]);
+    assert_eq!(r.region.as_deref(), Some("Elva vald"));
+    assert_eq!(r.need_label, "Perenõustamine");
+    let elsewhere: Vec<&str> = r.elsewhere.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(elsewhere, ["laste-tugikeskus-mtu"]);
+    assert_eq!(r.providers[0].capacity_left, Some(8));
+    assert_eq!(r.providers[0].votes, 16);
+    assert_eq!(r.providers[0].kind, "municipal");
+    assert_eq!(r.providers[1].kind, "ngo");
+    // A full provider comes after those with room, whatever its rating.
+    let r = engine
+        .providers_for(&cat, "speech_therapy", Some("elva"), Some(&ratings), None)
+        .unwrap();
+    assert_eq!(ids(&r), ["logopeed-erapraksis", "rajaleidja-tartu"]);
+    assert!(r.providers[1].full);
+    // Without a region: every provider meeting the need.
+    let r = engine
+        .providers_for(&cat, "child_protection", None, None, None)
+        .unwrap();
+    assert_eq!(r.providers.len(), 8, "the eight local governments");
+    assert!(r.elsewhere.is_empty());
+}
+
+#[test]
+fn few_ratings_do_not_outrank_many_good_ones() {
+    let engine = engine("tartu");
+    let cat = engine
+        .catalogue_from_json(
+            &json!({"providers": [
+                {"id": "one-vote", "name": "One vote", "kind": "ngo",
+                 "services": ["family_counselling"], "regions": "all"},
+                {"id": "many-votes", "name": "Many votes", "kind": "municipal",
+                 "services": ["family_counselling"], "regions": "all"},
+                {"id": "unrated", "name": "Unrated", "kind": "private",
+                 "services": ["family_counselling"], "regions": "all"},
+            ]})
+            .to_string(),
+        )
+        .unwrap();
+    let mut ratings =
+        vec![json!({"provider": "one-vote", "service": "family_counselling", "score": 5})];
+    for s in [5, 4, 5, 4, 5, 4, 5, 4, 5, 4, 5, 4, 5, 4, 5, 4, 5, 4, 5, 4] {
+        ratings
+            .push(json!({"provider": "many-votes", "service": "family_counselling", "score": s}));
+    }
+    let ratings = engine
+        .ratings_from_json(&cat, &json!({ "ratings": ratings }).to_string())
+        .unwrap();
+    let r = engine
+        .providers_for(&cat, "family_counselling", None, Some(&ratings), None)
+        .unwrap();
+    assert_eq!(ids(&r), ["many-votes", "one-vote", "unrated"]);
+    assert_eq!(r.providers[0].mean.as_deref(), Some("4.5"));
+    assert_eq!(r.providers[1].mean.as_deref(), Some("5"));
+    assert_eq!(r.providers[1].votes, 1);
+    assert!(r.providers[2].rating.is_none());
+}
+
+#[test]
+fn a_bad_catalogue_reports_every_problem_with_its_path() {
+    let engine = engine("tartu");
+    let e = engine
+        .catalogue_from_json(
+            &json!({"providers": [
+                {"id": "a", "name": "A", "kind": "charity", "services": ["family_counseling"],
+                 "regions": ["elva", "tartu"], "capacity": -3, "phone": "1"},
+                {"id": "a", "kind": "ngo", "services": [], "regions": []},
+                "not an object",
+            ]})
+            .to_string(),
+        )
+        .unwrap_err();
+    let found: Vec<(&str, &str)> = e.errors.iter().map(|x| (x.code, x.path.as_str())).collect();
+    for expected in [
+        ("P0003", "providers[0].phone"),
+        ("P0006", "providers[0].kind"),
+        ("P0007", "providers[0].services[0]"),
+        ("P0008", "providers[0].regions[1]"),
+        ("P0009", "providers[0].capacity"),
+        ("P0005", "providers[1].id"),
+        ("P0004", "providers[1].name"),
+        ("P0004", "providers[1].services"),
+        ("P0004", "providers[1].regions"),
+        ("P0002", "providers[2]"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+    let service = e.errors.iter().find(|x| x.code == "P0007").unwrap();
+    assert_eq!(
+        service.help.as_deref(),
+        Some("did you mean `family_counselling`?")
+    );
+    assert_eq!(
+        codes(&engine.catalogue_from_json("{").unwrap_err()),
+        ["P0001"]
+    );
+    assert_eq!(
+        codes(&engine.catalogue_from_json("[]").unwrap_err()),
+        ["P0001"]
+    );
+}
+
+#[test]
+fn bad_ratings_and_requests_are_errors() {
+    let engine = engine("tartu");
+    let cat = engine
+        .catalogue_from_json(&read("tartu", "catalogue.json"))
+        .unwrap();
+    let e = engine
+        .ratings_from_json(
+            &cat,
+            &json!({"ratings": [
+                {"provider": "nobody", "service": "family_counselling", "score": 4},
+                {"provider": "elva-perekeskus", "service": "speech_therapy", "score": 4},
+                {"provider": "elva-perekeskus", "service": "family_counselling", "score": 6},
+                {"provider": "elva-perekeskus", "service": "family_counselling", "score": 0},
+            ]})
+            .to_string(),
+        )
+        .unwrap_err();
+    assert_eq!(codes(&e), ["R0002", "R0003", "R0004", "R0004"]);
+    let e = engine
+        .providers_for(&cat, "family_counseling", None, None, None)
+        .unwrap_err();
+    assert_eq!(codes(&e), ["P0011"]);
+    assert_eq!(
+        e.errors[0].help.as_deref(),
+        Some("did you mean `family_counselling`?")
+    );
+    let e = engine
+        .providers_for(&cat, "family_counselling", Some("elwa"), None, None)
+        .unwrap_err();
+    assert_eq!(codes(&e), ["P0008"]);
+    assert_eq!(e.errors[0].help.as_deref(), Some("did you mean `elva`?"));
+}
+
+#[test]
+fn the_territorial_map_counts_needs_against_places_per_region() {
+    let engine = engine("tartu");
+    let cat = engine
+        .catalogue_from_json(&read("tartu", "catalogue.json"))
+        .unwrap();
+    let results = [
+        json!({"region": "elva", "needs": ["family_counselling", "social_benefits"]}),
+        json!({"region": "elva", "needs": ["family_counselling"]}),
+        json!({"region": "noo", "needs": ["health_care"]}),
+        json!({"region": "nowhere", "needs": ["leisure"]}),
+        json!({"needs": ["leisure"]}),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n")
+        + "\nnot json\n";
+    let map = engine.needs_map(&cat, &results);
+    let row = |region: &str, need: &str| {
+        map.rows
+            .iter()
+            .find(|r| r.region == region && r.need == need)
+            .unwrap_or_else(|| panic!("{region}/{need} in {:?}", map.rows))
+            .clone()
+    };
+    // Elva: the shared centre (8 left) and Elva's NGO (4 left).
+    let fc = row("elva", "family_counselling");
+    assert_eq!(
+        (fc.people, fc.capacity, fc.gap, fc.providers, fc.shared),
+        (2, Some(12), Some(0), 2, 2)
+    );
+    // Elva's social department is full: the one person in need is the gap.
+    let sb = row("elva", "social_benefits");
+    assert_eq!((sb.people, sb.capacity, sb.gap), (1, Some(0), Some(1)));
+    // The hospital states no capacity: capacity and gap are unknown.
+    let hc = row("noo", "health_care");
+    assert_eq!((hc.capacity, hc.gap), (None, None));
+    assert_eq!(map.rows.len(), 3);
+    let skipped: Vec<&str> = map.skipped.iter().map(|s| s.code).collect();
+    assert_eq!(skipped, ["M0002", "M0002", "M0001"]);
+    let csv = map.to_csv();
+    assert!(csv.starts_with("region,need,people,capacity,gap,providers,shared\n"));
+    assert!(csv.contains("elva,social_benefits,1,0,1,1,0\n"), "{csv}");
+}
+
+/// The examples' answers, with the needs and risk a social worker would find.
+#[test]
+fn the_examples_assessments_find_their_needs() {
+    let cases = [
+        (
+            "tartu",
+            "child_wellbeing",
+            "mari_partial",
+            vec![
+                "speech_therapy",
+                "learning_support",
+                "parenting_support",
+                "housing_support",
+            ],
+            None,
+        ),
+        (
+            "tartu",
+            "child_wellbeing",
+            "jaan_complete",
+            vec![
+                "psychological_support",
+                "family_counselling",
+                "social_benefits",
+                "leisure",
+            ],
+            Some("medium"),
+        ),
+        (
+            "tartu",
+            "child_wellbeing",
+            "liis_urgent",
+            vec!["parenting_support", "child_protection"],
+            Some("high"),
+        ),
+        (
+            "kazakhstan",
+            "special_services_need",
+            "aigul_older_alone",
+            vec!["home_care"],
+            Some("high"),
+        ),
+        (
+            "kazakhstan",
+            "special_services_need",
+            "timur_child",
+            vec!["home_care", "day_care", "rehabilitation", "respite"],
+            None,
+        ),
+        (
+            "kazakhstan",
+            "special_services_need",
+            "first_visit",
+            vec![],
+            None,
+        ),
+    ];
+    for (ex, assessment, file, needs, risk) in cases {
+        let engine = engine(ex);
+        let answers = read(ex, &format!("assessments/{file}.json"));
+        let a = engine.answers_from_json(assessment, &answers).unwrap();
+        let r = engine.assess(&a, None);
+        assert_eq!(r.needs, needs, "{ex}/{file}");
+        assert_eq!(r.risk.as_deref(), risk, "{ex}/{file}");
+        // Every established need has a provider somewhere in the example's catalogue.
+        let cat = engine
+            .catalogue_from_json(&read(ex, "catalogue.json"))
+            .unwrap();
+        for n in &r.needs {
+            let p = engine.providers_for(&cat, n, None, None, None).unwrap();
+            assert!(!p.providers.is_empty(), "{ex}: nobody meets {n}");
+        }
+    }
+}
