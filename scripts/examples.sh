@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds `accord` and runs it on every example ruleset: each directory under
 # examples/ is one ruleset (its *.accord files are loaded together). For each:
-# `accord check`, `accord test` (its test blocks), and `accord screen` on the
-# facts documents in its `facts/` directory (a registry `*.jsonl` is screened as
-# JSON lines). Screening uses a fixed as-of date so the output is reproducible.
+# `accord check`, `accord test` (its test blocks), `accord screen` on the facts
+# documents in its `facts/` directory (a registry `*.jsonl` is screened as JSON
+# lines), `accord assess` on the answers in its `assessments/` directory, and
+# `accord plan` when it has a provider catalogue and assessment results. Screening uses a fixed as-of date so the output is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,14 @@ for ruleset in "${rulesets[@]}"; do
     echo "== accord screen $dir --facts $facts --as-of $as_of"
     "$accord" screen "$dir" --facts "$facts" --as-of "$as_of" || status=1
   done
+  for answers in "$dir"/assessments/*.json; do
+    echo "== accord assess $dir --answers $answers"
+    "$accord" assess "$dir" --answers "$answers" || status=1
+  done
+  if [ -f "$dir/catalogue.json" ] && [ -f "$dir/assessments/results.jsonl" ]; then
+    echo "== accord plan $dir --catalogue $dir/catalogue.json --results $dir/assessments/results.jsonl"
+    "$accord" plan "$dir" --catalogue "$dir/catalogue.json" --results "$dir/assessments/results.jsonl" || status=1
+  fi
   for registry in "$dir"/facts/*.jsonl; do
     out="${CARGO_TARGET_DIR:-target}/$(basename "$dir")-$(basename "$registry" .jsonl).out.jsonl"
     echo "== accord screen $dir --facts-jsonl $registry --as-of $as_of --format jsonl > $out"

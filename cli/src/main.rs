@@ -99,9 +99,9 @@ struct AssessArgs {
     /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The assessment's name.
+    /// The assessment's name (may be left out when the ruleset has one).
     #[arg(long, value_name = "ID")]
-    assessment: String,
+    assessment: Option<String>,
     /// The answers: a JSON object from question names to answers.
     #[arg(
         long,
@@ -401,8 +401,19 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
         Err(code) => return code,
     };
     let json = args.format == Format::Json;
+    let assessment = match (&args.assessment, engine.assessment_names().as_slice()) {
+        (Some(name), _) => name.clone(),
+        (None, [only]) => (*only).to_string(),
+        (None, []) => return usage_error("the ruleset declares no assessment"),
+        (None, names) => {
+            return usage_error(&format!(
+                "the ruleset has several assessments; choose one with `--assessment` ({})",
+                names.join(", ")
+            ))
+        }
+    };
     if args.form {
-        return match engine.assessment_form(&args.assessment) {
+        return match engine.assessment_form(&assessment) {
             Ok(form) => {
                 println!(
                     "{}",
@@ -424,7 +435,7 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
         Err(e) => return cannot_run(&LoadError::Read(path.clone(), e)),
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match engine.answers_from_json(&args.assessment, text) {
+    match engine.answers_from_json(&assessment, text) {
         Ok(answers) => {
             let report = engine.assess(&answers, args.lang.as_deref());
             if json {

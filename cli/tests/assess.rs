@@ -169,3 +169,90 @@ fn the_form_has_every_question_with_labels_in_every_language() {
         serde_json::json!(["high", "medium", "low"])
     );
 }
+
+#[test]
+fn the_assessment_may_be_left_out_when_the_ruleset_has_one() {
+    let tartu = repo().join("examples/tartu");
+    let answers = tartu.join("assessments/liis_urgent.json");
+    let out = accord(&[
+        "assess",
+        tartu.to_str().unwrap(),
+        "--answers",
+        answers.to_str().unwrap(),
+        "--lang",
+        "et",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("Lapse heaolu hindamine (child_wellbeing)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("risk: high Kõrge"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn providers_and_plan_from_the_command_line() {
+    let tartu = repo().join("examples/tartu");
+    let t = tartu.to_str().unwrap();
+    let cat = tartu.join("catalogue.json");
+    let out = accord(&[
+        "providers",
+        t,
+        "--catalogue",
+        cat.to_str().unwrap(),
+        "--need",
+        "family_counselling",
+        "--region",
+        "elva",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["providers"][0]["id"], "tartumaa-tugikeskus");
+    let out = accord(&[
+        "providers",
+        t,
+        "--catalogue",
+        cat.to_str().unwrap(),
+        "--need",
+        "nothing",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("P0011"), "{}", stderr(&out));
+    let results = tartu.join("assessments/results.jsonl");
+    let out = accord(&[
+        "plan",
+        t,
+        "--catalogue",
+        cat.to_str().unwrap(),
+        "--results",
+        results.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("region,need,people,capacity,gap,providers,shared\n"));
+    let dir = scratch("bad-catalogue");
+    let bad = dir.join("c.json");
+    fs::write(&bad, r#"{"providers": [{"id": "x"}]}"#).unwrap();
+    let out = accord(&[
+        "providers",
+        t,
+        "--catalogue",
+        bad.to_str().unwrap(),
+        "--need",
+        "leisure",
+    ]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("P0004 at `providers[0].name`"),
+        "{}",
+        stderr(&out)
+    );
+}

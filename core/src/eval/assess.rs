@@ -810,6 +810,15 @@ fn answer_json(def: &AssessmentDef, q: usize, a: Option<&Answer>) -> Json {
 }
 
 impl Engine {
+    /// The names of the ruleset's assessments, in declaration order.
+    pub fn assessment_names(&self) -> Vec<&str> {
+        self.checked
+            .assessments
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect()
+    }
+
     /// The assessment named `name`.
     fn assessment(&self, name: &str) -> Result<(AssessmentId, &AssessmentDef), FactsError> {
         let id = self.checked.assessment_by_name(name).ok_or_else(|| {
