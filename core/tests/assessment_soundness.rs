@@ -31,14 +31,16 @@ fn full_answers() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
         any::<bool>(),
         prop::sample::select(vec!["strong", "some", "none"]),
         0i64..=12,
+        prop::sample::subsequence(vec!["relatives", "neighbours", "paid", "nobody"], 0..=4),
     )
-        .prop_map(|(concern, delay, housing, support, visits)| {
+        .prop_map(|(concern, delay, housing, support, visits, help)| {
             vec![
                 ("concern", json!(concern)),
                 ("delay", json!(delay)),
                 ("housing", json!(housing)),
                 ("support", json!(support)),
                 ("visits", json!(visits)),
+                ("help", json!(help)),
                 ("notes", json!("a note")),
             ]
         })
@@ -73,7 +75,7 @@ proptest! {
     #[test]
     fn decided_outputs_hold_for_every_completion(
         complete in full_answers(),
-        keep in prop::collection::vec(any::<bool>(), 6),
+        keep in prop::collection::vec(any::<bool>(), 7),
         others in prop::collection::vec(full_answers(), 8),
     ) {
         let engine = engine();

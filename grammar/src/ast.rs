@@ -651,6 +651,8 @@ pub enum QuestionKind {
     /// line breaks; each scores its points (0 when omitted).
     Choice {
         options: Vec<ChoiceOption>,
+        /// `choices { … }`: any number of the options may be chosen.
+        multiple: bool,
         span: Span,
     },
     /// `Integer`, `Integer 0..30`, `Decimal`, `Decimal 0..100`, `Date`, `Text`:

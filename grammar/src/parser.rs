@@ -1198,6 +1198,7 @@ impl Builder<'_> {
                     });
                 }
                 Rule::q_choice => {
+                    let multiple = c.as_str().starts_with("choices");
                     let mut options = Vec::new();
                     for o in c
                         .into_inner()
@@ -1222,7 +1223,11 @@ impl Builder<'_> {
                             span: os,
                         });
                     }
-                    kind = Some(QuestionKind::Choice { options, span: s });
+                    kind = Some(QuestionKind::Choice {
+                        options,
+                        multiple,
+                        span: s,
+                    });
                 }
                 Rule::q_value => {
                     let mut ty = None;

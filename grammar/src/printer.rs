@@ -571,7 +571,12 @@ impl<'a> Printer<'a> {
                     line.push_str(&format!(" {low}..{high}"));
                 }
             }
-            QuestionKind::Choice { options, span } => {
+            QuestionKind::Choice {
+                options,
+                multiple,
+                span,
+            } => {
+                let keyword = if *multiple { "choices" } else { "choice" };
                 let option_text = |o: &ChoiceOption| {
                     let mut text = o.name.name.clone();
                     push_label(&mut text, &o.label);
@@ -586,9 +591,10 @@ impl<'a> Printer<'a> {
                 let plain = options.iter().all(|o| o.label.is_none());
                 if plain && !options.is_empty() && !self.has_pending(span.end) {
                     let texts: Vec<String> = options.iter().map(option_text).collect();
-                    line.push_str(&format!("choice {{ {} }}", texts.join(", ")));
+                    line.push_str(&format!("{keyword} {{ {} }}", texts.join(", ")));
                 } else {
-                    line.push_str("choice {");
+                    line.push_str(keyword);
+                    line.push_str(" {");
                     self.push(depth, &line);
                     for o in options {
                         self.flush(depth + 1, o.span.start);

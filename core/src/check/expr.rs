@@ -1127,6 +1127,108 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `chosen(question, option)`: a multiple-choice answer includes an option.
+    fn chosen(&mut self, sc: &Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
+        if !self.arity(sc, func, args.len(), &[2]) {
+            return RExpr::error(span);
+        }
+        let Ctx::Assessment(a) = sc.ctx else {
+            self.emit(
+                Diagnostic::error(
+                    "E0213",
+                    sc.file,
+                    func.span,
+                    "`chosen` is only available in an assessment",
+                )
+                .with_help("use `chosen(QUESTION, OPTION)` with a `choices` question"),
+            );
+            return RExpr::error(span);
+        };
+        let (Some(Expr::Name(q)), Some(Expr::Name(o))) = (args.first(), args.get(1)) else {
+            self.emit(
+                Diagnostic::error(
+                    "E0201",
+                    sc.file,
+                    span,
+                    "`chosen` takes a question's name and an option's name",
+                )
+                .with_help(
+                    "write `chosen(QUESTION, OPTION)`, e.g. `chosen(services_used, day_care)`",
+                ),
+            );
+            return RExpr::error(span);
+        };
+        let def = self.out.assessments.get(a.0);
+        let found = self
+            .assess_ctx
+            .get(a.0)
+            .and_then(|c| c.questions.get(&q.name))
+            .copied()
+            .and_then(|qi| Some((qi, &def?.questions.get(qi)?.kind)));
+        let options = match found {
+            Some((qi, QuestionSpec::Choices { options })) => Some((
+                qi,
+                options.iter().map(|x| x.name.clone()).collect::<Vec<_>>(),
+            )),
+            _ => None,
+        };
+        let Some((qi, options)) = options else {
+            if let Some((_, QuestionSpec::Choice { .. })) = found {
+                self.emit(
+                    Diagnostic::error(
+                        "E0109",
+                        sc.file,
+                        q.span,
+                        format!("`{}` is a single choice, not a `choices` question", q.name),
+                    )
+                    .with_help(format!("compare it with an option: `{} = OPTION`", q.name)),
+                );
+                return RExpr::error(span);
+            }
+            let cands: Vec<&str> = def
+                .map(|d| {
+                    d.questions
+                        .iter()
+                        .filter(|x| matches!(x.kind, QuestionSpec::Choices { .. }))
+                        .map(|x| x.name.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let d = unknown(
+                "E0109",
+                sc.file,
+                q,
+                "multiple-choice question",
+                cands,
+                "name a question answered with `choices { … }`",
+            );
+            self.emit(d);
+            return RExpr::error(span);
+        };
+        match options.iter().position(|x| *x == o.name) {
+            Some(oi) => mk(
+                RKind::Chosen {
+                    question: qi,
+                    option: oi,
+                },
+                Type::Boolean,
+                span,
+            ),
+            None => {
+                let d = unknown(
+                    "E0106",
+                    sc.file,
+                    o,
+                    "option",
+                    options.iter().map(String::as_str).collect(),
+                    "name one of the question's options",
+                );
+                self.emit(d);
+                RExpr::error(span)
+            }
+        }
+    }
+
     fn call(&mut self, sc: &mut Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
         let name = func.name.as_str();
         match name {
@@ -1205,6 +1307,7 @@ impl<'a> Checker<'a> {
                     )
                 }
             }
+            "chosen" => self.chosen(sc, func, args, span),
             "points" => {
                 let Some(id) = self.name_arg(sc, func, args, "section") else {
                     return RExpr::error(span);

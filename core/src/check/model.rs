@@ -230,6 +230,12 @@ pub enum RKind {
     QuestionPoints(usize),
     /// `points(section)`, in an assessment.
     Points(usize),
+    /// `chosen(question, option)`, in an assessment: whether a multiple-choice
+    /// answer includes the option.
+    Chosen {
+        question: usize,
+        option: usize,
+    },
     /// `risk(step)`, in a protocol.
     Risk(usize),
     Unary {
@@ -501,6 +507,11 @@ pub enum QuestionSpec {
         options: Vec<Label>,
     },
     Choice {
+        options: Vec<ChoiceDef>,
+    },
+    /// `choices { … }`: any number of the options; the points of those chosen
+    /// add up.
+    Choices {
         options: Vec<ChoiceDef>,
     },
     Value {

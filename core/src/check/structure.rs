@@ -148,7 +148,9 @@ impl<'a> Checker<'a> {
                     Type::Integer,
                 )
             }
-            ast::QuestionKind::Choice { options, .. } => {
+            ast::QuestionKind::Choice {
+                options, multiple, ..
+            } => {
                 let mut seen = Members::new("option");
                 let mut defs = Vec::new();
                 for o in options {
@@ -166,7 +168,14 @@ impl<'a> Checker<'a> {
                         points,
                     });
                 }
-                (QuestionSpec::Choice { options: defs }, Type::Choice(a, qi))
+                if *multiple {
+                    (
+                        QuestionSpec::Choices { options: defs },
+                        Type::List(Box::new(Type::Choice(a, qi))),
+                    )
+                } else {
+                    (QuestionSpec::Choice { options: defs }, Type::Choice(a, qi))
+                }
             }
             ast::QuestionKind::Value { ty, range, span } => {
                 let t = match ty.name.as_str() {

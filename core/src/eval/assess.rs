@@ -34,6 +34,8 @@ enum Answer {
     Number(Decimal),
     /// A choice's option, by index.
     Choice(usize),
+    /// The options chosen in a `choices` question, in order, each once.
+    Choices(Vec<usize>),
     Date(Date),
     Text(String),
 }
@@ -53,6 +55,8 @@ enum AV {
     /// `lo..=hi`; a known number has `lo == hi`.
     Num(Decimal, Decimal),
     Choice(usize),
+    /// The options chosen, in order.
+    Set(Vec<usize>),
     Variant(usize),
     Date(Date),
     Text(String),
@@ -157,6 +161,19 @@ fn points_range(spec: &QuestionSpec) -> Option<(Decimal, Decimal)> {
             let hi = options.iter().map(|o| o.points).max()?;
             Some((lo, hi))
         }
+        // Any subset: every negative option, or every positive one.
+        QuestionSpec::Choices { options } => {
+            let mut lo = Decimal::ZERO;
+            let mut hi = Decimal::ZERO;
+            for o in options {
+                if o.points < Decimal::ZERO {
+                    lo = lo.checked_add(o.points)?;
+                } else {
+                    hi = hi.checked_add(o.points)?;
+                }
+            }
+            Some((lo, hi))
+        }
         // A plain answer scores nothing.
         QuestionSpec::Value { .. } => Some((Decimal::ZERO, Decimal::ZERO)),
     }
@@ -167,6 +184,11 @@ fn answer_points(spec: &QuestionSpec, a: &Answer) -> Option<Decimal> {
         (QuestionSpec::Boolean { yes, no }, Answer::Bool(b)) => Some(if *b { *yes } else { *no }),
         (QuestionSpec::Scale { .. }, Answer::Number(n)) => Some(*n),
         (QuestionSpec::Choice { options }, Answer::Choice(o)) => options.get(*o).map(|o| o.points),
+        (QuestionSpec::Choices { options }, Answer::Choices(chosen)) => {
+            chosen.iter().try_fold(Decimal::ZERO, |acc, &o| {
+                acc.checked_add(options.get(o)?.points)
+            })
+        }
         (QuestionSpec::Value { .. }, _) => Some(Decimal::ZERO),
         _ => None,
     }
@@ -193,6 +215,7 @@ impl Eval<'_> {
             Some(Answer::Bool(b)) => AV::Bool(*b),
             Some(Answer::Number(n)) => num(*n),
             Some(Answer::Choice(o)) => AV::Choice(*o),
+            Some(Answer::Choices(os)) => AV::Set(os.clone()),
             Some(Answer::Date(d)) => AV::Date(*d),
             Some(Answer::Text(t)) => AV::Text(t.clone()),
             None => match &def.kind {
@@ -274,6 +297,10 @@ impl Eval<'_> {
             RKind::Question(q) => self.question(*q),
             RKind::QuestionPoints(q) => self.question_points(*q),
             RKind::Points(s) => self.section_points(*s),
+            RKind::Chosen { question, option } => match self.question(*question) {
+                AV::Set(os) => AV::Bool(os.contains(option)),
+                _ => AV::Unknown,
+            },
             RKind::Score(s) => self.score(*s),
             RKind::Unary { op, operand } => {
                 let x = self.eval(operand);
@@ -468,6 +495,19 @@ impl Eval<'_> {
                 }
                 _ => AV::Unknown,
             },
+            // The number of options chosen in a `choices` question.
+            Builtin::Count => match args.first().map(|a| (&a.kind, self.eval(a))) {
+                Some((_, AV::Set(os))) => num(Decimal::from(os.len())),
+                Some((RKind::Question(q), AV::Unknown)) => {
+                    match self.def.questions.get(*q).map(|d| &d.kind) {
+                        Some(QuestionSpec::Choices { options }) => {
+                            AV::Num(Decimal::ZERO, Decimal::from(options.len()))
+                        }
+                        _ => AV::Unknown,
+                    }
+                }
+                _ => AV::Unknown,
+            },
             Builtin::Known => match args.first().map(|a| self.eval(a)) {
                 Some(AV::Unknown) | None => AV::Bool(false),
                 Some(AV::Num(a, b)) => AV::Bool(a == b),
@@ -526,7 +566,7 @@ fn questions_of(def: &AssessmentDef, e: &RExpr, out: &mut BTreeSet<usize>, depth
             .is_some_and(|(lo, hi)| !(lo.is_zero() && hi.is_zero()))
     };
     match &e.kind {
-        RKind::Question(q) => {
+        RKind::Question(q) | RKind::Chosen { question: q, .. } => {
             out.insert(*q);
         }
         RKind::QuestionPoints(q) if scores(*q) => {
@@ -741,6 +781,7 @@ fn kind_name(spec: &QuestionSpec) -> &'static str {
         QuestionSpec::Boolean { .. } => "boolean",
         QuestionSpec::Scale { .. } => "scale",
         QuestionSpec::Choice { .. } => "choice",
+        QuestionSpec::Choices { .. } => "choices",
         QuestionSpec::Value { ty, .. } => match ty {
             Type::Integer => "integer",
             Type::Decimal => "decimal",
@@ -766,7 +807,7 @@ fn options(spec: &QuestionSpec, lang: &str) -> Vec<FormOption> {
                 }
             })
             .collect(),
-        QuestionSpec::Choice { options } => options
+        QuestionSpec::Choice { options } | QuestionSpec::Choices { options } => options
             .iter()
             .map(|o| FormOption {
                 value: Json::from(o.name.clone()),
@@ -802,6 +843,14 @@ fn answer_json(def: &AssessmentDef, q: usize, a: Option<&Answer>) -> Json {
             Some(QuestionSpec::Choice { options }) => options
                 .get(*o)
                 .map_or(Json::Null, |o| Json::from(o.name.clone())),
+            _ => Json::Null,
+        },
+        Some(Answer::Choices(os)) => match def.questions.get(q).map(|q| &q.kind) {
+            Some(QuestionSpec::Choices { options }) => Json::from(
+                os.iter()
+                    .filter_map(|o| options.get(*o).map(|x| Json::from(x.name.clone())))
+                    .collect::<Vec<_>>(),
+            ),
             _ => Json::Null,
         },
         Some(Answer::Date(d)) => Json::from(d.to_string()),
@@ -946,7 +995,7 @@ impl Engine {
                                 options.iter().map(|o| o.name.as_str()).collect();
                             Err((
                                 "A0006",
-                                format!("`{key}` has no option `{s}`"),
+                                format!("`{key}` has no such option"),
                                 Some(
                                     crate::check::suggest(s, names.iter().copied())
                                         .map(|x| format!("did you mean `{x}`?"))
@@ -966,6 +1015,25 @@ impl Engine {
                     ),
                     Some(format!(
                         "the options are: {}",
+                        options
+                            .iter()
+                            .map(|o| o.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                )),
+                (QuestionSpec::Choices { options }, Json::Array(items)) => {
+                    choices_answer(key, options, items)
+                }
+                (QuestionSpec::Choices { options }, _) => Err((
+                    "A0004",
+                    format!(
+                        "`{key}` is answered with a list of its options, got {}",
+                        shape(value)
+                    ),
+                    Some(format!(
+                        "e.g. [\"{}\"]; the options are: {}",
+                        options.first().map_or("", |o| o.name.as_str()),
                         options
                             .iter()
                             .map(|o| o.name.as_str())
@@ -1261,7 +1329,7 @@ impl Engine {
                         .collect();
                     o.insert("options".into(), Json::from(opts));
                 }
-                QuestionSpec::Choice { options } => {
+                QuestionSpec::Choice { options } | QuestionSpec::Choices { options } => {
                     let opts: Vec<Json> = options
                         .iter()
                         .map(|c| {
@@ -1324,6 +1392,46 @@ fn shape(v: &Json) -> &'static str {
 }
 
 type Invalid = (&'static str, String, Option<String>);
+
+/// A `choices` answer: a list of option names, each once.
+fn choices_answer(
+    key: &str,
+    options: &[crate::check::ChoiceDef],
+    items: &[Json],
+) -> Result<Answer, Invalid> {
+    let mut chosen = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(name) = item.as_str() else {
+            return Err((
+                "A0004",
+                format!("`{key}` lists option names, got {}", shape(item)),
+                None,
+            ));
+        };
+        let Some(o) = options.iter().position(|x| x.name == name) else {
+            let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
+            return Err((
+                "A0006",
+                format!("`{key}` has no such option"),
+                Some(
+                    crate::check::suggest(name, names.iter().copied())
+                        .map(|x| format!("did you mean `{x}`?"))
+                        .unwrap_or_else(|| format!("the options are: {}", names.join(", "))),
+                ),
+            ));
+        };
+        if chosen.contains(&o) {
+            return Err((
+                "A0007",
+                format!("`{key}` lists an option twice"),
+                Some("list each chosen option once".to_string()),
+            ));
+        }
+        chosen.push(o);
+    }
+    chosen.sort_unstable();
+    Ok(Answer::Choices(chosen))
+}
 
 fn value_answer(
     key: &str,

@@ -753,6 +753,7 @@ impl Lowerer<'_> {
             | RKind::Points(_)
             | RKind::Risk(_)
             | RKind::Done { .. }
+            | RKind::Chosen { .. }
             | RKind::Error => Node::Unsupported,
         };
         self.push(node, e.span)

@@ -647,9 +647,12 @@ fn question_kind() -> impl Strategy<Value = QuestionKind> {
                 span: span(),
             }
         }),
-        vec(choice_option, 0..4).prop_map(|options| QuestionKind::Choice {
-            options,
-            span: span()
+        (vec(choice_option, 0..4), any::<bool>()).prop_map(|(options, multiple)| {
+            QuestionKind::Choice {
+                options,
+                multiple,
+                span: span(),
+            }
         }),
         (
             select(vec!["Integer", "Decimal", "Date", "Text"]),
