@@ -56,8 +56,17 @@ struct ProvidersArgs {
     #[arg(long, value_name = "PROVIDERS.json")]
     catalogue: PathBuf,
     /// The need to meet.
-    #[arg(long, value_name = "ID")]
-    need: String,
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "result",
+        conflicts_with = "result"
+    )]
+    need: Option<String>,
+    /// An assessment result (`accord assess --format json`): providers for each
+    /// need it established.
+    #[arg(long, value_name = "RESULT.json")]
+    result: Option<PathBuf>,
     /// The region (a variant of the ruleset's `regions` enum); anywhere by default.
     #[arg(long, value_name = "R")]
     region: Option<String>,
@@ -502,18 +511,46 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
             }
         }
     };
-    match engine.providers_for(
-        &catalogue,
-        &args.need,
-        args.region.as_deref(),
-        ratings.as_ref(),
-        args.lang.as_deref(),
-    ) {
-        Ok(report) => {
-            if json {
-                println!("{}", report.to_json());
+    let reports = match (&args.need, &args.result) {
+        (Some(need), _) => engine
+            .providers_for(
+                &catalogue,
+                need,
+                args.region.as_deref(),
+                ratings.as_ref(),
+                args.lang.as_deref(),
+            )
+            .map(|r| vec![r]),
+        (None, Some(path)) => {
+            let text = match read_input(path) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            engine.providers_for_result(
+                &catalogue,
+                &text,
+                args.region.as_deref(),
+                ratings.as_ref(),
+                args.lang.as_deref(),
+            )
+        }
+        (None, None) => return usage_error("give `--need ID` or `--result RESULT.json`"),
+    };
+    match reports {
+        Ok(reports) => {
+            if json && args.need.is_some() {
+                if let Some(r) = reports.first() {
+                    println!("{}", r.to_json());
+                }
+            } else if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&reports).unwrap_or_else(|_| "[]".into())
+                );
             } else {
-                print!("{}", report.render());
+                for r in &reports {
+                    print!("{}", r.render());
+                }
             }
             ExitCode::SUCCESS
         }

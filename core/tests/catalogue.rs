@@ -323,3 +323,44 @@ fn the_examples_assessments_find_their_needs() {
         }
     }
 }
+
+/// The new user's path: a child assessed in Estonian, then the providers that can
+/// meet each need found, in Elva parish.
+#[test]
+fn providers_for_each_need_an_assessment_found() {
+    let engine = engine("tartu");
+    let answers = engine
+        .answers_from_json(
+            "child_wellbeing",
+            &read("tartu", "assessments/mari_partial.json"),
+        )
+        .unwrap();
+    let result = engine.assess(&answers, Some("et")).to_json();
+    let cat = engine
+        .catalogue_from_json(&read("tartu", "catalogue.json"))
+        .unwrap();
+    let reports = engine
+        .providers_for_result(&cat, &result, Some("elva"), None, Some("et"))
+        .unwrap();
+    let needs: Vec<&str> = reports.iter().map(|r| r.need.as_str()).collect();
+    assert_eq!(
+        needs,
+        [
+            "speech_therapy",
+            "learning_support",
+            "parenting_support",
+            "housing_support"
+        ]
+    );
+    for r in &reports {
+        assert!(!r.providers.is_empty(), "someone in Elva meets {}", r.need);
+    }
+    assert_eq!(
+        codes(
+            &engine
+                .providers_for_result(&cat, "{}", None, None, None)
+                .unwrap_err()
+        ),
+        ["P0012"]
+    );
+}

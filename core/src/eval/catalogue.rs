@@ -859,6 +859,46 @@ impl Engine {
         })
     }
 
+    /// Providers for every need an assessment established: `result` is an
+    /// assessment result as JSON (`accord assess --format json`; its `needs`
+    /// are read), one report per need in its order.
+    pub fn providers_for_result(
+        &self,
+        catalogue: &Catalogue,
+        result: &str,
+        region: Option<&str>,
+        ratings: Option<&Ratings>,
+        lang: Option<&str>,
+    ) -> Result<Vec<ProvidersReport>, FactsError> {
+        let doc: Json = serde_json::from_str(result).map_err(|e| {
+            FactsError::one(
+                "P0012",
+                "",
+                format!("the assessment result is not valid JSON: {e}"),
+            )
+        })?;
+        let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
+            return Err(FactsError::one(
+                "P0012",
+                "needs",
+                "an assessment result has a list `needs` (the output of `accord assess --format json`)"
+                    .to_string(),
+            ));
+        };
+        let mut out = Vec::with_capacity(needs.len());
+        for (i, n) in needs.iter().enumerate() {
+            let Some(need) = n.as_str() else {
+                return Err(FactsError::one(
+                    "P0012",
+                    &format!("needs[{i}]"),
+                    "a need is named by a text".to_string(),
+                ));
+            };
+            out.push(self.providers_for(catalogue, need, region, ratings, lang)?);
+        }
+        Ok(out)
+    }
+
     /// The territorial map: `results` are JSON lines of assessment results with
     /// a region (`{"region": "elva", "needs": ["…"], …}` — `accord assess
     /// --format json` output with a `region` added), counted per region and
