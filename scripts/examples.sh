@@ -3,8 +3,8 @@
 # examples/ is one ruleset (its *.accord files are loaded together). For each:
 # `accord check`, `accord test` (its test blocks), `accord screen` on the facts
 # documents in its `facts/` directory (a registry `*.jsonl` is screened as JSON
-# lines), `accord assess` on the answers in its `assessments/` directory, and
-# `accord plan` when it has a provider catalogue and assessment results. Screening uses a fixed as-of date so the output is reproducible.
+# lines), `accord assess` on the answers in `assessments/ASSESSMENT/`, and
+# `accord plan` on assessment results there when it has a provider catalogue. Screening uses a fixed as-of date so the output is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,14 +33,16 @@ for ruleset in "${rulesets[@]}"; do
     echo "== accord screen $dir --facts $facts --as-of $as_of"
     "$accord" screen "$dir" --facts "$facts" --as-of "$as_of" || status=1
   done
-  for answers in "$dir"/assessments/*.json; do
-    echo "== accord assess $dir --answers $answers"
-    "$accord" assess "$dir" --answers "$answers" || status=1
+  for answers in "$dir"/assessments/*/*.json; do
+    assessment="$(basename "$(dirname "$answers")")"
+    echo "== accord assess $dir --assessment $assessment --answers $answers"
+    "$accord" assess "$dir" --assessment "$assessment" --answers "$answers" || status=1
   done
-  if [ -f "$dir/catalogue.json" ] && [ -f "$dir/assessments/results.jsonl" ]; then
-    echo "== accord plan $dir --catalogue $dir/catalogue.json --results $dir/assessments/results.jsonl"
-    "$accord" plan "$dir" --catalogue "$dir/catalogue.json" --results "$dir/assessments/results.jsonl" || status=1
-  fi
+  for results in "$dir"/assessments/*/results.jsonl; do
+    [ -f "$dir/catalogue.json" ] || continue
+    echo "== accord plan $dir --catalogue $dir/catalogue.json --results $results"
+    "$accord" plan "$dir" --catalogue "$dir/catalogue.json" --results "$results" || status=1
+  done
   for registry in "$dir"/facts/*.jsonl; do
     out="${CARGO_TARGET_DIR:-target}/$(basename "$dir")-$(basename "$registry" .jsonl).out.jsonl"
     echo "== accord screen $dir --facts-jsonl $registry --as-of $as_of --format jsonl > $out"

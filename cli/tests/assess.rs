@@ -173,7 +173,7 @@ fn the_form_has_every_question_with_labels_in_every_language() {
 #[test]
 fn the_assessment_may_be_left_out_when_the_ruleset_has_one() {
     let tartu = repo().join("examples/tartu");
-    let answers = tartu.join("assessments/liis_urgent.json");
+    let answers = tartu.join("assessments/child_wellbeing/liis_urgent.json");
     let out = accord(&[
         "assess",
         tartu.to_str().unwrap(),
@@ -225,7 +225,7 @@ fn providers_and_plan_from_the_command_line() {
     ]);
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("P0011"), "{}", stderr(&out));
-    let results = tartu.join("assessments/results.jsonl");
+    let results = tartu.join("assessments/child_wellbeing/results.jsonl");
     let out = accord(&[
         "plan",
         t,

@@ -308,7 +308,7 @@ fn the_examples_assessments_find_their_needs() {
     ];
     for (ex, assessment, file, needs, risk) in cases {
         let engine = engine(ex);
-        let answers = read(ex, &format!("assessments/{file}.json"));
+        let answers = read(ex, &format!("assessments/{assessment}/{file}.json"));
         let a = engine.answers_from_json(assessment, &answers).unwrap();
         let r = engine.assess(&a, None);
         assert_eq!(r.needs, needs, "{ex}/{file}");
@@ -332,7 +332,7 @@ fn providers_for_each_need_an_assessment_found() {
     let answers = engine
         .answers_from_json(
             "child_wellbeing",
-            &read("tartu", "assessments/mari_partial.json"),
+            &read("tartu", "assessments/child_wellbeing/mari_partial.json"),
         )
         .unwrap();
     let result = engine.assess(&answers, Some("et")).to_json();
@@ -362,5 +362,73 @@ fn providers_for_each_need_an_assessment_found() {
                 .unwrap_err()
         ),
         ["P0012"]
+    );
+}
+
+/// Ratings given as answers to a satisfaction survey (an assessment): the
+/// survey's `satisfaction` score is the rating, and each 1–5 question is
+/// aggregated too.
+#[test]
+fn satisfaction_surveys_rate_providers_per_question() {
+    let engine = engine("kazakhstan");
+    let cat = engine
+        .catalogue_from_json(&read("kazakhstan", "catalogue.json"))
+        .unwrap();
+    let ratings = engine
+        .ratings_from_json(&cat, &read("kazakhstan", "ratings.json"))
+        .unwrap();
+    let r = engine
+        .providers_for(
+            &cat,
+            "home_care",
+            Some("oskemen"),
+            Some(&ratings),
+            Some("en"),
+        )
+        .unwrap();
+    let state = r
+        .providers
+        .iter()
+        .find(|p| p.id == "oskemen-home-care")
+        .unwrap();
+    // 20 plain scores (79) and two surveys (8/3 and 4): (15 + 85.67) / 27.
+    assert_eq!(state.votes, 22);
+    assert_eq!(state.rating.as_deref(), Some("3.73"));
+    let timeliness = state
+        .by_question
+        .iter()
+        .find(|q| q.question == "timeliness")
+        .unwrap();
+    assert_eq!((timeliness.votes, timeliness.mean.as_str()), (2, "3"));
+    assert_eq!(timeliness.label, "Help came on time");
+    // Errors: an unknown survey, answers without one, bad answers (with their path),
+    // answers that give no overall score.
+    let bad = |doc: serde_json::Value| {
+        engine
+            .ratings_from_json(&cat, &doc.to_string())
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| (e.code, e.path))
+            .collect::<Vec<_>>()
+    };
+    let one = |answers: serde_json::Value| json!({"provider": "of-meyirim", "service": "home_social_care", "answers": answers});
+    assert_eq!(
+        bad(json!({"survey": "satisfaction", "ratings": []})),
+        [("R0005", "survey".to_string())]
+    );
+    assert_eq!(
+        bad(json!({"ratings": [one(json!({"respect": 5}))]})),
+        [("R0006", "ratings[0].answers".to_string())]
+    );
+    assert_eq!(
+        bad(json!({"survey": "service_satisfaction", "ratings": [one(json!({"respect": 9}))]})),
+        [("A0005", "ratings[0].answers.respect".to_string())]
+    );
+    assert_eq!(
+        bad(
+            json!({"survey": "service_satisfaction", "ratings": [one(json!({"recommend": true}))]})
+        ),
+        [("R0007", "ratings[0].answers".to_string())]
     );
 }

@@ -69,7 +69,21 @@ pub struct Catalogue {
 #[derive(Debug, Clone, Default)]
 pub struct Ratings {
     /// (provider index, service index) → (sum, votes).
-    by: HashMap<(usize, usize), (u64, u64)>,
+    by: HashMap<(usize, usize), (Decimal, u64)>,
+    /// The satisfaction survey, when ratings answer one: its assessment and,
+    /// per (provider, service, question), the question's (sum, votes).
+    survey: Option<usize>,
+    by_question: HashMap<(usize, usize, usize), (Decimal, u64)>,
+}
+
+/// A survey question's rating of a provider.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuestionRating {
+    pub question: String,
+    pub label: String,
+    pub rating: String,
+    pub votes: u64,
+    pub mean: String,
 }
 
 /// A provider that can meet the need.
@@ -93,6 +107,9 @@ pub struct Match {
     pub votes: u64,
     /// The plain mean of its ratings, two decimals.
     pub mean: Option<String>,
+    /// Per question of the satisfaction survey, when the ratings answer one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_question: Vec<QuestionRating>,
     pub contact: Option<Json>,
     pub hours: Option<String>,
     pub languages: Vec<String>,
@@ -252,6 +269,13 @@ impl ProvidersReport {
         }
         out
     }
+}
+
+/// The Bayesian average of `votes` scores adding up to `sum`, from
+/// [`PRIOR_WEIGHT`] votes of `prior`.
+fn bayesian(prior: Decimal, sum: Decimal, votes: u64) -> Decimal {
+    let w = Decimal::from(PRIOR_WEIGHT);
+    (w * prior + sum) / (w + Decimal::from(votes))
 }
 
 /// Two decimals of `sum / votes` (exact, rounded half away from zero).
@@ -603,6 +627,31 @@ impl Engine {
         };
         let mut errors = Errors(Vec::new());
         let mut r = Ratings::default();
+        let survey = match doc.get("survey") {
+            None | Some(Json::Null) => None,
+            Some(Json::String(name)) => match self.checked.assessment_by_name(name) {
+                Some(a) => Some((a.0, name.clone())),
+                None => {
+                    errors.push(
+                        "R0005",
+                        "survey".into(),
+                        format!("no assessment `{name}` to be the satisfaction survey"),
+                        names_help(name, self.assessment_names().into_iter()),
+                    );
+                    None
+                }
+            },
+            Some(_) => {
+                errors.push(
+                    "R0005",
+                    "survey".into(),
+                    "`survey` names the assessment the ratings answer".into(),
+                    None,
+                );
+                None
+            }
+        };
+        r.survey = survey.as_ref().map(|(a, _)| *a);
         for (i, x) in list.iter().enumerate() {
             let at = |f: &str| format!("ratings[{i}].{f}");
             let provider = x.get("provider").and_then(Json::as_str);
@@ -641,14 +690,53 @@ impl Engine {
                 );
                 continue;
             };
+            if let Some(answers) = x.get("answers") {
+                let Some((a, name)) = &survey else {
+                    errors.push(
+                        "R0006",
+                        at("answers"),
+                        "answers need the ratings' `survey` (the assessment they answer)".into(),
+                        None,
+                    );
+                    continue;
+                };
+                match self.survey_score(*a, name, answers) {
+                    Ok((overall, questions)) => {
+                        let e = r.by.entry((pi, si)).or_insert((Decimal::ZERO, 0));
+                        e.0 += overall;
+                        e.1 += 1;
+                        for (q, v) in questions {
+                            let e = r
+                                .by_question
+                                .entry((pi, si, q))
+                                .or_insert((Decimal::ZERO, 0));
+                            e.0 += v;
+                            e.1 += 1;
+                        }
+                    }
+                    Err(mut problems) => {
+                        for p in &mut problems.errors {
+                            p.path = if p.path.is_empty() {
+                                at("answers")
+                            } else {
+                                format!("ratings[{i}].answers.{}", p.path)
+                            };
+                        }
+                        for p in problems.errors {
+                            errors.push(p.code, p.path, p.message, p.help);
+                        }
+                    }
+                }
+                continue;
+            }
             match x
                 .get("score")
                 .and_then(Json::as_u64)
                 .filter(|s| (1..=5).contains(s))
             {
                 Some(score) => {
-                    let e = r.by.entry((pi, si)).or_insert((0, 0));
-                    e.0 += score;
+                    let e = r.by.entry((pi, si)).or_insert((Decimal::ZERO, 0));
+                    e.0 += Decimal::from(score);
                     e.1 += 1;
                 }
                 None => errors.push(
@@ -663,6 +751,58 @@ impl Engine {
             Ok(r)
         } else {
             Err(FactsError { errors: errors.0 })
+        }
+    }
+
+    /// One survey's answers: its overall score (the survey's `satisfaction`
+    /// score when it declares one, otherwise the mean of its answered 1–5
+    /// scales) and each answered 1–5 scale question's answer.
+    fn survey_score(
+        &self,
+        assessment: usize,
+        name: &str,
+        answers: &Json,
+    ) -> Result<(Decimal, Vec<(usize, Decimal)>), FactsError> {
+        let parsed = self.answers_from_json(name, &answers.to_string())?;
+        let report = self.assess(&parsed, None);
+        let def = self.checked.assessments.get(assessment);
+        let mut questions = Vec::new();
+        if let (Some(def), Some(Json::Object(given))) = (def, Some(answers)) {
+            for (qi, q) in def.questions.iter().enumerate() {
+                let is_rating = matches!(
+                    q.kind,
+                    crate::check::QuestionSpec::Scale {
+                        low: 1,
+                        high: 5,
+                        ..
+                    }
+                );
+                if let (true, Some(v)) = (is_rating, given.get(&q.name).and_then(Json::as_i64)) {
+                    questions.push((qi, Decimal::from(v)));
+                }
+            }
+        }
+        let declared = report
+            .scores
+            .get("satisfaction")
+            .and_then(Json::as_str)
+            .and_then(|v| v.parse::<Decimal>().ok());
+        let overall = match declared {
+            Some(v) => Some(v),
+            None if report.scores.contains_key("satisfaction") => None,
+            None if questions.is_empty() => None,
+            None => {
+                let sum: Decimal = questions.iter().map(|(_, v)| *v).sum();
+                sum.checked_div(Decimal::from(questions.len()))
+            }
+        };
+        match overall.filter(|v| *v >= Decimal::ONE && *v <= Decimal::from(5)) {
+            Some(v) => Ok((v, questions)),
+            None => Err(FactsError::one(
+                "R0007",
+                "",
+                "the survey's answers give no overall score from 1 to 5 (answer its 1–5 questions, or its `satisfaction` score's)".to_string(),
+            )),
         }
     }
 
@@ -698,6 +838,43 @@ impl Engine {
             .find(|n| n.name == need)
             .map(|n| localize(n.label.as_ref(), lang, need))
             .unwrap_or_else(|| need.to_string())
+    }
+
+    /// A provider's ratings per survey question, for the services meeting a need.
+    fn question_ratings(
+        &self,
+        r: &Ratings,
+        pi: usize,
+        services: &[usize],
+        lang: &str,
+    ) -> Vec<QuestionRating> {
+        let Some(def) = r.survey.and_then(|a| self.checked.assessments.get(a)) else {
+            return Vec::new();
+        };
+        def.questions
+            .iter()
+            .enumerate()
+            .filter_map(|(qi, q)| {
+                let (sum, votes) = services.iter().fold((Decimal::ZERO, 0u64), |(s, v), si| {
+                    let (a, b) = r
+                        .by_question
+                        .get(&(pi, *si, qi))
+                        .copied()
+                        .unwrap_or((Decimal::ZERO, 0));
+                    (s + a, v + b)
+                });
+                (votes > 0).then(|| QuestionRating {
+                    question: q.name.clone(),
+                    label: localize(q.label.as_ref(), lang, &q.name),
+                    rating: bayesian(Decimal::from(PRIOR_SCORE), sum, votes)
+                        .round_dp(2)
+                        .normalize()
+                        .to_string(),
+                    votes,
+                    mean: ratio(sum, Decimal::from(votes)).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 
     fn regions_json(&self, r: &Regions) -> Json {
@@ -781,22 +958,19 @@ impl Engine {
                 });
                 continue;
             }
-            let (sum, votes) = ratings.map_or((0, 0), |r| {
-                catalogue
-                    .providers
-                    .iter()
-                    .position(|q| q.id == p.id)
-                    .map_or((0, 0), |pi| {
-                        meets.iter().fold((0, 0), |(s, v), si| {
-                            let (a, b) = r.by.get(&(pi, *si)).copied().unwrap_or((0, 0));
-                            (s + a, v + b)
-                        })
-                    })
-            });
-            let bayes = prior.map(|m| {
-                let w = Decimal::from(PRIOR_WEIGHT);
-                (w * m + Decimal::from(sum)) / (w + Decimal::from(votes))
-            });
+            let pi = catalogue.providers.iter().position(|q| q.id == p.id);
+            let (sum, votes) = match (ratings, pi) {
+                (Some(r), Some(pi)) => meets.iter().fold((Decimal::ZERO, 0u64), |(s, v), si| {
+                    let (a, b) = r.by.get(&(pi, *si)).copied().unwrap_or((Decimal::ZERO, 0));
+                    (s + a, v + b)
+                }),
+                _ => (Decimal::ZERO, 0),
+            };
+            let bayes = prior.map(|m| bayesian(m, sum, votes));
+            let by_question = match (ratings, pi) {
+                (Some(r), Some(pi)) => self.question_ratings(r, pi, &meets, lang),
+                _ => Vec::new(),
+            };
             let left = p.capacity.map(|c| c.saturating_sub(p.load));
             matches.push((
                 Match {
@@ -818,7 +992,8 @@ impl Engine {
                         None
                     },
                     votes,
-                    mean: ratio(Decimal::from(sum), Decimal::from(votes)),
+                    mean: ratio(sum, Decimal::from(votes)),
+                    by_question,
                     contact: p.contact.clone(),
                     hours: p.hours.clone(),
                     languages: p.languages.clone(),
