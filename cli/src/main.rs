@@ -358,24 +358,11 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            if args.format == Some(ScreenFormat::Json) {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&e).unwrap_or_else(|_| "{}".into())
-                );
-            }
-            eprintln!("error: the facts in `{}` are not valid:", path.display());
-            for err in &e.errors {
-                let at = if err.path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at `{}`", err.path)
-                };
-                eprintln!("  {}{at}: {}", err.code, err.message);
-                if let Some(h) = &err.help {
-                    eprintln!("    help: {h}");
-                }
-            }
+            report_input_errors(
+                &e,
+                &format!("the facts in `{}` are", path.display()),
+                args.format == Some(ScreenFormat::Json),
+            );
             ExitCode::from(PROBLEMS)
         }
     }

@@ -12,6 +12,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod support {
+    pub mod corpus;
+}
+
 use accord_core::{Engine, SourceFile};
 use serde_json::{json, Value};
 
@@ -45,31 +49,5 @@ fn run(engine: &Engine, dir: &Path) -> Value {
 #[test]
 fn every_case_gives_its_expected_report() {
     let engine = engine();
-    let bless = std::env::var_os("ACCORD_BLESS").is_some();
-    let mut dirs: Vec<PathBuf> = fs::read_dir(corpus())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 6, "the corpus has its cases");
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let got = run(&engine, dir);
-        let path = dir.join("expected.json");
-        if bless {
-            fs::write(&path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
-            continue;
-        }
-        let expected = read_json(&path);
-        if got != expected {
-            failures.push(format!(
-                "{}:\n  expected {}\n  got      {}",
-                dir.display(),
-                expected,
-                got
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    support::corpus::check_cases(&corpus(), 6, |dir| run(&engine, dir));
 }

@@ -11,6 +11,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod support {
+    pub mod corpus;
+}
+
 use accord_core::{Engine, SourceFile};
 use serde_json::{json, Value};
 
@@ -69,29 +73,5 @@ fn every_case_gives_its_expected_output() {
         fs::read_to_string(corpus().join("ruleset.accord")).unwrap(),
     )])
     .unwrap_or_else(|r| panic!("{}", r.render(Default::default())));
-    let bless = std::env::var_os("ACCORD_BLESS").is_some();
-    let mut dirs: Vec<PathBuf> = fs::read_dir(corpus())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 9, "the corpus has its cases");
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let got = run(&engine, dir);
-        let path = dir.join("expected.json");
-        if bless {
-            fs::write(&path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
-            continue;
-        }
-        let expected: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
-        if got != expected {
-            failures.push(format!(
-                "{}:\n  expected {expected}\n  got      {got}",
-                dir.display()
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    support::corpus::check_cases(&corpus(), 9, |dir| run(&engine, dir));
 }
