@@ -7,7 +7,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use accord_core::{Engine, SourceFile};
+use accord_core::Engine;
+
+mod support {
+    pub mod eval;
+}
 use serde_json::{json, Value};
 
 fn example(name: &str) -> PathBuf {
@@ -17,22 +21,8 @@ fn example(name: &str) -> PathBuf {
 }
 
 fn engine(name: &str) -> Engine {
-    let mut files: Vec<PathBuf> = fs::read_dir(example(name))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
-        .collect();
-    files.sort();
-    let sources = files
-        .iter()
-        .map(|p| {
-            SourceFile::new(
-                p.file_name().unwrap().to_string_lossy(),
-                fs::read_to_string(p).unwrap(),
-            )
-        })
-        .collect();
-    Engine::compile(sources).unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
+    Engine::compile(support::eval::load_dir(&example(name)))
+        .unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
 }
 
 fn read(name: &str, file: &str) -> String {

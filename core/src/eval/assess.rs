@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::facts::{FactError, FactsError, MAX_FACT_ERRORS};
+use super::facts::{Errors, FactsError};
 use super::report::{localize, word};
 use super::Engine;
 use crate::check::{AssessmentDef, AssessmentId, Builtin, QuestionSpec, RExpr, RKind, Type, Value};
@@ -919,17 +919,7 @@ impl Engine {
             ));
         };
         let mut values = vec![None; def.questions.len()];
-        let mut errors: Vec<FactError> = Vec::new();
-        let mut error = |code: &'static str, path: &str, message: String, help: Option<String>| {
-            if errors.len() < MAX_FACT_ERRORS {
-                errors.push(FactError {
-                    code,
-                    path: path.to_string(),
-                    message,
-                    help,
-                });
-            }
-        };
+        let mut errors = Errors(Vec::new());
         for (key, value) in &map {
             let Some(qi) = def.questions.iter().position(|q| q.name == *key) else {
                 let names = def.questions.iter().map(|q| q.name.as_str());
@@ -946,9 +936,9 @@ impl Engine {
                                 .join(", ")
                         ))
                     });
-                error(
+                errors.push(
                     "A0003",
-                    key,
+                    key.clone(),
                     format!("`{}` has no question `{key}`", def.name),
                     help,
                 );
@@ -1049,23 +1039,23 @@ impl Engine {
                         *slot = Some(a);
                     }
                 }
-                Err((code, message, help)) => error(code, key, message, help),
+                Err((code, message, help)) => errors.push(code, key.clone(), message, help),
             }
         }
         // In the questionnaire's order, unknown questions last.
-        errors.sort_by_key(|e| {
+        errors.0.sort_by_key(|e| {
             def.questions
                 .iter()
                 .position(|q| q.name == e.path)
                 .unwrap_or(usize::MAX)
         });
-        if errors.is_empty() {
+        if errors.0.is_empty() {
             Ok(Answers {
                 assessment: id,
                 values,
             })
         } else {
-            Err(FactsError { errors })
+            Err(FactsError { errors: errors.0 })
         }
     }
 

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::facts::{FactError, FactsError, MAX_FACT_ERRORS};
+use super::facts::{Errors, FactError, FactsError};
 use super::report::localize;
 use super::Engine;
 
@@ -285,21 +285,6 @@ fn ratio(num: Decimal, den: Decimal) -> Option<String> {
     }
     num.checked_div(den)
         .map(|r| r.round_dp(2).normalize().to_string())
-}
-
-struct Errors(Vec<FactError>);
-
-impl Errors {
-    fn push(&mut self, code: &'static str, path: String, message: String, help: Option<String>) {
-        if self.0.len() < MAX_FACT_ERRORS {
-            self.0.push(FactError {
-                code,
-                path,
-                message,
-                help,
-            });
-        }
-    }
 }
 
 fn names_help<'n>(name: &str, all: impl Iterator<Item = &'n str> + Clone) -> Option<String> {
@@ -922,7 +907,7 @@ impl Engine {
         let prior = ratings.map(|_| Decimal::from(PRIOR_SCORE));
         let mut matches: Vec<(Match, Option<Decimal>)> = Vec::new();
         let mut elsewhere = Vec::new();
-        for p in &catalogue.providers {
+        for (pi, p) in catalogue.providers.iter().enumerate() {
             let meets: Vec<usize> = p
                 .services
                 .iter()
@@ -958,18 +943,17 @@ impl Engine {
                 });
                 continue;
             }
-            let pi = catalogue.providers.iter().position(|q| q.id == p.id);
-            let (sum, votes) = match (ratings, pi) {
-                (Some(r), Some(pi)) => meets.iter().fold((Decimal::ZERO, 0u64), |(s, v), si| {
+            let (sum, votes) = match ratings {
+                Some(r) => meets.iter().fold((Decimal::ZERO, 0u64), |(s, v), si| {
                     let (a, b) = r.by.get(&(pi, *si)).copied().unwrap_or((Decimal::ZERO, 0));
                     (s + a, v + b)
                 }),
                 _ => (Decimal::ZERO, 0),
             };
             let bayes = prior.map(|m| bayesian(m, sum, votes));
-            let by_question = match (ratings, pi) {
-                (Some(r), Some(pi)) => self.question_ratings(r, pi, &meets, lang),
-                _ => Vec::new(),
+            let by_question = match ratings {
+                Some(r) => self.question_ratings(r, pi, &meets, lang),
+                None => Vec::new(),
             };
             let left = p.capacity.map(|c| c.saturating_sub(p.load));
             matches.push((

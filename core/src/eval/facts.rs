@@ -36,6 +36,29 @@ pub struct Facts {
     pub(crate) texts: Vec<Box<str>>,
 }
 
+/// Problems collected while reading an input, at most [`MAX_FACT_ERRORS`]
+/// (answers, catalogues, ratings).
+pub(crate) struct Errors(pub(crate) Vec<FactError>);
+
+impl Errors {
+    pub(crate) fn push(
+        &mut self,
+        code: &'static str,
+        path: String,
+        message: String,
+        help: Option<String>,
+    ) {
+        if self.0.len() < MAX_FACT_ERRORS {
+            self.0.push(FactError {
+                code,
+                path,
+                message,
+                help,
+            });
+        }
+    }
+}
+
 /// One problem in a facts document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactError {
