@@ -716,7 +716,12 @@ pub enum CalendarItem {
     Holiday(Vec<DateLit>, Span),
 }
 
-/// `protocol out_of_school "Label" { for Person  calendar armenia  roles {…}  start when …  step … }`
+/// `protocol out_of_school "Label" { version 2 from 2026-01-01  for Person  calendar armenia  roles {…}  start when …  step … }`
+///
+/// Items are kept in the order written, except `version`: the parser moves
+/// [`ProtocolItem::Version`] items to the front (in their own order), which is
+/// where the printer writes them, so a file whose `version` line stands elsewhere
+/// formats to the same tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Protocol {
     pub docs: Docs,
@@ -728,6 +733,13 @@ pub struct Protocol {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum ProtocolItem {
+    /// `version 2 from 2026-01-01` (`from` optional). `number` is the number's text
+    /// as written (`2`; the checker wants a whole number from 1).
+    Version {
+        number: String,
+        from: Option<DateLit>,
+        span: Span,
+    },
     /// `for Person`
     For(Ident, Span),
     /// `calendar armenia`

@@ -832,6 +832,9 @@ impl Builder<'_> {
                         items.push(item);
                     }
                 }
+                // `version` has one place, first (see `ast::Protocol`): the tree of
+                // a file with it elsewhere equals the tree of its formatted text.
+                items.sort_by_key(|i| !matches!(i, ProtocolItem::Version { .. }));
                 Decl::Protocol(Protocol {
                     docs,
                     name: name()?,
@@ -1266,6 +1269,22 @@ impl Builder<'_> {
         let s = self.span(&c);
         Ok(Some(match c.as_rule() {
             Rule::pr_for => ProtocolItem::For(self.first_ident(c)?, s),
+            Rule::pr_version => {
+                let mut number = None;
+                let mut from = None;
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::number => number = Some(x.as_str().to_string()),
+                        Rule::date => from = Some(self.date(&x)),
+                        _ => {}
+                    }
+                }
+                ProtocolItem::Version {
+                    number: number.ok_or_else(|| internal("version number", s))?,
+                    from,
+                    span: s,
+                }
+            }
             Rule::pr_calendar => ProtocolItem::Calendar(self.first_ident(c)?, s),
             Rule::roles => {
                 let mut roles = Vec::new();
@@ -2137,6 +2156,7 @@ mod errors {
             Rule::c_weekend => "weekend",
             Rule::c_holiday => "holiday",
             Rule::pr_calendar => "calendar",
+            Rule::pr_version => "version",
             Rule::roles => "roles",
             Rule::start => "start",
             Rule::step => "step",

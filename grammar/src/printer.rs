@@ -123,6 +123,23 @@ impl<'a> Printer<'a> {
         true
     }
 
+    /// Appends to the last line, out of their turn, the trailing comments that
+    /// start in `from..to`: those of an item printed before where it was written.
+    /// They are taken out of the queue (all of it is still unwritten there).
+    fn take_trailing(&mut self, from: usize, to: usize) {
+        let mut i = self.next;
+        while let Some(c) = self.comments.get(i).copied() {
+            if c.span.start >= to {
+                break;
+            }
+            if c.span.start >= from && c.trailing && self.append_trailing(c) {
+                self.comments.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
     fn own_line(&mut self, depth: usize, c: &Comment) {
         let mut text = indent(depth);
         text.push_str(&c.text);
@@ -654,8 +671,41 @@ impl<'a> Printer<'a> {
     fn protocol(&mut self, d: &Protocol) {
         self.docs(0, &d.docs);
         self.push(0, &block_header("protocol", &d.name, &d.label));
-        for item in &d.items {
+        // `version` first, wherever it stands in the tree (the parser puts it
+        // there too). One written after other items takes along only the comments
+        // at the end of its line; the others stay with the items they were among.
+        let is_version = |i: &&ProtocolItem| matches!(i, ProtocolItem::Version { .. });
+        let first_other = d
+            .items
+            .iter()
+            .find(|i| !is_version(i))
+            .map(protocol_item_start);
+        let versions = d.items.iter().filter(is_version);
+        let others = d.items.iter().filter(|i| !is_version(i));
+        for item in versions.chain(others) {
             match item {
+                ProtocolItem::Version { number, from, span } => {
+                    let moved = first_other.is_some_and(|o| o < span.start);
+                    if !moved {
+                        self.flush(1, span.start);
+                    }
+                    let mut line = format!("version {number}");
+                    if let Some(date) = from {
+                        line.push_str(" from ");
+                        expr::date(&mut line, date);
+                    }
+                    self.push(1, &line);
+                    if moved {
+                        let next = d
+                            .items
+                            .iter()
+                            .map(protocol_item_start)
+                            .filter(|&s| s > span.start)
+                            .min()
+                            .unwrap_or(d.span.end);
+                        self.take_trailing(span.start, next);
+                    }
+                }
                 ProtocolItem::For(i, span) => {
                     self.flush(1, span.start);
                     self.push(1, &format!("for {}", i.name));
@@ -806,6 +856,20 @@ impl<'a> Printer<'a> {
                 self.push(depth, &line);
             }
         }
+    }
+}
+
+/// Where a protocol item starts in the source.
+fn protocol_item_start(item: &ProtocolItem) -> usize {
+    match item {
+        ProtocolItem::Version { span, .. }
+        | ProtocolItem::For(_, span)
+        | ProtocolItem::Calendar(_, span)
+        | ProtocolItem::Roles(_, span)
+        | ProtocolItem::Start(_, span)
+        | ProtocolItem::Escalate { span, .. }
+        | ProtocolItem::Share { span, .. } => span.start,
+        ProtocolItem::Step(s) => s.span.start,
     }
 }
 

@@ -1,11 +1,11 @@
 //! Pass 1: declarations into namespaces, the ruleset header; and the last passes
 //! that look at everything at once (labels, unused declarations).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use accord_grammar::ast::{self, Decl, Label};
 
-use super::util::{help_for, list_names};
+use super::util::{help_for, list_names, version_item, version_number, BadVersion};
 use super::*;
 use crate::diagnostics::Diagnostic;
 
@@ -15,6 +15,25 @@ const BUILTIN_TYPES: [&str; 6] = ["Boolean", "Integer", "Decimal", "Money", "Dat
 #[derive(Default)]
 struct Namespace {
     first: HashMap<String, Loc>,
+}
+
+/// The protocols' versions as they are collected.
+#[derive(Default)]
+struct Versions {
+    /// Names that belong to protocols (their first declaration was one).
+    names: HashSet<String>,
+    /// The first declaration of each (name, version).
+    first: HashMap<(String, u32), VersionAt>,
+    /// Each indexed declaration's version number.
+    number: HashMap<ProtocolId, u32>,
+}
+
+/// Where a version is written: its `version` item (or the protocol's name for an
+/// implicit version 1), and the protocol's name.
+struct VersionAt {
+    file: usize,
+    span: ast::Span,
+    name_span: ast::Span,
 }
 
 impl<'a> Checker<'a> {
@@ -57,6 +76,7 @@ impl<'a> Checker<'a> {
         // Every declaration but `test` shares one namespace, whatever its kind.
         let mut decls = Namespace::default();
         let mut tests = Namespace::default();
+        let mut versions = Versions::default();
         for s in BUILTIN_SECTORS {
             self.out.sectors.push(SectorInfo {
                 name: s.into(),
@@ -156,13 +176,7 @@ impl<'a> Checker<'a> {
                             self.out.index.calendars.insert(c.name.name.clone(), id);
                         }
                     }
-                    Decl::Protocol(p) => {
-                        if self.declare_in(&mut decls, "declaration", file, &p.name) {
-                            let id = ProtocolId(self.protocol_ast.len());
-                            self.protocol_ast.push((file, p));
-                            self.out.index.protocols.insert(p.name.name.clone(), id);
-                        }
-                    }
+                    Decl::Protocol(p) => self.declare_protocol(&mut decls, &mut versions, file, p),
                     Decl::Test(t) => {
                         let name = ast::Ident {
                             name: t.name.text.clone(),
@@ -174,7 +188,111 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // Each name's versions in increasing order.
+        for ids in self.out.index.protocols.values_mut() {
+            ids.sort_by_key(|id| versions.number.get(id).copied().unwrap_or(0));
+        }
         self.collect_ruleset();
+    }
+
+    /// A protocol into the namespace. Declarations of one name are versions of one
+    /// protocol: a name already taken by another kind of declaration, or the same
+    /// version twice, is E0120. A version number that does not check (E0516) leaves
+    /// the declaration out of the index, but its body is still checked.
+    fn declare_protocol(
+        &mut self,
+        decls: &mut Namespace,
+        versions: &mut Versions,
+        file: usize,
+        p: &'a ast::Protocol,
+    ) {
+        let name = &p.name;
+        let item = version_item(p);
+        let version = match item {
+            None => Some(1),
+            Some((text, _, span)) => match version_number(text) {
+                Ok(v) => Some(v),
+                Err(why) => {
+                    self.bad_version(file, text, span, why);
+                    None
+                }
+            },
+        };
+        // Where the version is written: its `version` item, or the name for the
+        // implicit version 1.
+        let at = item.map_or(name.span, |(_, _, span)| span);
+        if versions.names.contains(&name.name) {
+            if let Some(v) = version {
+                if let Some(first) = versions.first.get(&(name.name.clone(), v)) {
+                    let (message, help) = if item.is_none() && first.span == first.name_span {
+                        (
+                            format!("`{}` is declared more than once", name.name),
+                            "rename one of them, or make the newer one a new version: `version 2 from DATE`".to_string(),
+                        )
+                    } else {
+                        let next = versions
+                            .first
+                            .keys()
+                            .filter(|(n, _)| *n == name.name)
+                            .map(|&(_, v)| v)
+                            .max()
+                            .unwrap_or(v)
+                            .saturating_add(1);
+                        (
+                            format!("version {v} of protocol `{}` is declared more than once", name.name),
+                            format!("give each version of `{}` its own number, e.g. `version {next} from DATE`", name.name),
+                        )
+                    };
+                    let d = Diagnostic::error("E0120", file, at, message)
+                        .with_help(help)
+                        .with_related(first.file, first.span, "first defined here");
+                    self.emit(d);
+                    return;
+                }
+            }
+        } else if !self.declare_in(decls, "declaration", file, name) {
+            return;
+        } else {
+            versions.names.insert(name.name.clone());
+        }
+        let id = ProtocolId(self.protocol_ast.len());
+        self.protocol_ast.push((file, p));
+        if let Some(v) = version {
+            versions.first.insert(
+                (name.name.clone(), v),
+                VersionAt {
+                    file,
+                    span: at,
+                    name_span: name.span,
+                },
+            );
+            versions.number.insert(id, v);
+            self.out
+                .index
+                .protocols
+                .entry(name.name.clone())
+                .or_default()
+                .push(id);
+        }
+    }
+
+    /// E0516: a `version` that is not a whole number from 1.
+    fn bad_version(&mut self, file: usize, text: &str, span: ast::Span, why: BadVersion) {
+        let (message, help) = match why {
+            BadVersion::NotWhole => (
+                format!("version `{text}` is not a whole number"),
+                "number a protocol's versions 1, 2, 3…, e.g. `version 2`",
+            ),
+            BadVersion::Zero => (
+                "protocol versions count from 1, not 0".to_string(),
+                "number the first version 1 (a protocol without `version` is version 1)",
+            ),
+            BadVersion::TooLarge => (
+                format!("version `{text}` is too large"),
+                "number a protocol's versions 1, 2, 3…; the largest is 4294967295",
+            ),
+        };
+        self.emit(Diagnostic::error("E0516", file, span, message).with_help(help));
     }
 
     /// E0124: `today` may not be declared (it would hide the as-of date).

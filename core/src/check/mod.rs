@@ -5,8 +5,8 @@
 //! 1. `collect` — every declaration into its namespace (duplicates reported), the
 //!    ruleset's languages and currency, sectors.
 //! 2. `decls` — enums, entity fields and owner accessors, parameters, table and
-//!    programme signatures; `structure` — assessments, services, calendars and the
-//!    shape of protocols.
+//!    programme signatures; `structure` — assessments, services, calendars, the
+//!    shape of protocols, and the versions of each protocol name checked together.
 //! 3. `expr` — every expression (lets in dependency order, clauses, scores, needs,
 //!    risks, guards) is resolved and typed into an [`RExpr`]; table rows and tests.
 //! 4. `graph` — cycles among definitions and through protocol `after` edges,
@@ -73,7 +73,9 @@ pub(crate) struct Index {
     pub(crate) assessments: HashMap<String, AssessmentId>,
     pub(crate) services: HashMap<String, ServiceId>,
     pub(crate) calendars: HashMap<String, CalendarId>,
-    pub(crate) protocols: HashMap<String, ProtocolId>,
+    /// Every version of each protocol name, in increasing version order (a
+    /// declaration whose version number did not check is left out).
+    pub(crate) protocols: HashMap<String, Vec<ProtocolId>>,
     pub(crate) sectors: HashSet<String>,
     /// Need ids declared by any assessment.
     pub(crate) needs: HashSet<String>,
@@ -116,8 +118,43 @@ impl Checked {
     pub fn calendar_by_name(&self, name: &str) -> Option<CalendarId> {
         self.index.calendars.get(name).copied()
     }
+    /// The latest version (the highest number) of the protocol `name`.
     pub fn protocol_by_name(&self, name: &str) -> Option<ProtocolId> {
-        self.index.protocols.get(name).copied()
+        self.index.protocols.get(name)?.last().copied()
+    }
+    /// Every version of the protocol `name`, lowest version first; empty when
+    /// there is no such protocol.
+    pub fn protocol_versions(&self, name: &str) -> Vec<ProtocolId> {
+        self.index.protocols.get(name).cloned().unwrap_or_default()
+    }
+    /// A version of the protocol `name`: with `Some(v)`, exactly version `v`;
+    /// with `None`, the version in force on `date` — the highest version whose
+    /// `from` is on or before `date`, a version without `from` being in force from
+    /// the beginning. `None` when there is no such version, or none is in force yet.
+    ///
+    /// A case is opened with the version in force on its opening date and keeps
+    /// that version (recorded in its log) for good.
+    pub fn protocol_version(
+        &self,
+        name: &str,
+        version: Option<u32>,
+        date: jiff::civil::Date,
+    ) -> Option<ProtocolId> {
+        let ids = self.index.protocols.get(name)?;
+        let def = |id: &&ProtocolId| self.protocols.get(id.0);
+        match version {
+            Some(v) => ids
+                .iter()
+                .find(|id| def(id).is_some_and(|p| p.version == v)),
+            None => ids
+                .iter()
+                .rev()
+                .find(|id| def(id).is_some_and(|p| p.from.is_none_or(|from| from <= date))),
+        }
+        .copied()
+    }
+    pub fn protocol(&self, id: ProtocolId) -> Option<&ProtocolDef> {
+        self.protocols.get(id.0)
     }
     /// The root entity, when there is exactly one.
     pub fn root(&self) -> Option<EntityId> {
@@ -182,6 +219,7 @@ pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
     c.resolve_services();
     c.resolve_calendars();
     c.resolve_protocols();
+    c.check_protocol_versions();
     c.check_lets();
     c.check_programs();
     c.check_assessment_exprs();

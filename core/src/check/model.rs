@@ -573,6 +573,13 @@ pub struct CalendarDef {
 #[derive(Debug, Clone)]
 pub struct ProtocolDef {
     pub name: String,
+    /// `version N`: 1 without one. Several declarations share a name when their
+    /// versions differ (see [`Checked::protocol_version`](super::Checked::protocol_version));
+    /// 0 only for a version number that did not check (`E0516`).
+    pub version: u32,
+    /// `from DATE` of the `version` item: the first day this version is in force.
+    /// `None`: in force from the beginning.
+    pub from: Option<jiff::civil::Date>,
     pub label: Option<Label>,
     pub docs: Vec<String>,
     pub subject: Option<EntityId>,

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::collect::unknown;
 use super::expr::{Ctx, Scope};
-use super::util::{duration_value, parse_number};
+use super::util::{duration_value, parse_number, version_item, version_number};
 use super::*;
 use crate::diagnostics::Diagnostic;
 
@@ -737,8 +737,14 @@ impl<'a> Checker<'a> {
     pub(super) fn resolve_protocols(&mut self) {
         let list = self.protocol_ast.clone();
         for (pi, &(file, p)) in list.iter().enumerate() {
+            let version = match version_item(p) {
+                None => 1,
+                Some((text, _, _)) => version_number(text).unwrap_or(0),
+            };
             let mut def = ProtocolDef {
                 name: p.name.name.clone(),
+                version,
+                from: None,
                 label: p.label.clone(),
                 docs: p.docs.clone(),
                 subject: None,
@@ -760,9 +766,18 @@ impl<'a> Checker<'a> {
             let (mut for_at, mut cal_at, mut start_at) =
                 (None::<ast::Span>, None::<ast::Span>, None::<ast::Span>);
             let mut roles_at: Option<ast::Span> = None;
+            let mut version_at: Option<ast::Span> = None;
             // First the names (steps may refer to later steps).
             for item in &p.items {
                 match item {
+                    ProtocolItem::Version { from, span, .. } => {
+                        if let Some(f) = version_at {
+                            self.duplicate_clause(file, *span, "version", f);
+                            continue;
+                        }
+                        version_at = Some(*span);
+                        def.from = from.as_ref().and_then(|d| self.date(file, d));
+                    }
                     ProtocolItem::For(e, span) => {
                         if let Some(f) = for_at {
                             self.duplicate_clause(file, *span, "for", f);
@@ -969,6 +984,118 @@ impl<'a> Checker<'a> {
             }
             self.out.protocols.push(def);
         }
+    }
+
+    /// The versions of each protocol name, checked together once every
+    /// declaration is resolved: one subject (E0519), only the lowest version
+    /// without `from` (E0518), and `from` dates that increase with the version
+    /// (E0517).
+    pub(super) fn check_protocol_versions(&mut self) {
+        // Names in order of first declaration, so diagnostics come in a fixed order.
+        let mut names: Vec<&str> = Vec::new();
+        for &(_, p) in &self.protocol_ast {
+            if !names.contains(&p.name.name.as_str()) {
+                names.push(&p.name.name);
+            }
+        }
+        let mut found = Vec::new();
+        for name in names {
+            let ids = self.out.protocol_versions(name);
+            if ids.len() < 2 {
+                continue;
+            }
+            // Lowest version first: the first version with a known subject (its
+            // number, entity, file and `for` name), and the latest `from` date so
+            // far (version, date, file, the date's span).
+            let mut lowest_subject: Option<(u32, EntityId, usize, &ast::Ident)> = None;
+            let mut latest_from: Option<(u32, jiff::civil::Date, usize, ast::Span)> = None;
+            for (n, id) in ids.iter().enumerate() {
+                let (Some(def), Some(&(file, p))) =
+                    (self.out.protocols.get(id.0), self.protocol_ast.get(id.0))
+                else {
+                    continue;
+                };
+                let v = def.version;
+                let item = version_item(p);
+                // The subject: the same entity as the lowest version that has one.
+                let for_ident = p.items.iter().find_map(|i| match i {
+                    ProtocolItem::For(e, _) => Some(e),
+                    _ => None,
+                });
+                if let (Some(subject), Some(e)) = (def.subject, for_ident) {
+                    match lowest_subject {
+                        None => lowest_subject = Some((v, subject, file, e)),
+                        Some((lv, ls, lf, le)) if ls != subject => found.push(
+                            Diagnostic::error(
+                                "E0519",
+                                file,
+                                e.span,
+                                format!(
+                                    "version {v} of protocol `{name}` is for `{}`, version {lv} for `{}`",
+                                    e.name, le.name
+                                ),
+                            )
+                            .with_help(format!(
+                                "a case keeps its subject from version to version: make every version of `{name}` `for {}`, or give this protocol another name",
+                                le.name
+                            ))
+                            .with_related(lf, le.span, format!("version {lv} is for `{}`", le.name)),
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                let Some((_, from, span)) = item else {
+                    continue;
+                };
+                match from {
+                    // Only the lowest version may be in force from the beginning.
+                    None if n > 0 => found.push(
+                        Diagnostic::error(
+                            "E0518",
+                            file,
+                            span,
+                            format!("version {v} of protocol `{name}` has no `from` date"),
+                        )
+                        .with_help(format!(
+                            "add the date it comes into force, e.g. `version {v} from 2026-01-01`; only the lowest version of a protocol may go without `from`"
+                        )),
+                    ),
+                    None => {}
+                    Some(date_lit) => {
+                        let Some(date) = def.from else {
+                            // Not a valid date (E0211).
+                            continue;
+                        };
+                        if let Some((pv, pd, pf, ps)) = latest_from {
+                            if date <= pd {
+                                let when = if date == pd {
+                                    format!("on the same day as version {pv} ({pd})")
+                                } else {
+                                    format!("before version {pv} ({pd})")
+                                };
+                                found.push(
+                                    Diagnostic::error(
+                                        "E0517",
+                                        file,
+                                        date_lit.span,
+                                        format!(
+                                            "version {v} of protocol `{name}` comes into force {when}"
+                                        ),
+                                    )
+                                    .with_help(
+                                        "a higher version comes into force later: give it a later `from` date, or swap the version numbers",
+                                    )
+                                    .with_related(pf, ps, format!("version {pv} is in force from here")),
+                                );
+                                continue;
+                            }
+                        }
+                        latest_from = Some((v, date, file, date_lit.span));
+                    }
+                }
+            }
+        }
+        self.diags.extend(found);
     }
 
     fn resolve_step(

@@ -86,6 +86,43 @@ pub(crate) fn duration_value(d: &ast::Duration) -> Option<DurationValue> {
     })
 }
 
+/// Why a protocol's `version` number is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BadVersion {
+    /// `2.5`
+    NotWhole,
+    /// `0`: versions count from 1.
+    Zero,
+    /// More than `u32::MAX`.
+    TooLarge,
+}
+
+/// The value of a protocol's `version` number as written (`2`, `1_000`): a whole
+/// number from 1.
+pub(crate) fn version_number(text: &str) -> Result<u32, BadVersion> {
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    if clean.is_empty() || !clean.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(BadVersion::NotWhole);
+    }
+    match clean.parse::<u32>() {
+        Ok(0) => Err(BadVersion::Zero),
+        Ok(v) => Ok(v),
+        // All digits, so the only failure is size.
+        Err(_) => Err(BadVersion::TooLarge),
+    }
+}
+
+/// The first `version` item of a protocol: its number's text, its `from` date and
+/// its span. `None` when there is none (the protocol is version 1).
+pub(crate) fn version_item(p: &ast::Protocol) -> Option<(&str, Option<&ast::DateLit>, ast::Span)> {
+    p.items.iter().find_map(|i| match i {
+        ast::ProtocolItem::Version { number, from, span } => {
+            Some((number.as_str(), from.as_ref(), *span))
+        }
+        _ => None,
+    })
+}
+
 /// `Household` → `household`, `HouseholdMember` → `household_member`.
 pub(crate) fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
@@ -163,5 +200,16 @@ mod tests {
         let d2 = jiff::civil::date(2024, 3, 1);
         assert_eq!(day_number(d2) - day_number(d1), 2);
         assert_eq!(snake_case("HouseholdMember"), "household_member");
+    }
+
+    #[test]
+    fn version_numbers() {
+        assert_eq!(version_number("2"), Ok(2));
+        assert_eq!(version_number("1_000"), Ok(1000));
+        assert_eq!(version_number("02"), Ok(2));
+        assert_eq!(version_number("0"), Err(BadVersion::Zero));
+        assert_eq!(version_number("2.5"), Err(BadVersion::NotWhole));
+        assert_eq!(version_number("4294967295"), Ok(u32::MAX));
+        assert_eq!(version_number("4294967296"), Err(BadVersion::TooLarge));
     }
 }

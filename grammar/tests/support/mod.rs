@@ -101,7 +101,7 @@ const CONTEXTUAL: &[&str] = &[
 /// expressions (`sum(x)`, `eligible(p)`, `today`).
 const EXPRESSION_WORDS: &[&str] = &[
     "eligible", "amount", "sum", "count", "first", "list", "risk", "need", "points", "table",
-    "program", "today", "min", "max", "source", "legal",
+    "program", "today", "min", "max", "source", "legal", "version",
 ];
 
 pub fn span() -> Span {
@@ -810,15 +810,33 @@ fn protocol() -> impl Strategy<Value = Decl> {
             span: span(),
         }),
     ];
-    (docs(), ident(), opt_label(), vec(item, 0..6)).prop_map(|(docs, name, label, items)| {
-        Decl::Protocol(Protocol {
-            docs,
-            name,
-            label,
-            items,
+    // `version` items come first: the parser moves them there (see `ast::Protocol`).
+    let version = (
+        prop_oneof![3 => digits(), 1 => decimal_text()],
+        option::of(date()),
+    )
+        .prop_map(|(number, from)| ProtocolItem::Version {
+            number,
+            from,
             span: span(),
+        });
+    (
+        docs(),
+        ident(),
+        opt_label(),
+        vec(version, 0..2),
+        vec(item, 0..6),
+    )
+        .prop_map(|(docs, name, label, mut items, rest)| {
+            items.extend(rest);
+            Decl::Protocol(Protocol {
+                docs,
+                name,
+                label,
+                items,
+                span: span(),
+            })
         })
-    })
 }
 
 /// `given` values: literals (numbers may be negative), enum names, `unknown`,
