@@ -1,8 +1,10 @@
 //! Graph checks: cycles among definitions, and protocol workflows (cycles through
-//! `after`, steps that can never become ready, reaching `close`).
+//! `after`, steps that can never become ready, reaching `close`, roles that never
+//! act).
 
 use std::collections::{HashMap, VecDeque};
 
+use accord_grammar::ast::{ProtocolItem, StepItem};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::*;
@@ -275,6 +277,70 @@ impl<'a> Checker<'a> {
                     );
                 }
                 Some(_) => {}
+            }
+        }
+        self.diags.extend(found);
+        self.warn_idle_roles();
+    }
+
+    /// W0108: a role that no step is done `by` and no `escalate to` names. Names
+    /// are compared as written; a protocol whose `by` or `escalate to` names no
+    /// role (`E0111`) is skipped, so a misspelling does not also make the role
+    /// it meant look idle.
+    fn warn_idle_roles(&mut self) {
+        let mut found = Vec::new();
+        for (pi, p) in self.out.protocols.iter().enumerate() {
+            let Some(&(file, decl)) = self.protocol_ast.get(pi) else {
+                continue;
+            };
+            if decl.name.name != p.name {
+                continue;
+            }
+            let mut acting: Vec<&str> = Vec::new();
+            for item in &decl.items {
+                match item {
+                    ProtocolItem::Step(s) => {
+                        for i in &s.items {
+                            if let StepItem::By(r, _) = i {
+                                acting.push(&r.name);
+                            }
+                        }
+                    }
+                    ProtocolItem::Escalate { to, .. } => acting.push(&to.name),
+                    _ => {}
+                }
+            }
+            if acting.iter().any(|a| !p.roles.iter().any(|r| r.name == *a)) {
+                continue;
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for item in &decl.items {
+                let ProtocolItem::Roles(roles, _) = item else {
+                    continue;
+                };
+                for r in roles {
+                    let name = r.name.name.as_str();
+                    if seen.contains(&name) {
+                        continue;
+                    }
+                    seen.push(name);
+                    if acting.contains(&name) {
+                        continue;
+                    }
+                    found.push(
+                        Diagnostic::warning(
+                            "W0108",
+                            file,
+                            r.name.span,
+                            format!(
+                                "role `{name}` never acts: no step is done by it and no escalation goes to it"
+                            ),
+                        )
+                        .with_help(format!(
+                            "give it a step (`by {name}`), send escalations to it (`escalate to {name} when overdue by …`), or remove it"
+                        )),
+                    );
+                }
             }
         }
         self.diags.extend(found);

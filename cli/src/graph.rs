@@ -1,0 +1,105 @@
+//! `accord graph`: a protocol's workflow graph as DOT (the default), Mermaid or
+//! JSON, or the ruleset's protocol names (`--list`). The graph and its exports
+//! come from the facade; this only picks the protocol and writes the text.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+
+use crate::files::LoadError;
+use crate::{cannot_run, compile, report_input_errors, usage_error, PROBLEMS};
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The protocol's name (may be left out when the ruleset has one).
+    #[arg(long, value_name = "ID", conflicts_with = "list")]
+    protocol: Option<String>,
+    /// `dot` (Graphviz), `mermaid` or `json`.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// Language of labels (one of the ruleset's `languages`).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// Print the names of the ruleset's protocols, one per line, and nothing else.
+    #[arg(long)]
+    list: bool,
+    /// Write the graph to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+pub fn graph_command(args: &GraphArgs) -> ExitCode {
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let names = engine.protocol_names();
+    if args.list {
+        let mut text = String::new();
+        for n in &names {
+            text.push_str(n);
+            text.push('\n');
+        }
+        return write(args, &text);
+    }
+    let protocol = match (&args.protocol, names.as_slice()) {
+        (Some(name), _) => name.clone(),
+        (None, [only]) => (*only).to_string(),
+        (None, []) => return usage_error("the ruleset declares no protocol"),
+        (None, names) => {
+            return usage_error(&format!(
+                "the ruleset has several protocols; choose one with `--protocol` ({})",
+                names.join(", ")
+            ))
+        }
+    };
+    if let Some(lang) = &args.lang {
+        if !engine.languages().iter().any(|l| l == lang) {
+            eprintln!(
+                "warning: the ruleset has no language `{lang}` (it has {}); labels fall back to the first",
+                engine.languages().join(", ")
+            );
+        }
+    }
+    match engine.protocol_graph(&protocol, args.lang.as_deref()) {
+        Ok(graph) => {
+            let text = match args.format {
+                GraphFormat::Dot => graph.to_dot(),
+                GraphFormat::Mermaid => graph.to_mermaid(),
+                GraphFormat::Json => graph.to_json() + "\n",
+            };
+            write(args, &text)
+        }
+        Err(e) => {
+            report_input_errors(&e, "the request is", args.format == GraphFormat::Json);
+            ExitCode::from(PROBLEMS)
+        }
+    }
+}
+
+/// Writes to `--output` or standard output (a closed pipe is the reader's
+/// choice, not a failure).
+fn write(args: &GraphArgs, text: &str) -> ExitCode {
+    match &args.output {
+        Some(path) => match std::fs::write(path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => cannot_run(&LoadError::Write(path.clone(), e)),
+        },
+        None => {
+            use std::io::Write;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,755 @@
+//! A protocol's workflow graph and its exports (`accord graph`).
+//!
+//! Steps are the nodes and each `after` an edge from the earlier step to the
+//! later; guards, timers, roles, escalations and shares ride along. The graph
+//! is owned and serialisable: `to_json` gives the brief's shape, `to_dot` a
+//! Graphviz diagram with one swimlane (cluster) per agency, `to_mermaid` the
+//! same as a Mermaid flowchart. Everything is in declaration order, so the
+//! output is the same on every run.
+
+use std::fmt::Write;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
+use serde::Serialize;
+
+use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
+use crate::eval::report::localize;
+use crate::eval::{Engine, FactsError};
+use accord_grammar::ast::DurationUnit;
+
+/// The step every protocol ends with.
+const CLOSE: &str = "close";
+/// Lines of node labels are wrapped at about this many characters.
+const WRAP: usize = 40;
+
+/// A protocol's workflow graph, with labels in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProtocolGraph {
+    /// The protocol's name.
+    pub protocol: String,
+    /// Its version (`version N`; 1 without one).
+    pub version: u32,
+    pub label: String,
+    /// The `for` entity.
+    pub subject: Option<String>,
+    pub calendar: Option<String>,
+    /// The `start when` condition as written (whitespace collapsed).
+    pub start: Option<String>,
+    pub roles: Vec<GraphRole>,
+    /// In declaration order.
+    pub steps: Vec<GraphStep>,
+    /// One per `after`: `from` must be done before `to` becomes ready.
+    pub edges: Vec<GraphEdge>,
+    pub escalations: Vec<GraphEscalation>,
+    pub shares: Vec<GraphShare>,
+    /// Node weights are indexes into `steps`; edge order is `edges`' order.
+    #[serde(skip)]
+    graph: DiGraph<usize, ()>,
+    /// Labels the diagrams show besides names: each step's assessment.
+    #[serde(skip)]
+    assessment_labels: Vec<Option<String>>,
+    /// Whether the ruleset has other versions of the protocol (the diagrams
+    /// then say which one they show).
+    #[serde(skip)]
+    versioned: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphRole {
+    pub name: String,
+    pub label: String,
+    /// The organisation the role belongs to (`at school`).
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphStep {
+    pub name: String,
+    pub label: String,
+    /// The name of the role that does the step.
+    pub role: Option<String>,
+    /// The steps that must be done first.
+    pub after: Vec<String>,
+    /// The deadline, as text: `3 working days`.
+    pub within: Option<String>,
+    /// The period of a recurring task: `30 days`.
+    pub every: Option<String>,
+    /// The assessment the step fills in.
+    pub assessment: Option<String>,
+    pub requires_consent: bool,
+    /// `for each need of STEP`: one task per need that step's assessment finds.
+    pub for_each_need_of: Option<String>,
+    /// The guard as written (whitespace collapsed).
+    pub when: Option<String>,
+    pub contact: Option<String>,
+    pub legal: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphEdge {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphEscalation {
+    /// The name of the role the escalation goes to.
+    pub to: Option<String>,
+    pub overdue_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphShare {
+    /// An assessment's or a step's name.
+    pub what: String,
+    /// Role names.
+    pub with: Vec<String>,
+}
+
+impl Engine {
+    /// The names of the protocols, in declaration order, each once (several
+    /// versions of a protocol share its name).
+    pub fn protocol_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for p in &self.checked.protocols {
+            if !names.contains(&p.name.as_str()) {
+                names.push(&p.name);
+            }
+        }
+        names
+    }
+
+    /// The workflow graph of protocol `protocol` (its latest version), labels
+    /// in `lang` (or the ruleset's first language). An unknown protocol is
+    /// `G0001`.
+    pub fn protocol_graph(
+        &self,
+        protocol: &str,
+        lang: Option<&str>,
+    ) -> Result<ProtocolGraph, FactsError> {
+        let p = self.protocol_def(protocol)?;
+        Ok(build(self, p, lang.unwrap_or("")))
+    }
+
+    /// The protocol named `name`: the latest version the checker's index finds,
+    /// else the last declared with that name.
+    fn protocol_def(&self, name: &str) -> Result<&ProtocolDef, FactsError> {
+        let found = self
+            .checked
+            .protocol_by_name(name)
+            .and_then(|id| self.checked.protocols.get(id.0))
+            .filter(|p| p.name == name)
+            .or_else(|| self.checked.protocols.iter().rev().find(|p| p.name == name));
+        found.ok_or_else(|| {
+            let names = self.protocol_names();
+            let mut e =
+                FactsError::one("G0001", "", format!("no protocol `{name}` in the ruleset"));
+            if let Some(first) = e.errors.first_mut() {
+                first.help = crate::check::suggest(name, names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| {
+                        Some(if names.is_empty() {
+                            "the ruleset declares no protocol".to_string()
+                        } else {
+                            format!("the ruleset's protocols: {}", names.join(", "))
+                        })
+                    });
+            }
+            e
+        })
+    }
+}
+
+fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
+    let text = engine
+        .sources
+        .file(p.loc.file)
+        .map_or("", |f| f.text.as_str());
+    let source = |e: &RExpr| crate::eval::lower::balanced_text(text, e.span);
+    let role_name = |i: usize| p.roles.get(i).map(|r| r.name.clone());
+    let step_name = |i: usize| p.steps.get(i).map(|s| s.name.clone());
+    let checked = &engine.checked;
+
+    let mut graph: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..p.steps.len()).map(|i| graph.add_node(i)).collect();
+    let mut edges = Vec::new();
+    for (si, s) in p.steps.iter().enumerate() {
+        for &a in &s.after {
+            if let (Some(&from), Some(&to), Some(name)) =
+                (nodes.get(a), nodes.get(si), step_name(a))
+            {
+                graph.add_edge(from, to, ());
+                edges.push(GraphEdge {
+                    from: name,
+                    to: s.name.clone(),
+                });
+            }
+        }
+    }
+    let assessment =
+        |s: &crate::check::StepDef| s.assessment.and_then(|a| checked.assessments.get(a.0));
+    let steps = p
+        .steps
+        .iter()
+        .map(|s| GraphStep {
+            name: s.name.clone(),
+            label: localize(s.label.as_ref(), lang, &s.name),
+            role: s.by.and_then(role_name),
+            after: s.after.iter().filter_map(|a| step_name(*a)).collect(),
+            within: s.within.map(duration_text),
+            every: s.every.map(duration_text),
+            assessment: assessment(s).map(|a| a.name.clone()),
+            requires_consent: s.requires_consent,
+            for_each_need_of: s.for_each_need.and_then(step_name),
+            when: s.when.as_ref().map(source),
+            contact: s.contact.as_ref().map(|l| localize(Some(l), lang, "")),
+            legal: s
+                .legal
+                .iter()
+                .map(|l| localize(Some(l), lang, ""))
+                .collect(),
+        })
+        .collect();
+    let assessment_labels = p
+        .steps
+        .iter()
+        .map(|s| assessment(s).map(|a| localize(a.label.as_ref(), lang, &a.name)))
+        .collect();
+    ProtocolGraph {
+        protocol: p.name.clone(),
+        version: p.version,
+        label: localize(p.label.as_ref(), lang, &p.name),
+        subject: p
+            .subject
+            .and_then(|e| checked.entities.get(e.0))
+            .map(|e| e.name.clone()),
+        calendar: p
+            .calendar
+            .and_then(|c| checked.calendars.get(c.0))
+            .map(|c| c.name.clone()),
+        start: p.start.as_ref().map(source),
+        roles: p
+            .roles
+            .iter()
+            .map(|r| GraphRole {
+                name: r.name.clone(),
+                label: localize(r.label.as_ref(), lang, &r.name),
+                agency: r.agency.clone(),
+            })
+            .collect(),
+        steps,
+        edges,
+        escalations: p
+            .escalations
+            .iter()
+            .map(|e| GraphEscalation {
+                to: e.to.and_then(role_name),
+                overdue_by: duration_text(e.overdue_by),
+            })
+            .collect(),
+        shares: p
+            .shares
+            .iter()
+            .map(|s| GraphShare {
+                what: match s.what {
+                    ShareTarget::Assessment(a) => checked
+                        .assessments
+                        .get(a.0)
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default(),
+                    ShareTarget::Step(i) => step_name(i).unwrap_or_default(),
+                },
+                with: s.with.iter().filter_map(|r| role_name(*r)).collect(),
+            })
+            .collect(),
+        graph,
+        assessment_labels,
+        versioned: checked.protocol_versions(&p.name).len() > 1,
+    }
+}
+
+/// `3 working days`, `1 day`: as the formatter writes durations.
+fn duration_text(d: DurationValue) -> String {
+    let one = d.amount == 1;
+    let unit = match (d.unit, one) {
+        (DurationUnit::Days, true) => "day",
+        (DurationUnit::Days, false) => "days",
+        (DurationUnit::WorkingDays, true) => "working day",
+        (DurationUnit::WorkingDays, false) => "working days",
+        (DurationUnit::Weeks, true) => "week",
+        (DurationUnit::Weeks, false) => "weeks",
+        (DurationUnit::Months, true) => "month",
+        (DurationUnit::Months, false) => "months",
+        (DurationUnit::Years, true) => "year",
+        (DurationUnit::Years, false) => "years",
+    };
+    format!("{} {unit}", d.amount)
+}
+
+/// How a diagram shows one step: its lines, in order.
+struct StepView {
+    lines: Vec<String>,
+    close: bool,
+    recurring: bool,
+}
+
+/// A swimlane: an agency and the roles and steps in it.
+struct Lane<'g> {
+    agency: &'g str,
+    roles: Vec<&'g str>,
+    steps: Vec<usize>,
+}
+
+impl ProtocolGraph {
+    /// The steps that are ready when a case opens (no `after`), in order.
+    pub fn start_steps(&self) -> Vec<&str> {
+        let mut first: Vec<usize> = self
+            .graph
+            .externals(Direction::Incoming)
+            .filter_map(|n| self.graph.node_weight(n).copied())
+            .collect();
+        first.sort_unstable();
+        first
+            .into_iter()
+            .filter_map(|i| self.steps.get(i))
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
+    /// The steps that wait for `step` (those with `after step`), in order.
+    pub fn next_steps(&self, step: &str) -> Vec<&str> {
+        let Some(at) = self.steps.iter().position(|s| s.name == step) else {
+            return Vec::new();
+        };
+        let mut next: Vec<usize> = self
+            .graph
+            .neighbors_directed(NodeIndex::new(at), Direction::Outgoing)
+            .filter_map(|n| self.graph.node_weight(n).copied())
+            .collect();
+        next.sort_unstable();
+        next.dedup();
+        next.into_iter()
+            .filter_map(|i| self.steps.get(i))
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
+    /// The brief's JSON shape (pretty-printed).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    fn role(&self, name: Option<&str>) -> Option<&GraphRole> {
+        name.and_then(|n| self.roles.iter().find(|r| r.name == n))
+    }
+
+    /// The agencies in the order their first role is declared, with their
+    /// roles and steps; steps whose role has no agency are left out of lanes.
+    fn lanes(&self) -> Vec<Lane<'_>> {
+        let mut lanes: Vec<Lane<'_>> = Vec::new();
+        for r in &self.roles {
+            let Some(agency) = r.agency.as_deref() else {
+                continue;
+            };
+            match lanes.iter_mut().find(|l| l.agency == agency) {
+                Some(l) => l.roles.push(&r.label),
+                None => lanes.push(Lane {
+                    agency,
+                    roles: vec![&r.label],
+                    steps: Vec::new(),
+                }),
+            }
+        }
+        for (i, s) in self.steps.iter().enumerate() {
+            let agency = self
+                .role(s.role.as_deref())
+                .and_then(|r| r.agency.as_deref());
+            if let Some(l) = lanes.iter_mut().find(|l| Some(l.agency) == agency) {
+                l.steps.push(i);
+            }
+        }
+        lanes
+    }
+
+    /// Steps outside every lane (their role has no agency), in order.
+    fn unlaned(&self) -> Vec<usize> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                self.role(s.role.as_deref())
+                    .and_then(|r| r.agency.as_ref())
+                    .is_none()
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// A step's lines: label, role, deadline, then its markers.
+    fn step_view(&self, i: usize) -> StepView {
+        let Some(s) = self.steps.get(i) else {
+            return StepView {
+                lines: Vec::new(),
+                close: false,
+                recurring: false,
+            };
+        };
+        let mut lines = wrap(&s.label, WRAP);
+        if let Some(r) = self.role(s.role.as_deref()) {
+            lines.extend(wrap(&r.label, WRAP));
+        }
+        if let Some(w) = &s.within {
+            lines.push(format!("within {w}"));
+        }
+        if let Some(e) = &s.every {
+            lines.push(format!("↻ every {e}"));
+        }
+        if let Some(a) = self.assessment_labels.get(i).cloned().flatten() {
+            lines.extend(wrap(&format!("▤ assessment: {a}"), WRAP));
+        }
+        if s.requires_consent {
+            lines.push("✔ requires consent".to_string());
+        }
+        if let Some(n) = &s.for_each_need_of {
+            lines.push(format!("∀ for each need of {n}"));
+        }
+        if let Some(w) = &s.when {
+            lines.extend(wrap(&format!("◇ when {w}"), WRAP));
+        }
+        StepView {
+            lines,
+            close: s.name == CLOSE,
+            recurring: s.every.is_some(),
+        }
+    }
+
+    /// The start node's lines.
+    fn start_lines(&self) -> Vec<String> {
+        let mut lines = vec!["start".to_string()];
+        if let Some(s) = &self.start {
+            lines.extend(wrap(&format!("when {s}"), WRAP));
+        }
+        lines
+    }
+
+    /// The diagram's title and notes: label, subject and calendar, escalations,
+    /// shares.
+    fn title_lines(&self) -> Vec<String> {
+        let mut lines = vec![format!("{} ({})", self.label, self.protocol)];
+        let mut about = self.version_note();
+        if let Some(s) = &self.subject {
+            about.push(format!("for {s}"));
+        }
+        if let Some(c) = &self.calendar {
+            about.push(format!("calendar {c}"));
+        }
+        if !about.is_empty() {
+            lines.push(about.join(" · "));
+        }
+        lines.extend(self.note_lines());
+        lines
+    }
+
+    /// `version 2`, when the protocol has several versions.
+    fn version_note(&self) -> Vec<String> {
+        match self.versioned {
+            true => vec![format!("version {}", self.version)],
+            false => Vec::new(),
+        }
+    }
+
+    fn note_lines(&self) -> Vec<String> {
+        let role_label = |n: &str| {
+            self.role(Some(n))
+                .map_or_else(|| n.to_string(), |r| r.label.clone())
+        };
+        let mut lines = Vec::new();
+        for e in &self.escalations {
+            let to = e.to.as_deref().map(role_label).unwrap_or_default();
+            lines.push(format!(
+                "⚠ escalation to {to} when overdue by {}",
+                e.overdue_by
+            ));
+        }
+        for s in &self.shares {
+            let with: Vec<String> = s.with.iter().map(|r| role_label(r)).collect();
+            lines.push(format!("shared: {} with {}", s.what, with.join(", ")));
+        }
+        lines
+    }
+
+    /// Graphviz DOT: one cluster per agency (swimlanes), a start node pointing
+    /// at the first steps, `close` with a double border, recurring steps with a
+    /// dashed loop, escalations and shares in the graph's label.
+    pub fn to_dot(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "digraph {} {{", dot_id(&self.protocol));
+        let _ = writeln!(
+            out,
+            "  graph [charset=\"UTF-8\", fontname=\"Helvetica\", fontsize=14, labelloc=t, nodesep=0.35, ranksep=0.45, newrank=true, label={}];",
+            dot_label(&self.title_lines())
+        );
+        out.push_str("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", color=\"#4a5568\", fontname=\"Helvetica\", fontsize=11];\n");
+        out.push_str("  edge [color=\"#4a5568\", fontname=\"Helvetica\", fontsize=10];\n");
+        let _ = writeln!(
+            out,
+            "  \"(start)\" [shape=oval, fillcolor=\"#e2e8f0\", label={}];",
+            dot_label(&self.start_lines())
+        );
+        let node = |out: &mut String, indent: &str, i: usize| {
+            let Some(s) = self.steps.get(i) else { return };
+            let v = self.step_view(i);
+            let extra = if v.close {
+                ", peripheries=2, fillcolor=\"#f0fff4\""
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{indent}{} [label={}{extra}];",
+                dot_id(&s.name),
+                dot_label(&v.lines)
+            );
+        };
+        for (k, lane) in self.lanes().iter().enumerate() {
+            let _ = writeln!(out, "  subgraph \"cluster_{k}\" {{");
+            let mut title = vec![lane.agency.to_string()];
+            title.extend(wrap(&lane.roles.join(", "), WRAP + 20));
+            let _ = writeln!(
+                out,
+                "    label={}; fontname=\"Helvetica-Bold\"; fontsize=12; style=\"rounded,filled\"; fillcolor=\"#f7fafc\"; color=\"#a0aec0\";",
+                dot_label(&title)
+            );
+            for &i in &lane.steps {
+                node(&mut out, "    ", i);
+            }
+            out.push_str("  }\n");
+        }
+        for i in self.unlaned() {
+            node(&mut out, "  ", i);
+        }
+        for s in self.start_steps() {
+            let _ = writeln!(out, "  \"(start)\" -> {};", dot_id(s));
+        }
+        for e in &self.edges {
+            let _ = writeln!(out, "  {} -> {};", dot_id(&e.from), dot_id(&e.to));
+        }
+        for (i, s) in self.steps.iter().enumerate() {
+            if self.step_view(i).recurring {
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [style=dashed, arrowsize=0.6];",
+                    dot_id(&s.name),
+                    dot_id(&s.name)
+                );
+            }
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// A Mermaid flowchart: one subgraph per agency, the same nodes and marks
+    /// as [`to_dot`](Self::to_dot); escalations and shares in a note.
+    pub fn to_mermaid(&self) -> String {
+        let mut out = String::new();
+        out.push_str("---\n");
+        let _ = writeln!(out, "title: {}", yaml_str(&self.label));
+        out.push_str("---\n");
+        out.push_str("flowchart TD\n");
+        let _ = writeln!(out, "  start([\"{}\"])", mermaid_lines(&self.start_lines()));
+        let node = |out: &mut String, indent: &str, i: usize| {
+            let v = self.step_view(i);
+            let (open, close) = if v.close { ("[[", "]]") } else { ("[", "]") };
+            let _ = writeln!(
+                out,
+                "{indent}s{i}{open}\"{}\"{close}",
+                mermaid_lines(&v.lines)
+            );
+        };
+        for (k, lane) in self.lanes().iter().enumerate() {
+            let mut title = vec![lane.agency.to_string()];
+            title.extend(wrap(&lane.roles.join(", "), WRAP + 20));
+            let _ = writeln!(out, "  subgraph lane{k}[\"{}\"]", mermaid_lines(&title));
+            for &i in &lane.steps {
+                node(&mut out, "    ", i);
+            }
+            out.push_str("  end\n");
+        }
+        for i in self.unlaned() {
+            node(&mut out, "  ", i);
+        }
+        let index = |name: &str| self.steps.iter().position(|s| s.name == name);
+        for s in self.start_steps() {
+            if let Some(i) = index(s) {
+                let _ = writeln!(out, "  start --> s{i}");
+            }
+        }
+        for e in &self.edges {
+            if let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) {
+                let _ = writeln!(out, "  s{a} --> s{b}");
+            }
+        }
+        let mut about = self.version_note();
+        if let Some(s) = &self.subject {
+            about.push(format!("for {s}"));
+        }
+        if let Some(c) = &self.calendar {
+            about.push(format!("calendar {c}"));
+        }
+        let mut notes = Vec::new();
+        if !about.is_empty() {
+            notes.push(about.join(" · "));
+        }
+        notes.extend(self.note_lines());
+        if !notes.is_empty() {
+            let _ = writeln!(out, "  notes>\"{}\"]", mermaid_lines(&notes));
+        }
+        out.push_str("  classDef startNode fill:#e2e8f0,stroke:#4a5568\n");
+        out.push_str("  classDef closeNode fill:#f0fff4,stroke:#4a5568,stroke-width:3px\n");
+        out.push_str("  class start startNode\n");
+        let closes: Vec<String> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.name == CLOSE)
+            .map(|(i, _)| format!("s{i}"))
+            .collect();
+        if !closes.is_empty() {
+            let _ = writeln!(out, "  class {} closeNode", closes.join(","));
+        }
+        out
+    }
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// gets a line of its own); line breaks in the text are kept.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut len = 0;
+        for word in para.split_whitespace() {
+            let w = word.chars().count();
+            if len > 0 && len + 1 + w > width {
+                lines.push(std::mem::take(&mut line));
+                len = 0;
+            }
+            if len > 0 {
+                line.push(' ');
+                len += 1;
+            }
+            line.push_str(word);
+            len += w;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// A DOT quoted string: `"` and `\` escaped, other control characters as
+/// spaces (DOT reads UTF-8, so everything else is written as is).
+fn dot_id(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    push_dot(&mut out, s);
+    out.push('"');
+    out
+}
+
+fn push_dot(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A DOT label of several centred lines.
+fn dot_label(lines: &[String]) -> String {
+    let mut out = String::from("\"");
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\\n");
+        }
+        push_dot(&mut out, l);
+    }
+    out.push('"');
+    out
+}
+
+/// Lines for a quoted Mermaid label: entity codes for the characters Mermaid
+/// or its HTML labels would read (`"` as `#quot;`), `<br/>` between lines.
+fn mermaid_lines(lines: &[String]) -> String {
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push_str("<br/>");
+        }
+        for c in l.chars() {
+            match c {
+                '"' => out.push_str("#quot;"),
+                '#' => out.push_str("#35;"),
+                '&' => out.push_str("#amp;"),
+                '<' => out.push_str("#lt;"),
+                '>' => out.push_str("#gt;"),
+                '`' => out.push_str("#96;"),
+                c if c.is_control() => out.push(' '),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// A YAML double-quoted string (the Mermaid front matter's title).
+fn yaml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(dot_id("a\"b\\c\nd"), "\"a\\\"b\\\\c d\"");
+        assert_eq!(
+            dot_label(&["Ծրագիր \"x\"".into(), "y".into()]),
+            "\"Ծրագիր \\\"x\\\"\\ny\""
+        );
+        assert_eq!(
+            mermaid_lines(&["a \"b\" <c> & #d".into(), "e".into()]),
+            "a #quot;b#quot; #lt;c#gt; #amp; #35;d<br/>e"
+        );
+        assert_eq!(yaml_str("a\"b\\"), "\"a\\\"b\\\\\"");
+    }
+
+    #[test]
+    fn wraps_on_words() {
+        assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
+        assert_eq!(wrap("averyverylongword x", 5), ["averyverylongword", "x"]);
+        assert_eq!(wrap("a\nb", 40), ["a", "b"]);
+    }
+
+    #[test]
+    fn durations() {
+        let d = |amount, unit| duration_text(DurationValue { amount, unit });
+        assert_eq!(d(3, DurationUnit::WorkingDays), "3 working days");
+        assert_eq!(d(1, DurationUnit::Days), "1 day");
+        assert_eq!(d(2, DurationUnit::Weeks), "2 weeks");
+    }
+}

@@ -1,0 +1,255 @@
+//! Protocols as workflow graphs: the brief's protocol exported as DOT, Mermaid
+//! and JSON (snapshots), the graph's structure, an unknown protocol's error,
+//! escaping, and the warning for roles that never act (W0108).
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use accord_core::{check, Engine, SourceFile};
+use serde_json::Value;
+
+mod support {
+    pub mod eval;
+}
+
+fn brief() -> Engine {
+    Engine::compile(support::eval::load_dir(
+        &support::eval::repo().join("examples/brief"),
+    ))
+    .unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
+}
+
+fn engine(text: &str) -> Engine {
+    Engine::compile(vec![SourceFile::new("p.accord", text)])
+        .unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
+}
+
+#[test]
+fn the_briefs_protocol_as_dot() {
+    let g = brief().protocol_graph("out_of_school", None).unwrap();
+    insta::assert_snapshot!(g.to_dot());
+}
+
+#[test]
+fn the_briefs_protocol_as_mermaid() {
+    let g = brief().protocol_graph("out_of_school", None).unwrap();
+    insta::assert_snapshot!(g.to_mermaid());
+}
+
+#[test]
+fn the_briefs_protocol_as_json() {
+    let g = brief().protocol_graph("out_of_school", None).unwrap();
+    insta::assert_snapshot!(g.to_json());
+}
+
+#[test]
+fn steps_are_nodes_and_after_gives_edges_from_the_earlier_step() {
+    let engine = brief();
+    assert_eq!(engine.protocol_names(), ["out_of_school"]);
+    let g = engine.protocol_graph("out_of_school", None).unwrap();
+    let steps: Vec<&str> = g.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["notify", "assess", "plan", "refer", "review", "close"]
+    );
+    let edges: Vec<(&str, &str)> = g
+        .edges
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            ("notify", "assess"),
+            ("assess", "plan"),
+            ("plan", "refer"),
+            ("refer", "review"),
+            ("plan", "close"),
+        ]
+    );
+    assert_eq!(g.start_steps(), ["notify"]);
+    assert_eq!(g.next_steps("plan"), ["refer", "close"]);
+    assert!(g.next_steps("close").is_empty());
+    assert_eq!(
+        g.start.as_deref(),
+        Some("not in_school or unexcused_absence_days >= 10")
+    );
+
+    let json: Value = serde_json::from_str(&g.to_json()).unwrap();
+    assert_eq!(json["subject"], "Person");
+    assert_eq!(json["calendar"], "armenia");
+    assert_eq!(json["roles"][0]["agency"], "school");
+    let close = &json["steps"][5];
+    assert_eq!(close["when"], "risk(assess) = low and all refer done");
+    assert_eq!(close["after"], serde_json::json!(["plan"]));
+    assert_eq!(json["steps"][1]["assessment"], "child_wellbeing");
+    assert_eq!(json["steps"][2]["requires_consent"], true);
+    assert_eq!(json["steps"][3]["for_each_need_of"], "assess");
+    assert_eq!(json["steps"][4]["every"], "30 days");
+    assert_eq!(json["steps"][0]["within"], "3 working days");
+    assert_eq!(
+        json["escalations"],
+        serde_json::json!([{"to": "head_of_service", "overdue_by": "5 working days"}])
+    );
+    assert_eq!(
+        json["shares"],
+        serde_json::json!([{"what": "child_wellbeing", "with": ["social_worker", "case_manager"]}])
+    );
+}
+
+#[test]
+fn an_unknown_protocol_is_g0001_with_a_suggestion() {
+    let e = brief().protocol_graph("out_of_scool", None).unwrap_err();
+    assert_eq!(e.errors[0].code, "G0001");
+    assert_eq!(
+        e.errors[0].message,
+        "no protocol `out_of_scool` in the ruleset"
+    );
+    assert_eq!(
+        e.errors[0].help.as_deref(),
+        Some("did you mean `out_of_school`?")
+    );
+    let e = brief().protocol_graph("zzz", None).unwrap_err();
+    assert_eq!(
+        e.errors[0].help.as_deref(),
+        Some("the ruleset's protocols: out_of_school")
+    );
+}
+
+const SMALL: &str = r#"
+ruleset r "R" { languages en, hy }
+
+entity Person { age: Integer "Age" }
+
+protocol p "Say \"hi\" \\ back" [hy: "Ողջույն"] {
+  for Person
+  roles {
+    worker "Worker \"W\"" [hy: "Աշխատող"] at city_hall
+    loner "Loner"
+  }
+  start when age < 18
+
+  step first "First <step> & #1" {
+    by worker
+    every 1 week
+  }
+  step second {
+    by loner
+    when age >= 16
+  }
+  step close {
+    by worker
+    after first, second
+  }
+}
+"#;
+
+#[test]
+fn labels_in_the_requested_language_and_escaped_for_each_format() {
+    let engine = engine(SMALL);
+    let g = engine.protocol_graph("p", Some("hy")).unwrap();
+    assert_eq!(g.label, "Ողջույն");
+    assert_eq!(g.roles[0].label, "Աշխատող");
+    // No translation: the first language.
+    assert_eq!(g.roles[1].label, "Loner");
+    assert_eq!(g.start_steps(), ["first", "second"]);
+
+    let g = engine.protocol_graph("p", None).unwrap();
+    let dot = g.to_dot();
+    assert!(dot.contains(r#"label="Say \"hi\" \\ back (p)"#), "{dot}");
+    assert!(
+        dot.contains(r#""first" [label="First <step> & #1\nWorker \"W\"\n↻ every 1 week"];"#),
+        "{dot}"
+    );
+    // A role without an agency: its steps are outside every lane.
+    assert!(dot.contains("\n  \"second\" [label="), "{dot}");
+    assert!(dot.contains(r#"\n◇ when age >= 16"#), "{dot}");
+    assert!(
+        dot.contains("\"first\" -> \"first\" [style=dashed"),
+        "{dot}"
+    );
+
+    let mermaid = g.to_mermaid();
+    assert!(
+        mermaid.starts_with("---\ntitle: \"Say \\\"hi\\\" \\\\ back\"\n---\nflowchart TD\n"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains(
+            "s0[\"First #lt;step#gt; #amp; #35;1<br/>Worker #quot;W#quot;<br/>↻ every 1 week\"]"
+        ),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("s2[[\""), "{mermaid}");
+    assert!(
+        mermaid.contains("  start --> s0\n  start --> s1\n  s0 --> s2\n  s1 --> s2\n"),
+        "{mermaid}"
+    );
+}
+
+fn warnings(text: &str) -> Vec<(String, String)> {
+    check(vec![SourceFile::new("p.accord", text)])
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.message.clone()))
+        .collect()
+}
+
+#[test]
+fn a_role_that_never_acts_is_w0108() {
+    let text = SMALL.replace("by loner", "by worker");
+    let found = warnings(&text);
+    assert!(
+        found.contains(&(
+            "W0108".into(),
+            "role `loner` never acts: no step is done by it and no escalation goes to it".into()
+        )),
+        "{found:?}"
+    );
+    assert_eq!(found.iter().filter(|(c, _)| c == "W0108").count(), 1);
+    // An escalation to it is acting.
+    let text = text.replace(
+        "  step close {",
+        "  escalate to loner when overdue by 2 days\n  step close {",
+    );
+    assert!(!warnings(&text).iter().any(|(c, _)| c == "W0108"));
+    // The brief's head of service only receives escalations: no warning.
+    let files = support::eval::load_dir(&support::eval::repo().join("examples/brief"));
+    assert!(!accord_core::check(files)
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "W0108"));
+}
+
+#[test]
+fn a_misspelt_by_is_not_also_an_idle_role() {
+    let found = warnings(&SMALL.replace("by loner", "by lonr"));
+    assert!(found.iter().any(|(c, _)| c == "E0111"), "{found:?}");
+    assert!(!found.iter().any(|(c, _)| c == "W0108"), "{found:?}");
+}
+
+#[test]
+fn versions_of_a_protocol_are_one_name_and_the_graph_is_the_latest() {
+    let one = r#"
+protocol p "P" {
+  VERSION
+  for Person
+  roles { worker "Worker" at city_hall }
+  step STEP { by worker }
+  step close { by worker  after STEP }
+}
+"#;
+    let text = format!(
+        "ruleset r {{ languages en }}\nentity Person {{ age: Integer \"Age\" }}\n{}{}",
+        one.replace("VERSION", "").replace("STEP", "first"),
+        one.replace("VERSION", "version 2 from 2026-01-01")
+            .replace("STEP", "second"),
+    );
+    let engine = engine(&text);
+    assert_eq!(engine.protocol_names(), ["p"]);
+    let g = engine.protocol_graph("p", None).unwrap();
+    assert_eq!(g.version, 2);
+    assert_eq!(g.start_steps(), ["second"]);
+    assert!(g
+        .to_dot()
+        .contains("label=\"P (p)\\nversion 2 · for Person\""));
+}
