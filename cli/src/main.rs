@@ -5,7 +5,9 @@
 //! could not run (bad usage, a missing or unreadable file, a file that is not
 //! UTF-8). The CLI only loads files and prints: every answer comes from the facade.
 
+mod case;
 mod files;
+mod graph;
 mod screen;
 
 use std::io::{IsTerminal, Write};
@@ -26,7 +28,7 @@ struct Cli {
 }
 
 /// One variant per subcommand of the brief's "Command line" contract; the others
-/// (case, graph) join as they are built.
+/// (doc) join as they are built.
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check a ruleset: exit 0 when valid (warnings allowed), 1 with errors.
@@ -46,6 +48,18 @@ enum Command {
     Providers(ProvidersArgs),
     /// The territorial map: needs found by assessments against capacity, per region.
     Plan(PlanArgs),
+    /// A case's state from its event log (tasks, deadlines, escalations, needs,
+    /// plan, referrals), as a whole or for one role; `--add` checks and appends
+    /// an event.
+    Case(case::CaseArgs),
+    /// Many cases on one date: a role's agenda (due and overdue tasks, sorted)
+    /// and the monitoring figures.
+    Caseload(case::CaseloadArgs),
+    /// Merge two logs of one case written offline on two devices: every event
+    /// kept, conflicts marked and reported (exit 1 when there are any).
+    Merge(case::MergeArgs),
+    /// A protocol's workflow graph as DOT, Mermaid or JSON; `--list` its names.
+    Graph(graph::GraphArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -241,6 +255,10 @@ fn main() -> ExitCode {
         Command::Assess(args) => assess_command(&args),
         Command::Providers(args) => providers_command(&args),
         Command::Plan(args) => plan_command(&args),
+        Command::Graph(args) => graph::graph_command(&args),
+        Command::Case(args) => case::case_command(&args),
+        Command::Caseload(args) => case::caseload_command(&args),
+        Command::Merge(args) => case::merge_command(&args),
     }
 }
 

@@ -7,6 +7,7 @@
 //! Invariants: knows no front end, does no I/O, never reads the clock (an as-of
 //! date is always an input), and never panics on any input.
 
+pub mod case;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;

@@ -907,10 +907,17 @@ impl Engine {
     /// from question names to answers, `null` or missing for unanswered. Every
     /// problem is reported (up to [`MAX_FACT_ERRORS`]), each naming its question.
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
-        let (id, def) = self.assessment(assessment)?;
+        self.assessment(assessment)?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one("A0002", "", format!("the answers are not valid JSON: {e}"))
         })?;
+        self.answers_from_value(assessment, &doc)
+    }
+
+    /// [`Engine::answers_from_json`] for answers already parsed (a case's
+    /// `assessed` event).
+    pub fn answers_from_value(&self, assessment: &str, doc: &Json) -> Result<Answers, FactsError> {
+        let (id, def) = self.assessment(assessment)?;
         let Json::Object(map) = doc else {
             return Err(FactsError::one(
                 "A0002",
@@ -920,7 +927,7 @@ impl Engine {
         };
         let mut values = vec![None; def.questions.len()];
         let mut errors = Errors(Vec::new());
-        for (key, value) in &map {
+        for (key, value) in map {
             let Some(qi) = def.questions.iter().position(|q| q.name == *key) else {
                 let names = def.questions.iter().map(|q| q.name.as_str());
                 let help = crate::check::suggest(key, names)

@@ -64,6 +64,22 @@ pub struct Catalogue {
     providers: Vec<Provider>,
 }
 
+impl Catalogue {
+    /// The ruleset's service indexes a provider offers; `None` when the
+    /// catalogue has no such provider.
+    pub(crate) fn provider_services(&self, id: &str) -> Option<&[usize]> {
+        self.providers
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.services.as_slice())
+    }
+
+    /// Every provider's id, for suggestions.
+    pub(crate) fn provider_ids(&self) -> impl Iterator<Item = &str> {
+        self.providers.iter().map(|p| p.id.as_str())
+    }
+}
+
 /// Satisfaction scores (1–5) per provider and service, validated against a
 /// catalogue.
 #[derive(Debug, Clone, Default)]

@@ -873,7 +873,7 @@ impl Compiler<'_> {
                 let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
                 with_rd!(Code, l, |l| Box::new(move |cx| filter(cx, &l, &c)))
             }
-            Node::Unsupported => Box::new(|_| V::Unknown),
+            Node::CaseInput(_) | Node::Unsupported => Box::new(|_| V::Unknown),
             // Conditions, compiled above.
             _ => return None,
         };

@@ -142,8 +142,30 @@ pub(crate) enum Node {
         high: V,
         negated: bool,
     },
+    /// A value a case supplies while a protocol's guards are evaluated: the
+    /// n-th of the protocol's [`CaseInput`]s (`assess done`, `risk(assess)`).
+    CaseInput(u32),
     /// Something only meaningful in assessments or protocols, or that did not check.
     Unsupported,
+}
+
+/// What a protocol's guard asks of the case: a step's status or a risk found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CaseInput {
+    /// `step done` (`None`), `all step done`, `any step done`.
+    Done(Option<Quantifier>, u32),
+    /// `risk(step)`: the level's index, as [`Value::Risk`] is lowered.
+    Risk(u32),
+}
+
+/// A protocol's `start when` and each step's `when`, lowered like `let`s of the
+/// protocol's subject, with the case's inputs they read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LProtocol {
+    pub start: Option<NodeId>,
+    /// One per step, in declaration order.
+    pub when: Vec<Option<NodeId>>,
+    pub inputs: Vec<CaseInput>,
 }
 
 #[derive(Debug, Clone)]
@@ -293,6 +315,8 @@ pub(crate) struct Lowered {
     pub params: Vec<Vec<(jiff::civil::Date, V)>>,
     /// Each enum's variant names, by enum id.
     pub enum_variants: Vec<Vec<String>>,
+    /// Each protocol's guards, by protocol id.
+    pub protocols: Vec<LProtocol>,
 }
 
 /// A cheap hash of a field name: its length and three of its bytes, mixed. The
@@ -405,6 +429,8 @@ struct Lowerer<'a> {
     text_ids: HashMap<String, u32>,
     /// The file of the declaration being lowered.
     file: u32,
+    /// While a protocol's guards are lowered: the case inputs they read.
+    case_inputs: Option<Vec<CaseInput>>,
 }
 
 /// Lowers a ruleset that checked without errors. `source` gives each file's text,
@@ -422,6 +448,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             program_slot: Vec::new(),
             tables: Vec::new(),
             params: Vec::new(),
+            protocols: Vec::new(),
             enum_variants: checked
                 .enums
                 .iter()
@@ -430,6 +457,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
         },
         text_ids: HashMap::new(),
         file: 0,
+        case_inputs: None,
     };
     for p in &checked.parameters {
         let versions = p
@@ -514,6 +542,22 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             _ => None,
         })
         .collect();
+    for p in &checked.protocols {
+        l.file = p.loc.file as u32;
+        l.case_inputs = Some(Vec::new());
+        let start = p.start.as_ref().map(|e| l.expr(e));
+        let when = p
+            .steps
+            .iter()
+            .map(|s| s.when.as_ref().map(|e| l.expr(e)))
+            .collect();
+        let inputs = l.case_inputs.take().unwrap_or_default();
+        l.out.protocols.push(LProtocol {
+            start,
+            when,
+            inputs,
+        });
+    }
     for p in referenced {
         if let Some(prog) = l.out.programs.get_mut(p as usize) {
             prog.referenced = true;
@@ -530,6 +574,21 @@ fn scope(b: Base) -> Scope {
 }
 
 impl Lowerer<'_> {
+    /// The node reading `input` from the case (unsupported outside a protocol).
+    fn case_input(&mut self, input: CaseInput) -> Node {
+        let Some(inputs) = self.case_inputs.as_mut() else {
+            return Node::Unsupported;
+        };
+        let at = match inputs.iter().position(|i| *i == input) {
+            Some(at) => at,
+            None => {
+                inputs.push(input);
+                inputs.len() - 1
+            }
+        };
+        Node::CaseInput(at as u32)
+    }
+
     fn push(&mut self, n: Node, span: ast::Span) -> NodeId {
         self.out.nodes.push(n);
         self.out
@@ -747,14 +806,14 @@ impl Lowerer<'_> {
                     Quantifier::All => Node::All { list, cond },
                 }
             }
-            RKind::Question(_)
-            | RKind::Score(_)
-            | RKind::QuestionPoints(_)
-            | RKind::Points(_)
-            | RKind::Risk(_)
-            | RKind::Done { .. }
-            | RKind::Chosen { .. }
-            | RKind::Error => Node::Unsupported,
+            RKind::Question(_) | RKind::Score(_) | RKind::QuestionPoints(_) | RKind::Points(_) => {
+                Node::Unsupported
+            }
+            RKind::Risk(step) => self.case_input(CaseInput::Risk(*step as u32)),
+            RKind::Done { quantifier, step } => {
+                self.case_input(CaseInput::Done(*quantifier, *step as u32))
+            }
+            RKind::Chosen { .. } | RKind::Error => Node::Unsupported,
         };
         self.push(node, e.span)
     }

@@ -164,6 +164,14 @@ pub(crate) struct AsOf {
 
 impl AsOf {
     pub(crate) fn new(low: &Lowered, date: Date) -> AsOf {
+        let mut asof = AsOf::unfolded(low, date);
+        asof.folded = super::lower::fold(low, &asof.params, date);
+        asof
+    }
+
+    /// Parameters for `date` without folding the nodes: cheap, for evaluating a
+    /// few expressions once (a case's guards on an event's date).
+    pub(crate) fn unfolded(low: &Lowered, date: Date) -> AsOf {
         let mut params = Vec::with_capacity(low.params.len());
         let mut version = Vec::with_capacity(low.params.len());
         for versions in &low.params {
@@ -176,12 +184,11 @@ impl AsOf {
             );
             version.push(found.map(|i| i as u32));
         }
-        let folded = super::lower::fold(low, &params, date);
         AsOf {
             date,
             params,
             version,
-            folded,
+            folded: Vec::new(),
         }
     }
 }
@@ -194,6 +201,9 @@ pub(crate) struct Machine<'a> {
     pub facts: &'a Facts,
     pub asof: &'a AsOf,
     pub s: &'a mut Scratch,
+    /// The values of a protocol's [`super::lower::CaseInput`]s, while its
+    /// guards are evaluated (empty otherwise).
+    pub case_inputs: &'a [V],
     subject: u32,
     env_base: usize,
     depth: u32,
@@ -268,12 +278,19 @@ impl<'a> Machine<'a> {
             (&mut s.let_base, &mut s.lets),
             (&mut s.prog_base, &mut s.progs),
         );
+        // An `AsOf` made without folding (a case's guards, evaluated on many
+        // dates) walks the lowered nodes.
+        let nodes = match asof.folded.is_empty() {
+            true => &low.nodes,
+            false => &asof.folded,
+        };
         Machine {
             low,
-            nodes: &asof.folded,
+            nodes,
             facts,
             asof,
             s,
+            case_inputs: &[],
             subject: 0,
             env_base: 0,
             depth: 0,
@@ -1053,6 +1070,11 @@ impl<'a> Machine<'a> {
             Node::Where { list, cond } => self.filter(list, cond),
             Node::Any { list, cond } => self.quantify(list, cond, true),
             Node::All { list, cond } => self.quantify(list, cond, false),
+            Node::CaseInput(i) => self
+                .case_inputs
+                .get(i as usize)
+                .copied()
+                .unwrap_or(V::Unknown),
             Node::Unsupported => self.fault(FaultKind::Unsupported, id),
         }
     }

@@ -18,7 +18,7 @@ enum Def {
 }
 
 /// Pushes the children of `node` onto `out`.
-fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
+pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
     let args = |out: &mut Vec<NodeId>, (start, len): (u32, u32)| {
         for i in start..start.saturating_add(len) {
             out.push(low.arg(i));
@@ -32,6 +32,7 @@ fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
         | Node::Eligible { .. }
         | Node::Amount { .. }
         | Node::CompareMember { .. }
+        | Node::CaseInput(_)
         | Node::Unsupported => {}
         Node::Get { base, .. } => out.push(base),
         Node::Project { list, .. } => out.push(list),

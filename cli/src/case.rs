@@ -1,0 +1,404 @@
+//! `accord case`: a case's state from its event log, or one event added to it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use accord_core::case::{parse_log, Case, CaseError, CaseOptions, Event};
+
+use super::{compile, load_catalogue, read_input, usage_error, Format, CANNOT_RUN, PROBLEMS};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CaseArgs {
+    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The case's event log: one JSON event per line.
+    #[arg(long, value_name = "EVENTS.jsonl")]
+    events: PathBuf,
+    /// The as-of date (YYYY-MM-DD); today by default. Events after it are not applied.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Show only what this role may see (its tasks, the assessments shared with it).
+    #[arg(long, value_name = "ROLE")]
+    role: Option<String>,
+    /// The provider catalogue: referrals and plan entries are checked against it.
+    #[arg(long, value_name = "PROVIDERS.json")]
+    catalogue: Option<PathBuf>,
+    /// Check one event (JSON) against the case and append it to the log; the
+    /// log is created by an `opened` event.
+    #[arg(long, value_name = "EVENT_JSON")]
+    add: Option<String>,
+    /// Language of labels.
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// `human` or `json`.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// `--as-of DATE`, or today (the CLI may read the clock; the engine never does).
+pub(crate) fn as_of_arg(text: Option<&str>) -> Result<jiff::civil::Date, ExitCode> {
+    match text {
+        Some(text) => match accord_core::case::event::parse_date(text) {
+            Some(d) => Ok(d),
+            None => Err(usage_error(&format!(
+                "`--as-of {text}` is not a date; write YYYY-MM-DD"
+            ))),
+        },
+        None => Ok(jiff::ZonedDateTime::now().date()),
+    }
+}
+
+/// Prints case errors, naming the log; as JSON too with `--format json`.
+pub(crate) fn report_case_errors(errors: &[CaseError], log: &str, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "errors": errors }))
+                .unwrap_or_default()
+        );
+    }
+    for e in errors {
+        match e.line {
+            Some(l) => eprintln!("error: {log}:{l}: {}: {}", e.code, e.message),
+            None => eprintln!("error: {log}: {}: {}", e.code, e.message),
+        }
+        if let Some(h) = &e.help {
+            eprintln!("  help: {h}");
+        }
+    }
+}
+
+pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
+    let as_of = match as_of_arg(args.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let json = args.format == Format::Json;
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let catalogue = match &args.catalogue {
+        Some(p) => match load_catalogue(&engine, p, json) {
+            Ok(c) => Some(c),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let log_name = args.events.display().to_string();
+    let text = match (&args.add, args.events.exists()) {
+        (Some(_), false) => String::new(),
+        _ => match read_input(&args.events) {
+            Ok(t) => t,
+            Err(code) => return code,
+        },
+    };
+    let mut events = match parse_log(&text) {
+        Ok(e) => e,
+        Err(errors) => {
+            report_case_errors(&errors, &log_name, json);
+            return ExitCode::from(PROBLEMS);
+        }
+    };
+    let options = CaseOptions {
+        catalogue: catalogue.as_ref(),
+    };
+    if let Some(add) = &args.add {
+        let line = text.lines().count() + 1;
+        let event = match Event::parse(line, add) {
+            Ok(e) => e,
+            Err(e) => {
+                report_case_errors(&[e], &log_name, json);
+                return ExitCode::from(PROBLEMS);
+            }
+        };
+        // The whole log, whatever the as-of date: the event goes at its end.
+        let added = match events.is_empty() {
+            true => Case::open(&engine, event, options).map(|c| {
+                c.events()
+                    .last()
+                    .map(Event::to_json_line)
+                    .unwrap_or_default()
+            }),
+            false => Case::replay(&engine, &events, options, None).and_then(|mut c| {
+                c.apply(event)?;
+                Ok(c.events()
+                    .last()
+                    .map(Event::to_json_line)
+                    .unwrap_or_default())
+            }),
+        };
+        let added = match added {
+            Ok(l) => l,
+            Err(e) => {
+                report_case_errors(&[e], &log_name, json);
+                return ExitCode::from(PROBLEMS);
+            }
+        };
+        let mut out = text.clone();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&added);
+        out.push('\n');
+        if let Err(e) = write_atomically(&args.events, &out) {
+            eprintln!("error: cannot write `{log_name}`: {e}");
+            return ExitCode::from(CANNOT_RUN);
+        }
+        events = match parse_log(&out) {
+            Ok(e) => e,
+            Err(errors) => {
+                report_case_errors(&errors, &log_name, json);
+                return ExitCode::from(PROBLEMS);
+            }
+        };
+    }
+    let state = Case::replay(&engine, &events, options, Some(as_of))
+        .and_then(|mut c| c.state(as_of, args.role.as_deref(), args.lang.as_deref()));
+    match state {
+        Ok(state) => {
+            if json {
+                println!("{}", state.to_json());
+            } else {
+                print!("{}", state.render());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_case_errors(&[e], &log_name, json);
+            ExitCode::from(PROBLEMS)
+        }
+    }
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over
+/// `path`: a log is never left half-written.
+pub(crate) fn write_atomically(path: &PathBuf, text: &str) -> std::io::Result<()> {
+    let mut tmp = path.clone().into_os_string();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CaseloadFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CaseloadArgs {
+    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The cases: event logs (`.jsonl`), or directories of them (searched
+    /// recursively). A case is named by its `opened` event's `case`, or its file.
+    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    cases: Vec<PathBuf>,
+    /// The as-of date (YYYY-MM-DD); today by default.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// The agenda of this role only (its tasks and those escalated to it).
+    #[arg(long, value_name = "ROLE")]
+    role: Option<String>,
+    /// The provider catalogue referrals are checked against.
+    #[arg(long, value_name = "PROVIDERS.json")]
+    catalogue: Option<PathBuf>,
+    /// Threads replaying cases; all cores by default.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// `human`, `json` or `csv` (the agenda).
+    #[arg(long, value_enum, default_value_t = CaseloadFormat::Human)]
+    format: CaseloadFormat,
+}
+
+/// Every `.jsonl` file under `path` (itself, if it is a file), sorted.
+fn logs_under(path: &PathBuf, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "jsonl") {
+                logs_under(&e, out)?;
+            }
+        }
+    } else {
+        out.push(path.clone());
+    }
+    Ok(())
+}
+
+pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
+    use accord_core::case::Caseload;
+    let as_of = match as_of_arg(args.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let json = args.format == CaseloadFormat::Json;
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let catalogue = match &args.catalogue {
+        Some(p) => match load_catalogue(&engine, p, json) {
+            Ok(c) => Some(c),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let mut paths = Vec::new();
+    for p in &args.cases {
+        if let Err(e) = logs_under(p, &mut paths) {
+            eprintln!("error: cannot read `{}`: {e}", p.display());
+            return ExitCode::from(CANNOT_RUN);
+        }
+    }
+    let mut logs = Vec::with_capacity(paths.len());
+    for p in &paths {
+        match read_input(p) {
+            Ok(t) => logs.push((p, t)),
+            Err(code) => return code,
+        }
+    }
+    let options = CaseOptions {
+        catalogue: catalogue.as_ref(),
+    };
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let chunk = logs.len().div_ceil(threads).max(1);
+    let role = args.role.as_deref();
+    let build = |part: &[(&PathBuf, String)]| {
+        let mut load = Caseload::new(as_of, role);
+        for (path, text) in part {
+            // The path names a case whose `opened` event does not.
+            let shown = path.display().to_string();
+            let name = shown.strip_suffix(".jsonl").unwrap_or(&shown);
+            match parse_log(text) {
+                Ok(events) => load.add(&engine, name, &events, options),
+                Err(errors) => load.add_unreadable(name, errors),
+            }
+        }
+        load
+    };
+    let parts: Vec<Caseload> = std::thread::scope(|s| {
+        let handles: Vec<_> = logs
+            .chunks(chunk)
+            .map(|part| s.spawn(|| build(part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Caseload::new(as_of, role)))
+            .collect()
+    });
+    let mut load = Caseload::new(as_of, role);
+    for p in parts {
+        load.absorb(p);
+    }
+    let report = load.finish();
+    match args.format {
+        CaseloadFormat::Json => println!("{}", report.to_json()),
+        CaseloadFormat::Csv => print!("{}", report.to_csv()),
+        CaseloadFormat::Human => print!("{}", report.render()),
+    }
+    match report.errors.is_empty() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::from(PROBLEMS),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MergeArgs {
+    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// One device's log of the case.
+    #[arg(long, value_name = "A.jsonl")]
+    events: PathBuf,
+    /// The other device's log of the same case.
+    #[arg(long, value_name = "B.jsonl")]
+    with: PathBuf,
+    /// Write the merged log here (standard output by default).
+    #[arg(long, value_name = "OUT.jsonl")]
+    output: Option<PathBuf>,
+    /// The provider catalogue referrals are checked against.
+    #[arg(long, value_name = "PROVIDERS.json")]
+    catalogue: Option<PathBuf>,
+}
+
+pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
+    let engine = match compile(&args.files, None) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let catalogue = match &args.catalogue {
+        Some(p) => match load_catalogue(&engine, p, false) {
+            Ok(c) => Some(c),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let mut logs = Vec::new();
+    for p in [&args.events, &args.with] {
+        let text = match read_input(p) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        match parse_log(&text) {
+            Ok(e) => logs.push(e),
+            Err(errors) => {
+                report_case_errors(&errors, &p.display().to_string(), false);
+                return ExitCode::from(PROBLEMS);
+            }
+        }
+    }
+    let (a, b) = match logs.as_slice() {
+        [a, b] => (a, b),
+        _ => return ExitCode::from(CANNOT_RUN),
+    };
+    let options = CaseOptions {
+        catalogue: catalogue.as_ref(),
+    };
+    let merged = match engine.merge_logs(a, b, options) {
+        Ok(m) => m,
+        Err(e) => {
+            report_case_errors(&[e], "the merged log", false);
+            return ExitCode::from(PROBLEMS);
+        }
+    };
+    let text = merged.to_jsonl();
+    match &args.output {
+        Some(p) => {
+            if let Err(e) = write_atomically(p, &text) {
+                eprintln!("error: cannot write `{}`: {e}", p.display());
+                return ExitCode::from(CANNOT_RUN);
+            }
+        }
+        None => print!("{text}"),
+    }
+    eprintln!(
+        "merged {} and {} events into {}",
+        a.len(),
+        b.len(),
+        merged.events.len()
+    );
+    for c in &merged.conflicts {
+        eprintln!("conflict at line {}: {}", c.line, c.reason);
+    }
+    // Conflicts need a person: the log is written, and the exit says so.
+    match merged.conflicts.is_empty() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::from(PROBLEMS),
+    }
+}

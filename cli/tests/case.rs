@@ -1,0 +1,243 @@
+//! `accord case`, `accord caseload` and `accord merge` as scripts and field
+//! workers see them: the state on stdout, a refused event as an error naming
+//! its line with exit 1 and the log untouched, events added one by one with
+//! `--add`, a role's agenda, two devices' logs merged.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+mod common;
+use common::{code, scratch, stderr, stdout};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn corpus() -> String {
+    repo().join("tests/cases").to_string_lossy().into_owned()
+}
+
+fn case_log(name: &str) -> String {
+    repo()
+        .join("tests/cases")
+        .join(name)
+        .join("events.jsonl")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn the_state_has_the_briefs_fields() {
+    let out = accord(&[
+        "case",
+        &corpus(),
+        "--events",
+        &case_log("missed_deadline_escalation"),
+        "--as-of",
+        "2025-03-28",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let state: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    for field in [
+        "protocol",
+        "status",
+        "tasks",
+        "escalations",
+        "needs",
+        "risk",
+        "referrals",
+    ] {
+        assert!(state.get(field).is_some(), "no `{field}`");
+    }
+    assert_eq!(state["status"], "open");
+    let task = &state["tasks"][0];
+    assert_eq!(task["step"], "assess");
+    assert_eq!(task["due"], "2025-03-18");
+    assert_eq!(task["overdue"], true);
+    assert_eq!(state["escalations"][0]["to"], "head_of_service");
+    assert_eq!(state["escalations"][0]["since"], "2025-03-25");
+}
+
+#[test]
+fn a_refused_event_names_its_line_and_exits_1() {
+    let out = accord(&[
+        "case",
+        &corpus(),
+        "--events",
+        &case_log("reject_not_ready"),
+        "--as-of",
+        "2025-03-10",
+    ]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(":2: C0016: step `assess` is not ready"),
+        "{err}"
+    );
+    assert!(err.contains("help:"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn events_are_added_one_by_one_and_a_refused_one_leaves_the_log_as_it_was() {
+    let dir = scratch("case-add");
+    let log = dir.join("case.jsonl");
+    let log_s = log.to_string_lossy().into_owned();
+    let add = |event: &str| {
+        accord(&[
+            "case",
+            &corpus(),
+            "--events",
+            &log_s,
+            "--as-of",
+            "2025-03-20",
+            "--add",
+            event,
+            "--format",
+            "json",
+        ])
+    };
+    let out = add(
+        r#"{"type": "opened", "at": "2025-03-03", "protocol": "out_of_school", "subject": {"in_school": false, "disability": "none"}}"#,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The log records the version the case was opened with.
+    assert!(fs::read_to_string(&log).unwrap().contains(r#""version":1"#));
+    let out = add(
+        r#"{"type": "completed", "step": "notify", "by": "school_coordinator", "at": "2025-03-04"}"#,
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let state: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(state["tasks"][0]["step"], "assess");
+    let before = fs::read_to_string(&log).unwrap();
+    let out =
+        add(r#"{"type": "completed", "step": "plan", "by": "case_manager", "at": "2025-03-05"}"#);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("C0016"), "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(&log).unwrap(), before);
+    assert_eq!(before.lines().count(), 2);
+}
+
+#[test]
+fn a_role_sees_only_what_is_shared_with_it() {
+    let out = accord(&[
+        "case",
+        &corpus(),
+        "--events",
+        &case_log("plan_and_referrals"),
+        "--as-of",
+        "2025-04-22",
+        "--role",
+        "school_coordinator",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("speech_therapy"), "{text}");
+    assert!(!text.contains("speech_delay"), "{text}");
+}
+
+#[test]
+fn a_caseload_gives_a_roles_agenda_and_the_figures() {
+    let out = accord(&[
+        "caseload",
+        &corpus(),
+        "--cases",
+        &format!("{}/missed_deadline_escalation", corpus()),
+        &format!("{}/plan_and_referrals", corpus()),
+        &format!("{}/school_notice_to_closure", corpus()),
+        "--as-of",
+        "2025-06-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let m = &report["monitoring"];
+    assert_eq!(m["cases"], 3);
+    assert_eq!(m["closed"], 1);
+    assert_eq!(m["median_days_to_close"], 60.0);
+    // Overdue first.
+    assert_eq!(report["agenda"][0]["overdue"], true);
+    let csv = accord(&[
+        "caseload",
+        &corpus(),
+        "--cases",
+        &corpus(),
+        "--as-of",
+        "2025-04-01",
+        "--role",
+        "case_manager",
+        "--format",
+        "csv",
+    ]);
+    let text = stdout(&csv);
+    assert!(text.starts_with("case,protocol,step,need,role"), "{text}");
+    assert!(text
+        .lines()
+        .skip(1)
+        .all(|l| l.contains(",case_manager,") || l.contains("true")));
+}
+
+#[test]
+fn merging_two_devices_logs_reports_conflicts() {
+    let dir = scratch("case-merge");
+    let common = r#"{"type": "opened", "at": "2025-03-03", "protocol": "out_of_school", "subject": {"in_school": false, "disability": "none"}}
+{"type": "completed", "step": "notify", "by": "school_coordinator", "at": "2025-03-04"}
+"#;
+    let a = dir.join("a.jsonl");
+    let b = dir.join("b.jsonl");
+    fs::write(&a, format!("{common}{}\n", r#"{"type": "facts", "set": {"in_school": true}, "by": "school_coordinator", "at": "2025-03-05"}"#)).unwrap();
+    fs::write(&b, format!("{common}{}\n", r#"{"type": "facts", "set": {"in_school": false}, "by": "social_worker", "at": "2025-03-05"}"#)).unwrap();
+    let merge = |x: &Path, y: &Path| {
+        accord(&[
+            "merge",
+            &corpus(),
+            "--events",
+            &x.to_string_lossy(),
+            "--with",
+            &y.to_string_lossy(),
+        ])
+    };
+    let ab = merge(&a, &b);
+    let ba = merge(&b, &a);
+    assert_eq!(code(&ab), 1);
+    assert_eq!(stdout(&ab), stdout(&ba));
+    assert_eq!(stdout(&ab).lines().count(), 4);
+    assert!(
+        stderr(&ab).contains("contradicts line 3"),
+        "{}",
+        stderr(&ab)
+    );
+    // The merged log replays, its conflict shown and not applied.
+    let merged = dir.join("merged.jsonl");
+    fs::write(&merged, stdout(&ab)).unwrap();
+    let out = accord(&[
+        "case",
+        &corpus(),
+        "--events",
+        &merged.to_string_lossy(),
+        "--as-of",
+        "2025-03-06",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let state: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(state["conflicts"][0]["line"], 4);
+}

@@ -1,0 +1,348 @@
+//! Case events: one JSON object per line, read strictly (an unknown field is an
+//! error, so a misspelt `"nede"` is not silently ignored) and kept as written,
+//! so that a log merged or appended to is written back unchanged.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::CaseError;
+
+/// An event as written in the log. Which fields an event needs depends on its
+/// `type`; [`Event::parse`] checks the ones every event has, the replay the rest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventJson {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The worker, free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<String>,
+    /// Unique within the case when given; merging uses it to recognise an event
+    /// both devices hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Json>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<Json>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub responsible: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set: Option<Json>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<Vec<String>>,
+    /// Set by a merge on an event that could not apply after it: the event is
+    /// kept in the log and shown as a conflict, and not applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<String>,
+}
+
+/// The kinds of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventKind {
+    Opened,
+    Completed,
+    Assessed,
+    Consent,
+    Referred,
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralCompleted,
+    Planned,
+    Facts,
+    Reassigned,
+    Transferred,
+    Closed,
+    Reopened,
+    Note,
+}
+
+pub(crate) const KINDS: [(&str, EventKind); 15] = [
+    ("opened", EventKind::Opened),
+    ("completed", EventKind::Completed),
+    ("assessed", EventKind::Assessed),
+    ("consent", EventKind::Consent),
+    ("referred", EventKind::Referred),
+    ("referral_accepted", EventKind::ReferralAccepted),
+    ("referral_declined", EventKind::ReferralDeclined),
+    ("referral_completed", EventKind::ReferralCompleted),
+    ("planned", EventKind::Planned),
+    ("facts", EventKind::Facts),
+    ("reassigned", EventKind::Reassigned),
+    ("transferred", EventKind::Transferred),
+    ("closed", EventKind::Closed),
+    ("reopened", EventKind::Reopened),
+    ("note", EventKind::Note),
+];
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        KINDS
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("event", |(n, _)| n)
+    }
+
+    /// The fields an event of this kind may carry besides `type`, `at`, `by`,
+    /// `who`, `id` and `conflict`; the first `required` of them must be there.
+    fn fields(self) -> (&'static [&'static str], usize) {
+        use EventKind::*;
+        match self {
+            Opened => (&["protocol", "subject", "version", "case", "held_by"], 1),
+            Completed => (&["step", "need"], 1),
+            Assessed => (&["step", "answers"], 2),
+            Consent => (&["given"], 1),
+            Referred => (&["step", "need", "provider", "service"], 3),
+            ReferralAccepted | ReferralDeclined | ReferralCompleted => (&["need", "reason"], 1),
+            Planned => (
+                &[
+                    "need",
+                    "service",
+                    "responsible",
+                    "goal",
+                    "review",
+                    "provider",
+                ],
+                5,
+            ),
+            Facts => (&["set"], 1),
+            Reassigned => (&["role", "to"], 2),
+            Transferred => (&["to", "reason"], 1),
+            Closed | Reopened => (&["reason"], 0),
+            Note => (&["text", "with"], 1),
+        }
+    }
+}
+
+/// One event of a log: as written, with its line and what was read of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The line in the log, from 1 (0 for an event not read from a log).
+    pub line: usize,
+    pub json: EventJson,
+    pub kind: EventKind,
+    pub at: Date,
+}
+
+impl EventJson {
+    fn present(&self, field: &str) -> bool {
+        match field {
+            "protocol" => self.protocol.is_some(),
+            "subject" => self.subject.is_some(),
+            "version" => self.version.is_some(),
+            "case" => self.case.is_some(),
+            "held_by" => self.held_by.is_some(),
+            "step" => self.step.is_some(),
+            "need" => self.need.is_some(),
+            "answers" => self.answers.is_some(),
+            "given" => self.given.is_some(),
+            "provider" => self.provider.is_some(),
+            "service" => self.service.is_some(),
+            "responsible" => self.responsible.is_some(),
+            "goal" => self.goal.is_some(),
+            "review" => self.review.is_some(),
+            "set" => self.set.is_some(),
+            "role" => self.role.is_some(),
+            "to" => self.to.is_some(),
+            "reason" => self.reason.is_some(),
+            "text" => self.text.is_some(),
+            "with" => self.with.is_some(),
+            _ => false,
+        }
+    }
+}
+
+const ALL_FIELDS: [&str; 20] = [
+    "protocol",
+    "subject",
+    "version",
+    "case",
+    "held_by",
+    "step",
+    "need",
+    "answers",
+    "given",
+    "provider",
+    "service",
+    "responsible",
+    "goal",
+    "review",
+    "set",
+    "role",
+    "to",
+    "reason",
+    "text",
+    "with",
+];
+
+/// Reads a date written `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    if text.len() != 10 {
+        return None;
+    }
+    text.parse::<Date>().ok()
+}
+
+impl Event {
+    /// Reads one event (a line of a log). `line` numbers it in errors.
+    pub fn parse(line: usize, text: &str) -> Result<Event, CaseError> {
+        let json: EventJson = serde_json::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            let help = match message.contains("unknown field") {
+                true => "see the event types and their fields in the language reference, §15.3",
+                false => "write one JSON object per line, with \"type\" and \"at\"",
+            };
+            CaseError::at(
+                line,
+                "C0001",
+                format!("the event is not valid: {message}"),
+                help,
+            )
+        })?;
+        Event::from_json(line, json)
+    }
+
+    /// Checks an event already read: its type, date and fields.
+    pub fn from_json(line: usize, json: EventJson) -> Result<Event, CaseError> {
+        let Some(kind) = KINDS.iter().find(|(n, _)| *n == json.kind).map(|(_, k)| *k) else {
+            let names = KINDS.iter().map(|(n, _)| *n);
+            let help = crate::check::suggest(&json.kind, names)
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "the types are {}",
+                        KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    )
+                });
+            return Err(CaseError::at(
+                line,
+                "C0002",
+                format!("unknown event type `{}`", json.kind),
+                help,
+            ));
+        };
+        let Some(at) = parse_date(&json.at) else {
+            return Err(CaseError::at(
+                line,
+                "C0003",
+                format!(
+                    "`at` must be a date written YYYY-MM-DD, got \"{}\"",
+                    json.at
+                ),
+                "write the day the event happened, e.g. \"2025-03-04\"",
+            ));
+        };
+        let (allowed, required) = kind.fields();
+        for f in allowed.iter().take(required) {
+            if !json.present(f) {
+                return Err(CaseError::at(
+                    line,
+                    "C0003",
+                    format!("a `{}` event needs `{f}`", kind.as_str()),
+                    format!(
+                        "a `{}` event has {}",
+                        kind.as_str(),
+                        allowed
+                            .iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        if let Some(f) = ALL_FIELDS
+            .iter()
+            .find(|f| json.present(f) && !allowed.contains(f))
+        {
+            return Err(CaseError::at(
+                line,
+                "C0003",
+                format!("a `{}` event has no field `{f}`", kind.as_str()),
+                format!(
+                    "a `{}` event may have {}",
+                    kind.as_str(),
+                    allowed
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        if kind != EventKind::Opened && json.by.is_none() {
+            return Err(CaseError::at(
+                line,
+                "C0003",
+                format!("a `{}` event needs `by`, the role that acts", kind.as_str()),
+                "name one of the protocol's roles",
+            ));
+        }
+        Ok(Event {
+            line,
+            json,
+            kind,
+            at,
+        })
+    }
+
+    /// The event as one line of JSON.
+    pub fn to_json_line(&self) -> String {
+        serde_json::to_string(&self.json).unwrap_or_default()
+    }
+}
+
+/// Reads a log: one event per non-blank line. Every malformed line is
+/// reported, not just the first.
+pub fn parse_log(text: &str) -> Result<Vec<Event>, Vec<CaseError>> {
+    let mut events = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match Event::parse(i + 1, line) {
+            Ok(e) => events.push(e),
+            Err(e) if errors.len() < 50 => errors.push(e),
+            Err(_) => {}
+        }
+    }
+    match errors.is_empty() {
+        true => Ok(events),
+        false => Err(errors),
+    }
+}

@@ -1,0 +1,226 @@
+//! Merging two logs of one case, written on two devices while offline.
+//!
+//! The merge keeps every event. An event both logs hold (the same `id`, or
+//! the same content when it has none; the k-th copy in one log matches the
+//! k-th in the other) is kept once. The merged order respects the order of
+//! each log, and where the logs leave it open, puts the earlier date first and
+//! then the smaller event text — so it depends only on the two logs' contents,
+//! never on which is given first. Then the merged log is replayed: an event
+//! the case no longer allows (the same step completed on both devices, a
+//! second `opened`), and a `facts` event contradicting one from the other
+//! device, is kept with a `"conflict"` saying why, and not applied. A person
+//! settles each conflict with a new event; nothing is silently picked.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::event::{Event, EventJson, EventKind};
+use super::run::{Case, CaseOptions};
+use super::CaseError;
+use crate::eval::Engine;
+
+/// A merged log and what could not be reconciled.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// Every event of both logs, each once, in the merged order; lines
+    /// numbered from 1 in that order.
+    pub events: Vec<Event>,
+    pub conflicts: Vec<MergeConflict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MergeConflict {
+    /// The event's line in the merged log.
+    pub line: usize,
+    pub reason: String,
+}
+
+impl Merged {
+    /// The merged log as JSON lines.
+    pub fn to_jsonl(&self) -> String {
+        let mut out = String::new();
+        for e in &self.events {
+            out.push_str(&e.to_json_line());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// What identifies an event across devices: its `id`, or its content.
+fn identity(e: &EventJson) -> String {
+    match &e.id {
+        Some(id) => format!("id:{id}"),
+        None => {
+            let mut plain = e.clone();
+            plain.conflict = None;
+            serde_json::to_string(&plain).unwrap_or_default()
+        }
+    }
+}
+
+/// Which log an event came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    A,
+    B,
+    Both,
+}
+
+impl Engine {
+    /// Merges two logs of one case (see the module's documentation).
+    pub fn merge_logs(
+        &self,
+        a: &[Event],
+        b: &[Event],
+        options: CaseOptions<'_>,
+    ) -> Result<Merged, CaseError> {
+        // Unique events: (identity, copy) → index into `nodes`.
+        let mut index: HashMap<(String, usize), usize> = HashMap::new();
+        let mut nodes: Vec<(EventJson, Side, String)> = Vec::new();
+        let mut edges: Vec<BTreeSet<usize>> = Vec::new();
+        let mut indegree: Vec<usize> = Vec::new();
+        for (log, side) in [(a, Side::A), (b, Side::B)] {
+            let mut copies: HashMap<String, usize> = HashMap::new();
+            let mut prev: Option<usize> = None;
+            for e in log {
+                let mut json = e.json.clone();
+                json.conflict = None;
+                let id = identity(&json);
+                let copy = copies.entry(id.clone()).or_insert(0);
+                let key = (id.clone(), *copy);
+                *copy += 1;
+                let n = match index.get(&key) {
+                    Some(&n) => {
+                        if let Some(node) = nodes.get_mut(n) {
+                            node.1 = Side::Both;
+                        }
+                        n
+                    }
+                    None => {
+                        let text = serde_json::to_string(&json).unwrap_or_default();
+                        nodes.push((json, side, text));
+                        edges.push(BTreeSet::new());
+                        indegree.push(0);
+                        index.insert(key, nodes.len() - 1);
+                        nodes.len() - 1
+                    }
+                };
+                if let Some(p) = prev {
+                    if p != n && edges.get_mut(p).is_some_and(|s| s.insert(n)) {
+                        if let Some(d) = indegree.get_mut(n) {
+                            *d += 1;
+                        }
+                    }
+                }
+                prev = Some(n);
+            }
+        }
+        // Kahn's algorithm, taking the smallest (date, text) ready event; if the
+        // logs order some events differently (a cycle), the smallest remaining.
+        let key = |n: usize| nodes.get(n).map(|(j, _, t)| (j.at.clone(), t.clone()));
+        let mut ready: BTreeSet<(Option<(String, String)>, usize)> = (0..nodes.len())
+            .filter(|n| indegree.get(*n) == Some(&0))
+            .map(|n| (key(n), n))
+            .collect();
+        let mut placed = vec![false; nodes.len()];
+        let mut order = Vec::with_capacity(nodes.len());
+        let mut reordered = Vec::new();
+        while order.len() < nodes.len() {
+            let next = match ready.pop_first() {
+                Some((_, n)) => n,
+                None => {
+                    let Some(n) = (0..nodes.len())
+                        .filter(|n| !placed.get(*n).copied().unwrap_or(true))
+                        .min_by_key(|n| key(*n))
+                    else {
+                        break;
+                    };
+                    reordered.push(n);
+                    n
+                }
+            };
+            if placed.get(next).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(p) = placed.get_mut(next) {
+                *p = true;
+            }
+            order.push(next);
+            for &m in edges.get(next).into_iter().flatten() {
+                if let Some(d) = indegree.get_mut(m) {
+                    *d = d.saturating_sub(1);
+                    if *d == 0 && !placed.get(m).copied().unwrap_or(true) {
+                        ready.insert((key(m), m));
+                    }
+                }
+            }
+        }
+        // Replay, keeping what cannot apply as a conflict.
+        let mut events: Vec<Event> = Vec::with_capacity(order.len());
+        let mut conflicts = Vec::new();
+        let mut case: Option<Case<'_>> = None;
+        // The last `facts` value of each field set by each side alone.
+        let mut facts_by: HashMap<String, (Side, serde_json::Value, usize)> = HashMap::new();
+        for (i, n) in order.iter().enumerate() {
+            let line = i + 1;
+            let Some((json, side, _)) = nodes.get(*n) else {
+                continue;
+            };
+            let mut event = Event::from_json(line, json.clone())?;
+            let mut why: Option<String> = None;
+            if reordered.contains(n) {
+                why = Some(
+                    "the two logs order this event differently; it is placed by its date"
+                        .to_string(),
+                );
+            }
+            if event.kind == EventKind::Facts && *side != Side::Both {
+                if let Some(serde_json::Value::Object(set)) = &json.set {
+                    for (k, v) in set {
+                        if let Some((other, was, at)) = facts_by.get(k) {
+                            if *other != *side && *other != Side::Both && was != v {
+                                why = Some(format!(
+                                    "contradicts line {at} from the other device: `{k}` set to {was} there and to {v} here; record the right value in a new `facts` event"
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            let outcome = match (&mut case, &why) {
+                (_, Some(_)) => Err(()),
+                (None, None) => match Case::open(self, event.clone(), options) {
+                    Ok(c) => {
+                        case = Some(c);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        why = Some(format!("{}: {}", e.code, e.message));
+                        Err(())
+                    }
+                },
+                (Some(c), None) => c.apply(event.clone()).map_err(|e| {
+                    why = Some(format!("{}: {}", e.code, e.message));
+                }),
+            };
+            if outcome.is_ok() && event.kind == EventKind::Facts {
+                if let Some(serde_json::Value::Object(set)) = &json.set {
+                    for (k, v) in set {
+                        facts_by.insert(k.clone(), (*side, v.clone(), line));
+                    }
+                }
+            }
+            if let Some(reason) = why {
+                event.json.conflict = Some(reason.clone());
+                if let Some(c) = case.as_mut() {
+                    c.conflicts.push((line, reason.clone()));
+                }
+                conflicts.push(MergeConflict { line, reason });
+            }
+            events.push(event);
+        }
+        Ok(Merged { events, conflicts })
+    }
+}

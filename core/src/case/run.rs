@@ -1,0 +1,1439 @@
+//! Replaying a case: each event is checked against the protocol and the case as
+//! it stands, then applied — or refused with the case unchanged. Every check
+//! of an event happens before the first change it makes.
+//!
+//! Readiness is recomputed after each change: a step is ready when every step
+//! it comes `after` is done and its `when` holds (an unknown guard does not
+//! hold). Guards are the protocol's lowered expressions, evaluated by the
+//! screening machine over the subject's facts, with the case's step statuses
+//! and risks as inputs; they are evaluated again only when something they
+//! read has changed (or, for guards that read the date or a parameter, when
+//! the date has).
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde_json::{Map, Value as Json};
+
+use super::calendar::WorkCalendar;
+use super::event::{parse_date, Event, EventKind};
+use super::CaseError;
+use crate::check::{ProtocolDef, ShareTarget, StepDef};
+use crate::eval::lower::{CaseInput, LProtocol, Node, NodeId};
+use crate::eval::machine::{AsOf, Machine, Scratch};
+use crate::eval::value::{tri, V};
+use crate::eval::Facts;
+use crate::eval::{AssessReport, Catalogue, Engine};
+use accord_grammar::ast::Quantifier;
+
+/// What a replay may check events against besides the ruleset.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseOptions<'a> {
+    /// Referrals and plan entries name providers of this catalogue, offering
+    /// a service that meets the need. Without one, providers are not checked.
+    pub catalogue: Option<&'a Catalogue>,
+}
+
+/// One step of the case.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StepRun {
+    /// The day the step last became ready, while it is.
+    pub ready_since: Option<Date>,
+    /// Completed on (a recurring step: first completed on; a step per need:
+    /// the day its last task was).
+    pub done_at: Option<Date>,
+    /// A recurring step's last completion.
+    pub last_done: Option<Date>,
+    pub completions: u32,
+    /// A step with an assessment: the answers so far and what they find.
+    pub answers: Map<String, Json>,
+    pub report: Option<AssessReport>,
+    /// A step per need: one task per need, made when the step first becomes ready.
+    pub tasks: Option<Vec<NeedTask>>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct NeedTask {
+    pub need: String,
+    pub done_at: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PlanEntry {
+    pub need: String,
+    pub service: String,
+    pub provider: Option<String>,
+    pub responsible: String,
+    pub goal: String,
+    pub review: Date,
+    pub at: Date,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReferralStatus {
+    Referred,
+    Accepted,
+    Declined,
+    Completed,
+}
+
+impl ReferralStatus {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ReferralStatus::Referred => "referred",
+            ReferralStatus::Accepted => "accepted",
+            ReferralStatus::Declined => "declined",
+            ReferralStatus::Completed => "completed",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Referral {
+    pub step: usize,
+    pub need: String,
+    pub provider: String,
+    pub service: Option<String>,
+    pub status: ReferralStatus,
+    pub since: Date,
+    pub referred_at: Date,
+    pub reason: Option<String>,
+}
+
+/// A case: the protocol version it runs, and everything its events recorded.
+pub struct Case<'a> {
+    pub(crate) engine: &'a Engine,
+    pub(crate) catalogue: Option<&'a Catalogue>,
+    pub(crate) def: &'a ProtocolDef,
+    pub(crate) low: Option<&'a LProtocol>,
+    pub(crate) cal: WorkCalendar,
+    pub(crate) case_id: Option<String>,
+    pub(crate) held_by: Option<String>,
+    pub(crate) opened: Date,
+    pub(crate) last_at: Date,
+    /// The last event's line, for "dated before the previous event".
+    last_line: usize,
+    pub(crate) closed: Option<(Date, Option<String>)>,
+    /// Recurring tasks restart from a reopening.
+    pub(crate) reopened_at: Option<Date>,
+    pub(crate) subject: Map<String, Json>,
+    facts: Facts,
+    pub(crate) consent: Option<(bool, Date)>,
+    pub(crate) steps: Vec<StepRun>,
+    pub(crate) plan: Vec<PlanEntry>,
+    pub(crate) first_plan: Option<Date>,
+    pub(crate) referrals: Vec<Referral>,
+    pub(crate) assignees: BTreeMap<String, String>,
+    pub(crate) transfers: Vec<(Date, String)>,
+    /// The events of the log replayed (borrowed: a long log is not copied),
+    /// then those applied since; applied or kept as conflicts.
+    pub(crate) prefix: &'a [Event],
+    pub(crate) events: Vec<Event>,
+    /// (line, why) of the events a merge marked as conflicts.
+    pub(crate) conflicts: Vec<(usize, String)>,
+    /// The events dated after the as-of date the case was replayed to.
+    pub(crate) later: usize,
+    guards_dirty: bool,
+    guards_date: Option<Date>,
+    guards_read_date: bool,
+    scratch: Scratch,
+    /// The `close` step's index (asked for on every readiness check).
+    close: Option<usize>,
+    /// The parameters of the last date guards were evaluated on.
+    asof: Option<AsOf>,
+    inputs: Vec<V>,
+}
+
+impl std::fmt::Debug for Case<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Case")
+            .field("protocol", &self.def.name)
+            .field("events", &(self.prefix.len() + self.events.len()))
+            .finish()
+    }
+}
+
+fn role_index(def: &ProtocolDef, name: &str) -> Option<usize> {
+    def.roles.iter().position(|r| r.name == name)
+}
+
+pub(crate) fn unknown_role_error(def: &ProtocolDef, name: &str) -> CaseError {
+    unknown_role(def, 0, name)
+}
+
+fn unknown_role(def: &ProtocolDef, line: usize, name: &str) -> CaseError {
+    let help = crate::check::suggest(name, def.roles.iter().map(|r| r.name.as_str()))
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| {
+            format!(
+                "the roles of `{}` are {}",
+                def.name,
+                def.roles
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+    CaseError::at(
+        line,
+        "C0006",
+        format!("protocol `{}` has no role `{name}`", def.name),
+        help,
+    )
+}
+
+/// Whether evaluating `node` may read the date or a parameter (whose version
+/// depends on the date), following `let`s.
+fn reads_date(engine: &Engine, root: NodeId) -> bool {
+    let low = &engine.lowered;
+    let mut seen = vec![false; low.nodes.len()];
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match seen.get_mut(n as usize) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        let Some(node) = low.nodes.get(n as usize) else {
+            continue;
+        };
+        match node {
+            Node::Today | Node::Param(_) => return true,
+            Node::Member { member, .. }
+            | Node::Get { member, .. }
+            | Node::Project { member, .. } => {
+                if let crate::eval::lower::Member::Let(e, i) = member {
+                    if let Some(l) = low
+                        .entities
+                        .get(*e as usize)
+                        .and_then(|e| e.lets.get(*i as usize))
+                    {
+                        stack.push(*l);
+                    }
+                }
+            }
+            Node::Eligible { .. } | Node::Amount { .. } => return true,
+            _ => {}
+        }
+        crate::eval::plan::children(low, node, &mut stack);
+    }
+    false
+}
+
+impl<'a> Case<'a> {
+    /// Opens a case from its first event, which must be `opened`.
+    pub fn open(
+        engine: &'a Engine,
+        first: Event,
+        options: CaseOptions<'a>,
+    ) -> Result<Case<'a>, CaseError> {
+        let mut case = Case::open_ref(engine, &first, options)?;
+        let mut first = first;
+        // The log keeps the version the case was opened with, so a later
+        // version of the protocol never changes it.
+        first.json.version.get_or_insert(case.def.version);
+        case.events.push(first);
+        Ok(case)
+    }
+
+    fn open_ref(
+        engine: &'a Engine,
+        first: &Event,
+        options: CaseOptions<'a>,
+    ) -> Result<Case<'a>, CaseError> {
+        let line = first.line;
+        if first.kind != EventKind::Opened {
+            return Err(CaseError::at(
+                line,
+                "C0004",
+                format!(
+                    "a case starts with an `opened` event, not `{}`",
+                    first.kind.as_str()
+                ),
+                "put the `opened` event, with the protocol and the subject's facts, first",
+            ));
+        }
+        let name = first.json.protocol.as_deref().unwrap_or_default();
+        let protocol = engine.resolve_protocol(line, name, first.json.version, first.at)?;
+        let Some(def) = engine.checked.protocols.get(protocol) else {
+            return Err(CaseError::at(
+                line,
+                "C0009",
+                "no such protocol",
+                "check the ruleset",
+            ));
+        };
+        if let Some(by) = &first.json.by {
+            if role_index(def, by).is_none() {
+                return Err(unknown_role(def, line, by));
+            }
+        }
+        let subject =
+            match &first.json.subject {
+                None => Map::new(),
+                Some(Json::Object(m)) => m.clone(),
+                Some(_) => return Err(CaseError::at(
+                    line,
+                    "C0010",
+                    "`subject` must be a JSON object of the subject's facts",
+                    "write the facts of the protocol's `for` entity, e.g. {\"in_school\": false}",
+                )),
+            };
+        let facts = engine.subject_facts(def, line, &subject)?;
+        let cal = WorkCalendar::new(def.calendar.and_then(|c| engine.checked.calendars.get(c.0)));
+        let low = engine.lowered.protocols.get(protocol);
+        let guards_read_date = low.is_some_and(|l| {
+            l.start
+                .iter()
+                .chain(l.when.iter().flatten())
+                .any(|n| reads_date(engine, *n))
+        });
+        let mut case = Case {
+            engine,
+            catalogue: options.catalogue,
+            def,
+            low,
+            cal,
+            case_id: first.json.case.clone(),
+            held_by: first.json.held_by.clone(),
+            opened: first.at,
+            last_at: first.at,
+            last_line: line,
+            closed: None,
+            reopened_at: None,
+            subject,
+            facts,
+            consent: None,
+            steps: vec![StepRun::default(); def.steps.len()],
+            plan: Vec::new(),
+            first_plan: None,
+            referrals: Vec::new(),
+            assignees: BTreeMap::new(),
+            transfers: Vec::new(),
+            prefix: &[],
+            events: Vec::new(),
+            conflicts: Vec::new(),
+            later: 0,
+            guards_dirty: true,
+            guards_date: None,
+            guards_read_date,
+            scratch: Scratch::default(),
+            asof: None,
+            inputs: Vec::new(),
+            close: def.steps.iter().position(|s| s.name == "close"),
+        };
+        if let Some(start) = low.and_then(|l| l.start) {
+            if case.guard(start, first.at) == Some(false) {
+                let text = def
+                    .start
+                    .as_ref()
+                    .map(|e| engine.source_text(def.loc.file, e.span))
+                    .unwrap_or_default();
+                return Err(CaseError::at(
+                    line,
+                    "C0011",
+                    format!(
+                        "the subject does not meet the start condition of `{}`: {text}",
+                        def.name
+                    ),
+                    "check the subject's facts; a case is opened only when `start when` may hold",
+                ));
+            }
+        }
+        case.refresh(first.at);
+        Ok(case)
+    }
+
+    /// Replays a whole log, stopping at the first event the protocol does not
+    /// allow. Events dated after `until` are not applied (they are counted).
+    pub fn replay(
+        engine: &'a Engine,
+        events: &'a [Event],
+        options: CaseOptions<'a>,
+        until: Option<Date>,
+    ) -> Result<Case<'a>, CaseError> {
+        let Some(first) = events.first() else {
+            return Err(CaseError {
+                code: "C0004",
+                line: None,
+                message: "the log has no events".to_string(),
+                help: Some("a case starts with an `opened` event".to_string()),
+            });
+        };
+        if until.is_some_and(|u| first.at > u) {
+            return Err(CaseError::at(
+                first.line,
+                "C0005",
+                format!("the case was opened on {}, after the as-of date", first.at),
+                "choose an as-of date on or after the opening",
+            ));
+        }
+        let mut case = Case::open_ref(engine, first, options)?;
+        // Dates never go back in a log, so the events after the as-of date
+        // are its tail.
+        let mut applied = 1;
+        for e in events.iter().skip(1) {
+            if until.is_some_and(|u| e.at > u) {
+                break;
+            }
+            case.apply_ref(e)?;
+            applied += 1;
+        }
+        case.later = events.len() - applied;
+        case.prefix = events.get(..applied).unwrap_or_default();
+        Ok(case)
+    }
+
+    /// The protocol's name and version.
+    pub fn protocol(&self) -> &str {
+        &self.def.name
+    }
+
+    /// Every event of the case, in order.
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.prefix.iter().chain(self.events.iter())
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    fn step(&self, line: usize, name: &str) -> Result<(usize, &'a StepDef), CaseError> {
+        let def = self.def;
+        match def.steps.iter().position(|s| s.name == name) {
+            Some(i) => match def.steps.get(i) {
+                Some(s) => Ok((i, s)),
+                None => Err(CaseError::at(line, "C0008", "no such step", "")),
+            },
+            None => {
+                let help = crate::check::suggest(name, def.steps.iter().map(|s| s.name.as_str()))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "the steps of `{}` are {}",
+                            def.name,
+                            def.steps
+                                .iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    });
+                Err(CaseError::at(
+                    line,
+                    "C0008",
+                    format!("protocol `{}` has no step `{name}`", def.name),
+                    help,
+                ))
+            }
+        }
+    }
+
+    pub(crate) fn close_step(&self) -> Option<usize> {
+        self.close
+    }
+
+    /// Whether step `si` is done, as `after` and `STEP done` see it.
+    pub(crate) fn is_done(&self, si: usize) -> bool {
+        if Some(si) == self.close_step() {
+            return self.closed.is_some();
+        }
+        let Some(run) = self.steps.get(si) else {
+            return false;
+        };
+        match &run.tasks {
+            Some(tasks) => tasks.iter().all(|t| t.done_at.is_some()),
+            None => run.done_at.is_some(),
+        }
+    }
+
+    fn input(&self, input: CaseInput) -> V {
+        match input {
+            CaseInput::Done(q, step) => {
+                let si = step as usize;
+                let tasks = self.steps.get(si).and_then(|r| r.tasks.as_ref());
+                let is_each = self
+                    .def
+                    .steps
+                    .get(si)
+                    .is_some_and(|s| s.for_each_need.is_some());
+                V::Bool(match (q, tasks) {
+                    (Some(Quantifier::Any), Some(t)) => t.iter().any(|t| t.done_at.is_some()),
+                    (Some(Quantifier::Any), None) if !is_each => self.is_done(si),
+                    (Some(Quantifier::Any), None) => false,
+                    (_, Some(_)) => self.is_done(si),
+                    (_, None) if is_each => false,
+                    (_, None) => self.is_done(si),
+                })
+            }
+            CaseInput::Risk(step) => {
+                let Some(report) = self
+                    .steps
+                    .get(step as usize)
+                    .and_then(|r| r.report.as_ref())
+                else {
+                    return V::Unknown;
+                };
+                let Some(level) = &report.risk else {
+                    return V::Unknown;
+                };
+                let a = self
+                    .def
+                    .steps
+                    .get(step as usize)
+                    .and_then(|s| s.assessment)
+                    .and_then(|a| self.engine.checked.assessments.get(a.0));
+                match a.and_then(|a| a.risk_levels.iter().position(|l| l == level)) {
+                    Some(i) => V::Variant(i as u32),
+                    None => V::Unknown,
+                }
+            }
+        }
+    }
+
+    /// Evaluates a guard on `date`: `None` when unknown.
+    fn guard(&mut self, node: NodeId, date: Date) -> Option<bool> {
+        let mut inputs = std::mem::take(&mut self.inputs);
+        inputs.clear();
+        if let Some(l) = self.low {
+            inputs.extend(l.inputs.iter().map(|i| self.input(*i)));
+        }
+        let low = &self.engine.lowered;
+        // Parameters are resolved once per date, not once per guard.
+        if self.asof.as_ref().is_none_or(|a| a.date != date) {
+            self.asof = Some(AsOf::unfolded(low, date));
+        }
+        let result = match &self.asof {
+            Some(asof) => {
+                let mut m = Machine::new(low, &self.facts, asof, &mut self.scratch);
+                m.case_inputs = &inputs;
+                tri(m.eval_for(0, node))
+            }
+            None => None,
+        };
+        self.inputs = inputs;
+        result
+    }
+
+    /// Why step `si` is not ready (for an error), or `None` when it is.
+    pub(crate) fn not_ready_because(&self, si: usize) -> Option<String> {
+        let s = self.def.steps.get(si)?;
+        if let Some(a) = s.after.iter().find(|a| !self.is_done(**a)) {
+            let name = self.def.steps.get(*a).map_or("", |s| s.name.as_str());
+            return Some(format!("it comes after `{name}`, which is not done"));
+        }
+        if let Some(src) = s.for_each_need {
+            if !self.is_done(src) {
+                let name = self.def.steps.get(src).map_or("", |s| s.name.as_str());
+                return Some(format!("its tasks come from `{name}`, which is not done"));
+            }
+        }
+        let run = self.steps.get(si)?;
+        if run.ready_since.is_some() {
+            return None;
+        }
+        if s.when.is_some() {
+            let text = s
+                .when
+                .as_ref()
+                .map(|e| self.engine.source_text(self.def.loc.file, e.span))
+                .unwrap_or_default();
+            return Some(format!("its condition does not hold: when {text}"));
+        }
+        Some("it is done".to_string())
+    }
+
+    /// Readiness on the as-of date of a state, when guards read the date.
+    pub(crate) fn refresh_for(&mut self, as_of: Date) {
+        if self.guards_read_date && self.guards_date != Some(as_of) {
+            self.refresh(as_of);
+        }
+    }
+
+    /// The protocol version the case runs.
+    pub fn version(&self) -> u32 {
+        self.def.version
+    }
+
+    /// Recomputes which steps are ready on `date`.
+    fn refresh(&mut self, date: Date) {
+        self.guards_dirty = false;
+        self.guards_date = Some(date);
+        let closed = self.closed.is_some();
+        let close = self.close_step();
+        for si in 0..self.def.steps.len() {
+            let Some(s) = self.def.steps.get(si) else {
+                continue;
+            };
+            let deps = s.after.iter().all(|a| self.is_done(*a))
+                && s.for_each_need.is_none_or(|src| self.is_done(src));
+            let has_tasks = self.steps.get(si).is_some_and(|r| r.tasks.is_some());
+            let mut ready = match () {
+                _ if closed => false,
+                _ if Some(si) == close || s.every.is_some() => deps,
+                _ if s.for_each_need.is_some() => deps && (!has_tasks || !self.is_done(si)),
+                _ => deps && !self.is_done(si),
+            };
+            if ready {
+                if let Some(node) = self.low.and_then(|l| l.when.get(si).copied().flatten()) {
+                    ready = self.guard(node, date) == Some(true);
+                }
+            }
+            // A step per need makes its tasks once, from the needs found when
+            // it first becomes ready.
+            if ready
+                && s.for_each_need.is_some()
+                && self.steps.get(si).is_some_and(|r| r.tasks.is_none())
+            {
+                let needs: Vec<NeedTask> = s
+                    .for_each_need
+                    .and_then(|src| self.steps.get(src))
+                    .and_then(|r| r.report.as_ref())
+                    .map(|r| {
+                        r.needs
+                            .iter()
+                            .map(|n| NeedTask {
+                                need: n.clone(),
+                                done_at: None,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let none = needs.is_empty();
+                if let Some(run) = self.steps.get_mut(si) {
+                    run.tasks = Some(needs);
+                    if none {
+                        run.done_at = Some(date);
+                    }
+                }
+                ready = !none;
+            }
+            if let Some(run) = self.steps.get_mut(si) {
+                match (ready, run.ready_since) {
+                    (true, None) => run.ready_since = Some(date),
+                    (false, Some(_)) => run.ready_since = None,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn require_role(&self, e: &Event, step: &StepDef) -> Result<(), CaseError> {
+        let by = e.json.by.as_deref().unwrap_or_default();
+        let want = step
+            .by
+            .and_then(|r| self.def.roles.get(r))
+            .map_or("", |r| r.name.as_str());
+        if by != want {
+            return Err(CaseError::at(
+                e.line,
+                "C0012",
+                format!("step `{}` is done by `{want}`, not by `{by}`", step.name),
+                format!("record the event with \"by\": \"{want}\""),
+            ));
+        }
+        Ok(())
+    }
+
+    fn require_ready(&self, e: &Event, si: usize, step: &StepDef) -> Result<(), CaseError> {
+        match self.not_ready_because(si) {
+            None => Ok(()),
+            Some(why) => Err(CaseError::at(
+                e.line,
+                "C0016",
+                format!("step `{}` is not ready: {why}", step.name),
+                "record the steps it waits for first",
+            )),
+        }
+    }
+
+    fn require_consent(&self, e: &Event, step: &StepDef) -> Result<(), CaseError> {
+        if step.requires_consent && !matches!(self.consent, Some((true, _))) {
+            let why = match self.consent {
+                Some((false, d)) => format!("consent was withdrawn on {d}"),
+                _ => "no consent has been recorded".to_string(),
+            };
+            return Err(CaseError::at(
+                e.line,
+                "C0017",
+                format!("step `{}` requires the subject's consent: {why}", step.name),
+                "record a `consent` event with \"given\": true first",
+            ));
+        }
+        Ok(())
+    }
+
+    fn need_met_by(&self, need: &str, service: &str) -> bool {
+        self.engine
+            .checked
+            .services
+            .iter()
+            .any(|s| s.name == service && s.meets.iter().any(|m| m == need))
+    }
+
+    /// Checks a provider against the catalogue: it exists and offers `service`
+    /// (or, without one, a service meeting `need`).
+    fn check_provider(
+        &self,
+        e: &Event,
+        provider: &str,
+        need: &str,
+        service: Option<&str>,
+    ) -> Result<(), CaseError> {
+        let Some(cat) = self.catalogue else {
+            return Ok(());
+        };
+        let Some(offers) = cat.provider_services(provider) else {
+            let help = crate::check::suggest(provider, cat.provider_ids())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "name a provider of the catalogue".to_string());
+            return Err(CaseError::at(
+                e.line,
+                "C0022",
+                format!("the catalogue has no provider `{provider}`"),
+                help,
+            ));
+        };
+        let services = &self.engine.checked.services;
+        let ok = offers
+            .iter()
+            .filter_map(|i| services.get(*i))
+            .any(|s| match service {
+                Some(want) => s.name == want,
+                None => s.meets.iter().any(|m| m == need),
+            });
+        if !ok {
+            let what = match service {
+                Some(s) => format!("service `{s}`"),
+                None => format!("a service meeting need `{need}`"),
+            };
+            return Err(CaseError::at(
+                e.line,
+                "C0023",
+                format!("provider `{provider}` does not offer {what}"),
+                format!("`accord providers --need {need}` lists the providers that do"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_service(&self, e: &Event, need: &str, service: &str) -> Result<(), CaseError> {
+        if !self
+            .engine
+            .checked
+            .services
+            .iter()
+            .any(|s| s.name == service)
+        {
+            let help = crate::check::suggest(
+                service,
+                self.engine.checked.services.iter().map(|s| s.name.as_str()),
+            )
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "name a `service` of the ruleset".to_string());
+            return Err(CaseError::at(
+                e.line,
+                "C0021",
+                format!("the ruleset has no service `{service}`"),
+                help,
+            ));
+        }
+        if !self.need_met_by(need, service) {
+            let meeting: Vec<&str> = self
+                .engine
+                .checked
+                .services
+                .iter()
+                .filter(|s| s.meets.iter().any(|m| m == need))
+                .map(|s| s.name.as_str())
+                .collect();
+            return Err(CaseError::at(
+                e.line,
+                "C0021",
+                format!("service `{service}` does not meet need `{need}`"),
+                match meeting.is_empty() {
+                    true => format!("no service of the ruleset meets `{need}`"),
+                    false => format!("services meeting `{need}`: {}", meeting.join(", ")),
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// The needs established by the case's assessments, each once, in the
+    /// protocol's order of steps.
+    pub(crate) fn needs(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for run in &self.steps {
+            for n in run.report.iter().flat_map(|r| r.needs.iter()) {
+                if !out.contains(&n.as_str()) {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
+    /// Applies one event, or refuses it with the case unchanged.
+    pub fn apply(&mut self, e: Event) -> Result<(), CaseError> {
+        self.apply_ref(&e)?;
+        self.events.push(e);
+        Ok(())
+    }
+
+    fn apply_ref(&mut self, e: &Event) -> Result<(), CaseError> {
+        let line = e.line;
+        if let Some(why) = &e.json.conflict {
+            // Kept as the merge left it: shown, never applied.
+            self.conflicts.push((line, why.clone()));
+            return Ok(());
+        }
+        if e.kind == EventKind::Opened {
+            return Err(CaseError::at(
+                line,
+                "C0004",
+                "the case is already open: a log has one `opened` event, first",
+                "to open a new case for the subject, start a new log",
+            ));
+        }
+        if e.at < self.last_at {
+            return Err(CaseError::at(
+                line,
+                "C0005",
+                format!(
+                    "the event is dated {}, before the previous event ({}, line {})",
+                    e.at, self.last_at, self.last_line
+                ),
+                "events are recorded in the order they happened; check the date",
+            ));
+        }
+        let by = e.json.by.as_deref().unwrap_or_default();
+        if role_index(self.def, by).is_none() {
+            return Err(unknown_role(self.def, line, by));
+        }
+        if self.closed.is_some() && !matches!(e.kind, EventKind::Reopened | EventKind::Note) {
+            let (d, _) = self.closed.clone().unwrap_or((e.at, None));
+            return Err(CaseError::at(
+                line,
+                "C0007",
+                format!("the case was closed on {d}"),
+                "record a `reopened` event first",
+            ));
+        }
+        if self.guards_read_date && self.guards_date != Some(e.at) {
+            self.refresh(e.at);
+        }
+        match e.kind {
+            EventKind::Opened => {}
+            EventKind::Completed => self.completed(e)?,
+            EventKind::Assessed => self.assessed(e)?,
+            EventKind::Consent => {
+                self.consent = Some((e.json.given.unwrap_or(false), e.at));
+            }
+            EventKind::Referred => self.referred(e)?,
+            EventKind::ReferralAccepted
+            | EventKind::ReferralDeclined
+            | EventKind::ReferralCompleted => self.referral_outcome(e)?,
+            EventKind::Planned => self.planned(e)?,
+            EventKind::Facts => self.facts(e)?,
+            EventKind::Reassigned => {
+                let role = e.json.role.as_deref().unwrap_or_default();
+                if role_index(self.def, role).is_none() {
+                    return Err(unknown_role(self.def, line, role));
+                }
+                let to = nonempty(
+                    e,
+                    e.json.to.as_deref(),
+                    "to",
+                    "name the worker who takes the role over",
+                )?;
+                self.assignees.insert(role.to_string(), to.to_string());
+            }
+            EventKind::Transferred => {
+                let to = nonempty(
+                    e,
+                    e.json.to.as_deref(),
+                    "to",
+                    "name the agency or municipality that takes the case over",
+                )?;
+                self.held_by = Some(to.to_string());
+                self.transfers.push((e.at, to.to_string()));
+            }
+            EventKind::Closed => self.close(e)?,
+            EventKind::Reopened => {
+                if self.closed.is_none() {
+                    return Err(CaseError::at(
+                        line,
+                        "C0028",
+                        "the case is open: only a closed case can be reopened",
+                        "remove the event",
+                    ));
+                }
+                self.closed = None;
+                self.reopened_at = Some(e.at);
+                self.guards_dirty = true;
+            }
+            EventKind::Note => {
+                nonempty(e, e.json.text.as_deref(), "text", "write the note")?;
+                for r in e.json.with.iter().flatten() {
+                    if role_index(self.def, r).is_none() {
+                        return Err(unknown_role(self.def, line, r));
+                    }
+                }
+            }
+        }
+        self.last_at = e.at;
+        self.last_line = line;
+        if self.guards_dirty {
+            self.refresh(e.at);
+        }
+        Ok(())
+    }
+
+    fn completed(&mut self, e: &Event) -> Result<(), CaseError> {
+        let (si, step) = self.step(e.line, e.json.step.as_deref().unwrap_or_default())?;
+        if step.name == "close" {
+            return Err(CaseError::at(
+                e.line,
+                "C0009",
+                "the case is closed with a `closed` event",
+                "record {\"type\": \"closed\", \"reason\": …}",
+            ));
+        }
+        if step.assessment.is_some() {
+            return Err(CaseError::at(
+                e.line,
+                "C0009",
+                format!(
+                    "step `{}` is completed by an `assessed` event with the answers",
+                    step.name
+                ),
+                "record {\"type\": \"assessed\", \"step\": …, \"answers\": {…}}",
+            ));
+        }
+        self.require_role(e, step)?;
+        match (&e.json.need, step.for_each_need.is_some()) {
+            (None, true) => {
+                return Err(CaseError::at(
+                    e.line,
+                    "C0013",
+                    format!(
+                        "step `{}` has one task per need: say which with `need`",
+                        step.name
+                    ),
+                    format!("the open tasks are: {}", self.open_needs(si).join(", ")),
+                ))
+            }
+            (Some(n), false) => {
+                return Err(CaseError::at(
+                    e.line,
+                    "C0013",
+                    format!(
+                        "step `{}` has no tasks per need, but the event names need `{n}`",
+                        step.name
+                    ),
+                    "remove `need`",
+                ))
+            }
+            _ => {}
+        }
+        let recurring = step.every.is_some();
+        if let Some(need) = &e.json.need {
+            self.task_index(e, si, need)?;
+        } else if !recurring {
+            if let Some(d) = self.steps.get(si).and_then(|r| r.done_at) {
+                return Err(CaseError::at(
+                    e.line,
+                    "C0015",
+                    format!("step `{}` is already done (on {d})", step.name),
+                    "a step is completed once; record a `note` to add to it",
+                ));
+            }
+        }
+        self.require_ready(e, si, step)?;
+        self.require_consent(e, step)?;
+        // Checked; now change.
+        let at = e.at;
+        if let Some(need) = &e.json.need {
+            let idx = self.task_index(e, si, need)?;
+            if let Some(run) = self.steps.get_mut(si) {
+                if let Some(t) = run.tasks.as_mut().and_then(|t| t.get_mut(idx)) {
+                    t.done_at = Some(at);
+                }
+                if run
+                    .tasks
+                    .as_ref()
+                    .is_some_and(|t| t.iter().all(|t| t.done_at.is_some()))
+                {
+                    run.done_at = Some(at);
+                }
+            }
+        } else if let Some(run) = self.steps.get_mut(si) {
+            run.done_at.get_or_insert(at);
+            run.last_done = Some(at);
+            run.completions += 1;
+        }
+        if !recurring || self.steps.get(si).is_some_and(|r| r.completions == 1) {
+            self.guards_dirty = true;
+        }
+        Ok(())
+    }
+
+    fn open_needs(&self, si: usize) -> Vec<String> {
+        self.steps
+            .get(si)
+            .and_then(|r| r.tasks.as_ref())
+            .map(|t| {
+                t.iter()
+                    .filter(|t| t.done_at.is_none())
+                    .map(|t| t.need.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The open task for `need` of step `si`.
+    fn task_index(&self, e: &Event, si: usize, need: &str) -> Result<usize, CaseError> {
+        let step = self.def.steps.get(si).map_or("", |s| s.name.as_str());
+        let tasks = self.steps.get(si).and_then(|r| r.tasks.as_ref());
+        let Some(tasks) = tasks else {
+            return Err(CaseError::at(
+                e.line,
+                "C0016",
+                format!("step `{step}` is not ready: it has no tasks yet"),
+                "record the steps it waits for first",
+            ));
+        };
+        match tasks.iter().position(|t| t.need == need) {
+            Some(i) if tasks.get(i).is_some_and(|t| t.done_at.is_some()) => Err(CaseError::at(
+                e.line,
+                "C0015",
+                format!("the task of step `{step}` for need `{need}` is already done"),
+                "a task is completed once",
+            )),
+            Some(i) => Ok(i),
+            None => Err(CaseError::at(
+                e.line,
+                "C0014",
+                format!("step `{step}` has no task for need `{need}`: the assessment did not establish it"),
+                match self.open_needs(si).is_empty() {
+                    true => "the step has no open tasks".to_string(),
+                    false => format!("the open tasks are: {}", self.open_needs(si).join(", ")),
+                },
+            )),
+        }
+    }
+
+    fn assessed(&mut self, e: &Event) -> Result<(), CaseError> {
+        let (si, step) = self.step(e.line, e.json.step.as_deref().unwrap_or_default())?;
+        let Some(aid) = step.assessment else {
+            return Err(CaseError::at(
+                e.line,
+                "C0009",
+                format!("step `{}` has no assessment", step.name),
+                "record a `completed` event for it",
+            ));
+        };
+        let aname = self
+            .engine
+            .checked
+            .assessments
+            .get(aid.0)
+            .map_or("", |a| a.name.as_str());
+        self.require_role(e, step)?;
+        if let Some(d) = self.steps.get(si).and_then(|r| r.done_at) {
+            return Err(CaseError::at(
+                e.line,
+                "C0015",
+                format!(
+                    "step `{}` is already done (on {d}): its answers decided every need and the risk",
+                    step.name
+                ),
+                "a step is completed once; record a `note` to add to it",
+            ));
+        }
+        self.require_ready(e, si, step)?;
+        let Some(Json::Object(new)) = &e.json.answers else {
+            return Err(CaseError::at(
+                e.line,
+                "C0018",
+                "`answers` must be a JSON object from question names to answers",
+                "see `accord assess --form`",
+            ));
+        };
+        let mut answers = self
+            .steps
+            .get(si)
+            .map(|r| r.answers.clone())
+            .unwrap_or_default();
+        for (k, v) in new {
+            match v {
+                Json::Null => answers.remove(k),
+                _ => answers.insert(k.clone(), v.clone()),
+            };
+        }
+        let validated = self
+            .engine
+            .answers_from_value(aname, &Json::Object(answers.clone()))
+            .map_err(|err| {
+                CaseError::at(
+                    e.line,
+                    "C0018",
+                    format!("the answers to `{aname}` are not valid: {err}"),
+                    "see `accord assess --form` for the questions and their answers",
+                )
+            })?;
+        let report = self.engine.assess(&validated, None);
+        let decided = report.possible_needs.is_empty()
+            && (report.risk.is_some() || report.possible_risks.is_empty());
+        if decided {
+            self.require_consent(e, step)?;
+        }
+        if let Some(run) = self.steps.get_mut(si) {
+            run.answers = answers;
+            run.report = Some(report);
+            if decided {
+                run.done_at = Some(e.at);
+            }
+        }
+        self.guards_dirty = true;
+        Ok(())
+    }
+
+    fn referred(&mut self, e: &Event) -> Result<(), CaseError> {
+        let (si, step) = self.step(e.line, e.json.step.as_deref().unwrap_or_default())?;
+        if step.for_each_need.is_none() {
+            return Err(CaseError::at(
+                e.line,
+                "C0019",
+                format!(
+                    "step `{}` is not a step per need: referrals belong to a `for each need` step",
+                    step.name
+                ),
+                "name the step with `for each need of …`",
+            ));
+        }
+        self.require_role(e, step)?;
+        self.require_ready(e, si, step)?;
+        let need = e.json.need.as_deref().unwrap_or_default();
+        self.task_index(e, si, need)?;
+        if let Some(r) = self.referrals.iter().rev().find(|r| r.need == need) {
+            if matches!(
+                r.status,
+                ReferralStatus::Referred | ReferralStatus::Accepted
+            ) {
+                return Err(CaseError::at(
+                    e.line,
+                    "C0020",
+                    format!(
+                        "need `{need}` is already referred to `{}` ({})",
+                        r.provider,
+                        r.status.as_str()
+                    ),
+                    "record `referral_declined` before referring elsewhere",
+                ));
+            }
+        }
+        if let Some(service) = &e.json.service {
+            self.check_service(e, need, service)?;
+        }
+        let provider = nonempty(
+            e,
+            e.json.provider.as_deref(),
+            "provider",
+            "name the provider",
+        )?;
+        self.check_provider(e, provider, need, e.json.service.as_deref())?;
+        self.referrals.push(Referral {
+            step: si,
+            need: need.to_string(),
+            provider: provider.to_string(),
+            service: e.json.service.clone(),
+            status: ReferralStatus::Referred,
+            since: e.at,
+            referred_at: e.at,
+            reason: None,
+        });
+        Ok(())
+    }
+
+    fn referral_outcome(&mut self, e: &Event) -> Result<(), CaseError> {
+        let need = e.json.need.as_deref().unwrap_or_default();
+        let Some(i) = self.referrals.iter().rposition(|r| r.need == need) else {
+            return Err(CaseError::at(
+                e.line,
+                "C0024",
+                format!("need `{need}` has not been referred"),
+                "record a `referred` event first",
+            ));
+        };
+        let Some(r) = self.referrals.get_mut(i) else {
+            return Ok(());
+        };
+        use ReferralStatus::*;
+        let next = match (e.kind, r.status) {
+            (EventKind::ReferralAccepted, Referred) => Accepted,
+            (EventKind::ReferralDeclined, Referred | Accepted) => Declined,
+            (EventKind::ReferralCompleted, Referred | Accepted) => Completed,
+            (_, status) => {
+                return Err(CaseError::at(
+                    e.line,
+                    "C0025",
+                    format!("the referral of need `{need}` to `{}` is {}: it cannot be {}", r.provider, status.as_str(), e.kind.as_str().trim_start_matches("referral_")),
+                    "accepted and declined follow `referred`; completed follows `referred` or `accepted`",
+                ))
+            }
+        };
+        r.status = next;
+        r.since = e.at;
+        r.reason = e.json.reason.clone();
+        Ok(())
+    }
+
+    fn planned(&mut self, e: &Event) -> Result<(), CaseError> {
+        let need = e.json.need.as_deref().unwrap_or_default();
+        if !self.needs().contains(&need) {
+            let found = self.needs();
+            return Err(CaseError::at(
+                e.line,
+                "C0026",
+                format!("need `{need}` has not been established by an assessment of this case"),
+                match found.is_empty() {
+                    true => "the case's assessments have established no needs yet".to_string(),
+                    false => format!("the needs found are: {}", found.join(", ")),
+                },
+            ));
+        }
+        let service = e.json.service.as_deref().unwrap_or_default();
+        self.check_service(e, need, service)?;
+        let responsible = e.json.responsible.as_deref().unwrap_or_default();
+        if role_index(self.def, responsible).is_none() {
+            return Err(unknown_role(self.def, e.line, responsible));
+        }
+        let goal = nonempty(
+            e,
+            e.json.goal.as_deref(),
+            "goal",
+            "state what the service should achieve",
+        )?;
+        let review_text = e.json.review.as_deref().unwrap_or_default();
+        let Some(review) = parse_date(review_text) else {
+            return Err(CaseError::at(
+                e.line,
+                "C0027",
+                format!("`review` must be a date written YYYY-MM-DD, got \"{review_text}\""),
+                "write the day the plan entry is reviewed",
+            ));
+        };
+        if review < e.at {
+            return Err(CaseError::at(
+                e.line,
+                "C0027",
+                format!("the review date {review} is before the event ({})", e.at),
+                "review the plan on or after the day it is agreed",
+            ));
+        }
+        if let Some(p) = &e.json.provider {
+            self.check_provider(e, p, need, Some(service))?;
+        }
+        let entry = PlanEntry {
+            need: need.to_string(),
+            service: service.to_string(),
+            provider: e.json.provider.clone(),
+            responsible: responsible.to_string(),
+            goal: goal.to_string(),
+            review,
+            at: e.at,
+            line: e.line,
+        };
+        match self.plan.iter_mut().find(|p| p.need == need) {
+            Some(p) => *p = entry,
+            None => self.plan.push(entry),
+        }
+        self.first_plan.get_or_insert(e.at);
+        Ok(())
+    }
+
+    fn facts(&mut self, e: &Event) -> Result<(), CaseError> {
+        let Some(Json::Object(set)) = &e.json.set else {
+            return Err(CaseError::at(
+                e.line,
+                "C0010",
+                "`set` must be a JSON object of the subject's facts",
+                "e.g. {\"set\": {\"in_school\": true}}",
+            ));
+        };
+        let mut subject = self.subject.clone();
+        for (k, v) in set {
+            subject.insert(k.clone(), v.clone());
+        }
+        let facts = self.engine.subject_facts(self.def, e.line, &subject)?;
+        self.subject = subject;
+        self.facts = facts;
+        self.guards_dirty = true;
+        Ok(())
+    }
+
+    fn close(&mut self, e: &Event) -> Result<(), CaseError> {
+        let Some(ci) = self.close_step() else {
+            return Err(CaseError::at(
+                e.line,
+                "C0009",
+                "the protocol has no `close` step",
+                "check the ruleset",
+            ));
+        };
+        let Some(step) = self.def.steps.get(ci) else {
+            return Ok(());
+        };
+        self.require_role(e, step)?;
+        self.require_ready(e, ci, step)?;
+        self.require_consent(e, step)?;
+        self.closed = Some((e.at, e.json.reason.clone()));
+        self.guards_dirty = true;
+        Ok(())
+    }
+
+    /// Whether the role may see step `si`'s assessment.
+    pub(crate) fn shared_with(&self, si: usize, role: usize) -> bool {
+        let Some(step) = self.def.steps.get(si) else {
+            return false;
+        };
+        self.def.shares.iter().any(|sh| {
+            sh.with.contains(&role)
+                && match sh.what {
+                    ShareTarget::Assessment(a) => step.assessment == Some(a),
+                    ShareTarget::Step(s) => s == si,
+                }
+        })
+    }
+}
+
+fn nonempty<'e>(
+    e: &Event,
+    v: Option<&'e str>,
+    field: &str,
+    help: &str,
+) -> Result<&'e str, CaseError> {
+    match v.map(str::trim) {
+        Some(t) if !t.is_empty() => Ok(t),
+        _ => Err(CaseError::at(
+            e.line,
+            "C0003",
+            format!("a `{}` event needs a non-empty `{field}`", e.kind.as_str()),
+            help,
+        )),
+    }
+}
+
+impl Engine {
+    /// The protocol `name` a case opened on `date` runs: `version` when given,
+    /// otherwise the one in force that day.
+    fn resolve_protocol(
+        &self,
+        line: usize,
+        name: &str,
+        version: Option<u32>,
+        date: Date,
+    ) -> Result<usize, CaseError> {
+        if self.checked.protocol_by_name(name).is_some() {
+            return match self.checked.protocol_version(name, version, date) {
+                Some(p) => Ok(p.0),
+                None => {
+                    let versions: Vec<String> = self
+                        .checked
+                        .protocol_versions(name)
+                        .iter()
+                        .filter_map(|p| self.checked.protocols.get(p.0))
+                        .map(|p| match p.from {
+                            Some(f) => format!("{} (from {f})", p.version),
+                            None => p.version.to_string(),
+                        })
+                        .collect();
+                    let message = match version {
+                        Some(v) => format!("protocol `{name}` has no version {v}"),
+                        None => format!("no version of protocol `{name}` is in force on {date}"),
+                    };
+                    Err(CaseError::at(
+                        line,
+                        "C0009",
+                        message,
+                        format!("its versions are {}", versions.join(", ")),
+                    ))
+                }
+            };
+        }
+        match self.checked.protocol_by_name(name) {
+            Some(p) => Ok(p.0),
+            None => {
+                let help = crate::check::suggest(
+                    name,
+                    self.checked.protocols.iter().map(|p| p.name.as_str()),
+                )
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "the ruleset's protocols are {}",
+                        self.checked
+                            .protocols
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+                Err(CaseError::at(
+                    line,
+                    "C0009",
+                    format!("the ruleset has no protocol `{name}`"),
+                    help,
+                ))
+            }
+        }
+    }
+
+    /// Validates the subject's facts against the protocol's `for` entity.
+    fn subject_facts(
+        &self,
+        def: &ProtocolDef,
+        line: usize,
+        subject: &Map<String, Json>,
+    ) -> Result<Facts, CaseError> {
+        let Some(entity) = def.subject else {
+            return Err(CaseError::at(
+                line,
+                "C0010",
+                "the protocol has no `for` entity",
+                "check the ruleset",
+            ));
+        };
+        crate::eval::facts_json::from_json_value(
+            &self.lowered,
+            &self.checked,
+            entity.0 as u32,
+            &Json::Object(subject.clone()),
+        )
+        .map_err(|err| {
+            let name = self
+                .checked
+                .entities
+                .get(entity.0)
+                .map_or("", |e| e.name.as_str());
+            CaseError::at(
+                line,
+                "C0010",
+                format!("the subject's facts are not valid for `{name}`: {err}"),
+                "see `accord schema --entity` for the facts and their types",
+            )
+        })
+    }
+
+    /// The source text of an expression, for messages.
+    pub(crate) fn source_text(&self, file: usize, span: accord_grammar::ast::Span) -> String {
+        self.sources
+            .file(file)
+            .map(|f| crate::eval::lower::balanced_text(&f.text, span))
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,567 @@
+//! A case's state on an as-of date, in full or as one role may see it.
+//!
+//! The full state is for the case's record (an auditor, a supervisor). A role's
+//! view keeps what `share` lets the role see: its own tasks and the escalations
+//! about or to it; the answers, scores, needs and risk of the assessments
+//! shared with it (`share ASSESSMENT with …` or `share STEP with …`), and the
+//! plan entries and referrals of those needs (or that it is responsible for, or
+//! made); the history of its own events and of the notes addressed to it.
+//! The subject's facts, the other roles' notes and merge conflicts are never in
+//! a view.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+use super::calendar::DeadlineError;
+use super::event::EventKind;
+use super::run::Case;
+use super::CaseError;
+use crate::eval::report::localize;
+
+/// An open task: a ready step (or a need's task of a step per need).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Task {
+    pub step: String,
+    pub label: String,
+    /// The need, for a task of a `for each need` step.
+    pub need: Option<String>,
+    pub role: String,
+    /// The worker the role is assigned to in this case, if recorded.
+    pub assignee: Option<String>,
+    pub ready_since: String,
+    /// `null` for a step without a deadline.
+    pub due: Option<String>,
+    pub overdue: bool,
+    pub recurring: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Escalation {
+    pub step: String,
+    pub need: Option<String>,
+    pub to: String,
+    pub since: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AssessmentState {
+    pub step: String,
+    pub assessment: String,
+    /// Whether the answers decide every need and the risk (the step is done).
+    pub complete: bool,
+    pub scores: Map<String, Json>,
+    pub needs: Vec<String>,
+    pub possible_needs: Vec<String>,
+    pub risk: Option<String>,
+    pub unanswered: Vec<String>,
+    pub answers: Map<String, Json>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PlanItem {
+    pub need: String,
+    pub service: String,
+    pub provider: Option<String>,
+    pub responsible: String,
+    pub goal: String,
+    pub review: String,
+    /// The review date has passed.
+    pub review_due: bool,
+    pub agreed: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReferralItem {
+    pub need: String,
+    pub provider: String,
+    pub service: Option<String>,
+    /// `referred`, `accepted`, `declined` or `completed`.
+    pub status: &'static str,
+    pub referred: String,
+    pub since: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StepStatus {
+    pub step: String,
+    /// `done`, `ready` or `waiting`.
+    pub status: &'static str,
+    pub done: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HistoryItem {
+    pub line: usize,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub at: String,
+    pub by: Option<String>,
+    pub who: Option<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Conflict {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// `accord case --format json`: the brief's fields (`protocol`, `status`,
+/// `tasks`, `escalations`, `needs`, `risk`, `referrals`) and the rest of the
+/// case.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CaseState {
+    pub case: Option<String>,
+    pub protocol: String,
+    pub version: u32,
+    pub label: String,
+    pub as_of: String,
+    /// The role whose view this is; `null` for the full state.
+    pub role: Option<String>,
+    /// `open` or `closed`.
+    pub status: &'static str,
+    pub opened: String,
+    pub closed: Option<String>,
+    pub closed_reason: Option<String>,
+    pub held_by: Option<String>,
+    pub tasks: Vec<Task>,
+    pub escalations: Vec<Escalation>,
+    pub needs: Vec<String>,
+    pub risk: Option<String>,
+    pub assessments: Vec<AssessmentState>,
+    pub plan: Vec<PlanItem>,
+    pub referrals: Vec<ReferralItem>,
+    /// `true` given, `false` withdrawn or refused, `null` never asked.
+    pub consent: Option<bool>,
+    pub assignees: BTreeMap<String, String>,
+    pub steps: Vec<StepStatus>,
+    /// The subject's facts (full state only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Map<String, Json>>,
+    pub history: Vec<HistoryItem>,
+    /// Events a merge kept without applying (full state only).
+    pub conflicts: Vec<Conflict>,
+    /// Events dated after the as-of date, not applied.
+    pub later_events: usize,
+}
+
+impl CaseState {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// For people: the status, the open tasks, escalations, needs and plan.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let who = self
+            .role
+            .as_deref()
+            .map(|r| format!(" (as {r})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{} — {}{}, {} as of {}{who}\n",
+            self.case.as_deref().unwrap_or("case"),
+            self.label,
+            match self.version {
+                1 => String::new(),
+                v => format!(" (version {v})"),
+            },
+            self.status,
+            self.as_of
+        ));
+        if let Some(h) = &self.held_by {
+            out.push_str(&format!("held by {h}\n"));
+        }
+        if self.tasks.is_empty() {
+            out.push_str("no open tasks\n");
+        } else {
+            out.push_str("tasks:\n");
+        }
+        for t in &self.tasks {
+            let need = t
+                .need
+                .as_deref()
+                .map(|n| format!(" [{n}]"))
+                .unwrap_or_default();
+            let due = match (&t.due, t.overdue) {
+                (Some(d), true) => format!(", OVERDUE: was due {d}"),
+                (Some(d), false) => format!(", due {d}"),
+                (None, _) => String::new(),
+            };
+            out.push_str(&format!(
+                "  {}{need} — {} ({}{due})\n",
+                t.step, t.label, t.role
+            ));
+        }
+        for e in &self.escalations {
+            let need = e
+                .need
+                .as_deref()
+                .map(|n| format!(" [{n}]"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "escalated: {}{need} to {} since {}\n",
+                e.step, e.to, e.since
+            ));
+        }
+        if !self.needs.is_empty() {
+            out.push_str(&format!("needs: {}\n", self.needs.join(", ")));
+        }
+        if let Some(r) = &self.risk {
+            out.push_str(&format!("risk: {r}\n"));
+        }
+        for p in &self.plan {
+            out.push_str(&format!(
+                "plan: {} by {}{} — {} (responsible {}, review {}{})\n",
+                p.need,
+                p.service,
+                p.provider
+                    .as_deref()
+                    .map(|p| format!(" at {p}"))
+                    .unwrap_or_default(),
+                p.goal,
+                p.responsible,
+                p.review,
+                if p.review_due { ", due" } else { "" }
+            ));
+        }
+        for r in &self.referrals {
+            out.push_str(&format!(
+                "referral: {} to {} — {} since {}\n",
+                r.need, r.provider, r.status, r.since
+            ));
+        }
+        for c in &self.conflicts {
+            out.push_str(&format!("conflict at line {}: {}\n", c.line, c.reason));
+        }
+        out
+    }
+}
+
+impl Case<'_> {
+    /// The open tasks and escalations on `as_of` (readiness already computed
+    /// for that date), of `role_ix` when given.
+    pub(crate) fn open_work(
+        &self,
+        as_of: Date,
+        role_ix: Option<usize>,
+        lang: &str,
+    ) -> Result<(Vec<Task>, Vec<Escalation>), CaseError> {
+        let def = self.def;
+        let role_name = |i: Option<usize>| {
+            i.and_then(|i| def.roles.get(i))
+                .map_or(String::new(), |r| r.name.clone())
+        };
+        let mut tasks = Vec::new();
+        let mut escalations = Vec::new();
+        for (si, s) in def.steps.iter().enumerate() {
+            let Some(run) = self.steps.get(si) else {
+                continue;
+            };
+            let Some(ready) = run.ready_since else {
+                continue;
+            };
+            let task_role = s.by;
+            let mine = role_ix.is_none_or(|r| task_role == Some(r));
+            let deadline = |base: Date, d| {
+                self.cal
+                    .add(base, d)
+                    .map_err(|err| deadline_error(&s.name, base, &err))
+            };
+            let mut due = None;
+            if let Some(every) = s.every {
+                let first = run.last_done.is_none();
+                let mut base = run.last_done.unwrap_or(ready).max(ready);
+                if let Some(r) = self.reopened_at {
+                    base = base.max(r);
+                }
+                due = Some(match (first, s.within) {
+                    (true, Some(w)) => deadline(ready, w)?,
+                    _ => deadline(base, every)?,
+                });
+            } else if let Some(w) = s.within {
+                due = Some(deadline(ready, w)?);
+            }
+            let needs: Vec<Option<String>> = match &run.tasks {
+                Some(t) => t
+                    .iter()
+                    .filter(|t| t.done_at.is_none())
+                    .map(|t| Some(t.need.clone()))
+                    .collect(),
+                None => vec![None],
+            };
+            for need in needs {
+                let overdue = due.is_some_and(|d| d < as_of);
+                if let (true, Some(d)) = (overdue, due) {
+                    for esc in &def.escalations {
+                        let since = match esc.overdue_by.unit {
+                            accord_grammar::ast::DurationUnit::WorkingDays => self
+                                .cal
+                                .nth_working_day_until(d, esc.overdue_by.amount, as_of)
+                                .map_err(|err| deadline_error(&s.name, d, &err))?,
+                            _ => Some(deadline(d, esc.overdue_by)?).filter(|x| *x <= as_of),
+                        };
+                        let to = esc.to;
+                        let visible = role_ix.is_none_or(|r| to == Some(r) || task_role == Some(r));
+                        if let (Some(since), true) = (since, visible) {
+                            escalations.push(Escalation {
+                                step: s.name.clone(),
+                                need: need.clone(),
+                                to: role_name(to),
+                                since: since.to_string(),
+                            });
+                        }
+                    }
+                }
+                if mine {
+                    tasks.push(Task {
+                        step: s.name.clone(),
+                        label: localize(s.label.as_ref(), lang, &s.name),
+                        need,
+                        role: role_name(task_role),
+                        assignee: self.assignees.get(&role_name(task_role)).cloned(),
+                        ready_since: ready.to_string(),
+                        due: due.map(|d| d.to_string()),
+                        overdue,
+                        recurring: s.every.is_some(),
+                    });
+                }
+            }
+        }
+        Ok((tasks, escalations))
+    }
+
+    /// The state on `as_of` (on or after the last event applied), in full or as
+    /// `role` may see it.
+    pub fn state(
+        &mut self,
+        as_of: Date,
+        role: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<CaseState, CaseError> {
+        let role_ix = match role {
+            None => None,
+            Some(r) => match self.def.roles.iter().position(|x| x.name == r) {
+                Some(i) => Some(i),
+                None => return Err(super::run::unknown_role_error(self.def, r)),
+            },
+        };
+        self.refresh_for(as_of);
+        let lang = lang
+            .or_else(|| self.engine.languages().first().map(String::as_str))
+            .unwrap_or("");
+        let def = self.def;
+        let role_name = |i: Option<usize>| {
+            i.and_then(|i| def.roles.get(i))
+                .map_or(String::new(), |r| r.name.clone())
+        };
+        let sees_step = |si: usize| role_ix.is_none_or(|r| self.shared_with(si, r));
+        // The needs this view may name: those of the assessments it sees.
+        let mut visible_needs: Vec<&str> = Vec::new();
+        for (si, run) in self.steps.iter().enumerate() {
+            if sees_step(si) {
+                for n in run.report.iter().flat_map(|r| r.needs.iter()) {
+                    if !visible_needs.contains(&n.as_str()) {
+                        visible_needs.push(n);
+                    }
+                }
+            }
+        }
+        let (tasks, escalations) = self.open_work(as_of, role_ix, lang)?;
+        let mut assessments = Vec::new();
+        let mut risk = None;
+        for (si, run) in self.steps.iter().enumerate() {
+            let (Some(report), true) = (&run.report, sees_step(si)) else {
+                continue;
+            };
+            let name = def.steps.get(si).map_or(String::new(), |s| s.name.clone());
+            if report.risk.is_some() {
+                risk = report.risk.clone();
+            }
+            assessments.push(AssessmentState {
+                step: name,
+                assessment: report.assessment.clone(),
+                complete: run.done_at.is_some(),
+                scores: report.scores.clone(),
+                needs: report.needs.clone(),
+                possible_needs: report.possible_needs.clone(),
+                risk: report.risk.clone(),
+                unanswered: report.unanswered.clone(),
+                answers: run.answers.clone(),
+            });
+        }
+        let me = role_name(role_ix);
+        let plan = self
+            .plan
+            .iter()
+            .filter(|p| {
+                role_ix.is_none() || visible_needs.contains(&p.need.as_str()) || p.responsible == me
+            })
+            .map(|p| PlanItem {
+                need: p.need.clone(),
+                service: p.service.clone(),
+                provider: p.provider.clone(),
+                responsible: p.responsible.clone(),
+                goal: p.goal.clone(),
+                review: p.review.to_string(),
+                review_due: p.review < as_of && self.closed.is_none(),
+                agreed: p.at.to_string(),
+            })
+            .collect();
+        let referrals = self
+            .referrals
+            .iter()
+            .filter(|r| {
+                role_ix.is_none()
+                    || visible_needs.contains(&r.need.as_str())
+                    || def.steps.get(r.step).and_then(|s| s.by) == role_ix
+            })
+            .map(|r| ReferralItem {
+                need: r.need.clone(),
+                provider: r.provider.clone(),
+                service: r.service.clone(),
+                status: r.status.as_str(),
+                referred: r.referred_at.to_string(),
+                since: r.since.to_string(),
+                reason: r.reason.clone(),
+            })
+            .collect();
+        let steps = def
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(si, s)| {
+                let run = self.steps.get(si);
+                let done = self.is_done(si);
+                StepStatus {
+                    step: s.name.clone(),
+                    status: match (done && s.every.is_none(), run.and_then(|r| r.ready_since)) {
+                        (true, _) => "done",
+                        (false, Some(_)) => "ready",
+                        (false, None) => "waiting",
+                    },
+                    done: match Some(si) == self.close_step() {
+                        true => self.closed.as_ref().map(|(d, _)| d.to_string()),
+                        false => run.and_then(|r| r.done_at).map(|d| d.to_string()),
+                    },
+                }
+            })
+            .collect();
+        let history = self
+            .events()
+            .filter(|e| e.json.conflict.is_none())
+            .filter(|e| match role_ix {
+                None => true,
+                Some(_) => {
+                    e.json.by.as_deref() == Some(me.as_str())
+                        || (e.kind == EventKind::Note
+                            && e.json.with.iter().flatten().any(|w| *w == me))
+                }
+            })
+            .map(|e| HistoryItem {
+                line: e.line,
+                kind: e.kind.as_str(),
+                at: e.at.to_string(),
+                by: e.json.by.clone(),
+                who: e.json.who.clone(),
+                summary: summary(self, e),
+            })
+            .collect();
+        let needs = match role_ix {
+            None => self.needs().into_iter().map(String::from).collect(),
+            Some(_) => visible_needs.iter().map(|n| n.to_string()).collect(),
+        };
+        Ok(CaseState {
+            case: self.case_id.clone(),
+            protocol: def.name.clone(),
+            version: self.version(),
+            label: localize(def.label.as_ref(), lang, &def.name),
+            as_of: as_of.to_string(),
+            role: role.map(String::from),
+            status: if self.closed.is_some() {
+                "closed"
+            } else {
+                "open"
+            },
+            opened: self.opened.to_string(),
+            closed: self.closed.as_ref().map(|(d, _)| d.to_string()),
+            closed_reason: self.closed.as_ref().and_then(|(_, r)| r.clone()),
+            held_by: self.held_by.clone(),
+            tasks,
+            escalations,
+            needs,
+            risk,
+            assessments,
+            plan,
+            referrals,
+            consent: self.consent.map(|(g, _)| g),
+            assignees: self.assignees.clone(),
+            steps,
+            subject: role_ix.is_none().then(|| self.subject.clone()),
+            history,
+            conflicts: match role_ix {
+                None => self
+                    .conflicts
+                    .iter()
+                    .map(|(line, reason)| Conflict {
+                        line: *line,
+                        reason: reason.clone(),
+                    })
+                    .collect(),
+                Some(_) => Vec::new(),
+            },
+            later_events: self.later,
+        })
+    }
+}
+
+fn deadline_error(step: &str, from: Date, err: &DeadlineError) -> CaseError {
+    CaseError {
+        code: "C0030",
+        line: None,
+        message: format!(
+            "the deadline of step `{step}` (counted from {from}) cannot be computed: {}",
+            err.message()
+        ),
+        help: Some(err.help()),
+    }
+}
+
+/// One line about an event, for the history.
+fn summary(case: &Case<'_>, e: &super::Event) -> String {
+    let j = &e.json;
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    match e.kind {
+        EventKind::Opened => format!("opened under `{}`", case.def.name),
+        EventKind::Completed => match &j.need {
+            Some(n) => format!("completed `{}` for need `{n}`", s(&j.step)),
+            None => format!("completed `{}`", s(&j.step)),
+        },
+        EventKind::Assessed => format!("answered `{}`", s(&j.step)),
+        EventKind::Consent => match j.given {
+            Some(true) => "consent given".to_string(),
+            _ => "consent withdrawn".to_string(),
+        },
+        EventKind::Referred => format!("referred need `{}` to `{}`", s(&j.need), s(&j.provider)),
+        EventKind::ReferralAccepted => format!("referral of `{}` accepted", s(&j.need)),
+        EventKind::ReferralDeclined => format!("referral of `{}` declined", s(&j.need)),
+        EventKind::ReferralCompleted => format!("referral of `{}` completed", s(&j.need)),
+        EventKind::Planned => format!("planned `{}` for need `{}`", s(&j.service), s(&j.need)),
+        EventKind::Facts => {
+            let keys: Vec<String> = match &j.set {
+                Some(Json::Object(m)) => m.keys().cloned().collect(),
+                _ => Vec::new(),
+            };
+            format!("facts recorded: {}", keys.join(", "))
+        }
+        EventKind::Reassigned => format!("`{}` reassigned to {}", s(&j.role), s(&j.to)),
+        EventKind::Transferred => format!("transferred to {}", s(&j.to)),
+        EventKind::Closed => format!("closed: {}", s(&j.reason)),
+        EventKind::Reopened => format!("reopened: {}", s(&j.reason)),
+        EventKind::Note => s(&j.text),
+    }
+}

@@ -1,0 +1,100 @@
+# Writes the case corpus's events.jsonl and case.json files (the expected
+# states are blessed from the engine and checked by hand). Run from this
+# directory: python3 generate.py
+import json, os
+def O(at="2025-03-03", subj=None, **k):
+    return dict(type="opened", at=at, protocol=k.pop("protocol", "out_of_school"),
+                subject=subj if subj is not None else {"in_school": False, "disability": "none"}, **k)
+notify = dict(type="completed", step="notify", by="school_coordinator", at="2025-03-04")
+answers = {"speech_delay": True, "health_concern": 0, "basic_care": 2, "housing": True, "income_problem": False}
+assess = dict(type="assessed", step="assess", by="social_worker", at="2025-03-12", answers=answers)
+consent = dict(type="consent", given=True, by="case_manager", at="2025-03-13")
+plan = dict(type="completed", step="plan", by="case_manager", at="2025-03-13")
+p1 = dict(type="planned", need="speech_therapy", service="speech_therapy", provider="speech_centre", responsible="case_manager", goal="Speech appropriate for the child's age", review="2025-06-02", by="case_manager", at="2025-03-13")
+p2 = dict(type="planned", need="family_counselling", service="family_counselling", provider="family_ngo", responsible="social_worker", goal="Parents keep daily routines", review="2025-05-05", by="case_manager", at="2025-03-13")
+r1 = dict(type="referred", step="refer", need="speech_therapy", provider="speech_centre", by="case_manager", at="2025-03-14")
+r2 = dict(type="referred", step="refer", need="family_counselling", provider="family_ngo", service="family_counselling", by="case_manager", at="2025-03-14")
+a1 = dict(type="referral_accepted", need="speech_therapy", by="case_manager", at="2025-03-17")
+d2 = dict(type="referral_declined", need="family_counselling", reason="no places until June", by="case_manager", at="2025-03-18")
+r2b = dict(type="referred", step="refer", need="family_counselling", provider="social_office", by="case_manager", at="2025-03-19")
+c1 = dict(type="completed", step="refer", need="speech_therapy", by="case_manager", at="2025-03-20")
+c2 = dict(type="completed", step="refer", need="family_counselling", by="case_manager", at="2025-03-21")
+rev1 = dict(type="completed", step="review", by="case_manager", at="2025-04-18")
+reassess_low = {"speech_delay": True, "health_concern": 0, "basic_care": 0, "housing": True, "income_problem": False}
+back = dict(type="facts", set={"in_school": True}, by="school_coordinator", at="2025-04-21")
+closed = dict(type="closed", reason="back in school, goals met", by="case_manager", at="2025-05-02")
+base = [O(case="AM-2025-0042", held_by="shirak_social_services"), notify, assess, consent, plan, p1, p2, r1, r2, a1, d2, r2b, c1, c2]
+
+def case(name, events, as_of, role=None, catalogue=True, lang=None, raw=None):
+    os.makedirs(name, exist_ok=True)
+    with open(f"{name}/events.jsonl", "w") as f:
+        if raw is not None:
+            f.write(raw)
+        else:
+            for e in events:
+                f.write(json.dumps(e, ensure_ascii=False) + "\n")
+    with open(f"{name}/case.json", "w") as f:
+        f.write(json.dumps(dict(as_of=as_of, role=role, catalogue=catalogue, lang=lang)) + "\n")
+
+# Risk is medium here (total 2 + 2 = 4): closing needs a low risk.
+case("plan_and_referrals", base + [rev1], "2025-04-22")
+low_assess = dict(assess, answers=reassess_low)
+full = [O(case="AM-2025-0043"), notify, low_assess, consent, plan, p1, r1, a1, c1,
+        dict(type="referral_completed", need="speech_therapy", by="case_manager", at="2025-04-10"), rev1, back, closed]
+case("school_notice_to_closure", full, "2025-06-01")
+case("before_the_school_returns", full[:-2], "2025-04-20")
+case("missed_deadline_escalation", [O(), notify], "2025-03-28")
+case("escalation_not_yet", [O(), notify], "2025-03-21")
+case("view_school_coordinator", base, "2025-03-28", role="school_coordinator")
+case("view_social_worker", base, "2025-03-28", role="social_worker")
+case("view_head_of_service", [O(), notify], "2025-03-28", role="head_of_service")
+case("guard_rehabilitation", [O(subj={"in_school": False, "disability": "group_2"}), notify], "2025-03-05")
+case("guard_facts_change", [O(subj={"in_school": False, "disability": "group_2"}), notify,
+     dict(type="facts", set={"disability": "none"}, by="social_worker", at="2025-03-06")], "2025-03-07")
+case("recurring_review", base + [rev1, dict(rev1, at="2025-05-16")], "2025-06-20")
+case("assessment_in_two_visits", [O(), notify, dict(assess, answers={"speech_delay": True, "basic_care": 0}),
+     dict(assess, at="2025-03-14", answers={"housing": True, "income_problem": False, "health_concern": 1})], "2025-03-14")
+case("assessment_partial", [O(), notify, dict(assess, answers={"speech_delay": True})], "2025-03-14")
+no_needs = {"speech_delay": False, "health_concern": 0, "basic_care": 0, "housing": True, "income_problem": False}
+case("no_needs_no_referrals", [O(), notify, dict(assess, answers=no_needs), consent, plan], "2025-03-14")
+case("reopened", full + [dict(type="reopened", reason="absent again", by="case_manager", at="2025-05-20")], "2025-06-30")
+case("transfer_and_reassign", [O(held_by="tavush_social_services"), notify,
+     dict(type="reassigned", role="social_worker", to="Ani Petrosyan", by="head_of_service", at="2025-03-05"),
+     dict(type="transferred", to="shirak_social_services", reason="family moved to Gyumri", by="case_manager", at="2025-03-06"),
+     {"type": "note", "text": "Family reached by phone; visit agreed for Monday.", "with": ["case_manager"], "by": "social_worker", "at": "2025-03-06"}],
+     "2025-03-07")
+case("later_events_not_applied", full, "2025-03-12")
+case("labels_in_estonian", [O(), notify], "2025-03-05", lang="et")
+case("calendar_days", [dict(type="opened", at="2025-12-20", protocol="follow_up", subject={})], "2026-01-05")
+# Refused events.
+case("reject_not_ready", [O(), dict(assess, at="2025-03-04")], "2025-03-10")
+case("reject_wrong_role", [O(), dict(notify, by="social_worker")], "2025-03-10")
+case("reject_unknown_role", [O(), dict(notify, by="teacher")], "2025-03-10")
+case("reject_unknown_step", [O(), dict(notify, step="notfy")], "2025-03-10")
+case("reject_no_consent", [O(), notify, assess, plan], "2025-03-20")
+case("reject_consent_withdrawn", [O(), notify, assess, consent, dict(consent, given=False, at="2025-03-13"), plan], "2025-03-20")
+case("reject_date_order", [O(), dict(notify, at="2025-03-01")], "2025-03-10")
+case("reject_close_not_ready", base + [dict(closed, at="2025-03-25")], "2025-03-28")
+case("reject_close_before_school", full[:-2] + [dict(closed, at="2025-04-20")], "2025-04-25")
+case("reject_after_close", full + [dict(type="facts", set={"in_school": False}, by="school_coordinator", at="2025-05-05")], "2025-06-01")
+case("reject_start_condition", [O(subj={"in_school": True, "unexcused_absence_days": 2})], "2025-03-10")
+case("reject_bad_facts", [O(subj={"in_school": "no"})], "2025-03-10")
+case("reject_twice_opened", [O(), O(at="2025-03-04")], "2025-03-10")
+case("reject_done_twice", [O(), notify, dict(notify, at="2025-03-05")], "2025-03-10")
+case("reject_need_not_found", [O(), notify, assess, consent, plan, dict(r1, need="social_benefit_check", provider="social_office")], "2025-03-20")
+case("reject_provider_unknown", [O(), notify, assess, consent, plan, dict(r1, provider="speech_centr")], "2025-03-20")
+case("reject_provider_service", [O(), notify, assess, consent, plan, dict(r1, provider="family_ngo")], "2025-03-20")
+case("reject_plan_service", [O(), notify, assess, dict(p1, service="family_counselling", provider=None)], "2025-03-20")
+case("reject_referral_twice", [O(), notify, assess, consent, plan, r1, dict(r1, at="2025-03-15")], "2025-03-20")
+case("reject_bad_answers", [O(), notify, dict(assess, answers={"speech_delay": "yes"})], "2025-03-20")
+case("reject_calendar_year_end", [O(at="2025-12-22"), dict(notify, at="2025-12-23")], "2025-12-29")
+case("reject_missing_field", [O(), {"type": "completed", "by": "school_coordinator", "at": "2025-03-04"}], "2025-03-10")
+case("reject_malformed_lines", None, "2025-03-10", raw=json.dumps(O()) + "\n"
+     + '{"type": "completed", "step": "notify", "nede": "x", "by": "school_coordinator", "at": "2025-03-04"}\n'
+     + '{"type": "complete", "step": "notify", "by": "school_coordinator", "at": "2025-03-04"}\n'
+     + '{"type": "completed", "step": "notify", "by": "school_coordinator", "at": "4 March"}\n'
+     + 'not json\n')
+# Protocol versions: the version in force on the opening day, or the one named.
+case("version_in_force", [dict(type="opened", at="2026-01-05", protocol="follow_up", subject={})], "2026-01-20")
+case("version_named", [dict(type="opened", at="2026-01-05", protocol="follow_up", version=1, subject={})], "2026-01-20")
+case("reject_version_unknown", [dict(type="opened", at="2026-01-05", protocol="follow_up", version=3, subject={})], "2026-01-20")
