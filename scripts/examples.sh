@@ -4,7 +4,10 @@
 # `accord check`, `accord test` (its test blocks), `accord screen` on the facts
 # documents in its `facts/` directory (a registry `*.jsonl` is screened as JSON
 # lines), `accord assess` on the answers in `assessments/ASSESSMENT/`, and
-# `accord plan` on assessment results there when it has a provider catalogue. Screening uses a fixed as-of date so the output is reproducible.
+# `accord plan` on assessment results there when it has a provider catalogue,
+# `accord graph` on each protocol, `accord case` on each case log under
+# `cases/` (compared with its expected states) and `accord caseload` on them.
+# Screening uses a fixed as-of date so the output is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,5 +51,34 @@ for ruleset in "${rulesets[@]}"; do
     echo "== accord screen $dir --facts-jsonl $registry --as-of $as_of --format jsonl > $out"
     "$accord" screen "$dir" --facts-jsonl "$registry" --as-of "$as_of" --format jsonl >"$out" || status=1
   done
+  # Protocols: each one's workflow graph, and every case log on the dates its
+  # expected states (cases/PROTOCOL/expected/LOG@DATE[@ROLE].json) were worked
+  # out for, compared with them; then the caseload of all the logs.
+  for protocol in $("$accord" graph "$dir" --list 2>/dev/null); do
+    echo "== accord graph $dir --protocol $protocol --format mermaid"
+    "$accord" graph "$dir" --protocol "$protocol" --format mermaid >/dev/null || status=1
+  done
+  catalogue=()
+  [ -f "$dir/catalogue.json" ] && catalogue=(--catalogue "$dir/catalogue.json")
+  for expected in "$dir"/cases/*/expected/*.json; do
+    name="$(basename "$expected" .json)"
+    log="$(dirname "$(dirname "$expected")")/${name%%@*}.jsonl"
+    rest="${name#*@}"
+    date="${rest%%@*}"
+    role=()
+    [ "$rest" != "$date" ] && role=(--role "${rest#*@}")
+    echo "== accord case $dir --events $log --as-of $date ${role[*]}"
+    "$accord" case "$dir" --events "$log" --as-of "$date" "${role[@]}" "${catalogue[@]}" || status=1
+    got="$("$accord" case "$dir" --events "$log" --as-of "$date" "${role[@]}" "${catalogue[@]}" --format json)"
+    if ! python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1]) != json.load(open(sys.argv[2])))' "$got" "$expected"; then
+      echo "error: the state differs from $expected" >&2
+      status=1
+    fi
+  done
+  logs=("$dir"/cases/*/*.jsonl)
+  if [ ${#logs[@]} -gt 0 ]; then
+    echo "== accord caseload $dir --cases $dir/cases --as-of 2025-06-02"
+    "$accord" caseload "$dir" --cases "$dir/cases" --as-of 2025-06-02 "${catalogue[@]}" || status=1
+  fi
 done
 exit "$status"
