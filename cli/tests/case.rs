@@ -241,3 +241,66 @@ fn merging_two_devices_logs_reports_conflicts() {
     let state: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(state["conflicts"][0]["line"], 4);
 }
+
+/// A new user's path: Armenia's out-of-school protocol from the school's notice
+/// to closure, one `--add` at a time, with the assessment late and escalated.
+#[test]
+fn the_out_of_school_protocol_runs_from_notice_to_closure_with_the_cli() {
+    let armenia = repo()
+        .join("examples/armenia")
+        .to_string_lossy()
+        .into_owned();
+    let catalogue = repo()
+        .join("examples/armenia/catalogue.json")
+        .to_string_lossy()
+        .into_owned();
+    let source = repo().join("examples/armenia/cases/out_of_school/school_notice_to_closure.jsonl");
+    let dir = scratch("case-new-user");
+    let log = dir.join("gor.jsonl").to_string_lossy().into_owned();
+    let mut escalated = false;
+    for line in fs::read_to_string(&source).unwrap().lines() {
+        let at = serde_json::from_str::<Value>(line).unwrap()["at"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let out = accord(&[
+            "case",
+            &armenia,
+            "--events",
+            &log,
+            "--catalogue",
+            &catalogue,
+            "--as-of",
+            &at,
+            "--add",
+            line,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code(&out), 0, "{line}: {}", stderr(&out));
+        let state: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        escalated |= !state["escalations"].as_array().unwrap().is_empty();
+    }
+    assert!(escalated, "the late assessment was escalated on the way");
+    let out = accord(&[
+        "case",
+        &armenia,
+        "--events",
+        &log,
+        "--catalogue",
+        &catalogue,
+        "--as-of",
+        "2025-06-01",
+        "--format",
+        "json",
+    ]);
+    let state: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let expected: Value = serde_json::from_str(
+        &fs::read_to_string(repo().join("examples/armenia/cases/out_of_school/expected/school_notice_to_closure@2025-06-01.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(state["status"], "closed");
+    assert_eq!(state["tasks"], expected["tasks"]);
+    assert_eq!(state["referrals"], expected["referrals"]);
+    assert_eq!(state["plan"], expected["plan"]);
+}
