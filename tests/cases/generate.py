@@ -98,3 +98,6 @@ case("reject_malformed_lines", None, "2025-03-10", raw=json.dumps(O()) + "\n"
 case("version_in_force", [dict(type="opened", at="2026-01-05", protocol="follow_up", subject={})], "2026-01-20")
 case("version_named", [dict(type="opened", at="2026-01-05", protocol="follow_up", version=1, subject={})], "2026-01-20")
 case("reject_version_unknown", [dict(type="opened", at="2026-01-05", protocol="follow_up", version=3, subject={})], "2026-01-20")
+# Deadlines across the May holidays (Thursday 1 May, Friday 9 May 2025).
+case("deadlines_across_holidays", [O(at="2025-04-28"), dict(notify, at="2025-05-02")], "2025-05-06")
+case("notify_due_across_a_holiday", [O(at="2025-04-28")], "2025-04-29")
