@@ -70,22 +70,30 @@ pub(crate) fn report_case_errors(errors: &[CaseError], log: &str, json: bool) {
     }
 }
 
+/// Compiles the ruleset and loads the catalogue, when one is given.
+fn engine_and_catalogue(
+    files: &[PathBuf],
+    catalogue: Option<&PathBuf>,
+    json: bool,
+) -> Result<(accord_core::Engine, Option<accord_core::Catalogue>), ExitCode> {
+    let engine = compile(files, None)?;
+    let catalogue = match catalogue {
+        Some(p) => Some(load_catalogue(&engine, p, json)?),
+        None => None,
+    };
+    Ok((engine, catalogue))
+}
+
 pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
     let as_of = match as_of_arg(args.as_of.as_deref()) {
         Ok(d) => d,
         Err(code) => return code,
     };
     let json = args.format == Format::Json;
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
+    let (engine, catalogue) = match engine_and_catalogue(&args.files, args.catalogue.as_ref(), json)
+    {
+        Ok(x) => x,
         Err(code) => return code,
-    };
-    let catalogue = match &args.catalogue {
-        Some(p) => match load_catalogue(&engine, p, json) {
-            Ok(c) => Some(c),
-            Err(code) => return code,
-        },
-        None => None,
     };
     let log_name = args.events.display().to_string();
     let text = match (&args.add, args.events.exists()) {
@@ -245,16 +253,10 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
         Err(code) => return code,
     };
     let json = args.format == CaseloadFormat::Json;
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
+    let (engine, catalogue) = match engine_and_catalogue(&args.files, args.catalogue.as_ref(), json)
+    {
+        Ok(x) => x,
         Err(code) => return code,
-    };
-    let catalogue = match &args.catalogue {
-        Some(p) => match load_catalogue(&engine, p, json) {
-            Ok(c) => Some(c),
-            Err(code) => return code,
-        },
-        None => None,
     };
     let mut paths = Vec::new();
     for p in &args.cases {
@@ -338,17 +340,11 @@ pub(crate) struct MergeArgs {
 }
 
 pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
-    let catalogue = match &args.catalogue {
-        Some(p) => match load_catalogue(&engine, p, false) {
-            Ok(c) => Some(c),
+    let (engine, catalogue) =
+        match engine_and_catalogue(&args.files, args.catalogue.as_ref(), false) {
+            Ok(x) => x,
             Err(code) => return code,
-        },
-        None => None,
-    };
+        };
     let mut logs = Vec::new();
     for p in [&args.events, &args.with] {
         let text = match read_input(p) {

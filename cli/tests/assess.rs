@@ -4,28 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
 mod common;
-use common::{code, scratch, stderr, stdout};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn brief() -> String {
-    repo().join("examples/brief").to_string_lossy().into_owned()
-}
+use common::{accord, brief, code, repo, scratch, stderr, stdout};
 
 #[test]
 fn partial_answers_give_the_briefs_fields_and_what_to_ask_next() {

@@ -6,24 +6,12 @@
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
 
 mod common;
-use common::{code, scratch, stderr, stdout};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{accord, code, repo, scratch, stderr, stdout};
 
 fn corpus() -> String {
     repo().join("tests/cases").to_string_lossy().into_owned()

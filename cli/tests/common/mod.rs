@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
 
 pub fn code(output: &Output) -> i32 {
     output.status.code().unwrap()
@@ -26,4 +26,22 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Runs `accord` with `args`.
+pub fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The brief's example ruleset.
+pub fn brief() -> String {
+    repo().join("examples/brief").to_string_lossy().into_owned()
 }

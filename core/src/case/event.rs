@@ -267,21 +267,18 @@ impl Event {
             ));
         };
         let (allowed, required) = kind.fields();
+        let fields = allowed
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         for f in allowed.iter().take(required) {
             if !json.present(f) {
                 return Err(CaseError::at(
                     line,
                     "C0003",
                     format!("a `{}` event needs `{f}`", kind.as_str()),
-                    format!(
-                        "a `{}` event has {}",
-                        kind.as_str(),
-                        allowed
-                            .iter()
-                            .map(|f| format!("`{f}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("a `{}` event has {fields}", kind.as_str()),
                 ));
             }
         }
@@ -293,15 +290,7 @@ impl Event {
                 line,
                 "C0003",
                 format!("a `{}` event has no field `{f}`", kind.as_str()),
-                format!(
-                    "a `{}` event may have {}",
-                    kind.as_str(),
-                    allowed
-                        .iter()
-                        .map(|f| format!("`{f}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                format!("a `{}` event may have {fields}", kind.as_str()),
             ));
         }
         if kind != EventKind::Opened && json.by.is_none() {
