@@ -20,7 +20,9 @@ use super::run::{Case, CaseOptions};
 use super::CaseError;
 use crate::eval::Engine;
 
-/// A merged log and what could not be reconciled.
+/// A merged log and what could not be reconciled. A conflict whose event
+/// carries a `"conflict"` field was not applied; one about the order of events
+/// (the logs disagree) leaves its event applied.
 #[derive(Debug, Clone)]
 pub struct Merged {
     /// Every event of both logs, each once, in the merged order; lines
@@ -126,7 +128,7 @@ impl Engine {
             .collect();
         let mut placed = vec![false; nodes.len()];
         let mut order = Vec::with_capacity(nodes.len());
-        let mut reordered = Vec::new();
+        let mut reordered = vec![false; nodes.len()];
         while order.len() < nodes.len() {
             let next = match ready.pop_first() {
                 Some((_, n)) => n,
@@ -137,7 +139,9 @@ impl Engine {
                     else {
                         break;
                     };
-                    reordered.push(n);
+                    if let Some(r) = reordered.get_mut(n) {
+                        *r = true;
+                    }
                     n
                 }
             };
@@ -170,11 +174,13 @@ impl Engine {
             };
             let mut event = Event::from_json(line, json.clone())?;
             let mut why: Option<String> = None;
-            if reordered.contains(n) {
-                why = Some(
-                    "the two logs order this event differently; it is placed by its date"
+            // Reported, but applied if it can be: the order is a guess to check.
+            if reordered.get(*n).copied().unwrap_or(false) {
+                conflicts.push(MergeConflict {
+                    line,
+                    reason: "the two logs order this event differently; it is placed by its date"
                         .to_string(),
-                );
+                });
             }
             if event.kind == EventKind::Facts && *side != Side::Both {
                 if let Some(serde_json::Value::Object(set)) = &json.set {

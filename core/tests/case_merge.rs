@@ -1,0 +1,103 @@
+//! Merging two devices' logs, case by case: what is kept, in which order, and
+//! what is reported as a conflict.
+
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+use std::fs;
+use std::path::Path;
+
+use accord_core::case::{parse_log, CaseOptions, Event};
+use accord_core::{Engine, SourceFile};
+
+fn engine() -> Engine {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/ruleset.accord");
+    Engine::compile(vec![SourceFile::new(
+        "ruleset.accord",
+        fs::read_to_string(path).unwrap(),
+    )])
+    .unwrap()
+}
+
+fn log(lines: &[&str]) -> Vec<Event> {
+    parse_log(&lines.join("\n")).unwrap()
+}
+
+const OPENED: &str = r#"{"type": "opened", "at": "2025-03-03", "protocol": "out_of_school", "subject": {"in_school": false, "disability": "none"}}"#;
+const NOTIFY: &str =
+    r#"{"type": "completed", "step": "notify", "by": "school_coordinator", "at": "2025-03-04"}"#;
+const NOTE_A: &str = r#"{"type": "note", "text": "a", "by": "social_worker", "at": "2025-03-05"}"#;
+const NOTE_B: &str = r#"{"type": "note", "text": "b", "by": "social_worker", "at": "2025-03-05"}"#;
+
+#[test]
+fn a_log_merged_with_itself_or_its_prefix_is_itself() {
+    let engine = engine();
+    let a = log(&[OPENED, NOTIFY, NOTE_A]);
+    let m = engine.merge_logs(&a, &a, CaseOptions::default()).unwrap();
+    assert_eq!(m.events.len(), 3);
+    assert!(m.conflicts.is_empty());
+    let p = engine
+        .merge_logs(&a, &a[..1], CaseOptions::default())
+        .unwrap();
+    assert_eq!(p.to_jsonl(), m.to_jsonl());
+}
+
+#[test]
+fn the_same_step_completed_on_both_devices_is_a_conflict() {
+    let engine = engine();
+    let a = log(&[OPENED, NOTIFY]);
+    let b = log(&[OPENED, &NOTIFY.replace("03-04", "03-05")]);
+    let m = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    assert_eq!(m.events.len(), 3);
+    assert_eq!(m.conflicts.len(), 1);
+    assert_eq!(m.conflicts[0].line, 3);
+    assert!(
+        m.conflicts[0].reason.starts_with("C0015"),
+        "{}",
+        m.conflicts[0].reason
+    );
+    assert!(m.events[2].json.conflict.is_some());
+}
+
+#[test]
+fn events_the_logs_order_differently_are_placed_by_date_and_reported() {
+    let engine = engine();
+    let a = log(&[OPENED, NOTIFY, NOTE_A, NOTE_B]);
+    let b = log(&[OPENED, NOTIFY, NOTE_B, NOTE_A]);
+    let ab = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    let ba = engine.merge_logs(&b, &a, CaseOptions::default()).unwrap();
+    assert_eq!(ab.to_jsonl(), ba.to_jsonl());
+    assert_eq!(ab.events.len(), 4);
+    assert!(ab
+        .conflicts
+        .iter()
+        .any(|c| c.reason.contains("order this event differently")));
+}
+
+#[test]
+fn events_with_the_same_id_are_one_event() {
+    let engine = engine();
+    let a = log(&[
+        OPENED,
+        r#"{"type": "note", "id": "n1", "text": "typed on the phone", "by": "social_worker", "at": "2025-03-05"}"#,
+    ]);
+    let b = log(&[
+        OPENED,
+        r#"{"type": "note", "id": "n1", "text": "typed on the phone ", "by": "social_worker", "at": "2025-03-05"}"#,
+    ]);
+    let m = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    assert_eq!(m.events.len(), 2);
+}
+
+#[test]
+fn two_openings_keep_the_first_and_mark_the_second() {
+    let engine = engine();
+    let a = log(&[OPENED]);
+    let b = log(&[&OPENED.replace("03-03", "03-04")]);
+    let m = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    assert_eq!(m.events.len(), 2);
+    assert!(
+        m.conflicts[0].reason.starts_with("C0004"),
+        "{:?}",
+        m.conflicts
+    );
+}
