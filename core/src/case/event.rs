@@ -159,6 +159,35 @@ pub struct Event {
 }
 
 impl EventJson {
+    /// Which of [`ALL_FIELDS`] the event has, a bit each.
+    fn present_mask(&self) -> u32 {
+        let has = [
+            self.protocol.is_some(),
+            self.subject.is_some(),
+            self.version.is_some(),
+            self.case.is_some(),
+            self.held_by.is_some(),
+            self.step.is_some(),
+            self.need.is_some(),
+            self.answers.is_some(),
+            self.given.is_some(),
+            self.provider.is_some(),
+            self.service.is_some(),
+            self.responsible.is_some(),
+            self.goal.is_some(),
+            self.review.is_some(),
+            self.set.is_some(),
+            self.role.is_some(),
+            self.to.is_some(),
+            self.reason.is_some(),
+            self.text.is_some(),
+            self.with.is_some(),
+        ];
+        has.iter()
+            .enumerate()
+            .fold(0, |m, (i, h)| m | (u32::from(*h) << i))
+    }
+
     fn present(&self, field: &str) -> bool {
         match field {
             "protocol" => self.protocol.is_some(),
@@ -267,30 +296,58 @@ impl Event {
             ));
         };
         let (allowed, required) = kind.fields();
-        let fields = allowed
+        // Only for an error's help: built when one is reported.
+        let fields = || {
+            allowed
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        // The masks of the fields allowed and required, per kind, once.
+        static MASKS: std::sync::OnceLock<Vec<(EventKind, u32, u32)>> = std::sync::OnceLock::new();
+        let masks = MASKS.get_or_init(|| {
+            KINDS
+                .iter()
+                .map(|(_, k)| {
+                    let (allowed, required) = k.fields();
+                    let bit = |f: &&str| {
+                        ALL_FIELDS
+                            .iter()
+                            .position(|a| a == f)
+                            .map_or(0, |i| 1u32 << i)
+                    };
+                    let all = allowed.iter().map(bit).fold(0, |m, b| m | b);
+                    let need = allowed.iter().take(required).map(bit).fold(0, |m, b| m | b);
+                    (*k, all, need)
+                })
+                .collect()
+        });
+        let present = json.present_mask();
+        let fine = masks
             .iter()
-            .map(|f| format!("`{f}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        for f in allowed.iter().take(required) {
+            .find(|(k, _, _)| *k == kind)
+            .is_some_and(|(_, all, need)| present & !all == 0 && present & need == *need);
+        for f in allowed.iter().take(required).filter(|_| !fine) {
             if !json.present(f) {
                 return Err(CaseError::at(
                     line,
                     "C0003",
                     format!("a `{}` event needs `{f}`", kind.as_str()),
-                    format!("a `{}` event has {fields}", kind.as_str()),
+                    format!("a `{}` event has {}", kind.as_str(), fields()),
                 ));
             }
         }
         if let Some(f) = ALL_FIELDS
             .iter()
+            .filter(|_| !fine)
             .find(|f| json.present(f) && !allowed.contains(f))
         {
             return Err(CaseError::at(
                 line,
                 "C0003",
                 format!("a `{}` event has no field `{f}`", kind.as_str()),
-                format!("a `{}` event may have {fields}", kind.as_str()),
+                format!("a `{}` event may have {}", kind.as_str(), fields()),
             ));
         }
         if kind != EventKind::Opened && json.by.is_none() {
