@@ -137,6 +137,11 @@ pub struct Case<'a> {
     guards_dirty: bool,
     guards_date: Option<Date>,
     guards_read_date: bool,
+    /// The subject's facts the steps' guards read (`None`: any may be).
+    guard_fields: Option<Vec<String>>,
+    /// `facts` events since `facts` was last built from `subject`: it is
+    /// rebuilt when a guard is next evaluated.
+    facts_stale: bool,
     scratch: Scratch,
     /// The `close` step's index (asked for on every readiness check).
     close: Option<usize>,
@@ -184,12 +189,23 @@ fn unknown_role(def: &ProtocolDef, line: usize, name: &str) -> CaseError {
     )
 }
 
-/// Whether evaluating `node` may read the date or a parameter (whose version
-/// depends on the date), following `let`s.
-fn reads_date(engine: &Engine, root: NodeId) -> bool {
+/// What a protocol's guards read: the date (or a parameter, whose version
+/// depends on it) and which of the subject's facts (`None`: any of them).
+struct Reads {
+    date: bool,
+    fields: Option<Vec<bool>>,
+}
+
+/// Walks the nodes of `roots`, following `let`s.
+fn reads(engine: &Engine, roots: impl Iterator<Item = NodeId>) -> Reads {
+    use crate::eval::lower::{Member, Scope};
     let low = &engine.lowered;
+    let mut out = Reads {
+        date: false,
+        fields: Some(Vec::new()),
+    };
     let mut seen = vec![false; low.nodes.len()];
-    let mut stack = vec![root];
+    let mut stack: Vec<NodeId> = roots.collect();
     while let Some(n) = stack.pop() {
         match seen.get_mut(n as usize) {
             Some(s) if !*s => *s = true,
@@ -198,27 +214,49 @@ fn reads_date(engine: &Engine, root: NodeId) -> bool {
         let Some(node) = low.nodes.get(n as usize) else {
             continue;
         };
-        match node {
-            Node::Today | Node::Param(_) => return true,
-            Node::Member { member, .. }
-            | Node::Get { member, .. }
-            | Node::Project { member, .. } => {
-                if let crate::eval::lower::Member::Let(e, i) = member {
-                    if let Some(l) = low
-                        .entities
-                        .get(*e as usize)
-                        .and_then(|e| e.lets.get(*i as usize))
-                    {
-                        stack.push(*l);
+        let member = match node {
+            Node::Today | Node::Param(_) | Node::Eligible { .. } | Node::Amount { .. } => {
+                out.date = true;
+                None
+            }
+            Node::Member { scope, member } | Node::CompareMember { scope, member, .. } => {
+                Some((*scope == Scope::Subject, *member))
+            }
+            Node::Get { member, .. } | Node::Project { member, .. } => Some((false, *member)),
+            _ => None,
+        };
+        match member {
+            Some((subject, Member::Let(e, i))) => {
+                // Another entity's `let` reads that entity's facts.
+                if !subject {
+                    out.fields = None;
+                }
+                if let Some(l) = low
+                    .entities
+                    .get(e as usize)
+                    .and_then(|e| e.lets.get(i as usize))
+                {
+                    stack.push(*l);
+                }
+            }
+            Some((true, Member::Field(f))) => {
+                if let Some(fields) = out.fields.as_mut() {
+                    if fields.len() <= f as usize {
+                        fields.resize(f as usize + 1, false);
+                    }
+                    if let Some(x) = fields.get_mut(f as usize) {
+                        *x = true;
                     }
                 }
             }
-            Node::Eligible { .. } | Node::Amount { .. } => return true,
-            _ => {}
+            // A fact of an element or another entity: somewhere under the
+            // subject's facts, but which one is not known here.
+            Some((false, Member::Field(_))) | Some((_, Member::Owner)) => out.fields = None,
+            None => {}
         }
         crate::eval::plan::children(low, node, &mut stack);
     }
-    false
+    out
 }
 
 impl<'a> Case<'a> {
@@ -283,11 +321,21 @@ impl<'a> Case<'a> {
         let facts = engine.subject_facts(def, line, &subject)?;
         let cal = WorkCalendar::new(def.calendar.and_then(|c| engine.checked.calendars.get(c.0)));
         let low = engine.lowered.protocols.get(protocol);
-        let guards_read_date = low.is_some_and(|l| {
-            l.start
-                .iter()
-                .chain(l.when.iter().flatten())
-                .any(|n| reads_date(engine, *n))
+        // `start` is evaluated once, on opening; the steps' guards on changes.
+        let guard_reads = low.map(|l| reads(engine, l.when.iter().flatten().copied()));
+        let guards_read_date = guard_reads.as_ref().is_some_and(|r| r.date);
+        let guard_fields: Option<Vec<String>> = guard_reads.and_then(|r| r.fields).map(|read| {
+            def.subject
+                .and_then(|e| engine.checked.entities.get(e.0))
+                .map(|e| {
+                    e.fields
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| read.get(*i).copied().unwrap_or(false))
+                        .map(|(_, f)| f.name.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
         });
         let mut case = Case {
             engine,
@@ -318,6 +366,8 @@ impl<'a> Case<'a> {
             guards_dirty: true,
             guards_date: None,
             guards_read_date,
+            guard_fields,
+            facts_stale: false,
             scratch: Scratch::default(),
             asof: None,
             inputs: Vec::new(),
@@ -494,6 +544,13 @@ impl<'a> Case<'a> {
 
     /// Evaluates a guard on `date`: `None` when unknown.
     fn guard(&mut self, node: NodeId, date: Date) -> Option<bool> {
+        if self.facts_stale {
+            // Every fact was checked when it was recorded.
+            if let Ok(f) = self.engine.subject_facts(self.def, 0, &self.subject) {
+                self.facts = f;
+            }
+            self.facts_stale = false;
+        }
         let mut inputs = std::mem::take(&mut self.inputs);
         inputs.clear();
         if let Some(l) = self.low {
@@ -1264,14 +1321,20 @@ impl<'a> Case<'a> {
                 "e.g. {\"set\": {\"in_school\": true}}",
             ));
         };
-        let mut subject = self.subject.clone();
+        // Each fact is checked on its own, so the facts given are checked
+        // without rebuilding the whole subject; that waits for a guard.
+        self.engine.subject_facts(self.def, e.line, set)?;
+        let read = match &self.guard_fields {
+            None => true,
+            Some(fields) => set.keys().any(|k| fields.contains(k)),
+        };
         for (k, v) in set {
-            subject.insert(k.clone(), v.clone());
+            self.subject.insert(k.clone(), v.clone());
         }
-        let facts = self.engine.subject_facts(self.def, e.line, &subject)?;
-        self.subject = subject;
-        self.facts = facts;
-        self.guards_dirty = true;
+        self.facts_stale = true;
+        if read {
+            self.guards_dirty = true;
+        }
         Ok(())
     }
 

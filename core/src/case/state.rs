@@ -98,10 +98,16 @@ pub struct HistoryItem {
     pub line: usize,
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub at: String,
+    /// Written `YYYY-MM-DD` (a date, so a long history allocates less).
+    #[serde(serialize_with = "as_text")]
+    pub at: Date,
     pub by: Option<String>,
     pub who: Option<String>,
     pub summary: String,
+}
+
+fn as_text<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(d)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -465,7 +471,7 @@ impl Case<'_> {
             .map(|e| HistoryItem {
                 line: e.line,
                 kind: e.kind.as_str(),
-                at: e.at.to_string(),
+                at: e.at,
                 by: e.json.by.clone(),
                 who: e.json.who.clone(),
                 summary: summary(self, e),
@@ -534,7 +540,9 @@ fn deadline_error(step: &str, from: Date, err: &DeadlineError) -> CaseError {
 /// One line about an event, for the history.
 fn summary(case: &Case<'_>, e: &super::Event) -> String {
     let j = &e.json;
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    fn s(o: &Option<String>) -> &str {
+        o.as_deref().unwrap_or_default()
+    }
     match e.kind {
         EventKind::Opened => format!("opened under `{}`", case.def.name),
         EventKind::Completed => match &j.need {
@@ -562,6 +570,6 @@ fn summary(case: &Case<'_>, e: &super::Event) -> String {
         EventKind::Transferred => format!("transferred to {}", s(&j.to)),
         EventKind::Closed => format!("closed: {}", s(&j.reason)),
         EventKind::Reopened => format!("reopened: {}", s(&j.reason)),
-        EventKind::Note => s(&j.text),
+        EventKind::Note => s(&j.text).to_string(),
     }
 }
