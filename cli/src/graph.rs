@@ -18,6 +18,9 @@ pub struct GraphArgs {
     /// The protocol's name (may be left out when the ruleset has one).
     #[arg(long, value_name = "ID", conflicts_with = "list")]
     protocol: Option<String>,
+    /// Draw this version of the protocol (the latest by default).
+    #[arg(long, value_name = "N", conflicts_with = "list")]
+    version: Option<u32>,
     /// `dot` (Graphviz), `mermaid` or `json`.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     format: GraphFormat,
@@ -72,7 +75,11 @@ pub fn graph_command(args: &GraphArgs) -> ExitCode {
             );
         }
     }
-    match engine.protocol_graph(&protocol, args.lang.as_deref()) {
+    let graph = match args.version {
+        Some(v) => engine.protocol_version_graph(&protocol, v, args.lang.as_deref()),
+        None => engine.protocol_graph(&protocol, args.lang.as_deref()),
+    };
+    match graph {
         Ok(graph) => {
             let text = match args.format {
                 GraphFormat::Dot => graph.to_dot(),

@@ -109,3 +109,31 @@ fn a_ruleset_without_protocols_or_with_errors() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("E01"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_version_of_a_protocol_is_drawn_on_request() {
+    let corpus = common::repo()
+        .join("tests/cases")
+        .to_string_lossy()
+        .into_owned();
+    let graph = |v: &str| {
+        accord(&[
+            "graph",
+            &corpus,
+            "--protocol",
+            "follow_up",
+            "--version",
+            v,
+            "--format",
+            "json",
+        ])
+    };
+    let one: serde_json::Value = serde_json::from_str(&stdout(&graph("1"))).unwrap();
+    assert_eq!(one["version"], 1);
+    assert_eq!(one["steps"][0]["within"], "14 days");
+    let two: serde_json::Value = serde_json::from_str(&stdout(&graph("2"))).unwrap();
+    assert_eq!(two["steps"][0]["within"], "7 days");
+    let none = graph("3");
+    assert_eq!(code(&none), 1);
+    assert!(stdout(&none).contains("G0002"), "{}", stdout(&none));
+}

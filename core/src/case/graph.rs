@@ -132,6 +132,41 @@ impl Engine {
         Ok(build(self, p, lang.unwrap_or("")))
     }
 
+    /// The workflow graph of one version of a protocol (`G0002` when the
+    /// ruleset has no such version).
+    pub fn protocol_version_graph(
+        &self,
+        protocol: &str,
+        version: u32,
+        lang: Option<&str>,
+    ) -> Result<ProtocolGraph, FactsError> {
+        self.protocol_def(protocol)?;
+        let versions = self.checked.protocol_versions(protocol);
+        let found = versions
+            .iter()
+            .filter_map(|id| self.checked.protocols.get(id.0))
+            .find(|p| p.version == version);
+        match found {
+            Some(p) => Ok(build(self, p, lang.unwrap_or(""))),
+            None => {
+                let have: Vec<String> = versions
+                    .iter()
+                    .filter_map(|id| self.checked.protocols.get(id.0))
+                    .map(|p| p.version.to_string())
+                    .collect();
+                let mut e = FactsError::one(
+                    "G0002",
+                    "",
+                    format!("protocol `{protocol}` has no version {version}"),
+                );
+                if let Some(first) = e.errors.first_mut() {
+                    first.help = Some(format!("its versions: {}", have.join(", ")));
+                }
+                Err(e)
+            }
+        }
+    }
+
     /// The protocol named `name`: the latest version the checker's index finds,
     /// else the last declared with that name.
     fn protocol_def(&self, name: &str) -> Result<&ProtocolDef, FactsError> {
