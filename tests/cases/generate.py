@@ -101,3 +101,8 @@ case("reject_version_unknown", [dict(type="opened", at="2026-01-05", protocol="f
 # Deadlines across the May holidays (Thursday 1 May, Friday 9 May 2025).
 case("deadlines_across_holidays", [O(at="2025-04-28"), dict(notify, at="2025-05-02")], "2025-05-06")
 case("notify_due_across_a_holiday", [O(at="2025-04-28")], "2025-04-29")
+# `found(STEP, NEED)` guards.
+fs = lambda at="2025-03-03": dict(type="opened", at=at, protocol="family_support", subject={})
+fs_answers = lambda income: {"speech_delay": False, "health_concern": 0, "basic_care": 0, "housing": True, "income_problem": income}
+case("found_need_opens_a_step", [fs(), dict(type="assessed", step="assess", by="social_worker", at="2025-03-05", answers=fs_answers(True))], "2025-03-06")
+case("need_not_found_keeps_a_step_waiting", [fs(), dict(type="assessed", step="assess", by="social_worker", at="2025-03-05", answers=fs_answers(False))], "2025-03-06")

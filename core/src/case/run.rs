@@ -517,6 +517,31 @@ impl<'a> Case<'a> {
                     (_, None) => self.is_done(si),
                 })
             }
+            CaseInput::Found(step, need) => {
+                let Some(report) = self
+                    .steps
+                    .get(step as usize)
+                    .and_then(|r| r.report.as_ref())
+                else {
+                    return V::Unknown;
+                };
+                let name = self
+                    .def
+                    .steps
+                    .get(step as usize)
+                    .and_then(|s| s.assessment)
+                    .and_then(|a| self.engine.checked.assessments.get(a.0))
+                    .and_then(|a| a.needs.get(need as usize))
+                    .map_or("", |n| n.name.as_str());
+                match (
+                    report.needs.iter().any(|n| n == name),
+                    report.possible_needs.iter().any(|n| n == name),
+                ) {
+                    (true, _) => V::Bool(true),
+                    (false, true) => V::Unknown,
+                    (false, false) => V::Bool(false),
+                }
+            }
             CaseInput::Risk(step) => {
                 let Some(report) = self
                     .steps

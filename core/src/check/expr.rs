@@ -1127,6 +1127,102 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `found(step, need)`, in a protocol: the step's assessment established
+    /// the need.
+    fn found(&mut self, sc: &Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
+        if !self.arity(sc, func, args.len(), &[2]) {
+            return RExpr::error(span);
+        }
+        let Ctx::Protocol(p) = sc.ctx else {
+            self.emit(
+                Diagnostic::error(
+                    "E0213",
+                    sc.file,
+                    func.span,
+                    "`found` is only available in a protocol",
+                )
+                .with_help("use `found(STEP, NEED)` in a protocol step's `when`"),
+            );
+            return RExpr::error(span);
+        };
+        let names: Vec<&Ident> = args
+            .iter()
+            .filter_map(|a| match a {
+                Expr::Name(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let (Some(step_id), Some(need_id), 2) = (names.first(), names.get(1), names.len()) else {
+            self.emit(
+                Diagnostic::error(
+                    "E0201",
+                    sc.file,
+                    span,
+                    "`found` takes the name of a step and the name of a need",
+                )
+                .with_help("write `found(STEP, NEED)`, e.g. `found(assess, rehabilitation)`"),
+            );
+            return RExpr::error(span);
+        };
+        let Some(step) = self
+            .proto_ctx
+            .get(p.0)
+            .and_then(|c| c.steps.get(&step_id.name))
+            .copied()
+        else {
+            let cands = self
+                .proto_ctx
+                .get(p.0)
+                .map(|c| c.steps.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let d = unknown(
+                "E0112",
+                sc.file,
+                step_id,
+                "step",
+                cands,
+                "name a step of this protocol",
+            );
+            self.emit(d);
+            return RExpr::error(span);
+        };
+        let Some(a) = self.step_assessment(p, step) else {
+            self.emit(
+                Diagnostic::error(
+                    "E0507",
+                    sc.file,
+                    step_id.span,
+                    format!("step `{}` has no `assessment`", step_id.name),
+                )
+                .with_help(
+                    "`found(STEP, NEED)` reads the needs found by a step with `assessment NAME`",
+                ),
+            );
+            return RExpr::error(span);
+        };
+        let needs: Vec<String> = self
+            .out
+            .assessments
+            .get(a.0)
+            .map(|d| d.needs.iter().map(|n| n.name.clone()).collect())
+            .unwrap_or_default();
+        match needs.iter().position(|n| *n == need_id.name) {
+            Some(need) => mk(RKind::Found { step, need }, Type::Boolean, span),
+            None => {
+                let d = unknown(
+                    "E0109",
+                    sc.file,
+                    need_id,
+                    "need",
+                    needs.iter().map(String::as_str).collect(),
+                    "name a need of the step's assessment",
+                );
+                self.emit(d);
+                RExpr::error(span)
+            }
+        }
+    }
+
     /// `chosen(question, option)`: a multiple-choice answer includes an option.
     fn chosen(&mut self, sc: &Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
         if !self.arity(sc, func, args.len(), &[2]) {
@@ -1412,6 +1508,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            "found" => self.found(sc, func, args, span),
             "count" | "sum" | "known" | "years_between" | "months_between" | "days_between"
             | "date" | "round" | "floor" | "ceil" | "abs" | "min" | "max" => {
                 self.builtin(sc, func, args, span)

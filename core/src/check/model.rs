@@ -238,6 +238,12 @@ pub enum RKind {
     },
     /// `risk(step)`, in a protocol.
     Risk(usize),
+    /// `found(step, need)`, in a protocol: whether the step's assessment
+    /// established the need (an index into the assessment's needs).
+    Found {
+        step: usize,
+        need: usize,
+    },
     Unary {
         op: ast::UnaryOp,
         operand: Box<RExpr>,

@@ -156,6 +156,8 @@ pub(crate) enum CaseInput {
     Done(Option<Quantifier>, u32),
     /// `risk(step)`: the level's index, as [`Value::Risk`] is lowered.
     Risk(u32),
+    /// `found(step, need)`: the need's index in the step's assessment.
+    Found(u32, u32),
 }
 
 /// A protocol's `start when` and each step's `when`, lowered like `let`s of the
@@ -810,6 +812,9 @@ impl Lowerer<'_> {
                 Node::Unsupported
             }
             RKind::Risk(step) => self.case_input(CaseInput::Risk(*step as u32)),
+            RKind::Found { step, need } => {
+                self.case_input(CaseInput::Found(*step as u32, *need as u32))
+            }
             RKind::Done { quantifier, step } => {
                 self.case_input(CaseInput::Done(*quantifier, *step as u32))
             }
