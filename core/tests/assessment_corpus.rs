@@ -16,24 +16,18 @@ mod support {
     pub mod corpus;
 }
 
-use accord_core::{Engine, SourceFile};
+use accord_core::Engine;
 use serde_json::{json, Value};
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/assessments")
+    support::corpus::dir("assessments")
 }
 
 fn engine() -> Engine {
-    let path = corpus().join("ruleset.accord");
-    let text = fs::read_to_string(&path).unwrap();
-    Engine::compile(vec![SourceFile::new("ruleset.accord", text)])
-        .unwrap_or_else(|r| panic!("{}", r.render(Default::default())))
+    support::corpus::ruleset(&corpus())
 }
 
-fn read_json(path: &Path) -> Value {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use support::corpus::read_json;
 
 fn run(engine: &Engine, dir: &Path) -> Value {
     let case = read_json(&dir.join("case.json"));

@@ -3,19 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use std::fs;
-use std::path::Path;
-
 use accord_core::case::{parse_log, CaseOptions, Event};
-use accord_core::{Engine, SourceFile};
+mod support {
+    pub mod corpus;
+}
+
+use accord_core::Engine;
 
 fn engine() -> Engine {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/ruleset.accord");
-    Engine::compile(vec![SourceFile::new(
-        "ruleset.accord",
-        fs::read_to_string(path).unwrap(),
-    )])
-    .unwrap()
+    support::corpus::ruleset(&support::corpus::dir("cases"))
 }
 
 fn log(lines: &[&str]) -> Vec<Event> {

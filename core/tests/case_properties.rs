@@ -11,22 +11,18 @@
 
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use std::fs;
-use std::path::Path;
-
 use accord_core::case::{parse_log, Case, CaseOptions, Event};
-use accord_core::{Engine, SourceFile};
+mod support {
+    pub mod corpus;
+}
+
+use accord_core::Engine;
 use jiff::civil::Date;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn engine() -> Engine {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/ruleset.accord");
-    Engine::compile(vec![SourceFile::new(
-        "ruleset.accord",
-        fs::read_to_string(path).unwrap(),
-    )])
-    .unwrap()
+    support::corpus::ruleset(&support::corpus::dir("cases"))
 }
 
 /// xorshift: enough randomness for a simulator, from proptest's seed.

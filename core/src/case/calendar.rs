@@ -251,22 +251,24 @@ mod tests {
     }
 
     #[test]
-    fn outside_the_years_covered_is_an_error() {
+    fn outside_the_years_covered_is_an_error() -> Result<(), String> {
         let c = armenia();
-        match c.add(date(2026, 12, 30), wd(3)) {
-            Err(DeadlineError::Outside(o)) => {
-                assert_eq!(o.date, date(2027, 1, 1));
-                assert_eq!((o.first, o.last), (2025, 2026));
-                assert!(o.message().contains("2025–2026"), "{}", o.message());
-            }
-            other => panic!("expected an error, got {other:?}"),
-        }
+        let result = c.add(date(2026, 12, 30), wd(3));
+        let Err(DeadlineError::Outside(o)) = result else {
+            return Err(format!(
+                "expected an error past the calendar's years, got {result:?}"
+            ));
+        };
+        assert_eq!(o.date, date(2027, 1, 1));
+        assert_eq!((o.first, o.last), (2025, 2026));
+        assert!(o.message().contains("2025–2026"), "{}", o.message());
         // Calendar days need no holidays.
         let days = DurationValue {
             amount: 30,
             unit: DurationUnit::Days,
         };
         assert_eq!(c.add(date(2026, 12, 30), days), Ok(date(2027, 1, 29)));
+        Ok(())
     }
 
     #[test]

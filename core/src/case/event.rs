@@ -189,29 +189,10 @@ impl EventJson {
     }
 
     fn present(&self, field: &str) -> bool {
-        match field {
-            "protocol" => self.protocol.is_some(),
-            "subject" => self.subject.is_some(),
-            "version" => self.version.is_some(),
-            "case" => self.case.is_some(),
-            "held_by" => self.held_by.is_some(),
-            "step" => self.step.is_some(),
-            "need" => self.need.is_some(),
-            "answers" => self.answers.is_some(),
-            "given" => self.given.is_some(),
-            "provider" => self.provider.is_some(),
-            "service" => self.service.is_some(),
-            "responsible" => self.responsible.is_some(),
-            "goal" => self.goal.is_some(),
-            "review" => self.review.is_some(),
-            "set" => self.set.is_some(),
-            "role" => self.role.is_some(),
-            "to" => self.to.is_some(),
-            "reason" => self.reason.is_some(),
-            "text" => self.text.is_some(),
-            "with" => self.with.is_some(),
-            _ => false,
-        }
+        ALL_FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .is_some_and(|i| self.present_mask() & (1 << i) != 0)
     }
 }
 
@@ -268,15 +249,9 @@ impl Event {
     /// Checks an event already read: its type, date and fields.
     pub fn from_json(line: usize, json: EventJson) -> Result<Event, CaseError> {
         let Some(kind) = KINDS.iter().find(|(n, _)| *n == json.kind).map(|(_, k)| *k) else {
-            let names = KINDS.iter().map(|(n, _)| *n);
-            let help = crate::check::suggest(&json.kind, names)
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "the types are {}",
-                        KINDS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                    )
-                });
+            let help = super::name_help(&json.kind, KINDS.iter().map(|(n, _)| *n), |all| {
+                format!("the types are {all}")
+            });
             return Err(CaseError::at(
                 line,
                 "C0002",

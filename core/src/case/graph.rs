@@ -181,15 +181,14 @@ impl Engine {
             let mut e =
                 FactsError::one("G0001", "", format!("no protocol `{name}` in the ruleset"));
             if let Some(first) = e.errors.first_mut() {
-                first.help = crate::check::suggest(name, names.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| {
-                        Some(if names.is_empty() {
-                            "the ruleset declares no protocol".to_string()
-                        } else {
-                            format!("the ruleset's protocols: {}", names.join(", "))
-                        })
-                    });
+                first.help = Some(super::name_help(
+                    name,
+                    names.iter().copied(),
+                    |all| match all.is_empty() {
+                        true => "the ruleset declares no protocol".to_string(),
+                        false => format!("the ruleset's protocols: {all}"),
+                    },
+                ));
             }
             e
         })

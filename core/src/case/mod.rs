@@ -31,6 +31,19 @@ pub struct CaseError {
     pub help: Option<String>,
 }
 
+/// The help for an unknown name: "did you mean `x`?" for the nearest of
+/// `names`, otherwise `list` given every name, joined.
+pub(crate) fn name_help<'n>(
+    name: &str,
+    names: impl Iterator<Item = &'n str> + Clone,
+    list: impl FnOnce(String) -> String,
+) -> String {
+    match crate::check::suggest(name, names.clone()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => list(names.collect::<Vec<_>>().join(", ")),
+    }
+}
+
 impl CaseError {
     pub(crate) fn at(
         line: usize,

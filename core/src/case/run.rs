@@ -19,7 +19,7 @@ use super::calendar::WorkCalendar;
 use super::event::{parse_date, Event, EventKind};
 use super::CaseError;
 use crate::check::{ProtocolDef, ShareTarget, StepDef};
-use crate::eval::lower::{CaseInput, LProtocol, Node, NodeId};
+use crate::eval::lower::{CaseInput, LProtocol, NodeId};
 use crate::eval::machine::{AsOf, Machine, Scratch};
 use crate::eval::value::{tri, V};
 use crate::eval::Facts;
@@ -44,7 +44,6 @@ pub(crate) struct StepRun {
     pub done_at: Option<Date>,
     /// A recurring step's last completion.
     pub last_done: Option<Date>,
-    pub completions: u32,
     /// A step with an assessment: the answers so far and what they find.
     pub answers: Map<String, Json>,
     pub report: Option<AssessReport>,
@@ -137,8 +136,6 @@ pub struct Case<'a> {
     guards_dirty: bool,
     guards_date: Option<Date>,
     guards_read_date: bool,
-    /// The subject's facts the steps' guards read (`None`: any may be).
-    guard_fields: Option<Vec<String>>,
     /// `facts` events since `facts` was last built from `subject`: it is
     /// rebuilt when a guard is next evaluated.
     facts_stale: bool,
@@ -168,95 +165,15 @@ pub(crate) fn unknown_role_error(def: &ProtocolDef, name: &str) -> CaseError {
 }
 
 fn unknown_role(def: &ProtocolDef, line: usize, name: &str) -> CaseError {
-    let help = crate::check::suggest(name, def.roles.iter().map(|r| r.name.as_str()))
-        .map(|s| format!("did you mean `{s}`?"))
-        .unwrap_or_else(|| {
-            format!(
-                "the roles of `{}` are {}",
-                def.name,
-                def.roles
-                    .iter()
-                    .map(|r| r.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        });
+    let help = super::name_help(name, def.roles.iter().map(|r| r.name.as_str()), |all| {
+        format!("the roles of `{}` are {all}", def.name)
+    });
     CaseError::at(
         line,
         "C0006",
         format!("protocol `{}` has no role `{name}`", def.name),
         help,
     )
-}
-
-/// What a protocol's guards read: the date (or a parameter, whose version
-/// depends on it) and which of the subject's facts (`None`: any of them).
-struct Reads {
-    date: bool,
-    fields: Option<Vec<bool>>,
-}
-
-/// Walks the nodes of `roots`, following `let`s.
-fn reads(engine: &Engine, roots: impl Iterator<Item = NodeId>) -> Reads {
-    use crate::eval::lower::{Member, Scope};
-    let low = &engine.lowered;
-    let mut out = Reads {
-        date: false,
-        fields: Some(Vec::new()),
-    };
-    let mut seen = vec![false; low.nodes.len()];
-    let mut stack: Vec<NodeId> = roots.collect();
-    while let Some(n) = stack.pop() {
-        match seen.get_mut(n as usize) {
-            Some(s) if !*s => *s = true,
-            _ => continue,
-        }
-        let Some(node) = low.nodes.get(n as usize) else {
-            continue;
-        };
-        let member = match node {
-            Node::Today | Node::Param(_) | Node::Eligible { .. } | Node::Amount { .. } => {
-                out.date = true;
-                None
-            }
-            Node::Member { scope, member } | Node::CompareMember { scope, member, .. } => {
-                Some((*scope == Scope::Subject, *member))
-            }
-            Node::Get { member, .. } | Node::Project { member, .. } => Some((false, *member)),
-            _ => None,
-        };
-        match member {
-            Some((subject, Member::Let(e, i))) => {
-                // Another entity's `let` reads that entity's facts.
-                if !subject {
-                    out.fields = None;
-                }
-                if let Some(l) = low
-                    .entities
-                    .get(e as usize)
-                    .and_then(|e| e.lets.get(i as usize))
-                {
-                    stack.push(*l);
-                }
-            }
-            Some((true, Member::Field(f))) => {
-                if let Some(fields) = out.fields.as_mut() {
-                    if fields.len() <= f as usize {
-                        fields.resize(f as usize + 1, false);
-                    }
-                    if let Some(x) = fields.get_mut(f as usize) {
-                        *x = true;
-                    }
-                }
-            }
-            // A fact of an element or another entity: somewhere under the
-            // subject's facts, but which one is not known here.
-            Some((false, Member::Field(_))) | Some((_, Member::Owner)) => out.fields = None,
-            None => {}
-        }
-        crate::eval::plan::children(low, node, &mut stack);
-    }
-    out
 }
 
 impl<'a> Case<'a> {
@@ -321,22 +238,7 @@ impl<'a> Case<'a> {
         let facts = engine.subject_facts(def, line, &subject)?;
         let cal = WorkCalendar::new(def.calendar.and_then(|c| engine.checked.calendars.get(c.0)));
         let low = engine.lowered.protocols.get(protocol);
-        // `start` is evaluated once, on opening; the steps' guards on changes.
-        let guard_reads = low.map(|l| reads(engine, l.when.iter().flatten().copied()));
-        let guards_read_date = guard_reads.as_ref().is_some_and(|r| r.date);
-        let guard_fields: Option<Vec<String>> = guard_reads.and_then(|r| r.fields).map(|read| {
-            def.subject
-                .and_then(|e| engine.checked.entities.get(e.0))
-                .map(|e| {
-                    e.fields
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| read.get(*i).copied().unwrap_or(false))
-                        .map(|(_, f)| f.name.clone())
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+        let guards_read_date = low.is_some_and(|l| l.when_reads_date);
         let mut case = Case {
             engine,
             catalogue: options.catalogue,
@@ -366,7 +268,6 @@ impl<'a> Case<'a> {
             guards_dirty: true,
             guards_date: None,
             guards_read_date,
-            guard_fields,
             facts_stale: false,
             scratch: Scratch::default(),
             asof: None,
@@ -451,33 +352,18 @@ impl<'a> Case<'a> {
 
     fn step(&self, line: usize, name: &str) -> Result<(usize, &'a StepDef), CaseError> {
         let def = self.def;
-        match def.steps.iter().position(|s| s.name == name) {
-            Some(i) => match def.steps.get(i) {
-                Some(s) => Ok((i, s)),
-                None => Err(CaseError::at(line, "C0008", "no such step", "")),
-            },
-            None => {
-                let help = crate::check::suggest(name, def.steps.iter().map(|s| s.name.as_str()))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        format!(
-                            "the steps of `{}` are {}",
-                            def.name,
-                            def.steps
-                                .iter()
-                                .map(|s| s.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    });
-                Err(CaseError::at(
-                    line,
-                    "C0008",
-                    format!("protocol `{}` has no step `{name}`", def.name),
-                    help,
-                ))
-            }
+        if let Some(found) = def.steps.iter().enumerate().find(|(_, s)| s.name == name) {
+            return Ok(found);
         }
+        let help = super::name_help(name, def.steps.iter().map(|s| s.name.as_str()), |all| {
+            format!("the steps of `{}` are {all}", def.name)
+        });
+        Err(CaseError::at(
+            line,
+            "C0008",
+            format!("protocol `{}` has no step `{name}`", def.name),
+            help,
+        ))
     }
 
     pub(crate) fn close_step(&self) -> Option<usize> {
@@ -518,19 +404,11 @@ impl<'a> Case<'a> {
                 })
             }
             CaseInput::Found(step, need) => {
-                let Some(report) = self
-                    .steps
-                    .get(step as usize)
-                    .and_then(|r| r.report.as_ref())
-                else {
+                let Some(report) = self.step_report(step as usize) else {
                     return V::Unknown;
                 };
                 let name = self
-                    .def
-                    .steps
-                    .get(step as usize)
-                    .and_then(|s| s.assessment)
-                    .and_then(|a| self.engine.checked.assessments.get(a.0))
+                    .step_assessment(step as usize)
                     .and_then(|a| a.needs.get(need as usize))
                     .map_or("", |n| n.name.as_str());
                 match (
@@ -543,28 +421,36 @@ impl<'a> Case<'a> {
                 }
             }
             CaseInput::Risk(step) => {
-                let Some(report) = self
-                    .steps
-                    .get(step as usize)
-                    .and_then(|r| r.report.as_ref())
-                else {
-                    return V::Unknown;
-                };
-                let Some(level) = &report.risk else {
-                    return V::Unknown;
-                };
-                let a = self
-                    .def
-                    .steps
-                    .get(step as usize)
-                    .and_then(|s| s.assessment)
-                    .and_then(|a| self.engine.checked.assessments.get(a.0));
-                match a.and_then(|a| a.risk_levels.iter().position(|l| l == level)) {
+                let level = self
+                    .step_report(step as usize)
+                    .and_then(|r| r.risk.as_ref());
+                let index = self
+                    .step_assessment(step as usize)
+                    .zip(level)
+                    .and_then(|(a, level)| a.risk_levels.iter().position(|l| l == level));
+                match index {
                     Some(i) => V::Variant(i as u32),
                     None => V::Unknown,
                 }
             }
         }
+    }
+
+    /// What step `si`'s assessment has found so far.
+    fn step_report(&self, si: usize) -> Option<&AssessReport> {
+        self.steps.get(si).and_then(|r| r.report.as_ref())
+    }
+
+    /// Step `si`'s assessment.
+    fn step_assessment(&self, si: usize) -> Option<&'a crate::check::AssessmentDef> {
+        let a = self.def.steps.get(si).and_then(|s| s.assessment)?;
+        self.engine.checked.assessments.get(a.0)
+    }
+
+    /// The name of role `i` of the protocol (empty for none).
+    pub(crate) fn role_name(&self, i: Option<usize>) -> String {
+        i.and_then(|i| self.def.roles.get(i))
+            .map_or(String::new(), |r| r.name.clone())
     }
 
     /// Evaluates a guard on `date`: `None` when unknown.
@@ -1052,11 +938,14 @@ impl<'a> Case<'a> {
                 }
             }
         } else if let Some(run) = self.steps.get_mut(si) {
+            // A recurring step's later completions change no guard's input.
+            if !recurring || run.done_at.is_none() {
+                self.guards_dirty = true;
+            }
             run.done_at.get_or_insert(at);
             run.last_done = Some(at);
-            run.completions += 1;
         }
-        if !recurring || self.steps.get(si).is_some_and(|r| r.completions == 1) {
+        if e.json.need.is_some() {
             self.guards_dirty = true;
         }
         Ok(())
@@ -1349,9 +1238,9 @@ impl<'a> Case<'a> {
         // Each fact is checked on its own, so the facts given are checked
         // without rebuilding the whole subject; that waits for a guard.
         self.engine.subject_facts(self.def, e.line, set)?;
-        let read = match &self.guard_fields {
-            None => true,
+        let read = match self.low.and_then(|l| l.when_fields.as_ref()) {
             Some(fields) => set.keys().any(|k| fields.contains(k)),
+            None => true,
         };
         for (k, v) in set {
             self.subject.insert(k.clone(), v.clone());
@@ -1425,60 +1314,41 @@ impl Engine {
         version: Option<u32>,
         date: Date,
     ) -> Result<usize, CaseError> {
-        if self.checked.protocol_by_name(name).is_some() {
-            return match self.checked.protocol_version(name, version, date) {
-                Some(p) => Ok(p.0),
-                None => {
-                    let versions: Vec<String> = self
-                        .checked
-                        .protocol_versions(name)
-                        .iter()
-                        .filter_map(|p| self.checked.protocols.get(p.0))
-                        .map(|p| match p.from {
-                            Some(f) => format!("{} (from {f})", p.version),
-                            None => p.version.to_string(),
-                        })
-                        .collect();
-                    let message = match version {
-                        Some(v) => format!("protocol `{name}` has no version {v}"),
-                        None => format!("no version of protocol `{name}` is in force on {date}"),
-                    };
-                    Err(CaseError::at(
-                        line,
-                        "C0009",
-                        message,
-                        format!("its versions are {}", versions.join(", ")),
-                    ))
-                }
-            };
+        if self.checked.protocol_by_name(name).is_none() {
+            let names = self.protocol_names();
+            let help = super::name_help(name, names.iter().copied(), |all| {
+                format!("the ruleset's protocols are {all}")
+            });
+            return Err(CaseError::at(
+                line,
+                "C0009",
+                format!("the ruleset has no protocol `{name}`"),
+                help,
+            ));
         }
-        match self.checked.protocol_by_name(name) {
-            Some(p) => Ok(p.0),
-            None => {
-                let help = crate::check::suggest(
-                    name,
-                    self.checked.protocols.iter().map(|p| p.name.as_str()),
-                )
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "the ruleset's protocols are {}",
-                        self.checked
-                            .protocols
-                            .iter()
-                            .map(|p| p.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
-                Err(CaseError::at(
-                    line,
-                    "C0009",
-                    format!("the ruleset has no protocol `{name}`"),
-                    help,
-                ))
-            }
+        if let Some(p) = self.checked.protocol_version(name, version, date) {
+            return Ok(p.0);
         }
+        let versions: Vec<String> = self
+            .checked
+            .protocol_versions(name)
+            .iter()
+            .filter_map(|p| self.checked.protocols.get(p.0))
+            .map(|p| match p.from {
+                Some(f) => format!("{} (from {f})", p.version),
+                None => p.version.to_string(),
+            })
+            .collect();
+        let message = match version {
+            Some(v) => format!("protocol `{name}` has no version {v}"),
+            None => format!("no version of protocol `{name}` is in force on {date}"),
+        };
+        Err(CaseError::at(
+            line,
+            "C0009",
+            message,
+            format!("its versions are {}", versions.join(", ")),
+        ))
     }
 
     /// Validates the subject's facts against the protocol's `for` entity.

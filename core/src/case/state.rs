@@ -258,10 +258,6 @@ impl Case<'_> {
         lang: &str,
     ) -> Result<(Vec<Task>, Vec<Escalation>), CaseError> {
         let def = self.def;
-        let role_name = |i: Option<usize>| {
-            i.and_then(|i| def.roles.get(i))
-                .map_or(String::new(), |r| r.name.clone())
-        };
         let mut tasks = Vec::new();
         let mut escalations = Vec::new();
         for (si, s) in def.steps.iter().enumerate() {
@@ -317,7 +313,7 @@ impl Case<'_> {
                             escalations.push(Escalation {
                                 step: s.name.clone(),
                                 need: need.clone(),
-                                to: role_name(to),
+                                to: self.role_name(to),
                                 since: since.to_string(),
                             });
                         }
@@ -328,8 +324,8 @@ impl Case<'_> {
                         step: s.name.clone(),
                         label: localize(s.label.as_ref(), lang, &s.name),
                         need,
-                        role: role_name(task_role),
-                        assignee: self.assignees.get(&role_name(task_role)).cloned(),
+                        role: self.role_name(task_role),
+                        assignee: self.assignees.get(&self.role_name(task_role)).cloned(),
                         ready_since: ready.to_string(),
                         due: due.map(|d| d.to_string()),
                         overdue,
@@ -361,10 +357,6 @@ impl Case<'_> {
             .or_else(|| self.engine.languages().first().map(String::as_str))
             .unwrap_or("");
         let def = self.def;
-        let role_name = |i: Option<usize>| {
-            i.and_then(|i| def.roles.get(i))
-                .map_or(String::new(), |r| r.name.clone())
-        };
         let sees_step = |si: usize| role_ix.is_none_or(|r| self.shared_with(si, r));
         // The needs this view may name: those of the assessments it sees.
         let mut visible_needs: Vec<&str> = Vec::new();
@@ -400,7 +392,7 @@ impl Case<'_> {
                 answers: run.answers.clone(),
             });
         }
-        let me = role_name(role_ix);
+        let me = self.role_name(role_ix);
         let plan = self
             .plan
             .iter()

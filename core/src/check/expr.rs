@@ -549,12 +549,7 @@ impl<'a> Checker<'a> {
                     );
                     return RExpr::error(*span);
                 };
-                match self
-                    .proto_ctx
-                    .get(p.0)
-                    .and_then(|c| c.steps.get(&step.name))
-                    .copied()
-                {
+                match self.protocol_step(sc, p, step) {
                     Some(i) => mk(
                         RKind::Done {
                             quantifier: *quantifier,
@@ -563,23 +558,7 @@ impl<'a> Checker<'a> {
                         Type::Boolean,
                         *span,
                     ),
-                    None => {
-                        let cands = self
-                            .proto_ctx
-                            .get(p.0)
-                            .map(|c| c.steps.keys().map(String::as_str).collect())
-                            .unwrap_or_default();
-                        let d = unknown(
-                            "E0112",
-                            sc.file,
-                            step,
-                            "step",
-                            cands,
-                            "name a step of this protocol",
-                        );
-                        self.emit(d);
-                        RExpr::error(*span)
-                    }
+                    None => RExpr::error(*span),
                 }
             }
             _ => RExpr::error(e.span()),
@@ -1127,6 +1106,28 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The step of protocol `p` named `id`; `E0112` (with the closest name)
+    /// when there is none.
+    fn protocol_step(&mut self, sc: &Scope, p: ProtocolId, id: &Ident) -> Option<usize> {
+        let ctx = self.proto_ctx.get(p.0);
+        if let Some(&step) = ctx.and_then(|c| c.steps.get(&id.name)) {
+            return Some(step);
+        }
+        let cands = ctx
+            .map(|c| c.steps.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let d = unknown(
+            "E0112",
+            sc.file,
+            id,
+            "step",
+            cands,
+            "name a step of this protocol",
+        );
+        self.emit(d);
+        None
+    }
+
     /// `found(step, need)`, in a protocol: the step's assessment established
     /// the need.
     fn found(&mut self, sc: &Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
@@ -1164,26 +1165,7 @@ impl<'a> Checker<'a> {
             );
             return RExpr::error(span);
         };
-        let Some(step) = self
-            .proto_ctx
-            .get(p.0)
-            .and_then(|c| c.steps.get(&step_id.name))
-            .copied()
-        else {
-            let cands = self
-                .proto_ctx
-                .get(p.0)
-                .map(|c| c.steps.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            let d = unknown(
-                "E0112",
-                sc.file,
-                step_id,
-                "step",
-                cands,
-                "name a step of this protocol",
-            );
-            self.emit(d);
+        let Some(step) = self.protocol_step(sc, p, step_id) else {
             return RExpr::error(span);
         };
         let Some(a) = self.step_assessment(p, step) else {
@@ -1475,26 +1457,7 @@ impl<'a> Checker<'a> {
                     );
                     return RExpr::error(span);
                 };
-                let Some(step) = self
-                    .proto_ctx
-                    .get(p.0)
-                    .and_then(|c| c.steps.get(&id.name))
-                    .copied()
-                else {
-                    let cands = self
-                        .proto_ctx
-                        .get(p.0)
-                        .map(|c| c.steps.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    let d = unknown(
-                        "E0112",
-                        sc.file,
-                        id,
-                        "step",
-                        cands,
-                        "name a step of this protocol",
-                    );
-                    self.emit(d);
+                let Some(step) = self.protocol_step(sc, p, id) else {
                     return RExpr::error(span);
                 };
                 match self.step_assessment(p, step) {

@@ -168,6 +168,12 @@ pub(crate) struct LProtocol {
     /// One per step, in declaration order.
     pub when: Vec<Option<NodeId>>,
     pub inputs: Vec<CaseInput>,
+    /// Whether a step's guard reads the date (or a parameter, whose version
+    /// depends on it): then readiness changes with the date alone.
+    pub when_reads_date: bool,
+    /// The subject's facts the steps' guards read; `None` when they may read
+    /// any (a fact of an element or of another entity).
+    pub when_fields: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -558,7 +564,36 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             start,
             when,
             inputs,
+            ..LProtocol::default()
         });
+    }
+    // What the guards read, once per protocol rather than once per case.
+    let reads: Vec<(bool, Option<Vec<String>>)> = l
+        .out
+        .protocols
+        .iter()
+        .zip(&checked.protocols)
+        .map(|(p, def)| {
+            let reads = guard_reads(&l.out, p.when.iter().flatten().copied());
+            let entity = def.subject.and_then(|e| l.out.entities.get(e.0));
+            let names = reads.fields.map(|read| {
+                entity
+                    .map(|e| {
+                        e.fields
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| read.get(*i).copied().unwrap_or(false))
+                            .map(|(_, f)| f.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            (reads.date, names)
+        })
+        .collect();
+    for (p, (date, fields)) in l.out.protocols.iter_mut().zip(reads) {
+        p.when_reads_date = date;
+        p.when_fields = fields;
     }
     for p in referenced {
         if let Some(prog) = l.out.programs.get_mut(p as usize) {
@@ -822,6 +857,74 @@ impl Lowerer<'_> {
         };
         self.push(node, e.span)
     }
+}
+
+/// What a protocol's guards read: the date (or a parameter, whose version
+/// depends on it) and which of the subject's facts (`None`: any of them).
+struct Reads {
+    date: bool,
+    fields: Option<Vec<bool>>,
+}
+
+/// Walks the nodes of `roots`, following `let`s.
+fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
+    let mut out = Reads {
+        date: false,
+        fields: Some(Vec::new()),
+    };
+    let mut seen = vec![false; low.nodes.len()];
+    let mut stack: Vec<NodeId> = roots.collect();
+    while let Some(n) = stack.pop() {
+        match seen.get_mut(n as usize) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        let Some(node) = low.nodes.get(n as usize) else {
+            continue;
+        };
+        let member = match node {
+            Node::Today | Node::Param(_) | Node::Eligible { .. } | Node::Amount { .. } => {
+                out.date = true;
+                None
+            }
+            Node::Member { scope, member } | Node::CompareMember { scope, member, .. } => {
+                Some((*scope == Scope::Subject, *member))
+            }
+            Node::Get { member, .. } | Node::Project { member, .. } => Some((false, *member)),
+            _ => None,
+        };
+        match member {
+            Some((subject, Member::Let(e, i))) => {
+                // Another entity's `let` reads that entity's facts.
+                if !subject {
+                    out.fields = None;
+                }
+                if let Some(l) = low
+                    .entities
+                    .get(e as usize)
+                    .and_then(|e| e.lets.get(i as usize))
+                {
+                    stack.push(*l);
+                }
+            }
+            Some((true, Member::Field(f))) => {
+                if let Some(fields) = out.fields.as_mut() {
+                    if fields.len() <= f as usize {
+                        fields.resize(f as usize + 1, false);
+                    }
+                    if let Some(x) = fields.get_mut(f as usize) {
+                        *x = true;
+                    }
+                }
+            }
+            // A fact of an element or another entity: somewhere under the
+            // subject's facts, but which one is not known here.
+            Some((false, Member::Field(_))) | Some((_, Member::Owner)) => out.fields = None,
+            None => {}
+        }
+        super::plan::children(low, node, &mut stack);
+    }
+    out
 }
 
 /// The source of an expression, whitespace collapsed. The tree keeps no
