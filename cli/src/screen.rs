@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use accord_core::eval::report::error_line;
+use accord_core::eval::batch::GROUP_LINES;
 use accord_core::{Engine, ScreenOptions};
 use jiff::civil::Date;
 
@@ -301,18 +301,6 @@ fn read_chunks(
     Ok(())
 }
 
-/// What became of one input line of a chunk.
-enum Parsed {
-    /// The index of its facts among the group's documents.
-    Facts(usize),
-    /// Its error line, already written.
-    Error(String),
-}
-
-/// Lines read, then evaluated and written, together: few enough that the facts
-/// just read are still in cache when they are evaluated.
-const GROUP_LINES: usize = 64;
-
 /// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
 fn screen_chunk(
     job: &Batch<'_>,
@@ -348,8 +336,6 @@ fn screen_chunk(
 }
 
 /// Screens some lines (number, text) into `text`; returns how many were bad.
-/// The documents are evaluated together, then the lines are written in input
-/// order, error lines in their places.
 fn screen_group(
     job: &Batch<'_>,
     session: &mut accord_core::Session<'_>,
@@ -357,85 +343,7 @@ fn screen_group(
     text: &mut String,
     spare: &mut Vec<accord_core::Facts>,
 ) -> usize {
-    let mut bad = 0;
-    let mut docs = Vec::with_capacity(lines.len());
-    let mut numbers = Vec::with_capacity(lines.len());
-    let mut parsed = Vec::with_capacity(lines.len());
-    for &(n, raw) in lines {
-        let error = |message: &str| {
-            let mut line = String::new();
-            error_line(n, message, &mut line);
-            Parsed::Error(line)
-        };
-        // A line that is not UTF-8 becomes an error line, not a failed run.
-        let Ok(line) = std::str::from_utf8(raw) else {
-            bad += 1;
-            parsed.push(error("the line is not UTF-8 text"));
-            continue;
-        };
-        // A byte-order mark may open the file (and so its first line).
-        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        if trimmed.trim().is_empty() {
-            bad += 1;
-            parsed.push(error("empty line: expected a facts object"));
-            continue;
-        }
-        match job
-            .engine
-            .facts_from_json_reusing(trimmed, spare.pop().unwrap_or_default())
-        {
-            Ok(facts) => {
-                parsed.push(Parsed::Facts(docs.len()));
-                docs.push(facts);
-                numbers.push(n);
-            }
-            Err(e) => {
-                bad += 1;
-                parsed.push(error(&e.to_string()));
-            }
-        }
-    }
-    if job.explain {
-        for p in &parsed {
-            match p {
-                Parsed::Facts(i) => {
-                    if let (Some(facts), Some(n)) = (docs.get(*i), numbers.get(*i)) {
-                        session.write_jsonl_explained(*n, facts, job.lang, text);
-                    }
-                }
-                Parsed::Error(line) => text.push_str(line),
-            }
-            text.push('\n');
-        }
-    } else if bad == 0 {
-        // Every line is a document: their lines go straight to the output.
-        let mut ends = Vec::with_capacity(docs.len());
-        session.write_jsonl_many(&docs, &numbers, text, &mut ends);
-    } else {
-        let mut lines = String::new();
-        let mut ends = Vec::with_capacity(docs.len());
-        session.write_jsonl_many(&docs, &numbers, &mut lines, &mut ends);
-        for p in &parsed {
-            match p {
-                Parsed::Facts(i) => {
-                    let from = i
-                        .checked_sub(1)
-                        .and_then(|k| ends.get(k))
-                        .copied()
-                        .unwrap_or(0);
-                    let to = ends.get(*i).copied().unwrap_or(from);
-                    text.push_str(lines.get(from..to).unwrap_or(""));
-                }
-                Parsed::Error(line) => {
-                    text.push_str(line);
-                    text.push('\n');
-                }
-            }
-        }
-    }
-    spare.append(&mut docs);
-    bad
+    session.screen_lines(lines, job.explain, job.lang, text, spare)
 }
 
 /// Standard output, buffered.

@@ -10,6 +10,7 @@
 //! ```
 
 pub mod assess;
+pub mod batch;
 pub mod catalogue;
 mod compiled;
 mod facts;

@@ -255,3 +255,9 @@ impl Serialize for CheckReport {
         .serialize(serializer)
     }
 }
+
+mod error;
+mod ruleset;
+
+pub use error::{Error, ErrorKind, Problem};
+pub use ruleset::{parse_as_of, GraphFormat, Ruleset, RulesetInfo};

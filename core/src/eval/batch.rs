@@ -1,0 +1,114 @@
+//! A registry's lines screened into JSON lines: the one implementation behind
+//! `accord screen --facts-jsonl` and every binding's `screen_jsonl`, so a bad
+//! line reads the same wherever it is screened.
+
+use super::report::error_line;
+use super::{Facts, Session};
+
+/// Lines screened together: enough for the batch evaluation to pay off, few
+/// enough that a group's documents stay in cache.
+pub const GROUP_LINES: usize = 64;
+
+enum Parsed {
+    /// The index of its facts among the group's documents.
+    Facts(usize),
+    /// Its error line, already written.
+    Error(String),
+}
+
+impl Session<'_> {
+    /// Screens `lines` (line number, raw bytes without the newline, or with it)
+    /// and appends one JSON line each to `out`, newline included, in input
+    /// order; a line that cannot be screened becomes `{"line": N, "error": …}`
+    /// in its place. With `explain`, every result carries its explanation in
+    /// `lang`. `spare` holds facts documents whose buffers are reused. Returns
+    /// how many lines were bad.
+    pub fn screen_lines(
+        &mut self,
+        lines: &[(usize, &[u8])],
+        explain: bool,
+        lang: Option<&str>,
+        out: &mut String,
+        spare: &mut Vec<Facts>,
+    ) -> usize {
+        let mut bad = 0;
+        let mut docs = Vec::with_capacity(lines.len());
+        let mut numbers = Vec::with_capacity(lines.len());
+        let mut parsed = Vec::with_capacity(lines.len());
+        for &(n, raw) in lines {
+            let error = |message: &str| {
+                let mut line = String::new();
+                error_line(n, message, &mut line);
+                Parsed::Error(line)
+            };
+            // A line that is not UTF-8 becomes an error line, not a failed run.
+            let Ok(line) = std::str::from_utf8(raw) else {
+                bad += 1;
+                parsed.push(error("the line is not UTF-8 text"));
+                continue;
+            };
+            // A byte-order mark may open the file (and so its first line).
+            let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+            let trimmed = line.trim_end_matches(['\n', '\r']);
+            if trimmed.trim().is_empty() {
+                bad += 1;
+                parsed.push(error("empty line: expected a facts object"));
+                continue;
+            }
+            match self
+                .engine
+                .facts_from_json_reusing(trimmed, spare.pop().unwrap_or_default())
+            {
+                Ok(facts) => {
+                    parsed.push(Parsed::Facts(docs.len()));
+                    docs.push(facts);
+                    numbers.push(n);
+                }
+                Err(e) => {
+                    bad += 1;
+                    parsed.push(error(&e.to_string()));
+                }
+            }
+        }
+        if explain {
+            for p in &parsed {
+                match p {
+                    Parsed::Facts(i) => {
+                        if let (Some(facts), Some(n)) = (docs.get(*i), numbers.get(*i)) {
+                            self.write_jsonl_explained(*n, facts, lang, out);
+                        }
+                    }
+                    Parsed::Error(line) => out.push_str(line),
+                }
+                out.push('\n');
+            }
+        } else if bad == 0 {
+            // Every line is a document: their lines go straight to the output.
+            let mut ends = Vec::with_capacity(docs.len());
+            self.write_jsonl_many(&docs, &numbers, out, &mut ends);
+        } else {
+            let mut written = String::new();
+            let mut ends = Vec::with_capacity(docs.len());
+            self.write_jsonl_many(&docs, &numbers, &mut written, &mut ends);
+            for p in &parsed {
+                match p {
+                    Parsed::Facts(i) => {
+                        let from = i
+                            .checked_sub(1)
+                            .and_then(|k| ends.get(k))
+                            .copied()
+                            .unwrap_or(0);
+                        let to = ends.get(*i).copied().unwrap_or(from);
+                        out.push_str(written.get(from..to).unwrap_or(""));
+                    }
+                    Parsed::Error(line) => {
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        spare.append(&mut docs);
+        bad
+    }
+}

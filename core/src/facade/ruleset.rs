@@ -1,0 +1,675 @@
+//! [`Ruleset`]: a compiled ruleset and every call a front end makes on it, with
+//! JSON text in and JSON text out. The CLI, the WebAssembly package and the
+//! uniffi bindings (Python, Kotlin, Swift) all go through these functions, so
+//! every front end answers byte for byte alike; `tests/conformance/` holds them
+//! to it.
+//!
+//! Each call returns exactly what the CLI prints with `--format json` (the
+//! pretty-printed document), or an [`Error`].
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::case::{parse_log, Case, CaseOptions, CaseState, Event};
+use crate::eval::{
+    AssessReport, Catalogue, Engine, FactsError, ProvidersReport, Ratings, ScreenOptions,
+    ScreenReport,
+};
+use crate::facade::{Error, Problem};
+use crate::source::SourceFile;
+
+/// A ruleset compiled once and queried many times; cheap to share between
+/// threads (every call takes `&self`).
+pub struct Ruleset {
+    engine: Engine,
+    catalogue: Option<Catalogue>,
+    ratings: Option<Ratings>,
+}
+
+/// What a ruleset holds, for a front end building its screens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulesetInfo {
+    pub languages: Vec<String>,
+    pub programs: Vec<String>,
+    pub assessments: Vec<String>,
+    pub protocols: Vec<String>,
+    /// How many warnings the checker gave (`Ruleset::warnings`).
+    pub warnings: usize,
+}
+
+/// The graph exports of [`Ruleset::graph`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+impl GraphFormat {
+    /// `dot`, `mermaid` or `json` (U0006 otherwise).
+    pub fn parse(text: &str) -> Result<GraphFormat, Error> {
+        match text {
+            "dot" => Ok(GraphFormat::Dot),
+            "mermaid" => Ok(GraphFormat::Mermaid),
+            "json" => Ok(GraphFormat::Json),
+            other => Err(Error::request(
+                "U0006",
+                format!("`{other}` is not a graph format"),
+                Some("one of `dot`, `mermaid`, `json`".to_string()),
+            )),
+        }
+    }
+}
+
+/// Parses an as-of date (`YYYY-MM-DD`; U0001 otherwise).
+pub fn parse_as_of(text: &str) -> Result<Date, Error> {
+    crate::case::event::parse_date(text).ok_or_else(|| {
+        Error::request(
+            "U0001",
+            format!("`{text}` is not a date"),
+            Some("write the as-of date as YYYY-MM-DD, e.g. 2025-03-01".to_string()),
+        )
+    })
+}
+
+fn pretty(json: &impl Serialize) -> String {
+    serde_json::to_string_pretty(json).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// Byte-order marks come from editors on Windows; JSON does not allow one.
+fn text(json: &str) -> &str {
+    json.strip_prefix('\u{feff}').unwrap_or(json)
+}
+
+impl Ruleset {
+    /// Parses and checks `files` together and compiles them. Errors come back
+    /// as one [`Error`] of kind `ruleset` with every diagnostic, warnings too.
+    pub fn load(files: Vec<SourceFile>) -> Result<Ruleset, Error> {
+        match Engine::compile(files) {
+            Ok(engine) => Ok(Ruleset {
+                engine,
+                catalogue: None,
+                ratings: None,
+            }),
+            Err(report) => Err(Error::ruleset(&report)),
+        }
+    }
+
+    /// [`Ruleset::load`], with `entity` as the root of facts documents when the
+    /// ruleset has several candidates (F0007 otherwise).
+    pub fn load_with_entity(files: Vec<SourceFile>, entity: &str) -> Result<Ruleset, Error> {
+        let mut ruleset = Ruleset::load(files)?;
+        ruleset.engine = ruleset
+            .engine
+            .with_root(entity)
+            .map_err(|e| Error::input("the entity", e))?;
+        Ok(ruleset)
+    }
+
+    /// The engine under the facade, for Rust callers who want typed results.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The provider catalogue (JSON) that referrals, plans and `providers` are
+    /// checked against; replaces any earlier one and its ratings.
+    pub fn set_catalogue(&mut self, json: &str) -> Result<(), Error> {
+        let catalogue = self
+            .engine
+            .catalogue_from_json(text(json))
+            .map_err(|e| Error::input("the catalogue", e))?;
+        self.catalogue = Some(catalogue);
+        self.ratings = None;
+        Ok(())
+    }
+
+    /// Satisfaction scores (JSON) that rank providers; needs a catalogue.
+    pub fn set_ratings(&mut self, json: &str) -> Result<(), Error> {
+        let Some(catalogue) = &self.catalogue else {
+            return Err(no_catalogue());
+        };
+        let ratings = self
+            .engine
+            .ratings_from_json(catalogue, text(json))
+            .map_err(|e| Error::input("the ratings", e))?;
+        self.ratings = Some(ratings);
+        Ok(())
+    }
+
+    /// Languages, programmes, assessments and protocols, as JSON.
+    pub fn info(&self) -> String {
+        pretty(&self.info_typed())
+    }
+
+    pub fn info_typed(&self) -> RulesetInfo {
+        RulesetInfo {
+            languages: self.engine.languages().to_vec(),
+            programs: self.engine.program_names().map(str::to_string).collect(),
+            assessments: self
+                .engine
+                .assessment_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            protocols: self
+                .engine
+                .protocol_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            warnings: self.engine.warnings().warning_count(),
+        }
+    }
+
+    /// The checker's warnings, as `accord check --format json` prints them.
+    pub fn warnings(&self) -> String {
+        self.engine.warnings().to_json()
+    }
+
+    /// Screens one facts document: every programme's status, amount, missing
+    /// facts and explanation, and the questions to ask next
+    /// (`accord screen --facts F --format json`).
+    pub fn screen(&self, facts: &str, as_of: &str, lang: Option<&str>) -> Result<String, Error> {
+        Ok(self.screen_report(facts, as_of, lang)?.to_json())
+    }
+
+    /// [`Ruleset::screen`], typed.
+    pub fn screen_report(
+        &self,
+        facts: &str,
+        as_of: &str,
+        lang: Option<&str>,
+    ) -> Result<ScreenReport, Error> {
+        let as_of = parse_as_of(as_of)?;
+        let facts = self
+            .engine
+            .facts_from_json(text(facts))
+            .map_err(|e| Error::input("the facts", e))?;
+        Ok(self.engine.session(as_of).screen(
+            &facts,
+            &ScreenOptions {
+                explain: true,
+                lang: lang.map(str::to_string),
+            },
+        ))
+    }
+
+    /// The questions to ask next, most decisive first:
+    /// `{"as_of", "lang", "next_questions": [...]}`. Cheaper than
+    /// [`Ruleset::screen`]: no explanations are built.
+    pub fn next_questions(
+        &self,
+        facts: &str,
+        as_of: &str,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        let as_of = parse_as_of(as_of)?;
+        let facts = self
+            .engine
+            .facts_from_json(text(facts))
+            .map_err(|e| Error::input("the facts", e))?;
+        let report = self.engine.session(as_of).screen(
+            &facts,
+            &ScreenOptions {
+                explain: false,
+                lang: lang.map(str::to_string),
+            },
+        );
+        #[derive(Serialize)]
+        struct Next<'a> {
+            as_of: &'a str,
+            lang: &'a str,
+            next_questions: &'a [crate::eval::report::NextQuestion],
+        }
+        Ok(pretty(&Next {
+            as_of: &report.as_of,
+            lang: &report.lang,
+            next_questions: &report.next_questions,
+        }))
+    }
+
+    /// One programme's results with their explanations, and the questions
+    /// that could decide them: a screening report narrowed to `program`
+    /// (U0004 when the ruleset has no such programme).
+    pub fn explain(
+        &self,
+        facts: &str,
+        as_of: &str,
+        program: &str,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        let programs: Vec<&str> = self.engine.program_names().collect();
+        if !programs.contains(&program) {
+            return Err(Error::request(
+                "U0004",
+                format!("the ruleset has no programme `{program}`"),
+                Some(crate::case::name_help(
+                    program,
+                    programs.iter().copied(),
+                    |all| format!("the programmes are {all}"),
+                )),
+            ));
+        }
+        let mut report = self.screen_report(facts, as_of, lang)?;
+        report.results.retain(|r| r.program == program);
+        let missing: std::collections::BTreeSet<&str> = report
+            .results
+            .iter()
+            .flat_map(|r| r.missing.iter().map(String::as_str))
+            .collect();
+        let next = std::mem::take(&mut report.next_questions)
+            .into_iter()
+            .filter(|q| missing.contains(q.path.as_str()))
+            .collect();
+        report.next_questions = next;
+        Ok(report.to_json())
+    }
+
+    /// Screens a registry: one facts document per line in, one JSON line per
+    /// line out, in order, bad lines reported in place
+    /// (`accord screen --facts-jsonl IN --format jsonl [--explain]`).
+    pub fn screen_jsonl(
+        &self,
+        lines: &str,
+        as_of: &str,
+        explain: bool,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        let as_of = parse_as_of(as_of)?;
+        let mut session = self.engine.session(as_of);
+        let numbered: Vec<(usize, &[u8])> = lines
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l.as_bytes()))
+            .collect();
+        let mut out = String::new();
+        let mut spare = Vec::new();
+        for group in numbered.chunks(crate::eval::batch::GROUP_LINES) {
+            session.screen_lines(group, explain, lang, &mut out, &mut spare);
+        }
+        Ok(out)
+    }
+
+    /// Sets the fact at `path` (`region`, `members[1].birth_date`) of a facts
+    /// document to `value` (JSON; `null` makes it unknown), creating the
+    /// objects on the way and appending a list element when the index is the
+    /// list's length. The result is checked like any facts document and comes
+    /// back as compact JSON: this is how a screener records an answer to a
+    /// next question.
+    pub fn answer(&self, facts: &str, path: &str, value: &str) -> Result<String, Error> {
+        let facts = text(facts);
+        let mut doc: Json = if facts.trim().is_empty() {
+            Json::Object(Default::default())
+        } else {
+            serde_json::from_str(facts).map_err(|e| {
+                Error::input(
+                    "the facts",
+                    FactsError::one("F0001", "", format!("malformed JSON: {e}")),
+                )
+            })?
+        };
+        let value: Json = serde_json::from_str(value).map_err(|e| {
+            Error::request(
+                "U0005",
+                format!("the answer is not JSON: {e}"),
+                Some("give the value as JSON: `\"shirak\"`, `3`, `true`, `null`".to_string()),
+            )
+        })?;
+        set_path(&mut doc, path, value)?;
+        self.engine
+            .facts_from_value(&doc)
+            .map_err(|e| Error::input("the facts", e))?;
+        Ok(serde_json::to_string(&doc).unwrap_or_default())
+    }
+
+    /// A JSON Schema of the facts document, titles in `lang`.
+    pub fn schema(&self, lang: Option<&str>) -> Result<String, Error> {
+        self.engine
+            .json_schema(lang)
+            .map(|s| pretty(&s))
+            .map_err(|e| Error::input("the ruleset's root entity", e))
+    }
+
+    /// The assessment to use: `name`, or the ruleset's only one (U0003).
+    fn assessment<'a>(&'a self, name: Option<&'a str>) -> Result<&'a str, Error> {
+        let names = self.engine.assessment_names();
+        match (name, names.as_slice()) {
+            (Some(n), _) if names.contains(&n) => Ok(n),
+            (Some(n), _) => Err(Error::request(
+                "U0003",
+                format!("the ruleset has no assessment `{n}`"),
+                Some(crate::case::name_help(n, names.iter().copied(), |all| {
+                    if all.is_empty() {
+                        "the ruleset declares no assessment".to_string()
+                    } else {
+                        format!("the assessments are {all}")
+                    }
+                })),
+            )),
+            (None, [only]) => Ok(only),
+            (None, []) => Err(Error::request(
+                "U0003",
+                "the ruleset declares no assessment",
+                None,
+            )),
+            (None, names) => Err(Error::request(
+                "U0003",
+                "the ruleset has several assessments; name one",
+                Some(format!("the assessments are {}", names.join(", "))),
+            )),
+        }
+    }
+
+    /// The questionnaire as a form, every label in every language
+    /// (`accord assess --form`).
+    pub fn assessment_form(&self, assessment: Option<&str>) -> Result<String, Error> {
+        let name = self.assessment(assessment)?;
+        self.engine
+            .assessment_form(name)
+            .map(|f| pretty(&f))
+            .map_err(|e| Error::input("the assessment", e))
+    }
+
+    /// Scores answers (a JSON object from question names to answers):
+    /// scores, needs, risk and what to ask next (`accord assess --format json`).
+    pub fn assess(
+        &self,
+        assessment: Option<&str>,
+        answers: &str,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        Ok(self.assess_report(assessment, answers, lang)?.to_json())
+    }
+
+    pub fn assess_report(
+        &self,
+        assessment: Option<&str>,
+        answers: &str,
+        lang: Option<&str>,
+    ) -> Result<AssessReport, Error> {
+        let name = self.assessment(assessment)?;
+        let answers = self
+            .engine
+            .answers_from_json(name, text(answers))
+            .map_err(|e| Error::input("the answers", e))?;
+        Ok(self.engine.assess(&answers, lang))
+    }
+
+    /// Every provider that can meet `need` in `region` (anywhere when `None`),
+    /// ranked (`accord providers --need N --format json`); needs a catalogue.
+    pub fn providers(
+        &self,
+        need: &str,
+        region: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        Ok(self.providers_report(need, region, lang)?.to_json())
+    }
+
+    pub fn providers_report(
+        &self,
+        need: &str,
+        region: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<ProvidersReport, Error> {
+        let Some(catalogue) = &self.catalogue else {
+            return Err(no_catalogue());
+        };
+        self.engine
+            .providers_for(catalogue, need, region, self.ratings.as_ref(), lang)
+            .map_err(|e| Error::input("the request", e))
+    }
+
+    fn case_options(&self) -> CaseOptions<'_> {
+        CaseOptions {
+            catalogue: self.catalogue.as_ref(),
+        }
+    }
+
+    /// A case's state on `as_of` from its event log (JSON lines), in full or
+    /// as `role` may see it (`accord case --events LOG --format json`).
+    pub fn case_state(
+        &self,
+        log: &str,
+        as_of: &str,
+        role: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        Ok(self.case_state_report(log, as_of, role, lang)?.to_json())
+    }
+
+    pub fn case_state_report(
+        &self,
+        log: &str,
+        as_of: &str,
+        role: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<CaseState, Error> {
+        let as_of = parse_as_of(as_of)?;
+        let events = parse_log(text(log)).map_err(Error::case)?;
+        Case::replay(&self.engine, &events, self.case_options(), Some(as_of))
+            .and_then(|mut c| c.state(as_of, role, lang))
+            .map_err(|e| Error::case(vec![e]))
+    }
+
+    /// Checks `event` (one JSON object) against the case its log describes,
+    /// whatever the dates, and returns the log with the event appended as
+    /// the engine writes it (the protocol's version filled in on `opened`).
+    /// An empty log is a case to open. A refused event changes nothing: the
+    /// error names its line, code and why (`accord case --add`).
+    pub fn case_add(&self, log: &str, event: &str) -> Result<String, Error> {
+        let log = text(log);
+        let events = parse_log(log).map_err(Error::case)?;
+        let line = log.lines().count() + 1;
+        let event = Event::parse(line, event.trim()).map_err(|e| Error::case(vec![e]))?;
+        let added = match events.is_empty() {
+            true => Case::open(&self.engine, event, self.case_options()).map(|c| {
+                c.events()
+                    .last()
+                    .map(Event::to_json_line)
+                    .unwrap_or_default()
+            }),
+            false => {
+                Case::replay(&self.engine, &events, self.case_options(), None).and_then(|mut c| {
+                    c.apply(event)?;
+                    Ok(c.events()
+                        .last()
+                        .map(Event::to_json_line)
+                        .unwrap_or_default())
+                })
+            }
+        }
+        .map_err(|e| Error::case(vec![e]))?;
+        let mut out = log.to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&added);
+        out.push('\n');
+        Ok(out)
+    }
+
+    /// Merges two logs of one case written offline on two devices:
+    /// `{"log": "JSON lines", "conflicts": [{"line", "reason"}]}`
+    /// (`accord merge`).
+    pub fn merge(&self, a: &str, b: &str) -> Result<String, Error> {
+        let a = parse_log(text(a)).map_err(Error::case)?;
+        let b = parse_log(text(b)).map_err(Error::case)?;
+        let merged = self
+            .engine
+            .merge_logs(&a, &b, self.case_options())
+            .map_err(|e| Error::case(vec![e]))?;
+        #[derive(Serialize)]
+        struct Out<'a> {
+            log: String,
+            conflicts: &'a [crate::case::MergeConflict],
+        }
+        Ok(pretty(&Out {
+            log: merged.to_jsonl(),
+            conflicts: &merged.conflicts,
+        }))
+    }
+
+    /// The protocol to use: `name`, or the ruleset's only one (G0001).
+    pub fn protocol<'a>(&'a self, name: Option<&'a str>) -> Result<&'a str, Error> {
+        let names = self.engine.protocol_names();
+        match (name, names.as_slice()) {
+            (Some(n), _) => Ok(n),
+            (None, [only]) => Ok(only),
+            (None, []) => Err(Error::request(
+                "U0007",
+                "the ruleset declares no protocol",
+                None,
+            )),
+            (None, names) => Err(Error::request(
+                "U0007",
+                "the ruleset has several protocols; name one",
+                Some(format!("the protocols are {}", names.join(", "))),
+            )),
+        }
+    }
+
+    /// A protocol's workflow graph (its latest version, or `version`) as DOT,
+    /// Mermaid or JSON (`accord graph`).
+    pub fn graph(
+        &self,
+        protocol: Option<&str>,
+        format: GraphFormat,
+        version: Option<u32>,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        let protocol = self.protocol(protocol)?;
+        let graph = match version {
+            Some(v) => self.engine.protocol_version_graph(protocol, v, lang),
+            None => self.engine.protocol_graph(protocol, lang),
+        }
+        .map_err(|e| Error::input("the request", e))?;
+        Ok(match format {
+            GraphFormat::Dot => graph.to_dot(),
+            GraphFormat::Mermaid => graph.to_mermaid(),
+            GraphFormat::Json => graph.to_json() + "\n",
+        })
+    }
+
+    /// Runs the ruleset's `test` blocks (`accord test --format json`).
+    pub fn run_tests(&self) -> String {
+        self.engine.run_tests().to_json()
+    }
+}
+
+fn no_catalogue() -> Error {
+    Error::request(
+        "U0008",
+        "no provider catalogue was given",
+        Some("set the catalogue (`set_catalogue`, `--catalogue`) first".to_string()),
+    )
+}
+
+/// One step of a fact's path.
+enum Step<'p> {
+    Field(&'p str),
+    Index(usize),
+}
+
+fn bad_path(path: &str, why: &str) -> Error {
+    Error::request(
+        "U0005",
+        format!("`{path}` is not a fact's path: {why}"),
+        Some("write paths as the next questions give them: `region`, `members[1].age`".to_string()),
+    )
+}
+
+fn parse_path(path: &str) -> Result<Vec<Step<'_>>, Error> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (part.get(..i).unwrap_or(""), part.get(i..).unwrap_or("")),
+            None => (part, ""),
+        };
+        if name.is_empty() {
+            return Err(bad_path(path, "a name is empty"));
+        }
+        steps.push(Step::Field(name));
+        while !rest.is_empty() {
+            let close = rest
+                .find(']')
+                .ok_or_else(|| bad_path(path, "a `[` is not closed"))?;
+            let index = rest
+                .get(1..close)
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| bad_path(path, "an index is not a number"))?;
+            steps.push(Step::Index(index));
+            rest = rest.get(close + 1..).unwrap_or("");
+            if !rest.is_empty() && !rest.starts_with('[') {
+                return Err(bad_path(path, "text follows an index"));
+            }
+        }
+    }
+    Ok(steps)
+}
+
+fn set_path(doc: &mut Json, path: &str, value: Json) -> Result<(), Error> {
+    let steps = parse_path(path)?;
+    let mut at = doc;
+    let mut value = Some(value);
+    let last = steps.len().saturating_sub(1);
+    for (i, step) in steps.iter().enumerate() {
+        let next_is_index = matches!(steps.get(i + 1), Some(Step::Index(_)));
+        let fresh = || match next_is_index {
+            true => Json::Array(Vec::new()),
+            false => Json::Object(Default::default()),
+        };
+        at = match step {
+            Step::Field(name) => {
+                let Json::Object(map) = at else {
+                    return Err(bad_path(path, &format!("`{name}` is not in an object")));
+                };
+                if i == last {
+                    map.insert((*name).to_string(), value.take().unwrap_or(Json::Null));
+                    return Ok(());
+                }
+                let slot = map.entry((*name).to_string()).or_insert_with(fresh);
+                if slot.is_null() {
+                    *slot = fresh();
+                }
+                slot
+            }
+            Step::Index(n) => {
+                let Json::Array(list) = at else {
+                    return Err(bad_path(path, "an index is not on a list"));
+                };
+                if *n == list.len() {
+                    list.push(fresh());
+                } else if *n > list.len() {
+                    return Err(bad_path(
+                        path,
+                        &format!("the list has {} elements; add them in order", list.len()),
+                    ));
+                }
+                let Some(slot) = list.get_mut(*n) else {
+                    return Err(bad_path(path, "no such element"));
+                };
+                if i == last {
+                    *slot = value.take().unwrap_or(Json::Null);
+                    return Ok(());
+                }
+                slot
+            }
+        };
+    }
+    Err(bad_path(path, "it is empty"))
+}
+
+impl From<crate::facade::CheckReport> for Error {
+    fn from(report: crate::facade::CheckReport) -> Error {
+        Error::ruleset(&report)
+    }
+}
+
+impl Problem {
+    /// Whether this is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == crate::diagnostics::Severity::Error
+    }
+}
