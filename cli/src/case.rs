@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use accord_core::case::{parse_log, Case, CaseError, CaseOptions, Event};
+use accord_core::case::parse_log;
 
-use super::{compile, load_catalogue, read_input, usage_error, Format, CANNOT_RUN, PROBLEMS};
+use super::{load_ruleset, read_input, report_error, usage_error, Format, CANNOT_RUN, PROBLEMS};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseArgs {
@@ -50,38 +50,21 @@ pub(crate) fn as_of_arg(text: Option<&str>) -> Result<jiff::civil::Date, ExitCod
     }
 }
 
-/// Prints case errors, naming the log; as JSON too with `--format json`.
-pub(crate) fn report_case_errors(errors: &[CaseError], log: &str, json: bool) {
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "errors": errors }))
-                .unwrap_or_default()
-        );
-    }
-    for e in errors {
-        match e.line {
-            Some(l) => eprintln!("error: {log}:{l}: {}: {}", e.code, e.message),
-            None => eprintln!("error: {log}: {}: {}", e.code, e.message),
-        }
-        if let Some(h) = &e.help {
-            eprintln!("  help: {h}");
-        }
-    }
-}
-
-/// Compiles the ruleset and loads the catalogue, when one is given.
-fn engine_and_catalogue(
+/// Compiles the ruleset and sets the catalogue, when one is given.
+pub(crate) fn ruleset_and_catalogue(
     files: &[PathBuf],
     catalogue: Option<&PathBuf>,
     json: bool,
-) -> Result<(accord_core::Engine, Option<accord_core::Catalogue>), ExitCode> {
-    let engine = compile(files, None)?;
-    let catalogue = match catalogue {
-        Some(p) => Some(load_catalogue(&engine, p, json)?),
-        None => None,
-    };
-    Ok((engine, catalogue))
+) -> Result<accord_core::Ruleset, ExitCode> {
+    let mut ruleset = load_ruleset(files, None)?;
+    if let Some(path) = catalogue {
+        let text = read_input(path)?;
+        if let Err(e) = ruleset.set_catalogue(&text) {
+            report_error(&e, &format!("the catalogue `{}` is", path.display()), json);
+            return Err(ExitCode::from(PROBLEMS));
+        }
+    }
+    Ok(ruleset)
 }
 
 pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
@@ -90,82 +73,38 @@ pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
         Err(code) => return code,
     };
     let json = args.format == Format::Json;
-    let (engine, catalogue) = match engine_and_catalogue(&args.files, args.catalogue.as_ref(), json)
-    {
+    let ruleset = match ruleset_and_catalogue(&args.files, args.catalogue.as_ref(), json) {
         Ok(x) => x,
         Err(code) => return code,
     };
     let log_name = args.events.display().to_string();
-    let text = match (&args.add, args.events.exists()) {
+    let mut text = match (&args.add, args.events.exists()) {
         (Some(_), false) => String::new(),
         _ => match read_input(&args.events) {
             Ok(t) => t,
             Err(code) => return code,
         },
     };
-    let mut events = match parse_log(&text) {
-        Ok(e) => e,
-        Err(errors) => {
-            report_case_errors(&errors, &log_name, json);
-            return ExitCode::from(PROBLEMS);
-        }
-    };
-    let options = CaseOptions {
-        catalogue: catalogue.as_ref(),
-    };
     if let Some(add) = &args.add {
-        let line = text.lines().count() + 1;
-        let event = match Event::parse(line, add) {
-            Ok(e) => e,
-            Err(e) => {
-                report_case_errors(&[e], &log_name, json);
-                return ExitCode::from(PROBLEMS);
-            }
-        };
         // The whole log, whatever the as-of date: the event goes at its end.
-        let added = match events.is_empty() {
-            true => Case::open(&engine, event, options).map(|c| {
-                c.events()
-                    .last()
-                    .map(Event::to_json_line)
-                    .unwrap_or_default()
-            }),
-            false => Case::replay(&engine, &events, options, None).and_then(|mut c| {
-                c.apply(event)?;
-                Ok(c.events()
-                    .last()
-                    .map(Event::to_json_line)
-                    .unwrap_or_default())
-            }),
-        };
-        let added = match added {
-            Ok(l) => l,
+        text = match ruleset.case_add(&text, add) {
+            Ok(t) => t,
             Err(e) => {
-                report_case_errors(&[e], &log_name, json);
+                report_error(&e, &log_name, json);
                 return ExitCode::from(PROBLEMS);
             }
         };
-        let mut out = text.clone();
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&added);
-        out.push('\n');
-        if let Err(e) = write_atomically(&args.events, &out) {
+        if let Err(e) = write_atomically(&args.events, &text) {
             eprintln!("error: cannot write `{log_name}`: {e}");
             return ExitCode::from(CANNOT_RUN);
         }
-        events = match parse_log(&out) {
-            Ok(e) => e,
-            Err(errors) => {
-                report_case_errors(&errors, &log_name, json);
-                return ExitCode::from(PROBLEMS);
-            }
-        };
     }
-    let state = Case::replay(&engine, &events, options, Some(as_of))
-        .and_then(|mut c| c.state(as_of, args.role.as_deref(), args.lang.as_deref()));
-    match state {
+    match ruleset.case_state_report(
+        &text,
+        &as_of.to_string(),
+        args.role.as_deref(),
+        args.lang.as_deref(),
+    ) {
         Ok(state) => {
             if json {
                 println!("{}", state.to_json());
@@ -175,7 +114,7 @@ pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            report_case_errors(&[e], &log_name, json);
+            report_error(&e, &log_name, json);
             ExitCode::from(PROBLEMS)
         }
     }
@@ -253,11 +192,11 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
         Err(code) => return code,
     };
     let json = args.format == CaseloadFormat::Json;
-    let (engine, catalogue) = match engine_and_catalogue(&args.files, args.catalogue.as_ref(), json)
-    {
+    let ruleset = match ruleset_and_catalogue(&args.files, args.catalogue.as_ref(), json) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let engine = ruleset.engine();
     let mut paths = Vec::new();
     for p in &args.cases {
         if let Err(e) = logs_under(p, &mut paths) {
@@ -272,9 +211,7 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
             Err(code) => return code,
         }
     }
-    let options = CaseOptions {
-        catalogue: catalogue.as_ref(),
-    };
+    let options = ruleset.case_options();
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -288,7 +225,7 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
             let shown = path.display().to_string();
             let name = shown.strip_suffix(".jsonl").unwrap_or(&shown);
             match parse_log(text) {
-                Ok(events) => load.add(&engine, name, &events, options),
+                Ok(events) => load.add(engine, name, &events, options),
                 Err(errors) => load.add_unreadable(name, errors),
             }
         }
@@ -340,36 +277,25 @@ pub(crate) struct MergeArgs {
 }
 
 pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
-    let (engine, catalogue) =
-        match engine_and_catalogue(&args.files, args.catalogue.as_ref(), false) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let ruleset = match ruleset_and_catalogue(&args.files, args.catalogue.as_ref(), false) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
     let mut logs = Vec::new();
     for p in [&args.events, &args.with] {
-        let text = match read_input(p) {
-            Ok(t) => t,
+        match read_input(p) {
+            Ok(t) => logs.push(t),
             Err(code) => return code,
-        };
-        match parse_log(&text) {
-            Ok(e) => logs.push(e),
-            Err(errors) => {
-                report_case_errors(&errors, &p.display().to_string(), false);
-                return ExitCode::from(PROBLEMS);
-            }
         }
     }
     let (a, b) = match logs.as_slice() {
         [a, b] => (a, b),
         _ => return ExitCode::from(CANNOT_RUN),
     };
-    let options = CaseOptions {
-        catalogue: catalogue.as_ref(),
-    };
-    let merged = match engine.merge_logs(a, b, options) {
+    let merged = match ruleset.merge_logs(a, b) {
         Ok(m) => m,
         Err(e) => {
-            report_case_errors(&[e], "the merged log", false);
+            report_error(&e, "the logs", false);
             return ExitCode::from(PROBLEMS);
         }
     };
@@ -385,8 +311,8 @@ pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
     }
     eprintln!(
         "merged {} and {} events into {}",
-        a.len(),
-        b.len(),
+        a.lines().filter(|l| !l.trim().is_empty()).count(),
+        b.lines().filter(|l| !l.trim().is_empty()).count(),
         merged.events.len()
     );
     for c in &merged.conflicts {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 
 use crate::files::LoadError;
-use crate::{cannot_run, compile, report_input_errors, usage_error, PROBLEMS};
+use crate::{cannot_run, load_ruleset, report_error, CANNOT_RUN, PROBLEMS};
 
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
@@ -43,30 +43,19 @@ enum GraphFormat {
 }
 
 pub fn graph_command(args: &GraphArgs) -> ExitCode {
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
+    let ruleset = match load_ruleset(&args.files, None) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let names = engine.protocol_names();
+    let engine = ruleset.engine();
     if args.list {
         let mut text = String::new();
-        for n in &names {
+        for n in engine.protocol_names() {
             text.push_str(n);
             text.push('\n');
         }
         return write(args, &text);
     }
-    let protocol = match (&args.protocol, names.as_slice()) {
-        (Some(name), _) => name.clone(),
-        (None, [only]) => (*only).to_string(),
-        (None, []) => return usage_error("the ruleset declares no protocol"),
-        (None, names) => {
-            return usage_error(&format!(
-                "the ruleset has several protocols; choose one with `--protocol` ({})",
-                names.join(", ")
-            ))
-        }
-    };
     if let Some(lang) = &args.lang {
         if !engine.languages().iter().any(|l| l == lang) {
             eprintln!(
@@ -75,22 +64,25 @@ pub fn graph_command(args: &GraphArgs) -> ExitCode {
             );
         }
     }
-    let graph = match args.version {
-        Some(v) => engine.protocol_version_graph(&protocol, v, args.lang.as_deref()),
-        None => engine.protocol_graph(&protocol, args.lang.as_deref()),
+    let format = match args.format {
+        GraphFormat::Dot => accord_core::GraphFormat::Dot,
+        GraphFormat::Mermaid => accord_core::GraphFormat::Mermaid,
+        GraphFormat::Json => accord_core::GraphFormat::Json,
     };
-    match graph {
-        Ok(graph) => {
-            let text = match args.format {
-                GraphFormat::Dot => graph.to_dot(),
-                GraphFormat::Mermaid => graph.to_mermaid(),
-                GraphFormat::Json => graph.to_json() + "\n",
-            };
-            write(args, &text)
-        }
+    match ruleset.graph(
+        args.protocol.as_deref(),
+        format,
+        args.version,
+        args.lang.as_deref(),
+    ) {
+        Ok(text) => write(args, &text),
         Err(e) => {
-            report_input_errors(&e, "the request is", args.format == GraphFormat::Json);
-            ExitCode::from(PROBLEMS)
+            report_error(&e, "the request is", args.format == GraphFormat::Json);
+            // Not choosing among several protocols is a usage error.
+            match e.kind {
+                accord_core::ErrorKind::Request => ExitCode::from(CANNOT_RUN),
+                _ => ExitCode::from(PROBLEMS),
+            }
         }
     }
 }

@@ -281,6 +281,14 @@ fn compile(paths: &[PathBuf], entity: Option<&str>) -> Result<accord_core::Engin
     }
 }
 
+/// [`compile`], as the facade every front end calls.
+pub(crate) fn load_ruleset(
+    paths: &[PathBuf],
+    entity: Option<&str>,
+) -> Result<accord_core::Ruleset, ExitCode> {
+    compile(paths, entity).map(accord_core::Ruleset::from_engine)
+}
+
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(CANNOT_RUN)
@@ -366,7 +374,8 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
     };
     // Editors on Windows start files with a byte-order mark; JSON does not allow one.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match screen::single(&engine, as_of, text, args.lang.as_deref()) {
+    let ruleset = accord_core::Ruleset::from_engine(engine);
+    match ruleset.screen_report(text, &as_of.to_string(), args.lang.as_deref()) {
         Ok(report) => {
             if args.format == Some(ScreenFormat::Json) {
                 println!("{}", report.to_json());
@@ -376,7 +385,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            report_input_errors(
+            report_error(
                 &e,
                 &format!("the facts in `{}` are", path.display()),
                 args.format == Some(ScreenFormat::Json),
@@ -386,57 +395,59 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
     }
 }
 
-/// Prints a facts or answers error: as JSON on stdout with `--format json`, and
-/// readably on stderr.
-fn report_input_errors(e: &accord_core::FactsError, what: &str, json: bool) {
+/// Prints an error of the facade: as JSON on stdout with `--format json`
+/// (`{"errors": [problems]}`), and readably on stderr. `what` names the input
+/// ("the facts in `f.json` are") or, for a case, its log.
+pub(crate) fn report_error(e: &accord_core::Error, what: &str, json: bool) {
+    use accord_core::ErrorKind;
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(e).unwrap_or_else(|_| "{}".into())
+            serde_json::to_string_pretty(&serde_json::json!({ "errors": e.problems }))
+                .unwrap_or_else(|_| "{}".into())
         );
     }
-    eprintln!("error: {what} not valid:");
-    for err in &e.errors {
-        let at = if err.path.is_empty() {
-            String::new()
-        } else {
-            format!(" at `{}`", err.path)
-        };
-        eprintln!("  {}{at}: {}", err.code, err.message);
-        if let Some(h) = &err.help {
-            eprintln!("    help: {h}");
+    match e.kind {
+        ErrorKind::Input => eprintln!("error: {what} not valid:"),
+        ErrorKind::Ruleset => eprintln!("error: {}", e.message),
+        ErrorKind::Case | ErrorKind::Request => {}
+    }
+    for p in &e.problems {
+        match (e.kind, &p.path, p.line) {
+            (ErrorKind::Case, _, Some(l)) => {
+                eprintln!("error: {what}:{l}: {}: {}", p.code, p.message)
+            }
+            (ErrorKind::Case, _, None) => eprintln!("error: {what}: {}: {}", p.code, p.message),
+            (ErrorKind::Request, _, _) => eprintln!("error: {}: {}", p.code, p.message),
+            (_, Some(path), _) if !path.is_empty() => {
+                eprintln!("  {} at `{path}`: {}", p.code, p.message)
+            }
+            _ => eprintln!("  {}: {}", p.code, p.message),
+        }
+        if let Some(h) = &p.help {
+            match e.kind {
+                ErrorKind::Case | ErrorKind::Request => eprintln!("  help: {h}"),
+                _ => eprintln!("    help: {h}"),
+            }
         }
     }
 }
 
 fn assess_command(args: &AssessArgs) -> ExitCode {
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
+    let ruleset = match load_ruleset(&args.files, None) {
+        Ok(r) => r,
         Err(code) => return code,
     };
     let json = args.format == Format::Json;
-    let assessment = match (&args.assessment, engine.assessment_names().as_slice()) {
-        (Some(name), _) => name.clone(),
-        (None, [only]) => (*only).to_string(),
-        (None, []) => return usage_error("the ruleset declares no assessment"),
-        (None, names) => {
-            return usage_error(&format!(
-                "the ruleset has several assessments; choose one with `--assessment` ({})",
-                names.join(", ")
-            ))
-        }
-    };
+    let assessment = args.assessment.as_deref();
     if args.form {
-        return match engine.assessment_form(&assessment) {
+        return match ruleset.assessment_form(assessment) {
             Ok(form) => {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&form).unwrap_or_default()
-                );
+                println!("{form}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                report_input_errors(&e, "the assessment is", json);
+                report_error(&e, "the assessment is", json);
                 ExitCode::from(PROBLEMS)
             }
         };
@@ -444,14 +455,12 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
     let Some(path) = &args.answers else {
         return usage_error("give `--answers A.json` or `--form`");
     };
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_input(path) {
         Ok(t) => t,
-        Err(e) => return cannot_run(&LoadError::Read(path.clone(), e)),
+        Err(code) => return code,
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    match engine.answers_from_json(&assessment, text) {
-        Ok(answers) => {
-            let report = engine.assess(&answers, args.lang.as_deref());
+    match ruleset.assess_report(assessment, &text, args.lang.as_deref()) {
+        Ok(report) => {
             if json {
                 println!("{}", report.to_json());
             } else {
@@ -460,7 +469,7 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            report_input_errors(
+            report_error(
                 &e,
                 &format!("the answers in `{}` are", path.display()),
                 json,
@@ -478,67 +487,40 @@ fn read_input(path: &PathBuf) -> Result<String, ExitCode> {
     }
 }
 
-fn load_catalogue(
-    engine: &accord_core::Engine,
-    path: &PathBuf,
-    json: bool,
-) -> Result<accord_core::Catalogue, ExitCode> {
-    let text = read_input(path)?;
-    engine.catalogue_from_json(&text).map_err(|e| {
-        report_input_errors(&e, &format!("the catalogue `{}` is", path.display()), json);
-        ExitCode::from(PROBLEMS)
-    })
-}
-
 fn providers_command(args: &ProvidersArgs) -> ExitCode {
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
     let json = args.format == Format::Json;
-    let catalogue = match load_catalogue(&engine, &args.catalogue, json) {
-        Ok(c) => c,
+    let mut ruleset = match load_ruleset(&args.files, None) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let ratings = match &args.ratings {
-        None => None,
-        Some(path) => {
-            let text = match read_input(path) {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
-            match engine.ratings_from_json(&catalogue, &text) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    report_input_errors(&e, &format!("the ratings `{}` are", path.display()), json);
-                    return ExitCode::from(PROBLEMS);
-                }
-            }
+    let inputs = [
+        (Some(&args.catalogue), "catalogue", "is"),
+        (args.ratings.as_ref(), "ratings", "are"),
+    ];
+    for (path, what, verb) in inputs {
+        let Some(path) = path else { continue };
+        let text = match read_input(path) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let set = match what {
+            "catalogue" => ruleset.set_catalogue(&text),
+            _ => ruleset.set_ratings(&text),
+        };
+        if let Err(e) = set {
+            report_error(&e, &format!("the {what} `{}` {verb}", path.display()), json);
+            return ExitCode::from(PROBLEMS);
         }
-    };
+    }
+    let (region, lang) = (args.region.as_deref(), args.lang.as_deref());
     let reports = match (&args.need, &args.result) {
-        (Some(need), _) => engine
-            .providers_for(
-                &catalogue,
-                need,
-                args.region.as_deref(),
-                ratings.as_ref(),
-                args.lang.as_deref(),
-            )
+        (Some(need), _) => ruleset
+            .providers_report(need, region, lang)
             .map(|r| vec![r]),
-        (None, Some(path)) => {
-            let text = match read_input(path) {
-                Ok(t) => t,
-                Err(code) => return code,
-            };
-            engine.providers_for_result(
-                &catalogue,
-                &text,
-                args.region.as_deref(),
-                ratings.as_ref(),
-                args.lang.as_deref(),
-            )
-        }
+        (None, Some(path)) => match read_input(path) {
+            Ok(text) => ruleset.providers_for_result(&text, region, lang),
+            Err(code) => return code,
+        },
         (None, None) => return usage_error("give `--need ID` or `--result RESULT.json`"),
     };
     match reports {
@@ -560,27 +542,26 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            report_input_errors(&e, "the request is", json);
+            report_error(&e, "the request is", json);
             ExitCode::from(PROBLEMS)
         }
     }
 }
 
 fn plan_command(args: &PlanArgs) -> ExitCode {
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
+    let json = args.format == PlanFormat::Json;
+    let ruleset = match case::ruleset_and_catalogue(&args.files, Some(&args.catalogue), json) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let catalogue = match load_catalogue(&engine, &args.catalogue, args.format == PlanFormat::Json)
-    {
-        Ok(c) => c,
-        Err(code) => return code,
+    let Some(catalogue) = ruleset.catalogue() else {
+        return ExitCode::from(CANNOT_RUN);
     };
     let results = match read_input(&args.results) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let map = engine.needs_map(&catalogue, &results);
+    let map = ruleset.engine().needs_map(catalogue, &results);
     match args.format {
         PlanFormat::Json => println!("{}", map.to_json()),
         PlanFormat::Csv => print!("{}", map.to_csv()),
@@ -610,19 +591,19 @@ fn test_command(args: &TestArgs) -> ExitCode {
 }
 
 fn schema_command(args: &SchemaArgs) -> ExitCode {
-    let engine = match compile(&args.files, args.entity.as_deref()) {
-        Ok(e) => e,
+    let ruleset = match load_ruleset(&args.files, args.entity.as_deref()) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    match engine.json_schema(args.lang.as_deref()) {
+    match ruleset.schema(args.lang.as_deref()) {
         Ok(schema) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
+            println!("{schema}");
             ExitCode::SUCCESS
         }
-        Err(e) => usage_error(&e.to_string()),
+        Err(e) => {
+            report_error(&e, "the ruleset's root entity is", false);
+            ExitCode::from(CANNOT_RUN)
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use accord_core::eval::batch::GROUP_LINES;
-use accord_core::{Engine, ScreenOptions};
+use accord_core::Engine;
 use jiff::civil::Date;
 
 /// Input handed to a worker at a time (whole lines, about this many bytes):
@@ -353,21 +353,4 @@ pub fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
 
 pub fn progress_wanted(explicit: Option<bool>) -> bool {
     explicit.unwrap_or_else(|| io::stderr().is_terminal())
-}
-
-/// Screens one facts document.
-pub fn single(
-    engine: &Engine,
-    as_of: Date,
-    facts_text: &str,
-    lang: Option<&str>,
-) -> Result<accord_core::ScreenReport, accord_core::FactsError> {
-    let facts = engine.facts_from_json(facts_text)?;
-    Ok(engine.session(as_of).screen(
-        &facts,
-        &ScreenOptions {
-            explain: true,
-            lang: lang.map(|s| s.to_string()),
-        },
-    ))
 }

@@ -90,7 +90,7 @@ impl Error {
     }
 
     /// The facts, answers, catalogue or ratings refused; `what` names the
-    /// document ("the facts").
+    /// document with its verb ("the facts are").
     pub(crate) fn input(what: &str, e: FactsError) -> Error {
         let problems: Vec<Problem> = e
             .errors
@@ -117,7 +117,7 @@ impl Error {
             .collect();
         Error {
             kind: ErrorKind::Case,
-            message: summary("the event", "refused", &problems),
+            message: summary("the event was", "refused", &problems),
             problems,
         }
     }

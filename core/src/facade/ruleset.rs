@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::case::{parse_log, Case, CaseOptions, CaseState, Event};
+use crate::case::{parse_log, Case, CaseOptions, CaseState, Event, Merged};
 use crate::eval::{
     AssessReport, Catalogue, Engine, FactsError, ProvidersReport, Ratings, ScreenOptions,
     ScreenReport,
@@ -103,13 +103,28 @@ impl Ruleset {
         ruleset.engine = ruleset
             .engine
             .with_root(entity)
-            .map_err(|e| Error::input("the entity", e))?;
+            .map_err(|e| Error::input("the entity is", e))?;
         Ok(ruleset)
+    }
+
+    /// A ruleset over an engine compiled already (the CLI compiles itself to
+    /// render diagnostics with their source lines).
+    pub fn from_engine(engine: Engine) -> Ruleset {
+        Ruleset {
+            engine,
+            catalogue: None,
+            ratings: None,
+        }
     }
 
     /// The engine under the facade, for Rust callers who want typed results.
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// The catalogue set by [`Ruleset::set_catalogue`].
+    pub fn catalogue(&self) -> Option<&Catalogue> {
+        self.catalogue.as_ref()
     }
 
     /// The provider catalogue (JSON) that referrals, plans and `providers` are
@@ -118,7 +133,7 @@ impl Ruleset {
         let catalogue = self
             .engine
             .catalogue_from_json(text(json))
-            .map_err(|e| Error::input("the catalogue", e))?;
+            .map_err(|e| Error::input("the catalogue is", e))?;
         self.catalogue = Some(catalogue);
         self.ratings = None;
         Ok(())
@@ -132,7 +147,7 @@ impl Ruleset {
         let ratings = self
             .engine
             .ratings_from_json(catalogue, text(json))
-            .map_err(|e| Error::input("the ratings", e))?;
+            .map_err(|e| Error::input("the ratings are", e))?;
         self.ratings = Some(ratings);
         Ok(())
     }
@@ -185,7 +200,7 @@ impl Ruleset {
         let facts = self
             .engine
             .facts_from_json(text(facts))
-            .map_err(|e| Error::input("the facts", e))?;
+            .map_err(|e| Error::input("the facts are", e))?;
         Ok(self.engine.session(as_of).screen(
             &facts,
             &ScreenOptions {
@@ -208,7 +223,7 @@ impl Ruleset {
         let facts = self
             .engine
             .facts_from_json(text(facts))
-            .map_err(|e| Error::input("the facts", e))?;
+            .map_err(|e| Error::input("the facts are", e))?;
         let report = self.engine.session(as_of).screen(
             &facts,
             &ScreenOptions {
@@ -304,7 +319,7 @@ impl Ruleset {
         } else {
             serde_json::from_str(facts).map_err(|e| {
                 Error::input(
-                    "the facts",
+                    "the facts are",
                     FactsError::one("F0001", "", format!("malformed JSON: {e}")),
                 )
             })?
@@ -319,7 +334,7 @@ impl Ruleset {
         set_path(&mut doc, path, value)?;
         self.engine
             .facts_from_value(&doc)
-            .map_err(|e| Error::input("the facts", e))?;
+            .map_err(|e| Error::input("the facts are", e))?;
         Ok(serde_json::to_string(&doc).unwrap_or_default())
     }
 
@@ -328,7 +343,7 @@ impl Ruleset {
         self.engine
             .json_schema(lang)
             .map(|s| pretty(&s))
-            .map_err(|e| Error::input("the ruleset's root entity", e))
+            .map_err(|e| Error::input("the ruleset's root entity is", e))
     }
 
     /// The assessment to use: `name`, or the ruleset's only one (U0003).
@@ -368,7 +383,7 @@ impl Ruleset {
         self.engine
             .assessment_form(name)
             .map(|f| pretty(&f))
-            .map_err(|e| Error::input("the assessment", e))
+            .map_err(|e| Error::input("the assessment is", e))
     }
 
     /// Scores answers (a JSON object from question names to answers):
@@ -392,7 +407,7 @@ impl Ruleset {
         let answers = self
             .engine
             .answers_from_json(name, text(answers))
-            .map_err(|e| Error::input("the answers", e))?;
+            .map_err(|e| Error::input("the answers are", e))?;
         Ok(self.engine.assess(&answers, lang))
     }
 
@@ -418,10 +433,27 @@ impl Ruleset {
         };
         self.engine
             .providers_for(catalogue, need, region, self.ratings.as_ref(), lang)
-            .map_err(|e| Error::input("the request", e))
+            .map_err(|e| Error::input("the request is", e))
     }
 
-    fn case_options(&self) -> CaseOptions<'_> {
+    /// Providers for every need an assessment result (`assess`'s JSON)
+    /// established, one report per need (`accord providers --result`).
+    pub fn providers_for_result(
+        &self,
+        result: &str,
+        region: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<Vec<ProvidersReport>, Error> {
+        let Some(catalogue) = &self.catalogue else {
+            return Err(no_catalogue());
+        };
+        self.engine
+            .providers_for_result(catalogue, text(result), region, self.ratings.as_ref(), lang)
+            .map_err(|e| Error::input("the request is", e))
+    }
+
+    /// The options every case of this ruleset is run with.
+    pub fn case_options(&self) -> CaseOptions<'_> {
         CaseOptions {
             catalogue: self.catalogue.as_ref(),
         }
@@ -494,12 +526,7 @@ impl Ruleset {
     /// `{"log": "JSON lines", "conflicts": [{"line", "reason"}]}`
     /// (`accord merge`).
     pub fn merge(&self, a: &str, b: &str) -> Result<String, Error> {
-        let a = parse_log(text(a)).map_err(Error::case)?;
-        let b = parse_log(text(b)).map_err(Error::case)?;
-        let merged = self
-            .engine
-            .merge_logs(&a, &b, self.case_options())
-            .map_err(|e| Error::case(vec![e]))?;
+        let merged = self.merge_logs(a, b)?;
         #[derive(Serialize)]
         struct Out<'a> {
             log: String,
@@ -509,6 +536,15 @@ impl Ruleset {
             log: merged.to_jsonl(),
             conflicts: &merged.conflicts,
         }))
+    }
+
+    /// [`Ruleset::merge`], typed.
+    pub fn merge_logs(&self, a: &str, b: &str) -> Result<Merged, Error> {
+        let a = parse_log(text(a)).map_err(Error::case)?;
+        let b = parse_log(text(b)).map_err(Error::case)?;
+        self.engine
+            .merge_logs(&a, &b, self.case_options())
+            .map_err(|e| Error::case(vec![e]))
     }
 
     /// The protocol to use: `name`, or the ruleset's only one (G0001).
@@ -544,7 +580,7 @@ impl Ruleset {
             Some(v) => self.engine.protocol_version_graph(protocol, v, lang),
             None => self.engine.protocol_graph(protocol, lang),
         }
-        .map_err(|e| Error::input("the request", e))?;
+        .map_err(|e| Error::input("the request is", e))?;
         Ok(match format {
             GraphFormat::Dot => graph.to_dot(),
             GraphFormat::Mermaid => graph.to_mermaid(),

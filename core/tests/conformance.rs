@@ -1,0 +1,201 @@
+//! The conformance corpus (`tests/conformance/`, format in its README) through
+//! the Rust facade: every case's output must be byte for byte its expected
+//! file. The WebAssembly, Python and Kotlin suites hold the bindings to the
+//! same files. `ACCORD_BLESS=1` rewrites them.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use accord_core::facade::{self, Error, GraphFormat, Ruleset};
+use accord_core::SourceFile;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The `*.accord` files of a ruleset directory, sorted, named by file name.
+fn sources(dir: &Path) -> Vec<SourceFile> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "accord"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            SourceFile::new(
+                p.file_name().unwrap().to_string_lossy(),
+                fs::read_to_string(p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+struct Args<'a> {
+    dir: &'a Path,
+    args: &'a Value,
+}
+
+impl Args<'_> {
+    /// An argument's text: inline, or a file's when it starts with `@`.
+    fn opt(&self, name: &str) -> Option<String> {
+        match self.args.get(name)? {
+            Value::Null => None,
+            Value::String(s) => Some(match s.strip_prefix('@') {
+                Some(file) => {
+                    let path = self.dir.join(file);
+                    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                }
+                None => s.clone(),
+            }),
+            other => panic!("argument `{name}` is not a string: {other}"),
+        }
+    }
+
+    fn req(&self, name: &str) -> String {
+        self.opt(name)
+            .unwrap_or_else(|| panic!("{}: argument `{name}` missing", self.dir.display()))
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.args
+            .get(name)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.args
+            .get(name)
+            .and_then(Value::as_u64)
+            .map(|n| u32::try_from(n).unwrap())
+    }
+}
+
+/// Runs one case: its output, or its error.
+fn run(dir: &Path) -> Result<String, Error> {
+    let case: Value = serde_json::from_str(&fs::read_to_string(dir.join("case.json")).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let root = root();
+    let files = sources(&root.join(case["ruleset"].as_str().expect("ruleset")));
+    let call = case["call"].as_str().expect("call");
+    let empty = Value::Object(Default::default());
+    let a = Args {
+        dir,
+        args: case.get("args").unwrap_or(&empty),
+    };
+    let lang = a.opt("lang");
+    let lang = lang.as_deref();
+    match call {
+        "check" => return Ok(facade::check(files).to_json()),
+        "format" => {
+            return facade::format(SourceFile::new(a.req("name"), a.req("source")))
+                .map_err(Error::from)
+        }
+        _ => {}
+    }
+    let mut ruleset = match case.get("entity").and_then(Value::as_str) {
+        Some(entity) => Ruleset::load_with_entity(files, entity)?,
+        None => Ruleset::load(files)?,
+    };
+    for (key, set) in [
+        (
+            "catalogue",
+            Ruleset::set_catalogue as fn(&mut Ruleset, &str) -> _,
+        ),
+        ("ratings", Ruleset::set_ratings),
+    ] {
+        if let Some(path) = case.get(key).and_then(Value::as_str) {
+            set(&mut ruleset, &fs::read_to_string(root.join(path)).unwrap())?;
+        }
+    }
+    let r = &ruleset;
+    match call {
+        "load" => Ok(r.info()),
+        "warnings" => Ok(r.warnings()),
+        "screen" => r.screen(&a.req("facts"), &a.req("as_of"), lang),
+        "next_questions" => r.next_questions(&a.req("facts"), &a.req("as_of"), lang),
+        "explain" => r.explain(&a.req("facts"), &a.req("as_of"), &a.req("program"), lang),
+        "screen_jsonl" => r.screen_jsonl(&a.req("lines"), &a.req("as_of"), a.flag("explain"), lang),
+        "answer" => r.answer(&a.req("facts"), &a.req("path"), &a.req("value")),
+        "schema" => r.schema(lang),
+        "assessment_form" => r.assessment_form(a.opt("assessment").as_deref()),
+        "assess" => r.assess(a.opt("assessment").as_deref(), &a.req("answers"), lang),
+        "providers" => r.providers(&a.req("need"), a.opt("region").as_deref(), lang),
+        "case_state" => r.case_state(
+            &a.req("log"),
+            &a.req("as_of"),
+            a.opt("role").as_deref(),
+            lang,
+        ),
+        "case_add" => r.case_add(&a.req("log"), &a.req("event")),
+        "merge" => r.merge(&a.req("a"), &a.req("b")),
+        "graph" => r.graph(
+            a.opt("protocol").as_deref(),
+            GraphFormat::parse(&a.req("format"))?,
+            a.number("version"),
+            lang,
+        ),
+        "run_tests" => Ok(r.run_tests()),
+        other => panic!("{}: unknown call `{other}`", dir.display()),
+    }
+}
+
+#[test]
+fn every_case_gives_its_expected_bytes() {
+    let corpus = root().join("tests/conformance/cases");
+    let bless = std::env::var_os("ACCORD_BLESS").is_some();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("case.json").is_file())
+        .collect();
+    dirs.sort();
+    assert!(
+        dirs.len() >= 100,
+        "the corpus has its cases: {}",
+        dirs.len()
+    );
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let (ok, err) = (dir.join("expected.out"), dir.join("expected.err.json"));
+        let got = run(dir);
+        if bless {
+            let _ = fs::remove_file(&ok);
+            let _ = fs::remove_file(&err);
+            match &got {
+                Ok(text) => fs::write(&ok, text).unwrap(),
+                Err(e) => fs::write(&err, e.to_json()).unwrap(),
+            }
+            continue;
+        }
+        let (path, text) = match &got {
+            Ok(text) => (&ok, text.clone()),
+            Err(e) => (&err, e.to_json()),
+        };
+        match fs::read_to_string(path) {
+            Ok(expected) if expected == text => {}
+            Ok(expected) => failures.push(format!(
+                "{}: differs from {}\n--- expected\n{expected}\n--- got\n{text}",
+                dir.display(),
+                path.display()
+            )),
+            Err(_) => failures.push(format!(
+                "{}: gave {} but has no {}",
+                dir.display(),
+                if got.is_ok() { "an output" } else { "an error" },
+                path.display()
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
