@@ -196,6 +196,16 @@ impl Ruleset {
         as_of: &str,
         lang: Option<&str>,
     ) -> Result<ScreenReport, Error> {
+        self.screened(facts, as_of, lang, true)
+    }
+
+    fn screened(
+        &self,
+        facts: &str,
+        as_of: &str,
+        lang: Option<&str>,
+        explain: bool,
+    ) -> Result<ScreenReport, Error> {
         let as_of = parse_as_of(as_of)?;
         let facts = self
             .engine
@@ -204,7 +214,7 @@ impl Ruleset {
         Ok(self.engine.session(as_of).screen(
             &facts,
             &ScreenOptions {
-                explain: true,
+                explain,
                 lang: lang.map(str::to_string),
             },
         ))
@@ -219,18 +229,7 @@ impl Ruleset {
         as_of: &str,
         lang: Option<&str>,
     ) -> Result<String, Error> {
-        let as_of = parse_as_of(as_of)?;
-        let facts = self
-            .engine
-            .facts_from_json(text(facts))
-            .map_err(|e| Error::input("the facts are", e))?;
-        let report = self.engine.session(as_of).screen(
-            &facts,
-            &ScreenOptions {
-                explain: false,
-                lang: lang.map(str::to_string),
-            },
-        );
+        let report = self.screened(facts, as_of, lang, false)?;
         #[derive(Serialize)]
         struct Next<'a> {
             as_of: &'a str,
