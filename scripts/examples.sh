@@ -19,7 +19,11 @@ cargo build --release --locked -p accord-cli
 accord="${CARGO_TARGET_DIR:-target}/release/accord"
 
 shopt -s nullglob
-rulesets=(examples/*/)
+# A directory of `.accord` files is a ruleset; others (the web screener) are not.
+rulesets=()
+for dir in examples/*/; do
+  compgen -G "$dir*.accord" >/dev/null && rulesets+=("$dir")
+done
 if [ ${#rulesets[@]} -eq 0 ]; then
   echo "error: no example rulesets (directories) under examples/" >&2
   exit 2

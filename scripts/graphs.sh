@@ -25,6 +25,7 @@ mkdir -p "$out"
 status=0
 written=()
 for ruleset in examples/*/; do
+  compgen -G "$ruleset*.accord" >/dev/null || continue # not a ruleset (the web screener)
   dir="${ruleset%/}"
   example="$(basename "$dir")"
   if ! protocols="$("$accord" graph "$dir" --list)"; then

@@ -75,8 +75,9 @@ impl Error {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
     }
 
-    /// A request refused: `code` is a `U…` code of `docs/diagnostics.md`.
-    pub(crate) fn request(
+    /// A request refused: `code` is a `U…` code of `docs/diagnostics.md`
+    /// (public so that a binding's own refusals, U0009 and U0010, read alike).
+    pub fn request(
         code: &str,
         message: impl Into<String>,
         help: impl Into<Option<String>>,
