@@ -1,0 +1,336 @@
+// The typed API of accord-engine over the wasm-bindgen exports. Every method
+// hands strings to the engine and hands its strings back: `*Text` methods
+// return them exactly (byte for byte what the CLI prints with `--format json`),
+// the others parse them. Types: index.d.ts.
+import initWasm, * as wasm from './accord_wasm.js';
+
+let ready = false;
+let pending = null;
+
+/** @internal Used by `init` in index.js / node.js. */
+export function setup(source) {
+  if (ready) return Promise.resolve();
+  if (!pending) {
+    pending = initWasm({ module_or_path: source }).then(
+      () => {
+        ready = true;
+      },
+      (e) => {
+        pending = null;
+        throw e;
+      },
+    );
+  }
+  return pending;
+}
+
+/** @internal Used by `initSync` in index.js / node.js. */
+export function setupSync(source) {
+  if (ready) return;
+  if (source === undefined) throw new TypeError('initSync needs the bytes or the WebAssembly.Module of accord_wasm_bg.wasm');
+  wasm.initSync({ module: source });
+  ready = true;
+}
+
+/** Whether `init()` has finished. */
+export function isReady() {
+  return ready;
+}
+
+function ensureReady() {
+  if (!ready) throw new Error('accord-engine is not initialised: `await init()` first');
+}
+
+/**
+ * What the engine throws when it refuses a call: the facade's error, with its
+ * kind, the first problem's code, every problem and the exact JSON text.
+ */
+export class AccordError extends Error {
+  constructor(json, parsed) {
+    const error = parsed ?? JSON.parse(json);
+    super(error.message);
+    this.name = 'AccordError';
+    this.kind = error.kind;
+    this.problems = error.problems;
+    this.code = error.problems.length > 0 ? error.problems[0].code : '';
+    this.json = json;
+  }
+
+  /** `{kind, message, problems}`, as the engine gave it. */
+  toJSON() {
+    return { kind: this.kind, message: this.message, problems: this.problems };
+  }
+}
+
+/** An exception from the wasm module as an AccordError, when it is one. */
+function convert(e) {
+  if (e instanceof Error && typeof e.message === 'string' && e.message.startsWith('{')) {
+    let parsed;
+    try {
+      parsed = JSON.parse(e.message);
+    } catch {
+      return e;
+    }
+    if (parsed && typeof parsed.kind === 'string' && Array.isArray(parsed.problems)) {
+      return new AccordError(e.message, parsed);
+    }
+  }
+  return e;
+}
+
+function call(f) {
+  try {
+    return f();
+  } catch (e) {
+    throw convert(e);
+  }
+}
+
+/** A JSON document argument: a string is passed as is, anything else stringified. */
+function doc(value, what) {
+  if (typeof value === 'string') return value;
+  if (value === undefined) throw new TypeError(`${what} is missing`);
+  return JSON.stringify(value);
+}
+
+/** An event log: JSON-lines text, or a list of events (objects or lines). */
+function log(value, what) {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    return value.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)) + '\n').join('');
+  }
+  throw new TypeError(`${what} must be JSON-lines text or a list of events`);
+}
+
+function opt(value) {
+  return value === null || value === undefined ? undefined : String(value);
+}
+
+/** `[{name, text}]` from a list of files or a `{name: text}` record. */
+function sources(files) {
+  let list;
+  if (Array.isArray(files)) list = files;
+  else if (files && typeof files === 'object') {
+    list = Object.entries(files).map(([name, text]) => ({ name, text }));
+  } else throw new TypeError('files must be a list of {name, text} or an object from names to texts');
+  for (const f of list) {
+    if (!f || typeof f.name !== 'string' || typeof f.text !== 'string') {
+      throw new TypeError('every file needs a string `name` and a string `text`');
+    }
+  }
+  return JSON.stringify(list.map((f) => ({ name: f.name, text: f.text })));
+}
+
+/** A compiled ruleset. Create it with `Ruleset.load`; every call is synchronous. */
+export class Ruleset {
+  #raw;
+
+  /** @internal */
+  constructor(raw) {
+    if (!(raw instanceof wasm.Ruleset)) throw new TypeError('use Ruleset.load(files)');
+    this.#raw = raw;
+  }
+
+  /**
+   * Parses, checks and compiles `files`; sets the catalogue and ratings when
+   * given. Throws an AccordError (kind `ruleset` with every diagnostic, or
+   * `input` for a bad entity, catalogue or ratings).
+   */
+  static load(files, options = {}) {
+    ensureReady();
+    const text = sources(files);
+    const raw = call(() => wasm.Ruleset.load(text, opt(options.entity)));
+    try {
+      if (options.catalogue != null) {
+        const c = doc(options.catalogue, 'the catalogue');
+        call(() => raw.setCatalogue(c));
+      }
+      if (options.ratings != null) {
+        const r = doc(options.ratings, 'the ratings');
+        call(() => raw.setRatings(r));
+      }
+    } catch (e) {
+      raw.free();
+      throw e;
+    }
+    return new Ruleset(raw);
+  }
+
+  /** The raw wasm-bindgen object (strings in, strings out). */
+  get raw() {
+    return this.#raw;
+  }
+
+  /** Frees the engine's memory now (otherwise the garbage collector does). */
+  free() {
+    this.#raw.free();
+  }
+
+  setCatalogue(catalogue) {
+    const c = doc(catalogue, 'the catalogue');
+    call(() => this.#raw.setCatalogue(c));
+  }
+
+  setRatings(ratings) {
+    const r = doc(ratings, 'the ratings');
+    call(() => this.#raw.setRatings(r));
+  }
+
+  infoText() {
+    return call(() => this.#raw.info());
+  }
+  info() {
+    return JSON.parse(this.infoText());
+  }
+
+  warningsText() {
+    return call(() => this.#raw.warnings());
+  }
+  warnings() {
+    return JSON.parse(this.warningsText());
+  }
+
+  screenText(facts, asOf, lang) {
+    const f = doc(facts, 'the facts');
+    return call(() => this.#raw.screen(f, asOf, opt(lang)));
+  }
+  screen(facts, asOf, lang) {
+    return JSON.parse(this.screenText(facts, asOf, lang));
+  }
+
+  nextQuestionsText(facts, asOf, lang) {
+    const f = doc(facts, 'the facts');
+    return call(() => this.#raw.nextQuestions(f, asOf, opt(lang)));
+  }
+  nextQuestions(facts, asOf, lang) {
+    return JSON.parse(this.nextQuestionsText(facts, asOf, lang));
+  }
+
+  explainText(facts, asOf, program, lang) {
+    const f = doc(facts, 'the facts');
+    return call(() => this.#raw.explain(f, asOf, program, opt(lang)));
+  }
+  explain(facts, asOf, program, lang) {
+    return JSON.parse(this.explainText(facts, asOf, program, lang));
+  }
+
+  screenJsonlText(lines, asOf, options = {}) {
+    const l = typeof lines === 'string' ? lines : log(lines, 'the lines');
+    return call(() => this.#raw.screenJsonl(l, asOf, options.explain === true, opt(options.lang)));
+  }
+  screenJsonl(lines, asOf, options = {}) {
+    return this.screenJsonlText(lines, asOf, options)
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l));
+  }
+
+  /** `valueJson` is JSON text: `"\"shirak\""`, `"3"`, `"null"`. */
+  answerText(facts, path, valueJson) {
+    const f = doc(facts, 'the facts');
+    if (typeof valueJson !== 'string') throw new TypeError('answerText takes the value as JSON text');
+    return call(() => this.#raw.answer(f, path, valueJson));
+  }
+  /** `value` is the answer itself (a string, number, boolean, object or null). */
+  answer(facts, path, value) {
+    if (value === undefined) throw new TypeError('the answer is missing (null makes a fact unknown)');
+    return JSON.parse(this.answerText(facts, path, JSON.stringify(value)));
+  }
+
+  schemaText(lang) {
+    return call(() => this.#raw.schema(opt(lang)));
+  }
+  schema(lang) {
+    return JSON.parse(this.schemaText(lang));
+  }
+
+  assessmentFormText(assessment) {
+    return call(() => this.#raw.assessmentForm(opt(assessment)));
+  }
+  assessmentForm(assessment) {
+    return JSON.parse(this.assessmentFormText(assessment));
+  }
+
+  assessText(answers, options = {}) {
+    const a = doc(answers, 'the answers');
+    return call(() => this.#raw.assess(opt(options.assessment), a, opt(options.lang)));
+  }
+  assess(answers, options = {}) {
+    return JSON.parse(this.assessText(answers, options));
+  }
+
+  providersText(need, options = {}) {
+    return call(() => this.#raw.providers(need, opt(options.region), opt(options.lang)));
+  }
+  providers(need, options = {}) {
+    return JSON.parse(this.providersText(need, options));
+  }
+
+  caseStateText(events, asOf, options = {}) {
+    const l = log(events, 'the log');
+    return call(() => this.#raw.caseState(l, asOf, opt(options.role), opt(options.lang)));
+  }
+  caseState(events, asOf, options = {}) {
+    return JSON.parse(this.caseStateText(events, asOf, options));
+  }
+
+  /** The log with `event` appended as the engine writes it (JSON lines). */
+  caseAddText(events, event) {
+    const l = log(events, 'the log');
+    const e = doc(event, 'the event');
+    return call(() => this.#raw.caseAdd(l, e));
+  }
+  caseAdd(events, event) {
+    return this.caseAddText(events, event);
+  }
+
+  mergeText(a, b) {
+    const la = log(a, 'the first log');
+    const lb = log(b, 'the second log');
+    return call(() => this.#raw.merge(la, lb));
+  }
+  merge(a, b) {
+    return JSON.parse(this.mergeText(a, b));
+  }
+
+  /** `format`: `dot`, `mermaid` or `json`. */
+  graphText(format, options = {}) {
+    const version = options.version ?? undefined;
+    return call(() => this.#raw.graph(opt(options.protocol), String(format), version, opt(options.lang)));
+  }
+  graph(options = {}) {
+    return JSON.parse(this.graphText('json', options));
+  }
+
+  runTestsText() {
+    return call(() => this.#raw.runTests());
+  }
+  runTests() {
+    return JSON.parse(this.runTestsText());
+  }
+}
+
+/** Every diagnostic of `files`, as `accord check --format json` prints them. */
+export function checkText(files) {
+  ensureReady();
+  const text = sources(files);
+  return call(() => wasm.check(text));
+}
+export function check(files) {
+  return JSON.parse(checkText(files));
+}
+
+/** One file in the canonical layout; throws (kind `ruleset`) on syntax errors. */
+export function format(name, source) {
+  ensureReady();
+  return call(() => wasm.format(name, source));
+}
+
+/** The engine's version. */
+export function version() {
+  ensureReady();
+  return wasm.version();
+}
+
+/** The wasm-bindgen exports themselves, strings in and out. */
+export const raw = wasm;

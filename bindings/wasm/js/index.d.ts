@@ -1,0 +1,740 @@
+// Types of accord-engine. Field names and nullability follow the engine's
+// `Serialize` structs (core/src/eval/report.rs, eval/assess.rs,
+// eval/catalogue.rs, eval/testrun.rs, case/state.rs, case/graph.rs,
+// facade/*.rs); bindings/wasm/test checks every output of the conformance
+// corpus against them with `tsc --strict`.
+
+// ---------------------------------------------------------------- loading
+
+/** Loads the WebAssembly module once (browsers: fetched next to the package's JS; Node: read from disk). */
+export function init(input?: InitInput): Promise<void>;
+/** `init` from bytes or a compiled module (Node: reads the package's file when none is given). */
+export function initSync(input?: BufferSource | WebAssembly.Module): void;
+export default init;
+/** Whether `init()` has finished. */
+export function isReady(): boolean;
+/** The engine's version. */
+export function version(): string;
+
+export type InitInput = string | URL | Request | Response | BufferSource | WebAssembly.Module;
+
+/** One `.accord` file; `name` appears in diagnostics. */
+export interface SourceFile {
+  name: string;
+  text: string;
+}
+
+/** A ruleset's files: a list, or an object from file names to texts. */
+export type SourceFiles = readonly SourceFile[] | Readonly<Record<string, string>>;
+
+export interface LoadOptions {
+  /** The root entity of facts documents, when the ruleset has several candidates. */
+  entity?: string | null;
+  /** A provider catalogue (JSON text or the parsed object). */
+  catalogue?: string | JsonObject | null;
+  /** Satisfaction ratings (JSON text or the parsed object); needs a catalogue. */
+  ratings?: string | JsonValue | null;
+}
+
+// ---------------------------------------------------------------- JSON
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A facts document: the root entity's fields (lists of sub-entities as arrays). `null` is unknown. */
+export type Facts = JsonObject;
+/** A JSON document argument: the text (passed as is) or a value (stringified). */
+export type Document<T = JsonValue> = string | T;
+/** An ISO date, `YYYY-MM-DD`. */
+export type DateString = string;
+/** A language code the ruleset declares (`en`, `hy`, `ru`, ...). */
+export type Lang = string;
+/** An event of a case log (JSON object; see docs/language.md for the event types). */
+export type CaseEvent = JsonObject & { type: string; at: DateString };
+/** An event log: JSON-lines text, or the events (objects or JSON lines). */
+export type EventLog = string | readonly (CaseEvent | string)[];
+
+// ---------------------------------------------------------------- errors
+
+export type ErrorKind = 'ruleset' | 'input' | 'case' | 'request';
+export type Severity = 'error' | 'warning';
+
+/** One problem, located where it is. */
+export interface Problem {
+  code: string;
+  severity: Severity;
+  message: string;
+  help: string | null;
+  /** The ruleset file, for diagnostics. */
+  file?: string;
+  /** 1-based: the line in the file, or the event's line in the log. */
+  line?: number;
+  column?: number;
+  end_line?: number;
+  end_column?: number;
+  /** Where in a JSON document: `members[1].birth_date` (`""`: the whole). */
+  path?: string;
+}
+
+/** The facade's error as JSON (`Error::to_json`). */
+export interface ErrorJson {
+  kind: ErrorKind;
+  message: string;
+  problems: Problem[];
+}
+
+/** What the engine throws when it refuses a call. */
+export class AccordError extends Error {
+  constructor(json: string, parsed?: ErrorJson);
+  readonly name: 'AccordError';
+  readonly kind: ErrorKind;
+  /** The first problem's code (`""` when there is none). */
+  readonly code: string;
+  readonly problems: Problem[];
+  /** The exact JSON text the engine gave. */
+  readonly json: string;
+  toJSON(): ErrorJson;
+}
+
+// ---------------------------------------------------------------- check
+
+export interface LocatedRelated {
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  help: string | null;
+  end_line: number;
+  end_column: number;
+  /** Left out when empty. */
+  related?: LocatedRelated[];
+}
+
+/** `accord check --format json`. */
+export interface CheckReport {
+  diagnostics: Diagnostic[];
+}
+
+/** What a ruleset holds. */
+export interface RulesetInfo {
+  languages: Lang[];
+  programs: string[];
+  assessments: string[];
+  protocols: string[];
+  /** How many warnings the checker gave. */
+  warnings: number;
+}
+
+// ---------------------------------------------------------------- screening
+
+export type Status = 'eligible' | 'ineligible' | 'undetermined';
+
+export interface UsedValue {
+  /** `fact`, `derived`, `parameter`, `table` or `program`. */
+  kind: 'fact' | 'derived' | 'parameter' | 'table' | 'program';
+  name: string;
+  label: string;
+  /** A fact's path, a programme's subject. */
+  path?: string;
+  /** Null when unknown. */
+  value: string | null;
+  /** A parameter's version: in force since. */
+  since?: string;
+  source?: string;
+  /** A table's matching row, counting from 1 (null: no row matched). */
+  row?: number | null;
+}
+
+export interface ExplainedClause {
+  kind: 'eligible' | 'unless' | 'amount';
+  /** The rule as written. */
+  rule: string;
+  /** true / false / null (unknown); for an amount, null. */
+  result: boolean | null;
+  /** For an amount, its value. */
+  value: string | null;
+  /** Whether this clause decided the status. */
+  decisive: boolean;
+  legal: string | null;
+  values: UsedValue[];
+  /** How many more values the clause read than `values` lists (left out when 0). */
+  omitted?: number;
+}
+
+export interface Explanation {
+  /** One sentence: the status and why. */
+  summary: string;
+  /** The programme's legal basis. */
+  legal: string[];
+  clauses: ExplainedClause[];
+  amount: ExplainedClause | null;
+  /** Where to apply. */
+  apply: string | null;
+  /** Documents to bring. */
+  documents: string[];
+  /** What `known(…)` and `… otherwise …` presumed. */
+  presumed: string[];
+  /** Evaluation errors (division by zero, a parameter not in force, …). */
+  errors: string[];
+}
+
+export interface ScreenResult {
+  program: string;
+  label: string;
+  /** `""` for the root entity, `members[1]` otherwise. */
+  subject: string;
+  status: Status;
+  /** A decimal string for eligible results with a known amount, else null. */
+  amount: string | null;
+  /** Facts that could decide an undetermined result, or the unknown amount of an eligible one. */
+  missing: string[];
+  explanation: Explanation | null;
+}
+
+export interface QuestionOption {
+  value: string;
+  label: string;
+}
+
+/** `boolean`, `integer`, `decimal`, `money`, `date`, `text`, an enum's name, a list, … as the engine names it. */
+export type FactType = string;
+
+export interface NextQuestion {
+  /** Where the answer goes: `region`, `members[1].age` (give it to `answer`). */
+  path: string;
+  label: string;
+  type: FactType;
+  /** An enum's options (left out for other types). */
+  options?: QuestionOption[];
+  /** How many undetermined results (or unknown amounts) this fact could decide. */
+  decides: number;
+}
+
+/** `accord screen --format json`. */
+export interface ScreenReport {
+  as_of: DateString;
+  /** The language labels are in. */
+  lang: Lang;
+  results: ScreenResult[];
+  next_questions: NextQuestion[];
+}
+
+/** `nextQuestions`: the questions alone. */
+export interface NextQuestions {
+  as_of: DateString;
+  lang: Lang;
+  next_questions: NextQuestion[];
+}
+
+/** A result of a registry line (`label` and `explanation` only with `explain`). */
+export interface ScreenLineResult {
+  program: string;
+  label?: string;
+  subject: string;
+  status: Status;
+  amount: string | null;
+  missing: string[];
+  explanation?: Explanation | null;
+}
+
+/** One output line of `screenJsonl`: its results, or why it could not be screened. */
+export type ScreenLine =
+  | { line: number; results: ScreenLineResult[] }
+  | { line: number; error: string };
+
+export interface ScreenJsonlOptions {
+  /** Explanations and labels in every result. */
+  explain?: boolean;
+  lang?: Lang | null;
+}
+
+/** A JSON Schema (2020-12) of the facts document. */
+export type JsonSchema = JsonObject & {
+  $schema?: string;
+  $id?: string;
+  $ref?: string;
+  $defs?: { [name: string]: JsonObject };
+};
+
+// ---------------------------------------------------------------- assessments
+
+/** Labels in every language of the ruleset. */
+export type Labels = { [lang: string]: string };
+
+export interface FormOptionEntry {
+  /** A choice's name, or a scale's point. */
+  value: string | number;
+  label: Labels;
+  /** A choice's points (a decimal string); left out for a scale. */
+  points?: string;
+}
+
+export interface FormQuestion {
+  question: string;
+  label: Labels;
+  /** `boolean`, `scale`, `choice`, `choices`, `integer`, `decimal`, `money`, `date`, `text`. */
+  type: string;
+  /** A boolean's points. */
+  points?: { yes: string; no: string };
+  /** A scale's bounds (numbers), or a value's range (decimal strings). */
+  min?: number | string;
+  max?: number | string;
+  options?: FormOptionEntry[];
+}
+
+export interface FormSection {
+  section: string;
+  label: Labels;
+  questions: FormQuestion[];
+}
+
+/** `accord assess --form`: the questionnaire to render. Keys come sorted. */
+export interface AssessmentForm {
+  assessment: string;
+  label: Labels;
+  languages: Lang[];
+  needs: { need: string; label: Labels }[];
+  /** Questions outside any section. */
+  questions: FormQuestion[];
+  risk_levels: string[];
+  sections: FormSection[];
+}
+
+export interface FormOption {
+  /** The answer to give: the option's name, or the scale's point. */
+  value: JsonValue;
+  label: string;
+  points: string;
+}
+
+export interface AssessQuestion {
+  question: string;
+  label: string;
+  /** `boolean`, `scale`, `choice`, `integer`, `decimal`, `money`, `date`, `text`. */
+  type: string;
+  options?: FormOption[];
+  /** How many undetermined outputs (scores, needs, the risk) it could decide. */
+  decides: number;
+}
+
+export interface UsedAnswer {
+  question: string;
+  label: string;
+  /** `null`: unanswered. */
+  answer: JsonValue;
+}
+
+export interface Reason {
+  kind: 'need' | 'risk' | 'score';
+  name: string;
+  label: string;
+  /** `established`, `possible`, `not found` for a need; `decided`, `undetermined` for the risk and a score. */
+  outcome: 'established' | 'possible' | 'not found' | 'decided' | 'undetermined';
+  /** The condition or formula, as written. */
+  rule: string;
+  answers: UsedAnswer[];
+}
+
+export interface ScoreRange {
+  min: string;
+  max: string;
+}
+
+/** `accord assess --format json`. */
+export interface AssessReport {
+  assessment: string;
+  label: string;
+  /** Each score as a decimal string, `null` when the answers leave it open. */
+  scores: { [score: string]: string | null };
+  /** The range an open score lies in, when bounded. */
+  score_ranges: { [score: string]: ScoreRange };
+  needs: string[];
+  possible_needs: string[];
+  risk: string | null;
+  possible_risks: string[];
+  unanswered: string[];
+  next_questions: AssessQuestion[];
+  explanation: Reason[];
+}
+
+/** Answers to an assessment: question names to answers. */
+export type Answers = { [question: string]: JsonValue };
+
+export interface AssessOptions {
+  /** Needed when the ruleset has several assessments. */
+  assessment?: string | null;
+  lang?: Lang | null;
+}
+
+// ---------------------------------------------------------------- providers
+
+export interface QuestionRating {
+  question: string;
+  label: string;
+  rating: string;
+  votes: number;
+  mean: string;
+}
+
+export interface ProviderMatch {
+  id: string;
+  name: string;
+  kind: string;
+  /** Its services that meet the need. */
+  services: string[];
+  /** `"all"` or the regions it serves. */
+  regions: 'all' | string[];
+  capacity: number | null;
+  load: number;
+  /** `null` when the capacity is not stated. */
+  capacity_left: number | null;
+  full: boolean;
+  /** Bayesian average of the ratings, two decimals; `null` without ratings. */
+  rating: string | null;
+  votes: number;
+  mean: string | null;
+  /** Left out when empty. */
+  by_question?: QuestionRating[];
+  contact: JsonObject | null;
+  hours: string | null;
+  languages: string[];
+}
+
+export interface ProviderElsewhere {
+  id: string;
+  name: string;
+  regions: 'all' | string[];
+}
+
+/** `accord providers --format json`. */
+export interface ProvidersReport {
+  need: string;
+  need_label: string;
+  region: string | null;
+  services: string[];
+  providers: ProviderMatch[];
+  /** Providers of those services outside the region. */
+  elsewhere: ProviderElsewhere[];
+}
+
+export interface ProvidersOptions {
+  /** Anywhere when left out. */
+  region?: string | null;
+  lang?: Lang | null;
+}
+
+// ---------------------------------------------------------------- cases
+
+export interface Task {
+  step: string;
+  label: string;
+  need: string | null;
+  role: string;
+  assignee: string | null;
+  ready_since: DateString;
+  due: DateString | null;
+  overdue: boolean;
+  recurring: boolean;
+}
+
+export interface Escalation {
+  step: string;
+  need: string | null;
+  to: string;
+  since: DateString;
+}
+
+export interface AssessmentState {
+  step: string;
+  assessment: string;
+  /** The answers decide every need and the risk. */
+  complete: boolean;
+  scores: { [score: string]: string | null };
+  needs: string[];
+  possible_needs: string[];
+  risk: string | null;
+  unanswered: string[];
+  answers: Answers;
+}
+
+export interface PlanItem {
+  need: string;
+  service: string;
+  provider: string | null;
+  responsible: string;
+  goal: string;
+  review: DateString;
+  review_due: boolean;
+  agreed: DateString;
+}
+
+export interface ReferralItem {
+  need: string;
+  provider: string;
+  service: string | null;
+  status: 'referred' | 'accepted' | 'declined' | 'completed';
+  referred: DateString;
+  since: DateString;
+  reason: string | null;
+}
+
+export interface StepStatus {
+  step: string;
+  status: 'done' | 'ready' | 'waiting';
+  done: DateString | null;
+}
+
+export interface HistoryItem {
+  line: number;
+  type: string;
+  at: DateString;
+  by: string | null;
+  who: string | null;
+  summary: string;
+}
+
+export interface Conflict {
+  line: number;
+  reason: string;
+}
+
+/** `accord case --format json`: a case's state on a date. */
+export interface CaseState {
+  case: string | null;
+  protocol: string;
+  version: number;
+  label: string;
+  as_of: DateString;
+  /** The role whose view this is; `null` for the full state. */
+  role: string | null;
+  status: 'open' | 'closed';
+  opened: DateString;
+  closed: DateString | null;
+  closed_reason: string | null;
+  held_by: string | null;
+  tasks: Task[];
+  escalations: Escalation[];
+  needs: string[];
+  risk: string | null;
+  assessments: AssessmentState[];
+  plan: PlanItem[];
+  referrals: ReferralItem[];
+  /** `true` given, `false` withdrawn or refused, `null` never asked. */
+  consent: boolean | null;
+  assignees: { [role: string]: string };
+  steps: StepStatus[];
+  /** The subject's facts (full state only). */
+  subject?: Facts;
+  history: HistoryItem[];
+  /** Events a merge kept without applying. */
+  conflicts: Conflict[];
+  /** Events dated after the as-of date, not applied. */
+  later_events: number;
+}
+
+export interface CaseStateOptions {
+  /** The view of one role (the full state otherwise). */
+  role?: string | null;
+  lang?: Lang | null;
+}
+
+/** `accord merge`: the merged log and what could not apply. */
+export interface MergeResult {
+  /** JSON lines. */
+  log: string;
+  conflicts: Conflict[];
+}
+
+// ---------------------------------------------------------------- graphs
+
+export interface GraphRole {
+  name: string;
+  label: string;
+  agency: string | null;
+}
+
+export interface GraphStep {
+  name: string;
+  label: string;
+  role: string | null;
+  after: string[];
+  within: string | null;
+  every: string | null;
+  assessment: string | null;
+  requires_consent: boolean;
+  for_each_need_of: string | null;
+  when: string | null;
+  contact: string | null;
+  legal: string[];
+}
+
+export interface GraphEdge {
+  from: string;
+  to: string;
+}
+
+export interface GraphEscalation {
+  to: string | null;
+  overdue_by: string;
+}
+
+export interface GraphShare {
+  what: string;
+  with: string[];
+}
+
+/** A protocol's workflow graph (`accord graph --format json`). */
+export interface ProtocolGraph {
+  protocol: string;
+  version: number;
+  label: string;
+  subject: string | null;
+  calendar: string | null;
+  start: string | null;
+  roles: GraphRole[];
+  steps: GraphStep[];
+  edges: GraphEdge[];
+  escalations: GraphEscalation[];
+  shares: GraphShare[];
+}
+
+export type GraphFormat = 'dot' | 'mermaid' | 'json';
+
+export interface GraphOptions {
+  /** Needed when the ruleset has several protocols. */
+  protocol?: string | null;
+  /** A version of the protocol (its latest otherwise). */
+  version?: number | null;
+  lang?: Lang | null;
+}
+
+// ---------------------------------------------------------------- tests
+
+export interface TestFailure {
+  /** The expectation as written. */
+  expect: string;
+  line: number;
+  expected: string;
+  actual: string;
+  explanation: Explanation | null;
+}
+
+export interface TestOutcome {
+  name: string;
+  file: string;
+  line: number;
+  expectations: number;
+  failures: TestFailure[];
+}
+
+/** `accord test --format json`. */
+export interface TestReport {
+  tests: TestOutcome[];
+}
+
+// ---------------------------------------------------------------- the API
+
+/** A compiled ruleset. Every call is synchronous; `*Text` methods return the engine's exact JSON text. */
+export class Ruleset {
+  private constructor();
+  /** Parses, checks and compiles `files`. Throws an AccordError (kind `ruleset`, `input`). */
+  static load(files: SourceFiles, options?: LoadOptions): Ruleset;
+  /** The raw wasm-bindgen object (strings in, strings out). */
+  readonly raw: RawRuleset;
+  /** Frees the engine's memory now. */
+  free(): void;
+
+  setCatalogue(catalogue: Document<JsonObject>): void;
+  setRatings(ratings: Document): void;
+
+  info(): RulesetInfo;
+  infoText(): string;
+  warnings(): CheckReport;
+  warningsText(): string;
+
+  screen(facts: Document<Facts>, asOf: DateString, lang?: Lang | null): ScreenReport;
+  screenText(facts: Document<Facts>, asOf: DateString, lang?: Lang | null): string;
+  nextQuestions(facts: Document<Facts>, asOf: DateString, lang?: Lang | null): NextQuestions;
+  nextQuestionsText(facts: Document<Facts>, asOf: DateString, lang?: Lang | null): string;
+  /** One programme's results and the questions that could decide them. */
+  explain(facts: Document<Facts>, asOf: DateString, program: string, lang?: Lang | null): ScreenReport;
+  explainText(facts: Document<Facts>, asOf: DateString, program: string, lang?: Lang | null): string;
+  /** A registry: one facts document per line (or a list of documents). */
+  screenJsonl(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): ScreenLine[];
+  screenJsonlText(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): string;
+  /** Sets the fact at `path` to `value` (`null`: unknown); returns the checked facts document. */
+  answer(facts: Document<Facts>, path: string, value: JsonValue): Facts;
+  /** `answer` with the value as JSON text; returns compact JSON. */
+  answerText(facts: Document<Facts>, path: string, valueJson: string): string;
+  schema(lang?: Lang | null): JsonSchema;
+  schemaText(lang?: Lang | null): string;
+
+  assessmentForm(assessment?: string | null): AssessmentForm;
+  assessmentFormText(assessment?: string | null): string;
+  assess(answers: Document<Answers>, options?: AssessOptions): AssessReport;
+  assessText(answers: Document<Answers>, options?: AssessOptions): string;
+  /** Needs a catalogue. */
+  providers(need: string, options?: ProvidersOptions): ProvidersReport;
+  providersText(need: string, options?: ProvidersOptions): string;
+
+  caseState(log: EventLog, asOf: DateString, options?: CaseStateOptions): CaseState;
+  caseStateText(log: EventLog, asOf: DateString, options?: CaseStateOptions): string;
+  /** The log (JSON lines) with `event` appended as the engine writes it. */
+  caseAdd(log: EventLog, event: Document<CaseEvent>): string;
+  caseAddText(log: EventLog, event: Document<CaseEvent>): string;
+  merge(a: EventLog, b: EventLog): MergeResult;
+  mergeText(a: EventLog, b: EventLog): string;
+  graph(options?: GraphOptions): ProtocolGraph;
+  graphText(format: GraphFormat, options?: GraphOptions): string;
+
+  runTests(): TestReport;
+  runTestsText(): string;
+}
+
+/** Every diagnostic of `files` (no compiled ruleset needed). */
+export function check(files: SourceFiles): CheckReport;
+export function checkText(files: SourceFiles): string;
+/** One file in the canonical layout; throws an AccordError (kind `ruleset`) on syntax errors. */
+export function format(name: string, source: string): string;
+
+/** The wasm-bindgen class: strings in, strings out; throws `Error`s whose message is the error JSON. */
+export interface RawRuleset {
+  free(): void;
+  setCatalogue(json: string): void;
+  setRatings(json: string): void;
+  info(): string;
+  warnings(): string;
+  screen(facts: string, as_of: string, lang?: string | null): string;
+  nextQuestions(facts: string, as_of: string, lang?: string | null): string;
+  explain(facts: string, as_of: string, program: string, lang?: string | null): string;
+  screenJsonl(lines: string, as_of: string, explain: boolean, lang?: string | null): string;
+  answer(facts: string, path: string, value: string): string;
+  schema(lang?: string | null): string;
+  assessmentForm(assessment?: string | null): string;
+  assess(assessment: string | null | undefined, answers: string, lang?: string | null): string;
+  providers(need: string, region?: string | null, lang?: string | null): string;
+  caseState(log: string, as_of: string, role?: string | null, lang?: string | null): string;
+  caseAdd(log: string, event: string): string;
+  merge(a: string, b: string): string;
+  graph(protocol: string | null | undefined, format: string, version?: number | null, lang?: string | null): string;
+  runTests(): string;
+}
+
+/** The wasm-bindgen exports themselves. */
+export const raw: {
+  Ruleset: { load(sources: string, entity?: string | null): RawRuleset };
+  check(sources: string): string;
+  format(name: string, source: string): string;
+  version(): string;
+};
