@@ -1,0 +1,523 @@
+//! Accord for Python, Kotlin and Swift: [`accord_core::facade`] through uniffi.
+//!
+//! This crate only converts. Every call hands its strings to the facade and
+//! hands the facade's string back, so a call answers byte for byte what the CLI
+//! (`--format json`), the WebAssembly package and every other binding answer;
+//! `tests/conformance/` holds it to that from Python
+//! (`tests/python/test_conformance.py`) and Kotlin (`tests/kotlin/Conformance.kt`).
+//!
+//! A refused call raises [`AccordError`], one variant per
+//! [`facade::ErrorKind`], each with the facade's message, the first problem's
+//! code, every problem, and the error's JSON ([`facade::Error::to_json`]).
+//!
+//! The uniffi namespace is `accord`: the Python module is `accord`, the Kotlin
+//! package `uniffi.accord`, the Swift files `accord.swift` and `accordFFI.h`.
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use accord_core::facade::{self, ErrorKind, GraphFormat};
+use accord_core::Severity;
+
+// The scaffolding: `UniFfiTag`, the exported buffer functions and the contract
+// version the generated bindings check. uniffi's macros expand to the FFI glue;
+// none of it trips the workspace's `forbid(unsafe_code)` (see `Cargo.toml`).
+uniffi::setup_scaffolding!("accord");
+
+/// One ruleset file: its name (as diagnostics show it) and its text.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// One problem of an [`AccordError`], located where it is: a file, line and
+/// column in the ruleset; a path in a JSON document; a line of an event log.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Problem {
+    pub code: String,
+    /// `error` or `warning` (only ruleset diagnostics can be warnings).
+    pub severity: String,
+    pub message: String,
+    pub help: Option<String>,
+    /// The ruleset file, for diagnostics.
+    pub file: Option<String>,
+    /// 1-based: the line in the file, or the event's line in the log.
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub end_line: Option<u64>,
+    pub end_column: Option<u64>,
+    /// Where in a JSON document: `members[1].birth_date` (`""`: the whole).
+    pub path: Option<String>,
+}
+
+/// What a call raises when it cannot answer: one variant per kind of input
+/// refused. `message` is one line, `code` the first problem's code (`""` when
+/// there is none), `problems` every problem, and `json` the whole error as
+/// every front end shows it (`{"kind", "message", "problems"}`).
+///
+/// Messages never carry a person's facts: they name fields and codes.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Error)]
+pub enum AccordError {
+    /// The ruleset's sources do not parse or check (codes `E…`).
+    Ruleset {
+        message: String,
+        code: String,
+        problems: Vec<Problem>,
+        json: String,
+    },
+    /// A JSON document given to a call: facts, answers, a catalogue, ratings
+    /// (codes `F…`, `A…`, `P…`, `R…`, `G…`).
+    Input {
+        message: String,
+        code: String,
+        problems: Vec<Problem>,
+        json: String,
+    },
+    /// An event log or an event (codes `C…`).
+    Case {
+        message: String,
+        code: String,
+        problems: Vec<Problem>,
+        json: String,
+    },
+    /// The call itself: an as-of date that is not a date, an unknown
+    /// assessment, programme or graph format (codes `U…`).
+    Request {
+        message: String,
+        code: String,
+        problems: Vec<Problem>,
+        json: String,
+    },
+}
+
+impl AccordError {
+    /// The one-line message, whatever the variant.
+    pub fn message(&self) -> &str {
+        match self {
+            AccordError::Ruleset { message, .. }
+            | AccordError::Input { message, .. }
+            | AccordError::Case { message, .. }
+            | AccordError::Request { message, .. } => message,
+        }
+    }
+
+    /// The error's JSON (`facade::Error::to_json`), whatever the variant.
+    pub fn json(&self) -> &str {
+        match self {
+            AccordError::Ruleset { json, .. }
+            | AccordError::Input { json, .. }
+            | AccordError::Case { json, .. }
+            | AccordError::Request { json, .. } => json,
+        }
+    }
+
+    /// The code of the first problem, whatever the variant.
+    pub fn code(&self) -> &str {
+        match self {
+            AccordError::Ruleset { code, .. }
+            | AccordError::Input { code, .. }
+            | AccordError::Case { code, .. }
+            | AccordError::Request { code, .. } => code,
+        }
+    }
+}
+
+impl std::fmt::Display for AccordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for AccordError {}
+
+fn number(n: Option<usize>) -> Option<u64> {
+    n.map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+}
+
+impl From<facade::Problem> for Problem {
+    fn from(p: facade::Problem) -> Problem {
+        Problem {
+            code: p.code,
+            severity: match p.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            }
+            .to_string(),
+            message: p.message,
+            help: p.help,
+            file: p.file,
+            line: number(p.line),
+            column: number(p.column),
+            end_line: number(p.end_line),
+            end_column: number(p.end_column),
+            path: p.path,
+        }
+    }
+}
+
+impl From<facade::Error> for AccordError {
+    fn from(e: facade::Error) -> AccordError {
+        let json = e.to_json();
+        let code = e.code().to_string();
+        let message = e.message;
+        let problems = e.problems.into_iter().map(Problem::from).collect();
+        match e.kind {
+            ErrorKind::Ruleset => AccordError::Ruleset {
+                message,
+                code,
+                problems,
+                json,
+            },
+            ErrorKind::Input => AccordError::Input {
+                message,
+                code,
+                problems,
+                json,
+            },
+            ErrorKind::Case => AccordError::Case {
+                message,
+                code,
+                problems,
+                json,
+            },
+            ErrorKind::Request => AccordError::Request {
+                message,
+                code,
+                problems,
+                json,
+            },
+        }
+    }
+}
+
+/// The error for a lock poisoned by a panic inside an earlier call. The facade
+/// does not panic, so this is not expected; it is an error rather than a
+/// panic across the boundary all the same.
+fn poisoned<T>(_: PoisonError<T>) -> AccordError {
+    AccordError::from(facade::Error::request(
+        "U0010",
+        "an earlier call on this ruleset failed inside the engine",
+        Some("load the ruleset again and report this as a bug".to_string()),
+    ))
+}
+
+fn sources(files: Vec<SourceFile>) -> Vec<accord_core::SourceFile> {
+    files
+        .into_iter()
+        .map(|f| accord_core::SourceFile::new(f.name, f.text))
+        .collect()
+}
+
+/// A compiled ruleset (the facade's `Ruleset`): JSON text in, JSON text out.
+/// Share one between threads freely; the setters take a write lock, every
+/// other call a read lock.
+#[derive(uniffi::Object)]
+pub struct Ruleset {
+    inner: RwLock<facade::Ruleset>,
+}
+
+impl Ruleset {
+    fn new(inner: facade::Ruleset) -> Ruleset {
+        Ruleset {
+            inner: RwLock::new(inner),
+        }
+    }
+
+    /// Runs `call` on the facade's ruleset under a read lock.
+    fn read<T>(
+        &self,
+        call: impl FnOnce(&facade::Ruleset) -> Result<T, facade::Error>,
+    ) -> Result<T, AccordError> {
+        let ruleset = self.inner.read().map_err(poisoned)?;
+        call(&ruleset).map_err(AccordError::from)
+    }
+
+    /// Runs `call` on the facade's ruleset under the write lock.
+    fn write(
+        &self,
+        call: impl FnOnce(&mut facade::Ruleset) -> Result<(), facade::Error>,
+    ) -> Result<(), AccordError> {
+        let mut ruleset = self.inner.write().map_err(poisoned)?;
+        call(&mut ruleset).map_err(AccordError::from)
+    }
+}
+
+#[uniffi::export]
+impl Ruleset {
+    /// Parses, checks and compiles `files` together. A ruleset with
+    /// errors raises `AccordError.Ruleset` with every diagnostic.
+    #[uniffi::constructor]
+    pub fn load(files: Vec<SourceFile>) -> Result<Arc<Ruleset>, AccordError> {
+        facade::Ruleset::load(sources(files))
+            .map(|r| Arc::new(Ruleset::new(r)))
+            .map_err(AccordError::from)
+    }
+
+    /// [`Ruleset::load`], with `entity` as the root of facts documents
+    /// when the ruleset has several candidates.
+    #[uniffi::constructor]
+    pub fn load_with_entity(
+        files: Vec<SourceFile>,
+        entity: String,
+    ) -> Result<Arc<Ruleset>, AccordError> {
+        facade::Ruleset::load_with_entity(sources(files), &entity)
+            .map(|r| Arc::new(Ruleset::new(r)))
+            .map_err(AccordError::from)
+    }
+
+    /// The provider catalogue (JSON) that referrals, plans and
+    /// `providers` are checked against; replaces any earlier one and its
+    /// ratings.
+    pub fn set_catalogue(&self, json: String) -> Result<(), AccordError> {
+        self.write(|r| r.set_catalogue(&json))
+    }
+
+    /// Satisfaction scores (JSON) that rank providers; needs a catalogue.
+    pub fn set_ratings(&self, json: String) -> Result<(), AccordError> {
+        self.write(|r| r.set_ratings(&json))
+    }
+
+    /// Languages, programmes, assessments and protocols, as JSON.
+    pub fn info(&self) -> Result<String, AccordError> {
+        self.read(|r| Ok(r.info()))
+    }
+
+    /// The checker's warnings, as `accord check --format json` prints them.
+    pub fn warnings(&self) -> Result<String, AccordError> {
+        self.read(|r| Ok(r.warnings()))
+    }
+
+    /// Screens one facts document (`accord screen --format json`).
+    #[uniffi::method(default(lang = None))]
+    pub fn screen(
+        &self,
+        facts: String,
+        as_of: String,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.screen(&facts, &as_of, lang.as_deref()))
+    }
+
+    /// The questions to ask next, most decisive first.
+    #[uniffi::method(default(lang = None))]
+    pub fn next_questions(
+        &self,
+        facts: String,
+        as_of: String,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.next_questions(&facts, &as_of, lang.as_deref()))
+    }
+
+    /// One programme's results with their explanations.
+    #[uniffi::method(default(lang = None))]
+    pub fn explain(
+        &self,
+        facts: String,
+        as_of: String,
+        program: String,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.explain(&facts, &as_of, &program, lang.as_deref()))
+    }
+
+    /// Screens a registry: one facts document per line in, one JSON line
+    /// per line out, bad lines reported in place.
+    #[uniffi::method(default(explain = false, lang = None))]
+    pub fn screen_jsonl(
+        &self,
+        lines: String,
+        as_of: String,
+        explain: bool,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.screen_jsonl(&lines, &as_of, explain, lang.as_deref()))
+    }
+
+    /// Sets the fact at `path` of a facts document to `value` (JSON text;
+    /// `null` makes it unknown) and returns the document, compact.
+    pub fn answer(
+        &self,
+        facts: String,
+        path: String,
+        value: String,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.answer(&facts, &path, &value))
+    }
+
+    /// A JSON Schema of the facts document, titles in `lang`.
+    #[uniffi::method(default(lang = None))]
+    pub fn schema(&self, lang: Option<String>) -> Result<String, AccordError> {
+        self.read(|r| r.schema(lang.as_deref()))
+    }
+
+    /// The questionnaire as a form, every label in every language.
+    #[uniffi::method(default(assessment = None))]
+    pub fn assessment_form(&self, assessment: Option<String>) -> Result<String, AccordError> {
+        self.read(|r| r.assessment_form(assessment.as_deref()))
+    }
+
+    /// Scores answers (a JSON object from question names to answers).
+    /// `assessment` may be `None` when the ruleset has only one.
+    #[uniffi::method(default(lang = None))]
+    pub fn assess(
+        &self,
+        assessment: Option<String>,
+        answers: String,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.assess(assessment.as_deref(), &answers, lang.as_deref()))
+    }
+
+    /// Every provider that can meet `need` in `region` (anywhere when
+    /// `None`), ranked; needs a catalogue.
+    #[uniffi::method(default(region = None, lang = None))]
+    pub fn providers(
+        &self,
+        need: String,
+        region: Option<String>,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.providers(&need, region.as_deref(), lang.as_deref()))
+    }
+
+    /// A case's state on `as_of` from its event log (JSON lines), in full
+    /// or as `role` may see it.
+    #[uniffi::method(default(role = None, lang = None))]
+    pub fn case_state(
+        &self,
+        log: String,
+        as_of: String,
+        role: Option<String>,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.case_state(&log, &as_of, role.as_deref(), lang.as_deref()))
+    }
+
+    /// Checks `event` against the case its log describes and returns the
+    /// log with the event appended (an empty log opens a case).
+    pub fn case_add(&self, log: String, event: String) -> Result<String, AccordError> {
+        self.read(|r| r.case_add(&log, &event))
+    }
+
+    /// Merges two logs of one case written offline on two devices.
+    pub fn merge(&self, a: String, b: String) -> Result<String, AccordError> {
+        self.read(|r| r.merge(&a, &b))
+    }
+
+    /// A protocol's workflow graph (its latest version, or `version`);
+    /// `format` is `dot`, `mermaid` or `json`. `protocol` may be `None`
+    /// when the ruleset has only one.
+    #[uniffi::method(default(version = None, lang = None))]
+    pub fn graph(
+        &self,
+        protocol: Option<String>,
+        format: String,
+        version: Option<u32>,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| {
+            let format = GraphFormat::parse(&format)?;
+            r.graph(protocol.as_deref(), format, version, lang.as_deref())
+        })
+    }
+
+    /// Runs the ruleset's `test` blocks (`accord test --format json`).
+    pub fn run_tests(&self) -> Result<String, AccordError> {
+        self.read(|r| Ok(r.run_tests()))
+    }
+}
+
+/// Every diagnostic of `files`, errors and warnings, as JSON
+/// (`accord check --format json`); needs no compiled ruleset.
+#[uniffi::export]
+pub fn check(files: Vec<SourceFile>) -> String {
+    facade::check(sources(files)).to_json()
+}
+
+/// One file in the canonical layout; a file with syntax errors raises
+/// `AccordError.Ruleset` with them.
+#[uniffi::export]
+pub fn format(file: SourceFile) -> Result<String, AccordError> {
+    facade::format(accord_core::SourceFile::new(file.name, file.text))
+        .map_err(|report| AccordError::from(facade::Error::from(report)))
+}
+
+/// This library's version (the workspace's).
+#[uniffi::export]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Vec<SourceFile> {
+        vec![SourceFile {
+            name: "a.accord".to_string(),
+            text: "ruleset tiny".to_string(),
+        }]
+    }
+
+    #[test]
+    fn check_hands_over_the_facade_text() {
+        let want = facade::check(vec![accord_core::SourceFile::new(
+            "a.accord",
+            "ruleset tiny",
+        )])
+        .to_json();
+        assert_eq!(check(tiny()), want);
+    }
+
+    #[test]
+    fn format_errors_are_ruleset_errors_with_their_json() {
+        let file = SourceFile {
+            name: "b.accord".to_string(),
+            text: "program {".to_string(),
+        };
+        let Err(error) = format(file) else {
+            unreachable!("`program {{` does not parse");
+        };
+        assert!(matches!(error, AccordError::Ruleset { .. }));
+        assert!(error.code().starts_with('E'));
+        assert!(error.json().contains("\"kind\": \"ruleset\""));
+    }
+
+    #[test]
+    fn errors_keep_kind_code_problems_and_json() {
+        let error = poisoned(PoisonError::new(()));
+        let AccordError::Request {
+            code,
+            problems,
+            json,
+            message,
+        } = &error
+        else {
+            unreachable!("a poisoned lock is a request error");
+        };
+        assert_eq!(code, "U0010");
+        assert_eq!(problems.len(), 1);
+        assert!(json.contains("\"U0010\""));
+        assert_eq!(error.to_string(), *message);
+    }
+
+    #[test]
+    fn problems_carry_their_location() {
+        let p = Problem::from(facade::Problem {
+            code: "F0001".to_string(),
+            severity: Severity::Warning,
+            message: "m".to_string(),
+            help: None,
+            file: None,
+            line: Some(3),
+            column: None,
+            end_line: None,
+            end_column: None,
+            path: Some("members[1]".to_string()),
+        });
+        assert_eq!(p.severity, "warning");
+        assert_eq!(p.line, Some(3));
+        assert_eq!(p.path.as_deref(), Some("members[1]"));
+    }
+}

@@ -1,0 +1,362 @@
+// The conformance corpus (tests/conformance/, format in its README) through the
+// Kotlin bindings on the JVM: every case must give exactly the bytes of its
+// expected file. Then the typed exceptions, garbage input and threads.
+//
+// Run by bindings/uniffi/test.sh:
+//   kotlinc accord.kt Conformance.kt -cp jna.jar -d conformance.jar
+//   java -Djna.library.path=target/debug -cp conformance.jar:jna.jar:kotlin-stdlib.jar \
+//       ConformanceKt <repository root>
+// Exits 1 when anything fails.
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
+import java.util.concurrent.Callable
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import kotlin.system.exitProcess
+import uniffi.accord.AccordException
+import uniffi.accord.Ruleset
+import uniffi.accord.SourceFile
+import uniffi.accord.check
+import uniffi.accord.format
+
+/** A minimal JSON reader for case.json: maps, lists, strings, numbers, booleans, null. */
+class JsonReader(private val text: String) {
+    private var at = 0
+
+    fun document(): Any? {
+        val value = value()
+        space()
+        if (at != text.length) fail("text after the document")
+        return value
+    }
+
+    private fun fail(why: String): Nothing = throw IllegalArgumentException("JSON at $at: $why")
+
+    private fun space() {
+        while (at < text.length && text[at] in " \t\r\n\uFEFF") at++
+    }
+
+    private fun value(): Any? {
+        space()
+        if (at >= text.length) fail("unexpected end")
+        return when (text[at]) {
+            '{' -> obj()
+            '[' -> list()
+            '"' -> string()
+            't' -> word("true", true)
+            'f' -> word("false", false)
+            'n' -> word("null", null)
+            else -> number()
+        }
+    }
+
+    private fun word(w: String, v: Any?): Any? {
+        if (!text.startsWith(w, at)) fail("expected $w")
+        at += w.length
+        return v
+    }
+
+    private fun obj(): Map<String, Any?> {
+        val map = LinkedHashMap<String, Any?>()
+        at++
+        space()
+        if (text.getOrNull(at) == '}') { at++; return map }
+        while (true) {
+            space()
+            if (text.getOrNull(at) != '"') fail("expected a key")
+            val key = string()
+            space()
+            if (text.getOrNull(at) != ':') fail("expected :")
+            at++
+            map[key] = value()
+            space()
+            when (text.getOrNull(at)) {
+                ',' -> at++
+                '}' -> { at++; return map }
+                else -> fail("expected , or }")
+            }
+        }
+    }
+
+    private fun list(): List<Any?> {
+        val list = ArrayList<Any?>()
+        at++
+        space()
+        if (text.getOrNull(at) == ']') { at++; return list }
+        while (true) {
+            list.add(value())
+            space()
+            when (text.getOrNull(at)) {
+                ',' -> at++
+                ']' -> { at++; return list }
+                else -> fail("expected , or ]")
+            }
+        }
+    }
+
+    private fun string(): String {
+        val out = StringBuilder()
+        at++
+        while (true) {
+            if (at >= text.length) fail("unterminated string")
+            val c = text[at++]
+            when (c) {
+                '"' -> return out.toString()
+                '\\' -> {
+                    val e = text.getOrNull(at++) ?: fail("unterminated escape")
+                    when (e) {
+                        '"' -> out.append('"')
+                        '\\' -> out.append('\\')
+                        '/' -> out.append('/')
+                        'b' -> out.append('\b')
+                        'f' -> out.append('\u000C')
+                        'n' -> out.append('\n')
+                        'r' -> out.append('\r')
+                        't' -> out.append('\t')
+                        'u' -> {
+                            if (at + 4 > text.length) fail("short \\u escape")
+                            out.append(text.substring(at, at + 4).toInt(16).toChar())
+                            at += 4
+                        }
+                        else -> fail("unknown escape \\$e")
+                    }
+                }
+                else -> out.append(c)
+            }
+        }
+    }
+
+    private fun number(): Any {
+        val start = at
+        while (at < text.length && text[at] in "+-0123456789.eE") at++
+        val n = text.substring(start, at)
+        if (n.isEmpty()) fail("unexpected character")
+        return n.toLongOrNull() ?: n.toDoubleOrNull() ?: fail("bad number $n")
+    }
+}
+
+fun readText(path: Path): String = String(Files.readAllBytes(path), Charsets.UTF_8)
+
+/** Compares file names by their UTF-8 bytes, as the corpus README sorts them. */
+val byBytes = Comparator<String> { a, b ->
+    val x = a.toByteArray(Charsets.UTF_8)
+    val y = b.toByteArray(Charsets.UTF_8)
+    var i = 0
+    while (i < x.size && i < y.size) {
+        val d = (x[i].toInt() and 0xff) - (y[i].toInt() and 0xff)
+        if (d != 0) return@Comparator d
+        i++
+    }
+    x.size - y.size
+}
+
+/** The `*.accord` files of a ruleset directory, sorted, named by file name. */
+fun sources(dir: Path): List<SourceFile> =
+    Files.list(dir).use { s -> s.toList() }
+        .filter { Files.isRegularFile(it) && it.fileName.toString().endsWith(".accord") }
+        .sortedWith(compareBy(byBytes) { it.fileName.toString() })
+        .map { SourceFile(it.fileName.toString(), readText(it)) }
+
+class Args(private val dir: Path, private val args: Map<String, Any?>) {
+    fun opt(name: String): String? = when (val v = args[name]) {
+        null -> null
+        is String -> if (v.startsWith("@")) readText(dir.resolve(v.substring(1))) else v
+        else -> throw IllegalArgumentException("${dir.fileName}: argument `$name` is not a string")
+    }
+
+    fun req(name: String): String =
+        opt(name) ?: throw IllegalArgumentException("${dir.fileName}: argument `$name` missing")
+
+    fun flag(name: String): Boolean = args[name] == true
+
+    fun number(name: String): UInt? = (args[name] as? Long)?.toUInt()
+}
+
+/** The error's JSON, whatever the variant. */
+fun errorJson(e: AccordException): String = when (e) {
+    is AccordException.Ruleset -> e.json
+    is AccordException.Input -> e.json
+    is AccordException.Case -> e.json
+    is AccordException.Request -> e.json
+}
+
+/** Runs one case: (true, output) or (false, the error's JSON). */
+fun run(root: Path, dir: Path): Pair<Boolean, String> {
+    @Suppress("UNCHECKED_CAST")
+    val case = JsonReader(readText(dir.resolve("case.json"))).document() as Map<String, Any?>
+    return try {
+        Pair(true, call(root, dir, case))
+    } catch (e: AccordException) {
+        Pair(false, errorJson(e))
+    }
+}
+
+fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
+    val files = sources(root.resolve(case["ruleset"] as String))
+    @Suppress("UNCHECKED_CAST")
+    val a = Args(dir, (case["args"] as? Map<String, Any?>) ?: emptyMap())
+    val lang = a.opt("lang")
+    when (val name = case["call"] as String) {
+        "check" -> return check(files)
+        "format" -> return format(SourceFile(a.req("name"), a.req("source")))
+        else -> {
+            val entity = case["entity"] as String?
+            val ruleset = if (entity == null) Ruleset.load(files) else Ruleset.loadWithEntity(files, entity)
+            return ruleset.use { r ->
+                (case["catalogue"] as String?)?.let { r.setCatalogue(readText(root.resolve(it))) }
+                (case["ratings"] as String?)?.let { r.setRatings(readText(root.resolve(it))) }
+                when (name) {
+                    "load" -> r.info()
+                    "warnings" -> r.warnings()
+                    "screen" -> r.screen(a.req("facts"), a.req("as_of"), lang)
+                    "next_questions" -> r.nextQuestions(a.req("facts"), a.req("as_of"), lang)
+                    "explain" -> r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
+                    "screen_jsonl" -> r.screenJsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
+                    "answer" -> r.answer(a.req("facts"), a.req("path"), a.req("value"))
+                    "schema" -> r.schema(lang)
+                    "assessment_form" -> r.assessmentForm(a.opt("assessment"))
+                    "assess" -> r.assess(a.opt("assessment"), a.req("answers"), lang)
+                    "providers" -> r.providers(a.req("need"), a.opt("region"), lang)
+                    "case_state" -> r.caseState(a.req("log"), a.req("as_of"), a.opt("role"), lang)
+                    "case_add" -> r.caseAdd(a.req("log"), a.req("event"))
+                    "merge" -> r.merge(a.req("a"), a.req("b"))
+                    "graph" -> r.graph(a.opt("protocol"), a.req("format"), a.number("version"), lang)
+                    "run_tests" -> r.runTests()
+                    else -> throw IllegalArgumentException("${dir.fileName}: unknown call `$name`")
+                }
+            }
+        }
+    }
+}
+
+val failures = ArrayList<String>()
+
+fun expect(what: String, ok: Boolean) {
+    if (!ok) failures.add(what)
+}
+
+/** Runs `block`, expecting it to throw `T`; returns it (null and a failure otherwise). */
+inline fun <reified T : AccordException> raises(what: String, block: () -> Unit): T? {
+    try {
+        block()
+    } catch (e: AccordException) {
+        if (e is T) return e
+        failures.add("$what: raised ${e::class.simpleName}, not ${T::class.simpleName}")
+        return null
+    }
+    failures.add("$what: raised nothing")
+    return null
+}
+
+fun corpus(root: Path): Int {
+    val cases = root.resolve("tests/conformance/cases")
+    val dirs = Files.list(cases).use { s -> s.toList() }
+        .filter { Files.isRegularFile(it.resolve("case.json")) }
+        .sortedWith(compareBy(byBytes) { it.fileName.toString() })
+    expect("the corpus has its cases (${dirs.size})", dirs.size >= 100)
+    for (dir in dirs) {
+        val (ok, text) = try {
+            run(root, dir)
+        } catch (e: Exception) {
+            failures.add("${dir.fileName}: ${e::class.simpleName}: ${e.message}")
+            continue
+        }
+        val path = dir.resolve(if (ok) "expected.out" else "expected.err.json")
+        if (!Files.isRegularFile(path)) {
+            failures.add("${dir.fileName}: gave ${if (ok) "an output" else "an error"} but has no ${path.fileName}")
+            continue
+        }
+        if (!Files.readAllBytes(path).contentEquals(text.toByteArray(Charsets.UTF_8))) {
+            failures.add("${dir.fileName}: differs from ${path.fileName}\n--- got\n$text")
+        }
+    }
+    return dirs.size
+}
+
+fun api(root: Path): Int {
+    var checks = 0
+    val armenia = root.resolve("examples/armenia")
+    val facts = readText(armenia.resolve("facts/family_complete.json"))
+    val log = readText(armenia.resolve("cases/out_of_school/in_progress.jsonl"))
+    Ruleset.load(sources(armenia)).use { r ->
+        raises<AccordException.Ruleset>("a ruleset with errors") {
+            Ruleset.load(listOf(SourceFile("bad.accord", "program {")))
+        }?.let { e ->
+            expect("ruleset error code", e.code.startsWith("E"))
+            expect("ruleset error file", e.problems.firstOrNull()?.file == "bad.accord")
+            expect("ruleset error line", e.problems.firstOrNull()?.line == 1UL)
+            expect("ruleset error json", e.json.contains("\"kind\": \"ruleset\""))
+            expect("ruleset error summary", e.json.contains(e.summary))
+        }
+        checks++
+        raises<AccordException.Input>("bad facts") { r.screen("{\"region\": 3}", "2025-03-01") }?.let { e ->
+            expect("input error code ${e.code}", e.code.startsWith("F"))
+            expect("input error path", e.problems.firstOrNull()?.path != null)
+        }
+        checks++
+        raises<AccordException.Case>("a bad event") { r.caseAdd(log, "{not json") }?.let { e ->
+            expect("case error code ${e.code}", e.code.startsWith("C"))
+        }
+        checks++
+        raises<AccordException.Request>("a bad date") { r.screen(facts, "1 March 2025") }?.let { e ->
+            expect("request error code ${e.code}", e.code == "U0001")
+            expect("request problems", e.problems.size == 1 && e.problems[0].severity == "error")
+        }
+        checks++
+        raises<AccordException.Request>("a bad graph format") { r.graph(null, "svg") }
+        raises<AccordException.Request>("providers without a catalogue") { r.providers("health_care") }
+        raises<AccordException.Ruleset>("format with a syntax error") { format(SourceFile("a.accord", "program {")) }
+        checks += 3
+        expect("defaults", r.screen(facts, "2025-03-01") == r.screen(facts, "2025-03-01", null))
+        checks++
+
+        // Garbage never crosses as anything but AccordException.
+        val garbage = listOf("", "\u0000", "\uFEFF", "null", "[]", "{}", "[".repeat(10000),
+            "{\"a\":".repeat(10000), "1e999999", "\n\n", "Ընտանիք", "x".repeat(100000),
+            "members[18446744073709551616]", "a..b", "{\"type\": \"opened\"}")
+        val calls: List<(String) -> Unit> = listOf(
+            { s -> r.screen(s, s, s) }, { s -> r.screen(s, "2025-03-01") },
+            { s -> r.nextQuestions(s, "2025-03-01") }, { s -> r.explain(facts, s, s) },
+            { s -> r.screenJsonl(s, "2025-03-01", true) }, { s -> r.answer(s, s, s) },
+            { s -> r.answer(facts, s, "1") }, { s -> r.schema(s) }, { s -> r.assessmentForm(s) },
+            { s -> r.assess(null, s, s) }, { s -> r.providers(s, s, s) },
+            { s -> r.caseState(s, s, s, s) }, { s -> r.caseAdd(s, s) }, { s -> r.caseAdd(log, s) },
+            { s -> r.merge(s, s) }, { s -> r.graph(s, s) }, { s -> r.graph(null, "json", 4000000000u, s) },
+            { s -> check(listOf(SourceFile(s, s))) }, { s -> format(SourceFile(s, s)) },
+            { s -> Ruleset.load(listOf(SourceFile(s, s))).close() },
+        )
+        for (c in calls) for (s in garbage) {
+            try {
+                c(s)
+            } catch (e: AccordException) {
+                // expected
+            } catch (e: Throwable) {
+                failures.add("garbage: ${e::class.qualifiedName}: ${e.message}")
+            }
+            checks++
+        }
+
+        // One ruleset, many threads.
+        val want = r.screen(facts, "2025-03-01", "hy")
+        val pool = Executors.newFixedThreadPool(8)
+        val results = (1..64).map { pool.submit(Callable { r.screen(facts, "2025-03-01", "hy") }) }
+        for (f in results) expect("threads give the same answer", f.get() == want)
+        pool.shutdown()
+        pool.awaitTermination(1, TimeUnit.MINUTES)
+        checks++
+    }
+    return checks
+}
+
+fun main(args: Array<String>) {
+    val root = Paths.get(args.getOrNull(0) ?: ".").toAbsolutePath().normalize()
+    val started = System.nanoTime()
+    val cases = corpus(root)
+    val checks = api(root)
+    val seconds = (System.nanoTime() - started) / 1e9
+    for (f in failures) System.err.println("FAIL $f")
+    println("kotlin: $cases conformance cases, $checks API checks, ${failures.size} failures (%.1f s)".format(seconds))
+    if (failures.isNotEmpty()) exitProcess(1)
+}

@@ -1,0 +1,107 @@
+"""Runs one case of the conformance corpus (tests/conformance/README.md)
+through the Python bindings: the call's output, or the error's JSON."""
+
+import json
+import pathlib
+import typing
+
+import accord
+
+from conftest import ROOT
+
+
+def read(path: pathlib.Path) -> str:
+    """A file's text byte for byte (no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
+class Args:
+    def __init__(self, case_dir: pathlib.Path, args: dict):
+        self.dir = case_dir
+        self.args = args
+
+    def opt(self, name: str) -> typing.Optional[str]:
+        value = self.args.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise TypeError(f"{self.dir.name}: argument `{name}` is not a string: {value!r}")
+        if value.startswith("@"):
+            return read(self.dir / value[1:])
+        return value
+
+    def req(self, name: str) -> str:
+        value = self.opt(name)
+        if value is None:
+            raise KeyError(f"{self.dir.name}: argument `{name}` missing")
+        return value
+
+    def flag(self, name: str) -> bool:
+        return bool(self.args.get(name) or False)
+
+    def number(self, name: str) -> typing.Optional[int]:
+        value = self.args.get(name)
+        return None if value is None else int(value)
+
+
+def run(case_dir: pathlib.Path) -> typing.Tuple[bool, str]:
+    """(True, output) when the call succeeds, (False, error JSON) when it
+    raises an AccordError. Anything else raised is a failure of the suite."""
+    case = json.loads(read(case_dir / "case.json"))
+    try:
+        return True, call(case_dir, case)
+    except accord.AccordError as error:
+        return False, error.json
+
+
+def call(case_dir: pathlib.Path, case: dict) -> str:
+    files = accord.sources(ROOT / case["ruleset"])
+    a = Args(case_dir, case.get("args") or {})
+    lang = a.opt("lang")
+    name = case["call"]
+    if name == "check":
+        return accord.check(files)
+    if name == "format":
+        return accord.format(accord.SourceFile(name=a.req("name"), text=a.req("source")))
+    entity = case.get("entity")
+    if entity is None:
+        r = accord.Ruleset.load(files)
+    else:
+        r = accord.Ruleset.load_with_entity(files, entity)
+    if case.get("catalogue"):
+        r.set_catalogue(read(ROOT / case["catalogue"]))
+    if case.get("ratings"):
+        r.set_ratings(read(ROOT / case["ratings"]))
+    if name == "load":
+        return r.info()
+    if name == "warnings":
+        return r.warnings()
+    if name == "screen":
+        return r.screen(a.req("facts"), a.req("as_of"), lang)
+    if name == "next_questions":
+        return r.next_questions(a.req("facts"), a.req("as_of"), lang)
+    if name == "explain":
+        return r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
+    if name == "screen_jsonl":
+        return r.screen_jsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
+    if name == "answer":
+        return r.answer(a.req("facts"), a.req("path"), a.req("value"))
+    if name == "schema":
+        return r.schema(lang)
+    if name == "assessment_form":
+        return r.assessment_form(a.opt("assessment"))
+    if name == "assess":
+        return r.assess(a.opt("assessment"), a.req("answers"), lang)
+    if name == "providers":
+        return r.providers(a.req("need"), a.opt("region"), lang)
+    if name == "case_state":
+        return r.case_state(a.req("log"), a.req("as_of"), a.opt("role"), lang)
+    if name == "case_add":
+        return r.case_add(a.req("log"), a.req("event"))
+    if name == "merge":
+        return r.merge(a.req("a"), a.req("b"))
+    if name == "graph":
+        return r.graph(a.opt("protocol"), a.req("format"), a.number("version"), lang)
+    if name == "run_tests":
+        return r.run_tests()
+    raise ValueError(f"{case_dir.name}: unknown call `{name}`")
