@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Every check CI runs: formatting, lints (warnings are errors), the whole test suite.
+# Every check CI runs: formatting, lints (warnings are errors), the whole Rust test
+# suite (the conformance corpus through the facade and the CLI among it), then the
+# front ends on the same corpus: the WebAssembly package under Node and the web
+# screener in headless Chromium (bindings/wasm/test.sh), and the Python wheel, Kotlin
+# on the JVM and the generated Swift (bindings/uniffi/test.sh). Each of those installs
+# what it needs (wasm-bindgen-cli, Debian's chromium, a JDK, JNA, npm and pip packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +25,7 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== WebAssembly: npm package, Node suite, web screener in Chromium"
+bindings/wasm/test.sh
+echo "== uniffi: Python wheel, Kotlin on the JVM, Swift generated"
+bindings/uniffi/test.sh
