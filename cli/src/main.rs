@@ -368,14 +368,12 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
     if args.format == Some(ScreenFormat::Jsonl) {
         return usage_error("`--format jsonl` is for a registry given with `--facts-jsonl`");
     }
-    let text = match std::fs::read_to_string(path) {
+    let text = match read_input(path) {
         Ok(t) => t,
-        Err(e) => return cannot_run(&LoadError::Read(path.clone(), e)),
+        Err(code) => return code,
     };
-    // Editors on Windows start files with a byte-order mark; JSON does not allow one.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let ruleset = accord_core::Ruleset::from_engine(engine);
-    match ruleset.screen_report(text, &as_of.to_string(), args.lang.as_deref()) {
+    match ruleset.screen_report(&text, &as_of.to_string(), args.lang.as_deref()) {
         Ok(report) => {
             if args.format == Some(ScreenFormat::Json) {
                 println!("{}", report.to_json());

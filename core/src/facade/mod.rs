@@ -8,6 +8,9 @@
 //! check(files)  -> CheckReport            parse every file, then check them together
 //! format(file)  -> Result<String, CheckReport>
 //! report.has_errors() / .to_json() / .render(RenderOptions { color })
+//! Ruleset::load(files) -> Result<Ruleset, Error>
+//! ruleset.screen(facts, as_of, lang) / .assess(..) / .case_state(..) / ...
+//!                -> Result<String, Error>  JSON text, as `--format json` prints it
 //! ```
 
 use accord_grammar::ast::Span;
