@@ -106,7 +106,16 @@ fn accord_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn read_text(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Read(path.to_owned(), e))?;
+    // One byte past a file's limit is enough for the parser to refuse it (E0003).
+    let limit = accord_core::limits::PARSER.max_file_bytes as u64 + 1;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes))
+        .map_err(|e| LoadError::Read(path.to_owned(), e))?;
+    if bytes.len() as u64 >= limit {
+        let cut = String::from_utf8_lossy(&bytes).into_owned();
+        return Ok(cut);
+    }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use accord_core::eval::batch::GROUP_LINES;
+use accord_core::limits::MAX_FACTS_BYTES;
 use accord_core::Engine;
 use jiff::civil::Date;
 
@@ -260,6 +261,22 @@ fn read_chunks(
             // input, whatever the size of each read (pipes give 64 KiB).
             let n = (&mut reader).take(limit as u64).read_to_end(&mut text)?;
             whole_line |= memchr::memchr(b'\n', text.get(have..).unwrap_or(&[])).is_some();
+            if !whole_line && text.len() > MAX_FACTS_BYTES {
+                // One line longer than any facts document may be: only its
+                // first bytes are kept (enough for the engine to refuse it
+                // with F0008), the rest is read past, never held in memory.
+                let cut = (MAX_FACTS_BYTES + 1..MAX_FACTS_BYTES + 5)
+                    .find(|&i| text.get(i).is_none_or(|b| b & 0xC0 != 0x80))
+                    .unwrap_or(MAX_FACTS_BYTES + 1);
+                text.truncate(cut);
+                text.push(b'\n');
+                whole_line = true;
+                if skip_line(&mut reader, &mut text)? {
+                    eof = true;
+                    break;
+                }
+                continue;
+            }
             if n < limit {
                 eof = true;
                 break;
@@ -299,6 +316,25 @@ fn read_chunks(
         seq += 1;
     }
     Ok(())
+}
+
+/// Reads past the rest of a line, appending what follows its newline to
+/// `text`; true at the end of input.
+fn skip_line(reader: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<bool> {
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = match reader.read(&mut block) {
+            Ok(0) => return Ok(true),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let read = block.get(..n).unwrap_or_default();
+        if let Some(i) = memchr::memchr(b'\n', read) {
+            text.extend_from_slice(read.get(i + 1..).unwrap_or_default());
+            return Ok(false);
+        }
+    }
 }
 
 /// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.

@@ -977,3 +977,46 @@ fn a_byte_order_mark_is_ignored() {
         stdout(&lines)
     );
 }
+
+/// Inputs past the engine's limits: the CLI reads only what it needs to refuse
+/// them, and refuses them with the engine's code. A registry line longer than a
+/// facts document may be is one error line; the lines around it are screened.
+#[test]
+fn oversized_inputs_are_refused_with_bounded_reads() {
+    let dir = common::scratch("screen/oversized");
+    let limit = accord_core::limits::MAX_FACTS_BYTES;
+    let huge = dir.join("huge.json");
+    fs::write(
+        &huge,
+        format!("{{\"members\": [], \"x\": \"{}\"}}", "a".repeat(2 * limit)),
+    )
+    .unwrap();
+    let out = accord(&[
+        "screen",
+        &armenia(),
+        "--facts",
+        huge.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let errors: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(errors["errors"][0]["code"], "F0008", "{errors}");
+
+    let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();
+    let first = sample.lines().next().unwrap();
+    let long_line = format!("{{\"x\": \"{}\"}}", "é".repeat(limit));
+    let input = dir.join("registry.jsonl");
+    fs::write(&input, format!("{first}\n{long_line}\n{first}\n")).unwrap();
+    let out = registry(&["--facts-jsonl", input.to_str().unwrap()]);
+    let parsed = lines(&out);
+    assert_eq!(parsed.len(), 3, "{}", stderr(&out));
+    assert!(parsed[0]["results"].is_array());
+    assert_eq!(parsed[1]["line"], 2);
+    assert!(
+        parsed[1]["error"].as_str().unwrap().contains("F0008"),
+        "{}",
+        parsed[1]
+    );
+    assert_eq!(parsed[2]["results"], parsed[0]["results"]);
+}

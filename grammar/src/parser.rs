@@ -39,12 +39,18 @@ pub struct Limits {
     /// a guard against runaway backtracking, far above what any real declaration
     /// needs (about 60 calls per source byte).
     pub max_calls_per_decl: usize,
+    /// Most declarations in one file.
+    pub max_decls: usize,
+    /// Most rows in one table.
+    pub max_table_rows: usize,
 }
 
 pub const LIMITS: Limits = Limits {
     max_file_bytes: 8 * 1024 * 1024,
     max_nesting: 64,
     max_calls_per_decl: 1 << 30,
+    max_decls: 10_000,
+    max_table_rows: 100_000,
 };
 
 /// A syntax error at a span of the source.
@@ -52,7 +58,8 @@ pub const LIMITS: Limits = Limits {
 /// Codes: `E0001` unexpected input (the message says what was expected, in words:
 /// "expected a date or a number"), `E0002` nesting deeper than [`LIMITS`],
 /// `E0003` file larger than [`LIMITS`], `E0004` a bad escape in a text literal,
-/// `E0005` a doc comment that documents nothing.
+/// `E0005` a doc comment that documents nothing, `E0006` more declarations in one
+/// file than [`LIMITS`] allows, `E0007` a table with more rows than that.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub code: &'static str,
@@ -133,6 +140,20 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
                 pos = next.max(pos + 1);
                 continue;
             }
+        }
+        if parsed.file.decls.len() >= limits.max_decls {
+            parsed.errors.push(
+                SyntaxError::new(
+                    "E0006",
+                    format!(
+                        "too many declarations: a file holds at most {}",
+                        limits.max_decls
+                    ),
+                    Span::new(pos, pos + 1),
+                )
+                .with_help("split the ruleset into several files"),
+            );
+            break;
         }
         let rest = source.get(pos..).unwrap_or("");
         match AccordParser::parse(Rule::decl_at, rest) {
@@ -972,6 +993,19 @@ impl Builder<'_> {
                     for r in c.into_inner() {
                         match r.as_rule() {
                             Rule::header_row => columns = self.idents(r),
+                            Rule::row if rows.len() >= self.limits.max_table_rows => {
+                                return Err(SyntaxError::new(
+                                    "E0007",
+                                    format!(
+                                        "too many rows: a table holds at most {}",
+                                        self.limits.max_table_rows
+                                    ),
+                                    self.span(&r),
+                                )
+                                .with_help(
+                                    "a list this long is data, not a rule: give it as facts",
+                                ));
+                            }
                             Rule::row => rows.push(self.row(r)?),
                             _ => {}
                         }

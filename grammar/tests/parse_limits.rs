@@ -211,3 +211,32 @@ fn declaration_keywords_inside_an_open_expression_do_not_reset_the_count() {
     assert!(d <= LIMITS.max_nesting, "tree of depth {d}");
     assert_eq!(codes.first(), Some(&"E0002"), "{codes:?}");
 }
+
+#[test]
+fn too_many_declarations() {
+    let unit = "enum E { a }\n";
+    let src = unit.repeat(LIMITS.max_decls + 5);
+    let p = parse(&src);
+    let codes: Vec<&str> = p.errors.iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["E0006"]);
+    assert_eq!(p.file.decls.len(), LIMITS.max_decls);
+    // The error points at the first declaration past the limit.
+    assert_eq!(p.errors[0].span.start, unit.len() * LIMITS.max_decls);
+}
+
+#[test]
+fn too_many_table_rows() {
+    let table = |rows: usize| {
+        format!(
+            "table t(n: Integer) -> Integer hit first {{\n  n | result\n{}}}\nenum E {{ a }}\n",
+            "  <= 2 | 1\n".repeat(rows)
+        )
+    };
+    let p = parse(&table(LIMITS.max_table_rows));
+    assert!(p.errors.is_empty(), "{:?}", p.errors.first());
+    let p = parse(&table(LIMITS.max_table_rows + 1));
+    let codes: Vec<&str> = p.errors.iter().map(|e| e.code).collect();
+    assert_eq!(codes, ["E0007"]);
+    // The table is refused; the declaration after it still parses.
+    assert_eq!(p.file.decls.len(), 1);
+}

@@ -350,11 +350,24 @@ impl Event {
 /// Reads a log: one event per non-blank line. Every malformed line is
 /// reported, not just the first.
 pub fn parse_log(text: &str) -> Result<Vec<Event>, Vec<CaseError>> {
+    use crate::limits::{MAX_EVENTS, MAX_LOG_BYTES};
+    if text.len() > MAX_LOG_BYTES {
+        return Err(vec![CaseError {
+            code: "C0031",
+            line: None,
+            message: format!("the log is too large: more than {MAX_LOG_BYTES} bytes"),
+            help: Some(too_long_help()),
+        }]);
+    }
     let mut events = Vec::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
+        }
+        if events.len() + errors.len() >= MAX_EVENTS {
+            errors.push(too_many_events(i + 1));
+            break;
         }
         match Event::parse(i + 1, line) {
             Ok(e) => events.push(e),
@@ -366,4 +379,21 @@ pub fn parse_log(text: &str) -> Result<Vec<Event>, Vec<CaseError>> {
         true => Ok(events),
         false => Err(errors),
     }
+}
+
+/// `C0031` at `line`: the event past [`crate::limits::MAX_EVENTS`].
+pub(crate) fn too_many_events(line: usize) -> CaseError {
+    CaseError::at(
+        line,
+        "C0031",
+        format!(
+            "too many events: a case's log holds at most {}",
+            crate::limits::MAX_EVENTS
+        ),
+        too_long_help(),
+    )
+}
+
+fn too_long_help() -> String {
+    "a case this long is several cases: close it and open a new one that refers to it".to_string()
 }

@@ -78,6 +78,11 @@ impl Engine {
         b: &[Event],
         options: CaseOptions<'_>,
     ) -> Result<Merged, CaseError> {
+        for log in [a, b] {
+            if let Some(past) = log.get(crate::limits::MAX_EVENTS) {
+                return Err(super::event::too_many_events(past.line));
+            }
+        }
         // Unique events: (identity, copy) → index into `nodes`.
         let mut index: HashMap<(String, usize), usize> = HashMap::new();
         let mut nodes: Vec<(EventJson, Side, String)> = Vec::new();
@@ -129,14 +134,16 @@ impl Engine {
         let mut placed = vec![false; nodes.len()];
         let mut order = Vec::with_capacity(nodes.len());
         let mut reordered = vec![false; nodes.len()];
+        // Every event not yet placed, smallest first: logs that disagree on the
+        // order of every event (one the reverse of the other) take one lookup
+        // per event here, not a scan of the whole log each.
+        let mut unplaced: BTreeSet<(Option<(String, String)>, usize)> =
+            (0..nodes.len()).map(|n| (key(n), n)).collect();
         while order.len() < nodes.len() {
             let next = match ready.pop_first() {
                 Some((_, n)) => n,
                 None => {
-                    let Some(n) = (0..nodes.len())
-                        .filter(|n| !placed.get(*n).copied().unwrap_or(true))
-                        .min_by_key(|n| key(*n))
-                    else {
+                    let Some((_, n)) = unplaced.pop_first() else {
                         break;
                     };
                     if let Some(r) = reordered.get_mut(n) {
@@ -151,6 +158,7 @@ impl Engine {
             if let Some(p) = placed.get_mut(next) {
                 *p = true;
             }
+            unplaced.remove(&(key(next), next));
             order.push(next);
             for &m in edges.get(next).into_iter().flatten() {
                 if let Some(d) = indegree.get_mut(m) {

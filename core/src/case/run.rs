@@ -320,6 +320,9 @@ impl<'a> Case<'a> {
                 "choose an as-of date on or after the opening",
             ));
         }
+        if let Some(past) = events.get(crate::limits::MAX_EVENTS) {
+            return Err(super::event::too_many_events(past.line));
+        }
         let mut case = Case::open_ref(engine, first, options)?;
         // Dates never go back in a log, so the events after the as-of date
         // are its tail.
@@ -745,6 +748,9 @@ impl<'a> Case<'a> {
 
     /// Applies one event, or refuses it with the case unchanged.
     pub fn apply(&mut self, e: Event) -> Result<(), CaseError> {
+        if self.prefix.len() + self.events.len() >= crate::limits::MAX_EVENTS {
+            return Err(super::event::too_many_events(e.line));
+        }
         self.apply_ref(&e)?;
         self.events.push(e);
         Ok(())

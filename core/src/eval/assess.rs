@@ -908,6 +908,12 @@ impl Engine {
     /// problem is reported (up to [`MAX_FACT_ERRORS`]), each naming its question.
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
         self.assessment(assessment)?;
+        FactsError::check_size(
+            "A0008",
+            "the answers",
+            json,
+            crate::limits::MAX_DOCUMENT_BYTES,
+        )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one("A0002", "", format!("the answers are not valid JSON: {e}"))
         })?;

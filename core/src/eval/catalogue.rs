@@ -339,6 +339,12 @@ impl Engine {
     /// Reads and validates a provider catalogue (format in `docs/language.md`
     /// §13.1): every problem, each with the path of the value at fault.
     pub fn catalogue_from_json(&self, json: &str) -> Result<Catalogue, FactsError> {
+        FactsError::check_size(
+            "P0013",
+            "the catalogue",
+            json,
+            crate::limits::MAX_DOCUMENT_BYTES,
+        )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one("P0001", "", format!("the catalogue is not valid JSON: {e}"))
         })?;
@@ -616,6 +622,12 @@ impl Engine {
         catalogue: &Catalogue,
         json: &str,
     ) -> Result<Ratings, FactsError> {
+        FactsError::check_size(
+            "R0008",
+            "the ratings",
+            json,
+            crate::limits::MAX_DOCUMENT_BYTES,
+        )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one("R0001", "", format!("the ratings are not valid JSON: {e}"))
         })?;

@@ -251,6 +251,8 @@ pub(crate) struct Cx<'a> {
     /// Set by `known`/`otherwise` on an unknown operand: the document goes to the
     /// row machine whatever its results.
     bail: bool,
+    /// Steps of work left for this document.
+    work: u64,
 }
 
 impl Cx<'_> {
@@ -405,8 +407,26 @@ impl Cx<'_> {
     /// `list` as a list (`None` when unknown).
     fn list<R: Rd>(&mut self, f: &R) -> Option<ListRef> {
         match f.rd(self) {
-            V::List(l) => Some(l),
+            V::List(l) if self.charge(l.len) => Some(l),
             _ => None,
+        }
+    }
+
+    /// Takes `steps` of the document's work ([`crate::limits::MAX_WORK`], as in
+    /// the row machine); once it is spent the document bails to the row
+    /// machine, which reports the limit.
+    #[inline]
+    fn charge(&mut self, steps: u32) -> bool {
+        match self.work.checked_sub(u64::from(steps) + 1) {
+            Some(left) => {
+                self.work = left;
+                true
+            }
+            None => {
+                self.work = 0;
+                self.bail = true;
+                false
+            }
         }
     }
 
@@ -1024,6 +1044,10 @@ fn project<R: Rd>(cx: &mut Cx<'_>, l: &R, member: Member) -> V {
         let it = cx.item(l, i);
         match cx.member(it, member) {
             V::List(inner) => {
+                if !cx.charge(inner.len) {
+                    cx.s.items.truncate(from);
+                    return V::Unknown;
+                }
                 for j in 0..inner.len {
                     let x = cx.item(inner, j);
                     cx.s.items.push(x);
@@ -1111,6 +1135,9 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
     let Some(t) = low.tables.get(table as usize) else {
         return V::Unknown;
     };
+    if !cx.charge(t.rows.len() as u32) {
+        return V::Unknown;
+    }
     match t.hit {
         HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
             let first = t.hit == HitPolicyKind::First;
@@ -1275,6 +1302,7 @@ impl Compiled {
             subject: 0,
             env_base: 0,
             bail: false,
+            work: crate::limits::MAX_WORK,
         };
         let start = out.len();
         for (pi, (p, lp)) in self.programs.iter().zip(&low.programs).enumerate() {

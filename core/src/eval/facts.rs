@@ -101,6 +101,24 @@ impl fmt::Display for FactsError {
 impl std::error::Error for FactsError {}
 
 impl FactsError {
+    /// `what` (a document of `text.len()` bytes) is refused when larger than
+    /// `limit`, before it is parsed.
+    pub(crate) fn check_size(
+        code: &'static str,
+        what: &str,
+        text: &str,
+        limit: usize,
+    ) -> Result<(), FactsError> {
+        match text.len() > limit {
+            true => Err(FactsError::one(
+                code,
+                "",
+                format!("{what} is too large: more than {limit} bytes"),
+            )),
+            false => Ok(()),
+        }
+    }
+
     pub(crate) fn one(code: &'static str, path: &str, message: String) -> FactsError {
         FactsError {
             errors: vec![FactError {

@@ -351,6 +351,22 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         let mut values = Vec::new();
         let mut i = 0u32;
         loop {
+            if i as usize >= crate::limits::MAX_LIST_LEN {
+                if seq.next_element::<IgnoredAny>()?.is_none() {
+                    break;
+                }
+                b.error(
+                    "F0009",
+                    self.path,
+                    format!(
+                        "the list is too long: at most {} elements",
+                        crate::limits::MAX_LIST_LEN
+                    ),
+                    None,
+                );
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                break;
+            }
             let path = JPath::Index(self.path, i as usize);
             let next = seq.next_element_seed(ValueVisitor {
                 b: &mut *b,

@@ -81,6 +81,8 @@ pub(crate) enum FaultKind {
     Conflict(u32, u32, u32),
     EmptyList,
     TooDeep,
+    /// More work than [`crate::limits::MAX_WORK`] for one document.
+    Budget,
     Cycle,
     Unsupported,
 }
@@ -213,6 +215,10 @@ pub(crate) struct Machine<'a> {
     /// Where the stack was when the evaluation started (an address, compared
     /// with the current one to measure how deep the evaluation has gone).
     stack_base: usize,
+    /// Steps of work left for this document ([`crate::limits::MAX_WORK`]),
+    /// and whether they ran out.
+    work: u64,
+    spent: bool,
 }
 
 /// A text of the ruleset or of the facts.
@@ -296,6 +302,29 @@ impl<'a> Machine<'a> {
             depth: 0,
             recording: false,
             stack_base: stack_address(),
+            work: crate::limits::MAX_WORK,
+            spent: false,
+        }
+    }
+
+    /// Takes `steps` of the document's work: false, with one `Budget` fault for
+    /// the whole document, once the work is spent (the value is then unknown,
+    /// and every later loop stops at once, so the evaluation ends quickly).
+    #[inline]
+    fn charge(&mut self, steps: u32, node: NodeId) -> bool {
+        match self.work.checked_sub(u64::from(steps) + 1) {
+            Some(left) => {
+                self.work = left;
+                true
+            }
+            None => {
+                if !self.spent {
+                    self.spent = true;
+                    self.fault(FaultKind::Budget, node);
+                }
+                self.work = 0;
+                false
+            }
         }
     }
 
@@ -488,6 +517,9 @@ impl<'a> Machine<'a> {
                 if self.depth >= MAX_DEPTH || self.too_deep() {
                     return self.fault(FaultKind::TooDeep, node);
                 }
+                if !self.charge(0, node) {
+                    return V::Unknown;
+                }
                 if let Some(m) = self.s.lets.get_mut(slot) {
                     m.state = BUSY;
                 }
@@ -570,6 +602,9 @@ impl<'a> Machine<'a> {
             _ => {
                 if self.depth >= MAX_DEPTH || self.too_deep() {
                     self.fault(FaultKind::TooDeep, node);
+                    return ProgMemo::default();
+                }
+                if !self.charge(0, node) {
                     return ProgMemo::default();
                 }
                 if let Some(m) = self.s.progs.get_mut(at) {
@@ -1121,9 +1156,10 @@ impl<'a> Machine<'a> {
     }
 
     /// Evaluates `list`; `None` when the list itself is unknown.
+    /// A list to go through: its elements are charged to the work.
     fn list(&mut self, list: NodeId) -> Option<ListRef> {
         match self.eval(list) {
-            V::List(l) => Some(l),
+            V::List(l) if self.charge(l.len, list) => Some(l),
             _ => None,
         }
     }
@@ -1195,6 +1231,9 @@ impl<'a> Machine<'a> {
             let it = self.item(l, i);
             let v = self.member(it.v, member, node);
             if let V::List(inner) = v {
+                if !self.charge(inner.len, node) {
+                    return V::Unknown;
+                }
                 for j in 0..inner.len {
                     let x = self.item(inner, j);
                     self.s.tmp.push(Item {
@@ -1471,6 +1510,9 @@ impl<'a> Machine<'a> {
             return self.fault(FaultKind::Unsupported, id);
         };
         let n = t.rows.len();
+        if !self.charge(n as u32, id) {
+            return V::Unknown;
+        }
         match t.hit {
             HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
                 let first = t.hit == HitPolicyKind::First;

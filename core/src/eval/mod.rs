@@ -204,6 +204,12 @@ impl Engine {
     /// document no longer needed) instead of allocating: a registry reads
     /// millions of documents.
     pub fn facts_from_json_reusing(&self, json: &str, spare: Facts) -> Result<Facts, FactsError> {
+        FactsError::check_size(
+            "F0008",
+            "the facts document",
+            json,
+            crate::limits::MAX_FACTS_BYTES,
+        )?;
         let root = self.root()?;
         facts_json::from_text(&self.lowered, &self.checked, root, json, spare)
     }

@@ -434,6 +434,10 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
         ),
         FaultKind::EmptyList => "the smallest or largest of an empty list".to_string(),
         FaultKind::TooDeep => "definitions nested too deeply to evaluate".to_string(),
+        FaultKind::Budget => format!(
+            "the evaluation needs more than {} steps of work for these facts; the rest of it is unknown",
+            crate::limits::MAX_WORK
+        ),
         FaultKind::Cycle => "a definition that depends on itself".to_string(),
         FaultKind::Unsupported => "an expression that cannot be evaluated here".to_string(),
     };

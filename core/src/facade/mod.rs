@@ -74,9 +74,30 @@ pub fn check(files: Vec<SourceFile>) -> CheckReport {
 
 /// [`check`], also returning the checked model for lowering.
 pub(crate) fn check_with_model(files: Vec<SourceFile>) -> (CheckReport, crate::check::Checked) {
+    use crate::limits::{MAX_RULESET_BYTES, MAX_RULESET_FILES};
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::with_capacity(files.len());
+    let mut total = 0usize;
     for (index, file) in files.iter().enumerate() {
+        total = total.saturating_add(file.text.len());
+        // Past a bound of the whole ruleset, the rest is not parsed: one error,
+        // on the file that crosses it, and a bounded amount of work.
+        let over = match (index >= MAX_RULESET_FILES, total > MAX_RULESET_BYTES) {
+            (true, _) => Some(format!(
+                "too many files: a ruleset has at most {MAX_RULESET_FILES}"
+            )),
+            (_, true) => Some(format!(
+                "the ruleset is too large: its files hold more than {MAX_RULESET_BYTES} bytes together"
+            )),
+            _ => None,
+        };
+        if let Some(message) = over {
+            diagnostics.push(
+                Diagnostic::error("E0312", index, Span::new(0, 0), message)
+                    .with_help("a ruleset this large is data, not rules: give the data as facts"),
+            );
+            break;
+        }
         let result = accord_grammar::parse(&file.text);
         diagnostics.extend(
             result
