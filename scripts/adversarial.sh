@@ -33,6 +33,11 @@ write("table_million.accord", table(1_000_000))
 write("table_rows.accord", table(200_000))
 # A million declarations.
 write("decls.accord", head + "enum E { a }\n" * 1_000_000)
+# Ten thousand misspelt names among ten thousand declarations (suggestions),
+# and nine thousand unknown variants of a nine-thousand-variant enum (helps).
+write("misspelt.accord", head + "".join(f"entity Person{i} {{ x: Persn{i}x }}\n" for i in range(9999)))
+write("variants.accord", head + "enum Big { " + " ".join(f"v{i}" for i in range(9000)) + " }\n"
+      + "entity E { b: Big\n" + "".join(f"  let l{i} = b = qq{i}\n" for i in range(9000)) + "}\n")
 # A ruleset that checks, whose evaluation would take a billion row tests for a
 # household of 10 000 members (the work limit stops it), and its facts.
 os.makedirs(os.path.join(w, "heavy"), exist_ok=True)
@@ -89,6 +94,8 @@ run "nesting: a chain of 10^6 +" E0002 "$A" check "$WORK/chain.accord"
 run "table: a million rows (14 MB)" E0003 "$A" check "$WORK/table_million.accord"
 run "table: 200 000 rows (5 MB)" E0007 "$A" check "$WORK/table_rows.accord"
 run "a million declarations" E0003 "$A" check "$WORK/decls.accord"
+run "check: 10^4 misspelt names" E0101 "$A" check "$WORK/misspelt.accord" --format json
+run "check: 9 000 unknown variants" E0106 "$A" check "$WORK/variants.accord" --format json
 run "evaluation: 10^9 row tests" "steps of work" "$A" screen "$WORK/heavy" --facts "$WORK/heavy.json" --as-of 2025-03-01 --format json
 run "facts: a 100 MB document" F0008 "$A" screen examples/brief --facts "$WORK/facts_100mb.json" --format json
 run "registry: a 100 MB line" F0008 "$A" screen examples/brief --facts-jsonl "$WORK/registry_100mb.jsonl" --format jsonl --no-progress

@@ -207,6 +207,10 @@ impl Checked {
 /// [`crate::SourceMap`]). Collects every diagnostic rather than stopping at the first;
 /// diagnostics come back ordered by file and position.
 pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
+    util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || check_all(files))
+}
+
+fn check_all(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
     let mut c = Checker::new(files);
     c.collect();
     c.resolve_enums();

@@ -20,12 +20,47 @@ pub(crate) fn suggest<'n>(
         if cand == name {
             continue;
         }
+        if !COMPARISONS.with(take_one) {
+            return None;
+        }
         let score = strsim::jaro_winkler(name, cand);
         if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, cand));
         }
     }
     best.map(|(_, c)| c.to_string())
+}
+
+// Comparisons `suggest` may still make on this thread (`None`: no bound).
+// A file of ten thousand misspelt names among ten thousand declarations
+// would otherwise take a hundred million comparisons (a minute): checking
+// bounds them, and the diagnostics past the bound just get no suggestion.
+// The count depends only on the input, so the diagnostics stay deterministic.
+thread_local! {
+    static COMPARISONS: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Most name comparisons for suggestions in one check of a ruleset.
+pub(crate) const MAX_SUGGESTION_COMPARISONS: u64 = 2_000_000;
+
+fn take_one(left: &std::cell::Cell<Option<u64>>) -> bool {
+    match left.get() {
+        None => true,
+        Some(0) => false,
+        Some(n) => {
+            left.set(Some(n - 1));
+            true
+        }
+    }
+}
+
+/// Runs `f` with at most `n` suggestion comparisons (then restores the bound
+/// that was before).
+pub(crate) fn with_suggestion_budget<T>(n: u64, f: impl FnOnce() -> T) -> T {
+    let before = COMPARISONS.with(|c| c.replace(Some(n)));
+    let result = f();
+    COMPARISONS.with(|c| c.set(before));
+    result
 }
 
 /// `did you mean `x`?` when a suggestion exists, the fallback otherwise.
@@ -147,14 +182,26 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// Backticked names joined with commas: "`a`, `b`".
+/// Backticked names joined with commas: "`a`, `b`"; past the first
+/// [`MAX_LISTED`], "and N more" (a help listing ten thousand variants on each
+/// of ten thousand diagnostics would be a gigabyte).
 pub(crate) fn list_names<'n>(names: impl IntoIterator<Item = &'n str>) -> String {
-    names
-        .into_iter()
+    let mut names = names.into_iter();
+    let shown: Vec<String> = names
+        .by_ref()
+        .take(MAX_LISTED)
         .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let mut out = shown.join(", ");
+    let more = names.count();
+    if more > 0 {
+        out.push_str(&format!(" and {more} more"));
+    }
+    out
 }
+
+/// Most names a help lists.
+pub(crate) const MAX_LISTED: usize = 30;
 
 /// The help for a written-out value of the wrong type: how to write one of the
 /// expected type (`w` is that type's name), since the usual slip is quoting a
