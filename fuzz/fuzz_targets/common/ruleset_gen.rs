@@ -24,6 +24,23 @@ pub enum E {
 
 static LEAF: E = E::Leaf(0, 0);
 
+/// A list of up to `N` elements, its length read from one byte. (A derived
+/// `Vec` continues with probability one half per element, so lists would be
+/// one element long on average.)
+#[derive(Debug)]
+pub struct Many<T, const N: usize>(pub Vec<T>);
+
+impl<'a, T: Arbitrary<'a>, const N: usize> Arbitrary<'a> for Many<T, N> {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let n = u.int_in_range(0..=N)?;
+        let mut v = Vec::with_capacity(n);
+        for _ in 0..n {
+            v.push(T::arbitrary(u)?);
+        }
+        Ok(Many(v))
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Ty {
     Bool,
@@ -47,7 +64,7 @@ enum Scope {
 pub struct Prog {
     person: bool,
     label: u8,
-    clauses: Vec<E>,
+    clauses: Many<E, 2>,
     unless: Option<E>,
     amount: Option<E>,
     legal: u8,
@@ -71,18 +88,18 @@ pub struct FactsIn {
     house: [Fv; 7],
     /// Below 20: the member list is left out.
     members_sel: u8,
-    members: Vec<[Fv; 6]>,
+    members: Many<[Fv; 6], 4>,
 }
 
 #[derive(Arbitrary, Debug)]
 pub struct Input {
-    hlets: Vec<(u8, E)>,
-    plets: Vec<(u8, E)>,
+    hlets: Many<(u8, E), 4>,
+    plets: Many<(u8, E), 3>,
     params: [Param; 4],
     tm_policy: u8,
-    tm_rows: Vec<(u8, i8, i8, u16)>,
-    ti_rows: Vec<(u8, u8, i8)>,
-    programs: Vec<Prog>,
+    tm_rows: Many<(u8, i8, i8, u16), 5>,
+    ti_rows: Many<(u8, u8, i8), 4>,
+    programs: Many<Prog, 5>,
     pub presume: bool,
     as_of: u8,
     pub facts: FactsIn,
@@ -379,7 +396,7 @@ impl Input {
         );
         // The `let`s: each may use the ones before it.
         let mut hl = String::new();
-        for (i, (t, e)) in self.hlets.iter().take(4).enumerate() {
+        for (i, (t, e)) in self.hlets.0.iter().take(4).enumerate() {
             let ty = LET_TYPES[*t as usize % LET_TYPES.len()];
             let mut v = r.r(e, ty, Scope::House, DEPTH - 1);
             if ty == Ty::Money {
@@ -390,7 +407,7 @@ impl Input {
             r.hlets.push((format!("hl{i}"), ty));
         }
         let mut pl = String::new();
-        for (i, (t, e)) in self.plets.iter().take(3).enumerate() {
+        for (i, (t, e)) in self.plets.0.iter().take(3).enumerate() {
             let ty = LET_TYPES[*t as usize % LET_TYPES.len()];
             let mut v = r.r(e, ty, Scope::Person, DEPTH - 1);
             if ty == Ty::Money {
@@ -436,7 +453,7 @@ impl Input {
         // Tables.
         let policy = pick(&["first", "collect sum", "collect max", "collect min", "first"], self.tm_policy);
         s.push_str(&format!("table tm(v: Integer) -> Money \"Table\" hit {policy} {{\n  v | result\n"));
-        for (op, a, b, res) in self.tm_rows.iter().take(5) {
+        for (op, a, b, res) in self.tm_rows.0.iter().take(5) {
             let (a, b) = ((*a as i64) % 30, (*b as i64) % 30);
             let cell = match op % 6 {
                 0 => format!("<= {a}"),
@@ -448,12 +465,12 @@ impl Input {
             };
             s.push_str(&format!("  {cell} | {}\n", res % 5000));
         }
-        if policy == "first" || self.tm_rows.is_empty() {
+        if policy == "first" || self.tm_rows.0.is_empty() {
             s.push_str("  * | 7\n");
         }
         s.push_str("}\n\n");
         s.push_str("table ti(k: Kind, b: Boolean) -> Integer hit first {\n  k | b | result\n");
-        for (kc, bc, res) in self.ti_rows.iter().take(4) {
+        for (kc, bc, res) in self.ti_rows.0.iter().take(4) {
             let kcell = pick(&["a", "{b, c}", "*", "!= a", "c"], *kc);
             let bcell = pick(&["true", "false", "*"], *bc);
             s.push_str(&format!("  {kcell} | {bcell} | {res}\n"));
@@ -461,7 +478,7 @@ impl Input {
         s.push_str("  * | * | 0\n}\n\n");
         s.push_str("table tk(k: Kind) -> Kind {\n  k | result\n  a | b\n  b | c\n  c | a\n}\n\n");
         // Programmes.
-        for (i, p) in self.programs.iter().take(5).enumerate() {
+        for (i, p) in self.programs.0.iter().take(5).enumerate() {
             let sc = if p.person { Scope::Person } else { Scope::House };
             let name = format!("prog{i}");
             s.push_str(&format!(
@@ -472,7 +489,7 @@ impl Input {
             if p.legal % 3 == 0 {
                 s.push_str("  sector social\n  legal \"Law 1\"\n");
             }
-            let mut clauses = p.clauses.iter().take(2);
+            let mut clauses = p.clauses.0.iter().take(2);
             let first = clauses.next().unwrap_or(&LEAF);
             s.push_str(&format!("  eligible when {}\n", r.r(first, Ty::Bool, sc, DEPTH)));
             if p.legal % 2 == 1 {
@@ -493,7 +510,7 @@ impl Input {
             s.push_str("}\n\n");
             r.programs.push((name, p.person, p.amount.is_some()));
         }
-        if self.programs.is_empty() {
+        if self.programs.0.is_empty() {
             s.push_str("program always {\n  for Household\n  eligible when true\n  amount = p_money\n}\n");
         }
         s
@@ -544,7 +561,7 @@ impl FactsIn {
     pub fn has_unknown(&self) -> bool {
         self.members_sel < 20
             || self.house.iter().any(|f| f.unknown())
-            || self.members.iter().take(4).flatten().any(|f| f.unknown())
+            || self.members.0.iter().take(4).flatten().any(|f| f.unknown())
     }
 
     fn field(&self, name: &str, ty: Ty, f: Fv, fill: &mut Option<(&[u8], u8, usize)>) -> Option<String> {
@@ -582,7 +599,7 @@ impl FactsIn {
                 None => Vec::new(),
             }
         } else {
-            self.members.iter().take(4).copied().collect()
+            self.members.0.iter().take(4).copied().collect()
         };
         if self.members_sel >= 20 || fill.is_some() {
             let list: Vec<String> = members
