@@ -12,6 +12,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod eval;
 pub mod facade;
+mod redact;
 pub mod render;
 pub mod source;
 

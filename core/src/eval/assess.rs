@@ -909,7 +909,14 @@ impl Engine {
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
         self.assessment(assessment)?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one("A0002", "", format!("the answers are not valid JSON: {e}"))
+            FactsError::one(
+                "A0002",
+                "",
+                format!(
+                    "the answers are not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
+            )
         })?;
         self.answers_from_value(assessment, &doc)
     }
@@ -993,13 +1000,7 @@ impl Engine {
                             Err((
                                 "A0006",
                                 format!("`{key}` has no such option"),
-                                Some(
-                                    crate::check::suggest(s, names.iter().copied())
-                                        .map(|x| format!("did you mean `{x}`?"))
-                                        .unwrap_or_else(|| {
-                                            format!("the options are: {}", names.join(", "))
-                                        }),
-                                ),
+                                Some(format!("the options are: {}", names.join(", "))),
                             ))
                         }
                     }
@@ -1410,11 +1411,7 @@ fn choices_answer(
             return Err((
                 "A0006",
                 format!("`{key}` has no such option"),
-                Some(
-                    crate::check::suggest(name, names.iter().copied())
-                        .map(|x| format!("did you mean `{x}`?"))
-                        .unwrap_or_else(|| format!("the options are: {}", names.join(", "))),
-                ),
+                Some(format!("the options are: {}", names.join(", "))),
             ));
         };
         if chosen.contains(&o) {

@@ -340,7 +340,14 @@ impl Engine {
     /// §13.1): every problem, each with the path of the value at fault.
     pub fn catalogue_from_json(&self, json: &str) -> Result<Catalogue, FactsError> {
         let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one("P0001", "", format!("the catalogue is not valid JSON: {e}"))
+            FactsError::one(
+                "P0001",
+                "",
+                format!(
+                    "the catalogue is not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
+            )
         })?;
         let Some(list) = doc.get("providers").and_then(Json::as_array) else {
             return Err(FactsError::one(
@@ -617,7 +624,14 @@ impl Engine {
         json: &str,
     ) -> Result<Ratings, FactsError> {
         let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one("R0001", "", format!("the ratings are not valid JSON: {e}"))
+            FactsError::one(
+                "R0001",
+                "",
+                format!(
+                    "the ratings are not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
+            )
         })?;
         let Some(list) = doc.get("ratings").and_then(Json::as_array) else {
             return Err(FactsError::one(
@@ -1049,7 +1063,10 @@ impl Engine {
             FactsError::one(
                 "P0012",
                 "",
-                format!("the assessment result is not valid JSON: {e}"),
+                format!(
+                    "the assessment result is not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
             )
         })?;
         let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
@@ -1101,11 +1118,13 @@ impl Engine {
                 skipped.push(
                     "M0002",
                     at,
+                    // The region of a person's result is personal data:
+                    // listed from the ruleset, never echoed nor suggested from.
                     match region {
-                        Some(r) => format!("`{r}` is not one of the ruleset's regions"),
+                        Some(_) => "the region is not one of the ruleset's regions".into(),
                         None => "a result needs a `region`".into(),
                     },
-                    region.and_then(|r| names_help(r, regions.iter().copied())),
+                    region.map(|_| format!("one of: {}", regions.join(", "))),
                 );
                 continue;
             };
