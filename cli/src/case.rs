@@ -42,9 +42,7 @@ pub(crate) fn as_of_arg(text: Option<&str>) -> Result<jiff::civil::Date, ExitCod
     match text {
         Some(text) => match accord_core::case::event::parse_date(text) {
             Some(d) => Ok(d),
-            None => Err(usage_error(&format!(
-                "`--as-of {text}` is not a date; write YYYY-MM-DD"
-            ))),
+            None => Err(usage_error("`--as-of` is not a date; write YYYY-MM-DD")),
         },
         None => Ok(jiff::ZonedDateTime::now().date()),
     }

@@ -298,9 +298,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
     let as_of = match &args.as_of {
         Some(text) => match text.parse::<jiff::civil::Date>() {
             Ok(d) => d,
-            Err(_) => {
-                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"))
-            }
+            Err(_) => return usage_error("`--as-of` is not a date; write YYYY-MM-DD"),
         },
         // The CLI may read the clock; the engine never does.
         None => jiff::ZonedDateTime::now().date(),

@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod facade;
 pub mod limits;
+mod redact;
 pub mod render;
 pub mod source;
 

@@ -102,7 +102,8 @@ fn facts_errors_name_the_path_and_all_are_reported() {
         ],
         "{errors:?}"
     );
-    assert!(errors[0].2.contains("`Shirak` is not a `Region`"));
+    assert!(errors[0].2.contains("the value is not a `Region`"));
+    assert!(!errors[0].2.contains("Shirak"));
     assert!(errors[4].2.contains("derived"));
 }
 

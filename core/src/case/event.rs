@@ -231,7 +231,8 @@ impl Event {
     /// Reads one event (a line of a log). `line` numbers it in errors.
     pub fn parse(line: usize, text: &str) -> Result<Event, CaseError> {
         let json: EventJson = serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
+            // serde's data errors name the value: only its kind is kept.
+            let message = crate::redact::serde_message(&e);
             let help = match message.contains("unknown field") {
                 true => "see the event types and their fields in the language reference, §15.3",
                 false => "write one JSON object per line, with \"type\" and \"at\"",
@@ -263,10 +264,7 @@ impl Event {
             return Err(CaseError::at(
                 line,
                 "C0003",
-                format!(
-                    "`at` must be a date written YYYY-MM-DD, got \"{}\"",
-                    json.at
-                ),
+                "`at` must be a date written YYYY-MM-DD",
                 "write the day the event happened, e.g. \"2025-03-04\"",
             ));
         };

@@ -1199,7 +1199,7 @@ impl<'a> Case<'a> {
             return Err(CaseError::at(
                 e.line,
                 "C0027",
-                format!("`review` must be a date written YYYY-MM-DD, got \"{review_text}\""),
+                "`review` must be a date written YYYY-MM-DD",
                 "write the day the plan entry is reviewed",
             ));
         };

@@ -915,7 +915,14 @@ impl Engine {
             crate::limits::MAX_DOCUMENT_BYTES,
         )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one("A0002", "", format!("the answers are not valid JSON: {e}"))
+            FactsError::one(
+                "A0002",
+                "",
+                format!(
+                    "the answers are not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
+            )
         })?;
         self.answers_from_value(assessment, &doc)
     }
@@ -999,13 +1006,7 @@ impl Engine {
                             Err((
                                 "A0006",
                                 format!("`{key}` has no such option"),
-                                Some(
-                                    crate::check::suggest(s, names.iter().copied())
-                                        .map(|x| format!("did you mean `{x}`?"))
-                                        .unwrap_or_else(|| {
-                                            format!("the options are: {}", names.join(", "))
-                                        }),
-                                ),
+                                Some(format!("the options are: {}", names.join(", "))),
                             ))
                         }
                     }
@@ -1416,11 +1417,7 @@ fn choices_answer(
             return Err((
                 "A0006",
                 format!("`{key}` has no such option"),
-                Some(
-                    crate::check::suggest(name, names.iter().copied())
-                        .map(|x| format!("did you mean `{x}`?"))
-                        .unwrap_or_else(|| format!("the options are: {}", names.join(", "))),
-                ),
+                Some(format!("the options are: {}", names.join(", "))),
             ));
         };
         if chosen.contains(&o) {

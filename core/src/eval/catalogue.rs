@@ -346,7 +346,14 @@ impl Engine {
             crate::limits::MAX_DOCUMENT_BYTES,
         )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one("P0001", "", format!("the catalogue is not valid JSON: {e}"))
+            FactsError::one(
+                "P0001",
+                "",
+                format!(
+                    "the catalogue is not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
+            )
         })?;
         let Some(list) = doc.get("providers").and_then(Json::as_array) else {
             return Err(FactsError::one(
@@ -629,7 +636,14 @@ impl Engine {
             crate::limits::MAX_DOCUMENT_BYTES,
         )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one("R0001", "", format!("the ratings are not valid JSON: {e}"))
+            FactsError::one(
+                "R0001",
+                "",
+                format!(
+                    "the ratings are not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
+            )
         })?;
         let Some(list) = doc.get("ratings").and_then(Json::as_array) else {
             return Err(FactsError::one(
@@ -1061,7 +1075,10 @@ impl Engine {
             FactsError::one(
                 "P0012",
                 "",
-                format!("the assessment result is not valid JSON: {e}"),
+                format!(
+                    "the assessment result is not valid JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
             )
         })?;
         let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
@@ -1113,11 +1130,13 @@ impl Engine {
                 skipped.push(
                     "M0002",
                     at,
+                    // The region of a person's result is personal data:
+                    // listed from the ruleset, never echoed nor suggested from.
                     match region {
-                        Some(r) => format!("`{r}` is not one of the ruleset's regions"),
+                        Some(_) => "the region is not one of the ruleset's regions".into(),
                         None => "a result needs a `region`".into(),
                     },
-                    region.and_then(|r| names_help(r, regions.iter().copied())),
+                    region.map(|_| format!("one of: {}", regions.join(", "))),
                 );
                 continue;
             };

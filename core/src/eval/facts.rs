@@ -371,13 +371,15 @@ impl<'a> Builder<'a> {
             .get(e as usize)
             .map(|d| d.name.as_str())
             .unwrap_or("?");
-        let names: Vec<&str> = variants
-            .map(|vs| vs.iter().map(|s| s.as_str()).collect())
-            .unwrap_or_default();
-        let help = crate::check::suggest(s, names.iter().copied())
-            .map(|n| format!("did you mean \"{n}\"?"))
-            .or_else(|| Some(format!("one of {}", self.variant_list(e))));
-        self.error("F0005", path, format!("`{s}` is not a `{enum_name}`"), help);
+        // The value is personal data: neither it nor a suggestion made from
+        // it is echoed; the allowed values are listed instead.
+        let help = Some(format!("one of {}", self.variant_list(e)));
+        self.error(
+            "F0005",
+            path,
+            format!("the value is not a `{enum_name}`"),
+            help,
+        );
         V::Unknown
     }
 

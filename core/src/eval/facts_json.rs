@@ -16,32 +16,34 @@ use super::lower::{FieldKind, Lowered};
 use super::value::{ListRef, TextRef, V};
 use crate::check::Checked;
 
-/// What the document held where something else was expected.
-enum Found<'x> {
+/// The kind of value the document held where something else was expected:
+/// never the value itself, which is personal data (docs/language.md, "Errors
+/// and personal data").
+#[derive(Clone, Copy)]
+enum Found {
     Null,
-    Bool(bool),
-    Number(String),
-    Str(&'x str),
+    Bool,
+    Number,
+    Str,
     List,
     Object,
 }
 
-impl fmt::Display for Found<'_> {
+impl fmt::Display for Found {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Found::Null => f.write_str("null"),
-            Found::Bool(b) => write!(f, "a Boolean ({b})"),
-            Found::Number(n) => write!(f, "a number ({n})"),
-            Found::Str(s) if s.chars().count() <= 40 => write!(f, "a text (\"{s}\")"),
-            Found::Str(_) => f.write_str("a text"),
-            Found::List => f.write_str("a list"),
-            Found::Object => f.write_str("an object"),
-        }
+        f.write_str(match self {
+            Found::Null => "null",
+            Found::Bool => "a Boolean",
+            Found::Number => "a number",
+            Found::Str => "a text",
+            Found::List => "a list",
+            Found::Object => "an object",
+        })
     }
 }
 
 impl Builder<'_> {
-    fn wrong(&mut self, expected: &str, found: Found<'_>, path: &JPath<'_>) -> V {
+    fn wrong(&mut self, expected: &str, found: Found, path: &JPath<'_>) -> V {
         self.error(
             "F0004",
             path,
@@ -82,7 +84,7 @@ pub(crate) fn from_text(
         .deserialize(&mut de)
         .and_then(|_| de.end());
     if let Err(e) = parsed {
-        let message = e.to_string();
+        let message = crate::redact::serde_message(&e);
         let message = match message.rfind(" at line ") {
             Some(i) => message.get(..i).unwrap_or(&message).to_string(),
             None => message,
@@ -111,7 +113,11 @@ pub(crate) fn from_json_value(
     let kind = FieldKind::Entity(root);
     let parsed = ValueVisitor::root(&mut b, &kind).deserialize(value);
     if let Err(e) = parsed {
-        return Err(FactsError::one("F0001", "", e.to_string()));
+        return Err(FactsError::one(
+            "F0001",
+            "",
+            crate::redact::serde_message(&e),
+        ));
     }
     b.finish()
 }
@@ -150,7 +156,7 @@ impl<'b, 'a, 'k> ValueVisitor<'b, 'a, 'k, 'static> {
 }
 
 impl ValueVisitor<'_, '_, '_, '_> {
-    fn wrong(self, found: Found<'_>) -> V {
+    fn wrong(self, found: Found) -> V {
         let expected = self.b.expected(self.kind);
         if matches!(self.path, JPath::Root) {
             let name = match self.kind {
@@ -170,7 +176,7 @@ impl ValueVisitor<'_, '_, '_, '_> {
 
     /// A decimal read exactly: a value with more digits than a `Decimal` holds
     /// (28 significant digits) is an error, never silently rounded.
-    fn decimal(self, text: &str, found: Found<'_>) -> V {
+    fn decimal(self, text: &str, found: Found) -> V {
         let t = text.trim();
         match Decimal::from_str_exact(t) {
             Ok(d) => V::number(d),
@@ -180,7 +186,7 @@ impl ValueVisitor<'_, '_, '_, '_> {
                 self.b.error(
                     "F0004",
                     self.path,
-                    format!("`{t}` has more digits than can be kept exactly"),
+                    "the number has more digits than can be kept exactly".to_string(),
                     Some("numbers keep at most 28 significant digits; give the amount rounded as the law requires".into()),
                 );
                 V::Unknown
@@ -223,14 +229,14 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<V, E> {
         Ok(match self.kind {
             FieldKind::Bool => V::Bool(v),
-            _ => self.wrong(Found::Bool(v)),
+            _ => self.wrong(Found::Bool),
         })
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<V, E> {
         Ok(match self.kind {
             FieldKind::Int | FieldKind::Dec | FieldKind::Money => V::Int(v),
-            _ => self.wrong(Found::Number(v.to_string())),
+            _ => self.wrong(Found::Number),
         })
     }
 
@@ -238,7 +244,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         Ok(match (self.kind, i64::try_from(v)) {
             (FieldKind::Int | FieldKind::Dec | FieldKind::Money, Ok(i)) => V::Int(i),
             (FieldKind::Dec | FieldKind::Money, Err(_)) => V::number(Decimal::from(v)),
-            _ => self.wrong(Found::Number(v.to_string())),
+            _ => self.wrong(Found::Number),
         })
     }
 
@@ -249,11 +255,11 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         let text = v.to_string();
         Ok(match self.kind {
             FieldKind::Dec | FieldKind::Money => {
-                let found = Found::Number(text.clone());
+                let found = Found::Number;
                 self.decimal(&text, found)
             }
             FieldKind::Int if v.fract() == 0.0 && v.abs() < 9.0e15 => V::Int(v as i64),
-            _ => self.wrong(Found::Number(text)),
+            _ => self.wrong(Found::Number),
         })
     }
 
@@ -261,16 +267,16 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         Ok(match self.kind {
             FieldKind::Int => match s.trim().parse::<i64>() {
                 Ok(i) => V::Int(i),
-                Err(_) => self.wrong(Found::Str(s)),
+                Err(_) => self.wrong(Found::Str),
             },
-            FieldKind::Dec | FieldKind::Money => self.decimal(s, Found::Str(s)),
+            FieldKind::Dec | FieldKind::Money => self.decimal(s, Found::Str),
             FieldKind::Date => match super::facts::parse_date(s) {
                 Some(d) => V::Date(d),
                 None => {
                     self.b.error(
                         "F0006",
                         self.path,
-                        format!("`{s}` is not a date"),
+                        "the text is not a date written \"YYYY-MM-DD\"".to_string(),
                         Some("write dates as \"YYYY-MM-DD\", e.g. \"2015-01-10\"".into()),
                     );
                     V::Unknown
@@ -282,7 +288,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                 V::Text(TextRef::Facts(id))
             }
             FieldKind::Enum(e) => self.b.variant(*e, s, self.path),
-            _ => self.wrong(Found::Str(s)),
+            _ => self.wrong(Found::Str),
         })
     }
 

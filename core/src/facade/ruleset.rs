@@ -67,7 +67,7 @@ pub fn parse_as_of(text: &str) -> Result<Date, Error> {
     crate::case::event::parse_date(text).ok_or_else(|| {
         Error::request(
             "U0001",
-            format!("`{text}` is not a date"),
+            "the as-of date is not a date",
             Some("write the as-of date as YYYY-MM-DD, e.g. 2025-03-01".to_string()),
         )
     })
@@ -319,14 +319,21 @@ impl Ruleset {
             serde_json::from_str(facts).map_err(|e| {
                 Error::input(
                     "the facts are",
-                    FactsError::one("F0001", "", format!("malformed JSON: {e}")),
+                    FactsError::one(
+                        "F0001",
+                        "",
+                        format!("malformed JSON: {}", crate::redact::serde_message(&e)),
+                    ),
                 )
             })?
         };
         let value: Json = serde_json::from_str(value).map_err(|e| {
             Error::request(
                 "U0005",
-                format!("the answer is not JSON: {e}"),
+                format!(
+                    "the answer is not JSON: {}",
+                    crate::redact::serde_message(&e)
+                ),
                 Some("give the value as JSON: `\"shirak\"`, `3`, `true`, `null`".to_string()),
             )
         })?;
