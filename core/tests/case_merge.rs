@@ -70,7 +70,21 @@ fn events_the_logs_order_differently_are_placed_by_date_and_reported() {
 }
 
 #[test]
-fn events_with_the_same_id_are_one_event() {
+fn events_with_the_same_id_and_content_are_one_event() {
+    let engine = engine();
+    let note = r#"{"type": "note", "id": "n1", "text": "typed on the phone", "by": "social_worker", "at": "2025-03-05"}"#;
+    let a = log(&[OPENED, note]);
+    let b = log(&[OPENED, note]);
+    let m = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    assert_eq!(m.events.len(), 2);
+    assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+}
+
+/// An event edited on one device keeps its `id` and changes its content: both
+/// versions are kept, the one with the smaller text applied and the other
+/// marked, whichever log is given first (found by the `case` fuzz target).
+#[test]
+fn two_versions_of_one_event_are_both_kept_whichever_log_comes_first() {
     let engine = engine();
     let a = log(&[
         OPENED,
@@ -80,8 +94,29 @@ fn events_with_the_same_id_are_one_event() {
         OPENED,
         r#"{"type": "note", "id": "n1", "text": "typed on the phone ", "by": "social_worker", "at": "2025-03-05"}"#,
     ]);
-    let m = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
-    assert_eq!(m.events.len(), 2);
+    let ab = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    let ba = engine.merge_logs(&b, &a, CaseOptions::default()).unwrap();
+    assert_eq!(ab.to_jsonl(), ba.to_jsonl());
+    assert_eq!(ab.events.len(), 3);
+    assert_eq!(ab.conflicts.len(), 1, "{:?}", ab.conflicts);
+    assert!(
+        ab.conflicts[0].reason.contains("another version"),
+        "{:?}",
+        ab.conflicts
+    );
+    // Different events under one id, as the fuzzer found them.
+    let a = log(&[
+        OPENED,
+        r#"{"type": "consent", "at": "2025-03-05", "by": "case_manager", "id": "e2", "given": true}"#,
+    ]);
+    let b = log(&[
+        OPENED,
+        r#"{"type": "completed", "at": "2025-03-04", "by": "school_coordinator", "id": "e2", "step": "notify"}"#,
+    ]);
+    let ab = engine.merge_logs(&a, &b, CaseOptions::default()).unwrap();
+    let ba = engine.merge_logs(&b, &a, CaseOptions::default()).unwrap();
+    assert_eq!(ab.to_jsonl(), ba.to_jsonl());
+    assert_eq!(ab.events.len(), 3);
 }
 
 #[test]

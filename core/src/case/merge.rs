@@ -1,8 +1,9 @@
 //! Merging two logs of one case, written on two devices while offline.
 //!
-//! The merge keeps every event. An event both logs hold (the same `id`, or
-//! the same content when it has none; the k-th copy in one log matches the
-//! k-th in the other) is kept once. The merged order respects the order of
+//! The merge keeps every event. An event both logs hold (the same `id` and
+//! content, or the same content when it has no `id`; the k-th copy in one log
+//! matches the k-th in the other) is kept once; two versions of one `id` are
+//! both kept, the one with the smaller text applied, the other a conflict. The merged order respects the order of
 //! each log, and where the logs leave it open, puts the earlier date first and
 //! then the smaller event text — so it depends only on the two logs' contents,
 //! never on which is given first. Then the merged log is replayed: an event
@@ -88,6 +89,9 @@ impl Engine {
         let mut nodes: Vec<(EventJson, Side, String)> = Vec::new();
         let mut edges: Vec<BTreeSet<usize>> = Vec::new();
         let mut indegree: Vec<usize> = Vec::new();
+        // Pairs of events with the same `id` and different content (edited on
+        // one device): both are kept, as two events.
+        let mut versions: Vec<(usize, usize)> = Vec::new();
         for (log, side) in [(a, Side::A), (b, Side::B)] {
             let mut copies: HashMap<String, usize> = HashMap::new();
             let mut prev: Option<usize> = None;
@@ -98,20 +102,27 @@ impl Engine {
                 let copy = copies.entry(id.clone()).or_insert(0);
                 let key = (id.clone(), *copy);
                 *copy += 1;
-                let n = match index.get(&key) {
-                    Some(&n) => {
+                let text = serde_json::to_string(&json).unwrap_or_default();
+                let same = index.get(&key).copied();
+                let n = match same {
+                    Some(n) if nodes.get(n).is_some_and(|node| node.2 == text) => {
                         if let Some(node) = nodes.get_mut(n) {
                             node.1 = Side::Both;
                         }
                         n
                     }
-                    None => {
-                        let text = serde_json::to_string(&json).unwrap_or_default();
+                    _ => {
                         nodes.push((json, side, text));
                         edges.push(BTreeSet::new());
                         indegree.push(0);
-                        index.insert(key, nodes.len() - 1);
-                        nodes.len() - 1
+                        let new = nodes.len() - 1;
+                        match same {
+                            Some(n) => versions.push((n, new)),
+                            None => {
+                                index.insert(key, new);
+                            }
+                        }
+                        new
                     }
                 };
                 if let Some(p) = prev {
@@ -169,6 +180,20 @@ impl Engine {
                 }
             }
         }
+        // Of two versions of one event, the one with the smaller text is
+        // applied and the other kept as a conflict, whichever log came first.
+        let mut line_of = vec![0usize; nodes.len()];
+        for (i, n) in order.iter().enumerate() {
+            if let Some(l) = line_of.get_mut(*n) {
+                *l = i + 1;
+            }
+        }
+        let mut version_of: HashMap<usize, usize> = HashMap::new();
+        for (x, y) in versions {
+            let text = |n: usize| nodes.get(n).map(|node| node.2.as_str());
+            let (kept, other) = if text(x) <= text(y) { (x, y) } else { (y, x) };
+            version_of.insert(other, kept);
+        }
         // Replay, keeping what cannot apply as a conflict.
         let mut events: Vec<Event> = Vec::with_capacity(order.len());
         let mut conflicts = Vec::new();
@@ -181,7 +206,12 @@ impl Engine {
                 continue;
             };
             let mut event = Event::from_json(line, json.clone())?;
-            let mut why: Option<String> = None;
+            let mut why: Option<String> = version_of.get(n).map(|kept| {
+                format!(
+                    "another version of the event on line {} (the same `id`, edited on one device); record what is right in a new event",
+                    line_of.get(*kept).copied().unwrap_or(0)
+                )
+            });
             // Reported, but applied if it can be: the order is a guess to check.
             if reordered.get(*n).copied().unwrap_or(false) {
                 conflicts.push(MergeConflict {
@@ -195,8 +225,10 @@ impl Engine {
                     for (k, v) in set {
                         if let Some((other, was, at)) = facts_by.get(k) {
                             if *other != *side && *other != Side::Both && was != v {
+                                // The values are in the two events; a reason,
+                                // which may be logged, does not repeat them.
                                 why = Some(format!(
-                                    "contradicts line {at} from the other device: `{k}` set to {was} there and to {v} here; record the right value in a new `facts` event"
+                                    "contradicts line {at} from the other device, which sets `{k}` to another value; record the right value in a new `facts` event"
                                 ));
                             }
                         }
