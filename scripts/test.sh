@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check CI runs: formatting, lints (warnings are errors), the whole Rust test
-# suite (the conformance corpus through the facade and the CLI among it), then the
+# suite (the conformance corpus through the facade and the CLI among it), every fuzz
+# target briefly with its regression corpus (scripts/fuzz.sh, cargo-fuzz), then the
 # front ends on the same corpus: the WebAssembly package under Node and the web
 # screener in headless Chromium (bindings/wasm/test.sh), and the Python wheel, Kotlin
 # on the JVM and the generated Swift (bindings/uniffi/test.sh). Each of those installs
@@ -25,6 +26,8 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== fuzzing: every target's regressions and seeds once, then 10 s of fuzzing each"
+scripts/fuzz.sh --seconds "${ACCORD_FUZZ_SECONDS:-10}"
 echo "== WebAssembly: npm package, Node suite, web screener in Chromium"
 bindings/wasm/test.sh
 echo "== uniffi: Python wheel, Kotlin on the JVM, Swift generated"
