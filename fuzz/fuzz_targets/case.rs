@@ -17,37 +17,18 @@
 //! `ACCORD_FUZZ_STATS=1` prints the fraction of generated events accepted.
 #![no_main]
 
+#[path = "common/shared.rs"]
+mod shared;
+
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 
 use accord_core::case::{parse_log, Case, CaseOptions, Event};
-use accord_core::{Engine, SourceFile};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
+use shared::{cases_engine as engine, Many, CASE_ROLES as ROLES};
 
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        match Engine::compile(vec![SourceFile::new(
-            "ruleset.accord",
-            include_str!("../../tests/cases/ruleset.accord"),
-        )]) {
-            Ok(e) => e,
-            Err(report) => panic!("the ruleset does not compile: {report:?}"),
-        }
-    })
-}
-
-const ROLES: [&str; 6] = [
-    "school_coordinator",
-    "social_worker",
-    "case_manager",
-    "rehabilitation_specialist",
-    "head_of_service",
-    "benefits_adviser",
-];
 const NOT_SHARED: [&str; 3] = ["school_coordinator", "rehabilitation_specialist", "head_of_service"];
 const NEEDS: [&str; 4] = ["speech_therapy", "family_counselling", "social_benefit_check", "housing"];
 const SERVICES: [&str; 4] = ["speech_therapy", "family_counselling", "benefits_advice", "dentist"];
@@ -106,23 +87,6 @@ struct Input {
     /// (short: a derived `Vec` continues with probability one half).
     other: Vec<Op>,
     ops: Many<Op, 60>,
-}
-
-/// A list of up to `N` elements, its length read from one byte (a derived
-/// `Vec` continues with probability one half per element: logs would be one
-/// event long on average).
-#[derive(Debug)]
-struct Many<T, const N: usize>(Vec<T>);
-
-impl<'a, T: Arbitrary<'a>, const N: usize> Arbitrary<'a> for Many<T, N> {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let n = u.int_in_range(0..=N)?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(T::arbitrary(u)?);
-        }
-        Ok(Many(v))
-    }
 }
 
 static EVENTS: AtomicU64 = AtomicU64::new(0);

@@ -7,32 +7,12 @@
 //! gives the same log whichever comes first.
 #![no_main]
 
-use std::sync::OnceLock;
+#[path = "common/shared.rs"]
+mod shared;
 
 use accord_core::case::{parse_log, Case, CaseOptions};
-use accord_core::{Engine, SourceFile};
 use libfuzzer_sys::fuzz_target;
-
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        match Engine::compile(vec![SourceFile::new(
-            "ruleset.accord",
-            include_str!("../../tests/cases/ruleset.accord"),
-        )]) {
-            Ok(e) => e,
-            Err(report) => panic!("the ruleset does not compile: {report:?}"),
-        }
-    })
-}
-
-const ROLES: [&str; 5] = [
-    "school_coordinator",
-    "social_worker",
-    "case_manager",
-    "rehabilitation_specialist",
-    "head_of_service",
-];
+use shared::{cases_engine as engine, CASE_ROLES as ROLES};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -17,6 +17,8 @@
 //! `ACCORD_FUZZ_STATS=1` prints how many generated rulesets check.
 #![no_main]
 
+#[path = "common/shared.rs"]
+mod shared;
 #[path = "common/ruleset_gen.rs"]
 mod ruleset_gen;
 

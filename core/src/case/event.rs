@@ -91,6 +91,11 @@ pub enum EventKind {
     Note,
 }
 
+/// Every event type, as written in a log.
+pub fn event_types() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().map(|(name, _)| *name)
+}
+
 pub(crate) const KINDS: [(&str, EventKind); 15] = [
     ("opened", EventKind::Opened),
     ("completed", EventKind::Completed),
@@ -196,7 +201,8 @@ impl EventJson {
     }
 }
 
-const ALL_FIELDS: [&str; 20] = [
+/// Every field an event may have besides `type`, `at`, `by`, `who` and `id`.
+pub const ALL_FIELDS: [&str; 20] = [
     "protocol",
     "subject",
     "version",

@@ -14,6 +14,8 @@
 use arbitrary::Arbitrary;
 use jiff::civil::Date;
 
+use super::shared::Many;
+
 #[derive(Arbitrary, Debug)]
 pub enum E {
     Leaf(u8, u8),
@@ -23,23 +25,6 @@ pub enum E {
 }
 
 static LEAF: E = E::Leaf(0, 0);
-
-/// A list of up to `N` elements, its length read from one byte. (A derived
-/// `Vec` continues with probability one half per element, so lists would be
-/// one element long on average.)
-#[derive(Debug)]
-pub struct Many<T, const N: usize>(pub Vec<T>);
-
-impl<'a, T: Arbitrary<'a>, const N: usize> Arbitrary<'a> for Many<T, N> {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let n = u.int_in_range(0..=N)?;
-        let mut v = Vec::with_capacity(n);
-        for _ in 0..n {
-            v.push(T::arbitrary(u)?);
-        }
-        Ok(Many(v))
-    }
-}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Ty {
