@@ -106,15 +106,21 @@ fn accord_files_in(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn read_text(path: &Path) -> Result<String, LoadError> {
-    // One byte past a file's limit is enough for the parser to refuse it (E0003).
-    let limit = accord_core::limits::PARSER.max_file_bytes as u64 + 1;
+    read_bounded(path, accord_core::limits::PARSER.max_file_bytes)
+}
+
+/// Reads a UTF-8 text file (a byte-order mark dropped), but never more than
+/// `limit` + 1 bytes: a larger file comes back cut there, which is enough for
+/// the engine to refuse it by its size, with its own code, in bounded memory.
+pub fn read_bounded(path: &Path, limit: usize) -> Result<String, LoadError> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes))
+        .and_then(|f| io::Read::read_to_end(&mut io::Read::take(f, limit as u64 + 1), &mut bytes))
         .map_err(|e| LoadError::Read(path.to_owned(), e))?;
-    if bytes.len() as u64 >= limit {
-        let cut = String::from_utf8_lossy(&bytes).into_owned();
-        return Ok(cut);
+    if bytes.len() > limit {
+        // Cut inside a character, perhaps: too large anyway (no copy unless so).
+        return Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()));
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {

@@ -476,33 +476,13 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
 }
 
 /// Reads a text file given on the command line (without a byte-order mark).
-/// Reads a JSON document or a log. At most one byte more than the largest
-/// input the engine takes is read, so a file of any size costs bounded memory
-/// and the engine refuses what is over its limit with its own code.
-fn read_input(path: &PathBuf) -> Result<String, ExitCode> {
-    use std::io::Read;
+/// Reads a JSON document or a log, never more than the largest input the
+/// engine takes (the engine refuses what is over its limit, with its code).
+fn read_input(path: &std::path::Path) -> Result<String, ExitCode> {
     let limit = accord_core::limits::MAX_LOG_BYTES
         .max(accord_core::limits::MAX_DOCUMENT_BYTES)
         .max(accord_core::limits::MAX_FACTS_BYTES);
-    let mut bytes = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return Err(cannot_run(&LoadError::Read(path.clone(), e)));
-    }
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        // Cut inside a character: too large anyway, the engine says so.
-        Err(e) if e.as_bytes().len() > limit => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        Err(e) => {
-            let io = std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error());
-            return Err(cannot_run(&LoadError::Read(path.clone(), io)));
-        }
-    };
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text))
+    files::read_bounded(path, limit).map_err(|e| cannot_run(&e))
 }
 
 fn providers_command(args: &ProvidersArgs) -> ExitCode {

@@ -5,6 +5,9 @@
 //! evaluation.
 #![no_main]
 
+#[path = "common/shared.rs"]
+mod shared;
+
 use std::sync::OnceLock;
 
 use accord_core::{Engine, ScreenOptions, SourceFile};
@@ -118,14 +121,5 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!(json["results"].is_array());
     let _ = report.render();
-    let mut line = String::new();
-    session.write_jsonl(1, &facts, &mut line);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&line) {
-        panic!("the registry line is not JSON: {e}: {line}");
-    }
-    line.clear();
-    session.write_jsonl_explained(1, &facts, Some("ru"), &mut line);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&line) {
-        panic!("the explained registry line is not JSON: {e}: {line}");
-    }
+    shared::assert_registry_lines(&mut session, &facts, Some("ru"));
 });

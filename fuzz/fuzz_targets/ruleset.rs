@@ -153,16 +153,7 @@ fuzz_target!(|input: Input| {
         panic!("the report is not JSON: {e}");
     }
     let _ = report.render();
-    let mut line = String::new();
-    session.write_jsonl(1, &facts, &mut line);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&line) {
-        panic!("the registry line is not JSON: {e}: {line}");
-    }
-    line.clear();
-    session.write_jsonl_explained(1, &facts, None, &mut line);
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(&line) {
-        panic!("the explained registry line is not JSON: {e}: {line}");
-    }
+    shared::assert_registry_lines(&mut session, &facts, None);
 
     // Soundness over completions of the unknown facts.
     if input.presume || !input.facts.has_unknown() {

@@ -105,11 +105,8 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
         parsed.errors.push(
             SyntaxError::new(
                 "E0003",
-                format!(
-                    "file too large: {} bytes, the limit is {} bytes",
-                    source.len(),
-                    limits.max_file_bytes
-                ),
+                // Not the size itself: a front end may read only past the limit.
+                format!("file too large: more than {} bytes", limits.max_file_bytes),
                 Span::new(0, 0),
             )
             .with_help("split the ruleset into several files"),

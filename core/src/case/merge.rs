@@ -137,8 +137,9 @@ impl Engine {
         }
         // Kahn's algorithm, taking the smallest (date, text) ready event; if the
         // logs order some events differently (a cycle), the smallest remaining.
-        let key = |n: usize| nodes.get(n).map(|(j, _, t)| (j.at.clone(), t.clone()));
-        let mut ready: BTreeSet<(Option<(String, String)>, usize)> = (0..nodes.len())
+        // Keys borrow the events' date and text: `nodes` no longer changes.
+        let key = |n: usize| nodes.get(n).map(|(j, _, t)| (j.at.as_str(), t.as_str()));
+        let mut ready: BTreeSet<(Option<(&str, &str)>, usize)> = (0..nodes.len())
             .filter(|n| indegree.get(*n) == Some(&0))
             .map(|n| (key(n), n))
             .collect();
@@ -148,7 +149,7 @@ impl Engine {
         // Every event not yet placed, smallest first: logs that disagree on the
         // order of every event (one the reverse of the other) take one lookup
         // per event here, not a scan of the whole log each.
-        let mut unplaced: BTreeSet<(Option<(String, String)>, usize)> =
+        let mut unplaced: BTreeSet<(Option<(&str, &str)>, usize)> =
             (0..nodes.len()).map(|n| (key(n), n)).collect();
         while order.len() < nodes.len() {
             let next = match ready.pop_first() {

@@ -49,3 +49,21 @@ impl<'a, T: Arbitrary<'a>, const N: usize> Arbitrary<'a> for Many<T, N> {
         Ok(Many(v))
     }
 }
+
+/// A registry line of `facts`, plain and explained in `lang`, is JSON.
+pub fn assert_registry_lines(
+    session: &mut accord_core::Session<'_>,
+    facts: &accord_core::Facts,
+    lang: Option<&str>,
+) {
+    let mut line = String::new();
+    session.write_jsonl(1, facts, &mut line);
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&line) {
+        panic!("the registry line is not JSON: {e}: {line}");
+    }
+    line.clear();
+    session.write_jsonl_explained(1, facts, lang, &mut line);
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&line) {
+        panic!("the explained registry line is not JSON: {e}: {line}");
+    }
+}
