@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Instant;
 
-use accord_core::eval::batch::GROUP_LINES;
 use accord_core::limits::MAX_FACTS_BYTES;
+use accord_core::screen::batch::GROUP_LINES;
 use accord_core::Engine;
 use jiff::civil::Date;
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::event::Event;
 use super::run::{Case, CaseOptions};
 use super::CaseError;
-use crate::eval::Engine;
+use crate::screen::Engine;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AgendaItem {

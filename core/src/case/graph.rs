@@ -14,8 +14,8 @@ use petgraph::Direction;
 use serde::Serialize;
 
 use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
-use crate::eval::report::localize;
-use crate::eval::{Engine, FactsError};
+use crate::labels::localize;
+use crate::screen::{Engine, FactsError};
 use accord_grammar::ast::DurationUnit;
 
 /// The step every protocol ends with.
@@ -200,7 +200,7 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         .sources
         .file(p.loc.file)
         .map_or("", |f| f.text.as_str());
-    let source = |e: &RExpr| crate::eval::lower::balanced_text(text, e.span);
+    let source = |e: &RExpr| crate::source::balanced_text(text, e.span);
     let role_name = |i: usize| p.roles.get(i).map(|r| r.name.clone());
     let step_name = |i: usize| p.steps.get(i).map(|s| s.name.clone());
     let checked = &engine.checked;

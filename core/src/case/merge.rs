@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::event::{Event, EventJson, EventKind};
 use super::run::{Case, CaseOptions};
 use super::CaseError;
-use crate::eval::Engine;
+use crate::screen::Engine;
 
 /// A merged log and what could not be reconciled. A conflict whose event
 /// carries a `"conflict"` field was not applied; one about the order of events

@@ -18,12 +18,14 @@ use serde_json::{Map, Value as Json};
 use super::calendar::WorkCalendar;
 use super::event::{parse_date, Event, EventKind};
 use super::CaseError;
+use crate::assess::AssessReport;
 use crate::check::{ProtocolDef, ShareTarget, StepDef};
-use crate::eval::lower::{CaseInput, LProtocol, NodeId};
-use crate::eval::machine::{AsOf, Machine, Scratch};
-use crate::eval::value::{tri, V};
-use crate::eval::Facts;
-use crate::eval::{AssessReport, Catalogue, Engine};
+use crate::providers::Catalogue;
+use crate::screen::lower::{CaseInput, LProtocol, NodeId};
+use crate::screen::machine::{AsOf, Machine, Scratch};
+use crate::screen::value::{tri, V};
+use crate::screen::Engine;
+use crate::screen::Facts;
 use accord_grammar::ast::Quantifier;
 
 /// What a replay may check events against besides the ruleset.
@@ -1372,7 +1374,7 @@ impl Engine {
                 "check the ruleset",
             ));
         };
-        crate::eval::facts_json::from_json_value(
+        crate::screen::facts_json::from_json_value(
             &self.lowered,
             &self.checked,
             entity.0 as u32,
@@ -1397,7 +1399,7 @@ impl Engine {
     pub(crate) fn source_text(&self, file: usize, span: accord_grammar::ast::Span) -> String {
         self.sources
             .file(file)
-            .map(|f| crate::eval::lower::balanced_text(&f.text, span))
+            .map(|f| crate::source::balanced_text(&f.text, span))
             .unwrap_or_default()
     }
 }

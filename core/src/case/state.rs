@@ -19,7 +19,7 @@ use super::calendar::DeadlineError;
 use super::event::EventKind;
 use super::run::Case;
 use super::CaseError;
-use crate::eval::report::localize;
+use crate::labels::localize;
 
 /// An open task: a ready step (or a need's task of a step per need).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::case::CaseError;
 use crate::diagnostics::Severity;
-use crate::eval::FactsError;
 use crate::facade::CheckReport;
+use crate::screen::FactsError;
 
 /// Which input was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -11,12 +11,11 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use crate::assess::AssessReport;
 use crate::case::{parse_log, Case, CaseOptions, CaseState, Event, Merged};
-use crate::eval::{
-    AssessReport, Catalogue, Engine, FactsError, ProvidersReport, Ratings, ScreenOptions,
-    ScreenReport,
-};
 use crate::facade::{Error, Problem};
+use crate::providers::{Catalogue, ProvidersReport, Ratings};
+use crate::screen::{Engine, FactsError, ScreenOptions, ScreenReport};
 use crate::source::SourceFile;
 
 /// A ruleset compiled once and queried many times; cheap to share between
@@ -234,7 +233,7 @@ impl Ruleset {
         struct Next<'a> {
             as_of: &'a str,
             lang: &'a str,
-            next_questions: &'a [crate::eval::report::NextQuestion],
+            next_questions: &'a [crate::screen::report::NextQuestion],
         }
         Ok(pretty(&Next {
             as_of: &report.as_of,
@@ -299,7 +298,7 @@ impl Ruleset {
             .collect();
         let mut out = String::new();
         let mut spare = Vec::new();
-        for group in numbered.chunks(crate::eval::batch::GROUP_LINES) {
+        for group in numbered.chunks(crate::screen::batch::GROUP_LINES) {
             session.screen_lines(group, explain, lang, &mut out, &mut spare);
         }
         Ok(out)

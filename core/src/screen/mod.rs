@@ -1,4 +1,4 @@
-//! Evaluation: screening a facts document against a ruleset's programmes.
+//! Screening: evaluating a facts document against a ruleset's programmes.
 //!
 //! ```text
 //! Engine::compile(files)        check + lower, once per ruleset (Send + Sync)
@@ -9,28 +9,22 @@
 //!                               next questions, labels in the requested language
 //! ```
 
-pub mod assess;
 pub mod batch;
-pub mod catalogue;
 mod compiled;
-mod facts;
+pub(crate) mod facts;
 pub(crate) mod facts_json;
 pub(crate) mod lower;
 pub(crate) mod machine;
 pub(crate) mod plan;
 pub mod report;
 mod schema;
-pub mod testrun;
 pub(crate) mod value;
 
-pub use assess::{Answers, AssessReport};
-pub use catalogue::{Catalogue, NeedsMap, ProvidersReport, Ratings};
 pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};
 pub use report::{
     ExplainedClause, Explanation, NextQuestion, QuestionOption, ScreenOptions, ScreenReport,
     ScreenResult, UsedValue,
 };
-pub use testrun::{TestFailure, TestOutcome, TestReport};
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -61,7 +55,7 @@ impl Status {
         }
     }
 
-    fn from_tri(t: Option<bool>) -> Status {
+    pub(crate) fn from_tri(t: Option<bool>) -> Status {
         match t {
             Some(true) => Status::Eligible,
             Some(false) => Status::Ineligible,
@@ -252,11 +246,6 @@ impl Engine {
     pub fn json_schema(&self, lang: Option<&str>) -> Result<serde_json::Value, FactsError> {
         let root = self.root()?;
         Ok(schema::schema(self, root, lang))
-    }
-
-    /// Runs every `test` block of the ruleset.
-    pub fn run_tests(&self) -> TestReport {
-        testrun::run(self)
     }
 }
 
@@ -496,7 +485,7 @@ impl<'e> Session<'e> {
 pub struct Evaluation<'s> {
     engine: &'s Engine,
     facts: &'s Facts,
-    results: &'s [RawResult],
+    pub(crate) results: &'s [RawResult],
     missing: &'s [FactRef],
 }
 

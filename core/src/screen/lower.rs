@@ -11,6 +11,7 @@ use super::value::{Dur, TextRef, V};
 use crate::check::{
     Base, Builtin, CellTest, Checked, EntityId, MemberRef, Operand, RExpr, RKind, Type, Value,
 };
+use crate::source::balanced_text;
 
 pub(crate) type NodeId = u32;
 
@@ -925,48 +926,6 @@ fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
         super::plan::children(low, node, &mut stack);
     }
     out
-}
-
-/// The source of an expression, whitespace collapsed. The tree keeps no
-/// parentheses, so a span can start inside `(` or stop before `)`: the text is
-/// widened over the brackets it needs to balance.
-pub(crate) fn balanced_text(text: &str, span: ast::Span) -> String {
-    let (mut start, mut end) = (span.start.min(text.len()), span.end.min(text.len()));
-    let depth = |s: &str| -> i64 {
-        s.chars()
-            .map(|c| match c {
-                '(' => 1,
-                ')' => -1,
-                _ => 0,
-            })
-            .sum()
-    };
-    let mut d = text.get(start..end).map(depth).unwrap_or(0);
-    while d > 0 {
-        let rest = text.get(end..).unwrap_or("");
-        let skip = rest.len() - rest.trim_start().len();
-        if rest.trim_start().starts_with(')') {
-            end += skip + 1;
-            d -= 1;
-        } else {
-            break;
-        }
-    }
-    while d < 0 {
-        let before = text.get(..start).unwrap_or("");
-        let trimmed = before.trim_end();
-        if trimmed.ends_with('(') {
-            start = trimmed.len() - 1;
-            d += 1;
-        } else {
-            break;
-        }
-    }
-    text.get(start..end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 pub(crate) fn cmp(op: ast::CompareOp) -> Cmp {

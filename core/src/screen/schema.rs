@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value};
 
 use super::lower::FieldKind;
-use super::report::localize;
 use super::Engine;
+use crate::labels::localize;
 
 pub(crate) fn schema(engine: &Engine, root: u32, lang: Option<&str>) -> Value {
     let languages = &engine.checked.ruleset.languages;

@@ -4,11 +4,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::facts::{self, Facts};
-use super::report::{Explanation, ScreenOptions};
-use super::value::V;
-use super::{Engine, Status};
 use crate::check::{ExpectDef, ExpectedOutcome, TestDef};
+use crate::screen::facts::{self, Facts};
+use crate::screen::report::{Explanation, ScreenOptions};
+use crate::screen::value::V;
+use crate::screen::{Engine, Status};
 
 /// The outcome of every test block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -112,7 +112,14 @@ impl TestReport {
     }
 }
 
-pub(crate) fn run(engine: &Engine) -> TestReport {
+impl Engine {
+    /// Runs every `test` block of the ruleset.
+    pub fn run_tests(&self) -> TestReport {
+        run(self)
+    }
+}
+
+fn run(engine: &Engine) -> TestReport {
     let tests = engine
         .checked
         .tests

@@ -1,0 +1,192 @@
+//! The provider catalogue: who offers which services where, with how much room,
+//! and how satisfied their clients are — data, not rules, validated against the
+//! ruleset's services and regions. From it: every provider that can meet a need
+//! in a region (state and non-state alike), and the territorial map of needs
+//! against capacity.
+//!
+//! Ratings are aggregated with a Bayesian average that starts every provider
+//! with [`PRIOR_WEIGHT`] imaginary votes of [`PRIOR_SCORE`], the middle of the
+//! scale: a provider is taken as middling until its clients say otherwise, so
+//! one perfect score does not outrank twenty good ones, and an unrated
+//! provider ranks below rated ones that are better than middling.
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `catalogue.rs` | reading and validating a catalogue (`catalogue_from_json`) |
+//! | `ratings.rs` | satisfaction scores and surveys, the Bayesian average |
+//! | `matching.rs` | the providers that can meet a need in a region |
+//! | `needs.rs` | the territorial map of needs against capacity |
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use crate::labels::localize;
+use crate::screen::facts::FactsError;
+use crate::screen::Engine;
+
+mod catalogue;
+mod matching;
+mod needs;
+mod ratings;
+
+pub use matching::{Elsewhere, Match, ProvidersReport};
+pub use needs::{MapRow, NeedsMap};
+pub use ratings::{QuestionRating, Ratings};
+
+/// How many imaginary votes each provider's ratings start with.
+pub const PRIOR_WEIGHT: u32 = 5;
+/// The score of those votes: the middle of the 1–5 scale.
+pub const PRIOR_SCORE: u32 = 3;
+
+/// The kinds of provider (the brief: state, municipal, NGO, private).
+pub const KINDS: [&str; 4] = ["state", "municipal", "ngo", "private"];
+
+/// A provider's name: one text, or texts by language.
+#[derive(Debug, Clone, PartialEq)]
+enum Name {
+    One(String),
+    ByLang(Vec<(String, String)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Regions {
+    All,
+    /// Variant indexes of the regions enum.
+    Some(Vec<usize>),
+}
+
+#[derive(Debug, Clone)]
+struct Provider {
+    id: String,
+    name: Name,
+    kind: &'static str,
+    /// Service indexes of the ruleset.
+    services: Vec<usize>,
+    regions: Regions,
+    /// People it can serve at once; `None`: not stated.
+    capacity: Option<u64>,
+    load: u64,
+    contact: Option<Json>,
+    hours: Option<String>,
+    languages: Vec<String>,
+}
+
+/// A catalogue of providers, validated.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    providers: Vec<Provider>,
+}
+
+impl Catalogue {
+    /// The ruleset's service indexes a provider offers; `None` when the
+    /// catalogue has no such provider.
+    pub(crate) fn provider_services(&self, id: &str) -> Option<&[usize]> {
+        self.providers
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.services.as_slice())
+    }
+
+    /// Every provider's id, for suggestions.
+    pub(crate) fn provider_ids(&self) -> impl Iterator<Item = &str> {
+        self.providers.iter().map(|p| p.id.as_str())
+    }
+}
+
+/// The Bayesian average of `votes` scores adding up to `sum`, from
+/// [`PRIOR_WEIGHT`] votes of `prior`.
+fn bayesian(prior: Decimal, sum: Decimal, votes: u64) -> Decimal {
+    let w = Decimal::from(PRIOR_WEIGHT);
+    (w * prior + sum) / (w + Decimal::from(votes))
+}
+
+/// Two decimals of `sum / votes` (exact, rounded half away from zero).
+fn ratio(num: Decimal, den: Decimal) -> Option<String> {
+    if den.is_zero() {
+        return None;
+    }
+    num.checked_div(den)
+        .map(|r| r.round_dp(2).normalize().to_string())
+}
+
+fn names_help<'n>(name: &str, all: impl Iterator<Item = &'n str> + Clone) -> Option<String> {
+    crate::check::suggest(name, all.clone())
+        .map(|s| format!("did you mean `{s}`?"))
+        .or_else(|| {
+            let list: Vec<&str> = all.collect();
+            (!list.is_empty()).then(|| format!("one of: {}", list.join(", ")))
+        })
+}
+
+impl Engine {
+    fn region_names(&self) -> Vec<&str> {
+        self.checked
+            .ruleset
+            .regions
+            .and_then(|e| self.checked.enums.get(e.0))
+            .map(|e| e.variants.iter().map(|v| v.name.as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    fn region_label(&self, i: usize, lang: &str) -> String {
+        self.checked
+            .ruleset
+            .regions
+            .and_then(|e| self.checked.enums.get(e.0))
+            .and_then(|e| e.variants.get(i))
+            .map(|v| localize(v.label.as_ref(), lang, &v.name))
+            .unwrap_or_default()
+    }
+
+    fn region_index(&self, name: &str) -> Option<usize> {
+        self.region_names().iter().position(|r| *r == name)
+    }
+
+    /// The services of the ruleset that meet `need` (an error when no
+    /// assessment declares the need).
+    fn services_for(&self, need: &str) -> Result<Vec<usize>, FactsError> {
+        if !self.checked.index.needs.contains(need) {
+            let mut e = FactsError::one(
+                "P0011",
+                "",
+                format!("no assessment declares a need `{need}`"),
+            );
+            if let Some(first) = e.errors.first_mut() {
+                first.help = names_help(need, self.checked.index.needs.iter().map(String::as_str));
+            }
+            return Err(e);
+        }
+        Ok(self
+            .checked
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.meets.iter().any(|m| m == need))
+            .map(|(i, _)| i)
+            .collect())
+    }
+
+    fn need_label(&self, need: &str, lang: &str) -> String {
+        self.checked
+            .assessments
+            .iter()
+            .flat_map(|a| a.needs.iter())
+            .find(|n| n.name == need)
+            .map(|n| localize(n.label.as_ref(), lang, need))
+            .unwrap_or_else(|| need.to_string())
+    }
+
+    fn regions_json(&self, r: &Regions) -> Json {
+        match r {
+            Regions::All => Json::from("all"),
+            Regions::Some(list) => {
+                let names = self.region_names();
+                Json::from(
+                    list.iter()
+                        .filter_map(|&i| names.get(i).map(|n| Json::from(*n)))
+                        .collect::<Vec<_>>(),
+                )
+            }
+        }
+    }
+}
