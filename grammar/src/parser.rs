@@ -11,6 +11,7 @@
 //! taller than that (long flat chains such as `1+1+…` build tall trees), so every
 //! later recursive walk, drop included, is bounded.
 
+use std::cell::RefCell;
 use std::num::NonZeroUsize;
 use std::sync::OnceLock;
 
@@ -60,7 +61,8 @@ pub const LIMITS: Limits = Limits {
 /// `E0003` file larger than [`LIMITS`], `E0004` a bad escape in a text literal,
 /// `E0005` a doc comment that documents nothing, `E0006` more declarations in one
 /// file than [`LIMITS`] allows, `E0007` a table with more rows than that.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} at bytes {}..{}: {message}", .span.start, .span.end)]
 pub struct SyntaxError {
     pub code: &'static str,
     pub message: String,
@@ -133,6 +135,7 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
         if let Some(region) = regions.get(region_ix) {
             if let Some(at) = region.violation.filter(|&v| v >= pos) {
                 parsed.errors.push(too_deep(at, limits));
+                parsed.file.broken.extend(broken_header(source, pos));
                 let next = regions.get(region_ix + 1).map_or(source.len(), |r| r.start);
                 pos = next.max(pos + 1);
                 continue;
@@ -162,17 +165,26 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
                     limits,
                     source,
                     comments: &parsed.file.comments,
+                    recovered: RefCell::default(),
                 };
-                match builder.decl(pair) {
+                let built = builder.decl(pair);
+                parsed.errors.extend(builder.recovered.into_inner());
+                match built {
                     Ok(decl) => parsed.file.decls.push(decl),
-                    Err(e) => parsed.errors.push(e),
+                    Err(e) => {
+                        parsed.errors.push(e);
+                        parsed.file.broken.extend(broken_header(source, pos));
+                    }
                 }
                 pos = end.max(pos + 1);
             }
             Err(e) => {
                 let e = detailed_error(rest).unwrap_or(e);
                 parsed.errors.push(errors::convert(source, pos, &e));
-                pos = next_decl_line(source, pos);
+                parsed.file.broken.extend(broken_header(source, pos));
+                // Past the declaration's own doc comments: each of their lines
+                // would otherwise start the same declaration, and its error, again.
+                pos = next_decl_line(source, after_docs(source, pos));
             }
         }
     }
@@ -253,6 +265,51 @@ fn starts_decl(source: &str, start: usize) -> bool {
     }
     DECL_KEYWORDS.iter().any(|kw| {
         line.starts_with(kw.as_bytes()) && !line.get(kw.len()).copied().is_some_and(is_ident_byte)
+    })
+}
+
+/// Where the declaration starting at `pos` has its keyword: past its doc comments
+/// (and the comments and blank lines among them).
+fn after_docs(source: &str, mut pos: usize) -> usize {
+    loop {
+        pos = skip_trivia(source, pos);
+        let rest = source.get(pos..).unwrap_or("");
+        let doc = rest.starts_with("///") && !rest.starts_with("////");
+        if !doc {
+            return pos;
+        }
+        pos = rest.find('\n').map_or(source.len(), |n| pos + n);
+    }
+}
+
+/// The kind and name of the declaration starting at `pos` (after its docs), read
+/// from the text: its keyword, blanks, then a name that is not a reserved word.
+/// `None` when the text does not start that way (then no name can be known).
+fn broken_header(source: &str, pos: usize) -> Option<BrokenDecl> {
+    let start = after_docs(source, pos);
+    let line = source.get(start..)?;
+    DeclKind::ALL.iter().find_map(|&kind| {
+        let rest = line.strip_prefix(kind.keyword())?;
+        let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let name_start = start + kind.keyword().len() + gap;
+        let after = rest.get(gap..)?;
+        let first = after.bytes().next()?;
+        if gap == 0 || !(first.is_ascii_alphabetic() || first == b'_') {
+            return None;
+        }
+        let len = after.bytes().take_while(|&b| is_ident_byte(b)).count();
+        let name = after.get(..len)?;
+        if RESERVED_WORDS.contains(&name) {
+            return None;
+        }
+        Some(BrokenDecl {
+            kind,
+            name: Ident {
+                name: name.to_string(),
+                span: Span::new(name_start, name_start + len),
+            },
+            span: Span::new(start, name_start + len),
+        })
     })
 }
 
@@ -454,6 +511,9 @@ struct Builder<'l> {
     source: &'l str,
     /// The file's comments, in order (to trim them off span ends).
     comments: &'l [Comment],
+    /// Errors the builder recovered from: reported, but the declaration is kept
+    /// (`1,632` in a table cell is read as `1632`).
+    recovered: RefCell<Vec<SyntaxError>>,
 }
 
 fn internal(what: &str, span: Span) -> SyntaxError {
@@ -1074,13 +1134,51 @@ impl Builder<'_> {
             .into_inner()
             .next()
             .ok_or_else(|| internal("cell value", span))?;
-        if inner.as_rule() == Rule::ident {
-            return Ok(CellValue::Name(self.ident(&inner)));
+        match inner.as_rule() {
+            Rule::ident => return Ok(CellValue::Name(self.ident(&inner))),
+            Rule::grouped_number => return Ok(CellValue::Literal(self.grouped_number(&inner))),
+            _ => {}
         }
         match self.literal(&inner)? {
             Some(l) => Ok(CellValue::Literal(l)),
             None => Err(internal("cell value", span)),
         }
+    }
+
+    /// `1,632` (digit groups separated by `,`) in a table cell: reported, and read
+    /// as the number it most likely means, so the table is kept. One `,` followed
+    /// by other than three digits (`1,5`, `0,125`) is a decimal comma.
+    fn grouped_number(&self, p: &Pair<Rule>) -> Literal {
+        let span = self.span(p);
+        let text = p.as_str();
+        let (whole, fraction) = match text.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (text, None),
+        };
+        let groups: Vec<&str> = whole.split(',').collect();
+        let decimal_comma = fraction.is_none()
+            && matches!(groups.as_slice(), [first, tail]
+                if tail.len() != 3 || first.trim_start_matches('-') == "0");
+        let (meant, message, help) = if decimal_comma {
+            let meant = whole.replacen(',', ".", 1);
+            let help = format!("write `{meant}`");
+            (meant, "the decimal point is `.`, not `,`", help)
+        } else {
+            let help = format!(
+                "write `{}` or `{}`",
+                text.replace(',', "_"),
+                text.replace(',', "")
+            );
+            (
+                text.replace(',', ""),
+                "digits are not grouped with `,`",
+                help,
+            )
+        };
+        self.recovered
+            .borrow_mut()
+            .push(SyntaxError::new("E0001", message, span).with_help(help));
+        number_literal(&meant, span)
     }
 
     fn clause(&self, p: Pair<Rule>) -> Res<Clause> {
@@ -2288,6 +2386,9 @@ mod errors {
         let found = source.get(tstart..tend).unwrap_or("");
         let found_text = if found.is_empty() {
             "end of file".to_string()
+        } else if found == "\n" || found == "\r" {
+            // Only inside a table, where a row ends at the end of its line.
+            "the end of the line".to_string()
         } else {
             format!("`{found}`")
         };
@@ -2396,9 +2497,90 @@ mod errors {
         false
     }
 
+    /// The number literal that `text` ends with (`12`, `1_500`, `2.5`), if any.
+    fn number_at_end(text: &str) -> Option<&str> {
+        let len = text
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_digit() || *b == b'_' || *b == b'.')
+            .count();
+        let (head, number) = text.split_at_checked(text.len() - len)?;
+        // Not the end of a name (`x1`) or of a date (`2025-01-01`).
+        let mut head = head.bytes().rev();
+        let part_of_other = match head.next() {
+            Some(b'-') => head.next().is_some_and(|b| b.is_ascii_digit()),
+            Some(b) => b.is_ascii_alphanumeric() || b == b'_',
+            None => false,
+        };
+        let starts_with_digit = number.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        (starts_with_digit && !part_of_other).then_some(number)
+    }
+
+    /// The digits that `text` starts with.
+    fn digits_at_start(text: &str) -> &str {
+        let len = text.bytes().take_while(u8::is_ascii_digit).count();
+        text.get(..len).unwrap_or("")
+    }
+
+    /// Words people write for working days.
+    const WORKING_DAY_WORDS: [&str; 6] = [
+        "workdays",
+        "workday",
+        "business",
+        "businessdays",
+        "weekdays",
+        "work",
+    ];
+
+    /// Help for a number written the way other languages or habits write it:
+    /// digit groups (`1,632`, `1 500`), a space before `%`, a made-up unit of
+    /// working days (`3 workdays`).
+    fn number_help(before: &str, after: &str, found: &str) -> Option<String> {
+        // `1,632`: the error is at the `,`, or (in a test's object, where `,`
+        // separates entries) at the digits after it.
+        let (head, tail) = if found == "," {
+            (number_at_end(before)?, digits_at_start(after.get(1..)?))
+        } else if let Some(head) = before.strip_suffix(',').and_then(number_at_end) {
+            (head, digits_at_start(after))
+        } else if found.len() == 3 && found.bytes().all(|b| b.is_ascii_digit()) {
+            // `1 500`
+            let number = number_at_end(before.trim_end_matches([' ', '\t']))?;
+            if before.ends_with(number) || number.contains('.') {
+                return None;
+            }
+            return Some(format!("write `{number}_{found}` or `{number}{found}`"));
+        } else if found == "%" && before.ends_with([' ', '\t']) {
+            let number = number_at_end(before.trim_end_matches([' ', '\t']))?;
+            return Some(format!("write `{number}%` without a space"));
+        } else if WORKING_DAY_WORDS.contains(&found) {
+            let number = number_at_end(before.trim_end_matches([' ', '\t']))?;
+            return Some(format!("write `{number} working days`"));
+        } else {
+            return None;
+        };
+        if tail.is_empty() || head.contains('.') {
+            return None;
+        }
+        Some(if tail.len() == 3 {
+            format!("write `{head}_{tail}` or `{head}{tail}`: digits are not grouped with `,`")
+        } else {
+            format!("write `{head}.{tail}`: the decimal point is `.`")
+        })
+    }
+
     fn help(source: &str, at: usize, found: &str, expected: &[String]) -> Option<String> {
         let before = source.get(..at).unwrap_or("");
         let after = source.get(at..).unwrap_or("");
+        if let Some(help) = number_help(before, after, found) {
+            return Some(help);
+        }
+        if matches!(found, "\n" | "\r") {
+            return Some("write each table row on one line".into());
+        }
+        // `if` is the only place where `else` is expected along with an operator.
+        if expected.iter().any(|p| p == "`else`") && expected.iter().any(|p| p == "an operator") {
+            return Some("an `if` needs an `else`".into());
+        }
         if found == "=" && before.ends_with('=') {
             return Some("use `=` to compare; `==` is not an Accord operator".into());
         }
@@ -2417,7 +2599,7 @@ mod errors {
         if RESERVED.contains(&found) && expected.iter().any(|p| NAME_PLACES.contains(&p.as_str())) {
             return Some(format!("`{found}` is a reserved word; choose another name"));
         }
-        if expected.iter().any(|p| p == "`{`") && found != "{" {
+        if expected.iter().any(|p| p == "`{`") && !matches!(found, "{" | "\n" | "\r") {
             return Some("a block starts with `{`".into());
         }
         if expected.iter().any(|p| p == "`}`") && found.is_empty() {
