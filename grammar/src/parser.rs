@@ -516,6 +516,11 @@ struct Builder<'l> {
     recovered: RefCell<Vec<SyntaxError>>,
 }
 
+/// A declaration's name, which its rule always has.
+fn decl_name(name: Option<Ident>, span: Span) -> Res<Ident> {
+    name.ok_or_else(|| internal("name", span))
+}
+
 fn internal(what: &str, span: Span) -> SyntaxError {
     SyntaxError::new(
         "E0001",
@@ -716,7 +721,9 @@ impl Builder<'_> {
     }
 
     // -----------------------------------------------------------------------
-    // Declarations
+    // Declarations: `decl` reads what every kind shares (doc comments, then the
+    // header: name, type, label), then builds the body of its kind, one function
+    // per kind; a body's items are built one child at a time (`items`).
 
     fn decl(&self, p: Pair<Rule>) -> Res<Decl> {
         let span = self.span(&p);
@@ -730,213 +737,222 @@ impl Builder<'_> {
             }
         }
         let body = body.ok_or_else(|| internal("declaration", span))?;
-        let rule = body.as_rule();
         let span = self.span(&body);
         let h = Header::read(self, body.clone())?;
-        let name = h.name.clone();
-        let name = move || name.ok_or_else(|| internal("name", span));
-        Ok(match rule {
-            Rule::ruleset => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    let s = self.span(&c);
-                    match c.as_rule() {
-                        Rule::languages => items.push(RulesetItem::Languages {
-                            langs: self.idents(c),
-                            span: s,
-                        }),
-                        Rule::currency => items.push(RulesetItem::Currency {
-                            code: self.first_ident(c)?,
-                            span: s,
-                        }),
-                        Rule::regions => items.push(RulesetItem::Regions {
-                            name: self.first_ident(c)?,
-                            span: s,
-                        }),
-                        _ => {}
-                    }
-                }
-                Decl::Ruleset(Ruleset {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::sector_decl => Decl::Sector(SectorDecl {
+        match body.as_rule() {
+            Rule::ruleset => self.ruleset(body, docs, h, span),
+            Rule::sector_decl => Ok(Decl::Sector(SectorDecl {
                 docs,
-                name: name()?,
+                name: decl_name(h.name, span)?,
                 label: h.label,
                 span,
-            }),
-            Rule::enum_decl => {
-                let mut variants = Vec::new();
-                for c in body.into_inner().filter(|c| c.as_rule() == Rule::variant) {
-                    let s = self.span_after_docs(&c);
-                    let vh = Header::read(self, c)?;
-                    variants.push(Variant {
-                        docs: vh.docs,
-                        name: vh.name.ok_or_else(|| internal("variant", s))?,
-                        label: vh.label,
-                        span: s,
-                    });
-                }
-                Decl::Enum(EnumDecl {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    variants,
-                    span,
-                })
+            })),
+            Rule::enum_decl => self.enum_decl(body, docs, h, span),
+            Rule::entity => self.entity(body, docs, h, span),
+            Rule::parameter => self.parameter(body, docs, h, span),
+            Rule::table => self.table(body, docs, h, span),
+            Rule::program => self.program(body, docs, h, span),
+            Rule::assessment => self.assessment(body, docs, h, span),
+            Rule::service => self.service(body, docs, h, span),
+            Rule::calendar => self.calendar(body, docs, h, span),
+            Rule::protocol => self.protocol(body, docs, h, span),
+            Rule::test => self.test(body, docs, h, span),
+            _ => Err(internal("declaration", span)),
+        }
+    }
+
+    /// The items of a declaration's body: `item` builds one from a child, or gives
+    /// `None` for the children that are not items (keywords, name, label).
+    fn items<T>(
+        &self,
+        body: Pair<Rule>,
+        item: impl Fn(&Self, Pair<Rule>) -> Res<Option<T>>,
+    ) -> Res<Vec<T>> {
+        let mut items = Vec::new();
+        for c in body.into_inner() {
+            if let Some(i) = item(self, c)? {
+                items.push(i);
             }
-            Rule::entity => {
-                let mut members = Vec::new();
-                for c in body.into_inner() {
-                    match c.as_rule() {
-                        Rule::field => members.push(Member::Field(self.field(c)?)),
-                        Rule::let_member => members.push(Member::Let(self.let_member(c)?)),
-                        _ => {}
-                    }
-                }
-                Decl::Entity(Entity {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    members,
-                    span,
-                })
+        }
+        Ok(items)
+    }
+
+    fn ruleset(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| {
+            let s = b.span(&c);
+            Ok(Some(match c.as_rule() {
+                Rule::languages => RulesetItem::Languages {
+                    langs: b.idents(c),
+                    span: s,
+                },
+                Rule::currency => RulesetItem::Currency {
+                    code: b.first_ident(c)?,
+                    span: s,
+                },
+                Rule::regions => RulesetItem::Regions {
+                    name: b.first_ident(c)?,
+                    span: s,
+                },
+                _ => return Ok(None),
+            }))
+        })?;
+        Ok(Decl::Ruleset(Ruleset {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn enum_decl(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let variants = self.items(body, |b, c| {
+            if c.as_rule() != Rule::variant {
+                return Ok(None);
             }
-            Rule::parameter => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    match c.as_rule() {
-                        Rule::param_source => {
-                            let l = self.child_label(c)?;
-                            items.push(ParameterItem::Source(
-                                l.ok_or_else(|| internal("source", span))?,
-                            ));
-                        }
-                        Rule::param_from => items.push(self.param_from(c)?),
-                        _ => {}
-                    }
-                }
-                Decl::Parameter(Parameter {
-                    docs,
-                    name: name()?,
-                    ty: h.ty.ok_or_else(|| internal("type", span))?,
-                    label: h.label,
-                    items,
-                    span,
-                })
+            let s = b.span_after_docs(&c);
+            let vh = Header::read(b, c)?;
+            Ok(Some(Variant {
+                docs: vh.docs,
+                name: vh.name.ok_or_else(|| internal("variant", s))?,
+                label: vh.label,
+                span: s,
+            }))
+        })?;
+        Ok(Decl::Enum(EnumDecl {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            variants,
+            span,
+        }))
+    }
+
+    fn entity(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let members = self.items(body, |b, c| {
+            Ok(match c.as_rule() {
+                Rule::field => Some(Member::Field(b.field(c)?)),
+                Rule::let_member => Some(Member::Let(b.let_member(c)?)),
+                _ => None,
+            })
+        })?;
+        Ok(Decl::Entity(Entity {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            members,
+            span,
+        }))
+    }
+
+    fn parameter(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| match c.as_rule() {
+            Rule::param_source => {
+                let l = b.child_label(c)?;
+                Ok(Some(ParameterItem::Source(
+                    l.ok_or_else(|| internal("source", span))?,
+                )))
             }
-            Rule::table => self.table(body, docs, h, span)?,
-            Rule::program => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.program_item(c)? {
-                        items.push(item);
-                    }
-                }
-                Decl::Program(Program {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::assessment => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.assessment_item(c)? {
-                        items.push(item);
-                    }
-                }
-                Decl::Assessment(Assessment {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::service => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    let s = self.span(&c);
-                    match c.as_rule() {
-                        Rule::s_sector => items.push(ServiceItem::Sector(self.first_ident(c)?, s)),
-                        Rule::s_meets => items.push(ServiceItem::Meets(self.idents(c), s)),
-                        _ => {}
-                    }
-                }
-                Decl::Service(Service {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::calendar => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    let s = self.span(&c);
-                    match c.as_rule() {
-                        Rule::c_weekend => items.push(CalendarItem::Weekend(self.idents(c), s)),
-                        Rule::c_holiday => items.push(CalendarItem::Holiday(
-                            c.into_inner()
-                                .filter(|d| d.as_rule() == Rule::date)
-                                .map(|d| self.date(&d))
-                                .collect(),
-                            s,
-                        )),
-                        _ => {}
-                    }
-                }
-                Decl::Calendar(Calendar {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::protocol => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.protocol_item(c)? {
-                        items.push(item);
-                    }
-                }
-                // `version` has one place, first (see `ast::Protocol`): the tree of
-                // a file with it elsewhere equals the tree of its formatted text.
-                items.sort_by_key(|i| !matches!(i, ProtocolItem::Version { .. }));
-                Decl::Protocol(Protocol {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::test => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.test_item(c)? {
-                        items.push(item);
-                    }
-                }
-                Decl::Test(Test {
-                    docs,
-                    name: h.label.ok_or_else(|| internal("test name", span))?,
-                    items,
-                    span,
-                })
-            }
-            _ => return Err(internal("declaration", span)),
-        })
+            Rule::param_from => b.param_from(c).map(Some),
+            _ => Ok(None),
+        })?;
+        Ok(Decl::Parameter(Parameter {
+            docs,
+            name: decl_name(h.name, span)?,
+            ty: h.ty.ok_or_else(|| internal("type", span))?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn program(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, Self::program_item)?;
+        Ok(Decl::Program(Program {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn assessment(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, Self::assessment_item)?;
+        Ok(Decl::Assessment(Assessment {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn service(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| {
+            let s = b.span(&c);
+            Ok(match c.as_rule() {
+                Rule::s_sector => Some(ServiceItem::Sector(b.first_ident(c)?, s)),
+                Rule::s_meets => Some(ServiceItem::Meets(b.idents(c), s)),
+                _ => None,
+            })
+        })?;
+        Ok(Decl::Service(Service {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn calendar(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| {
+            let s = b.span(&c);
+            Ok(match c.as_rule() {
+                Rule::c_weekend => Some(CalendarItem::Weekend(b.idents(c), s)),
+                Rule::c_holiday => Some(CalendarItem::Holiday(
+                    c.into_inner()
+                        .filter(|d| d.as_rule() == Rule::date)
+                        .map(|d| b.date(&d))
+                        .collect(),
+                    s,
+                )),
+                _ => None,
+            })
+        })?;
+        Ok(Decl::Calendar(Calendar {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn protocol(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let mut items = self.items(body, Self::protocol_item)?;
+        // `version` has one place, first (see `ast::Protocol`): the tree of a file
+        // with it elsewhere equals the tree of its formatted text.
+        items.sort_by_key(|i| !matches!(i, ProtocolItem::Version { .. }));
+        Ok(Decl::Protocol(Protocol {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    /// A test is named by its label.
+    fn test(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, Self::test_item)?;
+        Ok(Decl::Test(Test {
+            docs,
+            name: h.label.ok_or_else(|| internal("test name", span))?,
+            items,
+            span,
+        }))
     }
 
     /// The identifiers directly inside `p`, in order.
@@ -1031,43 +1047,8 @@ impl Builder<'_> {
                         span: s,
                     });
                 }
-                Rule::hit_policy => {
-                    let s = self.span(&c);
-                    let words: Vec<Rule> = c.into_inner().map(|k| k.as_rule()).collect();
-                    let kind = match words.as_slice() {
-                        [_, Rule::kw_first] => HitPolicyKind::First,
-                        [_, Rule::kw_any] => HitPolicyKind::Any,
-                        [_, _, Rule::kw_sum] => HitPolicyKind::CollectSum,
-                        [_, _, Rule::kw_min] => HitPolicyKind::CollectMin,
-                        [_, _, Rule::kw_max] => HitPolicyKind::CollectMax,
-                        [_, _, Rule::kw_count] => HitPolicyKind::CollectCount,
-                        [_, _, Rule::kw_list] => HitPolicyKind::CollectList,
-                        _ => HitPolicyKind::Unique,
-                    };
-                    hit = Some(HitPolicy { kind, span: s });
-                }
-                Rule::table_body => {
-                    for r in c.into_inner() {
-                        match r.as_rule() {
-                            Rule::header_row => columns = self.idents(r),
-                            Rule::row if rows.len() >= self.limits.max_table_rows => {
-                                return Err(SyntaxError::new(
-                                    "E0007",
-                                    format!(
-                                        "too many rows: a table holds at most {}",
-                                        self.limits.max_table_rows
-                                    ),
-                                    self.span(&r),
-                                )
-                                .with_help(
-                                    "a list this long is data, not a rule: give it as facts",
-                                ));
-                            }
-                            Rule::row => rows.push(self.row(r)?),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::hit_policy => hit = Some(self.hit_policy(c)),
+                Rule::table_body => (columns, rows) = self.table_body(c)?,
                 _ => {}
             }
         }
@@ -1082,6 +1063,48 @@ impl Builder<'_> {
             rows,
             span,
         }))
+    }
+
+    fn hit_policy(&self, p: Pair<Rule>) -> HitPolicy {
+        let span = self.span(&p);
+        let words: Vec<Rule> = p.into_inner().map(|k| k.as_rule()).collect();
+        let kind = match words.as_slice() {
+            [_, Rule::kw_first] => HitPolicyKind::First,
+            [_, Rule::kw_any] => HitPolicyKind::Any,
+            [_, _, Rule::kw_sum] => HitPolicyKind::CollectSum,
+            [_, _, Rule::kw_min] => HitPolicyKind::CollectMin,
+            [_, _, Rule::kw_max] => HitPolicyKind::CollectMax,
+            [_, _, Rule::kw_count] => HitPolicyKind::CollectCount,
+            [_, _, Rule::kw_list] => HitPolicyKind::CollectList,
+            _ => HitPolicyKind::Unique,
+        };
+        HitPolicy { kind, span }
+    }
+
+    /// The header row's column names and the rows (at most
+    /// [`Limits::max_table_rows`], `E0007` beyond).
+    fn table_body(&self, p: Pair<Rule>) -> Res<(Vec<Ident>, Vec<Row>)> {
+        let mut columns = Vec::new();
+        let mut rows = Vec::new();
+        for r in p.into_inner() {
+            match r.as_rule() {
+                Rule::header_row => columns = self.idents(r),
+                Rule::row if rows.len() >= self.limits.max_table_rows => {
+                    return Err(SyntaxError::new(
+                        "E0007",
+                        format!(
+                            "too many rows: a table holds at most {}",
+                            self.limits.max_table_rows
+                        ),
+                        self.span(&r),
+                    )
+                    .with_help("a list this long is data, not a rule: give it as facts"));
+                }
+                Rule::row => rows.push(self.row(r)?),
+                _ => {}
+            }
+        }
+        Ok((columns, rows))
     }
 
     fn row(&self, p: Pair<Rule>) -> Res<Row> {
