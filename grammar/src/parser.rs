@@ -2584,11 +2584,14 @@ mod errors {
         if tail.is_empty() || head.contains('.') {
             return None;
         }
-        Some(if tail.len() == 3 {
-            format!("write `{head}_{tail}` or `{head}{tail}`: digits are not grouped with `,`")
-        } else {
-            format!("write `{head}.{tail}`: the decimal point is `.`")
-        })
+        // As for a cell (`Builder::grouped_number`).
+        Some(
+            if tail.len() == 3 && !head.trim_start_matches('0').is_empty() {
+                format!("write `{head}_{tail}` or `{head}{tail}`")
+            } else {
+                format!("write `{head}.{tail}`")
+            },
+        )
     }
 
     fn help(source: &str, at: usize, found: &str, expected: &[String]) -> Option<String> {

@@ -238,14 +238,8 @@ fn helps_for_numbers_durations_and_if() {
         p.errors[0].help.clone().unwrap_or_default()
     };
     let program = |body: &str| format!("program p {{\n  {body}\n}}\n");
-    assert_eq!(
-        help(&program("amount = 1,632")),
-        "write `1_632` or `1632`: digits are not grouped with `,`"
-    );
-    assert_eq!(
-        help(&program("amount = 2,5 * x")),
-        "write `2.5`: the decimal point is `.`"
-    );
+    assert_eq!(help(&program("amount = 1,632")), "write `1_632` or `1632`");
+    assert_eq!(help(&program("amount = 2,5 * x")), "write `2.5`");
     assert_eq!(help(&program("amount = 1 500")), "write `1_500` or `1500`");
     assert_eq!(
         help(&program("amount = x * 20 %")),
@@ -257,7 +251,7 @@ fn helps_for_numbers_durations_and_if() {
     );
     assert_eq!(
         help("test \"t\" {\n  given P { income: 1,632 }\n}\n"),
-        "write `1_632` or `1632`: digits are not grouped with `,`"
+        "write `1_632` or `1632`"
     );
     for unit in ["workdays", "workday", "business days", "weekdays"] {
         let src = format!("protocol p {{\n  step s {{\n    within 3 {unit}\n  }}\n}}\n");
