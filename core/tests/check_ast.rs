@@ -81,6 +81,7 @@ fn codes(decls: Vec<Decl>) -> Vec<(&'static str, String)> {
     all.extend(decls);
     let (_, diags) = check(&[File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls: all,
         comments: vec![],
     }]);
@@ -141,6 +142,7 @@ fn unknown_name_suggests_the_closest() {
     );
     let (_, diags) = check(&[File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls: vec![ruleset(), e],
         comments: vec![],
     }]);

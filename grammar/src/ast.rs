@@ -115,6 +115,69 @@ pub struct File {
     pub comments: Vec<Comment>,
     /// Where the author left blank lines, so the formatter can keep (at most) one.
     pub blank_lines: BlankLines,
+    /// Declarations that failed to parse but whose keyword and name were read: not
+    /// in `decls`, but the checker knows the name, so references to it are not
+    /// reported as unknown (the syntax error already was).
+    pub broken: Vec<BrokenDecl>,
+}
+
+/// A declaration dropped by a syntax error: its kind and name, read from its first
+/// line (`table grant(…`), and the span from its keyword to where parsing resumed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenDecl {
+    pub kind: DeclKind,
+    pub name: Ident,
+    pub span: Span,
+}
+
+/// The kinds of named declarations (a `test` has a label, not a name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum DeclKind {
+    Ruleset,
+    Sector,
+    Enum,
+    Entity,
+    Parameter,
+    Table,
+    Program,
+    Assessment,
+    Service,
+    Calendar,
+    Protocol,
+}
+
+impl DeclKind {
+    /// The keyword that starts a declaration of this kind.
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            DeclKind::Ruleset => "ruleset",
+            DeclKind::Sector => "sector",
+            DeclKind::Enum => "enum",
+            DeclKind::Entity => "entity",
+            DeclKind::Parameter => "parameter",
+            DeclKind::Table => "table",
+            DeclKind::Program => "program",
+            DeclKind::Assessment => "assessment",
+            DeclKind::Service => "service",
+            DeclKind::Calendar => "calendar",
+            DeclKind::Protocol => "protocol",
+        }
+    }
+
+    /// Every kind, in the order of the grammar's `decl` rule.
+    pub const ALL: [DeclKind; 11] = [
+        DeclKind::Ruleset,
+        DeclKind::Sector,
+        DeclKind::Enum,
+        DeclKind::Entity,
+        DeclKind::Parameter,
+        DeclKind::Table,
+        DeclKind::Program,
+        DeclKind::Assessment,
+        DeclKind::Service,
+        DeclKind::Calendar,
+        DeclKind::Protocol,
+    ];
 }
 
 /// Byte offsets, in increasing order, of the starts of the source's blank lines

@@ -11,6 +11,7 @@
 //! taller than that (long flat chains such as `1+1+…` build tall trees), so every
 //! later recursive walk, drop included, is bounded.
 
+use std::cell::RefCell;
 use std::num::NonZeroUsize;
 use std::sync::OnceLock;
 
@@ -60,7 +61,8 @@ pub const LIMITS: Limits = Limits {
 /// `E0003` file larger than [`LIMITS`], `E0004` a bad escape in a text literal,
 /// `E0005` a doc comment that documents nothing, `E0006` more declarations in one
 /// file than [`LIMITS`] allows, `E0007` a table with more rows than that.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code} at bytes {}..{}: {message}", .span.start, .span.end)]
 pub struct SyntaxError {
     pub code: &'static str,
     pub message: String,
@@ -133,6 +135,7 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
         if let Some(region) = regions.get(region_ix) {
             if let Some(at) = region.violation.filter(|&v| v >= pos) {
                 parsed.errors.push(too_deep(at, limits));
+                parsed.file.broken.extend(broken_header(source, pos));
                 let next = regions.get(region_ix + 1).map_or(source.len(), |r| r.start);
                 pos = next.max(pos + 1);
                 continue;
@@ -162,17 +165,26 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
                     limits,
                     source,
                     comments: &parsed.file.comments,
+                    recovered: RefCell::default(),
                 };
-                match builder.decl(pair) {
+                let built = builder.decl(pair);
+                parsed.errors.extend(builder.recovered.into_inner());
+                match built {
                     Ok(decl) => parsed.file.decls.push(decl),
-                    Err(e) => parsed.errors.push(e),
+                    Err(e) => {
+                        parsed.errors.push(e);
+                        parsed.file.broken.extend(broken_header(source, pos));
+                    }
                 }
                 pos = end.max(pos + 1);
             }
             Err(e) => {
                 let e = detailed_error(rest).unwrap_or(e);
                 parsed.errors.push(errors::convert(source, pos, &e));
-                pos = next_decl_line(source, pos);
+                parsed.file.broken.extend(broken_header(source, pos));
+                // Past the declaration's own doc comments: each of their lines
+                // would otherwise start the same declaration, and its error, again.
+                pos = next_decl_line(source, after_docs(source, pos));
             }
         }
     }
@@ -253,6 +265,51 @@ fn starts_decl(source: &str, start: usize) -> bool {
     }
     DECL_KEYWORDS.iter().any(|kw| {
         line.starts_with(kw.as_bytes()) && !line.get(kw.len()).copied().is_some_and(is_ident_byte)
+    })
+}
+
+/// Where the declaration starting at `pos` has its keyword: past its doc comments
+/// (and the comments and blank lines among them).
+fn after_docs(source: &str, mut pos: usize) -> usize {
+    loop {
+        pos = skip_trivia(source, pos);
+        let rest = source.get(pos..).unwrap_or("");
+        let doc = rest.starts_with("///") && !rest.starts_with("////");
+        if !doc {
+            return pos;
+        }
+        pos = rest.find('\n').map_or(source.len(), |n| pos + n);
+    }
+}
+
+/// The kind and name of the declaration starting at `pos` (after its docs), read
+/// from the text: its keyword, blanks, then a name that is not a reserved word.
+/// `None` when the text does not start that way (then no name can be known).
+fn broken_header(source: &str, pos: usize) -> Option<BrokenDecl> {
+    let start = after_docs(source, pos);
+    let line = source.get(start..)?;
+    DeclKind::ALL.iter().find_map(|&kind| {
+        let rest = line.strip_prefix(kind.keyword())?;
+        let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        let name_start = start + kind.keyword().len() + gap;
+        let after = rest.get(gap..)?;
+        let first = after.bytes().next()?;
+        if gap == 0 || !(first.is_ascii_alphabetic() || first == b'_') {
+            return None;
+        }
+        let len = after.bytes().take_while(|&b| is_ident_byte(b)).count();
+        let name = after.get(..len)?;
+        if RESERVED_WORDS.contains(&name) {
+            return None;
+        }
+        Some(BrokenDecl {
+            kind,
+            name: Ident {
+                name: name.to_string(),
+                span: Span::new(name_start, name_start + len),
+            },
+            span: Span::new(start, name_start + len),
+        })
     })
 }
 
@@ -454,6 +511,14 @@ struct Builder<'l> {
     source: &'l str,
     /// The file's comments, in order (to trim them off span ends).
     comments: &'l [Comment],
+    /// Errors the builder recovered from: reported, but the declaration is kept
+    /// (`1,632` in a table cell is read as `1632`).
+    recovered: RefCell<Vec<SyntaxError>>,
+}
+
+/// A declaration's name, which its rule always has.
+fn decl_name(name: Option<Ident>, span: Span) -> Res<Ident> {
+    name.ok_or_else(|| internal("name", span))
 }
 
 fn internal(what: &str, span: Span) -> SyntaxError {
@@ -656,7 +721,9 @@ impl Builder<'_> {
     }
 
     // -----------------------------------------------------------------------
-    // Declarations
+    // Declarations: `decl` reads what every kind shares (doc comments, then the
+    // header: name, type, label), then builds the body of its kind, one function
+    // per kind; a body's items are built one child at a time (`items`).
 
     fn decl(&self, p: Pair<Rule>) -> Res<Decl> {
         let span = self.span(&p);
@@ -670,213 +737,222 @@ impl Builder<'_> {
             }
         }
         let body = body.ok_or_else(|| internal("declaration", span))?;
-        let rule = body.as_rule();
         let span = self.span(&body);
         let h = Header::read(self, body.clone())?;
-        let name = h.name.clone();
-        let name = move || name.ok_or_else(|| internal("name", span));
-        Ok(match rule {
-            Rule::ruleset => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    let s = self.span(&c);
-                    match c.as_rule() {
-                        Rule::languages => items.push(RulesetItem::Languages {
-                            langs: self.idents(c),
-                            span: s,
-                        }),
-                        Rule::currency => items.push(RulesetItem::Currency {
-                            code: self.first_ident(c)?,
-                            span: s,
-                        }),
-                        Rule::regions => items.push(RulesetItem::Regions {
-                            name: self.first_ident(c)?,
-                            span: s,
-                        }),
-                        _ => {}
-                    }
-                }
-                Decl::Ruleset(Ruleset {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::sector_decl => Decl::Sector(SectorDecl {
+        match body.as_rule() {
+            Rule::ruleset => self.ruleset(body, docs, h, span),
+            Rule::sector_decl => Ok(Decl::Sector(SectorDecl {
                 docs,
-                name: name()?,
+                name: decl_name(h.name, span)?,
                 label: h.label,
                 span,
-            }),
-            Rule::enum_decl => {
-                let mut variants = Vec::new();
-                for c in body.into_inner().filter(|c| c.as_rule() == Rule::variant) {
-                    let s = self.span_after_docs(&c);
-                    let vh = Header::read(self, c)?;
-                    variants.push(Variant {
-                        docs: vh.docs,
-                        name: vh.name.ok_or_else(|| internal("variant", s))?,
-                        label: vh.label,
-                        span: s,
-                    });
-                }
-                Decl::Enum(EnumDecl {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    variants,
-                    span,
-                })
+            })),
+            Rule::enum_decl => self.enum_decl(body, docs, h, span),
+            Rule::entity => self.entity(body, docs, h, span),
+            Rule::parameter => self.parameter(body, docs, h, span),
+            Rule::table => self.table(body, docs, h, span),
+            Rule::program => self.program(body, docs, h, span),
+            Rule::assessment => self.assessment(body, docs, h, span),
+            Rule::service => self.service(body, docs, h, span),
+            Rule::calendar => self.calendar(body, docs, h, span),
+            Rule::protocol => self.protocol(body, docs, h, span),
+            Rule::test => self.test(body, docs, h, span),
+            _ => Err(internal("declaration", span)),
+        }
+    }
+
+    /// The items of a declaration's body: `item` builds one from a child, or gives
+    /// `None` for the children that are not items (keywords, name, label).
+    fn items<T>(
+        &self,
+        body: Pair<Rule>,
+        item: impl Fn(&Self, Pair<Rule>) -> Res<Option<T>>,
+    ) -> Res<Vec<T>> {
+        let mut items = Vec::new();
+        for c in body.into_inner() {
+            if let Some(i) = item(self, c)? {
+                items.push(i);
             }
-            Rule::entity => {
-                let mut members = Vec::new();
-                for c in body.into_inner() {
-                    match c.as_rule() {
-                        Rule::field => members.push(Member::Field(self.field(c)?)),
-                        Rule::let_member => members.push(Member::Let(self.let_member(c)?)),
-                        _ => {}
-                    }
-                }
-                Decl::Entity(Entity {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    members,
-                    span,
-                })
+        }
+        Ok(items)
+    }
+
+    fn ruleset(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| {
+            let s = b.span(&c);
+            Ok(Some(match c.as_rule() {
+                Rule::languages => RulesetItem::Languages {
+                    langs: b.idents(c),
+                    span: s,
+                },
+                Rule::currency => RulesetItem::Currency {
+                    code: b.first_ident(c)?,
+                    span: s,
+                },
+                Rule::regions => RulesetItem::Regions {
+                    name: b.first_ident(c)?,
+                    span: s,
+                },
+                _ => return Ok(None),
+            }))
+        })?;
+        Ok(Decl::Ruleset(Ruleset {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn enum_decl(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let variants = self.items(body, |b, c| {
+            if c.as_rule() != Rule::variant {
+                return Ok(None);
             }
-            Rule::parameter => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    match c.as_rule() {
-                        Rule::param_source => {
-                            let l = self.child_label(c)?;
-                            items.push(ParameterItem::Source(
-                                l.ok_or_else(|| internal("source", span))?,
-                            ));
-                        }
-                        Rule::param_from => items.push(self.param_from(c)?),
-                        _ => {}
-                    }
-                }
-                Decl::Parameter(Parameter {
-                    docs,
-                    name: name()?,
-                    ty: h.ty.ok_or_else(|| internal("type", span))?,
-                    label: h.label,
-                    items,
-                    span,
-                })
+            let s = b.span_after_docs(&c);
+            let vh = Header::read(b, c)?;
+            Ok(Some(Variant {
+                docs: vh.docs,
+                name: vh.name.ok_or_else(|| internal("variant", s))?,
+                label: vh.label,
+                span: s,
+            }))
+        })?;
+        Ok(Decl::Enum(EnumDecl {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            variants,
+            span,
+        }))
+    }
+
+    fn entity(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let members = self.items(body, |b, c| {
+            Ok(match c.as_rule() {
+                Rule::field => Some(Member::Field(b.field(c)?)),
+                Rule::let_member => Some(Member::Let(b.let_member(c)?)),
+                _ => None,
+            })
+        })?;
+        Ok(Decl::Entity(Entity {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            members,
+            span,
+        }))
+    }
+
+    fn parameter(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| match c.as_rule() {
+            Rule::param_source => {
+                let l = b.child_label(c)?;
+                Ok(Some(ParameterItem::Source(
+                    l.ok_or_else(|| internal("source", span))?,
+                )))
             }
-            Rule::table => self.table(body, docs, h, span)?,
-            Rule::program => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.program_item(c)? {
-                        items.push(item);
-                    }
-                }
-                Decl::Program(Program {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::assessment => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.assessment_item(c)? {
-                        items.push(item);
-                    }
-                }
-                Decl::Assessment(Assessment {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::service => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    let s = self.span(&c);
-                    match c.as_rule() {
-                        Rule::s_sector => items.push(ServiceItem::Sector(self.first_ident(c)?, s)),
-                        Rule::s_meets => items.push(ServiceItem::Meets(self.idents(c), s)),
-                        _ => {}
-                    }
-                }
-                Decl::Service(Service {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::calendar => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    let s = self.span(&c);
-                    match c.as_rule() {
-                        Rule::c_weekend => items.push(CalendarItem::Weekend(self.idents(c), s)),
-                        Rule::c_holiday => items.push(CalendarItem::Holiday(
-                            c.into_inner()
-                                .filter(|d| d.as_rule() == Rule::date)
-                                .map(|d| self.date(&d))
-                                .collect(),
-                            s,
-                        )),
-                        _ => {}
-                    }
-                }
-                Decl::Calendar(Calendar {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::protocol => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.protocol_item(c)? {
-                        items.push(item);
-                    }
-                }
-                // `version` has one place, first (see `ast::Protocol`): the tree of
-                // a file with it elsewhere equals the tree of its formatted text.
-                items.sort_by_key(|i| !matches!(i, ProtocolItem::Version { .. }));
-                Decl::Protocol(Protocol {
-                    docs,
-                    name: name()?,
-                    label: h.label,
-                    items,
-                    span,
-                })
-            }
-            Rule::test => {
-                let mut items = Vec::new();
-                for c in body.into_inner() {
-                    if let Some(item) = self.test_item(c)? {
-                        items.push(item);
-                    }
-                }
-                Decl::Test(Test {
-                    docs,
-                    name: h.label.ok_or_else(|| internal("test name", span))?,
-                    items,
-                    span,
-                })
-            }
-            _ => return Err(internal("declaration", span)),
-        })
+            Rule::param_from => b.param_from(c).map(Some),
+            _ => Ok(None),
+        })?;
+        Ok(Decl::Parameter(Parameter {
+            docs,
+            name: decl_name(h.name, span)?,
+            ty: h.ty.ok_or_else(|| internal("type", span))?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn program(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, Self::program_item)?;
+        Ok(Decl::Program(Program {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn assessment(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, Self::assessment_item)?;
+        Ok(Decl::Assessment(Assessment {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn service(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| {
+            let s = b.span(&c);
+            Ok(match c.as_rule() {
+                Rule::s_sector => Some(ServiceItem::Sector(b.first_ident(c)?, s)),
+                Rule::s_meets => Some(ServiceItem::Meets(b.idents(c), s)),
+                _ => None,
+            })
+        })?;
+        Ok(Decl::Service(Service {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn calendar(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, |b, c| {
+            let s = b.span(&c);
+            Ok(match c.as_rule() {
+                Rule::c_weekend => Some(CalendarItem::Weekend(b.idents(c), s)),
+                Rule::c_holiday => Some(CalendarItem::Holiday(
+                    c.into_inner()
+                        .filter(|d| d.as_rule() == Rule::date)
+                        .map(|d| b.date(&d))
+                        .collect(),
+                    s,
+                )),
+                _ => None,
+            })
+        })?;
+        Ok(Decl::Calendar(Calendar {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    fn protocol(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let mut items = self.items(body, Self::protocol_item)?;
+        // `version` has one place, first (see `ast::Protocol`): the tree of a file
+        // with it elsewhere equals the tree of its formatted text.
+        items.sort_by_key(|i| !matches!(i, ProtocolItem::Version { .. }));
+        Ok(Decl::Protocol(Protocol {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            items,
+            span,
+        }))
+    }
+
+    /// A test is named by its label.
+    fn test(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let items = self.items(body, Self::test_item)?;
+        Ok(Decl::Test(Test {
+            docs,
+            name: h.label.ok_or_else(|| internal("test name", span))?,
+            items,
+            span,
+        }))
     }
 
     /// The identifiers directly inside `p`, in order.
@@ -971,43 +1047,8 @@ impl Builder<'_> {
                         span: s,
                     });
                 }
-                Rule::hit_policy => {
-                    let s = self.span(&c);
-                    let words: Vec<Rule> = c.into_inner().map(|k| k.as_rule()).collect();
-                    let kind = match words.as_slice() {
-                        [_, Rule::kw_first] => HitPolicyKind::First,
-                        [_, Rule::kw_any] => HitPolicyKind::Any,
-                        [_, _, Rule::kw_sum] => HitPolicyKind::CollectSum,
-                        [_, _, Rule::kw_min] => HitPolicyKind::CollectMin,
-                        [_, _, Rule::kw_max] => HitPolicyKind::CollectMax,
-                        [_, _, Rule::kw_count] => HitPolicyKind::CollectCount,
-                        [_, _, Rule::kw_list] => HitPolicyKind::CollectList,
-                        _ => HitPolicyKind::Unique,
-                    };
-                    hit = Some(HitPolicy { kind, span: s });
-                }
-                Rule::table_body => {
-                    for r in c.into_inner() {
-                        match r.as_rule() {
-                            Rule::header_row => columns = self.idents(r),
-                            Rule::row if rows.len() >= self.limits.max_table_rows => {
-                                return Err(SyntaxError::new(
-                                    "E0007",
-                                    format!(
-                                        "too many rows: a table holds at most {}",
-                                        self.limits.max_table_rows
-                                    ),
-                                    self.span(&r),
-                                )
-                                .with_help(
-                                    "a list this long is data, not a rule: give it as facts",
-                                ));
-                            }
-                            Rule::row => rows.push(self.row(r)?),
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::hit_policy => hit = Some(self.hit_policy(c)),
+                Rule::table_body => (columns, rows) = self.table_body(c)?,
                 _ => {}
             }
         }
@@ -1022,6 +1063,48 @@ impl Builder<'_> {
             rows,
             span,
         }))
+    }
+
+    fn hit_policy(&self, p: Pair<Rule>) -> HitPolicy {
+        let span = self.span(&p);
+        let words: Vec<Rule> = p.into_inner().map(|k| k.as_rule()).collect();
+        let kind = match words.as_slice() {
+            [_, Rule::kw_first] => HitPolicyKind::First,
+            [_, Rule::kw_any] => HitPolicyKind::Any,
+            [_, _, Rule::kw_sum] => HitPolicyKind::CollectSum,
+            [_, _, Rule::kw_min] => HitPolicyKind::CollectMin,
+            [_, _, Rule::kw_max] => HitPolicyKind::CollectMax,
+            [_, _, Rule::kw_count] => HitPolicyKind::CollectCount,
+            [_, _, Rule::kw_list] => HitPolicyKind::CollectList,
+            _ => HitPolicyKind::Unique,
+        };
+        HitPolicy { kind, span }
+    }
+
+    /// The header row's column names and the rows (at most
+    /// [`Limits::max_table_rows`], `E0007` beyond).
+    fn table_body(&self, p: Pair<Rule>) -> Res<(Vec<Ident>, Vec<Row>)> {
+        let mut columns = Vec::new();
+        let mut rows = Vec::new();
+        for r in p.into_inner() {
+            match r.as_rule() {
+                Rule::header_row => columns = self.idents(r),
+                Rule::row if rows.len() >= self.limits.max_table_rows => {
+                    return Err(SyntaxError::new(
+                        "E0007",
+                        format!(
+                            "too many rows: a table holds at most {}",
+                            self.limits.max_table_rows
+                        ),
+                        self.span(&r),
+                    )
+                    .with_help("a list this long is data, not a rule: give it as facts"));
+                }
+                Rule::row => rows.push(self.row(r)?),
+                _ => {}
+            }
+        }
+        Ok((columns, rows))
     }
 
     fn row(&self, p: Pair<Rule>) -> Res<Row> {
@@ -1074,13 +1157,51 @@ impl Builder<'_> {
             .into_inner()
             .next()
             .ok_or_else(|| internal("cell value", span))?;
-        if inner.as_rule() == Rule::ident {
-            return Ok(CellValue::Name(self.ident(&inner)));
+        match inner.as_rule() {
+            Rule::ident => return Ok(CellValue::Name(self.ident(&inner))),
+            Rule::grouped_number => return Ok(CellValue::Literal(self.grouped_number(&inner))),
+            _ => {}
         }
         match self.literal(&inner)? {
             Some(l) => Ok(CellValue::Literal(l)),
             None => Err(internal("cell value", span)),
         }
+    }
+
+    /// `1,632` (digit groups separated by `,`) in a table cell: reported, and read
+    /// as the number it most likely means, so the table is kept. One `,` followed
+    /// by other than three digits (`1,5`, `0,125`) is a decimal comma.
+    fn grouped_number(&self, p: &Pair<Rule>) -> Literal {
+        let span = self.span(p);
+        let text = p.as_str();
+        let (whole, fraction) = match text.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (text, None),
+        };
+        let groups: Vec<&str> = whole.split(',').collect();
+        let decimal_comma = fraction.is_none()
+            && matches!(groups.as_slice(), [first, tail]
+                if tail.len() != 3 || first.trim_start_matches('-') == "0");
+        let (meant, message, help) = if decimal_comma {
+            let meant = whole.replacen(',', ".", 1);
+            let help = format!("write `{meant}`");
+            (meant, "the decimal point is `.`, not `,`", help)
+        } else {
+            let help = format!(
+                "write `{}` or `{}`",
+                text.replace(',', "_"),
+                text.replace(',', "")
+            );
+            (
+                text.replace(',', ""),
+                "digits are not grouped with `,`",
+                help,
+            )
+        };
+        self.recovered
+            .borrow_mut()
+            .push(SyntaxError::new("E0001", message, span).with_help(help));
+        number_literal(&meant, span)
     }
 
     fn clause(&self, p: Pair<Rule>) -> Res<Clause> {
@@ -2288,6 +2409,9 @@ mod errors {
         let found = source.get(tstart..tend).unwrap_or("");
         let found_text = if found.is_empty() {
             "end of file".to_string()
+        } else if found == "\n" || found == "\r" {
+            // Only inside a table, where a row ends at the end of its line.
+            "the end of the line".to_string()
         } else {
             format!("`{found}`")
         };
@@ -2396,9 +2520,93 @@ mod errors {
         false
     }
 
+    /// The number literal that `text` ends with (`12`, `1_500`, `2.5`), if any.
+    fn number_at_end(text: &str) -> Option<&str> {
+        let len = text
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_digit() || *b == b'_' || *b == b'.')
+            .count();
+        let (head, number) = text.split_at_checked(text.len() - len)?;
+        // Not the end of a name (`x1`) or of a date (`2025-01-01`).
+        let mut head = head.bytes().rev();
+        let part_of_other = match head.next() {
+            Some(b'-') => head.next().is_some_and(|b| b.is_ascii_digit()),
+            Some(b) => b.is_ascii_alphanumeric() || b == b'_',
+            None => false,
+        };
+        let starts_with_digit = number.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        (starts_with_digit && !part_of_other).then_some(number)
+    }
+
+    /// The digits that `text` starts with.
+    fn digits_at_start(text: &str) -> &str {
+        let len = text.bytes().take_while(u8::is_ascii_digit).count();
+        text.get(..len).unwrap_or("")
+    }
+
+    /// Words people write for working days.
+    const WORKING_DAY_WORDS: [&str; 6] = [
+        "workdays",
+        "workday",
+        "business",
+        "businessdays",
+        "weekdays",
+        "work",
+    ];
+
+    /// Help for a number written the way other languages or habits write it:
+    /// digit groups (`1,632`, `1 500`), a space before `%`, a made-up unit of
+    /// working days (`3 workdays`).
+    fn number_help(before: &str, after: &str, found: &str) -> Option<String> {
+        // `1,632`: the error is at the `,`, or (in a test's object, where `,`
+        // separates entries) at the digits after it.
+        let (head, tail) = if found == "," {
+            (number_at_end(before)?, digits_at_start(after.get(1..)?))
+        } else if let Some(head) = before.strip_suffix(',').and_then(number_at_end) {
+            (head, digits_at_start(after))
+        } else if found.len() == 3 && found.bytes().all(|b| b.is_ascii_digit()) {
+            // `1 500`
+            let number = number_at_end(before.trim_end_matches([' ', '\t']))?;
+            if before.ends_with(number) || number.contains('.') {
+                return None;
+            }
+            return Some(format!("write `{number}_{found}` or `{number}{found}`"));
+        } else if found == "%" && before.ends_with([' ', '\t']) {
+            let number = number_at_end(before.trim_end_matches([' ', '\t']))?;
+            return Some(format!("write `{number}%` without a space"));
+        } else if WORKING_DAY_WORDS.contains(&found) {
+            let number = number_at_end(before.trim_end_matches([' ', '\t']))?;
+            return Some(format!("write `{number} working days`"));
+        } else {
+            return None;
+        };
+        if tail.is_empty() || head.contains('.') {
+            return None;
+        }
+        // As for a cell (`Builder::grouped_number`).
+        Some(
+            if tail.len() == 3 && !head.trim_start_matches('0').is_empty() {
+                format!("write `{head}_{tail}` or `{head}{tail}`")
+            } else {
+                format!("write `{head}.{tail}`")
+            },
+        )
+    }
+
     fn help(source: &str, at: usize, found: &str, expected: &[String]) -> Option<String> {
         let before = source.get(..at).unwrap_or("");
         let after = source.get(at..).unwrap_or("");
+        if let Some(help) = number_help(before, after, found) {
+            return Some(help);
+        }
+        if matches!(found, "\n" | "\r") {
+            return Some("write each table row on one line".into());
+        }
+        // `if` is the only place where `else` is expected along with an operator.
+        if expected.iter().any(|p| p == "`else`") && expected.iter().any(|p| p == "an operator") {
+            return Some("an `if` needs an `else`".into());
+        }
         if found == "=" && before.ends_with('=') {
             return Some("use `=` to compare; `==` is not an Accord operator".into());
         }
@@ -2417,7 +2625,7 @@ mod errors {
         if RESERVED.contains(&found) && expected.iter().any(|p| NAME_PLACES.contains(&p.as_str())) {
             return Some(format!("`{found}` is a reserved word; choose another name"));
         }
-        if expected.iter().any(|p| p == "`{`") && found != "{" {
+        if expected.iter().any(|p| p == "`{`") && !matches!(found, "{" | "\n" | "\r") {
             return Some("a block starts with `{`".into());
         }
         if expected.iter().any(|p| p == "`}`") && found.is_empty() {

@@ -136,3 +136,153 @@ fn every_error_span_is_inside_the_source() {
         cut += 97;
     }
 }
+
+#[test]
+fn doc_comments_before_a_broken_declaration_give_one_error() {
+    // Three doc lines: recovery skips them with their declaration, rather than
+    // resuming at each one and reporting the same error again.
+    let src = "/// One.\n/// Two.\n\n// a comment among them\n/// Three.\nprogram p {\n  amount = if a then b junk\n}\n/// Next.\nenum E { a }\n";
+    let p = parse(src);
+    assert_eq!(p.errors.len(), 1, "{:#?}", p.errors);
+    assert_eq!(p.file.decls.len(), 1);
+    assert!(matches!(&p.file.decls[0], Decl::Enum(e) if e.docs == ["Next."]));
+}
+
+#[test]
+fn broken_declarations_keep_their_kind_and_name() {
+    use accord_grammar::ast::DeclKind;
+    let src = "/// Docs.\ntable grant(a: Integer) -> Integer {\n  a | result\n  1 |\n}\nprogram  p {\n  amount = if x then y\n}\ntest \"t\" { junk }\nentity if { }\nentity E {\n  x: Integer \"\\q\"\n}\n";
+    let p = parse(src);
+    assert_eq!(p.errors.len(), 5, "{:#?}", p.errors);
+    let broken: Vec<(DeclKind, &str, &str)> = p
+        .file
+        .broken
+        .iter()
+        .map(|b| {
+            (
+                b.kind,
+                b.name.name.as_str(),
+                &src[b.name.span.start..b.name.span.end],
+            )
+        })
+        .collect();
+    // A test has no name, and `if` is no name: neither is recorded. The entity
+    // whose label has a bad escape parsed, but could not be built.
+    assert_eq!(
+        broken,
+        [
+            (DeclKind::Table, "grant", "grant"),
+            (DeclKind::Program, "p", "p"),
+            (DeclKind::Entity, "E", "E"),
+        ]
+    );
+    assert_eq!(
+        &src[p.file.broken[0].span.start..p.file.broken[0].span.end],
+        "table grant"
+    );
+}
+
+#[test]
+fn grouped_digits_in_a_table_cell_keep_the_table() {
+    use accord_grammar::ast::{Cell, CellValue, Literal};
+    let src = "table t(a: Integer) -> Decimal hit first {\n  a | result\n  1,632 | 0,5\n  < -2,000,000 | 1,632.25\n  {1,632} | 1\n}\n";
+    let p = parse(src);
+    let Decl::Table(t) = &p.file.decls[0] else {
+        panic!("the table is kept: {:#?}", p.errors)
+    };
+    let value = |c: &Cell| match c {
+        Cell::Value(CellValue::Literal(Literal::Integer(x, _) | Literal::Decimal(x, _)))
+        | Cell::Compare(
+            _,
+            CellValue::Literal(Literal::Integer(x, _) | Literal::Decimal(x, _)),
+            _,
+        ) => x.clone(),
+        Cell::Set(vs, _) => format!("{} values", vs.len()),
+        other => panic!("{other:?}"),
+    };
+    let cells: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(value).collect())
+        .collect();
+    // In a set, `,` separates values, as always.
+    assert_eq!(
+        cells,
+        [["1632", "0.5"], ["-2000000", "1632.25"], ["2 values", "1"]]
+    );
+    let errors: Vec<(&str, &str, Option<&str>)> = p
+        .errors
+        .iter()
+        .map(|e| (e.code, &src[e.span.start..e.span.end], e.help.as_deref()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("E0001", "1,632", Some("write `1_632` or `1632`")),
+            ("E0001", "0,5", Some("write `0.5`")),
+            (
+                "E0001",
+                "-2,000,000",
+                Some("write `-2_000_000` or `-2000000`")
+            ),
+            ("E0001", "1,632.25", Some("write `1_632.25` or `1632.25`")),
+        ]
+    );
+}
+
+#[test]
+fn helps_for_numbers_durations_and_if() {
+    let help = |src: &str| {
+        let p = parse(src);
+        assert_eq!(p.errors.len(), 1, "{src}: {:#?}", p.errors);
+        p.errors[0].help.clone().unwrap_or_default()
+    };
+    let program = |body: &str| format!("program p {{\n  {body}\n}}\n");
+    assert_eq!(help(&program("amount = 1,632")), "write `1_632` or `1632`");
+    assert_eq!(help(&program("amount = 2,5 * x")), "write `2.5`");
+    assert_eq!(help(&program("amount = 1 500")), "write `1_500` or `1500`");
+    assert_eq!(
+        help(&program("amount = x * 20 %")),
+        "write `20%` without a space"
+    );
+    assert_eq!(
+        help(&program("amount = if a then 1")),
+        "an `if` needs an `else`"
+    );
+    assert_eq!(
+        help("test \"t\" {\n  given P { income: 1,632 }\n}\n"),
+        "write `1_632` or `1632`"
+    );
+    for unit in ["workdays", "workday", "business days", "weekdays"] {
+        let src = format!("protocol p {{\n  step s {{\n    within 3 {unit}\n  }}\n}}\n");
+        assert_eq!(help(&src), "write `3 working days`", "{unit}");
+    }
+    // A call's arguments and a set are separated by `,`: no error there.
+    assert!(parse(&program("amount = max(1,632)")).errors.is_empty());
+    assert!(parse(&program("eligible when x in {1,632}"))
+        .errors
+        .is_empty());
+}
+
+#[test]
+fn syntax_error_is_an_error() {
+    let p = parse("entity A {\n  x Integer\n}\n");
+    let e: &dyn std::error::Error = &p.errors[0];
+    assert_eq!(
+        e.to_string(),
+        "E0001 at bytes 15..22: expected `:`, found `Integer`"
+    );
+}
+
+#[test]
+fn number_helps_are_not_given_for_names_and_dates() {
+    for src in [
+        "program p {\n  amount = x1,632\n}\n",
+        "calendar c {\n  holiday 2025-01-01,2025\n}\n",
+    ] {
+        let p = parse(src);
+        assert_eq!(p.errors.len(), 1, "{src}");
+        let help = p.errors[0].help.as_deref().unwrap_or("");
+        assert!(!help.contains("write `"), "{src}: {help}");
+    }
+}

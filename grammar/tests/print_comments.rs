@@ -31,6 +31,7 @@ fn field_at(name: &str, start: usize, end: usize) -> Member {
 fn two_decls(comments: Vec<Comment>) -> File {
     File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls: vec![
             Decl::Entity(Entity {
                 docs: vec!["Documented.".to_string()],
@@ -104,6 +105,7 @@ fn trailing_comment_never_merges_into_a_line_comment() {
 fn clause_legal_gets_its_own_comments() {
     let f = File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls: vec![Decl::Program(Program {
             docs: Vec::new(),
             name: id("p"),
@@ -134,6 +136,7 @@ fn clause_legal_gets_its_own_comments() {
 fn table_rows_keep_their_comments() {
     let f = File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls: vec![Decl::Table(Table {
             docs: Vec::new(),
             name: id("t"),
@@ -180,6 +183,7 @@ fn table_rows_keep_their_comments() {
 fn comments_alone_and_with_default_spans() {
     let only = File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls: Vec::new(),
         comments: vec![
             comment("// just a note", false, 0),

@@ -36,6 +36,65 @@ struct VersionAt {
     name_span: ast::Span,
 }
 
+/// The declarations that failed to parse but whose kind and name were read
+/// (`ast::File::broken`). Their syntax error is reported; a reference to one of
+/// them would only repeat it ("unknown programme `p`" in every test that expects
+/// something of `p`), so such references are not reported, and what refers to them
+/// goes on as if the name were unknown (an unknown `for` entity silences the
+/// programme's body, an unknown table gives the error type).
+#[derive(Debug, Default)]
+pub(super) struct Broken {
+    /// The names that the "unknown" diagnostic of each code must not report.
+    names: HashMap<&'static str, HashSet<String>>,
+    /// A `ruleset` declaration failed to parse: its languages and currency are
+    /// unknown, so their absence is not reported either.
+    pub(super) ruleset: bool,
+    /// Some declaration failed to parse (it may have used what looks unused).
+    pub(super) any: bool,
+}
+
+impl Broken {
+    fn add(&mut self, d: &ast::BrokenDecl) {
+        use ast::DeclKind as K;
+        self.any = true;
+        let code = match d.kind {
+            K::Ruleset => {
+                self.ruleset = true;
+                return;
+            }
+            K::Entity | K::Enum => "E0101",
+            K::Parameter => "E0102",
+            K::Table => "E0104",
+            K::Program => "E0105",
+            K::Sector => "E0107",
+            K::Assessment => "E0113",
+            K::Calendar => "E0114",
+            // Nothing in a ruleset refers to these by name.
+            K::Service | K::Protocol => return,
+        };
+        self.names
+            .entry(code)
+            .or_default()
+            .insert(d.name.name.clone());
+    }
+
+    /// Whether `d` reports as unknown the name of a broken declaration: an
+    /// "unknown …" message (as [`unknown`] writes them) whose first name in
+    /// backticks is one of them, under the code for that kind of declaration.
+    pub(super) fn silences(&self, d: &Diagnostic) -> bool {
+        let Some(names) = self.names.get(d.code) else {
+            return false;
+        };
+        let name = d
+            .message
+            .strip_prefix("unknown ")
+            .and_then(|m| m.split_once('`'))
+            .and_then(|(_, m)| m.split_once('`'))
+            .map(|(name, _)| name);
+        name.is_some_and(|n| names.contains(n))
+    }
+}
+
 impl<'a> Checker<'a> {
     /// Reports `name` as a duplicate when the namespace already has it; returns
     /// true when it is new.
@@ -84,6 +143,9 @@ impl<'a> Checker<'a> {
                 builtin: true,
             });
             self.out.index.sectors.insert(s.into());
+        }
+        for f in files {
+            f.broken.iter().for_each(|d| self.broken.add(d));
         }
         for (file, f) in files.iter().enumerate() {
             for decl in &f.decls {
@@ -331,6 +393,9 @@ impl<'a> Checker<'a> {
     fn collect_ruleset(&mut self) {
         let rulesets = std::mem::take(&mut self.rulesets);
         let Some(&(file, first)) = rulesets.first() else {
+            if self.broken.ruleset {
+                return;
+            }
             let first_decl = self
                 .files
                 .iter()
@@ -488,6 +553,9 @@ impl<'a> Checker<'a> {
 
     /// Checks every label's translations against the declared languages.
     pub(super) fn check_labels(&mut self) {
+        if self.broken.ruleset && self.rulesets.is_empty() {
+            return; // the languages were in the broken `ruleset`
+        }
         let mut labels: Vec<(usize, &'a Label)> = Vec::new();
         for (file, f) in self.files.iter().enumerate() {
             for decl in &f.decls {
@@ -642,6 +710,9 @@ impl<'a> Checker<'a> {
 
     /// E0310: money without a currency.
     pub(super) fn check_currency(&mut self) {
+        if self.broken.ruleset && self.rulesets.is_empty() {
+            return; // the currency may have been in the broken `ruleset`
+        }
         if let (Some(at), None) = (self.money_at, &self.out.ruleset.currency) {
             self.emit(
                 Diagnostic::error(
@@ -660,12 +731,13 @@ impl<'a> Checker<'a> {
     /// W0101–W0103: facts, parameters and tables nothing uses. Only for a
     /// ruleset without errors: a use that failed to check (a misspelt name, an
     /// unknown `for`) leaves its target looking unused, and the warning would only
-    /// repeat the error.
+    /// repeat the error. Likewise after a declaration that failed to parse.
     pub(super) fn warn_unused(&mut self) {
-        if self
-            .diags
-            .iter()
-            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+        if self.broken.any
+            || self
+                .diags
+                .iter()
+                .any(|d| d.severity == crate::diagnostics::Severity::Error)
         {
             return;
         }

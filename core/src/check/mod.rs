@@ -312,6 +312,9 @@ struct Checker<'a> {
     used_tables: Vec<bool>,
     /// Where `Money` is first used (a ruleset using money needs a currency).
     money_at: Option<Loc>,
+    /// Declarations that failed to parse (`ast::File::broken`): references to
+    /// them are not reported (see `collect::Broken`).
+    broken: collect::Broken,
 }
 
 impl<'a> Checker<'a> {
@@ -347,11 +350,15 @@ impl<'a> Checker<'a> {
             used_params: Vec::new(),
             used_tables: Vec::new(),
             money_at: None,
+            broken: collect::Broken::default(),
         }
     }
 
     fn emit(&mut self, d: Diagnostic) {
-        self.diags.push(d);
+        // The syntax error of a broken declaration is its one diagnostic.
+        if !self.broken.silences(&d) {
+            self.diags.push(d);
+        }
     }
 
     fn type_name(&self, ty: &Type) -> String {

@@ -185,6 +185,7 @@ pub fn done(q: Option<Quantifier>, step: &str) -> Expr {
 pub fn file(decls: Vec<Decl>) -> File {
     File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls,
         comments: Vec::new(),
     }

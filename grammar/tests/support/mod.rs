@@ -937,6 +937,7 @@ pub fn decl() -> impl Strategy<Value = Decl> {
 pub fn file() -> impl Strategy<Value = File> {
     vec(decl(), 0..4).prop_map(|decls| File {
         blank_lines: Default::default(),
+        broken: Vec::new(),
         decls,
         comments: Vec::new(),
     })
