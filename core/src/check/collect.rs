@@ -650,22 +650,24 @@ impl<'a> Checker<'a> {
                     at.span,
                     "the ruleset uses `Money` but declares no currency",
                 )
+                // No currency is guessed: a language is spoken in many countries.
                 .with_help(
-                    "add `currency AMD` (your currency's ISO 4217 code) to the `ruleset` block",
+                    "add `currency CODE` to the `ruleset` block, with the three-letter ISO 4217 code of the amounts' currency in capitals (e.g. `EUR`, `USD`, `AMD`)",
                 ),
             );
         }
     }
 
     /// W0101–W0103: facts, parameters and tables nothing uses. Only for a
-    /// ruleset without errors: a use that failed to check (a misspelt name, an
+    /// ruleset without errors, syntax errors included: a use that failed to check (a misspelt name, an
     /// unknown `for`) leaves its target looking unused, and the warning would only
     /// repeat the error.
     pub(super) fn warn_unused(&mut self) {
-        if self
-            .diags
-            .iter()
-            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+        if self.syntax_errors
+            || self
+                .diags
+                .iter()
+                .any(|d| d.severity == crate::diagnostics::Severity::Error)
         {
             return;
         }

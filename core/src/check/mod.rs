@@ -19,6 +19,7 @@ mod collect;
 mod decls;
 mod expr;
 mod graph;
+mod guards;
 mod model;
 mod structure;
 mod tables;
@@ -207,11 +208,21 @@ impl Checked {
 /// [`crate::SourceMap`]). Collects every diagnostic rather than stopping at the first;
 /// diagnostics come back ordered by file and position.
 pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
-    util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || check_all(files))
+    check_parsed(files, false)
 }
 
-fn check_all(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
+/// [`check`] for files whose parsing reported errors when `syntax_errors`: the
+/// declarations lost to them may be what uses a fact, a parameter or a table, so
+/// the unused-declaration warnings (W0101–W0103) wait, as they do for any error.
+pub(crate) fn check_parsed(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnostic>) {
+    util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || {
+        check_all(files, syntax_errors)
+    })
+}
+
+fn check_all(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnostic>) {
     let mut c = Checker::new(files);
+    c.syntax_errors = syntax_errors;
     c.collect();
     c.resolve_enums();
     c.resolve_regions();
@@ -312,6 +323,8 @@ struct Checker<'a> {
     used_tables: Vec<bool>,
     /// Where `Money` is first used (a ruleset using money needs a currency).
     money_at: Option<Loc>,
+    /// Parsing the files reported errors (see [`check_parsed`]).
+    syntax_errors: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -347,6 +360,7 @@ impl<'a> Checker<'a> {
             used_params: Vec::new(),
             used_tables: Vec::new(),
             money_at: None,
+            syntax_errors: false,
         }
     }
 

@@ -1111,6 +1111,7 @@ impl<'a> Checker<'a> {
             docs: s.docs.clone(),
             by: None,
             after: Vec::new(),
+            after_spans: Vec::new(),
             within: None,
             every: None,
             contact: None,
@@ -1144,6 +1145,7 @@ impl<'a> Checker<'a> {
                         if let Some(i) = self.step_ref(file, p, x) {
                             if !d.after.contains(&i) {
                                 d.after.push(i);
+                                d.after_spans.push(x.span);
                             }
                         }
                     }
@@ -1281,6 +1283,7 @@ impl<'a> Checker<'a> {
                             if let StepItem::When(e, _) = it {
                                 let mut sc = Scope::new(file, subject, Ctx::Protocol(id), None);
                                 let r = self.condition(&mut sc, e, "a step's `when`");
+                                self.never_ready_guard(file, &s.name.name, &r);
                                 if let Some(st) = self
                                     .out
                                     .protocols
@@ -1298,5 +1301,34 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// E0520: a step's `when` that can never hold (see [`super::guards`]).
+    fn never_ready_guard(&mut self, file: usize, step: &str, guard: &RExpr) {
+        if guard.ty != Type::Boolean {
+            return;
+        }
+        let help = if step == "close" {
+            "correct the condition so that a case can meet it: as written, no case could ever be closed"
+        } else {
+            "correct the condition so that a case can meet it, or remove the step"
+        };
+        let d = match super::guards::never_holds(guard) {
+            None => return,
+            Some(super::guards::Never::False) => Diagnostic::error(
+                "E0520",
+                file,
+                guard.span,
+                format!("the `when` of step `{step}` is always false, so the step can never become ready"),
+            ),
+            Some(super::guards::Never::Contradiction(a, b)) => Diagnostic::error(
+                "E0520",
+                file,
+                b,
+                format!("the `when` of step `{step}` can never hold, so the step can never become ready"),
+            )
+            .with_related(file, a, "cannot hold together with this condition"),
+        };
+        self.emit(d.with_help(help));
     }
 }
