@@ -5,8 +5,9 @@
 //! 1. `collect` — every declaration into its namespace (duplicates reported), the
 //!    ruleset's languages and currency, sectors.
 //! 2. `decls` — enums, entity fields and owner accessors, parameters, table and
-//!    programme signatures; `structure` — assessments, services, calendars, the
-//!    shape of protocols, and the versions of each protocol name checked together.
+//!    programme signatures; `assessments`, `services`, `calendars`,
+//!    `protocols` — their structure, and the versions of each protocol name
+//!    checked together.
 //! 3. `expr` — every expression (lets in dependency order, clauses, scores, needs,
 //!    risks, guards) is resolved and typed into an [`RExpr`]; table rows and tests.
 //! 4. `graph` — cycles among definitions and through protocol `after` edges,
@@ -15,13 +16,16 @@
 //! Every pass collects diagnostics and goes on; nothing stops at the first error,
 //! and nothing panics on any tree.
 
+mod assessments;
+mod calendars;
 mod collect;
 mod decls;
 mod expr;
 mod graph;
 mod guards;
 mod model;
-mod structure;
+mod protocols;
+mod services;
 mod tables;
 mod testblocks;
 mod util;
