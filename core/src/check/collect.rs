@@ -447,12 +447,11 @@ impl<'a> Checker<'a> {
                     .filter(|(_, s)| matches!(s, TypeSym::Enum(_)))
                     .map(|(n, _)| n.as_str())
                     .collect();
-                let help = super::suggest(&name.name, enums.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        "declare the regions as an enum, e.g. `enum Municipality { tartu, elva }`"
-                            .to_string()
-                    });
+                let help = help_for(
+                    &name.name,
+                    enums,
+                    "declare the regions as an enum, e.g. `enum Municipality { tartu, elva }`",
+                );
                 self.emit(
                     Diagnostic::error(
                         "E0101",
@@ -922,4 +921,22 @@ fn pascal_case(name: &str) -> String {
         }
     }
     out
+}
+
+/// E0103: `entity` has no field (or member) `name`, with the closest of
+/// `candidates` or `fallback` as help.
+pub(super) fn unknown_field(
+    file: usize,
+    name: &ast::Ident,
+    entity: &str,
+    candidates: Vec<&str>,
+    fallback: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E0103",
+        file,
+        name.span,
+        format!("`{entity}` has no field `{}`", name.name),
+    )
+    .with_help(help_for(&name.name, candidates, fallback))
 }

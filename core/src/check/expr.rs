@@ -1015,13 +1015,9 @@ impl<'a> Checker<'a> {
                         def.name,
                         super::util::list_names(variants.iter().copied())
                     );
-                    return Diagnostic::error(
-                        "E0106",
-                        sc.file,
-                        id.span,
-                        format!("`{}` is not a variant of `{}`", id.name, def.name),
-                    )
-                    .with_help(super::util::help_for(&id.name, variants, fallback));
+                    return super::collect::unknown_variant(
+                        sc.file, id, &def.name, variants, fallback,
+                    );
                 }
             }
         }
@@ -1154,17 +1150,8 @@ impl<'a> Checker<'a> {
                 .map(|d| d.members.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             let ename = def.map_or(String::new(), |d| d.name.clone());
-            let d = Diagnostic::error(
-                "E0103",
-                sc.file,
-                field.span,
-                format!("`{ename}` has no field `{}`", field.name),
-            )
-            .with_help(super::util::help_for(
-                &field.name,
-                cands,
-                format!("declare `{}` in `{ename}`", field.name),
-            ));
+            let fallback = format!("declare `{}` in `{ename}`", field.name);
+            let d = super::collect::unknown_field(sc.file, field, &ename, cands, fallback);
             self.emit(d);
             return RExpr::error(span);
         };
