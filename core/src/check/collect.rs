@@ -49,14 +49,11 @@ pub(super) struct Broken {
     /// A `ruleset` declaration failed to parse: its languages and currency are
     /// unknown, so their absence is not reported either.
     pub(super) ruleset: bool,
-    /// Some declaration failed to parse (it may have used what looks unused).
-    pub(super) any: bool,
 }
 
 impl Broken {
     fn add(&mut self, d: &ast::BrokenDecl) {
         use ast::DeclKind as K;
-        self.any = true;
         let code = match d.kind {
             K::Ruleset => {
                 self.ruleset = true;
@@ -512,12 +509,11 @@ impl<'a> Checker<'a> {
                     .filter(|(_, s)| matches!(s, TypeSym::Enum(_)))
                     .map(|(n, _)| n.as_str())
                     .collect();
-                let help = super::suggest(&name.name, enums.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| {
-                        "declare the regions as an enum, e.g. `enum Municipality { tartu, elva }`"
-                            .to_string()
-                    });
+                let help = help_for(
+                    &name.name,
+                    enums,
+                    "declare the regions as an enum, e.g. `enum Municipality { tartu, elva }`",
+                );
                 self.emit(
                     Diagnostic::error(
                         "E0101",
@@ -721,19 +717,21 @@ impl<'a> Checker<'a> {
                     at.span,
                     "the ruleset uses `Money` but declares no currency",
                 )
+                // No currency is guessed: a language is spoken in many countries.
                 .with_help(
-                    "add `currency AMD` (your currency's ISO 4217 code) to the `ruleset` block",
+                    "add `currency CODE` to the `ruleset` block, with the three-letter ISO 4217 code of the amounts' currency in capitals (e.g. `EUR`, `USD`, `AMD`)",
                 ),
             );
         }
     }
 
     /// W0101–W0103: facts, parameters and tables nothing uses. Only for a
-    /// ruleset without errors: a use that failed to check (a misspelt name, an
-    /// unknown `for`) leaves its target looking unused, and the warning would only
-    /// repeat the error. Likewise after a declaration that failed to parse.
+    /// ruleset without errors, syntax errors included: a use that failed to check
+    /// (a misspelt name, an unknown `for`, a declaration that failed to parse)
+    /// leaves its target looking unused, and the warning would only repeat the
+    /// error.
     pub(super) fn warn_unused(&mut self) {
-        if self.broken.any
+        if self.syntax_errors
             || self
                 .diags
                 .iter()
@@ -992,4 +990,22 @@ fn pascal_case(name: &str) -> String {
         }
     }
     out
+}
+
+/// E0103: `entity` has no field (or member) `name`, with the closest of
+/// `candidates` or `fallback` as help.
+pub(super) fn unknown_field(
+    file: usize,
+    name: &ast::Ident,
+    entity: &str,
+    candidates: Vec<&str>,
+    fallback: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "E0103",
+        file,
+        name.span,
+        format!("`{entity}` has no field `{}`", name.name),
+    )
+    .with_help(help_for(&name.name, candidates, fallback))
 }

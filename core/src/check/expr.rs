@@ -45,6 +45,139 @@ pub(super) fn is_builtin_function(name: &str) -> bool {
     BUILTINS.contains(&name)
 }
 
+/// How many arguments a built-in function takes.
+#[derive(Debug, Clone, Copy)]
+enum Arity {
+    Exactly(usize),
+    OneOrTwo,
+    /// One list, or two or more values (`min`, `max`).
+    ListOrValues,
+}
+
+impl Arity {
+    /// The argument counts accepted for a call with `given` arguments.
+    fn accepts(self, given: usize) -> Vec<usize> {
+        match self {
+            Arity::Exactly(n) => vec![n],
+            Arity::ListOrValues if given >= 2 => vec![given],
+            Arity::OneOrTwo | Arity::ListOrValues => vec![1, 2],
+        }
+    }
+}
+
+/// How a built-in function types its arguments, and the type of its result.
+#[derive(Debug, Clone, Copy)]
+enum Typing {
+    /// Any list; an `Integer`.
+    Count,
+    /// A list of numbers or money; its element type.
+    Sum,
+    /// A list of orderable values (`of_list`: its element type), or values of one
+    /// orderable type (`of_values`: their common type).
+    Extreme {
+        of_list: Builtin,
+        of_values: Builtin,
+    },
+    /// Any value; a `Boolean`.
+    Known,
+    /// Two dates; an `Integer`.
+    Between(Builtin),
+    /// Three `Integer`s; a `Date` (a valid one when they are constants).
+    Date,
+    /// A number or money, and optionally a number of digits; money stays money,
+    /// a `Decimal` rounded to a whole number becomes an `Integer`.
+    Rounding(Builtin),
+}
+
+/// A built-in function whose arguments are values.
+#[derive(Debug)]
+struct BuiltinFn {
+    name: &'static str,
+    arity: Arity,
+    typing: Typing,
+}
+
+/// The built-in functions over values. The others of [`BUILTINS`] take names
+/// (`eligible`, `amount`, `points`, `risk`, `chosen`, `found`) or are not calls
+/// (`today`, `any`, `all`), and are checked by [`Checker::call`] itself.
+const BUILTIN_FNS: [BuiltinFn; 13] = [
+    BuiltinFn {
+        name: "count",
+        arity: Arity::Exactly(1),
+        typing: Typing::Count,
+    },
+    BuiltinFn {
+        name: "sum",
+        arity: Arity::Exactly(1),
+        typing: Typing::Sum,
+    },
+    BuiltinFn {
+        name: "min",
+        arity: Arity::ListOrValues,
+        typing: Typing::Extreme {
+            of_list: Builtin::MinOf,
+            of_values: Builtin::Min,
+        },
+    },
+    BuiltinFn {
+        name: "max",
+        arity: Arity::ListOrValues,
+        typing: Typing::Extreme {
+            of_list: Builtin::MaxOf,
+            of_values: Builtin::Max,
+        },
+    },
+    BuiltinFn {
+        name: "known",
+        arity: Arity::Exactly(1),
+        typing: Typing::Known,
+    },
+    BuiltinFn {
+        name: "years_between",
+        arity: Arity::Exactly(2),
+        typing: Typing::Between(Builtin::YearsBetween),
+    },
+    BuiltinFn {
+        name: "months_between",
+        arity: Arity::Exactly(2),
+        typing: Typing::Between(Builtin::MonthsBetween),
+    },
+    BuiltinFn {
+        name: "days_between",
+        arity: Arity::Exactly(2),
+        typing: Typing::Between(Builtin::DaysBetween),
+    },
+    BuiltinFn {
+        name: "date",
+        arity: Arity::Exactly(3),
+        typing: Typing::Date,
+    },
+    BuiltinFn {
+        name: "round",
+        arity: Arity::OneOrTwo,
+        typing: Typing::Rounding(Builtin::Round),
+    },
+    BuiltinFn {
+        name: "floor",
+        arity: Arity::Exactly(1),
+        typing: Typing::Rounding(Builtin::Floor),
+    },
+    BuiltinFn {
+        name: "ceil",
+        arity: Arity::Exactly(1),
+        typing: Typing::Rounding(Builtin::Ceil),
+    },
+    BuiltinFn {
+        name: "abs",
+        arity: Arity::Exactly(1),
+        typing: Typing::Rounding(Builtin::Abs),
+    },
+];
+
+fn builtin_fn(name: &str) -> Option<&'static BuiltinFn> {
+    BUILTIN_FNS.iter().find(|f| f.name == name)
+}
+
 /// What an expression may see besides the global declarations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Ctx {
@@ -834,7 +967,12 @@ impl<'a> Checker<'a> {
         // one of its variants: stay silent rather than report a consequence.
         // Every expression belongs to a subject; without one, its missing or unknown
         // `for` was reported already, and the names would only repeat it.
-        if hint != Some(&Type::Error) && sc.subject.is_some() {
+        // Inside `where`/`any`/`all` over a list that failed to check, the name
+        // may be a member of its unknown element: that mistake was reported.
+        if hint != Some(&Type::Error)
+            && sc.subject.is_some()
+            && !sc.elements.iter().any(Type::is_error)
+        {
             let d = self.unknown_name(sc, id, hint);
             self.emit(d);
         }
@@ -854,6 +992,8 @@ impl<'a> Checker<'a> {
                 cands.extend(def.members.keys().map(String::as_str));
             }
         }
+        // The members of the subject and of the elements in scope.
+        let members = cands.len();
         if let Ctx::Assessment(a) = sc.ctx {
             if let Some(ctx) = self.assess_ctx.get(a.0) {
                 cands.extend(ctx.questions.keys().map(String::as_str));
@@ -875,14 +1015,29 @@ impl<'a> Checker<'a> {
                         def.name,
                         super::util::list_names(variants.iter().copied())
                     );
-                    return Diagnostic::error(
-                        "E0106",
-                        sc.file,
-                        id.span,
-                        format!("`{}` is not a variant of `{}`", id.name, def.name),
-                    )
-                    .with_help(super::util::help_for(&id.name, variants, fallback));
+                    return super::collect::unknown_variant(
+                        sc.file, id, &def.name, variants, fallback,
+                    );
                 }
+            }
+        }
+        if let Some(Type::Risk(a)) = hint {
+            // Compared with a risk level: only the assessment's levels are meant.
+            if let Some(def) = self.out.assessments.get(a.0) {
+                let levels = def.risk_levels.iter().map(String::as_str);
+                let fallback = format!(
+                    "the risk levels of `{}` are {}",
+                    def.name,
+                    super::util::list_names(levels.clone())
+                );
+                return unknown(
+                    "E0102",
+                    sc.file,
+                    id,
+                    "risk level",
+                    levels.collect(),
+                    fallback,
+                );
             }
         }
         let (kind, fallback) = match hint {
@@ -908,6 +1063,9 @@ impl<'a> Checker<'a> {
                 "declare it as a field, a `let` or a parameter, or check the spelling".into(),
             ),
         };
+        // Close to a member in scope: "did you mean" says it all.
+        let near_member =
+            super::util::suggest(&id.name, cands.iter().take(members).copied()).is_some();
         let d = unknown("E0102", sc.file, id, kind, cands, fallback);
         match sc
             .subject
@@ -916,9 +1074,7 @@ impl<'a> Checker<'a> {
             // An expected enum or risk level was handled above; a number or a
             // Boolean expected (`age >= 18`) says nothing about where `age` lives.
             Some((e, def))
-                if !matches!(hint, Some(Type::Enum(_) | Type::Risk(_)))
-                    && super::util::suggest(&id.name, def.members.keys().map(String::as_str))
-                        .is_none() =>
+                if !matches!(hint, Some(Type::Enum(_) | Type::Risk(_))) && !near_member =>
             {
                 self.explain_unknown(d, e, &def.name, &id.name)
             }
@@ -994,17 +1150,8 @@ impl<'a> Checker<'a> {
                 .map(|d| d.members.keys().map(String::as_str).collect())
                 .unwrap_or_default();
             let ename = def.map_or(String::new(), |d| d.name.clone());
-            let d = Diagnostic::error(
-                "E0103",
-                sc.file,
-                field.span,
-                format!("`{ename}` has no field `{}`", field.name),
-            )
-            .with_help(super::util::help_for(
-                &field.name,
-                cands,
-                format!("declare `{}` in `{ename}`", field.name),
-            ));
+            let fallback = format!("declare `{}` in `{ename}`", field.name);
+            let d = super::collect::unknown_field(sc.file, field, &ename, cands, fallback);
             self.emit(d);
             return RExpr::error(span);
         };
@@ -1472,11 +1619,10 @@ impl<'a> Checker<'a> {
                 }
             }
             "found" => self.found(sc, func, args, span),
-            "count" | "sum" | "known" | "years_between" | "months_between" | "days_between"
-            | "date" | "round" | "floor" | "ceil" | "abs" | "min" | "max" => {
-                self.builtin(sc, func, args, span)
-            }
             _ => {
+                if let Some(f) = builtin_fn(name) {
+                    return self.builtin(sc, f, func, args, span);
+                }
                 if let Some(&t) = self.out.index.tables.get(name) {
                     return self.table_call(sc, t, func, args, span);
                 }
@@ -1586,30 +1732,31 @@ impl<'a> Checker<'a> {
         )
     }
 
-    fn builtin(&mut self, sc: &mut Scope, func: &Ident, args: &[Expr], span: Span) -> RExpr {
-        let name = func.name.as_str();
-        let want: &[usize] = match name {
-            "count" | "sum" | "known" | "floor" | "ceil" | "abs" => &[1],
-            "years_between" | "months_between" | "days_between" => &[2],
-            "date" => &[3],
-            "round" => &[1, 2],
-            // min/max of a list, or of two or more values.
-            "min" | "max" if args.len() >= 2 => &[args.len()],
-            "min" | "max" => &[1, 2],
-            _ => &[1],
-        };
-        let ok = self.arity(sc, func, args.len(), want);
+    /// A call of a function of [`BUILTIN_FNS`]: its arity, then its [`Typing`].
+    /// A call with an argument that failed to check has the error type: that
+    /// mistake was reported, and a type guessed from the other arguments would
+    /// only make the lines using the result report it again.
+    fn builtin(
+        &mut self,
+        sc: &mut Scope,
+        f: &BuiltinFn,
+        func: &Ident,
+        args: &[Expr],
+        span: Span,
+    ) -> RExpr {
+        let name = f.name;
+        let ok = self.arity(sc, func, args.len(), &f.arity.accepts(args.len()));
         let rargs: Vec<RExpr> = args.iter().map(|a| self.expr(sc, a, None)).collect();
         if !ok {
             return RExpr::error(span);
         }
         let first_ty = rargs.first().map_or(Type::Error, |a| a.ty.clone());
-        let (f, ty) = match (name, rargs.len()) {
-            ("count", _) => {
+        let (func_id, ty) = match f.typing {
+            Typing::Count => {
                 self.need_list(sc, &rargs, name, |_| true, "a list");
                 (Builtin::Count, Type::Integer)
             }
-            ("sum", _) => {
+            Typing::Sum => {
                 let el = self.need_list(
                     sc,
                     &rargs,
@@ -1619,7 +1766,7 @@ impl<'a> Checker<'a> {
                 );
                 (Builtin::Sum, el)
             }
-            ("min" | "max", 1) => {
+            Typing::Extreme { of_list, .. } if rargs.len() == 1 => {
                 let el = self.need_list(
                     sc,
                     &rargs,
@@ -1627,46 +1774,24 @@ impl<'a> Checker<'a> {
                     Type::is_orderable,
                     "a list of numbers, money or dates",
                 );
-                (
-                    if name == "min" {
-                        Builtin::MinOf
-                    } else {
-                        Builtin::MaxOf
-                    },
-                    el,
-                )
+                (of_list, el)
             }
-            ("min" | "max", _) => {
-                let ty = self.pair_type(sc, &rargs, func);
-                (
-                    if name == "min" {
-                        Builtin::Min
-                    } else {
-                        Builtin::Max
-                    },
-                    ty,
-                )
-            }
-            ("known", _) => (Builtin::Known, Type::Boolean),
-            ("years_between" | "months_between" | "days_between", _) => {
+            Typing::Extreme { of_values, .. } => (of_values, self.pair_type(sc, &rargs, func)),
+            Typing::Known => (Builtin::Known, Type::Boolean),
+            Typing::Between(b) => {
                 for a in &rargs {
                     self.need_arg(sc, a, &Type::Date, func);
                 }
-                let f = match name {
-                    "years_between" => Builtin::YearsBetween,
-                    "months_between" => Builtin::MonthsBetween,
-                    _ => Builtin::DaysBetween,
-                };
-                (f, Type::Integer)
+                (b, Type::Integer)
             }
-            ("date", _) => {
+            Typing::Date => {
                 for a in &rargs {
                     self.need_arg(sc, a, &Type::Integer, func);
                 }
                 self.literal_date_call(sc, &rargs, span);
                 (Builtin::Date, Type::Date)
             }
-            ("round", _) | ("floor" | "ceil" | "abs", _) => {
+            Typing::Rounding(b) => {
                 if !(first_ty.is_amount() || first_ty.is_error()) {
                     let t = self.type_name(&first_ty);
                     self.emit(
@@ -1682,27 +1807,25 @@ impl<'a> Checker<'a> {
                 if let Some(digits) = rargs.get(1) {
                     self.need_arg(sc, digits, &Type::Integer, func);
                 }
-                let f = match name {
-                    "round" => Builtin::Round,
-                    "floor" => Builtin::Floor,
-                    "ceil" => Builtin::Ceil,
-                    _ => Builtin::Abs,
-                };
                 // Rounding to a whole number gives an Integer; money stays money.
-                let ty = match (&first_ty, f, rargs.len()) {
+                let ty = match (&first_ty, b, rargs.len()) {
                     (Type::Decimal, Builtin::Round | Builtin::Floor | Builtin::Ceil, 1) => {
                         Type::Integer
                     }
                     (t, _, _) if t.is_amount() => t.clone(),
                     _ => Type::Error,
                 };
-                (f, ty)
+                (b, ty)
             }
-            _ => return RExpr::error(span),
+        };
+        let ty = if rargs.iter().any(|a| a.ty.is_error()) {
+            Type::Error
+        } else {
+            ty
         };
         mk(
             RKind::Builtin {
-                func: f,
+                func: func_id,
                 args: rargs,
             },
             ty,

@@ -185,19 +185,46 @@ impl<'a> Checker<'a> {
                     .filter_map(|i| p.steps.get(i.index()))
                     .map(|s| format!("`{}`", s.name))
                     .collect();
-                let span = p.steps.get(start.index()).map_or(p.loc.span, |s| s.span);
-                found.push(
-                    Diagnostic::error(
-                        "E0503",
-                        file,
-                        span,
-                        format!(
-                            "steps wait for each other in a cycle through `after`: {}",
-                            names.join(" → ")
-                        ),
-                    )
-                    .with_help("remove one `after` so the steps can start in order"),
-                );
+                // Each edge of the path is an `after` written in its first step:
+                // the last one closes the cycle, the others lead to it.
+                let after_at = |from: NodeIndex, to: NodeIndex| {
+                    let s = p.steps.get(from.index())?;
+                    let k = s.after.iter().position(|a| *a == to.index())?;
+                    s.after_spans.get(k).copied()
+                };
+                let edges: Vec<(NodeIndex, NodeIndex)> = path
+                    .windows(2)
+                    .filter_map(|w| Some((*w.first()?, *w.get(1)?)))
+                    .collect();
+                let (leading, closing) = match edges.split_last() {
+                    Some((last, rest)) => (rest, Some(*last)),
+                    None => (&[][..], None),
+                };
+                let span = closing
+                    .and_then(|(from, to)| after_at(from, to))
+                    .or_else(|| p.steps.get(start.index()).map(|s| s.span))
+                    .unwrap_or(p.loc.span);
+                let mut d = Diagnostic::error(
+                    "E0503",
+                    file,
+                    span,
+                    format!(
+                        "steps wait for each other in a cycle through `after`: {}",
+                        names.join(" → ")
+                    ),
+                )
+                .with_help("remove one `after` so the steps can start in order");
+                for &(from, to) in leading {
+                    let (Some(at), Some(x), Some(y)) = (
+                        after_at(from, to),
+                        p.steps.get(from.index()),
+                        p.steps.get(to.index()),
+                    ) else {
+                        continue;
+                    };
+                    d = d.with_related(file, at, format!("`{}` comes after `{}`", x.name, y.name));
+                }
+                found.push(d);
             }
             // Kahn's algorithm: a step becomes ready once every step it comes after can.
             let mut waiting: Vec<usize> = p.steps.iter().map(|s| s.after.len()).collect();

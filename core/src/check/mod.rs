@@ -5,8 +5,9 @@
 //! 1. `collect` — every declaration into its namespace (duplicates reported), the
 //!    ruleset's languages and currency, sectors.
 //! 2. `decls` — enums, entity fields and owner accessors, parameters, table and
-//!    programme signatures; `structure` — assessments, services, calendars, the
-//!    shape of protocols, and the versions of each protocol name checked together.
+//!    programme signatures; `assessments`, `services`, `calendars`,
+//!    `protocols` — their structure, and the versions of each protocol name
+//!    checked together.
 //! 3. `expr` — every expression (lets in dependency order, clauses, scores, needs,
 //!    risks, guards) is resolved and typed into an [`RExpr`]; table rows and tests.
 //! 4. `graph` — cycles among definitions and through protocol `after` edges,
@@ -15,12 +16,16 @@
 //! Every pass collects diagnostics and goes on; nothing stops at the first error,
 //! and nothing panics on any tree.
 
+mod assessments;
+mod calendars;
 mod collect;
 mod decls;
 mod expr;
 mod graph;
+mod guards;
 mod model;
-mod structure;
+mod protocols;
+mod services;
 mod tables;
 mod testblocks;
 mod util;
@@ -207,11 +212,21 @@ impl Checked {
 /// [`crate::SourceMap`]). Collects every diagnostic rather than stopping at the first;
 /// diagnostics come back ordered by file and position.
 pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
-    util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || check_all(files))
+    check_parsed(files, false)
 }
 
-fn check_all(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
+/// [`check`] for files whose parsing reported errors when `syntax_errors`: the
+/// declarations lost to them may be what uses a fact, a parameter or a table, so
+/// the unused-declaration warnings (W0101–W0103) wait, as they do for any error.
+pub(crate) fn check_parsed(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnostic>) {
+    util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || {
+        check_all(files, syntax_errors)
+    })
+}
+
+fn check_all(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnostic>) {
     let mut c = Checker::new(files);
+    c.syntax_errors = syntax_errors;
     c.collect();
     c.resolve_enums();
     c.resolve_regions();
@@ -315,6 +330,8 @@ struct Checker<'a> {
     /// Declarations that failed to parse (`ast::File::broken`): references to
     /// them are not reported (see `collect::Broken`).
     broken: collect::Broken,
+    /// Parsing the files reported errors (see [`check_parsed`]).
+    syntax_errors: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -351,6 +368,7 @@ impl<'a> Checker<'a> {
             used_tables: Vec::new(),
             money_at: None,
             broken: collect::Broken::default(),
+            syntax_errors: false,
         }
     }
 

@@ -614,6 +614,8 @@ pub struct StepDef {
     pub by: Option<usize>,
     /// Indexes into the protocol's steps.
     pub after: Vec<usize>,
+    /// Where each of `after` is named (same order).
+    pub after_spans: Vec<Span>,
     pub within: Option<DurationValue>,
     pub every: Option<DurationValue>,
     pub contact: Option<Label>,

@@ -135,17 +135,9 @@ impl<'a> Checker<'a> {
                     let cands: Vec<&str> = def
                         .map(|d| d.fields.iter().map(|f| f.name.as_str()).collect())
                         .unwrap_or_default();
-                    let d = Diagnostic::error(
-                        "E0103",
-                        file,
-                        entry.field.span,
-                        format!("`{ename}` has no field `{}`", entry.field.name),
-                    )
-                    .with_help(super::util::help_for(
-                        &entry.field.name,
-                        cands,
-                        format!("give facts declared in `{ename}`"),
-                    ));
+                    let fallback = format!("give facts declared in `{ename}`");
+                    let d =
+                        super::collect::unknown_field(file, &entry.field, &ename, cands, fallback);
                     self.emit(d);
                 }
             }
@@ -245,205 +237,244 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// Every `test` block, in three phases: its `as of` and `given` clauses
+    /// ([`Self::test_clauses`]), then each expectation's programme, subject
+    /// ([`Self::expect_subject`]) and outcome ([`Self::expected_outcome`]).
     pub(super) fn check_tests(&mut self) {
         let list = self.test_ast.clone();
         for &(file, t) in &list {
+            let (as_of, given) = self.test_clauses(file, t);
             let mut def = TestDef {
                 name: t.name.clone(),
-                as_of: None,
-                given: None,
+                as_of,
+                given,
                 expects: Vec::new(),
                 loc: Loc {
                     file,
                     span: t.name.span,
                 },
             };
-            let (mut as_of_at, mut given_at) = (None::<ast::Span>, None::<ast::Span>);
-            for item in &t.items {
-                match item {
-                    TestItem::AsOf(d, span) => {
-                        if let Some(f) = as_of_at {
-                            self.duplicate_clause(file, *span, "as of", f);
-                            continue;
-                        }
-                        as_of_at = Some(*span);
-                        def.as_of = self.date(file, d);
-                    }
-                    TestItem::Given {
-                        entity,
-                        value,
-                        span,
-                    } => {
-                        if let Some(f) = given_at {
-                            self.emit(
-                                Diagnostic::error(
-                                    "E0602",
-                                    file,
-                                    *span,
-                                    "a test gives its facts once",
-                                )
-                                .with_help("merge the facts into one `given`")
-                                .with_related(
-                                    file,
-                                    f,
-                                    "first given here",
-                                ),
-                            );
-                            continue;
-                        }
-                        given_at = Some(*span);
-                        if let Some(e) = self.entity_ref(file, entity) {
-                            if !self.out.roots.contains(&e) {
-                                let roots = super::util::list_names(
-                                    self.out
-                                        .roots
-                                        .iter()
-                                        .filter_map(|r| self.out.entities.get(r.0))
-                                        .map(|d| d.name.as_str()),
-                                );
-                                self.emit(
-                                    Diagnostic::error("E0608", file, entity.span, format!("`{}` is not a root entity", entity.name))
-                                        .with_help(format!("give the facts of a root entity ({roots}), with this one inside its list")),
-                                );
-                            }
-                            let v = self.given_object(file, value, e);
-                            def.given = Some((e, v));
-                        }
-                    }
-                    TestItem::Expect(_) => {}
-                }
-            }
-            if as_of_at.is_none() {
-                self.emit(
-                    Diagnostic::error("E0606", file, t.name.span, "this test has no `as of` date")
-                        .with_help("add `as of YYYY-MM-DD`: rules are evaluated on a given date, never the clock's"),
-                );
-            }
-            if given_at.is_none() {
-                self.emit(
-                    Diagnostic::error("E0602", file, t.name.span, "this test gives no facts")
-                        .with_help("add `given ENTITY { field: value … }`"),
-                );
-            }
             for item in &t.items {
                 let TestItem::Expect(x) = item else { continue };
-                let program = match self.out.index.programs.get(&x.program.name) {
-                    Some(p) => Some(*p),
-                    None => {
-                        let cands = self.out.index.programs.keys().map(String::as_str).collect();
-                        let d = unknown(
-                            "E0105",
-                            file,
-                            &x.program,
-                            "programme",
-                            cands,
-                            "name a declared `program`",
-                        );
-                        self.emit(d);
-                        None
-                    }
-                };
-                let mut subject_path = Vec::new();
-                if let (Some(p), Some((root, given))) = (program, def.given.as_ref()) {
-                    let want = self.out.programs.get(p.0).and_then(|d| d.subject);
-                    let root = *root;
-                    let target = match &x.subject {
-                        Some(path) if want == Some(root) => {
-                            self.emit(
-                                Diagnostic::error(
-                                    "E0604",
-                                    file,
-                                    path.span,
-                                    format!(
-                                        "`{}` is for the root entity; it takes no `for` path",
-                                        x.program.name
-                                    ),
-                                )
-                                .with_help("remove `for …`"),
-                            );
-                            None
-                        }
-                        Some(path) => {
-                            self.subject_path(file, path, root, Some(given))
-                                .map(|(e, segs)| {
-                                    subject_path = segs;
-                                    (e, path.span)
-                                })
-                        }
-                        None => Some((root, x.program.span)),
-                    };
-                    if let (Some((got, span)), Some(want)) = (target, want) {
-                        if got != want {
-                            let (g, w) = (
-                                self.type_name(&Type::Entity(got)),
-                                self.type_name(&Type::Entity(want)),
-                            );
-                            let help = if x.subject.is_none() {
-                                format!(
-                                    "name the `{w}` it is about, e.g. `expect {} for members[0] …`",
-                                    x.program.name
-                                )
-                            } else {
-                                format!("follow the path to a `{w}`")
-                            };
-                            self.emit(
-                                Diagnostic::error(
-                                    "E0604",
-                                    file,
-                                    span,
-                                    format!(
-                                        "`{}` is for `{w}`, but this subject is a `{g}`",
-                                        x.program.name
-                                    ),
-                                )
-                                .with_help(help),
-                            );
-                        }
-                    }
-                }
-                let outcome = match &x.outcome {
-                    ExpectOutcome::Eligible(_) => Some(ExpectedOutcome::Eligible),
-                    ExpectOutcome::Ineligible(_) => Some(ExpectedOutcome::Ineligible),
-                    ExpectOutcome::Undetermined(_) => Some(ExpectedOutcome::Undetermined),
-                    ExpectOutcome::Amount(l) => {
-                        let has_amount = program
-                            .and_then(|p| self.out.programs.get(p.0))
-                            .is_none_or(|d| d.amount.is_some());
-                        if !has_amount {
-                            self.emit(
-                                Diagnostic::error("E0605", file, l.span(), format!("programme `{}` has no `amount`", x.program.name))
-                                    .with_help("expect `eligible`/`ineligible` for it, or give the programme an `amount`"),
-                            );
-                        }
-                        let r = self.literal(file, l);
-                        match r.kind {
-                            RKind::Const(Value::Number(n)) => Some(ExpectedOutcome::Amount(n)),
-                            RKind::Error => None,
-                            _ => {
-                                self.emit(
-                                    Diagnostic::error(
-                                        "E0601",
-                                        file,
-                                        l.span(),
-                                        "an expected amount is a number",
-                                    )
-                                    .with_help("write the amount, e.g. `amount 40_500`"),
-                                );
-                                None
-                            }
-                        }
-                    }
-                };
-                if let Some(outcome) = outcome {
-                    def.expects.push(ExpectDef {
-                        program,
-                        subject: subject_path,
-                        outcome,
-                        span: x.span,
-                    });
+                if let Some(e) = self.expectation(file, x, def.given.as_ref()) {
+                    def.expects.push(e);
                 }
             }
             self.out.tests.push(def);
+        }
+    }
+
+    /// A test's `as of` date and `given` facts: each once, both required.
+    fn test_clauses(
+        &mut self,
+        file: usize,
+        t: &ast::Test,
+    ) -> (Option<jiff::civil::Date>, Option<(EntityId, Value)>) {
+        let (mut as_of, mut given) = (None, None);
+        let (mut as_of_at, mut given_at) = (None::<ast::Span>, None::<ast::Span>);
+        for item in &t.items {
+            match item {
+                TestItem::AsOf(d, span) => {
+                    if let Some(f) = as_of_at {
+                        self.duplicate_clause(file, *span, "as of", f);
+                        continue;
+                    }
+                    as_of_at = Some(*span);
+                    as_of = self.date(file, d);
+                }
+                TestItem::Given {
+                    entity,
+                    value,
+                    span,
+                } => {
+                    if let Some(f) = given_at {
+                        self.emit(
+                            Diagnostic::error("E0602", file, *span, "a test gives its facts once")
+                                .with_help("merge the facts into one `given`")
+                                .with_related(file, f, "first given here"),
+                        );
+                        continue;
+                    }
+                    given_at = Some(*span);
+                    if let Some(e) = self.entity_ref(file, entity) {
+                        if !self.out.roots.contains(&e) {
+                            let roots = super::util::list_names(
+                                self.out
+                                    .roots
+                                    .iter()
+                                    .filter_map(|r| self.out.entities.get(r.0))
+                                    .map(|d| d.name.as_str()),
+                            );
+                            self.emit(
+                                Diagnostic::error("E0608", file, entity.span, format!("`{}` is not a root entity", entity.name))
+                                    .with_help(format!("give the facts of a root entity ({roots}), with this one inside its list")),
+                            );
+                        }
+                        let v = self.given_object(file, value, e);
+                        given = Some((e, v));
+                    }
+                }
+                TestItem::Expect(_) => {}
+            }
+        }
+        if as_of_at.is_none() {
+            self.emit(
+                Diagnostic::error("E0606", file, t.name.span, "this test has no `as of` date")
+                    .with_help("add `as of YYYY-MM-DD`: rules are evaluated on a given date, never the clock's"),
+            );
+        }
+        if given_at.is_none() {
+            self.emit(
+                Diagnostic::error("E0602", file, t.name.span, "this test gives no facts")
+                    .with_help("add `given ENTITY { field: value … }`"),
+            );
+        }
+        (as_of, given)
+    }
+
+    /// One `expect`: its programme, its subject among the given facts, its outcome.
+    /// `None` when the outcome did not check (reported).
+    fn expectation(
+        &mut self,
+        file: usize,
+        x: &ast::Expect,
+        given: Option<&(EntityId, Value)>,
+    ) -> Option<ExpectDef> {
+        let program = match self.out.index.programs.get(&x.program.name) {
+            Some(p) => Some(*p),
+            None => {
+                let cands = self.out.index.programs.keys().map(String::as_str).collect();
+                let d = unknown(
+                    "E0105",
+                    file,
+                    &x.program,
+                    "programme",
+                    cands,
+                    "name a declared `program`",
+                );
+                self.emit(d);
+                None
+            }
+        };
+        let subject = match (program, given) {
+            (Some(p), Some((root, facts))) => self.expect_subject(file, x, p, *root, facts),
+            _ => Vec::new(),
+        };
+        let outcome = self.expected_outcome(file, x, program)?;
+        Some(ExpectDef {
+            program,
+            subject,
+            outcome,
+            span: x.span,
+        })
+    }
+
+    /// The path from the given root to the object an `expect` is about (`for
+    /// members[0]`), checked against the programme's entity; empty for the root.
+    fn expect_subject(
+        &mut self,
+        file: usize,
+        x: &ast::Expect,
+        p: ProgramId,
+        root: EntityId,
+        given: &Value,
+    ) -> SubjectSegments {
+        let mut subject_path = Vec::new();
+        let want = self.out.programs.get(p.0).and_then(|d| d.subject);
+        let target = match &x.subject {
+            Some(path) if want == Some(root) => {
+                self.emit(
+                    Diagnostic::error(
+                        "E0604",
+                        file,
+                        path.span,
+                        format!(
+                            "`{}` is for the root entity; it takes no `for` path",
+                            x.program.name
+                        ),
+                    )
+                    .with_help("remove `for …`"),
+                );
+                None
+            }
+            Some(path) => self
+                .subject_path(file, path, root, Some(given))
+                .map(|(e, segs)| {
+                    subject_path = segs;
+                    (e, path.span)
+                }),
+            None => Some((root, x.program.span)),
+        };
+        if let (Some((got, span)), Some(want)) = (target, want) {
+            if got != want {
+                let (g, w) = (
+                    self.type_name(&Type::Entity(got)),
+                    self.type_name(&Type::Entity(want)),
+                );
+                let help = if x.subject.is_none() {
+                    format!(
+                        "name the `{w}` it is about, e.g. `expect {} for members[0] …`",
+                        x.program.name
+                    )
+                } else {
+                    format!("follow the path to a `{w}`")
+                };
+                self.emit(
+                    Diagnostic::error(
+                        "E0604",
+                        file,
+                        span,
+                        format!(
+                            "`{}` is for `{w}`, but this subject is a `{g}`",
+                            x.program.name
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        subject_path
+    }
+
+    /// What an `expect` expects: a status, or an amount (of a programme with one).
+    fn expected_outcome(
+        &mut self,
+        file: usize,
+        x: &ast::Expect,
+        program: Option<ProgramId>,
+    ) -> Option<ExpectedOutcome> {
+        match &x.outcome {
+            ExpectOutcome::Eligible(_) => Some(ExpectedOutcome::Eligible),
+            ExpectOutcome::Ineligible(_) => Some(ExpectedOutcome::Ineligible),
+            ExpectOutcome::Undetermined(_) => Some(ExpectedOutcome::Undetermined),
+            ExpectOutcome::Amount(l) => {
+                let has_amount = program
+                    .and_then(|p| self.out.programs.get(p.0))
+                    .is_none_or(|d| d.amount.is_some());
+                if !has_amount {
+                    self.emit(
+                        Diagnostic::error("E0605", file, l.span(), format!("programme `{}` has no `amount`", x.program.name))
+                            .with_help("expect `eligible`/`ineligible` for it, or give the programme an `amount`"),
+                    );
+                }
+                let r = self.literal(file, l);
+                match r.kind {
+                    RKind::Const(Value::Number(n)) => Some(ExpectedOutcome::Amount(n)),
+                    RKind::Error => None,
+                    _ => {
+                        self.emit(
+                            Diagnostic::error(
+                                "E0601",
+                                file,
+                                l.span(),
+                                "an expected amount is a number",
+                            )
+                            .with_help("write the amount, e.g. `amount 40_500`"),
+                        );
+                        None
+                    }
+                }
+            }
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Small helpers: name suggestions, literal conversion, naming.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use accord_grammar::ast;
 use rust_decimal::Decimal;
 
 use super::model::DurationValue;
+use crate::diagnostics::Diagnostic;
 
 /// The closest candidate to `name`, when one is close enough to be a likely typo.
 ///
@@ -216,6 +218,39 @@ pub(crate) fn value_help(want: &super::model::Type, w: &str) -> String {
         Type::Boolean => "write `true` or `false`".into(),
         Type::Text => "write text in double quotes".into(),
         _ => format!("write a `{w}` value"),
+    }
+}
+
+/// Tracks first definitions inside one declaration (E0121 on repeats).
+pub(super) struct Members<'n> {
+    first: HashMap<&'n str, ast::Span>,
+    what: &'static str,
+}
+
+impl<'n> Members<'n> {
+    pub(super) fn new(what: &'static str) -> Self {
+        Members {
+            first: HashMap::new(),
+            what,
+        }
+    }
+    /// True when new; otherwise reports the duplicate.
+    pub(super) fn add(&mut self, c: &mut Vec<Diagnostic>, file: usize, id: &'n ast::Ident) -> bool {
+        if let Some(f) = self.first.get(id.name.as_str()) {
+            c.push(
+                Diagnostic::error(
+                    "E0121",
+                    file,
+                    id.span,
+                    format!("{} `{}` is defined more than once", self.what, id.name),
+                )
+                .with_help("rename or remove one of them")
+                .with_related(file, *f, "first defined here"),
+            );
+            return false;
+        }
+        self.first.insert(&id.name, id.span);
+        true
     }
 }
 

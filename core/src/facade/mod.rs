@@ -107,7 +107,8 @@ pub(crate) fn check_with_model(files: Vec<SourceFile>) -> (CheckReport, crate::c
         );
         parsed.push(result.file);
     }
-    let (checked, found) = crate::check::check(&parsed);
+    let syntax_errors = !diagnostics.is_empty();
+    let (checked, found) = crate::check::check_parsed(&parsed, syntax_errors);
     diagnostics.extend(found);
     (
         CheckReport::new(SourceMap::new(files), diagnostics),
