@@ -92,6 +92,82 @@ fn invalid_corpus_exits_one_with_diagnostics_in_both_formats() {
     }
 }
 
+/// The separator between the JSON and the human output in a snapshot.
+const HUMAN: &str = "\n---- human ----\n";
+
+/// The corpus's snapshots (`tests/corpus/snapshots/NAME.snap`, plain expected
+/// files written by `core/tests/corpus.rs` with `ACCORD_BLESS=1`) are what the
+/// binary prints: the JSON on stdout, the human output on stderr, with file names
+/// as given on the command line (relative to the corpus).
+#[test]
+fn corpus_snapshots_are_what_the_binary_prints() {
+    let root = corpus();
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for (dir, warnings) in [("invalid", false), ("warnings", true)] {
+        let mut entries: Vec<PathBuf> = fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "accord"))
+            .collect();
+        entries.sort();
+        for entry in entries {
+            seen += 1;
+            let name = entry.file_stem().unwrap().to_string_lossy().into_owned();
+            let rel = entry
+                .strip_prefix(&root)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let snap = root.join("snapshots").join(format!("{name}.snap"));
+            let text =
+                fs::read_to_string(&snap).unwrap_or_else(|e| panic!("{}: {e}", snap.display()));
+            if text.starts_with("---\nsource:") {
+                failures.push(format!(
+                    "{}: an insta snapshot, not a plain expected file: re-bless with \
+                     ACCORD_BLESS=1 cargo test -p accord-core --test corpus",
+                    snap.display()
+                ));
+                continue;
+            }
+            let Some((json, human)) = text.split_once(HUMAN) else {
+                failures.push(format!("{}: no `{}` line", snap.display(), HUMAN.trim()));
+                continue;
+            };
+            let out = accord_in(&root, &["check", "--format", "json", &rel]);
+            if stdout(&out) != format!("{json}\n") {
+                failures.push(format!(
+                    "{rel}: JSON differs from {}:\n{}",
+                    snap.display(),
+                    stdout(&out)
+                ));
+            }
+            let out = accord_in(&root, &["check", &rel]);
+            let mut want = human.to_string();
+            if warnings {
+                let count = if entry.is_dir() {
+                    corpus_files(&rel).len()
+                } else {
+                    1
+                };
+                let noun = if count == 1 { "file" } else { "files" };
+                want.push_str(&format!("checked {count} {noun}: no errors\n"));
+            }
+            if stderr(&out) != want {
+                failures.push(format!(
+                    "{rel}: human output differs from {}:\n{}",
+                    snap.display(),
+                    stderr(&out)
+                ));
+            }
+            assert_eq!(code(&out), if warnings { 0 } else { 1 }, "{rel}");
+        }
+    }
+    assert!(seen > 0, "no cases in invalid/ or warnings/");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
 #[test]
 fn json_for_a_valid_ruleset_is_an_empty_list() {
     let file = corpus().join("valid/expressions.accord");

@@ -7,17 +7,23 @@
 //! - `warnings/X.accord` (or `warnings/X/`) must give warnings and no error, with
 //!   a snapshot like an invalid case.
 //!
-//! Adding a test means adding a file; `cargo insta review` (or `INSTA_UPDATE=always`)
-//! writes the snapshot of a new case, to be read and committed with it.
+//! A snapshot is a plain expected file, compared byte for byte, like every other
+//! corpus's: adding a test means adding a file, then `ACCORD_BLESS=1 cargo test
+//! -p accord-core --test corpus` writes its snapshot, to be read against the
+//! expectation written in the case and committed with it.
 
 // Test helpers may unwrap: a failure there is a failing test.
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::fs;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use accord_core::{check, CheckReport, RenderOptions, SourceFile};
+
+mod support {
+    pub mod corpus;
+}
+use support::corpus::expect_text;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus")
@@ -55,7 +61,13 @@ fn cases(dir: &str) -> Vec<(String, Vec<SourceFile>)> {
     cases
 }
 
-/// What a snapshot holds: the JSON output, then the human output without colour.
+fn snapshots() -> PathBuf {
+    corpus().join("snapshots")
+}
+
+/// What a snapshot holds: the JSON output, then the human output without colour
+/// (what `accord check --format json` and `accord check` print; `cli/tests/cli.rs`
+/// holds the binary to the same files).
 fn snapshot_text(report: &CheckReport) -> String {
     format!(
         "{}\n---- human ----\n{}",
@@ -105,16 +117,12 @@ fn warning_files_match_their_snapshots() {
     });
 }
 
-/// Compares each case's output with its snapshot; `wrong` names what disqualifies
-/// a case from its directory.
+/// Compares each case's output with its snapshot (or writes it, with
+/// `ACCORD_BLESS`); `wrong` names what disqualifies a case from its directory.
 fn match_snapshots(
     cases: Vec<(String, Vec<SourceFile>)>,
     wrong: impl Fn(&CheckReport) -> Option<&'static str>,
 ) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(corpus().join("snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
     // Every case runs even when an earlier one fails, and all failures are named.
     let mut failures = Vec::new();
     for (name, files) in cases {
@@ -127,13 +135,34 @@ fn match_snapshots(
             failures.push(format!("{name}: {why}"));
             continue;
         }
-        let text = snapshot_text(&report);
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
-            settings.bind(|| insta::assert_snapshot!(name.clone(), text));
-        }));
-        if outcome.is_err() {
-            failures.push(format!("{name}: output differs from its snapshot"));
+        let path = snapshots().join(format!("{name}.snap"));
+        if let Err(e) = expect_text(&path, &snapshot_text(&report)) {
+            failures.push(e);
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every snapshot belongs to a case of `invalid/` or `warnings/`: a case
+/// renamed or removed takes its snapshot with it.
+#[test]
+fn every_snapshot_has_its_case() {
+    let names: Vec<String> = cases("invalid")
+        .into_iter()
+        .chain(cases("warnings"))
+        .map(|(name, _)| name)
+        .collect();
+    let mut orphans = Vec::new();
+    for entry in fs::read_dir(snapshots()).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let is_snap = path.extension().is_some_and(|e| e == "snap");
+        if !is_snap || !names.contains(&stem) {
+            orphans.push(path.display().to_string());
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "files in snapshots/ without a case in invalid/ or warnings/: {orphans:?}"
+    );
 }

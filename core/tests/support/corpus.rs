@@ -1,6 +1,7 @@
-//! The loop every JSON corpus under `tests/` shares: run each case directory,
-//! compare with its `expected.json`, or rewrite it with `ACCORD_BLESS=1`; and
-//! reading a corpus's ruleset and JSON files.
+//! What every corpus under `tests/` shares: expected files compared with what
+//! the engine gives, or rewritten with `ACCORD_BLESS=1` (`blessing`,
+//! `expect_text`); the loop over case directories with an `expected.json`
+//! (`check_cases`); and reading a corpus's ruleset and JSON files.
 
 // Each test file uses what it needs of these.
 #![allow(dead_code)]
@@ -15,7 +16,7 @@ use serde_json::Value;
 /// fails with every case whose output differs from its `expected.json`; with
 /// `ACCORD_BLESS` set, writes the outputs as the expected files instead.
 pub fn check_cases(corpus: &Path, min: usize, run: impl Fn(&Path) -> Value) {
-    let bless = std::env::var_os("ACCORD_BLESS").is_some();
+    let bless = blessing();
     let mut dirs: Vec<PathBuf> = fs::read_dir(corpus)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -41,6 +42,50 @@ pub fn check_cases(corpus: &Path, min: usize, run: impl Fn(&Path) -> Value) {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Whether `ACCORD_BLESS` is set: expected files are then rewritten with what
+/// the engine gives, to be read (`git diff`) before they are committed.
+pub fn blessing() -> bool {
+    std::env::var_os("ACCORD_BLESS").is_some()
+}
+
+/// The first line of a snapshot written by insta (`---`, then `source: …`),
+/// which expected files no longer have.
+const INSTA_HEADER: &str = "---\nsource:";
+
+/// Holds `got` to the expected file at `path`, byte for byte; when blessing,
+/// writes it there instead. The error says what differs and how to fix it.
+pub fn expect_text(path: &Path, got: &str) -> Result<(), String> {
+    if blessing() {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        return fs::write(path, got).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let expected = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(format!(
+                "{}: {e} (a new case: write it with ACCORD_BLESS=1, then read it)",
+                path.display()
+            ))
+        }
+    };
+    if expected.starts_with(INSTA_HEADER) {
+        return Err(format!(
+            "{}: an insta snapshot, not a plain expected file: re-bless with ACCORD_BLESS=1 \
+             and read the result",
+            path.display()
+        ));
+    }
+    if expected != got {
+        return Err(format!(
+            "{}: differs (ACCORD_BLESS=1 rewrites it; read the diff first)\n--- expected\n{expected}\n--- got\n{got}",
+            path.display()
+        ));
+    }
+    Ok(())
 }
 
 /// The corpus directory `tests/NAME` at the repository root.
