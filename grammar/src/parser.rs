@@ -2226,7 +2226,7 @@ mod errors {
     fn phrase(r: Rule) -> Option<String> {
         let s = match r {
             Rule::ident => "a name",
-            Rule::number | Rule::signed_number => "a number",
+            Rule::number | Rule::signed_number | Rule::grouped_number => "a number",
             Rule::date => "a date",
             Rule::duration => "a duration",
             Rule::percent => "a percentage",
@@ -2245,7 +2245,8 @@ mod errors {
             | Rule::cell_compare
             | Rule::cell_range
             | Rule::cell_set
-            | Rule::cell_value => "a cell",
+            | Rule::cell_value
+            | Rule::set_value => "a cell",
             Rule::compare_op => "a comparison",
             Rule::table_param => "a table parameter",
             Rule::table_body => "`{`",

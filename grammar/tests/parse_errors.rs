@@ -286,3 +286,10 @@ fn number_helps_are_not_given_for_names_and_dates() {
         assert!(!help.contains("write `"), "{src}: {help}");
     }
 }
+
+#[test]
+fn a_set_in_a_cell_still_expects_a_cell() {
+    let p = parse("table t(a: Integer) -> Integer {\n  a | result\n  {1, ) | 2\n}\n");
+    let messages: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["expected a cell or `}`, found `)`"]);
+}
