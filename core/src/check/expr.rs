@@ -261,10 +261,12 @@ pub(super) fn fits(src: &Type, dst: &Type, literal: bool) -> bool {
     }
 }
 
-/// The common type of two branches (`if`, `otherwise`, `min(a, b)`).
+/// The common type of two branches (`if`, `otherwise`, `min(a, b)`). A branch
+/// that failed to check makes the whole the error type: the other branch's type
+/// would only be a guess, and lines using the result would report it again.
 fn unify(a: &Type, b: &Type, a_lit: bool, b_lit: bool) -> Option<Type> {
     match (a, b) {
-        (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
+        (Type::Error, _) | (_, Type::Error) => Some(Type::Error),
         (x, y) if x == y => Some(x.clone()),
         (Type::Integer, Type::Decimal) | (Type::Decimal, Type::Integer) => Some(Type::Decimal),
         (Type::Money, Type::Integer | Type::Decimal) if b_lit => Some(Type::Money),
