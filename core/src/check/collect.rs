@@ -407,7 +407,7 @@ impl<'a> Checker<'a> {
                         "the ruleset has no `ruleset` declaration",
                     )
                     .with_help(
-                        "add `ruleset NAME \"Label\" { languages en  currency AMD }` to one file",
+                        "add `ruleset NAME \"Label\" { languages LANG  currency CODE }` to one file, with the ruleset's languages (e.g. `en`) and, if it pays money, the ISO 4217 code of its currency (e.g. `EUR`)",
                     ),
                 );
             }
