@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod facade;
 pub mod labels;
 pub mod limits;
+mod pipeline;
 pub mod providers;
 mod redact;
 pub mod render;
