@@ -12,6 +12,17 @@
 //! ruleset.screen(facts, as_of, lang) / .assess(..) / .case_state(..) / ...
 //!                -> Result<String, Error>  JSON text, as `--format json` prints it
 //! ```
+//!
+//! One naming rule for the methods of [`Ruleset`]: a method named for what it
+//! answers (`screen`, `assess`, `providers`, `case_state`, `merge`, `info`)
+//! returns JSON text, exactly what the CLI prints with `--format json`, for
+//! front ends that pass JSON on (WebAssembly, uniffi); its typed twin, for Rust
+//! callers, is the same name with `_report` (`screen_report`, `assess_report`,
+//! `providers_report`, `case_state_report`, `merge_report`, `info_report`).
+//!
+//! `accord_core::check` is this facade's function (sources in, a
+//! [`CheckReport`] out); the checker itself, on parsed files, is
+//! `accord_core::checker::check`.
 
 use crate::diagnostics::Diagnostic;
 use crate::pipeline::syntax_diagnostic;

@@ -153,10 +153,10 @@ impl Ruleset {
 
     /// Languages, programmes, assessments and protocols, as JSON.
     pub fn info(&self) -> String {
-        pretty(&self.info_typed())
+        pretty(&self.info_report())
     }
 
-    pub fn info_typed(&self) -> RulesetInfo {
+    pub fn info_report(&self) -> RulesetInfo {
         RulesetInfo {
             languages: self.engine.languages().to_vec(),
             programs: self.engine.program_names().map(str::to_string).collect(),
@@ -531,7 +531,7 @@ impl Ruleset {
     /// `{"log": "JSON lines", "conflicts": [{"line", "reason"}]}`
     /// (`accord merge`).
     pub fn merge(&self, a: &str, b: &str) -> Result<String, Error> {
-        let merged = self.merge_logs(a, b)?;
+        let merged = self.merge_report(a, b)?;
         #[derive(Serialize)]
         struct Out<'a> {
             log: String,
@@ -544,7 +544,7 @@ impl Ruleset {
     }
 
     /// [`Ruleset::merge`], typed.
-    pub fn merge_logs(&self, a: &str, b: &str) -> Result<Merged, Error> {
+    pub fn merge_report(&self, a: &str, b: &str) -> Result<Merged, Error> {
         let a = parse_log(text(a)).map_err(Error::case)?;
         let b = parse_log(text(b)).map_err(Error::case)?;
         self.engine
