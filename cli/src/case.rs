@@ -290,7 +290,7 @@ pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
         [a, b] => (a, b),
         _ => return ExitCode::from(CANNOT_RUN),
     };
-    let merged = match ruleset.merge_logs(a, b) {
+    let merged = match ruleset.merge_report(a, b) {
         Ok(m) => m,
         Err(e) => {
             report_error(&e, "the logs", false);

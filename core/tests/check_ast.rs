@@ -1,6 +1,6 @@
 //! Checker tests on hand-built trees (independent of the parser).
 
-use accord_core::check::check;
+use accord_core::checker::check;
 use accord_grammar::ast::*;
 
 fn sp() -> Span {

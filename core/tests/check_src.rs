@@ -9,7 +9,7 @@
     clippy::panic
 )]
 
-use accord_core::check::check;
+use accord_core::checker::check;
 use accord_core::Severity;
 
 const HEADER: &str = "ruleset t { languages en, hy  currency AMD }\n";
@@ -149,7 +149,7 @@ fn the_brief_model_is_resolved() {
         files.push(accord_grammar::parse(&std::fs::read_to_string(p).unwrap()).file);
     }
     let (m, _) = check(&files);
-    use accord_core::check::{MemberRef, Type};
+    use accord_core::checker::{MemberRef, Type};
     let hh = m.entity_by_name("Household").unwrap();
     let person = m.entity_by_name("Person").unwrap();
     assert_eq!(m.root(), Some(hh));

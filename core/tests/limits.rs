@@ -143,7 +143,7 @@ fn merging_logs_in_opposite_orders_is_not_quadratic() {
     let mut reversed = notes.clone();
     reversed.reverse();
     let b = format!("{OPENED}\n{}", reversed.join("\n"));
-    let merged = r.merge_logs(&a, &b).unwrap();
+    let merged = r.merge_report(&a, &b).unwrap();
     assert_eq!(merged.to_jsonl().lines().count(), 20_001);
 }
 

@@ -10,7 +10,7 @@
     clippy::panic
 )]
 
-use accord_core::check::{check, Checked};
+use accord_core::checker::{check, Checked};
 use accord_core::{Diagnostic, Severity};
 use jiff::civil::date;
 

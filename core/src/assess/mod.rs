@@ -330,7 +330,7 @@ impl Engine {
 
     /// Reads and validates the answers to assessment `assessment`: a JSON object
     /// from question names to answers, `null` or missing for unanswered. Every
-    /// problem is reported (up to [`MAX_FACT_ERRORS`]), each naming its question.
+    /// problem is reported (up to [`MAX_FACT_ERRORS`](crate::screen::MAX_FACT_ERRORS)), each naming its question.
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
         self.assessment(assessment)?;
         FactsError::check_size(

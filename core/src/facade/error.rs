@@ -56,7 +56,8 @@ pub struct Problem {
 ///
 /// Messages never carry a person's facts: they name fields and codes, so an
 /// operator may log them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{message}")]
 pub struct Error {
     pub kind: ErrorKind,
     /// One line: what was refused and its first problem.
@@ -189,11 +190,3 @@ fn summary(what: &str, verdict: &str, problems: &[Problem]) -> String {
         }
     }
 }
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for Error {}

@@ -153,10 +153,10 @@ impl Ruleset {
 
     /// Languages, programmes, assessments and protocols, as JSON.
     pub fn info(&self) -> String {
-        pretty(&self.info_typed())
+        pretty(&self.info_report())
     }
 
-    pub fn info_typed(&self) -> RulesetInfo {
+    pub fn info_report(&self) -> RulesetInfo {
         RulesetInfo {
             languages: self.engine.languages().to_vec(),
             programs: self.engine.program_names().map(str::to_string).collect(),
@@ -354,9 +354,8 @@ impl Ruleset {
     /// The assessment to use: `name`, or the ruleset's only one (U0003).
     fn assessment<'a>(&'a self, name: Option<&'a str>) -> Result<&'a str, Error> {
         let names = self.engine.assessment_names();
-        match (name, names.as_slice()) {
-            (Some(n), _) if names.contains(&n) => Ok(n),
-            (Some(n), _) => Err(Error::request(
+        if let Some(n) = name.filter(|n| !names.contains(n)) {
+            return Err(Error::request(
                 "U0003",
                 format!("the ruleset has no assessment `{n}`"),
                 Some(crate::case::name_help(n, names.iter().copied(), |all| {
@@ -366,19 +365,9 @@ impl Ruleset {
                         format!("the assessments are {all}")
                     }
                 })),
-            )),
-            (None, [only]) => Ok(only),
-            (None, []) => Err(Error::request(
-                "U0003",
-                "the ruleset declares no assessment",
-                None,
-            )),
-            (None, names) => Err(Error::request(
-                "U0003",
-                "the ruleset has several assessments; name one",
-                Some(format!("the assessments are {}", names.join(", "))),
-            )),
+            ));
         }
+        the_only_one(name, &names, "U0003", ("assessment", "assessments"))
     }
 
     /// The questionnaire as a form, every label in every language
@@ -531,7 +520,7 @@ impl Ruleset {
     /// `{"log": "JSON lines", "conflicts": [{"line", "reason"}]}`
     /// (`accord merge`).
     pub fn merge(&self, a: &str, b: &str) -> Result<String, Error> {
-        let merged = self.merge_logs(a, b)?;
+        let merged = self.merge_report(a, b)?;
         #[derive(Serialize)]
         struct Out<'a> {
             log: String,
@@ -544,7 +533,7 @@ impl Ruleset {
     }
 
     /// [`Ruleset::merge`], typed.
-    pub fn merge_logs(&self, a: &str, b: &str) -> Result<Merged, Error> {
+    pub fn merge_report(&self, a: &str, b: &str) -> Result<Merged, Error> {
         let a = parse_log(text(a)).map_err(Error::case)?;
         let b = parse_log(text(b)).map_err(Error::case)?;
         self.engine
@@ -552,23 +541,15 @@ impl Ruleset {
             .map_err(|e| Error::case(vec![e]))
     }
 
-    /// The protocol to use: `name`, or the ruleset's only one (G0001).
+    /// The protocol to use: `name` (an unknown one is the engine's G0001), or
+    /// the ruleset's only one (U0007).
     pub fn protocol<'a>(&'a self, name: Option<&'a str>) -> Result<&'a str, Error> {
-        let names = self.engine.protocol_names();
-        match (name, names.as_slice()) {
-            (Some(n), _) => Ok(n),
-            (None, [only]) => Ok(only),
-            (None, []) => Err(Error::request(
-                "U0007",
-                "the ruleset declares no protocol",
-                None,
-            )),
-            (None, names) => Err(Error::request(
-                "U0007",
-                "the ruleset has several protocols; name one",
-                Some(format!("the protocols are {}", names.join(", "))),
-            )),
-        }
+        the_only_one(
+            name,
+            &self.engine.protocol_names(),
+            "U0007",
+            ("protocol", "protocols"),
+        )
     }
 
     /// A protocol's workflow graph (its latest version, or `version`) as DOT,
@@ -712,5 +693,29 @@ impl Problem {
     /// Whether this is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == crate::diagnostics::Severity::Error
+    }
+}
+
+/// `name` when the request gives one, otherwise the only one of `names`; with
+/// none or several, a `code` error naming them (`kind`: singular and plural).
+fn the_only_one<'a>(
+    name: Option<&'a str>,
+    names: &[&'a str],
+    code: &'static str,
+    (one, many): (&str, &str),
+) -> Result<&'a str, Error> {
+    match (name, names) {
+        (Some(n), _) => Ok(n),
+        (None, [only]) => Ok(only),
+        (None, []) => Err(Error::request(
+            code,
+            format!("the ruleset declares no {one}"),
+            None,
+        )),
+        (None, names) => Err(Error::request(
+            code,
+            format!("the ruleset has several {many}; name one"),
+            Some(format!("the {many} are {}", names.join(", "))),
+        )),
     }
 }

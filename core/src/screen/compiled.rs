@@ -26,9 +26,9 @@ use accord_grammar::ast::{BinaryOp, HitPolicyKind};
 use jiff::civil::Date;
 
 use super::facts::Facts;
-use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
 use super::machine::{reset_memos, text_of, AsOf};
-use super::value::{self, compare, ListRef, TextRef, V};
+use super::value::{self, compare, Cmp, ListRef, TextRef, V};
 use super::RawResult;
 use crate::check::Builtin;
 

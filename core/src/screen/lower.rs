@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use accord_grammar::ast::{self, BinaryOp, HitPolicyKind, Label, Quantifier, UnaryOp};
 
-use super::value::{Dur, TextRef, V};
+use super::value::{Cmp, Dur, TextRef, V};
 use crate::check::{
     Base, Builtin, CellTest, Checked, EntityId, MemberRef, Operand, RExpr, RKind, Type, Value,
 };
@@ -29,32 +29,6 @@ pub(crate) enum Member {
     /// `(entity, let index)`
     Let(u32, u32),
     Owner,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl Cmp {
-    /// Whether `a op b` holds when `a` is `ord` to `b`.
-    #[inline(always)]
-    pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
-        use std::cmp::Ordering::{Equal, Greater, Less};
-        match self {
-            Cmp::Eq => ord == Equal,
-            Cmp::Ne => ord != Equal,
-            Cmp::Lt => ord == Less,
-            Cmp::Le => ord != Greater,
-            Cmp::Gt => ord == Greater,
-            Cmp::Ge => ord != Less,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -923,7 +897,7 @@ fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
             Some((false, Member::Field(_))) | Some((_, Member::Owner)) => out.fields = None,
             None => {}
         }
-        super::plan::children(low, node, &mut stack);
+        children(low, node, &mut stack);
     }
     out
 }
@@ -996,6 +970,48 @@ pub(crate) fn fold(low: &Lowered, params: &[V], today: jiff::civil::Date) -> Vec
         out.push(folded);
     }
     out
+}
+
+/// Pushes the children of `node` onto `out`.
+pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
+    let args = |out: &mut Vec<NodeId>, (start, len): (u32, u32)| {
+        for i in start..start.saturating_add(len) {
+            out.push(low.arg(i));
+        }
+    };
+    match *node {
+        Node::Const(_)
+        | Node::Today
+        | Node::Member { .. }
+        | Node::Param(_)
+        | Node::Eligible { .. }
+        | Node::Amount { .. }
+        | Node::CompareMember { .. }
+        | Node::CaseInput(_)
+        | Node::Unsupported => {}
+        Node::Get { base, .. } => out.push(base),
+        Node::Project { list, .. } => out.push(list),
+        Node::Builtin { args: a, .. } | Node::Table { args: a, .. } => args(out, a),
+        Node::Not(x) | Node::Neg(x) | Node::CompareConst(_, x, _) => out.push(x),
+        Node::RangeConst { value, .. } => out.push(value),
+        Node::And(a, b)
+        | Node::Or(a, b)
+        | Node::Implies(a, b)
+        | Node::Otherwise(a, b)
+        | Node::Compare(_, a, b)
+        | Node::Arith(_, a, b)
+        | Node::Where { list: a, cond: b }
+        | Node::Any { list: a, cond: b }
+        | Node::All { list: a, cond: b } => out.extend([a, b]),
+        Node::InSet { value, set, .. } => {
+            out.push(value);
+            args(out, set);
+        }
+        Node::InRange {
+            value, low, high, ..
+        } => out.extend([value, low, high]),
+        Node::If(c, t, e) => out.extend([c, t, e]),
+    }
 }
 
 #[cfg(test)]

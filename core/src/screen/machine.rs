@@ -15,8 +15,8 @@ use accord_grammar::ast::{BinaryOp, HitPolicyKind};
 use jiff::civil::Date;
 
 use super::facts::Facts;
-use super::lower::{Cmp, LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::value::{self, compare, from_tri, tri, Fault, ListRef, TextRef, V};
+use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::value::{self, compare, from_tri, tri, Cmp, Fault, ListRef, TextRef, V};
 use crate::check::Builtin;
 
 /// A fact of the input, by instance and field.

@@ -31,7 +31,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::check::Checked;
-use crate::facade::CheckReport;
+use crate::pipeline::CheckReport;
 use crate::source::{SourceFile, SourceMap};
 use lower::Lowered;
 use machine::{AsOf, FactRef, Machine, Scratch};
@@ -86,7 +86,7 @@ impl Engine {
     /// Checks the files as one ruleset and prepares it for evaluation. Errors (not
     /// warnings) come back as the report.
     pub fn compile(files: Vec<SourceFile>) -> Result<Engine, CheckReport> {
-        let (report, checked) = crate::facade::check_with_model(files);
+        let (report, checked) = crate::pipeline::parse_and_check(files);
         if report.has_errors() {
             return Err(report);
         }

@@ -2,7 +2,7 @@
 //! chains of definitions (a `let` using a `let`, a programme using another's
 //! result) stay short, found by a depth-first walk from every programme.
 
-use super::lower::{Lowered, Member, Node, NodeId};
+use super::lower::{children, Lowered, Member, Node};
 
 /// The longest chain of definitions the certain path takes on. It recurses
 /// into each definition it needs without the row machine's depth and stack
@@ -15,48 +15,6 @@ const MAX_CHAIN: u32 = 16;
 enum Def {
     Let(u32, u32),
     Prog(u32),
-}
-
-/// Pushes the children of `node` onto `out`.
-pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
-    let args = |out: &mut Vec<NodeId>, (start, len): (u32, u32)| {
-        for i in start..start.saturating_add(len) {
-            out.push(low.arg(i));
-        }
-    };
-    match *node {
-        Node::Const(_)
-        | Node::Today
-        | Node::Member { .. }
-        | Node::Param(_)
-        | Node::Eligible { .. }
-        | Node::Amount { .. }
-        | Node::CompareMember { .. }
-        | Node::CaseInput(_)
-        | Node::Unsupported => {}
-        Node::Get { base, .. } => out.push(base),
-        Node::Project { list, .. } => out.push(list),
-        Node::Builtin { args: a, .. } | Node::Table { args: a, .. } => args(out, a),
-        Node::Not(x) | Node::Neg(x) | Node::CompareConst(_, x, _) => out.push(x),
-        Node::RangeConst { value, .. } => out.push(value),
-        Node::And(a, b)
-        | Node::Or(a, b)
-        | Node::Implies(a, b)
-        | Node::Otherwise(a, b)
-        | Node::Compare(_, a, b)
-        | Node::Arith(_, a, b)
-        | Node::Where { list: a, cond: b }
-        | Node::Any { list: a, cond: b }
-        | Node::All { list: a, cond: b } => out.extend([a, b]),
-        Node::InSet { value, set, .. } => {
-            out.push(value);
-            args(out, set);
-        }
-        Node::InRange {
-            value, low, high, ..
-        } => out.extend([value, low, high]),
-        Node::If(c, t, e) => out.extend([c, t, e]),
-    }
 }
 
 /// The definitions a node refers to directly.

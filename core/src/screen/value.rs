@@ -134,15 +134,41 @@ impl V {
     }
 }
 
+/// A comparison operator; its semantics on values are [`compare_known`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    /// Whether `a op b` holds when `a` is `ord` to `b`.
+    #[inline(always)]
+    pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Cmp::Eq => ord == Equal,
+            Cmp::Ne => ord != Equal,
+            Cmp::Lt => ord == Less,
+            Cmp::Le => ord != Greater,
+            Cmp::Gt => ord == Greater,
+            Cmp::Ge => ord != Less,
+        }
+    }
+}
+
 /// `a op b` for two known values, texts read through `text`; `None` when they
 /// cannot be compared (different kinds, or an order asked of texts).
 pub(crate) fn compare_known<'t>(
-    op: super::lower::Cmp,
+    op: Cmp,
     a: V,
     b: V,
     text: impl Fn(TextRef) -> &'t str,
 ) -> Option<bool> {
-    use super::lower::Cmp;
     if let (V::Text(x), V::Text(y)) = (a, b) {
         let eq = text(x) == text(y);
         return match op {
