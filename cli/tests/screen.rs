@@ -423,7 +423,10 @@ fn bad_facts_in_json_format_give_the_errors_as_json() {
         &["--format", "json"],
     );
     assert_eq!(code(&out), 1);
-    let errors = json(&out)["errors"].as_array().unwrap().clone();
+    // The facade's error (`{"kind", "message", "problems"}`), as every binding gives it.
+    let error = json(&out);
+    assert_eq!(error["kind"], "input", "{error}");
+    let errors = error["problems"].as_array().unwrap().clone();
     let paths: Vec<&str> = errors.iter().map(|e| e["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["region", "members[1].birth_date"]);
     assert_eq!(errors[0]["code"], "F0005");
@@ -456,7 +459,7 @@ fn usage_errors_exit_two() {
     ]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("`--as-of` is not a date"),
+        stderr(&out).contains("U0001: the as-of date is not a date"),
         "{}",
         stderr(&out)
     );
@@ -1006,7 +1009,7 @@ fn oversized_inputs_are_refused_with_bounded_reads() {
     ]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let errors: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(errors["errors"][0]["code"], "F0008", "{errors}");
+    assert_eq!(errors["problems"][0]["code"], "F0008", "{errors}");
 
     let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();
     let first = sample.lines().next().unwrap();

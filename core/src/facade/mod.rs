@@ -11,6 +11,8 @@
 //! Ruleset::load(files) -> Result<Ruleset, Error>
 //! ruleset.screen(facts, as_of, lang) / .assess(..) / .case_state(..) / ...
 //!                -> Result<String, Error>  JSON text, as `--format json` prints it
+//! ruleset.screen_report(..) / .assess_report(..) / .caseload_report(..) / ...
+//!                -> Result<typed report, Error>  what the CLI renders for people
 //! ```
 
 use accord_grammar::ast::Span;
@@ -280,6 +282,7 @@ impl Serialize for CheckReport {
     }
 }
 
+mod caseload;
 mod error;
 mod ruleset;
 
