@@ -237,10 +237,10 @@ export interface NextQuestions {
   next_questions: NextQuestion[];
 }
 
-/** A result of a registry line (`label` and `explanation` only with `explain`). */
+/** A result of a registry line (`explanation` only with `explain`). */
 export interface ScreenLineResult {
   program: string;
-  label?: string;
+  label: string;
   subject: string;
   status: Status;
   amount: string | null;
@@ -254,7 +254,7 @@ export type ScreenLine =
   | { line: number; error: string };
 
 export interface ScreenJsonlOptions {
-  /** Explanations and labels in every result. */
+  /** Explanations in every result (labels are always there). */
   explain?: boolean;
   lang?: Lang | null;
 }
