@@ -4,15 +4,13 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use accord_core::case::parse_log;
-
-use super::{load_ruleset, read_input, report_error, usage_error, Format, CANNOT_RUN, PROBLEMS};
+use crate::args::{self, HumanOrJson, Lang, RulesetFiles, TableFormat, Threads};
+use crate::{exit_for, load_ruleset, read_input, report_error, CANNOT_RUN, PROBLEMS};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// The case's event log: one JSON event per line.
     #[arg(long, value_name = "EVENTS.jsonl")]
     events: PathBuf,
@@ -29,23 +27,10 @@ pub(crate) struct CaseArgs {
     /// log is created by an `opened` event.
     #[arg(long, value_name = "EVENT_JSON")]
     add: Option<String>,
-    /// Language of labels.
-    #[arg(long, value_name = "LANG")]
-    lang: Option<String>,
-    /// `human` or `json`.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-/// `--as-of DATE`, or today (the CLI may read the clock; the engine never does).
-pub(crate) fn as_of_arg(text: Option<&str>) -> Result<jiff::civil::Date, ExitCode> {
-    match text {
-        Some(text) => match accord_core::case::event::parse_date(text) {
-            Some(d) => Ok(d),
-            None => Err(usage_error("`--as-of` is not a date; write YYYY-MM-DD")),
-        },
-        None => Ok(jiff::ZonedDateTime::now().date()),
-    }
+    #[command(flatten)]
+    lang: Lang,
+    #[command(flatten)]
+    format: HumanOrJson,
 }
 
 /// Compiles the ruleset and sets the catalogue, when one is given.
@@ -54,7 +39,7 @@ pub(crate) fn ruleset_and_catalogue(
     catalogue: Option<&PathBuf>,
     json: bool,
 ) -> Result<accord_core::Ruleset, ExitCode> {
-    let mut ruleset = load_ruleset(files, None)?;
+    let mut ruleset = load_ruleset(files, None, json)?;
     if let Some(path) = catalogue {
         let text = read_input(path)?;
         if let Err(e) = ruleset.set_catalogue(&text) {
@@ -66,12 +51,12 @@ pub(crate) fn ruleset_and_catalogue(
 }
 
 pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
-    let as_of = match as_of_arg(args.as_of.as_deref()) {
+    let json = args.format.json();
+    let as_of = match args::as_of(args.as_of.as_deref(), json) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let json = args.format == Format::Json;
-    let ruleset = match ruleset_and_catalogue(&args.files, args.catalogue.as_ref(), json) {
+    let ruleset = match ruleset_and_catalogue(&args.ruleset.files, args.catalogue.as_ref(), json) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -101,7 +86,7 @@ pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
         &text,
         &as_of.to_string(),
         args.role.as_deref(),
-        args.lang.as_deref(),
+        args.lang.get(),
     ) {
         Ok(state) => {
             if json {
@@ -132,18 +117,10 @@ pub(crate) fn write_atomically(path: &PathBuf, text: &str) -> std::io::Result<()
     std::fs::rename(&tmp, path)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum CaseloadFormat {
-    Human,
-    Json,
-    Csv,
-}
-
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseloadArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// The cases: event logs (`.jsonl`), or directories of them (searched
     /// recursively). A case is named by its `opened` event's `case`, or its file.
     #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
@@ -157,12 +134,11 @@ pub(crate) struct CaseloadArgs {
     /// The provider catalogue referrals are checked against.
     #[arg(long, value_name = "PROVIDERS.json")]
     catalogue: Option<PathBuf>,
-    /// Threads replaying cases; all cores by default.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: Threads,
     /// `human`, `json` or `csv` (the agenda).
-    #[arg(long, value_enum, default_value_t = CaseloadFormat::Human)]
-    format: CaseloadFormat,
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    format: TableFormat,
 }
 
 /// Every `.jsonl` file under `path` (itself, if it is a file), sorted.
@@ -184,17 +160,15 @@ fn logs_under(path: &PathBuf, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
-    use accord_core::case::Caseload;
-    let as_of = match as_of_arg(args.as_of.as_deref()) {
+    let json = args.format == TableFormat::Json;
+    let as_of = match args::as_of(args.as_of.as_deref(), json) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let json = args.format == CaseloadFormat::Json;
-    let ruleset = match ruleset_and_catalogue(&args.files, args.catalogue.as_ref(), json) {
+    let ruleset = match ruleset_and_catalogue(&args.ruleset.files, args.catalogue.as_ref(), json) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let engine = ruleset.engine();
     let mut paths = Vec::new();
     for p in &args.cases {
         if let Err(e) = logs_under(p, &mut paths) {
@@ -204,50 +178,32 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
     }
     let mut logs = Vec::with_capacity(paths.len());
     for p in &paths {
+        // The path names a case whose `opened` event does not.
+        let shown = p.display().to_string();
+        let name = shown.strip_suffix(".jsonl").unwrap_or(&shown).to_string();
         match read_input(p) {
-            Ok(t) => logs.push((p, t)),
+            Ok(t) => logs.push((name, t)),
             Err(code) => return code,
         }
     }
-    let options = ruleset.case_options();
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let chunk = logs.len().div_ceil(threads).max(1);
-    let role = args.role.as_deref();
-    let build = |part: &[(&PathBuf, String)]| {
-        let mut load = Caseload::new(as_of, role);
-        for (path, text) in part {
-            // The path names a case whose `opened` event does not.
-            let shown = path.display().to_string();
-            let name = shown.strip_suffix(".jsonl").unwrap_or(&shown);
-            match parse_log(text) {
-                Ok(events) => load.add(engine, name, &events, options),
-                Err(errors) => load.add_unreadable(name, errors),
-            }
+    let cases: Vec<(&str, &str)> = logs.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let report = match ruleset.caseload_report(
+        &cases,
+        &as_of.to_string(),
+        args.role.as_deref(),
+        args.threads.count(),
+    ) {
+        Ok(report) => report,
+        // A worker that failed: no caseload rather than one with cases missing.
+        Err(e) => {
+            report_error(&e, "the caseload", json);
+            return exit_for(&e);
         }
-        load
     };
-    let parts: Vec<Caseload> = std::thread::scope(|s| {
-        let handles: Vec<_> = logs
-            .chunks(chunk)
-            .map(|part| s.spawn(|| build(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Caseload::new(as_of, role)))
-            .collect()
-    });
-    let mut load = Caseload::new(as_of, role);
-    for p in parts {
-        load.absorb(p);
-    }
-    let report = load.finish();
     match args.format {
-        CaseloadFormat::Json => println!("{}", report.to_json()),
-        CaseloadFormat::Csv => print!("{}", report.to_csv()),
-        CaseloadFormat::Human => print!("{}", report.render()),
+        TableFormat::Json => println!("{}", report.to_json()),
+        TableFormat::Csv => print!("{}", report.to_csv()),
+        TableFormat::Human => print!("{}", report.render()),
     }
     match report.errors.is_empty() {
         true => ExitCode::SUCCESS,
@@ -257,9 +213,8 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct MergeArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// One device's log of the case.
     #[arg(long, value_name = "A.jsonl")]
     events: PathBuf,
@@ -275,7 +230,7 @@ pub(crate) struct MergeArgs {
 }
 
 pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
-    let ruleset = match ruleset_and_catalogue(&args.files, args.catalogue.as_ref(), false) {
+    let ruleset = match ruleset_and_catalogue(&args.ruleset.files, args.catalogue.as_ref(), false) {
         Ok(x) => x,
         Err(code) => return code,
     };

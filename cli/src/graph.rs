@@ -7,14 +7,14 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 
+use crate::args::{Lang, RulesetFiles};
 use crate::files::LoadError;
-use crate::{cannot_run, load_ruleset, report_error, CANNOT_RUN, PROBLEMS};
+use crate::{cannot_run, load_ruleset, report_error, warn_unknown_lang, CANNOT_RUN, PROBLEMS};
 
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// The protocol's name (may be left out when the ruleset has one).
     #[arg(long, value_name = "ID", conflicts_with = "list")]
     protocol: Option<String>,
@@ -24,9 +24,8 @@ pub struct GraphArgs {
     /// `dot` (Graphviz), `mermaid` or `json`.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     format: GraphFormat,
-    /// Language of labels (one of the ruleset's `languages`).
-    #[arg(long, value_name = "LANG")]
-    lang: Option<String>,
+    #[command(flatten)]
+    lang: Lang,
     /// Print the names of the ruleset's protocols, one per line, and nothing else.
     #[arg(long)]
     list: bool,
@@ -43,7 +42,8 @@ enum GraphFormat {
 }
 
 pub fn graph_command(args: &GraphArgs) -> ExitCode {
-    let ruleset = match load_ruleset(&args.files, None) {
+    let json = args.format == GraphFormat::Json;
+    let ruleset = match load_ruleset(&args.ruleset.files, None, json) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -56,14 +56,7 @@ pub fn graph_command(args: &GraphArgs) -> ExitCode {
         }
         return write(args, &text);
     }
-    if let Some(lang) = &args.lang {
-        if !engine.languages().iter().any(|l| l == lang) {
-            eprintln!(
-                "warning: the ruleset has no language `{lang}` (it has {}); labels fall back to the first",
-                engine.languages().join(", ")
-            );
-        }
-    }
+    warn_unknown_lang(engine, args.lang.get());
     let format = match args.format {
         GraphFormat::Dot => accord_core::GraphFormat::Dot,
         GraphFormat::Mermaid => accord_core::GraphFormat::Mermaid,
@@ -73,11 +66,11 @@ pub fn graph_command(args: &GraphArgs) -> ExitCode {
         args.protocol.as_deref(),
         format,
         args.version,
-        args.lang.as_deref(),
+        args.lang.get(),
     ) {
         Ok(text) => write(args, &text),
         Err(e) => {
-            report_error(&e, "the request is", args.format == GraphFormat::Json);
+            report_error(&e, "the request is", json);
             // Not choosing among several protocols is a usage error.
             match e.kind {
                 accord_core::ErrorKind::Request => ExitCode::from(CANNOT_RUN),

@@ -5,6 +5,7 @@
 //! could not run (bad usage, a missing or unreadable file, a file that is not
 //! UTF-8). The CLI only loads files and prints: every answer comes from the facade.
 
+mod args;
 mod case;
 mod files;
 mod graph;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use accord_core::{RenderOptions, SourceFile};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use args::{Format, HumanOrJson, Lang, RulesetFiles, TableFormat, Threads};
 use files::{load, LoadError};
 
 /// Accord: rules for social protection programmes, checked and explained.
@@ -64,8 +66,8 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct ProvidersArgs {
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// The provider catalogue (JSON).
     #[arg(long, value_name = "PROVIDERS.json")]
     catalogue: PathBuf,
@@ -87,18 +89,16 @@ struct ProvidersArgs {
     /// Satisfaction scores (JSON) that rank the providers.
     #[arg(long, value_name = "RATINGS.json")]
     ratings: Option<PathBuf>,
-    /// Language of labels and names.
-    #[arg(long, value_name = "LANG")]
-    lang: Option<String>,
-    /// `human` or `json`.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    lang: Lang,
+    #[command(flatten)]
+    format: HumanOrJson,
 }
 
 #[derive(Debug, clap::Args)]
 struct PlanArgs {
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// The provider catalogue (JSON).
     #[arg(long, value_name = "PROVIDERS.json")]
     catalogue: PathBuf,
@@ -106,22 +106,14 @@ struct PlanArgs {
     #[arg(long, value_name = "RESULTS.jsonl")]
     results: PathBuf,
     /// `human` (a table), `json` or `csv`.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
-    format: PlanFormat,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum PlanFormat {
-    Human,
-    Json,
-    Csv,
+    #[arg(long, value_enum, default_value_t = TableFormat::Human)]
+    format: TableFormat,
 }
 
 #[derive(Debug, clap::Args)]
 struct AssessArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// The assessment's name (may be left out when the ruleset has one).
     #[arg(long, value_name = "ID")]
     assessment: Option<String>,
@@ -136,19 +128,16 @@ struct AssessArgs {
     /// Print the questionnaire as JSON, with every label in every language.
     #[arg(long)]
     form: bool,
-    /// Language of labels and explanations (one of the ruleset's `languages`).
-    #[arg(long, value_name = "LANG")]
-    lang: Option<String>,
-    /// `human` or `json`.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    lang: Lang,
+    #[command(flatten)]
+    format: HumanOrJson,
 }
 
 #[derive(Debug, clap::Args)]
 struct ScreenArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// One facts document (JSON) describing the root entity.
     #[arg(
         long,
@@ -163,15 +152,13 @@ struct ScreenArgs {
     /// The as-of date (YYYY-MM-DD); today by default.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
-    /// Language of labels and explanations (one of the ruleset's `languages`).
-    #[arg(long, value_name = "LANG")]
-    lang: Option<String>,
+    #[command(flatten)]
+    lang: Lang,
     /// `human`, `json` (one document) or `jsonl` (a registry).
     #[arg(long, value_enum)]
     format: Option<ScreenFormat>,
-    /// Worker threads for a registry; all cores by default.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: Threads,
     /// Include explanations in registry output.
     #[arg(long)]
     explain: bool,
@@ -194,20 +181,18 @@ enum ScreenFormat {
 
 #[derive(Debug, clap::Args)]
 struct TestArgs {
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-    /// `human` or `json`.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
+    #[command(flatten)]
+    format: HumanOrJson,
 }
 
 #[derive(Debug, clap::Args)]
 struct SchemaArgs {
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
-    /// Language of titles.
-    #[arg(long, value_name = "LANG")]
-    lang: Option<String>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
+    #[command(flatten)]
+    lang: Lang,
     /// The root entity, when the ruleset has several.
     #[arg(long, value_name = "ENTITY")]
     entity: Option<String>,
@@ -215,18 +200,11 @@ struct SchemaArgs {
 
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
-    /// The ruleset's `.accord` files; a directory stands for its `*.accord` files.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<PathBuf>,
+    #[command(flatten)]
+    ruleset: RulesetFiles,
     /// `human` (source snippets on stderr) or `json` (on stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -262,12 +240,20 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads and compiles a ruleset; on errors prints them and gives the exit code.
-fn compile(paths: &[PathBuf], entity: Option<&str>) -> Result<accord_core::Engine, ExitCode> {
+/// Loads and compiles a ruleset; on errors prints them (readably on stderr,
+/// and with `json` the facade's error on stdout) and gives the exit code.
+fn compile(
+    paths: &[PathBuf],
+    entity: Option<&str>,
+    json: bool,
+) -> Result<accord_core::Engine, ExitCode> {
     let files = load(paths).map_err(|e| cannot_run(&e))?;
     let engine = match accord_core::Engine::compile(files.into_iter().map(|f| f.source).collect()) {
         Ok(engine) => engine,
         Err(report) => {
+            if json {
+                println!("{}", accord_core::Error::from(report.clone()).to_json());
+            }
             eprint!("{}", report.render(stderr_render_options()));
             return Err(ExitCode::from(PROBLEMS));
         }
@@ -285,8 +271,9 @@ fn compile(paths: &[PathBuf], entity: Option<&str>) -> Result<accord_core::Engin
 pub(crate) fn load_ruleset(
     paths: &[PathBuf],
     entity: Option<&str>,
+    json: bool,
 ) -> Result<accord_core::Ruleset, ExitCode> {
-    compile(paths, entity).map(accord_core::Ruleset::from_engine)
+    compile(paths, entity, json).map(accord_core::Ruleset::from_engine)
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -294,20 +281,9 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(CANNOT_RUN)
 }
 
-fn screen_command(args: &ScreenArgs) -> ExitCode {
-    let as_of = match &args.as_of {
-        Some(text) => match text.parse::<jiff::civil::Date>() {
-            Ok(d) => d,
-            Err(_) => return usage_error("`--as-of` is not a date; write YYYY-MM-DD"),
-        },
-        // The CLI may read the clock; the engine never does.
-        None => jiff::ZonedDateTime::now().date(),
-    };
-    let engine = match compile(&args.files, args.entity.as_deref()) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
-    if let Some(lang) = &args.lang {
+/// Warns when `--lang` names a language the ruleset does not have.
+pub(crate) fn warn_unknown_lang(engine: &accord_core::Engine, lang: Option<&str>) {
+    if let Some(lang) = lang {
         if !engine.languages().iter().any(|l| l == lang) {
             eprintln!(
                 "warning: the ruleset has no language `{lang}` (it has {}); labels fall back to the first",
@@ -315,22 +291,30 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             );
         }
     }
+}
+
+fn screen_command(args: &ScreenArgs) -> ExitCode {
+    let json = args.format == Some(ScreenFormat::Json);
+    let as_of = match args::as_of(args.as_of.as_deref(), json) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    let ruleset = match load_ruleset(&args.ruleset.files, args.entity.as_deref(), json) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    warn_unknown_lang(ruleset.engine(), args.lang.get());
     if let Some(input) = &args.facts_jsonl {
         if matches!(args.format, Some(ScreenFormat::Human | ScreenFormat::Json)) {
             return usage_error("a registry (`--facts-jsonl`) is screened with `--format jsonl`");
         }
-        let threads = args.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
         let job = screen::Batch {
-            engine: &engine,
+            engine: ruleset.engine(),
             as_of,
             input,
-            threads,
+            threads: args.threads.count(),
             explain: args.explain,
-            lang: args.lang.as_deref(),
+            lang: args.lang.get(),
             progress: screen::progress_wanted(if args.progress {
                 Some(true)
             } else if args.no_progress {
@@ -342,14 +326,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         let mut out = screen::stdout_writer();
         return match screen::batch(&job, &mut out) {
             Ok(s) => {
-                eprintln!(
-                    "screened {} lines in {:.2} s ({:.0} lines/s), {} bad line{} skipped",
-                    s.lines,
-                    s.seconds,
-                    s.lines as f64 / s.seconds.max(1e-9),
-                    s.bad_lines,
-                    if s.bad_lines == 1 { "" } else { "s" }
-                );
+                eprintln!("{}", screen::summary(&s));
                 if s.bad_lines > 0 {
                     ExitCode::from(PROBLEMS)
                 } else {
@@ -370,10 +347,9 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let ruleset = accord_core::Ruleset::from_engine(engine);
-    match ruleset.screen_report(&text, &as_of.to_string(), args.lang.as_deref()) {
+    match ruleset.screen_report(&text, &as_of.to_string(), args.lang.get()) {
         Ok(report) => {
-            if args.format == Some(ScreenFormat::Json) {
+            if json {
                 println!("{}", report.to_json());
             } else {
                 print!("{}", report.render());
@@ -381,27 +357,29 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            report_error(
-                &e,
-                &format!("the facts in `{}` are", path.display()),
-                args.format == Some(ScreenFormat::Json),
-            );
-            ExitCode::from(PROBLEMS)
+            report_error(&e, &format!("the facts in `{}` are", path.display()), json);
+            exit_for(&e)
         }
     }
 }
 
-/// Prints an error of the facade: as JSON on stdout with `--format json`
-/// (`{"errors": [problems]}`), and readably on stderr. `what` names the input
-/// ("the facts in `f.json` are") or, for a case, its log.
+/// The exit code of a facade error: 2 when the request itself could not run
+/// (`U…`), 1 when an input has problems.
+pub(crate) fn exit_for(e: &accord_core::Error) -> ExitCode {
+    match e.kind {
+        accord_core::ErrorKind::Request => ExitCode::from(CANNOT_RUN),
+        _ => ExitCode::from(PROBLEMS),
+    }
+}
+
+/// Prints an error of the facade: with `--format json`, its JSON on stdout,
+/// exactly as every binding gives it (`{"kind", "message", "problems"}`);
+/// and always readably on stderr. `what` names the input ("the facts in
+/// `f.json` are") or, for a case, its log.
 pub(crate) fn report_error(e: &accord_core::Error, what: &str, json: bool) {
     use accord_core::ErrorKind;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "errors": e.problems }))
-                .unwrap_or_else(|_| "{}".into())
-        );
+        println!("{}", e.to_json());
     }
     match e.kind {
         ErrorKind::Input => eprintln!("error: {what} not valid:"),
@@ -430,11 +408,11 @@ pub(crate) fn report_error(e: &accord_core::Error, what: &str, json: bool) {
 }
 
 fn assess_command(args: &AssessArgs) -> ExitCode {
-    let ruleset = match load_ruleset(&args.files, None) {
+    let json = args.format.json();
+    let ruleset = match load_ruleset(&args.ruleset.files, None, json) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let json = args.format == Format::Json;
     let assessment = args.assessment.as_deref();
     if args.form {
         return match ruleset.assessment_form(assessment) {
@@ -455,7 +433,7 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    match ruleset.assess_report(assessment, &text, args.lang.as_deref()) {
+    match ruleset.assess_report(assessment, &text, args.lang.get()) {
         Ok(report) => {
             if json {
                 println!("{}", report.to_json());
@@ -486,8 +464,8 @@ fn read_input(path: &std::path::Path) -> Result<String, ExitCode> {
 }
 
 fn providers_command(args: &ProvidersArgs) -> ExitCode {
-    let json = args.format == Format::Json;
-    let mut ruleset = match load_ruleset(&args.files, None) {
+    let json = args.format.json();
+    let mut ruleset = match load_ruleset(&args.ruleset.files, None, json) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -510,33 +488,34 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
             return ExitCode::from(PROBLEMS);
         }
     }
-    let (region, lang) = (args.region.as_deref(), args.lang.as_deref());
-    let reports = match (&args.need, &args.result) {
-        (Some(need), _) => ruleset
+    let (region, lang) = (args.region.as_deref(), args.lang.get());
+    // JSON is the facade's text itself; people get the reports rendered.
+    let printed = match (&args.need, &args.result, json) {
+        (Some(need), _, true) => ruleset.providers(need, region, lang),
+        (Some(need), _, false) => ruleset
             .providers_report(need, region, lang)
-            .map(|r| vec![r]),
-        (None, Some(path)) => match read_input(path) {
-            Ok(text) => ruleset.providers_for_result(&text, region, lang),
-            Err(code) => return code,
-        },
-        (None, None) => return usage_error("give `--need ID` or `--result RESULT.json`"),
-    };
-    match reports {
-        Ok(reports) => {
-            if json && args.need.is_some() {
-                if let Some(r) = reports.first() {
-                    println!("{}", r.to_json());
-                }
-            } else if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&reports).unwrap_or_else(|_| "[]".into())
-                );
-            } else {
-                for r in &reports {
-                    print!("{}", r.render());
-                }
+            .map(|r| r.render()),
+        (None, Some(path), _) => {
+            let text = match read_input(path) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            match json {
+                true => ruleset.providers_for_result(&text, region, lang),
+                false => ruleset
+                    .providers_for_result_report(&text, region, lang)
+                    .map(|reports| reports.iter().map(|r| r.render()).collect()),
             }
+        }
+        (None, None, _) => return usage_error("give `--need ID` or `--result RESULT.json`"),
+    };
+    match printed {
+        Ok(text) if json => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Ok(text) => {
+            print!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -547,23 +526,27 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
 }
 
 fn plan_command(args: &PlanArgs) -> ExitCode {
-    let json = args.format == PlanFormat::Json;
-    let ruleset = match case::ruleset_and_catalogue(&args.files, Some(&args.catalogue), json) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    let Some(catalogue) = ruleset.catalogue() else {
-        return ExitCode::from(CANNOT_RUN);
-    };
+    let json = args.format == TableFormat::Json;
+    let ruleset =
+        match case::ruleset_and_catalogue(&args.ruleset.files, Some(&args.catalogue), json) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
     let results = match read_input(&args.results) {
         Ok(t) => t,
         Err(code) => return code,
     };
-    let map = ruleset.engine().needs_map(catalogue, &results);
+    let map = match ruleset.needs_map_report(&results) {
+        Ok(map) => map,
+        Err(e) => {
+            report_error(&e, "the request is", json);
+            return exit_for(&e);
+        }
+    };
     match args.format {
-        PlanFormat::Json => println!("{}", map.to_json()),
-        PlanFormat::Csv => print!("{}", map.to_csv()),
-        PlanFormat::Human => print!("{}", map.render()),
+        TableFormat::Json => println!("{}", map.to_json()),
+        TableFormat::Csv => print!("{}", map.to_csv()),
+        TableFormat::Human => print!("{}", map.render()),
     }
     for s in &map.skipped {
         eprintln!("warning: {} skipped ({}): {}", s.path, s.code, s.message);
@@ -572,14 +555,15 @@ fn plan_command(args: &PlanArgs) -> ExitCode {
 }
 
 fn test_command(args: &TestArgs) -> ExitCode {
-    let engine = match compile(&args.files, None) {
-        Ok(e) => e,
+    let json = args.format.json();
+    let ruleset = match load_ruleset(&args.ruleset.files, None, json) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let report = engine.run_tests();
-    match args.format {
-        Format::Json => println!("{}", report.to_json()),
-        Format::Human => print!("{}", report.render()),
+    let report = ruleset.run_tests_report();
+    match json {
+        true => println!("{}", report.to_json()),
+        false => print!("{}", report.render()),
     }
     if report.passed() {
         ExitCode::SUCCESS
@@ -589,11 +573,11 @@ fn test_command(args: &TestArgs) -> ExitCode {
 }
 
 fn schema_command(args: &SchemaArgs) -> ExitCode {
-    let ruleset = match load_ruleset(&args.files, args.entity.as_deref()) {
+    let ruleset = match load_ruleset(&args.ruleset.files, args.entity.as_deref(), false) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    match ruleset.schema(args.lang.as_deref()) {
+    match ruleset.schema(args.lang.get()) {
         Ok(schema) => {
             println!("{schema}");
             ExitCode::SUCCESS
@@ -606,7 +590,7 @@ fn schema_command(args: &SchemaArgs) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let files = match load(&args.files) {
+    let files = match load(&args.ruleset.files) {
         Ok(files) => files,
         Err(error) => return cannot_run(&error),
     };

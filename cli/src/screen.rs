@@ -382,6 +382,25 @@ fn screen_group(
     session.screen_lines(lines, job.explain, job.lang, text, spare)
 }
 
+/// The line on stderr after a registry: what was screened and what was not.
+pub fn summary(s: &BatchSummary) -> String {
+    let rate = s.lines as f64 / s.seconds.max(1e-9);
+    let timing = format!("in {:.2} s ({rate:.0} lines/s)", s.seconds);
+    match s.bad_lines {
+        0 => format!(
+            "screened {} line{} {timing}",
+            s.lines,
+            if s.lines == 1 { "" } else { "s" }
+        ),
+        bad => format!(
+            "screened {} of {} lines {timing}; {bad} bad line{} reported in place (`{{\"line\": N, \"error\": …}}`)",
+            s.lines.saturating_sub(bad),
+            s.lines,
+            if bad == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 /// Standard output, buffered.
 pub fn stdout_writer() -> BufWriter<io::StdoutLock<'static>> {
     BufWriter::with_capacity(1 << 20, io::stdout().lock())

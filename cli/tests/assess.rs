@@ -76,7 +76,9 @@ fn bad_answers_exit_1_with_every_error() {
     ]);
     assert_eq!(code(&out), 1);
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let codes: Vec<&str> = v["errors"]
+    // The facade's error, as every binding gives it.
+    assert_eq!(v["kind"], "input", "{v}");
+    let codes: Vec<&str> = v["problems"]
         .as_array()
         .unwrap()
         .iter()

@@ -25,6 +25,9 @@ struct Run {
     args: Vec<String>,
     /// Where the command leaves its output (`fmt`, `case --add`, `merge`).
     written: Option<PathBuf>,
+    /// Where it runs, when not in the ruleset's directory (`caseload`, which
+    /// names cases by their files' paths as given).
+    cwd: Option<PathBuf>,
 }
 
 fn arg(dir: &Path, args: &Value, name: &str) -> Option<String> {
@@ -74,7 +77,9 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         "schema" => &["schema"],
         "screen" | "screen_jsonl" => &["screen"],
         "assess" | "assessment_form" => &["assess"],
-        "providers" => &["providers", "--format", "json"],
+        "providers" | "providers_for_result" => &["providers", "--format", "json"],
+        "needs_map" => &["plan", "--format", "json"],
+        "caseload" => &["caseload", "--format", "json"],
         "case_state" | "case_add" => &["case", "--format", "json"],
         "merge" => &["merge"],
         "graph" => &["graph"],
@@ -86,9 +91,33 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         let path = file("source", &get("name").unwrap())?;
         written = Some(PathBuf::from(&path));
         args.push(path);
-        return Some(Run { args, written });
+        return Some(Run {
+            args,
+            written,
+            cwd: None,
+        });
     }
-    args.extend(files);
+    let mut cwd = None;
+    if call == "caseload" {
+        // Each log as NAME.jsonl in the scratch directory, run from there, so
+        // the CLI names each case as the corpus does; the ruleset's files by
+        // their full paths.
+        let cases = a.get("cases")?.as_object()?;
+        args.extend(
+            files
+                .iter()
+                .map(|f| ruleset.join(f).to_string_lossy().into_owned()),
+        );
+        args.push("--cases".into());
+        for (name, log) in cases {
+            let text = arg(dir, &serde_json::json!({ "v": log }), "v").unwrap();
+            fs::write(work.join(format!("{name}.jsonl")), text).unwrap();
+            args.push(format!("{name}.jsonl"));
+        }
+        cwd = Some(work.to_path_buf());
+    } else {
+        args.extend(files);
+    }
     if let Some(e) = case.get("entity").and_then(Value::as_str) {
         opt(&mut args, "--entity", Some(e.to_string()));
     }
@@ -123,6 +152,17 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         "providers" => {
             opt(&mut args, "--need", get("need"));
             opt(&mut args, "--region", get("region"));
+        }
+        "providers_for_result" => {
+            opt(&mut args, "--result", file("result", "result.json"));
+            opt(&mut args, "--region", get("region"));
+        }
+        "needs_map" => {
+            opt(&mut args, "--results", file("results", "results.jsonl"));
+        }
+        "caseload" => {
+            opt(&mut args, "--as-of", get("as_of"));
+            opt(&mut args, "--role", get("role"));
         }
         "case_state" => {
             opt(&mut args, "--events", file("log", "log.jsonl"));
@@ -159,7 +199,7 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         }
         _ => {}
     }
-    Some(Run { args, written })
+    Some(Run { args, written, cwd })
 }
 
 #[test]
@@ -184,7 +224,7 @@ fn the_cli_prints_what_every_binding_returns() {
         let ruleset = repo().join(case["ruleset"].as_str().unwrap());
         let output = Command::new(env!("CARGO_BIN_EXE_accord"))
             .args(&run.args)
-            .current_dir(&ruleset)
+            .current_dir(run.cwd.as_ref().unwrap_or(&ruleset))
             .output()
             .unwrap();
         compared += 1;
@@ -201,8 +241,17 @@ fn the_cli_prints_what_every_binding_returns() {
                     .unwrap()
                     .to_string(),
                 // Printed with a newline after the document.
-                "check" | "run_tests" | "schema" | "screen" | "assess" | "assessment_form"
-                | "providers" | "case_state" => expected + "\n",
+                "check"
+                | "run_tests"
+                | "schema"
+                | "screen"
+                | "assess"
+                | "assessment_form"
+                | "providers"
+                | "case_state"
+                | "providers_for_result"
+                | "needs_map"
+                | "caseload" => expected + "\n",
                 _ => expected,
             };
             if got != expected {

@@ -83,7 +83,8 @@ fn an_unknown_protocol_exits_1_with_a_suggestion() {
     let out = accord(&["graph", &brief(), "--protocol", "nope", "--format", "json"]);
     assert_eq!(code(&out), 1);
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(v["errors"][0]["code"], "G0001");
+    assert_eq!(v["kind"], "input", "{v}");
+    assert_eq!(v["problems"][0]["code"], "G0001");
 }
 
 #[test]

@@ -423,7 +423,10 @@ fn bad_facts_in_json_format_give_the_errors_as_json() {
         &["--format", "json"],
     );
     assert_eq!(code(&out), 1);
-    let errors = json(&out)["errors"].as_array().unwrap().clone();
+    // The facade's error (`{"kind", "message", "problems"}`), as every binding gives it.
+    let error = json(&out);
+    assert_eq!(error["kind"], "input", "{error}");
+    let errors = error["problems"].as_array().unwrap().clone();
     let paths: Vec<&str> = errors.iter().map(|e| e["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["region", "members[1].birth_date"]);
     assert_eq!(errors[0]["code"], "F0005");
@@ -456,7 +459,7 @@ fn usage_errors_exit_two() {
     ]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("`--as-of` is not a date"),
+        stderr(&out).contains("U0001: the as-of date is not a date"),
         "{}",
         stderr(&out)
     );
@@ -560,8 +563,8 @@ fn registry_lines_equal_screening_each_document_alone() {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "program": r["program"], "subject": r["subject"], "status": r["status"],
-                    "amount": r["amount"], "missing": r["missing"],
+                    "program": r["program"], "label": r["label"], "subject": r["subject"],
+                    "status": r["status"], "amount": r["amount"], "missing": r["missing"],
                 })
             })
             .collect();
@@ -1006,7 +1009,7 @@ fn oversized_inputs_are_refused_with_bounded_reads() {
     ]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let errors: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(errors["errors"][0]["code"], "F0008", "{errors}");
+    assert_eq!(errors["problems"][0]["code"], "F0008", "{errors}");
 
     let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();
     let first = sample.lines().next().unwrap();
@@ -1024,4 +1027,54 @@ fn oversized_inputs_are_refused_with_bounded_reads() {
         parsed[1]
     );
     assert_eq!(parsed[2]["results"], parsed[0]["results"]);
+}
+
+/// Bug 12: the summary says what was screened and what was not, and every
+/// result carries its label with or without `--explain`.
+#[test]
+fn a_registry_summary_says_what_was_screened_and_labels_need_no_explain() {
+    let dir = scratch("registry-summary");
+    let sample = fs::read_to_string(armenia_facts("registry_sample.jsonl")).unwrap();
+    // Five good lines and three bad ones (not JSON, empty, wrong type): 8 lines.
+    let mut text: Vec<&str> = sample.lines().take(5).collect();
+    text.insert(1, "not json");
+    text.insert(3, "");
+    text.push(r#"{"region": 3}"#);
+    let input = dir.join("in.jsonl");
+    fs::write(&input, text.join("\n") + "\n").unwrap();
+    for explain in [false, true] {
+        let mut args = vec!["--facts-jsonl", input.to_str().unwrap(), "--lang", "ru"];
+        if explain {
+            args.push("--explain");
+        }
+        let out = registry(&args);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("screened 5 of 8 lines in "), "{err}");
+        assert!(err.contains("; 3 bad lines reported in place"), "{err}");
+        assert!(!err.contains("skipped"), "{err}");
+        let got = lines(&out);
+        assert_eq!(got.len(), 8);
+        let bad: Vec<u64> = got
+            .iter()
+            .filter(|l| l.get("error").is_some())
+            .map(|l| l["line"].as_u64().unwrap())
+            .collect();
+        assert_eq!(bad, [2, 4, 8]);
+        // Labels in `--lang`, explained or not.
+        let first = &got[0]["results"][0];
+        assert_eq!(first["program"], "family_benefit");
+        assert_eq!(first["label"], "Семейное пособие", "{first}");
+        assert_eq!(first.get("explanation").is_some(), explain);
+    }
+    // No bad line: just the count.
+    let good = dir.join("good.jsonl");
+    fs::write(&good, sample.lines().take(2).collect::<Vec<_>>().join("\n")).unwrap();
+    let out = registry(&["--facts-jsonl", good.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("screened 2 lines in "),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -73,6 +73,28 @@ impl Args<'_> {
             .unwrap_or(false)
     }
 
+    /// An object argument (`caseload`'s `cases`) as JSON text, each value
+    /// that starts with `@` replaced by that file's text; a string argument
+    /// is passed as it is.
+    fn object(&self, name: &str) -> String {
+        match self.args.get(name) {
+            Some(Value::Object(map)) => {
+                let resolved: serde_json::Map<String, Value> = map
+                    .iter()
+                    .map(|(k, v)| {
+                        let one = Args {
+                            dir: self.dir,
+                            args: &serde_json::json!({ "v": v }),
+                        };
+                        (k.clone(), Value::String(one.req("v")))
+                    })
+                    .collect();
+                serde_json::to_string(&resolved).unwrap()
+            }
+            _ => self.req(name),
+        }
+    }
+
     fn number(&self, name: &str) -> Option<u32> {
         self.args
             .get(name)
@@ -146,6 +168,15 @@ fn run(dir: &Path) -> Result<String, Error> {
             lang,
         ),
         "run_tests" => Ok(r.run_tests()),
+        "needs_map" => r.needs_map(&a.req("results")),
+        "providers_for_result" => {
+            r.providers_for_result(&a.req("result"), a.opt("region").as_deref(), lang)
+        }
+        "caseload" => r.caseload(
+            &a.object("cases"),
+            &a.req("as_of"),
+            a.opt("role").as_deref(),
+        ),
         other => panic!("{}: unknown call `{other}`", dir.display()),
     }
 }

@@ -69,9 +69,14 @@ def main():
         if not d.is_dir():
             continue
         c = read(d / "case.json")
-        if c.get("map"):
-            continue  # the territorial map is the CLI's `plan`, not a facade call
         own = d / "catalogue.json"
+        if c.get("map"):
+            # The territorial map (`accord plan`): the results are the case's own.
+            case(f"providers_{d.name}", "tests/providers", "needs_map",
+                 {"results": f"@{UP}providers/{d.name}/results.jsonl"},
+                 catalogue=f"tests/providers/{d.name}/catalogue.json" if own.exists()
+                 else "tests/providers/catalogue.json")
+            continue
         extra = {"catalogue": f"tests/providers/{d.name}/catalogue.json" if own.exists()
                  else "tests/providers/catalogue.json"}
         if c.get("ratings"):
@@ -197,6 +202,32 @@ def main():
     case("merge_prefix_and_whole", "tests/cases", "merge",
          {"a": f"@{UP}cases/escalation_not_yet/events.jsonl", "b": f"@{UP}cases/plan_and_referrals/events.jsonl"},
          catalogue="tests/cases/catalogue.json")
+
+    # Providers for every need of an assessment result (`providers --result`).
+    prov = {"catalogue": "tests/providers/catalogue.json", "ratings": "tests/providers/ratings.json"}
+    case("providers_for_result_north", "tests/providers", "providers_for_result",
+         {"result": '{"assessment": "frailty", "needs": ["home_help", "company"], "risk": null}',
+          "region": "north"}, **prov)
+    case("providers_for_result_no_needs_list", "tests/providers", "providers_for_result",
+         {"result": '{"assessment": "frailty", "scores": {}}'}, **prov)
+    case("providers_map_no_catalogue", "tests/providers", "needs_map",
+         {"results": f"@{UP}providers/map/results.jsonl"})
+
+    # Caseloads: several logs of the case corpus on one date (`accord caseload`).
+    def logs(*names):
+        return {n: f"@{UP}cases/{n}/events.jsonl" for n in names}
+    cases_cat = {"catalogue": "tests/cases/catalogue.json"}
+    case("caseload_three_cases", "tests/cases", "caseload",
+         {"cases": logs("missed_deadline_escalation", "plan_and_referrals", "school_notice_to_closure"),
+          "as_of": "2025-06-01"}, **cases_cat)
+    case("caseload_case_manager_with_a_broken_log", "tests/cases", "caseload",
+         {"cases": logs("missed_deadline_escalation", "plan_and_referrals", "reject_malformed_lines",
+                        "reject_no_consent"),
+          "as_of": "2025-04-01", "role": "case_manager"}, **cases_cat)
+    case("caseload_not_an_object", "tests/cases", "caseload",
+         {"cases": '["missed_deadline_escalation"]', "as_of": "2025-06-01"}, **cases_cat)
+    case("caseload_bad_date", "tests/cases", "caseload",
+         {"cases": logs("plan_and_referrals"), "as_of": "1 June 2025"}, **cases_cat)
 
     # A ruleset that does not load: every call reports its diagnostics.
     case("load_invalid_ruleset", "tests/conformance/cases/check_invalid_duplicate_declaration", "load")

@@ -381,6 +381,38 @@ impl Ruleset {
         self.read(|r| r.providers(&need, region.as_deref(), lang.as_deref()))
     }
 
+    /// Providers for every need an assessment result (`assess`'s JSON)
+    /// established: a JSON list with one report per need; needs a catalogue.
+    #[uniffi::method(default(region = None, lang = None))]
+    pub fn providers_for_result(
+        &self,
+        result: String,
+        region: Option<String>,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.providers_for_result(&result, region.as_deref(), lang.as_deref()))
+    }
+
+    /// The territorial map: assessment results with a region (JSON lines)
+    /// against the places the providers of each region have left; needs a
+    /// catalogue (`accord plan --format json`).
+    pub fn needs_map(&self, results: String) -> Result<String, AccordError> {
+        self.read(|r| r.needs_map(&results))
+    }
+
+    /// A role's agenda (every role when `None`) and the monitoring figures
+    /// on `as_of` over many cases: `cases` is a JSON object from case names
+    /// to event logs (`accord caseload --format json`).
+    #[uniffi::method(default(role = None))]
+    pub fn caseload(
+        &self,
+        cases: String,
+        as_of: String,
+        role: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.caseload(&cases, &as_of, role.as_deref()))
+    }
+
     /// A case's state on `as_of` from its event log (JSON lines), in full
     /// or as `role` may see it.
     #[uniffi::method(default(role = None, lang = None))]

@@ -266,6 +266,42 @@ export class Ruleset {
     return JSON.parse(this.providersText(need, options));
   }
 
+  /** `result`: an assessment result (`assess`'s output, text or object). */
+  providersForResultText(result, options = {}) {
+    const r = doc(result, 'the assessment result');
+    return call(() => this.#raw.providersForResult(r, opt(options.region), opt(options.lang)));
+  }
+  providersForResult(result, options = {}) {
+    return JSON.parse(this.providersForResultText(result, options));
+  }
+
+  /** `results`: assessment results with a region, JSON-lines text or a list of results. */
+  needsMapText(results) {
+    const r = log(results, 'the results');
+    return call(() => this.#raw.needsMap(r));
+  }
+  needsMap(results) {
+    return JSON.parse(this.needsMapText(results));
+  }
+
+  /**
+   * `cases`: an object from case names to event logs (JSON-lines text or
+   * lists of events), or that object as JSON text (passed as is).
+   */
+  caseloadText(cases, asOf, options = {}) {
+    let text;
+    if (typeof cases === 'string') text = cases;
+    else if (cases && typeof cases === 'object' && !Array.isArray(cases)) {
+      const logs = {};
+      for (const [name, events] of Object.entries(cases)) logs[name] = log(events, `the log of ${name}`);
+      text = JSON.stringify(logs);
+    } else throw new TypeError('the cases must be an object from case names to event logs');
+    return call(() => this.#raw.caseload(text, asOf, opt(options.role)));
+  }
+  caseload(cases, asOf, options = {}) {
+    return JSON.parse(this.caseloadText(cases, asOf, options));
+  }
+
   caseStateText(events, asOf, options = {}) {
     const l = log(events, 'the log');
     return call(() => this.#raw.caseState(l, asOf, opt(options.role), opt(options.lang)));

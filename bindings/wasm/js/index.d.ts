@@ -237,10 +237,10 @@ export interface NextQuestions {
   next_questions: NextQuestion[];
 }
 
-/** A result of a registry line (`label` and `explanation` only with `explain`). */
+/** A result of a registry line (`explanation` only with `explain`). */
 export interface ScreenLineResult {
   program: string;
-  label?: string;
+  label: string;
   subject: string;
   status: Status;
   amount: string | null;
@@ -254,7 +254,7 @@ export type ScreenLine =
   | { line: number; error: string };
 
 export interface ScreenJsonlOptions {
-  /** Explanations and labels in every result. */
+  /** Explanations in every result (labels are always there). */
   explain?: boolean;
   lang?: Lang | null;
 }
@@ -434,6 +434,36 @@ export interface ProvidersOptions {
   lang?: Lang | null;
 }
 
+/** A line of input a map skipped, and why (codes `M…`). */
+export interface SkippedLine {
+  code: string;
+  /** `line N` of the results. */
+  path: string;
+  message: string;
+  help: string | null;
+}
+
+export interface MapRow {
+  region: string;
+  need: string;
+  /** People whose assessment established the need. */
+  people: number;
+  /** Places left with the providers serving the region; `null` when one states no capacity. */
+  capacity: number | null;
+  /** Places missing (`people - capacity`, at least 0); `null` without a capacity. */
+  gap: number | null;
+  providers: number;
+  /** Providers counted here that also serve other regions. */
+  shared: number;
+}
+
+/** `accord plan --format json`: needs against capacity, per region. */
+export interface NeedsMap {
+  rows: MapRow[];
+  /** Input lines that were not assessment results with a region. */
+  skipped: SkippedLine[];
+}
+
 // ---------------------------------------------------------------- cases
 
 export interface Task {
@@ -554,6 +584,67 @@ export interface MergeResult {
   /** JSON lines. */
   log: string;
   conflicts: Conflict[];
+}
+
+export interface AgendaItem {
+  case: string;
+  protocol: string;
+  step: string;
+  label: string;
+  need: string | null;
+  role: string;
+  assignee: string | null;
+  held_by: string | null;
+  ready_since: DateString;
+  due: DateString | null;
+  overdue: boolean;
+  /** Escalated to someone (overdue by the protocol's margin). */
+  escalated: boolean;
+}
+
+export interface StepCounts {
+  /** Open cases with an open task at this step (or held by this holder). */
+  open: number;
+  /** Overdue tasks. */
+  overdue: number;
+}
+
+export interface Monitoring {
+  cases: number;
+  open: number;
+  closed: number;
+  /** Per protocol and step: `"out_of_school.assess"`. */
+  by_step: { [step: string]: StepCounts };
+  /** Per agency holding the case (`""` when not recorded). */
+  by_holder: { [holder: string]: StepCounts };
+  overdue_tasks: number;
+  escalations: number;
+  median_days_to_plan: number | null;
+  median_days_to_close: number | null;
+}
+
+/** A case whose log could not be read or replayed. */
+export interface CaseFailure {
+  case: string;
+  error: { code: string; line: number | null; message: string; help: string | null };
+}
+
+/** `accord caseload --format json`: a role's agenda (overdue first) and the figures. */
+export interface CaseloadReport {
+  as_of: DateString;
+  role: string | null;
+  agenda: AgendaItem[];
+  monitoring: Monitoring;
+  /** Cases whose log could not be replayed; they count nowhere else. */
+  errors: CaseFailure[];
+}
+
+/** Case names to their event logs. */
+export type CaseLogs = { readonly [name: string]: EventLog };
+
+export interface CaseloadOptions {
+  /** The agenda of this role only (its tasks and those escalated to it). */
+  role?: string | null;
 }
 
 // ---------------------------------------------------------------- graphs
@@ -688,6 +779,16 @@ export class Ruleset {
   providers(need: string, options?: ProvidersOptions): ProvidersReport;
   providersText(need: string, options?: ProvidersOptions): string;
 
+  /** Providers for every need an assessment result established, one report per need; needs a catalogue. */
+  providersForResult(result: Document<AssessReport>, options?: ProvidersOptions): ProvidersReport[];
+  providersForResultText(result: Document<AssessReport>, options?: ProvidersOptions): string;
+  /** The territorial map over assessment results with a region (JSON lines, or a list); needs a catalogue. */
+  needsMap(results: string | readonly (JsonObject | string)[]): NeedsMap;
+  needsMapText(results: string | readonly (JsonObject | string)[]): string;
+  /** A role's agenda and the monitoring figures over many cases (or their JSON text). */
+  caseload(cases: CaseLogs | string, asOf: DateString, options?: CaseloadOptions): CaseloadReport;
+  caseloadText(cases: CaseLogs | string, asOf: DateString, options?: CaseloadOptions): string;
+
   caseState(log: EventLog, asOf: DateString, options?: CaseStateOptions): CaseState;
   caseStateText(log: EventLog, asOf: DateString, options?: CaseStateOptions): string;
   /** The log (JSON lines) with `event` appended as the engine writes it. */
@@ -724,6 +825,9 @@ export interface RawRuleset {
   assessmentForm(assessment?: string | null): string;
   assess(assessment: string | null | undefined, answers: string, lang?: string | null): string;
   providers(need: string, region?: string | null, lang?: string | null): string;
+  providersForResult(result: string, region?: string | null, lang?: string | null): string;
+  needsMap(results: string): string;
+  caseload(cases: string, as_of: string, role?: string | null): string;
   caseState(log: string, as_of: string, role?: string | null, lang?: string | null): string;
   caseAdd(log: string, event: string): string;
   merge(a: string, b: string): string;

@@ -139,6 +139,37 @@ mod exports {
                 .providers(need, region.as_deref(), lang.as_deref()))
         }
 
+        /// Providers for every need an assessment result established: a
+        /// list of reports, one per need.
+        #[wasm_bindgen(js_name = providersForResult)]
+        pub fn providers_for_result(
+            &self,
+            result: &str,
+            region: Option<String>,
+            lang: Option<String>,
+        ) -> Result<String, JsError> {
+            js(self
+                .inner
+                .providers_for_result(result, region.as_deref(), lang.as_deref()))
+        }
+
+        /// The territorial map: needs found against capacity, per region.
+        #[wasm_bindgen(js_name = needsMap)]
+        pub fn needs_map(&self, results: &str) -> Result<String, JsError> {
+            js(self.inner.needs_map(results))
+        }
+
+        /// A role's agenda and the monitoring figures over many cases
+        /// (`cases`: a JSON object from case names to event logs).
+        pub fn caseload(
+            &self,
+            cases: &str,
+            as_of: &str,
+            role: Option<String>,
+        ) -> Result<String, JsError> {
+            js(self.inner.caseload(cases, as_of, role.as_deref()))
+        }
+
         #[wasm_bindgen(js_name = caseState)]
         pub fn case_state(
             &self,

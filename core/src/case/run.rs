@@ -121,6 +121,9 @@ pub struct Case<'a> {
     pub(crate) subject: Map<String, Json>,
     facts: Facts,
     pub(crate) consent: Option<(bool, Date)>,
+    /// Whether consent was ever given: a `false` after it is a withdrawal,
+    /// a `false` without it a refusal.
+    consent_ever_given: bool,
     pub(crate) steps: Vec<StepRun>,
     pub(crate) plan: Vec<PlanEntry>,
     pub(crate) first_plan: Option<Date>,
@@ -257,6 +260,7 @@ impl<'a> Case<'a> {
             subject,
             facts,
             consent: None,
+            consent_ever_given: false,
             steps: vec![StepRun::default(); def.steps.len()],
             plan: Vec::new(),
             first_plan: None,
@@ -623,9 +627,12 @@ impl<'a> Case<'a> {
 
     fn require_consent(&self, e: &Event, step: &StepDef) -> Result<(), CaseError> {
         if step.requires_consent && !matches!(self.consent, Some((true, _))) {
-            let why = match self.consent {
-                Some((false, d)) => format!("consent was withdrawn on {d}"),
-                _ => "no consent has been recorded".to_string(),
+            // Say which: withdrawn (given, then not), refused (never given)
+            // or never asked (no `consent` event at all).
+            let why = match (self.consent, self.consent_ever_given) {
+                (Some((false, d)), true) => format!("consent was withdrawn on {d}"),
+                (Some((false, d)), false) => format!("consent was refused on {d}"),
+                _ => "consent was never asked (the log has no `consent` event)".to_string(),
             };
             return Err(CaseError::at(
                 e.line,
@@ -805,7 +812,9 @@ impl<'a> Case<'a> {
             EventKind::Completed => self.completed(e)?,
             EventKind::Assessed => self.assessed(e)?,
             EventKind::Consent => {
-                self.consent = Some((e.json.given.unwrap_or(false), e.at));
+                let given = e.json.given.unwrap_or(false);
+                self.consent_ever_given |= given;
+                self.consent = Some((given, e.at));
             }
             EventKind::Referred => self.referred(e)?,
             EventKind::ReferralAccepted

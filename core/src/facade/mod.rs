@@ -11,6 +11,8 @@
 //! Ruleset::load(files) -> Result<Ruleset, Error>
 //! ruleset.screen(facts, as_of, lang) / .assess(..) / .case_state(..) / ...
 //!                -> Result<String, Error>  JSON text, as `--format json` prints it
+//! ruleset.screen_report(..) / .assess_report(..) / .caseload_report(..) / ...
+//!                -> Result<typed report, Error>  what the CLI renders for people
 //! ```
 //!
 //! One naming rule for the methods of [`Ruleset`]: a method named for what it
@@ -83,6 +85,7 @@ fn comment_texts(file: &accord_grammar::ast::File) -> Vec<&str> {
     texts
 }
 
+mod caseload;
 mod error;
 mod ruleset;
 

@@ -14,8 +14,9 @@ use serde_json::Value as Json;
 use crate::assess::AssessReport;
 use crate::case::{parse_log, Case, CaseOptions, CaseState, Event, Merged};
 use crate::facade::{Error, Problem};
-use crate::providers::{Catalogue, ProvidersReport, Ratings};
+use crate::providers::{Catalogue, NeedsMap, ProvidersReport, Ratings};
 use crate::screen::{Engine, FactsError, ScreenOptions, ScreenReport};
+use crate::testrun::TestReport;
 use crate::source::SourceFile;
 
 /// A ruleset compiled once and queried many times; cheap to share between
@@ -72,12 +73,12 @@ pub fn parse_as_of(text: &str) -> Result<Date, Error> {
     })
 }
 
-fn pretty(json: &impl Serialize) -> String {
+pub(super) fn pretty(json: &impl Serialize) -> String {
     serde_json::to_string_pretty(json).unwrap_or_else(|_| "{}".to_string())
 }
 
 /// Byte-order marks come from editors on Windows; JSON does not allow one.
-fn text(json: &str) -> &str {
+pub(super) fn text(json: &str) -> &str {
     json.strip_prefix('\u{feff}').unwrap_or(json)
 }
 
@@ -431,8 +432,21 @@ impl Ruleset {
     }
 
     /// Providers for every need an assessment result (`assess`'s JSON)
-    /// established, one report per need (`accord providers --result`).
+    /// established: a list with one report per need, in the result's order
+    /// (`accord providers --result R --format json`); needs a catalogue.
     pub fn providers_for_result(
+        &self,
+        result: &str,
+        region: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        Ok(pretty(
+            &self.providers_for_result_report(result, region, lang)?,
+        ))
+    }
+
+    /// [`Ruleset::providers_for_result`], typed.
+    pub fn providers_for_result_report(
         &self,
         result: &str,
         region: Option<&str>,
@@ -444,6 +458,23 @@ impl Ruleset {
         self.engine
             .providers_for_result(catalogue, text(result), region, self.ratings.as_ref(), lang)
             .map_err(|e| Error::input("the request is", e))
+    }
+
+    /// The territorial map: assessment results with a region (JSON lines,
+    /// `assess`'s output with a `region` added) counted per region and
+    /// established need against the places left with the providers serving
+    /// the region (`accord plan --format json`); needs a catalogue. Lines that
+    /// are not such results are listed in `skipped` (codes `M…`), not refused.
+    pub fn needs_map(&self, results: &str) -> Result<String, Error> {
+        Ok(self.needs_map_report(results)?.to_json())
+    }
+
+    /// [`Ruleset::needs_map`], typed.
+    pub fn needs_map_report(&self, results: &str) -> Result<NeedsMap, Error> {
+        let Some(catalogue) = &self.catalogue else {
+            return Err(no_catalogue());
+        };
+        Ok(self.engine.needs_map(catalogue, text(results)))
     }
 
     /// The options every case of this ruleset is run with.
@@ -576,7 +607,12 @@ impl Ruleset {
 
     /// Runs the ruleset's `test` blocks (`accord test --format json`).
     pub fn run_tests(&self) -> String {
-        self.engine.run_tests().to_json()
+        self.run_tests_report().to_json()
+    }
+
+    /// [`Ruleset::run_tests`], typed.
+    pub fn run_tests_report(&self) -> TestReport {
+        self.engine.run_tests()
     }
 }
 

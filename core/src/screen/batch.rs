@@ -20,8 +20,8 @@ impl Session<'_> {
     /// Screens `lines` (line number, raw bytes without the newline, or with it)
     /// and appends one JSON line each to `out`, newline included, in input
     /// order; a line that cannot be screened becomes `{"line": N, "error": …}`
-    /// in its place. With `explain`, every result carries its explanation in
-    /// `lang`. `spare` holds facts documents whose buffers are reused. Returns
+    /// in its place. Every result carries its label in `lang`; with
+    /// `explain`, its explanation too. `spare` holds facts documents whose buffers are reused. Returns
     /// how many lines were bad.
     pub fn screen_lines(
         &mut self,
@@ -31,6 +31,8 @@ impl Session<'_> {
         out: &mut String,
         spare: &mut Vec<Facts>,
     ) -> usize {
+        // Labels in `lang`, explained or not.
+        self.set_line_lang(lang);
         let mut bad = 0;
         let mut docs = Vec::with_capacity(lines.len());
         let mut numbers = Vec::with_capacity(lines.len());

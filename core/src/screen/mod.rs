@@ -75,8 +75,6 @@ pub struct Engine {
     pub(crate) warnings: CheckReport,
     /// The root entity of facts documents, when there is exactly one candidate.
     pub(crate) root: Option<u32>,
-    /// Each programme's `{"program":"name","subject":"` opening, for registry lines.
-    pub(crate) program_prefix: Vec<String>,
     /// Whether sessions compile the certain path (chains of definitions short
     /// enough); otherwise every document goes to the row machine.
     pub(crate) certain: bool,
@@ -96,20 +94,9 @@ impl Engine {
             [one] => Some(one.0 as u32),
             _ => None,
         };
-        let program_prefix = checked
-            .programs
-            .iter()
-            .map(|p| {
-                let mut s = String::from("{\"program\":");
-                report::push_json_str(&mut s, &p.name);
-                s.push_str(",\"subject\":\"");
-                s
-            })
-            .collect();
         let certain = plan::chains_bounded(&lowered);
         Ok(Engine {
             certain,
-            program_prefix,
             checked,
             lowered,
             sources,
@@ -238,6 +225,8 @@ impl Engine {
             result_missing: Vec::new(),
             paths: String::new(),
             path_at: Vec::new(),
+            line_prefix: Vec::new(),
+            line_lang: String::new(),
         }
     }
 
@@ -307,6 +296,10 @@ pub struct Session<'e> {
     /// Every instance's path, for registry lines (reused buffers).
     pub(crate) paths: String,
     pub(crate) path_at: Vec<(u32, u32)>,
+    /// Each programme's `{"program":"name","label":"…","subject":"` opening
+    /// for registry lines, with labels in `line_lang` (built when first needed).
+    pub(crate) line_prefix: Vec<String>,
+    pub(crate) line_lang: String,
 }
 
 impl<'e> Session<'e> {

@@ -389,19 +389,21 @@ fn table_name(engine: &Engine, t: u32) -> &str {
 
 // ---- the report ----
 
+/// `lang` when the ruleset has it, else its first language (`en` without any).
+fn resolve_lang(engine: &Engine, lang: Option<&str>) -> String {
+    lang.filter(|l| engine.checked.ruleset.languages.iter().any(|x| x == l))
+        .or_else(|| engine.checked.ruleset.languages.first().map(|s| s.as_str()))
+        .unwrap_or("en")
+        .to_string()
+}
+
 pub(crate) fn screen(
     session: &mut Session<'_>,
     facts: &Facts,
     options: &ScreenOptions,
 ) -> ScreenReport {
     let engine = session.engine;
-    let lang = options
-        .lang
-        .as_deref()
-        .filter(|l| engine.checked.ruleset.languages.iter().any(|x| x == l))
-        .or_else(|| engine.checked.ruleset.languages.first().map(|s| s.as_str()))
-        .unwrap_or("en")
-        .to_string();
+    let lang = resolve_lang(engine, options.lang.as_deref());
     session.run(facts);
     let raw: Vec<RawResult> = session.results.clone();
     let mut results = Vec::with_capacity(raw.len());
@@ -938,8 +940,36 @@ impl Session<'_> {
         }
     }
 
+    /// Sets the language of the labels in registry lines (the ruleset's
+    /// first when `lang` is not one of its languages), as in a report: a line
+    /// has its labels with or without explanations.
+    pub fn set_line_lang(&mut self, lang: Option<&str>) {
+        let engine = self.engine;
+        let lang = resolve_lang(engine, lang);
+        if !self.line_prefix.is_empty() && self.line_lang == lang {
+            return;
+        }
+        self.line_prefix = engine
+            .checked
+            .programs
+            .iter()
+            .map(|p| {
+                let mut s = String::from("{\"program\":");
+                push_json_str(&mut s, &p.name);
+                s.push_str(",\"label\":");
+                push_json_str(&mut s, &localize(p.label.as_ref(), &lang, &p.name));
+                s.push_str(",\"subject\":\"");
+                s
+            })
+            .collect();
+        self.line_lang = lang;
+    }
+
     /// Appends the line of the `doc`-th document of the last run.
     fn write_line(&mut self, line: usize, facts: &Facts, doc: usize, out: &mut String) {
+        if self.line_prefix.is_empty() {
+            self.set_line_lang(None);
+        }
         self.build_paths(facts);
         let engine = self.engine;
         out.push_str("{\"line\":");
@@ -951,13 +981,13 @@ impl Session<'_> {
             if i > 0 {
                 out.push(',');
             }
-            // `{"program":"name","subject":"` is prepared once per programme.
+            // `{"program":"name","label":"…","subject":"` is prepared once per
+            // programme and language.
             out.push_str(
-                engine
-                    .program_prefix
+                self.line_prefix
                     .get(r.program as usize)
                     .map(|s| s.as_str())
-                    .unwrap_or("{\"program\":\"\",\"subject\":\""),
+                    .unwrap_or("{\"program\":\"\",\"label\":\"\",\"subject\":\""),
             );
             // Paths are names and indexes: nothing to escape.
             out.push_str(self.path_of(r.subject));

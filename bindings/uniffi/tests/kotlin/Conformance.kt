@@ -172,6 +172,32 @@ class Args(private val dir: Path, private val args: Map<String, Any?>) {
     fun flag(name: String): Boolean = args[name] == true
 
     fun number(name: String): UInt? = (args[name] as? Long)?.toUInt()
+
+    /** An object argument (`caseload`'s `cases`) as JSON text, each `@file`
+     *  value replaced by the file's text; a string is passed as it is. */
+    fun cases(name: String): String = when (val v = args[name]) {
+        is Map<*, *> -> v.entries.joinToString(",", "{", "}") { (k, x) ->
+            jsonString(k as String) + ":" + jsonString(Args(dir, mapOf("v" to x)).req("v"))
+        }
+        else -> req(name)
+    }
+}
+
+/** `text` as a JSON string literal. */
+fun jsonString(text: String): String {
+    val out = StringBuilder("\"")
+    for (c in text) {
+        when {
+            c == '"' -> out.append("\\\"")
+            c == '\\' -> out.append("\\\\")
+            c == '\n' -> out.append("\\n")
+            c == '\r' -> out.append("\\r")
+            c == '\t' -> out.append("\\t")
+            c < ' ' -> out.append(String.format("\\u%04x", c.code))
+            else -> out.append(c)
+        }
+    }
+    return out.append('"').toString()
 }
 
 /** The error's JSON, whatever the variant. */
@@ -224,6 +250,9 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                     "merge" -> r.merge(a.req("a"), a.req("b"))
                     "graph" -> r.graph(a.opt("protocol"), a.req("format"), a.number("version"), lang)
                     "run_tests" -> r.runTests()
+                    "needs_map" -> r.needsMap(a.req("results"))
+                    "providers_for_result" -> r.providersForResult(a.req("result"), a.opt("region"), lang)
+                    "caseload" -> r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"))
                     else -> throw IllegalArgumentException("${dir.fileName}: unknown call `$name`")
                 }
             }

@@ -39,6 +39,14 @@ class Args:
     def flag(self, name: str) -> bool:
         return bool(self.args.get(name) or False)
 
+    def cases(self, name: str) -> str:
+        """An object argument (`caseload`'s `cases`) as JSON text, each `@file`
+        value replaced by the file's text; a string is passed as it is."""
+        value = self.args.get(name)
+        if isinstance(value, dict):
+            return json.dumps({k: Args(self.dir, {"v": v}).req("v") for k, v in value.items()})
+        return self.req(name)
+
     def number(self, name: str) -> typing.Optional[int]:
         value = self.args.get(name)
         return None if value is None else int(value)
@@ -104,4 +112,10 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
         return r.graph(a.opt("protocol"), a.req("format"), a.number("version"), lang)
     if name == "run_tests":
         return r.run_tests()
+    if name == "needs_map":
+        return r.needs_map(a.req("results"))
+    if name == "providers_for_result":
+        return r.providers_for_result(a.req("result"), a.opt("region"), lang)
+    if name == "caseload":
+        return r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"))
     raise ValueError(f"{case_dir.name}: unknown call `{name}`")

@@ -10,6 +10,7 @@ const typeOf = {
   next_questions: 'NextQuestions', explain: 'ScreenReport', screen_jsonl: 'ScreenLine[]', answer: 'Facts',
   schema: 'JsonSchema', assessment_form: 'AssessmentForm', assess: 'AssessReport', providers: 'ProvidersReport',
   case_state: 'CaseState', merge: 'MergeResult', graph: 'ProtocolGraph', run_tests: 'TestReport',
+  needs_map: 'NeedsMap', providers_for_result: 'ProvidersReport[]', caseload: 'CaseloadReport',
 };
 const out = [`import type * as A from 'accord-engine';`, ''];
 const counts = {};

@@ -96,6 +96,17 @@ export function run(engine, dir, cache = new Map()) {
     merge: () => r.mergeText(req('a'), req('b')),
     graph: () => r.graphText(req('format'), { protocol: get('protocol'), version: args.version ?? undefined, lang }),
     run_tests: () => r.runTestsText(),
+    needs_map: () => r.needsMapText(req('results')),
+    providers_for_result: () => r.providersForResultText(req('result'), { region: get('region'), lang }),
+    caseload: () => {
+      // An object of logs (`@file` or text) goes as an object; a string as the raw text.
+      if (typeof args.cases === 'string') return r.caseloadText(req('cases'), req('as_of'), { role: get('role') });
+      const cases = {};
+      for (const [name, v] of Object.entries(args.cases)) {
+        cases[name] = v.startsWith('@') ? fs.readFileSync(path.join(dir, v.slice(1)), 'utf8') : v;
+      }
+      return r.caseloadText(cases, req('as_of'), { role: get('role') });
+    },
   };
   const f = calls[c.call];
   if (!f) throw new Error(`${dir}: unknown call ${c.call}`);

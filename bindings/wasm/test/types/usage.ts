@@ -5,11 +5,14 @@ import init, {
   check,
   format,
   type AssessReport,
+  type CaseloadReport,
   type CaseState,
   type ErrorKind,
   type Facts,
+  type NeedsMap,
   type NextQuestion,
   type ProtocolGraph,
+  type ProvidersReport,
   type ScreenLine,
   type ScreenReport,
   type ScreenResult,
@@ -38,6 +41,10 @@ export async function screenOne(files: { name: string; text: string }[]): Promis
   const graph: ProtocolGraph = ruleset.graph({ version: 1 });
   const dot: string = ruleset.graphText('dot');
   lines.push(assessed.risk ?? 'open', state.status, graph.steps[0]?.name ?? '', dot, text);
+  const load: CaseloadReport = ruleset.caseload({ a: [{ type: 'opened', at: '2025-01-10' }] }, '2025-02-01', { role: 'teacher' });
+  const map: NeedsMap = ruleset.needsMap([{ region: 'shirak', needs: ['speech_therapy'] }]);
+  const byNeed: ProvidersReport[] = ruleset.providersForResult(assessed, { region: 'shirak' });
+  lines.push(String(load.monitoring.open), String(map.rows[0]?.gap ?? 0), byNeed[0]?.need ?? '');
   lines.push(String(check(files).diagnostics.length), format('a.accord', files[0]?.text ?? ''));
   try {
     ruleset.screen('{', 'not a date');
