@@ -16,8 +16,8 @@ use crate::case::{parse_log, Case, CaseOptions, CaseState, Event, Merged};
 use crate::facade::{Error, Problem};
 use crate::providers::{Catalogue, NeedsMap, ProvidersReport, Ratings};
 use crate::screen::{Engine, FactsError, ScreenOptions, ScreenReport};
-use crate::testrun::TestReport;
 use crate::source::SourceFile;
+use crate::testrun::TestReport;
 
 /// A ruleset compiled once and queried many times; cheap to share between
 /// threads (every call takes `&self`).
