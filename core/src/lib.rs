@@ -26,6 +26,7 @@
 pub mod assess;
 pub mod case;
 mod check;
+mod codes;
 mod diagnostics;
 pub mod facade;
 mod labels;
@@ -46,6 +47,7 @@ pub mod checker {
 }
 
 pub use assess::{Answers, AssessReport};
+pub use codes::Code;
 pub use diagnostics::{Diagnostic, Related, Severity};
 pub use facade::*;
 pub use providers::{Catalogue, NeedsMap, ProvidersReport, Ratings};

@@ -8,6 +8,7 @@
 //! [`CheckReport`] is the diagnostics with the sources they point into, and
 //! their located (file, line, column) JSON shape.
 
+use crate::codes::Code;
 use accord_grammar::ast::Span;
 use serde::{Serialize, Serializer};
 
@@ -31,7 +32,7 @@ pub struct CheckReport {
 /// columns count Unicode scalar values, and the end is exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LocatedDiagnostic {
-    pub code: String,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     /// The file's name as the front end gave it.
@@ -85,7 +86,7 @@ pub(crate) fn parse_and_check(files: Vec<SourceFile>) -> (CheckReport, crate::ch
         };
         if let Some(message) = over {
             diagnostics.push(
-                Diagnostic::error("E0312", index, Span::new(0, 0), message)
+                Diagnostic::error(Code::E0312, index, Span::new(0, 0), message)
                     .with_help("a ruleset this large is data, not rules: give the data as facts"),
             );
             break;
@@ -109,7 +110,12 @@ pub(crate) fn parse_and_check(files: Vec<SourceFile>) -> (CheckReport, crate::ch
 }
 
 pub(crate) fn syntax_diagnostic(file: usize, error: accord_grammar::SyntaxError) -> Diagnostic {
-    let diagnostic = Diagnostic::error(error.code, file, error.span, error.message);
+    let diagnostic = Diagnostic::error(
+        crate::codes::syntax(error.kind),
+        file,
+        error.span,
+        error.message,
+    );
     match error.help {
         Some(help) => diagnostic.with_help(help),
         None => diagnostic,
@@ -155,7 +161,7 @@ impl CheckReport {
     fn locate(&self, d: &Diagnostic) -> LocatedDiagnostic {
         let at = self.place(d.file, d.span);
         LocatedDiagnostic {
-            code: d.code.to_owned(),
+            code: d.code,
             severity: d.severity,
             message: d.message.clone(),
             file: at.file,

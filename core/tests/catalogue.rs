@@ -34,7 +34,7 @@ fn ids(report: &accord_core::ProvidersReport) -> Vec<&str> {
 }
 
 fn codes(e: &accord_core::FactsError) -> Vec<&str> {
-    e.errors.iter().map(|e| e.code).collect()
+    e.errors.iter().map(|e| e.code.as_str()).collect()
 }
 
 #[test]
@@ -129,7 +129,11 @@ fn a_bad_catalogue_reports_every_problem_with_its_path() {
             .to_string(),
         )
         .unwrap_err();
-    let found: Vec<(&str, &str)> = e.errors.iter().map(|x| (x.code, x.path.as_str())).collect();
+    let found: Vec<(&str, &str)> = e
+        .errors
+        .iter()
+        .map(|x| (x.code.as_str(), x.path.as_str()))
+        .collect();
     for expected in [
         ("P0003", "providers[0].phone"),
         ("P0006", "providers[0].kind"),
@@ -232,7 +236,7 @@ fn the_territorial_map_counts_needs_against_places_per_region() {
     let hc = row("noo", "health_care");
     assert_eq!((hc.capacity, hc.gap), (None, None));
     assert_eq!(map.rows.len(), 3);
-    let skipped: Vec<&str> = map.skipped.iter().map(|s| s.code).collect();
+    let skipped: Vec<&str> = map.skipped.iter().map(|s| s.code.as_str()).collect();
     assert_eq!(skipped, ["M0002", "M0002", "M0001"]);
     let csv = map.to_csv();
     assert!(csv.starts_with("region,need,people,capacity,gap,providers,shared\n"));
@@ -399,7 +403,7 @@ fn satisfaction_surveys_rate_providers_per_question() {
             .unwrap_err()
             .errors
             .into_iter()
-            .map(|e| (e.code, e.path))
+            .map(|e| (e.code.as_str(), e.path))
             .collect::<Vec<_>>()
     };
     let one = |answers: serde_json::Value| json!({"provider": "of-meyirim", "service": "home_social_care", "answers": answers});

@@ -85,7 +85,10 @@ fn codes(decls: Vec<Decl>) -> Vec<(&'static str, String)> {
         decls: all,
         comments: vec![],
     }]);
-    diags.into_iter().map(|d| (d.code, d.message)).collect()
+    diags
+        .into_iter()
+        .map(|d| (d.code.as_str(), d.message))
+        .collect()
 }
 fn errors(decls: Vec<Decl>) -> Vec<(&'static str, String)> {
     codes(decls)

@@ -56,7 +56,7 @@ fn formatting_a_file_with_syntax_errors_returns_them() {
     let located = report.located();
     assert_eq!(located[0].file, "broken.accord");
     assert!(
-        located.iter().all(|d| d.code.starts_with("E000")),
+        located.iter().all(|d| d.code.as_str().starts_with("E000")),
         "{located:?}"
     );
 }
@@ -66,7 +66,11 @@ fn good_declarations_are_checked_even_when_others_have_syntax_errors() {
     // One broken declaration, and a good one that refers to an unknown name.
     let text = "entity Person {\n  age: Integer\n  let x = \n}\n\nentity Household {\n  size: Integer\n  let big = size > missing_threshold\n}\n";
     let report = check(vec![SourceFile::new("mixed.accord", text)]);
-    let codes: Vec<String> = report.located().into_iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = report
+        .located()
+        .into_iter()
+        .map(|d| d.code.as_str())
+        .collect();
     assert!(codes.iter().any(|c| c.starts_with("E000")), "{codes:?}");
     assert!(codes.iter().any(|c| !c.starts_with("E000")), "{codes:?}");
 }

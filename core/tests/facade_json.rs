@@ -2,6 +2,7 @@
 //! `{"diagnostics": [{"code", "severity", "message", "file", "line", "column",
 //! "help", "end_line", "end_column"}]}`.
 
+use accord_core::Code;
 use accord_core::{check, CheckReport, Diagnostic, SourceFile, SourceMap};
 use accord_grammar::ast::Span;
 use serde_json::{json, Value};
@@ -12,13 +13,18 @@ fn json_has_exactly_the_contract_fields() {
     let start = text.find("Integer").unwrap_or_default();
     let diagnostics = vec![
         Diagnostic::error(
-            "E0203",
+            Code::E0203,
             0,
             Span::new(start, start + 7),
             "unknown type `Integer`",
         )
         .with_help("did you mean `Integer`?"),
-        Diagnostic::warning("W0101", 0, Span::new(0, 6), "entity `Person` is never used"),
+        Diagnostic::warning(
+            Code::W0101,
+            0,
+            Span::new(0, 6),
+            "entity `Person` is never used",
+        ),
     ];
     let report = CheckReport::new(
         SourceMap::new(vec![SourceFile::new("rules/a.accord", text)]),
@@ -48,9 +54,9 @@ fn diagnostics_sort_by_file_then_position() {
     let report = CheckReport::new(
         SourceMap::new(files),
         vec![
-            Diagnostic::error("E2", 1, Span::new(0, 1), "b0"),
-            Diagnostic::error("E1", 0, Span::new(3, 4), "a3"),
-            Diagnostic::error("E1", 0, Span::new(1, 2), "a1"),
+            Diagnostic::error(Code::E0202, 1, Span::new(0, 1), "b0"),
+            Diagnostic::error(Code::E0101, 0, Span::new(3, 4), "a3"),
+            Diagnostic::error(Code::E0101, 0, Span::new(1, 2), "a1"),
         ],
     );
     let order: Vec<_> = report.located().into_iter().map(|d| d.message).collect();

@@ -5,6 +5,7 @@
 // Test helpers may unwrap: a failure there is a failing test.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+use accord_core::Code;
 use accord_core::{CheckReport, Diagnostic, RenderOptions, SourceFile, SourceMap};
 use accord_grammar::ast::Span;
 
@@ -28,7 +29,7 @@ const ARMENIAN: &str = "program family_benefit \"Family benefit\" [hy: \"Ընտ�
 #[test]
 fn underline_sits_under_the_span_after_armenian_and_cyrillic_text() {
     let d = Diagnostic::error(
-        "E0201",
+        Code::E0201,
         0,
         span_of(ARMENIAN, "Семейное"),
         "label `Семейное` is odd",
@@ -69,7 +70,7 @@ fn error_with_help_and_related_span_in_another_file() {
     let a = "entity Person {\n  age: Integer\n}\n";
     let b = "// Estonian: õpilane\nentity Person \"Õpilane\" {\n}\n";
     let d = Diagnostic::error(
-        "E0101",
+        Code::E0101,
         1,
         span_of(b, "Person"),
         "`Person` is defined twice",
@@ -89,9 +90,9 @@ fn error_with_help_and_related_span_in_another_file() {
 fn summary_counts_errors_and_warnings() {
     let text = "a\nb\nc\n";
     let ds = vec![
-        Diagnostic::warning("W0001", 0, Span::new(4, 5), "unused `c`"),
-        Diagnostic::error("E0001", 0, Span::new(0, 1), "bad `a`"),
-        Diagnostic::error("E0001", 0, Span::new(2, 3), "bad `b`"),
+        Diagnostic::warning(Code::W0101, 0, Span::new(4, 5), "unused `c`"),
+        Diagnostic::error(Code::E0001, 0, Span::new(0, 1), "bad `a`"),
+        Diagnostic::error(Code::E0001, 0, Span::new(2, 3), "bad `b`"),
     ];
     let r = report(&[("x.accord", text)], ds);
     let out = r.render(PLAIN);
@@ -104,7 +105,7 @@ fn summary_counts_errors_and_warnings() {
     let only_warning = report(
         &[("x.accord", text)],
         vec![Diagnostic::warning(
-            "W0001",
+            Code::W0101,
             0,
             Span::new(4, 5),
             "unused `c`",
@@ -126,7 +127,7 @@ fn clean_report_renders_nothing() {
 #[test]
 fn no_escape_codes_without_color_and_some_with() {
     let text = "x\n";
-    let d = vec![Diagnostic::error("E0001", 0, Span::new(0, 1), "bad").with_help("fix")];
+    let d = vec![Diagnostic::error(Code::E0001, 0, Span::new(0, 1), "bad").with_help("fix")];
     let plain = report(&[("x.accord", text)], d.clone()).render(PLAIN);
     assert!(!plain.contains('\x1b'), "{plain:?}");
     let colored = report(&[("x.accord", text)], d).render(RenderOptions { color: true });
@@ -145,7 +146,7 @@ fn hostile_spans_do_not_panic() {
         Span::new(0, usize::MAX),
     ];
     for span in spans {
-        let d = Diagnostic::error("E0001", 0, span, "m").with_related(7, span, "no such file");
+        let d = Diagnostic::error(Code::E0001, 0, span, "m").with_related(7, span, "no such file");
         let r = report(&[("x.accord", text)], vec![d]);
         let out = r.render(PLAIN);
         assert!(out.starts_with("error[E0001]: m\n"), "{out}");
@@ -153,7 +154,7 @@ fn hostile_spans_do_not_panic() {
         assert!(json.contains("\"line\""));
     }
     // A diagnostic naming a file that is not there.
-    let d = Diagnostic::error("E0001", 3, Span::new(0, 1), "m").with_help("h");
+    let d = Diagnostic::error(Code::E0001, 3, Span::new(0, 1), "m").with_help("h");
     let out = report(&[("x.accord", text)], vec![d]).render(PLAIN);
     assert!(out.contains("help: h"));
 }
@@ -162,7 +163,7 @@ fn hostile_spans_do_not_panic() {
 fn empty_span_at_end_of_line_still_points() {
     let text = "entity A {\n  x: Integer\n";
     let d = Diagnostic::error(
-        "E0001",
+        Code::E0001,
         0,
         Span::new(text.len(), text.len()),
         "expected `}`",
@@ -174,7 +175,7 @@ fn empty_span_at_end_of_line_still_points() {
 #[test]
 fn lone_carriage_return_does_not_shift_lines() {
     let text = "a\rb\nc d\n";
-    let d = Diagnostic::error("E0001", 0, span_of(text, "d"), "bad `d`");
+    let d = Diagnostic::error(Code::E0001, 0, span_of(text, "d"), "bad `d`");
     let out = report(&[("x.accord", text)], vec![d]).render(PLAIN);
     assert!(out.contains("--> x.accord:2:3"), "{out}");
     assert!(out.contains(" 2 │ c d"), "{out}");

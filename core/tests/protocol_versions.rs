@@ -156,7 +156,7 @@ fn the_same_version_twice_is_a_duplicate() {
     // Two without `version`: both are version 1, the error of old.
     let src = [protocol("p", "", "Person"), protocol("p", "", "Person")].concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0120");
+    assert_eq!(e.code.as_str(), "E0120");
     assert_eq!(e.message, "`p` is declared more than once");
     assert!(
         e.help.as_deref().unwrap().contains("version 2 from"),
@@ -171,7 +171,7 @@ fn the_same_version_twice_is_a_duplicate() {
     ]
     .concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0120");
+    assert_eq!(e.code.as_str(), "E0120");
     assert_eq!(
         e.message,
         "version 1 of protocol `p` is declared more than once"
@@ -183,7 +183,10 @@ fn the_same_version_twice_is_a_duplicate() {
     ]
     .concat();
     let (m, diags) = run(&src);
-    let errs: Vec<_> = diags.iter().filter(|d| d.code.starts_with('E')).collect();
+    let errs: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code.as_str().starts_with('E'))
+        .collect();
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert_eq!(errs[0].code, "E0120");
     assert_eq!(
@@ -212,7 +215,7 @@ fn a_protocol_may_not_share_a_name_with_another_kind_of_declaration() {
         ),
     ] {
         let e = one_error(&src);
-        assert_eq!(e.code, "E0120", "{e:?}");
+        assert_eq!(e.code.as_str(), "E0120", "{e:?}");
         assert_eq!(e.message, "`p` is declared more than once");
     }
 }
@@ -230,7 +233,10 @@ fn a_version_is_a_whole_number_from_1() {
         ]
         .concat();
         let (m, diags) = run(&src);
-        let errs: Vec<_> = diags.iter().filter(|d| d.code.starts_with('E')).collect();
+        let errs: Vec<_> = diags
+            .iter()
+            .filter(|d| d.code.as_str().starts_with('E'))
+            .collect();
         assert_eq!(errs.len(), 1, "{version}: {errs:#?}");
         assert_eq!(errs[0].code, "E0516");
         assert_eq!(errs[0].message, message);
@@ -253,7 +259,7 @@ fn a_higher_version_may_not_come_into_force_earlier() {
     ]
     .concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0517");
+    assert_eq!(e.code.as_str(), "E0517");
     assert_eq!(
         e.message,
         "version 3 of protocol `p` comes into force before version 2 (2026-01-01)"
@@ -274,7 +280,7 @@ fn a_higher_version_may_not_come_into_force_earlier() {
     ]
     .concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0517");
+    assert_eq!(e.code.as_str(), "E0517");
     assert_eq!(
         e.message,
         "version 2 of protocol `p` comes into force on the same day as version 1 (2026-01-01)"
@@ -289,7 +295,7 @@ fn only_the_lowest_version_may_lack_from() {
     ]
     .concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0518");
+    assert_eq!(e.code.as_str(), "E0518");
     assert_eq!(e.message, "version 2 of protocol `p` has no `from` date");
     assert!(
         e.help.as_deref().unwrap().contains("version 2 from"),
@@ -319,7 +325,7 @@ fn every_version_has_the_same_subject() {
     ]
     .concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0519");
+    assert_eq!(e.code.as_str(), "E0519");
     assert_eq!(
         e.message,
         "version 2 of protocol `p` is for `Household`, version 1 for `Person`"
@@ -347,7 +353,10 @@ fn one_version_item_per_protocol() {
 }
 ";
     let (m, diags) = run(src);
-    let errs: Vec<_> = diags.iter().filter(|d| d.code.starts_with('E')).collect();
+    let errs: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code.as_str().starts_with('E'))
+        .collect();
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert_eq!(errs[0].code, "E0302");
     assert_eq!(errs[0].message, "`version` is given more than once");
@@ -363,7 +372,7 @@ fn an_invalid_from_date_is_e0211() {
     ]
     .concat();
     let e = one_error(&src);
-    assert_eq!(e.code, "E0211");
+    assert_eq!(e.code.as_str(), "E0211");
 }
 
 #[test]

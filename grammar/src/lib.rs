@@ -15,7 +15,7 @@ mod parser;
 mod printer;
 mod trivia;
 
-pub use parser::{Limits, Parsed, SyntaxError, LIMITS};
+pub use parser::{Limits, Parsed, SyntaxError, SyntaxErrorKind, LIMITS};
 pub use printer::print;
 
 /// Parses one source file. Never panics, whatever the input.

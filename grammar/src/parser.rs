@@ -27,7 +27,8 @@ use crate::comments;
 pub(crate) struct AccordParser;
 
 /// Bounds that keep any input from exhausting time or stack. Inputs beyond them get
-/// a [`SyntaxError`] (code `E0002`/`E0003`), never a panic or a hang.
+/// a [`SyntaxError`] ([`SyntaxErrorKind::TooDeep`], [`SyntaxErrorKind::FileTooLarge`],
+/// …), never a panic or a hang.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest source file accepted, in bytes.
@@ -54,26 +55,48 @@ pub const LIMITS: Limits = Limits {
     max_table_rows: 100_000,
 };
 
+/// What kind of syntax error: the engine gives each its code (`E0001`…`E0007`,
+/// `docs/diagnostics.md`); the parser only tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum SyntaxErrorKind {
+    /// Unexpected input; the message says what was expected, in words ("expected
+    /// a date or a number").
+    #[error("unexpected input")]
+    Unexpected,
+    /// Nesting deeper than [`LIMITS`] allows.
+    #[error("nesting too deep")]
+    TooDeep,
+    /// A file larger than [`LIMITS`] allows.
+    #[error("file too large")]
+    FileTooLarge,
+    /// A bad escape in a text literal.
+    #[error("bad escape")]
+    BadEscape,
+    /// A doc comment that documents nothing.
+    #[error("dangling doc comment")]
+    DanglingDocComment,
+    /// More declarations in one file than [`LIMITS`] allows.
+    #[error("too many declarations")]
+    TooManyDeclarations,
+    /// A table with more rows than [`LIMITS`] allows.
+    #[error("too many rows")]
+    TooManyRows,
+}
+
 /// A syntax error at a span of the source.
-///
-/// Codes: `E0001` unexpected input (the message says what was expected, in words:
-/// "expected a date or a number"), `E0002` nesting deeper than [`LIMITS`],
-/// `E0003` file larger than [`LIMITS`], `E0004` a bad escape in a text literal,
-/// `E0005` a doc comment that documents nothing, `E0006` more declarations in one
-/// file than [`LIMITS`] allows, `E0007` a table with more rows than that.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{code} at bytes {}..{}: {message}", .span.start, .span.end)]
+#[error("{kind} at bytes {}..{}: {message}", .span.start, .span.end)]
 pub struct SyntaxError {
-    pub code: &'static str,
+    pub kind: SyntaxErrorKind,
     pub message: String,
     pub help: Option<String>,
     pub span: Span,
 }
 
 impl SyntaxError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn new(kind: SyntaxErrorKind, message: impl Into<String>, span: Span) -> Self {
         SyntaxError {
-            code,
+            kind,
             message: message.into(),
             help: None,
             span,
@@ -106,7 +129,7 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
     if source.len() > limits.max_file_bytes {
         parsed.errors.push(
             SyntaxError::new(
-                "E0003",
+                SyntaxErrorKind::FileTooLarge,
                 // Not the size itself: a front end may read only past the limit.
                 format!("file too large: more than {} bytes", limits.max_file_bytes),
                 Span::new(0, 0),
@@ -144,7 +167,7 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
         if parsed.file.decls.len() >= limits.max_decls {
             parsed.errors.push(
                 SyntaxError::new(
-                    "E0006",
+                    SyntaxErrorKind::TooManyDeclarations,
                     format!(
                         "too many declarations: a file holds at most {}",
                         limits.max_decls
@@ -210,7 +233,7 @@ fn detailed_error(rest: &str) -> Option<pest::error::Error<Rule>> {
 
 fn too_deep(at: usize, limits: &Limits) -> SyntaxError {
     SyntaxError::new(
-        "E0002",
+        SyntaxErrorKind::TooDeep,
         format!("nesting too deep: more than {} levels", limits.max_nesting),
         Span::new(at, at + 1),
     )
@@ -523,7 +546,7 @@ fn decl_name(name: Option<Ident>, span: Span) -> Res<Ident> {
 
 fn internal(what: &str, span: Span) -> SyntaxError {
     SyntaxError::new(
-        "E0001",
+        SyntaxErrorKind::Unexpected,
         format!("internal parser error: missing {what}"),
         span,
     )
@@ -708,10 +731,12 @@ impl Builder<'_> {
             }
         }
         if working && unit != Some(DurationUnit::WorkingDays) {
-            return Err(
-                SyntaxError::new("E0001", "`working` only goes with days", span)
-                    .with_help("write `3 working days`"),
-            );
+            return Err(SyntaxError::new(
+                SyntaxErrorKind::Unexpected,
+                "`working` only goes with days",
+                span,
+            )
+            .with_help("write `3 working days`"));
         }
         Ok(Duration {
             amount,
@@ -1091,7 +1116,7 @@ impl Builder<'_> {
                 Rule::header_row => columns = self.idents(r),
                 Rule::row if rows.len() >= self.limits.max_table_rows => {
                     return Err(SyntaxError::new(
-                        "E0007",
+                        SyntaxErrorKind::TooManyRows,
                         format!(
                             "too many rows: a table holds at most {}",
                             self.limits.max_table_rows
@@ -1200,7 +1225,7 @@ impl Builder<'_> {
         };
         self.recovered
             .borrow_mut()
-            .push(SyntaxError::new("E0001", message, span).with_help(help));
+            .push(SyntaxError::new(SyntaxErrorKind::Unexpected, message, span).with_help(help));
         number_literal(&meant, span)
     }
 
@@ -2031,8 +2056,12 @@ impl Builder<'_> {
 }
 
 fn chained(at: Span) -> SyntaxError {
-    SyntaxError::new("E0001", "comparisons cannot be chained", at)
-        .with_help("combine comparisons with `and`, or add parentheses")
+    SyntaxError::new(
+        SyntaxErrorKind::Unexpected,
+        "comparisons cannot be chained",
+        at,
+    )
+    .with_help("combine comparisons with `and`, or add parentheses")
 }
 
 /// What most declarations and members start with: docs, a name, a type, a label,
@@ -2098,7 +2127,7 @@ pub(crate) fn unescape(raw: &str, start: usize) -> Res<String> {
         }
         let bad = |end: usize, what: &str| {
             SyntaxError::new(
-                "E0004",
+                SyntaxErrorKind::BadEscape,
                 format!(
                     "invalid escape `{}` in text",
                     raw.get(i..end).unwrap_or("\\")
@@ -2149,7 +2178,7 @@ pub(crate) fn unescape(raw: &str, start: usize) -> Res<String> {
 
 /// pest errors → readable [`SyntaxError`]s.
 mod errors {
-    use super::{Rule, SyntaxError};
+    use super::{Rule, SyntaxError, SyntaxErrorKind};
     use crate::ast::Span;
     use pest::error::{Error, ErrorVariant, InputLocation};
 
@@ -2369,7 +2398,7 @@ mod errors {
                 // pest's own guards: the call budget and its native stack probe.
                 let at = offset + local;
                 return SyntaxError::new(
-                    "E0002",
+                    SyntaxErrorKind::TooDeep,
                     format!("declaration too complex to parse ({message})"),
                     Span::new(at, at + 1),
                 )
@@ -2476,7 +2505,7 @@ mod errors {
         } else {
             format!("expected {}, found {found_text}", join(&phrases))
         };
-        let mut err = SyntaxError::new("E0001", message, span);
+        let mut err = SyntaxError::new(SyntaxErrorKind::Unexpected, message, span);
         if let Some(help) = help(source, tstart, found, &phrases) {
             err = err.with_help(help);
         }
@@ -2497,8 +2526,12 @@ mod errors {
                     line_end
                 };
                 return Some(
-                    SyntaxError::new("E0001", "unterminated text literal", Span::new(pos, end))
-                        .with_help(
+                    SyntaxError::new(
+                        SyntaxErrorKind::Unexpected,
+                        "unterminated text literal",
+                        Span::new(pos, end),
+                    )
+                    .with_help(
                         "close the text with `\"` on the same line (write a line break as `\\n`)",
                     ),
                 );
@@ -2657,7 +2690,12 @@ mod errors {
             None
         };
         span.map(|span| {
-            SyntaxError::new("E0005", "doc comment documents nothing", span).with_help(
+            SyntaxError::new(
+                SyntaxErrorKind::DanglingDocComment,
+                "doc comment documents nothing",
+                span,
+            )
+            .with_help(
                 "put `///` directly above a declaration or member, or use `//` for a comment",
             )
         })

@@ -12,6 +12,7 @@ mod common;
 
 use accord_grammar::ast::*;
 use accord_grammar::parse;
+use accord_grammar::SyntaxErrorKind;
 use common::{expr, parse_ok, sexp, text};
 
 fn tree(src: &str) -> String {
@@ -488,7 +489,7 @@ fn text_escapes() {
         let src = format!("entity E {{ let x = {bad} }}");
         let p = parse(&src);
         assert_eq!(p.errors.len(), 1, "{bad}");
-        assert_eq!(p.errors[0].code, "E0004", "{bad}");
+        assert_eq!(p.errors[0].kind, SyntaxErrorKind::BadEscape, "{bad}");
         assert_eq!(text(&src, p.errors[0].span), shown, "{bad}");
     }
 }

@@ -12,8 +12,9 @@ mod common;
 
 use accord_grammar::ast::Decl;
 use accord_grammar::parse;
+use accord_grammar::SyntaxErrorKind;
 
-/// Every error of `src` as `CODE line:col message [help]` lines, with the text the
+/// Every error of `src` as `KIND line:col message [help]` lines, with the text the
 /// span covers, for snapshots.
 fn render(src: &str) -> String {
     let parsed = parse(src);
@@ -23,8 +24,8 @@ fn render(src: &str) -> String {
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
         out.push_str(&format!(
-            "{} {line}:{col} {} (at `{}`)\n",
-            e.code,
+            "{:?} {line}:{col} {} (at `{}`)\n",
+            e.kind,
             e.message,
             &src[e.span.start..e.span.end]
         ));
@@ -41,7 +42,10 @@ fn recovery_keeps_the_good_declarations() {
         "entity A {\n  x: \n}\n\nprogram p {\n  eligible when a ==\n}\n\nenum Good { a, b }\n";
     let p = parse(src);
     assert_eq!(p.errors.len(), 2);
-    assert!(p.errors.iter().all(|e| e.code == "E0001"));
+    assert!(p
+        .errors
+        .iter()
+        .all(|e| e.kind == SyntaxErrorKind::Unexpected));
     assert_eq!(p.file.decls.len(), 1);
     assert!(matches!(&p.file.decls[0], Decl::Enum(e) if e.name.name == "Good"));
 }
@@ -210,22 +214,30 @@ fn grouped_digits_in_a_table_cell_keep_the_table() {
         cells,
         [["1632", "0.5"], ["-2000000", "1632.25"], ["2 values", "1"]]
     );
-    let errors: Vec<(&str, &str, Option<&str>)> = p
+    let errors: Vec<(SyntaxErrorKind, &str, Option<&str>)> = p
         .errors
         .iter()
-        .map(|e| (e.code, &src[e.span.start..e.span.end], e.help.as_deref()))
+        .map(|e| (e.kind, &src[e.span.start..e.span.end], e.help.as_deref()))
         .collect();
     assert_eq!(
         errors,
         [
-            ("E0001", "1,632", Some("write `1_632` or `1632`")),
-            ("E0001", "0,5", Some("write `0.5`")),
             (
-                "E0001",
+                SyntaxErrorKind::Unexpected,
+                "1,632",
+                Some("write `1_632` or `1632`")
+            ),
+            (SyntaxErrorKind::Unexpected, "0,5", Some("write `0.5`")),
+            (
+                SyntaxErrorKind::Unexpected,
                 "-2,000,000",
                 Some("write `-2_000_000` or `-2000000`")
             ),
-            ("E0001", "1,632.25", Some("write `1_632.25` or `1632.25`")),
+            (
+                SyntaxErrorKind::Unexpected,
+                "1,632.25",
+                Some("write `1_632.25` or `1632.25`")
+            ),
         ]
     );
 }
@@ -270,7 +282,7 @@ fn syntax_error_is_an_error() {
     let e: &dyn std::error::Error = &p.errors[0];
     assert_eq!(
         e.to_string(),
-        "E0001 at bytes 15..22: expected `:`, found `Integer`"
+        "unexpected input at bytes 15..22: expected `:`, found `Integer`"
     );
 }
 

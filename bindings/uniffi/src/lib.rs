@@ -13,6 +13,7 @@
 //! The uniffi namespace is `accord`: the Python module is `accord`, the Kotlin
 //! package `uniffi.accord`, the Swift files `accord.swift` and `accordFFI.h`.
 
+use accord_core::Code;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use accord_core::facade::{self, ErrorKind, GraphFormat};
@@ -137,7 +138,7 @@ fn number(n: Option<usize>) -> Option<u64> {
 impl From<facade::Problem> for Problem {
     fn from(p: facade::Problem) -> Problem {
         Problem {
-            code: p.code,
+            code: p.code.as_str().to_owned(),
             severity: match p.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -195,7 +196,7 @@ impl From<facade::Error> for AccordError {
 /// panic across the boundary all the same.
 fn poisoned<T>(_: PoisonError<T>) -> AccordError {
     AccordError::from(facade::Error::request(
-        "U0010",
+        Code::U0010,
         "an earlier call on this ruleset failed inside the engine",
         Some("load the ruleset again and report this as a bug".to_string()),
     ))
@@ -528,7 +529,7 @@ mod tests {
         else {
             unreachable!("a poisoned lock is a request error");
         };
-        assert_eq!(code, "U0010");
+        assert_eq!(code, Code::U0010.as_str());
         assert_eq!(problems.len(), 1);
         assert!(json.contains("\"U0010\""));
         assert_eq!(error.to_string(), *message);
@@ -537,7 +538,7 @@ mod tests {
     #[test]
     fn problems_carry_their_location() {
         let p = Problem::from(facade::Problem {
-            code: "F0001".to_string(),
+            code: Code::F0001,
             severity: Severity::Warning,
             message: "m".to_string(),
             help: None,

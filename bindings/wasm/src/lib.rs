@@ -13,6 +13,7 @@
 //! so no JS-object conversion crate is needed.
 
 use accord_core::facade::{self, Error, GraphFormat};
+use accord_core::Code;
 use accord_core::SourceFile;
 
 /// The wasm-bindgen exports. The crate keeps the workspace's
@@ -242,7 +243,7 @@ pub fn sources(json: &str) -> Result<Vec<SourceFile>, Error> {
     serde_json::from_str(json).map_err(|e| {
         let message = format!("the sources are not a list of {{\"name\", \"text\"}}: {e}");
         Error::request(
-            "U0009",
+            Code::U0009,
             message,
             Some(
                 "give the sources as JSON: [{\"name\": \"a.accord\", \"text\": \"…\"}]".to_string(),
@@ -282,7 +283,7 @@ mod tests {
             unreachable!("an object is not a list");
         };
         assert_eq!(error.kind, accord_core::ErrorKind::Request);
-        assert_eq!(error.code(), "U0009");
+        assert_eq!(error.code(), Code::U0009);
         assert!(error.to_json().contains("\"U0009\""));
     }
 

@@ -13,6 +13,7 @@
 //! and the questions are ranked by how many undetermined outputs each could
 //! settle (the field worker's next question).
 
+use crate::codes::Code;
 use std::collections::BTreeSet;
 
 use jiff::civil::Date;
@@ -303,7 +304,7 @@ impl Engine {
                 .map(|a| a.name.as_str())
                 .collect();
             let mut e = FactsError::one(
-                "A0001",
+                Code::A0001,
                 "",
                 format!("no assessment `{name}` in the ruleset"),
             );
@@ -320,11 +321,10 @@ impl Engine {
             }
             e
         })?;
-        let def = self
-            .checked
-            .assessments
-            .get(id.0)
-            .ok_or_else(|| FactsError::one("A0001", "", format!("no assessment `{name}`")))?;
+        let def =
+            self.checked.assessments.get(id.0).ok_or_else(|| {
+                FactsError::one(Code::A0001, "", format!("no assessment `{name}`"))
+            })?;
         Ok((id, def))
     }
 
@@ -334,14 +334,14 @@ impl Engine {
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
         self.assessment(assessment)?;
         FactsError::check_size(
-            "A0008",
+            Code::A0008,
             "the answers",
             json,
             crate::limits::MAX_DOCUMENT_BYTES,
         )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one(
-                "A0002",
+                Code::A0002,
                 "",
                 format!(
                     "the answers are not valid JSON: {}",
@@ -358,7 +358,7 @@ impl Engine {
         let (id, def) = self.assessment(assessment)?;
         let Json::Object(map) = doc else {
             return Err(FactsError::one(
-                "A0002",
+                Code::A0002,
                 "",
                 "the answers must be a JSON object from question names to answers".to_string(),
             ));
@@ -382,7 +382,7 @@ impl Engine {
                         ))
                     });
                 errors.push(
-                    "A0003",
+                    Code::A0003,
                     key.clone(),
                     format!("`{}` has no question `{key}`", def.name),
                     help,
@@ -398,7 +398,7 @@ impl Engine {
             let parsed = match (&q.kind, value) {
                 (QuestionSpec::Boolean { .. }, Json::Bool(b)) => Ok(Answer::Bool(*b)),
                 (QuestionSpec::Boolean { .. }, _) => Err((
-                    "A0004",
+                    Code::A0004,
                     format!("`{key}` is answered yes or no, got {}", shape(value)),
                     Some("answer `true` or `false`".to_string()),
                 )),
@@ -406,7 +406,7 @@ impl Engine {
                     match n.as_i64().filter(|v| low <= v && v <= high) {
                         Some(v) => Ok(Answer::Number(Decimal::from(v))),
                         None => Err((
-                            "A0005",
+                            Code::A0005,
                             format!(
                                 "`{key}` is a point of the scale {low}..{high}; the answer is not"
                             ),
@@ -415,7 +415,7 @@ impl Engine {
                     }
                 }
                 (QuestionSpec::Scale { low, high, .. }, _) => Err((
-                    "A0004",
+                    Code::A0004,
                     format!(
                         "`{key}` is a point of the scale {low}..{high}, got {}",
                         shape(value)
@@ -429,7 +429,7 @@ impl Engine {
                             let names: Vec<&str> =
                                 options.iter().map(|o| o.name.as_str()).collect();
                             Err((
-                                "A0006",
+                                Code::A0006,
                                 format!("`{key}` has no such option"),
                                 Some(format!("the options are: {}", names.join(", "))),
                             ))
@@ -437,7 +437,7 @@ impl Engine {
                     }
                 }
                 (QuestionSpec::Choice { options }, _) => Err((
-                    "A0004",
+                    Code::A0004,
                     format!(
                         "`{key}` is answered with one of its options, got {}",
                         shape(value)
@@ -455,7 +455,7 @@ impl Engine {
                     choices_answer(key, options, items)
                 }
                 (QuestionSpec::Choices { options }, _) => Err((
-                    "A0004",
+                    Code::A0004,
                     format!(
                         "`{key}` is answered with a list of its options, got {}",
                         shape(value)
@@ -815,7 +815,7 @@ fn shape(v: &Json) -> &'static str {
     }
 }
 
-type Invalid = (&'static str, String, Option<String>);
+type Invalid = (Code, String, Option<String>);
 
 /// A `choices` answer: a list of option names, each once.
 fn choices_answer(
@@ -827,7 +827,7 @@ fn choices_answer(
     for item in items {
         let Some(name) = item.as_str() else {
             return Err((
-                "A0004",
+                Code::A0004,
                 format!("`{key}` lists option names, got {}", shape(item)),
                 None,
             ));
@@ -835,14 +835,14 @@ fn choices_answer(
         let Some(o) = options.iter().position(|x| x.name == name) else {
             let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
             return Err((
-                "A0006",
+                Code::A0006,
                 format!("`{key}` has no such option"),
                 Some(format!("the options are: {}", names.join(", "))),
             ));
         };
         if chosen.contains(&o) {
             return Err((
-                "A0007",
+                Code::A0007,
                 format!("`{key}` lists an option twice"),
                 Some("list each chosen option once".to_string()),
             ));
@@ -863,18 +863,18 @@ fn value_answer(
         (Type::Integer | Type::Decimal | Type::Money, Json::Number(n)) => {
             let d: Decimal = n.to_string().parse().map_err(|_| {
                 (
-                    "A0005",
+                    Code::A0005,
                     format!("`{key}`: the number cannot be read exactly"),
                     None,
                 )
             })?;
             if *ty == Type::Integer && !d.fract().is_zero() {
-                return Err(("A0005", format!("`{key}` is a whole number"), None));
+                return Err((Code::A0005, format!("`{key}` is a whole number"), None));
             }
             if let Some((lo, hi)) = range {
                 if d < lo || d > hi {
                     return Err((
-                        "A0005",
+                        Code::A0005,
                         format!(
                             "`{key}` is out of its range {}..{}",
                             dec_string(lo),
@@ -892,10 +892,10 @@ fn value_answer(
         }
         (Type::Date, Json::String(s)) => crate::screen::facts::parse_date(s)
             .map(Answer::Date)
-            .ok_or(("A0005", format!("`{key}` is a date, YYYY-MM-DD"), None)),
+            .ok_or((Code::A0005, format!("`{key}` is a date, YYYY-MM-DD"), None)),
         (Type::Text, Json::String(s)) => Ok(Answer::Text(s.clone())),
         (_, other) => Err((
-            "A0004",
+            Code::A0004,
             format!("`{key}` expects {}, got {}", type_words(ty), shape(other)),
             None,
         )),

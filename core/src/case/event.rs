@@ -2,6 +2,7 @@
 //! error, so a misspelt `"nede"` is not silently ignored) and kept as written,
 //! so that a log merged or appended to is written back unchanged.
 
+use crate::codes::Code;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -245,7 +246,7 @@ impl Event {
             };
             CaseError::at(
                 line,
-                "C0001",
+                Code::C0001,
                 format!("the event is not valid: {message}"),
                 help,
             )
@@ -261,7 +262,7 @@ impl Event {
             });
             return Err(CaseError::at(
                 line,
-                "C0002",
+                Code::C0002,
                 format!("unknown event type `{}`", json.kind),
                 help,
             ));
@@ -269,7 +270,7 @@ impl Event {
         let Some(at) = parse_date(&json.at) else {
             return Err(CaseError::at(
                 line,
-                "C0003",
+                Code::C0003,
                 "`at` must be a date written YYYY-MM-DD",
                 "write the day the event happened, e.g. \"2025-03-04\"",
             ));
@@ -311,7 +312,7 @@ impl Event {
             if !json.present(f) {
                 return Err(CaseError::at(
                     line,
-                    "C0003",
+                    Code::C0003,
                     format!("a `{}` event needs `{f}`", kind.as_str()),
                     format!("a `{}` event has {}", kind.as_str(), fields()),
                 ));
@@ -324,7 +325,7 @@ impl Event {
         {
             return Err(CaseError::at(
                 line,
-                "C0003",
+                Code::C0003,
                 format!("a `{}` event has no field `{f}`", kind.as_str()),
                 format!("a `{}` event may have {}", kind.as_str(), fields()),
             ));
@@ -332,7 +333,7 @@ impl Event {
         if kind != EventKind::Opened && json.by.is_none() {
             return Err(CaseError::at(
                 line,
-                "C0003",
+                Code::C0003,
                 format!("a `{}` event needs `by`, the role that acts", kind.as_str()),
                 "name one of the protocol's roles",
             ));
@@ -357,7 +358,7 @@ pub fn parse_log(text: &str) -> Result<Vec<Event>, Vec<CaseError>> {
     use crate::limits::{MAX_EVENTS, MAX_LOG_BYTES};
     if text.len() > MAX_LOG_BYTES {
         return Err(vec![CaseError {
-            code: "C0031",
+            code: Code::C0031,
             line: None,
             message: format!("the log is too large: more than {MAX_LOG_BYTES} bytes"),
             help: Some(too_long_help()),
@@ -389,7 +390,7 @@ pub fn parse_log(text: &str) -> Result<Vec<Event>, Vec<CaseError>> {
 pub(crate) fn too_many_events(line: usize) -> CaseError {
     CaseError::at(
         line,
-        "C0031",
+        Code::C0031,
         format!(
             "too many events: a case's log holds at most {}",
             crate::limits::MAX_EVENTS

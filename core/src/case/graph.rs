@@ -7,6 +7,7 @@
 //! same as a Mermaid flowchart. Everything is in declaration order, so the
 //! output is the same on every run.
 
+use crate::codes::Code;
 use std::fmt::Write;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -155,7 +156,7 @@ impl Engine {
                     .map(|p| p.version.to_string())
                     .collect();
                 let mut e = FactsError::one(
-                    "G0002",
+                    Code::G0002,
                     "",
                     format!("protocol `{protocol}` has no version {version}"),
                 );
@@ -178,8 +179,11 @@ impl Engine {
             .or_else(|| self.checked.protocols.iter().rev().find(|p| p.name == name));
         found.ok_or_else(|| {
             let names = self.protocol_names();
-            let mut e =
-                FactsError::one("G0001", "", format!("no protocol `{name}` in the ruleset"));
+            let mut e = FactsError::one(
+                Code::G0001,
+                "",
+                format!("no protocol `{name}` in the ruleset"),
+            );
             if let Some(first) = e.errors.first_mut() {
                 first.help = Some(super::name_help(
                     name,

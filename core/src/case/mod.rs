@@ -12,6 +12,7 @@ pub mod merge;
 pub(crate) mod run;
 pub mod state;
 
+use crate::codes::Code;
 use serde::Serialize;
 
 pub use caseload::{Caseload, CaseloadReport};
@@ -24,7 +25,7 @@ pub use state::{CaseState, Task};
 /// `docs/diagnostics.md`), the event's line, what is wrong and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseError {
-    pub code: &'static str,
+    pub code: Code,
     /// The event's line in the log (from 1); `None` for the case as a whole.
     pub line: Option<usize>,
     pub message: String,
@@ -47,7 +48,7 @@ pub(crate) fn name_help<'n>(
 impl CaseError {
     pub(crate) fn at(
         line: usize,
-        code: &'static str,
+        code: Code,
         message: impl Into<String>,
         help: impl Into<String>,
     ) -> CaseError {

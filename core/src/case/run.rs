@@ -10,6 +10,7 @@
 //! read has changed (or, for guards that read the date or a parameter, when
 //! the date has).
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -175,7 +176,7 @@ fn unknown_role(def: &ProtocolDef, line: usize, name: &str) -> CaseError {
     });
     CaseError::at(
         line,
-        "C0006",
+        Code::C0006,
         format!("protocol `{}` has no role `{name}`", def.name),
         help,
     )
@@ -206,7 +207,7 @@ impl<'a> Case<'a> {
         if first.kind != EventKind::Opened {
             return Err(CaseError::at(
                 line,
-                "C0004",
+                Code::C0004,
                 format!(
                     "a case starts with an `opened` event, not `{}`",
                     first.kind.as_str()
@@ -219,7 +220,7 @@ impl<'a> Case<'a> {
         let Some(def) = engine.checked.protocols.get(protocol) else {
             return Err(CaseError::at(
                 line,
-                "C0009",
+                Code::C0009,
                 "no such protocol",
                 "check the ruleset",
             ));
@@ -235,7 +236,7 @@ impl<'a> Case<'a> {
                 Some(Json::Object(m)) => m.clone(),
                 Some(_) => return Err(CaseError::at(
                     line,
-                    "C0010",
+                    Code::C0010,
                     "`subject` must be a JSON object of the subject's facts",
                     "write the facts of the protocol's `for` entity, e.g. {\"in_school\": false}",
                 )),
@@ -289,7 +290,7 @@ impl<'a> Case<'a> {
                     .unwrap_or_default();
                 return Err(CaseError::at(
                     line,
-                    "C0011",
+                    Code::C0011,
                     format!(
                         "the subject does not meet the start condition of `{}`: {text}",
                         def.name
@@ -312,7 +313,7 @@ impl<'a> Case<'a> {
     ) -> Result<Case<'a>, CaseError> {
         let Some(first) = events.first() else {
             return Err(CaseError {
-                code: "C0004",
+                code: Code::C0004,
                 line: None,
                 message: "the log has no events".to_string(),
                 help: Some("a case starts with an `opened` event".to_string()),
@@ -321,7 +322,7 @@ impl<'a> Case<'a> {
         if until.is_some_and(|u| first.at > u) {
             return Err(CaseError::at(
                 first.line,
-                "C0005",
+                Code::C0005,
                 format!("the case was opened on {}, after the as-of date", first.at),
                 "choose an as-of date on or after the opening",
             ));
@@ -369,7 +370,7 @@ impl<'a> Case<'a> {
         });
         Err(CaseError::at(
             line,
-            "C0008",
+            Code::C0008,
             format!("protocol `{}` has no step `{name}`", def.name),
             help,
         ))
@@ -605,7 +606,7 @@ impl<'a> Case<'a> {
         if by != want {
             return Err(CaseError::at(
                 e.line,
-                "C0012",
+                Code::C0012,
                 format!("step `{}` is done by `{want}`, not by `{by}`", step.name),
                 format!("record the event with \"by\": \"{want}\""),
             ));
@@ -618,7 +619,7 @@ impl<'a> Case<'a> {
             None => Ok(()),
             Some(why) => Err(CaseError::at(
                 e.line,
-                "C0016",
+                Code::C0016,
                 format!("step `{}` is not ready: {why}", step.name),
                 "record the steps it waits for first",
             )),
@@ -636,7 +637,7 @@ impl<'a> Case<'a> {
             };
             return Err(CaseError::at(
                 e.line,
-                "C0017",
+                Code::C0017,
                 format!("step `{}` requires the subject's consent: {why}", step.name),
                 "record a `consent` event with \"given\": true first",
             ));
@@ -670,7 +671,7 @@ impl<'a> Case<'a> {
                 .unwrap_or_else(|| "name a provider of the catalogue".to_string());
             return Err(CaseError::at(
                 e.line,
-                "C0022",
+                Code::C0022,
                 format!("the catalogue has no provider `{provider}`"),
                 help,
             ));
@@ -690,7 +691,7 @@ impl<'a> Case<'a> {
             };
             return Err(CaseError::at(
                 e.line,
-                "C0023",
+                Code::C0023,
                 format!("provider `{provider}` does not offer {what}"),
                 format!("`accord providers --need {need}` lists the providers that do"),
             ));
@@ -714,7 +715,7 @@ impl<'a> Case<'a> {
             .unwrap_or_else(|| "name a `service` of the ruleset".to_string());
             return Err(CaseError::at(
                 e.line,
-                "C0021",
+                Code::C0021,
                 format!("the ruleset has no service `{service}`"),
                 help,
             ));
@@ -730,7 +731,7 @@ impl<'a> Case<'a> {
                 .collect();
             return Err(CaseError::at(
                 e.line,
-                "C0021",
+                Code::C0021,
                 format!("service `{service}` does not meet need `{need}`"),
                 match meeting.is_empty() {
                     true => format!("no service of the ruleset meets `{need}`"),
@@ -775,7 +776,7 @@ impl<'a> Case<'a> {
         if e.kind == EventKind::Opened {
             return Err(CaseError::at(
                 line,
-                "C0004",
+                Code::C0004,
                 "the case is already open: a log has one `opened` event, first",
                 "to open a new case for the subject, start a new log",
             ));
@@ -783,7 +784,7 @@ impl<'a> Case<'a> {
         if e.at < self.last_at {
             return Err(CaseError::at(
                 line,
-                "C0005",
+                Code::C0005,
                 format!(
                     "the event is dated {}, before the previous event ({}, line {})",
                     e.at, self.last_at, self.last_line
@@ -799,7 +800,7 @@ impl<'a> Case<'a> {
             let (d, _) = self.closed.clone().unwrap_or((e.at, None));
             return Err(CaseError::at(
                 line,
-                "C0007",
+                Code::C0007,
                 format!("the case was closed on {d}"),
                 "record a `reopened` event first",
             ));
@@ -850,7 +851,7 @@ impl<'a> Case<'a> {
                 if self.closed.is_none() {
                     return Err(CaseError::at(
                         line,
-                        "C0028",
+                        Code::C0028,
                         "the case is open: only a closed case can be reopened",
                         "remove the event",
                     ));
@@ -881,7 +882,7 @@ impl<'a> Case<'a> {
         if step.name == "close" {
             return Err(CaseError::at(
                 e.line,
-                "C0009",
+                Code::C0009,
                 "the case is closed with a `closed` event",
                 "record {\"type\": \"closed\", \"reason\": …}",
             ));
@@ -889,7 +890,7 @@ impl<'a> Case<'a> {
         if step.assessment.is_some() {
             return Err(CaseError::at(
                 e.line,
-                "C0009",
+                Code::C0009,
                 format!(
                     "step `{}` is completed by an `assessed` event with the answers",
                     step.name
@@ -902,7 +903,7 @@ impl<'a> Case<'a> {
             (None, true) => {
                 return Err(CaseError::at(
                     e.line,
-                    "C0013",
+                    Code::C0013,
                     format!(
                         "step `{}` has one task per need: say which with `need`",
                         step.name
@@ -913,7 +914,7 @@ impl<'a> Case<'a> {
             (Some(n), false) => {
                 return Err(CaseError::at(
                     e.line,
-                    "C0013",
+                    Code::C0013,
                     format!(
                         "step `{}` has no tasks per need, but the event names need `{n}`",
                         step.name
@@ -930,7 +931,7 @@ impl<'a> Case<'a> {
             if let Some(d) = self.steps.get(si).and_then(|r| r.done_at) {
                 return Err(CaseError::at(
                     e.line,
-                    "C0015",
+                    Code::C0015,
                     format!("step `{}` is already done (on {d})", step.name),
                     "a step is completed once; record a `note` to add to it",
                 ));
@@ -988,7 +989,7 @@ impl<'a> Case<'a> {
         let Some(tasks) = tasks else {
             return Err(CaseError::at(
                 e.line,
-                "C0016",
+                Code::C0016,
                 format!("step `{step}` is not ready: it has no tasks yet"),
                 "record the steps it waits for first",
             ));
@@ -996,14 +997,14 @@ impl<'a> Case<'a> {
         match tasks.iter().position(|t| t.need == need) {
             Some(i) if tasks.get(i).is_some_and(|t| t.done_at.is_some()) => Err(CaseError::at(
                 e.line,
-                "C0015",
+                Code::C0015,
                 format!("the task of step `{step}` for need `{need}` is already done"),
                 "a task is completed once",
             )),
             Some(i) => Ok(i),
             None => Err(CaseError::at(
                 e.line,
-                "C0014",
+                Code::C0014,
                 format!("step `{step}` has no task for need `{need}`: the assessment did not establish it"),
                 match self.open_needs(si).is_empty() {
                     true => "the step has no open tasks".to_string(),
@@ -1018,7 +1019,7 @@ impl<'a> Case<'a> {
         let Some(aid) = step.assessment else {
             return Err(CaseError::at(
                 e.line,
-                "C0009",
+                Code::C0009,
                 format!("step `{}` has no assessment", step.name),
                 "record a `completed` event for it",
             ));
@@ -1033,7 +1034,7 @@ impl<'a> Case<'a> {
         if let Some(d) = self.steps.get(si).and_then(|r| r.done_at) {
             return Err(CaseError::at(
                 e.line,
-                "C0015",
+                Code::C0015,
                 format!(
                     "step `{}` is already done (on {d}): its answers decided every need and the risk",
                     step.name
@@ -1045,7 +1046,7 @@ impl<'a> Case<'a> {
         let Some(Json::Object(new)) = &e.json.answers else {
             return Err(CaseError::at(
                 e.line,
-                "C0018",
+                Code::C0018,
                 "`answers` must be a JSON object from question names to answers",
                 "see `accord assess --form`",
             ));
@@ -1067,7 +1068,7 @@ impl<'a> Case<'a> {
             .map_err(|err| {
                 CaseError::at(
                     e.line,
-                    "C0018",
+                    Code::C0018,
                     format!("the answers to `{aname}` are not valid: {err}"),
                     "see `accord assess --form` for the questions and their answers",
                 )
@@ -1094,7 +1095,7 @@ impl<'a> Case<'a> {
         if step.for_each_need.is_none() {
             return Err(CaseError::at(
                 e.line,
-                "C0019",
+                Code::C0019,
                 format!(
                     "step `{}` is not a step per need: referrals belong to a `for each need` step",
                     step.name
@@ -1113,7 +1114,7 @@ impl<'a> Case<'a> {
             ) {
                 return Err(CaseError::at(
                     e.line,
-                    "C0020",
+                    Code::C0020,
                     format!(
                         "need `{need}` is already referred to `{}` ({})",
                         r.provider,
@@ -1151,7 +1152,7 @@ impl<'a> Case<'a> {
         let Some(i) = self.referrals.iter().rposition(|r| r.need == need) else {
             return Err(CaseError::at(
                 e.line,
-                "C0024",
+                Code::C0024,
                 format!("need `{need}` has not been referred"),
                 "record a `referred` event first",
             ));
@@ -1167,7 +1168,7 @@ impl<'a> Case<'a> {
             (_, status) => {
                 return Err(CaseError::at(
                     e.line,
-                    "C0025",
+                    Code::C0025,
                     format!("the referral of need `{need}` to `{}` is {}: it cannot be {}", r.provider, status.as_str(), e.kind.as_str().trim_start_matches("referral_")),
                     "accepted and declined follow `referred`; completed follows `referred` or `accepted`",
                 ))
@@ -1185,7 +1186,7 @@ impl<'a> Case<'a> {
             let found = self.needs();
             return Err(CaseError::at(
                 e.line,
-                "C0026",
+                Code::C0026,
                 format!("need `{need}` has not been established by an assessment of this case"),
                 match found.is_empty() {
                     true => "the case's assessments have established no needs yet".to_string(),
@@ -1209,7 +1210,7 @@ impl<'a> Case<'a> {
         let Some(review) = parse_date(review_text) else {
             return Err(CaseError::at(
                 e.line,
-                "C0027",
+                Code::C0027,
                 "`review` must be a date written YYYY-MM-DD",
                 "write the day the plan entry is reviewed",
             ));
@@ -1217,7 +1218,7 @@ impl<'a> Case<'a> {
         if review < e.at {
             return Err(CaseError::at(
                 e.line,
-                "C0027",
+                Code::C0027,
                 format!("the review date {review} is before the event ({})", e.at),
                 "review the plan on or after the day it is agreed",
             ));
@@ -1247,7 +1248,7 @@ impl<'a> Case<'a> {
         let Some(Json::Object(set)) = &e.json.set else {
             return Err(CaseError::at(
                 e.line,
-                "C0010",
+                Code::C0010,
                 "`set` must be a JSON object of the subject's facts",
                 "e.g. {\"set\": {\"in_school\": true}}",
             ));
@@ -1273,7 +1274,7 @@ impl<'a> Case<'a> {
         let Some(ci) = self.close_step() else {
             return Err(CaseError::at(
                 e.line,
-                "C0009",
+                Code::C0009,
                 "the protocol has no `close` step",
                 "check the ruleset",
             ));
@@ -1314,7 +1315,7 @@ fn nonempty<'e>(
         Some(t) if !t.is_empty() => Ok(t),
         _ => Err(CaseError::at(
             e.line,
-            "C0003",
+            Code::C0003,
             format!("a `{}` event needs a non-empty `{field}`", e.kind.as_str()),
             help,
         )),
@@ -1338,7 +1339,7 @@ impl Engine {
             });
             return Err(CaseError::at(
                 line,
-                "C0009",
+                Code::C0009,
                 format!("the ruleset has no protocol `{name}`"),
                 help,
             ));
@@ -1362,7 +1363,7 @@ impl Engine {
         };
         Err(CaseError::at(
             line,
-            "C0009",
+            Code::C0009,
             message,
             format!("its versions are {}", versions.join(", ")),
         ))
@@ -1378,7 +1379,7 @@ impl Engine {
         let Some(entity) = def.subject else {
             return Err(CaseError::at(
                 line,
-                "C0010",
+                Code::C0010,
                 "the protocol has no `for` entity",
                 "check the ruleset",
             ));
@@ -1397,7 +1398,7 @@ impl Engine {
                 .map_or("", |e| e.name.as_str());
             CaseError::at(
                 line,
-                "C0010",
+                Code::C0010,
                 format!("the subject's facts are not valid for `{name}`: {err}"),
                 "see `accord schema --entity` for the facts and their types",
             )

@@ -9,6 +9,7 @@
 //! The subject's facts, the other roles' notes and merge conflicts are never in
 //! a view.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -519,7 +520,7 @@ impl Case<'_> {
 
 fn deadline_error(step: &str, from: Date, err: &DeadlineError) -> CaseError {
     CaseError {
-        code: "C0030",
+        code: Code::C0030,
         line: None,
         message: format!(
             "the deadline of step `{step}` (counted from {from}) cannot be computed: {}",

@@ -1,6 +1,7 @@
 //! Assessments: questions and their answers' types, sections, scores, needs and
 //! risk levels, then their expressions (scores typed on demand).
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, AssessmentItem};
@@ -18,7 +19,7 @@ impl<'a> Checker<'a> {
         if n.is_none() {
             self.emit(
                 Diagnostic::error(
-                    "E0212",
+                    Code::E0212,
                     file,
                     span,
                     format!("the number `{text}` is out of range"),
@@ -70,7 +71,7 @@ impl<'a> Checker<'a> {
                 if lo > hi {
                     self.emit(
                         Diagnostic::error(
-                            "E0501",
+                            Code::E0501,
                             file,
                             *span,
                             format!("the scale of `{}` runs from {lo} down to {hi}", q.name.name),
@@ -84,7 +85,7 @@ impl<'a> Checker<'a> {
                     let want = hi.saturating_sub(lo).saturating_add(1);
                     self.emit(
                         Diagnostic::error(
-                            "E0502",
+                            Code::E0502,
                             file,
                             *span,
                             format!(
@@ -150,7 +151,7 @@ impl<'a> Checker<'a> {
                     "Boolean" => Type::Boolean,
                     _ => {
                         let cands = vec!["Integer", "Decimal", "Money", "Date", "Text", "Boolean"];
-                        let d = unknown("E0101", file, ty, "answer type", cands, "answers are `Integer`, `Decimal`, `Money`, `Date`, `Text` or `Boolean`");
+                        let d = unknown(Code::E0101, file, ty, "answer type", cands, "answers are `Integer`, `Decimal`, `Money`, `Date`, `Text` or `Boolean`");
                         self.emit(d);
                         Type::Error
                     }
@@ -162,7 +163,7 @@ impl<'a> Checker<'a> {
                             (Some(l), Some(h)) if l > h => {
                                 self.emit(
                                     Diagnostic::error(
-                                        "E0501",
+                                        Code::E0501,
                                         file,
                                         *span,
                                         format!(
@@ -178,7 +179,7 @@ impl<'a> Checker<'a> {
                                 if !t.is_amount() && !t.is_error() {
                                     self.emit(
                                         Diagnostic::error(
-                                            "E0501",
+                                            Code::E0501,
                                             file,
                                             *span,
                                             format!(
@@ -325,7 +326,7 @@ impl<'a> Checker<'a> {
                             if let Some(f) = otherwise_at {
                                 self.emit(
                                     Diagnostic::error(
-                                        "E0308",
+                                        Code::E0308,
                                         file,
                                         *span,
                                         "an assessment has at most one `risk … otherwise`",
@@ -348,7 +349,7 @@ impl<'a> Checker<'a> {
                                 if later_risk {
                                     self.emit(
                                         Diagnostic::error(
-                                            "E0308",
+                                            Code::E0308,
                                             file,
                                             *span,
                                             "`risk … otherwise` must be the last risk level",
@@ -413,7 +414,7 @@ impl<'a> Checker<'a> {
             let t = self.type_name(&r.ty);
             self.emit(
                 Diagnostic::error(
-                    "E0201",
+                    Code::E0201,
                     file,
                     r.span,
                     format!("a score must be a number, found `{t}`"),

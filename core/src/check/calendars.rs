@@ -1,5 +1,6 @@
 //! Calendars: weekends and holidays, for counting working days.
 
+use crate::codes::Code;
 use accord_grammar::ast;
 
 use super::collect::unknown;
@@ -49,7 +50,7 @@ impl<'a> Checker<'a> {
                                 None => {
                                     let cands = WEEKDAYS.iter().map(|(n, _)| *n).collect();
                                     let diag = unknown(
-                                        "E0115",
+                                        Code::E0115,
                                         file,
                                         d,
                                         "day",
@@ -67,7 +68,7 @@ impl<'a> Checker<'a> {
                                 if def.holidays.contains(&d) {
                                     self.emit(
                                         Diagnostic::warning(
-                                            "W0105",
+                                            Code::W0105,
                                             file,
                                             lit.span,
                                             format!("holiday {d} is listed twice"),

@@ -1,6 +1,7 @@
 //! Pass 1: declarations into namespaces, the ruleset header; and the last passes
 //! that look at everything at once (labels, unused declarations).
 
+use crate::codes::Code;
 use std::collections::{HashMap, HashSet};
 
 use accord_grammar::ast::{self, Decl, Label};
@@ -45,7 +46,7 @@ struct VersionAt {
 #[derive(Debug, Default)]
 pub(super) struct Broken {
     /// The names that the "unknown" diagnostic of each code must not report.
-    names: HashMap<&'static str, HashSet<String>>,
+    names: HashMap<Code, HashSet<String>>,
     /// A `ruleset` declaration failed to parse: its languages and currency are
     /// unknown, so their absence is not reported either.
     pub(super) ruleset: bool,
@@ -59,13 +60,13 @@ impl Broken {
                 self.ruleset = true;
                 return;
             }
-            K::Entity | K::Enum => "E0101",
-            K::Parameter => "E0102",
-            K::Table => "E0104",
-            K::Program => "E0105",
-            K::Sector => "E0107",
-            K::Assessment => "E0113",
-            K::Calendar => "E0114",
+            K::Entity | K::Enum => Code::E0101,
+            K::Parameter => Code::E0102,
+            K::Table => Code::E0104,
+            K::Program => Code::E0105,
+            K::Sector => Code::E0107,
+            K::Assessment => Code::E0113,
+            K::Calendar => Code::E0114,
             // Nothing in a ruleset refers to these by name.
             K::Service | K::Protocol => return,
         };
@@ -79,7 +80,7 @@ impl Broken {
     /// "unknown …" message (as [`unknown`] writes them) whose first name in
     /// backticks is one of them, under the code for that kind of declaration.
     pub(super) fn silences(&self, d: &Diagnostic) -> bool {
-        let Some(names) = self.names.get(d.code) else {
+        let Some(names) = self.names.get(&d.code) else {
             return false;
         };
         let name = d
@@ -111,7 +112,7 @@ impl<'a> Checker<'a> {
             } else {
                 format!("`{}` is declared more than once", name.name)
             };
-            let d = Diagnostic::error("E0120", file, name.span, message)
+            let d = Diagnostic::error(Code::E0120, file, name.span, message)
                 .with_help("rename one of them or remove the duplicate")
                 .with_related(first.file, first.span, "first defined here");
             self.emit(d);
@@ -152,7 +153,7 @@ impl<'a> Checker<'a> {
                         if BUILTIN_SECTORS.contains(&s.name.name.as_str()) {
                             self.emit(
                                 Diagnostic::error(
-                                    "E0120",
+                                    Code::E0120,
                                     file,
                                     s.name.span,
                                     format!("sector `{}` is built in", s.name.name),
@@ -302,7 +303,7 @@ impl<'a> Checker<'a> {
                             format!("give each version of `{}` its own number, e.g. `version {next} from DATE`", name.name),
                         )
                     };
-                    let d = Diagnostic::error("E0120", file, at, message)
+                    let d = Diagnostic::error(Code::E0120, file, at, message)
                         .with_help(help)
                         .with_related(first.file, first.span, "first defined here");
                     self.emit(d);
@@ -351,7 +352,7 @@ impl<'a> Checker<'a> {
                 "number a protocol's versions 1, 2, 3…; the largest is 4294967295",
             ),
         };
-        self.emit(Diagnostic::error("E0516", file, span, message).with_help(help));
+        self.emit(Diagnostic::error(Code::E0516, file, span, message).with_help(help));
     }
 
     /// E0124: `today` may not be declared (it would hide the as-of date).
@@ -359,7 +360,7 @@ impl<'a> Checker<'a> {
         if name.name == "today" {
             self.emit(
                 Diagnostic::error(
-                    "E0124",
+                    Code::E0124,
                     file,
                     name.span,
                     "`today` is the as-of date and cannot be declared",
@@ -375,7 +376,7 @@ impl<'a> Checker<'a> {
         if BUILTIN_TYPES.contains(&name.name.as_str()) || name.name == "Duration" {
             self.emit(
                 Diagnostic::error(
-                    "E0122",
+                    Code::E0122,
                     file,
                     name.span,
                     format!("`{}` is a built-in type", name.name),
@@ -401,7 +402,7 @@ impl<'a> Checker<'a> {
             if let Some((f, span)) = first_decl {
                 self.emit(
                     Diagnostic::error(
-                        "E0311",
+                        Code::E0311,
                         f,
                         ast::Span::new(span.start, span.start),
                         "the ruleset has no `ruleset` declaration",
@@ -416,7 +417,7 @@ impl<'a> Checker<'a> {
         for &(f, r) in rulesets.iter().skip(1) {
             self.emit(
                 Diagnostic::error(
-                    "E0301",
+                    Code::E0301,
                     f,
                     r.name.span,
                     "a ruleset has only one `ruleset` declaration",
@@ -441,7 +442,7 @@ impl<'a> Checker<'a> {
                         if self.out.ruleset.languages.contains(&l.name) {
                             self.emit(
                                 Diagnostic::error(
-                                    "E0121",
+                                    Code::E0121,
                                     file,
                                     l.span,
                                     format!("language `{}` is listed twice", l.name),
@@ -463,7 +464,7 @@ impl<'a> Checker<'a> {
                         code.name.len() == 3 && code.name.chars().all(|c| c.is_ascii_uppercase());
                     if !ok {
                         self.emit(
-                            Diagnostic::error("E0307", file, code.span, format!("`{}` is not a currency code", code.name))
+                            Diagnostic::error(Code::E0307, file, code.span, format!("`{}` is not a currency code", code.name))
                                 .with_help("write the three-letter ISO 4217 code in capitals, e.g. `AMD`, `EUR`"),
                         );
                     }
@@ -491,7 +492,7 @@ impl<'a> Checker<'a> {
             Some(TypeSym::Enum(e)) => self.out.ruleset.regions = Some(*e),
             Some(TypeSym::Entity(_)) => self.emit(
                 Diagnostic::error(
-                    "E0101",
+                    Code::E0101,
                     file,
                     name.span,
                     format!("`{}` is an entity; `regions` names an enum", name.name),
@@ -516,7 +517,7 @@ impl<'a> Checker<'a> {
                 );
                 self.emit(
                     Diagnostic::error(
-                        "E0101",
+                        Code::E0101,
                         file,
                         name.span,
                         format!("unknown enum `{}` for `regions`", name.name),
@@ -537,7 +538,7 @@ impl<'a> Checker<'a> {
     ) {
         self.emit(
             Diagnostic::error(
-                "E0302",
+                Code::E0302,
                 file,
                 span,
                 format!("`{what}` is given more than once"),
@@ -574,7 +575,7 @@ impl<'a> Checker<'a> {
                 if langs.first().map(String::as_str) == Some(lang) {
                     self.emit(
                         Diagnostic::error(
-                            "E0305",
+                            Code::E0305,
                             file,
                             t.lang.span,
                             format!("`{lang}` is the ruleset's first language, the label's own text"),
@@ -588,7 +589,7 @@ impl<'a> Checker<'a> {
                     };
                     self.emit(
                         Diagnostic::error(
-                            "E0108",
+                            Code::E0108,
                             file,
                             t.lang.span,
                             format!("unknown language `{lang}`"),
@@ -599,7 +600,7 @@ impl<'a> Checker<'a> {
                 if let Some(first) = seen.get(lang) {
                     self.emit(
                         Diagnostic::error(
-                            "E0305",
+                            Code::E0305,
                             file,
                             t.lang.span,
                             format!("the label has two `{lang}` translations"),
@@ -641,7 +642,7 @@ impl<'a> Checker<'a> {
                 };
                 found.push(
                     Diagnostic::warning(
-                        "W0107",
+                        Code::W0107,
                         file,
                         id.span,
                         format!("`{}` is not written in {style}", id.name),
@@ -712,7 +713,7 @@ impl<'a> Checker<'a> {
         if let (Some(at), None) = (self.money_at, &self.out.ruleset.currency) {
             self.emit(
                 Diagnostic::error(
-                    "E0310",
+                    Code::E0310,
                     at.file,
                     at.span,
                     "the ruleset uses `Money` but declares no currency",
@@ -789,7 +790,7 @@ impl<'a> Checker<'a> {
                 if !carries_needed && !self.used_fields.contains(&(EntityId(ei), fi)) {
                     found.push(
                         Diagnostic::warning(
-                            "W0101",
+                            Code::W0101,
                             f.loc.file,
                             f.loc.span,
                             format!("fact `{}` of `{}` is never used", f.name, e.name),
@@ -803,7 +804,7 @@ impl<'a> Checker<'a> {
             if !self.used_params.get(pi).copied().unwrap_or(true) {
                 found.push(
                     Diagnostic::warning(
-                        "W0102",
+                        Code::W0102,
                         p.loc.file,
                         p.loc.span,
                         format!("parameter `{}` is never used", p.name),
@@ -816,7 +817,7 @@ impl<'a> Checker<'a> {
             if !self.used_tables.get(ti).copied().unwrap_or(true) {
                 found.push(
                     Diagnostic::warning(
-                        "W0103",
+                        Code::W0103,
                         t.loc.file,
                         t.loc.span,
                         format!("table `{}` is never used", t.name),
@@ -941,7 +942,7 @@ fn decl_labels<'a>(decl: &'a Decl, f: &mut impl FnMut(&'a Label)) {
 
 /// Shared by passes that report an unknown name with a suggestion.
 pub(super) fn unknown(
-    code: &'static str,
+    code: Code,
     file: usize,
     name: &ast::Ident,
     kind: &str,
@@ -967,7 +968,7 @@ pub(super) fn unknown_variant(
     fallback: impl Into<String>,
 ) -> Diagnostic {
     Diagnostic::error(
-        "E0106",
+        Code::E0106,
         file,
         name.span,
         format!("`{}` is not a variant of `{enum_name}`", name.name),
@@ -1002,7 +1003,7 @@ pub(super) fn unknown_field(
     fallback: impl Into<String>,
 ) -> Diagnostic {
     Diagnostic::error(
-        "E0103",
+        Code::E0103,
         file,
         name.span,
         format!("`{entity}` has no field `{}`", name.name),

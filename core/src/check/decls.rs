@@ -1,5 +1,6 @@
 //! Enums, entities and their lets, parameters, programmes.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, Expr, ProgramItem};
@@ -41,7 +42,7 @@ impl<'a> Checker<'a> {
                             let mut cands: Vec<&str> =
                                 vec!["Boolean", "Integer", "Decimal", "Money", "Date", "Text"];
                             cands.extend(self.out.index.types.keys().map(String::as_str));
-                            let d = unknown("E0101", file, id, "type", cands, "declare an `enum` or `entity` with this name, or use a built-in type");
+                            let d = unknown(Code::E0101, file, id, "type", cands, "declare an `enum` or `entity` with this name, or use a built-in type");
                             self.emit(d);
                             Type::Error
                         }
@@ -59,7 +60,7 @@ impl<'a> Checker<'a> {
                 if let Some(first) = seen.get(v.name.name.as_str()) {
                     self.diags.push(
                         Diagnostic::error(
-                            "E0121",
+                            Code::E0121,
                             file,
                             v.name.span,
                             format!(
@@ -88,7 +89,7 @@ impl<'a> Checker<'a> {
             if variants.is_empty() {
                 self.diags.push(
                     Diagnostic::error(
-                        "E0309",
+                        Code::E0309,
                         file,
                         e.name.span,
                         format!("enum `{}` has no variants", e.name.name),
@@ -134,7 +135,7 @@ impl<'a> Checker<'a> {
                 if let Some(f) = first.get(name.name.as_str()) {
                     self.diags.push(
                         Diagnostic::error(
-                            "E0121",
+                            Code::E0121,
                             file,
                             name.span,
                             format!(
@@ -273,7 +274,7 @@ impl<'a> Checker<'a> {
             let (w, f) = (self.type_name(want), self.type_name(&ty));
             self.emit(
                 Diagnostic::error(
-                    "E0201",
+                    Code::E0201,
                     file,
                     e.span(),
                     format!("expected a `{w}` value, found `{f}`"),
@@ -288,7 +289,7 @@ impl<'a> Checker<'a> {
     fn not_constant(&mut self, file: usize, e: &Expr) -> Option<Value> {
         self.emit(
             Diagnostic::error(
-                "E0408",
+                Code::E0408,
                 file,
                 e.span(),
                 "a parameter's value must be written out",
@@ -334,7 +335,7 @@ impl<'a> Checker<'a> {
                                     let why = if d == pd { "repeats" } else { "comes before" };
                                     self.emit(
                                         Diagnostic::error(
-                                            "E0406",
+                                            Code::E0406,
                                             file,
                                             date.span,
                                             format!(
@@ -368,7 +369,7 @@ impl<'a> Checker<'a> {
             if !any_from {
                 self.emit(
                     Diagnostic::error(
-                        "E0407",
+                        Code::E0407,
                         file,
                         p.name.span,
                         format!("parameter `{}` has no value", p.name.name),
@@ -455,7 +456,7 @@ impl<'a> Checker<'a> {
             if !any_eligible {
                 self.emit(
                     Diagnostic::error(
-                        "E0304",
+                        Code::E0304,
                         file,
                         p.name.span,
                         format!("programme `{}` has no `eligible when` clause", p.name.name),
@@ -477,7 +478,7 @@ impl<'a> Checker<'a> {
             .map_or("Household".to_string(), |e| e.name.clone());
         self.emit(
             Diagnostic::error(
-                "E0303",
+                Code::E0303,
                 file,
                 span,
                 format!("{kind} `{name}` does not say whom it is for"),
@@ -493,7 +494,7 @@ impl<'a> Checker<'a> {
             Some(TypeSym::Enum(_)) => {
                 self.emit(
                     Diagnostic::error(
-                        "E0101",
+                        Code::E0101,
                         file,
                         id.span,
                         format!("`{}` is an enum, not an entity", id.name),
@@ -512,7 +513,7 @@ impl<'a> Checker<'a> {
                     .map(|(n, _)| n.as_str())
                     .collect();
                 let d = unknown(
-                    "E0101",
+                    Code::E0101,
                     file,
                     id,
                     "entity",
@@ -531,7 +532,7 @@ impl<'a> Checker<'a> {
         }
         let cands = self.out.index.sectors.iter().map(String::as_str).collect();
         let d = unknown(
-            "E0107",
+            Code::E0107,
             file,
             id,
             "sector",
@@ -691,7 +692,7 @@ impl<'a> Checker<'a> {
                             };
                             self.emit(
                                 Diagnostic::error(
-                                    "E0201",
+                                    Code::E0201,
                                     file,
                                     r.span,
                                     format!("an amount must be `Money`, found `{t}`"),

@@ -1,5 +1,6 @@
 //! Expressions: name resolution in scope, types, built-in functions.
 
+use crate::codes::Code;
 use accord_grammar::ast::{self, BinaryOp, Expr, Ident, Span};
 use rust_decimal::Decimal;
 
@@ -307,7 +308,7 @@ impl<'a> Checker<'a> {
             let found = self.type_name(&r.ty);
             self.emit(
                 Diagnostic::error(
-                    "E0204",
+                    Code::E0204,
                     sc.file,
                     r.span,
                     format!("{what} must be true or false, found `{found}`"),
@@ -330,7 +331,7 @@ impl<'a> Checker<'a> {
         if !fits(&r.ty, want, adapts_to_money(&r)) {
             let (w, f) = (self.type_name(want), self.type_name(&r.ty));
             let mut d = Diagnostic::error(
-                "E0201",
+                Code::E0201,
                 sc.file,
                 r.span,
                 format!("{what} must be `{w}`, found `{f}`"),
@@ -354,7 +355,7 @@ impl<'a> Checker<'a> {
                 self.too_deep = true;
                 self.emit(
                     Diagnostic::error(
-                        "E0214",
+                        Code::E0214,
                         sc.file,
                         e.span(),
                         "this expression nests too deeply",
@@ -402,7 +403,7 @@ impl<'a> Checker<'a> {
                     {
                         self.emit(
                             Diagnostic::error(
-                                "E0215",
+                                Code::E0215,
                                 sc.file,
                                 d.span,
                                 "working days are only counted in protocols",
@@ -459,7 +460,7 @@ impl<'a> Checker<'a> {
                         let t = self.type_name(&ty);
                         self.emit(
                             Diagnostic::error(
-                                "E0202",
+                                Code::E0202,
                                 sc.file,
                                 *span,
                                 format!("cannot negate `{t}`"),
@@ -499,7 +500,7 @@ impl<'a> Checker<'a> {
                         let (a, b) = (self.type_name(&v.ty), self.type_name(&r.ty));
                         self.emit(
                             Diagnostic::error(
-                                "E0201",
+                                Code::E0201,
                                 sc.file,
                                 r.span,
                                 format!("this element is `{b}`, the value is `{a}`"),
@@ -543,7 +544,7 @@ impl<'a> Checker<'a> {
                         let (a, t) = (self.type_name(&v.ty), self.type_name(&b.ty));
                         self.emit(
                             Diagnostic::error(
-                                "E0205",
+                                Code::E0205,
                                 sc.file,
                                 b.span,
                                 format!("a range bound of type `{t}` for a `{a}` value"),
@@ -586,7 +587,7 @@ impl<'a> Checker<'a> {
                         let (a, b) = (self.type_name(&t.ty), self.type_name(&o.ty));
                         self.emit(
                             Diagnostic::error(
-                                "E0201",
+                                Code::E0201,
                                 sc.file,
                                 o.span,
                                 format!("the branches of `if` differ: `{a}` after `then`, `{b}` after `else`"),
@@ -675,7 +676,7 @@ impl<'a> Checker<'a> {
                 let Ctx::Protocol(p) = sc.ctx else {
                     self.emit(
                         Diagnostic::error(
-                            "E0213",
+                            Code::E0213,
                             sc.file,
                             *span,
                             "`done` is only meaningful in a protocol",
@@ -717,7 +718,7 @@ impl<'a> Checker<'a> {
                 let t = self.type_name(other);
                 self.emit(
                     Diagnostic::error(
-                        "E0207",
+                        Code::E0207,
                         sc.file,
                         l.span,
                         format!("{what} needs a list, found `{t}`"),
@@ -755,7 +756,7 @@ impl<'a> Checker<'a> {
                     None => {
                         self.emit(
                             Diagnostic::error(
-                                "E0212",
+                                Code::E0212,
                                 file,
                                 span,
                                 format!("the number `{t}` is out of range"),
@@ -776,7 +777,7 @@ impl<'a> Checker<'a> {
                 None => {
                     self.emit(
                         Diagnostic::error(
-                            "E0212",
+                            Code::E0212,
                             file,
                             span,
                             format!("the duration `{}` is out of range", d.amount),
@@ -796,7 +797,7 @@ impl<'a> Checker<'a> {
         if r.is_none() {
             self.emit(
                 Diagnostic::error(
-                    "E0211",
+                    Code::E0211,
                     file,
                     d.span,
                     format!(
@@ -948,7 +949,7 @@ impl<'a> Checker<'a> {
                         .filter_map(|(e, _)| self.out.enums.get(e.0).map(|d| d.name.as_str()))
                         .collect();
                     let d = Diagnostic::error(
-                        "E0123",
+                        Code::E0123,
                         sc.file,
                         span,
                         format!(
@@ -1033,7 +1034,7 @@ impl<'a> Checker<'a> {
                     super::util::list_names(levels.clone())
                 );
                 return unknown(
-                    "E0102",
+                    Code::E0102,
                     sc.file,
                     id,
                     "risk level",
@@ -1068,7 +1069,7 @@ impl<'a> Checker<'a> {
         // Close to a member in scope: "did you mean" says it all.
         let near_member =
             super::util::suggest(&id.name, cands.iter().take(members).copied()).is_some();
-        let d = unknown("E0102", sc.file, id, kind, cands, fallback);
+        let d = unknown(Code::E0102, sc.file, id, kind, cands, fallback);
         match sc
             .subject
             .and_then(|e| self.out.entities.get(e.0).map(|d| (e, d)))
@@ -1190,7 +1191,7 @@ impl<'a> Checker<'a> {
         let t = self.type_name(&base.ty);
         self.emit(
             Diagnostic::error(
-                "E0209",
+                Code::E0209,
                 sc.file,
                 field.span,
                 format!(
@@ -1216,7 +1217,7 @@ impl<'a> Checker<'a> {
         };
         self.emit(
             Diagnostic::error(
-                "E0208",
+                Code::E0208,
                 sc.file,
                 func.span,
                 format!("`{}` takes {expected}, found {}", func.name, args),
@@ -1242,7 +1243,7 @@ impl<'a> Checker<'a> {
             Some(other) => {
                 self.emit(
                     Diagnostic::error(
-                        "E0201",
+                        Code::E0201,
                         sc.file,
                         other.span(),
                         format!("`{}` takes the name of a {what}", func.name),
@@ -1266,7 +1267,7 @@ impl<'a> Checker<'a> {
             .map(|c| c.steps.keys().map(String::as_str).collect())
             .unwrap_or_default();
         let d = unknown(
-            "E0112",
+            Code::E0112,
             sc.file,
             id,
             "step",
@@ -1286,7 +1287,7 @@ impl<'a> Checker<'a> {
         let Ctx::Protocol(p) = sc.ctx else {
             self.emit(
                 Diagnostic::error(
-                    "E0213",
+                    Code::E0213,
                     sc.file,
                     func.span,
                     "`found` is only available in a protocol",
@@ -1305,7 +1306,7 @@ impl<'a> Checker<'a> {
         let (Some(step_id), Some(need_id), 2) = (names.first(), names.get(1), names.len()) else {
             self.emit(
                 Diagnostic::error(
-                    "E0201",
+                    Code::E0201,
                     sc.file,
                     span,
                     "`found` takes the name of a step and the name of a need",
@@ -1320,7 +1321,7 @@ impl<'a> Checker<'a> {
         let Some(a) = self.step_assessment(p, step) else {
             self.emit(
                 Diagnostic::error(
-                    "E0507",
+                    Code::E0507,
                     sc.file,
                     step_id.span,
                     format!("step `{}` has no `assessment`", step_id.name),
@@ -1341,7 +1342,7 @@ impl<'a> Checker<'a> {
             Some(need) => mk(RKind::Found { step, need }, Type::Boolean, span),
             None => {
                 let d = unknown(
-                    "E0109",
+                    Code::E0109,
                     sc.file,
                     need_id,
                     "need",
@@ -1362,7 +1363,7 @@ impl<'a> Checker<'a> {
         let Ctx::Assessment(a) = sc.ctx else {
             self.emit(
                 Diagnostic::error(
-                    "E0213",
+                    Code::E0213,
                     sc.file,
                     func.span,
                     "`chosen` is only available in an assessment",
@@ -1374,7 +1375,7 @@ impl<'a> Checker<'a> {
         let (Some(Expr::Name(q)), Some(Expr::Name(o))) = (args.first(), args.get(1)) else {
             self.emit(
                 Diagnostic::error(
-                    "E0201",
+                    Code::E0201,
                     sc.file,
                     span,
                     "`chosen` takes a question's name and an option's name",
@@ -1403,7 +1404,7 @@ impl<'a> Checker<'a> {
             if let Some((_, QuestionSpec::Choice { .. })) = found {
                 self.emit(
                     Diagnostic::error(
-                        "E0109",
+                        Code::E0109,
                         sc.file,
                         q.span,
                         format!("`{}` is a single choice, not a `choices` question", q.name),
@@ -1422,7 +1423,7 @@ impl<'a> Checker<'a> {
                 })
                 .unwrap_or_default();
             let d = unknown(
-                "E0109",
+                Code::E0109,
                 sc.file,
                 q,
                 "multiple-choice question",
@@ -1443,7 +1444,7 @@ impl<'a> Checker<'a> {
             ),
             None => {
                 let d = unknown(
-                    "E0106",
+                    Code::E0106,
                     sc.file,
                     o,
                     "option",
@@ -1466,7 +1467,7 @@ impl<'a> Checker<'a> {
                 let Some(&p) = self.out.index.programs.get(&id.name) else {
                     let cands = self.out.index.programs.keys().map(String::as_str).collect();
                     let d = unknown(
-                        "E0105",
+                        Code::E0105,
                         sc.file,
                         id,
                         "programme",
@@ -1486,7 +1487,7 @@ impl<'a> Checker<'a> {
                         });
                         self.emit(
                             Diagnostic::error(
-                                "E0210",
+                                Code::E0210,
                                 sc.file,
                                 id.span,
                                 format!("`{}` is a programme for `{pname}`, but here the subject is {here}", id.name),
@@ -1518,7 +1519,7 @@ impl<'a> Checker<'a> {
                     });
                     if !has_amount {
                         self.emit(
-                            Diagnostic::error("E0201", sc.file, id.span, format!("programme `{}` has no `amount`", id.name))
+                            Diagnostic::error(Code::E0201, sc.file, id.span, format!("programme `{}` has no `amount`", id.name))
                                 .with_help("use `eligible(…)` for a programme without an amount, or give it `amount = …`"),
                         );
                     }
@@ -1542,7 +1543,7 @@ impl<'a> Checker<'a> {
                 let Ctx::Assessment(a) = sc.ctx else {
                     self.emit(
                         Diagnostic::error(
-                            "E0213",
+                            Code::E0213,
                             sc.file,
                             func.span,
                             "`points` is only available in an assessment",
@@ -1578,7 +1579,7 @@ impl<'a> Checker<'a> {
                             })
                             .unwrap_or_default();
                         let d = unknown(
-                            "E0109",
+                            Code::E0109,
                             sc.file,
                             id,
                             "section or question",
@@ -1597,7 +1598,7 @@ impl<'a> Checker<'a> {
                 let Ctx::Protocol(p) = sc.ctx else {
                     self.emit(
                         Diagnostic::error(
-                            "E0213",
+                            Code::E0213,
                             sc.file,
                             func.span,
                             "`risk` is only available in a protocol",
@@ -1613,7 +1614,7 @@ impl<'a> Checker<'a> {
                     Some(a) => mk(RKind::Risk(step), Type::Risk(a), span),
                     None => {
                         self.emit(
-                            Diagnostic::error("E0507", sc.file, id.span, format!("step `{}` has no `assessment`", id.name))
+                            Diagnostic::error(Code::E0507, sc.file, id.span, format!("step `{}` has no `assessment`", id.name))
                                 .with_help("`risk(STEP)` reads the risk found by a step with `assessment NAME`"),
                         );
                         RExpr::error(span)
@@ -1631,7 +1632,7 @@ impl<'a> Checker<'a> {
                 let mut cands: Vec<&str> = BUILTINS.to_vec();
                 cands.extend(self.out.index.tables.keys().map(String::as_str));
                 let d = unknown(
-                    "E0104",
+                    Code::E0104,
                     sc.file,
                     func,
                     "function or table",
@@ -1798,7 +1799,7 @@ impl<'a> Checker<'a> {
                     let t = self.type_name(&first_ty);
                     self.emit(
                         Diagnostic::error(
-                            "E0201",
+                            Code::E0201,
                             sc.file,
                             rargs.first().map_or(span, |a| a.span),
                             format!("`{name}` needs a number or money, found `{t}`"),
@@ -1840,7 +1841,7 @@ impl<'a> Checker<'a> {
             let (w, f) = (self.type_name(want), self.type_name(&a.ty));
             self.emit(
                 Diagnostic::error(
-                    "E0201",
+                    Code::E0201,
                     sc.file,
                     a.span,
                     format!("`{}` needs `{w}` here, found `{f}`", func.name),
@@ -1869,7 +1870,7 @@ impl<'a> Checker<'a> {
                 let t = self.type_name(other);
                 self.emit(
                     Diagnostic::error(
-                        "E0207",
+                        Code::E0207,
                         sc.file,
                         a.span,
                         format!("`{name}` needs {what}, found `{t}`"),
@@ -1904,7 +1905,7 @@ impl<'a> Checker<'a> {
                     let (x, y) = (self.type_name(&ty), self.type_name(&b.ty));
                     self.emit(
                         Diagnostic::error(
-                            "E0201",
+                            Code::E0201,
                             sc.file,
                             b.span,
                             format!(
@@ -1949,7 +1950,7 @@ impl<'a> Checker<'a> {
             if !valid {
                 self.emit(
                     Diagnostic::error(
-                        "E0211",
+                        Code::E0211,
                         sc.file,
                         span,
                         "these arguments do not make a valid date",
@@ -1973,7 +1974,7 @@ impl<'a> Checker<'a> {
         };
         self.emit(
             Diagnostic::error(
-                "E0206",
+                Code::E0206,
                 sc.file,
                 v.span,
                 format!("values of type `{t}` have no order"),
@@ -2060,7 +2061,7 @@ impl<'a> Checker<'a> {
             };
             self.emit(
                 Diagnostic::error(
-                    "E0205",
+                    Code::E0205,
                     sc.file,
                     span,
                     format!("cannot compare `{a}` with `{b}`"),
@@ -2091,7 +2092,7 @@ impl<'a> Checker<'a> {
                 let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
                 self.emit(
                     Diagnostic::error(
-                        "E0201",
+                        Code::E0201,
                         sc.file,
                         r.span,
                         format!("the default after `otherwise` is `{b}`, the value is `{a}`"),
@@ -2144,10 +2145,15 @@ impl<'a> Checker<'a> {
         let (a, b) = (self.type_name(&l.ty), self.type_name(&r.ty));
         if op == Sub && l.ty == Date && r.ty == Date {
             self.emit(
-                Diagnostic::error("E0203", sc.file, span, "cannot subtract a date from a date")
-                    .with_help(
-                        "use `years_between(a, b)`, `months_between(a, b)` or `days_between(a, b)`",
-                    ),
+                Diagnostic::error(
+                    Code::E0203,
+                    sc.file,
+                    span,
+                    "cannot subtract a date from a date",
+                )
+                .with_help(
+                    "use `years_between(a, b)`, `months_between(a, b)` or `days_between(a, b)`",
+                ),
             );
             return Error;
         }
@@ -2162,7 +2168,7 @@ impl<'a> Checker<'a> {
         };
         self.emit(
             Diagnostic::error(
-                "E0202",
+                Code::E0202,
                 sc.file,
                 span,
                 format!("cannot apply `{}` to `{a}` and `{b}`", op.symbol()),

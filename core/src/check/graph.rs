@@ -2,6 +2,7 @@
 //! `after`, steps that can never become ready, reaching `close`, roles that never
 //! act).
 
+use crate::codes::Code;
 use std::collections::{HashMap, VecDeque};
 
 use accord_grammar::ast::{ProtocolItem, StepItem};
@@ -138,7 +139,7 @@ impl<'a> Checker<'a> {
                 .unwrap_or_default();
             self.emit(
                 Diagnostic::error(
-                    "E0306",
+                    Code::E0306,
                     loc.file,
                     loc.span,
                     format!(
@@ -205,7 +206,7 @@ impl<'a> Checker<'a> {
                     .or_else(|| p.steps.get(start.index()).map(|s| s.span))
                     .unwrap_or(p.loc.span);
                 let mut d = Diagnostic::error(
-                    "E0503",
+                    Code::E0503,
                     file,
                     span,
                     format!(
@@ -272,14 +273,14 @@ impl<'a> Checker<'a> {
                     )
                 });
                 found.push(
-                    Diagnostic::error("E0504", file, s.span, format!("step `{}` can never become ready{why}", s.name))
+                    Diagnostic::error(Code::E0504, file, s.span, format!("step `{}` can never become ready{why}", s.name))
                         .with_help("make every step it comes `after` reachable from the protocol's first steps"),
                 );
             }
             match close {
                 None => found.push(
                     Diagnostic::error(
-                        "E0505",
+                        Code::E0505,
                         file,
                         p.loc.span,
                         format!("protocol `{}` has no `close` step", p.name),
@@ -290,7 +291,7 @@ impl<'a> Checker<'a> {
                     let span = p.steps.get(c).map_or(p.loc.span, |s| s.span);
                     found.push(
                         Diagnostic::error(
-                            "E0505",
+                            Code::E0505,
                             file,
                             span,
                             format!(
@@ -356,7 +357,7 @@ impl<'a> Checker<'a> {
                     }
                     found.push(
                         Diagnostic::warning(
-                            "W0108",
+                            Code::W0108,
                             file,
                             r.name.span,
                             format!(

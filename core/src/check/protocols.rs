@@ -2,6 +2,7 @@
 //! of one protocol name checked together; then the protocols' expressions
 //! (`start when`, step guards, with the guards that can never hold).
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, ProtocolItem, StepItem};
@@ -20,7 +21,7 @@ impl<'a> Checker<'a> {
         }
         let cands = ctx.roles.keys().map(String::as_str).collect();
         let d = unknown(
-            "E0111",
+            Code::E0111,
             file,
             id,
             "role",
@@ -38,7 +39,7 @@ impl<'a> Checker<'a> {
         }
         let cands = ctx.steps.keys().map(String::as_str).collect();
         let d = unknown(
-            "E0112",
+            Code::E0112,
             file,
             id,
             "step",
@@ -55,7 +56,7 @@ impl<'a> Checker<'a> {
             Some(_) => {
                 self.emit(
                     Diagnostic::error(
-                        "E0510",
+                        Code::E0510,
                         file,
                         d.span,
                         format!("`{what}` needs a duration longer than zero"),
@@ -67,7 +68,7 @@ impl<'a> Checker<'a> {
             None => {
                 self.emit(
                     Diagnostic::error(
-                        "E0212",
+                        Code::E0212,
                         file,
                         d.span,
                         format!("the duration `{}` is out of range", d.amount),
@@ -152,7 +153,7 @@ impl<'a> Checker<'a> {
                                     .map(String::as_str)
                                     .collect();
                                 let d = unknown(
-                                    "E0114",
+                                    Code::E0114,
                                     file,
                                     c,
                                     "calendar",
@@ -201,7 +202,7 @@ impl<'a> Checker<'a> {
             if roles_at.is_none() {
                 self.emit(
                     Diagnostic::error(
-                        "E0513",
+                        Code::E0513,
                         file,
                         p.name.span,
                         format!("protocol `{}` declares no roles", p.name.name),
@@ -221,7 +222,7 @@ impl<'a> Checker<'a> {
             }) || p.items.iter().any(|i| matches!(i, ProtocolItem::Escalate { overdue_by, .. } if overdue_by.unit == ast::DurationUnit::WorkingDays));
             if def.calendar.is_none() && cal_at.is_none() && counts_working_days {
                 self.emit(
-                    Diagnostic::warning("W0104", file, p.name.span, format!("protocol `{}` counts working days but names no calendar", p.name.name))
+                    Diagnostic::warning(Code::W0104, file, p.name.span, format!("protocol `{}` counts working days but names no calendar", p.name.name))
                         .with_help("add `calendar NAME` so holidays are skipped; without one, only Saturdays and Sundays are days off"),
                 );
             }
@@ -247,7 +248,7 @@ impl<'a> Checker<'a> {
                         } else if !unknown_assessment {
                             self.emit(
                                 Diagnostic::error(
-                                    "E0506",
+                                    Code::E0506,
                                     file,
                                     x.span,
                                     format!(
@@ -278,7 +279,7 @@ impl<'a> Checker<'a> {
                             Some(_) => {
                                 self.emit(
                                     Diagnostic::error(
-                                        "E0515",
+                                        Code::E0515,
                                         file,
                                         what.span,
                                         format!(
@@ -307,7 +308,7 @@ impl<'a> Checker<'a> {
                                             cands.extend(c.steps.keys().map(String::as_str));
                                         }
                                         let d = unknown(
-                                            "E0511",
+                                            Code::E0511,
                                             file,
                                             what,
                                             "assessment or step",
@@ -376,7 +377,7 @@ impl<'a> Checker<'a> {
                         None => lowest_subject = Some((v, subject, file, e)),
                         Some((lv, ls, lf, le)) if ls != subject => found.push(
                             Diagnostic::error(
-                                "E0519",
+                                Code::E0519,
                                 file,
                                 e.span,
                                 format!(
@@ -400,7 +401,7 @@ impl<'a> Checker<'a> {
                     // Only the lowest version may be in force from the beginning.
                     None if n > 0 => found.push(
                         Diagnostic::error(
-                            "E0518",
+                            Code::E0518,
                             file,
                             span,
                             format!("version {v} of protocol `{name}` has no `from` date"),
@@ -424,7 +425,7 @@ impl<'a> Checker<'a> {
                                 };
                                 found.push(
                                     Diagnostic::error(
-                                        "E0517",
+                                        Code::E0517,
                                         file,
                                         date_lit.span,
                                         format!(
@@ -528,7 +529,7 @@ impl<'a> Checker<'a> {
                                             self.type_name(&Type::Entity(y)),
                                         );
                                         self.emit(
-                                            Diagnostic::error("E0514", file, a.span, format!("assessment `{}` is for `{xn}`, the protocol for `{yn}`", a.name))
+                                            Diagnostic::error(Code::E0514, file, a.span, format!("assessment `{}` is for `{xn}`, the protocol for `{yn}`", a.name))
                                                 .with_help("use an assessment of the protocol's subject"),
                                         );
                                     }
@@ -543,7 +544,7 @@ impl<'a> Checker<'a> {
                                     .map(String::as_str)
                                     .collect();
                                 let diag = unknown(
-                                    "E0113",
+                                    Code::E0113,
                                     file,
                                     a,
                                     "assessment",
@@ -561,7 +562,7 @@ impl<'a> Checker<'a> {
                     } else {
                         self.emit(
                             Diagnostic::error(
-                                "E0508",
+                                Code::E0508,
                                 file,
                                 what.span,
                                 format!("unknown requirement `{}`", what.name),
@@ -582,7 +583,7 @@ impl<'a> Checker<'a> {
         if !has_by {
             self.emit(
                 Diagnostic::error(
-                    "E0509",
+                    Code::E0509,
                     file,
                     s.name.span,
                     format!("step `{}` has no `by ROLE`", s.name.name),
@@ -665,13 +666,13 @@ impl<'a> Checker<'a> {
         let d = match super::guards::never_holds(guard) {
             None => return,
             Some(super::guards::Never::False) => Diagnostic::error(
-                "E0520",
+                Code::E0520,
                 file,
                 guard.span,
                 format!("the `when` of step `{step}` is always false, so the step can never become ready"),
             ),
             Some(super::guards::Never::Contradiction(a, b)) => Diagnostic::error(
-                "E0520",
+                Code::E0520,
                 file,
                 b,
                 format!("the `when` of step `{step}` can never hold, so the step can never become ready"),

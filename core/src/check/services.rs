@@ -1,5 +1,6 @@
 //! Services: their sector and the needs they meet.
 
+use crate::codes::Code;
 use accord_grammar::ast;
 
 use super::collect::unknown;
@@ -41,7 +42,7 @@ impl<'a> Checker<'a> {
                                 let cands =
                                     self.out.index.needs.iter().map(String::as_str).collect();
                                 let d = unknown(
-                                    "E0110",
+                                    Code::E0110,
                                     file,
                                     n,
                                     "need",
@@ -57,7 +58,7 @@ impl<'a> Checker<'a> {
             if !any_meets {
                 self.emit(
                     Diagnostic::error(
-                        "E0512",
+                        Code::E0512,
                         file,
                         s.name.span,
                         format!("service `{}` meets no need", s.name.name),

@@ -1,6 +1,7 @@
 //! Decision tables: signatures, header, rows, cells, and overlapping rows under
 //! `hit unique`.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, Cell, CellValue, CompareOp, HitPolicyKind};
@@ -22,7 +23,7 @@ impl<'a> Checker<'a> {
             if is_builtin_function(&t.name.name) {
                 self.emit(
                     Diagnostic::error(
-                        "E0122",
+                        Code::E0122,
                         file,
                         t.name.span,
                         format!("`{}` is a built-in function", t.name.name),
@@ -36,7 +37,7 @@ impl<'a> Checker<'a> {
                 if let Some(f) = seen.get(p.name.name.as_str()) {
                     self.emit(
                         Diagnostic::error(
-                            "E0121",
+                            Code::E0121,
                             file,
                             p.name.span,
                             format!(
@@ -64,7 +65,7 @@ impl<'a> Checker<'a> {
                     let rt = self.type_name(&result);
                     self.emit(
                         Diagnostic::error(
-                            "E0404",
+                            Code::E0404,
                             file,
                             h.span,
                             format!(
@@ -112,7 +113,7 @@ impl<'a> Checker<'a> {
                     let (w, f) = (self.type_name(ty), self.type_name(&r.ty));
                     self.emit(
                         Diagnostic::error(
-                            "E0201",
+                            Code::E0201,
                             file,
                             l.span(),
                             format!("this column holds `{w}`, found `{f}`"),
@@ -147,7 +148,7 @@ impl<'a> Checker<'a> {
                         let (w, f) = (self.type_name(ty), self.type_name(&pt));
                         self.emit(
                             Diagnostic::error(
-                                "E0201",
+                                Code::E0201,
                                 file,
                                 id.span,
                                 format!(
@@ -182,7 +183,7 @@ impl<'a> Checker<'a> {
                     _ => {
                         let cands = self.out.index.params.keys().map(String::as_str).collect();
                         unknown(
-                            "E0102",
+                            Code::E0102,
                             file,
                             id,
                             "name",
@@ -220,7 +221,7 @@ impl<'a> Checker<'a> {
                         if a > b {
                             self.emit(
                                 Diagnostic::error(
-                                    "E0403",
+                                    Code::E0403,
                                     file,
                                     *span,
                                     "this range's low end is above its high end",
@@ -246,7 +247,7 @@ impl<'a> Checker<'a> {
         let t = self.type_name(ty);
         self.emit(
             Diagnostic::error(
-                "E0403",
+                Code::E0403,
                 file,
                 span,
                 format!("values of type `{t}` have no order"),
@@ -273,7 +274,7 @@ impl<'a> Checker<'a> {
                     .to(t.columns.last().map_or(t.name.span, |c| c.span));
                 self.emit(
                     Diagnostic::error(
-                        "E0401",
+                        Code::E0401,
                         file,
                         span,
                         format!("the header has {} columns, expected {width} (one per parameter, then the result)", t.columns.len()),
@@ -287,7 +288,7 @@ impl<'a> Checker<'a> {
                 for (col, (pname, _)) in t.columns.iter().zip(&params) {
                     if col.name != *pname {
                         self.emit(
-                            Diagnostic::error("E0401", file, col.span, format!("this column is `{}`, the parameter in this position is `{pname}`", col.name))
+                            Diagnostic::error(Code::E0401, file, col.span, format!("this column is `{}`, the parameter in this position is `{pname}`", col.name))
                                 .with_help("name the columns after the parameters, in the same order"),
                         );
                     }
@@ -300,7 +301,7 @@ impl<'a> Checker<'a> {
                 if row.cells.len() != width {
                     self.emit(
                         Diagnostic::error(
-                            "E0402",
+                            Code::E0402,
                             file,
                             row.span,
                             format!(
@@ -332,7 +333,7 @@ impl<'a> Checker<'a> {
                     Some(other) => {
                         self.emit(
                             Diagnostic::error(
-                                "E0403",
+                                Code::E0403,
                                 file,
                                 other.span(),
                                 "a result cell holds a value, not a test",
@@ -362,7 +363,7 @@ impl<'a> Checker<'a> {
                     for (m, r, _) in checked.iter().filter(|(m, _, _)| m > n) {
                         self.emit(
                             Diagnostic::warning(
-                                "W0106",
+                                Code::W0106,
                                 file,
                                 r.span,
                                 format!("row {m} of table `{}` is never used", t.name.name),
@@ -423,7 +424,7 @@ impl<'a> Checker<'a> {
                     .all(|((a, b), ((_, ty), dom))| intersects(a, b, ty, *dom));
                 if overlap {
                     self.emit(
-                        Diagnostic::error("E0405", file, rj.span, format!("rows {ni} and {nj} of table `{table}` can both match"))
+                        Diagnostic::error(Code::E0405, file, rj.span, format!("rows {ni} and {nj} of table `{table}` can both match"))
                             .with_help("make the rows exclusive, or choose `hit first` if the first matching row should win")
                             .with_related(file, ri.span, format!("row {ni}")),
                     );

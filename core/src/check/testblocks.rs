@@ -1,5 +1,6 @@
 //! `test` blocks: the given facts, subjects and expectations.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, ExpectOutcome, TestItem};
@@ -74,7 +75,7 @@ impl<'a> Checker<'a> {
         };
         self.emit(
             Diagnostic::error(
-                "E0601",
+                Code::E0601,
                 file,
                 span,
                 format!("this fact is `{w}`, the test gives {found}"),
@@ -93,7 +94,7 @@ impl<'a> Checker<'a> {
             if let Some(f) = seen.get(entry.field.name.as_str()) {
                 self.emit(
                     Diagnostic::error(
-                        "E0121",
+                        Code::E0121,
                         file,
                         entry.field.span,
                         format!("fact `{}` is given twice", entry.field.name),
@@ -120,7 +121,7 @@ impl<'a> Checker<'a> {
                 }
                 Some(MemberRef::Let(_)) => self.emit(
                     Diagnostic::error(
-                        "E0607",
+                        Code::E0607,
                         file,
                         entry.field.span,
                         format!(
@@ -163,7 +164,7 @@ impl<'a> Checker<'a> {
             let Some(MemberRef::Field(fi)) = def.members.get(&seg.field.name).copied() else {
                 let cands: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
                 let d = Diagnostic::error(
-                    "E0603",
+                    Code::E0603,
                     file,
                     seg.field.span,
                     format!("`{ename}` has no fact `{}` to follow", seg.field.name),
@@ -196,7 +197,7 @@ impl<'a> Checker<'a> {
                             if i >= items.len() {
                                 self.emit(
                                     Diagnostic::error(
-                                        "E0603",
+                                        Code::E0603,
                                         file,
                                         seg.span,
                                         format!(
@@ -232,7 +233,7 @@ impl<'a> Checker<'a> {
 
     fn bad_path(&mut self, file: usize, span: ast::Span, field: &str) {
         self.emit(
-            Diagnostic::error("E0603", file, span, format!("`{field}` does not lead to a subject"))
+            Diagnostic::error(Code::E0603, file, span, format!("`{field}` does not lead to a subject"))
                 .with_help("follow a `list of` entity field with an index, e.g. `members[0]`, or an entity field without one"),
         );
     }
@@ -289,9 +290,14 @@ impl<'a> Checker<'a> {
                 } => {
                     if let Some(f) = given_at {
                         self.emit(
-                            Diagnostic::error("E0602", file, *span, "a test gives its facts once")
-                                .with_help("merge the facts into one `given`")
-                                .with_related(file, f, "first given here"),
+                            Diagnostic::error(
+                                Code::E0602,
+                                file,
+                                *span,
+                                "a test gives its facts once",
+                            )
+                            .with_help("merge the facts into one `given`")
+                            .with_related(file, f, "first given here"),
                         );
                         continue;
                     }
@@ -306,7 +312,7 @@ impl<'a> Checker<'a> {
                                     .map(|d| d.name.as_str()),
                             );
                             self.emit(
-                                Diagnostic::error("E0608", file, entity.span, format!("`{}` is not a root entity", entity.name))
+                                Diagnostic::error(Code::E0608, file, entity.span, format!("`{}` is not a root entity", entity.name))
                                     .with_help(format!("give the facts of a root entity ({roots}), with this one inside its list")),
                             );
                         }
@@ -319,13 +325,13 @@ impl<'a> Checker<'a> {
         }
         if as_of_at.is_none() {
             self.emit(
-                Diagnostic::error("E0606", file, t.name.span, "this test has no `as of` date")
+                Diagnostic::error(Code::E0606, file, t.name.span, "this test has no `as of` date")
                     .with_help("add `as of YYYY-MM-DD`: rules are evaluated on a given date, never the clock's"),
             );
         }
         if given_at.is_none() {
             self.emit(
-                Diagnostic::error("E0602", file, t.name.span, "this test gives no facts")
+                Diagnostic::error(Code::E0602, file, t.name.span, "this test gives no facts")
                     .with_help("add `given ENTITY { field: value … }`"),
             );
         }
@@ -345,7 +351,7 @@ impl<'a> Checker<'a> {
             None => {
                 let cands = self.out.index.programs.keys().map(String::as_str).collect();
                 let d = unknown(
-                    "E0105",
+                    Code::E0105,
                     file,
                     &x.program,
                     "programme",
@@ -385,7 +391,7 @@ impl<'a> Checker<'a> {
             Some(path) if want == Some(root) => {
                 self.emit(
                     Diagnostic::error(
-                        "E0604",
+                        Code::E0604,
                         file,
                         path.span,
                         format!(
@@ -421,7 +427,7 @@ impl<'a> Checker<'a> {
                 };
                 self.emit(
                     Diagnostic::error(
-                        "E0604",
+                        Code::E0604,
                         file,
                         span,
                         format!(
@@ -453,7 +459,7 @@ impl<'a> Checker<'a> {
                     .is_none_or(|d| d.amount.is_some());
                 if !has_amount {
                     self.emit(
-                        Diagnostic::error("E0605", file, l.span(), format!("programme `{}` has no `amount`", x.program.name))
+                        Diagnostic::error(Code::E0605, file, l.span(), format!("programme `{}` has no `amount`", x.program.name))
                             .with_help("expect `eligible`/`ineligible` for it, or give the programme an `amount`"),
                     );
                 }
@@ -464,7 +470,7 @@ impl<'a> Checker<'a> {
                     _ => {
                         self.emit(
                             Diagnostic::error(
-                                "E0601",
+                                Code::E0601,
                                 file,
                                 l.span(),
                                 "an expected amount is a number",

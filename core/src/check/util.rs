@@ -1,5 +1,6 @@
 //! Small helpers: name suggestions, literal conversion, naming.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -239,7 +240,7 @@ impl<'n> Members<'n> {
         if let Some(f) = self.first.get(id.name.as_str()) {
             c.push(
                 Diagnostic::error(
-                    "E0121",
+                    Code::E0121,
                     file,
                     id.span,
                     format!("{} `{}` is defined more than once", self.what, id.name),

@@ -3,6 +3,7 @@
 //! threads; the report does not depend on how they were split, and a worker
 //! that fails is an error, never a caseload with its cases missing.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use crate::case::{parse_log, Caseload, CaseloadReport};
@@ -62,7 +63,7 @@ impl Ruleset {
 fn case_logs(json: &str) -> Result<BTreeMap<String, String>, Error> {
     serde_json::from_str(text(json)).map_err(|e| {
         Error::request(
-            "U0011",
+            Code::U0011,
             format!(
                 "the cases are not an object from case names to event logs: {}",
                 crate::redact::serde_message(&e)
@@ -77,7 +78,7 @@ fn case_logs(json: &str) -> Result<BTreeMap<String, String>, Error> {
 
 fn worker_failed() -> Error {
     Error::request(
-        "U0012",
+        Code::U0012,
         "a worker replaying cases failed inside the engine; no caseload was made",
         Some("this is a bug in Accord: please report it (with one thread, `--threads 1`, the error may point at the case)".to_string()),
     )

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::case::CaseError;
+use crate::codes::Code;
 use crate::diagnostics::Severity;
 use crate::facade::CheckReport;
 use crate::screen::FactsError;
@@ -28,7 +29,7 @@ pub enum ErrorKind {
 /// One problem, located where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    pub code: String,
+    pub code: Code,
     /// `error` or `warning` (only ruleset diagnostics can be warnings).
     pub severity: Severity,
     pub message: String,
@@ -79,7 +80,7 @@ impl Error {
     /// A request refused: `code` is a `U…` code of `docs/diagnostics.md`
     /// (public so that a binding's own refusals, U0009 and U0010, read alike).
     pub fn request(
-        code: &str,
+        code: Code,
         message: impl Into<String>,
         help: impl Into<Option<String>>,
     ) -> Error {
@@ -157,9 +158,9 @@ impl Error {
 }
 
 impl Problem {
-    fn plain(code: &str, message: String, help: Option<String>) -> Problem {
+    fn plain(code: Code, message: String, help: Option<String>) -> Problem {
         Problem {
-            code: code.to_string(),
+            code,
             severity: Severity::Error,
             message,
             help,

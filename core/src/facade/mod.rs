@@ -26,6 +26,7 @@
 //! [`CheckReport`] out); the checker itself, on parsed files, is
 //! `accord_core::checker::check`.
 
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 use crate::pipeline::syntax_diagnostic;
 pub use crate::pipeline::{CheckReport, LocatedDiagnostic, LocatedRelated};
@@ -65,7 +66,7 @@ pub fn format(file: SourceFile) -> Result<String, CheckReport> {
     {
         // About the whole file; its start is where a reader looks first.
         let diagnostic = Diagnostic::error(
-            "E0900",
+            Code::E0900,
             0,
             accord_grammar::ast::Span::new(0, 0),
             "the formatter could not print this file faithfully; it was left unchanged",

@@ -7,6 +7,7 @@
 //! Each call returns exactly what the CLI prints with `--format json` (the
 //! pretty-printed document), or an [`Error`].
 
+use crate::codes::Code;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -54,7 +55,7 @@ impl GraphFormat {
             "mermaid" => Ok(GraphFormat::Mermaid),
             "json" => Ok(GraphFormat::Json),
             other => Err(Error::request(
-                "U0006",
+                Code::U0006,
                 format!("`{other}` is not a graph format"),
                 Some("one of `dot`, `mermaid`, `json`".to_string()),
             )),
@@ -66,7 +67,7 @@ impl GraphFormat {
 pub fn parse_as_of(text: &str) -> Result<Date, Error> {
     crate::case::event::parse_date(text).ok_or_else(|| {
         Error::request(
-            "U0001",
+            Code::U0001,
             "the as-of date is not a date",
             Some("write the as-of date as YYYY-MM-DD, e.g. 2025-03-01".to_string()),
         )
@@ -256,7 +257,7 @@ impl Ruleset {
         let programs: Vec<&str> = self.engine.program_names().collect();
         if !programs.contains(&program) {
             return Err(Error::request(
-                "U0004",
+                Code::U0004,
                 format!("the ruleset has no programme `{program}`"),
                 Some(crate::case::name_help(
                     program,
@@ -320,7 +321,7 @@ impl Ruleset {
                 Error::input(
                     "the facts are",
                     FactsError::one(
-                        "F0001",
+                        Code::F0001,
                         "",
                         format!("malformed JSON: {}", crate::redact::serde_message(&e)),
                     ),
@@ -329,7 +330,7 @@ impl Ruleset {
         };
         let value: Json = serde_json::from_str(value).map_err(|e| {
             Error::request(
-                "U0005",
+                Code::U0005,
                 format!(
                     "the answer is not JSON: {}",
                     crate::redact::serde_message(&e)
@@ -357,7 +358,7 @@ impl Ruleset {
         let names = self.engine.assessment_names();
         if let Some(n) = name.filter(|n| !names.contains(n)) {
             return Err(Error::request(
-                "U0003",
+                Code::U0003,
                 format!("the ruleset has no assessment `{n}`"),
                 Some(crate::case::name_help(n, names.iter().copied(), |all| {
                     if all.is_empty() {
@@ -368,7 +369,7 @@ impl Ruleset {
                 })),
             ));
         }
-        the_only_one(name, &names, "U0003", ("assessment", "assessments"))
+        the_only_one(name, &names, Code::U0003, ("assessment", "assessments"))
     }
 
     /// The questionnaire as a form, every label in every language
@@ -578,7 +579,7 @@ impl Ruleset {
         the_only_one(
             name,
             &self.engine.protocol_names(),
-            "U0007",
+            Code::U0007,
             ("protocol", "protocols"),
         )
     }
@@ -618,7 +619,7 @@ impl Ruleset {
 
 fn no_catalogue() -> Error {
     Error::request(
-        "U0008",
+        Code::U0008,
         "no provider catalogue was given",
         Some("set the catalogue (`set_catalogue`, `--catalogue`) first".to_string()),
     )
@@ -632,7 +633,7 @@ enum Step<'p> {
 
 fn bad_path(path: &str, why: &str) -> Error {
     Error::request(
-        "U0005",
+        Code::U0005,
         format!("`{path}` is not a fact's path: {why}"),
         Some("write paths as the next questions give them: `region`, `members[1].age`".to_string()),
     )
@@ -737,7 +738,7 @@ impl Problem {
 fn the_only_one<'a>(
     name: Option<&'a str>,
     names: &[&'a str],
-    code: &'static str,
+    code: Code,
     (one, many): (&str, &str),
 ) -> Result<&'a str, Error> {
     match (name, names) {

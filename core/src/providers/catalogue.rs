@@ -1,6 +1,7 @@
 //! Reading a provider catalogue: every problem, each with the path of the value
 //! at fault.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use serde_json::Value as Json;
@@ -14,14 +15,14 @@ impl Engine {
     /// §13.1): every problem, each with the path of the value at fault.
     pub fn catalogue_from_json(&self, json: &str) -> Result<Catalogue, FactsError> {
         FactsError::check_size(
-            "P0013",
+            Code::P0013,
             "the catalogue",
             json,
             crate::limits::MAX_DOCUMENT_BYTES,
         )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one(
-                "P0001",
+                Code::P0001,
                 "",
                 format!(
                     "the catalogue is not valid JSON: {}",
@@ -31,7 +32,7 @@ impl Engine {
         })?;
         let Some(list) = doc.get("providers").and_then(Json::as_array) else {
             return Err(FactsError::one(
-                "P0001",
+                Code::P0001,
                 "",
                 "a catalogue is an object with a list `providers`".to_string(),
             ));
@@ -50,7 +51,7 @@ impl Engine {
             let at = |field: &str| format!("providers[{i}].{field}");
             let Some(obj) = p.as_object() else {
                 errors.push(
-                    "P0002",
+                    Code::P0002,
                     format!("providers[{i}]"),
                     "a provider is an object".into(),
                     None,
@@ -72,7 +73,7 @@ impl Engine {
             for key in obj.keys() {
                 if !FIELDS.contains(&key.as_str()) {
                     errors.push(
-                        "P0003",
+                        Code::P0003,
                         at(key),
                         format!("a provider has no field `{key}`"),
                         names_help(key, FIELDS.iter().copied()),
@@ -83,7 +84,7 @@ impl Engine {
                 Some(s) if !s.trim().is_empty() => s.to_string(),
                 _ => {
                     errors.push(
-                        "P0004",
+                        Code::P0004,
                         at("id"),
                         "a provider needs an `id` (a non-empty text)".into(),
                         None,
@@ -94,7 +95,7 @@ impl Engine {
             if !id.is_empty() {
                 if let Some(first) = seen.insert(id.clone(), i) {
                     errors.push(
-                        "P0005",
+                        Code::P0005,
                         at("id"),
                         format!("the id `{id}` is also that of providers[{first}]"),
                         Some("give every provider its own id".into()),
@@ -112,7 +113,7 @@ impl Engine {
                 }
                 _ => {
                     errors.push(
-                        "P0004",
+                        Code::P0004,
                         at("name"),
                         "a provider needs a `name`: a text, or texts by language".into(),
                         Some(r#"e.g. "name": {"et": "Elva vallavalitsus", "en": "Elva rural municipality"}"#.into()),
@@ -125,7 +126,7 @@ impl Engine {
                     Some(x) => x,
                     None => {
                         errors.push(
-                            "P0006",
+                            Code::P0006,
                             at("kind"),
                             format!("`{k}` is not a kind of provider"),
                             names_help(k, KINDS.iter().copied()),
@@ -135,7 +136,7 @@ impl Engine {
                 },
                 None => {
                     errors.push(
-                        "P0004",
+                        Code::P0004,
                         at("kind"),
                         "a provider needs a `kind`".into(),
                         Some(format!("one of: {}", KINDS.join(", "))),
@@ -153,7 +154,7 @@ impl Engine {
                         {
                             Some(si) => offered.push(si),
                             None => errors.push(
-                                "P0007",
+                                Code::P0007,
                                 format!("providers[{i}].services[{k}]"),
                                 match s.as_str() {
                                     Some(s) => format!("the ruleset declares no service `{s}`"),
@@ -166,7 +167,7 @@ impl Engine {
                     }
                 }
                 _ => errors.push(
-                    "P0004",
+                    Code::P0004,
                     at("services"),
                     "a provider needs `services`: a non-empty list of the ruleset's services"
                         .into(),
@@ -178,7 +179,7 @@ impl Engine {
                 Some(Json::Array(list)) if !list.is_empty() => {
                     if regions.is_empty() {
                         errors.push(
-                            "P0008",
+                            Code::P0008,
                             at("regions"),
                             "the ruleset declares no regions".into(),
                             Some(
@@ -196,7 +197,7 @@ impl Engine {
                             Some(ri) => rs.push(ri),
                             None if regions.is_empty() => {}
                             None => errors.push(
-                                "P0008",
+                                Code::P0008,
                                 format!("providers[{i}].regions[{k}]"),
                                 match r.as_str() {
                                     Some(r) => format!("`{r}` is not one of the ruleset's regions"),
@@ -211,7 +212,7 @@ impl Engine {
                 }
                 _ => {
                     errors.push(
-                        "P0004",
+                        Code::P0004,
                         at("regions"),
                         "a provider needs `regions`: a non-empty list of regions, or \"all\""
                             .into(),
@@ -227,7 +228,7 @@ impl Engine {
                         Some(n) => Some(n),
                         None => {
                             errors.push(
-                                "P0009",
+                                Code::P0009,
                                 at(field),
                                 format!("`{field}` is a whole number of people, 0 or more"),
                                 None,
@@ -244,7 +245,7 @@ impl Engine {
                 Some(c @ Json::Object(m)) if m.values().all(Json::is_string) => Some(c.clone()),
                 Some(_) => {
                     errors.push(
-                        "P0010",
+                        Code::P0010,
                         at("contact"),
                         "`contact` is an object of texts (phone, email, address, web …)".into(),
                         None,
@@ -256,7 +257,7 @@ impl Engine {
                 None | Some(Json::Null) => None,
                 Some(Json::String(h)) => Some(h.clone()),
                 Some(_) => {
-                    errors.push("P0010", at("hours"), "`hours` is a text".into(), None);
+                    errors.push(Code::P0010, at("hours"), "`hours` is a text".into(), None);
                     None
                 }
             };
@@ -268,7 +269,7 @@ impl Engine {
                     .collect(),
                 Some(_) => {
                     errors.push(
-                        "P0010",
+                        Code::P0010,
                         at("languages"),
                         "`languages` is a list of language codes".into(),
                         None,

@@ -1,6 +1,7 @@
 //! Matching: the providers that can meet a need in a region, in the
 //! documented order.
 
+use crate::codes::Code;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -128,7 +129,7 @@ impl Engine {
             None => None,
             Some(r) => Some(self.region_index(r).ok_or_else(|| {
                 let mut e = FactsError::one(
-                    "P0008",
+                    Code::P0008,
                     "",
                     format!("`{r}` is not one of the ruleset's regions"),
                 );
@@ -265,7 +266,7 @@ impl Engine {
     ) -> Result<Vec<ProvidersReport>, FactsError> {
         let doc: Json = serde_json::from_str(result).map_err(|e| {
             FactsError::one(
-                "P0012",
+                Code::P0012,
                 "",
                 format!(
                     "the assessment result is not valid JSON: {}",
@@ -275,7 +276,7 @@ impl Engine {
         })?;
         let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
             return Err(FactsError::one(
-                "P0012",
+                Code::P0012,
                 "needs",
                 "an assessment result has a list `needs` (the output of `accord assess --format json`)"
                     .to_string(),
@@ -285,7 +286,7 @@ impl Engine {
         for (i, n) in needs.iter().enumerate() {
             let Some(need) = n.as_str() else {
                 return Err(FactsError::one(
-                    "P0012",
+                    Code::P0012,
                     &format!("needs[{i}]"),
                     "a need is named by a text".to_string(),
                 ));

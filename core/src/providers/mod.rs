@@ -17,6 +17,7 @@
 //! | `matching.rs` | the providers that can meet a need in a region |
 //! | `needs.rs` | the territorial map of needs against capacity |
 
+use crate::codes::Code;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
@@ -147,7 +148,7 @@ impl Engine {
     fn services_for(&self, need: &str) -> Result<Vec<usize>, FactsError> {
         if !self.checked.index.needs.contains(need) {
             let mut e = FactsError::one(
-                "P0011",
+                Code::P0011,
                 "",
                 format!("no assessment declares a need `{need}`"),
             );

@@ -1,6 +1,7 @@
 //! The territorial map: needs established by assessments against the places
 //! left with the providers serving each region.
 
+use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -115,14 +116,14 @@ impl Engine {
             let doc: Json = match serde_json::from_str(line) {
                 Ok(d) => d,
                 Err(_) => {
-                    skipped.push("M0001", at, "not a JSON object".into(), None);
+                    skipped.push(Code::M0001, at, "not a JSON object".into(), None);
                     continue;
                 }
             };
             let region = doc.get("region").and_then(Json::as_str);
             let Some(ri) = region.and_then(|r| regions.iter().position(|x| *x == r)) else {
                 skipped.push(
-                    "M0002",
+                    Code::M0002,
                     at,
                     // The region of a person's result is personal data:
                     // listed from the ruleset, never echoed nor suggested from.
@@ -136,7 +137,7 @@ impl Engine {
             };
             let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
                 skipped.push(
-                    "M0003",
+                    Code::M0003,
                     at,
                     "a result needs its list of `needs`".into(),
                     None,

@@ -1,5 +1,6 @@
 //! Satisfaction scores per provider and service, and per survey question.
 
+use crate::codes::Code;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -42,14 +43,14 @@ impl Engine {
         json: &str,
     ) -> Result<Ratings, FactsError> {
         FactsError::check_size(
-            "R0008",
+            Code::R0008,
             "the ratings",
             json,
             crate::limits::MAX_DOCUMENT_BYTES,
         )?;
         let doc: Json = serde_json::from_str(json).map_err(|e| {
             FactsError::one(
-                "R0001",
+                Code::R0001,
                 "",
                 format!(
                     "the ratings are not valid JSON: {}",
@@ -59,7 +60,7 @@ impl Engine {
         })?;
         let Some(list) = doc.get("ratings").and_then(Json::as_array) else {
             return Err(FactsError::one(
-                "R0001",
+                Code::R0001,
                 "",
                 "ratings are an object with a list `ratings`".to_string(),
             ));
@@ -72,7 +73,7 @@ impl Engine {
                 Some(a) => Some((a.0, name.clone())),
                 None => {
                     errors.push(
-                        "R0005",
+                        Code::R0005,
                         "survey".into(),
                         format!("no assessment `{name}` to be the satisfaction survey"),
                         names_help(name, self.assessment_names().into_iter()),
@@ -82,7 +83,7 @@ impl Engine {
             },
             Some(_) => {
                 errors.push(
-                    "R0005",
+                    Code::R0005,
                     "survey".into(),
                     "`survey` names the assessment the ratings answer".into(),
                     None,
@@ -97,7 +98,7 @@ impl Engine {
             let pi = provider.and_then(|p| catalogue.providers.iter().position(|q| q.id == p));
             let Some(pi) = pi else {
                 errors.push(
-                    "R0002",
+                    Code::R0002,
                     at("provider"),
                     match provider {
                         Some(p) => format!("the catalogue has no provider `{p}`"),
@@ -117,7 +118,7 @@ impl Engine {
                 .is_some_and(|p| si.is_some_and(|s| p.services.contains(&s)));
             let Some(si) = si.filter(|_| offered) else {
                 errors.push(
-                    "R0003",
+                    Code::R0003,
                     at("service"),
                     match service {
                         Some(s) => {
@@ -132,7 +133,7 @@ impl Engine {
             if let Some(answers) = x.get("answers") {
                 let Some((a, name)) = &survey else {
                     errors.push(
-                        "R0006",
+                        Code::R0006,
                         at("answers"),
                         "answers need the ratings' `survey` (the assessment they answer)".into(),
                         None,
@@ -179,7 +180,7 @@ impl Engine {
                     e.1 += 1;
                 }
                 None => errors.push(
-                    "R0004",
+                    Code::R0004,
                     at("score"),
                     "a score is a whole number from 1 to 5".into(),
                     None,
@@ -238,7 +239,7 @@ impl Engine {
         match overall.filter(|v| *v >= Decimal::ONE && *v <= Decimal::from(5)) {
             Some(v) => Ok((v, questions)),
             None => Err(FactsError::one(
-                "R0007",
+                Code::R0007,
                 "",
                 "the survey's answers give no overall score from 1 to 5 (answer its 1–5 questions, or its `satisfaction` score's)".to_string(),
             )),

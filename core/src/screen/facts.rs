@@ -5,6 +5,7 @@
 //! the others follow in document order), with one slot per field. A missing field or
 //! `null` is unknown. Lists of entities hold instance numbers.
 
+use crate::codes::Code;
 use std::fmt;
 
 use jiff::civil::Date;
@@ -41,13 +42,7 @@ pub struct Facts {
 pub(crate) struct Errors(pub(crate) Vec<FactError>);
 
 impl Errors {
-    pub(crate) fn push(
-        &mut self,
-        code: &'static str,
-        path: String,
-        message: String,
-        help: Option<String>,
-    ) {
+    pub(crate) fn push(&mut self, code: Code, path: String, message: String, help: Option<String>) {
         if self.0.len() < MAX_FACT_ERRORS {
             self.0.push(FactError {
                 code,
@@ -62,8 +57,8 @@ impl Errors {
 /// One problem in a facts document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FactError {
-    /// `"F0001"` (malformed JSON) to `"F0007"`; see `docs/diagnostics.md`.
-    pub code: &'static str,
+    /// `Code::F0001` (malformed JSON) to `Code::F0007`; see `docs/diagnostics.md`.
+    pub code: Code,
     /// Where in the document: `members[1].birth_date`, `""` for the whole document.
     pub path: String,
     pub message: String,
@@ -104,7 +99,7 @@ impl FactsError {
     /// `what` (a document of `text.len()` bytes) is refused when larger than
     /// `limit`, before it is parsed.
     pub(crate) fn check_size(
-        code: &'static str,
+        code: Code,
         what: &str,
         text: &str,
         limit: usize,
@@ -119,7 +114,7 @@ impl FactsError {
         }
     }
 
-    pub(crate) fn one(code: &'static str, path: &str, message: String) -> FactsError {
+    pub(crate) fn one(code: Code, path: &str, message: String) -> FactsError {
         FactsError {
             errors: vec![FactError {
                 code,
@@ -262,7 +257,7 @@ impl<'a> Builder<'a> {
 
     pub(crate) fn error(
         &mut self,
-        code: &'static str,
+        code: Code,
         path: &JPath<'_>,
         message: String,
         help: Option<String>,
@@ -318,7 +313,7 @@ impl<'a> Builder<'a> {
         };
         if let Some(l) = def.lets.iter().find(|l| l.name == key) {
             self.error(
-                "F0003",
+                Code::F0003,
                 path,
                 format!(
                     "`{key}` is derived (`let {}`), not a fact; it cannot be given",
@@ -339,7 +334,7 @@ impl<'a> Builder<'a> {
                 ))
             });
         self.error(
-            "F0003",
+            Code::F0003,
             path,
             format!("`{}` has no fact `{key}`", def.name),
             help,
@@ -375,7 +370,7 @@ impl<'a> Builder<'a> {
         // it is echoed; the allowed values are listed instead.
         let help = Some(format!("one of {}", self.variant_list(e)));
         self.error(
-            "F0005",
+            Code::F0005,
             path,
             format!("the value is not a `{enum_name}`"),
             help,

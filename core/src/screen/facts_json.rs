@@ -6,6 +6,7 @@
 //! path and parsing goes on, so one pass reports every problem; only malformed
 //! JSON stops it.
 
+use crate::codes::Code;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -45,7 +46,7 @@ impl fmt::Display for Found {
 impl Builder<'_> {
     fn wrong(&mut self, expected: &str, found: Found, path: &JPath<'_>) -> V {
         self.error(
-            "F0004",
+            Code::F0004,
             path,
             format!("expected {expected}, found {found}"),
             None,
@@ -90,7 +91,7 @@ pub(crate) fn from_text(
             None => message,
         };
         return Err(FactsError::one(
-            "F0001",
+            Code::F0001,
             "",
             format!(
                 "malformed JSON at line {}, column {}: {message}",
@@ -114,7 +115,7 @@ pub(crate) fn from_json_value(
     let parsed = ValueVisitor::root(&mut b, &kind).deserialize(value);
     if let Err(e) = parsed {
         return Err(FactsError::one(
-            "F0001",
+            Code::F0001,
             "",
             crate::redact::serde_message(&e),
         ));
@@ -164,7 +165,7 @@ impl ValueVisitor<'_, '_, '_, '_> {
                 _ => String::new(),
             };
             self.b.error(
-                "F0002",
+                Code::F0002,
                 self.path,
                 format!("the facts must be an object describing a `{name}`, found {found}"),
                 None,
@@ -184,7 +185,7 @@ impl ValueVisitor<'_, '_, '_, '_> {
                 if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-._".contains(c)) =>
             {
                 self.b.error(
-                    "F0004",
+                    Code::F0004,
                     self.path,
                     "the number has more digits than can be kept exactly".to_string(),
                     Some("numbers keep at most 28 significant digits; give the amount rounded as the law requires".into()),
@@ -213,7 +214,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
         }
         if self.index.is_some() {
             self.b.error(
-                "F0004",
+                Code::F0004,
                 self.path,
                 "a list element cannot be null".to_string(),
                 Some("leave the element out, or give it with its facts unknown: {}".into()),
@@ -274,7 +275,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                 Some(d) => V::Date(d),
                 None => {
                     self.b.error(
-                        "F0006",
+                        Code::F0006,
                         self.path,
                         "the text is not a date written \"YYYY-MM-DD\"".to_string(),
                         Some("write dates as \"YYYY-MM-DD\", e.g. \"2015-01-10\"".into()),
@@ -318,7 +319,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                     let bit = 1u128.checked_shl(fi).unwrap_or(0);
                     if seen & bit != 0 {
                         b.error(
-                            "F0003",
+                            Code::F0003,
                             &JPath::Field(self.path, &f.name),
                             format!("`{}` is given twice", f.name),
                             Some("give each fact once".into()),
@@ -362,7 +363,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                     break;
                 }
                 b.error(
-                    "F0009",
+                    Code::F0009,
                     self.path,
                     format!(
                         "the list is too long: at most {} elements",

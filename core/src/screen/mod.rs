@@ -26,6 +26,7 @@ pub use report::{
     ScreenResult, UsedValue,
 };
 
+use crate::codes::Code;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -152,7 +153,7 @@ impl Engine {
                 Ok(self)
             }
             None => Err(FactsError::one(
-                "F0007",
+                Code::F0007,
                 "",
                 format!(
                     "`{entity}` cannot be the root of the facts; the candidates are {}",
@@ -165,7 +166,7 @@ impl Engine {
     fn root(&self) -> Result<u32, FactsError> {
         self.root.ok_or_else(|| {
             FactsError::one(
-                "F0007",
+                Code::F0007,
                 "",
                 format!(
                     "the ruleset has several root entities ({}); name the one the facts describe",
@@ -186,7 +187,7 @@ impl Engine {
     /// millions of documents.
     pub fn facts_from_json_reusing(&self, json: &str, spare: Facts) -> Result<Facts, FactsError> {
         FactsError::check_size(
-            "F0008",
+            Code::F0008,
             "the facts document",
             json,
             crate::limits::MAX_FACTS_BYTES,
