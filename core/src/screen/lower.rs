@@ -499,7 +499,8 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 .map(|t| balanced_text(t, span))
                 .unwrap_or_default()
         };
-        let subject = p.subject.map(|e| e.0 as u32).unwrap_or(u32::MAX);
+        // Every programme has its `for` entity (E0303 otherwise).
+        let subject = in_model(p.subject, "a programme's subject").map_or(u32::MAX, |e| e.0 as u32);
         let clause = |l: &mut Lowerer, c: &crate::check::ClauseDef| LClause {
             node: l.expr(&c.condition),
             legal: c.legal.clone(),
