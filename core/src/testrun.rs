@@ -8,7 +8,7 @@ use crate::check::{ExpectDef, ExpectedOutcome, TestDef};
 use crate::screen::facts::{self, Facts};
 use crate::screen::report::{Explanation, ScreenOptions};
 use crate::screen::value::V;
-use crate::screen::{Engine, Status};
+use crate::screen::{in_model, Engine, Status};
 
 /// The outcome of every test block.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,8 +45,12 @@ impl TestReport {
         self.tests.iter().filter(|t| !t.failures.is_empty()).count()
     }
 
+    #[expect(
+        clippy::expect_used,
+        reason = "INVARIANT: a test report is strings, numbers, booleans, options and lists (no map with non-string keys, no failing Serialize impl), which serde_json always writes"
+    )]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+        serde_json::to_string_pretty(self).expect("a test report serialises")
     }
 
     /// A readable report: one line per test, and each failure with the expected
@@ -129,20 +133,14 @@ fn run(engine: &Engine) -> TestReport {
     TestReport { tests }
 }
 
+/// The line of an offset of a test's span, in a file of the ruleset.
 fn line_of(engine: &Engine, file: usize, offset: usize) -> usize {
-    engine
-        .sources
-        .position(file, offset)
-        .map(|p| p.line)
-        .unwrap_or(0)
+    in_model(engine.sources.position(file, offset), "a test's position").map_or(0, |p| p.line)
 }
 
 fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
-    let file_name = engine
-        .sources
-        .file(t.loc.file)
-        .map(|f| f.name.clone())
-        .unwrap_or_default();
+    let file_name = in_model(engine.sources.file(t.loc.file), "a test's file")
+        .map_or_else(String::new, |f| f.name.clone());
     let mut outcome = TestOutcome {
         name: t.name.text.clone(),
         file: file_name,
@@ -182,11 +180,12 @@ fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
         let found = x.program.and_then(|p| {
             results
                 .iter()
-                .position(|r| r.program == p.0 as u32 && Some(r.subject) == subject)
+                .enumerate()
+                .find(|(_, r)| r.program == p.0 as u32 && Some(r.subject) == subject)
         });
         let expect_text = expect_text(engine, root.0, x);
         let line = line_of(engine, t.loc.file, x.span.start);
-        let Some(index) = found else {
+        let Some((index, &r)) = found else {
             outcome.failures.push(TestFailure {
                 expect: expect_text,
                 line,
@@ -194,9 +193,6 @@ fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
                 actual: "no such result (the subject is not in the facts)".into(),
                 explanation: None,
             });
-            continue;
-        };
-        let Some(r) = results.get(index).copied() else {
             continue;
         };
         let status = Status::from_tri(r.status);
@@ -215,9 +211,10 @@ fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
             (ExpectedOutcome::Amount(_), Status::Eligible, V::Unknown) => {
                 "eligible, amount unknown".to_string()
             }
+            // An eligible programme's known amount is a number (Money).
             (ExpectedOutcome::Amount(_), Status::Eligible, a) => format!(
                 "amount {}",
-                a.as_decimal()
+                in_model(a.as_decimal(), "a known amount")
                     .map(|d| d.normalize().to_string())
                     .unwrap_or_default()
             ),
@@ -245,12 +242,14 @@ fn outcome_text(o: &ExpectedOutcome) -> String {
     }
 }
 
+/// An expectation as written. Its programme and subject were resolved by the
+/// checker: a ruleset with an unresolved one has errors and no engine.
 fn expect_text(engine: &Engine, root: usize, x: &ExpectDef) -> String {
-    let program = x
-        .program
-        .and_then(|p| engine.checked.programs.get(p.0))
-        .map(|p| p.name.as_str())
-        .unwrap_or("?");
+    let program = in_model(
+        x.program.and_then(|p| engine.checked.programs.get(p.0)),
+        "an expectation's programme",
+    )
+    .map_or("", |p| p.name.as_str());
     let mut s = program.to_string();
     if !x.subject.is_empty() {
         s.push_str(" for ");
@@ -265,12 +264,15 @@ fn subject_text(engine: &Engine, root: usize, x: &ExpectDef) -> String {
     let mut entity = root;
     let mut parts = Vec::new();
     for (field, index) in &x.subject {
-        let def = engine
-            .checked
-            .entities
-            .get(entity)
-            .and_then(|e| e.fields.get(*field));
-        let name = def.map(|d| d.name.as_str()).unwrap_or("?");
+        let def = in_model(
+            engine
+                .checked
+                .entities
+                .get(entity)
+                .and_then(|e| e.fields.get(*field)),
+            "an expectation's subject field",
+        );
+        let name = def.map_or("", |d| d.name.as_str());
         parts.push(match index {
             Some(i) => format!("{name}[{i}]"),
             None => name.to_string(),

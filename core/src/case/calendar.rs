@@ -73,6 +73,7 @@ impl WorkCalendar {
                 *w = true;
             }
         }
+        // Without a calendar: Monday to Friday, no holidays.
         let mut holidays = def.map(|d| d.holidays.clone()).unwrap_or_default();
         holidays.sort_unstable();
         holidays.dedup();
@@ -103,11 +104,11 @@ impl WorkCalendar {
     /// Whether `d` is a working day (an error outside the years covered).
     pub(crate) fn is_working(&self, d: Date) -> Result<bool, OutsideCalendar> {
         self.check(d)?;
-        let weekend = self
+        let day = self
             .weekend
-            .get(d.weekday().to_monday_zero_offset() as usize)
-            .copied()
-            .unwrap_or(false);
+            .get(d.weekday().to_monday_zero_offset() as usize);
+        debug_assert!(day.is_some(), "a weekday's offset from Monday is 0 to 6");
+        let weekend = day.copied().unwrap_or(false);
         Ok(!weekend && self.holidays.binary_search(&d).is_err())
     }
 

@@ -117,10 +117,9 @@ pub(crate) const KINDS: [(&str, EventKind); 15] = [
 
 impl EventKind {
     pub fn as_str(self) -> &'static str {
-        KINDS
-            .iter()
-            .find(|(_, k)| *k == self)
-            .map_or("event", |(n, _)| n)
+        let name = KINDS.iter().find(|(_, k)| *k == self).map(|(n, _)| *n);
+        debug_assert!(name.is_some(), "`KINDS` names every kind of event");
+        name.unwrap_or("event")
     }
 
     /// The fields an event of this kind may carry besides `type`, `at`, `by`,
@@ -292,10 +291,9 @@ impl Event {
                 .map(|(_, k)| {
                     let (allowed, required) = k.fields();
                     let bit = |f: &&str| {
-                        ALL_FIELDS
-                            .iter()
-                            .position(|a| a == f)
-                            .map_or(0, |i| 1u32 << i)
+                        let i = ALL_FIELDS.iter().position(|a| a == f);
+                        debug_assert!(i.is_some(), "`ALL_FIELDS` lists every kind's fields");
+                        i.map_or(0, |i| 1u32 << i)
                     };
                     let all = allowed.iter().map(bit).fold(0, |m, b| m | b);
                     let need = allowed.iter().take(required).map(bit).fold(0, |m, b| m | b);
@@ -347,8 +345,12 @@ impl Event {
     }
 
     /// The event as one line of JSON.
+    #[expect(
+        clippy::expect_used,
+        reason = "INVARIANT: an event is strings, dates, numbers, options, lists and maps with string keys, which serde_json always writes"
+    )]
     pub fn to_json_line(&self) -> String {
-        serde_json::to_string(&self.json).unwrap_or_default()
+        serde_json::to_string(&self.json).expect("an event serialises")
     }
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
 use crate::labels::localize;
-use crate::screen::{Engine, FactsError};
+use crate::screen::{in_model, Engine, FactsError};
 use accord_grammar::ast::DurationUnit;
 
 /// The step every protocol ends with.
@@ -130,6 +130,7 @@ impl Engine {
         lang: Option<&str>,
     ) -> Result<ProtocolGraph, FactsError> {
         let p = self.protocol_def(protocol)?;
+        // No language: labels in the ruleset's first (`localize` with `""`).
         Ok(build(self, p, lang.unwrap_or("")))
     }
 
@@ -199,14 +200,17 @@ impl Engine {
     }
 }
 
+/// The graph of a protocol of a ruleset checked without errors: every role,
+/// step, assessment, entity and calendar it refers to was resolved by the
+/// checker, so each lookup below finds it (see [`in_model`]).
 fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
-    let text = engine
-        .sources
-        .file(p.loc.file)
+    let text = in_model(engine.sources.file(p.loc.file), "a protocol's file")
         .map_or("", |f| f.text.as_str());
     let source = |e: &RExpr| crate::source::balanced_text(text, e.span);
-    let role_name = |i: usize| p.roles.get(i).map(|r| r.name.clone());
-    let step_name = |i: usize| p.steps.get(i).map(|s| s.name.clone());
+    let role_name =
+        |i: usize| in_model(p.roles.get(i), "a protocol's role").map(|r| r.name.clone());
+    let step_name =
+        |i: usize| in_model(p.steps.get(i), "a protocol's step").map(|s| s.name.clone());
     let checked = &engine.checked;
 
     let mut graph: DiGraph<usize, ()> = DiGraph::new();
@@ -225,8 +229,10 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
             }
         }
     }
-    let assessment =
-        |s: &crate::check::StepDef| s.assessment.and_then(|a| checked.assessments.get(a.0));
+    let assessment = |s: &crate::check::StepDef| {
+        s.assessment
+            .and_then(|a| in_model(checked.assessments.get(a.0), "a step's assessment"))
+    };
     let steps = p
         .steps
         .iter()
@@ -260,11 +266,11 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         label: localize(p.label.as_ref(), lang, &p.name),
         subject: p
             .subject
-            .and_then(|e| checked.entities.get(e.0))
+            .and_then(|e| in_model(checked.entities.get(e.0), "a protocol's subject"))
             .map(|e| e.name.clone()),
         calendar: p
             .calendar
-            .and_then(|c| checked.calendars.get(c.0))
+            .and_then(|c| in_model(checked.calendars.get(c.0), "a protocol's calendar"))
             .map(|c| c.name.clone()),
         start: p.start.as_ref().map(source),
         roles: p
@@ -282,7 +288,8 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
             .escalations
             .iter()
             .map(|e| GraphEscalation {
-                to: e.to.and_then(role_name),
+                // `escalate to R` names a role (E-codes otherwise).
+                to: in_model(e.to, "an escalation's role").and_then(role_name),
                 overdue_by: duration_text(e.overdue_by),
             })
             .collect(),
@@ -291,11 +298,11 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
             .iter()
             .map(|s| GraphShare {
                 what: match s.what {
-                    ShareTarget::Assessment(a) => checked
-                        .assessments
-                        .get(a.0)
-                        .map(|a| a.name.clone())
-                        .unwrap_or_default(),
+                    ShareTarget::Assessment(a) => {
+                        in_model(checked.assessments.get(a.0), "a shared assessment")
+                            .map(|a| a.name.clone())
+                            .unwrap_or_default()
+                    }
                     ShareTarget::Step(i) => step_name(i).unwrap_or_default(),
                 },
                 with: s.with.iter().filter_map(|r| role_name(*r)).collect(),
@@ -374,8 +381,12 @@ impl ProtocolGraph {
     }
 
     /// The brief's JSON shape (pretty-printed).
+    #[expect(
+        clippy::expect_used,
+        reason = "INVARIANT: a graph is strings, numbers, booleans, options and lists (the petgraph is skipped), which serde_json always writes"
+    )]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+        serde_json::to_string_pretty(self).expect("a protocol graph serialises")
     }
 
     fn role(&self, name: Option<&str>) -> Option<&GraphRole> {
@@ -504,6 +515,8 @@ impl ProtocolGraph {
         };
         let mut lines = Vec::new();
         for e in &self.escalations {
+            // `build` names every escalation's role.
+            debug_assert!(e.to.is_some(), "an escalation's role is resolved");
             let to = e.to.as_deref().map(role_label).unwrap_or_default();
             lines.push(format!(
                 "⚠ escalation to {to} when overdue by {}",

@@ -157,8 +157,12 @@ pub struct CaseState {
 }
 
 impl CaseState {
+    #[expect(
+        clippy::expect_used,
+        reason = "INVARIANT: a case state is strings, numbers, booleans, options, lists and JSON maps with string keys, which serde_json always writes"
+    )]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+        serde_json::to_string_pretty(self).expect("a case state serialises")
     }
 
     /// For people: the status, the open tasks, escalations, needs and plan.
@@ -171,6 +175,7 @@ impl CaseState {
             .unwrap_or_default();
         out.push_str(&format!(
             "{} — {}{}, {} as of {}{who}\n",
+            // A log's `case` is optional: without one, the case is "case".
             self.case.as_deref().unwrap_or("case"),
             self.label,
             match self.version {
@@ -354,6 +359,7 @@ impl Case<'_> {
             },
         };
         self.refresh_for(as_of);
+        // No language asked and none declared: `localize` takes the name.
         let lang = lang
             .or_else(|| self.engine.languages().first().map(String::as_str))
             .unwrap_or("");
@@ -373,11 +379,13 @@ impl Case<'_> {
         let (tasks, escalations) = self.open_work(as_of, role_ix, lang)?;
         let mut assessments = Vec::new();
         let mut risk = None;
-        for (si, run) in self.steps.iter().enumerate() {
+        // One run per step of the protocol (`Case::replay`).
+        debug_assert_eq!(self.steps.len(), def.steps.len(), "one run per step");
+        for (si, (run, step)) in self.steps.iter().zip(&def.steps).enumerate() {
             let (Some(report), true) = (&run.report, sees_step(si)) else {
                 continue;
             };
-            let name = def.steps.get(si).map_or(String::new(), |s| s.name.clone());
+            let name = step.name.clone();
             if report.risk.is_some() {
                 risk = report.risk.clone();
             }
@@ -533,9 +541,18 @@ fn deadline_error(step: &str, from: Date, err: &DeadlineError) -> CaseError {
 /// One line about an event, for the history.
 fn summary(case: &Case<'_>, e: &super::Event) -> String {
     let j = &e.json;
+    /// A field the event's kind requires: the replayed events were read by
+    /// `Event::from_json`, which refuses one without it (C0003).
+    #[track_caller]
     fn s(o: &Option<String>) -> &str {
+        debug_assert!(o.is_some(), "a field the event's kind requires");
         o.as_deref().unwrap_or_default()
     }
+    // `reason` is optional: without one, the line says only what happened.
+    let why = |what: &str| match &j.reason {
+        Some(r) => format!("{what}: {r}"),
+        None => what.to_string(),
+    };
     match e.kind {
         EventKind::Opened => format!("opened under `{}`", case.def.name),
         EventKind::Completed => match &j.need {
@@ -561,8 +578,8 @@ fn summary(case: &Case<'_>, e: &super::Event) -> String {
         }
         EventKind::Reassigned => format!("`{}` reassigned to {}", s(&j.role), s(&j.to)),
         EventKind::Transferred => format!("transferred to {}", s(&j.to)),
-        EventKind::Closed => format!("closed: {}", s(&j.reason)),
-        EventKind::Reopened => format!("reopened: {}", s(&j.reason)),
+        EventKind::Closed => why("closed"),
+        EventKind::Reopened => why("reopened"),
         EventKind::Note => s(&j.text).to_string(),
     }
 }

@@ -10,8 +10,8 @@ use super::{Facts, Session};
 pub const GROUP_LINES: usize = 64;
 
 enum Parsed {
-    /// The index of its facts among the group's documents.
-    Facts(usize),
+    /// A facts document: the next of the group's documents.
+    Facts,
     /// Its error line, already written.
     Error(String),
 }
@@ -57,12 +57,13 @@ impl Session<'_> {
                 parsed.push(error("empty line: expected a facts object"));
                 continue;
             }
+            // Without a spare buffer, a fresh (empty) one.
             match self
                 .engine
                 .facts_from_json_reusing(trimmed, spare.pop().unwrap_or_default())
             {
                 Ok(facts) => {
-                    parsed.push(Parsed::Facts(docs.len()));
+                    parsed.push(Parsed::Facts);
                     docs.push(facts);
                     numbers.push(n);
                 }
@@ -72,11 +73,15 @@ impl Session<'_> {
                 }
             }
         }
+        // The documents in input order, one per `Parsed::Facts`.
+        let mut next_doc = docs.iter().zip(&numbers);
         if explain {
             for p in &parsed {
                 match p {
-                    Parsed::Facts(i) => {
-                        if let (Some(facts), Some(n)) = (docs.get(*i), numbers.get(*i)) {
+                    Parsed::Facts => {
+                        let doc = next_doc.next();
+                        debug_assert!(doc.is_some(), "one document per parsed line");
+                        if let Some((facts, n)) = doc {
                             self.write_jsonl_explained(*n, facts, lang, out);
                         }
                     }
@@ -92,16 +97,21 @@ impl Session<'_> {
             let mut written = String::new();
             let mut ends = Vec::with_capacity(docs.len());
             self.write_jsonl_many(&docs, &numbers, &mut written, &mut ends);
+            // Each document's line runs from the previous line's end (the
+            // first from 0) to its own, at the `\n` just written: a char
+            // boundary.
+            let mut from = 0;
+            let mut next_end = ends.iter();
             for p in &parsed {
                 match p {
-                    Parsed::Facts(i) => {
-                        let from = i
-                            .checked_sub(1)
-                            .and_then(|k| ends.get(k))
-                            .copied()
-                            .unwrap_or(0);
-                        let to = ends.get(*i).copied().unwrap_or(from);
-                        out.push_str(written.get(from..to).unwrap_or(""));
+                    Parsed::Facts => {
+                        let line = next_end.next().and_then(|&to| {
+                            let line = written.get(from..to);
+                            from = to;
+                            line
+                        });
+                        debug_assert!(line.is_some(), "one written line per document");
+                        out.push_str(line.unwrap_or_default());
                     }
                     Parsed::Error(line) => {
                         out.push_str(line);

@@ -11,6 +11,7 @@ use std::fmt;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::in_model;
 use super::lower::{FieldKind, Lowered};
 use super::value::{Dur, ListRef, TextRef, V};
 use crate::check::{Checked, Value};
@@ -28,6 +29,11 @@ pub(crate) struct Instance {
 }
 
 /// A facts document, validated and ready to evaluate.
+///
+/// A document is screened by the engine that built it (`facts_from_json`,
+/// `facts_from_value`): its instances name that engine's entities and fields.
+/// An empty `Facts` (its `Default`) is only a buffer for
+/// `facts_from_json_reusing` to fill, not a document.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub(crate) instances: Vec<Instance>,
@@ -131,12 +137,17 @@ impl Facts {
         self.instances.get(i as usize)
     }
 
+    /// The value of a field of an instance: the evaluators read the fields of
+    /// the instances the document holds (see [`in_model`]).
     pub(crate) fn slot(&self, inst: u32, field: u32) -> V {
-        self.instances
-            .get(inst as usize)
-            .and_then(|i| self.slots.get(i.slots as usize + field as usize))
-            .copied()
-            .unwrap_or(V::Unknown)
+        in_model(
+            self.instances
+                .get(inst as usize)
+                .and_then(|i| self.slots.get(i.slots as usize + field as usize)),
+            "a fact's slot",
+        )
+        .copied()
+        .unwrap_or(V::Unknown)
     }
 
     /// Reads one word of every cache line of the document's instances, slots
@@ -156,8 +167,9 @@ impl Facts {
         unknowns(&self.slots) + unknowns(&self.items) + entities
     }
 
+    /// A text of the document, by the id its builder gave the value.
     pub(crate) fn text(&self, id: u32) -> &str {
-        self.texts.get(id as usize).map(|s| &**s).unwrap_or("")
+        in_model(self.texts.get(id as usize), "a facts text").map_or("", |s| &**s)
     }
 }
 
@@ -209,12 +221,13 @@ pub(crate) fn from_value(
     }
 }
 
+/// The name of an entity the builder reads (a field's type, or the root).
 pub(crate) fn entity_name(checked: &Checked, e: u32) -> &str {
-    checked
-        .entities
-        .get(e as usize)
-        .map(|e| e.name.as_str())
-        .unwrap_or("?")
+    in_model(
+        checked.entities.get(e as usize),
+        "an entity the builder reads",
+    )
+    .map_or("", |e| e.name.as_str())
 }
 
 impl<'a> Builder<'a> {
@@ -279,12 +292,11 @@ impl<'a> Builder<'a> {
         field: u32,
         index: Option<u32>,
     ) -> u32 {
-        let n = self
-            .lowered
-            .entities
-            .get(entity as usize)
-            .map(|e| e.fields.len())
-            .unwrap_or(0);
+        let n = in_model(
+            self.lowered.entities.get(entity as usize),
+            "an entity the builder reads",
+        )
+        .map_or(0, |e| e.fields.len());
         let id = self.facts.instances.len() as u32;
         self.facts.instances.push(Instance {
             entity,
@@ -341,17 +353,19 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// The variants of an enum the builder reads (a field's type).
     pub(crate) fn variant_list(&self, e: u32) -> String {
-        self.lowered
-            .enum_variants
-            .get(e as usize)
-            .map(|vs| {
-                vs.iter()
-                    .map(|v| format!("\"{v}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
+        in_model(
+            self.lowered.enum_variants.get(e as usize),
+            "an enum the builder reads",
+        )
+        .map(|vs| {
+            vs.iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
     }
 
     pub(crate) fn variant(&mut self, e: u32, s: &str, path: &JPath<'_>) -> V {
@@ -360,12 +374,11 @@ impl<'a> Builder<'a> {
         if let Some(i) = variants.and_then(|vs| vs.iter().position(|v| v == s)) {
             return V::Variant(i as u32);
         }
-        let enum_name = self
-            .checked
-            .enums
-            .get(e as usize)
-            .map(|d| d.name.as_str())
-            .unwrap_or("?");
+        let enum_name = in_model(
+            self.checked.enums.get(e as usize),
+            "an enum the builder reads",
+        )
+        .map_or("", |d| d.name.as_str());
         // The value is personal data: neither it nor a suggestion made from
         // it is echoed; the allowed values are listed instead.
         let help = Some(format!("one of {}", self.variant_list(e)));
@@ -390,12 +403,15 @@ impl<'a> Builder<'a> {
         if let Value::Object(_, fields) = value {
             let lowered = self.lowered;
             for (fi, v) in fields {
-                let kind = lowered
-                    .entities
-                    .get(entity as usize)
-                    .and_then(|e| e.fields.get(*fi))
-                    .map(|f| f.kind.clone())
-                    .unwrap_or(FieldKind::Other);
+                // A checked `given` value's fields are its entity's.
+                let kind = in_model(
+                    lowered
+                        .entities
+                        .get(entity as usize)
+                        .and_then(|e| e.fields.get(*fi)),
+                    "a given value's field",
+                )
+                .map_or(FieldKind::Other, |f| f.kind.clone());
                 let v = self.test_value(&kind, id, *fi as u32, v);
                 self.set(id, *fi as u32, v);
             }

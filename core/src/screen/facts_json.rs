@@ -316,6 +316,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                         map.next_value::<IgnoredAny>()?;
                         continue;
                     };
+                    // Beyond the 128th field, repeats are not tracked (no bit).
                     let bit = 1u128.checked_shl(fi).unwrap_or(0);
                     if seen & bit != 0 {
                         b.error(

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use accord_grammar::ast::{self, BinaryOp, HitPolicyKind, Label, Quantifier, UnaryOp};
 
+use super::in_model;
 use super::value::{Cmp, Dur, TextRef, V};
 use crate::check::{
     Base, Builtin, CellTest, Checked, EntityId, MemberRef, Operand, RExpr, RKind, Type, Value,
@@ -306,6 +307,7 @@ pub(crate) struct Lowered {
 /// table compares the name itself on a hit, so collisions only cost a probe.
 fn key_hash(s: &str) -> u64 {
     let b = s.as_bytes();
+    // A short name hashes its missing bytes as zero: any name has a hash.
     let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
     let n = b.len();
     let key = (n as u64)
@@ -344,7 +346,10 @@ pub(crate) fn same_name(a: &str, b: &str) -> bool {
     let mut ca = a.chunks_exact(8);
     let mut cb = b.chunks_exact(8);
     for (x, y) in (&mut ca).zip(&mut cb) {
-        let word = |c: &[u8]| c.try_into().map(u64::from_ne_bytes).unwrap_or(0);
+        let word = |c: &[u8]| {
+            debug_assert_eq!(c.len(), 8, "`chunks_exact(8)` yields chunks of 8 bytes");
+            c.try_into().map(u64::from_ne_bytes).unwrap_or(0)
+        };
         if word(x) != word(y) {
             return false;
         }
@@ -381,12 +386,16 @@ impl LEntity {
 }
 
 impl Lowered {
+    /// The `i`-th argument of the lowered calls (a call's range is in `args`).
     pub(crate) fn arg(&self, i: u32) -> NodeId {
-        self.args.get(i as usize).copied().unwrap_or(u32::MAX)
+        in_model(self.args.get(i as usize), "a call's argument")
+            .copied()
+            .unwrap_or(u32::MAX)
     }
 
+    /// A text of the model, by the id the lowering gave it.
     pub(crate) fn text(&self, id: u32) -> &str {
-        self.texts.get(id as usize).map(|s| &**s).unwrap_or("")
+        in_model(self.texts.get(id as usize), "a model text").map_or("", |s| &**s)
     }
 }
 
@@ -482,14 +491,16 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
     }
     for (pi, p) in checked.programs.iter().enumerate() {
         l.file = p.loc.file as u32;
-        let file_text = source(p.loc.file);
+        // Every declaration is in a file of the source map (`Engine::compile`).
+        let file_text = in_model(source(p.loc.file), "a programme's file");
         let text_of = |span: ast::Span| -> String {
             file_text
                 .as_deref()
                 .map(|t| balanced_text(t, span))
                 .unwrap_or_default()
         };
-        let subject = p.subject.map(|e| e.0 as u32).unwrap_or(u32::MAX);
+        // Every programme has its `for` entity (E0303 otherwise).
+        let subject = in_model(p.subject, "a programme's subject").map_or(u32::MAX, |e| e.0 as u32);
         let clause = |l: &mut Lowerer, c: &crate::check::ClauseDef| LClause {
             node: l.expr(&c.condition),
             legal: c.legal.clone(),
@@ -534,7 +545,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             .iter()
             .map(|s| s.when.as_ref().map(|e| l.expr(e)))
             .collect();
-        let inputs = l.case_inputs.take().unwrap_or_default();
+        let inputs = in_model(l.case_inputs.take(), "the inputs set above").unwrap_or_default();
         l.out.protocols.push(LProtocol {
             start,
             when,
@@ -550,13 +561,17 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
         .zip(&checked.protocols)
         .map(|(p, def)| {
             let reads = guard_reads(&l.out, p.when.iter().flatten().copied());
-            let entity = def.subject.and_then(|e| l.out.entities.get(e.0));
+            // A protocol without a subject reads no fields.
+            let entity = def
+                .subject
+                .and_then(|e| in_model(l.out.entities.get(e.0), "a protocol's subject"));
             let names = reads.fields.map(|read| {
                 entity
                     .map(|e| {
                         e.fields
                             .iter()
                             .enumerate()
+                            // `read` ends at the last field read.
                             .filter(|(i, _)| read.get(*i).copied().unwrap_or(false))
                             .map(|(_, f)| f.name.clone())
                             .collect()
@@ -629,12 +644,15 @@ impl Lowerer<'_> {
             Value::Variant(_, i) => V::Variant(*i as u32),
             Value::Choice(_, _, i) => V::Variant(*i as u32),
             Value::Risk(a, name) => {
-                let idx = self
-                    .checked
-                    .assessments
-                    .get(a.0)
-                    .and_then(|a| a.risk_levels.iter().position(|l| l == name))
-                    .unwrap_or(usize::MAX);
+                // The checker resolved the level among its assessment's levels.
+                let idx = in_model(
+                    self.checked
+                        .assessments
+                        .get(a.0)
+                        .and_then(|a| a.risk_levels.iter().position(|l| l == name)),
+                    "a risk level",
+                )
+                .unwrap_or(usize::MAX);
                 V::Variant(idx as u32)
             }
             Value::List(_) | Value::Object(..) | Value::Unknown => V::Unknown,

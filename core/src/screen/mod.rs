@@ -38,6 +38,24 @@ use lower::Lowered;
 use machine::{AsOf, FactRef, Machine, Scratch};
 use value::V;
 
+/// A lookup by an id this engine produced: a result's programme, a fault's
+/// table or parameter, a fact's instance, entity and field, a result's range of
+/// missing facts. Results and faults come from this engine's evaluation, and
+/// instances from its facts builder (a [`Facts`] is screened by the engine that
+/// built it), so the lookup finds what it asks for.
+///
+/// INVARIANT: `found` is `Some`; `debug_assert!` checks it (the fuzz targets and
+/// property tests run debug builds), and a caller's fallback for `None` (no
+/// name, no entry) is unreachable.
+#[track_caller]
+pub(crate) fn in_model<T>(found: Option<T>, what: &'static str) -> Option<T> {
+    debug_assert!(
+        found.is_some(),
+        "{what}: an id this engine produced is in its model"
+    );
+    found
+}
+
 /// A programme's status for one subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -537,12 +555,11 @@ impl<'s> Evaluation<'s> {
     pub fn results(&self) -> impl Iterator<Item = ResultView<'s>> + '_ {
         let engine = self.engine;
         self.results.iter().map(move |r| ResultView {
-            program: engine
-                .checked
-                .programs
-                .get(r.program as usize)
-                .map(|p| p.name.as_str())
-                .unwrap_or(""),
+            program: in_model(
+                engine.checked.programs.get(r.program as usize),
+                "a result's programme",
+            )
+            .map_or("", |p| p.name.as_str()),
             subject: SubjectId(r.subject),
             status: Status::from_tri(r.status),
             amount: r.amount.as_decimal(),
@@ -560,11 +577,14 @@ impl<'s> Evaluation<'s> {
         let Some(r) = self.results.get(index) else {
             return Vec::new();
         };
-        self.missing
-            .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
-            .unwrap_or(&[])
-            .iter()
-            .map(|f| report::fact_path(self.engine, self.facts, *f))
-            .collect()
+        in_model(
+            self.missing
+                .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize),
+            "a result's missing facts",
+        )
+        .unwrap_or_default()
+        .iter()
+        .map(|f| report::fact_path(self.engine, self.facts, *f))
+        .collect()
     }
 }

@@ -134,6 +134,7 @@ fn walk(low: &Lowered) -> Option<()> {
                     _ => {}
                 }
             } else {
+                // One more than its deepest dependency's (a leaf: 1).
                 let depth = 1 + ds
                     .iter()
                     .filter_map(|x| chain.get(*x as usize))

@@ -7,11 +7,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::facts::Facts;
-use super::lower::FieldKind;
 use super::machine::{FactRef, FaultKind, Item, Machine, Recorder, Used};
 use super::value::{TextRef, V};
-use super::{Engine, RawResult, Session, Status};
-use crate::check::Type;
+use super::{in_model, Engine, RawResult, Session, Status};
+use crate::check::{FieldDef, Type};
 use crate::labels::{localize, word};
 
 /// What a screening returns beyond statuses.
@@ -138,8 +137,12 @@ pub struct QuestionOption {
 }
 
 impl ScreenReport {
+    #[expect(
+        clippy::expect_used,
+        reason = "INVARIANT: a report is strings, numbers, booleans, options and lists (no map with non-string keys, no failing Serialize impl), which serde_json always writes"
+    )]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
+        serde_json::to_string_pretty(self).expect("a screening report serialises")
     }
 }
 
@@ -176,57 +179,47 @@ fn push_step(
     if dot {
         path.push('.');
     }
-    let owner_entity = facts.instance(inst.owner).map(|o| o.entity).unwrap_or(0);
-    path.push_str(field_name(engine, owner_entity, inst.field));
+    // Both callers step from an owner already on the path: it is an instance.
+    let owner = in_model(facts.instance(inst.owner), "an instance's owner");
+    if let Some(def) = owner.and_then(|o| field_def(engine, o.entity, inst.field)) {
+        path.push_str(&def.name);
+    }
     if let Some(k) = inst.index {
         let _ = write!(path, "[{k}]");
     }
 }
 
-fn field_name(engine: &Engine, entity: u32, field: u32) -> &str {
-    engine
-        .lowered
-        .entities
-        .get(entity as usize)
-        .and_then(|e| e.fields.get(field as usize))
-        .map(|f| f.name.as_str())
-        .unwrap_or("?")
+/// The definition of field `field` of entity `entity` (ids set by this engine's
+/// facts builder; see [`in_model`]).
+fn field_def(engine: &Engine, entity: u32, field: u32) -> Option<&FieldDef> {
+    in_model(
+        engine
+            .checked
+            .entities
+            .get(entity as usize)
+            .and_then(|e| e.fields.get(field as usize)),
+        "an instance's field",
+    )
+}
+
+/// The definition of a fact an evaluation of `facts` read (see [`in_model`]).
+fn fact_def<'e>(engine: &'e Engine, facts: &Facts, f: FactRef) -> Option<&'e FieldDef> {
+    in_model(facts.instance(f.inst), "a fact's instance")
+        .and_then(|i| field_def(engine, i.entity, f.field))
+}
+
+/// A fact's name (see [`fact_def`]).
+fn fact_name<'e>(engine: &'e Engine, facts: &Facts, f: FactRef) -> &'e str {
+    fact_def(engine, facts, f).map_or("", |d| d.name.as_str())
 }
 
 pub(crate) fn fact_path(engine: &Engine, facts: &Facts, f: FactRef) -> String {
-    let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
     let base = instance_path(engine, facts, f.inst);
-    let name = field_name(engine, entity, f.field);
+    let name = fact_name(engine, facts, f);
     if base.is_empty() {
         name.to_string()
     } else {
         format!("{base}.{name}")
-    }
-}
-
-pub(crate) fn type_name(engine: &Engine, kind: &FieldKind) -> String {
-    match kind {
-        FieldKind::Bool => "Boolean".into(),
-        FieldKind::Int => "Integer".into(),
-        FieldKind::Dec => "Decimal".into(),
-        FieldKind::Money => "Money".into(),
-        FieldKind::Date => "Date".into(),
-        FieldKind::Text => "Text".into(),
-        FieldKind::Dur => "Duration".into(),
-        FieldKind::Enum(e) => engine
-            .checked
-            .enums
-            .get(*e as usize)
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
-        FieldKind::Entity(e) => engine
-            .checked
-            .entities
-            .get(*e as usize)
-            .map(|d| d.name.clone())
-            .unwrap_or_default(),
-        FieldKind::List(inner) => format!("list of {}", type_name(engine, inner)),
-        FieldKind::Other => "?".into(),
     }
 }
 
@@ -248,13 +241,17 @@ pub(crate) fn show(
         V::Text(TextRef::Model(i)) => engine.lowered.text(i).to_string(),
         V::Text(TextRef::Facts(i)) => facts.text(i).to_string(),
         V::Variant(i) => match ty {
-            Type::Enum(e) => engine
-                .checked
-                .enums
-                .get(e.0)
-                .and_then(|d| d.variants.get(i as usize))
-                .map(|v| v.name.clone())
-                .unwrap_or_default(),
+            // A value of an enum's type is one of its variants (the checker).
+            Type::Enum(e) => in_model(
+                engine
+                    .checked
+                    .enums
+                    .get(e.0)
+                    .and_then(|d| d.variants.get(i as usize)),
+                "a value's variant",
+            )
+            .map(|v| v.name.clone())?,
+            // Only a presumed value is shown without its type (`Type::Error`).
             _ => i.to_string(),
         },
         V::Dur(d) => {
@@ -275,12 +272,16 @@ pub(crate) fn show(
             }
         }
         V::List(_) => {
+            // A presumed list is shown without its type (`Type::Error`): so are
+            // its elements.
             let el = ty.element().cloned().unwrap_or(Type::Error);
             let (elems, total) = list_items(facts, items, v);
             // A long list is shown by its first elements and its length.
             let mut shown: Vec<String> = elems
                 .iter()
                 .map(|(x, maybe)| {
+                    // An unknown element is a value, not a name: it reads `?`,
+                    // as an unknown value does in the terminal's report.
                     let s = show(engine, facts, items, *x, &el).unwrap_or_else(|| "?".into());
                     if *maybe {
                         format!("{s}?")
@@ -307,18 +308,17 @@ fn list_items(facts: &Facts, items: &[Item], v: V) -> (Vec<(V, bool)>, usize) {
         return (Vec::new(), 0);
     };
     let shown = (l.len as usize).min(SHOWN_ELEMENTS) as u32;
+    let range = l.start as usize..(l.start + shown) as usize;
+    // A list value's elements are in the arena it names.
     let first: Vec<(V, bool)> = if l.scratch {
-        items
-            .get(l.start as usize..(l.start + shown) as usize)
-            .unwrap_or(&[])
+        in_model(items.get(range), "a scratch list's elements")
+            .unwrap_or_default()
             .iter()
             .map(|it| (it.v, it.maybe))
             .collect()
     } else {
-        facts
-            .items
-            .get(l.start as usize..(l.start + shown) as usize)
-            .unwrap_or(&[])
+        in_model(facts.items.get(range), "a facts list's elements")
+            .unwrap_or_default()
             .iter()
             .map(|x| (*x, false))
             .collect()
@@ -326,20 +326,19 @@ fn list_items(facts: &Facts, items: &[Item], v: V) -> (Vec<(V, bool)>, usize) {
     (first, l.len as usize)
 }
 
+/// The source text of a node (every node has a span in a file of the ruleset).
 fn source_text(engine: &Engine, node: u32) -> String {
-    let Some(&(file, start, end)) = engine.lowered.spans.get(node as usize) else {
+    let Some(&(file, start, end)) =
+        in_model(engine.lowered.spans.get(node as usize), "a node's span")
+    else {
         return String::new();
     };
-    engine
-        .sources
-        .file(file as usize)
-        .map(|f| {
-            crate::source::balanced_text(
-                &f.text,
-                accord_grammar::ast::Span::new(start as usize, end as usize),
-            )
-        })
-        .unwrap_or_default()
+    in_model(engine.sources.file(file as usize), "a span's file").map_or_else(String::new, |f| {
+        crate::source::balanced_text(
+            &f.text,
+            accord_grammar::ast::Span::new(start as usize, end as usize),
+        )
+    })
 }
 
 fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
@@ -347,12 +346,8 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
     let what = match kind {
         FaultKind::Value(f) => f.message().to_string(),
         FaultKind::NotInForce(p) => {
-            let name = engine
-                .checked
-                .parameters
-                .get(p as usize)
-                .map(|d| d.name.as_str())
-                .unwrap_or("?");
+            let name = in_model(engine.checked.parameters.get(p as usize), "a fault's parameter")
+                .map_or("", |d| d.name.as_str());
             format!("parameter `{name}` is not yet in force on this date")
         }
         FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
@@ -379,18 +374,15 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
 }
 
 fn table_name(engine: &Engine, t: u32) -> &str {
-    engine
-        .checked
-        .tables
-        .get(t as usize)
-        .map(|d| d.name.as_str())
-        .unwrap_or("?")
+    in_model(engine.checked.tables.get(t as usize), "a fault's table")
+        .map_or("", |d| d.name.as_str())
 }
 
 // ---- the report ----
 
-/// `lang` when the ruleset has it, else its first language (`en` without any).
-fn resolve_lang(engine: &Engine, lang: Option<&str>) -> String {
+/// `lang` when the ruleset has it, else its first language (`en` without any:
+/// the documented default of a ruleset that declares no languages).
+pub(crate) fn resolve_lang(engine: &Engine, lang: Option<&str>) -> String {
     lang.filter(|l| engine.checked.ruleset.languages.iter().any(|x| x == l))
         .or_else(|| engine.checked.ruleset.languages.first().map(|s| s.as_str()))
         .unwrap_or("en")
@@ -411,25 +403,28 @@ pub(crate) fn screen(
     // appears (result, position) to break ties in order of appearance.
     let mut counts: HashMap<FactRef, (usize, (usize, usize))> = HashMap::new();
     for (i, r) in raw.iter().enumerate() {
-        let missing_refs: Vec<FactRef> = session
-            .result_missing
-            .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
-            .unwrap_or(&[])
-            .to_vec();
+        let missing_refs: Vec<FactRef> = in_model(
+            session
+                .result_missing
+                .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize),
+            "a result's missing facts",
+        )
+        .unwrap_or_default()
+        .to_vec();
         for (k, f) in missing_refs.iter().enumerate() {
             let e = counts.entry(*f).or_insert((0, (i, k)));
             e.0 += 1;
         }
-        let p = engine.checked.programs.get(r.program as usize);
+        let p = in_model(
+            engine.checked.programs.get(r.program as usize),
+            "a result's programme",
+        );
+        let name = p.map_or("", |p| p.name.as_str());
         let status = Status::from_tri(r.status);
         let amount_ty = Type::Money;
         results.push(ScreenResult {
-            program: p.map(|p| p.name.clone()).unwrap_or_default(),
-            label: localize(
-                p.and_then(|p| p.label.as_ref()),
-                &lang,
-                p.map(|p| p.name.as_str()).unwrap_or(""),
-            ),
+            program: name.to_string(),
+            label: localize(p.and_then(|p| p.label.as_ref()), &lang, name),
             subject: instance_path(engine, facts, r.subject),
             status,
             amount: if status == Status::Eligible {
@@ -457,7 +452,7 @@ pub(crate) fn screen(
     ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
     let next_questions = ranked
         .into_iter()
-        .map(|(f, (n, _))| question(engine, facts, f, n, &lang))
+        .filter_map(|(f, (n, _))| question(engine, facts, f, n, &lang))
         .collect();
     ScreenReport {
         as_of: session.asof.date.to_string(),
@@ -467,31 +462,18 @@ pub(crate) fn screen(
     }
 }
 
+/// The question that asks for fact `f` (a fact the evaluation found missing:
+/// `None` is unreachable, see [`fact_def`]).
 fn question(
     engine: &Engine,
     facts: &Facts,
     f: FactRef,
     decides: usize,
     lang: &str,
-) -> NextQuestion {
-    let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
-    let def = engine
-        .checked
-        .entities
-        .get(entity as usize)
-        .and_then(|e| e.fields.get(f.field as usize));
-    let kind = engine
-        .lowered
-        .entities
-        .get(entity as usize)
-        .and_then(|e| e.fields.get(f.field as usize))
-        .map(|f| f.kind.clone())
-        .unwrap_or(FieldKind::Other);
-    let options = match &kind {
-        FieldKind::Enum(e) => engine
-            .checked
-            .enums
-            .get(*e as usize)
+) -> Option<NextQuestion> {
+    let def = fact_def(engine, facts, f)?;
+    let options = match &def.ty {
+        Type::Enum(e) => in_model(engine.checked.enums.get(e.0), "a fact's enum")
             .map(|d| {
                 d.variants
                     .iter()
@@ -502,7 +484,7 @@ fn question(
                     .collect()
             })
             .unwrap_or_default(),
-        FieldKind::Bool => ["true", "false"]
+        Type::Boolean => ["true", "false"]
             .iter()
             .map(|v| QuestionOption {
                 value: v.to_string(),
@@ -518,15 +500,14 @@ fn question(
             .collect(),
         _ => Vec::new(),
     };
-    NextQuestion {
+    Some(NextQuestion {
         path: fact_path(engine, facts, f),
-        label: def
-            .map(|d| localize(d.label.as_ref(), lang, &d.name))
-            .unwrap_or_default(),
-        ty: type_name(engine, &kind),
+        label: localize(def.label.as_ref(), lang, &def.name),
+        // The type as the ruleset writes it: `Money`, `list of Person`, `Region`.
+        ty: engine.checked.type_name(&def.ty),
         options,
         decides,
-    }
+    })
 }
 
 fn explain(
@@ -537,10 +518,15 @@ fn explain(
     lang: &str,
 ) -> Explanation {
     let low = &engine.lowered;
-    let Some(p) = low.programs.get(r.program as usize) else {
+    let (Some(p), Some(def)) = (
+        in_model(low.programs.get(r.program as usize), "a result's programme"),
+        in_model(
+            engine.checked.programs.get(r.program as usize),
+            "a result's programme",
+        ),
+    ) else {
         return empty_explanation();
     };
-    let def = engine.checked.programs.get(r.program as usize);
     let status = Status::from_tri(r.status);
     let mut clauses = Vec::new();
     let mut presumed = Vec::new();
@@ -605,37 +591,25 @@ fn explain(
         }
         _ => None,
     };
-    let label = localize(
-        def.and_then(|d| d.label.as_ref()),
-        lang,
-        def.map(|d| d.name.as_str()).unwrap_or(""),
-    );
+    let label = localize(def.label.as_ref(), lang, &def.name);
     let summary = summary(&clauses, status, &label, lang);
     presumed.dedup();
     errors.dedup();
     Explanation {
         summary,
         legal: def
-            .map(|d| {
-                d.legal
-                    .iter()
-                    .map(|l| localize(Some(l), lang, ""))
-                    .collect()
-            })
-            .unwrap_or_default(),
+            .legal
+            .iter()
+            .map(|l| localize(Some(l), lang, ""))
+            .collect(),
         clauses,
         amount,
-        apply: def
-            .and_then(|d| d.apply.as_ref())
-            .map(|l| localize(Some(l), lang, "")),
+        apply: def.apply.as_ref().map(|l| localize(Some(l), lang, "")),
         documents: def
-            .map(|d| {
-                d.documents
-                    .iter()
-                    .map(|l| localize(Some(l), lang, ""))
-                    .collect()
-            })
-            .unwrap_or_default(),
+            .documents
+            .iter()
+            .map(|l| localize(Some(l), lang, ""))
+            .collect(),
         presumed,
         errors,
     }
@@ -677,8 +651,9 @@ fn summary(clauses: &[ExplainedClause], status: Status, label: &str, lang: &str)
     s
 }
 
+/// The faults recorded since there were `from` of them (faults are only added).
 fn collect_faults(engine: &Engine, m: &Machine<'_>, from: usize, errors: &mut Vec<String>) {
-    for f in m.s.faults.get(from..).unwrap_or(&[]) {
+    for f in in_model(m.s.faults.get(from..), "the faults since a mark").unwrap_or_default() {
         let t = fault_text(engine, f.kind, f.node);
         if !errors.contains(&t) {
             errors.push(t);
@@ -699,14 +674,10 @@ fn used_values(
     let items = m.scratch_items();
     for u in &rec.used {
         let uv = match *u {
+            // What the evaluation used is in the model (see `in_model`): the
+            // `continue`s below are unreachable.
             Used::Fact(f, v) => {
-                let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
-                let Some(def) = engine
-                    .checked
-                    .entities
-                    .get(entity as usize)
-                    .and_then(|e| e.fields.get(f.field as usize))
-                else {
+                let Some(def) = fact_def(engine, facts, f) else {
                     continue;
                 };
                 UsedValue {
@@ -726,12 +697,14 @@ fn used_values(
                 index,
                 v,
             } => {
-                let Some(def) = engine
-                    .checked
-                    .entities
-                    .get(entity as usize)
-                    .and_then(|e| e.lets.get(index as usize))
-                else {
+                let Some(def) = in_model(
+                    engine
+                        .checked
+                        .entities
+                        .get(entity as usize)
+                        .and_then(|e| e.lets.get(index as usize)),
+                    "a used definition",
+                ) else {
                     continue;
                 };
                 let base = instance_path(engine, facts, inst);
@@ -751,7 +724,10 @@ fn used_values(
                 }
             }
             Used::Param(p) => {
-                let Some(def) = engine.checked.parameters.get(p as usize) else {
+                let Some(def) = in_model(
+                    engine.checked.parameters.get(p as usize),
+                    "a used parameter",
+                ) else {
                     continue;
                 };
                 let version = m
@@ -761,7 +737,10 @@ fn used_values(
                     .copied()
                     .flatten()
                     .and_then(|i| def.values.get(i as usize));
-                let v = m.asof.params.get(p as usize).copied().unwrap_or(V::Unknown);
+                // Every parameter has its value for the date (unknown when not in force).
+                let v = in_model(m.asof.params.get(p as usize), "a parameter's value")
+                    .copied()
+                    .unwrap_or(V::Unknown);
                 let source = version
                     .and_then(|dv| dv.source.as_ref())
                     .or_else(|| def.sources.first())
@@ -778,7 +757,8 @@ fn used_values(
                 }
             }
             Used::Row { table, row, v } => {
-                let Some(def) = engine.checked.tables.get(table as usize) else {
+                let Some(def) = in_model(engine.checked.tables.get(table as usize), "a used table")
+                else {
                     continue;
                 };
                 UsedValue {
@@ -798,7 +778,10 @@ fn used_values(
                 status,
                 amount,
             } => {
-                let Some(def) = engine.checked.programs.get(program as usize) else {
+                let Some(def) = in_model(
+                    engine.checked.programs.get(program as usize),
+                    "a used programme",
+                ) else {
                     continue;
                 };
                 let st = Status::from_tri(status);
@@ -820,6 +803,8 @@ fn used_values(
             }
             Used::Presumed { node, v } => {
                 let text = source_text(engine, node);
+                // A presumed value is a value, not a name: unknown, it reads `?`
+                // as in the terminal's report.
                 let shown =
                     show(engine, facts, items, v, &Type::Error).unwrap_or_else(|| "?".into());
                 let line = format!(
@@ -861,7 +846,7 @@ fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
-    for &b in buf.get(i..).unwrap_or(&[]) {
+    for &b in buf.iter().skip(i) {
         out.push(char::from(b));
     }
 }
@@ -908,11 +893,16 @@ impl Session<'_> {
         }
     }
 
+    /// The path of an instance of the facts of [`Session::build_paths`]: it
+    /// has one, at char boundaries of the buffer.
     fn path_of(&self, inst: u32) -> &str {
-        self.path_at
-            .get(inst as usize)
-            .and_then(|&(s, e)| self.paths.get(s as usize..e as usize))
-            .unwrap_or("")
+        in_model(
+            self.path_at
+                .get(inst as usize)
+                .and_then(|&(s, e)| self.paths.get(s as usize..e as usize)),
+            "an instance's path",
+        )
+        .unwrap_or_default()
     }
 
     /// Evaluates `facts` and appends its JSON line (without the newline):
@@ -975,19 +965,28 @@ impl Session<'_> {
         out.push_str("{\"line\":");
         push_int(out, line as i64);
         out.push_str(",\"results\":[");
-        let (from, to) = self.doc_results.get(doc).copied().unwrap_or((0, 0));
-        let results = self.results.get(from as usize..to as usize).unwrap_or(&[]);
+        // The last run evaluated the `doc`-th document: its results are there.
+        let results = in_model(
+            self.doc_results
+                .get(doc)
+                .and_then(|&(from, to)| self.results.get(from as usize..to as usize)),
+            "a document's results",
+        )
+        .unwrap_or_default();
         for (i, r) in results.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             // `{"program":"name","label":"…","subject":"` is prepared once per
-            // programme and language.
+            // programme and language (`set_line_lang` above).
             out.push_str(
-                self.line_prefix
-                    .get(r.program as usize)
-                    .map(|s| s.as_str())
-                    .unwrap_or("{\"program\":\"\",\"label\":\"\",\"subject\":\""),
+                in_model(
+                    self.line_prefix.get(r.program as usize),
+                    "a programme's line prefix",
+                )
+                .map_or("{\"program\":\"\",\"label\":\"\",\"subject\":\"", |s| {
+                    s.as_str()
+                }),
             );
             // Paths are names and indexes: nothing to escape.
             out.push_str(self.path_of(r.subject));
@@ -1007,10 +1006,12 @@ impl Session<'_> {
                 }
                 _ => out.push_str("null"),
             }
-            let miss = self
-                .result_missing
-                .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize)
-                .unwrap_or(&[]);
+            let miss = in_model(
+                self.result_missing
+                    .get(r.missing.0 as usize..(r.missing.0 + r.missing.1) as usize),
+                "a result's missing facts",
+            )
+            .unwrap_or_default();
             if miss.is_empty() {
                 out.push_str(",\"missing\":[]}");
                 continue;
@@ -1026,8 +1027,7 @@ impl Session<'_> {
                 if !base.is_empty() {
                     out.push('.');
                 }
-                let entity = facts.instance(f.inst).map(|i| i.entity).unwrap_or(0);
-                out.push_str(field_name(engine, entity, f.field));
+                out.push_str(fact_name(engine, facts, *f));
                 out.push('"');
             }
             out.push_str("]}");
@@ -1087,6 +1087,7 @@ fn shown_values(values: &[UsedValue]) -> Vec<String> {
                 (_, Some(p)) => p.clone(),
                 (_, None) => v.name.clone(),
             };
+            // An unknown value (not a name) reads `?`.
             let value = v.value.as_deref().unwrap_or("?");
             match (&v.since, v.row) {
                 (Some(s), _) => format!("{name} = {value} (since {s})"),
@@ -1121,6 +1122,7 @@ impl ScreenReport {
                 let mark = match status {
                     Status::Eligible => "✓",
                     Status::Ineligible => "✗",
+                    // The mark of an undetermined result, beside its label.
                     Status::Undetermined => "?",
                 };
                 let _ = write!(out, "  {mark} {}", r.label);

@@ -3,19 +3,17 @@
 
 use serde_json::{json, Map, Value};
 
-use super::lower::FieldKind;
-use super::Engine;
+use super::lower::{field_kind, FieldKind};
+use super::report::resolve_lang;
+use super::{in_model, Engine};
+use crate::check::EntityDef;
 use crate::labels::localize;
 
 pub(crate) fn schema(engine: &Engine, root: u32, lang: Option<&str>) -> Value {
-    let languages = &engine.checked.ruleset.languages;
-    let lang = lang
-        .filter(|l| languages.iter().any(|x| x == l))
-        .or_else(|| languages.first().map(|s| s.as_str()))
-        .unwrap_or("en");
+    let lang = &resolve_lang(engine, lang);
     let mut defs = Map::new();
-    for (i, e) in engine.checked.entities.iter().enumerate() {
-        defs.insert(e.name.clone(), entity_schema(engine, i, lang));
+    for e in &engine.checked.entities {
+        defs.insert(e.name.clone(), entity_schema(engine, e, lang));
     }
     for e in &engine.checked.enums {
         let options: Vec<Value> = e
@@ -37,12 +35,12 @@ pub(crate) fn schema(engine: &Engine, root: u32, lang: Option<&str>) -> Value {
             }),
         );
     }
-    let root_name = engine
-        .checked
-        .entities
-        .get(root as usize)
-        .map(|e| e.name.clone())
-        .unwrap_or_default();
+    // The root is the engine's (one candidate, or one chosen by `with_root`).
+    let root_name = in_model(
+        engine.checked.entities.get(root as usize),
+        "the root entity",
+    )
+    .map_or("", |e| e.name.as_str());
     let mut out = Map::new();
     out.insert(
         "$schema".into(),
@@ -60,18 +58,10 @@ pub(crate) fn schema(engine: &Engine, root: u32, lang: Option<&str>) -> Value {
     Value::Object(out)
 }
 
-fn entity_schema(engine: &Engine, entity: usize, lang: &str) -> Value {
-    let Some(def) = engine.checked.entities.get(entity) else {
-        return json!({});
-    };
-    let kinds = engine.lowered.entities.get(entity);
+fn entity_schema(engine: &Engine, def: &EntityDef, lang: &str) -> Value {
     let mut props = Map::new();
-    for (i, f) in def.fields.iter().enumerate() {
-        let kind = kinds
-            .and_then(|k| k.fields.get(i))
-            .map(|k| k.kind.clone())
-            .unwrap_or(FieldKind::Other);
-        let mut p = match kind_schema(engine, &kind) {
+    for f in &def.fields {
+        let mut p = match kind_schema(engine, &field_kind(&f.ty)) {
             Value::Object(m) => m,
             _ => Map::new(),
         };
@@ -125,21 +115,13 @@ fn kind_schema(engine: &Engine, kind: &FieldKind) -> Value {
         FieldKind::Date => json!({ "type": "string", "format": "date" }),
         FieldKind::Text => json!({ "type": "string" }),
         FieldKind::Enum(e) => {
-            let name = engine
-                .checked
-                .enums
-                .get(*e as usize)
-                .map(|d| d.name.clone())
-                .unwrap_or_default();
+            let name = in_model(engine.checked.enums.get(*e as usize), "a field's enum")
+                .map_or("", |d| d.name.as_str());
             json!({ "$ref": format!("#/$defs/{name}") })
         }
         FieldKind::Entity(e) => {
-            let name = engine
-                .checked
-                .entities
-                .get(*e as usize)
-                .map(|d| d.name.clone())
-                .unwrap_or_default();
+            let name = in_model(engine.checked.entities.get(*e as usize), "a field's entity")
+                .map_or("", |d| d.name.as_str());
             json!({ "$ref": format!("#/$defs/{name}") })
         }
         FieldKind::List(inner) => json!({ "type": "array", "items": kind_schema(engine, inner) }),
