@@ -102,7 +102,9 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     let in_pool: Pool<Vec<u8>> = Pool::default();
     let out_pool: Pool<String> = Pool::default();
     let mut spawn_error: Option<io::Error> = None;
+    let mut worker_failed = false;
     let read_result = std::thread::scope(|scope| -> io::Result<()> {
+        let mut workers = Vec::with_capacity(threads);
         let reader_pool = &in_pool;
         let reader_handle = scope.spawn(move || read_chunks(reader, work_tx, reader_pool));
         for _ in 0..threads {
@@ -130,8 +132,11 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                     }
                 }
             });
-            if let Err(e) = spawned {
-                spawn_error.get_or_insert(e);
+            match spawned {
+                Ok(handle) => workers.push(handle),
+                Err(e) => {
+                    spawn_error.get_or_insert(e);
+                }
             }
         }
         // The workers hold their own handles: without any, the reader's next send
@@ -167,6 +172,13 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                 next += 1;
             }
         }
+        // Every worker is joined here, so a panic comes back as an `Err` (not
+        // out of the scope), and a chunk it lost is reported, never skipped:
+        // lines after it stay in `pending`, unwritten.
+        for handle in workers {
+            worker_failed |= handle.join().is_err();
+        }
+        worker_failed |= !pending.is_empty();
         match reader_handle.join() {
             Ok(r) => r,
             Err(_) => Err(io::Error::other("the reader thread failed")),
@@ -180,6 +192,11 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
         return Err(e);
     }
     read_result?;
+    if worker_failed {
+        return Err(io::Error::other(WorkerFailed {
+            lines: summary.lines,
+        }));
+    }
     if let Some(e) = spawn_error {
         if summary.lines == 0 {
             return Err(e);
@@ -188,6 +205,27 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
+
+/// A worker thread failed inside the engine: the output written so far is
+/// incomplete, so the run is an error (never a short output that exits 0).
+#[derive(Debug)]
+pub struct WorkerFailed {
+    /// Lines screened and written before the failure.
+    pub lines: usize,
+}
+
+impl std::fmt::Display for WorkerFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a screening worker failed inside the engine after {} lines; the output is \
+             incomplete (this is a bug in Accord: please report it)",
+            self.lines
+        )
+    }
+}
+
+impl std::error::Error for WorkerFailed {}
 
 /// A few reusable buffers shared by the pipeline's threads.
 struct Pool<T>(std::sync::Mutex<Vec<T>>);
