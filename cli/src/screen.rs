@@ -298,7 +298,12 @@ fn read_chunks(
             // `read_to_end` on a `take` reads until the limit or the end of
             // input, whatever the size of each read (pipes give 64 KiB).
             let n = (&mut reader).take(limit as u64).read_to_end(&mut text)?;
-            whole_line |= memchr::memchr(b'\n', text.get(have..).unwrap_or(&[])).is_some();
+            let fresh = part(
+                &text,
+                have..,
+                "`read_to_end` only appends to the `have` bytes",
+            );
+            whole_line |= memchr::memchr(b'\n', fresh).is_some();
             if !whole_line && text.len() > MAX_FACTS_BYTES {
                 // One line longer than any facts document may be: only its
                 // first bytes are kept (enough for the engine to refuse it
@@ -327,7 +332,7 @@ fn read_chunks(
         } else {
             memchr::memrchr(b'\n', &text).map_or(0, |i| i + 1)
         };
-        carry.extend_from_slice(text.get(cut..).unwrap_or(&[]));
+        carry.extend_from_slice(part(&text, cut.., "`cut` is the length or past a newline"));
         text.truncate(cut);
         let mut ends = Vec::with_capacity(CHUNK_BYTES / 256);
         ends.extend(memchr::memchr_iter(b'\n', &text).map(|i| i + 1));
@@ -356,6 +361,17 @@ fn read_chunks(
     Ok(())
 }
 
+/// `bytes[range]` for a range this module knows is in bounds (`why` says why);
+/// debug builds check it, release builds give no bytes rather than panic.
+fn part<'a, R>(bytes: &'a [u8], range: R, why: &str) -> &'a [u8]
+where
+    R: std::slice::SliceIndex<[u8], Output = [u8]> + Clone + std::fmt::Debug,
+{
+    let got = bytes.get(range.clone());
+    debug_assert!(got.is_some(), "INVARIANT: {range:?} of the bytes: {why}");
+    got.unwrap_or_default()
+}
+
 /// Reads past the rest of a line, appending what follows its newline to
 /// `text`; true at the end of input.
 fn skip_line(reader: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<bool> {
@@ -367,9 +383,9 @@ fn skip_line(reader: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<bool> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        let read = block.get(..n).unwrap_or_default();
+        let read = part(&block, ..n, "`read` gives at most the block's length");
         if let Some(i) = memchr::memchr(b'\n', read) {
-            text.extend_from_slice(read.get(i + 1..).unwrap_or_default());
+            text.extend_from_slice(part(read, i + 1.., "just past a newline of `read`"));
             return Ok(false);
         }
     }
@@ -391,7 +407,8 @@ fn screen_chunk(
             .iter()
             .enumerate()
             .map(|(i, &end)| {
-                let raw = chunk.text.get(start..end).unwrap_or(&[]);
+                let why = "a chunk's line ends rise and stay within its text";
+                let raw = part(&chunk.text, start..end, why);
                 start = end;
                 (chunk.first_line + first + i, raw)
             })
