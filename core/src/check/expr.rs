@@ -1575,9 +1575,10 @@ impl<'a> Checker<'a> {
                         {
                             return mk(RKind::QuestionPoints(q), Type::Decimal, span);
                         }
-                        let cands = self
-                            .assess_ctx
-                            .get(a.0)
+                        let ctx = self.assess_ctx.get(a.0);
+                        // Assessments are resolved before any expression is checked.
+                        debug_assert!(ctx.is_some(), "INVARIANT: an assessment of this model");
+                        let cands = ctx
                             .map(|c| {
                                 c.sections
                                     .keys()
