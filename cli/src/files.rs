@@ -131,8 +131,8 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<String, LoadError> {
         }
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
-            let before = error.as_bytes().get(..valid).unwrap_or_default();
-            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let before = error.as_bytes().iter().take(valid);
+            let line = before.filter(|b| **b == b'\n').count() + 1;
             Err(LoadError::NotUtf8 {
                 path: path.to_owned(),
                 line,

@@ -334,6 +334,10 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) if e.get_ref().is_some_and(|i| i.is::<screen::WorkerFailed>()) => {
+                eprintln!("error: {e}");
+                ExitCode::from(CANNOT_RUN)
+            }
             Err(e) => cannot_run(&LoadError::Read(input.clone(), e)),
         };
     }

@@ -102,7 +102,9 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     let in_pool: Pool<Vec<u8>> = Pool::default();
     let out_pool: Pool<String> = Pool::default();
     let mut spawn_error: Option<io::Error> = None;
+    let mut worker_failed = false;
     let read_result = std::thread::scope(|scope| -> io::Result<()> {
+        let mut workers = Vec::with_capacity(threads);
         let reader_pool = &in_pool;
         let reader_handle = scope.spawn(move || read_chunks(reader, work_tx, reader_pool));
         for _ in 0..threads {
@@ -130,8 +132,11 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                     }
                 }
             });
-            if let Err(e) = spawned {
-                spawn_error.get_or_insert(e);
+            match spawned {
+                Ok(handle) => workers.push(handle),
+                Err(e) => {
+                    spawn_error.get_or_insert(e);
+                }
             }
         }
         // The workers hold their own handles: without any, the reader's next send
@@ -167,6 +172,13 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                 next += 1;
             }
         }
+        // Every worker is joined here, so a panic comes back as an `Err` (not
+        // out of the scope), and a chunk it lost is reported, never skipped:
+        // lines after it stay in `pending`, unwritten.
+        for handle in workers {
+            worker_failed |= handle.join().is_err();
+        }
+        worker_failed |= !pending.is_empty();
         match reader_handle.join() {
             Ok(r) => r,
             Err(_) => Err(io::Error::other("the reader thread failed")),
@@ -180,6 +192,11 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
         return Err(e);
     }
     read_result?;
+    if worker_failed {
+        return Err(io::Error::other(WorkerFailed {
+            lines: summary.lines,
+        }));
+    }
     if let Some(e) = spawn_error {
         if summary.lines == 0 {
             return Err(e);
@@ -188,6 +205,27 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
+
+/// A worker thread failed inside the engine: the output written so far is
+/// incomplete, so the run is an error (never a short output that exits 0).
+#[derive(Debug)]
+pub struct WorkerFailed {
+    /// Lines screened and written before the failure.
+    pub lines: usize,
+}
+
+impl std::fmt::Display for WorkerFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a screening worker failed inside the engine after {} lines; the output is \
+             incomplete (this is a bug in Accord: please report it)",
+            self.lines
+        )
+    }
+}
+
+impl std::error::Error for WorkerFailed {}
 
 /// A few reusable buffers shared by the pipeline's threads.
 struct Pool<T>(std::sync::Mutex<Vec<T>>);
@@ -260,7 +298,12 @@ fn read_chunks(
             // `read_to_end` on a `take` reads until the limit or the end of
             // input, whatever the size of each read (pipes give 64 KiB).
             let n = (&mut reader).take(limit as u64).read_to_end(&mut text)?;
-            whole_line |= memchr::memchr(b'\n', text.get(have..).unwrap_or(&[])).is_some();
+            let fresh = part(
+                &text,
+                have..,
+                "`read_to_end` only appends to the `have` bytes",
+            );
+            whole_line |= memchr::memchr(b'\n', fresh).is_some();
             if !whole_line && text.len() > MAX_FACTS_BYTES {
                 // One line longer than any facts document may be: only its
                 // first bytes are kept (enough for the engine to refuse it
@@ -289,7 +332,7 @@ fn read_chunks(
         } else {
             memchr::memrchr(b'\n', &text).map_or(0, |i| i + 1)
         };
-        carry.extend_from_slice(text.get(cut..).unwrap_or(&[]));
+        carry.extend_from_slice(part(&text, cut.., "`cut` is the length or past a newline"));
         text.truncate(cut);
         let mut ends = Vec::with_capacity(CHUNK_BYTES / 256);
         ends.extend(memchr::memchr_iter(b'\n', &text).map(|i| i + 1));
@@ -318,6 +361,17 @@ fn read_chunks(
     Ok(())
 }
 
+/// `bytes[range]` for a range this module knows is in bounds (`why` says why);
+/// debug builds check it, release builds give no bytes rather than panic.
+fn part<'a, R>(bytes: &'a [u8], range: R, why: &str) -> &'a [u8]
+where
+    R: std::slice::SliceIndex<[u8], Output = [u8]> + Clone + std::fmt::Debug,
+{
+    let got = bytes.get(range.clone());
+    debug_assert!(got.is_some(), "INVARIANT: {range:?} of the bytes: {why}");
+    got.unwrap_or_default()
+}
+
 /// Reads past the rest of a line, appending what follows its newline to
 /// `text`; true at the end of input.
 fn skip_line(reader: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<bool> {
@@ -329,9 +383,9 @@ fn skip_line(reader: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<bool> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        let read = block.get(..n).unwrap_or_default();
+        let read = part(&block, ..n, "`read` gives at most the block's length");
         if let Some(i) = memchr::memchr(b'\n', read) {
-            text.extend_from_slice(read.get(i + 1..).unwrap_or_default());
+            text.extend_from_slice(part(read, i + 1.., "just past a newline of `read`"));
             return Ok(false);
         }
     }
@@ -353,7 +407,8 @@ fn screen_chunk(
             .iter()
             .enumerate()
             .map(|(i, &end)| {
-                let raw = chunk.text.get(start..end).unwrap_or(&[]);
+                let why = "a chunk's line ends rise and stay within its text";
+                let raw = part(&chunk.text, start..end, why);
                 start = end;
                 (chunk.first_line + first + i, raw)
             })

@@ -1,8 +1,6 @@
 //! `accord assess` as scripts see it: the report on stdout, bad answers as errors
 //! with exit 1, the questionnaire as a form.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
 use std::fs;
 
 use serde_json::Value;

@@ -3,8 +3,6 @@
 //! its line with exit 1 and the log untouched, events added one by one with
 //! `--add`, a role's agenda, two devices' logs merged.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
 use std::fs;
 use std::path::Path;
 

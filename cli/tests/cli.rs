@@ -2,7 +2,10 @@
 //! stderr, `fmt` rewriting files (or, with `--check`, only listing them).
 
 // Test helpers may unwrap: a failure there is a failing test.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

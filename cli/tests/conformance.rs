@@ -3,11 +3,10 @@
 //! and a refused one must exit 1 naming the same codes. So the CLI, the
 //! WebAssembly package and the Python and Kotlin bindings agree byte for byte.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 mod common;

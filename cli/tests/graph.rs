@@ -1,8 +1,6 @@
 //! `accord graph` as scripts see it: DOT by default, Mermaid and JSON on request,
 //! `--list`, `--output`, and an unknown protocol as an error with exit 1.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
 use std::fs;
 
 use serde_json::Value;

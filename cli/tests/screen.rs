@@ -2,7 +2,12 @@
 //! JSON on stdout, messages naming the path of a bad fact, registries line by line.
 
 // Test helpers may unwrap: a failure there is a failing test.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::io::Write;

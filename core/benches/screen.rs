@@ -3,7 +3,11 @@
 //! The comparison with hand-written Rust and zen-engine on 20 programmes is the
 //! `bench/` crate.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "benchmarks run on fixed, known-good inputs; a failure must stop the run loudly"
+)]
 
 #[path = "../tests/support/eval.rs"]
 mod support;

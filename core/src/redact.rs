@@ -11,7 +11,13 @@ use serde_json::error::Category;
 pub(crate) fn serde_message(e: &serde_json::Error) -> String {
     let full = e.to_string();
     let (head, tail) = match (e.line() > 0, full.rfind(" at line ")) {
-        (true, Some(i)) => (full.get(..i).unwrap_or(&full), full.get(i..).unwrap_or("")),
+        (true, Some(i)) => {
+            let why = "`i` is where ` at line ` starts";
+            (
+                crate::source::slice(&full, ..i, why),
+                crate::source::slice(&full, i.., why),
+            )
+        }
         _ => (full.as_str(), ""),
     };
     let head = match e.classify() {

@@ -58,6 +58,10 @@ impl LineIndex {
             .line_starts
             .partition_point(|&start| start <= offset)
             .max(1);
+        debug_assert!(
+            (1..=self.line_starts.len()).contains(&line),
+            "INVARIANT: a partition point of the non-empty `line_starts`, at least 1"
+        );
         let line_start = self.line_starts.get(line - 1).copied().unwrap_or(0);
         let column = text
             .get(line_start..offset)
@@ -73,6 +77,18 @@ impl LineIndex {
 }
 
 /// The largest char boundary of `text` at or before `offset` (clamped to the end).
+/// `text[range]` for a range the caller knows lies inside `text` on character
+/// boundaries; `why` says why it holds, and debug builds (the fuzz targets and
+/// property tests) check it. Release builds give `""` rather than panic.
+pub(crate) fn slice<'a, R>(text: &'a str, range: R, why: &str) -> &'a str
+where
+    R: std::slice::SliceIndex<str, Output = str> + Clone + std::fmt::Debug,
+{
+    let part = text.get(range.clone());
+    debug_assert!(part.is_some(), "INVARIANT: {range:?} of the text: {why}");
+    part.unwrap_or("")
+}
+
 pub(crate) fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     // Terminates: offset 0 is always a boundary.
@@ -141,7 +157,11 @@ impl SourceMap {
 /// parentheses, so a span can start inside `(` or stop before `)`: the text is
 /// widened over the brackets it needs to balance.
 pub(crate) fn balanced_text(text: &str, span: accord_grammar::ast::Span) -> String {
-    let (mut start, mut end) = (span.start.min(text.len()), span.end.min(text.len()));
+    // On character boundaries of `text` from here on, whatever the span (and
+    // every step below moves over one-byte brackets and whitespace).
+    let mut start = floor_char_boundary(text, span.start);
+    let mut end = floor_char_boundary(text, span.end).max(start);
+    let why = "`start <= end` are character boundaries of `text`";
     let depth = |s: &str| -> i64 {
         s.chars()
             .map(|c| match c {
@@ -151,9 +171,9 @@ pub(crate) fn balanced_text(text: &str, span: accord_grammar::ast::Span) -> Stri
             })
             .sum()
     };
-    let mut d = text.get(start..end).map(depth).unwrap_or(0);
+    let mut d = depth(slice(text, start..end, why));
     while d > 0 {
-        let rest = text.get(end..).unwrap_or("");
+        let rest = slice(text, end.., why);
         let skip = rest.len() - rest.trim_start().len();
         if rest.trim_start().starts_with(')') {
             end += skip + 1;
@@ -163,7 +183,7 @@ pub(crate) fn balanced_text(text: &str, span: accord_grammar::ast::Span) -> Stri
         }
     }
     while d < 0 {
-        let before = text.get(..start).unwrap_or("");
+        let before = slice(text, ..start, why);
         let trimmed = before.trim_end();
         if trimmed.ends_with('(') {
             start = trimmed.len() - 1;
@@ -172,8 +192,7 @@ pub(crate) fn balanced_text(text: &str, span: accord_grammar::ast::Span) -> Stri
             break;
         }
     }
-    text.get(start..end)
-        .unwrap_or("")
+    slice(text, start..end, why)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

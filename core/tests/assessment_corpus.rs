@@ -7,7 +7,12 @@
 //! the expected files from the engine. Check every change by hand before
 //! committing.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

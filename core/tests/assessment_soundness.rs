@@ -4,7 +4,10 @@
 //! (`tests/assessments/ruleset.accord`): every kind of question, negative points,
 //! scores of scores, rules in order.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::path::Path;

@@ -1,7 +1,11 @@
 //! Merging two devices' logs, case by case: what is kept, in which order, and
 //! what is reported as a conflict.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use accord_core::case::{parse_log, CaseOptions, Event};
 mod support {

@@ -9,7 +9,12 @@
 //! withdrawn, referrals and their outcomes, plan entries, facts, notes, closing
 //! when `close` is ready — and sometimes something the protocol refuses.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use accord_core::case::{parse_log, Case, CaseOptions, Event};
 mod support {

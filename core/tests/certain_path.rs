@@ -5,7 +5,10 @@
 //! complete and partial facts. (Generated rulesets are covered by
 //! `soundness.rs`.)
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 mod support {
     pub mod eval;

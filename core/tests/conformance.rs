@@ -3,11 +3,12 @@
 //! file. The WebAssembly, Python and Kotlin suites hold the bindings to the
 //! same files. `ACCORD_BLESS=1` rewrites them.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 use std::fs;

@@ -13,7 +13,11 @@
 //! expectation written in the case and committed with it.
 
 // Test helpers may unwrap: a failure there is a failing test.
-#![allow(clippy::unwrap_used, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

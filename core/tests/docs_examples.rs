@@ -22,11 +22,11 @@
 //!   plain quotes ("…"); `UNREACHABLE` lists the few printed messages no input
 //!   can produce.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 use std::fs;

@@ -6,7 +6,11 @@
 //! `ACCORD_BLESS=1 cargo test -p accord-core --test example_cases` rewrites the
 //! expected files; compare them with the READMEs before committing.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

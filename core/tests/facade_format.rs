@@ -2,7 +2,10 @@
 //! checker together).
 
 // Test helpers may unwrap: a failure there is a failing test.
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::path::Path;
 

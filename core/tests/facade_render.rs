@@ -3,7 +3,10 @@
 //! these tests pin the renderer alone.
 
 // Test helpers may unwrap: a failure there is a failing test.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use accord_core::Code;
 use accord_core::{CheckReport, Diagnostic, RenderOptions, SourceFile, SourceMap};

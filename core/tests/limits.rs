@@ -4,11 +4,9 @@
 //! files of `scripts/adversarial.sh` (a million-row table, a 100 MB facts file, a
 //! million-event log) are measured in release builds.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 use accord_core::facade::{Error, Ruleset};

@@ -10,7 +10,11 @@
 //! its modules and re-exports them).
 
 // Test helpers may unwrap and index: a failure there is a failing test.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

@@ -3,7 +3,11 @@
 //! the facade error's JSON, which the front ends print) may contain one. See
 //! docs/language.md, "Errors and personal data".
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,11 @@
 //! and JSON (snapshots), the graph's structure, an unknown protocol's error,
 //! escaping, and the warning for roles that never act (W0108).
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use accord_core::{check, Engine, SourceFile};
 use serde_json::Value;

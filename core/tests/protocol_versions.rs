@@ -3,11 +3,9 @@
 //! lookups `protocol_by_name`, `protocol_versions` and `protocol_version`.
 
 // Helpers outside `#[test]` functions may unwrap too: a failure is a test failure.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 use accord_core::checker::{check, Checked};

@@ -1,7 +1,10 @@
 //! Screening through the facade: the examples' test blocks pass, facts are
 //! validated with paths, and partial facts give missing facts and next questions.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 mod support {
     pub mod eval;

@@ -6,7 +6,12 @@
 //! expected files from the engine (not those of known failures, whose expected
 //! values come from the documentation). Check every change by hand before committing.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::collections::BTreeMap;
 use std::fs;

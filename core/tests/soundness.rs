@@ -14,7 +14,11 @@
 //! lowering like any user's) from a seed; a failing case prints the seed, the
 //! ruleset and the facts.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 mod support {
     pub mod eval;

@@ -44,7 +44,12 @@ pub(crate) fn scan(source: &str) -> Vec<Comment> {
                         end
                     };
                     comments.push(Comment {
-                        text: source.get(i..text_end).unwrap_or("").to_string(),
+                        text: crate::text::slice(
+                            source,
+                            i..text_end,
+                            "from a `/` to a newline, a `\\r` or the end",
+                        )
+                        .to_string(),
                         trailing: code_on_line,
                         span: Span::new(i, text_end),
                     });
@@ -57,7 +62,8 @@ pub(crate) fn scan(source: &str) -> Vec<Comment> {
                     .and_then(|s| s.find("*/"))
                     .map_or(bytes.len(), |n| i + 2 + n + 2);
                 comments.push(Comment {
-                    text: source.get(i..end).unwrap_or("").to_string(),
+                    text: crate::text::slice(source, i..end, "from a `/` to past `*/` or the end")
+                        .to_string(),
                     trailing: code_on_line,
                     span: Span::new(i, end),
                 });

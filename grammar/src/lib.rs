@@ -13,6 +13,7 @@ pub mod ast;
 mod comments;
 mod parser;
 mod printer;
+mod text;
 mod trivia;
 
 pub use parser::{Limits, Parsed, SyntaxError, SyntaxErrorKind, LIMITS};

@@ -178,7 +178,13 @@ pub(crate) fn parse_with(source: &str, limits: &Limits) -> Parsed {
             );
             break;
         }
-        let rest = source.get(pos..).unwrap_or("");
+        // Every `pos` of this loop is the start of the file, a line or a
+        // region, the end of a parsed declaration, or just past ASCII trivia.
+        let rest = crate::text::slice(
+            source,
+            pos..,
+            "`pos` is a character boundary before the end",
+        );
         match AccordParser::parse(Rule::decl_at, rest) {
             Ok(mut pairs) => {
                 let Some(pair) = pairs.next() else { break };
@@ -296,7 +302,9 @@ fn starts_decl(source: &str, start: usize) -> bool {
 fn after_docs(source: &str, mut pos: usize) -> usize {
     loop {
         pos = skip_trivia(source, pos);
-        let rest = source.get(pos..).unwrap_or("");
+        let Some(rest) = source.get(pos..) else {
+            return pos;
+        };
         let doc = rest.starts_with("///") && !rest.starts_with("////");
         if !doc {
             return pos;
@@ -685,9 +693,11 @@ impl Builder<'_> {
         };
         for c in p.clone().into_inner() {
             match c.as_rule() {
-                Rule::date_year => d.year = c.as_str().parse().unwrap_or(0),
-                Rule::date_month => d.month = c.as_str().parse().unwrap_or(0),
-                Rule::date_day => d.day = c.as_str().parse().unwrap_or(0),
+                // The grammar makes a year 4 ASCII digits and a month or day 2,
+                // which always parse; a 0 would still be refused as a date.
+                Rule::date_year => d.year = digits(c.as_str()),
+                Rule::date_month => d.month = digits(c.as_str()),
+                Rule::date_day => d.day = digits(c.as_str()),
                 _ => {}
             }
         }
@@ -1369,6 +1379,7 @@ impl Builder<'_> {
                             _ => {}
                         }
                     }
+                    debug_assert_eq!(nums.len(), 2, "INVARIANT: q_scale has two signed_numbers");
                     let mut nums = nums.into_iter();
                     kind = Some(QuestionKind::Scale {
                         low: nums.next().unwrap_or_default(),
@@ -2144,13 +2155,12 @@ pub(crate) fn unescape(raw: &str, start: usize) -> Res<String> {
             Some((_, 'n')) => out.push('\n'),
             Some((_, 't')) => out.push('\t'),
             Some((j, 'u')) => {
-                let rest = raw.get(j + 1..).unwrap_or("");
-                let close = rest.strip_prefix('{').and_then(|r| r.find('}'));
-                let Some(close) = close else {
+                let rest = crate::text::slice(raw, j + 1.., "`j` is the index of the one-byte `u`");
+                let hex = rest.strip_prefix('{').and_then(|r| r.split_once('}'));
+                let Some((hex, _)) = hex else {
                     return Err(bad(j + 1, "write a code point as `\\u{1F600}`"));
                 };
-                let hex = rest.get(1..close + 1).unwrap_or("");
-                let end = j + 1 + close + 2;
+                let end = j + 1 + hex.len() + 2;
                 let ok = (1..=6).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit());
                 match u32::from_str_radix(hex, 16)
                     .ok()
@@ -2434,9 +2444,10 @@ mod errors {
         let max = attempts.as_ref().map_or(local, |a| a.max_position);
         let further = max > local && !token_phrases.is_empty();
         let pos = if further { offset + max } else { orig };
+        // No token at `pos`: pest stopped at the end of the file.
         let (tstart, tend) = token_at(source, pos).unwrap_or((source.len(), source.len()));
         let span = Span::new(tstart, tend);
-        let found = source.get(tstart..tend).unwrap_or("");
+        let found = crate::text::slice(source, tstart..tend, "`token_at` gives a token's bounds");
         let found_text = if found.is_empty() {
             "end of file".to_string()
         } else if found == "\n" || found == "\r" {
@@ -2519,7 +2530,12 @@ mod errors {
                 .get(pos + 1..)
                 .and_then(|s| s.find('\n'))
                 .map_or(source.len(), |n| pos + 1 + n);
-            if !closes(source.get(pos + 1..line_end).unwrap_or("")) {
+            let line = crate::text::slice(
+                source,
+                pos + 1..line_end,
+                "`pos` holds a one-byte `\"` and `line_end` is a newline after it or the end",
+            );
+            if !closes(line) {
                 let end = if source.get(..line_end)?.ends_with('\r') {
                     line_end - 1
                 } else {
@@ -2576,7 +2592,7 @@ mod errors {
     /// The digits that `text` starts with.
     fn digits_at_start(text: &str) -> &str {
         let len = text.bytes().take_while(u8::is_ascii_digit).count();
-        text.get(..len).unwrap_or("")
+        crate::text::slice(text, ..len, "ASCII digits end on a character boundary")
     }
 
     /// Words people write for working days.
@@ -2629,8 +2645,9 @@ mod errors {
     }
 
     fn help(source: &str, at: usize, found: &str, expected: &[String]) -> Option<String> {
-        let before = source.get(..at).unwrap_or("");
-        let after = source.get(at..).unwrap_or("");
+        let why = "`at` is where a token starts, or the end of the file";
+        let before = crate::text::slice(source, ..at, why);
+        let after = crate::text::slice(source, at.., why);
         if let Some(help) = number_help(before, after, found) {
             return Some(help);
         }
@@ -2670,16 +2687,17 @@ mod errors {
 
     /// `///` that documents nothing: at `pos`, or directly above a `}` or the end.
     fn doc_error(source: &str, pos: usize) -> Option<SyntaxError> {
-        let rest = source.get(pos..).unwrap_or("");
+        let why = "`pos` is where pest stopped: a character boundary of the file";
+        let rest = crate::text::slice(source, pos.., why);
         let doc_here = rest.starts_with("///") && !rest.starts_with("////");
         let span = if doc_here {
             let end = rest.find('\n').map_or(source.len(), |n| pos + n);
             Some(Span::new(pos, end))
         } else if rest.is_empty() || rest.starts_with('}') {
             // Is the last non-blank line before `pos` a doc comment?
-            let before = source.get(..pos).unwrap_or("").trim_end();
+            let before = crate::text::slice(source, ..pos, why).trim_end();
             let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-            let line = before.get(line_start..).unwrap_or("").trim_start();
+            let line = crate::text::slice(before, line_start.., "just past a newline").trim_start();
             (line.starts_with("///") && !line.starts_with("////")).then(|| {
                 Span::new(
                     line_start + (before.len() - line_start - line.len()),
@@ -2700,6 +2718,19 @@ mod errors {
             )
         })
     }
+}
+
+/// The value of a date's part: the grammar makes it 2 or 4 ASCII digits, so
+/// it has no failure (and no overflow) to fall back from.
+fn digits<T: From<u16>>(text: &str) -> T {
+    debug_assert!(
+        text.len() <= 4 && text.bytes().all(|b| b.is_ascii_digit()),
+        "INVARIANT: date_year is 4 digits, date_month and date_day 2"
+    );
+    T::from(text.bytes().fold(0u16, |n, b| {
+        n.saturating_mul(10)
+            .saturating_add(u16::from(b.saturating_sub(b'0')))
+    }))
 }
 
 #[cfg(test)]

@@ -440,13 +440,15 @@ impl<'a> Printer<'a> {
             self.flush(1, *start);
             let mut line = String::new();
             let last = cells.len().saturating_sub(1);
-            for (i, cell) in cells.iter().enumerate() {
+            // `widths` has a column for every cell of every row (built above),
+            // so the zip pairs each cell with its own column's width.
+            debug_assert!(widths.len() >= cells.len(), "a width per column");
+            for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
                 if i > 0 {
                     line.push_str(" | ");
                 }
                 line.push_str(cell);
                 if i < last {
-                    let width = widths.get(i).copied().unwrap_or(0);
                     let pad = width.saturating_sub(cell.chars().count());
                     line.push_str(&" ".repeat(pad));
                 }

@@ -11,7 +11,11 @@ pub(crate) fn blank_lines(source: &str, comments: &[Comment]) -> BlankLines {
     let mut comments = comments.iter().peekable();
     let mut start = 0;
     for (newline, _) in source.match_indices('\n') {
-        let line = source.get(start..newline).unwrap_or("");
+        let line = crate::text::slice(
+            source,
+            start..newline,
+            "`start` is 0 or just past the previous newline, `newline` a newline after it",
+        );
         if line.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
             // Comments come in source order: skip those ending before this line.
             while comments.next_if(|c| c.span.end <= start).is_some() {}

@@ -1,12 +1,6 @@
 //! Each construct of the grammar, and the precedence of expressions.
 
 // Test helpers outside `#[test]` functions may fail loudly too.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
 
 mod common;
 

@@ -1,11 +1,9 @@
 //! Recovery at declaration level and the wording of syntax errors.
 
 // Test helpers outside `#[test]` functions may fail loudly too.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 mod common;

@@ -2,12 +2,6 @@
 //! input: random bytes, random tokens, and mutated copies of the brief.
 
 // Test helpers outside `#[test]` functions may fail loudly too.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
 
 use accord_grammar::parse;
 use proptest::prelude::*;

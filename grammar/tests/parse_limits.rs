@@ -3,11 +3,10 @@
 //! walked recursively and dropped on the same small stack.
 
 // Test helpers outside `#[test]` functions may fail loudly too.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::indexing_slicing
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 mod common;

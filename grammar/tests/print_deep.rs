@@ -2,7 +2,10 @@
 //! prints on a 2 MiB thread in a debug build (what it rejects has nothing to print).
 
 // A failing unwrap in a test helper is a failing test, as intended.
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use accord_grammar::{parse, print};
 

@@ -2,7 +2,10 @@
 //! forms, escapes, durations.
 
 // A failing unwrap in a test helper is a failing test, as intended.
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 mod support;
 

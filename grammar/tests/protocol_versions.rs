@@ -3,11 +3,9 @@
 //! name everywhere else.
 
 // Test helpers outside `#[test]` functions may fail loudly too.
-#![allow(
+#![expect(
     clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 use accord_grammar::ast::{Decl, ProtocolItem};

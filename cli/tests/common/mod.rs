@@ -2,7 +2,11 @@
 //! text, and scratch directories.
 
 // Each test file uses what it needs of these.
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    reason = "each test binary uses a different part of this shared module; a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

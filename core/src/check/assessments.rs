@@ -30,6 +30,35 @@ impl<'a> Checker<'a> {
         n
     }
 
+    /// A scale's end as a whole number: E0212 when it is beyond 64 bits (or
+    /// 28 digits), E0501 when it has a fraction (a scale's answers are whole).
+    fn scale_end(
+        &mut self,
+        file: usize,
+        question: &str,
+        text: &str,
+        span: ast::Span,
+    ) -> Option<i64> {
+        let n = self.number(file, text, span)?;
+        if !n.fract().is_zero() {
+            let message =
+                format!("the scale of `{question}` runs over whole numbers, not `{text}`");
+            self.emit(
+                Diagnostic::error("E0501", file, span, message)
+                    .with_help("write whole numbers, e.g. `scale 0..3`"),
+            );
+            return None;
+        }
+        let whole = i64::try_from(n).ok();
+        if whole.is_none() {
+            let message = format!("the number `{text}` is out of range");
+            self.emit(
+                Diagnostic::error("E0212", file, span, message).with_help("use a smaller number"),
+            );
+        }
+        whole
+    }
+
     fn question(
         &mut self,
         file: usize,
@@ -60,15 +89,16 @@ impl<'a> Checker<'a> {
                 options,
                 span,
             } => {
-                let lo = self
-                    .number(file, low, *span)
-                    .and_then(|n| i64::try_from(n).ok())
-                    .unwrap_or(0);
-                let hi = self
-                    .number(file, high, *span)
-                    .and_then(|n| i64::try_from(n).ok())
-                    .unwrap_or(lo);
-                if lo > hi {
+                let lo = self.scale_end(file, &q.name.name, low, *span);
+                let hi = self.scale_end(file, &q.name.name, high, *span);
+                let ends_ok = lo.is_some() && hi.is_some();
+                // An end that is not a whole number in range was reported (E0212
+                // or E0501) and the ruleset has an error: the placeholder ends
+                // below are never screened, and nothing more is said of them.
+                let lo = lo.unwrap_or(0);
+                let hi = hi.unwrap_or(lo);
+                if !ends_ok {
+                } else if lo > hi {
                     self.emit(
                         Diagnostic::error(
                             Code::E0501,

@@ -250,6 +250,10 @@ impl<'a> Checker<'a> {
         }
         // Each name's versions in increasing order.
         for ids in self.out.index.protocols.values_mut() {
+            debug_assert!(
+                ids.iter().all(|id| versions.number.contains_key(id)),
+                "INVARIANT: only a protocol whose version checked is indexed, with its number"
+            );
             ids.sort_by_key(|id| versions.number.get(id).copied().unwrap_or(0));
         }
         self.collect_ruleset();

@@ -201,12 +201,12 @@ impl<'a> Checker<'a> {
             match holders.get(&id).map(Vec::as_slice) {
                 None | Some([]) => self.out.roots.push(id),
                 Some([(owner, field)]) => {
-                    let name = self
-                        .out
-                        .entities
-                        .get(owner.0)
-                        .map(|o| snake_case(&o.name))
-                        .unwrap_or_default();
+                    let name = self.out.entities.get(owner.0).map(|o| snake_case(&o.name));
+                    debug_assert!(
+                        name.is_some(),
+                        "INVARIANT: holders are entities of the model"
+                    );
+                    let name = name.unwrap_or_default();
                     if let Some(def) = self.out.entities.get_mut(ei) {
                         // A member with the same name wins over the implicit accessor.
                         if !def.members.contains_key(&name) {

@@ -1046,6 +1046,7 @@ impl<'a> Checker<'a> {
         let (kind, fallback) = match hint {
             Some(Type::Enum(e)) => {
                 let def = self.out.enums.get(e.0);
+                debug_assert!(def.is_some(), "INVARIANT: a type's enum is of this model");
                 let vs = def
                     .map(|d| super::util::list_names(d.variants.iter().map(|v| v.name.as_str())))
                     .unwrap_or_default();
@@ -1149,6 +1150,7 @@ impl<'a> Checker<'a> {
         };
         let Some(m) = self.lookup_member(entity, &field.name) else {
             let def = self.out.entities.get(entity.0);
+            debug_assert!(def.is_some(), "INVARIANT: a type's entity is of this model");
             let cands: Vec<&str> = def
                 .map(|d| d.members.keys().map(String::as_str).collect())
                 .unwrap_or_default();
@@ -1263,6 +1265,8 @@ impl<'a> Checker<'a> {
         if let Some(&step) = ctx.and_then(|c| c.steps.get(&id.name)) {
             return Some(step);
         }
+        // A protocol not yet resolved has no steps to suggest: the error stands
+        // without a "did you mean".
         let cands = ctx
             .map(|c| c.steps.keys().map(String::as_str).collect())
             .unwrap_or_default();
@@ -1332,10 +1336,13 @@ impl<'a> Checker<'a> {
             );
             return RExpr::error(span);
         };
-        let needs: Vec<String> = self
-            .out
-            .assessments
-            .get(a.0)
+        let def = self.out.assessments.get(a.0);
+        // Assessments are resolved before any expression is checked.
+        debug_assert!(
+            def.is_some(),
+            "INVARIANT: a step's assessment is of this model"
+        );
+        let needs: Vec<String> = def
             .map(|d| d.needs.iter().map(|n| n.name.clone()).collect())
             .unwrap_or_default();
         match needs.iter().position(|n| *n == need_id.name) {
@@ -1387,6 +1394,8 @@ impl<'a> Checker<'a> {
             return RExpr::error(span);
         };
         let def = self.out.assessments.get(a.0);
+        // Assessments are resolved before any expression is checked.
+        debug_assert!(def.is_some(), "INVARIANT: an assessment of this model");
         let found = self
             .assess_ctx
             .get(a.0)
@@ -1567,9 +1576,10 @@ impl<'a> Checker<'a> {
                         {
                             return mk(RKind::QuestionPoints(q), Type::Decimal, span);
                         }
-                        let cands = self
-                            .assess_ctx
-                            .get(a.0)
+                        let ctx = self.assess_ctx.get(a.0);
+                        // Assessments are resolved before any expression is checked.
+                        debug_assert!(ctx.is_some(), "INVARIANT: an assessment of this model");
+                        let cands = ctx
                             .map(|c| {
                                 c.sections
                                     .keys()

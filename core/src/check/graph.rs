@@ -53,32 +53,39 @@ fn cycle_through<N, E>(
 }
 
 impl<'a> Checker<'a> {
+    /// The name of a definition the checker itself put in the dependency graph,
+    /// so it is always found.
     fn def_name(&self, n: DefNode) -> String {
+        let name = self.find_def_name(n);
+        debug_assert!(
+            name.is_some(),
+            "INVARIANT: a graph node names a definition of the model"
+        );
+        name.unwrap_or_default()
+    }
+
+    fn find_def_name(&self, n: DefNode) -> Option<String> {
         match n {
             DefNode::Let(e, i) => self
                 .out
                 .entities
                 .get(e.0)
-                .and_then(|d| d.lets.get(i).map(|l| format!("{}.{}", d.name, l.name)))
-                .unwrap_or_default(),
+                .and_then(|d| d.lets.get(i).map(|l| format!("{}.{}", d.name, l.name))),
             DefNode::Eligible(p) => self
                 .out
                 .programs
                 .get(p.0)
-                .map(|d| format!("eligible({})", d.name))
-                .unwrap_or_default(),
+                .map(|d| format!("eligible({})", d.name)),
             DefNode::Amount(p) => self
                 .out
                 .programs
                 .get(p.0)
-                .map(|d| format!("amount({})", d.name))
-                .unwrap_or_default(),
+                .map(|d| format!("amount({})", d.name)),
             DefNode::Score(a, s) => self
                 .out
                 .assessments
                 .get(a.0)
-                .and_then(|d| d.scores.get(s).map(|x| format!("{}.{}", d.name, x.name)))
-                .unwrap_or_default(),
+                .and_then(|d| d.scores.get(s).map(|x| format!("{}.{}", d.name, x.name))),
         }
     }
 
@@ -135,8 +142,12 @@ impl<'a> Checker<'a> {
                 .get(1)
                 .and_then(|next| g.find_edge(start, *next))
                 .and_then(|e| g.edge_weight(e))
-                .copied()
-                .unwrap_or_default();
+                .copied();
+            debug_assert!(
+                loc.is_some(),
+                "INVARIANT: a cycle's path starts with an edge of the graph out of `start`"
+            );
+            let loc = loc.unwrap_or_default();
             self.emit(
                 Diagnostic::error(
                     Code::E0306,

@@ -130,6 +130,7 @@ impl Checked {
     /// Every version of the protocol `name`, lowest version first; empty when
     /// there is no such protocol.
     pub fn protocol_versions(&self, name: &str) -> Vec<ProtocolId> {
+        // No such protocol: no versions (documented above).
         self.index.protocols.get(name).cloned().unwrap_or_default()
     }
     /// A version of the protocol `name`: with `Some(v)`, exactly version `v`;
@@ -188,11 +189,18 @@ impl Checked {
             Type::Date => "Date".into(),
             Type::Text => "Text".into(),
             Type::Duration => "Duration".into(),
-            Type::Enum(id) => self.enums.get(id.0).map_or("?".into(), |e| e.name.clone()),
-            Type::Entity(id) => self
-                .entities
-                .get(id.0)
-                .map_or("?".into(), |e| e.name.clone()),
+            // A type's ids are this model's own (a type from another model is a
+            // caller's bug); never a `?` in a message even then.
+            Type::Enum(id) => {
+                let e = self.enums.get(id.0);
+                debug_assert!(e.is_some(), "INVARIANT: an enum id of this model");
+                e.map_or("an unknown enum".into(), |e| e.name.clone())
+            }
+            Type::Entity(id) => {
+                let e = self.entities.get(id.0);
+                debug_assert!(e.is_some(), "INVARIANT: an entity id of this model");
+                e.map_or("an unknown entity".into(), |e| e.name.clone())
+            }
             Type::List(t) => format!("list of {}", self.type_name(t)),
             Type::Risk(a) => match self.assessments.get(a.0) {
                 Some(a) => format!("risk level of `{}`", a.name),

@@ -89,6 +89,8 @@ impl<'a> Checker<'a> {
         for (pi, &(file, p)) in list.iter().enumerate() {
             let version = match version_item(p) {
                 None => 1,
+                // A bad number was E0516 (collect), so the ruleset has an error
+                // and this protocol is not indexed: 0 is a placeholder no case uses.
                 Some((text, _, _)) => version_number(text).unwrap_or(0),
             };
             let mut def = ProtocolDef {

@@ -165,6 +165,7 @@ impl<'a> Checker<'a> {
                 let d = match ty {
                     Type::Enum(e) => {
                         let def = self.out.enums.get(e.0);
+                        debug_assert!(def.is_some(), "INVARIANT: a column's enum is of this model");
                         let cands = def
                             .map(|d| d.variants.iter().map(|v| v.name.as_str()).collect())
                             .unwrap_or_default();

@@ -88,6 +88,12 @@ impl<'a> Checker<'a> {
     }
 
     fn given_object(&mut self, file: usize, o: &ast::ObjectValue, e: EntityId) -> Value {
+        // `e` is an entity of this model (from the fact's type), so every lookup
+        // of its definition below finds it.
+        debug_assert!(
+            self.out.entities.get(e.0).is_some(),
+            "INVARIANT: an entity id of this model"
+        );
         let mut seen: HashMap<&str, ast::Span> = HashMap::new();
         let mut vals = Vec::new();
         for entry in &o.entries {

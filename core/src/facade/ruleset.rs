@@ -342,7 +342,8 @@ impl Ruleset {
         self.engine
             .facts_from_value(&doc)
             .map_err(|e| Error::input("the facts are", e))?;
-        Ok(serde_json::to_string(&doc).unwrap_or_default())
+        // A `Value`'s `Display` is its compact JSON, with no failure to fall back from.
+        Ok(doc.to_string())
     }
 
     /// A JSON Schema of the facts document, titles in `lang`.
@@ -522,19 +523,11 @@ impl Ruleset {
         let line = log.lines().count() + 1;
         let event = Event::parse(line, event.trim()).map_err(|e| Error::case(vec![e]))?;
         let added = match events.is_empty() {
-            true => Case::open(&self.engine, event, self.case_options()).map(|c| {
-                c.events()
-                    .last()
-                    .map(Event::to_json_line)
-                    .unwrap_or_default()
-            }),
+            true => Case::open(&self.engine, event, self.case_options()).map(|c| last_line(&c)),
             false => {
                 Case::replay(&self.engine, &events, self.case_options(), None).and_then(|mut c| {
                     c.apply(event)?;
-                    Ok(c.events()
-                        .last()
-                        .map(Event::to_json_line)
-                        .unwrap_or_default())
+                    Ok(last_line(&c))
                 })
             }
         }
@@ -639,11 +632,28 @@ fn bad_path(path: &str, why: &str) -> Error {
     )
 }
 
+/// The case's last event as the engine writes it: the one just opened or
+/// applied, so there is one.
+fn last_line(case: &Case) -> String {
+    let line = case.events().last().map(Event::to_json_line);
+    debug_assert!(
+        line.is_some(),
+        "INVARIANT: the event just added is the case's last"
+    );
+    line.unwrap_or_default()
+}
+
 fn parse_path(path: &str) -> Result<Vec<Step<'_>>, Error> {
     let mut steps = Vec::new();
     for part in path.split('.') {
         let (name, mut rest) = match part.find('[') {
-            Some(i) => (part.get(..i).unwrap_or(""), part.get(i..).unwrap_or("")),
+            Some(i) => {
+                let why = "`i` is where a `[` starts";
+                (
+                    crate::source::slice(part, ..i, why),
+                    crate::source::slice(part, i.., why),
+                )
+            }
             None => (part, ""),
         };
         if name.is_empty() {
@@ -659,7 +669,7 @@ fn parse_path(path: &str) -> Result<Vec<Step<'_>>, Error> {
                 .and_then(|n| n.parse::<usize>().ok())
                 .ok_or_else(|| bad_path(path, "an index is not a number"))?;
             steps.push(Step::Index(index));
-            rest = rest.get(close + 1..).unwrap_or("");
+            rest = crate::source::slice(rest, close + 1.., "just past the one-byte `]` at `close`");
             if !rest.is_empty() && !rest.starts_with('[') {
                 return Err(bad_path(path, "text follows an index"));
             }

@@ -4,7 +4,10 @@
 //! (`check_cases`); and reading a corpus's ruleset and JSON files.
 
 // Each test file uses what it needs of these.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this shared module"
+)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,10 @@
 //! Helpers shared by the evaluation tests: loading a ruleset directory, and every
 //! result of an evaluation in comparable form.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this shared module"
+)]
 
 use std::path::{Path, PathBuf};
 

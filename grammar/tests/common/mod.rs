@@ -5,7 +5,8 @@
     dead_code,
     clippy::panic,
     clippy::unwrap_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "each test binary uses a different part of this shared module; a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
 use accord_grammar::ast::*;

@@ -1,5 +1,8 @@
 //! Short constructors for hand-built syntax trees (all spans default).
-#![allow(dead_code)] // each test binary uses a different part of this module
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this shared module"
+)]
 
 use accord_grammar::ast::*;
 

@@ -7,7 +7,10 @@
 //! `from` line without its own source), there are no comments, and all spans are
 //! the default (equality ignores spans).
 //! Depth is bounded so a tree stays small.
-#![allow(dead_code)] // each test binary uses a different part of this module
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this shared module"
+)]
 
 pub mod build;
 
