@@ -44,7 +44,7 @@ impl<'a> Checker<'a> {
             let message =
                 format!("the scale of `{question}` runs over whole numbers, not `{text}`");
             self.emit(
-                Diagnostic::error("E0501", file, span, message)
+                Diagnostic::error(Code::E0501, file, span, message)
                     .with_help("write whole numbers, e.g. `scale 0..3`"),
             );
             return None;
@@ -53,7 +53,8 @@ impl<'a> Checker<'a> {
         if whole.is_none() {
             let message = format!("the number `{text}` is out of range");
             self.emit(
-                Diagnostic::error("E0212", file, span, message).with_help("use a smaller number"),
+                Diagnostic::error(Code::E0212, file, span, message)
+                    .with_help("use a smaller number"),
             );
         }
         whole
