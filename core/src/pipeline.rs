@@ -8,10 +8,10 @@
 //! [`CheckReport`] is the diagnostics with the sources they point into, and
 //! their located (file, line, column) JSON shape.
 
-use crate::codes::Code;
 use accord_grammar::ast::Span;
 use serde::{Serialize, Serializer};
 
+use crate::codes::Code;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::render::{self, RenderOptions};
 use crate::source::{SourceFile, SourceMap};

@@ -13,10 +13,10 @@
 //! The uniffi namespace is `accord`: the Python module is `accord`, the Kotlin
 //! package `uniffi.accord`, the Swift files `accord.swift` and `accordFFI.h`.
 
-use accord_core::Code;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use accord_core::facade::{self, ErrorKind, GraphFormat};
+use accord_core::Code;
 use accord_core::Severity;
 
 // The scaffolding: `UniFfiTag`, the exported buffer functions and the contract

@@ -13,7 +13,6 @@
 //! and the questions are ranked by how many undetermined outputs each could
 //! settle (the field worker's next question).
 
-use crate::codes::Code;
 use std::collections::BTreeSet;
 
 use jiff::civil::Date;
@@ -21,6 +20,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
 
+use crate::codes::Code;
 use crate::labels::{localize, word};
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;

@@ -7,7 +7,6 @@
 //! same as a Mermaid flowchart. Everything is in declaration order, so the
 //! output is the same on every run.
 
-use crate::codes::Code;
 use std::fmt::Write;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -15,6 +14,7 @@ use petgraph::Direction;
 use serde::Serialize;
 
 use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
+use crate::codes::Code;
 use crate::labels::localize;
 use crate::screen::{in_model, Engine, FactsError};
 use accord_grammar::ast::DurationUnit;

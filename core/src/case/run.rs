@@ -10,7 +10,6 @@
 //! read has changed (or, for guards that read the date or a parameter, when
 //! the date has).
 
-use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -21,6 +20,7 @@ use super::event::{parse_date, Event, EventKind};
 use super::CaseError;
 use crate::assess::AssessReport;
 use crate::check::{ProtocolDef, ShareTarget, StepDef};
+use crate::codes::Code;
 use crate::providers::Catalogue;
 use crate::screen::lower::{CaseInput, LProtocol, NodeId};
 use crate::screen::machine::{AsOf, Machine, Scratch};

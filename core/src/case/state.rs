@@ -9,7 +9,6 @@
 //! The subject's facts, the other roles' notes and merge conflicts are never in
 //! a view.
 
-use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
@@ -20,6 +19,7 @@ use super::calendar::DeadlineError;
 use super::event::EventKind;
 use super::run::Case;
 use super::CaseError;
+use crate::codes::Code;
 use crate::labels::localize;
 
 /// An open task: a ready step (or a need's task of a step per need).

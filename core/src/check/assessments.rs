@@ -1,7 +1,6 @@
 //! Assessments: questions and their answers' types, sections, scores, needs and
 //! risk levels, then their expressions (scores typed on demand).
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, AssessmentItem};
@@ -11,6 +10,7 @@ use super::collect::unknown;
 use super::expr::{Ctx, Scope};
 use super::util::{parse_number, Members};
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 impl<'a> Checker<'a> {

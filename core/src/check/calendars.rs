@@ -1,10 +1,10 @@
 //! Calendars: weekends and holidays, for counting working days.
 
-use crate::codes::Code;
 use accord_grammar::ast;
 
 use super::collect::unknown;
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 const WEEKDAYS: [(&str, jiff::civil::Weekday); 7] = [

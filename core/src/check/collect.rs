@@ -1,13 +1,13 @@
 //! Pass 1: declarations into namespaces, the ruleset header; and the last passes
 //! that look at everything at once (labels, unused declarations).
 
-use crate::codes::Code;
 use std::collections::{HashMap, HashSet};
 
 use accord_grammar::ast::{self, Decl, Label};
 
 use super::util::{help_for, list_names, version_item, version_number, BadVersion};
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 const BUILTIN_TYPES: [&str; 6] = ["Boolean", "Integer", "Decimal", "Money", "Date", "Text"];

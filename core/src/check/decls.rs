@@ -1,6 +1,5 @@
 //! Enums, entities and their lets, parameters, programmes.
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, Expr, ProgramItem};
@@ -10,6 +9,7 @@ use super::collect::{unknown, unknown_variant};
 use super::expr::{adapts_to_money, fits, Ctx, Scope};
 use super::util::snake_case;
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 /// How deeply lets/scores may be typed on demand from inside another definition.

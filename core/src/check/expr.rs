@@ -1,12 +1,12 @@
 //! Expressions: name resolution in scope, types, built-in functions.
 
-use crate::codes::Code;
 use accord_grammar::ast::{self, BinaryOp, Expr, Ident, Span};
 use rust_decimal::Decimal;
 
 use super::collect::unknown;
 use super::util::{civil_date, duration_value, parse_number, parse_percent, plural};
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 /// Deepest expression nesting the checker follows, counting the expressions of

@@ -2,13 +2,13 @@
 //! `after`, steps that can never become ready, reaching `close`, roles that never
 //! act).
 
-use crate::codes::Code;
 use std::collections::{HashMap, VecDeque};
 
 use accord_grammar::ast::{ProtocolItem, StepItem};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 /// A shortest cycle through `start` inside its strongly connected component, as

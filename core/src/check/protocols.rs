@@ -2,7 +2,6 @@
 //! of one protocol name checked together; then the protocols' expressions
 //! (`start when`, step guards, with the guards that can never hold).
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, ProtocolItem, StepItem};
@@ -11,6 +10,7 @@ use super::collect::unknown;
 use super::expr::{Ctx, Scope};
 use super::util::{duration_value, version_item, version_number, Members};
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 impl<'a> Checker<'a> {

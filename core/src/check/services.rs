@@ -1,10 +1,10 @@
 //! Services: their sector and the needs they meet.
 
-use crate::codes::Code;
 use accord_grammar::ast;
 
 use super::collect::unknown;
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 impl<'a> Checker<'a> {

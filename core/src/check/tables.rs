@@ -1,7 +1,6 @@
 //! Decision tables: signatures, header, rows, cells, and overlapping rows under
 //! `hit unique`.
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, Cell, CellValue, CompareOp, HitPolicyKind};
@@ -11,6 +10,7 @@ use super::collect::{unknown, unknown_variant};
 use super::expr::{fits, is_builtin_function};
 use super::util::day_number;
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 /// Rows beyond this are not compared pairwise for overlaps (the check is quadratic).

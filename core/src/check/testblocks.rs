@@ -1,6 +1,5 @@
 //! `test` blocks: the given facts, subjects and expectations.
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use accord_grammar::ast::{self, ExpectOutcome, TestItem};
@@ -9,6 +8,7 @@ use super::collect::{unknown, unknown_variant};
 use super::expr::fits;
 use super::util::parse_number;
 use super::*;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 /// A resolved subject path: (field index, element index) per segment.

@@ -1,6 +1,5 @@
 //! Small helpers: name suggestions, literal conversion, naming.
 
-use crate::codes::Code;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -8,6 +7,7 @@ use accord_grammar::ast;
 use rust_decimal::Decimal;
 
 use super::model::DurationValue;
+use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 /// The closest candidate to `name`, when one is close enough to be a likely typo.

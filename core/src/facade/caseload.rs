@@ -3,10 +3,10 @@
 //! threads; the report does not depend on how they were split, and a worker
 //! that fails is an error, never a caseload with its cases missing.
 
-use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use crate::case::{parse_log, Caseload, CaseloadReport};
+use crate::codes::Code;
 use crate::facade::ruleset::text;
 use crate::facade::{parse_as_of, Error, Ruleset};
 

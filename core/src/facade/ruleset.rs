@@ -7,13 +7,13 @@
 //! Each call returns exactly what the CLI prints with `--format json` (the
 //! pretty-printed document), or an [`Error`].
 
-use crate::codes::Code;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::assess::AssessReport;
 use crate::case::{parse_log, Case, CaseOptions, CaseState, Event, Merged};
+use crate::codes::Code;
 use crate::facade::{Error, Problem};
 use crate::providers::{Catalogue, NeedsMap, ProvidersReport, Ratings};
 use crate::screen::{Engine, FactsError, ScreenOptions, ScreenReport};

@@ -1,12 +1,12 @@
 //! Reading a provider catalogue: every problem, each with the path of the value
 //! at fault.
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use serde_json::Value as Json;
 
 use super::{names_help, Catalogue, Name, Provider, Regions, KINDS};
+use crate::codes::Code;
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;
 

@@ -1,13 +1,13 @@
 //! Matching: the providers that can meet a need in a region, in the
 //! documented order.
 
-use crate::codes::Code;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::{bayesian, names_help, ratio, Catalogue, Name, Regions, PRIOR_SCORE};
 use super::{QuestionRating, Ratings};
+use crate::codes::Code;
 use crate::screen::facts::FactsError;
 use crate::screen::Engine;
 

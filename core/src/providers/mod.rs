@@ -17,10 +17,10 @@
 //! | `matching.rs` | the providers that can meet a need in a region |
 //! | `needs.rs` | the territorial map of needs against capacity |
 
-use crate::codes::Code;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
+use crate::codes::Code;
 use crate::labels::localize;
 use crate::screen::facts::FactsError;
 use crate::screen::Engine;

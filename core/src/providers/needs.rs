@@ -1,13 +1,13 @@
 //! The territorial map: needs established by assessments against the places
 //! left with the providers serving each region.
 
-use crate::codes::Code;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::{Catalogue, Provider, Regions};
+use crate::codes::Code;
 use crate::screen::facts::{Errors, FactError};
 use crate::screen::Engine;
 

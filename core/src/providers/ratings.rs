@@ -1,6 +1,5 @@
 //! Satisfaction scores per provider and service, and per survey question.
 
-use crate::codes::Code;
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
@@ -8,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::{bayesian, names_help, ratio, Catalogue, PRIOR_SCORE};
+use crate::codes::Code;
 use crate::labels::localize;
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;

@@ -5,7 +5,6 @@
 //! the others follow in document order), with one slot per field. A missing field or
 //! `null` is unknown. Lists of entities hold instance numbers.
 
-use crate::codes::Code;
 use std::fmt;
 
 use jiff::civil::Date;
@@ -15,6 +14,7 @@ use super::in_model;
 use super::lower::{FieldKind, Lowered};
 use super::value::{Dur, ListRef, TextRef, V};
 use crate::check::{Checked, Value};
+use crate::codes::Code;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Instance {

@@ -6,7 +6,6 @@
 //! path and parsing goes on, so one pass reports every problem; only malformed
 //! JSON stops it.
 
-use crate::codes::Code;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -16,6 +15,7 @@ use super::facts::{entity_name, Builder, Facts, FactsError, JPath};
 use super::lower::{FieldKind, Lowered};
 use super::value::{ListRef, TextRef, V};
 use crate::check::Checked;
+use crate::codes::Code;
 
 /// The kind of value the document held where something else was expected:
 /// never the value itself, which is personal data (docs/language.md, "Errors

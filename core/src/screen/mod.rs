@@ -26,12 +26,12 @@ pub use report::{
     ScreenResult, UsedValue,
 };
 
-use crate::codes::Code;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::check::Checked;
+use crate::codes::Code;
 use crate::pipeline::CheckReport;
 use crate::source::{SourceFile, SourceMap};
 use lower::Lowered;
