@@ -22,14 +22,14 @@ fuzz_target!(|data: &[u8]| {
         Err(errors) => {
             assert!(!errors.is_empty());
             for e in &errors {
-                assert!(e.line.is_some() && !e.message.is_empty() && e.code.starts_with('C'));
+                assert!(e.line.is_some() && !e.message.is_empty() && e.code.as_str().starts_with('C'));
             }
             return;
         }
     };
     let options = CaseOptions::default();
     match Case::replay(engine, &events, options, None) {
-        Err(e) => assert!(e.code.starts_with('C') && !e.message.is_empty()),
+        Err(e) => assert!(e.code.as_str().starts_with('C') && !e.message.is_empty()),
         Ok(mut case) => {
             let Some(last) = events.last().map(|e| e.at) else { return };
             let as_of = last.checked_add(jiff::Span::new().days(40)).unwrap_or(last);
