@@ -21,6 +21,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 
 use crate::labels::{localize, word};
+use crate::screen::document::JsonDocument;
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;
 
@@ -283,6 +284,13 @@ fn answer_json(def: &AssessmentDef, q: usize, a: Option<&Answer>) -> Json {
     }
 }
 
+const ANSWERS: JsonDocument = JsonDocument {
+    name: "the answers",
+    verb: "are",
+    too_large: Some("A0008"),
+    malformed: "A0002",
+};
+
 impl Engine {
     /// The names of the ruleset's assessments, in declaration order.
     pub fn assessment_names(&self) -> Vec<&str> {
@@ -333,22 +341,7 @@ impl Engine {
     /// problem is reported (up to [`MAX_FACT_ERRORS`](crate::screen::MAX_FACT_ERRORS)), each naming its question.
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
         self.assessment(assessment)?;
-        FactsError::check_size(
-            "A0008",
-            "the answers",
-            json,
-            crate::limits::MAX_DOCUMENT_BYTES,
-        )?;
-        let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one(
-                "A0002",
-                "",
-                format!(
-                    "the answers are not valid JSON: {}",
-                    crate::redact::serde_message(&e)
-                ),
-            )
-        })?;
+        let doc = ANSWERS.parse(json)?;
         self.answers_from_value(assessment, &doc)
     }
 

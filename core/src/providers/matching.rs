@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 
 use super::{bayesian, names_help, ratio, Catalogue, Name, Regions, PRIOR_SCORE};
 use super::{QuestionRating, Ratings};
+use crate::screen::document::JsonDocument;
 use crate::screen::facts::FactsError;
 use crate::screen::Engine;
 
@@ -108,6 +109,15 @@ impl ProvidersReport {
         out
     }
 }
+
+/// An assessment result read for its needs. It has no size code of its own:
+/// unlike the other documents, it is not refused for its size (as before).
+const RESULT: JsonDocument = JsonDocument {
+    name: "the assessment result",
+    verb: "is",
+    too_large: None,
+    malformed: "P0012",
+};
 
 impl Engine {
     /// Every provider that can meet `need` in `region` (anywhere when `None`),
@@ -263,24 +273,13 @@ impl Engine {
         ratings: Option<&Ratings>,
         lang: Option<&str>,
     ) -> Result<Vec<ProvidersReport>, FactsError> {
-        let doc: Json = serde_json::from_str(result).map_err(|e| {
-            FactsError::one(
-                "P0012",
-                "",
-                format!(
-                    "the assessment result is not valid JSON: {}",
-                    crate::redact::serde_message(&e)
-                ),
-            )
-        })?;
-        let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
-            return Err(FactsError::one(
-                "P0012",
-                "needs",
-                "an assessment result has a list `needs` (the output of `accord assess --format json`)"
-                    .to_string(),
-            ));
-        };
+        let doc = RESULT.parse(result)?;
+        let needs = RESULT.list(
+            &doc,
+            "needs",
+            "needs",
+            "an assessment result has a list `needs` (the output of `accord assess --format json`)",
+        )?;
         let mut out = Vec::with_capacity(needs.len());
         for (i, n) in needs.iter().enumerate() {
             let Some(need) = n.as_str() else {

@@ -29,6 +29,7 @@ mod matching;
 mod needs;
 mod ratings;
 
+pub use catalogue::CatalogueError;
 pub use matching::{Elsewhere, Match, ProvidersReport};
 pub use needs::{MapRow, NeedsMap};
 pub use ratings::{QuestionRating, Ratings};

@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 
 use super::{bayesian, names_help, ratio, Catalogue, PRIOR_SCORE};
 use crate::labels::localize;
+use crate::screen::document::JsonDocument;
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;
 
@@ -33,6 +34,13 @@ pub struct QuestionRating {
     pub mean: String,
 }
 
+const RATINGS: JsonDocument = JsonDocument {
+    name: "the ratings",
+    verb: "are",
+    too_large: Some("R0008"),
+    malformed: "R0001",
+};
+
 impl Engine {
     /// Reads satisfaction scores for a catalogue's providers:
     /// `{"ratings": [{"provider": ID, "service": NAME, "score": 1..5}]}`.
@@ -41,29 +49,13 @@ impl Engine {
         catalogue: &Catalogue,
         json: &str,
     ) -> Result<Ratings, FactsError> {
-        FactsError::check_size(
-            "R0008",
-            "the ratings",
-            json,
-            crate::limits::MAX_DOCUMENT_BYTES,
+        let doc = RATINGS.parse(json)?;
+        let list = RATINGS.list(
+            &doc,
+            "ratings",
+            "",
+            "ratings are an object with a list `ratings`",
         )?;
-        let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one(
-                "R0001",
-                "",
-                format!(
-                    "the ratings are not valid JSON: {}",
-                    crate::redact::serde_message(&e)
-                ),
-            )
-        })?;
-        let Some(list) = doc.get("ratings").and_then(Json::as_array) else {
-            return Err(FactsError::one(
-                "R0001",
-                "",
-                "ratings are an object with a list `ratings`".to_string(),
-            ));
-        };
         let mut errors = Errors(Vec::new());
         let mut r = Ratings::default();
         let survey = match doc.get("survey") {

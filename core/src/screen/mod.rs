@@ -11,6 +11,7 @@
 
 pub mod batch;
 mod compiled;
+pub(crate) mod document;
 pub(crate) mod facts;
 pub(crate) mod facts_json;
 pub(crate) mod lower;
