@@ -16,6 +16,7 @@ pub(crate) mod facts;
 pub(crate) mod facts_json;
 pub(crate) mod lower;
 pub(crate) mod machine;
+mod memo;
 pub(crate) mod plan;
 pub mod report;
 mod schema;
