@@ -132,6 +132,7 @@ impl Engine {
         ratings: Option<&Ratings>,
         lang: Option<&str>,
     ) -> Result<ProvidersReport, FactsError> {
+        // No language asked for: the ruleset's first.
         let lang = lang.unwrap_or("");
         let services = self.services_for(need)?;
         let region_index = match region {
@@ -163,17 +164,20 @@ impl Engine {
             }
             let name = match &p.name {
                 Name::One(s) => s.clone(),
-                Name::ByLang(list) => list
-                    .iter()
-                    .find(|(l, _)| l == lang)
-                    .or_else(|| {
-                        self.languages()
-                            .first()
-                            .and_then(|first| list.iter().find(|(l, _)| l == first))
-                    })
-                    .or(list.first())
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default(),
+                Name::ByLang(list) => {
+                    // The catalogue's check refuses an empty list of names.
+                    debug_assert!(!list.is_empty());
+                    list.iter()
+                        .find(|(l, _)| l == lang)
+                        .or_else(|| {
+                            self.languages()
+                                .first()
+                                .and_then(|first| list.iter().find(|(l, _)| l == first))
+                        })
+                        .or(list.first())
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default()
+                }
             };
             let serves = match (&p.regions, region_index) {
                 (_, None) | (Regions::All, _) => true,
@@ -243,10 +247,9 @@ impl Engine {
         Ok(ProvidersReport {
             need: need.to_string(),
             need_label: self.need_label(need, lang),
-            region: region.map(|r| {
-                let label = region_index
-                    .map(|i| self.region_label(i, lang))
-                    .unwrap_or_default();
+            // `region_index` is `region`'s, there when `region` is.
+            region: region.zip(region_index).map(|(r, i)| {
+                let label = self.region_label(i, lang);
                 if label.is_empty() || label == r {
                     r.to_string()
                 } else {

@@ -86,8 +86,11 @@ impl Engine {
         for (i, x) in list.iter().enumerate() {
             let at = |f: &str| format!("ratings[{i}].{f}");
             let provider = x.get("provider").and_then(Json::as_str);
-            let pi = provider.and_then(|p| catalogue.providers.iter().position(|q| q.id == p));
-            let Some(pi) = pi else {
+            let found = provider.and_then(|p| {
+                let pi = catalogue.providers.iter().position(|q| q.id == p)?;
+                Some((pi, p))
+            });
+            let Some((pi, id)) = found else {
                 errors.push(
                     "R0002",
                     at("provider"),
@@ -113,7 +116,7 @@ impl Engine {
                     at("service"),
                     match service {
                         Some(s) => {
-                            format!("`{}` does not offer `{s}`", provider.unwrap_or_default())
+                            format!("`{id}` does not offer `{s}`")
                         }
                         None => "a rating names the `service` rated".into(),
                     },
@@ -268,7 +271,12 @@ impl Engine {
                         .normalize()
                         .to_string(),
                     votes,
-                    mean: ratio(sum, Decimal::from(votes)).unwrap_or_default(),
+                    mean: {
+                        // A sum of scores 1 to 5 divided by a positive count.
+                        let mean = ratio(sum, Decimal::from(votes));
+                        debug_assert!(mean.is_some());
+                        mean.unwrap_or_default()
+                    },
                 })
             })
             .collect()

@@ -308,7 +308,9 @@ impl<'a> Machine<'a> {
     pub(crate) fn stop_recording(&mut self) -> Recorder {
         self.recording = false;
         self.nodes = &self.asof.folded;
-        self.s.rec.take().unwrap_or_default()
+        let rec = self.s.rec.take();
+        debug_assert!(rec.is_some(), "stopped after start_recording");
+        rec.unwrap_or_default()
     }
 
     #[inline]
