@@ -50,11 +50,11 @@ pub use assess::{Answers, AssessReport};
 pub use codes::Code;
 pub use diagnostics::{Diagnostic, Related, Severity};
 pub use facade::*;
-pub use providers::{Catalogue, NeedsMap, ProvidersReport, Ratings};
+pub use providers::{Catalogue, CatalogueError, NeedsMap, ProvidersReport, Ratings};
 pub use render::RenderOptions;
 pub use screen::{
-    Engine, Evaluation, Evaluations, Facts, FactsError, ResultView, ScreenOptions, ScreenReport,
-    Session, Status, SubjectId,
+    Engine, Evaluation, Evaluations, FactError, Facts, FactsError, ResultView, ScreenOptions,
+    ScreenReport, Session, Status, SubjectId,
 };
 pub use source::{LineIndex, Position, SourceFile, SourceMap};
 pub use testrun::{TestFailure, TestOutcome, TestReport};

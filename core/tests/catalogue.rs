@@ -37,8 +37,8 @@ fn ids(report: &accord_core::ProvidersReport) -> Vec<&str> {
     report.providers.iter().map(|p| p.id.as_str()).collect()
 }
 
-fn codes(e: &accord_core::FactsError) -> Vec<&str> {
-    e.errors.iter().map(|e| e.code.as_str()).collect()
+fn codes(e: &[accord_core::FactError]) -> Vec<&str> {
+    e.iter().map(|e| e.code.as_str()).collect()
 }
 
 #[test]
@@ -158,11 +158,11 @@ fn a_bad_catalogue_reports_every_problem_with_its_path() {
         Some("did you mean `family_counselling`?")
     );
     assert_eq!(
-        codes(&engine.catalogue_from_json("{").unwrap_err()),
+        codes(&engine.catalogue_from_json("{").unwrap_err().errors),
         ["P0001"]
     );
     assert_eq!(
-        codes(&engine.catalogue_from_json("[]").unwrap_err()),
+        codes(&engine.catalogue_from_json("[]").unwrap_err().errors),
         ["P0001"]
     );
 }
@@ -185,11 +185,11 @@ fn bad_ratings_and_requests_are_errors() {
             .to_string(),
         )
         .unwrap_err();
-    assert_eq!(codes(&e), ["R0002", "R0003", "R0004", "R0004"]);
+    assert_eq!(codes(&e.errors), ["R0002", "R0003", "R0004", "R0004"]);
     let e = engine
         .providers_for(&cat, "family_counseling", None, None, None)
         .unwrap_err();
-    assert_eq!(codes(&e), ["P0011"]);
+    assert_eq!(codes(&e.errors), ["P0011"]);
     assert_eq!(
         e.errors[0].help.as_deref(),
         Some("did you mean `family_counselling`?")
@@ -197,7 +197,7 @@ fn bad_ratings_and_requests_are_errors() {
     let e = engine
         .providers_for(&cat, "family_counselling", Some("elwa"), None, None)
         .unwrap_err();
-    assert_eq!(codes(&e), ["P0008"]);
+    assert_eq!(codes(&e.errors), ["P0008"]);
     assert_eq!(e.errors[0].help.as_deref(), Some("did you mean `elva`?"));
 }
 
@@ -358,6 +358,7 @@ fn providers_for_each_need_an_assessment_found() {
             &engine
                 .providers_for_result(&cat, "{}", None, None, None)
                 .unwrap_err()
+                .errors
         ),
         ["P0012"]
     );

@@ -5,7 +5,8 @@
 #![allow(
     clippy::unwrap_used,
     clippy::indexing_slicing,
-    reason = "a test: a failure there is a failing test"
+    clippy::panic,
+    reason = "a test's unwrap, index or panic is its assertion: failing loudly is the point"
 )]
 
 use std::collections::BTreeSet;

@@ -38,15 +38,15 @@ fn text(dir: &Path, name: &str) -> String {
     fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn errors(e: &accord_core::FactsError) -> Value {
-    json!({ "errors": serde_json::to_value(&e.errors).unwrap() })
+fn errors(e: &[accord_core::FactError]) -> Value {
+    json!({ "errors": serde_json::to_value(e).unwrap() })
 }
 
 fn run(engine: &Engine, dir: &Path) -> Value {
     let case: Value = serde_json::from_str(&text(dir, "case.json")).unwrap();
     let cat = match engine.catalogue_from_json(&text(dir, "catalogue.json")) {
         Ok(c) => c,
-        Err(e) => return errors(&e),
+        Err(e) => return errors(&e.errors),
     };
     if case["map"] == true {
         return serde_json::to_value(engine.needs_map(&cat, &text(dir, "results.jsonl"))).unwrap();
@@ -54,7 +54,7 @@ fn run(engine: &Engine, dir: &Path) -> Value {
     let ratings = if case["ratings"] == true {
         match engine.ratings_from_json(&cat, &text(dir, "ratings.json")) {
             Ok(r) => Some(r),
-            Err(e) => return errors(&e),
+            Err(e) => return errors(&e.errors),
         }
     } else {
         None
@@ -67,7 +67,7 @@ fn run(engine: &Engine, dir: &Path) -> Value {
         case["lang"].as_str(),
     ) {
         Ok(r) => serde_json::to_value(r).unwrap(),
-        Err(e) => errors(&e),
+        Err(e) => errors(&e.errors),
     }
 }
 

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 
 use super::Answer;
 use crate::check::{AssessmentDef, Builtin, QuestionSpec, RExpr, RKind, Value};
+use crate::screen::value::Cmp;
 
 /// A value while evaluating: known, a number known to lie in a closed
 /// interval, or unknown.
@@ -90,30 +91,12 @@ fn interval(op: BinaryOp, (a, b): (Decimal, Decimal), (c, d): (Decimal, Decimal)
 }
 
 /// `x op y` over intervals: decided when every pair of values agrees.
-fn compare_intervals(op: BinaryOp, (a, b): (Decimal, Decimal), (c, d): (Decimal, Decimal)) -> u8 {
-    let (always, never) = match op {
-        BinaryOp::Lt => (b < c, a >= d),
-        BinaryOp::Le => (b <= c, a > d),
-        BinaryOp::Gt => (a > d, b <= c),
-        BinaryOp::Ge => (a >= d, b < c),
-        BinaryOp::Eq => (a == b && c == d && a == c, b < c || d < a),
-        BinaryOp::Ne => (b < c || d < a, a == b && c == d && a == c),
-        _ => return U,
-    };
-    if always {
-        T
-    } else if never {
-        F
-    } else {
-        U
+fn compare_intervals(op: Cmp, x: (Decimal, Decimal), y: (Decimal, Decimal)) -> u8 {
+    match op.holds_over(x, y) {
+        Some(true) => T,
+        Some(false) => F,
+        None => U,
     }
-}
-
-fn is_comparison(op: BinaryOp) -> bool {
-    matches!(
-        op,
-        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne
-    )
 }
 
 /// The range of points a question can give, and the points of an answer.
@@ -317,8 +300,8 @@ impl<'a> Eval<'a> {
                 let (x, l, h) = (self.eval(value), self.eval(low), self.eval(high));
                 let r = match (&x, &l, &h) {
                     (AV::Num(a, b), AV::Num(c, d), AV::Num(g, k)) => and3(
-                        compare_intervals(BinaryOp::Ge, (*a, *b), (*c, *d)),
-                        compare_intervals(BinaryOp::Le, (*a, *b), (*g, *k)),
+                        compare_intervals(Cmp::Ge, (*a, *b), (*c, *d)),
+                        compare_intervals(Cmp::Le, (*a, *b), (*g, *k)),
                     ),
                     _ => U,
                 };
@@ -351,7 +334,7 @@ impl<'a> Eval<'a> {
     fn equal(&self, x: &AV, y: &AV) -> u8 {
         match (x, y) {
             (AV::Unknown, _) | (_, AV::Unknown) => U,
-            (AV::Num(a, b), AV::Num(c, d)) => compare_intervals(BinaryOp::Eq, (*a, *b), (*c, *d)),
+            (AV::Num(a, b), AV::Num(c, d)) => compare_intervals(Cmp::Eq, (*a, *b), (*c, *d)),
             (a, b) => u8::from(a == b),
         }
     }
@@ -380,19 +363,17 @@ impl<'a> Eval<'a> {
             },
             _ => {
                 let (x, y) = (self.eval(lhs), self.eval(rhs));
-                if is_comparison(op) {
+                if let Some(cmp) = Cmp::of(op) {
                     return from_truth(match (&x, &y) {
-                        (AV::Num(a, b), AV::Num(c, d)) => compare_intervals(op, (*a, *b), (*c, *d)),
+                        (AV::Num(a, b), AV::Num(c, d)) => {
+                            compare_intervals(cmp, (*a, *b), (*c, *d))
+                        }
                         (AV::Unknown, _) | (_, AV::Unknown) => U,
-                        _ => match op {
-                            BinaryOp::Eq => u8::from(x == y),
-                            BinaryOp::Ne => u8::from(x != y),
+                        _ => match cmp {
+                            Cmp::Eq => u8::from(x == y),
+                            Cmp::Ne => u8::from(x != y),
                             _ => match (&x, &y) {
-                                (AV::Date(p), AV::Date(q)) => compare_intervals(
-                                    op,
-                                    ord_pair(p.cmp(q)),
-                                    (Decimal::ZERO, Decimal::ZERO),
-                                ),
+                                (AV::Date(p), AV::Date(q)) => u8::from(cmp.holds(p.cmp(q))),
                                 _ => U,
                             },
                         },
@@ -489,15 +470,6 @@ impl<'a> Eval<'a> {
             _ => AV::Unknown,
         }
     }
-}
-
-fn ord_pair(o: std::cmp::Ordering) -> (Decimal, Decimal) {
-    let d = match o {
-        std::cmp::Ordering::Less => -Decimal::ONE,
-        std::cmp::Ordering::Equal => Decimal::ZERO,
-        std::cmp::Ordering::Greater => Decimal::ONE,
-    };
-    (d, d)
 }
 
 fn not3(t: u8) -> u8 {

@@ -22,6 +22,7 @@ use serde_json::Value as Json;
 
 use crate::codes::Code;
 use crate::labels::{localize, word};
+use crate::screen::document::JsonDocument;
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;
 
@@ -146,14 +147,15 @@ impl AssessReport {
         for r in self.explanation.iter().filter(|r| r.kind == "score") {
             let value = match self.scores.get(&r.name) {
                 Some(Json::String(v)) => v.clone(),
-                _ => match self.score_ranges.get(&r.name) {
-                    Some(range) => format!(
-                        "between {} and {} (open)",
-                        range.get("min").and_then(Json::as_str).unwrap_or("?"),
-                        range.get("max").and_then(Json::as_str).unwrap_or("?")
-                    ),
-                    None => "open".to_string(),
-                },
+                _ => {
+                    // A range is a `ScoreRange`: a `min` and a `max` text.
+                    let range = self.score_ranges.get(&r.name);
+                    let end = |k: &str| range.and_then(|r| r.get(k)).and_then(Json::as_str);
+                    match (end("min"), end("max")) {
+                        (Some(min), Some(max)) => format!("between {min} and {max} (open)"),
+                        _ => "open".to_string(),
+                    }
+                }
             };
             let _ = writeln!(out, "  score {} ({}): {value}", r.name, r.label);
         }
@@ -284,6 +286,13 @@ fn answer_json(def: &AssessmentDef, q: usize, a: Option<&Answer>) -> Json {
     }
 }
 
+const ANSWERS: JsonDocument = JsonDocument {
+    name: "the answers",
+    verb: "are",
+    too_large: Some(Code::A0008),
+    malformed: Code::A0002,
+};
+
 impl Engine {
     /// The names of the ruleset's assessments, in declaration order.
     pub fn assessment_names(&self) -> Vec<&str> {
@@ -333,22 +342,7 @@ impl Engine {
     /// problem is reported (up to [`MAX_FACT_ERRORS`](crate::screen::MAX_FACT_ERRORS)), each naming its question.
     pub fn answers_from_json(&self, assessment: &str, json: &str) -> Result<Answers, FactsError> {
         self.assessment(assessment)?;
-        FactsError::check_size(
-            Code::A0008,
-            "the answers",
-            json,
-            crate::limits::MAX_DOCUMENT_BYTES,
-        )?;
-        let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one(
-                Code::A0002,
-                "",
-                format!(
-                    "the answers are not valid JSON: {}",
-                    crate::redact::serde_message(&e)
-                ),
-            )
-        })?;
+        let doc = ANSWERS.parse(json)?;
         self.answers_from_value(assessment, &doc)
     }
 
@@ -501,7 +495,10 @@ impl Engine {
     /// Scores, needs and risk of `answers`, explained in `lang` (or the
     /// ruleset's first language).
     pub fn assess(&self, answers: &Answers, lang: Option<&str>) -> AssessReport {
+        // No language asked for: `localize` takes the ruleset's first.
         let lang = lang.unwrap_or("");
+        // `Answers` are read by an engine for one of its assessments; read by
+        // another engine, they may name none of this one's.
         let Some(def) = self.checked.assessments.get(answers.assessment.0) else {
             return AssessReport {
                 assessment: String::new(),
@@ -517,161 +514,18 @@ impl Engine {
                 explanation: Vec::new(),
             };
         };
-        let mut ev = Eval::new(def, &answers.values);
-        let source = |e: &RExpr| -> String {
-            self.sources
-                .file(def.loc.file)
-                .map(|f| crate::source::balanced_text(&f.text, e.span))
-                .unwrap_or_default()
+        let mut a = Assessing {
+            engine: self,
+            def,
+            answers,
+            lang,
+            ev: Eval::new(def, &answers.values),
+            decides: vec![0; def.questions.len()],
+            explanation: Vec::new(),
         };
-        let used = |qs: &BTreeSet<usize>| -> Vec<UsedAnswer> {
-            qs.iter()
-                .filter_map(|&q| {
-                    let qd = def.questions.get(q)?;
-                    Some(UsedAnswer {
-                        question: qd.name.clone(),
-                        label: localize(qd.label.as_ref(), lang, &qd.name),
-                        answer: answer_json(def, q, answers.values.get(q).and_then(Option::as_ref)),
-                    })
-                })
-                .collect()
-        };
-        let unanswered_in = |qs: &BTreeSet<usize>| -> BTreeSet<usize> {
-            qs.iter()
-                .copied()
-                .filter(|&q| answers.values.get(q).is_none_or(Option::is_none))
-                .collect()
-        };
-        // How many open outputs each unanswered question could decide.
-        let mut decides = vec![0usize; def.questions.len()];
-        let count_open = |qs: &BTreeSet<usize>, decides: &mut Vec<usize>| {
-            for q in unanswered_in(qs) {
-                if let Some(d) = decides.get_mut(q) {
-                    *d += 1;
-                }
-            }
-        };
-        let mut explanation = Vec::new();
-        let mut scores = serde_json::Map::new();
-        let mut score_ranges = serde_json::Map::new();
-        for (si, s) in def.scores.iter().enumerate() {
-            let v = ev.score(si);
-            let mut qs = BTreeSet::new();
-            questions_of(def, &s.value, &mut qs, 0);
-            let decided = match v {
-                AV::Num(a, b) if a == b => {
-                    scores.insert(s.name.clone(), Json::from(dec_string(a)));
-                    true
-                }
-                AV::Num(a, b) => {
-                    scores.insert(s.name.clone(), Json::Null);
-                    score_ranges.insert(
-                        s.name.clone(),
-                        serde_json::to_value(ScoreRange {
-                            min: dec_string(a),
-                            max: dec_string(b),
-                        })
-                        .unwrap_or(Json::Null),
-                    );
-                    false
-                }
-                _ => {
-                    scores.insert(s.name.clone(), Json::Null);
-                    false
-                }
-            };
-            if !decided {
-                count_open(&qs, &mut decides);
-            }
-            explanation.push(Reason {
-                kind: "score",
-                name: s.name.clone(),
-                label: localize(s.label.as_ref(), lang, &s.name),
-                outcome: if decided { "decided" } else { "undetermined" },
-                rule: source(&s.value),
-                answers: used(&qs),
-            });
-        }
-        let (mut needs, mut possible_needs) = (Vec::new(), Vec::new());
-        for n in &def.needs {
-            let t = truth(&ev.eval(&n.condition));
-            let mut qs = BTreeSet::new();
-            questions_of(def, &n.condition, &mut qs, 0);
-            let outcome = match t {
-                T => {
-                    needs.push(n.name.clone());
-                    "established"
-                }
-                F => "not found",
-                _ => {
-                    possible_needs.push(n.name.clone());
-                    count_open(&qs, &mut decides);
-                    "possible"
-                }
-            };
-            explanation.push(Reason {
-                kind: "need",
-                name: n.name.clone(),
-                label: localize(n.label.as_ref(), lang, &n.name),
-                outcome,
-                rule: source(&n.condition),
-                answers: used(&qs),
-            });
-        }
-        // The first rule that holds gives the level; an open rule before it
-        // leaves the level open.
-        let mut risk = None;
-        let mut possible_risks: Vec<String> = Vec::new();
-        let mut risk_qs = BTreeSet::new();
-        let mut rule = String::new();
-        for r in &def.risks {
-            let t = match &r.condition {
-                Some(c) => {
-                    questions_of(def, c, &mut risk_qs, 0);
-                    truth(&ev.eval(c))
-                }
-                None => T,
-            };
-            if t == F {
-                continue;
-            }
-            if !possible_risks.contains(&r.level) {
-                possible_risks.push(r.level.clone());
-            }
-            if t == T {
-                if possible_risks.len() == 1 {
-                    risk = Some(r.level.clone());
-                    rule = r
-                        .condition
-                        .as_ref()
-                        .map_or_else(|| "otherwise".to_string(), &source);
-                }
-                break;
-            }
-        }
-        if !def.risks.is_empty() {
-            if risk.is_none() {
-                count_open(&risk_qs, &mut decides);
-            } else {
-                possible_risks.clear();
-            }
-            explanation.push(Reason {
-                kind: "risk",
-                name: risk.clone().unwrap_or_default(),
-                label: risk
-                    .as_ref()
-                    .and_then(|l| def.risks.iter().find(|r| &r.level == l))
-                    .map(|r| localize(r.label.as_ref(), lang, &r.level))
-                    .unwrap_or_default(),
-                outcome: if risk.is_some() {
-                    "decided"
-                } else {
-                    "undetermined"
-                },
-                rule,
-                answers: used(&risk_qs),
-            });
-        }
+        let (scores, score_ranges) = a.scores();
+        let (needs, possible_needs) = a.needs();
+        let (risk, possible_risks) = a.risk();
         let unanswered: Vec<String> = def
             .questions
             .iter()
@@ -679,24 +533,7 @@ impl Engine {
             .filter(|(_, a)| a.is_none())
             .map(|(q, _)| q.name.clone())
             .collect();
-        let mut order: Vec<usize> = (0..def.questions.len())
-            .filter(|&q| decides.get(q).is_some_and(|&d| d > 0))
-            .collect();
-        // Most decisive first; the questionnaire's order among equals.
-        order.sort_by_key(|&q| (std::cmp::Reverse(decides.get(q).copied().unwrap_or(0)), q));
-        let next_questions = order
-            .into_iter()
-            .filter_map(|q| {
-                let qd = def.questions.get(q)?;
-                Some(NextQuestion {
-                    question: qd.name.clone(),
-                    label: localize(qd.label.as_ref(), lang, &qd.name),
-                    kind: kind_name(&qd.kind).to_string(),
-                    options: options(&qd.kind, lang),
-                    decides: decides.get(q).copied().unwrap_or(0),
-                })
-            })
-            .collect();
+        let next_questions = a.next_questions();
         AssessReport {
             assessment: def.name.clone(),
             label: localize(def.label.as_ref(), lang, &def.name),
@@ -708,7 +545,7 @@ impl Engine {
             possible_risks,
             unanswered,
             next_questions,
-            explanation,
+            explanation: a.explanation,
         }
     }
 
@@ -908,5 +745,227 @@ fn type_words(ty: &Type) -> &'static str {
         Type::Decimal | Type::Money => "a number",
         Type::Date => "a date (YYYY-MM-DD)",
         _ => "a text",
+    }
+}
+
+/// One assessment of answers in progress: the interval evaluator, how many
+/// open outputs each unanswered question could decide, and the explanation
+/// so far.
+struct Assessing<'a> {
+    engine: &'a Engine,
+    def: &'a AssessmentDef,
+    answers: &'a Answers,
+    lang: &'a str,
+    ev: Eval<'a>,
+    /// Per question: the open outputs it could decide.
+    decides: Vec<usize>,
+    explanation: Vec<Reason>,
+}
+
+impl Assessing<'_> {
+    /// The rule's source text, for the explanation.
+    fn source(&self, e: &RExpr) -> String {
+        let file = self.engine.sources.file(self.def.loc.file);
+        debug_assert!(file.is_some(), "the model's locations are in its sources");
+        file.map(|f| crate::source::balanced_text(&f.text, e.span))
+            .unwrap_or_default()
+    }
+
+    /// The answers to the questions `qs`, for the explanation.
+    fn used(&self, qs: &BTreeSet<usize>) -> Vec<UsedAnswer> {
+        let (def, lang) = (self.def, self.lang);
+        qs.iter()
+            .filter_map(|&q| {
+                let qd = def.questions.get(q)?;
+                Some(UsedAnswer {
+                    question: qd.name.clone(),
+                    label: localize(qd.label.as_ref(), lang, &qd.name),
+                    answer: answer_json(
+                        def,
+                        q,
+                        self.answers.values.get(q).and_then(Option::as_ref),
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// One more open output that each unanswered question of `qs` could decide.
+    fn count_open(&mut self, qs: &BTreeSet<usize>) {
+        for &q in qs {
+            if self.answers.values.get(q).is_none_or(Option::is_none) {
+                if let Some(d) = self.decides.get_mut(q) {
+                    *d += 1;
+                }
+            }
+        }
+    }
+
+    /// Each score: its value when decided (`null` otherwise), and the range
+    /// of an open one.
+    fn scores(&mut self) -> (serde_json::Map<String, Json>, serde_json::Map<String, Json>) {
+        let (def, lang) = (self.def, self.lang);
+        let mut scores = serde_json::Map::new();
+        let mut score_ranges = serde_json::Map::new();
+        for (si, s) in def.scores.iter().enumerate() {
+            let v = self.ev.score(si);
+            let mut qs = BTreeSet::new();
+            questions_of(def, &s.value, &mut qs, 0);
+            let decided = match v {
+                AV::Num(a, b) if a == b => {
+                    scores.insert(s.name.clone(), Json::from(dec_string(a)));
+                    true
+                }
+                AV::Num(a, b) => {
+                    scores.insert(s.name.clone(), Json::Null);
+                    let range = serde_json::to_value(ScoreRange {
+                        min: dec_string(a),
+                        max: dec_string(b),
+                    });
+                    debug_assert!(range.is_ok(), "two texts serialise");
+                    score_ranges.insert(s.name.clone(), range.unwrap_or(Json::Null));
+                    false
+                }
+                _ => {
+                    scores.insert(s.name.clone(), Json::Null);
+                    false
+                }
+            };
+            if !decided {
+                self.count_open(&qs);
+            }
+            let reason = Reason {
+                kind: "score",
+                name: s.name.clone(),
+                label: localize(s.label.as_ref(), lang, &s.name),
+                outcome: if decided { "decided" } else { "undetermined" },
+                rule: self.source(&s.value),
+                answers: self.used(&qs),
+            };
+            self.explanation.push(reason);
+        }
+        (scores, score_ranges)
+    }
+
+    /// The needs established, and those the open answers may establish.
+    fn needs(&mut self) -> (Vec<String>, Vec<String>) {
+        let (def, lang) = (self.def, self.lang);
+        let (mut needs, mut possible_needs) = (Vec::new(), Vec::new());
+        for n in &def.needs {
+            let t = truth(&self.ev.eval(&n.condition));
+            let mut qs = BTreeSet::new();
+            questions_of(def, &n.condition, &mut qs, 0);
+            let outcome = match t {
+                T => {
+                    needs.push(n.name.clone());
+                    "established"
+                }
+                F => "not found",
+                _ => {
+                    possible_needs.push(n.name.clone());
+                    self.count_open(&qs);
+                    "possible"
+                }
+            };
+            let reason = Reason {
+                kind: "need",
+                name: n.name.clone(),
+                label: localize(n.label.as_ref(), lang, &n.name),
+                outcome,
+                rule: self.source(&n.condition),
+                answers: self.used(&qs),
+            };
+            self.explanation.push(reason);
+        }
+        (needs, possible_needs)
+    }
+
+    /// The risk level, or the levels still possible. The first rule that
+    /// holds gives the level; an open rule before it leaves the level open.
+    fn risk(&mut self) -> (Option<String>, Vec<String>) {
+        let (def, lang) = (self.def, self.lang);
+        let mut risk = None;
+        let mut possible_risks: Vec<String> = Vec::new();
+        let mut risk_qs = BTreeSet::new();
+        let mut rule = String::new();
+        for r in &def.risks {
+            let t = match &r.condition {
+                Some(c) => {
+                    questions_of(def, c, &mut risk_qs, 0);
+                    truth(&self.ev.eval(c))
+                }
+                None => T,
+            };
+            if t == F {
+                continue;
+            }
+            if !possible_risks.contains(&r.level) {
+                possible_risks.push(r.level.clone());
+            }
+            if t == T {
+                if possible_risks.len() == 1 {
+                    risk = Some(r.level.clone());
+                    rule = r
+                        .condition
+                        .as_ref()
+                        .map_or_else(|| "otherwise".to_string(), |c| self.source(c));
+                }
+                break;
+            }
+        }
+        if def.risks.is_empty() {
+            return (risk, possible_risks);
+        }
+        if risk.is_none() {
+            self.count_open(&risk_qs);
+        } else {
+            possible_risks.clear();
+        }
+        let reason = Reason {
+            kind: "risk",
+            // An undetermined risk has no level: its name and label are empty.
+            name: risk.clone().unwrap_or_default(),
+            label: risk
+                .as_ref()
+                .and_then(|l| def.risks.iter().find(|r| &r.level == l))
+                .map(|r| localize(r.label.as_ref(), lang, &r.level))
+                .unwrap_or_default(),
+            outcome: if risk.is_some() {
+                "decided"
+            } else {
+                "undetermined"
+            },
+            rule,
+            answers: self.used(&risk_qs),
+        };
+        self.explanation.push(reason);
+        (risk, possible_risks)
+    }
+
+    /// The questions that could decide an open output, the most decisive
+    /// first, the questionnaire's order among equals.
+    fn next_questions(&self) -> Vec<NextQuestion> {
+        let (def, lang) = (self.def, self.lang);
+        let mut order: Vec<(usize, usize)> = self
+            .decides
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, d)| d > 0)
+            .collect();
+        order.sort_by_key(|&(q, d)| (std::cmp::Reverse(d), q));
+        order
+            .into_iter()
+            .filter_map(|(q, decides)| {
+                let qd = def.questions.get(q)?;
+                Some(NextQuestion {
+                    question: qd.name.clone(),
+                    label: localize(qd.label.as_ref(), lang, &qd.name),
+                    kind: kind_name(&qd.kind).to_string(),
+                    options: options(&qd.kind, lang),
+                    decides,
+                })
+            })
+            .collect()
     }
 }

@@ -58,9 +58,19 @@ fn identity(e: &EventJson) -> String {
         None => {
             let mut plain = e.clone();
             plain.conflict = None;
-            serde_json::to_string(&plain).unwrap_or_default()
+            json_text(&plain)
         }
     }
+}
+
+/// An event's JSON text.
+fn json_text(e: &EventJson) -> String {
+    let text = serde_json::to_string(e);
+    debug_assert!(
+        text.is_ok(),
+        "an EventJson serialises: its fields are texts and JSON values, whose keys are texts"
+    );
+    text.unwrap_or_default()
 }
 
 /// Which log an event came from.
@@ -71,27 +81,25 @@ enum Side {
     Both,
 }
 
-impl Engine {
-    /// Merges two logs of one case (see the module's documentation).
-    pub fn merge_logs(
-        &self,
-        a: &[Event],
-        b: &[Event],
-        options: CaseOptions<'_>,
-    ) -> Result<Merged, CaseError> {
-        for log in [a, b] {
-            if let Some(past) = log.get(crate::limits::MAX_EVENTS) {
-                return Err(super::event::too_many_events(past.line));
-            }
-        }
+/// The events of both logs, each once, and the order each log gives them.
+#[derive(Default)]
+struct Graph {
+    /// Each event (its `conflict` dropped), the log it came from, its text.
+    nodes: Vec<(EventJson, Side, String)>,
+    /// The events that follow each in a log.
+    edges: Vec<BTreeSet<usize>>,
+    indegree: Vec<usize>,
+    /// Pairs of events with the same `id` and different content (edited on
+    /// one device): both are kept, as two events.
+    versions: Vec<(usize, usize)>,
+}
+
+impl Graph {
+    /// Both logs' events, an event both hold kept once.
+    fn of(a: &[Event], b: &[Event]) -> Graph {
+        let mut g = Graph::default();
         // Unique events: (identity, copy) → index into `nodes`.
         let mut index: HashMap<(String, usize), usize> = HashMap::new();
-        let mut nodes: Vec<(EventJson, Side, String)> = Vec::new();
-        let mut edges: Vec<BTreeSet<usize>> = Vec::new();
-        let mut indegree: Vec<usize> = Vec::new();
-        // Pairs of events with the same `id` and different content (edited on
-        // one device): both are kept, as two events.
-        let mut versions: Vec<(usize, usize)> = Vec::new();
         for (log, side) in [(a, Side::A), (b, Side::B)] {
             let mut copies: HashMap<String, usize> = HashMap::new();
             let mut prev: Option<usize> = None;
@@ -100,24 +108,21 @@ impl Engine {
                 json.conflict = None;
                 let id = identity(&json);
                 let copy = copies.entry(id.clone()).or_insert(0);
-                let key = (id.clone(), *copy);
+                let key = (id, *copy);
                 *copy += 1;
-                let text = serde_json::to_string(&json).unwrap_or_default();
+                let text = json_text(&json);
                 let same = index.get(&key).copied();
                 let n = match same {
-                    Some(n) if nodes.get(n).is_some_and(|node| node.2 == text) => {
-                        if let Some(node) = nodes.get_mut(n) {
+                    Some(n) if g.nodes.get(n).is_some_and(|node| node.2 == text) => {
+                        if let Some(node) = g.nodes.get_mut(n) {
                             node.1 = Side::Both;
                         }
                         n
                     }
                     _ => {
-                        nodes.push((json, side, text));
-                        edges.push(BTreeSet::new());
-                        indegree.push(0);
-                        let new = nodes.len() - 1;
+                        let new = g.push(json, side, text);
                         match same {
-                            Some(n) => versions.push((n, new)),
+                            Some(n) => g.versions.push((n, new)),
                             None => {
                                 index.insert(key, new);
                             }
@@ -126,18 +131,37 @@ impl Engine {
                     }
                 };
                 if let Some(p) = prev {
-                    if p != n && edges.get_mut(p).is_some_and(|s| s.insert(n)) {
-                        if let Some(d) = indegree.get_mut(n) {
-                            *d += 1;
-                        }
-                    }
+                    g.follows(p, n);
                 }
                 prev = Some(n);
             }
         }
-        // Kahn's algorithm, taking the smallest (date, text) ready event; if the
-        // logs order some events differently (a cycle), the smallest remaining.
-        // Keys borrow the events' date and text: `nodes` no longer changes.
+        g
+    }
+
+    fn push(&mut self, json: EventJson, side: Side, text: String) -> usize {
+        self.nodes.push((json, side, text));
+        self.edges.push(BTreeSet::new());
+        self.indegree.push(0);
+        self.nodes.len() - 1
+    }
+
+    /// `n` follows `p` in a log.
+    fn follows(&mut self, p: usize, n: usize) {
+        if p != n && self.edges.get_mut(p).is_some_and(|s| s.insert(n)) {
+            if let Some(d) = self.indegree.get_mut(n) {
+                *d += 1;
+            }
+        }
+    }
+
+    /// The merged order (Kahn's algorithm, taking the smallest (date, text)
+    /// ready event; if the logs order some events differently (a cycle), the
+    /// smallest remaining), and which events were placed so, by their date.
+    fn order(&self) -> (Vec<usize>, Vec<bool>) {
+        let nodes = &self.nodes;
+        let mut indegree = self.indegree.clone();
+        // Keys borrow the events' date and text.
         let key = |n: usize| nodes.get(n).map(|(j, _, t)| (j.at.as_str(), t.as_str()));
         let mut ready: BTreeSet<(Option<(&str, &str)>, usize)> = (0..nodes.len())
             .filter(|n| indegree.get(*n) == Some(&0))
@@ -172,7 +196,7 @@ impl Engine {
             }
             unplaced.remove(&(key(next), next));
             order.push(next);
-            for &m in edges.get(next).into_iter().flatten() {
+            for &m in self.edges.get(next).into_iter().flatten() {
                 if let Some(d) = indegree.get_mut(m) {
                     *d = d.saturating_sub(1);
                     if *d == 0 && !placed.get(m).copied().unwrap_or(true) {
@@ -181,21 +205,56 @@ impl Engine {
                 }
             }
         }
-        // Of two versions of one event, the one with the smaller text is
-        // applied and the other kept as a conflict, whichever log came first.
-        let mut line_of = vec![0usize; nodes.len()];
+        (order, reordered)
+    }
+
+    /// Of two versions of one event, the one with the smaller text is applied
+    /// and the other kept as a conflict, whichever log came first: each
+    /// other version, with the one kept.
+    fn kept_versions(&self) -> HashMap<usize, usize> {
+        let text = |n: usize| self.nodes.get(n).map(|node| node.2.as_str());
+        self.versions
+            .iter()
+            .map(|&(x, y)| if text(x) <= text(y) { (y, x) } else { (x, y) })
+            .collect()
+    }
+}
+
+impl Engine {
+    /// Merges two logs of one case (see the module's documentation).
+    pub fn merge_logs(
+        &self,
+        a: &[Event],
+        b: &[Event],
+        options: CaseOptions<'_>,
+    ) -> Result<Merged, CaseError> {
+        for log in [a, b] {
+            if let Some(past) = log.get(crate::limits::MAX_EVENTS) {
+                return Err(super::event::too_many_events(past.line));
+            }
+        }
+        let graph = Graph::of(a, b);
+        let (order, reordered) = graph.order();
+        let mut line_of = vec![0usize; graph.nodes.len()];
         for (i, n) in order.iter().enumerate() {
             if let Some(l) = line_of.get_mut(*n) {
                 *l = i + 1;
             }
         }
-        let mut version_of: HashMap<usize, usize> = HashMap::new();
-        for (x, y) in versions {
-            let text = |n: usize| nodes.get(n).map(|node| node.2.as_str());
-            let (kept, other) = if text(x) <= text(y) { (x, y) } else { (y, x) };
-            version_of.insert(other, kept);
-        }
-        // Replay, keeping what cannot apply as a conflict.
+        let version_of = graph.kept_versions();
+        self.replay_merged(&graph, &order, &reordered, &line_of, &version_of, options)
+    }
+
+    /// The merged log replayed, keeping what cannot apply as a conflict.
+    fn replay_merged(
+        &self,
+        graph: &Graph,
+        order: &[usize],
+        reordered: &[bool],
+        line_of: &[usize],
+        version_of: &HashMap<usize, usize>,
+        options: CaseOptions<'_>,
+    ) -> Result<Merged, CaseError> {
         let mut events: Vec<Event> = Vec::with_capacity(order.len());
         let mut conflicts = Vec::new();
         let mut case: Option<Case<'_>> = None;
@@ -203,14 +262,15 @@ impl Engine {
         let mut facts_by: HashMap<String, (Side, serde_json::Value, usize)> = HashMap::new();
         for (i, n) in order.iter().enumerate() {
             let line = i + 1;
-            let Some((json, side, _)) = nodes.get(*n) else {
+            let Some((json, side, _)) = graph.nodes.get(*n) else {
                 continue;
             };
             let mut event = Event::from_json(line, json.clone())?;
             let mut why: Option<String> = version_of.get(n).map(|kept| {
+                let kept_line = line_of.get(*kept).copied().unwrap_or(0);
+                debug_assert!(kept_line > 0, "every event is placed, so has a line");
                 format!(
-                    "another version of the event on line {} (the same `id`, edited on one device); record what is right in a new event",
-                    line_of.get(*kept).copied().unwrap_or(0)
+                    "another version of the event on line {kept_line} (the same `id`, edited on one device); record what is right in a new event"
                 )
             });
             // Reported, but applied if it can be: the order is a guess to check.

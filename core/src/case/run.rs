@@ -215,7 +215,7 @@ impl<'a> Case<'a> {
                 "put the `opened` event, with the protocol and the subject's facts, first",
             ));
         }
-        let name = first.json.protocol.as_deref().unwrap_or_default();
+        let name = required(first, "protocol", &first.json.protocol)?;
         let protocol = engine.resolve_protocol(line, name, first.json.version, first.at)?;
         let Some(def) = engine.checked.protocols.get(protocol) else {
             return Err(CaseError::at(
@@ -281,13 +281,14 @@ impl<'a> Case<'a> {
             inputs: Vec::new(),
             close: def.steps.iter().position(|s| s.name == "close"),
         };
-        if let Some(start) = low.and_then(|l| l.start) {
+        // `low.start` is `def.start` lowered: both there, or neither.
+        debug_assert_eq!(
+            low.is_some_and(|l| l.start.is_some()),
+            low.is_some() && def.start.is_some()
+        );
+        if let (Some(start), Some(start_when)) = (low.and_then(|l| l.start), &def.start) {
             if case.guard(start, first.at) == Some(false) {
-                let text = def
-                    .start
-                    .as_ref()
-                    .map(|e| engine.source_text(def.loc.file, e.span))
-                    .unwrap_or_default();
+                let text = engine.source_text(def.loc.file, start_when.span);
                 return Err(CaseError::at(
                     line,
                     Code::C0011,
@@ -342,6 +343,8 @@ impl<'a> Case<'a> {
             applied += 1;
         }
         case.later = events.len() - applied;
+        // `applied` counts events of `events`.
+        debug_assert!(applied <= events.len());
         case.prefix = events.get(..applied).unwrap_or_default();
         Ok(case)
     }
@@ -504,6 +507,10 @@ impl<'a> Case<'a> {
         if let Some(src) = s.for_each_need {
             if !self.is_done(src) {
                 let name = self.def.steps.get(src).map_or("", |s| s.name.as_str());
+                debug_assert!(
+                    src < self.def.steps.len(),
+                    "`for each need of` names a step"
+                );
                 return Some(format!("its tasks come from `{name}`, which is not done"));
             }
         }
@@ -511,12 +518,8 @@ impl<'a> Case<'a> {
         if run.ready_since.is_some() {
             return None;
         }
-        if s.when.is_some() {
-            let text = s
-                .when
-                .as_ref()
-                .map(|e| self.engine.source_text(self.def.loc.file, e.span))
-                .unwrap_or_default();
+        if let Some(when) = &s.when {
+            let text = self.engine.source_text(self.def.loc.file, when.span);
             return Some(format!("its condition does not hold: when {text}"));
         }
         Some("it is done".to_string())
@@ -577,6 +580,7 @@ impl<'a> Case<'a> {
                             })
                             .collect()
                     })
+                    // The source step not assessed: no needs found.
                     .unwrap_or_default();
                 let none = needs.is_empty();
                 if let Some(run) = self.steps.get_mut(si) {
@@ -598,7 +602,7 @@ impl<'a> Case<'a> {
     }
 
     fn require_role(&self, e: &Event, step: &StepDef) -> Result<(), CaseError> {
-        let by = e.json.by.as_deref().unwrap_or_default();
+        let by = required(e, "by", &e.json.by)?;
         let want = step
             .by
             .and_then(|r| self.def.roles.get(r))
@@ -792,7 +796,7 @@ impl<'a> Case<'a> {
                 "events are recorded in the order they happened; check the date",
             ));
         }
-        let by = e.json.by.as_deref().unwrap_or_default();
+        let by = required(e, "by", &e.json.by)?;
         if role_index(self.def, by).is_none() {
             return Err(unknown_role(self.def, line, by));
         }
@@ -824,7 +828,7 @@ impl<'a> Case<'a> {
             EventKind::Planned => self.planned(e)?,
             EventKind::Facts => self.facts(e)?,
             EventKind::Reassigned => {
-                let role = e.json.role.as_deref().unwrap_or_default();
+                let role = required(e, "role", &e.json.role)?;
                 if role_index(self.def, role).is_none() {
                     return Err(unknown_role(self.def, line, role));
                 }
@@ -878,7 +882,7 @@ impl<'a> Case<'a> {
     }
 
     fn completed(&mut self, e: &Event) -> Result<(), CaseError> {
-        let (si, step) = self.step(e.line, e.json.step.as_deref().unwrap_or_default())?;
+        let (si, step) = self.step(e.line, required(e, "step", &e.json.step)?)?;
         if step.name == "close" {
             return Err(CaseError::at(
                 e.line,
@@ -1015,7 +1019,7 @@ impl<'a> Case<'a> {
     }
 
     fn assessed(&mut self, e: &Event) -> Result<(), CaseError> {
-        let (si, step) = self.step(e.line, e.json.step.as_deref().unwrap_or_default())?;
+        let (si, step) = self.step(e.line, required(e, "step", &e.json.step)?)?;
         let Some(aid) = step.assessment else {
             return Err(CaseError::at(
                 e.line,
@@ -1051,6 +1055,8 @@ impl<'a> Case<'a> {
                 "see `accord assess --form`",
             ));
         };
+        // `si` is a step of the protocol, and the case has a run of each.
+        debug_assert!(si < self.steps.len());
         let mut answers = self
             .steps
             .get(si)
@@ -1091,7 +1097,7 @@ impl<'a> Case<'a> {
     }
 
     fn referred(&mut self, e: &Event) -> Result<(), CaseError> {
-        let (si, step) = self.step(e.line, e.json.step.as_deref().unwrap_or_default())?;
+        let (si, step) = self.step(e.line, required(e, "step", &e.json.step)?)?;
         if step.for_each_need.is_none() {
             return Err(CaseError::at(
                 e.line,
@@ -1105,7 +1111,7 @@ impl<'a> Case<'a> {
         }
         self.require_role(e, step)?;
         self.require_ready(e, si, step)?;
-        let need = e.json.need.as_deref().unwrap_or_default();
+        let need = required(e, "need", &e.json.need)?;
         self.task_index(e, si, need)?;
         if let Some(r) = self.referrals.iter().rev().find(|r| r.need == need) {
             if matches!(
@@ -1148,7 +1154,7 @@ impl<'a> Case<'a> {
     }
 
     fn referral_outcome(&mut self, e: &Event) -> Result<(), CaseError> {
-        let need = e.json.need.as_deref().unwrap_or_default();
+        let need = required(e, "need", &e.json.need)?;
         let Some(i) = self.referrals.iter().rposition(|r| r.need == need) else {
             return Err(CaseError::at(
                 e.line,
@@ -1181,7 +1187,7 @@ impl<'a> Case<'a> {
     }
 
     fn planned(&mut self, e: &Event) -> Result<(), CaseError> {
-        let need = e.json.need.as_deref().unwrap_or_default();
+        let need = required(e, "need", &e.json.need)?;
         if !self.needs().contains(&need) {
             let found = self.needs();
             return Err(CaseError::at(
@@ -1194,9 +1200,9 @@ impl<'a> Case<'a> {
                 },
             ));
         }
-        let service = e.json.service.as_deref().unwrap_or_default();
+        let service = required(e, "service", &e.json.service)?;
         self.check_service(e, need, service)?;
-        let responsible = e.json.responsible.as_deref().unwrap_or_default();
+        let responsible = required(e, "responsible", &e.json.responsible)?;
         if role_index(self.def, responsible).is_none() {
             return Err(unknown_role(self.def, e.line, responsible));
         }
@@ -1206,7 +1212,7 @@ impl<'a> Case<'a> {
             "goal",
             "state what the service should achieve",
         )?;
-        let review_text = e.json.review.as_deref().unwrap_or_default();
+        let review_text = required(e, "review", &e.json.review)?;
         let Some(review) = parse_date(review_text) else {
             return Err(CaseError::at(
                 e.line,
@@ -1303,6 +1309,20 @@ impl<'a> Case<'a> {
                 }
         })
     }
+}
+
+/// A field [`Event::from_json`] requires of the event's kind: there in every
+/// event read from a log. An event built by hand without it is refused as a
+/// log's would be.
+fn required<'e>(e: &Event, field: &str, v: &'e Option<String>) -> Result<&'e str, CaseError> {
+    v.as_deref().ok_or_else(|| {
+        CaseError::at(
+            e.line,
+            Code::C0003,
+            format!("a `{}` event needs `{field}`", e.kind.as_str()),
+            format!("give the `{}` event its `{field}`", e.kind.as_str()),
+        )
+    })
 }
 
 fn nonempty<'e>(
@@ -1407,9 +1427,9 @@ impl Engine {
 
     /// The source text of an expression, for messages.
     pub(crate) fn source_text(&self, file: usize, span: accord_grammar::ast::Span) -> String {
-        self.sources
-            .file(file)
-            .map(|f| crate::source::balanced_text(&f.text, span))
+        let text = self.sources.file(file);
+        debug_assert!(text.is_some(), "the model's locations are in its sources");
+        text.map(|f| crate::source::balanced_text(&f.text, span))
             .unwrap_or_default()
     }
 }

@@ -134,7 +134,7 @@ impl Ruleset {
         let catalogue = self
             .engine
             .catalogue_from_json(text(json))
-            .map_err(|e| Error::input("the catalogue is", e))?;
+            .map_err(|e| Error::input("the catalogue is", FactsError { errors: e.errors }))?;
         self.catalogue = Some(catalogue);
         self.ratings = None;
         Ok(())

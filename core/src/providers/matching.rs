@@ -8,6 +8,7 @@ use serde_json::Value as Json;
 use super::{bayesian, names_help, ratio, Catalogue, Name, Regions, PRIOR_SCORE};
 use super::{QuestionRating, Ratings};
 use crate::codes::Code;
+use crate::screen::document::JsonDocument;
 use crate::screen::facts::FactsError;
 use crate::screen::Engine;
 
@@ -110,6 +111,15 @@ impl ProvidersReport {
     }
 }
 
+/// An assessment result read for its needs. It has no size code of its own:
+/// unlike the other documents, it is not refused for its size (as before).
+const RESULT: JsonDocument = JsonDocument {
+    name: "the assessment result",
+    verb: "is",
+    too_large: None,
+    malformed: Code::P0012,
+};
+
 impl Engine {
     /// Every provider that can meet `need` in `region` (anywhere when `None`),
     /// state and non-state, ordered: those with room (or no stated capacity)
@@ -123,6 +133,7 @@ impl Engine {
         ratings: Option<&Ratings>,
         lang: Option<&str>,
     ) -> Result<ProvidersReport, FactsError> {
+        // No language asked for: the ruleset's first.
         let lang = lang.unwrap_or("");
         let services = self.services_for(need)?;
         let region_index = match region {
@@ -154,17 +165,20 @@ impl Engine {
             }
             let name = match &p.name {
                 Name::One(s) => s.clone(),
-                Name::ByLang(list) => list
-                    .iter()
-                    .find(|(l, _)| l == lang)
-                    .or_else(|| {
-                        self.languages()
-                            .first()
-                            .and_then(|first| list.iter().find(|(l, _)| l == first))
-                    })
-                    .or(list.first())
-                    .map(|(_, n)| n.clone())
-                    .unwrap_or_default(),
+                Name::ByLang(list) => {
+                    // The catalogue's check refuses an empty list of names.
+                    debug_assert!(!list.is_empty());
+                    list.iter()
+                        .find(|(l, _)| l == lang)
+                        .or_else(|| {
+                            self.languages()
+                                .first()
+                                .and_then(|first| list.iter().find(|(l, _)| l == first))
+                        })
+                        .or(list.first())
+                        .map(|(_, n)| n.clone())
+                        .unwrap_or_default()
+                }
             };
             let serves = match (&p.regions, region_index) {
                 (_, None) | (Regions::All, _) => true,
@@ -234,10 +248,9 @@ impl Engine {
         Ok(ProvidersReport {
             need: need.to_string(),
             need_label: self.need_label(need, lang),
-            region: region.map(|r| {
-                let label = region_index
-                    .map(|i| self.region_label(i, lang))
-                    .unwrap_or_default();
+            // `region_index` is `region`'s, there when `region` is.
+            region: region.zip(region_index).map(|(r, i)| {
+                let label = self.region_label(i, lang);
                 if label.is_empty() || label == r {
                     r.to_string()
                 } else {
@@ -264,24 +277,13 @@ impl Engine {
         ratings: Option<&Ratings>,
         lang: Option<&str>,
     ) -> Result<Vec<ProvidersReport>, FactsError> {
-        let doc: Json = serde_json::from_str(result).map_err(|e| {
-            FactsError::one(
-                Code::P0012,
-                "",
-                format!(
-                    "the assessment result is not valid JSON: {}",
-                    crate::redact::serde_message(&e)
-                ),
-            )
-        })?;
-        let Some(needs) = doc.get("needs").and_then(Json::as_array) else {
-            return Err(FactsError::one(
-                Code::P0012,
-                "needs",
-                "an assessment result has a list `needs` (the output of `accord assess --format json`)"
-                    .to_string(),
-            ));
-        };
+        let doc = RESULT.parse(result)?;
+        let needs = RESULT.list(
+            &doc,
+            "needs",
+            "needs",
+            "an assessment result has a list `needs` (the output of `accord assess --format json`)",
+        )?;
         let mut out = Vec::with_capacity(needs.len());
         for (i, n) in needs.iter().enumerate() {
             let Some(need) = n.as_str() else {

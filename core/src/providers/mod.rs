@@ -30,6 +30,7 @@ mod matching;
 mod needs;
 mod ratings;
 
+pub use catalogue::CatalogueError;
 pub use matching::{Elsewhere, Match, ProvidersReport};
 pub use needs::{MapRow, NeedsMap};
 pub use ratings::{QuestionRating, Ratings};
@@ -120,6 +121,8 @@ fn names_help<'n>(name: &str, all: impl Iterator<Item = &'n str> + Clone) -> Opt
 }
 
 impl Engine {
+    /// The variants of the ruleset's `regions` enum; none when it declares
+    /// no `regions`.
     fn region_names(&self) -> Vec<&str> {
         self.checked
             .ruleset
@@ -129,12 +132,16 @@ impl Engine {
             .unwrap_or_default()
     }
 
+    /// The label of region `i`, an index into [`Engine::region_names`].
     fn region_label(&self, i: usize, lang: &str) -> String {
-        self.checked
+        let region = self
+            .checked
             .ruleset
             .regions
             .and_then(|e| self.checked.enums.get(e.0))
-            .and_then(|e| e.variants.get(i))
+            .and_then(|e| e.variants.get(i));
+        debug_assert!(region.is_some(), "`i` is one of the regions");
+        region
             .map(|v| localize(v.label.as_ref(), lang, &v.name))
             .unwrap_or_default()
     }
@@ -157,14 +164,19 @@ impl Engine {
             }
             return Err(e);
         }
-        Ok(self
-            .checked
+        Ok(self.services_meeting(need))
+    }
+
+    /// The services of the ruleset that meet `need`, a need an assessment
+    /// declares.
+    fn services_meeting(&self, need: &str) -> Vec<usize> {
+        self.checked
             .services
             .iter()
             .enumerate()
             .filter(|(_, s)| s.meets.iter().any(|m| m == need))
             .map(|(i, _)| i)
-            .collect())
+            .collect()
     }
 
     fn need_label(&self, need: &str, lang: &str) -> String {

@@ -153,7 +153,8 @@ impl Engine {
         let rows = people
             .into_iter()
             .map(|((ri, need), count)| {
-                let services = self.services_for(&need).unwrap_or_default();
+                // Only declared needs are counted (above).
+                let services = self.services_meeting(&need);
                 let serving: Vec<&Provider> = catalogue
                     .providers
                     .iter()
@@ -171,8 +172,10 @@ impl Engine {
                     .iter()
                     .filter(|p| !matches!(&p.regions, Regions::Some(rs) if rs.len() == 1))
                     .count();
+                let region = regions.get(ri);
+                debug_assert!(region.is_some(), "`ri` is a position in `regions`");
                 MapRow {
-                    region: regions.get(ri).map_or(String::new(), |r| (*r).to_string()),
+                    region: region.map_or(String::new(), |r| (*r).to_string()),
                     need,
                     people: count,
                     capacity,

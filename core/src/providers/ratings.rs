@@ -9,6 +9,7 @@ use serde_json::Value as Json;
 use super::{bayesian, names_help, ratio, Catalogue, PRIOR_SCORE};
 use crate::codes::Code;
 use crate::labels::localize;
+use crate::screen::document::JsonDocument;
 use crate::screen::facts::{Errors, FactsError};
 use crate::screen::Engine;
 
@@ -34,6 +35,13 @@ pub struct QuestionRating {
     pub mean: String,
 }
 
+const RATINGS: JsonDocument = JsonDocument {
+    name: "the ratings",
+    verb: "are",
+    too_large: Some(Code::R0008),
+    malformed: Code::R0001,
+};
+
 impl Engine {
     /// Reads satisfaction scores for a catalogue's providers:
     /// `{"ratings": [{"provider": ID, "service": NAME, "score": 1..5}]}`.
@@ -42,29 +50,13 @@ impl Engine {
         catalogue: &Catalogue,
         json: &str,
     ) -> Result<Ratings, FactsError> {
-        FactsError::check_size(
-            Code::R0008,
-            "the ratings",
-            json,
-            crate::limits::MAX_DOCUMENT_BYTES,
+        let doc = RATINGS.parse(json)?;
+        let list = RATINGS.list(
+            &doc,
+            "ratings",
+            "",
+            "ratings are an object with a list `ratings`",
         )?;
-        let doc: Json = serde_json::from_str(json).map_err(|e| {
-            FactsError::one(
-                Code::R0001,
-                "",
-                format!(
-                    "the ratings are not valid JSON: {}",
-                    crate::redact::serde_message(&e)
-                ),
-            )
-        })?;
-        let Some(list) = doc.get("ratings").and_then(Json::as_array) else {
-            return Err(FactsError::one(
-                Code::R0001,
-                "",
-                "ratings are an object with a list `ratings`".to_string(),
-            ));
-        };
         let mut errors = Errors(Vec::new());
         let mut r = Ratings::default();
         let survey = match doc.get("survey") {
@@ -95,8 +87,11 @@ impl Engine {
         for (i, x) in list.iter().enumerate() {
             let at = |f: &str| format!("ratings[{i}].{f}");
             let provider = x.get("provider").and_then(Json::as_str);
-            let pi = provider.and_then(|p| catalogue.providers.iter().position(|q| q.id == p));
-            let Some(pi) = pi else {
+            let found = provider.and_then(|p| {
+                let pi = catalogue.providers.iter().position(|q| q.id == p)?;
+                Some((pi, p))
+            });
+            let Some((pi, id)) = found else {
                 errors.push(
                     Code::R0002,
                     at("provider"),
@@ -122,7 +117,7 @@ impl Engine {
                     at("service"),
                     match service {
                         Some(s) => {
-                            format!("`{}` does not offer `{s}`", provider.unwrap_or_default())
+                            format!("`{id}` does not offer `{s}`")
                         }
                         None => "a rating names the `service` rated".into(),
                     },
@@ -277,7 +272,12 @@ impl Engine {
                         .normalize()
                         .to_string(),
                     votes,
-                    mean: ratio(sum, Decimal::from(votes)).unwrap_or_default(),
+                    mean: {
+                        // A sum of scores 1 to 5 divided by a positive count.
+                        let mean = ratio(sum, Decimal::from(votes));
+                        debug_assert!(mean.is_some());
+                        mean.unwrap_or_default()
+                    },
                 })
             })
             .collect()

@@ -27,7 +27,8 @@ use jiff::civil::Date;
 
 use super::facts::Facts;
 use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::machine::{reset_memos, text_of, AsOf};
+use super::machine::{text_of, AsOf};
+use super::memo::{self, Found, Memos};
 use super::value::{self, compare, Cmp, ListRef, TextRef, V};
 use super::RawResult;
 use crate::check::Builtin;
@@ -204,19 +205,8 @@ impl std::fmt::Debug for Compiled {
     }
 }
 
-const TODO: u8 = 0;
-const BUSY: u8 = 1;
-const DONE: u8 = 2;
-
-#[derive(Debug, Clone, Copy, Default)]
-struct LMemo {
-    state: u8,
-    v: V,
-}
-
 #[derive(Debug, Clone, Copy, Default)]
 struct PMemo {
-    state: u8,
     status: Option<bool>,
     amount: V,
 }
@@ -228,10 +218,8 @@ pub(crate) struct FastScratch {
     /// Elements of the lists made while evaluating (all certain).
     items: Vec<V>,
     /// Each instance's lets, with their state beside them: one load on a hit.
-    lets: Vec<LMemo>,
-    let_base: Vec<u32>,
-    progs: Vec<PMemo>,
-    prog_base: Vec<u32>,
+    lets: Memos<V>,
+    progs: Memos<PMemo>,
     argv: Vec<V>,
     /// The document's instances grouped by entity (in document order within
     /// each), and each entity's group in it: a programme visits only its own.
@@ -285,15 +273,11 @@ impl Cx<'_> {
     }
 
     fn let_value(&mut self, inst: u32, entity: u32, index: u32) -> V {
-        let Some(&base) = self.s.let_base.get(inst as usize) else {
-            return V::Unknown;
+        let at = match self.s.lets.find(inst, index) {
+            Found::Done(v) => return v,
+            Found::Todo(at) => at,
+            Found::Busy | Found::Absent => return V::Unknown,
         };
-        let slot = (base + index) as usize;
-        match self.s.lets.get(slot) {
-            Some(m) if m.state == DONE => return m.v,
-            Some(m) if m.state == TODO => {}
-            _ => return V::Unknown,
-        }
         let code = self.code;
         let Some(f) = code
             .lets
@@ -302,18 +286,21 @@ impl Cx<'_> {
         else {
             return V::Unknown;
         };
-        if let Some(m) = self.s.lets.get_mut(slot) {
-            m.state = BUSY;
-        }
+        self.s.lets.start(at);
+        let v = self.as_subject(inst, f);
+        self.s.lets.finish(at, v);
+        v
+    }
+
+    /// `f` evaluated with `inst` as the subject and no `where` element in scope.
+    #[inline]
+    fn as_subject<R>(&mut self, inst: u32, f: impl FnOnce(&mut Self) -> R) -> R {
         let saved = (self.subject, self.env_base);
         self.subject = inst;
         self.env_base = self.s.env.len();
-        let v = f(self);
+        let r = f(self);
         (self.subject, self.env_base) = saved;
-        if let Some(m) = self.s.lets.get_mut(slot) {
-            *m = LMemo { state: DONE, v };
-        }
-        v
+        r
     }
 
     fn with_element(&mut self, v: V, f: &Cond) -> u8 {
@@ -446,32 +433,21 @@ impl Cx<'_> {
     /// A referenced programme's memoised result for `inst`.
     fn program(&mut self, program: u32, inst: u32) -> PMemo {
         let code = self.code;
-        let slot = self.low.program_slot.get(program as usize).copied();
-        let base = self.s.prog_base.get(inst as usize).copied();
-        let (Some(slot), Some(base)) = (slot, base) else {
+        let Some(&slot) = self.low.program_slot.get(program as usize) else {
             return PMemo::default();
         };
-        let at = (base + slot) as usize;
-        match self.s.progs.get(at).copied() {
-            Some(m) if m.state == DONE => return m,
-            Some(m) if m.state == TODO => {}
-            _ => return PMemo::default(),
-        }
+        let at = match self.s.progs.find(inst, slot) {
+            Found::Done(m) => return m,
+            Found::Todo(at) => at,
+            Found::Busy | Found::Absent => return PMemo::default(),
+        };
         let Some(p) = code.programs.get(program as usize) else {
             return PMemo::default();
         };
-        if let Some(m) = self.s.progs.get_mut(at) {
-            m.state = BUSY;
-        }
+        self.s.progs.start(at);
         let (status, amount) = self.run_program(p, inst);
-        let memo = PMemo {
-            state: DONE,
-            status,
-            amount,
-        };
-        if let Some(m) = self.s.progs.get_mut(at) {
-            *m = memo;
-        }
+        let memo = PMemo { status, amount };
+        self.s.progs.finish(at, memo);
         memo
     }
 
@@ -1274,12 +1250,7 @@ impl Compiled {
         s.env.clear();
         s.items.clear();
         s.argv.clear();
-        reset_memos(
-            low,
-            facts,
-            (&mut s.let_base, &mut s.lets),
-            (&mut s.prog_base, &mut s.progs),
-        );
+        memo::reset(low, facts, &mut s.lets, &mut s.progs);
         s.order.clear();
         s.groups.clear();
         for e in 0..low.entities.len() as u32 {

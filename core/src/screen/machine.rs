@@ -16,6 +16,7 @@ use jiff::civil::Date;
 
 use super::facts::Facts;
 use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::memo::{self, Found, Memos};
 use super::value::{self, compare, from_tri, tri, Cmp, Fault, ListRef, TextRef, V};
 use crate::check::Builtin;
 
@@ -34,8 +35,7 @@ pub(crate) struct Item {
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-struct Memo {
-    state: u8,
+struct LetMemo {
     v: V,
     miss: (u32, u32),
     /// The presumptions (`known`, `otherwise`) made while computing it, in
@@ -48,15 +48,11 @@ struct Memo {
 
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ProgMemo {
-    pub state: u8,
     pub status: Option<bool>,
     pub amount: V,
     pub miss: (u32, u32),
     pub amount_miss: (u32, u32),
 }
-
-const BUSY: u8 = 1;
-const DONE: u8 = 2;
 
 /// Deepest chain of definitions (a `let` using a `let` using …) evaluated before
 /// giving up: keeps the native stack bounded whatever the ruleset.
@@ -137,10 +133,8 @@ pub(crate) const MAX_USED: usize = 64;
 /// Reusable buffers of one evaluation thread.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    let_base: Vec<u32>,
-    prog_base: Vec<u32>,
-    lets: Vec<Memo>,
-    pub progs: Vec<ProgMemo>,
+    lets: Memos<LetMemo>,
+    progs: Memos<ProgMemo>,
     items: Vec<Item>,
     tmp: Vec<Item>,
     argv: Vec<V>,
@@ -229,32 +223,6 @@ pub(crate) fn text_of<'t>(low: &'t Lowered, facts: &'t Facts, t: TextRef) -> &'t
     }
 }
 
-/// Empties the memo tables of lets and programme results for `facts`, one entry
-/// per instance and definition, and records where each instance's entries
-/// start (in `let_base` and `prog_base`). Both evaluators keep their memos so.
-pub(crate) fn reset_memos<L: Clone + Default, P: Clone + Default>(
-    low: &Lowered,
-    facts: &Facts,
-    (let_base, lets): (&mut Vec<u32>, &mut Vec<L>),
-    (prog_base, progs): (&mut Vec<u32>, &mut Vec<P>),
-) {
-    let_base.clear();
-    prog_base.clear();
-    let (mut nl, mut np) = (0u32, 0u32);
-    for inst in &facts.instances {
-        let_base.push(nl);
-        prog_base.push(np);
-        if let Some(e) = low.entities.get(inst.entity as usize) {
-            nl += e.lets.len() as u32;
-            np += e.programs.len() as u32;
-        }
-    }
-    lets.clear();
-    lets.resize(nl as usize, L::default());
-    progs.clear();
-    progs.resize(np as usize, P::default());
-}
-
 /// The address of a local of the calling frame: how deep the stack is now.
 #[inline(never)]
 fn stack_address() -> usize {
@@ -278,12 +246,7 @@ impl<'a> Machine<'a> {
         s.env.clear();
         s.faults.clear();
         s.presumptions.clear();
-        reset_memos(
-            low,
-            facts,
-            (&mut s.let_base, &mut s.lets),
-            (&mut s.prog_base, &mut s.progs),
-        );
+        memo::reset(low, facts, &mut s.lets, &mut s.progs);
         // An `AsOf` made without folding (a case's guards, evaluated on many
         // dates) walks the lowered nodes.
         let nodes = match asof.folded.is_empty() {
@@ -345,7 +308,9 @@ impl<'a> Machine<'a> {
     pub(crate) fn stop_recording(&mut self) -> Recorder {
         self.recording = false;
         self.nodes = &self.asof.folded;
-        self.s.rec.take().unwrap_or_default()
+        let rec = self.s.rec.take();
+        debug_assert!(rec.is_some(), "stopped after start_recording");
+        rec.unwrap_or_default()
     }
 
     #[inline]
@@ -484,15 +449,8 @@ impl<'a> Machine<'a> {
     }
 
     fn eval_let(&mut self, inst: u32, index: u32, node: NodeId) -> V {
-        let Some(base) = self.s.let_base.get(inst as usize) else {
-            return self.fault(FaultKind::Unsupported, node);
-        };
-        let slot = (*base + index) as usize;
-        let Some(memo) = self.s.lets.get(slot).copied() else {
-            return self.fault(FaultKind::Unsupported, node);
-        };
-        match memo.state {
-            DONE => {
+        let at = match self.s.lets.find(inst, index) {
+            Found::Done(memo) => {
                 self.push_memo_missing(memo.miss);
                 if memo.presumed.1 > 0 {
                     self.replay_presumptions(memo.presumed);
@@ -500,62 +458,74 @@ impl<'a> Machine<'a> {
                 if memo.faults.1 > 0 {
                     self.replay_faults(memo.faults);
                 }
-                memo.v
+                return memo.v;
             }
-            BUSY => self.fault(FaultKind::Cycle, node),
-            _ => {
-                let entity = self.facts.instance(inst).map(|i| i.entity).unwrap_or(0);
-                let Some(root) = self
-                    .low
-                    .entities
-                    .get(entity as usize)
-                    .and_then(|e| e.lets.get(index as usize))
-                    .copied()
-                else {
-                    return self.fault(FaultKind::Unsupported, node);
-                };
-                if self.depth >= MAX_DEPTH || self.too_deep() {
-                    return self.fault(FaultKind::TooDeep, node);
-                }
-                if !self.charge(0, node) {
-                    return V::Unknown;
-                }
-                if let Some(m) = self.s.lets.get_mut(slot) {
-                    m.state = BUSY;
-                }
-                let saved = (self.subject, self.env_base);
-                self.subject = inst;
-                self.env_base = self.s.env.len();
-                self.depth += 1;
-                self.enter();
-                let mark = self.s.missing.len();
-                let presumed_from = self.s.presumptions.len();
-                let faults_from = self.s.faults.len();
-                let v = self.eval(root);
-                self.leave();
-                self.depth -= 1;
-                (self.subject, self.env_base) = saved;
-                let miss = self.keep_missing(mark);
-                let presumed = (
-                    presumed_from as u32,
-                    (self.s.presumptions.len() - presumed_from) as u32,
-                );
-                let faults = (
-                    faults_from as u32,
-                    (self.s.faults.len() - faults_from) as u32,
-                );
-                if let Some(m) = self.s.lets.get_mut(slot) {
-                    *m = Memo {
-                        state: DONE,
-                        v,
-                        miss,
-                        presumed,
-                        faults,
-                    };
-                }
-                v
-            }
+            Found::Busy => return self.fault(FaultKind::Cycle, node),
+            Found::Absent => return self.fault(FaultKind::Unsupported, node),
+            Found::Todo(at) => at,
+        };
+        let Some(root) = self
+            .facts
+            .instance(inst)
+            .and_then(|i| self.low.entities.get(i.entity as usize))
+            .and_then(|e| e.lets.get(index as usize))
+            .copied()
+        else {
+            return self.fault(FaultKind::Unsupported, node);
+        };
+        if !self.may_nest(node) {
+            return V::Unknown;
         }
+        self.s.lets.start(at);
+        let mark = self.s.missing.len();
+        let presumed_from = self.s.presumptions.len();
+        let faults_from = self.s.faults.len();
+        let v = self.as_subject(inst, |m| m.eval(root));
+        let miss = self.keep_missing(mark);
+        let presumed = (
+            presumed_from as u32,
+            (self.s.presumptions.len() - presumed_from) as u32,
+        );
+        let faults = (
+            faults_from as u32,
+            (self.s.faults.len() - faults_from) as u32,
+        );
+        self.s.lets.finish(
+            at,
+            LetMemo {
+                v,
+                miss,
+                presumed,
+                faults,
+            },
+        );
+        v
+    }
+
+    /// Whether a definition may be evaluated one level deeper: not past
+    /// [`MAX_DEPTH`] nor the native stack's bound (else a fault), and within
+    /// the step budget.
+    fn may_nest(&mut self, node: NodeId) -> bool {
+        if self.depth >= MAX_DEPTH || self.too_deep() {
+            self.fault(FaultKind::TooDeep, node);
+            return false;
+        }
+        self.charge(0, node)
+    }
+
+    /// `f` evaluated one definition deeper, with `inst` as the subject and no
+    /// `where` element in scope.
+    fn as_subject<R>(&mut self, inst: u32, f: impl FnOnce(&mut Self) -> R) -> R {
+        let saved = (self.subject, self.env_base);
+        self.subject = inst;
+        self.env_base = self.s.env.len();
+        self.depth += 1;
+        self.enter();
+        let r = f(self);
+        self.leave();
+        self.depth -= 1;
+        (self.subject, self.env_base) = saved;
+        r
     }
 
     /// Copies the missing facts pushed since `mark` for a memo.
@@ -575,74 +545,51 @@ impl<'a> Machine<'a> {
     /// The status and amount of `program` for instance `inst`, pushing the status's
     /// missing facts when it is unknown.
     pub(crate) fn program(&mut self, program: u32, inst: u32, node: NodeId) -> ProgMemo {
-        let slot = self
-            .low
-            .program_slot
-            .get(program as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        let base = self.s.prog_base.get(inst as usize).copied();
-        let Some(at) = base.map(|b| (b + slot) as usize) else {
+        let Some(&slot) = self.low.program_slot.get(program as usize) else {
             self.fault(FaultKind::Unsupported, node);
             return ProgMemo::default();
         };
-        let Some(memo) = self.s.progs.get(at).copied() else {
-            self.fault(FaultKind::Unsupported, node);
-            return ProgMemo::default();
-        };
-        match memo.state {
-            DONE => {
+        let at = match self.s.progs.find(inst, slot) {
+            Found::Done(memo) => {
                 self.push_memo_missing(memo.miss);
-                memo
+                return memo;
             }
-            BUSY => {
+            Found::Busy => {
                 self.fault(FaultKind::Cycle, node);
-                ProgMemo::default()
+                return ProgMemo::default();
             }
-            _ => {
-                if self.depth >= MAX_DEPTH || self.too_deep() {
-                    self.fault(FaultKind::TooDeep, node);
-                    return ProgMemo::default();
-                }
-                if !self.charge(0, node) {
-                    return ProgMemo::default();
-                }
-                if let Some(m) = self.s.progs.get_mut(at) {
-                    m.state = BUSY;
-                }
-                let saved = (self.subject, self.env_base);
-                self.subject = inst;
-                self.env_base = self.s.env.len();
-                self.depth += 1;
-                self.enter();
-                let mark = self.s.missing.len();
-                let status = self.status(program);
-                let miss = self.keep_missing(mark);
-                let (amount, amount_miss) = if status == Some(true) {
-                    let amark = self.s.missing.len();
-                    let a = self.amount(program);
-                    let am = self.keep_missing(amark);
-                    self.truncate(amark);
-                    (a, am)
-                } else {
-                    (V::Unknown, (0, 0))
-                };
-                self.leave();
-                self.depth -= 1;
-                (self.subject, self.env_base) = saved;
-                let memo = ProgMemo {
-                    state: DONE,
-                    status,
-                    amount,
-                    miss,
-                    amount_miss,
-                };
-                if let Some(m) = self.s.progs.get_mut(at) {
-                    *m = memo;
-                }
-                memo
+            Found::Absent => {
+                self.fault(FaultKind::Unsupported, node);
+                return ProgMemo::default();
             }
+            Found::Todo(at) => at,
+        };
+        if !self.may_nest(node) {
+            return ProgMemo::default();
         }
+        self.s.progs.start(at);
+        let memo = self.as_subject(inst, |m| {
+            let mark = m.s.missing.len();
+            let status = m.status(program);
+            let miss = m.keep_missing(mark);
+            let (amount, amount_miss) = if status == Some(true) {
+                let amark = m.s.missing.len();
+                let a = m.amount(program);
+                let am = m.keep_missing(amark);
+                m.truncate(amark);
+                (a, am)
+            } else {
+                (V::Unknown, (0, 0))
+            };
+            ProgMemo {
+                status,
+                amount,
+                miss,
+                amount_miss,
+            }
+        });
+        self.s.progs.finish(at, memo);
+        memo
     }
 
     /// Evaluates a programme nothing refers to, for one subject, without a memo:

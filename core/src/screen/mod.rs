@@ -11,10 +11,12 @@
 
 pub mod batch;
 mod compiled;
+pub(crate) mod document;
 pub(crate) mod facts;
 pub(crate) mod facts_json;
 pub(crate) mod lower;
 pub(crate) mod machine;
+mod memo;
 pub(crate) mod plan;
 pub mod report;
 mod schema;

@@ -146,6 +146,48 @@ pub(crate) enum Cmp {
 }
 
 impl Cmp {
+    /// The comparison a binary operator makes, if it is one.
+    pub(crate) fn of(op: BinaryOp) -> Option<Cmp> {
+        match op {
+            BinaryOp::Eq => Some(Cmp::Eq),
+            BinaryOp::Ne => Some(Cmp::Ne),
+            BinaryOp::Lt => Some(Cmp::Lt),
+            BinaryOp::Le => Some(Cmp::Le),
+            BinaryOp::Gt => Some(Cmp::Gt),
+            BinaryOp::Ge => Some(Cmp::Ge),
+            _ => None,
+        }
+    }
+
+    /// Whether `a op b` holds for every `a` in `a_lo..=a_hi` and `b` in
+    /// `b_lo..=b_hi` (`Some(true)`), for none (`Some(false)`), or for some
+    /// only (`None`): [`Cmp::holds`] lifted to ranges (the assessments'
+    /// interval evaluator).
+    pub(crate) fn holds_over<T: Ord>(
+        self,
+        (a_lo, a_hi): (T, T),
+        (b_lo, b_hi): (T, T),
+    ) -> Option<bool> {
+        // The pairs most and least favourable to the operator.
+        let (always, never) = match self {
+            Cmp::Lt | Cmp::Le => (self.holds(a_hi.cmp(&b_lo)), !self.holds(a_lo.cmp(&b_hi))),
+            Cmp::Gt | Cmp::Ge => (self.holds(a_lo.cmp(&b_hi)), !self.holds(a_hi.cmp(&b_lo))),
+            Cmp::Eq | Cmp::Ne => {
+                let same = a_lo == a_hi && b_lo == b_hi && a_lo == b_lo;
+                let apart = a_hi < b_lo || b_hi < a_lo;
+                match self == Cmp::Eq {
+                    true => (same, apart),
+                    false => (apart, same),
+                }
+            }
+        };
+        match (always, never) {
+            (true, _) => Some(true),
+            (false, true) => Some(false),
+            (false, false) => None,
+        }
+    }
+
     /// Whether `a op b` holds when `a` is `ord` to `b`.
     #[inline(always)]
     pub(crate) fn holds(self, ord: std::cmp::Ordering) -> bool {
