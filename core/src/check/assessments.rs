@@ -60,6 +60,8 @@ impl<'a> Checker<'a> {
         whole
     }
 
+    /// One question: its kind of answer (checked by the method for that kind) and
+    /// the type its answer has in expressions.
     fn question(
         &mut self,
         file: usize,
@@ -68,183 +70,231 @@ impl<'a> Checker<'a> {
         q: &ast::Question,
         section: Option<usize>,
     ) -> QuestionDef {
+        let name = &q.name.name;
         let (kind, ty) = match &q.kind {
             ast::QuestionKind::Boolean {
                 points,
                 else_points,
                 span,
-            } => {
-                let yes = points
-                    .as_deref()
-                    .and_then(|p| self.number(file, p, *span))
-                    .unwrap_or_default();
-                let no = else_points
-                    .as_deref()
-                    .and_then(|p| self.number(file, p, *span))
-                    .unwrap_or_default();
-                (QuestionSpec::Boolean { yes, no }, Type::Boolean)
-            }
+            } => self.boolean_question(file, points.as_deref(), else_points.as_deref(), *span),
             ast::QuestionKind::Scale {
                 low,
                 high,
                 options,
                 span,
-            } => {
-                let lo = self.scale_end(file, &q.name.name, low, *span);
-                let hi = self.scale_end(file, &q.name.name, high, *span);
-                let ends_ok = lo.is_some() && hi.is_some();
-                // An end that is not a whole number in range was reported (E0212
-                // or E0501) and the ruleset has an error: the placeholder ends
-                // below are never screened, and nothing more is said of them.
-                let lo = lo.unwrap_or(0);
-                let hi = hi.unwrap_or(lo);
-                if !ends_ok {
-                } else if lo > hi {
-                    self.emit(
-                        Diagnostic::error(
-                            Code::E0501,
-                            file,
-                            *span,
-                            format!("the scale of `{}` runs from {lo} down to {hi}", q.name.name),
-                        )
-                        .with_help("write the low end first, e.g. `scale 0..3`"),
-                    );
-                } else if !options.is_empty()
-                    && i64::try_from(options.len()).ok()
-                        != hi.checked_sub(lo).and_then(|d| d.checked_add(1))
-                {
-                    let want = hi.saturating_sub(lo).saturating_add(1);
-                    self.emit(
-                        Diagnostic::error(
-                            Code::E0502,
-                            file,
-                            *span,
-                            format!(
-                                "the scale {lo}..{hi} of `{}` has {want} points but {} labels",
-                                q.name.name,
-                                options.len()
-                            ),
-                        )
-                        .with_help(format!("give one label per point ({want}), or none")),
-                    );
-                }
-                (
-                    QuestionSpec::Scale {
-                        low: lo,
-                        high: hi,
-                        options: options.clone(),
-                    },
-                    Type::Integer,
-                )
-            }
+            } => self.scale_question(file, name, low, high, options, *span),
             ast::QuestionKind::Choice {
                 options, multiple, ..
-            } => {
-                let mut seen = Members::new("option");
-                let mut defs = Vec::new();
-                for o in options {
-                    if !seen.add(&mut self.diags, file, &o.name) {
-                        continue;
-                    }
-                    let points = o
-                        .points
-                        .as_deref()
-                        .and_then(|p| self.number(file, p, o.span))
-                        .unwrap_or_default();
-                    defs.push(ChoiceDef {
-                        name: o.name.name.clone(),
-                        label: o.label.clone(),
-                        points,
-                    });
-                }
-                if *multiple {
-                    (
-                        QuestionSpec::Choices { options: defs },
-                        Type::List(Box::new(Type::Choice(a, qi))),
-                    )
-                } else {
-                    (QuestionSpec::Choice { options: defs }, Type::Choice(a, qi))
-                }
-            }
+            } => self.choice_question(file, options, *multiple, (a, qi)),
             ast::QuestionKind::Value { ty, range, span } => {
-                let t = match ty.name.as_str() {
-                    "Integer" => Type::Integer,
-                    "Decimal" => Type::Decimal,
-                    "Money" => {
-                        self.money_at.get_or_insert(Loc {
-                            file,
-                            span: ty.span,
-                        });
-                        Type::Money
-                    }
-                    "Date" => Type::Date,
-                    "Text" => Type::Text,
-                    "Boolean" => Type::Boolean,
-                    _ => {
-                        let cands = vec!["Integer", "Decimal", "Money", "Date", "Text", "Boolean"];
-                        let d = unknown(Code::E0101, file, ty, "answer type", cands, "answers are `Integer`, `Decimal`, `Money`, `Date`, `Text` or `Boolean`");
-                        self.emit(d);
-                        Type::Error
-                    }
-                };
-                let range = match range {
-                    Some((lo, hi)) => {
-                        let (l, h) = (self.number(file, lo, *span), self.number(file, hi, *span));
-                        match (l, h) {
-                            (Some(l), Some(h)) if l > h => {
-                                self.emit(
-                                    Diagnostic::error(
-                                        Code::E0501,
-                                        file,
-                                        *span,
-                                        format!(
-                                            "the range of `{}` runs from {l} down to {h}",
-                                            q.name.name
-                                        ),
-                                    )
-                                    .with_help("write the low end first"),
-                                );
-                                None
-                            }
-                            (Some(l), Some(h)) => {
-                                if !t.is_amount() && !t.is_error() {
-                                    self.emit(
-                                        Diagnostic::error(
-                                            Code::E0501,
-                                            file,
-                                            *span,
-                                            format!(
-                                                "a range needs a numeric answer, `{}` is `{}`",
-                                                q.name.name, ty.name
-                                            ),
-                                        )
-                                        .with_help("remove the range or make the answer a number"),
-                                    );
-                                }
-                                Some((l, h))
-                            }
-                            _ => None,
-                        }
-                    }
-                    None => None,
-                };
-                (
-                    QuestionSpec::Value {
-                        ty: t.clone(),
-                        range,
-                    },
-                    t,
-                )
+                self.value_question(file, name, ty, range.as_ref(), *span)
             }
         };
         QuestionDef {
-            name: q.name.name.clone(),
+            name: name.clone(),
             label: q.label.clone(),
             docs: q.docs.clone(),
             section,
             kind,
             ty,
         }
+    }
+
+    /// `yes or no [points N else M]`: absent points are 0 (language reference,
+    /// assessments); points that are not a number were reported (E0212).
+    fn boolean_question(
+        &mut self,
+        file: usize,
+        points: Option<&str>,
+        else_points: Option<&str>,
+        span: ast::Span,
+    ) -> (QuestionSpec, Type) {
+        let yes = points
+            .and_then(|p| self.number(file, p, span))
+            .unwrap_or_default();
+        let no = else_points
+            .and_then(|p| self.number(file, p, span))
+            .unwrap_or_default();
+        (QuestionSpec::Boolean { yes, no }, Type::Boolean)
+    }
+
+    /// `scale LOW..HIGH [labels]`: whole ends, the low one first, and one label
+    /// per point when there are labels.
+    fn scale_question(
+        &mut self,
+        file: usize,
+        name: &str,
+        low: &str,
+        high: &str,
+        options: &[ast::Label],
+        span: ast::Span,
+    ) -> (QuestionSpec, Type) {
+        let lo = self.scale_end(file, name, low, span);
+        let hi = self.scale_end(file, name, high, span);
+        let ends_ok = lo.is_some() && hi.is_some();
+        // An end that is not a whole number in range was reported (E0212
+        // or E0501) and the ruleset has an error: the placeholder ends
+        // below are never screened, and nothing more is said of them.
+        let lo = lo.unwrap_or(0);
+        let hi = hi.unwrap_or(lo);
+        if !ends_ok {
+        } else if lo > hi {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0501,
+                    file,
+                    span,
+                    format!("the scale of `{name}` runs from {lo} down to {hi}"),
+                )
+                .with_help("write the low end first, e.g. `scale 0..3`"),
+            );
+        } else if !options.is_empty()
+            && i64::try_from(options.len()).ok()
+                != hi.checked_sub(lo).and_then(|d| d.checked_add(1))
+        {
+            let want = hi.saturating_sub(lo).saturating_add(1);
+            self.emit(
+                Diagnostic::error(
+                    Code::E0502,
+                    file,
+                    span,
+                    format!(
+                        "the scale {lo}..{hi} of `{}` has {want} points but {} labels",
+                        name,
+                        options.len()
+                    ),
+                )
+                .with_help(format!("give one label per point ({want}), or none")),
+            );
+        }
+        (
+            QuestionSpec::Scale {
+                low: lo,
+                high: hi,
+                options: options.to_vec(),
+            },
+            Type::Integer,
+        )
+    }
+
+    /// `choice { … }` or `choices { … }`: options named once, each with its points
+    /// (absent points are 0); the answer's type names the question.
+    fn choice_question(
+        &mut self,
+        file: usize,
+        options: &[ast::ChoiceOption],
+        multiple: bool,
+        (a, qi): (AssessmentId, usize),
+    ) -> (QuestionSpec, Type) {
+        let mut seen = Members::new("option");
+        let mut defs = Vec::new();
+        for o in options {
+            if !seen.add(&mut self.diags, file, &o.name) {
+                continue;
+            }
+            let points = o
+                .points
+                .as_deref()
+                .and_then(|p| self.number(file, p, o.span))
+                .unwrap_or_default();
+            defs.push(ChoiceDef {
+                name: o.name.name.clone(),
+                label: o.label.clone(),
+                points,
+            });
+        }
+        if multiple {
+            (
+                QuestionSpec::Choices { options: defs },
+                Type::List(Box::new(Type::Choice(a, qi))),
+            )
+        } else {
+            (QuestionSpec::Choice { options: defs }, Type::Choice(a, qi))
+        }
+    }
+
+    /// A value answer (`Integer`, `Decimal`, `Money`, `Date`, `Text`, `Boolean`)
+    /// with an optional range, low end first, on numbers only.
+    fn value_question(
+        &mut self,
+        file: usize,
+        name: &str,
+        ty: &ast::Ident,
+        range: Option<&(String, String)>,
+        span: ast::Span,
+    ) -> (QuestionSpec, Type) {
+        let t = match ty.name.as_str() {
+            "Integer" => Type::Integer,
+            "Decimal" => Type::Decimal,
+            "Money" => {
+                self.money_at.get_or_insert(Loc {
+                    file,
+                    span: ty.span,
+                });
+                Type::Money
+            }
+            "Date" => Type::Date,
+            "Text" => Type::Text,
+            "Boolean" => Type::Boolean,
+            _ => {
+                let cands = vec!["Integer", "Decimal", "Money", "Date", "Text", "Boolean"];
+                let d = unknown(
+                    Code::E0101,
+                    file,
+                    ty,
+                    "answer type",
+                    cands,
+                    "answers are `Integer`, `Decimal`, `Money`, `Date`, `Text` or `Boolean`",
+                );
+                self.emit(d);
+                Type::Error
+            }
+        };
+        let range = match range {
+            Some((lo, hi)) => {
+                let (l, h) = (self.number(file, lo, span), self.number(file, hi, span));
+                match (l, h) {
+                    (Some(l), Some(h)) if l > h => {
+                        self.emit(
+                            Diagnostic::error(
+                                Code::E0501,
+                                file,
+                                span,
+                                format!("the range of `{name}` runs from {l} down to {h}"),
+                            )
+                            .with_help("write the low end first"),
+                        );
+                        None
+                    }
+                    (Some(l), Some(h)) => {
+                        if !t.is_amount() && !t.is_error() {
+                            self.emit(
+                                Diagnostic::error(
+                                    Code::E0501,
+                                    file,
+                                    span,
+                                    format!(
+                                        "a range needs a numeric answer, `{name}` is `{}`",
+                                        ty.name
+                                    ),
+                                )
+                                .with_help("remove the range or make the answer a number"),
+                            );
+                        }
+                        Some((l, h))
+                    }
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        (
+            QuestionSpec::Value {
+                ty: t.clone(),
+                range,
+            },
+            t,
+        )
     }
 
     pub(super) fn resolve_assessments(&mut self) {
