@@ -84,6 +84,9 @@ impl<'a> Checker<'a> {
         self.out.protocols.get(p.0)?.steps.get(step)?.assessment
     }
 
+    /// Every protocol, in phases: the names its clauses declare (steps may refer
+    /// to later steps), the clauses it must have, its steps, the needs its
+    /// `for each need of` steps find, then its escalations and shares.
     pub(super) fn resolve_protocols(&mut self) {
         let list = self.protocol_ast.clone();
         for (pi, &(file, p)) in list.iter().enumerate() {
@@ -111,109 +114,8 @@ impl<'a> Checker<'a> {
                     span: p.name.span,
                 },
             };
-            let mut ctx = ProtoCtx::default();
-            let mut roles = Members::new("role");
-            let mut steps = Members::new("step");
-            let mut step_ast: Vec<&ast::Step> = Vec::new();
-            let (mut for_at, mut cal_at, mut start_at) =
-                (None::<ast::Span>, None::<ast::Span>, None::<ast::Span>);
-            let mut roles_at: Option<ast::Span> = None;
-            let mut version_at: Option<ast::Span> = None;
-            // First the names (steps may refer to later steps).
-            for item in &p.items {
-                match item {
-                    ProtocolItem::Version { from, span, .. } => {
-                        if let Some(f) = version_at {
-                            self.duplicate_clause(file, *span, "version", f);
-                            continue;
-                        }
-                        version_at = Some(*span);
-                        def.from = from.as_ref().and_then(|d| self.date(file, d));
-                    }
-                    ProtocolItem::For(e, span) => {
-                        if let Some(f) = for_at {
-                            self.duplicate_clause(file, *span, "for", f);
-                            continue;
-                        }
-                        for_at = Some(*span);
-                        def.subject = self.entity_ref(file, e);
-                    }
-                    ProtocolItem::Calendar(c, span) => {
-                        if let Some(f) = cal_at {
-                            self.duplicate_clause(file, *span, "calendar", f);
-                            continue;
-                        }
-                        cal_at = Some(*span);
-                        match self.out.index.calendars.get(&c.name) {
-                            Some(id) => def.calendar = Some(*id),
-                            None => {
-                                let cands = self
-                                    .out
-                                    .index
-                                    .calendars
-                                    .keys()
-                                    .map(String::as_str)
-                                    .collect();
-                                let d = unknown(
-                                    Code::E0114,
-                                    file,
-                                    c,
-                                    "calendar",
-                                    cands,
-                                    "declare it with `calendar NAME { weekend …  holiday … }`",
-                                );
-                                self.emit(d);
-                            }
-                        }
-                    }
-                    ProtocolItem::Roles(rs, span) => {
-                        if let Some(f) = roles_at {
-                            self.duplicate_clause(file, *span, "roles", f);
-                        }
-                        roles_at = Some(*span);
-                        for r in rs {
-                            if roles.add(&mut self.diags, file, &r.name) {
-                                ctx.roles.insert(r.name.name.clone(), def.roles.len());
-                                def.roles.push(RoleDef {
-                                    name: r.name.name.clone(),
-                                    label: r.label.clone(),
-                                    agency: r.agency.as_ref().map(|a| a.name.clone()),
-                                });
-                            }
-                        }
-                    }
-                    ProtocolItem::Start(_, span) => {
-                        if let Some(f) = start_at {
-                            self.duplicate_clause(file, *span, "start when", f);
-                        } else {
-                            start_at = Some(*span);
-                        }
-                    }
-                    ProtocolItem::Step(s) => {
-                        if steps.add(&mut self.diags, file, &s.name) {
-                            ctx.steps.insert(s.name.name.clone(), step_ast.len());
-                            step_ast.push(s);
-                        }
-                    }
-                    ProtocolItem::Escalate { .. } | ProtocolItem::Share { .. } => {}
-                }
-            }
-            if for_at.is_none() {
-                self.missing_for(file, p.name.span, "protocol", &p.name.name);
-            }
-            if roles_at.is_none() {
-                self.emit(
-                    Diagnostic::error(
-                        Code::E0513,
-                        file,
-                        p.name.span,
-                        format!("protocol `{}` declares no roles", p.name.name),
-                    )
-                    .with_help(
-                        "add `roles { case_manager \"Case manager\" at social_services … }`",
-                    ),
-                );
-            }
+            let (ctx, step_ast, clauses) = self.protocol_names(file, p, &mut def);
+            self.protocol_required(file, p, &clauses);
             self.proto_ctx.push(ctx);
             for s in &step_ast {
                 let sd = self.resolve_step(file, pi, s, def.subject);
@@ -222,7 +124,7 @@ impl<'a> Checker<'a> {
             let counts_working_days = step_ast.iter().any(|s| {
                 s.items.iter().any(|i| matches!(i, StepItem::Within(d, _) | StepItem::Every(d, _) if d.unit == ast::DurationUnit::WorkingDays))
             }) || p.items.iter().any(|i| matches!(i, ProtocolItem::Escalate { overdue_by, .. } if overdue_by.unit == ast::DurationUnit::WorkingDays));
-            if def.calendar.is_none() && cal_at.is_none() && counts_working_days {
+            if def.calendar.is_none() && clauses.calendar.is_none() && counts_working_days {
                 self.emit(
                     Diagnostic::warning(Code::W0104, file, p.name.span, format!("protocol `{}` counts working days but names no calendar", p.name.name))
                         .with_help("add `calendar NAME` so holidays are skipped; without one, only Saturdays and Sundays are days off"),
@@ -236,105 +138,252 @@ impl<'a> Checker<'a> {
                         if !self.out.index.assessments.contains_key(&a.name))
                 })
             });
-            // `for each need of X` needs X's assessment, known only now.
-            for (si, s) in step_ast.iter().enumerate() {
-                for item in &s.items {
-                    if let StepItem::ForEachNeed(x, _) = item {
-                        let Some(xi) = self.step_ref(file, pi, x) else {
-                            continue;
-                        };
-                        if def.steps.get(xi).is_some_and(|st| st.assessment.is_some()) {
-                            if let Some(st) = def.steps.get_mut(si) {
-                                st.for_each_need = Some(xi);
-                            }
-                        } else if !unknown_assessment {
+            self.protocol_needs(file, pi, &step_ast, &mut def, unknown_assessment);
+            self.protocol_escalations_and_shares(file, pi, p, &mut def, unknown_assessment);
+            self.out.protocols.push(def);
+        }
+    }
+
+    /// The protocol's names and single clauses: version, `for`, calendar, roles,
+    /// `start when` (each once), and its steps' names.
+    fn protocol_names<'p>(
+        &mut self,
+        file: usize,
+        p: &'p ast::Protocol,
+        def: &mut ProtocolDef,
+    ) -> (ProtoCtx, Vec<&'p ast::Step>, Clauses) {
+        let mut ctx = ProtoCtx::default();
+        let mut roles = Members::new("role");
+        let mut steps = Members::new("step");
+        let mut step_ast: Vec<&ast::Step> = Vec::new();
+        let (mut for_at, mut cal_at, mut start_at) =
+            (None::<ast::Span>, None::<ast::Span>, None::<ast::Span>);
+        let mut roles_at: Option<ast::Span> = None;
+        let mut version_at: Option<ast::Span> = None;
+        // First the names (steps may refer to later steps).
+        for item in &p.items {
+            match item {
+                ProtocolItem::Version { from, span, .. } => {
+                    if let Some(f) = version_at {
+                        self.duplicate_clause(file, *span, "version", f);
+                        continue;
+                    }
+                    version_at = Some(*span);
+                    def.from = from.as_ref().and_then(|d| self.date(file, d));
+                }
+                ProtocolItem::For(e, span) => {
+                    if let Some(f) = for_at {
+                        self.duplicate_clause(file, *span, "for", f);
+                        continue;
+                    }
+                    for_at = Some(*span);
+                    def.subject = self.entity_ref(file, e);
+                }
+                ProtocolItem::Calendar(c, span) => {
+                    if let Some(f) = cal_at {
+                        self.duplicate_clause(file, *span, "calendar", f);
+                        continue;
+                    }
+                    cal_at = Some(*span);
+                    match self.out.index.calendars.get(&c.name) {
+                        Some(id) => def.calendar = Some(*id),
+                        None => {
+                            let cands = self
+                                .out
+                                .index
+                                .calendars
+                                .keys()
+                                .map(String::as_str)
+                                .collect();
+                            let d = unknown(
+                                Code::E0114,
+                                file,
+                                c,
+                                "calendar",
+                                cands,
+                                "declare it with `calendar NAME { weekend …  holiday … }`",
+                            );
+                            self.emit(d);
+                        }
+                    }
+                }
+                ProtocolItem::Roles(rs, span) => {
+                    if let Some(f) = roles_at {
+                        self.duplicate_clause(file, *span, "roles", f);
+                    }
+                    roles_at = Some(*span);
+                    for r in rs {
+                        if roles.add(&mut self.diags, file, &r.name) {
+                            ctx.roles.insert(r.name.name.clone(), def.roles.len());
+                            def.roles.push(RoleDef {
+                                name: r.name.name.clone(),
+                                label: r.label.clone(),
+                                agency: r.agency.as_ref().map(|a| a.name.clone()),
+                            });
+                        }
+                    }
+                }
+                ProtocolItem::Start(_, span) => {
+                    if let Some(f) = start_at {
+                        self.duplicate_clause(file, *span, "start when", f);
+                    } else {
+                        start_at = Some(*span);
+                    }
+                }
+                ProtocolItem::Step(s) => {
+                    if steps.add(&mut self.diags, file, &s.name) {
+                        ctx.steps.insert(s.name.name.clone(), step_ast.len());
+                        step_ast.push(s);
+                    }
+                }
+                ProtocolItem::Escalate { .. } | ProtocolItem::Share { .. } => {}
+            }
+        }
+        (
+            ctx,
+            step_ast,
+            Clauses {
+                subject: for_at,
+                calendar: cal_at,
+                roles: roles_at,
+            },
+        )
+    }
+
+    /// The clauses every protocol needs: `for` and `roles`.
+    fn protocol_required(&mut self, file: usize, p: &ast::Protocol, clauses: &Clauses) {
+        if clauses.subject.is_none() {
+            self.missing_for(file, p.name.span, "protocol", &p.name.name);
+        }
+        if clauses.roles.is_none() {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0513,
+                    file,
+                    p.name.span,
+                    format!("protocol `{}` declares no roles", p.name.name),
+                )
+                .with_help("add `roles { case_manager \"Case manager\" at social_services … }`"),
+            );
+        }
+    }
+
+    /// `for each need of X`: X's assessment, known only once every step is.
+    fn protocol_needs(
+        &mut self,
+        file: usize,
+        pi: usize,
+        step_ast: &[&ast::Step],
+        def: &mut ProtocolDef,
+        unknown_assessment: bool,
+    ) {
+        // `for each need of X` needs X's assessment, known only now.
+        for (si, s) in step_ast.iter().enumerate() {
+            for item in &s.items {
+                if let StepItem::ForEachNeed(x, _) = item {
+                    let Some(xi) = self.step_ref(file, pi, x) else {
+                        continue;
+                    };
+                    if def.steps.get(xi).is_some_and(|st| st.assessment.is_some()) {
+                        if let Some(st) = def.steps.get_mut(si) {
+                            st.for_each_need = Some(xi);
+                        }
+                    } else if !unknown_assessment {
+                        self.emit(
+                            Diagnostic::error(
+                                Code::E0506,
+                                file,
+                                x.span,
+                                format!(
+                                    "step `{}` has no `assessment`, so it finds no needs",
+                                    x.name
+                                ),
+                            )
+                            .with_help("name a step with `assessment NAME`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Escalations (to a role, after a duration) and shares (an assessment or a
+    /// step, with roles).
+    fn protocol_escalations_and_shares(
+        &mut self,
+        file: usize,
+        pi: usize,
+        p: &ast::Protocol,
+        def: &mut ProtocolDef,
+        unknown_assessment: bool,
+    ) {
+        for item in &p.items {
+            match item {
+                ProtocolItem::Escalate { to, overdue_by, .. } => {
+                    let to = self.role_ref(file, pi, to);
+                    if let Some(d) = self.duration(file, overdue_by, "overdue by") {
+                        def.escalations.push(EscalationDef { to, overdue_by: d });
+                    }
+                }
+                ProtocolItem::Share { what, with, .. } => {
+                    let target = match self.out.index.assessments.get(&what.name).copied() {
+                        Some(a) if def.steps.iter().any(|s| s.assessment == Some(a)) => {
+                            Some(ShareTarget::Assessment(a))
+                        }
+                        Some(_) if unknown_assessment => None,
+                        Some(_) => {
                             self.emit(
                                 Diagnostic::error(
-                                    Code::E0506,
+                                    Code::E0515,
                                     file,
-                                    x.span,
+                                    what.span,
                                     format!(
-                                        "step `{}` has no `assessment`, so it finds no needs",
-                                        x.name
+                                        "protocol `{}` does not use assessment `{}`",
+                                        p.name.name, what.name
                                     ),
                                 )
-                                .with_help("name a step with `assessment NAME`"),
+                                .with_help("share an assessment that one of its steps fills in"),
                             );
+                            None
                         }
-                    }
-                }
-            }
-            for item in &p.items {
-                match item {
-                    ProtocolItem::Escalate { to, overdue_by, .. } => {
-                        let to = self.role_ref(file, pi, to);
-                        if let Some(d) = self.duration(file, overdue_by, "overdue by") {
-                            def.escalations.push(EscalationDef { to, overdue_by: d });
-                        }
-                    }
-                    ProtocolItem::Share { what, with, .. } => {
-                        let target = match self.out.index.assessments.get(&what.name).copied() {
-                            Some(a) if def.steps.iter().any(|s| s.assessment == Some(a)) => {
-                                Some(ShareTarget::Assessment(a))
-                            }
-                            Some(_) if unknown_assessment => None,
-                            Some(_) => {
-                                self.emit(
-                                    Diagnostic::error(
-                                        Code::E0515,
-                                        file,
-                                        what.span,
-                                        format!(
-                                            "protocol `{}` does not use assessment `{}`",
-                                            p.name.name, what.name
-                                        ),
-                                    )
-                                    .with_help(
-                                        "share an assessment that one of its steps fills in",
-                                    ),
-                                );
-                                None
-                            }
-                            None => {
-                                match self.proto_ctx.get(pi).and_then(|c| c.steps.get(&what.name)) {
-                                    Some(s) => Some(ShareTarget::Step(*s)),
-                                    None => {
-                                        let mut cands: Vec<&str> = self
-                                            .out
-                                            .index
-                                            .assessments
-                                            .keys()
-                                            .map(String::as_str)
-                                            .collect();
-                                        if let Some(c) = self.proto_ctx.get(pi) {
-                                            cands.extend(c.steps.keys().map(String::as_str));
-                                        }
-                                        let d = unknown(
-                                            Code::E0511,
-                                            file,
-                                            what,
-                                            "assessment or step",
-                                            cands,
-                                            "share an assessment or a step of this protocol",
-                                        );
-                                        self.emit(d);
-                                        None
+                        None => {
+                            match self.proto_ctx.get(pi).and_then(|c| c.steps.get(&what.name)) {
+                                Some(s) => Some(ShareTarget::Step(*s)),
+                                None => {
+                                    let mut cands: Vec<&str> = self
+                                        .out
+                                        .index
+                                        .assessments
+                                        .keys()
+                                        .map(String::as_str)
+                                        .collect();
+                                    if let Some(c) = self.proto_ctx.get(pi) {
+                                        cands.extend(c.steps.keys().map(String::as_str));
                                     }
+                                    let d = unknown(
+                                        Code::E0511,
+                                        file,
+                                        what,
+                                        "assessment or step",
+                                        cands,
+                                        "share an assessment or a step of this protocol",
+                                    );
+                                    self.emit(d);
+                                    None
                                 }
                             }
-                        };
-                        let roles: Vec<usize> = with
-                            .iter()
-                            .filter_map(|r| self.role_ref(file, pi, r))
-                            .collect();
-                        if let Some(what) = target {
-                            def.shares.push(ShareDef { what, with: roles });
                         }
+                    };
+                    let roles: Vec<usize> = with
+                        .iter()
+                        .filter_map(|r| self.role_ref(file, pi, r))
+                        .collect();
+                    if let Some(what) = target {
+                        def.shares.push(ShareDef { what, with: roles });
                     }
-                    _ => {}
                 }
+                _ => {}
             }
-            self.out.protocols.push(def);
         }
     }
 
@@ -683,4 +732,11 @@ impl<'a> Checker<'a> {
         };
         self.emit(d.with_help(help));
     }
+}
+
+/// Where a protocol's single clauses are, if it has them.
+struct Clauses {
+    subject: Option<ast::Span>,
+    calendar: Option<ast::Span>,
+    roles: Option<ast::Span>,
 }
