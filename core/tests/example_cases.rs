@@ -15,6 +15,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "support/corpus.rs"]
+mod corpus;
 #[path = "support/eval.rs"]
 mod support;
 
@@ -192,7 +194,7 @@ fn expected_path(
 
 #[test]
 fn every_example_case_gives_its_expected_state() {
-    let bless = std::env::var_os("ACCORD_BLESS").is_some();
+    let bless = corpus::blessing();
     let mut failures = Vec::new();
     for (example, protocol, log, as_of, role) in RUNS {
         let dir = support::repo().join("examples").join(example);

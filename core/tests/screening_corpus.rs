@@ -20,6 +20,9 @@ use std::path::{Path, PathBuf};
 use accord_core::{Engine, ScreenOptions, SourceFile};
 use serde_json::{json, Value};
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/screening")
 }
@@ -218,7 +221,7 @@ fn diff(expected: &Value, actual: &Value) -> String {
 
 #[test]
 fn screening_corpus() {
-    let bless = std::env::var_os("ACCORD_BLESS").is_some_and(|v| v == "1");
+    let bless = corpus::blessing();
     let all = cases();
     assert!(all.len() >= 12, "only {} cases", all.len());
     let mut failures = Vec::new();
