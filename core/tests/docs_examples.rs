@@ -322,7 +322,7 @@ fn quotes(md: &str) -> Vec<(usize, String)> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        let line = md[..offset + start].lines().count().max(1);
+        let line = md[..offset + start].matches('\n').count() + 1;
         out.push((line, quote));
         let consumed = start + '“'.len_utf8() + end + '”'.len_utf8();
         offset += consumed;
