@@ -761,12 +761,15 @@ pub enum ServiceItem {
 ///   weekend saturday, sunday
 ///   holiday 2025-01-01, 2025-01-02
 /// }
+/// calendar almaty "Almaty" extends kazakhstan { holiday 2025-09-12 }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Calendar {
     pub docs: Docs,
     pub name: Ident,
     pub label: Option<Label>,
+    /// `extends BASE`: a regional calendar (the base is resolved by the checker).
+    pub extends: Option<Ident>,
     pub items: Vec<CalendarItem>,
     pub span: Span,
 }
@@ -775,8 +778,42 @@ pub struct Calendar {
 pub enum CalendarItem {
     /// `weekend saturday, sunday` (day names are checked by the checker)
     Weekend(Vec<Ident>, Span),
-    /// `holiday 2025-01-01, 2025-03-08`
-    Holiday(Vec<DateLit>, Span),
+    /// `holiday 2025-01-01, every 03-08, easter orthodox + 1 day [or next working day]`
+    Holiday {
+        days: Vec<HolidayDay>,
+        /// The line ends `or next working day`: a day of it that falls on a
+        /// weekend day moves to the next working day.
+        next_working_day: bool,
+        span: Span,
+    },
+    /// `working 2025-01-05`: days declared working days by decree.
+    Working(Vec<DateLit>, Span),
+}
+
+/// One day of a `holiday` line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum HolidayDay {
+    /// `2025-01-01`: that date only.
+    Date(DateLit),
+    /// `every 03-08`: that day of every year. Consecutive `Every` days print
+    /// after one `every`.
+    Every(MonthDay),
+    /// `easter orthodox - 2 days`: a day counted from Easter Sunday of every year.
+    Easter {
+        /// `orthodox` or `western` (checked by the checker).
+        computus: Ident,
+        /// Days after (negative: before) Easter Sunday; at most 999 either way.
+        offset: i32,
+        span: Span,
+    },
+}
+
+/// `MM-DD` of `holiday every MM-DD` (the checker checks that it exists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+    pub span: Span,
 }
 
 /// `protocol out_of_school "Label" { version 2 from 2026-01-01  for Person  calendar armenia  roles {…}  start when …  step … }`

@@ -942,11 +942,18 @@ impl Builder<'_> {
     }
 
     fn calendar(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let extends = body
+            .clone()
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::c_extends)
+            .and_then(|c| c.into_inner().find(|i| i.as_rule() == Rule::ident))
+            .map(|i| self.ident(&i));
         let items = self.items(body, |b, c| {
             let s = b.span(&c);
             Ok(match c.as_rule() {
                 Rule::c_weekend => Some(CalendarItem::Weekend(b.idents(c), s)),
-                Rule::c_holiday => Some(CalendarItem::Holiday(
+                Rule::c_holiday => Some(b.holiday_line(c, s)),
+                Rule::c_working => Some(CalendarItem::Working(
                     c.into_inner()
                         .filter(|d| d.as_rule() == Rule::date)
                         .map(|d| b.date(&d))
@@ -960,9 +967,69 @@ impl Builder<'_> {
             docs,
             name: decl_name(h.name, span)?,
             label: h.label,
+            extends,
             items,
             span,
         }))
+    }
+
+    /// `holiday 2025-01-03, every 01-01, 01-02, easter western + 1 day or next working day`.
+    fn holiday_line(&self, c: Pair<Rule>, span: Span) -> CalendarItem {
+        let mut days = Vec::new();
+        let mut next_working_day = false;
+        for d in c.into_inner() {
+            match d.as_rule() {
+                Rule::date => days.push(HolidayDay::Date(self.date(&d))),
+                Rule::c_every => {
+                    for m in d.into_inner().filter(|m| m.as_rule() == Rule::month_day) {
+                        let date = self.date(&m);
+                        days.push(HolidayDay::Every(MonthDay {
+                            month: date.month,
+                            day: date.day,
+                            span: date.span,
+                        }));
+                    }
+                }
+                Rule::c_easter => {
+                    let s = self.span(&d);
+                    let mut computus = None;
+                    let mut offset = 0;
+                    for e in d.into_inner() {
+                        match e.as_rule() {
+                            Rule::ident => computus = Some(self.ident(&e)),
+                            Rule::c_offset => {
+                                let mut sign = 1;
+                                for o in e.into_inner() {
+                                    match o.as_rule() {
+                                        Rule::offset_sign if o.as_str() == "-" => sign = -1,
+                                        // At most three ASCII digits (the grammar).
+                                        Rule::offset_days => offset = digits::<i32>(o.as_str()),
+                                        _ => {}
+                                    }
+                                }
+                                offset *= sign;
+                            }
+                            _ => {}
+                        }
+                    }
+                    // The grammar makes `easter` always followed by a name.
+                    if let Some(computus) = computus {
+                        days.push(HolidayDay::Easter {
+                            computus,
+                            offset,
+                            span: s,
+                        });
+                    }
+                }
+                Rule::c_next => next_working_day = true,
+                _ => {}
+            }
+        }
+        CalendarItem::Holiday {
+            days,
+            next_working_day,
+            span,
+        }
     }
 
     fn protocol(&self, body: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
@@ -2308,6 +2375,9 @@ mod errors {
             Rule::date_year => "a date",
             Rule::date_month => "a two-digit month",
             Rule::date_day => "a two-digit day",
+            Rule::month_day => "a month and day (`MM-DD`)",
+            Rule::c_offset | Rule::offset_sign => "`+` or `-`",
+            Rule::offset_days => "a number of days",
             Rule::docs | Rule::doc | Rule::doc_text => return None,
             _ => {
                 let name = format!("{r:?}");
@@ -2347,6 +2417,11 @@ mod errors {
             Rule::s_meets => "meets",
             Rule::c_weekend => "weekend",
             Rule::c_holiday => "holiday",
+            Rule::c_working => "working",
+            Rule::c_extends => "extends",
+            Rule::c_every => "every",
+            Rule::c_easter => "easter",
+            Rule::c_next => "or next working day",
             Rule::pr_calendar => "calendar",
             Rule::pr_version => "version",
             Rule::roles => "roles",

@@ -9,10 +9,10 @@ mod expr;
 
 use crate::ast::{
     Assessment, AssessmentItem, Calendar, CalendarItem, ChoiceOption, Clause, Comment, Decl, Docs,
-    EnumDecl, Expect, ExpectOutcome, Expr, File, Label, Member, ObjectEntry, ObjectValue,
-    Parameter, ParameterItem, Program, ProgramItem, Protocol, ProtocolItem, Question, QuestionKind,
-    Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem, Table, Test,
-    TestItem, TypeExpr, Value,
+    EnumDecl, Expect, ExpectOutcome, Expr, File, HolidayDay, Label, Member, ObjectEntry,
+    ObjectValue, Parameter, ParameterItem, Program, ProgramItem, Protocol, ProtocolItem, Question,
+    QuestionKind, Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem,
+    Table, Test, TestItem, TypeExpr, Value,
 };
 use crate::ast::{HitPolicyKind, Ident};
 
@@ -647,16 +647,63 @@ impl<'a> Printer<'a> {
 
     fn calendar(&mut self, d: &Calendar) {
         self.docs(0, &d.docs);
-        self.push(0, &block_header("calendar", &d.name, &d.label));
+        let mut head = header("calendar", &d.name, &d.label);
+        if let Some(base) = &d.extends {
+            head.push_str(" extends ");
+            head.push_str(&base.name);
+        }
+        head.push_str(" {");
+        self.push(0, &head);
         for item in &d.items {
             match item {
                 CalendarItem::Weekend(days, span) => {
                     self.flush(1, span.start);
                     self.push(1, &format!("weekend {}", names(days)));
                 }
-                CalendarItem::Holiday(dates, span) => {
+                CalendarItem::Holiday {
+                    days,
+                    next_working_day,
+                    span,
+                } => {
                     self.flush(1, span.start);
                     let mut line = String::from("holiday ");
+                    let mut after_every = false;
+                    for (i, day) in days.iter().enumerate() {
+                        if i > 0 {
+                            line.push_str(", ");
+                        }
+                        match day {
+                            HolidayDay::Date(date) => expr::date(&mut line, date),
+                            HolidayDay::Every(md) => {
+                                // `every` takes the `MM-DD`s after it: written once.
+                                if !after_every {
+                                    line.push_str("every ");
+                                }
+                                line.push_str(&format!("{:02}-{:02}", md.month, md.day));
+                            }
+                            HolidayDay::Easter {
+                                computus, offset, ..
+                            } => {
+                                line.push_str("easter ");
+                                line.push_str(&computus.name);
+                                if *offset != 0 {
+                                    let sign = if *offset < 0 { '-' } else { '+' };
+                                    let n = offset.unsigned_abs();
+                                    let unit = if n == 1 { "day" } else { "days" };
+                                    line.push_str(&format!(" {sign} {n} {unit}"));
+                                }
+                            }
+                        }
+                        after_every = matches!(day, HolidayDay::Every(_));
+                    }
+                    if *next_working_day {
+                        line.push_str(" or next working day");
+                    }
+                    self.push(1, &line);
+                }
+                CalendarItem::Working(dates, span) => {
+                    self.flush(1, span.start);
+                    let mut line = String::from("working ");
                     for (i, date) in dates.iter().enumerate() {
                         if i > 0 {
                             line.push_str(", ");

@@ -362,8 +362,8 @@ fn services_calendar_protocol() {
         panic!()
     };
     assert!(
-        matches!(&c.items[..], [CalendarItem::Weekend(w, _), CalendarItem::Holiday(h, _)]
-        if w.len() == 2 && h.len() == 4 && h[3].month == 3 && h[3].day == 8)
+        matches!(&c.items[..], [CalendarItem::Weekend(w, _), CalendarItem::Holiday { days: h, next_working_day: false, .. }]
+        if w.len() == 2 && h.len() == 4 && matches!(&h[3], HolidayDay::Date(d) if d.month == 3 && d.day == 8))
     );
 
     let Decl::Protocol(p) = decl(&file, "out_of_school") else {

@@ -528,9 +528,71 @@ fn service_and_calendar() {
             docs: Vec::new(),
             name: id("armenia"),
             label: None,
+            extends: None,
             items: vec![
                 CalendarItem::Weekend(vec![id("saturday"), id("sunday")], sp()),
-                CalendarItem::Holiday(vec![date(2025, 1, 1), date(2025, 3, 8)], sp()),
+                CalendarItem::Holiday {
+                    days: vec![
+                        HolidayDay::Date(date(2025, 1, 1)),
+                        HolidayDay::Date(date(2025, 3, 8)),
+                    ],
+                    next_working_day: false,
+                    span: sp(),
+                },
+            ],
+            span: sp(),
+        }),
+        // Annual and Easter-based days, a move, a decree and a base calendar.
+        Decl::Calendar(Calendar {
+            docs: Vec::new(),
+            name: id("almaty"),
+            label: Some(lbl("Almaty")),
+            extends: Some(id("kazakhstan")),
+            items: vec![
+                CalendarItem::Holiday {
+                    days: vec![
+                        HolidayDay::Every(MonthDay {
+                            month: 1,
+                            day: 1,
+                            span: sp(),
+                        }),
+                        HolidayDay::Every(MonthDay {
+                            month: 3,
+                            day: 8,
+                            span: sp(),
+                        }),
+                        HolidayDay::Date(date(2025, 6, 6)),
+                        HolidayDay::Every(MonthDay {
+                            month: 12,
+                            day: 16,
+                            span: sp(),
+                        }),
+                    ],
+                    next_working_day: true,
+                    span: sp(),
+                },
+                CalendarItem::Holiday {
+                    days: vec![
+                        HolidayDay::Easter {
+                            computus: id("western"),
+                            offset: -2,
+                            span: sp(),
+                        },
+                        HolidayDay::Easter {
+                            computus: id("orthodox"),
+                            offset: 0,
+                            span: sp(),
+                        },
+                        HolidayDay::Easter {
+                            computus: id("orthodox"),
+                            offset: 1,
+                            span: sp(),
+                        },
+                    ],
+                    next_working_day: false,
+                    span: sp(),
+                },
+                CalendarItem::Working(vec![date(2025, 1, 5)], sp()),
             ],
             span: sp(),
         }),

@@ -749,17 +749,48 @@ fn service() -> impl Strategy<Value = Decl> {
 fn calendar() -> impl Strategy<Value = Decl> {
     let item = prop_oneof![
         vec(ident(), 1..3).prop_map(|v| CalendarItem::Weekend(v, span())),
-        vec(date(), 1..4).prop_map(|v| CalendarItem::Holiday(v, span())),
+        (vec(holiday_day(), 1..4), any::<bool>()).prop_map(|(days, next_working_day)| {
+            CalendarItem::Holiday {
+                days,
+                next_working_day,
+                span: span(),
+            }
+        }),
+        vec(date(), 1..4).prop_map(|v| CalendarItem::Working(v, span())),
     ];
-    (docs(), ident(), opt_label(), vec(item, 0..3)).prop_map(|(docs, name, label, items)| {
-        Decl::Calendar(Calendar {
-            docs,
-            name,
-            label,
-            items,
-            span: span(),
+    (
+        docs(),
+        ident(),
+        opt_label(),
+        proptest::option::of(ident()),
+        vec(item, 0..3),
+    )
+        .prop_map(|(docs, name, label, extends, items)| {
+            Decl::Calendar(Calendar {
+                docs,
+                name,
+                label,
+                extends,
+                items,
+                span: span(),
+            })
         })
-    })
+}
+
+fn holiday_day() -> impl Strategy<Value = HolidayDay> {
+    prop_oneof![
+        date().prop_map(HolidayDay::Date),
+        (0u32..=99, 0u32..=99).prop_map(|(month, day)| HolidayDay::Every(MonthDay {
+            month,
+            day,
+            span: span(),
+        })),
+        (ident(), -999i32..=999).prop_map(|(computus, offset)| HolidayDay::Easter {
+            computus,
+            offset,
+            span: span(),
+        }),
+    ]
 }
 
 fn step_item() -> impl Strategy<Value = StepItem> {
