@@ -567,13 +567,49 @@ pub struct ServiceDef {
     pub loc: Loc,
 }
 
+/// A calendar with its base's rules folded in: counting needs no other calendar.
 #[derive(Debug, Clone)]
 pub struct CalendarDef {
     pub name: String,
     pub label: Option<Label>,
+    /// Its own `weekend`, else its base's; empty: Saturday and Sunday.
     pub weekend: Vec<jiff::civil::Weekday>,
-    pub holidays: Vec<jiff::civil::Date>,
+    /// Its holidays and its bases', in the order written (the base's first).
+    pub holidays: Vec<HolidayRule>,
+    /// Days declared working days by decree (`working DATE`), with its bases'.
+    pub working: Vec<jiff::civil::Date>,
+    /// `extends BASE` (after a cycle, `None`).
+    pub base: Option<CalendarId>,
     pub loc: Loc,
+}
+
+/// One holiday of a calendar: a day, and whether it moves off a weekend day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HolidayRule {
+    pub day: HolidayDate,
+    /// `or next working day`: on a weekend day, the holiday moves to the next
+    /// working day (see `case::calendar`).
+    pub moves: bool,
+}
+
+/// When a holiday falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolidayDate {
+    /// `holiday 2025-01-03`: that date only.
+    On(jiff::civil::Date),
+    /// `holiday every 03-08`: that day every year (`02-29` in leap years only).
+    Every { month: i8, day: i8 },
+    /// `holiday easter orthodox + 1 day`: days from Easter Sunday, every year.
+    Easter { computus: Computus, offset: i16 },
+}
+
+/// How Easter Sunday is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Computus {
+    /// The Gregorian computus of the Western churches.
+    Western,
+    /// The Julian computus of the Orthodox churches, given as a Gregorian date.
+    Orthodox,
 }
 
 #[derive(Debug, Clone)]
