@@ -69,6 +69,15 @@ case("transfer_and_reassign", [O(held_by="tavush_social_services"), notify,
 case("later_events_not_applied", full, "2025-03-12")
 case("labels_in_estonian", [O(), notify], "2025-03-05", lang="et")
 case("calendar_days", [dict(type="opened", at="2025-12-20", protocol="follow_up", subject={})], "2026-01-05")
+# Kazakhstan 2025 (calendar `kazakhstan_east`, extending `kazakhstan`): see the README.
+kz = lambda at: dict(type="opened", at=at, protocol="special_services", subject={})
+case("due_after_a_moved_holiday", [kz("2025-03-06")], "2025-03-11")
+case("due_after_a_decree_sunday", [kz("2025-01-02")], "2025-01-03")
+case("deadlines_across_moved_holidays", [kz("2025-03-06"),
+     dict(type="completed", step="apply", by="social_worker", at="2025-03-20")], "2025-03-27")
+case("deadlines_across_a_decree_day", [kz("2025-01-02"),
+     dict(type="completed", step="apply", by="social_worker", at="2025-01-06")], "2025-01-06")
+case("reject_regional_calendar_year_end", [kz("2025-12-30")], "2025-12-30")
 # Refused events.
 case("reject_not_ready", [O(), dict(assess, at="2025-03-04")], "2025-03-10")
 case("reject_wrong_role", [O(), dict(notify, by="social_worker")], "2025-03-10")
