@@ -486,7 +486,10 @@ mod tests {
     /// of dates for Easter" (Gregorian dates, Western and Eastern columns), and
     /// the same as python-dateutil's `easter()` with `EASTER_WESTERN` and
     /// `EASTER_ORTHODOX`.
-    const EASTER_2020_2035: [(i16, (i8, i8), (i8, i8)); 16] = [
+    /// (year, Western (month, day), Orthodox (month, day)).
+    type EasterRow = (i16, (i8, i8), (i8, i8));
+
+    const EASTER_2020_2035: [EasterRow; 16] = [
         (2020, (4, 12), (4, 19)),
         (2021, (4, 4), (5, 2)),
         (2022, (4, 17), (4, 24)),
