@@ -671,6 +671,35 @@ fn calendars() {
     assert_eq!(codes, vec!["E0115", "E0211", "W0105"]);
 }
 
+#[test]
+fn regional_calendars_fold_in_their_bases() {
+    let full = format!(
+        "{HEADER}calendar national {{ weekend friday, saturday\n holiday every 01-01 or next working day\n working 2025-01-04 }}\n\
+         calendar region extends national {{ holiday 2025-09-12 }}\n\
+         calendar city extends region {{ weekend sunday\n holiday easter orthodox }}"
+    );
+    let parsed = accord_grammar::parse(&full);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let (checked, diags) = check(&[parsed.file]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let get = |n: &str| &checked.calendars[checked.calendar_by_name(n).unwrap().0];
+    use jiff::civil::Weekday;
+    // `region` has no `weekend`: its base's. `city` writes its own.
+    assert_eq!(
+        get("region").weekend,
+        vec![Weekday::Friday, Weekday::Saturday]
+    );
+    assert_eq!(get("city").weekend, vec![Weekday::Sunday]);
+    // The base's holidays first, then its own; the decree days of every base.
+    assert_eq!(get("city").holidays.len(), 3);
+    assert!(get("city").holidays[0].moves);
+    assert_eq!(get("city").working, vec![jiff::civil::date(2025, 1, 4)]);
+    assert_eq!(
+        get("city").base,
+        Some(checked.calendar_by_name("region").unwrap())
+    );
+}
+
 fn protocol(steps: &str) -> String {
     with_people(&format!(
         "{ASSESS}calendar cal {{ weekend saturday, sunday }}\nprotocol p {{\n for Person\n calendar cal\n roles {{ worker \"W\" at office  boss }}\n start when not in_school\n{steps}\n}}"

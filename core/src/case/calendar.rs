@@ -145,8 +145,15 @@ impl WorkCalendar {
                 }
             }
         }
+        // One day off however many holidays fall on it; it moves if one of them does.
         fixed.sort_unstable();
-        fixed.dedup_by_key(|(d, _)| *d);
+        fixed.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 |= later.1;
+            }
+            same
+        });
         let mut moved: Vec<Date> = Vec::new();
         for (d, moves) in &fixed {
             if !*moves || !self.is_weekend(*d) {
@@ -635,6 +642,13 @@ mod tests {
                 date(2023, 12, 31)
             ]
         );
+        // A religious holiday that stays and a holiday that moves, on one Saturday
+        // (22 March 2025): the day moves, once, to Monday 24.
+        let c = calendar(
+            vec![on(date(2025, 3, 22), false), every(3, 22, true)],
+            Vec::new(),
+        );
+        assert_eq!(c.days_off(2025), vec![date(2025, 3, 22), date(2025, 3, 24)]);
         // A holiday of a line without `or next working day` stays on the weekend.
         let c = calendar(vec![every(12, 31, false)], Vec::new());
         assert_eq!(c.add(date(2022, 12, 30), wd(1))?, date(2023, 1, 2));
