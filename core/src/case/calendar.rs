@@ -18,6 +18,7 @@
 //! holiday and not taken by a holiday moved before it (holidays move in date
 //! order: the second of two weekend holidays moves one day further). A holiday
 //! not on a weekend day, or of a line without `or next working day`, stays.
+//! Several holidays on one day make one day off, which moves if one of them does.
 
 use accord_grammar::ast::DurationUnit;
 use jiff::civil::{Date, Weekday};
