@@ -37,7 +37,7 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|&(file, c)| self.calendar_own(file, c))
             .collect();
-        // `extends`: unknown bases (E0114), then cycles (E0531).
+        // `extends`: unknown bases (E0114), then cycles (E0131).
         let mut bases: Vec<Option<usize>> = Vec::with_capacity(list.len());
         for &(file, c) in &list {
             let base = c.extends.as_ref().and_then(|b| {
@@ -90,7 +90,7 @@ impl<'a> Checker<'a> {
                     let span = c.extends.as_ref().map_or(c.name.span, |b| b.span);
                     self.emit(
                         Diagnostic::error(
-                            Code::E0531,
+                            Code::E0131,
                             file,
                             span,
                             format!(
