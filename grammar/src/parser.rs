@@ -1535,6 +1535,32 @@ impl Builder<'_> {
                     span: s,
                 }
             }
+            Rule::pr_region => ProtocolItem::Region(self.first_ident(c)?, s),
+            Rule::pr_referrals => {
+                let mut rules = Vec::new();
+                for r in c
+                    .into_inner()
+                    .filter(|r| r.as_rule() == Rule::referral_rule)
+                {
+                    let rs = self.span(&r);
+                    let (mut case, mut action) = (None, None);
+                    for x in r.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_elsewhere => case = Some(ReferralCase::Elsewhere),
+                            Rule::kw_full => case = Some(ReferralCase::Full),
+                            Rule::kw_refused => action = Some(ReferralAction::Refused),
+                            Rule::kw_flagged => action = Some(ReferralAction::Flagged),
+                            _ => {}
+                        }
+                    }
+                    rules.push(ReferralRule {
+                        case: case.ok_or_else(|| internal("referral case", rs))?,
+                        action: action.ok_or_else(|| internal("referral action", rs))?,
+                        span: rs,
+                    });
+                }
+                ProtocolItem::Referrals(rules, s)
+            }
             _ => return Ok(None),
         }))
     }
@@ -1585,6 +1611,23 @@ impl Builder<'_> {
                 Rule::st_legal => {
                     StepItem::Legal(self.child_label(c)?.ok_or_else(|| internal("label", s))?, s)
                 }
+                Rule::st_escalate => {
+                    let mut to = None;
+                    let mut overdue_by = None;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => to = Some(self.ident(&x)),
+                            Rule::duration => overdue_by = Some(self.duration(&x)?),
+                            _ => {}
+                        }
+                    }
+                    StepItem::Escalate {
+                        to: to.ok_or_else(|| internal("role", s))?,
+                        overdue_by: overdue_by.ok_or_else(|| internal("duration", s))?,
+                        span: s,
+                    }
+                }
+                Rule::st_rates => StepItem::RatesProviders(s),
                 _ => continue,
             };
             items.push(item);
@@ -2311,6 +2354,7 @@ mod errors {
             Rule::question => "a question",
             Rule::role => "a role",
             Rule::role_kind => "`is`",
+            Rule::referral_rule => "`elsewhere` or `full`",
             Rule::scale_options => "`[`",
             Rule::choice_option => "an option",
             Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",
@@ -2362,8 +2406,11 @@ mod errors {
             Rule::roles => "roles",
             Rule::start => "start",
             Rule::step => "step",
-            Rule::escalate => "escalate",
+            Rule::escalate | Rule::st_escalate => "escalate",
             Rule::share => "share",
+            Rule::pr_region => "region",
+            Rule::pr_referrals => "referrals",
+            Rule::st_rates => "rates providers",
             Rule::st_by => "by",
             Rule::st_after => "after",
             Rule::st_within => "within",

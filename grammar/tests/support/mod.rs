@@ -777,7 +777,25 @@ fn step_item() -> impl Strategy<Value = StepItem> {
         ident().prop_map(|i| StepItem::ForEachNeed(i, span())),
         expr().prop_map(|e| StepItem::When(e, span())),
         label().prop_map(|l| StepItem::Legal(l, span())),
+        (ident(), duration()).prop_map(|(to, overdue_by)| StepItem::Escalate {
+            to,
+            overdue_by,
+            span: span(),
+        }),
+        Just(StepItem::RatesProviders(span())),
     ]
+}
+
+fn referral_rule() -> impl Strategy<Value = ReferralRule> {
+    (
+        prop_oneof![Just(ReferralCase::Elsewhere), Just(ReferralCase::Full)],
+        prop_oneof![Just(ReferralAction::Refused), Just(ReferralAction::Flagged)],
+    )
+        .prop_map(|(case, action)| ReferralRule {
+            case,
+            action,
+            span: span(),
+        })
 }
 
 fn protocol() -> impl Strategy<Value = Decl> {
@@ -820,6 +838,8 @@ fn protocol() -> impl Strategy<Value = Decl> {
             with,
             span: span(),
         }),
+        1 => ident().prop_map(|i| ProtocolItem::Region(i, span())),
+        1 => vec(referral_rule(), 1..3).prop_map(|r| ProtocolItem::Referrals(r, span())),
     ];
     // `version` items come first: the parser moves them there (see `ast::Protocol`).
     let version = (
