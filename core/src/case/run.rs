@@ -1389,9 +1389,10 @@ impl Case<'_> {
             .region
             .as_ref()
             .map(|field| self.subject.get(field).and_then(Json::as_str));
-        let (to, what) = match service {
-            Some(s) => (format!("`{provider}`"), format!("service `{s}`")),
-            None => (format!("`{provider}`"), format!("need `{need}`")),
+        let to = format!("`{provider}`");
+        let what = match service {
+            Some(s) => format!("service `{s}`"),
+            None => format!("need `{need}`"),
         };
         match region {
             None => {}
