@@ -268,7 +268,7 @@ fn providers_rated_from_case_logs() {
     assert_eq!(v["providers"][0]["votes"], 1);
     let err = stderr(&out);
     assert!(
-        err.contains("reject_survey_no_rating/events` skipped: line 9: C0043"),
+        err.contains("reject_survey_no_rating/events` skipped: line 9: C0063"),
         "{err}"
     );
 }

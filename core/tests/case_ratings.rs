@@ -35,7 +35,7 @@ fn log(case: &str) -> String {
 
 /// `survey_rates_providers` (the survey answered 5 and 4: 4.5 for
 /// `home_care_north`, the one provider the case used), `reject_survey_no_rating`
-/// (refused at line 9, C0043) and a log that is not JSON (C0001 at line 1).
+/// (refused at line 9, C0063) and a log that is not JSON (C0001 at line 1).
 fn cases() -> String {
     json!({
         "survey": log("survey_rates_providers"),
@@ -82,7 +82,7 @@ fn a_survey_in_a_case_rates_the_provider_and_bad_logs_are_skipped() {
         .collect();
     assert_eq!(
         skipped,
-        [("broken", "C0043", 9), ("unreadable", "C0001", 1)]
+        [("broken", "C0063", 9), ("unreadable", "C0001", 1)]
     );
     // One vote of 4.5 from five of 3: (15 + 4.5) / 6 = 3.25. Per question:
     // respect 5 → (15 + 5) / 6 = 3.33; helpful 4 → (15 + 4) / 6 = 3.17.

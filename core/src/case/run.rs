@@ -1365,7 +1365,7 @@ impl<'a> Case<'a> {
 impl Case<'_> {
     /// What `referrals elsewhere …, full …` says of referring need `need` to
     /// `provider` (a provider of the catalogue offering `service`, or a
-    /// service meeting the need): refused (`C0040`, `C0041`, `C0042` for a
+    /// service meeting the need): refused (`C0060`, `C0061`, `C0062` for a
     /// region not recorded), or accepted with the flags it is shown with.
     /// Without a catalogue nothing is known of providers, and nothing is
     /// flagged; without a region field, the region is not checked.
@@ -1401,7 +1401,7 @@ impl Case<'_> {
                 Refused => {
                     return Err(CaseError::at(
                         e.line,
-                        Code::C0042,
+                        Code::C0062,
                         format!("the subject's region is not recorded, so whether {to} serves it cannot be told"),
                         format!(
                             "record the subject's `{}` first (a `facts` event), then refer",
@@ -1417,7 +1417,7 @@ impl Case<'_> {
                         let serving = self.alternatives(need, service, Some(r), false);
                         return Err(CaseError::at(
                             e.line,
-                            Code::C0040,
+                            Code::C0060,
                             format!("provider {to} does not serve the subject's region, and the protocol refuses referrals elsewhere"),
                             match serving.is_empty() {
                                 true => format!("no provider of the catalogue offers {what} in the subject's region"),
@@ -1441,7 +1441,7 @@ impl Case<'_> {
                     };
                     return Err(CaseError::at(
                         e.line,
-                        Code::C0041,
+                        Code::C0061,
                         format!("provider {to} has no places left, and the protocol refuses referrals to full providers"),
                         match with_places.is_empty() {
                             true => format!("no provider of the catalogue with places left offers {what}{here}"),
@@ -1490,7 +1490,7 @@ impl Case<'_> {
     /// The ratings a `rates providers` step gives with `answers`: the survey's
     /// score (its `satisfaction` score, else the mean of its answered
     /// `scale 1..5` questions) for every provider the case used, for each
-    /// service it used. Answers that give no score from 1 to 5 are `C0043`.
+    /// service it used. Answers that give no score from 1 to 5 are `C0063`.
     fn rate_providers(
         &self,
         e: &Event,
@@ -1505,7 +1505,7 @@ impl Case<'_> {
             .map_err(|_| {
                 CaseError::at(
                     e.line,
-                    Code::C0043,
+                    Code::C0063,
                     format!("the answers to `{name}` give no rating from 1 to 5, and the step rates the providers"),
                     "answer the survey's 1–5 questions, or those of its `satisfaction` score",
                 )

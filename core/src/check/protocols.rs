@@ -767,8 +767,8 @@ struct Clauses {
 /// elsewhere or to full providers; steps that rate the providers.
 impl Checker<'_> {
     /// `region FIELD` (or the `for` entity's only field of the `regions` type)
-    /// and `referrals …`: E0103 for a field the entity does not have, E0530
-    /// for one of another type, E0531 for `referrals elsewhere …` without a
+    /// and `referrals …`: E0103 for a field the entity does not have, E0560
+    /// for one of another type, E0561 for `referrals elsewhere …` without a
     /// region field, E0302 for a clause or a rule given twice.
     fn protocol_referrals(&mut self, file: usize, p: &ast::Protocol, def: &mut ProtocolDef) {
         let mut region_at: Option<ast::Span> = None;
@@ -824,7 +824,7 @@ impl Checker<'_> {
                                 (self.type_name(&Type::Enum(r)), self.type_name(fty));
                             self.emit(
                                 Diagnostic::error(
-                                    Code::E0530,
+                                    Code::E0560,
                                     file,
                                     field.span,
                                     format!("field `{fname}` of `{}` has type `{have}`, not the regions type `{want}`", entity.name),
@@ -836,7 +836,7 @@ impl Checker<'_> {
                         None => {
                             self.emit(
                                 Diagnostic::error(
-                                    Code::E0530,
+                                    Code::E0560,
                                     file,
                                     field.span,
                                     format!("field `{fname}` cannot hold a region: the ruleset declares no `regions`"),
@@ -921,7 +921,7 @@ impl Checker<'_> {
         };
         self.emit(
             Diagnostic::error(
-                Code::E0531,
+                Code::E0561,
                 file,
                 at,
                 format!(
@@ -933,8 +933,8 @@ impl Checker<'_> {
         );
     }
 
-    /// `rates providers`: the step needs an assessment (E0532) that can give a
-    /// rating: a score `satisfaction` or a `scale 1..5` question (E0533).
+    /// `rates providers`: the step needs an assessment (E0562) that can give a
+    /// rating: a score `satisfaction` or a `scale 1..5` question (E0563).
     fn rating_step(&mut self, file: usize, s: &ast::Step, d: &StepDef) {
         let Some(span) = s.items.iter().find_map(|i| match i {
             StepItem::RatesProviders(span) => Some(*span),
@@ -951,7 +951,7 @@ impl Checker<'_> {
             {
                 self.emit(
                     Diagnostic::error(
-                        Code::E0532,
+                        Code::E0562,
                         file,
                         span,
                         format!(
@@ -981,7 +981,7 @@ impl Checker<'_> {
         if !rates {
             self.emit(
                 Diagnostic::error(
-                    Code::E0533,
+                    Code::E0563,
                     file,
                     span,
                     format!(
