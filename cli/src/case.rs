@@ -159,6 +159,26 @@ fn logs_under(path: &PathBuf, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Every log under `paths` (files, or directories searched recursively for
+/// `.jsonl` files), named by its path without `.jsonl`, with its text.
+pub(crate) fn read_logs(paths: &[PathBuf]) -> Result<Vec<(String, String)>, ExitCode> {
+    let mut found = Vec::new();
+    for p in paths {
+        if let Err(e) = logs_under(p, &mut found) {
+            eprintln!("error: cannot read `{}`: {e}", p.display());
+            return Err(ExitCode::from(CANNOT_RUN));
+        }
+    }
+    let mut logs = Vec::with_capacity(found.len());
+    for p in &found {
+        // The path names a case whose `opened` event does not.
+        let shown = p.display().to_string();
+        let name = shown.strip_suffix(".jsonl").unwrap_or(&shown).to_string();
+        logs.push((name, read_input(p)?));
+    }
+    Ok(logs)
+}
+
 pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
     let json = args.format == TableFormat::Json;
     let as_of = match args::as_of(args.as_of.as_deref(), json) {
@@ -169,23 +189,10 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let mut paths = Vec::new();
-    for p in &args.cases {
-        if let Err(e) = logs_under(p, &mut paths) {
-            eprintln!("error: cannot read `{}`: {e}", p.display());
-            return ExitCode::from(CANNOT_RUN);
-        }
-    }
-    let mut logs = Vec::with_capacity(paths.len());
-    for p in &paths {
-        // The path names a case whose `opened` event does not.
-        let shown = p.display().to_string();
-        let name = shown.strip_suffix(".jsonl").unwrap_or(&shown).to_string();
-        match read_input(p) {
-            Ok(t) => logs.push((name, t)),
-            Err(code) => return code,
-        }
-    }
+    let logs = match read_logs(&args.cases) {
+        Ok(logs) => logs,
+        Err(code) => return code,
+    };
     let cases: Vec<(&str, &str)> = logs.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
     let report = match ruleset.caseload_report(
         &cases,

@@ -89,6 +89,11 @@ struct ProvidersArgs {
     /// Satisfaction scores (JSON) that rank the providers.
     #[arg(long, value_name = "RATINGS.json")]
     ratings: Option<PathBuf>,
+    /// Case logs (`.jsonl`, or directories of them, searched recursively)
+    /// whose `rates providers` surveys add to the ratings; a log that cannot
+    /// be replayed is reported and skipped.
+    #[arg(long, num_args = 1.., value_name = "DIR")]
+    cases: Vec<PathBuf>,
     #[command(flatten)]
     lang: Lang,
     #[command(flatten)]
@@ -492,6 +497,11 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
             return ExitCode::from(PROBLEMS);
         }
     }
+    if !args.cases.is_empty() {
+        if let Err(code) = ratings_from_cases(&mut ruleset, &args.cases, json) {
+            return code;
+        }
+    }
     let (region, lang) = (args.region.as_deref(), args.lang.get());
     // JSON is the facade's text itself; people get the reports rendered.
     let printed = match (&args.need, &args.result, json) {
@@ -527,6 +537,25 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
             ExitCode::from(PROBLEMS)
         }
     }
+}
+
+/// Adds the ratings of the cases' `rates providers` surveys; a log that
+/// cannot be replayed is reported on stderr (with its code) and skipped.
+fn ratings_from_cases(
+    ruleset: &mut accord_core::facade::Ruleset,
+    paths: &[PathBuf],
+    json: bool,
+) -> Result<(), ExitCode> {
+    let logs = case::read_logs(paths)?;
+    let cases: Vec<(&str, &str)> = logs.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let added = ruleset.add_case_ratings_report(&cases).map_err(|e| {
+        report_error(&e, "the request is", json);
+        ExitCode::from(PROBLEMS)
+    })?;
+    for s in &added.skipped {
+        eprintln!("warning: case `{}` skipped: {}", s.case, s.error);
+    }
+    Ok(())
 }
 
 fn plan_command(args: &PlanArgs) -> ExitCode {

@@ -239,3 +239,36 @@ fn providers_and_plan_from_the_command_line() {
         stderr(&out)
     );
 }
+
+/// `--cases`: the survey of `survey_rates_providers` (4.5) rates
+/// `home_care_north`, (15 + 4.5) / 6 = 3.25; the refused log of
+/// `reject_survey_no_rating` is a warning naming its code, and skipped.
+#[test]
+fn providers_rated_from_case_logs() {
+    let cases = repo().join("tests/cases");
+    let out = accord(&[
+        "providers",
+        cases.join("ruleset.accord").to_str().unwrap(),
+        "--catalogue",
+        cases.join("catalogue.json").to_str().unwrap(),
+        "--need",
+        "home_care",
+        "--region",
+        "north",
+        "--cases",
+        cases.join("survey_rates_providers").to_str().unwrap(),
+        cases.join("reject_survey_no_rating").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["providers"][0]["id"], "home_care_north");
+    assert_eq!(v["providers"][0]["rating"], "3.25");
+    assert_eq!(v["providers"][0]["votes"], 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("reject_survey_no_rating/events` skipped: line 9: C0063"),
+        "{err}"
+    );
+}

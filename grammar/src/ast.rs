@@ -861,16 +861,83 @@ pub enum ProtocolItem {
         with: Vec<Ident>,
         span: Span,
     },
+    /// `region home_region`: the subject's field that holds its region
+    Region(Ident, Span),
+    /// `referrals elsewhere refused, full flagged`
+    Referrals(Vec<ReferralRule>, Span),
 }
 
-/// `school_coordinator "School coordinator" at school` (label and `at` optional)
+/// One rule of `referrals …`: `elsewhere refused`, `full flagged`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReferralRule {
+    pub case: ReferralCase,
+    pub action: ReferralAction,
+    pub span: Span,
+}
+
+/// Which referrals a [`ReferralRule`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReferralCase {
+    /// To a provider that does not serve the subject's region.
+    Elsewhere,
+    /// To a provider with no places left.
+    Full,
+}
+
+/// What happens to such a referral.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReferralAction {
+    Refused,
+    Flagged,
+}
+
+impl ReferralCase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferralCase::Elsewhere => "elsewhere",
+            ReferralCase::Full => "full",
+        }
+    }
+}
+
+impl ReferralAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferralAction::Refused => "refused",
+            ReferralAction::Flagged => "flagged",
+        }
+    }
+}
+
+/// `school_coordinator "School coordinator" at school` (label, `at` and `is` optional)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Role {
     pub docs: Docs,
     pub name: Ident,
     pub label: Option<Label>,
     pub agency: Option<Ident>,
+    /// `is client` or `is provider`; `None` for an ordinary role.
+    pub kind: Option<RoleKind>,
     pub span: Span,
+}
+
+/// What a role is besides a name: `is client` (the subject acting for themself) or
+/// `is provider` (played by whichever provider a referral or plan entry names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleKind {
+    Client,
+    Provider,
+}
+
+impl RoleKind {
+    /// The word written after `is`.
+    pub fn word(self) -> &'static str {
+        match self {
+            RoleKind::Client => "client",
+            RoleKind::Provider => "provider",
+        }
+    }
 }
 
 /// `step assess "Assess the child and family" { by social_worker  after notify … }`
@@ -905,6 +972,15 @@ pub enum StepItem {
     When(Expr, Span),
     /// `legal "…"`
     Legal(Label, Span),
+    /// `escalate to head_of_service when overdue by 5 working days`: the
+    /// step's own escalation (several make a chain)
+    Escalate {
+        to: Ident,
+        overdue_by: Duration,
+        span: Span,
+    },
+    /// `rates providers`
+    RatesProviders(Span),
 }
 
 /// ```text

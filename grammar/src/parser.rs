@@ -1548,11 +1548,19 @@ impl Builder<'_> {
                     let mut docs = Docs::new();
                     let mut ids = Vec::new();
                     let mut label = None;
+                    let mut kind = None;
                     for x in r.into_inner() {
                         match x.as_rule() {
                             Rule::docs => docs = self.docs(x),
                             Rule::ident => ids.push(self.ident(&x)),
                             Rule::label => label = Some(self.label(x)?),
+                            Rule::role_kind => {
+                                kind = x.into_inner().find_map(|k| match k.as_rule() {
+                                    Rule::kw_client => Some(RoleKind::Client),
+                                    Rule::kw_provider => Some(RoleKind::Provider),
+                                    _ => None,
+                                });
+                            }
                             _ => {}
                         }
                     }
@@ -1562,6 +1570,7 @@ impl Builder<'_> {
                         name: ids.next().ok_or_else(|| internal("role name", rs))?,
                         label,
                         agency: ids.next(),
+                        kind,
                         span: rs,
                     });
                 }
@@ -1592,6 +1601,32 @@ impl Builder<'_> {
                     with: ids.collect(),
                     span: s,
                 }
+            }
+            Rule::pr_region => ProtocolItem::Region(self.first_ident(c)?, s),
+            Rule::pr_referrals => {
+                let mut rules = Vec::new();
+                for r in c
+                    .into_inner()
+                    .filter(|r| r.as_rule() == Rule::referral_rule)
+                {
+                    let rs = self.span(&r);
+                    let (mut case, mut action) = (None, None);
+                    for x in r.into_inner() {
+                        match x.as_rule() {
+                            Rule::kw_elsewhere => case = Some(ReferralCase::Elsewhere),
+                            Rule::kw_full => case = Some(ReferralCase::Full),
+                            Rule::kw_refused => action = Some(ReferralAction::Refused),
+                            Rule::kw_flagged => action = Some(ReferralAction::Flagged),
+                            _ => {}
+                        }
+                    }
+                    rules.push(ReferralRule {
+                        case: case.ok_or_else(|| internal("referral case", rs))?,
+                        action: action.ok_or_else(|| internal("referral action", rs))?,
+                        span: rs,
+                    });
+                }
+                ProtocolItem::Referrals(rules, s)
             }
             _ => return Ok(None),
         }))
@@ -1643,6 +1678,23 @@ impl Builder<'_> {
                 Rule::st_legal => {
                     StepItem::Legal(self.child_label(c)?.ok_or_else(|| internal("label", s))?, s)
                 }
+                Rule::st_escalate => {
+                    let mut to = None;
+                    let mut overdue_by = None;
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::ident => to = Some(self.ident(&x)),
+                            Rule::duration => overdue_by = Some(self.duration(&x)?),
+                            _ => {}
+                        }
+                    }
+                    StepItem::Escalate {
+                        to: to.ok_or_else(|| internal("role", s))?,
+                        overdue_by: overdue_by.ok_or_else(|| internal("duration", s))?,
+                        span: s,
+                    }
+                }
+                Rule::st_rates => StepItem::RatesProviders(s),
                 _ => continue,
             };
             items.push(item);
@@ -2368,6 +2420,8 @@ mod errors {
             Rule::working => "`working`",
             Rule::question => "a question",
             Rule::role => "a role",
+            Rule::role_kind => "`is`",
+            Rule::referral_rule => "`elsewhere` or `full`",
             Rule::scale_options => "`[`",
             Rule::choice_option => "an option",
             Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",
@@ -2427,8 +2481,11 @@ mod errors {
             Rule::roles => "roles",
             Rule::start => "start",
             Rule::step => "step",
-            Rule::escalate => "escalate",
+            Rule::escalate | Rule::st_escalate => "escalate",
             Rule::share => "share",
+            Rule::pr_region => "region",
+            Rule::pr_referrals => "referrals",
+            Rule::st_rates => "rates providers",
             Rule::st_by => "by",
             Rule::st_after => "after",
             Rule::st_within => "within",

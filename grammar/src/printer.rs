@@ -790,6 +790,18 @@ impl<'a> Printer<'a> {
                     self.flush(1, span.start);
                     self.push(1, &format!("share {} with {}", what.name, names(with)));
                 }
+                ProtocolItem::Region(i, span) => {
+                    self.flush(1, span.start);
+                    self.push(1, &format!("region {}", i.name));
+                }
+                ProtocolItem::Referrals(rules, span) => {
+                    self.flush(1, span.start);
+                    let rules: Vec<String> = rules
+                        .iter()
+                        .map(|r| format!("{} {}", r.case.as_str(), r.action.as_str()))
+                        .collect();
+                    self.push(1, &format!("referrals {}", rules.join(", ")));
+                }
             }
         }
         self.close(0, d.span.end, "}");
@@ -802,6 +814,10 @@ impl<'a> Printer<'a> {
         if let Some(agency) = &r.agency {
             line.push_str(" at ");
             line.push_str(&agency.name);
+        }
+        if let Some(kind) = r.kind {
+            line.push_str(" is ");
+            line.push_str(kind.word());
         }
         self.push(depth, &line);
     }
@@ -830,6 +846,16 @@ impl<'a> Printer<'a> {
                 StepItem::ForEachNeed(i, span) => (format!("for each need of {}", i.name), span),
                 StepItem::When(e, span) => (format!("when {}", expr_text(e)), span),
                 StepItem::Legal(l, span) => (format!("legal {}", label_text(l)), span),
+                StepItem::Escalate {
+                    to,
+                    overdue_by,
+                    span,
+                } => {
+                    let mut line = format!("escalate to {} when overdue by ", to.name);
+                    expr::duration(&mut line, overdue_by);
+                    (line, span)
+                }
+                StepItem::RatesProviders(span) => ("rates providers".to_string(), span),
             };
             self.flush(inner, span.start);
             self.push(inner, &line);
@@ -917,7 +943,9 @@ fn protocol_item_start(item: &ProtocolItem) -> usize {
         | ProtocolItem::Roles(_, span)
         | ProtocolItem::Start(_, span)
         | ProtocolItem::Escalate { span, .. }
-        | ProtocolItem::Share { span, .. } => span.start,
+        | ProtocolItem::Share { span, .. }
+        | ProtocolItem::Region(_, span)
+        | ProtocolItem::Referrals(_, span) => span.start,
         ProtocolItem::Step(s) => s.span.start,
     }
 }

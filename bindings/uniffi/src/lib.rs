@@ -234,10 +234,10 @@ impl Ruleset {
     }
 
     /// Runs `call` on the facade's ruleset under the write lock.
-    fn write(
+    fn write<T>(
         &self,
-        call: impl FnOnce(&mut facade::Ruleset) -> Result<(), facade::Error>,
-    ) -> Result<(), AccordError> {
+        call: impl FnOnce(&mut facade::Ruleset) -> Result<T, facade::Error>,
+    ) -> Result<T, AccordError> {
         let mut ruleset = self.inner.write().map_err(poisoned)?;
         call(&mut ruleset).map_err(AccordError::from)
     }
@@ -276,6 +276,13 @@ impl Ruleset {
     /// Satisfaction scores (JSON) that rank providers; needs a catalogue.
     pub fn set_ratings(&self, json: String) -> Result<(), AccordError> {
         self.write(|r| r.set_ratings(&json))
+    }
+
+    /// Adds the ratings of the cases' `rates providers` surveys (`cases`: a
+    /// JSON object from case names to event logs); returns what was added
+    /// and the cases skipped, as JSON (`accord providers --cases`).
+    pub fn add_case_ratings(&self, cases: String) -> Result<String, AccordError> {
+        self.write(|r| r.add_case_ratings(&cases))
     }
 
     /// Languages, programmes, assessments and protocols, as JSON.

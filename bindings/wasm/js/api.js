@@ -176,6 +176,20 @@ export class Ruleset {
     call(() => this.#raw.setRatings(r));
   }
 
+  addCaseRatingsText(cases) {
+    let text;
+    if (typeof cases === 'string') text = cases;
+    else if (cases && typeof cases === 'object' && !Array.isArray(cases)) {
+      const logs = {};
+      for (const [name, events] of Object.entries(cases)) logs[name] = log(events, `the log of ${name}`);
+      text = JSON.stringify(logs);
+    } else throw new TypeError('the cases must be an object from case names to event logs');
+    return call(() => this.#raw.addCaseRatings(text));
+  }
+  addCaseRatings(cases) {
+    return JSON.parse(this.addCaseRatingsText(cases));
+  }
+
   infoText() {
     return call(() => this.#raw.info());
   }

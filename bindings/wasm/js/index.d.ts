@@ -507,6 +507,8 @@ export interface PlanItem {
   review: DateString;
   review_due: boolean;
   agreed: DateString;
+  /** What `referrals … flagged` found (left out when none). */
+  flags?: ('elsewhere' | 'full' | 'region_unknown')[];
 }
 
 export interface ReferralItem {
@@ -517,6 +519,16 @@ export interface ReferralItem {
   referred: DateString;
   since: DateString;
   reason: string | null;
+  /** What `referrals … flagged` found (left out when none). */
+  flags?: ('elsewhere' | 'full' | 'region_unknown')[];
+}
+
+/** A provider rated by a `rates providers` step. */
+export interface RatingItem {
+  provider: string;
+  service: string;
+  score: string;
+  step: string;
 }
 
 export interface StepStatus {
@@ -560,6 +572,8 @@ export interface CaseState {
   assessments: AssessmentState[];
   plan: PlanItem[];
   referrals: ReferralItem[];
+  /** What `rates providers` steps rated (left out when nothing was). */
+  ratings?: RatingItem[];
   /** `true` given, `false` withdrawn or refused, `null` never asked. */
   consent: boolean | null;
   assignees: { [role: string]: string };
@@ -642,6 +656,13 @@ export interface CaseloadReport {
 /** Case names to their event logs. */
 export type CaseLogs = { readonly [name: string]: EventLog };
 
+/** What `addCaseRatings` took from the cases: the ratings added, and the logs skipped with their error. */
+export interface CaseRatings {
+  cases: number;
+  rated: { case: string; provider: string; service: string; score: string; step: string }[];
+  skipped: { case: string; error: { code: string; line: number | null; message: string; help: string | null } }[];
+}
+
 export interface CaseloadOptions {
   /** The agenda of this role only (its tasks and those escalated to it). */
   role?: string | null;
@@ -653,6 +674,8 @@ export interface GraphRole {
   name: string;
   label: string;
   agency: string | null;
+  /** `is client` / `is provider`; absent for other roles. */
+  kind?: "client" | "provider";
 }
 
 export interface GraphStep {
@@ -668,6 +691,10 @@ export interface GraphStep {
   when: string | null;
   contact: string | null;
   legal: string[];
+  /** The step's own escalations, a chain (absent when the protocol's apply). */
+  escalations?: GraphEscalation[];
+  /** `rates providers` (absent when not). */
+  rates_providers?: true;
 }
 
 export interface GraphEdge {
@@ -698,6 +725,10 @@ export interface ProtocolGraph {
   edges: GraphEdge[];
   escalations: GraphEscalation[];
   shares: GraphShare[];
+  /** The subject's field holding its region (absent when none). */
+  region?: string;
+  /** `referrals …` (absent when both are `flagged`, the default). */
+  referrals?: { elsewhere: 'refused' | 'flagged'; full: 'refused' | 'flagged' };
 }
 
 export type GraphFormat = 'dot' | 'mermaid' | 'json';
@@ -748,6 +779,9 @@ export class Ruleset {
 
   setCatalogue(catalogue: Document<JsonObject>): void;
   setRatings(ratings: Document): void;
+  /** Adds the ratings of the cases' `rates providers` surveys (`accord providers --cases`). */
+  addCaseRatings(cases: CaseLogs | string): CaseRatings;
+  addCaseRatingsText(cases: CaseLogs | string): string;
 
   info(): RulesetInfo;
   infoText(): string;
@@ -814,6 +848,7 @@ export interface RawRuleset {
   free(): void;
   setCatalogue(json: string): void;
   setRatings(json: string): void;
+  addCaseRatings(cases: string): string;
   info(): string;
   warnings(): string;
   screen(facts: string, as_of: string, lang?: string | null): string;

@@ -55,6 +55,14 @@ mod exports {
             js(self.inner.set_ratings(json))
         }
 
+        /// Adds the ratings of the cases' `rates providers` surveys (`cases`:
+        /// a JSON object from case names to event logs); returns what was
+        /// added and the cases skipped, as JSON.
+        #[wasm_bindgen(js_name = addCaseRatings)]
+        pub fn add_case_ratings(&mut self, cases: &str) -> Result<String, JsError> {
+            js(self.inner.add_case_ratings(cases))
+        }
+
         pub fn info(&self) -> String {
             self.inner.info()
         }

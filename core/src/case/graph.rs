@@ -44,6 +44,12 @@ pub struct ProtocolGraph {
     pub edges: Vec<GraphEdge>,
     pub escalations: Vec<GraphEscalation>,
     pub shares: Vec<GraphShare>,
+    /// The subject's field holding its region (left out when it has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `referrals …` (left out when both are flagged, the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referrals: Option<GraphReferrals>,
     /// Node weights are indexes into `steps`; edge order is `edges`' order.
     #[serde(skip)]
     graph: DiGraph<usize, ()>,
@@ -62,6 +68,9 @@ pub struct GraphRole {
     pub label: String,
     /// The organisation the role belongs to (`at school`).
     pub agency: Option<String>,
+    /// `client` or `provider` (`is client`, `is provider`); left out for other roles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<accord_grammar::ast::RoleKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,6 +94,21 @@ pub struct GraphStep {
     pub when: Option<String>,
     pub contact: Option<String>,
     pub legal: Vec<String>,
+    /// The step's own escalations, a chain in the order written (left out
+    /// when it has none and the protocol's apply).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub escalations: Vec<GraphEscalation>,
+    /// `rates providers` (left out when `false`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rates_providers: bool,
+}
+
+/// What happens to referrals elsewhere or to full providers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphReferrals {
+    /// `refused` or `flagged`.
+    pub elsewhere: &'static str,
+    pub full: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -233,6 +257,11 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         s.assessment
             .and_then(|a| in_model(checked.assessments.get(a.0), "a step's assessment"))
     };
+    let escalation = |e: &crate::check::EscalationDef| GraphEscalation {
+        // `escalate to R` names a role (E-codes otherwise).
+        to: in_model(e.to, "an escalation's role").and_then(role_name),
+        overdue_by: duration_text(e.overdue_by),
+    };
     let steps = p
         .steps
         .iter()
@@ -253,6 +282,8 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 .iter()
                 .map(|l| localize(Some(l), lang, ""))
                 .collect(),
+            escalations: s.escalations.iter().map(escalation).collect(),
+            rates_providers: s.rates_providers,
         })
         .collect();
     let assessment_labels = p
@@ -280,19 +311,12 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 name: r.name.clone(),
                 label: localize(r.label.as_ref(), lang, &r.name),
                 agency: r.agency.clone(),
+                kind: r.kind,
             })
             .collect(),
         steps,
         edges,
-        escalations: p
-            .escalations
-            .iter()
-            .map(|e| GraphEscalation {
-                // `escalate to R` names a role (E-codes otherwise).
-                to: in_model(e.to, "an escalation's role").and_then(role_name),
-                overdue_by: duration_text(e.overdue_by),
-            })
-            .collect(),
+        escalations: p.escalations.iter().map(escalation).collect(),
         shares: p
             .shares
             .iter()
@@ -308,6 +332,13 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 with: s.with.iter().filter_map(|r| role_name(*r)).collect(),
             })
             .collect(),
+        region: p.region.clone(),
+        referrals: (p.referrals != crate::check::ReferralRules::default()).then(|| {
+            GraphReferrals {
+                elsewhere: p.referrals.elsewhere.as_str(),
+                full: p.referrals.full.as_str(),
+            }
+        }),
         graph,
         assessment_labels,
         versioned: checked.protocol_versions(&p.name).len() > 1,

@@ -70,6 +70,8 @@ pub(crate) struct PlanEntry {
     pub review: Date,
     pub at: Date,
     pub line: usize,
+    /// `elsewhere`, `full`, `region_unknown`: what `referrals … flagged` found.
+    pub flags: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +103,23 @@ pub(crate) struct Referral {
     pub since: Date,
     pub referred_at: Date,
     pub reason: Option<String>,
+    /// `elsewhere`, `full`, `region_unknown`: what `referrals … flagged` found.
+    pub flags: Vec<&'static str>,
+}
+
+/// A provider rated by a `rates providers` step: the survey's score for a
+/// provider the case used, for the service it used.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseRating {
+    pub provider: String,
+    pub service: String,
+    /// From 1 to 5 (exact: a mean of answers may have many decimals).
+    pub score: rust_decimal::Decimal,
+    /// The survey's answered `scale 1..5` questions (index, answer).
+    pub questions: Vec<(usize, rust_decimal::Decimal)>,
+    /// The step that rated, and its assessment (the survey).
+    pub step: usize,
+    pub survey: usize,
 }
 
 /// A case: the protocol version it runs, and everything its events recorded.
@@ -129,6 +148,8 @@ pub struct Case<'a> {
     pub(crate) plan: Vec<PlanEntry>,
     pub(crate) first_plan: Option<Date>,
     pub(crate) referrals: Vec<Referral>,
+    /// What `rates providers` steps rated, in the order rated.
+    pub(crate) ratings: Vec<CaseRating>,
     pub(crate) assignees: BTreeMap<String, String>,
     pub(crate) transfers: Vec<(Date, String)>,
     /// The events of the log replayed (borrowed: a long log is not copied),
@@ -266,6 +287,7 @@ impl<'a> Case<'a> {
             plan: Vec::new(),
             first_plan: None,
             referrals: Vec::new(),
+            ratings: Vec::new(),
             assignees: BTreeMap::new(),
             transfers: Vec::new(),
             prefix: &[],
@@ -347,6 +369,19 @@ impl<'a> Case<'a> {
         debug_assert!(applied <= events.len());
         case.prefix = events.get(..applied).unwrap_or_default();
         Ok(case)
+    }
+
+    /// The name of step `si` (empty for none).
+    pub(crate) fn step_name(&self, si: usize) -> String {
+        self.def
+            .steps
+            .get(si)
+            .map_or(String::new(), |s| s.name.clone())
+    }
+
+    /// What the case's `rates providers` steps rated.
+    pub(crate) fn ratings(&self) -> &[CaseRating] {
+        &self.ratings
     }
 
     /// The protocol's name and version.
@@ -1085,6 +1120,15 @@ impl<'a> Case<'a> {
         if decided {
             self.require_consent(e, step)?;
         }
+        let ratings = match decided && step.rates_providers {
+            true => Some(self.rate_providers(e, si, aid.0, aname, &answers)?),
+            false => None,
+        };
+        if let Some(ratings) = ratings {
+            // Completed again (after a reopening): the new answers rate.
+            self.ratings.retain(|r| r.step != si);
+            self.ratings.extend(ratings);
+        }
         if let Some(run) = self.steps.get_mut(si) {
             run.answers = answers;
             run.report = Some(report);
@@ -1140,6 +1184,7 @@ impl<'a> Case<'a> {
             "name the provider",
         )?;
         self.check_provider(e, provider, need, e.json.service.as_deref())?;
+        let flags = self.provider_rules(e, provider, need, e.json.service.as_deref())?;
         self.referrals.push(Referral {
             step: si,
             need: need.to_string(),
@@ -1149,6 +1194,7 @@ impl<'a> Case<'a> {
             since: e.at,
             referred_at: e.at,
             reason: None,
+            flags,
         });
         Ok(())
     }
@@ -1229,8 +1275,10 @@ impl<'a> Case<'a> {
                 "review the plan on or after the day it is agreed",
             ));
         }
+        let mut flags = Vec::new();
         if let Some(p) = &e.json.provider {
             self.check_provider(e, p, need, Some(service))?;
+            flags = self.provider_rules(e, p, need, Some(service))?;
         }
         let entry = PlanEntry {
             need: need.to_string(),
@@ -1241,6 +1289,7 @@ impl<'a> Case<'a> {
             review,
             at: e.at,
             line: e.line,
+            flags,
         };
         match self.plan.iter_mut().find(|p| p.need == need) {
             Some(p) => *p = entry,
@@ -1308,6 +1357,221 @@ impl<'a> Case<'a> {
                     ShareTarget::Step(s) => s == si,
                 }
         })
+    }
+}
+
+/// The subject's region and the providers' places (`referrals …`), and the
+/// ratings of `rates providers` steps.
+impl Case<'_> {
+    /// What `referrals elsewhere …, full …` says of referring need `need` to
+    /// `provider` (a provider of the catalogue offering `service`, or a
+    /// service meeting the need): refused (`C0060`, `C0061`, `C0062` for a
+    /// region not recorded), or accepted with the flags it is shown with.
+    /// Without a catalogue nothing is known of providers, and nothing is
+    /// flagged; without a region field, the region is not checked.
+    fn provider_rules(
+        &self,
+        e: &Event,
+        provider: &str,
+        need: &str,
+        service: Option<&str>,
+    ) -> Result<Vec<&'static str>, CaseError> {
+        use accord_grammar::ast::ReferralAction::{Flagged, Refused};
+        let Some(cat) = self.catalogue else {
+            return Ok(Vec::new());
+        };
+        let rules = self.def.referrals;
+        let mut flags = Vec::new();
+        // The subject's region: `None` when not recorded; the field itself
+        // only when the protocol has one.
+        let region = self
+            .def
+            .region
+            .as_ref()
+            .map(|field| self.subject.get(field).and_then(Json::as_str));
+        let to = format!("`{provider}`");
+        let what = match service {
+            Some(s) => format!("service `{s}`"),
+            None => format!("need `{need}`"),
+        };
+        match region {
+            None => {}
+            Some(None) if cat.provider_serves_all(provider) == Some(true) => {}
+            Some(None) => match rules.elsewhere {
+                Refused => {
+                    return Err(CaseError::at(
+                        e.line,
+                        Code::C0062,
+                        format!("the subject's region is not recorded, so whether {to} serves it cannot be told"),
+                        format!(
+                            "record the subject's `{}` first (a `facts` event), then refer",
+                            self.def.region.as_deref().unwrap_or_default()
+                        ),
+                    ))
+                }
+                Flagged => flags.push("region_unknown"),
+            },
+            Some(Some(r)) if self.engine.provider_serves(cat, provider, r) == Some(false) => {
+                match rules.elsewhere {
+                    Refused => {
+                        let serving = self.alternatives(need, service, Some(r), false);
+                        return Err(CaseError::at(
+                            e.line,
+                            Code::C0060,
+                            format!("provider {to} does not serve the subject's region, and the protocol refuses referrals elsewhere"),
+                            match serving.is_empty() {
+                                true => format!("no provider of the catalogue offers {what} in the subject's region"),
+                                false => format!("providers that offer {what} in the subject's region: {}", serving.join(", ")),
+                            },
+                        ));
+                    }
+                    Flagged => flags.push("elsewhere"),
+                }
+            }
+            Some(Some(_)) => {}
+        }
+        if cat.provider_full(provider) == Some(true) {
+            match rules.full {
+                Refused => {
+                    let r = region.flatten();
+                    let with_places = self.alternatives(need, service, r, true);
+                    let here = match r {
+                        Some(_) => " in the subject's region",
+                        None => "",
+                    };
+                    return Err(CaseError::at(
+                        e.line,
+                        Code::C0061,
+                        format!("provider {to} has no places left, and the protocol refuses referrals to full providers"),
+                        match with_places.is_empty() {
+                            true => format!("no provider of the catalogue with places left offers {what}{here}"),
+                            false => format!("providers with places left that offer {what}{here}: {}", with_places.join(", ")),
+                        },
+                    ));
+                }
+                Flagged => flags.push("full"),
+            }
+        }
+        Ok(flags)
+    }
+
+    /// The providers (ids, ranked as `accord providers` ranks them, at most
+    /// [`MAX_LISTED`]) that meet `need` with `service` (any service meeting
+    /// it when `None`) in `region` (anywhere when `None`), only those with
+    /// places left when `with_places`.
+    fn alternatives(
+        &self,
+        need: &str,
+        service: Option<&str>,
+        region: Option<&str>,
+        with_places: bool,
+    ) -> Vec<String> {
+        const MAX_LISTED: usize = 8;
+        let Some(cat) = self.catalogue else {
+            return Vec::new();
+        };
+        let Ok(report) = self.engine.providers_for(cat, need, region, None, None) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<String> = report
+            .providers
+            .into_iter()
+            .filter(|m| !(with_places && m.full))
+            .filter(|m| service.is_none_or(|s| m.services.iter().any(|x| x == s)))
+            .map(|m| format!("`{}`", m.id))
+            .collect();
+        if ids.len() > MAX_LISTED {
+            ids.truncate(MAX_LISTED);
+            ids.push("…".to_string());
+        }
+        ids
+    }
+
+    /// The ratings a `rates providers` step gives with `answers`: the survey's
+    /// score (its `satisfaction` score, else the mean of its answered
+    /// `scale 1..5` questions) for every provider the case used, for each
+    /// service it used. Answers that give no score from 1 to 5 are `C0063`.
+    fn rate_providers(
+        &self,
+        e: &Event,
+        si: usize,
+        assessment: usize,
+        name: &str,
+        answers: &Map<String, Json>,
+    ) -> Result<Vec<CaseRating>, CaseError> {
+        let (score, questions) = self
+            .engine
+            .survey_score(assessment, name, &Json::Object(answers.clone()))
+            .map_err(|_| {
+                CaseError::at(
+                    e.line,
+                    Code::C0063,
+                    format!("the answers to `{name}` give no rating from 1 to 5, and the step rates the providers"),
+                    "answer the survey's 1–5 questions, or those of its `satisfaction` score",
+                )
+            })?;
+        Ok(self
+            .providers_used()
+            .into_iter()
+            .map(|(provider, service)| CaseRating {
+                provider,
+                service,
+                score,
+                questions: questions.clone(),
+                step: si,
+                survey: assessment,
+            })
+            .collect())
+    }
+
+    /// Every (provider, service) the case used, each once, in the order of
+    /// use: referrals accepted or completed, then plan entries naming a
+    /// provider. A referral without a service used the plan's service for
+    /// the need when the plan names the same provider; else the provider's
+    /// services meeting the need (with a catalogue) or the ruleset's.
+    fn providers_used(&self) -> Vec<(String, String)> {
+        let mut used: Vec<(String, String)> = Vec::new();
+        let mut add = |p: &str, s: &str| {
+            if !used.iter().any(|(a, b)| a == p && b == s) {
+                used.push((p.to_string(), s.to_string()));
+            }
+        };
+        let services = &self.engine.checked.services;
+        for r in &self.referrals {
+            if !matches!(
+                r.status,
+                ReferralStatus::Accepted | ReferralStatus::Completed
+            ) {
+                continue;
+            }
+            if let Some(s) = &r.service {
+                add(&r.provider, s);
+                continue;
+            }
+            let planned = self
+                .plan
+                .iter()
+                .find(|p| p.need == r.need && p.provider.as_deref() == Some(r.provider.as_str()));
+            if let Some(p) = planned {
+                add(&r.provider, &p.service);
+                continue;
+            }
+            let offered = self
+                .catalogue
+                .and_then(|c| c.provider_services(&r.provider));
+            for (i, s) in services.iter().enumerate() {
+                let offers = offered.is_none_or(|o| o.contains(&i));
+                if offers && s.meets.contains(&r.need) {
+                    add(&r.provider, &s.name);
+                }
+            }
+        }
+        for p in &self.plan {
+            if let Some(provider) = &p.provider {
+                add(provider, &p.service);
+            }
+        }
+        used
     }
 }
 

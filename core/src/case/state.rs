@@ -72,6 +72,9 @@ pub struct PlanItem {
     /// The review date has passed.
     pub review_due: bool,
     pub agreed: String,
+    /// `elsewhere`, `full`, `region_unknown` (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -84,6 +87,23 @@ pub struct ReferralItem {
     pub referred: String,
     pub since: String,
     pub reason: Option<String>,
+    /// `elsewhere` (the provider does not serve the subject's region),
+    /// `full` (it had no places left), `region_unknown` (the subject's region
+    /// was not recorded): what `referrals … flagged` found when referring
+    /// (left out when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<&'static str>,
+}
+
+/// A provider rated by a `rates providers` step.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RatingItem {
+    pub provider: String,
+    pub service: String,
+    /// From 1 to 5, to two decimals.
+    pub score: String,
+    /// The step whose survey rated.
+    pub step: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -142,6 +162,9 @@ pub struct CaseState {
     pub assessments: Vec<AssessmentState>,
     pub plan: Vec<PlanItem>,
     pub referrals: Vec<ReferralItem>,
+    /// What `rates providers` steps rated (left out when nothing was).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ratings: Vec<RatingItem>,
     /// `true` given, `false` withdrawn or refused, `null` never asked.
     pub consent: Option<bool>,
     pub assignees: BTreeMap<String, String>,
@@ -240,11 +263,22 @@ impl CaseState {
                 p.review,
                 if p.review_due { ", due" } else { "" }
             ));
+            out.push_str(&flags_line(&p.flags));
         }
         for r in &self.referrals {
             out.push_str(&format!(
-                "referral: {} to {} — {} since {}\n",
-                r.need, r.provider, r.status, r.since
+                "referral: {} to {} — {} since {}{}\n",
+                r.need,
+                r.provider,
+                r.status,
+                r.since,
+                flags_text(&r.flags)
+            ));
+        }
+        for r in &self.ratings {
+            out.push_str(&format!(
+                "rated: {} for {} — {} (by {})\n",
+                r.provider, r.service, r.score, r.step
             ));
         }
         for c in &self.conflicts {
@@ -302,10 +336,21 @@ impl Case<'_> {
                     .collect(),
                 None => vec![None],
             };
+            // The step's own escalations; else the protocol's, except for the
+            // client's own tasks.
+            let client = task_role
+                .and_then(|r| def.roles.get(r))
+                .is_some_and(|r| r.kind == Some(accord_grammar::ast::RoleKind::Client));
+            let escalations_of_step: &[crate::check::EscalationDef] =
+                match (s.escalations.is_empty(), client) {
+                    (false, _) => &s.escalations,
+                    (true, false) => &def.escalations,
+                    (true, true) => &[],
+                };
             for need in needs {
                 let overdue = due.is_some_and(|d| d < as_of);
                 if let (true, Some(d)) = (overdue, due) {
-                    for esc in &def.escalations {
+                    for esc in escalations_of_step {
                         let since = match esc.overdue_by.unit {
                             accord_grammar::ast::DurationUnit::WorkingDays => self
                                 .cal
@@ -417,6 +462,7 @@ impl Case<'_> {
                 review: p.review.to_string(),
                 review_due: p.review < as_of && self.closed.is_none(),
                 agreed: p.at.to_string(),
+                flags: p.flags.clone(),
             })
             .collect();
         let referrals = self
@@ -435,6 +481,21 @@ impl Case<'_> {
                 referred: r.referred_at.to_string(),
                 since: r.since.to_string(),
                 reason: r.reason.clone(),
+                flags: r.flags.clone(),
+            })
+            .collect();
+        let ratings = self
+            .ratings
+            .iter()
+            .filter(|r| sees_step(r.step))
+            .map(|r| RatingItem {
+                provider: r.provider.clone(),
+                service: r.service.clone(),
+                score: r.score.round_dp(2).normalize().to_string(),
+                step: def
+                    .steps
+                    .get(r.step)
+                    .map_or(String::new(), |s| s.name.clone()),
             })
             .collect();
         let steps = def
@@ -505,6 +566,7 @@ impl Case<'_> {
             assessments,
             plan,
             referrals,
+            ratings,
             consent: self.consent.map(|(g, _)| g),
             assignees: self.assignees.clone(),
             steps,
@@ -523,6 +585,22 @@ impl Case<'_> {
             },
             later_events: self.later,
         })
+    }
+}
+
+/// ` (elsewhere, full)` after a referral's line; nothing without flags.
+fn flags_text(flags: &[&str]) -> String {
+    match flags.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", flags.join(", ")),
+    }
+}
+
+/// The flags of a plan entry, on a line of their own.
+fn flags_line(flags: &[&str]) -> String {
+    match flags.is_empty() {
+        true => String::new(),
+        false => format!("  flagged: {}\n", flags.join(", ")),
     }
 }
 

@@ -340,8 +340,11 @@ impl<'a> Checker<'a> {
                 match item {
                     ProtocolItem::Step(s) => {
                         for i in &s.items {
-                            if let StepItem::By(r, _) = i {
-                                acting.push(&r.name);
+                            match i {
+                                StepItem::By(r, _) | StepItem::Escalate { to: r, .. } => {
+                                    acting.push(&r.name)
+                                }
+                                _ => {}
                             }
                         }
                     }

@@ -631,7 +631,29 @@ pub struct ProtocolDef {
     pub steps: Vec<StepDef>,
     pub escalations: Vec<EscalationDef>,
     pub shares: Vec<ShareDef>,
+    /// `region FIELD` (or the `for` entity's only field typed with the
+    /// ruleset's `regions` enum): the subject's field holding its region.
+    pub region: Option<String>,
+    /// `referrals elsewhere …, full …` (flagged when not written).
+    pub referrals: ReferralRules,
     pub loc: Loc,
+}
+
+/// What happens to a referral (or a plan entry with a provider) to a provider
+/// that does not serve the subject's region, or that has no places left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReferralRules {
+    pub elsewhere: accord_grammar::ast::ReferralAction,
+    pub full: accord_grammar::ast::ReferralAction,
+}
+
+impl Default for ReferralRules {
+    fn default() -> ReferralRules {
+        ReferralRules {
+            elsewhere: accord_grammar::ast::ReferralAction::Flagged,
+            full: accord_grammar::ast::ReferralAction::Flagged,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -639,6 +661,8 @@ pub struct RoleDef {
     pub name: String,
     pub label: Option<Label>,
     pub agency: Option<String>,
+    /// `is client` / `is provider`; `None` for an ordinary role.
+    pub kind: Option<ast::RoleKind>,
 }
 
 #[derive(Debug, Clone)]
@@ -661,6 +685,13 @@ pub struct StepDef {
     pub for_each_need: Option<usize>,
     pub when: Option<RExpr>,
     pub legal: Vec<Label>,
+    /// The step's own escalations (`escalate to … when overdue by …` inside
+    /// it), a chain in the order written; when there are any, the protocol's
+    /// escalations do not apply to the step.
+    pub escalations: Vec<EscalationDef>,
+    /// `rates providers`: the step's assessment is a satisfaction survey whose
+    /// rating goes to every provider the case used.
+    pub rates_providers: bool,
     pub span: Span,
 }
 

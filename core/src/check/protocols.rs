@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use accord_grammar::ast::{self, ProtocolItem, StepItem};
 
-use super::collect::unknown;
+use super::collect::{unknown, unknown_field};
 use super::expr::{Ctx, Scope};
 use super::util::{duration_value, version_item, version_number, Members};
 use super::*;
@@ -109,6 +109,8 @@ impl<'a> Checker<'a> {
                 steps: Vec::new(),
                 escalations: Vec::new(),
                 shares: Vec::new(),
+                region: None,
+                referrals: ReferralRules::default(),
                 loc: Loc {
                     file,
                     span: p.name.span,
@@ -123,7 +125,8 @@ impl<'a> Checker<'a> {
             }
             let counts_working_days = step_ast.iter().any(|s| {
                 s.items.iter().any(|i| matches!(i, StepItem::Within(d, _) | StepItem::Every(d, _) if d.unit == ast::DurationUnit::WorkingDays))
-            }) || p.items.iter().any(|i| matches!(i, ProtocolItem::Escalate { overdue_by, .. } if overdue_by.unit == ast::DurationUnit::WorkingDays));
+            }) || p.items.iter().any(|i| matches!(i, ProtocolItem::Escalate { overdue_by, .. } if overdue_by.unit == ast::DurationUnit::WorkingDays))
+                || step_ast.iter().any(|s| s.items.iter().any(|i| matches!(i, StepItem::Escalate { overdue_by, .. } if overdue_by.unit == ast::DurationUnit::WorkingDays)));
             if def.calendar.is_none() && clauses.calendar.is_none() && counts_working_days {
                 self.emit(
                     Diagnostic::warning(Code::W0104, file, p.name.span, format!("protocol `{}` counts working days but names no calendar", p.name.name))
@@ -140,6 +143,7 @@ impl<'a> Checker<'a> {
             });
             self.protocol_needs(file, pi, &step_ast, &mut def, unknown_assessment);
             self.protocol_escalations_and_shares(file, pi, p, &mut def, unknown_assessment);
+            self.protocol_referrals(file, p, &mut def);
             self.out.protocols.push(def);
         }
     }
@@ -219,6 +223,7 @@ impl<'a> Checker<'a> {
                                 name: r.name.name.clone(),
                                 label: r.label.clone(),
                                 agency: r.agency.as_ref().map(|a| a.name.clone()),
+                                kind: r.kind,
                             });
                         }
                     }
@@ -236,7 +241,10 @@ impl<'a> Checker<'a> {
                         step_ast.push(s);
                     }
                 }
-                ProtocolItem::Escalate { .. } | ProtocolItem::Share { .. } => {}
+                ProtocolItem::Escalate { .. }
+                | ProtocolItem::Share { .. }
+                | ProtocolItem::Region(..)
+                | ProtocolItem::Referrals(..) => {}
             }
         }
         (
@@ -521,6 +529,8 @@ impl<'a> Checker<'a> {
             for_each_need: None,
             when: None,
             legal: Vec::new(),
+            escalations: Vec::new(),
+            rates_providers: false,
             span: s.name.span,
         };
         let mut seen: HashMap<&'static str, ast::Span> = HashMap::new();
@@ -629,8 +639,20 @@ impl<'a> Checker<'a> {
                     once(self, "when", *span);
                 }
                 StepItem::Legal(l, _) => d.legal.push(l.clone()),
+                StepItem::Escalate { to, overdue_by, .. } => {
+                    let to = self.role_ref(file, p, to);
+                    if let Some(du) = self.duration(file, overdue_by, "overdue by") {
+                        d.escalations.push(EscalationDef { to, overdue_by: du });
+                    }
+                }
+                StepItem::RatesProviders(span) => {
+                    if once(self, "rates providers", *span) {
+                        d.rates_providers = true;
+                    }
+                }
             }
         }
+        self.rating_step(file, s, &d);
         if !has_by {
             self.emit(
                 Diagnostic::error(
@@ -739,4 +761,242 @@ struct Clauses {
     subject: Option<ast::Span>,
     calendar: Option<ast::Span>,
     roles: Option<ast::Span>,
+}
+
+/// The providers' items: the subject's region and what happens to referrals
+/// elsewhere or to full providers; steps that rate the providers.
+impl Checker<'_> {
+    /// `region FIELD` (or the `for` entity's only field of the `regions` type)
+    /// and `referrals …`: E0103 for a field the entity does not have, E0560
+    /// for one of another type, E0561 for `referrals elsewhere …` without a
+    /// region field, E0302 for a clause or a rule given twice.
+    fn protocol_referrals(&mut self, file: usize, p: &ast::Protocol, def: &mut ProtocolDef) {
+        let mut region_at: Option<ast::Span> = None;
+        let mut referrals_at: Option<ast::Span> = None;
+        // An explicit `region` that did not check: nothing more to say about it.
+        let mut region_failed = false;
+        let mut elsewhere_at: Option<ast::Span> = None;
+        let regions = self.out.ruleset.regions;
+        // The entity's name and fields (owned: diagnostics are emitted meanwhile).
+        let entity: Option<Subject> =
+            def.subject
+                .and_then(|e| self.out.entities.get(e.0))
+                .map(|e| Subject {
+                    name: e.name.clone(),
+                    fields: e
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.clone(), f.ty.clone()))
+                        .collect(),
+                });
+        let entity = entity.as_ref();
+        for item in &p.items {
+            match item {
+                ProtocolItem::Region(field, span) => {
+                    if let Some(f) = region_at {
+                        self.duplicate_clause(file, *span, "region", f);
+                        continue;
+                    }
+                    region_at = Some(*span);
+                    // No `for` entity (or an unknown one) was reported already.
+                    let Some(entity) = entity else {
+                        region_failed = true;
+                        continue;
+                    };
+                    let Some((fname, fty)) = entity.fields.iter().find(|(n, _)| *n == field.name)
+                    else {
+                        let cands = entity.fields.iter().map(|(n, _)| n.as_str()).collect();
+                        let d = unknown_field(
+                            file,
+                            field,
+                            &entity.name,
+                            cands,
+                            "name the field of the subject that holds its region",
+                        );
+                        self.emit(d);
+                        region_failed = true;
+                        continue;
+                    };
+                    match regions {
+                        Some(r) if *fty == Type::Enum(r) => def.region = Some(fname.clone()),
+                        Some(r) => {
+                            let (want, have) =
+                                (self.type_name(&Type::Enum(r)), self.type_name(fty));
+                            self.emit(
+                                Diagnostic::error(
+                                    Code::E0560,
+                                    file,
+                                    field.span,
+                                    format!("field `{fname}` of `{}` has type `{have}`, not the regions type `{want}`", entity.name),
+                                )
+                                .with_help(format!("name a field typed with the ruleset's regions, `{want}`")),
+                            );
+                            region_failed = true;
+                        }
+                        None => {
+                            self.emit(
+                                Diagnostic::error(
+                                    Code::E0560,
+                                    file,
+                                    field.span,
+                                    format!("field `{fname}` cannot hold a region: the ruleset declares no `regions`"),
+                                )
+                                .with_help("declare the regions in the ruleset block: `regions Region`, an enum of the regions"),
+                            );
+                            region_failed = true;
+                        }
+                    }
+                }
+                ProtocolItem::Referrals(rules, span) => {
+                    if let Some(f) = referrals_at {
+                        self.duplicate_clause(file, *span, "referrals", f);
+                        continue;
+                    }
+                    referrals_at = Some(*span);
+                    let mut full_at: Option<ast::Span> = None;
+                    for r in rules {
+                        let seen = match r.case {
+                            ast::ReferralCase::Elsewhere => &mut elsewhere_at,
+                            ast::ReferralCase::Full => &mut full_at,
+                        };
+                        if let Some(f) = *seen {
+                            let what = format!("referrals {}", r.case.as_str());
+                            self.duplicate_clause(file, r.span, &what, f);
+                            continue;
+                        }
+                        *seen = Some(r.span);
+                        match r.case {
+                            ast::ReferralCase::Elsewhere => def.referrals.elsewhere = r.action,
+                            ast::ReferralCase::Full => def.referrals.full = r.action,
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The region field is read by the case engine: a fact in use.
+        if let (Some(e), Some(field), Some(r)) = (def.subject, &def.region, entity) {
+            if let Some(fi) = r.fields.iter().position(|(n, _)| n == field) {
+                self.used_fields.insert((e, fi));
+            }
+        }
+        if region_at.is_some() {
+            return;
+        }
+        // The default: the `for` entity's only field of the regions type.
+        let candidates: Vec<&str> = match (entity, regions) {
+            (Some(e), Some(r)) => e
+                .fields
+                .iter()
+                .filter(|(_, ty)| *ty == Type::Enum(r))
+                .map(|(n, _)| n.as_str())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let [one] = candidates.as_slice() {
+            def.region = Some((*one).to_string());
+            if let (Some(e), Some(fi)) = (
+                def.subject,
+                entity.and_then(|r| r.fields.iter().position(|(n, _)| n == one)),
+            ) {
+                self.used_fields.insert((e, fi));
+            }
+            return;
+        }
+        let (Some(at), false, Some(e)) = (elsewhere_at, region_failed, entity) else {
+            return;
+        };
+        let why = match (regions, candidates.is_empty()) {
+            (None, _) => "the ruleset declares no `regions`".to_string(),
+            (Some(r), true) => format!(
+                "`{}` has no field of the regions type `{}`",
+                e.name,
+                self.type_name(&Type::Enum(r))
+            ),
+            (Some(_), false) => format!(
+                "`{}` has several fields of the regions type (`{}`)",
+                e.name,
+                candidates.join("`, `")
+            ),
+        };
+        self.emit(
+            Diagnostic::error(
+                Code::E0561,
+                file,
+                at,
+                format!(
+                    "protocol `{}` says what happens to referrals elsewhere, but not where the subject lives: {why}",
+                    p.name.name
+                ),
+            )
+            .with_help("name the subject's field that holds its region: `region FIELD`"),
+        );
+    }
+
+    /// `rates providers`: the step needs an assessment (E0562) that can give a
+    /// rating: a score `satisfaction` or a `scale 1..5` question (E0563).
+    fn rating_step(&mut self, file: usize, s: &ast::Step, d: &StepDef) {
+        let Some(span) = s.items.iter().find_map(|i| match i {
+            StepItem::RatesProviders(span) => Some(*span),
+            _ => None,
+        }) else {
+            return;
+        };
+        let Some(a) = d.assessment else {
+            // An unknown assessment was E0113.
+            if !s
+                .items
+                .iter()
+                .any(|i| matches!(i, StepItem::Assessment(..)))
+            {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0562,
+                        file,
+                        span,
+                        format!(
+                            "step `{}` rates providers, but has no `assessment`",
+                            s.name.name
+                        ),
+                    )
+                    .with_help("give the step its satisfaction survey: `assessment NAME`"),
+                );
+            }
+            return;
+        };
+        let Some(def) = self.out.assessments.get(a.0) else {
+            return;
+        };
+        let rates = def.scores.iter().any(|sc| sc.name == "satisfaction")
+            || def.questions.iter().any(|q| {
+                matches!(
+                    q.kind,
+                    QuestionSpec::Scale {
+                        low: 1,
+                        high: 5,
+                        ..
+                    }
+                )
+            });
+        if !rates {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0563,
+                    file,
+                    span,
+                    format!(
+                        "assessment `{}` of step `{}` can give no rating: it has no score `satisfaction` and no `scale 1..5` question",
+                        def.name, s.name.name
+                    ),
+                )
+                .with_help("add a `satisfaction` score, or questions answered on a `scale 1..5`"),
+            );
+        }
+    }
+}
+
+/// A protocol's `for` entity, as the region checks need it.
+struct Subject {
+    name: String,
+    fields: Vec<(String, Type)>,
 }

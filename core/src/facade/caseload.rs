@@ -60,7 +60,7 @@ impl Ruleset {
 }
 
 /// The cases of [`Ruleset::caseload`] from their JSON text (U0011 otherwise).
-fn case_logs(json: &str) -> Result<BTreeMap<String, String>, Error> {
+pub(super) fn case_logs(json: &str) -> Result<BTreeMap<String, String>, Error> {
     serde_json::from_str(text(json)).map_err(|e| {
         Error::request(
             Code::U0011,

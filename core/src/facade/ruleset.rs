@@ -23,9 +23,9 @@ use crate::testrun::TestReport;
 /// A ruleset compiled once and queried many times; cheap to share between
 /// threads (every call takes `&self`).
 pub struct Ruleset {
-    engine: Engine,
-    catalogue: Option<Catalogue>,
-    ratings: Option<Ratings>,
+    pub(super) engine: Engine,
+    pub(super) catalogue: Option<Catalogue>,
+    pub(super) ratings: Option<Ratings>,
 }
 
 /// What a ruleset holds, for a front end building its screens.
@@ -610,7 +610,7 @@ impl Ruleset {
     }
 }
 
-fn no_catalogue() -> Error {
+pub(super) fn no_catalogue() -> Error {
     Error::request(
         Code::U0008,
         "no provider catalogue was given",

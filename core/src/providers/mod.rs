@@ -93,6 +93,37 @@ impl Catalogue {
     pub(crate) fn provider_ids(&self) -> impl Iterator<Item = &str> {
         self.providers.iter().map(|p| p.id.as_str())
     }
+
+    /// Whether provider `id` has no places left: its capacity is stated and
+    /// its load reaches it. `None` when the catalogue has no such provider.
+    pub(crate) fn provider_full(&self, id: &str) -> Option<bool> {
+        let p = self.providers.iter().find(|p| p.id == id)?;
+        Some(p.capacity.is_some_and(|c| c <= p.load))
+    }
+
+    /// Whether provider `id` serves every region (`"all"`).
+    pub(crate) fn provider_serves_all(&self, id: &str) -> Option<bool> {
+        let p = self.providers.iter().find(|p| p.id == id)?;
+        Some(p.regions == Regions::All)
+    }
+}
+
+impl Engine {
+    /// Whether provider `id` of `catalogue` serves `region`, a variant of the
+    /// ruleset's `regions`; `None` when either is unknown.
+    pub(crate) fn provider_serves(
+        &self,
+        catalogue: &Catalogue,
+        id: &str,
+        region: &str,
+    ) -> Option<bool> {
+        let p = catalogue.providers.iter().find(|p| p.id == id)?;
+        let r = self.region_index(region)?;
+        Some(match &p.regions {
+            Regions::All => true,
+            Regions::Some(list) => list.contains(&r),
+        })
+    }
 }
 
 /// The Bayesian average of `votes` scores adding up to `sum`, from

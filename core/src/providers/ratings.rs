@@ -189,10 +189,51 @@ impl Engine {
         }
     }
 
+    /// Adds one rating of `provider` for `service` (a survey's overall
+    /// `score`, and its answered 1–5 questions when the ratings are of the
+    /// same survey, or of none yet: then they become of this one). `false`,
+    /// and nothing added, when the catalogue has no such provider offering
+    /// the service.
+    pub(crate) fn add_rating(
+        &self,
+        ratings: &mut Ratings,
+        catalogue: &Catalogue,
+        rating: (&str, &str, Decimal),
+        survey: usize,
+        questions: &[(usize, Decimal)],
+    ) -> bool {
+        let (provider, service, score) = rating;
+        let Some(pi) = catalogue.providers.iter().position(|p| p.id == provider) else {
+            return false;
+        };
+        let si = self.checked.services.iter().position(|s| s.name == service);
+        let offered = catalogue
+            .providers
+            .get(pi)
+            .is_some_and(|p| si.is_some_and(|s| p.services.contains(&s)));
+        let Some(si) = si.filter(|_| offered) else {
+            return false;
+        };
+        let e = ratings.by.entry((pi, si)).or_insert((Decimal::ZERO, 0));
+        e.0 += score;
+        e.1 += 1;
+        if *ratings.survey.get_or_insert(survey) == survey {
+            for (q, v) in questions {
+                let e = ratings
+                    .by_question
+                    .entry((pi, si, *q))
+                    .or_insert((Decimal::ZERO, 0));
+                e.0 += *v;
+                e.1 += 1;
+            }
+        }
+        true
+    }
+
     /// One survey's answers: its overall score (the survey's `satisfaction`
     /// score when it declares one, otherwise the mean of its answered 1–5
     /// scales) and each answered 1–5 scale question's answer.
-    fn survey_score(
+    pub(crate) fn survey_score(
         &self,
         assessment: usize,
         name: &str,

@@ -61,6 +61,9 @@ const CONTEXTUAL: &[&str] = &[
     "year",
     "years",
     "at",
+    "is",
+    "client",
+    "provider",
     "to",
     "with",
     "score",
@@ -805,16 +808,39 @@ fn step_item() -> impl Strategy<Value = StepItem> {
         ident().prop_map(|i| StepItem::ForEachNeed(i, span())),
         expr().prop_map(|e| StepItem::When(e, span())),
         label().prop_map(|l| StepItem::Legal(l, span())),
+        (ident(), duration()).prop_map(|(to, overdue_by)| StepItem::Escalate {
+            to,
+            overdue_by,
+            span: span(),
+        }),
+        Just(StepItem::RatesProviders(span())),
     ]
 }
 
+fn referral_rule() -> impl Strategy<Value = ReferralRule> {
+    (
+        prop_oneof![Just(ReferralCase::Elsewhere), Just(ReferralCase::Full)],
+        prop_oneof![Just(ReferralAction::Refused), Just(ReferralAction::Flagged)],
+    )
+        .prop_map(|(case, action)| ReferralRule {
+            case,
+            action,
+            span: span(),
+        })
+}
+
 fn protocol() -> impl Strategy<Value = Decl> {
-    let role = (docs(), ident(), opt_label(), option::of(ident())).prop_map(
-        |(docs, name, label, agency)| Role {
+    let kind = option::of(prop_oneof![
+        Just(RoleKind::Client),
+        Just(RoleKind::Provider)
+    ]);
+    let role = (docs(), ident(), opt_label(), option::of(ident()), kind).prop_map(
+        |(docs, name, label, agency, kind)| Role {
             docs,
             name,
             label,
             agency,
+            kind,
             span: span(),
         },
     );
@@ -843,6 +869,8 @@ fn protocol() -> impl Strategy<Value = Decl> {
             with,
             span: span(),
         }),
+        1 => ident().prop_map(|i| ProtocolItem::Region(i, span())),
+        1 => vec(referral_rule(), 1..3).prop_map(|r| ProtocolItem::Referrals(r, span())),
     ];
     // `version` items come first: the parser moves them there (see `ast::Protocol`).
     let version = (
