@@ -56,7 +56,7 @@ codes! {
     /// E05xx: assessments, services, calendars, protocols
     E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508,
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,
-    E0517, E0518, E0519, E0520;
+    E0517, E0518, E0519, E0520, E0530;
     /// E06xx: tests
     E0601, E0602, E0603, E0604, E0605, E0606, E0607, E0608;
     /// E09xx: tools
@@ -81,10 +81,10 @@ codes! {
     C0001, C0002, C0003, C0004, C0005, C0006, C0007, C0008,
     C0009, C0010, C0011, C0012, C0013, C0014, C0015, C0016,
     C0017, C0018, C0019, C0020, C0021, C0022, C0023, C0024,
-    C0025, C0026, C0027, C0028, C0030, C0031;
+    C0025, C0026, C0027, C0028, C0030, C0031, C0040, C0041;
     /// U00xx: requests to the facade
     U0001, U0003, U0004, U0005, U0006, U0007, U0008, U0009,
-    U0010, U0011, U0012;
+    U0010, U0011, U0012, U0020;
 }
 
 /// The code of a syntax error of the parser (`accord-grammar` knows the kinds of

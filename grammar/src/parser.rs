@@ -1528,13 +1528,22 @@ impl Builder<'_> {
                 }
             }
             Rule::share => {
+                let requires_consent = c
+                    .clone()
+                    .into_inner()
+                    .any(|x| x.as_rule() == Rule::share_consent);
                 let mut ids = self.idents(c).into_iter();
                 ProtocolItem::Share {
                     what: ids.next().ok_or_else(|| internal("shared item", s))?,
                     with: ids.collect(),
+                    requires_consent,
                     span: s,
                 }
             }
+            Rule::pr_consent => ProtocolItem::ConsentForReferral {
+                sectors: self.idents(c),
+                span: s,
+            },
             _ => return Ok(None),
         }))
     }
@@ -2359,6 +2368,8 @@ mod errors {
             Rule::c_holiday => "holiday",
             Rule::pr_calendar => "calendar",
             Rule::pr_version => "version",
+            Rule::pr_consent => "consent",
+            Rule::share_consent => "requires",
             Rule::roles => "roles",
             Rule::start => "start",
             Rule::step => "step",

@@ -739,9 +739,26 @@ impl<'a> Printer<'a> {
                     expr::duration(&mut line, overdue_by);
                     self.push(1, &line);
                 }
-                ProtocolItem::Share { what, with, span } => {
+                ProtocolItem::Share {
+                    what,
+                    with,
+                    requires_consent,
+                    span,
+                } => {
                     self.flush(1, span.start);
-                    self.push(1, &format!("share {} with {}", what.name, names(with)));
+                    let tail = if *requires_consent {
+                        " requires consent"
+                    } else {
+                        ""
+                    };
+                    self.push(
+                        1,
+                        &format!("share {} with {}{tail}", what.name, names(with)),
+                    );
+                }
+                ProtocolItem::ConsentForReferral { sectors, span } => {
+                    self.flush(1, span.start);
+                    self.push(1, &format!("consent for referral to {}", names(sectors)));
                 }
             }
         }
@@ -874,7 +891,8 @@ fn protocol_item_start(item: &ProtocolItem) -> usize {
         | ProtocolItem::Roles(_, span)
         | ProtocolItem::Start(_, span)
         | ProtocolItem::Escalate { span, .. }
-        | ProtocolItem::Share { span, .. } => span.start,
+        | ProtocolItem::Share { span, .. }
+        | ProtocolItem::ConsentForReferral { span, .. } => span.start,
         ProtocolItem::Step(s) => s.span.start,
     }
 }
