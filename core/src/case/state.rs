@@ -1,7 +1,10 @@
 //! A case's state on an as-of date, in full or as one role may see it.
 //!
-//! The full state is for the case's record (an auditor, a supervisor). A role's
-//! view keeps what `share` lets the role see: its own tasks and the escalations
+//! The full state is for the case's record (an auditor, a supervisor), with its
+//! consents and disclosures. A role's view keeps what `share` — and, for a share
+//! `requires consent` or a provider, the consent in force — lets the role see
+//! (a role `is provider` is seen as one provider, its own referrals and plan
+//! entries only): its own tasks and the escalations
 //! about or to it; the answers, scores, needs and risk of the assessments
 //! shared with it (`share ASSESSMENT with …` or `share STEP with …`), and the
 //! plan entries and referrals of those needs (or that it is responsible for, or
