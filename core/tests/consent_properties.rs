@@ -359,7 +359,7 @@ proptest! {
 
         // "withdrawn" only after consent was given.
         for (e, code, message) in &refused {
-            if code == "C0041" && message.contains("withdrawn") {
+            if code == "C0051" && message.contains("withdrawn") {
                 let given_before = log.iter().any(|x| x.at <= e.at && x.json.given == Some(true));
                 prop_assert!(given_before, "{}", message);
             }
@@ -384,7 +384,7 @@ fn the_simulator_reaches_consent_gating() {
                     && e.json.provider.as_deref() != Some("speech_centre")
             })
             .count();
-        refused += r.iter().filter(|(_, c, _)| c == "C0041").count();
+        refused += r.iter().filter(|(_, c, _)| c == "C0051").count();
         withdrawn += r.iter().filter(|(_, _, m)| m.contains("withdrawn")).count();
     }
     eprintln!("disclosed {disclosed}, refused {refused}, withdrawn {withdrawn}");

@@ -32,7 +32,7 @@ impl Case<'_> {
 
 fn read_consent(case: &Case<'_>, e: &Event) -> Result<ConsentRecord, CaseError> {
     let def = case.def;
-    let bad = |message: String, help: String| CaseError::at(e.line, Code::C0040, message, help);
+    let bad = |message: String, help: String| CaseError::at(e.line, Code::C0050, message, help);
     let to = match &e.json.to {
         None => None,
         Some(EventTo::Name(_)) => {
@@ -385,7 +385,7 @@ impl<'a> Case<'a> {
             .map(|a| a.name.as_str())
     }
 
-    /// Refuses (`C0041`) an event that would give `data` to provider `id`
+    /// Refuses (`C0051`) an event that would give `data` to provider `id`
     /// when it needs consent and the consent in force does not allow it;
     /// otherwise the consent event that allowed it, if one was needed.
     pub(crate) fn require_disclosure(
@@ -410,7 +410,7 @@ impl<'a> Case<'a> {
         let why = decision.why_not(&format!("provider `{id}`"));
         Err(CaseError::at(
             e.line,
-            Code::C0041,
+            Code::C0051,
             format!("{what} would disclose `{}` to `{id}`, {kind}, without the subject's consent: {why}", data.word()),
             format!(
                 "record a `consent` event with \"given\": true, \"to\": {{\"providers\": [\"{id}\"]}} (or its kind) and \"data\" including \"{}\" first",

@@ -338,7 +338,7 @@ impl<'a> Checker<'a> {
                             Some(_) => {}
                             None => {
                                 let d = unknown(
-                                    Code::E0530,
+                                    Code::E0550,
                                     file,
                                     s,
                                     "kind of provider",
