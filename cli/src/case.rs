@@ -20,6 +20,10 @@ pub(crate) struct CaseArgs {
     /// Show only what this role may see (its tasks, the assessments shared with it).
     #[arg(long, value_name = "ROLE")]
     role: Option<String>,
+    /// With `--role` of a role `is provider`: show what this provider (its
+    /// catalogue id) may see — its referrals and plan entries, under consent.
+    #[arg(long, value_name = "ID")]
+    provider: Option<String>,
     /// The provider catalogue: referrals and plan entries are checked against it.
     #[arg(long, value_name = "PROVIDERS.json")]
     catalogue: Option<PathBuf>,
@@ -82,10 +86,11 @@ pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
             return ExitCode::from(CANNOT_RUN);
         }
     }
-    match ruleset.case_state_report(
+    match ruleset.case_view_report(
         &text,
         &as_of.to_string(),
         args.role.as_deref(),
+        args.provider.as_deref(),
         args.lang.get(),
     ) {
         Ok(state) => {

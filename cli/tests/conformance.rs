@@ -79,7 +79,7 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         "providers" | "providers_for_result" => &["providers", "--format", "json"],
         "needs_map" => &["plan", "--format", "json"],
         "caseload" => &["caseload", "--format", "json"],
-        "case_state" | "case_add" => &["case", "--format", "json"],
+        "case_state" | "case_view" | "case_add" => &["case", "--format", "json"],
         "merge" => &["merge"],
         "graph" => &["graph"],
         "format" => &["fmt"],
@@ -163,10 +163,11 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
             opt(&mut args, "--as-of", get("as_of"));
             opt(&mut args, "--role", get("role"));
         }
-        "case_state" => {
+        "case_state" | "case_view" => {
             opt(&mut args, "--events", file("log", "log.jsonl"));
             opt(&mut args, "--as-of", get("as_of"));
             opt(&mut args, "--role", get("role"));
+            opt(&mut args, "--provider", get("provider"));
         }
         "case_add" => {
             let log = file("log", "log.jsonl");
@@ -248,6 +249,7 @@ fn the_cli_prints_what_every_binding_returns() {
                 | "assessment_form"
                 | "providers"
                 | "case_state"
+                | "case_view"
                 | "providers_for_result"
                 | "needs_map"
                 | "caseload" => expected + "\n",

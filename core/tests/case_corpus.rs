@@ -38,6 +38,8 @@ fn run(engine: &Engine, catalogue: &Catalogue, dir: &Path) -> Value {
     let case = read_json(&dir.join("case.json"));
     let as_of: jiff::civil::Date = case["as_of"].as_str().unwrap().parse().unwrap();
     let role = case["role"].as_str();
+    // A provider's view (a role `is provider`), when the case names one.
+    let provider = case["provider"].as_str();
     let lang = case["lang"].as_str();
     let options = CaseOptions {
         catalogue: case["catalogue"]
@@ -51,7 +53,7 @@ fn run(engine: &Engine, catalogue: &Catalogue, dir: &Path) -> Value {
         Err(errors) => return json!({ "errors": errors }),
     };
     match Case::replay(engine, &events, options, Some(as_of))
-        .and_then(|mut c| c.state(as_of, role, lang))
+        .and_then(|mut c| c.view(as_of, role, provider, lang))
     {
         Ok(state) => serde_json::to_value(state).unwrap(),
         Err(e) => json!({ "error": e }),

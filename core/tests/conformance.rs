@@ -163,6 +163,13 @@ fn run(dir: &Path) -> Result<String, Error> {
             a.opt("role").as_deref(),
             lang,
         ),
+        "case_view" => r.case_view(
+            &a.req("log"),
+            &a.req("as_of"),
+            a.opt("role").as_deref(),
+            a.opt("provider").as_deref(),
+            lang,
+        ),
         "case_add" => r.case_add(&a.req("log"), &a.req("event")),
         "merge" => r.merge(&a.req("a"), &a.req("b")),
         "graph" => r.graph(

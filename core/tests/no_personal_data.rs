@@ -266,6 +266,9 @@ fn case_events() {
         r#"{{"type": "note", "at": "2025-03-05", "by": "case_manager", "text": "{TEXT}"#
     ));
     events.push(format!(r#"{{"type": {NUMBER}, "at": "2025-03-05"}}"#));
+    // A consent's `purpose` is free text: never echoed, whatever else is wrong.
+    events.push(format!(r#"{{"type": "consent", "given": true, "to": {{"kinds": ["ngos"]}}, "purpose": "{TEXT}", "by": "case_manager", "at": "2025-03-05"}}"#));
+    events.push(format!(r#"{{"type": "consent", "given": true, "purpose": "{TEXT}", "until": "{BAD_DATE}", "by": "case_manager", "at": "2025-03-05"}}"#));
     events.push(format!(r#"{{"type": "planned", "need": "speech_therapy", "service": "speech_therapy", "provider": "speech_centre", "responsible": "case_manager", "goal": "{TEXT}", "review": "{BAD_DATE}", "by": "case_manager", "at": "2025-03-13"}}"#));
     let log = format!("{OPENED}\n{NOTIFIED}\n");
     for e in &events {

@@ -12,7 +12,12 @@
 //! assessment, need, risk or subject; merging two devices' logs (a common
 //! prefix, then events on one or both) gives the same log whichever comes
 //! first, keeps every event id, and replays; merging two arbitrary logs does
-//! not depend on their order either.
+//! not depend on their order either. Under `special_services` (`consent for
+//! referral to ngo, private`, no catalogue: every provider needs consent),
+//! consent events with random scopes (`to`, `data`, `purpose`, `until`) gate
+//! referrals, acceptances and plan entries; each provider's view shows only that
+//! provider's referrals and plan entries, and `provider_staff` without a
+//! provider is refused with `U0020`.
 //!
 //! `ACCORD_FUZZ_STATS=1` prints the fraction of generated events accepted.
 #![no_main]
@@ -32,10 +37,12 @@ use shared::{cases_engine as engine, Many, CASE_ROLES as ROLES};
 const NOT_SHARED: [&str; 3] = ["school_coordinator", "rehabilitation_specialist", "head_of_service"];
 const NEEDS: [&str; 4] = ["speech_therapy", "family_counselling", "social_benefit_check", "housing"];
 const SERVICES: [&str; 4] = ["speech_therapy", "family_counselling", "benefits_advice", "dentist"];
-const PROVIDERS: [&str; 3] = ["speech_centre", "family_ngo", "social_office"];
-const PROTOCOLS: [&str; 5] = ["out_of_school", "out_of_school", "follow_up", "family_support", "nope"];
+const PROVIDERS: [&str; 4] = ["speech_centre", "family_ngo", "social_office", "unlisted_org"];
+const PROTOCOLS: [&str; 6] = ["out_of_school", "out_of_school", "follow_up", "family_support", "nope", "special_services"];
+const KINDS: [&str; 5] = ["state", "municipal", "ngo", "private", "ngos"];
+const DATA: [&str; 5] = ["child_wellbeing", "plan", "facts", "wellbeing", "child_wellbeing"];
 /// (step, its role) per protocol.
-const STEPS: [&[(&str, &str)]; 3] = [
+const STEPS: [&[(&str, &str)]; 4] = [
     &[
         ("notify", "school_coordinator"),
         ("assess", "social_worker"),
@@ -47,6 +54,7 @@ const STEPS: [&[(&str, &str)]; 3] = [
     ],
     &[("call", "case_manager"), ("close", "case_manager")],
     &[("assess", "social_worker"), ("advise", "benefits_adviser"), ("close", "social_worker")],
+    &[("assess", "social_worker"), ("refer", "case_manager"), ("start", "provider_staff"), ("close", "case_manager")],
 ];
 
 fn pick<'a>(items: &[&'a str], i: u8) -> &'a str {
@@ -114,6 +122,36 @@ fn answers(o: &Op) -> Value {
     Value::Object(a)
 }
 
+/// A consent event: for everyone and everything (as logs before scopes), or
+/// scoped by bits of `need`: recipients (`to`), data, an end (`until`).
+fn consent(o: &Op, by: &str, at: &str) -> Value {
+    let mut e = json!({"type": "consent", "given": o.other % 4 != 0, "by": by, "at": at});
+    let bits = o.need;
+    if bits & 1 == 1 {
+        let mut to = serde_json::Map::new();
+        if bits & 2 != 0 {
+            to.insert("kinds".into(), json!([pick(&KINDS, o.other / 4)]));
+        }
+        if bits & 4 != 0 {
+            to.insert("providers".into(), json!([pick(&PROVIDERS, o.other / 16)]));
+        }
+        if bits & 8 != 0 {
+            to.insert("roles".into(), json!([pick(&ROLES, o.other / 8)]));
+        }
+        e["to"] = Value::Object(to);
+    }
+    if bits & 16 != 0 {
+        e["data"] = json!([pick(&DATA, o.other / 32), pick(&DATA, o.other)]);
+    }
+    if bits & 32 != 0 {
+        e["purpose"] = json!("referral");
+    }
+    if bits & 64 != 0 {
+        e["until"] = json!(if bits & 128 != 0 { "2025-01-01" } else { "2026-01-01" });
+    }
+    e
+}
+
 struct Renderer {
     date: jiff::civil::Date,
     steps: &'static [(&'static str, &'static str)],
@@ -128,6 +166,7 @@ impl Renderer {
         let steps = match protocol {
             "follow_up" => STEPS[1],
             "family_support" => STEPS[2],
+            "special_services" => STEPS[3],
             _ => STEPS[0],
         };
         let date = jiff::civil::date(2025, 1, 1)
@@ -170,7 +209,7 @@ impl Renderer {
             0..=3 => json!({"type": "completed", "step": step, "by": by, "at": at}),
             4 => json!({"type": "completed", "step": "refer", "need": need, "by": by, "at": at}),
             5 | 6 => json!({"type": "assessed", "step": if o.other % 8 == 0 { pick(&["notify", "call"], o.need) } else { "assess" }, "answers": answers(o), "by": if o.role < 40 { by } else { "social_worker" }, "at": at}),
-            7 => json!({"type": "consent", "given": o.other % 4 != 0, "by": by, "at": at}),
+            7 => consent(o, by, &at),
             8 => json!({"type": "referred", "step": "refer", "need": need, "provider": pick(&PROVIDERS, o.other), "by": if o.role < 40 { by } else { "case_manager" }, "at": at}),
             9 => json!({"type": pick(&["referral_accepted", "referral_declined", "referral_completed"], o.other), "need": need, "by": "case_manager", "at": at}),
             10 => json!({"type": "planned", "need": need, "service": pick(&SERVICES, o.other), "provider": pick(&PROVIDERS, o.other / 4), "responsible": pick(&ROLES, o.role), "goal": "a goal", "review": if o.other % 3 == 0 { "2025-01-01" } else { "2026-06-01" }, "by": "case_manager", "at": at}),
@@ -306,6 +345,26 @@ fuzz_target!(|input: Input| {
             assert_eq!(view["assessments"], json!([]), "{role} sees assessments");
             assert_eq!(view["needs"], json!([]), "{role} sees needs");
             assert_eq!(view["risk"], Value::Null, "{role} sees the risk");
+        }
+    }
+    // A provider's view: that provider's referrals and plan entries only; the
+    // provider role without a provider is a usage error.
+    if let Ok(mut c) = Case::replay(engine, &accepted, options, None) {
+        if c.protocol() == "special_services" {
+            let err = c.view(as_of, Some("provider_staff"), None, None).err();
+            assert_eq!(err.map(|e| e.code.as_str()), Some("U0020"), "a provider role's view without a provider");
+            for p in PROVIDERS {
+                let Some(view) = c.view(as_of, Some("provider_staff"), Some(p), None).ok().and_then(|s| serde_json::to_value(s).ok()) else {
+                    panic!("no view for provider {p}");
+                };
+                for r in view["referrals"].as_array().into_iter().flatten() {
+                    assert_eq!(r["provider"].as_str(), Some(p), "{p} sees another provider's referral");
+                }
+                for e in view["plan"].as_array().into_iter().flatten() {
+                    assert_eq!(e["provider"].as_str(), Some(p), "{p} sees another provider's plan entry");
+                }
+                assert!(view.get("subject").is_none() && view.get("disclosures").is_none(), "{p} sees the subject or the disclosures");
+            }
         }
     }
     // Two devices: a common prefix, then each event on one device or both.

@@ -855,10 +855,18 @@ pub enum ProtocolItem {
         overdue_by: Duration,
         span: Span,
     },
-    /// `share child_wellbeing with social_worker, case_manager`
+    /// `share child_wellbeing with social_worker, case_manager [requires consent]`
     Share {
         what: Ident,
         with: Vec<Ident>,
+        /// `requires consent`: the share discloses only under the subject's consent.
+        requires_consent: bool,
+        span: Span,
+    },
+    /// `consent for referral to ngo, private`: referring to, being accepted by
+    /// or planning with a provider of these kinds needs consent.
+    ConsentForReferral {
+        sectors: Vec<Ident>,
         span: Span,
     },
     /// `region home_region`: the subject's field that holds its region

@@ -1595,10 +1595,15 @@ impl Builder<'_> {
                 }
             }
             Rule::share => {
+                let requires_consent = c
+                    .clone()
+                    .into_inner()
+                    .any(|x| x.as_rule() == Rule::share_consent);
                 let mut ids = self.idents(c).into_iter();
                 ProtocolItem::Share {
                     what: ids.next().ok_or_else(|| internal("shared item", s))?,
                     with: ids.collect(),
+                    requires_consent,
                     span: s,
                 }
             }
@@ -1628,6 +1633,10 @@ impl Builder<'_> {
                 }
                 ProtocolItem::Referrals(rules, s)
             }
+            Rule::pr_consent => ProtocolItem::ConsentForReferral {
+                sectors: self.idents(c),
+                span: s,
+            },
             _ => return Ok(None),
         }))
     }
@@ -2478,6 +2487,8 @@ mod errors {
             Rule::c_next => "or next working day",
             Rule::pr_calendar => "calendar",
             Rule::pr_version => "version",
+            Rule::pr_consent => "consent",
+            Rule::share_consent => "requires",
             Rule::roles => "roles",
             Rule::start => "start",
             Rule::step => "step",

@@ -786,9 +786,26 @@ impl<'a> Printer<'a> {
                     expr::duration(&mut line, overdue_by);
                     self.push(1, &line);
                 }
-                ProtocolItem::Share { what, with, span } => {
+                ProtocolItem::Share {
+                    what,
+                    with,
+                    requires_consent,
+                    span,
+                } => {
                     self.flush(1, span.start);
-                    self.push(1, &format!("share {} with {}", what.name, names(with)));
+                    let tail = if *requires_consent {
+                        " requires consent"
+                    } else {
+                        ""
+                    };
+                    self.push(
+                        1,
+                        &format!("share {} with {}{tail}", what.name, names(with)),
+                    );
+                }
+                ProtocolItem::ConsentForReferral { sectors, span } => {
+                    self.flush(1, span.start);
+                    self.push(1, &format!("consent for referral to {}", names(sectors)));
                 }
                 ProtocolItem::Region(i, span) => {
                     self.flush(1, span.start);
@@ -945,7 +962,8 @@ fn protocol_item_start(item: &ProtocolItem) -> usize {
         | ProtocolItem::Escalate { span, .. }
         | ProtocolItem::Share { span, .. }
         | ProtocolItem::Region(_, span)
-        | ProtocolItem::Referrals(_, span) => span.start,
+        | ProtocolItem::Referrals(_, span)
+        | ProtocolItem::ConsentForReferral { span, .. } => span.start,
         ProtocolItem::Step(s) => s.span.start,
     }
 }

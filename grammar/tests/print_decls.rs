@@ -686,6 +686,7 @@ fn protocol_roles_and_steps() {
             ProtocolItem::Share {
                 what: id("child_wellbeing"),
                 with: vec![id("social_worker"), id("case_manager")],
+                requires_consent: false,
                 span: sp(),
             },
             ProtocolItem::Roles(Vec::new(), sp()),

@@ -25,7 +25,7 @@ back = dict(type="facts", set={"in_school": True}, by="school_coordinator", at="
 closed = dict(type="closed", reason="back in school, goals met", by="case_manager", at="2025-05-02")
 base = [O(case="AM-2025-0042", held_by="shirak_social_services"), notify, assess, consent, plan, p1, p2, r1, r2, a1, d2, r2b, c1, c2]
 
-def case(name, events, as_of, role=None, catalogue=True, lang=None, raw=None):
+def case(name, events, as_of, role=None, catalogue=True, lang=None, raw=None, provider=None):
     os.makedirs(name, exist_ok=True)
     with open(f"{name}/events.jsonl", "w") as f:
         if raw is not None:
@@ -34,7 +34,10 @@ def case(name, events, as_of, role=None, catalogue=True, lang=None, raw=None):
             for e in events:
                 f.write(json.dumps(e, ensure_ascii=False) + "\n")
     with open(f"{name}/case.json", "w") as f:
-        f.write(json.dumps(dict(as_of=as_of, role=role, catalogue=catalogue, lang=lang)) + "\n")
+        body = dict(as_of=as_of, role=role, catalogue=catalogue, lang=lang)
+        if provider is not None:
+            body["provider"] = provider
+        f.write(json.dumps(body) + "\n")
 
 # Risk is medium here (total 2 + 2 = 4): closing needs a low risk.
 case("plan_and_referrals", base + [rev1], "2025-04-22")
@@ -70,7 +73,7 @@ case("later_events_not_applied", full, "2025-03-12")
 case("labels_in_estonian", [O(), notify], "2025-03-05", lang="et")
 case("calendar_days", [dict(type="opened", at="2025-12-20", protocol="follow_up", subject={})], "2026-01-05")
 # Kazakhstan 2025 (calendar `kazakhstan_east`, extending `kazakhstan`): see the README.
-kz = lambda at: dict(type="opened", at=at, protocol="special_services", subject={})
+kz = lambda at: dict(type="opened", at=at, protocol="kazakh_services", subject={})
 case("due_after_a_moved_holiday", [kz("2025-03-06")], "2025-03-11")
 case("due_after_a_decree_sunday", [kz("2025-01-02")], "2025-01-03")
 case("deadlines_across_moved_holidays", [kz("2025-03-06"),
@@ -119,3 +122,33 @@ fs = lambda at="2025-03-03": dict(type="opened", at=at, protocol="family_support
 fs_answers = lambda income: {"speech_delay": False, "health_concern": 0, "basic_care": 0, "housing": True, "income_problem": income}
 case("found_need_opens_a_step", [fs(), dict(type="assessed", step="assess", by="social_worker", at="2025-03-05", answers=fs_answers(True))], "2025-03-06")
 case("need_not_found_keeps_a_step_waiting", [fs(), dict(type="assessed", step="assess", by="social_worker", at="2025-03-05", answers=fs_answers(False))], "2025-03-06")
+# Scoped consent under `special_services` (`consent for referral to ngo, private`;
+# speech_centre is state, social_office municipal, family_ngo an NGO). The answers
+# find speech_therapy and family_counselling.
+ss = lambda at="2025-03-03": dict(type="opened", at=at, protocol="special_services", subject={"in_school": False, "disability": "none"})
+ss_assess = dict(type="assessed", step="assess", by="social_worker", at="2025-03-05", answers=answers)
+def sc(at, given=True, **scope):
+    e = dict(type="consent", given=given, by="case_manager", at=at)
+    e.update(scope)
+    return e
+public = sc("2025-03-06", to={"kinds": ["state", "municipal"]}, data=["child_wellbeing", "plan"], purpose="referral to public services")
+ngo = sc("2025-03-06", to={"kinds": ["ngo"]}, data=["child_wellbeing", "plan"], purpose="family counselling")
+ref_speech = dict(type="referred", step="refer", need="speech_therapy", provider="speech_centre", service="speech_therapy", by="case_manager", at="2025-03-07")
+ref_family = dict(type="referred", step="refer", need="family_counselling", provider="family_ngo", service="family_counselling", by="case_manager", at="2025-03-07")
+acc_family = dict(type="referral_accepted", need="family_counselling", by="provider_staff", at="2025-03-10")
+plan_family = dict(type="planned", need="family_counselling", service="family_counselling", provider="family_ngo", responsible="case_manager", goal="Parents keep daily routines", review="2025-06-02", by="case_manager", at="2025-03-11")
+withdrawn = sc("2025-03-20", given=False, to={"kinds": ["ngo"]})
+case("consent_scoped_state_not_ngo", [ss(), ss_assess, public, ref_speech], "2025-03-07")
+case("reject_referral_ngo_not_covered", [ss(), ss_assess, public, ref_speech, ref_family], "2025-03-10")
+case("reject_referral_consent_refused", [ss(), ss_assess, sc("2025-03-06", given=False, to={"kinds": ["ngo"]}), ref_family], "2025-03-10")
+case("reject_acceptance_after_withdrawal", [ss(), ss_assess, ngo, ref_family, sc("2025-03-08", given=False, to={"providers": ["family_ngo"]}), acc_family], "2025-03-10")
+case("reject_plan_consent_expired", [ss(), ss_assess, sc("2025-03-06", to={"providers": ["family_ngo"]}, data=["plan"], until="2025-03-10"), plan_family], "2025-03-12")
+case("reject_referral_without_catalogue", [ss(), ss_assess, ref_speech], "2025-03-10", catalogue=False)
+case("reject_consent_scope_unknown_role", [ss(), sc("2025-03-04", to={"roles": ["socal_worker"]})], "2025-03-10")
+case("reject_consent_scope_unknown_data", [ss(), sc("2025-03-04", data=["wellbeing"])], "2025-03-10")
+withdrawal = [ss(), ss_assess, public, ngo, ref_speech, ref_family, acc_family, plan_family, withdrawn]
+case("consent_withdrawal_lists_disclosures", withdrawal, "2025-03-21")
+case("view_provider_under_consent", withdrawal[:-1], "2025-03-12", role="provider_staff", provider="family_ngo")
+case("view_provider_after_withdrawal", withdrawal, "2025-03-21", role="provider_staff", provider="family_ngo")
+case("view_provider_state", withdrawal, "2025-03-21", role="provider_staff", provider="speech_centre")
+case("reject_view_provider_missing", withdrawal, "2025-03-21", role="provider_staff")

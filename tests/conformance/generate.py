@@ -60,6 +60,12 @@ def main():
             continue
         c = read(d / "case.json")
         extra = {"catalogue": "tests/cases/catalogue.json"} if c.get("catalogue") else {}
+        if c.get("provider"):
+            # A provider's view (a role `is provider`): `case_view`.
+            case(f"case_{d.name}", "tests/cases", "case_view",
+                 {"log": f"@{UP}cases/{d.name}/events.jsonl", "as_of": c["as_of"], "role": c["role"],
+                  "provider": c["provider"], "lang": c["lang"]}, **extra)
+            continue
         case(f"case_{d.name}", "tests/cases", "case_state",
              {"log": f"@{UP}cases/{d.name}/events.jsonl", "as_of": c["as_of"], "role": c["role"],
               "lang": c["lang"]}, **extra)

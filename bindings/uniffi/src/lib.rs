@@ -434,6 +434,28 @@ impl Ruleset {
         self.read(|r| r.case_state(&log, &as_of, role.as_deref(), lang.as_deref()))
     }
 
+    /// A case's state as `role` may see it, or, for a role `is provider`, as
+    /// `provider` (its catalogue id) playing it may see it.
+    #[uniffi::method(default(role = None, provider = None, lang = None))]
+    pub fn case_view(
+        &self,
+        log: String,
+        as_of: String,
+        role: Option<String>,
+        provider: Option<String>,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| {
+            r.case_view(
+                &log,
+                &as_of,
+                role.as_deref(),
+                provider.as_deref(),
+                lang.as_deref(),
+            )
+        })
+    }
+
     /// Checks `event` against the case its log describes and returns the
     /// log with the event appended (an empty log opens a case).
     pub fn case_add(&self, log: String, event: String) -> Result<String, AccordError> {

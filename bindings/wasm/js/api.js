@@ -318,6 +318,12 @@ export class Ruleset {
 
   caseStateText(events, asOf, options = {}) {
     const l = log(events, 'the log');
+    // A provider's view (a role `is provider`) goes through `caseView`.
+    if (options.provider != null) {
+      return call(() =>
+        this.#raw.caseView(l, asOf, opt(options.role), opt(options.provider), opt(options.lang)),
+      );
+    }
     return call(() => this.#raw.caseState(l, asOf, opt(options.role), opt(options.lang)));
   }
   caseState(events, asOf, options = {}) {

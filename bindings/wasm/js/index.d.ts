@@ -560,6 +560,8 @@ export interface CaseState {
   as_of: DateString;
   /** The role whose view this is; `null` for the full state. */
   role: string | null;
+  /** The provider whose view this is (a role `is provider`). */
+  provider?: string;
   status: 'open' | 'closed';
   opened: DateString;
   closed: DateString | null;
@@ -585,11 +587,50 @@ export interface CaseState {
   conflicts: Conflict[];
   /** Events dated after the as-of date, not applied. */
   later_events: number;
+  /** Every `consent` event, its scope and whether it is in force (full state; absent when none). */
+  consents?: ConsentItem[];
+  /** What the events disclosed, to whom, under which consent (full state; absent when none). */
+  disclosures?: Disclosure[];
+}
+
+export interface ConsentRecipients {
+  roles?: string[];
+  agencies?: string[];
+  kinds?: ('state' | 'municipal' | 'ngo' | 'private')[];
+  providers?: string[];
+}
+
+export interface ConsentItem {
+  line: number;
+  at: DateString;
+  given: boolean;
+  /** `null`: every recipient. */
+  to: ConsentRecipients | null;
+  /** Assessment names, `plan`, `facts`; `null`: all information. */
+  data: string[] | null;
+  purpose: string | null;
+  until: DateString | null;
+  in_force: boolean;
+}
+
+export interface Disclosure {
+  to: { role?: string; provider?: string };
+  what: 'assessment' | 'plan';
+  need: string | null;
+  assessment: string | null;
+  event: 'referred' | 'referral_accepted' | 'planned' | 'assessed';
+  line: number;
+  at: DateString;
+  /** The consent event it was disclosed under; `null`: none was needed. */
+  consent_line: number | null;
+  consent_at: DateString | null;
 }
 
 export interface CaseStateOptions {
   /** The view of one role (the full state otherwise). */
   role?: string | null;
+  /** With a role `is provider`: the provider (catalogue id) whose view it is. */
+  provider?: string | null;
   lang?: Lang | null;
 }
 
@@ -864,6 +905,7 @@ export interface RawRuleset {
   needsMap(results: string): string;
   caseload(cases: string, as_of: string, role?: string | null): string;
   caseState(log: string, as_of: string, role?: string | null, lang?: string | null): string;
+  caseView(log: string, as_of: string, role?: string | null, provider?: string | null, lang?: string | null): string;
   caseAdd(log: string, event: string): string;
   merge(a: string, b: string): string;
   graph(protocol: string | null | undefined, format: string, version?: number | null, lang?: string | null): string;

@@ -192,6 +192,26 @@ mod exports {
                 .case_state(log, as_of, role.as_deref(), lang.as_deref()))
         }
 
+        /// The state as a role, or a provider playing a role `is provider`,
+        /// may see it.
+        #[wasm_bindgen(js_name = caseView)]
+        pub fn case_view(
+            &self,
+            log: &str,
+            as_of: &str,
+            role: Option<String>,
+            provider: Option<String>,
+            lang: Option<String>,
+        ) -> Result<String, JsError> {
+            js(self.inner.case_view(
+                log,
+                as_of,
+                role.as_deref(),
+                provider.as_deref(),
+                lang.as_deref(),
+            ))
+        }
+
         #[wasm_bindgen(js_name = caseAdd)]
         pub fn case_add(&self, log: &str, event: &str) -> Result<String, JsError> {
             js(self.inner.case_add(log, event))

@@ -58,18 +58,63 @@ pub struct EventJson {
     pub set: Option<Json>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// The worker or agency (`reassigned`, `transferred`), or the recipients a
+    /// `consent` event is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
+    pub to: Option<EventTo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with: Option<Vec<String>>,
+    /// `consent`: the information it is for (assessment names, `plan`, `facts`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<String>>,
+    /// `consent`: what for, free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// `consent`: the last day it is in force, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
     /// Set by a merge on an event that could not apply after it: the event is
     /// kept in the log and shown as a conflict, and not applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<String>,
+}
+
+/// `to`: a name (the worker of `reassigned`, the agency of `transferred`) or
+/// the recipients of a `consent` event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EventTo {
+    Name(String),
+    Recipients(ConsentTo),
+}
+
+/// The recipients a `consent` event is for: roles, the roles of agencies,
+/// providers of kinds, named providers. A list left out names none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentTo {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agencies: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub providers: Vec<String>,
+}
+
+impl EventJson {
+    /// `to` when it is a name.
+    pub fn to_name(&self) -> Option<&str> {
+        match &self.to {
+            Some(EventTo::Name(n)) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 /// The kinds of event.
@@ -130,7 +175,7 @@ impl EventKind {
             Opened => (&["protocol", "subject", "version", "case", "held_by"], 1),
             Completed => (&["step", "need"], 1),
             Assessed => (&["step", "answers"], 2),
-            Consent => (&["given"], 1),
+            Consent => (&["given", "to", "data", "purpose", "until"], 1),
             Referred => (&["step", "need", "provider", "service"], 3),
             ReferralAccepted | ReferralDeclined | ReferralCompleted => (&["need", "reason"], 1),
             Planned => (
@@ -187,6 +232,9 @@ impl EventJson {
             self.reason.is_some(),
             self.text.is_some(),
             self.with.is_some(),
+            self.data.is_some(),
+            self.purpose.is_some(),
+            self.until.is_some(),
         ];
         has.iter()
             .enumerate()
@@ -202,7 +250,7 @@ impl EventJson {
 }
 
 /// Every field an event may have besides `type`, `at`, `by`, `who` and `id`.
-pub const ALL_FIELDS: [&str; 20] = [
+pub const ALL_FIELDS: [&str; 23] = [
     "protocol",
     "subject",
     "version",
@@ -223,6 +271,9 @@ pub const ALL_FIELDS: [&str; 20] = [
     "reason",
     "text",
     "with",
+    "data",
+    "purpose",
+    "until",
 ];
 
 /// Reads a date written `YYYY-MM-DD`.

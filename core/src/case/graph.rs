@@ -50,6 +50,10 @@ pub struct ProtocolGraph {
     /// `referrals …` (left out when both are flagged, the default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referrals: Option<GraphReferrals>,
+    /// `consent for referral to …`: the provider kinds that need consent
+    /// (left out when none do).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consent_for_referral: Vec<String>,
     /// Node weights are indexes into `steps`; edge order is `edges`' order.
     #[serde(skip)]
     graph: DiGraph<usize, ()>,
@@ -130,6 +134,9 @@ pub struct GraphShare {
     pub what: String,
     /// Role names.
     pub with: Vec<String>,
+    /// `requires consent` (left out when the share does not).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub requires_consent: bool,
 }
 
 impl Engine {
@@ -330,6 +337,7 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                     ShareTarget::Step(i) => step_name(i).unwrap_or_default(),
                 },
                 with: s.with.iter().filter_map(|r| role_name(*r)).collect(),
+                requires_consent: s.requires_consent,
             })
             .collect(),
         region: p.region.clone(),
@@ -339,6 +347,11 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 full: p.referrals.full.as_str(),
             }
         }),
+        consent_for_referral: p
+            .consent_for_referral
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
         graph,
         assessment_labels,
         versioned: checked.protocol_versions(&p.name).len() > 1,

@@ -6,10 +6,12 @@
 //! date: no I/O, no clock.
 pub(crate) mod calendar;
 pub mod caseload;
+pub(crate) mod consent;
 pub mod event;
 pub mod graph;
 pub mod merge;
 pub(crate) mod run;
+pub(crate) mod scope;
 pub mod state;
 
 use crate::codes::Code;
@@ -19,6 +21,7 @@ pub use caseload::{Caseload, CaseloadReport};
 pub use event::{parse_log, Event, EventJson, EventKind};
 pub use merge::{MergeConflict, Merged};
 pub use run::{Case, CaseOptions};
+pub use scope::{ConsentItem, Disclosure, DisclosureRecipient};
 pub use state::{CaseState, Task};
 
 /// Why an event, a log or a state was refused: a code (`C0001`…, see

@@ -17,9 +17,10 @@ use serde_json::{Map, Value as Json};
 
 use super::calendar::WorkCalendar;
 use super::event::{parse_date, Event, EventKind};
+use super::scope::{ConsentRecord, Data, Decision, DisclosureRecord, Recipient};
 use super::CaseError;
 use crate::assess::AssessReport;
-use crate::check::{ProtocolDef, ShareTarget, StepDef};
+use crate::check::{ProtocolDef, StepDef};
 use crate::codes::Code;
 use crate::providers::Catalogue;
 use crate::screen::lower::{CaseInput, LProtocol, NodeId};
@@ -144,6 +145,10 @@ pub struct Case<'a> {
     /// Whether consent was ever given: a `false` after it is a withdrawal,
     /// a `false` without it a refusal.
     consent_ever_given: bool,
+    /// Every `consent` event, in order, with its scope.
+    pub(crate) consents: Vec<ConsentRecord>,
+    /// What the events disclosed to whom, under which consent.
+    pub(crate) disclosures: Vec<DisclosureRecord>,
     pub(crate) steps: Vec<StepRun>,
     pub(crate) plan: Vec<PlanEntry>,
     pub(crate) first_plan: Option<Date>,
@@ -283,6 +288,8 @@ impl<'a> Case<'a> {
             facts,
             consent: None,
             consent_ever_given: false,
+            consents: Vec::new(),
+            disclosures: Vec::new(),
             steps: vec![StepRun::default(); def.steps.len()],
             plan: Vec::new(),
             first_plan: None,
@@ -666,13 +673,18 @@ impl<'a> Case<'a> {
     }
 
     fn require_consent(&self, e: &Event, step: &StepDef) -> Result<(), CaseError> {
-        if step.requires_consent && !matches!(self.consent, Some((true, _))) {
-            // Say which: withdrawn (given, then not), refused (never given)
-            // or never asked (no `consent` event at all).
-            let why = match (self.consent, self.consent_ever_given) {
-                (Some((false, d)), true) => format!("consent was withdrawn on {d}"),
-                (Some((false, d)), false) => format!("consent was refused on {d}"),
-                _ => "consent was never asked (the log has no `consent` event)".to_string(),
+        let Some(by) = step.by.filter(|_| step.requires_consent) else {
+            return Ok(());
+        };
+        // The step needs consent covering its role, for any information.
+        let decision = self.consent_for(Recipient::Role(by), None, e.at);
+        if !decision.allows() {
+            // Say which: withdrawn (given, then not), refused (never given),
+            // ended (`until`) or never asked (no `consent` event covering it).
+            let why = match decision {
+                Decision::Withdrawn(c) => format!("consent was withdrawn on {}", c.at),
+                Decision::Refused(c) => format!("consent was refused on {}", c.at),
+                other => other.why_not(&format!("role `{}`", self.role_name(Some(by)))),
             };
             return Err(CaseError::at(
                 e.line,
@@ -852,7 +864,9 @@ impl<'a> Case<'a> {
             EventKind::Completed => self.completed(e)?,
             EventKind::Assessed => self.assessed(e)?,
             EventKind::Consent => {
-                let given = e.json.given.unwrap_or(false);
+                let record = self.read_consent(e)?;
+                let given = record.given;
+                self.consents.push(record);
                 self.consent_ever_given |= given;
                 self.consent = Some((given, e.at));
             }
@@ -869,7 +883,7 @@ impl<'a> Case<'a> {
                 }
                 let to = nonempty(
                     e,
-                    e.json.to.as_deref(),
+                    e.json.to_name(),
                     "to",
                     "name the worker who takes the role over",
                 )?;
@@ -878,7 +892,7 @@ impl<'a> Case<'a> {
             EventKind::Transferred => {
                 let to = nonempty(
                     e,
-                    e.json.to.as_deref(),
+                    e.json.to_name(),
                     "to",
                     "name the agency or municipality that takes the case over",
                 )?;
@@ -1136,6 +1150,26 @@ impl<'a> Case<'a> {
                 run.done_at = Some(e.at);
             }
         }
+        // The roles the assessment is shared with receive the answers.
+        let by = e.json.by.as_deref().and_then(|b| role_index(self.def, b));
+        for ri in 0..self.def.roles.len() {
+            if Some(ri) == by {
+                continue;
+            }
+            if let Some(consent) = self.share_view(si, ri, Recipient::Role(ri), e.at) {
+                self.disclosures.push(DisclosureRecord {
+                    role: Some(ri),
+                    provider: None,
+                    plan: false,
+                    need: None,
+                    assessment: Some(aname.to_string()),
+                    event: "assessed",
+                    line: e.line,
+                    at: e.at,
+                    consent,
+                });
+            }
+        }
         self.guards_dirty = true;
         Ok(())
     }
@@ -1185,6 +1219,27 @@ impl<'a> Case<'a> {
         )?;
         self.check_provider(e, provider, need, e.json.service.as_deref())?;
         let flags = self.provider_rules(e, provider, need, e.json.service.as_deref())?;
+        let assessment = self.need_assessment(si);
+        let consent = match assessment {
+            Some(a) => self.require_disclosure(
+                e,
+                provider,
+                Data::Assessment(a),
+                &format!("referring need `{need}`"),
+            )?,
+            None => None,
+        };
+        self.disclosures.push(DisclosureRecord {
+            role: None,
+            provider: Some(provider.to_string()),
+            plan: false,
+            need: Some(need.to_string()),
+            assessment: assessment.map(String::from),
+            event: "referred",
+            line: e.line,
+            at: e.at,
+            consent,
+        });
         self.referrals.push(Referral {
             step: si,
             need: need.to_string(),
@@ -1209,6 +1264,35 @@ impl<'a> Case<'a> {
                 "record a `referred` event first",
             ));
         };
+        if e.kind == EventKind::ReferralAccepted {
+            if let Some(r) = self
+                .referrals
+                .get(i)
+                .filter(|r| r.status == ReferralStatus::Referred)
+            {
+                // Accepting gives the provider the need and what found it.
+                let assessment = self.need_assessment(r.step);
+                if let Some(a) = assessment {
+                    let consent = self.require_disclosure(
+                        e,
+                        &r.provider,
+                        Data::Assessment(a),
+                        &format!("accepting the referral of need `{need}`"),
+                    )?;
+                    self.disclosures.push(DisclosureRecord {
+                        role: None,
+                        provider: Some(r.provider.clone()),
+                        plan: false,
+                        need: Some(need.to_string()),
+                        assessment: Some(a.to_string()),
+                        event: "referral_accepted",
+                        line: e.line,
+                        at: e.at,
+                        consent,
+                    });
+                }
+            }
+        }
         let Some(r) = self.referrals.get_mut(i) else {
             return Ok(());
         };
@@ -1280,6 +1364,45 @@ impl<'a> Case<'a> {
             self.check_provider(e, p, need, Some(service))?;
             flags = self.provider_rules(e, p, need, Some(service))?;
         }
+        let consent = match &e.json.provider {
+            Some(p) => Some(self.require_disclosure(
+                e,
+                p,
+                Data::Plan,
+                &format!("planning need `{need}`"),
+            )?),
+            None => None,
+        };
+        // Checked; now change.
+        if let (Some(p), Some(consent)) = (&e.json.provider, consent) {
+            self.disclosures.push(DisclosureRecord {
+                role: None,
+                provider: Some(p.clone()),
+                plan: true,
+                need: Some(need.to_string()),
+                assessment: None,
+                event: "planned",
+                line: e.line,
+                at: e.at,
+                consent,
+            });
+        }
+        if let Some(ri) = role_index(self.def, responsible) {
+            let consent = self
+                .consent_for(Recipient::Role(ri), Some(Data::Plan), e.at)
+                .line();
+            self.disclosures.push(DisclosureRecord {
+                role: Some(ri),
+                provider: None,
+                plan: true,
+                need: Some(need.to_string()),
+                assessment: None,
+                event: "planned",
+                line: e.line,
+                at: e.at,
+                consent,
+            });
+        }
         let entry = PlanEntry {
             need: need.to_string(),
             service: service.to_string(),
@@ -1343,20 +1466,6 @@ impl<'a> Case<'a> {
         self.closed = Some((e.at, e.json.reason.clone()));
         self.guards_dirty = true;
         Ok(())
-    }
-
-    /// Whether the role may see step `si`'s assessment.
-    pub(crate) fn shared_with(&self, si: usize, role: usize) -> bool {
-        let Some(step) = self.def.steps.get(si) else {
-            return false;
-        };
-        self.def.shares.iter().any(|sh| {
-            sh.with.contains(&role)
-                && match sh.what {
-                    ShareTarget::Assessment(a) => step.assessment == Some(a),
-                    ShareTarget::Step(s) => s == si,
-                }
-        })
     }
 }
 

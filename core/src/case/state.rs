@@ -1,7 +1,10 @@
 //! A case's state on an as-of date, in full or as one role may see it.
 //!
-//! The full state is for the case's record (an auditor, a supervisor). A role's
-//! view keeps what `share` lets the role see: its own tasks and the escalations
+//! The full state is for the case's record (an auditor, a supervisor), with its
+//! consents and disclosures. A role's view keeps what `share` — and, for a share
+//! `requires consent` or a provider, the consent in force — lets the role see
+//! (a role `is provider` is seen as one provider, its own referrals and plan
+//! entries only): its own tasks and the escalations
 //! about or to it; the answers, scores, needs and risk of the assessments
 //! shared with it (`share ASSESSMENT with …` or `share STEP with …`), and the
 //! plan entries and referrals of those needs (or that it is responsible for, or
@@ -18,6 +21,7 @@ use serde_json::{Map, Value as Json};
 use super::calendar::DeadlineError;
 use super::event::EventKind;
 use super::run::Case;
+use super::scope::{Data, Recipient};
 use super::CaseError;
 use crate::codes::Code;
 use crate::labels::localize;
@@ -149,6 +153,9 @@ pub struct CaseState {
     pub as_of: String,
     /// The role whose view this is; `null` for the full state.
     pub role: Option<String>,
+    /// The provider whose view this is (a role `is provider`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
     /// `open` or `closed`.
     pub status: &'static str,
     pub opened: String,
@@ -177,6 +184,14 @@ pub struct CaseState {
     pub conflicts: Vec<Conflict>,
     /// Events dated after the as-of date, not applied.
     pub later_events: usize,
+    /// Every `consent` event with its scope and whether it is in force on the
+    /// as-of date (full state only; left out when there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consents: Vec<super::ConsentItem>,
+    /// What the events disclosed, to whom, when and under which consent (full
+    /// state only; left out when there is nothing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub disclosures: Vec<super::Disclosure>,
 }
 
 impl CaseState {
@@ -191,11 +206,11 @@ impl CaseState {
     /// For people: the status, the open tasks, escalations, needs and plan.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let who = self
-            .role
-            .as_deref()
-            .map(|r| format!(" (as {r})"))
-            .unwrap_or_default();
+        let who = match (&self.role, &self.provider) {
+            (Some(r), Some(p)) => format!(" (as {r} of {p})"),
+            (Some(r), None) => format!(" (as {r})"),
+            _ => String::new(),
+        };
         out.push_str(&format!(
             "{} — {}{}, {} as of {}{who}\n",
             // A log's `case` is optional: without one, the case is "case".
@@ -396,6 +411,18 @@ impl Case<'_> {
         role: Option<&str>,
         lang: Option<&str>,
     ) -> Result<CaseState, CaseError> {
+        self.view(as_of, role, None, lang)
+    }
+
+    /// The state on `as_of` in full, as `role` may see it, or — for a role `is
+    /// provider` — as provider `provider` playing that role may see it.
+    pub fn view(
+        &mut self,
+        as_of: Date,
+        role: Option<&str>,
+        provider: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<CaseState, CaseError> {
         let role_ix = match role {
             None => None,
             Some(r) => match self.def.roles.iter().position(|x| x.name == r) {
@@ -403,13 +430,25 @@ impl Case<'_> {
                 None => return Err(super::run::unknown_role_error(self.def, r)),
             },
         };
+        self.check_view(role_ix, provider)?;
         self.refresh_for(as_of);
         // No language asked and none declared: `localize` takes the name.
         let lang = lang
             .or_else(|| self.engine.languages().first().map(String::as_str))
             .unwrap_or("");
         let def = self.def;
-        let sees_step = |si: usize| role_ix.is_none_or(|r| self.shared_with(si, r));
+        let who = |r: usize| match provider {
+            Some(p) => self.provider(p),
+            None => Recipient::Role(r),
+        };
+        // A provider sees assessments only about a case it has work in.
+        let has_work = provider.is_none_or(|p| {
+            self.referrals.iter().any(|r| r.provider == p)
+                || self.plan.iter().any(|e| e.provider.as_deref() == Some(p))
+        });
+        let sees_step = |si: usize| {
+            role_ix.is_none_or(|r| has_work && self.share_view(si, r, who(r), as_of).is_some())
+        };
         // The needs this view may name: those of the assessments it sees.
         let mut visible_needs: Vec<&str> = Vec::new();
         for (si, run) in self.steps.iter().enumerate() {
@@ -421,7 +460,72 @@ impl Case<'_> {
                 }
             }
         }
-        let (tasks, escalations) = self.open_work(as_of, role_ix, lang)?;
+        // A provider's view: the needs referred or planned to it, and those of
+        // them it may see under consent.
+        let mut provider_needs: Vec<&str> = Vec::new();
+        let referral_seen = |r: &super::run::Referral| match provider {
+            None => true,
+            Some(p) => {
+                r.provider == p
+                    && (!self.provider_needs_consent(p)
+                        || self.need_assessment(r.step).is_some_and(|a| {
+                            self.consent_for(self.provider(p), Some(Data::Assessment(a)), as_of)
+                                .allows()
+                        }))
+            }
+        };
+        let plan_seen = |e: &super::run::PlanEntry| match provider {
+            None => true,
+            Some(p) => {
+                e.provider.as_deref() == Some(p)
+                    && (!self.provider_needs_consent(p)
+                        || self
+                            .consent_for(self.provider(p), Some(Data::Plan), as_of)
+                            .allows())
+            }
+        };
+        if let Some(p) = provider {
+            for r in self.referrals.iter().filter(|r| r.provider == p) {
+                provider_needs.push(&r.need);
+                if referral_seen(r) && !visible_needs.contains(&r.need.as_str()) {
+                    visible_needs.push(&r.need);
+                }
+            }
+            for e in self
+                .plan
+                .iter()
+                .filter(|e| e.provider.as_deref() == Some(p))
+            {
+                provider_needs.push(&e.need);
+                if plan_seen(e) && !visible_needs.contains(&e.need.as_str()) {
+                    visible_needs.push(&e.need);
+                }
+            }
+        }
+        // A role whose view depends on consent (a share `requires consent`, or a
+        // provider) names a task's need only when it may see the need.
+        let gated = provider.is_some()
+            || role_ix.is_some_and(|r| {
+                def.shares
+                    .iter()
+                    .any(|sh| sh.requires_consent && sh.with.contains(&r))
+            });
+        let (mut tasks, mut escalations) = self.open_work(as_of, role_ix, lang)?;
+        if provider.is_some() {
+            let mine =
+                |n: &Option<String>| n.as_deref().is_none_or(|n| provider_needs.contains(&n));
+            tasks.retain(|t| mine(&t.need));
+            escalations.retain(|e| mine(&e.need));
+        }
+        if gated {
+            let hide = |n: &mut Option<String>| {
+                if n.as_deref().is_some_and(|n| !visible_needs.contains(&n)) {
+                    *n = None;
+                }
+            };
+            tasks.iter_mut().for_each(|t| hide(&mut t.need));
+            escalations.iter_mut().for_each(|e| hide(&mut e.need));
+        }
         let mut assessments = Vec::new();
         let mut risk = None;
         // One run per step of the protocol (`Case::replay`).
@@ -450,8 +554,13 @@ impl Case<'_> {
         let plan = self
             .plan
             .iter()
-            .filter(|p| {
-                role_ix.is_none() || visible_needs.contains(&p.need.as_str()) || p.responsible == me
+            .filter(|p| match provider {
+                Some(_) => plan_seen(p),
+                None => {
+                    role_ix.is_none()
+                        || visible_needs.contains(&p.need.as_str())
+                        || p.responsible == me
+                }
             })
             .map(|p| PlanItem {
                 need: p.need.clone(),
@@ -468,10 +577,13 @@ impl Case<'_> {
         let referrals = self
             .referrals
             .iter()
-            .filter(|r| {
-                role_ix.is_none()
-                    || visible_needs.contains(&r.need.as_str())
-                    || def.steps.get(r.step).and_then(|s| s.by) == role_ix
+            .filter(|r| match provider {
+                Some(_) => referral_seen(r),
+                None => {
+                    role_ix.is_none()
+                        || visible_needs.contains(&r.need.as_str())
+                        || def.steps.get(r.step).and_then(|s| s.by) == role_ix
+                }
             })
             .map(|r| ReferralItem {
                 need: r.need.clone(),
@@ -522,9 +634,18 @@ impl Case<'_> {
         let history = self
             .events()
             .filter(|e| e.json.conflict.is_none())
-            .filter(|e| match role_ix {
-                None => true,
-                Some(_) => {
+            .filter(|e| match (role_ix, provider) {
+                (None, _) => true,
+                // A provider sees its role's events about the needs it may
+                // see (or about none); notes are for roles, not providers.
+                (Some(_), Some(_)) => {
+                    e.json.by.as_deref() == Some(me.as_str())
+                        && e.kind != EventKind::Note
+                        && e.json.need.as_deref().is_none_or(|n| {
+                            visible_needs.contains(&n) && provider_needs.contains(&n)
+                        })
+                }
+                (Some(_), None) => {
                     e.json.by.as_deref() == Some(me.as_str())
                         || (e.kind == EventKind::Note
                             && e.json.with.iter().flatten().any(|w| *w == me))
@@ -550,6 +671,7 @@ impl Case<'_> {
             label: localize(def.label.as_ref(), lang, &def.name),
             as_of: as_of.to_string(),
             role: role.map(String::from),
+            provider: provider.map(String::from),
             status: if self.closed.is_some() {
                 "closed"
             } else {
@@ -584,6 +706,14 @@ impl Case<'_> {
                 Some(_) => Vec::new(),
             },
             later_events: self.later,
+            consents: match role_ix {
+                None => self.consent_items(as_of),
+                Some(_) => Vec::new(),
+            },
+            disclosures: match role_ix {
+                None => self.disclosure_items(),
+                Some(_) => Vec::new(),
+            },
         })
     }
 }
@@ -626,6 +756,11 @@ fn summary(case: &Case<'_>, e: &super::Event) -> String {
         debug_assert!(o.is_some(), "a field the event's kind requires");
         o.as_deref().unwrap_or_default()
     }
+    /// `to` as a name: a `reassigned` or `transferred` event replayed has one.
+    fn name(j: &super::EventJson) -> &str {
+        debug_assert!(j.to_name().is_some(), "`to` names the worker or agency");
+        j.to_name().unwrap_or_default()
+    }
     // `reason` is optional: without one, the line says only what happened.
     let why = |what: &str| match &j.reason {
         Some(r) => format!("{what}: {r}"),
@@ -638,9 +773,11 @@ fn summary(case: &Case<'_>, e: &super::Event) -> String {
             None => format!("completed `{}`", s(&j.step)),
         },
         EventKind::Assessed => format!("answered `{}`", s(&j.step)),
-        EventKind::Consent => match j.given {
-            Some(true) => "consent given".to_string(),
-            _ => "consent withdrawn".to_string(),
+        EventKind::Consent => match (j.given, case.withdraws(e.line)) {
+            (Some(true), _) => "consent given".to_string(),
+            // Never "withdrawn" for consent that was not given.
+            (_, true) => "consent withdrawn".to_string(),
+            (_, false) => "consent refused".to_string(),
         },
         EventKind::Referred => format!("referred need `{}` to `{}`", s(&j.need), s(&j.provider)),
         EventKind::ReferralAccepted => format!("referral of `{}` accepted", s(&j.need)),
@@ -654,8 +791,8 @@ fn summary(case: &Case<'_>, e: &super::Event) -> String {
             };
             format!("facts recorded: {}", keys.join(", "))
         }
-        EventKind::Reassigned => format!("`{}` reassigned to {}", s(&j.role), s(&j.to)),
-        EventKind::Transferred => format!("transferred to {}", s(&j.to)),
+        EventKind::Reassigned => format!("`{}` reassigned to {}", s(&j.role), name(j)),
+        EventKind::Transferred => format!("transferred to {}", name(j)),
         EventKind::Closed => why("closed"),
         EventKind::Reopened => why("reopened"),
         EventKind::Note => s(&j.text).to_string(),

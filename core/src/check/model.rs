@@ -636,6 +636,9 @@ pub struct ProtocolDef {
     pub region: Option<String>,
     /// `referrals elsewhere …, full …` (flagged when not written).
     pub referrals: ReferralRules,
+    /// `consent for referral to …`: the provider kinds (`state`, `municipal`,
+    /// `ngo`, `private`) a referral, acceptance or plan entry needs consent for.
+    pub consent_for_referral: Vec<&'static str>,
     pub loc: Loc,
 }
 
@@ -655,6 +658,10 @@ impl Default for ReferralRules {
         }
     }
 }
+
+/// The kinds of provider (the brief: state, municipal, NGO, private): a
+/// catalogue's `kind`, and the sectors `consent for referral to` names.
+pub const PROVIDER_KINDS: [&str; 4] = ["state", "municipal", "ngo", "private"];
 
 #[derive(Debug, Clone)]
 pub struct RoleDef {
@@ -707,6 +714,8 @@ pub struct ShareDef {
     pub what: ShareTarget,
     /// Indexes into the protocol's roles.
     pub with: Vec<usize>,
+    /// `requires consent`: the share discloses only under the subject's consent.
+    pub requires_consent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

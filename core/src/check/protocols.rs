@@ -111,6 +111,7 @@ impl<'a> Checker<'a> {
                 shares: Vec::new(),
                 region: None,
                 referrals: ReferralRules::default(),
+                consent_for_referral: Vec::new(),
                 loc: Loc {
                     file,
                     span: p.name.span,
@@ -244,7 +245,8 @@ impl<'a> Checker<'a> {
                 ProtocolItem::Escalate { .. }
                 | ProtocolItem::Share { .. }
                 | ProtocolItem::Region(..)
-                | ProtocolItem::Referrals(..) => {}
+                | ProtocolItem::Referrals(..)
+                | ProtocolItem::ConsentForReferral { .. } => {}
             }
         }
         (
@@ -333,7 +335,33 @@ impl<'a> Checker<'a> {
                         def.escalations.push(EscalationDef { to, overdue_by: d });
                     }
                 }
-                ProtocolItem::Share { what, with, .. } => {
+                ProtocolItem::ConsentForReferral { sectors, .. } => {
+                    for s in sectors {
+                        match PROVIDER_KINDS.iter().find(|k| **k == s.name) {
+                            Some(k) if !def.consent_for_referral.contains(k) => {
+                                def.consent_for_referral.push(k);
+                            }
+                            Some(_) => {}
+                            None => {
+                                let d = unknown(
+                                    Code::E0550,
+                                    file,
+                                    s,
+                                    "kind of provider",
+                                    PROVIDER_KINDS.to_vec(),
+                                    "the kinds of provider are state, municipal, ngo, private",
+                                );
+                                self.emit(d);
+                            }
+                        }
+                    }
+                }
+                ProtocolItem::Share {
+                    what,
+                    with,
+                    requires_consent,
+                    ..
+                } => {
                     let target = match self.out.index.assessments.get(&what.name).copied() {
                         Some(a) if def.steps.iter().any(|s| s.assessment == Some(a)) => {
                             Some(ShareTarget::Assessment(a))
@@ -387,7 +415,11 @@ impl<'a> Checker<'a> {
                         .filter_map(|r| self.role_ref(file, pi, r))
                         .collect();
                     if let Some(what) = target {
-                        def.shares.push(ShareDef { what, with: roles });
+                        def.shares.push(ShareDef {
+                            what,
+                            with: roles,
+                            requires_consent: *requires_consent,
+                        });
                     }
                 }
                 _ => {}

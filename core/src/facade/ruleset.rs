@@ -505,11 +505,45 @@ impl Ruleset {
         role: Option<&str>,
         lang: Option<&str>,
     ) -> Result<CaseState, Error> {
+        self.case_view_report(log, as_of, role, None, lang)
+    }
+
+    /// A case's state as `role` may see it, or, for a role `is provider`, as
+    /// `provider` playing it may (`accord case --role R --provider ID`): the
+    /// referrals and plan entries of that provider only, their data only
+    /// under the subject's consent. A provider for a role not `is provider`,
+    /// or none for one that is, is `U0020`.
+    pub fn case_view(
+        &self,
+        log: &str,
+        as_of: &str,
+        role: Option<&str>,
+        provider: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
+        Ok(self
+            .case_view_report(log, as_of, role, provider, lang)?
+            .to_json())
+    }
+
+    /// [`Ruleset::case_view`], typed.
+    pub fn case_view_report(
+        &self,
+        log: &str,
+        as_of: &str,
+        role: Option<&str>,
+        provider: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<CaseState, Error> {
         let as_of = parse_as_of(as_of)?;
         let events = parse_log(text(log)).map_err(Error::case)?;
         Case::replay(&self.engine, &events, self.case_options(), Some(as_of))
-            .and_then(|mut c| c.state(as_of, role, lang))
-            .map_err(|e| Error::case(vec![e]))
+            .and_then(|mut c| c.view(as_of, role, provider, lang))
+            .map_err(|e| match e.code {
+                // A request the view cannot answer, not a fault of the log.
+                Code::U0020 => Error::request(e.code, e.message, e.help),
+                _ => Error::case(vec![e]),
+            })
     }
 
     /// Checks `event` (one JSON object) against the case its log describes,

@@ -41,7 +41,7 @@ pub const PRIOR_WEIGHT: u32 = 5;
 pub const PRIOR_SCORE: u32 = 3;
 
 /// The kinds of provider (the brief: state, municipal, NGO, private).
-pub const KINDS: [&str; 4] = ["state", "municipal", "ngo", "private"];
+pub const KINDS: [&str; 4] = crate::check::PROVIDER_KINDS;
 
 /// A provider's name: one text, or texts by language.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +87,12 @@ impl Catalogue {
             .iter()
             .find(|p| p.id == id)
             .map(|p| p.services.as_slice())
+    }
+
+    /// A provider's kind (`state`, `municipal`, `ngo`, `private`); `None` when
+    /// the catalogue has no such provider.
+    pub(crate) fn provider_kind(&self, id: &str) -> Option<&'static str> {
+        self.providers.iter().find(|p| p.id == id).map(|p| p.kind)
     }
 
     /// Every provider's id, for suggestions.

@@ -64,6 +64,8 @@ const CONTEXTUAL: &[&str] = &[
     "is",
     "client",
     "provider",
+    "consent",
+    "referral",
     "to",
     "with",
     "score",
@@ -864,9 +866,14 @@ fn protocol() -> impl Strategy<Value = Decl> {
             overdue_by,
             span: span(),
         }),
-        1 => (ident(), vec(ident(), 1..3)).prop_map(|(what, with)| ProtocolItem::Share {
+        1 => (ident(), vec(ident(), 1..3), any::<bool>()).prop_map(|(what, with, requires_consent)| ProtocolItem::Share {
             what,
             with,
+            requires_consent,
+            span: span(),
+        }),
+        1 => vec(ident(), 1..3).prop_map(|sectors| ProtocolItem::ConsentForReferral {
+            sectors,
             span: span(),
         }),
         1 => ident().prop_map(|i| ProtocolItem::Region(i, span())),

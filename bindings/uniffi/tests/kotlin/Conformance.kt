@@ -246,6 +246,7 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                     "assess" -> r.assess(a.opt("assessment"), a.req("answers"), lang)
                     "providers" -> r.providers(a.req("need"), a.opt("region"), lang)
                     "case_state" -> r.caseState(a.req("log"), a.req("as_of"), a.opt("role"), lang)
+                    "case_view" -> r.caseView(a.req("log"), a.req("as_of"), a.opt("role"), a.opt("provider"), lang)
                     "case_add" -> r.caseAdd(a.req("log"), a.req("event"))
                     "merge" -> r.merge(a.req("a"), a.req("b"))
                     "graph" -> r.graph(a.opt("protocol"), a.req("format"), a.number("version"), lang)

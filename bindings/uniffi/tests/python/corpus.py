@@ -104,6 +104,8 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
         return r.providers(a.req("need"), a.opt("region"), lang)
     if name == "case_state":
         return r.case_state(a.req("log"), a.req("as_of"), a.opt("role"), lang)
+    if name == "case_view":
+        return r.case_view(a.req("log"), a.req("as_of"), a.opt("role"), a.opt("provider"), lang)
     if name == "case_add":
         return r.case_add(a.req("log"), a.req("event"))
     if name == "merge":

@@ -92,6 +92,7 @@ export function run(engine, dir, cache = new Map()) {
     assess: () => r.assessText(req('answers'), { assessment: get('assessment'), lang }),
     providers: () => r.providersText(req('need'), { region: get('region'), lang }),
     case_state: () => r.caseStateText(req('log'), req('as_of'), { role: get('role'), lang }),
+    case_view: () => r.caseStateText(req('log'), req('as_of'), { role: get('role'), provider: get('provider'), lang }),
     case_add: () => r.caseAddText(req('log'), req('event')),
     merge: () => r.mergeText(req('a'), req('b')),
     graph: () => r.graphText(req('format'), { protocol: get('protocol'), version: args.version ?? undefined, lang }),
