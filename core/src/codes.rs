@@ -57,12 +57,16 @@ codes! {
     E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508,
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,
     E0517, E0518, E0519, E0520;
+    /// E053x: protocol flow (`within … from`, `where`, closing ways, `back to`)
+    E0530, E0531, E0532;
     /// E06xx: tests
     E0601, E0602, E0603, E0604, E0605, E0606, E0607, E0608;
     /// E09xx: tools
     E0900;
     /// W01xx: warnings
     W0101, W0102, W0103, W0104, W0105, W0106, W0107, W0108;
+    /// W0115: protocol flow
+    W0115;
     /// F00xx: facts documents
     F0001, F0002, F0003, F0004, F0005, F0006, F0007, F0008,
     F0009;
@@ -82,6 +86,8 @@ codes! {
     C0009, C0010, C0011, C0012, C0013, C0014, C0015, C0016,
     C0017, C0018, C0019, C0020, C0021, C0022, C0023, C0024,
     C0025, C0026, C0027, C0028, C0030, C0031;
+    /// C0040: closing ways
+    C0040;
     /// U00xx: requests to the facade
     U0001, U0003, U0004, U0005, U0006, U0007, U0008, U0009,
     U0010, U0011, U0012;

@@ -783,6 +783,21 @@ impl<'a> Printer<'a> {
                 StepItem::ForEachNeed(i, span) => (format!("for each need of {}", i.name), span),
                 StepItem::When(e, span) => (format!("when {}", expr_text(e)), span),
                 StepItem::Legal(l, span) => (format!("legal {}", label_text(l)), span),
+                StepItem::WithinFrom(d, from, span) => {
+                    let mut line = String::from("within ");
+                    expr::duration(&mut line, d);
+                    line.push_str(" from ");
+                    line.push_str(&from.name);
+                    (line, span)
+                }
+                StepItem::ForEachNeedWhere(of, e, span) => (
+                    format!("for each need of {} where {}", of.name, expr_text(e)),
+                    span,
+                ),
+                StepItem::Closes(span) => ("closes".to_string(), span),
+                StepItem::BackTo(to, e, span) => {
+                    (format!("back to {} when {}", to.name, expr_text(e)), span)
+                }
             };
             self.flush(inner, span.start);
             self.push(inner, &line);

@@ -13,7 +13,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use serde::Serialize;
 
-use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
+use crate::check::{Anchor, DurationValue, ProtocolDef, RExpr, ShareTarget};
 use crate::codes::Code;
 use crate::labels::localize;
 use crate::screen::{in_model, Engine, FactsError};
@@ -44,6 +44,10 @@ pub struct ProtocolGraph {
     pub edges: Vec<GraphEdge>,
     pub escalations: Vec<GraphEscalation>,
     pub shares: Vec<GraphShare>,
+    /// One per `back to STEP when …`: from the step that goes back to STEP
+    /// (present only when some step goes back).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub back_edges: Vec<GraphBackEdge>,
     /// Node weights are indexes into `steps`; edge order is `edges`' order.
     #[serde(skip)]
     graph: DiGraph<usize, ()>,
@@ -85,6 +89,31 @@ pub struct GraphStep {
     pub when: Option<String>,
     pub contact: Option<String>,
     pub legal: Vec<String>,
+    /// `within … from NAME`: the step or event the deadline counts from
+    /// (present only when written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_from: Option<String>,
+    /// `for each need of … where EXPR`: the condition as written (present
+    /// only when written).
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub need_where: Option<String>,
+    /// A way to close the case (`closes`, or the step named `close`; present
+    /// only when true).
+    #[serde(skip_serializing_if = "is_false")]
+    pub closes: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `back to STEP when EXPR`: drawn dashed from the step back to STEP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphBackEdge {
+    pub from: String,
+    pub to: String,
+    /// The condition as written (whitespace collapsed).
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -253,6 +282,25 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 .iter()
                 .map(|l| localize(Some(l), lang, ""))
                 .collect(),
+            within_from: s.within_from.and_then(|a| match a {
+                Anchor::Step(i) => step_name(i),
+                Anchor::Event(e) => Some(e.as_str().to_string()),
+            }),
+            need_where: s.need_filter.as_ref().map(source),
+            closes: s.closes,
+        })
+        .collect();
+    let back_edges = p
+        .steps
+        .iter()
+        .flat_map(|s| {
+            s.back_to.iter().filter_map(|b| {
+                Some(GraphBackEdge {
+                    from: s.name.clone(),
+                    to: step_name(b.step)?,
+                    when: b.when.as_ref().map(source),
+                })
+            })
         })
         .collect();
     let assessment_labels = p
@@ -308,6 +356,7 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 with: s.with.iter().filter_map(|r| role_name(*r)).collect(),
             })
             .collect(),
+        back_edges,
         graph,
         assessment_labels,
         versioned: checked.protocol_versions(&p.name).len() > 1,
@@ -448,8 +497,10 @@ impl ProtocolGraph {
         if let Some(r) = self.role(s.role.as_deref()) {
             lines.extend(wrap(&r.label, WRAP));
         }
-        if let Some(w) = &s.within {
-            lines.push(format!("within {w}"));
+        match (&s.within, &s.within_from) {
+            (Some(w), Some(f)) => lines.push(format!("within {w} from {f}")),
+            (Some(w), None) => lines.push(format!("within {w}")),
+            _ => {}
         }
         if let Some(e) = &s.every {
             lines.push(format!("↻ every {e}"));
@@ -461,14 +512,17 @@ impl ProtocolGraph {
             lines.push("✔ requires consent".to_string());
         }
         if let Some(n) = &s.for_each_need_of {
-            lines.push(format!("∀ for each need of {n}"));
+            match &s.need_where {
+                Some(w) => lines.extend(wrap(&format!("∀ for each need of {n} where {w}"), WRAP)),
+                None => lines.push(format!("∀ for each need of {n}")),
+            }
         }
         if let Some(w) = &s.when {
             lines.extend(wrap(&format!("◇ when {w}"), WRAP));
         }
         StepView {
             lines,
-            close: s.name == CLOSE,
+            close: s.name == CLOSE || s.closes,
             recurring: s.every.is_some(),
         }
     }
@@ -586,6 +640,19 @@ impl ProtocolGraph {
         for e in &self.edges {
             let _ = writeln!(out, "  {} -> {};", dot_id(&e.from), dot_id(&e.to));
         }
+        for b in &self.back_edges {
+            let label = b
+                .when
+                .as_deref()
+                .map(|w| wrap(&format!("back when {w}"), WRAP));
+            let _ = writeln!(
+                out,
+                "  {} -> {} [style=dashed, constraint=false, label={}];",
+                dot_id(&b.from),
+                dot_id(&b.to),
+                dot_label(&label.unwrap_or_else(|| vec!["back".to_string()]))
+            );
+        }
         for (i, s) in self.steps.iter().enumerate() {
             if self.step_view(i).recurring {
                 let _ = writeln!(
@@ -641,6 +708,19 @@ impl ProtocolGraph {
                 let _ = writeln!(out, "  s{a} --> s{b}");
             }
         }
+        for e in &self.back_edges {
+            if let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) {
+                let label = e
+                    .when
+                    .as_deref()
+                    .map(|w| wrap(&format!("back when {w}"), WRAP));
+                let _ = writeln!(
+                    out,
+                    "  s{a} -.->|\"{}\"| s{b}",
+                    mermaid_lines(&label.unwrap_or_else(|| vec!["back".to_string()]))
+                );
+            }
+        }
         let mut about = self.version_note();
         if let Some(s) = &self.subject {
             about.push(format!("for {s}"));
@@ -663,7 +743,7 @@ impl ProtocolGraph {
             .steps
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.name == CLOSE)
+            .filter(|(_, s)| s.name == CLOSE || s.closes)
             .map(|(i, _)| format!("s{i}"))
             .collect();
         if !closes.is_empty() {
