@@ -774,6 +774,10 @@ fn step_item() -> impl Strategy<Value = StepItem> {
         ident().prop_map(|i| StepItem::ForEachNeed(i, span())),
         expr().prop_map(|e| StepItem::When(e, span())),
         label().prop_map(|l| StepItem::Legal(l, span())),
+        (duration(), ident()).prop_map(|(d, f)| StepItem::WithinFrom(d, f, span())),
+        (ident(), expr()).prop_map(|(i, e)| StepItem::ForEachNeedWhere(i, e, span())),
+        Just(StepItem::Closes(span())),
+        (ident(), expr()).prop_map(|(i, e)| StepItem::BackTo(i, e, span())),
     ]
 }
 
