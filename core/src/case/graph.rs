@@ -512,9 +512,9 @@ impl ProtocolGraph {
             lines.push("✔ requires consent".to_string());
         }
         if let Some(n) = &s.for_each_need_of {
-            match &s.need_where {
-                Some(w) => lines.extend(wrap(&format!("∀ for each need of {n} where {w}"), WRAP)),
-                None => lines.push(format!("∀ for each need of {n}")),
+            lines.push(format!("∀ for each need of {n}"));
+            if let Some(w) = &s.need_where {
+                lines.extend(wrap(&format!("where {w}"), WRAP));
             }
         }
         if let Some(w) = &s.when {
