@@ -288,7 +288,10 @@ protocol p "P" {
     assert_eq!(json["steps"][1]["within_from"], "assess");
     assert_eq!(json["steps"][2]["where"], "need = help");
     assert_eq!(json["steps"][5]["closes"], true);
-    assert_eq!(json["steps"][4]["closes"], true, "`close` is a closing step");
+    assert_eq!(
+        json["steps"][4]["closes"], true,
+        "`close` is a closing step"
+    );
     // Only where used: a step without them has none of the keys.
     assert!(json["steps"][0].get("within_from").is_none());
     assert!(json["steps"][0].get("closes").is_none());
@@ -298,7 +301,10 @@ protocol p "P" {
     );
     let dot = g.to_dot();
     assert!(dot.contains("within 5 days from assess"), "{dot}");
-    assert!(dot.contains("∀ for each need of assess\\nwhere need = help"), "{dot}");
+    assert!(
+        dot.contains("∀ for each need of assess\\nwhere need = help"),
+        "{dot}"
+    );
     assert!(
         dot.contains(
             "\"review\" -> \"plan\" [style=dashed, constraint=false, label=\"back when not in_school\"];"
@@ -309,6 +315,9 @@ protocol p "P" {
     let double = dot.lines().filter(|l| l.contains("peripheries=2")).count();
     assert_eq!(double, 2, "both closing steps have a double border:\n{dot}");
     let mermaid = g.to_mermaid();
-    assert!(mermaid.contains("s3 -.->|\"back when not in_school\"| s1"), "{mermaid}");
+    assert!(
+        mermaid.contains("s3 -.->|\"back when not in_school\"| s1"),
+        "{mermaid}"
+    );
     assert!(mermaid.contains("class s4,s5 closeNode"), "{mermaid}");
 }
