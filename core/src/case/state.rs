@@ -464,9 +464,19 @@ impl Case<'_> {
             .map(|(si, s)| {
                 let run = self.steps.get(si);
                 let done = self.is_done(si);
+                // A step per need is ready while one of its tasks is (a chained
+                // step's tasks wait for the earlier step's, need by need).
+                let ready = run
+                    .filter(|r| {
+                        r.tasks.as_ref().is_none_or(|t| {
+                            t.iter()
+                                .any(|t| t.ready_since.is_some() && t.done_at.is_none())
+                        })
+                    })
+                    .and_then(|r| r.ready_since);
                 StepStatus {
                     step: s.name.clone(),
-                    status: match (done && s.every.is_none(), run.and_then(|r| r.ready_since)) {
+                    status: match (done && s.every.is_none(), ready) {
                         (true, _) => "done",
                         (false, Some(_)) => "ready",
                         (false, None) => "waiting",
