@@ -58,7 +58,7 @@ codes! {
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,
     E0517, E0518, E0519, E0520;
     /// E053x: protocol flow (`within … from`, `where`, closing ways, `back to`)
-    E0530, E0531, E0532;
+    E0530, E0531, E0532, E0533;
     /// E06xx: tests
     E0601, E0602, E0603, E0604, E0605, E0606, E0607, E0608;
     /// E09xx: tools

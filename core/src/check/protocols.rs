@@ -768,6 +768,28 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // A `closed` event names no need and happens once: a closing step is
+        // neither per need nor recurring.
+        if d.closes {
+            let per = s.items.iter().find_map(|i| match i {
+                StepItem::ForEachNeed(_, span) | StepItem::ForEachNeedWhere(_, _, span) => {
+                    Some((*span, "for each need"))
+                }
+                StepItem::Every(_, span) => Some((*span, "every")),
+                _ => None,
+            });
+            if let Some((span, what)) = per {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0533,
+                        file,
+                        span,
+                        format!("step `{}` closes the case, so it cannot have `{what}`", s.name.name),
+                    )
+                    .with_help("the case is closed once, by a `closed` event: move the tasks per need or the recurring task to a step before it"),
+                );
+            }
+        }
         if !has_by {
             self.emit(
                 Diagnostic::error(
