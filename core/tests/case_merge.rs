@@ -136,3 +136,49 @@ fn two_openings_keep_the_first_and_mark_the_second() {
         m.conflicts
     );
 }
+
+/// Issue 18's flow under merging (protocol `service_flow` of the case corpus):
+/// one device records the review that goes back to planning (20 March), the
+/// other the same review a day later. Merged by date, the first applies and
+/// undoes `review`, so the second no longer applies: `review` waits again for
+/// `start_service`, so it is a conflict (`C0016`), not silently applied; and a
+/// `closed` through another way (`withdrawn`) on one device merges as usual.
+#[test]
+fn back_to_and_closing_ways_merge_like_other_events() {
+    let engine = engine();
+    let base = [
+        r#"{"type": "opened", "at": "2025-03-03", "protocol": "service_flow", "subject": {"in_school": false, "disability": "none"}}"#,
+        r#"{"type": "assessed", "step": "assess", "by": "social_worker", "at": "2025-03-05", "answers": {"speech_delay": true, "health_concern": 0, "basic_care": 0, "housing": true, "income_problem": false}}"#,
+        r#"{"type": "consent", "given": true, "by": "case_manager", "at": "2025-03-06"}"#,
+        r#"{"type": "completed", "step": "plan", "by": "case_manager", "at": "2025-03-07"}"#,
+        r#"{"type": "completed", "step": "choose", "need": "speech_therapy", "by": "case_manager", "at": "2025-03-10"}"#,
+        r#"{"type": "completed", "step": "start_service", "need": "speech_therapy", "by": "case_manager", "at": "2025-03-12"}"#,
+    ];
+    let review = |at: &str| {
+        format!(r#"{{"type": "completed", "step": "review", "by": "case_manager", "at": "{at}"}}"#)
+    };
+    let (ra, rb) = (review("2025-03-20"), review("2025-03-21"));
+    let mut a: Vec<&str> = base.to_vec();
+    a.push(&ra);
+    let mut b: Vec<&str> = base.to_vec();
+    b.push(&rb);
+    let m = engine
+        .merge_logs(&log(&a), &log(&b), CaseOptions::default())
+        .unwrap();
+    assert_eq!(m.events.len(), 8);
+    assert_eq!(m.conflicts.len(), 1, "{:?}", m.conflicts);
+    assert_eq!(m.conflicts[0].line, 8);
+    assert!(
+        m.conflicts[0].reason.starts_with("C0016"),
+        "{}",
+        m.conflicts[0].reason
+    );
+    let closed = r#"{"type": "closed", "step": "withdrawn", "reason": "moved away", "by": "case_manager", "at": "2025-03-25"}"#;
+    let mut c: Vec<&str> = base.to_vec();
+    c.push(closed);
+    let m = engine
+        .merge_logs(&log(&a), &log(&c), CaseOptions::default())
+        .unwrap();
+    assert_eq!(m.events.len(), 8);
+    assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+}

@@ -257,3 +257,67 @@ protocol p "P" {
         .to_dot()
         .contains("label=\"P (p)\\nversion 2 · for Person\""));
 }
+
+/// Issue 18's flow items in the graph: `within … from`, `where`, a second closing
+/// step (double border, subroutine box) and a `back to` (a dashed edge back,
+/// labelled with its condition), listed in the JSON.
+#[test]
+fn flow_items_are_drawn_and_listed() {
+    let engine = engine(
+        r#"ruleset r "R" { languages en }
+entity Child "Child" { in_school: Boolean "Attends school" }
+assessment a "A" {
+  for Child
+  section s "S" { question q "Q": Boolean points 1 }
+  need help "Help" when q
+  risk low otherwise
+}
+protocol p "P" {
+  for Child
+  roles { worker "Worker" at office }
+  step assess "Assess" { by worker  assessment a }
+  step plan "Plan" { by worker  after assess  within 5 days from assess }
+  step refer "Refer" { for each need of assess where need = help  by worker  after plan }
+  step review "Review" { by worker  after refer  back to plan when not in_school }
+  step close "Close" { by worker  after review }
+  step moved "Moved away" { by worker  after assess  closes }
+}"#,
+    );
+    let g = engine.protocol_graph("p", None).unwrap();
+    let json: Value = serde_json::from_str(&g.to_json()).unwrap();
+    assert_eq!(json["steps"][1]["within_from"], "assess");
+    assert_eq!(json["steps"][2]["where"], "need = help");
+    assert_eq!(json["steps"][5]["closes"], true);
+    assert_eq!(
+        json["steps"][4]["closes"], true,
+        "`close` is a closing step"
+    );
+    // Only where used: a step without them has none of the keys.
+    assert!(json["steps"][0].get("within_from").is_none());
+    assert!(json["steps"][0].get("closes").is_none());
+    assert_eq!(
+        json["back_edges"],
+        serde_json::json!([{"from": "review", "to": "plan", "when": "not in_school"}])
+    );
+    let dot = g.to_dot();
+    assert!(dot.contains("within 5 days from assess"), "{dot}");
+    assert!(
+        dot.contains("∀ for each need of assess\\nwhere need = help"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(
+            "\"review\" -> \"plan\" [style=dashed, constraint=false, label=\"back when not in_school\"];"
+        ),
+        "{dot}"
+    );
+
+    let double = dot.lines().filter(|l| l.contains("peripheries=2")).count();
+    assert_eq!(double, 2, "both closing steps have a double border:\n{dot}");
+    let mermaid = g.to_mermaid();
+    assert!(
+        mermaid.contains("s3 -.->|\"back when not in_school\"| s1"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("class s4,s5 closeNode"), "{mermaid}");
+}

@@ -989,6 +989,17 @@ pub enum StepItem {
     },
     /// `rates providers`
     RatesProviders(Span),
+    /// `within 10 working days from choose`: the deadline counted from the day
+    /// a step was done or an event of that type was recorded.
+    WithinFrom(Duration, Ident, Span),
+    /// `for each need of assess where EXPR`: only the needs for which EXPR
+    /// holds (`need` in EXPR is the need considered).
+    ForEachNeedWhere(Ident, Expr, Span),
+    /// `closes`: the step is a way to close the case.
+    Closes(Span),
+    /// `back to plan when EXPR`: when this step is completed and EXPR holds,
+    /// `plan` and every step after it become undone again.
+    BackTo(Ident, Expr, Span),
 }
 
 /// ```text

@@ -1666,15 +1666,17 @@ impl Builder<'_> {
                 Rule::st_after => StepItem::After(self.idents(c), s),
                 Rule::st_within | Rule::st_every => {
                     let every = c.as_rule() == Rule::st_every;
-                    let d = c
-                        .into_inner()
+                    let inner: Vec<Pair<Rule>> = c.into_inner().collect();
+                    let d = inner
+                        .iter()
                         .find(|x| x.as_rule() == Rule::duration)
                         .ok_or_else(|| internal("duration", s))?;
-                    let d = self.duration(&d)?;
-                    if every {
-                        StepItem::Every(d, s)
-                    } else {
-                        StepItem::Within(d, s)
+                    let d = self.duration(d)?;
+                    let from = inner.iter().find(|x| x.as_rule() == Rule::ident);
+                    match (every, from) {
+                        (true, _) => StepItem::Every(d, s),
+                        (false, Some(f)) => StepItem::WithinFrom(d, self.ident(f), s),
+                        (false, None) => StepItem::Within(d, s),
                     }
                 }
                 Rule::st_contact => {
@@ -1682,7 +1684,21 @@ impl Builder<'_> {
                 }
                 Rule::st_assessment => StepItem::Assessment(self.first_ident(c)?, s),
                 Rule::st_requires => StepItem::Requires(self.first_ident(c)?, s),
-                Rule::st_for_each => StepItem::ForEachNeed(self.first_ident(c)?, s),
+                Rule::st_for_each => {
+                    let inner: Vec<Pair<Rule>> = c.clone().into_inner().collect();
+                    match inner.iter().any(|x| x.as_rule() == Rule::expr) {
+                        true => {
+                            let of = self.first_ident(c.clone())?;
+                            StepItem::ForEachNeedWhere(of, self.child_expr(c)?, s)
+                        }
+                        false => StepItem::ForEachNeed(self.first_ident(c)?, s),
+                    }
+                }
+                Rule::st_closes => StepItem::Closes(s),
+                Rule::st_back => {
+                    let to = self.first_ident(c.clone())?;
+                    StepItem::BackTo(to, self.child_expr(c)?, s)
+                }
                 Rule::st_when => StepItem::When(self.child_expr(c)?, s),
                 Rule::st_legal => {
                     StepItem::Legal(self.child_label(c)?.ok_or_else(|| internal("label", s))?, s)
@@ -2505,6 +2521,8 @@ mod errors {
             Rule::st_assessment => "assessment",
             Rule::st_requires => "requires",
             Rule::st_for_each => "for each",
+            Rule::st_closes => "closes",
+            Rule::st_back => "back to",
             Rule::st_when => "when",
             Rule::as_of => "as of",
             Rule::given => "given",

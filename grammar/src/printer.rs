@@ -873,6 +873,21 @@ impl<'a> Printer<'a> {
                     (line, span)
                 }
                 StepItem::RatesProviders(span) => ("rates providers".to_string(), span),
+                StepItem::WithinFrom(d, from, span) => {
+                    let mut line = String::from("within ");
+                    expr::duration(&mut line, d);
+                    line.push_str(" from ");
+                    line.push_str(&from.name);
+                    (line, span)
+                }
+                StepItem::ForEachNeedWhere(of, e, span) => (
+                    format!("for each need of {} where {}", of.name, expr_text(e)),
+                    span,
+                ),
+                StepItem::Closes(span) => ("closes".to_string(), span),
+                StepItem::BackTo(to, e, span) => {
+                    (format!("back to {} when {}", to.name, expr_text(e)), span)
+                }
             };
             self.flush(inner, span.start);
             self.push(inner, &line);

@@ -23,6 +23,9 @@ fn precedence() {
         ("x not in 6..17", "(not-in x 6..17)"),
         ("x in {a, b}", "(in x {a b})"),
         ("x not in {a, b,}", "(not-in x {a b})"),
+        // `[…]` is read as a set too (issue 18 writes `need in [housing, income]`).
+        ("need in [housing, income]", "(in need {housing income})"),
+        ("x not in [a, b,]", "(not-in x {a b})"),
         (
             "x + 1 in 1..y otherwise 2",
             "(in (+ x 1) 1..(otherwise y 2))",
@@ -597,4 +600,39 @@ fn crlf_sources() {
     assert_eq!(t.rows.len(), 2);
     assert_eq!(file.comments[0].text, "// c");
     assert_eq!(file.comments[1].text, "// r");
+}
+
+/// Issue 18's step items: `within … from`, `for each need … where`, `closes`,
+/// `back to … when`, each read into its own item.
+#[test]
+fn flow_step_items() {
+    let f = parse_ok(
+        "protocol p { step s { within 10 working days from choose  for each need of assess where need != transport  closes  back to plan when not in_school } }",
+    );
+    let Some(Decl::Protocol(p)) = f.decls.first() else {
+        panic!("a protocol")
+    };
+    let Some(ProtocolItem::Step(s)) = p.items.first() else {
+        panic!("a step")
+    };
+    let kinds: Vec<String> = s
+        .items
+        .iter()
+        .map(|i| match i {
+            StepItem::WithinFrom(d, from, _) => format!("within {} from {}", d.amount, from.name),
+            StepItem::ForEachNeedWhere(of, e, _) => format!("each {} where {}", of.name, sexp(e)),
+            StepItem::Closes(_) => "closes".to_string(),
+            StepItem::BackTo(to, e, _) => format!("back {} when {}", to.name, sexp(e)),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "within 10 from choose",
+            "each assess where (!= need transport)",
+            "closes",
+            "back plan when (not in_school)",
+        ]
+    );
 }

@@ -152,3 +152,30 @@ case("view_provider_under_consent", withdrawal[:-1], "2025-03-12", role="provide
 case("view_provider_after_withdrawal", withdrawal, "2025-03-21", role="provider_staff", provider="family_ngo")
 case("view_provider_state", withdrawal, "2025-03-21", role="provider_staff", provider="speech_centre")
 case("reject_view_provider_missing", withdrawal, "2025-03-21", role="provider_staff")
+
+# Issue 18's flow (protocol `service_flow`); the README's table has the reasoning.
+def F(subj=None, **k):
+    return O(protocol="service_flow", subj=subj, **k)
+def fdone(step, at, need=None):
+    e = dict(type="completed", step=step, by="case_manager", at=at)
+    if need is not None:
+        e["need"] = need
+    return e
+three_needs = {"speech_delay": True, "health_concern": 0, "basic_care": 2, "housing": True, "income_problem": True}
+speech_only = {"speech_delay": True, "health_concern": 0, "basic_care": 0, "housing": True, "income_problem": False}
+f_assess = dict(type="assessed", step="assess", by="social_worker", at="2025-03-05", answers=three_needs)
+f_consent = dict(type="consent", given=True, by="case_manager", at="2025-03-06")
+flow = [F(case="AM-2025-0100"), f_assess, f_consent, fdone("plan", "2025-03-07"), fdone("choose", "2025-03-10", "speech_therapy")]
+case("flow_deadline_from_consent", flow[:2], "2025-03-05")
+case("flow_chained_per_need", flow, "2025-03-12")
+case("reject_flow_chained_need_not_ready", flow + [fdone("start_service", "2025-03-11", "family_counselling")], "2025-03-12")
+unknown_disability = {"in_school": False}
+flow_u = [F(subj=unknown_disability, case="AM-2025-0101"), f_assess, f_consent, fdone("plan", "2025-03-07")]
+case("flow_where_unknown_waits", flow_u, "2025-03-07")
+case("flow_where_decided_by_facts", flow_u + [dict(type="facts", set={"disability": "group_2"}, by="social_worker", at="2025-03-10")], "2025-03-11")
+flow_b = [F(case="AM-2025-0102"), dict(f_assess, answers=speech_only), f_consent, fdone("plan", "2025-03-07"),
+          fdone("choose", "2025-03-10", "speech_therapy"), fdone("start_service", "2025-03-12", "speech_therapy")]
+case("flow_review_due_from_plan", flow_b, "2025-03-12")
+case("flow_back_to_plan", flow_b + [fdone("review", "2025-03-20"), dict(f_consent, at="2025-03-21")], "2025-03-24")
+case("flow_closed_as_withdrawn", flow[:2] + [dict(type="closed", step="withdrawn", reason="the family moved away", by="case_manager", at="2025-03-10")], "2025-03-12")
+case("reject_closed_not_a_way", flow[:2] + [dict(type="closed", step="review", by="case_manager", at="2025-03-10")], "2025-03-12")

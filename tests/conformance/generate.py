@@ -226,6 +226,9 @@ def main():
     case("caseload_three_cases", "tests/cases", "caseload",
          {"cases": logs("missed_deadline_escalation", "plan_and_referrals", "school_notice_to_closure"),
           "as_of": "2025-06-01"}, **cases_cat)
+    case("caseload_closing_ways", "tests/cases", "caseload",
+         {"cases": logs("flow_back_to_plan", "flow_closed_as_withdrawn", "school_notice_to_closure"),
+          "as_of": "2025-06-01"}, **cases_cat)
     case("caseload_case_manager_with_a_broken_log", "tests/cases", "caseload",
          {"cases": logs("missed_deadline_escalation", "plan_and_referrals", "reject_malformed_lines",
                         "reject_no_consent"),

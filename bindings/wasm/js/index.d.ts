@@ -566,6 +566,10 @@ export interface CaseState {
   opened: DateString;
   closed: DateString | null;
   closed_reason: string | null;
+  /** The closing step the case was closed through (while closed). */
+  closed_as?: string;
+  /** That step's label. */
+  closed_as_label?: string;
   held_by: string | null;
   tasks: Task[];
   escalations: Escalation[];
@@ -668,6 +672,8 @@ export interface Monitoring {
   cases: number;
   open: number;
   closed: number;
+  /** Closed cases per protocol and closing way: `"out_of_school.close"` (present when a case is closed). */
+  closed_by_way?: { [way: string]: number };
   /** Per protocol and step: `"out_of_school.assess"`. */
   by_step: { [step: string]: StepCounts };
   /** Per agency holding the case (`""` when not recorded). */
@@ -736,6 +742,12 @@ export interface GraphStep {
   escalations?: GraphEscalation[];
   /** `rates providers` (absent when not). */
   rates_providers?: true;
+  /** `within … from NAME`: the step or event (only when written). */
+  within_from?: string;
+  /** `for each need of … where EXPR`: the condition (only when written). */
+  where?: string;
+  /** A way to close the case (only when true). */
+  closes?: true;
 }
 
 export interface GraphEdge {
@@ -770,6 +782,8 @@ export interface ProtocolGraph {
   region?: string;
   /** `referrals …` (absent when both are `flagged`, the default). */
   referrals?: { elsewhere: 'refused' | 'flagged'; full: 'refused' | 'flagged' };
+  /** `back to STEP when EXPR` (only when some step goes back). */
+  back_edges?: { from: string; to: string; when: string | null }[];
 }
 
 export type GraphFormat = 'dot' | 'mermaid' | 'json';

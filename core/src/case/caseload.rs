@@ -48,6 +48,10 @@ pub struct Monitoring {
     pub cases: u64,
     pub open: u64,
     pub closed: u64,
+    /// Closed cases per protocol and closing way: `"out_of_school.close"`
+    /// (present when some case is closed).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub closed_by_way: BTreeMap<String, u64>,
     /// Per protocol and step: `"out_of_school.assess"`.
     pub by_step: BTreeMap<String, Counts>,
     /// Per agency or municipality holding the case (`held_by`; `""` when not
@@ -84,6 +88,8 @@ struct Summary {
     protocol: String,
     held_by: Option<String>,
     closed: Option<Date>,
+    /// The closing step, while closed.
+    closed_as: Option<String>,
     tasks: Vec<super::state::Task>,
     escalations: Vec<super::state::Escalation>,
 }
@@ -96,6 +102,7 @@ pub struct Caseload {
     agenda: Vec<AgendaItem>,
     cases: u64,
     open: u64,
+    closed_by_way: BTreeMap<String, u64>,
     by_step: BTreeMap<String, Counts>,
     by_holder: BTreeMap<String, Counts>,
     overdue: u64,
@@ -132,6 +139,7 @@ impl Caseload {
             agenda: Vec::new(),
             cases: 0,
             open: 0,
+            closed_by_way: BTreeMap::new(),
             by_step: BTreeMap::new(),
             by_holder: BTreeMap::new(),
             overdue: 0,
@@ -160,6 +168,10 @@ impl Caseload {
                     protocol: c.def.name.clone(),
                     held_by: c.held_by.clone(),
                     closed: c.closed.as_ref().map(|(d, _)| *d),
+                    closed_as: c
+                        .closed_as
+                        .and_then(|i| c.def.steps.get(i))
+                        .map(|s| s.name.clone()),
                     tasks,
                     escalations,
                 },
@@ -184,6 +196,11 @@ impl Caseload {
         let holder = state.held_by.clone().unwrap_or_default();
         if let Some(c) = state.closed {
             self.to_close.push(days(opened, c));
+            let way = state.closed_as.as_deref().unwrap_or("close");
+            *self
+                .closed_by_way
+                .entry(format!("{}.{way}", state.protocol))
+                .or_default() += 1;
             return;
         }
         self.open += 1;
@@ -261,6 +278,9 @@ impl Caseload {
             e.open += c.open;
             e.overdue += c.overdue;
         }
+        for (k, n) in other.closed_by_way {
+            *self.closed_by_way.entry(k).or_default() += n;
+        }
         self.overdue += other.overdue;
         self.escalations += other.escalations;
         self.to_plan.extend(other.to_plan);
@@ -300,6 +320,7 @@ impl Caseload {
                 cases: self.cases,
                 open: self.open,
                 closed: self.cases - self.open,
+                closed_by_way: self.closed_by_way,
                 by_step: self.by_step,
                 by_holder: self.by_holder,
                 overdue_tasks: self.overdue,
@@ -392,6 +413,14 @@ impl CaseloadReport {
             med(m.median_days_to_plan),
             med(m.median_days_to_close)
         ));
+        if !m.closed_by_way.is_empty() {
+            let ways: Vec<String> = m
+                .closed_by_way
+                .iter()
+                .map(|(way, n)| format!("{way} {n}"))
+                .collect();
+            out.push_str(&format!("closed by way: {}\n", ways.join(", ")));
+        }
         for (step, c) in &m.by_step {
             out.push_str(&format!(
                 "  {step}: {} open, {} overdue\n",

@@ -192,7 +192,8 @@ impl EventKind {
             Facts => (&["set"], 1),
             Reassigned => (&["role", "to"], 2),
             Transferred => (&["to", "reason"], 1),
-            Closed | Reopened => (&["reason"], 0),
+            Closed => (&["reason", "step"], 0),
+            Reopened => (&["reason"], 0),
             Note => (&["text", "with"], 1),
         }
     }

@@ -13,7 +13,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use serde::Serialize;
 
-use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
+use crate::check::{Anchor, DurationValue, ProtocolDef, RExpr, ShareTarget};
 use crate::codes::Code;
 use crate::labels::localize;
 use crate::screen::{in_model, Engine, FactsError};
@@ -54,6 +54,10 @@ pub struct ProtocolGraph {
     /// (left out when none do).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consent_for_referral: Vec<String>,
+    /// One per `back to STEP when …`: from the step that goes back to STEP
+    /// (present only when some step goes back).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub back_edges: Vec<GraphBackEdge>,
     /// Node weights are indexes into `steps`; edge order is `edges`' order.
     #[serde(skip)]
     graph: DiGraph<usize, ()>,
@@ -105,6 +109,31 @@ pub struct GraphStep {
     /// `rates providers` (left out when `false`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub rates_providers: bool,
+    /// `within … from NAME`: the step or event the deadline counts from
+    /// (present only when written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within_from: Option<String>,
+    /// `for each need of … where EXPR`: the condition as written (present
+    /// only when written).
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub need_where: Option<String>,
+    /// A way to close the case (`closes`, or the step named `close`; present
+    /// only when true).
+    #[serde(skip_serializing_if = "is_false")]
+    pub closes: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// `back to STEP when EXPR`: drawn dashed from the step back to STEP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphBackEdge {
+    pub from: String,
+    pub to: String,
+    /// The condition as written (whitespace collapsed).
+    pub when: Option<String>,
 }
 
 /// What happens to referrals elsewhere or to full providers.
@@ -291,6 +320,25 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 .collect(),
             escalations: s.escalations.iter().map(escalation).collect(),
             rates_providers: s.rates_providers,
+            within_from: s.within_from.and_then(|a| match a {
+                Anchor::Step(i) => step_name(i),
+                Anchor::Event(e) => Some(e.as_str().to_string()),
+            }),
+            need_where: s.need_filter.as_ref().map(source),
+            closes: s.closes,
+        })
+        .collect();
+    let back_edges = p
+        .steps
+        .iter()
+        .flat_map(|s| {
+            s.back_to.iter().filter_map(|b| {
+                Some(GraphBackEdge {
+                    from: s.name.clone(),
+                    to: step_name(b.step)?,
+                    when: b.when.as_ref().map(source),
+                })
+            })
         })
         .collect();
     let assessment_labels = p
@@ -352,6 +400,7 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
             .iter()
             .map(|k| k.to_string())
             .collect(),
+        back_edges,
         graph,
         assessment_labels,
         versioned: checked.protocol_versions(&p.name).len() > 1,
@@ -492,8 +541,10 @@ impl ProtocolGraph {
         if let Some(r) = self.role(s.role.as_deref()) {
             lines.extend(wrap(&r.label, WRAP));
         }
-        if let Some(w) = &s.within {
-            lines.push(format!("within {w}"));
+        match (&s.within, &s.within_from) {
+            (Some(w), Some(f)) => lines.push(format!("within {w} from {f}")),
+            (Some(w), None) => lines.push(format!("within {w}")),
+            _ => {}
         }
         if let Some(e) = &s.every {
             lines.push(format!("↻ every {e}"));
@@ -506,13 +557,16 @@ impl ProtocolGraph {
         }
         if let Some(n) = &s.for_each_need_of {
             lines.push(format!("∀ for each need of {n}"));
+            if let Some(w) = &s.need_where {
+                lines.extend(wrap(&format!("where {w}"), WRAP));
+            }
         }
         if let Some(w) = &s.when {
             lines.extend(wrap(&format!("◇ when {w}"), WRAP));
         }
         StepView {
             lines,
-            close: s.name == CLOSE,
+            close: s.name == CLOSE || s.closes,
             recurring: s.every.is_some(),
         }
     }
@@ -630,6 +684,19 @@ impl ProtocolGraph {
         for e in &self.edges {
             let _ = writeln!(out, "  {} -> {};", dot_id(&e.from), dot_id(&e.to));
         }
+        for b in &self.back_edges {
+            let label = b
+                .when
+                .as_deref()
+                .map(|w| wrap(&format!("back when {w}"), WRAP));
+            let _ = writeln!(
+                out,
+                "  {} -> {} [style=dashed, constraint=false, label={}];",
+                dot_id(&b.from),
+                dot_id(&b.to),
+                dot_label(&label.unwrap_or_else(|| vec!["back".to_string()]))
+            );
+        }
         for (i, s) in self.steps.iter().enumerate() {
             if self.step_view(i).recurring {
                 let _ = writeln!(
@@ -685,6 +752,19 @@ impl ProtocolGraph {
                 let _ = writeln!(out, "  s{a} --> s{b}");
             }
         }
+        for e in &self.back_edges {
+            if let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) {
+                let label = e
+                    .when
+                    .as_deref()
+                    .map(|w| wrap(&format!("back when {w}"), WRAP));
+                let _ = writeln!(
+                    out,
+                    "  s{a} -.->|\"{}\"| s{b}",
+                    mermaid_lines(&label.unwrap_or_else(|| vec!["back".to_string()]))
+                );
+            }
+        }
         let mut about = self.version_note();
         if let Some(s) = &self.subject {
             about.push(format!("for {s}"));
@@ -707,7 +787,7 @@ impl ProtocolGraph {
             .steps
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.name == CLOSE)
+            .filter(|(_, s)| s.name == CLOSE || s.closes)
             .map(|(i, _)| format!("s{i}"))
             .collect();
         if !closes.is_empty() {

@@ -53,12 +53,18 @@ pub(crate) struct StepRun {
     pub report: Option<AssessReport>,
     /// A step per need: one task per need, made when the step first becomes ready.
     pub tasks: Option<Vec<NeedTask>>,
+    /// A step per need with `where`: the needs whose condition is not known
+    /// yet (a fact not recorded). No task is made for them until it is.
+    pub pending: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct NeedTask {
     pub need: String,
     pub done_at: Option<Date>,
+    /// The day the task last became ready, while it is: a task of a step
+    /// chained per need waits for the same need's task of the earlier step.
+    pub ready_since: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +180,14 @@ pub struct Case<'a> {
     scratch: Scratch,
     /// The `close` step's index (asked for on every readiness check).
     close: Option<usize>,
+    /// The ways to close: the steps marked `closes` and the `close` step.
+    pub(crate) closers: Vec<usize>,
+    /// The closing step the case was closed through, while it is closed.
+    pub(crate) closed_as: Option<usize>,
+    /// While a `where` on needs is evaluated: the need considered.
+    filter_need: Option<String>,
+    /// (line, step): the events whose `back to` reopened a step.
+    pub(crate) loops: Vec<(usize, usize)>,
     /// The parameters of the last date guards were evaluated on.
     asof: Option<AsOf>,
     inputs: Vec<V>,
@@ -309,6 +323,12 @@ impl<'a> Case<'a> {
             asof: None,
             inputs: Vec::new(),
             close: def.steps.iter().position(|s| s.name == "close"),
+            closers: (0..def.steps.len())
+                .filter(|i| def.steps.get(*i).is_some_and(|s| s.closes))
+                .collect(),
+            closed_as: None,
+            filter_need: None,
+            loops: Vec::new(),
         };
         // `low.start` is `def.start` lowered: both there, or neither.
         debug_assert_eq!(
@@ -427,16 +447,94 @@ impl<'a> Case<'a> {
 
     /// Whether step `si` is done, as `after` and `STEP done` see it.
     pub(crate) fn is_done(&self, si: usize) -> bool {
-        if Some(si) == self.close_step() {
-            return self.closed.is_some();
+        if self.closers.contains(&si) {
+            return self.closed.is_some() && self.closed_as == Some(si);
         }
         let Some(run) = self.steps.get(si) else {
             return false;
         };
         match &run.tasks {
-            Some(tasks) => tasks.iter().all(|t| t.done_at.is_some()),
+            Some(tasks) => run.pending.is_empty() && tasks.iter().all(|t| t.done_at.is_some()),
             None => run.done_at.is_some(),
         }
+    }
+
+    /// The day `within … from` counts from for a task of a step (of `need`, for
+    /// a step per need): the day the anchor step was done (its task for the
+    /// same need, when it has one) or the last event of the anchor's type (for
+    /// an event that names a need, the last one naming `need`). `None` until
+    /// the anchor has happened.
+    pub(crate) fn anchor_day(
+        &self,
+        anchor: crate::check::Anchor,
+        need: Option<&str>,
+    ) -> Option<Date> {
+        use crate::check::Anchor;
+        match anchor {
+            Anchor::Step(a) => {
+                if self.closers.contains(&a) {
+                    return self
+                        .closed
+                        .as_ref()
+                        .filter(|_| self.closed_as == Some(a))
+                        .map(|(d, _)| *d);
+                }
+                let run = self.steps.get(a)?;
+                let task = need.and_then(|n| {
+                    run.tasks
+                        .as_ref()
+                        .and_then(|t| t.iter().find(|t| t.need == n))
+                });
+                match task {
+                    Some(t) => t.done_at,
+                    None if run.tasks.is_some() => self.is_done(a).then_some(run.done_at).flatten(),
+                    None => run.last_done.or(run.done_at),
+                }
+            }
+            Anchor::Event(kind) => self
+                .events()
+                .filter(|e| e.json.conflict.is_none() && e.kind.as_str() == kind.as_str())
+                .filter(|e| match (need, &e.json.need) {
+                    (Some(n), Some(m)) => n == m,
+                    _ => true,
+                })
+                .last()
+                .map(|e| e.at),
+        }
+    }
+
+    /// Whether step `si` waits for step `a` need by need: both are `for each
+    /// need` of the same step, and `si` comes `after` `a`.
+    pub(crate) fn chained(&self, si: usize, a: usize) -> bool {
+        let (Some(s), Some(x)) = (self.def.steps.get(si), self.def.steps.get(a)) else {
+            return false;
+        };
+        s.for_each_need.is_some() && s.for_each_need == x.for_each_need && s.after.contains(&a)
+    }
+
+    /// Whether step `si` may become ready as far as `after` `a` goes: `a` is
+    /// done, or, chained per need, has made its tasks (each of `si`'s tasks
+    /// then waits for its own need's).
+    fn after_met(&self, si: usize, a: usize) -> bool {
+        match self.chained(si, a) {
+            true => self.steps.get(a).is_some_and(|r| r.tasks.is_some()),
+            false => self.is_done(a),
+        }
+    }
+
+    /// The earlier step whose task for `need` task `need` of step `si` still
+    /// waits for (chained per need), if any.
+    pub(crate) fn task_waits_for(&self, si: usize, need: &str) -> Option<usize> {
+        let s = self.def.steps.get(si)?;
+        s.after.iter().copied().find(|a| {
+            self.chained(si, *a)
+                && self.steps.get(*a).is_some_and(|r| {
+                    r.pending.iter().any(|n| n == need)
+                        || r.tasks
+                            .as_ref()
+                            .is_none_or(|t| t.iter().any(|t| t.need == need && t.done_at.is_none()))
+                })
+        })
     }
 
     fn input(&self, input: CaseInput) -> V {
@@ -473,6 +571,16 @@ impl<'a> Case<'a> {
                     (true, _) => V::Bool(true),
                     (false, true) => V::Unknown,
                     (false, false) => V::Bool(false),
+                }
+            }
+            CaseInput::NeedIs(step, need) => {
+                let name = self
+                    .step_assessment(step as usize)
+                    .and_then(|a| a.needs.get(need as usize))
+                    .map(|n| n.name.as_str());
+                match (&self.filter_need, name) {
+                    (Some(considered), Some(n)) => V::Bool(considered == n),
+                    _ => V::Unknown,
                 }
             }
             CaseInput::Risk(step) => {
@@ -542,7 +650,7 @@ impl<'a> Case<'a> {
     /// Why step `si` is not ready (for an error), or `None` when it is.
     pub(crate) fn not_ready_because(&self, si: usize) -> Option<String> {
         let s = self.def.steps.get(si)?;
-        if let Some(a) = s.after.iter().find(|a| !self.is_done(**a)) {
+        if let Some(a) = s.after.iter().find(|a| !self.after_met(si, **a)) {
             let name = self.def.steps.get(*a).map_or("", |s| s.name.as_str());
             return Some(format!("it comes after `{name}`, which is not done"));
         }
@@ -584,17 +692,16 @@ impl<'a> Case<'a> {
         self.guards_dirty = false;
         self.guards_date = Some(date);
         let closed = self.closed.is_some();
-        let close = self.close_step();
         for si in 0..self.def.steps.len() {
             let Some(s) = self.def.steps.get(si) else {
                 continue;
             };
-            let deps = s.after.iter().all(|a| self.is_done(*a))
+            let deps = s.after.iter().all(|a| self.after_met(si, *a))
                 && s.for_each_need.is_none_or(|src| self.is_done(src));
             let has_tasks = self.steps.get(si).is_some_and(|r| r.tasks.is_some());
             let mut ready = match () {
                 _ if closed => false,
-                _ if Some(si) == close || s.every.is_some() => deps,
+                _ if self.closers.contains(&si) || s.every.is_some() => deps,
                 _ if s.for_each_need.is_some() => deps && (!has_tasks || !self.is_done(si)),
                 _ => deps && !self.is_done(si),
             };
@@ -604,40 +711,88 @@ impl<'a> Case<'a> {
                 }
             }
             // A step per need makes its tasks once, from the needs found when
-            // it first becomes ready.
-            if ready
-                && s.for_each_need.is_some()
-                && self.steps.get(si).is_some_and(|r| r.tasks.is_none())
-            {
-                let needs: Vec<NeedTask> = s
-                    .for_each_need
-                    .and_then(|src| self.steps.get(src))
-                    .and_then(|r| r.report.as_ref())
-                    .map(|r| {
-                        r.needs
-                            .iter()
-                            .map(|n| NeedTask {
-                                need: n.clone(),
-                                done_at: None,
-                            })
-                            .collect()
-                    })
-                    // The source step not assessed: no needs found.
-                    .unwrap_or_default();
-                let none = needs.is_empty();
-                if let Some(run) = self.steps.get_mut(si) {
-                    run.tasks = Some(needs);
-                    if none {
-                        run.done_at = Some(date);
+            // it first becomes ready (with `where`, those for which it holds;
+            // a need whose condition is unknown waits, and is decided again
+            // on each refresh).
+            if ready && s.for_each_need.is_some() {
+                let first = self.steps.get(si).is_some_and(|r| r.tasks.is_none());
+                let candidates: Vec<String> = match first {
+                    true => s
+                        .for_each_need
+                        .and_then(|src| self.steps.get(src))
+                        .and_then(|r| r.report.as_ref())
+                        // The source step not assessed: no needs found.
+                        .map(|r| r.needs.clone())
+                        .unwrap_or_default(),
+                    false => self
+                        .steps
+                        .get(si)
+                        .map(|r| r.pending.clone())
+                        .unwrap_or_default(),
+                };
+                let filter = self
+                    .low
+                    .and_then(|l| l.need_filter.get(si).copied().flatten());
+                let mut made = Vec::new();
+                let mut pending = Vec::new();
+                for n in candidates {
+                    let holds = match filter {
+                        None => Some(true),
+                        Some(node) => {
+                            self.filter_need = Some(n.clone());
+                            let r = self.guard(node, date);
+                            self.filter_need = None;
+                            r
+                        }
+                    };
+                    match holds {
+                        Some(true) => made.push(NeedTask {
+                            need: n,
+                            done_at: None,
+                            ready_since: None,
+                        }),
+                        Some(false) => {}
+                        None => pending.push(n),
                     }
                 }
-                ready = !none;
+                if let Some(run) = self.steps.get_mut(si) {
+                    run.tasks.get_or_insert_with(Vec::new).extend(made);
+                    run.pending = pending;
+                }
+                let all_done = self.is_done(si);
+                if let Some(run) = self.steps.get_mut(si) {
+                    if all_done {
+                        run.done_at.get_or_insert(date);
+                    }
+                }
+                ready = !all_done;
             }
             if let Some(run) = self.steps.get_mut(si) {
                 match (ready, run.ready_since) {
                     (true, None) => run.ready_since = Some(date),
                     (false, Some(_)) => run.ready_since = None,
                     _ => {}
+                }
+            }
+            // Each task of a step per need: ready with its step, and, chained
+            // per need, once the earlier step's task for the same need is done.
+            let task_ready: Vec<bool> = self
+                .steps
+                .get(si)
+                .and_then(|r| r.tasks.as_ref())
+                .map(|t| {
+                    t.iter()
+                        .map(|t| ready && self.task_waits_for(si, &t.need).is_none())
+                        .collect()
+                })
+                .unwrap_or_default();
+            if let Some(tasks) = self.steps.get_mut(si).and_then(|r| r.tasks.as_mut()) {
+                for (t, r) in tasks.iter_mut().zip(task_ready) {
+                    match (r && t.done_at.is_none(), t.ready_since) {
+                        (true, None) => t.ready_since = Some(date),
+                        (false, Some(_)) => t.ready_since = None,
+                        _ => {}
+                    }
                 }
             }
         }
@@ -910,6 +1065,7 @@ impl<'a> Case<'a> {
                     ));
                 }
                 self.closed = None;
+                self.closed_as = None;
                 self.reopened_at = Some(e.at);
                 self.guards_dirty = true;
             }
@@ -932,12 +1088,17 @@ impl<'a> Case<'a> {
 
     fn completed(&mut self, e: &Event) -> Result<(), CaseError> {
         let (si, step) = self.step(e.line, required(e, "step", &e.json.step)?)?;
-        if step.name == "close" {
+        if step.closes {
             return Err(CaseError::at(
                 e.line,
                 Code::C0009,
                 "the case is closed with a `closed` event",
-                "record {\"type\": \"closed\", \"reason\": …}",
+                match step.name.as_str() {
+                    "close" => "record {\"type\": \"closed\", \"reason\": …}".to_string(),
+                    name => format!(
+                        "record {{\"type\": \"closed\", \"step\": \"{name}\", \"reason\": …}}"
+                    ),
+                },
             ));
         }
         if step.assessment.is_some() {
@@ -991,9 +1152,13 @@ impl<'a> Case<'a> {
             }
         }
         self.require_ready(e, si, step)?;
+        if let Some(need) = &e.json.need {
+            self.require_task_ready(e, si, need)?;
+        }
         self.require_consent(e, step)?;
         // Checked; now change.
         let at = e.at;
+        let was_done = self.is_done(si);
         if let Some(need) = &e.json.need {
             let idx = self.task_index(e, si, need)?;
             if let Some(run) = self.steps.get_mut(si) {
@@ -1019,7 +1184,93 @@ impl<'a> Case<'a> {
         if e.json.need.is_some() {
             self.guards_dirty = true;
         }
+        // A recurring step goes back on any completion; others when done.
+        let recurring_completion = step.every.is_some() && e.json.need.is_none();
+        if recurring_completion || (!was_done && self.is_done(si)) {
+            self.go_back(e, si);
+        }
         Ok(())
+    }
+
+    /// A task of a step chained per need waits for the same need's task of
+    /// the earlier step (C0016 while it does).
+    fn require_task_ready(&self, e: &Event, si: usize, need: &str) -> Result<(), CaseError> {
+        let Some(a) = self.task_waits_for(si, need) else {
+            return Ok(());
+        };
+        let step = self.def.steps.get(si).map_or("", |s| s.name.as_str());
+        let earlier = self.def.steps.get(a).map_or("", |s| s.name.as_str());
+        Err(CaseError::at(
+            e.line,
+            Code::C0016,
+            format!("the task of step `{step}` for need `{need}` is not ready: it comes after `{earlier}` for the same need, which is not done"),
+            format!("complete `{earlier}` for need `{need}` first"),
+        ))
+    }
+
+    /// `back to STEP when EXPR` of step `si`, just done by event `e`: the first
+    /// whose condition holds (an unknown one does not) makes STEP and every
+    /// step after it, through `after` and `for each need of`, this one
+    /// included, undone again. Readiness is recomputed after the event.
+    fn go_back(&mut self, e: &Event, si: usize) {
+        let Some(s) = self.def.steps.get(si) else {
+            return;
+        };
+        if s.back_to.is_empty() {
+            return;
+        }
+        let nodes: Vec<Option<NodeId>> = self
+            .low
+            .and_then(|l| l.back_when.get(si))
+            .cloned()
+            .unwrap_or_default();
+        let mut target = None;
+        for (b, node) in s.back_to.iter().zip(nodes) {
+            if let Some(node) = node {
+                if self.guard(node, e.at) == Some(true) {
+                    target = Some(b.step);
+                    break;
+                }
+            }
+        }
+        let Some(target) = target else {
+            return;
+        };
+        // STEP and everything that waits for it, transitively.
+        let n = self.def.steps.len();
+        let mut undo = vec![false; n];
+        if let Some(u) = undo.get_mut(target) {
+            *u = true;
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (x, st) in self.def.steps.iter().enumerate() {
+                if undo.get(x).copied().unwrap_or(true) {
+                    continue;
+                }
+                let waits = st
+                    .after
+                    .iter()
+                    .chain(st.for_each_need.iter())
+                    .any(|a| undo.get(*a).copied().unwrap_or(false));
+                if waits {
+                    if let Some(u) = undo.get_mut(x) {
+                        *u = true;
+                    }
+                    changed = true;
+                }
+            }
+        }
+        for (x, u) in undo.iter().enumerate() {
+            if *u && !self.closers.contains(&x) {
+                if let Some(run) = self.steps.get_mut(x) {
+                    *run = StepRun::default();
+                }
+            }
+        }
+        self.loops.push((e.line, target));
+        self.guards_dirty = true;
     }
 
     fn open_needs(&self, si: usize) -> Vec<String> {
@@ -1171,6 +1422,9 @@ impl<'a> Case<'a> {
             }
         }
         self.guards_dirty = true;
+        if decided {
+            self.go_back(e, si);
+        }
         Ok(())
     }
 
@@ -1191,6 +1445,7 @@ impl<'a> Case<'a> {
         self.require_ready(e, si, step)?;
         let need = required(e, "need", &e.json.need)?;
         self.task_index(e, si, need)?;
+        self.require_task_ready(e, si, need)?;
         if let Some(r) = self.referrals.iter().rev().find(|r| r.need == need) {
             if matches!(
                 r.status,
@@ -1448,15 +1703,51 @@ impl<'a> Case<'a> {
         Ok(())
     }
 
-    fn close(&mut self, e: &Event) -> Result<(), CaseError> {
-        let Some(ci) = self.close_step() else {
-            return Err(CaseError::at(
-                e.line,
-                Code::C0009,
-                "the protocol has no `close` step",
-                "check the ruleset",
-            ));
+    /// The closing step a `closed` event names (`step`), else `close`, else
+    /// the only way to close.
+    fn closing_way(&self, e: &Event) -> Result<usize, CaseError> {
+        let ways = || {
+            self.closers
+                .iter()
+                .filter_map(|c| self.def.steps.get(*c))
+                .map(|s| format!("`{}`", s.name))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
+        match &e.json.step {
+            Some(name) => {
+                let (si, step) = self.step(e.line, name)?;
+                if !step.closes {
+                    return Err(CaseError::at(
+                        e.line,
+                        Code::C0040,
+                        format!("step `{name}` is not a way to close the case"),
+                        format!("the ways to close `{}` are {}", self.def.name, ways()),
+                    ));
+                }
+                Ok(si)
+            }
+            None => match (self.close_step(), self.closers.as_slice()) {
+                (Some(c), _) => Ok(c),
+                (None, [only]) => Ok(*only),
+                (None, []) => Err(CaseError::at(
+                    e.line,
+                    Code::C0009,
+                    "the protocol has no closing step",
+                    "check the ruleset",
+                )),
+                (None, _) => Err(CaseError::at(
+                    e.line,
+                    Code::C0040,
+                    "the protocol has several ways to close and no `close` step: the `closed` event must name one",
+                    format!("add \"step\": one of {}", ways()),
+                )),
+            },
+        }
+    }
+
+    fn close(&mut self, e: &Event) -> Result<(), CaseError> {
+        let ci = self.closing_way(e)?;
         let Some(step) = self.def.steps.get(ci) else {
             return Ok(());
         };
@@ -1464,6 +1755,7 @@ impl<'a> Case<'a> {
         self.require_ready(e, ci, step)?;
         self.require_consent(e, step)?;
         self.closed = Some((e.at, e.json.reason.clone()));
+        self.closed_as = Some(ci);
         self.guards_dirty = true;
         Ok(())
     }

@@ -161,6 +161,12 @@ pub struct CaseState {
     pub opened: String,
     pub closed: Option<String>,
     pub closed_reason: Option<String>,
+    /// The closing step the case was closed through, while closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_as: Option<String>,
+    /// That step's label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_as_label: Option<String>,
     pub held_by: Option<String>,
     pub tasks: Vec<Task>,
     pub escalations: Vec<Escalation>,
@@ -223,6 +229,12 @@ impl CaseState {
             self.status,
             self.as_of
         ));
+        if let (Some(way), Some(label)) = (&self.closed_as, &self.closed_as_label) {
+            // The usual way (`close`) goes without saying.
+            if way != "close" {
+                out.push_str(&format!("closed as: {label}\n"));
+            }
+        }
         if let Some(h) = &self.held_by {
             out.push_str(&format!("held by {h}\n"));
         }
@@ -329,27 +341,15 @@ impl Case<'_> {
                     .add(base, d)
                     .map_err(|err| deadline_error(&s.name, base, &err))
             };
-            let mut due = None;
-            if let Some(every) = s.every {
-                let first = run.last_done.is_none();
-                let mut base = run.last_done.unwrap_or(ready).max(ready);
-                if let Some(r) = self.reopened_at {
-                    base = base.max(r);
-                }
-                due = Some(match (first, s.within) {
-                    (true, Some(w)) => deadline(ready, w)?,
-                    _ => deadline(base, every)?,
-                });
-            } else if let Some(w) = s.within {
-                due = Some(deadline(ready, w)?);
-            }
-            let needs: Vec<Option<String>> = match &run.tasks {
+            // Each open task with the day it became ready: a task of a step
+            // per need is ready on its own (chained per need).
+            let needs: Vec<(Option<String>, Date)> = match &run.tasks {
                 Some(t) => t
                     .iter()
                     .filter(|t| t.done_at.is_none())
-                    .map(|t| Some(t.need.clone()))
+                    .filter_map(|t| t.ready_since.map(|r| (Some(t.need.clone()), r)))
                     .collect(),
-                None => vec![None],
+                None => vec![(None, ready)],
             };
             // The step's own escalations; else the protocol's, except for the
             // client's own tasks.
@@ -362,7 +362,27 @@ impl Case<'_> {
                     (true, false) => &def.escalations,
                     (true, true) => &[],
                 };
-            for need in needs {
+            for (need, ready) in needs {
+                // `within … from`: counted from the anchor, no due date before it.
+                let within_base = match s.within_from {
+                    None => Some(ready),
+                    Some(a) => self.anchor_day(a, need.as_deref()),
+                };
+                let mut due = None;
+                if let Some(every) = s.every {
+                    let first = run.last_done.is_none();
+                    let mut base = run.last_done.unwrap_or(ready).max(ready);
+                    if let Some(r) = self.reopened_at {
+                        base = base.max(r);
+                    }
+                    due = match (first, s.within, within_base) {
+                        (true, Some(w), Some(b)) => Some(deadline(b, w)?),
+                        (true, Some(_), None) => None,
+                        _ => Some(deadline(base, every)?),
+                    };
+                } else if let (Some(w), Some(b)) = (s.within, within_base) {
+                    due = Some(deadline(b, w)?);
+                }
                 let overdue = due.is_some_and(|d| d < as_of);
                 if let (true, Some(d)) = (overdue, due) {
                     for esc in escalations_of_step {
@@ -617,15 +637,29 @@ impl Case<'_> {
             .map(|(si, s)| {
                 let run = self.steps.get(si);
                 let done = self.is_done(si);
+                // A step per need is ready while one of its tasks is (a chained
+                // step's tasks wait for the earlier step's, need by need).
+                let ready = run
+                    .filter(|r| {
+                        r.tasks.as_ref().is_none_or(|t| {
+                            t.iter()
+                                .any(|t| t.ready_since.is_some() && t.done_at.is_none())
+                        })
+                    })
+                    .and_then(|r| r.ready_since);
                 StepStatus {
                     step: s.name.clone(),
-                    status: match (done && s.every.is_none(), run.and_then(|r| r.ready_since)) {
+                    status: match (done && s.every.is_none(), ready) {
                         (true, _) => "done",
                         (false, Some(_)) => "ready",
                         (false, None) => "waiting",
                     },
-                    done: match Some(si) == self.close_step() {
-                        true => self.closed.as_ref().map(|(d, _)| d.to_string()),
+                    done: match self.closers.contains(&si) {
+                        true => self
+                            .closed
+                            .as_ref()
+                            .filter(|_| self.closed_as == Some(si))
+                            .map(|(d, _)| d.to_string()),
                         false => run.and_then(|r| r.done_at).map(|d| d.to_string()),
                     },
                 }
@@ -680,6 +714,14 @@ impl Case<'_> {
             opened: self.opened.to_string(),
             closed: self.closed.as_ref().map(|(d, _)| d.to_string()),
             closed_reason: self.closed.as_ref().and_then(|(_, r)| r.clone()),
+            closed_as: self
+                .closed_as
+                .and_then(|c| def.steps.get(c))
+                .map(|s| s.name.clone()),
+            closed_as_label: self
+                .closed_as
+                .and_then(|c| def.steps.get(c))
+                .map(|s| localize(s.label.as_ref(), lang, &s.name)),
             held_by: self.held_by.clone(),
             tasks,
             escalations,
@@ -748,6 +790,18 @@ fn deadline_error(step: &str, from: Date, err: &DeadlineError) -> CaseError {
 
 /// One line about an event, for the history.
 fn summary(case: &Case<'_>, e: &super::Event) -> String {
+    let line = summary_of(case, e);
+    // `back to`: the step it reopened.
+    match case.loops.iter().find(|(l, _)| *l == e.line) {
+        Some((_, to)) => {
+            let name = case.def.steps.get(*to).map_or("", |s| s.name.as_str());
+            format!("{line}; back to `{name}`")
+        }
+        None => line,
+    }
+}
+
+fn summary_of(case: &Case<'_>, e: &super::Event) -> String {
     let j = &e.json;
     /// A field the event's kind requires: the replayed events were read by
     /// `Event::from_json`, which refuses one without it (C0003).
@@ -793,7 +847,10 @@ fn summary(case: &Case<'_>, e: &super::Event) -> String {
         }
         EventKind::Reassigned => format!("`{}` reassigned to {}", s(&j.role), name(j)),
         EventKind::Transferred => format!("transferred to {}", name(j)),
-        EventKind::Closed => why("closed"),
+        EventKind::Closed => match &j.step {
+            Some(way) => why(&format!("closed as `{way}`")),
+            None => why("closed"),
+        },
         EventKind::Reopened => why("reopened"),
         EventKind::Note => s(&j.text).to_string(),
     }

@@ -196,6 +196,9 @@ pub(super) struct Scope {
     pub(super) ctx: Ctx,
     /// The definition being checked, for dependency edges.
     pub(super) def: Option<DefNode>,
+    /// Inside `for each need of STEP where …`: STEP, whose assessment's needs
+    /// `need` ranges over.
+    pub(super) need_of: Option<usize>,
 }
 
 impl Scope {
@@ -211,6 +214,7 @@ impl Scope {
             elements: Vec::new(),
             ctx,
             def,
+            need_of: None,
         }
     }
 }
@@ -376,6 +380,11 @@ impl<'a> Checker<'a> {
     }
 
     fn expr_inner(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        if let Some(step) = sc.need_of {
+            if let Some(r) = self.need_test(sc, step, e) {
+                return r;
+            }
+        }
         match e {
             Expr::Literal(..) => self.literal_expr(sc, e),
             Expr::Name(id) => self.name(sc, id, hint),
@@ -1280,6 +1289,113 @@ impl<'a> Checker<'a> {
         );
         self.emit(d);
         None
+    }
+
+    /// Inside `for each need of STEP where …`: `need = NAME`, `need != NAME`,
+    /// `need in {NAME, …}` and `need not in {…}`, each NAME a need of STEP's
+    /// assessment (E0109 otherwise); `need` anywhere else is E0530. `None`:
+    /// the expression does not read `need` at its top.
+    fn need_test(&mut self, sc: &Scope, step: usize, e: &Expr) -> Option<RExpr> {
+        let is_need = |x: &Expr| matches!(x, Expr::Name(id) if id.name == "need");
+        let (names, negated, span): (Vec<&Expr>, bool, Span) = match e {
+            Expr::Binary {
+                op: op @ (ast::BinaryOp::Eq | ast::BinaryOp::Ne),
+                lhs,
+                rhs,
+                span,
+            } if is_need(lhs) || is_need(rhs) => {
+                let other = if is_need(lhs) { rhs } else { lhs };
+                (vec![&**other], *op == ast::BinaryOp::Ne, *span)
+            }
+            Expr::InSet {
+                value,
+                set,
+                negated,
+                span,
+            } if is_need(value) => (set.iter().collect(), *negated, *span),
+            Expr::Name(id) if id.name == "need" => {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0530,
+                        sc.file,
+                        id.span,
+                        "`need` stands for the need considered, and can only be compared with needs",
+                    )
+                    .with_help("write `need = housing`, `need != housing` or `need in {housing, income}`"),
+                );
+                return Some(RExpr::error(id.span));
+            }
+            _ => return None,
+        };
+        let Ctx::Protocol(p) = sc.ctx else {
+            return None;
+        };
+        let needs: Vec<String> = self
+            .step_assessment(p, step)
+            .and_then(|a| self.out.assessments.get(a.0))
+            .map(|d| d.needs.iter().map(|n| n.name.clone()).collect())
+            .unwrap_or_default();
+        let mut tests = Vec::new();
+        let mut ok = true;
+        for n in names {
+            let Expr::Name(id) = n else {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0530,
+                        sc.file,
+                        n.span(),
+                        "`need` can only be compared with the names of needs",
+                    )
+                    .with_help(
+                        "write `need = housing`, `need != housing` or `need in {housing, income}`",
+                    ),
+                );
+                ok = false;
+                continue;
+            };
+            match needs.iter().position(|x| *x == id.name) {
+                Some(need) => tests.push(mk(RKind::NeedIs { step, need }, Type::Boolean, id.span)),
+                None => {
+                    let d = unknown(
+                        Code::E0109,
+                        sc.file,
+                        id,
+                        "need",
+                        needs.iter().map(String::as_str).collect(),
+                        "name a need of the step's assessment",
+                    );
+                    self.emit(d);
+                    ok = false;
+                }
+            }
+        }
+        if !ok {
+            return Some(RExpr::error(span));
+        }
+        // `need in {a, b}` is `need = a or need = b`; an empty set never holds.
+        let mut any = tests.into_iter().reduce(|a, b| {
+            mk(
+                RKind::Binary {
+                    op: ast::BinaryOp::Or,
+                    lhs: Box::new(a),
+                    rhs: Box::new(b),
+                },
+                Type::Boolean,
+                span,
+            )
+        })?;
+        any.span = span;
+        Some(match negated {
+            false => any,
+            true => mk(
+                RKind::Unary {
+                    op: ast::UnaryOp::Not,
+                    operand: Box::new(any),
+                },
+                Type::Boolean,
+                span,
+            ),
+        })
     }
 
     /// `found(step, need)`, in a protocol: the step's assessment established

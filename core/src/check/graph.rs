@@ -264,11 +264,13 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            let close = p.steps.iter().position(|s| s.name == "close");
+            let closers: Vec<usize> = (0..n)
+                .filter(|i| p.steps.get(*i).is_some_and(|s| s.closes))
+                .collect();
             for (si, s) in p.steps.iter().enumerate() {
                 if ready.get(si).copied().unwrap_or(true)
                     || in_cycle.get(si).copied().unwrap_or(false)
-                    || Some(si) == close
+                    || closers.contains(&si)
                 {
                     continue;
                 }
@@ -288,34 +290,38 @@ impl<'a> Checker<'a> {
                         .with_help("make every step it comes `after` reachable from the protocol's first steps"),
                 );
             }
-            match close {
-                None => found.push(
+            if closers.is_empty() {
+                found.push(
                     Diagnostic::error(
                         Code::E0505,
                         file,
                         p.loc.span,
-                        format!("protocol `{}` has no `close` step", p.name),
+                        format!("protocol `{}` has no closing step", p.name),
                     )
-                    .with_help("add `step close \"Close the case\" { by ROLE  after … }`"),
-                ),
-                Some(c) if !ready.get(c).copied().unwrap_or(true) => {
-                    let span = p.steps.get(c).map_or(p.loc.span, |s| s.span);
-                    found.push(
-                        Diagnostic::error(
-                            Code::E0505,
-                            file,
-                            span,
-                            format!(
-                                "the `close` step of protocol `{}` can never be reached",
-                                p.name
-                            ),
-                        )
-                        .with_help(
-                            "make `close` come after steps that can become ready, without cycles",
-                        ),
-                    );
+                    .with_help("add `step close \"Close the case\" { by ROLE  after … }`, or mark a step that closes the case with `closes`"),
+                );
+            }
+            for &c in &closers {
+                if ready.get(c).copied().unwrap_or(true) {
+                    continue;
                 }
-                Some(_) => {}
+                let Some(s) = p.steps.get(c) else { continue };
+                let message = match s.name.as_str() {
+                    "close" => format!(
+                        "the `close` step of protocol `{}` can never be reached",
+                        p.name
+                    ),
+                    name => format!(
+                        "the closing step `{name}` of protocol `{}` can never be reached",
+                        p.name
+                    ),
+                };
+                found.push(
+                    Diagnostic::error(Code::E0505, file, s.span, message).with_help(format!(
+                        "make `{}` come after steps that can become ready, without cycles",
+                        s.name
+                    )),
+                );
             }
         }
         self.diags.extend(found);

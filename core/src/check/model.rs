@@ -244,6 +244,12 @@ pub enum RKind {
         step: usize,
         need: usize,
     },
+    /// `need = housing` inside `for each need of STEP where …`: whether the need
+    /// considered is that need of the step's assessment.
+    NeedIs {
+        step: usize,
+        need: usize,
+    },
     Unary {
         op: ast::UnaryOp,
         operand: Box<RExpr>,
@@ -700,6 +706,64 @@ pub struct StepDef {
     /// rating goes to every provider the case used.
     pub rates_providers: bool,
     pub span: Span,
+    /// `within … from NAME`: what the deadline is counted from (`None`: the
+    /// day the step, or its task, became ready).
+    pub within_from: Option<Anchor>,
+    /// `for each need of … where EXPR`: only the needs for which it holds.
+    pub need_filter: Option<RExpr>,
+    /// A way to close the case: `closes`, or the step named `close`.
+    pub closes: bool,
+    /// `back to STEP when EXPR`, in the order written.
+    pub back_to: Vec<BackToDef>,
+}
+
+/// What `within … from NAME` counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// The day that step was done (for a step per need, the same need's task).
+    Step(usize),
+    /// The last event of that type.
+    Event(AnchorEvent),
+}
+
+/// The events a deadline may be counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorEvent {
+    Opened,
+    Consent,
+    Referred,
+    ReferralAccepted,
+    Planned,
+}
+
+impl AnchorEvent {
+    pub const ALL: [AnchorEvent; 5] = [
+        AnchorEvent::Opened,
+        AnchorEvent::Consent,
+        AnchorEvent::Referred,
+        AnchorEvent::ReferralAccepted,
+        AnchorEvent::Planned,
+    ];
+
+    /// The event's `type`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnchorEvent::Opened => "opened",
+            AnchorEvent::Consent => "consent",
+            AnchorEvent::Referred => "referred",
+            AnchorEvent::ReferralAccepted => "referral_accepted",
+            AnchorEvent::Planned => "planned",
+        }
+    }
+}
+
+/// `back to STEP when EXPR`.
+#[derive(Debug, Clone)]
+pub struct BackToDef {
+    /// Index into the protocol's steps.
+    pub step: usize,
+    /// `None` only when the condition did not check.
+    pub when: Option<RExpr>,
 }
 
 #[derive(Debug, Clone)]

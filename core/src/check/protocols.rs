@@ -143,6 +143,7 @@ impl<'a> Checker<'a> {
                 })
             });
             self.protocol_needs(file, pi, &step_ast, &mut def, unknown_assessment);
+            self.protocol_flow(file, &step_ast, &def);
             self.protocol_escalations_and_shares(file, pi, p, &mut def, unknown_assessment);
             self.protocol_referrals(file, p, &mut def);
             self.out.protocols.push(def);
@@ -290,7 +291,7 @@ impl<'a> Checker<'a> {
         // `for each need of X` needs X's assessment, known only now.
         for (si, s) in step_ast.iter().enumerate() {
             for item in &s.items {
-                if let StepItem::ForEachNeed(x, _) = item {
+                if let StepItem::ForEachNeed(x, _) | StepItem::ForEachNeedWhere(x, _, _) = item {
                     let Some(xi) = self.step_ref(file, pi, x) else {
                         continue;
                     };
@@ -312,6 +313,119 @@ impl<'a> Checker<'a> {
                             .with_help("name a step with `assessment NAME`"),
                         );
                     }
+                }
+            }
+        }
+    }
+
+    /// `within … from NAME`: a step of this protocol (it wins) or one of the
+    /// events a deadline may count from; E0531 otherwise.
+    fn anchor(&mut self, file: usize, p: usize, from: &ast::Ident) -> Option<Anchor> {
+        let ctx = self.proto_ctx.get(p)?;
+        if let Some(&s) = ctx.steps.get(&from.name) {
+            return Some(Anchor::Step(s));
+        }
+        if let Some(e) = AnchorEvent::ALL.iter().find(|e| e.as_str() == from.name) {
+            return Some(Anchor::Event(*e));
+        }
+        let mut cands: Vec<&str> = ctx.steps.keys().map(String::as_str).collect();
+        cands.extend(AnchorEvent::ALL.iter().map(|e| e.as_str()));
+        let d = unknown(
+            Code::E0531,
+            file,
+            from,
+            "step or event",
+            cands,
+            "name a step of this protocol, or one of the events `opened`, `consent`, `referred`, `referral_accepted`, `planned`",
+        );
+        self.emit(d);
+        None
+    }
+
+    /// What comes before each step: the steps it waits for through `after`
+    /// and `for each need of`, transitively. Then W0115 for a deadline counted
+    /// from a step that does not come before, and E0532 for a `back to` a step
+    /// that does not.
+    fn protocol_flow(&mut self, file: usize, step_ast: &[&ast::Step], def: &ProtocolDef) {
+        let before = |si: usize| -> Vec<bool> {
+            let mut seen = vec![false; def.steps.len()];
+            let mut stack: Vec<usize> = Vec::new();
+            let direct = |x: usize| {
+                def.steps
+                    .get(x)
+                    .map(|s| {
+                        s.after
+                            .iter()
+                            .copied()
+                            .chain(s.for_each_need)
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            };
+            stack.extend(direct(si));
+            while let Some(x) = stack.pop() {
+                match seen.get_mut(x) {
+                    Some(v) if !*v => *v = true,
+                    _ => continue,
+                }
+                stack.extend(direct(x));
+            }
+            seen
+        };
+        for (si, (s, a)) in def.steps.iter().zip(step_ast).enumerate() {
+            let up = before(si);
+            let comes_before = |x: usize| up.get(x).copied().unwrap_or(false) && x != si;
+            for item in &a.items {
+                match item {
+                    StepItem::WithinFrom(_, from, _) => {
+                        if let Some(Anchor::Step(x)) = s.within_from {
+                            if !comes_before(x) {
+                                self.emit(
+                                    Diagnostic::warning(
+                                        Code::W0115,
+                                        file,
+                                        from.span,
+                                        format!(
+                                            "the deadline of step `{}` counts from step `{}`, which does not come before it through `after`",
+                                            s.name, from.name
+                                        ),
+                                    )
+                                    .with_help(format!(
+                                        "until `{}` is done, `{}` has no due date; add `after {}` if it must come first",
+                                        from.name, s.name, from.name
+                                    )),
+                                );
+                            }
+                        }
+                    }
+                    StepItem::BackTo(to, _, _) => {
+                        let Some(x) = self
+                            .proto_ctx
+                            .last()
+                            .and_then(|c| c.steps.get(&to.name))
+                            .copied()
+                        else {
+                            continue;
+                        };
+                        if !comes_before(x) {
+                            self.emit(
+                                Diagnostic::error(
+                                    Code::E0532,
+                                    file,
+                                    to.span,
+                                    format!(
+                                        "step `{}` goes back to `{}`, which does not come before it through `after`",
+                                        s.name, to.name
+                                    ),
+                                )
+                                .with_help(format!(
+                                    "`back to` reopens an earlier step and the steps after it: name a step that `{}` comes after",
+                                    s.name
+                                )),
+                            );
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -564,6 +678,10 @@ impl<'a> Checker<'a> {
             escalations: Vec::new(),
             rates_providers: false,
             span: s.name.span,
+            within_from: None,
+            need_filter: None,
+            closes: s.name.name == "close",
+            back_to: Vec::new(),
         };
         let mut seen: HashMap<&'static str, ast::Span> = HashMap::new();
         let mut once = |c: &mut Self, key: &'static str, span: ast::Span| -> bool {
@@ -682,6 +800,47 @@ impl<'a> Checker<'a> {
                         d.rates_providers = true;
                     }
                 }
+                StepItem::WithinFrom(du, from, span) => {
+                    if once(self, "within", *span) {
+                        d.within = self.duration(file, du, "within");
+                        d.within_from = self.anchor(file, p, from);
+                    }
+                }
+                StepItem::ForEachNeedWhere(_, _, span) => {
+                    once(self, "for each need", *span);
+                }
+                StepItem::Closes(span) => {
+                    if once(self, "closes", *span) {
+                        d.closes = true;
+                    }
+                }
+                StepItem::BackTo(to, _, _) => {
+                    if let Some(step) = self.step_ref(file, p, to) {
+                        d.back_to.push(BackToDef { step, when: None });
+                    }
+                }
+            }
+        }
+        // A `closed` event names no need and happens once: a closing step is
+        // neither per need nor recurring.
+        if d.closes {
+            let per = s.items.iter().find_map(|i| match i {
+                StepItem::ForEachNeed(_, span) | StepItem::ForEachNeedWhere(_, _, span) => {
+                    Some((*span, "for each need"))
+                }
+                StepItem::Every(_, span) => Some((*span, "every")),
+                _ => None,
+            });
+            if let Some((span, what)) = per {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0533,
+                        file,
+                        span,
+                        format!("step `{}` closes the case, so it cannot have `{what}`", s.name.name),
+                    )
+                    .with_help("the case is closed once, by a `closed` event: move the tasks per need or the recurring task to a step before it"),
+                );
             }
         }
         self.rating_step(file, s, &d);
@@ -734,7 +893,35 @@ impl<'a> Checker<'a> {
                         {
                             continue;
                         }
+                        let mut back = 0;
                         for it in &s.items {
+                            match it {
+                                StepItem::ForEachNeedWhere(of, e, _) => {
+                                    self.need_filter(file, pi, si, of, e);
+                                }
+                                StepItem::BackTo(to, e, _) => {
+                                    let mut sc = Scope::new(file, subject, Ctx::Protocol(id), None);
+                                    let r = self.condition(&mut sc, e, "a `back to … when`");
+                                    let known = self
+                                        .proto_ctx
+                                        .get(pi)
+                                        .is_some_and(|c| c.steps.contains_key(&to.name));
+                                    if let (true, Some(b)) = (
+                                        known,
+                                        self.out
+                                            .protocols
+                                            .get_mut(pi)
+                                            .and_then(|d| d.steps.get_mut(si))
+                                            .and_then(|st| st.back_to.get_mut(back)),
+                                    ) {
+                                        b.when = Some(r);
+                                    }
+                                    if known {
+                                        back += 1;
+                                    }
+                                }
+                                _ => {}
+                            }
                             if let StepItem::When(e, _) = it {
                                 let mut sc = Scope::new(file, subject, Ctx::Protocol(id), None);
                                 let r = self.condition(&mut sc, e, "a step's `when`");
@@ -754,6 +941,37 @@ impl<'a> Checker<'a> {
                     }
                     _ => {}
                 }
+            }
+        }
+    }
+
+    /// `for each need of OF where E`: E with `need` ranging over OF's needs.
+    fn need_filter(&mut self, file: usize, pi: usize, si: usize, of: &ast::Ident, e: &ast::Expr) {
+        let id = ProtocolId(pi);
+        let Some(src) = self
+            .proto_ctx
+            .get(pi)
+            .and_then(|c| c.steps.get(&of.name))
+            .copied()
+        else {
+            return;
+        };
+        // Without an assessment (E0506 or E0113) there are no needs to range over.
+        if self.step_assessment(id, src).is_none() {
+            return;
+        }
+        let subject = self.out.protocols.get(pi).and_then(|d| d.subject);
+        let mut sc = Scope::new(file, subject, Ctx::Protocol(id), None);
+        sc.need_of = Some(src);
+        let r = self.condition(&mut sc, e, "a `for each need … where`");
+        if let Some(st) = self
+            .out
+            .protocols
+            .get_mut(pi)
+            .and_then(|d| d.steps.get_mut(si))
+        {
+            if st.need_filter.is_none() {
+                st.need_filter = Some(r);
             }
         }
     }

@@ -134,6 +134,9 @@ pub(crate) enum CaseInput {
     Risk(u32),
     /// `found(step, need)`: the need's index in the step's assessment.
     Found(u32, u32),
+    /// `need = n` in a `for each need of step where …`: whether the need
+    /// considered is the step's assessment's need of that index.
+    NeedIs(u32, u32),
 }
 
 /// A protocol's `start when` and each step's `when`, lowered like `let`s of the
@@ -143,6 +146,10 @@ pub(crate) struct LProtocol {
     pub start: Option<NodeId>,
     /// One per step, in declaration order.
     pub when: Vec<Option<NodeId>>,
+    /// One per step: its `for each need … where` condition.
+    pub need_filter: Vec<Option<NodeId>>,
+    /// One per step: its `back to … when` conditions, in order.
+    pub back_when: Vec<Vec<Option<NodeId>>>,
     pub inputs: Vec<CaseInput>,
     /// Whether a step's guard reads the date (or a parameter, whose version
     /// depends on it): then readiness changes with the date alone.
@@ -545,10 +552,27 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             .iter()
             .map(|s| s.when.as_ref().map(|e| l.expr(e)))
             .collect();
+        let need_filter = p
+            .steps
+            .iter()
+            .map(|s| s.need_filter.as_ref().map(|e| l.expr(e)))
+            .collect();
+        let back_when = p
+            .steps
+            .iter()
+            .map(|s| {
+                s.back_to
+                    .iter()
+                    .map(|b| b.when.as_ref().map(|e| l.expr(e)))
+                    .collect()
+            })
+            .collect();
         let inputs = in_model(l.case_inputs.take(), "the inputs set above").unwrap_or_default();
         l.out.protocols.push(LProtocol {
             start,
             when,
+            need_filter,
+            back_when,
             inputs,
             ..LProtocol::default()
         });
@@ -560,7 +584,17 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
         .iter()
         .zip(&checked.protocols)
         .map(|(p, def)| {
-            let reads = guard_reads(&l.out, p.when.iter().flatten().copied());
+            // A `where` on needs is evaluated again when what it reads changes,
+            // as a guard is.
+            let reads = guard_reads(
+                &l.out,
+                p.when
+                    .iter()
+                    .chain(&p.need_filter)
+                    .chain(p.back_when.iter().flatten())
+                    .flatten()
+                    .copied(),
+            );
             // A protocol without a subject reads no fields.
             let entity = def
                 .subject
@@ -842,6 +876,9 @@ impl Lowerer<'_> {
             RKind::Risk(step) => self.case_input(CaseInput::Risk(*step as u32)),
             RKind::Found { step, need } => {
                 self.case_input(CaseInput::Found(*step as u32, *need as u32))
+            }
+            RKind::NeedIs { step, need } => {
+                self.case_input(CaseInput::NeedIs(*step as u32, *need as u32))
             }
             RKind::Done { quantifier, step } => {
                 self.case_input(CaseInput::Done(*quantifier, *step as u32))

@@ -816,6 +816,10 @@ fn step_item() -> impl Strategy<Value = StepItem> {
             span: span(),
         }),
         Just(StepItem::RatesProviders(span())),
+        (duration(), ident()).prop_map(|(d, f)| StepItem::WithinFrom(d, f, span())),
+        (ident(), expr()).prop_map(|(i, e)| StepItem::ForEachNeedWhere(i, e, span())),
+        Just(StepItem::Closes(span())),
+        (ident(), expr()).prop_map(|(i, e)| StepItem::BackTo(i, e, span())),
     ]
 }
 
