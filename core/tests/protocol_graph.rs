@@ -159,7 +159,11 @@ fn labels_in_the_requested_language_and_escaped_for_each_format() {
 
     let g = engine.protocol_graph("p", None).unwrap();
     let dot = g.to_dot();
-    assert!(dot.contains(r#"label="Say \"hi\" \\ back (p)"#), "{dot}");
+    // The compact header: the label alone (no name), then what it is for.
+    assert!(
+        dot.contains(r#"label="Say \"hi\" \\ back\nfor Person""#),
+        "{dot}"
+    );
     assert!(
         dot.contains(r#""first" [label="First <step> & #1\nWorker \"W\"\n↻ every 1 week"];"#),
         "{dot}"
@@ -253,7 +257,5 @@ protocol p "P" {
     let g = engine.protocol_graph("p", None).unwrap();
     assert_eq!(g.version, 2);
     assert_eq!(g.start_steps(), ["second"]);
-    assert!(g
-        .to_dot()
-        .contains("label=\"P (p)\\nversion 2 · for Person\""));
+    assert!(g.to_dot().contains("label=\"P\\nfor Person · version 2\""));
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::check::{DurationValue, ProtocolDef, RExpr, ShareTarget};
 use crate::codes::Code;
 use crate::labels::localize;
+use crate::messages;
 use crate::screen::{in_model, Engine, FactsError};
 use accord_grammar::ast::DurationUnit;
 
@@ -54,6 +55,27 @@ pub struct ProtocolGraph {
     /// then say which one they show).
     #[serde(skip)]
     versioned: bool,
+    /// What the diagrams show in the reader's language.
+    #[serde(skip)]
+    shown: Shown,
+}
+
+/// The diagrams' texts in the reader's language (the JSON keeps names and
+/// durations as written): the language of the fixed words, and the labels of
+/// what the graph names.
+#[derive(Debug, Clone, Default)]
+struct Shown {
+    /// The language of the fixed words (`crate::messages`).
+    words: String,
+    subject: Option<String>,
+    calendar: Option<String>,
+    /// Per step: its deadline and its period, in words.
+    within: Vec<Option<String>>,
+    every: Vec<Option<String>>,
+    /// Per escalation: how overdue, in words.
+    escalations: Vec<String>,
+    /// Per share: the label of what is shared.
+    shares: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -260,6 +282,40 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         .iter()
         .map(|s| assessment(s).map(|a| localize(a.label.as_ref(), lang, &a.name)))
         .collect();
+    let words = words_lang(engine, lang);
+    let in_words = |d: Option<DurationValue>| d.map(|d| duration_words(&words, d));
+    let shown = Shown {
+        subject: p
+            .subject
+            .and_then(|e| in_model(checked.entities.get(e.0), "a protocol's subject"))
+            .map(|e| localize(e.label.as_ref(), lang, &e.name)),
+        calendar: p
+            .calendar
+            .and_then(|c| in_model(checked.calendars.get(c.0), "a protocol's calendar"))
+            .map(|c| localize(c.label.as_ref(), lang, &c.name)),
+        within: p.steps.iter().map(|s| in_words(s.within)).collect(),
+        every: p.steps.iter().map(|s| in_words(s.every)).collect(),
+        escalations: p
+            .escalations
+            .iter()
+            .map(|e| duration_words(&words, e.overdue_by))
+            .collect(),
+        shares: p
+            .shares
+            .iter()
+            .map(|s| match s.what {
+                ShareTarget::Assessment(a) => {
+                    in_model(checked.assessments.get(a.0), "a shared assessment")
+                        .map(|a| localize(a.label.as_ref(), lang, &a.name))
+                        .unwrap_or_default()
+                }
+                ShareTarget::Step(i) => in_model(p.steps.get(i), "a shared step")
+                    .map(|s| localize(s.label.as_ref(), lang, &s.name))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        words,
+    };
     ProtocolGraph {
         protocol: p.name.clone(),
         version: p.version,
@@ -311,7 +367,32 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         graph,
         assessment_labels,
         versioned: checked.protocol_versions(&p.name).len() > 1,
+        shown,
     }
+}
+
+/// The language of a graph's fixed words: the one asked for, else the
+/// ruleset's first (English without any).
+fn words_lang(engine: &Engine, lang: &str) -> String {
+    match lang {
+        "" => engine
+            .languages()
+            .first()
+            .map_or_else(|| "en".to_string(), Clone::clone),
+        l => l.to_string(),
+    }
+}
+
+/// `3 working days` in the reader's language (`10 рабочих дней`).
+fn duration_words(lang: &str, d: DurationValue) -> String {
+    let key = match d.unit {
+        DurationUnit::Days => "duration.days",
+        DurationUnit::WorkingDays => "duration.working_days",
+        DurationUnit::Weeks => "duration.weeks",
+        DurationUnit::Months => "duration.months",
+        DurationUnit::Years => "duration.years",
+    };
+    messages::count(lang, key, u64::from(d.amount), &[])
 }
 
 /// `3 working days`, `1 day`: as the formatter writes durations.
@@ -435,6 +516,33 @@ impl ProtocolGraph {
             .collect()
     }
 
+    /// A fixed word of the diagrams, in the reader's language.
+    fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
+        messages::text(&self.shown.words, key, args)
+    }
+
+    /// A step's label by its name (the name when the graph has no such step).
+    fn step_label<'s>(&'s self, name: &'s str) -> &'s str {
+        self.steps
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(name, |s| s.label.as_str())
+    }
+
+    /// A role's label by its name.
+    fn role_label(&self, name: &str) -> String {
+        self.role(Some(name))
+            .map_or_else(|| name.to_string(), |r| r.label.clone())
+    }
+
+    /// A condition's lines after `key`'s words (`when {condition}`): wrapped
+    /// only before a top-level `and`/`or`, so a comparison is never split.
+    fn condition_lines(&self, mark: &str, key: &str, condition: &str) -> Vec<String> {
+        let words = self.say(key, &[("condition", "\u{0}")]);
+        let (before, after) = words.split_once('\u{0}').unwrap_or((words.as_str(), ""));
+        wrap_condition(&format!("{mark}{before}"), condition, after, WRAP)
+    }
+
     /// A step's lines: label, role, deadline, then its markers.
     fn step_view(&self, i: usize) -> StepView {
         let Some(s) = self.steps.get(i) else {
@@ -448,23 +556,28 @@ impl ProtocolGraph {
         if let Some(r) = self.role(s.role.as_deref()) {
             lines.extend(wrap(&r.label, WRAP));
         }
-        if let Some(w) = &s.within {
-            lines.push(format!("within {w}"));
+        if let Some(w) = self.shown.within.get(i).cloned().flatten() {
+            lines.push(self.say("graph.within", &[("duration", &w)]));
         }
-        if let Some(e) = &s.every {
-            lines.push(format!("↻ every {e}"));
+        if let Some(e) = self.shown.every.get(i).cloned().flatten() {
+            lines.push(format!(
+                "↻ {}",
+                self.say("graph.every", &[("duration", &e)])
+            ));
         }
         if let Some(a) = self.assessment_labels.get(i).cloned().flatten() {
-            lines.extend(wrap(&format!("▤ assessment: {a}"), WRAP));
+            let text = self.say("graph.assessment", &[("assessment", &a)]);
+            lines.extend(wrap(&format!("▤ {text}"), WRAP));
         }
         if s.requires_consent {
-            lines.push("✔ requires consent".to_string());
+            lines.push(format!("✔ {}", self.say("graph.requires_consent", &[])));
         }
         if let Some(n) = &s.for_each_need_of {
-            lines.push(format!("∀ for each need of {n}"));
+            let text = self.say("graph.for_each_need", &[("step", self.step_label(n))]);
+            lines.extend(wrap(&format!("∀ {text}"), WRAP));
         }
         if let Some(w) = &s.when {
-            lines.extend(wrap(&format!("◇ when {w}"), WRAP));
+            lines.extend(self.condition_lines("◇ ", "graph.when", w));
         }
         StepView {
             lines,
@@ -475,27 +588,35 @@ impl ProtocolGraph {
 
     /// The start node's lines.
     fn start_lines(&self) -> Vec<String> {
-        let mut lines = vec!["start".to_string()];
+        let mut lines = vec![self.say("graph.start", &[])];
         if let Some(s) = &self.start {
-            lines.extend(wrap(&format!("when {s}"), WRAP));
+            lines.extend(self.condition_lines("", "graph.when", s));
         }
         lines
     }
 
-    /// The diagram's title and notes: label, subject and calendar, escalations,
-    /// shares.
-    fn title_lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("{} ({})", self.label, self.protocol)];
-        let mut about = self.version_note();
-        if let Some(s) = &self.subject {
-            about.push(format!("for {s}"));
+    /// The compact header: the protocol's label; one line of what it is for,
+    /// its calendar and version; its legal basis.
+    fn header_lines(&self) -> Vec<String> {
+        let mut lines = vec![self.label.clone()];
+        let mut about = Vec::new();
+        if let Some(s) = &self.shown.subject {
+            about.push(self.say("graph.for", &[("subject", s)]));
         }
-        if let Some(c) = &self.calendar {
-            about.push(format!("calendar {c}"));
+        if let Some(c) = &self.shown.calendar {
+            about.push(self.say("graph.calendar", &[("calendar", c)]));
         }
+        about.extend(self.version_note());
         if !about.is_empty() {
-            lines.push(about.join(" · "));
+            lines.extend(wrap(&about.join(" · "), WRAP + 40));
         }
+        lines
+    }
+
+    /// The diagram's title: the header, then the legend (the protocol's
+    /// escalations and shares).
+    fn title_lines(&self) -> Vec<String> {
+        let mut lines = self.header_lines();
         lines.extend(self.note_lines());
         lines
     }
@@ -503,29 +624,50 @@ impl ProtocolGraph {
     /// `version 2`, when the protocol has several versions.
     fn version_note(&self) -> Vec<String> {
         match self.versioned {
-            true => vec![format!("version {}", self.version)],
+            true => vec![self.say("graph.version", &[("version", &self.version.to_string())])],
             false => Vec::new(),
         }
     }
 
+    /// One escalation, in words: `⚠ escalation to Head of service when overdue
+    /// by 5 working days`. The protocol's escalations are drawn in the legend;
+    /// a step's own (`escalate …` inside the step) are drawn at the step with
+    /// this same line.
+    fn escalation_line(&self, e: &GraphEscalation, overdue_by: &str) -> String {
+        // `build` names every escalation's role.
+        debug_assert!(e.to.is_some(), "an escalation's role is resolved");
+        let to =
+            e.to.as_deref()
+                .map(|r| self.role_label(r))
+                .unwrap_or_default();
+        format!(
+            "⚠ {}",
+            self.say(
+                "graph.escalation",
+                &[("role", &to), ("duration", overdue_by)]
+            )
+        )
+    }
+
+    /// The legend: the protocol's escalations and shares.
     fn note_lines(&self) -> Vec<String> {
-        let role_label = |n: &str| {
-            self.role(Some(n))
-                .map_or_else(|| n.to_string(), |r| r.label.clone())
-        };
         let mut lines = Vec::new();
-        for e in &self.escalations {
-            // `build` names every escalation's role.
-            debug_assert!(e.to.is_some(), "an escalation's role is resolved");
-            let to = e.to.as_deref().map(role_label).unwrap_or_default();
-            lines.push(format!(
-                "⚠ escalation to {to} when overdue by {}",
-                e.overdue_by
-            ));
+        for (k, e) in self.escalations.iter().enumerate() {
+            let by = self.shown.escalations.get(k).map_or("", String::as_str);
+            lines.extend(wrap(&self.escalation_line(e, by), WRAP + 40));
         }
-        for s in &self.shares {
-            let with: Vec<String> = s.with.iter().map(|r| role_label(r)).collect();
-            lines.push(format!("shared: {} with {}", s.what, with.join(", ")));
+        for (k, s) in self.shares.iter().enumerate() {
+            let with: Vec<String> = s.with.iter().map(|r| self.role_label(r)).collect();
+            let what = self
+                .shown
+                .shares
+                .get(k)
+                .map_or(s.what.as_str(), String::as_str);
+            let text = self.say(
+                "graph.shared",
+                &[("what", what), ("roles", &with.join(", "))],
+            );
+            lines.extend(wrap(&format!("⇄ {text}"), WRAP + 40));
         }
         lines
     }
@@ -641,17 +783,8 @@ impl ProtocolGraph {
                 let _ = writeln!(out, "  s{a} --> s{b}");
             }
         }
-        let mut about = self.version_note();
-        if let Some(s) = &self.subject {
-            about.push(format!("for {s}"));
-        }
-        if let Some(c) = &self.calendar {
-            about.push(format!("calendar {c}"));
-        }
-        let mut notes = Vec::new();
-        if !about.is_empty() {
-            notes.push(about.join(" · "));
-        }
+        // The header's lines after the title, then the legend.
+        let mut notes: Vec<String> = self.header_lines().into_iter().skip(1).collect();
         notes.extend(self.note_lines());
         if !notes.is_empty() {
             let _ = writeln!(out, "  notes>\"{}\"]", mermaid_lines(&notes));
@@ -671,6 +804,60 @@ impl ProtocolGraph {
         }
         out
     }
+}
+
+/// A condition after `prefix` (and before `suffix`) in lines of about
+/// `width` characters, broken only before a top-level `and` or `or`: each
+/// comparison stays whole on its line (`age >= 63` is never split), however
+/// long.
+fn wrap_condition(prefix: &str, condition: &str, suffix: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = prefix.to_string();
+    let mut fresh = true;
+    for piece in condition_pieces(condition) {
+        let len = line.chars().count() + 1 + piece.chars().count();
+        if !fresh && len > width {
+            lines.push(std::mem::take(&mut line));
+        } else if !fresh {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+        fresh = false;
+    }
+    line.push_str(suffix);
+    lines.push(line);
+    lines
+}
+
+/// A condition cut before each `and` and `or` outside brackets and strings:
+/// `a and (b or c) or d` is `a`, `and (b or c)`, `or d`.
+fn condition_pieces(condition: &str) -> Vec<String> {
+    let words: Vec<&str> = condition.split_whitespace().collect();
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for w in words {
+        if depth == 0 && !quoted && (w == "and" || w == "or") && !current.is_empty() {
+            pieces.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(w);
+        for c in w.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                '(' | '[' if !quoted => depth += 1,
+                ')' | ']' if !quoted => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    pieces
 }
 
 /// Words of `text` in lines of at most `width` characters (a longer word
@@ -794,6 +981,40 @@ mod tests {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("averyverylongword x", 5), ["averyverylongword", "x"]);
         assert_eq!(wrap("a\nb", 40), ["a", "b"]);
+    }
+
+    #[test]
+    fn wraps_conditions_at_operators() {
+        let c = "age >= 63 and (income < 100 or household_size > 4) and not employed";
+        assert_eq!(
+            wrap_condition("when ", c, "", 30),
+            [
+                "when age >= 63",
+                "and (income < 100 or household_size > 4)",
+                "and not employed"
+            ]
+        );
+        // A comparison longer than the width stays on one line.
+        assert_eq!(
+            wrap_condition("◇ when ", "age >= 63", "", 5),
+            ["◇ when age >= 63"]
+        );
+        assert_eq!(
+            condition_pieces("a == \"x and y\" or b"),
+            ["a == \"x and y\"", "or b"]
+        );
+    }
+
+    #[test]
+    fn durations_in_words() {
+        let d = |amount, unit| DurationValue { amount, unit };
+        assert_eq!(
+            duration_words("ru", d(10, DurationUnit::WorkingDays)),
+            "10 рабочих дней"
+        );
+        assert_eq!(duration_words("ru", d(2, DurationUnit::Weeks)), "2 недели");
+        assert_eq!(duration_words("et", d(1, DurationUnit::Months)), "1 kuu");
+        assert_eq!(duration_words("en", d(1, DurationUnit::Days)), "1 day");
     }
 
     #[test]

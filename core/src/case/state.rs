@@ -20,7 +20,7 @@ use super::event::EventKind;
 use super::run::Case;
 use super::CaseError;
 use crate::codes::Code;
-use crate::labels::localize;
+use crate::labels::{localize, Shown};
 
 /// An open task: a ready step (or a need's task of a step per need).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -154,6 +154,9 @@ pub struct CaseState {
     pub conflicts: Vec<Conflict>,
     /// Events dated after the as-of date, not applied.
     pub later_events: usize,
+    /// Labels and the words' language for [`render`](Self::render).
+    #[serde(skip)]
+    pub(crate) shown: Shown,
 }
 
 impl CaseState {
@@ -165,90 +168,140 @@ impl CaseState {
         serde_json::to_string_pretty(self).expect("a case state serialises")
     }
 
-    /// For people: the status, the open tasks, escalations, needs and plan.
+    /// For people: the status, the open tasks, escalations, needs and plan,
+    /// in the state's language, with labels for roles, needs, services, risk
+    /// levels and steps.
     pub fn render(&self) -> String {
+        let sh = &self.shown;
         let mut out = String::new();
-        let who = self
+        let role = self
             .role
             .as_deref()
-            .map(|r| format!(" (as {r})"))
+            .map(|r| format!(" {}", sh.say("case.as_role", &[("role", sh.role(r))])))
             .unwrap_or_default();
-        out.push_str(&format!(
-            "{} — {}{}, {} as of {}{who}\n",
-            // A log's `case` is optional: without one, the case is "case".
-            self.case.as_deref().unwrap_or("case"),
-            self.label,
-            match self.version {
-                1 => String::new(),
-                v => format!(" (version {v})"),
-            },
-            self.status,
-            self.as_of
+        let version = match self.version {
+            1 => String::new(),
+            v => format!(
+                " {}",
+                sh.say("case.version", &[("version", &v.to_string())])
+            ),
+        };
+        // A log's `case` is optional: without one, the case is "case".
+        let case = self
+            .case
+            .clone()
+            .unwrap_or_else(|| sh.say("case.case", &[]));
+        let status = match self.status {
+            "closed" => sh.say("case.closed", &[]),
+            _ => sh.say("case.open", &[]),
+        };
+        out.push_str(&sh.say(
+            "case.header",
+            &[
+                ("case", &case),
+                ("protocol", &self.label),
+                ("version", &version),
+                ("status", &status),
+                ("date", &self.as_of),
+                ("role", &role),
+            ],
         ));
+        out.push('\n');
         if let Some(h) = &self.held_by {
-            out.push_str(&format!("held by {h}\n"));
+            out.push_str(&sh.say("case.held_by", &[("holder", h)]));
+            out.push('\n');
         }
-        if self.tasks.is_empty() {
-            out.push_str("no open tasks\n");
-        } else {
-            out.push_str("tasks:\n");
+        match self.tasks.is_empty() {
+            true => out.push_str(&sh.say("case.no_tasks", &[])),
+            false => out.push_str(&sh.say("case.tasks", &[])),
         }
+        out.push('\n');
+        let need = |n: &Option<String>| {
+            n.as_deref()
+                .map(|n| format!(" [{}]", sh.need(n)))
+                .unwrap_or_default()
+        };
         for t in &self.tasks {
-            let need = t
-                .need
-                .as_deref()
-                .map(|n| format!(" [{n}]"))
-                .unwrap_or_default();
             let due = match (&t.due, t.overdue) {
-                (Some(d), true) => format!(", OVERDUE: was due {d}"),
-                (Some(d), false) => format!(", due {d}"),
+                (Some(d), true) => format!(", {}", sh.say("case.overdue", &[("date", d)])),
+                (Some(d), false) => format!(", {}", sh.say("case.due", &[("date", d)])),
                 (None, _) => String::new(),
             };
             out.push_str(&format!(
-                "  {}{need} — {} ({}{due})\n",
-                t.step, t.label, t.role
+                "  {}{} — {} ({}{due})\n",
+                t.step,
+                need(&t.need),
+                t.label,
+                sh.role(&t.role)
             ));
         }
         for e in &self.escalations {
-            let need = e
-                .need
-                .as_deref()
-                .map(|n| format!(" [{n}]"))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "escalated: {}{need} to {} since {}\n",
-                e.step, e.to, e.since
+            let task = format!("{}{}", sh.step(&e.step), need(&e.need));
+            out.push_str(&sh.say(
+                "case.escalated",
+                &[
+                    ("task", &task),
+                    ("role", sh.role(&e.to)),
+                    ("date", &e.since),
+                ],
             ));
+            out.push('\n');
         }
         if !self.needs.is_empty() {
-            out.push_str(&format!("needs: {}\n", self.needs.join(", ")));
+            let needs: Vec<&str> = self.needs.iter().map(|n| sh.need(n)).collect();
+            out.push_str(&sh.say("case.needs", &[("needs", &needs.join(", "))]));
+            out.push('\n');
         }
         if let Some(r) = &self.risk {
-            out.push_str(&format!("risk: {r}\n"));
+            out.push_str(&sh.say("case.risk", &[("risk", sh.risk(r))]));
+            out.push('\n');
         }
         for p in &self.plan {
-            out.push_str(&format!(
-                "plan: {} by {}{} — {} (responsible {}, review {}{})\n",
-                p.need,
-                p.service,
-                p.provider
-                    .as_deref()
-                    .map(|p| format!(" at {p}"))
-                    .unwrap_or_default(),
-                p.goal,
-                p.responsible,
-                p.review,
-                if p.review_due { ", due" } else { "" }
+            let service = match &p.provider {
+                Some(provider) => sh.say(
+                    "case.plan_provider",
+                    &[("service", sh.service(&p.service)), ("provider", provider)],
+                ),
+                None => sh.service(&p.service).to_string(),
+            };
+            let review = match p.review_due {
+                true => sh.say("case.review_due", &[("date", &p.review)]),
+                false => p.review.clone(),
+            };
+            out.push_str(&sh.say(
+                "case.plan",
+                &[
+                    ("need", sh.need(&p.need)),
+                    ("service", &service),
+                    ("goal", &p.goal),
+                    ("role", sh.role(&p.responsible)),
+                    ("review", &review),
+                ],
             ));
+            out.push('\n');
         }
         for r in &self.referrals {
-            out.push_str(&format!(
-                "referral: {} to {} — {} since {}\n",
-                r.need, r.provider, r.status, r.since
+            let status = match r.status {
+                "accepted" => sh.say("referral.accepted", &[]),
+                "declined" => sh.say("referral.declined", &[]),
+                "completed" => sh.say("referral.completed", &[]),
+                _ => sh.say("referral.referred", &[]),
+            };
+            out.push_str(&sh.say(
+                "case.referral",
+                &[
+                    ("need", sh.need(&r.need)),
+                    ("provider", &r.provider),
+                    ("status", &status),
+                    ("date", &r.since),
+                ],
             ));
+            out.push('\n');
         }
         for c in &self.conflicts {
-            out.push_str(&format!("conflict at line {}: {}\n", c.line, c.reason));
+            let line = c.line.to_string();
+            out.push_str(&sh.say("case.conflict", &[("line", &line), ("reason", &c.reason)]));
+            out.push('\n');
         }
         out
     }
@@ -522,6 +575,7 @@ impl Case<'_> {
                 Some(_) => Vec::new(),
             },
             later_events: self.later,
+            shown: Shown::new(self.engine, def, lang),
         })
     }
 }
