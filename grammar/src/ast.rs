@@ -826,14 +826,35 @@ pub enum ProtocolItem {
     },
 }
 
-/// `school_coordinator "School coordinator" at school` (label and `at` optional)
+/// `school_coordinator "School coordinator" at school` (label, `at` and `is` optional)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Role {
     pub docs: Docs,
     pub name: Ident,
     pub label: Option<Label>,
     pub agency: Option<Ident>,
+    /// `is client` or `is provider`; `None` for an ordinary role.
+    pub kind: Option<RoleKind>,
     pub span: Span,
+}
+
+/// What a role is besides a name: `is client` (the subject acting for themself) or
+/// `is provider` (played by whichever provider a referral or plan entry names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleKind {
+    Client,
+    Provider,
+}
+
+impl RoleKind {
+    /// The word written after `is`.
+    pub fn word(self) -> &'static str {
+        match self {
+            RoleKind::Client => "client",
+            RoleKind::Provider => "provider",
+        }
+    }
 }
 
 /// `step assess "Assess the child and family" { by social_worker  after notify … }`

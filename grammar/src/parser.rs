@@ -1481,11 +1481,19 @@ impl Builder<'_> {
                     let mut docs = Docs::new();
                     let mut ids = Vec::new();
                     let mut label = None;
+                    let mut kind = None;
                     for x in r.into_inner() {
                         match x.as_rule() {
                             Rule::docs => docs = self.docs(x),
                             Rule::ident => ids.push(self.ident(&x)),
                             Rule::label => label = Some(self.label(x)?),
+                            Rule::role_kind => {
+                                kind = x.into_inner().find_map(|k| match k.as_rule() {
+                                    Rule::kw_client => Some(RoleKind::Client),
+                                    Rule::kw_provider => Some(RoleKind::Provider),
+                                    _ => None,
+                                });
+                            }
                             _ => {}
                         }
                     }
@@ -1495,6 +1503,7 @@ impl Builder<'_> {
                         name: ids.next().ok_or_else(|| internal("role name", rs))?,
                         label,
                         agency: ids.next(),
+                        kind,
                         span: rs,
                     });
                 }
@@ -2301,6 +2310,7 @@ mod errors {
             Rule::working => "`working`",
             Rule::question => "a question",
             Rule::role => "a role",
+            Rule::role_kind => "`is`",
             Rule::scale_options => "`[`",
             Rule::choice_option => "an option",
             Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",

@@ -756,6 +756,10 @@ impl<'a> Printer<'a> {
             line.push_str(" at ");
             line.push_str(&agency.name);
         }
+        if let Some(kind) = r.kind {
+            line.push_str(" is ");
+            line.push_str(kind.word());
+        }
         self.push(depth, &line);
     }
 

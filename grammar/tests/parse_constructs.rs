@@ -396,6 +396,66 @@ fn protocol_docs_and_step_items() {
 }
 
 #[test]
+fn role_kinds() {
+    // `is` is a keyword only after a role: `is client` / `is provider` end the role,
+    // while `is` followed by anything else is the next role's name.
+    let src = r#"protocol p {
+  roles {
+    family "Family" is client
+    provider_worker "Provider" at ngo is provider
+    worker at office
+    is
+    other
+  }
+  step s {
+    by worker
+  }
+}"#;
+    let file = parse_ok(src);
+    let Decl::Protocol(p) = &file.decls[0] else {
+        panic!()
+    };
+    let ProtocolItem::Roles(roles, _) = &p.items[0] else {
+        panic!()
+    };
+    let got: Vec<_> = roles
+        .iter()
+        .map(|r| {
+            (
+                r.name.name.as_str(),
+                r.agency.as_ref().map(|a| a.name.as_str()),
+                r.kind,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("family", None, Some(RoleKind::Client)),
+            ("provider_worker", Some("ngo"), Some(RoleKind::Provider)),
+            ("worker", Some("office"), None),
+            ("is", None, None),
+            ("other", None, None),
+        ]
+    );
+    assert_eq!(
+        text(src, roles[1].span),
+        "provider_worker \"Provider\" at ngo is provider"
+    );
+    // The formatter writes the kind back.
+    let printed = accord_grammar::print(&file);
+    assert!(
+        printed.contains("family \"Family\" is client\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("provider_worker \"Provider\" at ngo is provider\n"),
+        "{printed}"
+    );
+    assert_eq!(parse_ok(&printed), file);
+}
+
+#[test]
 fn test_values() {
     let src = r#"test "Values" {
   given Household {

@@ -544,6 +544,7 @@ fn role(name: &str, label: &str, agency: Option<&str>) -> Role {
         name: id(name),
         label: Some(lbl(label)),
         agency: agency.map(id),
+        kind: None,
         span: sp(),
     }
 }

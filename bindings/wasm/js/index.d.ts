@@ -653,6 +653,8 @@ export interface GraphRole {
   name: string;
   label: string;
   agency: string | null;
+  /** `is client` / `is provider`; absent for other roles. */
+  kind?: "client" | "provider";
 }
 
 export interface GraphStep {

@@ -84,6 +84,9 @@ pub struct GraphRole {
     pub label: String,
     /// The organisation the role belongs to (`at school`).
     pub agency: Option<String>,
+    /// `client` or `provider` (`is client`, `is provider`); left out for other roles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<accord_grammar::ast::RoleKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -336,6 +339,7 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
                 name: r.name.clone(),
                 label: localize(r.label.as_ref(), lang, &r.name),
                 agency: r.agency.clone(),
+                kind: r.kind,
             })
             .collect(),
         steps,

@@ -603,6 +603,8 @@ pub struct RoleDef {
     pub name: String,
     pub label: Option<Label>,
     pub agency: Option<String>,
+    /// `is client` / `is provider`; `None` for an ordinary role.
+    pub kind: Option<ast::RoleKind>,
 }
 
 #[derive(Debug, Clone)]

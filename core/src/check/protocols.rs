@@ -219,6 +219,7 @@ impl<'a> Checker<'a> {
                                 name: r.name.name.clone(),
                                 label: r.label.clone(),
                                 agency: r.agency.as_ref().map(|a| a.name.clone()),
+                                kind: r.kind,
                             });
                         }
                     }

@@ -61,6 +61,9 @@ const CONTEXTUAL: &[&str] = &[
     "year",
     "years",
     "at",
+    "is",
+    "client",
+    "provider",
     "to",
     "with",
     "score",
@@ -778,12 +781,17 @@ fn step_item() -> impl Strategy<Value = StepItem> {
 }
 
 fn protocol() -> impl Strategy<Value = Decl> {
-    let role = (docs(), ident(), opt_label(), option::of(ident())).prop_map(
-        |(docs, name, label, agency)| Role {
+    let kind = option::of(prop_oneof![
+        Just(RoleKind::Client),
+        Just(RoleKind::Provider)
+    ]);
+    let role = (docs(), ident(), opt_label(), option::of(ident()), kind).prop_map(
+        |(docs, name, label, agency, kind)| Role {
             docs,
             name,
             label,
             agency,
+            kind,
             span: span(),
         },
     );
