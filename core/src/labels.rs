@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use accord_grammar::ast::Label;
 
-use crate::check::ProtocolDef;
-use crate::screen::Engine;
+use crate::check::{Checked, ProtocolDef};
 
 pub(crate) fn localize(label: Option<&Label>, lang: &str, fallback: &str) -> String {
     match label {
@@ -46,11 +45,12 @@ impl Shown {
     /// The labels of `protocol`'s roles and steps and of every need, service
     /// and risk level of the ruleset, in `lang` (`""`: the ruleset's first
     /// language, or `en` without any).
-    pub(crate) fn new(engine: &Engine, protocol: &ProtocolDef, lang: &str) -> Shown {
+    pub(crate) fn new(checked: &Checked, protocol: &ProtocolDef, lang: &str) -> Shown {
         let mut shown = Shown {
             lang: match lang {
-                "" => engine
-                    .languages()
+                "" => checked
+                    .ruleset
+                    .languages
                     .first()
                     .map_or_else(|| "en".to_string(), Clone::clone),
                 l => l.to_string(),
@@ -58,7 +58,6 @@ impl Shown {
             ..Shown::default()
         };
         shown.add_protocol(protocol, lang);
-        let checked = &engine.checked;
         for a in &checked.assessments {
             for n in &a.needs {
                 shown

@@ -824,6 +824,33 @@ pub enum ProtocolItem {
         with: Vec<Ident>,
         span: Span,
     },
+    /// `legal "Decree No. 1234"`: the protocol's legal basis.
+    Legal(Label, Span),
+    /// `agency school "School" { school_coordinator "School coordinator" … }`
+    Agency(Agency),
+}
+
+/// `agency school "School" [hy: "Դպրոց"] { ROLE… }`: an agency (a lane of the
+/// graph) with its label, and the roles that belong to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Agency {
+    pub docs: Docs,
+    pub name: Ident,
+    pub label: Option<Label>,
+    pub roles: Vec<Role>,
+    pub span: Span,
+}
+
+impl Protocol {
+    /// Every role the protocol declares, in `roles { }` and in `agency`
+    /// blocks, in order.
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.items.iter().flat_map(|i| match i {
+            ProtocolItem::Roles(rs, _) => rs.as_slice(),
+            ProtocolItem::Agency(a) => a.roles.as_slice(),
+            _ => &[],
+        })
+    }
 }
 
 /// `school_coordinator "School coordinator" at school` (label, `at` and `is` optional)

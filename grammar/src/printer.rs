@@ -743,6 +743,18 @@ impl<'a> Printer<'a> {
                     self.flush(1, span.start);
                     self.push(1, &format!("share {} with {}", what.name, names(with)));
                 }
+                ProtocolItem::Legal(l, span) => {
+                    self.flush(1, span.start);
+                    self.push(1, &format!("legal {}", label_text(l)));
+                }
+                ProtocolItem::Agency(a) => {
+                    self.item_start(1, a.span, &a.docs);
+                    self.push(1, &block_header("agency", &a.name, &a.label));
+                    for role in &a.roles {
+                        self.role(2, role);
+                    }
+                    self.close(1, a.span.end, "}");
+                }
             }
         }
         self.close(0, d.span.end, "}");
@@ -874,8 +886,10 @@ fn protocol_item_start(item: &ProtocolItem) -> usize {
         | ProtocolItem::Roles(_, span)
         | ProtocolItem::Start(_, span)
         | ProtocolItem::Escalate { span, .. }
-        | ProtocolItem::Share { span, .. } => span.start,
+        | ProtocolItem::Share { span, .. }
+        | ProtocolItem::Legal(_, span) => span.start,
         ProtocolItem::Step(s) => s.span.start,
+        ProtocolItem::Agency(a) => a.span.start,
     }
 }
 

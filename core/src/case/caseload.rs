@@ -163,7 +163,7 @@ impl Caseload {
             let (tasks, escalations) = c.open_work(self.as_of, None, "")?;
             // The tasks' labels are in the ruleset's first language: so are
             // the words.
-            self.shown.absorb(Shown::new(engine, c.def, ""));
+            self.shown.absorb(Shown::new(&engine.checked, c.def, ""));
             Ok((
                 c.first_plan,
                 c.opened,

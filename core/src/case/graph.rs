@@ -38,6 +38,11 @@ pub struct ProtocolGraph {
     pub calendar: Option<String>,
     /// The `start when` condition as written (whitespace collapsed).
     pub start: Option<String>,
+    /// `legal LABEL`: the protocol's legal basis, in the requested language.
+    pub legal: Option<String>,
+    /// The declared agencies (`agency NAME [LABEL] { … }`), in order: the
+    /// lanes of the diagrams.
+    pub agencies: Vec<GraphAgency>,
     pub roles: Vec<GraphRole>,
     /// In declaration order.
     pub steps: Vec<GraphStep>,
@@ -76,6 +81,12 @@ struct Shown {
     escalations: Vec<String>,
     /// Per share: the label of what is shared.
     shares: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphAgency {
+    pub name: String,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -332,6 +343,15 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
             .and_then(|c| in_model(checked.calendars.get(c.0), "a protocol's calendar"))
             .map(|c| c.name.clone()),
         start: p.start.as_ref().map(source),
+        legal: p.legal.as_ref().map(|l| localize(Some(l), lang, "")),
+        agencies: p
+            .agencies
+            .iter()
+            .map(|a| GraphAgency {
+                name: a.name.clone(),
+                label: localize(a.label.as_ref(), lang, &a.name),
+            })
+            .collect(),
         roles: p
             .roles
             .iter()
@@ -427,6 +447,8 @@ struct StepView {
 /// A swimlane: an agency and the roles and steps in it.
 struct Lane<'g> {
     agency: &'g str,
+    /// The agency's label (its name for an undeclared one).
+    title: &'g str,
     roles: Vec<&'g str>,
     steps: Vec<usize>,
 }
@@ -478,10 +500,21 @@ impl ProtocolGraph {
         name.and_then(|n| self.roles.iter().find(|r| r.name == n))
     }
 
-    /// The agencies in the order their first role is declared, with their
-    /// roles and steps; steps whose role has no agency are left out of lanes.
+    /// The agencies with their roles and steps: the declared agencies in
+    /// declaration order, titled with their labels, then the organisations
+    /// roles name with a free `at X` in the order their first role is
+    /// declared; steps whose role has no agency are left out of lanes.
     fn lanes(&self) -> Vec<Lane<'_>> {
-        let mut lanes: Vec<Lane<'_>> = Vec::new();
+        let mut lanes: Vec<Lane<'_>> = self
+            .agencies
+            .iter()
+            .map(|a| Lane {
+                agency: &a.name,
+                title: &a.label,
+                roles: Vec::new(),
+                steps: Vec::new(),
+            })
+            .collect();
         for r in &self.roles {
             let Some(agency) = r.agency.as_deref() else {
                 continue;
@@ -490,6 +523,7 @@ impl ProtocolGraph {
                 Some(l) => l.roles.push(&r.label),
                 None => lanes.push(Lane {
                     agency,
+                    title: agency,
                     roles: vec![&r.label],
                     steps: Vec::new(),
                 }),
@@ -503,6 +537,8 @@ impl ProtocolGraph {
                 l.steps.push(i);
             }
         }
+        // A declared agency without roles has nothing to draw.
+        lanes.retain(|l| !l.roles.is_empty());
         lanes
     }
 
@@ -614,6 +650,9 @@ impl ProtocolGraph {
         if !about.is_empty() {
             lines.extend(wrap(&about.join(" · "), WRAP + 40));
         }
+        if let Some(l) = &self.legal {
+            lines.extend(wrap(&self.say("graph.legal", &[("legal", l)]), WRAP + 40));
+        }
         lines
     }
 
@@ -711,7 +750,7 @@ impl ProtocolGraph {
         };
         for (k, lane) in self.lanes().iter().enumerate() {
             let _ = writeln!(out, "  subgraph \"cluster_{k}\" {{");
-            let mut title = vec![lane.agency.to_string()];
+            let mut title = vec![lane.title.to_string()];
             title.extend(wrap(&lane.roles.join(", "), WRAP + 20));
             let _ = writeln!(
                 out,
@@ -765,7 +804,7 @@ impl ProtocolGraph {
             );
         };
         for (k, lane) in self.lanes().iter().enumerate() {
-            let mut title = vec![lane.agency.to_string()];
+            let mut title = vec![lane.title.to_string()];
             title.extend(wrap(&lane.roles.join(", "), WRAP + 20));
             let _ = writeln!(out, "  subgraph lane{k}[\"{}\"]", mermaid_lines(&title));
             for &i in &lane.steps {

@@ -575,7 +575,7 @@ impl Case<'_> {
                 Some(_) => Vec::new(),
             },
             later_events: self.later,
-            shown: Shown::new(self.engine, def, lang),
+            shown: Shown::new(&self.engine.checked, def, lang),
         })
     }
 }

@@ -595,7 +595,18 @@ pub struct ProtocolDef {
     pub steps: Vec<StepDef>,
     pub escalations: Vec<EscalationDef>,
     pub shares: Vec<ShareDef>,
+    /// `agency NAME [LABEL] { … }` blocks, in order.
+    pub agencies: Vec<AgencyDef>,
+    /// `legal LABEL`: the protocol's legal basis.
+    pub legal: Option<Label>,
     pub loc: Loc,
+}
+
+/// A declared agency: a lane of the graph, with its label.
+#[derive(Debug, Clone)]
+pub struct AgencyDef {
+    pub name: String,
+    pub label: Option<Label>,
 }
 
 #[derive(Debug, Clone)]
