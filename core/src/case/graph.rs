@@ -619,6 +619,10 @@ impl ProtocolGraph {
         if let Some(w) = &s.when {
             lines.extend(self.condition_lines("◇ ", "graph.when", w));
         }
+        // A step's own escalations (`escalate to R when overdue by D` inside
+        // the step) go here, one `self.escalation_line(e, by)` each, the
+        // duration in words from `duration_words`; the protocol's are in the
+        // legend (`note_lines`).
         StepView {
             lines,
             close: s.name == CLOSE,
@@ -852,13 +856,35 @@ impl ProtocolGraph {
 /// A condition after `prefix` (and before `suffix`) in lines of about
 /// `width` characters, broken only before a top-level `and` or `or`: each
 /// comparison stays whole on its line (`age >= 63` is never split), however
-/// long.
+/// long. A bracketed part too long for a line is broken the same way before
+/// the `and`/`or` inside its brackets, its lines indented.
 fn wrap_condition(prefix: &str, condition: &str, suffix: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = prefix.to_string();
     let mut fresh = true;
-    for piece in condition_pieces(condition) {
+    for piece in condition_pieces(condition, 0) {
         let len = line.chars().count() + 1 + piece.chars().count();
+        let inner = condition_pieces(&piece, 1);
+        if piece.chars().count() > width && inner.len() > 1 {
+            // Too long for any line: the bracket's own operators break it.
+            let mut first = true;
+            for sub in inner {
+                match (first, fresh) {
+                    (true, true) => line.push_str(&sub),
+                    (true, false) => {
+                        lines.push(std::mem::take(&mut line));
+                        line = sub;
+                    }
+                    (false, _) => {
+                        lines.push(std::mem::take(&mut line));
+                        line = format!("  {sub}");
+                    }
+                }
+                first = false;
+            }
+            fresh = false;
+            continue;
+        }
         if !fresh && len > width {
             lines.push(std::mem::take(&mut line));
         } else if !fresh {
@@ -872,16 +898,17 @@ fn wrap_condition(prefix: &str, condition: &str, suffix: &str, width: usize) -> 
     lines
 }
 
-/// A condition cut before each `and` and `or` outside brackets and strings:
-/// `a and (b or c) or d` is `a`, `and (b or c)`, `or d`.
-fn condition_pieces(condition: &str) -> Vec<String> {
+/// A condition cut before each `and` and `or` at bracket depth `level`
+/// (outside strings): at level 0, `a and (b or c) or d` is `a`, `and (b or
+/// c)`, `or d`; at level 1, `and (b or c)` is `and (b`, `or c)`.
+fn condition_pieces(condition: &str, level: i32) -> Vec<String> {
     let words: Vec<&str> = condition.split_whitespace().collect();
     let mut pieces: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut depth = 0i32;
     let mut quoted = false;
     for w in words {
-        if depth == 0 && !quoted && (w == "and" || w == "or") && !current.is_empty() {
+        if depth == level && !quoted && (w == "and" || w == "or") && !current.is_empty() {
             pieces.push(std::mem::take(&mut current));
         }
         if !current.is_empty() {
@@ -1033,7 +1060,9 @@ mod tests {
             wrap_condition("when ", c, "", 30),
             [
                 "when age >= 63",
-                "and (income < 100 or household_size > 4)",
+                // 40 characters: too long for 30, broken inside its brackets.
+                "and (income < 100",
+                "  or household_size > 4)",
                 "and not employed"
             ]
         );
@@ -1043,8 +1072,22 @@ mod tests {
             ["◇ when age >= 63"]
         );
         assert_eq!(
-            condition_pieces("a == \"x and y\" or b"),
+            condition_pieces("a == \"x and y\" or b", 0),
             ["a == \"x and y\"", "or b"]
+        );
+        // A bracket too long for a line breaks inside, indented.
+        assert_eq!(
+            wrap_condition(
+                "◇ when ",
+                "in_school and (disability = none or rehabilitation_assessment done)",
+                "",
+                40
+            ),
+            [
+                "◇ when in_school",
+                "and (disability = none",
+                "  or rehabilitation_assessment done)"
+            ]
         );
     }
 
