@@ -39,6 +39,7 @@ pub struct Shown {
     services: BTreeMap<String, String>,
     risks: BTreeMap<String, String>,
     steps: BTreeMap<String, String>,
+    providers: BTreeMap<String, String>,
 }
 
 impl Shown {
@@ -96,6 +97,20 @@ impl Shown {
         }
     }
 
+    /// Adds the names of a provider catalogue's providers.
+    pub(crate) fn add_providers(
+        &mut self,
+        names: impl Iterator<Item = (impl Into<String>, String)>,
+    ) {
+        for (id, name) in names {
+            self.providers.entry(id.into()).or_insert(name);
+        }
+    }
+
+    pub(crate) fn provider<'a>(&'a self, id: &'a str) -> &'a str {
+        self.providers.get(id).map_or(id, String::as_str)
+    }
+
     /// Adds what `other` shows that this does not (a caseload's parts).
     pub(crate) fn absorb(&mut self, other: Shown) {
         if self.lang.is_empty() {
@@ -107,6 +122,7 @@ impl Shown {
             (&mut self.services, other.services),
             (&mut self.risks, other.risks),
             (&mut self.steps, other.steps),
+            (&mut self.providers, other.providers),
         ] {
             for (k, v) in theirs {
                 mine.entry(k).or_insert(v);

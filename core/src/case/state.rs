@@ -260,7 +260,10 @@ impl CaseState {
             let service = match &p.provider {
                 Some(provider) => sh.say(
                     "case.plan_provider",
-                    &[("service", sh.service(&p.service)), ("provider", provider)],
+                    &[
+                        ("service", sh.service(&p.service)),
+                        ("provider", sh.provider(provider)),
+                    ],
                 ),
                 None => sh.service(&p.service).to_string(),
             };
@@ -291,7 +294,7 @@ impl CaseState {
                 "case.referral",
                 &[
                     ("need", sh.need(&r.need)),
-                    ("provider", &r.provider),
+                    ("provider", sh.provider(&r.provider)),
                     ("status", &status),
                     ("date", &r.since),
                 ],
@@ -575,7 +578,14 @@ impl Case<'_> {
                 Some(_) => Vec::new(),
             },
             later_events: self.later,
-            shown: Shown::new(&self.engine.checked, def, lang),
+            shown: {
+                let mut shown = Shown::new(&self.engine.checked, def, lang);
+                if let Some(cat) = self.catalogue {
+                    let first = self.engine.languages().first().map(String::as_str);
+                    shown.add_providers(cat.provider_names(lang, first));
+                }
+                shown
+            },
         })
     }
 }

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::{bayesian, names_help, ratio, Catalogue, Name, Regions, PRIOR_SCORE};
+use super::{bayesian, names_help, ratio, Catalogue, Regions, PRIOR_SCORE};
 use super::{QuestionRating, Ratings};
 use crate::codes::Code;
 use crate::labels::localize;
@@ -190,23 +190,9 @@ impl Engine {
             if meets.is_empty() {
                 continue;
             }
-            let name = match &p.name {
-                Name::One(s) => s.clone(),
-                Name::ByLang(list) => {
-                    // The catalogue's check refuses an empty list of names.
-                    debug_assert!(!list.is_empty());
-                    list.iter()
-                        .find(|(l, _)| l == lang)
-                        .or_else(|| {
-                            self.languages()
-                                .first()
-                                .and_then(|first| list.iter().find(|(l, _)| l == first))
-                        })
-                        .or(list.first())
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default()
-                }
-            };
+            let name = p
+                .name
+                .shown(lang, self.languages().first().map(String::as_str));
             let serves = match (&p.regions, region_index) {
                 (_, None) | (Regions::All, _) => true,
                 (Regions::Some(rs), Some(r)) => rs.contains(&r),
