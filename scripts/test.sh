@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every check CI runs: formatting, lints (warnings are errors), the whole Rust test
-# suite (the conformance corpus through the facade and the CLI among it), every fuzz
+# suite (the conformance corpus through the facade and the CLI among it), every example
+# protocol drawn to SVG with Graphviz (scripts/graphs.sh --check; Debian's graphviz is
+# installed when `dot` is missing), every fuzz
 # target briefly with its regression corpus (scripts/fuzz.sh, cargo-fuzz), then the
 # front ends on the same corpus: the WebAssembly package under Node and the web
 # screener in headless Chromium (bindings/wasm/test.sh), and the Python wheel, Kotlin
@@ -26,6 +28,13 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== graphs: every example protocol drawn with Graphviz, each a well-formed SVG"
+if ! command -v dot >/dev/null; then
+  sudo_=""; [ "$(id -u)" -ne 0 ] && sudo_="sudo"
+  $sudo_ apt-get update
+  $sudo_ apt-get install -y --no-install-recommends graphviz
+fi
+ACCORD_GRAPHS_PROFILE=dev scripts/graphs.sh --check
 echo "== fuzzing: every target's regressions and seeds once, then 10 s of fuzzing each"
 scripts/fuzz.sh --seconds "${ACCORD_FUZZ_SECONDS:-10}"
 echo "== WebAssembly: npm package, Node suite, web screener in Chromium"

@@ -31,6 +31,7 @@ mod diagnostics;
 pub mod facade;
 mod labels;
 pub mod limits;
+pub mod messages;
 mod pipeline;
 pub mod providers;
 mod redact;

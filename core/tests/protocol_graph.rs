@@ -159,7 +159,11 @@ fn labels_in_the_requested_language_and_escaped_for_each_format() {
 
     let g = engine.protocol_graph("p", None).unwrap();
     let dot = g.to_dot();
-    assert!(dot.contains(r#"label="Say \"hi\" \\ back (p)"#), "{dot}");
+    // The compact header: the label alone (no name), then what it is for.
+    assert!(
+        dot.contains(r#"label="Say \"hi\" \\ back\nfor Person""#),
+        "{dot}"
+    );
     assert!(
         dot.contains(r#""first" [label="First <step> & #1\nWorker \"W\"\n↻ every 1 week"];"#),
         "{dot}"
@@ -253,9 +257,105 @@ protocol p "P" {
     let g = engine.protocol_graph("p", None).unwrap();
     assert_eq!(g.version, 2);
     assert_eq!(g.start_steps(), ["second"]);
-    assert!(g
-        .to_dot()
-        .contains("label=\"P (p)\\nversion 2 · for Person\""));
+    assert!(g.to_dot().contains("label=\"P\\nfor Person · version 2\""));
+}
+
+const AGENCIES: &str = r#"
+ruleset r "R" { languages en, ru }
+
+entity Person "Person" [ru: "Лицо"] { age: Integer "Age" }
+
+protocol p "P" [ru: "П"] {
+  for Person
+  legal "Decree No. 1" [ru: "Постановление № 1"]
+  agency district "District social service" [ru: "Районная социальная служба"] {
+    worker "Social worker" [ru: "Социальный работник"]
+  }
+  agency school "School" [ru: "Школа"] {
+    teacher "Teacher" [ru: "Учитель"]
+  }
+  agency empty "Nobody here" {
+  }
+  roles {
+    head "Head of service" [ru: "Руководитель службы"] at district
+  }
+  step notify "Notify" [ru: "Уведомить"] {
+    by teacher
+    within 3 working days
+  }
+  step close "Close" [ru: "Закрыть"] {
+    by worker
+    after notify
+    when age >= 16
+  }
+  escalate to head when overdue by 2 working days
+}
+"#;
+
+#[test]
+fn agencies_are_lanes_titled_with_their_labels() {
+    let engine = engine(AGENCIES);
+    let g = engine.protocol_graph("p", Some("ru")).unwrap();
+    let json: Value = serde_json::from_str(&g.to_json()).unwrap();
+    assert_eq!(json["legal"], "Постановление № 1");
+    assert_eq!(
+        json["agencies"],
+        serde_json::json!([
+            {"name": "district", "label": "Районная социальная служба"},
+            {"name": "school", "label": "Школа"},
+            {"name": "empty", "label": "Nobody here"}
+        ])
+    );
+    // Roles in a block belong to it; `at district` joins the declared agency.
+    let agencies: Vec<(&str, Option<&str>)> = g
+        .roles
+        .iter()
+        .map(|r| (r.name.as_str(), r.agency.as_deref()))
+        .collect();
+    assert_eq!(
+        agencies,
+        [
+            ("worker", Some("district")),
+            ("teacher", Some("school")),
+            ("head", Some("district"))
+        ]
+    );
+    let dot = g.to_dot();
+    // The header: label, subject's label, the legal basis, then the legend,
+    // all in Russian (2 рабочих дня: `few`).
+    assert!(
+        dot.contains(
+            r#"label="П\nполучатель: Лицо\nправовое основание: Постановление № 1\n⚠ эскалация: Руководитель службы, при просрочке на 2 рабочих дня""#
+        ),
+        "{dot}"
+    );
+    // One lane per declared agency with roles, in declaration order, titled
+    // with its label and its roles' labels; the empty agency has no lane.
+    assert!(
+        dot.contains(
+            r#"subgraph "cluster_0" {
+    label="Районная социальная служба\nСоциальный работник, Руководитель службы";"#
+        ),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(
+            r#"subgraph "cluster_1" {
+    label="Школа\nУчитель";"#
+        ),
+        "{dot}"
+    );
+    assert!(!dot.contains("cluster_2"), "{dot}");
+    assert!(
+        dot.contains(r#""notify" [label="Уведомить\nУчитель\nсрок: 3 рабочих дня"];"#),
+        "{dot}"
+    );
+    assert!(dot.contains(r#"◇ условие: age >= 16"#), "{dot}");
+    let mermaid = g.to_mermaid();
+    assert!(
+        mermaid.contains("subgraph lane1[\"Школа<br/>Учитель\"]"),
+        "{mermaid}"
+    );
 }
 
 /// Issue 18's flow items in the graph: `within … from`, `where`, a second closing
@@ -300,9 +400,11 @@ protocol p "P" {
         serde_json::json!([{"from": "review", "to": "plan", "when": "not in_school"}])
     );
     let dot = g.to_dot();
-    assert!(dot.contains("within 5 days from assess"), "{dot}");
+    // Steps by their labels: the deadline counts from `Assess`, the step
+    // `assess`'s label; the `where` goes on its own line under the `∀` mark.
+    assert!(dot.contains("within 5 days from Assess"), "{dot}");
     assert!(
-        dot.contains("∀ for each need of assess\\nwhere need = help"),
+        dot.contains("∀ for each need of Assess\\nwhere need = help"),
         "{dot}"
     );
     assert!(

@@ -873,6 +873,10 @@ pub enum ProtocolItem {
     Region(Ident, Span),
     /// `referrals elsewhere refused, full flagged`
     Referrals(Vec<ReferralRule>, Span),
+    /// `legal "Decree No. 1234"`: the protocol's legal basis.
+    Legal(Label, Span),
+    /// `agency school "School" { school_coordinator "School coordinator" … }`
+    Agency(Agency),
 }
 
 /// One rule of `referrals …`: `elsewhere refused`, `full flagged`.
@@ -914,6 +918,29 @@ impl ReferralAction {
             ReferralAction::Refused => "refused",
             ReferralAction::Flagged => "flagged",
         }
+    }
+}
+
+/// `agency school "School" [hy: "Դպրոց"] { ROLE… }`: an agency (a lane of the
+/// graph) with its label, and the roles that belong to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Agency {
+    pub docs: Docs,
+    pub name: Ident,
+    pub label: Option<Label>,
+    pub roles: Vec<Role>,
+    pub span: Span,
+}
+
+impl Protocol {
+    /// Every role the protocol declares, in `roles { }` and in `agency`
+    /// blocks, in order.
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.items.iter().flat_map(|i| match i {
+            ProtocolItem::Roles(rs, _) => rs.as_slice(),
+            ProtocolItem::Agency(a) => a.roles.as_slice(),
+            _ => &[],
+        })
     }
 }
 

@@ -1544,37 +1544,37 @@ impl Builder<'_> {
             Rule::roles => {
                 let mut roles = Vec::new();
                 for r in c.into_inner().filter(|r| r.as_rule() == Rule::role) {
-                    let rs = self.span_after_docs(&r);
-                    let mut docs = Docs::new();
-                    let mut ids = Vec::new();
-                    let mut label = None;
-                    let mut kind = None;
-                    for x in r.into_inner() {
-                        match x.as_rule() {
-                            Rule::docs => docs = self.docs(x),
-                            Rule::ident => ids.push(self.ident(&x)),
-                            Rule::label => label = Some(self.label(x)?),
-                            Rule::role_kind => {
-                                kind = x.into_inner().find_map(|k| match k.as_rule() {
-                                    Rule::kw_client => Some(RoleKind::Client),
-                                    Rule::kw_provider => Some(RoleKind::Provider),
-                                    _ => None,
-                                });
-                            }
-                            _ => {}
-                        }
-                    }
-                    let mut ids = ids.into_iter();
-                    roles.push(Role {
-                        docs,
-                        name: ids.next().ok_or_else(|| internal("role name", rs))?,
-                        label,
-                        agency: ids.next(),
-                        kind,
-                        span: rs,
-                    });
+                    roles.push(self.role(r)?);
                 }
                 ProtocolItem::Roles(roles, s)
+            }
+            Rule::pr_legal => {
+                let label = c.into_inner().find(|x| x.as_rule() == Rule::label);
+                let label = label.ok_or_else(|| internal("legal basis", s))?;
+                ProtocolItem::Legal(self.label(label)?, s)
+            }
+            Rule::pr_agency => {
+                let span = self.span_after_docs(&c);
+                let mut docs = Docs::new();
+                let mut name = None;
+                let mut label = None;
+                let mut roles = Vec::new();
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::docs => docs = self.docs(x),
+                        Rule::ident => name = Some(self.ident(&x)),
+                        Rule::label => label = Some(self.label(x)?),
+                        Rule::role => roles.push(self.role(x)?),
+                        _ => {}
+                    }
+                }
+                ProtocolItem::Agency(Agency {
+                    docs,
+                    name: name.ok_or_else(|| internal("agency name", span))?,
+                    label,
+                    roles,
+                    span,
+                })
             }
             Rule::start => ProtocolItem::Start(self.child_expr(c)?, s),
             Rule::step => ProtocolItem::Step(self.step(c)?),
@@ -1639,6 +1639,40 @@ impl Builder<'_> {
             },
             _ => return Ok(None),
         }))
+    }
+
+    /// A role: `NAME [LABEL] [at AGENCY] [is client | is provider]`, in
+    /// `roles { }` or in an `agency` block.
+    fn role(&self, r: Pair<Rule>) -> Res<Role> {
+        let rs = self.span_after_docs(&r);
+        let mut docs = Docs::new();
+        let mut ids = Vec::new();
+        let mut label = None;
+        let mut kind = None;
+        for x in r.into_inner() {
+            match x.as_rule() {
+                Rule::docs => docs = self.docs(x),
+                Rule::ident => ids.push(self.ident(&x)),
+                Rule::label => label = Some(self.label(x)?),
+                Rule::role_kind => {
+                    kind = x.into_inner().find_map(|k| match k.as_rule() {
+                        Rule::kw_client => Some(RoleKind::Client),
+                        Rule::kw_provider => Some(RoleKind::Provider),
+                        _ => None,
+                    });
+                }
+                _ => {}
+            }
+        }
+        let mut ids = ids.into_iter();
+        Ok(Role {
+            docs,
+            name: ids.next().ok_or_else(|| internal("role name", rs))?,
+            label,
+            agency: ids.next(),
+            kind,
+            span: rs,
+        })
     }
 
     fn step(&self, p: Pair<Rule>) -> Res<Step> {
@@ -2505,6 +2539,8 @@ mod errors {
             Rule::pr_version => "version",
             Rule::pr_consent => "consent",
             Rule::share_consent => "requires",
+            Rule::pr_legal => "legal",
+            Rule::pr_agency => "agency",
             Rule::roles => "roles",
             Rule::start => "start",
             Rule::step => "step",

@@ -819,6 +819,18 @@ impl<'a> Printer<'a> {
                         .collect();
                     self.push(1, &format!("referrals {}", rules.join(", ")));
                 }
+                ProtocolItem::Legal(l, span) => {
+                    self.flush(1, span.start);
+                    self.push(1, &format!("legal {}", label_text(l)));
+                }
+                ProtocolItem::Agency(a) => {
+                    self.item_start(1, a.span, &a.docs);
+                    self.push(1, &block_header("agency", &a.name, &a.label));
+                    for role in &a.roles {
+                        self.role(2, role);
+                    }
+                    self.close(1, a.span.end, "}");
+                }
             }
         }
         self.close(0, d.span.end, "}");
@@ -978,8 +990,10 @@ fn protocol_item_start(item: &ProtocolItem) -> usize {
         | ProtocolItem::Share { span, .. }
         | ProtocolItem::Region(_, span)
         | ProtocolItem::Referrals(_, span)
-        | ProtocolItem::ConsentForReferral { span, .. } => span.start,
+        | ProtocolItem::ConsentForReferral { span, .. }
+        | ProtocolItem::Legal(_, span) => span.start,
         ProtocolItem::Step(s) => s.span.start,
+        ProtocolItem::Agency(a) => a.span.start,
     }
 }
 

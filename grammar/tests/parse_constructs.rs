@@ -459,6 +459,65 @@ fn role_kinds() {
 }
 
 #[test]
+fn agencies_and_the_legal_basis() {
+    // `agency` and `legal` are protocol items; `agency` stays an ordinary name
+    // elsewhere (a role may be called `agency`).
+    let src = r#"protocol p "P" {
+  legal "Decree No. 1" [ru: "Постановление № 1"]
+  /// The district's social service.
+  agency district "District social service" [ru: "Районная служба"] {
+    worker "Social worker"
+    agency "Liaison" is client
+  }
+  agency school {
+  }
+  roles {
+    head "Head" at district
+  }
+  step s {
+    by worker
+  }
+}"#;
+    let file = parse_ok(src);
+    let Decl::Protocol(p) = &file.decls[0] else {
+        panic!()
+    };
+    let ProtocolItem::Legal(l, _) = &p.items[0] else {
+        panic!("{:?}", p.items[0])
+    };
+    assert_eq!(l.text, "Decree No. 1");
+    let ProtocolItem::Agency(a) = &p.items[1] else {
+        panic!("{:?}", p.items[1])
+    };
+    assert_eq!(a.name.name, "district");
+    assert_eq!(a.docs.len(), 1);
+    assert_eq!(a.label.as_ref().unwrap().text, "District social service");
+    let names: Vec<&str> = a.roles.iter().map(|r| r.name.name.as_str()).collect();
+    assert_eq!(names, ["worker", "agency"]);
+    assert_eq!(a.roles[1].kind, Some(RoleKind::Client));
+    let ProtocolItem::Agency(empty) = &p.items[2] else {
+        panic!()
+    };
+    assert!(empty.roles.is_empty() && empty.label.is_none());
+    // Every role, in blocks and in `roles { }`.
+    let all: Vec<&str> = p.roles().map(|r| r.name.name.as_str()).collect();
+    assert_eq!(all, ["worker", "agency", "head"]);
+    let printed = accord_grammar::print(&file);
+    assert!(
+        printed.contains("  legal \"Decree No. 1\" [ru: \"Постановление № 1\"]\n"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(
+            "  /// The district's social service.\n  agency district \"District social service\" [ru: \"Районная служба\"] {\n    worker \"Social worker\"\n"
+        ),
+        "{printed}"
+    );
+    assert_eq!(parse_ok(&printed), file);
+    assert_eq!(accord_grammar::print(&parse_ok(&printed)), printed);
+}
+
+#[test]
 fn test_values() {
     let src = r#"test "Values" {
   given Household {

@@ -156,6 +156,10 @@ def main():
         case(f"armenia_graph_{fmt}", arm, "graph", {"protocol": "out_of_school", "format": fmt, "lang": "hy"})
     case("armenia_graph_bad_format", arm, "graph", {"format": "svg"})
     case("armenia_graph_unknown_protocol", arm, "graph", {"protocol": "out_of_schol", "format": "json"})
+    # Declared agencies (lanes titled with their labels) and the legal basis, in Russian.
+    for fmt in ("dot", "json"):
+        case(f"agencies_graph_{fmt}", "tests/corpus/valid/protocol_agencies", "graph",
+             {"protocol": "out_of_school", "format": fmt, "lang": "ru"})
     cat = {"catalogue": f"{arm}/catalogue.json"}
     logs = f"@{UP}../{arm}/cases/out_of_school"
     for f in sorted((ROOT / arm / "cases/out_of_school/expected").glob("*.json")):

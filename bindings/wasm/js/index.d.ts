@@ -766,6 +766,11 @@ export interface GraphShare {
 }
 
 /** A protocol's workflow graph (`accord graph --format json`). */
+export interface GraphAgency {
+  name: string;
+  label: string;
+}
+
 export interface ProtocolGraph {
   protocol: string;
   version: number;
@@ -773,6 +778,10 @@ export interface ProtocolGraph {
   subject: string | null;
   calendar: string | null;
   start: string | null;
+  /** `legal "…"`: the protocol's legal basis. */
+  legal: string | null;
+  /** Declared agencies (`agency NAME "Label" { … }`): the diagrams' lanes. */
+  agencies: GraphAgency[];
   roles: GraphRole[];
   steps: GraphStep[];
   edges: GraphEdge[];

@@ -246,12 +246,12 @@ fn options(spec: &QuestionSpec, lang: &str) -> Vec<FormOption> {
         QuestionSpec::Boolean { yes, no } => vec![
             FormOption {
                 value: Json::Bool(true),
-                label: word(lang, "yes").to_string(),
+                label: word(lang, "answer.yes"),
                 points: dec_string(*yes),
             },
             FormOption {
                 value: Json::Bool(false),
-                label: word(lang, "no").to_string(),
+                label: word(lang, "answer.no"),
                 points: dec_string(*no),
             },
         ],

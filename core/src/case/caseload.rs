@@ -15,6 +15,8 @@ use serde::Serialize;
 use super::event::Event;
 use super::run::{Case, CaseOptions};
 use super::CaseError;
+use crate::labels::Shown;
+use crate::messages;
 use crate::screen::Engine;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -81,6 +83,10 @@ pub struct CaseloadReport {
     pub monitoring: Monitoring,
     /// Cases whose log could not be replayed, with why; they count nowhere else.
     pub errors: Vec<CaseFailure>,
+    /// Labels and the words' language for [`render`](Self::render): the
+    /// ruleset's first language.
+    #[serde(skip)]
+    pub(crate) shown: Shown,
 }
 
 /// What a caseload needs of one case.
@@ -110,6 +116,7 @@ pub struct Caseload {
     to_plan: Vec<i32>,
     to_close: Vec<i32>,
     errors: Vec<CaseFailure>,
+    shown: Shown,
 }
 
 fn median(v: &mut [i32]) -> Option<f64> {
@@ -147,6 +154,7 @@ impl Caseload {
             to_plan: Vec::new(),
             to_close: Vec::new(),
             errors: Vec::new(),
+            shown: Shown::default(),
         }
     }
 
@@ -161,6 +169,9 @@ impl Caseload {
             // Only the work and the figures: no history, no assessments.
             c.refresh_for(self.as_of);
             let (tasks, escalations) = c.open_work(self.as_of, None, "")?;
+            // The tasks' labels are in the ruleset's first language: so are
+            // the words.
+            self.shown.absorb(Shown::new(&engine.checked, c.def, ""));
             Ok((
                 c.first_plan,
                 c.opened,
@@ -286,6 +297,7 @@ impl Caseload {
         self.to_plan.extend(other.to_plan);
         self.to_close.extend(other.to_close);
         self.errors.extend(other.errors);
+        self.shown.absorb(other.shown);
     }
 
     /// The agenda sorted (overdue first, then by due date, tasks without a
@@ -329,6 +341,7 @@ impl Caseload {
                 median_days_to_close: median(&mut self.to_close),
             },
             errors: self.errors,
+            shown: self.shown,
         }
     }
 }
@@ -372,63 +385,106 @@ impl CaseloadReport {
         out
     }
 
-    /// For people: the agenda, then the figures.
+    /// For people: the agenda, then the figures, in the ruleset's first
+    /// language with labels for roles, needs and steps.
     pub fn render(&self) -> String {
-        let mut out = format!(
-            "caseload as of {}{}: {} cases, {} open, {} closed\n",
-            self.as_of,
-            self.role
-                .as_deref()
-                .map(|r| format!(" for {r}"))
-                .unwrap_or_default(),
-            self.monitoring.cases,
-            self.monitoring.open,
-            self.monitoring.closed
+        let sh = &self.shown;
+        let m = &self.monitoring;
+        let role = self
+            .role
+            .as_deref()
+            .map(|r| format!(" {}", sh.say("caseload.for", &[("role", sh.role(r))])))
+            .unwrap_or_default();
+        let cases = messages::count(&sh.lang, "caseload.cases", m.cases, &[]);
+        let mut out = sh.say(
+            "caseload.header",
+            &[
+                ("date", &self.as_of),
+                ("role", &role),
+                ("cases", &cases),
+                ("open", &m.open.to_string()),
+                ("closed", &m.closed.to_string()),
+            ],
         );
+        out.push('\n');
         for a in &self.agenda {
             let need = a
                 .need
                 .as_deref()
-                .map(|n| format!(" [{n}]"))
+                .map(|n| format!(" [{}]", sh.need(n)))
                 .unwrap_or_default();
             let due = match (&a.due, a.overdue) {
-                (Some(d), true) => format!("OVERDUE (due {d})"),
-                (Some(d), false) => format!("due {d}"),
-                (None, _) => "no deadline".to_string(),
+                (Some(d), true) => sh.say("caseload.overdue", &[("date", d)]),
+                (Some(d), false) => sh.say("case.due", &[("date", d)]),
+                (None, _) => sh.say("caseload.no_deadline", &[]),
             };
-            let esc = if a.escalated { ", escalated" } else { "" };
+            let esc = match a.escalated {
+                true => format!(", {}", sh.say("caseload.escalated", &[])),
+                false => String::new(),
+            };
             out.push_str(&format!(
                 "  {due}{esc}: {} {}{need} — {} ({})\n",
-                a.case, a.step, a.label, a.role
+                a.case,
+                a.step,
+                a.label,
+                sh.role(&a.role)
             ));
         }
-        let m = &self.monitoring;
-        out.push_str(&format!(
-            "overdue tasks: {}, escalations: {}\n",
-            m.overdue_tasks, m.escalations
+        out.push_str(&sh.say(
+            "caseload.totals",
+            &[
+                ("overdue", &m.overdue_tasks.to_string()),
+                ("escalations", &m.escalations.to_string()),
+            ],
         ));
-        let med = |v: Option<f64>| v.map_or("-".to_string(), |d| format!("{d} days"));
-        out.push_str(&format!(
-            "median from opening to plan: {}; to closure: {}\n",
-            med(m.median_days_to_plan),
-            med(m.median_days_to_close)
+        out.push('\n');
+        let med = |v: Option<f64>| {
+            v.map_or("-".to_string(), |d| {
+                messages::count_decimal(&sh.lang, "duration.days", d)
+            })
+        };
+        out.push_str(&sh.say(
+            "caseload.medians",
+            &[
+                ("plan", &med(m.median_days_to_plan)),
+                ("close", &med(m.median_days_to_close)),
+            ],
         ));
+        out.push('\n');
         if !m.closed_by_way.is_empty() {
+            // `protocol.way`: the closing step's label after the protocol's name.
             let ways: Vec<String> = m
                 .closed_by_way
                 .iter()
-                .map(|(way, n)| format!("{way} {n}"))
+                .map(|(way, n)| match way.split_once('.') {
+                    Some((p, s)) => format!("{} ({p}) {n}", sh.step(s)),
+                    None => format!("{way} {n}"),
+                })
                 .collect();
-            out.push_str(&format!("closed by way: {}\n", ways.join(", ")));
+            out.push_str(&sh.say("caseload.closed_by_way", &[("ways", &ways.join(", "))]));
+            out.push('\n');
         }
         for (step, c) in &m.by_step {
-            out.push_str(&format!(
-                "  {step}: {} open, {} overdue\n",
-                c.open, c.overdue
+            // `protocol.step`: the step's label after the protocol's name.
+            let shown = match step.split_once('.') {
+                Some((p, s)) => format!("{} ({p})", sh.step(s)),
+                None => step.clone(),
+            };
+            out.push_str("  ");
+            out.push_str(&sh.say(
+                "caseload.step",
+                &[
+                    ("step", &shown),
+                    ("open", &c.open.to_string()),
+                    ("overdue", &c.overdue.to_string()),
+                ],
             ));
+            out.push('\n');
         }
         for e in &self.errors {
-            out.push_str(&format!("error in case {}: {}\n", e.case, e.error));
+            let error = e.error.to_string();
+            out.push_str(&sh.say("caseload.error", &[("case", &e.case), ("error", &error)]));
+            out.push('\n');
         }
         out
     }

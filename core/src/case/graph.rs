@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::check::{Anchor, DurationValue, ProtocolDef, RExpr, ShareTarget};
 use crate::codes::Code;
 use crate::labels::localize;
+use crate::messages;
 use crate::screen::{in_model, Engine, FactsError};
 use accord_grammar::ast::DurationUnit;
 
@@ -37,6 +38,11 @@ pub struct ProtocolGraph {
     pub calendar: Option<String>,
     /// The `start when` condition as written (whitespace collapsed).
     pub start: Option<String>,
+    /// `legal LABEL`: the protocol's legal basis, in the requested language.
+    pub legal: Option<String>,
+    /// The declared agencies (`agency NAME [LABEL] { … }`), in order: the
+    /// lanes of the diagrams.
+    pub agencies: Vec<GraphAgency>,
     pub roles: Vec<GraphRole>,
     /// In declaration order.
     pub steps: Vec<GraphStep>,
@@ -68,6 +74,35 @@ pub struct ProtocolGraph {
     /// then say which one they show).
     #[serde(skip)]
     versioned: bool,
+    /// What the diagrams show in the reader's language.
+    #[serde(skip)]
+    shown: Shown,
+}
+
+/// The diagrams' texts in the reader's language (the JSON keeps names and
+/// durations as written): the language of the fixed words, and the labels of
+/// what the graph names.
+#[derive(Debug, Clone, Default)]
+struct Shown {
+    /// The language of the fixed words (`crate::messages`).
+    words: String,
+    subject: Option<String>,
+    calendar: Option<String>,
+    /// Per step: its deadline and its period, in words.
+    within: Vec<Option<String>>,
+    every: Vec<Option<String>>,
+    /// Per escalation: how overdue, in words.
+    escalations: Vec<String>,
+    /// Per step: its own escalations' durations, in words.
+    step_escalations: Vec<Vec<String>>,
+    /// Per share: the label of what is shared.
+    shares: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphAgency {
+    pub name: String,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -346,6 +381,50 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         .iter()
         .map(|s| assessment(s).map(|a| localize(a.label.as_ref(), lang, &a.name)))
         .collect();
+    let words = words_lang(engine, lang);
+    let in_words = |d: Option<DurationValue>| d.map(|d| duration_words(&words, d));
+    let shown = Shown {
+        subject: p
+            .subject
+            .and_then(|e| in_model(checked.entities.get(e.0), "a protocol's subject"))
+            .map(|e| localize(e.label.as_ref(), lang, &e.name)),
+        calendar: p
+            .calendar
+            .and_then(|c| in_model(checked.calendars.get(c.0), "a protocol's calendar"))
+            .map(|c| localize(c.label.as_ref(), lang, &c.name)),
+        within: p.steps.iter().map(|s| in_words(s.within)).collect(),
+        every: p.steps.iter().map(|s| in_words(s.every)).collect(),
+        escalations: p
+            .escalations
+            .iter()
+            .map(|e| duration_words(&words, e.overdue_by))
+            .collect(),
+        step_escalations: p
+            .steps
+            .iter()
+            .map(|s| {
+                s.escalations
+                    .iter()
+                    .map(|e| duration_words(&words, e.overdue_by))
+                    .collect()
+            })
+            .collect(),
+        shares: p
+            .shares
+            .iter()
+            .map(|s| match s.what {
+                ShareTarget::Assessment(a) => {
+                    in_model(checked.assessments.get(a.0), "a shared assessment")
+                        .map(|a| localize(a.label.as_ref(), lang, &a.name))
+                        .unwrap_or_default()
+                }
+                ShareTarget::Step(i) => in_model(p.steps.get(i), "a shared step")
+                    .map(|s| localize(s.label.as_ref(), lang, &s.name))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        words,
+    };
     ProtocolGraph {
         protocol: p.name.clone(),
         version: p.version,
@@ -359,6 +438,15 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
             .and_then(|c| in_model(checked.calendars.get(c.0), "a protocol's calendar"))
             .map(|c| c.name.clone()),
         start: p.start.as_ref().map(source),
+        legal: p.legal.as_ref().map(|l| localize(Some(l), lang, "")),
+        agencies: p
+            .agencies
+            .iter()
+            .map(|a| GraphAgency {
+                name: a.name.clone(),
+                label: localize(a.label.as_ref(), lang, &a.name),
+            })
+            .collect(),
         roles: p
             .roles
             .iter()
@@ -404,7 +492,32 @@ fn build(engine: &Engine, p: &ProtocolDef, lang: &str) -> ProtocolGraph {
         graph,
         assessment_labels,
         versioned: checked.protocol_versions(&p.name).len() > 1,
+        shown,
     }
+}
+
+/// The language of a graph's fixed words: the one asked for, else the
+/// ruleset's first (English without any).
+fn words_lang(engine: &Engine, lang: &str) -> String {
+    match lang {
+        "" => engine
+            .languages()
+            .first()
+            .map_or_else(|| "en".to_string(), Clone::clone),
+        l => l.to_string(),
+    }
+}
+
+/// `3 working days` in the reader's language (`10 рабочих дней`).
+fn duration_words(lang: &str, d: DurationValue) -> String {
+    let key = match d.unit {
+        DurationUnit::Days => "duration.days",
+        DurationUnit::WorkingDays => "duration.working_days",
+        DurationUnit::Weeks => "duration.weeks",
+        DurationUnit::Months => "duration.months",
+        DurationUnit::Years => "duration.years",
+    };
+    messages::count(lang, key, u64::from(d.amount), &[])
 }
 
 /// `3 working days`, `1 day`: as the formatter writes durations.
@@ -435,6 +548,8 @@ struct StepView {
 /// A swimlane: an agency and the roles and steps in it.
 struct Lane<'g> {
     agency: &'g str,
+    /// The agency's label (its name for an undeclared one).
+    title: &'g str,
     roles: Vec<&'g str>,
     steps: Vec<usize>,
 }
@@ -486,10 +601,21 @@ impl ProtocolGraph {
         name.and_then(|n| self.roles.iter().find(|r| r.name == n))
     }
 
-    /// The agencies in the order their first role is declared, with their
-    /// roles and steps; steps whose role has no agency are left out of lanes.
+    /// The agencies with their roles and steps: the declared agencies in
+    /// declaration order, titled with their labels, then the organisations
+    /// roles name with a free `at X` in the order their first role is
+    /// declared; steps whose role has no agency are left out of lanes.
     fn lanes(&self) -> Vec<Lane<'_>> {
-        let mut lanes: Vec<Lane<'_>> = Vec::new();
+        let mut lanes: Vec<Lane<'_>> = self
+            .agencies
+            .iter()
+            .map(|a| Lane {
+                agency: &a.name,
+                title: &a.label,
+                roles: Vec::new(),
+                steps: Vec::new(),
+            })
+            .collect();
         for r in &self.roles {
             let Some(agency) = r.agency.as_deref() else {
                 continue;
@@ -498,6 +624,7 @@ impl ProtocolGraph {
                 Some(l) => l.roles.push(&r.label),
                 None => lanes.push(Lane {
                     agency,
+                    title: agency,
                     roles: vec![&r.label],
                     steps: Vec::new(),
                 }),
@@ -511,6 +638,8 @@ impl ProtocolGraph {
                 l.steps.push(i);
             }
         }
+        // A declared agency without roles has nothing to draw.
+        lanes.retain(|l| !l.roles.is_empty());
         lanes
     }
 
@@ -528,6 +657,33 @@ impl ProtocolGraph {
             .collect()
     }
 
+    /// A fixed word of the diagrams, in the reader's language.
+    fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
+        messages::text(&self.shown.words, key, args)
+    }
+
+    /// A step's label by its name (the name when the graph has no such step).
+    fn step_label<'s>(&'s self, name: &'s str) -> &'s str {
+        self.steps
+            .iter()
+            .find(|s| s.name == name)
+            .map_or(name, |s| s.label.as_str())
+    }
+
+    /// A role's label by its name.
+    fn role_label(&self, name: &str) -> String {
+        self.role(Some(name))
+            .map_or_else(|| name.to_string(), |r| r.label.clone())
+    }
+
+    /// A condition's lines after `key`'s words (`when {condition}`): wrapped
+    /// only before a top-level `and`/`or`, so a comparison is never split.
+    fn condition_lines(&self, mark: &str, key: &str, condition: &str) -> Vec<String> {
+        let words = self.say(key, &[("condition", "\u{0}")]);
+        let (before, after) = words.split_once('\u{0}').unwrap_or((words.as_str(), ""));
+        wrap_condition(&format!("{mark}{before}"), condition, after, WRAP)
+    }
+
     /// A step's lines: label, role, deadline, then its markers.
     fn step_view(&self, i: usize) -> StepView {
         let Some(s) = self.steps.get(i) else {
@@ -541,28 +697,47 @@ impl ProtocolGraph {
         if let Some(r) = self.role(s.role.as_deref()) {
             lines.extend(wrap(&r.label, WRAP));
         }
-        match (&s.within, &s.within_from) {
-            (Some(w), Some(f)) => lines.push(format!("within {w} from {f}")),
-            (Some(w), None) => lines.push(format!("within {w}")),
-            _ => {}
+        if let Some(w) = self.shown.within.get(i).cloned().flatten() {
+            match &s.within_from {
+                Some(f) => lines.extend(wrap(
+                    &self.say(
+                        "graph.within_from",
+                        &[("duration", &w), ("anchor", self.step_label(f))],
+                    ),
+                    WRAP,
+                )),
+                None => lines.push(self.say("graph.within", &[("duration", &w)])),
+            }
         }
-        if let Some(e) = &s.every {
-            lines.push(format!("↻ every {e}"));
+        if let Some(e) = self.shown.every.get(i).cloned().flatten() {
+            lines.push(format!(
+                "↻ {}",
+                self.say("graph.every", &[("duration", &e)])
+            ));
         }
         if let Some(a) = self.assessment_labels.get(i).cloned().flatten() {
-            lines.extend(wrap(&format!("▤ assessment: {a}"), WRAP));
+            let text = self.say("graph.assessment", &[("assessment", &a)]);
+            lines.extend(wrap(&format!("▤ {text}"), WRAP));
         }
         if s.requires_consent {
-            lines.push("✔ requires consent".to_string());
+            lines.push(format!("✔ {}", self.say("graph.requires_consent", &[])));
         }
         if let Some(n) = &s.for_each_need_of {
-            lines.push(format!("∀ for each need of {n}"));
+            let text = self.say("graph.for_each_need", &[("step", self.step_label(n))]);
+            lines.extend(wrap(&format!("∀ {text}"), WRAP));
             if let Some(w) = &s.need_where {
-                lines.extend(wrap(&format!("where {w}"), WRAP));
+                lines.extend(self.condition_lines("", "graph.where", w));
             }
         }
         if let Some(w) = &s.when {
-            lines.extend(wrap(&format!("◇ when {w}"), WRAP));
+            lines.extend(self.condition_lines("◇ ", "graph.when", w));
+        }
+        // The step's own escalations (a chain); the protocol's are in the
+        // legend (`note_lines`).
+        let bys = self.shown.step_escalations.get(i);
+        for (k, e) in s.escalations.iter().enumerate() {
+            let by = bys.and_then(|b| b.get(k)).map_or("", String::as_str);
+            lines.extend(wrap(&self.escalation_line(e, by), WRAP));
         }
         StepView {
             lines,
@@ -571,29 +746,48 @@ impl ProtocolGraph {
         }
     }
 
+    /// A `back to` edge's label: `back when …`, wrapped like a guard.
+    fn back_label(&self, b: &GraphBackEdge) -> Vec<String> {
+        match &b.when {
+            Some(w) => self.condition_lines("", "graph.back", w),
+            None => vec![self.say("graph.back_plain", &[])],
+        }
+    }
+
     /// The start node's lines.
     fn start_lines(&self) -> Vec<String> {
-        let mut lines = vec!["start".to_string()];
+        let mut lines = vec![self.say("graph.start", &[])];
         if let Some(s) = &self.start {
-            lines.extend(wrap(&format!("when {s}"), WRAP));
+            lines.extend(self.condition_lines("", "graph.when", s));
         }
         lines
     }
 
-    /// The diagram's title and notes: label, subject and calendar, escalations,
-    /// shares.
-    fn title_lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("{} ({})", self.label, self.protocol)];
-        let mut about = self.version_note();
-        if let Some(s) = &self.subject {
-            about.push(format!("for {s}"));
+    /// The compact header: the protocol's label; one line of what it is for,
+    /// its calendar and version; its legal basis.
+    fn header_lines(&self) -> Vec<String> {
+        let mut lines = vec![self.label.clone()];
+        let mut about = Vec::new();
+        if let Some(s) = &self.shown.subject {
+            about.push(self.say("graph.for", &[("subject", s)]));
         }
-        if let Some(c) = &self.calendar {
-            about.push(format!("calendar {c}"));
+        if let Some(c) = &self.shown.calendar {
+            about.push(self.say("graph.calendar", &[("calendar", c)]));
         }
+        about.extend(self.version_note());
         if !about.is_empty() {
-            lines.push(about.join(" · "));
+            lines.extend(wrap(&about.join(" · "), WRAP + 40));
         }
+        if let Some(l) = &self.legal {
+            lines.extend(wrap(&self.say("graph.legal", &[("legal", l)]), WRAP + 40));
+        }
+        lines
+    }
+
+    /// The diagram's title: the header, then the legend (the protocol's
+    /// escalations and shares).
+    fn title_lines(&self) -> Vec<String> {
+        let mut lines = self.header_lines();
         lines.extend(self.note_lines());
         lines
     }
@@ -601,29 +795,50 @@ impl ProtocolGraph {
     /// `version 2`, when the protocol has several versions.
     fn version_note(&self) -> Vec<String> {
         match self.versioned {
-            true => vec![format!("version {}", self.version)],
+            true => vec![self.say("graph.version", &[("version", &self.version.to_string())])],
             false => Vec::new(),
         }
     }
 
+    /// One escalation, in words: `⚠ escalation to Head of service when overdue
+    /// by 5 working days`. The protocol's escalations are drawn in the legend;
+    /// a step's own (`escalate …` inside the step) are drawn at the step with
+    /// this same line.
+    fn escalation_line(&self, e: &GraphEscalation, overdue_by: &str) -> String {
+        // `build` names every escalation's role.
+        debug_assert!(e.to.is_some(), "an escalation's role is resolved");
+        let to =
+            e.to.as_deref()
+                .map(|r| self.role_label(r))
+                .unwrap_or_default();
+        format!(
+            "⚠ {}",
+            self.say(
+                "graph.escalation",
+                &[("role", &to), ("duration", overdue_by)]
+            )
+        )
+    }
+
+    /// The legend: the protocol's escalations and shares.
     fn note_lines(&self) -> Vec<String> {
-        let role_label = |n: &str| {
-            self.role(Some(n))
-                .map_or_else(|| n.to_string(), |r| r.label.clone())
-        };
         let mut lines = Vec::new();
-        for e in &self.escalations {
-            // `build` names every escalation's role.
-            debug_assert!(e.to.is_some(), "an escalation's role is resolved");
-            let to = e.to.as_deref().map(role_label).unwrap_or_default();
-            lines.push(format!(
-                "⚠ escalation to {to} when overdue by {}",
-                e.overdue_by
-            ));
+        for (k, e) in self.escalations.iter().enumerate() {
+            let by = self.shown.escalations.get(k).map_or("", String::as_str);
+            lines.extend(wrap(&self.escalation_line(e, by), WRAP + 40));
         }
-        for s in &self.shares {
-            let with: Vec<String> = s.with.iter().map(|r| role_label(r)).collect();
-            lines.push(format!("shared: {} with {}", s.what, with.join(", ")));
+        for (k, s) in self.shares.iter().enumerate() {
+            let with: Vec<String> = s.with.iter().map(|r| self.role_label(r)).collect();
+            let what = self
+                .shown
+                .shares
+                .get(k)
+                .map_or(s.what.as_str(), String::as_str);
+            let text = self.say(
+                "graph.shared",
+                &[("what", what), ("roles", &with.join(", "))],
+            );
+            lines.extend(wrap(&format!("⇄ {text}"), WRAP + 40));
         }
         lines
     }
@@ -663,7 +878,7 @@ impl ProtocolGraph {
         };
         for (k, lane) in self.lanes().iter().enumerate() {
             let _ = writeln!(out, "  subgraph \"cluster_{k}\" {{");
-            let mut title = vec![lane.agency.to_string()];
+            let mut title = vec![lane.title.to_string()];
             title.extend(wrap(&lane.roles.join(", "), WRAP + 20));
             let _ = writeln!(
                 out,
@@ -685,16 +900,12 @@ impl ProtocolGraph {
             let _ = writeln!(out, "  {} -> {};", dot_id(&e.from), dot_id(&e.to));
         }
         for b in &self.back_edges {
-            let label = b
-                .when
-                .as_deref()
-                .map(|w| wrap(&format!("back when {w}"), WRAP));
             let _ = writeln!(
                 out,
                 "  {} -> {} [style=dashed, constraint=false, label={}];",
                 dot_id(&b.from),
                 dot_id(&b.to),
-                dot_label(&label.unwrap_or_else(|| vec!["back".to_string()]))
+                dot_label(&self.back_label(b))
             );
         }
         for (i, s) in self.steps.iter().enumerate() {
@@ -730,7 +941,7 @@ impl ProtocolGraph {
             );
         };
         for (k, lane) in self.lanes().iter().enumerate() {
-            let mut title = vec![lane.agency.to_string()];
+            let mut title = vec![lane.title.to_string()];
             title.extend(wrap(&lane.roles.join(", "), WRAP + 20));
             let _ = writeln!(out, "  subgraph lane{k}[\"{}\"]", mermaid_lines(&title));
             for &i in &lane.steps {
@@ -754,28 +965,12 @@ impl ProtocolGraph {
         }
         for e in &self.back_edges {
             if let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) {
-                let label = e
-                    .when
-                    .as_deref()
-                    .map(|w| wrap(&format!("back when {w}"), WRAP));
-                let _ = writeln!(
-                    out,
-                    "  s{a} -.->|\"{}\"| s{b}",
-                    mermaid_lines(&label.unwrap_or_else(|| vec!["back".to_string()]))
-                );
+                let label = self.back_label(e);
+                let _ = writeln!(out, "  s{a} -.->|\"{}\"| s{b}", mermaid_lines(&label));
             }
         }
-        let mut about = self.version_note();
-        if let Some(s) = &self.subject {
-            about.push(format!("for {s}"));
-        }
-        if let Some(c) = &self.calendar {
-            about.push(format!("calendar {c}"));
-        }
-        let mut notes = Vec::new();
-        if !about.is_empty() {
-            notes.push(about.join(" · "));
-        }
+        // The header's lines after the title, then the legend.
+        let mut notes: Vec<String> = self.header_lines().into_iter().skip(1).collect();
         notes.extend(self.note_lines());
         if !notes.is_empty() {
             let _ = writeln!(out, "  notes>\"{}\"]", mermaid_lines(&notes));
@@ -795,6 +990,83 @@ impl ProtocolGraph {
         }
         out
     }
+}
+
+/// A condition after `prefix` (and before `suffix`) in lines of about
+/// `width` characters, broken only before a top-level `and` or `or`: each
+/// comparison stays whole on its line (`age >= 63` is never split), however
+/// long. A bracketed part too long for a line is broken the same way before
+/// the `and`/`or` inside its brackets, its lines indented.
+fn wrap_condition(prefix: &str, condition: &str, suffix: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = prefix.to_string();
+    let mut fresh = true;
+    for piece in condition_pieces(condition, 0) {
+        let len = line.chars().count() + 1 + piece.chars().count();
+        let inner = condition_pieces(&piece, 1);
+        if piece.chars().count() > width && inner.len() > 1 {
+            // Too long for any line: the bracket's own operators break it.
+            let mut first = true;
+            for sub in inner {
+                match (first, fresh) {
+                    (true, true) => line.push_str(&sub),
+                    (true, false) => {
+                        lines.push(std::mem::take(&mut line));
+                        line = sub;
+                    }
+                    (false, _) => {
+                        lines.push(std::mem::take(&mut line));
+                        line = format!("  {sub}");
+                    }
+                }
+                first = false;
+            }
+            fresh = false;
+            continue;
+        }
+        if !fresh && len > width {
+            lines.push(std::mem::take(&mut line));
+        } else if !fresh {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+        fresh = false;
+    }
+    line.push_str(suffix);
+    lines.push(line);
+    lines
+}
+
+/// A condition cut before each `and` and `or` at bracket depth `level`
+/// (outside strings): at level 0, `a and (b or c) or d` is `a`, `and (b or
+/// c)`, `or d`; at level 1, `and (b or c)` is `and (b`, `or c)`.
+fn condition_pieces(condition: &str, level: i32) -> Vec<String> {
+    let words: Vec<&str> = condition.split_whitespace().collect();
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for w in words {
+        if depth == level && !quoted && (w == "and" || w == "or") && !current.is_empty() {
+            pieces.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(w);
+        for c in w.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                '(' | '[' if !quoted => depth += 1,
+                ')' | ']' if !quoted => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    if !current.is_empty() {
+        pieces.push(current);
+    }
+    pieces
 }
 
 /// Words of `text` in lines of at most `width` characters (a longer word
@@ -918,6 +1190,56 @@ mod tests {
         assert_eq!(wrap("aa bb cc", 5), ["aa bb", "cc"]);
         assert_eq!(wrap("averyverylongword x", 5), ["averyverylongword", "x"]);
         assert_eq!(wrap("a\nb", 40), ["a", "b"]);
+    }
+
+    #[test]
+    fn wraps_conditions_at_operators() {
+        let c = "age >= 63 and (income < 100 or household_size > 4) and not employed";
+        assert_eq!(
+            wrap_condition("when ", c, "", 30),
+            [
+                "when age >= 63",
+                // 40 characters: too long for 30, broken inside its brackets.
+                "and (income < 100",
+                "  or household_size > 4)",
+                "and not employed"
+            ]
+        );
+        // A comparison longer than the width stays on one line.
+        assert_eq!(
+            wrap_condition("◇ when ", "age >= 63", "", 5),
+            ["◇ when age >= 63"]
+        );
+        assert_eq!(
+            condition_pieces("a == \"x and y\" or b", 0),
+            ["a == \"x and y\"", "or b"]
+        );
+        // A bracket too long for a line breaks inside, indented.
+        assert_eq!(
+            wrap_condition(
+                "◇ when ",
+                "in_school and (disability = none or rehabilitation_assessment done)",
+                "",
+                40
+            ),
+            [
+                "◇ when in_school",
+                "and (disability = none",
+                "  or rehabilitation_assessment done)"
+            ]
+        );
+    }
+
+    #[test]
+    fn durations_in_words() {
+        let d = |amount, unit| DurationValue { amount, unit };
+        assert_eq!(
+            duration_words("ru", d(10, DurationUnit::WorkingDays)),
+            "10 рабочих дней"
+        );
+        assert_eq!(duration_words("ru", d(2, DurationUnit::Weeks)), "2 недели");
+        assert_eq!(duration_words("et", d(1, DurationUnit::Months)), "1 kuu");
+        assert_eq!(duration_words("en", d(1, DurationUnit::Days)), "1 day");
     }
 
     #[test]

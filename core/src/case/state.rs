@@ -24,7 +24,7 @@ use super::run::Case;
 use super::scope::{Data, Recipient};
 use super::CaseError;
 use crate::codes::Code;
-use crate::labels::localize;
+use crate::labels::{localize, Shown};
 
 /// An open task: a ready step (or a need's task of a step per need).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -198,6 +198,9 @@ pub struct CaseState {
     /// state only; left out when there is nothing).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub disclosures: Vec<super::Disclosure>,
+    /// Labels and the words' language for [`render`](Self::render).
+    #[serde(skip)]
+    pub(crate) shown: Shown,
 }
 
 impl CaseState {
@@ -209,107 +212,170 @@ impl CaseState {
         serde_json::to_string_pretty(self).expect("a case state serialises")
     }
 
-    /// For people: the status, the open tasks, escalations, needs and plan.
+    /// For people: the status, the open tasks, escalations, needs and plan,
+    /// in the state's language, with labels for roles, needs, services, risk
+    /// levels and steps.
     pub fn render(&self) -> String {
+        let sh = &self.shown;
         let mut out = String::new();
-        let who = match (&self.role, &self.provider) {
-            (Some(r), Some(p)) => format!(" (as {r} of {p})"),
-            (Some(r), None) => format!(" (as {r})"),
+        let role = match (self.role.as_deref(), self.provider.as_deref()) {
+            (Some(r), Some(p)) => format!(
+                " {}",
+                sh.say(
+                    "case.as_provider",
+                    &[("role", sh.role(r)), ("provider", sh.provider(p))]
+                )
+            ),
+            (Some(r), None) => format!(" {}", sh.say("case.as_role", &[("role", sh.role(r))])),
             _ => String::new(),
         };
-        out.push_str(&format!(
-            "{} — {}{}, {} as of {}{who}\n",
-            // A log's `case` is optional: without one, the case is "case".
-            self.case.as_deref().unwrap_or("case"),
-            self.label,
-            match self.version {
-                1 => String::new(),
-                v => format!(" (version {v})"),
-            },
-            self.status,
-            self.as_of
+        let version = match self.version {
+            1 => String::new(),
+            v => format!(
+                " {}",
+                sh.say("case.version", &[("version", &v.to_string())])
+            ),
+        };
+        // A log's `case` is optional: without one, the case is "case".
+        let case = self
+            .case
+            .clone()
+            .unwrap_or_else(|| sh.say("case.case", &[]));
+        let status = match self.status {
+            "closed" => sh.say("case.closed", &[]),
+            _ => sh.say("case.open", &[]),
+        };
+        out.push_str(&sh.say(
+            "case.header",
+            &[
+                ("case", &case),
+                ("protocol", &self.label),
+                ("version", &version),
+                ("status", &status),
+                ("date", &self.as_of),
+                ("role", &role),
+            ],
         ));
+        out.push('\n');
         if let (Some(way), Some(label)) = (&self.closed_as, &self.closed_as_label) {
             // The usual way (`close`) goes without saying.
             if way != "close" {
-                out.push_str(&format!("closed as: {label}\n"));
+                out.push_str(&sh.say("case.closed_as", &[("way", label)]));
+                out.push('\n');
             }
         }
         if let Some(h) = &self.held_by {
-            out.push_str(&format!("held by {h}\n"));
+            out.push_str(&sh.say("case.held_by", &[("holder", h)]));
+            out.push('\n');
         }
-        if self.tasks.is_empty() {
-            out.push_str("no open tasks\n");
-        } else {
-            out.push_str("tasks:\n");
+        match self.tasks.is_empty() {
+            true => out.push_str(&sh.say("case.no_tasks", &[])),
+            false => out.push_str(&sh.say("case.tasks", &[])),
         }
+        out.push('\n');
+        let need = |n: &Option<String>| {
+            n.as_deref()
+                .map(|n| format!(" [{}]", sh.need(n)))
+                .unwrap_or_default()
+        };
         for t in &self.tasks {
-            let need = t
-                .need
-                .as_deref()
-                .map(|n| format!(" [{n}]"))
-                .unwrap_or_default();
             let due = match (&t.due, t.overdue) {
-                (Some(d), true) => format!(", OVERDUE: was due {d}"),
-                (Some(d), false) => format!(", due {d}"),
+                (Some(d), true) => format!(", {}", sh.say("case.overdue", &[("date", d)])),
+                (Some(d), false) => format!(", {}", sh.say("case.due", &[("date", d)])),
                 (None, _) => String::new(),
             };
             out.push_str(&format!(
-                "  {}{need} — {} ({}{due})\n",
-                t.step, t.label, t.role
+                "  {}{} — {} ({}{due})\n",
+                t.step,
+                need(&t.need),
+                t.label,
+                sh.role(&t.role)
             ));
         }
         for e in &self.escalations {
-            let need = e
-                .need
-                .as_deref()
-                .map(|n| format!(" [{n}]"))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "escalated: {}{need} to {} since {}\n",
-                e.step, e.to, e.since
+            let task = format!("{}{}", sh.step(&e.step), need(&e.need));
+            out.push_str(&sh.say(
+                "case.escalated",
+                &[
+                    ("task", &task),
+                    ("role", sh.role(&e.to)),
+                    ("date", &e.since),
+                ],
             ));
+            out.push('\n');
         }
         if !self.needs.is_empty() {
-            out.push_str(&format!("needs: {}\n", self.needs.join(", ")));
+            let needs: Vec<&str> = self.needs.iter().map(|n| sh.need(n)).collect();
+            out.push_str(&sh.say("case.needs", &[("needs", &needs.join(", "))]));
+            out.push('\n');
         }
         if let Some(r) = &self.risk {
-            out.push_str(&format!("risk: {r}\n"));
+            out.push_str(&sh.say("case.risk", &[("risk", sh.risk(r))]));
+            out.push('\n');
         }
         for p in &self.plan {
-            out.push_str(&format!(
-                "plan: {} by {}{} — {} (responsible {}, review {}{})\n",
-                p.need,
-                p.service,
-                p.provider
-                    .as_deref()
-                    .map(|p| format!(" at {p}"))
-                    .unwrap_or_default(),
-                p.goal,
-                p.responsible,
-                p.review,
-                if p.review_due { ", due" } else { "" }
+            let service = match &p.provider {
+                Some(provider) => sh.say(
+                    "case.plan_provider",
+                    &[
+                        ("service", sh.service(&p.service)),
+                        ("provider", sh.provider(provider)),
+                    ],
+                ),
+                None => sh.service(&p.service).to_string(),
+            };
+            let review = match p.review_due {
+                true => sh.say("case.review_due", &[("date", &p.review)]),
+                false => p.review.clone(),
+            };
+            out.push_str(&sh.say(
+                "case.plan",
+                &[
+                    ("need", sh.need(&p.need)),
+                    ("service", &service),
+                    ("goal", &p.goal),
+                    ("role", sh.role(&p.responsible)),
+                    ("review", &review),
+                ],
             ));
-            out.push_str(&flags_line(&p.flags));
+            out.push('\n');
+            out.push_str(&flags_line(sh, &p.flags));
         }
         for r in &self.referrals {
-            out.push_str(&format!(
-                "referral: {} to {} — {} since {}{}\n",
-                r.need,
-                r.provider,
-                r.status,
-                r.since,
-                flags_text(&r.flags)
+            let status = match r.status {
+                "accepted" => sh.say("referral.accepted", &[]),
+                "declined" => sh.say("referral.declined", &[]),
+                "completed" => sh.say("referral.completed", &[]),
+                _ => sh.say("referral.referred", &[]),
+            };
+            out.push_str(&sh.say(
+                "case.referral",
+                &[
+                    ("need", sh.need(&r.need)),
+                    ("provider", sh.provider(&r.provider)),
+                    ("status", &status),
+                    ("date", &r.since),
+                ],
             ));
+            out.push_str(&flags_text(sh, &r.flags));
+            out.push('\n');
         }
         for r in &self.ratings {
-            out.push_str(&format!(
-                "rated: {} for {} — {} (by {})\n",
-                r.provider, r.service, r.score, r.step
+            out.push_str(&sh.say(
+                "case.rated",
+                &[
+                    ("provider", sh.provider(&r.provider)),
+                    ("service", sh.service(&r.service)),
+                    ("score", &r.score),
+                    ("step", sh.step(&r.step)),
+                ],
             ));
+            out.push('\n');
         }
         for c in &self.conflicts {
-            out.push_str(&format!("conflict at line {}: {}\n", c.line, c.reason));
+            let line = c.line.to_string();
+            out.push_str(&sh.say("case.conflict", &[("line", &line), ("reason", &c.reason)]));
+            out.push('\n');
         }
         out
     }
@@ -756,24 +822,49 @@ impl Case<'_> {
                 None => self.disclosure_items(),
                 Some(_) => Vec::new(),
             },
+            shown: {
+                let mut shown = Shown::new(&self.engine.checked, def, lang);
+                if let Some(cat) = self.catalogue {
+                    let first = self.engine.languages().first().map(String::as_str);
+                    shown.add_providers(cat.provider_names(lang, first));
+                }
+                shown
+            },
         })
     }
 }
 
 /// ` (elsewhere, full)` after a referral's line; nothing without flags.
-fn flags_text(flags: &[&str]) -> String {
+fn flags_text(sh: &Shown, flags: &[&str]) -> String {
     match flags.is_empty() {
         true => String::new(),
-        false => format!(" ({})", flags.join(", ")),
+        false => format!(" ({})", flag_words(sh, flags)),
     }
 }
 
 /// The flags of a plan entry, on a line of their own.
-fn flags_line(flags: &[&str]) -> String {
+fn flags_line(sh: &Shown, flags: &[&str]) -> String {
     match flags.is_empty() {
         true => String::new(),
-        false => format!("  flagged: {}\n", flags.join(", ")),
+        false => format!(
+            "  {}\n",
+            sh.say("case.flagged", &[("flags", &flag_words(sh, flags))])
+        ),
     }
+}
+
+/// Flags (`elsewhere`, `full`, `region_unknown`) in the reader's language.
+fn flag_words(sh: &Shown, flags: &[&str]) -> String {
+    let words: Vec<String> = flags
+        .iter()
+        .map(|f| match *f {
+            "elsewhere" => sh.say("flag.elsewhere", &[]),
+            "full" => sh.say("flag.full", &[]),
+            "region_unknown" => sh.say("flag.region_unknown", &[]),
+            other => other.to_string(),
+        })
+        .collect();
+    words.join(", ")
 }
 
 fn deadline_error(step: &str, from: Date, err: &DeadlineError) -> CaseError {

@@ -697,6 +697,10 @@ impl<'a> Checker<'a> {
                                 ast::ProtocolItem::Roles(rs, _) => {
                                     rs.iter().for_each(|r| check(file, &r.name, false))
                                 }
+                                ast::ProtocolItem::Agency(a) => {
+                                    check(file, &a.name, false);
+                                    a.roles.iter().for_each(|r| check(file, &r.name, false))
+                                }
                                 ast::ProtocolItem::Step(s) => check(file, &s.name, false),
                                 _ => {}
                             }
@@ -928,6 +932,13 @@ fn decl_labels<'a>(decl: &'a Decl, f: &mut impl FnMut(&'a Label)) {
                             opt(&r.label, f);
                         }
                     }
+                    ast::ProtocolItem::Agency(a) => {
+                        opt(&a.label, f);
+                        for r in &a.roles {
+                            opt(&r.label, f);
+                        }
+                    }
+                    ast::ProtocolItem::Legal(l, _) => f(l),
                     ast::ProtocolItem::Step(s) => {
                         opt(&s.label, f);
                         for si in &s.items {

@@ -362,20 +362,16 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let mut seen: Vec<&str> = Vec::new();
-            for item in &decl.items {
-                let ProtocolItem::Roles(roles, _) = item else {
+            for r in decl.roles() {
+                let name = r.name.name.as_str();
+                if seen.contains(&name) {
                     continue;
-                };
-                for r in roles {
-                    let name = r.name.name.as_str();
-                    if seen.contains(&name) {
-                        continue;
-                    }
-                    seen.push(name);
-                    if acting.contains(&name) {
-                        continue;
-                    }
-                    found.push(
+                }
+                seen.push(name);
+                if acting.contains(&name) {
+                    continue;
+                }
+                found.push(
                         Diagnostic::warning(
                             Code::W0108,
                             file,
@@ -388,7 +384,6 @@ impl<'a> Checker<'a> {
                             "give it a step (`by {name}`), send escalations to it (`escalate to {name} when overdue by …`), or remove it"
                         )),
                     );
-                }
             }
         }
         self.diags.extend(found);

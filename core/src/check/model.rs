@@ -645,6 +645,10 @@ pub struct ProtocolDef {
     /// `consent for referral to …`: the provider kinds (`state`, `municipal`,
     /// `ngo`, `private`) a referral, acceptance or plan entry needs consent for.
     pub consent_for_referral: Vec<&'static str>,
+    /// `agency NAME [LABEL] { … }` blocks, in order.
+    pub agencies: Vec<AgencyDef>,
+    /// `legal LABEL`: the protocol's legal basis.
+    pub legal: Option<Label>,
     pub loc: Loc,
 }
 
@@ -668,6 +672,13 @@ impl Default for ReferralRules {
 /// The kinds of provider (the brief: state, municipal, NGO, private): a
 /// catalogue's `kind`, and the sectors `consent for referral to` names.
 pub const PROVIDER_KINDS: [&str; 4] = ["state", "municipal", "ngo", "private"];
+
+/// A declared agency: a lane of the graph, with its label.
+#[derive(Debug, Clone)]
+pub struct AgencyDef {
+    pub name: String,
+    pub label: Option<Label>,
+}
 
 #[derive(Debug, Clone)]
 pub struct RoleDef {

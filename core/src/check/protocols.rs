@@ -112,6 +112,8 @@ impl<'a> Checker<'a> {
                 region: None,
                 referrals: ReferralRules::default(),
                 consent_for_referral: Vec::new(),
+                agencies: Vec::new(),
+                legal: None,
                 loc: Loc {
                     file,
                     span: p.name.span,
@@ -166,6 +168,10 @@ impl<'a> Checker<'a> {
             (None::<ast::Span>, None::<ast::Span>, None::<ast::Span>);
         let mut roles_at: Option<ast::Span> = None;
         let mut version_at: Option<ast::Span> = None;
+        let mut legal_at: Option<ast::Span> = None;
+        let mut agencies = Members::new("agency");
+        // Roles declared in `agency` blocks (then `roles { }` may be left out).
+        let mut has_roles = false;
         // First the names (steps may refer to later steps).
         for item in &p.items {
             match item {
@@ -243,12 +249,63 @@ impl<'a> Checker<'a> {
                         step_ast.push(s);
                     }
                 }
+                ProtocolItem::Legal(l, span) => {
+                    if let Some(f) = legal_at {
+                        self.duplicate_clause(file, *span, "legal", f);
+                        continue;
+                    }
+                    legal_at = Some(*span);
+                    def.legal = Some(l.clone());
+                }
+                ProtocolItem::Agency(a) => {
+                    if agencies.add(&mut self.diags, file, &a.name) {
+                        def.agencies.push(AgencyDef {
+                            name: a.name.name.clone(),
+                            label: a.label.clone(),
+                        });
+                    }
+                    for r in &a.roles {
+                        if let Some(at) = &r.agency {
+                            self.emit(
+                                Diagnostic::error(
+                                    Code::E0540,
+                                    file,
+                                    at.span,
+                                    format!(
+                                        "role `{}` is in agency `{}`'s block: it needs no `at`",
+                                        r.name.name, a.name.name
+                                    ),
+                                )
+                                .with_help(format!(
+                                    "remove `at {}`; to put the role in another agency, move it to that agency's block",
+                                    at.name
+                                ))
+                                .with_related(file, a.name.span, "the block it is in"),
+                            );
+                        }
+                        if roles.add(&mut self.diags, file, &r.name) {
+                            has_roles = true;
+                            ctx.roles.insert(r.name.name.clone(), def.roles.len());
+                            def.roles.push(RoleDef {
+                                name: r.name.name.clone(),
+                                label: r.label.clone(),
+                                agency: Some(a.name.name.clone()),
+                                kind: r.kind,
+                            });
+                        }
+                    }
+                }
                 ProtocolItem::Escalate { .. }
                 | ProtocolItem::Share { .. }
                 | ProtocolItem::Region(..)
                 | ProtocolItem::Referrals(..)
                 | ProtocolItem::ConsentForReferral { .. } => {}
             }
+        }
+        self.agencies_at(file, p, &def.agencies);
+        // Roles in agency blocks are roles enough: `roles { }` may be left out.
+        if roles_at.is_none() && has_roles {
+            roles_at = Some(p.name.span);
         }
         (
             ctx,
@@ -259,6 +316,35 @@ impl<'a> Checker<'a> {
                 roles: roles_at,
             },
         )
+    }
+
+    /// With `agency` blocks declared, `at X` in `roles { }` names one of them
+    /// (E0135 otherwise); without any, `at` names a free organisation, as
+    /// before agencies could be declared.
+    fn agencies_at(&mut self, file: usize, p: &ast::Protocol, agencies: &[AgencyDef]) {
+        if agencies.is_empty() {
+            return;
+        }
+        for item in &p.items {
+            let ProtocolItem::Roles(rs, _) = item else {
+                continue;
+            };
+            for at in rs.iter().filter_map(|r| r.agency.as_ref()) {
+                if agencies.iter().any(|a| a.name == at.name) {
+                    continue;
+                }
+                let cands = agencies.iter().map(|a| a.name.as_str()).collect();
+                let d = unknown(
+                    Code::E0135,
+                    file,
+                    at,
+                    "agency",
+                    cands,
+                    "the protocol declares its agencies with `agency NAME \"Label\" { … }`: name one of them, or declare this one",
+                );
+                self.emit(d);
+            }
+        }
     }
 
     /// The clauses every protocol needs: `for` and `roles`.

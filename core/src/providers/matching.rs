@@ -1,13 +1,17 @@
 //! Matching: the providers that can meet a need in a region, in the
 //! documented order.
 
+use std::collections::BTreeMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use super::{bayesian, names_help, ratio, Catalogue, Name, Regions, PRIOR_SCORE};
+use super::{bayesian, names_help, ratio, Catalogue, Regions, PRIOR_SCORE};
 use super::{QuestionRating, Ratings};
 use crate::codes::Code;
+use crate::labels::localize;
+use crate::messages;
 use crate::screen::document::JsonDocument;
 use crate::screen::facts::FactsError;
 use crate::screen::Engine;
@@ -54,6 +58,12 @@ pub struct ProvidersReport {
     /// Providers that offer those services, but not in the region: listed so that
     /// nobody is dropped silently.
     pub elsewhere: Vec<Elsewhere>,
+    /// The language of [`render`](Self::render)'s words.
+    #[serde(skip)]
+    pub(crate) lang: String,
+    /// The labels of the services named, for `render`.
+    #[serde(skip)]
+    pub(crate) service_labels: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -68,44 +78,61 @@ impl ProvidersReport {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".to_string())
     }
 
+    /// For people, in the report's language: the providers in order with
+    /// their kind, services, room and rating, then those elsewhere.
     pub fn render(&self) -> String {
+        let lang = self.lang.as_str();
+        let say = |key: &str, args: &[(&str, &str)]| messages::text(lang, key, args);
         let mut out = format!(
             "{} ({}){}\n",
             self.need_label,
             self.need,
-            self.region
-                .as_ref()
-                .map_or(String::new(), |r| format!(" in {r}"))
+            self.region.as_ref().map_or(String::new(), |r| format!(
+                " {}",
+                say("providers.in", &[("region", r)])
+            ))
         );
         if self.providers.is_empty() {
-            out.push_str("  no provider can meet this need here\n");
+            out.push_str(&format!("  {}\n", say("providers.none", &[])));
         }
         for (i, p) in self.providers.iter().enumerate() {
             let room = match (p.capacity_left, p.full) {
-                (_, true) => "full".to_string(),
-                (Some(left), false) => format!("{left} places left"),
-                (None, false) => "capacity not stated".to_string(),
+                (_, true) => say("providers.full", &[]),
+                (Some(left), false) => messages::count(lang, "providers.places_left", left, &[]),
+                (None, false) => say("providers.capacity_unknown", &[]),
             };
-            let rating = p.rating.as_ref().map_or("no ratings".to_string(), |r| {
-                format!(
-                    "rated {r} ({} vote{})",
-                    p.votes,
-                    if p.votes == 1 { "" } else { "s" }
-                )
-            });
+            let rating = p.rating.as_ref().map_or_else(
+                || say("providers.no_ratings", &[]),
+                |r| messages::count(lang, "providers.rated", p.votes, &[("rating", r)]),
+            );
+            let kind = match p.kind {
+                "municipal" => say("kind.municipal", &[]),
+                "ngo" => say("kind.ngo", &[]),
+                "private" => say("kind.private", &[]),
+                _ => say("kind.state", &[]),
+            };
+            let services: Vec<&str> = p
+                .services
+                .iter()
+                .map(|s| {
+                    self.service_labels
+                        .get(s)
+                        .map_or(s.as_str(), String::as_str)
+                })
+                .collect();
             out.push_str(&format!(
-                "  {}. {} [{}] {}: {}; {}\n",
+                "  {}. {} [{kind}] {}: {room}; {rating}\n",
                 i + 1,
                 p.name,
-                p.kind,
-                p.services.join(", "),
-                room,
-                rating
+                services.join(", "),
             ));
         }
         if !self.elsewhere.is_empty() {
-            let ids: Vec<&str> = self.elsewhere.iter().map(|e| e.name.as_str()).collect();
-            out.push_str(&format!("  elsewhere: {}\n", ids.join(", ")));
+            let names: Vec<&str> = self.elsewhere.iter().map(|e| e.name.as_str()).collect();
+            out.push_str(&format!(
+                "  {}\n",
+                say("providers.elsewhere", &[("providers", &names.join(", "))])
+            ));
         }
         out
     }
@@ -163,23 +190,9 @@ impl Engine {
             if meets.is_empty() {
                 continue;
             }
-            let name = match &p.name {
-                Name::One(s) => s.clone(),
-                Name::ByLang(list) => {
-                    // The catalogue's check refuses an empty list of names.
-                    debug_assert!(!list.is_empty());
-                    list.iter()
-                        .find(|(l, _)| l == lang)
-                        .or_else(|| {
-                            self.languages()
-                                .first()
-                                .and_then(|first| list.iter().find(|(l, _)| l == first))
-                        })
-                        .or(list.first())
-                        .map(|(_, n)| n.clone())
-                        .unwrap_or_default()
-                }
-            };
+            let name = p
+                .name
+                .shown(lang, self.languages().first().map(String::as_str));
             let serves = match (&p.regions, region_index) {
                 (_, None) | (Regions::All, _) => true,
                 (Regions::Some(rs), Some(r)) => rs.contains(&r),
@@ -263,6 +276,18 @@ impl Engine {
                 .collect(),
             providers: matches.into_iter().map(|(m, _)| m).collect(),
             elsewhere,
+            lang: match lang {
+                "" => self
+                    .languages()
+                    .first()
+                    .map_or_else(|| "en".to_string(), Clone::clone),
+                l => l.to_string(),
+            },
+            service_labels: services
+                .iter()
+                .filter_map(|&s| self.checked.services.get(s))
+                .map(|d| (d.name.clone(), localize(d.label.as_ref(), lang, &d.name)))
+                .collect(),
         })
     }
 

@@ -50,6 +50,26 @@ enum Name {
     ByLang(Vec<(String, String)>),
 }
 
+impl Name {
+    /// The name in `lang`, else in the ruleset's first language `first`,
+    /// else the first given.
+    fn shown(&self, lang: &str, first: Option<&str>) -> String {
+        match self {
+            Name::One(s) => s.clone(),
+            Name::ByLang(list) => {
+                // The catalogue's check refuses an empty list of names.
+                debug_assert!(!list.is_empty());
+                list.iter()
+                    .find(|(l, _)| l == lang)
+                    .or_else(|| first.and_then(|f| list.iter().find(|(l, _)| l == f)))
+                    .or(list.first())
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default()
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Regions {
     All,
@@ -93,6 +113,18 @@ impl Catalogue {
     /// the catalogue has no such provider.
     pub(crate) fn provider_kind(&self, id: &str) -> Option<&'static str> {
         self.providers.iter().find(|p| p.id == id).map(|p| p.kind)
+    }
+
+    /// Every provider's id with its name in `lang` (else in the ruleset's
+    /// first language `first`), for human output.
+    pub(crate) fn provider_names<'c>(
+        &'c self,
+        lang: &'c str,
+        first: Option<&'c str>,
+    ) -> impl Iterator<Item = (&'c str, String)> + 'c {
+        self.providers
+            .iter()
+            .map(move |p| (p.id.as_str(), p.name.shown(lang, first)))
     }
 
     /// Every provider's id, for suggestions.

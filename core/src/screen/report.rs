@@ -629,17 +629,26 @@ fn empty_explanation() -> Explanation {
 }
 
 /// What a clause's result means, in words: met, not met, disqualified by, unknown.
-fn verdict(c: &ExplainedClause, lang: &str) -> &'static str {
+fn verdict(c: &ExplainedClause, lang: &str) -> String {
     match c.result {
-        Some(true) if c.kind == "unless" => word(lang, "disqualified"),
-        Some(true) => word(lang, "met"),
-        Some(false) => word(lang, "not met"),
-        None => word(lang, "unknown"),
+        Some(true) if c.kind == "unless" => word(lang, "screen.disqualified"),
+        Some(true) => word(lang, "screen.met"),
+        Some(false) => word(lang, "screen.not_met"),
+        None => word(lang, "screen.unknown"),
+    }
+}
+
+/// The catalogue's key for a status's word.
+fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::Eligible => "screen.eligible",
+        Status::Ineligible => "screen.ineligible",
+        Status::Undetermined => "screen.undetermined",
     }
 }
 
 fn summary(clauses: &[ExplainedClause], status: Status, label: &str, lang: &str) -> String {
-    let mut s = format!("{label}: {}", word(lang, status.as_str()));
+    let mut s = format!("{label}: {}", word(lang, status_key(status)));
     let decisive: Vec<&ExplainedClause> = clauses.iter().filter(|c| c.decisive).collect();
     for (i, c) in decisive.iter().enumerate() {
         s.push_str(if i == 0 { " — " } else { "; " });
@@ -809,9 +818,9 @@ fn used_values(
                     show(engine, facts, items, v, &Type::Error).unwrap_or_else(|| "?".into());
                 let line = format!(
                     "{}: `{text}` {}, {} {shown}",
-                    word(lang, "presumed"),
-                    word(lang, "unknown"),
-                    word(lang, "taken as")
+                    word(lang, "screen.presumed"),
+                    word(lang, "screen.unknown"),
+                    word(lang, "screen.taken_as")
                 );
                 if !presumed.contains(&line) {
                     presumed.push(line);
@@ -1115,7 +1124,7 @@ impl ScreenReport {
             let _ = writeln!(
                 out,
                 "\n{} ({})",
-                word(lang, status.as_str()).to_uppercase(),
+                word(lang, status_key(status)).to_uppercase(),
                 group.len()
             );
             for r in group {
@@ -1132,7 +1141,7 @@ impl ScreenReport {
                 if let Some(a) = &r.amount {
                     let _ = write!(out, ": {a}");
                 } else if status == Status::Eligible && !r.missing.is_empty() {
-                    let _ = write!(out, ": {}", word(lang, "amount unknown"));
+                    let _ = write!(out, ": {}", word(lang, "screen.amount_unknown"));
                 }
                 out.push('\n');
                 if let Some(e) = &r.explanation {
@@ -1175,14 +1184,14 @@ impl ScreenReport {
                     let _ = writeln!(
                         out,
                         "      {}: {}",
-                        word(lang, "missing"),
+                        word(lang, "screen.missing"),
                         r.missing.join(", ")
                     );
                 }
             }
         }
         if !self.next_questions.is_empty() {
-            let _ = writeln!(out, "\n{}:", word(lang, "next questions"));
+            let _ = writeln!(out, "\n{}:", word(lang, "screen.next_questions"));
             for (i, q) in self.next_questions.iter().enumerate() {
                 let _ = write!(out, "  {}. {} ({}, {})", i + 1, q.label, q.path, q.ty);
                 if !q.options.is_empty() {

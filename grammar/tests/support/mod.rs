@@ -840,16 +840,16 @@ fn protocol() -> impl Strategy<Value = Decl> {
         Just(RoleKind::Client),
         Just(RoleKind::Provider)
     ]);
-    let role = (docs(), ident(), opt_label(), option::of(ident()), kind).prop_map(
-        |(docs, name, label, agency, kind)| Role {
+    let role = (docs(), ident(), opt_label(), option::of(ident()), kind)
+        .prop_map(|(docs, name, label, agency, kind)| Role {
             docs,
             name,
             label,
             agency,
             kind,
             span: span(),
-        },
-    );
+        })
+        .boxed();
     let step = (docs(), ident(), opt_label(), vec(step_item(), 0..5)).prop_map(
         |(docs, name, label, items)| Step {
             docs,
@@ -862,7 +862,17 @@ fn protocol() -> impl Strategy<Value = Decl> {
     let item = prop_oneof![
         1 => type_name().prop_map(|i| ProtocolItem::For(i, span())),
         1 => ident().prop_map(|i| ProtocolItem::Calendar(i, span())),
-        1 => vec(role, 0..4).prop_map(|r| ProtocolItem::Roles(r, span())),
+        1 => vec(role.clone(), 0..4).prop_map(|r| ProtocolItem::Roles(r, span())),
+        1 => (docs(), ident(), opt_label(), vec(role, 0..3)).prop_map(
+            |(docs, name, label, roles)| ProtocolItem::Agency(Agency {
+                docs,
+                name,
+                label,
+                roles,
+                span: span(),
+            })
+        ),
+        1 => label().prop_map(|l| ProtocolItem::Legal(l, span())),
         1 => expr().prop_map(|e| ProtocolItem::Start(e, span())),
         2 => step.prop_map(ProtocolItem::Step),
         1 => (ident(), duration()).prop_map(|(to, overdue_by)| ProtocolItem::Escalate {
