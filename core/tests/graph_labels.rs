@@ -2,7 +2,8 @@
 //! its ruleset declares, no text the DOT or Mermaid diagram shows is a bare
 //! identifier where the ruleset gives a label — roles, agencies, steps,
 //! assessments, needs, the subject's entity and the calendar are shown by
-//! their labels. Conditions are source text and are left out of the check.
+//! their labels. Conditions (`when`, `start when`, `where`, `back to … when`)
+//! are source text and are left out of the check.
 
 #![allow(
     clippy::unwrap_used,
@@ -156,6 +157,8 @@ fn no_diagram_shows_a_bare_identifier_where_a_label_exists() {
                     .start
                     .iter()
                     .chain(g.steps.iter().filter_map(|s| s.when.as_ref()))
+                    .chain(g.steps.iter().filter_map(|s| s.need_where.as_ref()))
+                    .chain(g.back_edges.iter().filter_map(|b| b.when.as_ref()))
                 {
                     conditions.extend(words(c));
                 }
@@ -168,6 +171,10 @@ fn no_diagram_shows_a_bare_identifier_where_a_label_exists() {
                     label_words.extend(words(localized(l, lang)).into_iter().map(String::from));
                 }
                 label_words.extend(words(&g.label).into_iter().map(String::from));
+                // The start node's fixed word (`start`) is the catalogue's, even
+                // where a step happens to be named `start`.
+                let start = messages::text(lang, "graph.start", &[]);
+                label_words.extend(words(&start).into_iter().map(String::from));
                 for (format, texts) in [
                     ("dot", dot_texts(&g.to_dot())),
                     ("mermaid", mermaid_texts(&g.to_mermaid())),
