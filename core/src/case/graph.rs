@@ -670,6 +670,23 @@ impl ProtocolGraph {
             .map_or(name, |s| s.label.as_str())
     }
 
+    /// What a deadline counts from: a step's label, or an event in words
+    /// (`within … from opened`: "the opening of the case").
+    fn anchor_label(&self, name: &str) -> String {
+        if self.steps.iter().any(|s| s.name == name) {
+            return self.step_label(name).to_string();
+        }
+        let key = match name {
+            "opened" => "anchor.opened",
+            "consent" => "anchor.consent",
+            "referred" => "anchor.referred",
+            "referral_accepted" => "anchor.referral_accepted",
+            "planned" => "anchor.planned",
+            _ => return name.to_string(),
+        };
+        self.say(key, &[])
+    }
+
     /// A role's label by its name.
     fn role_label(&self, name: &str) -> String {
         self.role(Some(name))
@@ -702,7 +719,7 @@ impl ProtocolGraph {
                 Some(f) => lines.extend(wrap(
                     &self.say(
                         "graph.within_from",
-                        &[("duration", &w), ("anchor", self.step_label(f))],
+                        &[("duration", &w), ("anchor", &self.anchor_label(f))],
                     ),
                     WRAP,
                 )),
