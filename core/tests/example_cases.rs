@@ -100,6 +100,13 @@ const RUNS: &[(&str, &str, &str, &str, Option<&str>)] = &[
         "tartu",
         "municipal_case",
         "elva_to_tartu_transfer",
+        "2025-04-28",
+        None,
+    ),
+    (
+        "tartu",
+        "municipal_case",
+        "elva_to_tartu_transfer",
         "2025-06-02",
         None,
     ),
