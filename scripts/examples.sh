@@ -6,7 +6,8 @@
 # lines), `accord assess` on the answers in `assessments/ASSESSMENT/`, and
 # `accord plan` on assessment results there when it has a provider catalogue,
 # `accord graph` on each protocol, `accord case` on each case log under
-# `cases/` (compared with its expected states) and `accord caseload` on them.
+# `cases/` (compared with its expected states, or refused as its expected error
+# says) and `accord caseload` on them.
 # Screening uses a fixed as-of date so the output is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,16 +65,32 @@ for ruleset in "${rulesets[@]}"; do
   done
   catalogue=()
   [ -f "$dir/catalogue.json" ] && catalogue=(--catalogue "$dir/catalogue.json")
+  # LOG@DATE[@ROLE[@PROVIDER]].json; an expected file that is an error (its
+  # "kind" is set) is a log refused on purpose: the run must fail with exactly it.
+  refusals=()
   for expected in "$dir"/cases/*/expected/*.json; do
     name="$(basename "$expected" .json)"
     log="$(dirname "$(dirname "$expected")")/${name%%@*}.jsonl"
     rest="${name#*@}"
     date="${rest%%@*}"
-    role=()
-    [ "$rest" != "$date" ] && role=(--role "${rest#*@}")
-    echo "== accord case $dir --events $log --as-of $date ${role[*]}"
-    "$accord" case "$dir" --events "$log" --as-of "$date" "${role[@]}" "${catalogue[@]}" || status=1
-    got="$("$accord" case "$dir" --events "$log" --as-of "$date" "${role[@]}" "${catalogue[@]}" --format json)"
+    view=()
+    if [ "$rest" != "$date" ]; then
+      who="${rest#*@}"
+      view=(--role "${who%%@*}")
+      [ "$who" != "${who%%@*}" ] && view+=(--provider "${who#*@}")
+    fi
+    refused="$(python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); print(" ".join(p["code"] + ":" + str(p.get("line")) for p in e["problems"]) if "kind" in e else "")' "$expected")"
+    echo "== accord case $dir --events $log --as-of $date ${view[*]}"
+    if [ -n "$refused" ]; then
+      refusals+=($refused)
+      if "$accord" case "$dir" --events "$log" --as-of "$date" "${view[@]}" "${catalogue[@]}"; then
+        echo "error: $log should be refused as of $date ($refused)" >&2
+        status=1
+      fi
+    else
+      "$accord" case "$dir" --events "$log" --as-of "$date" "${view[@]}" "${catalogue[@]}" || status=1
+    fi
+    got="$("$accord" case "$dir" --events "$log" --as-of "$date" "${view[@]}" "${catalogue[@]}" --format json 2>/dev/null || true)"
     if ! python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1]) != json.load(open(sys.argv[2])))' "$got" "$expected"; then
       echo "error: the state differs from $expected" >&2
       status=1
@@ -81,8 +98,15 @@ for ruleset in "${rulesets[@]}"; do
   done
   logs=("$dir"/cases/*/*.jsonl)
   if [ ${#logs[@]} -gt 0 ]; then
+    # A log refused on purpose is listed with its error: allowed when its error is
+    # one of the expected refusals.
     echo "== accord caseload $dir --cases $dir/cases --as-of 2025-06-02"
-    "$accord" caseload "$dir" --cases "$dir/cases" --as-of 2025-06-02 "${catalogue[@]}" || status=1
+    "$accord" caseload "$dir" --cases "$dir/cases" --as-of 2025-06-02 "${catalogue[@]}" || true
+    load="$("$accord" caseload "$dir" --cases "$dir/cases" --as-of 2025-06-02 "${catalogue[@]}" --format json || true)"
+    if ! python3 -c 'import json,sys; errs=json.loads(sys.argv[1])["errors"]; sys.exit(any(e["error"]["code"] + ":" + str(e["error"].get("line")) not in sys.argv[2:] for e in errs))' "$load" "${refusals[@]}"; then
+      echo "error: the caseload of $dir has a log that cannot be replayed" >&2
+      status=1
+    fi
   fi
 done
 exit "$status"

@@ -204,6 +204,18 @@ def main():
                  {"assessment": a.name, "answers": f"@{UP}../{kz}/assessments/{a.name}/{f.name}", "lang": "ru"})
     case("kazakhstan_providers_ranked", kz, "providers", {"need": "home_care", "lang": "ru"},
          catalogue=f"{kz}/catalogue.json", ratings=f"{kz}/ratings.json")
+    # The East Kazakhstan case logs on their README's dates (LOG@DATE[@ROLE[@PROVIDER]]);
+    # Ridder's refused line gives the error.
+    d = ROOT / kz / "cases" / "special_social_services"
+    for f in sorted((d / "expected").glob("*.json")):
+        parts = f.stem.split("@")
+        args = {"log": f"@{UP}../{kz}/cases/special_social_services/{parts[0]}.jsonl",
+                "as_of": parts[1], "role": parts[2] if len(parts) > 2 else None, "lang": "en"}
+        if len(parts) > 3:
+            args["provider"] = parts[3]
+        case(f"kazakhstan_{'_'.join(parts)}".replace("-", "_"), kz,
+             "case_view" if len(parts) > 3 else "case_state", args,
+             catalogue=f"{kz}/catalogue.json")
 
     # Merging two devices' logs of the case corpus's story.
     case("merge_same_log", "tests/cases", "merge",
