@@ -763,6 +763,8 @@ export interface GraphEscalation {
 export interface GraphShare {
   what: string;
   with: string[];
+  /** `share … requires consent` (absent otherwise). */
+  requires_consent?: true;
 }
 
 /** A protocol's workflow graph (`accord graph --format json`). */
@@ -793,6 +795,8 @@ export interface ProtocolGraph {
   referrals?: { elsewhere: 'refused' | 'flagged'; full: 'refused' | 'flagged' };
   /** `back to STEP when EXPR` (only when some step goes back). */
   back_edges?: { from: string; to: string; when: string | null }[];
+  /** `consent for referral to …`: the provider kinds that need consent (absent when none do). */
+  consent_for_referral?: ('state' | 'municipal' | 'ngo' | 'private')[];
 }
 
 export type GraphFormat = 'dot' | 'mermaid' | 'json';
