@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::args::{self, HumanOrJson, Lang, RulesetFiles, TableFormat, Threads};
-use crate::{exit_for, load_ruleset, read_input, report_error, CANNOT_RUN, PROBLEMS};
+use crate::{
+    exit_for, load_ruleset, read_input, report_error, warn_unknown_lang, CANNOT_RUN, PROBLEMS,
+};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseArgs {
@@ -64,6 +66,9 @@ pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // As `accord screen` and `accord graph`: an undeclared language is a
+    // warning, and the labels are the ruleset's first language's.
+    warn_unknown_lang(ruleset.engine(), args.lang.get());
     let log_name = args.events.display().to_string();
     let mut text = match (&args.add, args.events.exists()) {
         (Some(_), false) => String::new(),
@@ -141,6 +146,8 @@ pub(crate) struct CaseloadArgs {
     catalogue: Option<PathBuf>,
     #[command(flatten)]
     threads: Threads,
+    #[command(flatten)]
+    lang: Lang,
     /// `human`, `json` or `csv` (the agenda).
     #[arg(long, value_enum, default_value_t = TableFormat::Human)]
     format: TableFormat,
@@ -194,6 +201,9 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // As `accord screen` and `accord graph`: an undeclared language is a
+    // warning, and the labels are the ruleset's first language's.
+    warn_unknown_lang(ruleset.engine(), args.lang.get());
     let logs = match read_logs(&args.cases) {
         Ok(logs) => logs,
         Err(code) => return code,
@@ -203,6 +213,7 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
         &cases,
         &as_of.to_string(),
         args.role.as_deref(),
+        args.lang.get(),
         args.threads.count(),
     ) {
         Ok(report) => report,

@@ -181,6 +181,83 @@ fn a_caseload_gives_a_roles_agenda_and_the_figures() {
 }
 
 #[test]
+fn a_caseload_speaks_the_language_asked_for() {
+    // The two cases of the conformance case `caseload_agencies_lang` (whose
+    // README row works them out): on Monday 2026-03-16, c-1's `notify` was
+    // due 2026-03-05 (3 working days after Monday 2026-03-02), overdue and
+    // escalated to `head` since 2026-03-12 (5 working days later); c-2's
+    // `visit`, ready 2026-03-03, is due 2026-03-17 (10 working days later).
+    // In Russian: the words from ru.json (`2 дела`: `few`), the roles' and
+    // steps' labels from their `[ru: …]` translations, the protocol by name.
+    let dir = scratch("caseload-lang");
+    let opened = |c: &str| {
+        format!(
+            r#"{{"type": "opened", "at": "2026-03-02", "by": "coordinator", "protocol": "out_of_school", "case": "{c}", "subject": {{"age": 9, "in_school": false}}}}"#
+        )
+    };
+    fs::write(dir.join("c-1.jsonl"), opened("c-1") + "\n").unwrap();
+    fs::write(
+        dir.join("c-2.jsonl"),
+        opened("c-2")
+            + "\n"
+            + r#"{"type": "completed", "at": "2026-03-03", "by": "coordinator", "step": "notify"}"#
+            + "\n",
+    )
+    .unwrap();
+    let ruleset = repo()
+        .join("tests/corpus/valid/protocol_agencies")
+        .to_string_lossy()
+        .into_owned();
+    let cases = dir.to_string_lossy().into_owned();
+    let caseload = |lang: Option<&str>| {
+        let mut args = vec![
+            "caseload",
+            &ruleset,
+            "--cases",
+            &cases,
+            "--as-of",
+            "2026-03-16",
+        ];
+        if let Some(l) = lang {
+            args.extend(["--lang", l]);
+        }
+        accord(&args)
+    };
+    let out = caseload(Some("ru"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(
+        stdout(&out),
+        "нагрузка на 2026-03-16: 2 дела, открыто 2, закрыто 0\n\
+         \x20 ПРОСРОЧЕНО (срок 2026-03-05), эскалировано: c-1 notify — Уведомить социальную службу (Школьный координатор)\n\
+         \x20 срок 2026-03-17: c-2 visit — Посетить семью (Социальный работник)\n\
+         просроченных задач: 1, эскалаций: 1\n\
+         медиана от открытия до плана: -; до закрытия: -\n\
+         \x20 Уведомить социальную службу (out_of_school): открыто 1, просрочено 1\n\
+         \x20 Посетить семью (out_of_school): открыто 1, просрочено 0\n"
+    );
+    // Without `--lang`: English, the ruleset's first language, as before.
+    let out = caseload(None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("caseload as of 2026-03-16: 2 cases, 2 open, 0 closed\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("c-2 visit — Visit the family (Social worker)"));
+    // A language the ruleset does not declare: a warning, as `accord case`
+    // and `accord screen` give, and the labels of the first language.
+    let out = caseload(Some("et"));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the ruleset has no language `et` (it has en, ru)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("c-2 visit — Visit the family (Social worker)"));
+}
+
+#[test]
 fn merging_two_devices_logs_reports_conflicts() {
     let dir = scratch("case-merge");
     let common = r#"{"type": "opened", "at": "2025-03-03", "protocol": "out_of_school", "subject": {"in_school": false, "disability": "none"}}

@@ -187,6 +187,7 @@ fn run(dir: &Path) -> Result<String, Error> {
             &a.object("cases"),
             &a.req("as_of"),
             a.opt("role").as_deref(),
+            lang,
         ),
         other => panic!("{}: unknown call `{other}`", dir.display()),
     }

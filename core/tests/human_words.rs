@@ -79,7 +79,7 @@ fn a_caseload_in_the_rulesets_first_language() {
     // (`few`); no plan and no closure yet, so both medians are `-`.
     let second = LOG.replace("c-1", "c-2");
     let report = ruleset()
-        .caseload_report(&[("a", LOG), ("b", &second)], "2026-03-06", None, 1)
+        .caseload_report(&[("a", LOG), ("b", &second)], "2026-03-06", None, None, 1)
         .unwrap();
     assert_eq!(
         report.render(),
@@ -90,4 +90,47 @@ fn a_caseload_in_the_rulesets_first_language() {
          медиана от открытия до плана: -; до закрытия: -\n\
          \x20 Посетить семью (p): открыто 2, просрочено 2\n"
     );
+}
+
+#[test]
+fn a_caseload_in_the_language_asked_for() {
+    // The same two cases as above, for `head` in English (the ruleset's
+    // second language): the tasks are the worker's, but escalated to `head`
+    // (1 working day after 2026-03-04, on 2026-03-05), so both are on its
+    // agenda. The words from en.json (`2 cases`: `other`), the role's, the
+    // step's and the tasks' labels from their `[en: …]` translations; the
+    // protocol keeps its name `p` in the figures, as in Russian.
+    let second = LOG.replace("c-1", "c-2");
+    let report = ruleset()
+        .caseload_report(
+            &[("a", LOG), ("b", &second)],
+            "2026-03-06",
+            Some("head"),
+            Some("en"),
+            2,
+        )
+        .unwrap();
+    assert_eq!(
+        report.render(),
+        "caseload as of 2026-03-06 for Head of service: 2 cases, 2 open, 0 closed\n\
+         \x20 OVERDUE (due 2026-03-04), escalated: c-1 visit — Visit the family (Social worker)\n\
+         \x20 OVERDUE (due 2026-03-04), escalated: c-2 visit — Visit the family (Social worker)\n\
+         overdue tasks: 2, escalations: 2\n\
+         median from opening to plan: -; to closure: -\n\
+         \x20 Visit the family (p): 2 open, 2 overdue\n"
+    );
+    // The JSON keeps the names; the agenda's labels are in English too.
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["agenda"][0]["label"], "Visit the family");
+    assert_eq!(json["agenda"][0]["role"], "worker");
+    // Without a language: Russian, the first, as before.
+    let json = ruleset()
+        .caseload(
+            &serde_json::json!({ "a": LOG }).to_string(),
+            "2026-03-06",
+            None,
+            None,
+        )
+        .unwrap();
+    assert!(json.contains("\"label\": \"Посетить семью\""), "{json}");
 }

@@ -253,6 +253,15 @@ def main():
          {"cases": '["missed_deadline_escalation"]', "as_of": "2025-06-01"}, **cases_cat)
     case("caseload_bad_date", "tests/cases", "caseload",
          {"cases": logs("plan_and_referrals"), "as_of": "1 June 2025"}, **cases_cat)
+    # A caseload in the ruleset's second language (`accord caseload --lang ru`):
+    # the agenda's labels from the `[ru: …]` translations (README).
+    opened = ('{"type": "opened", "at": "2026-03-02", "by": "coordinator", "protocol": "out_of_school", '
+              '"case": "%s", "subject": {"age": 9, "in_school": false}}\n')
+    case("caseload_agencies_lang", "tests/corpus/valid/protocol_agencies", "caseload",
+         {"cases": {"c-1": opened % "c-1",
+                    "c-2": opened % "c-2" + '{"type": "completed", "at": "2026-03-03", "by": "coordinator", '
+                                            '"step": "notify"}\n'},
+          "as_of": "2026-03-16", "lang": "ru"})
 
     # A ruleset that does not load: every call reports its diagnostics.
     case("load_invalid_ruleset", "tests/conformance/cases/check_invalid_duplicate_declaration", "load")

@@ -410,15 +410,17 @@ impl Ruleset {
 
     /// A role's agenda (every role when `None`) and the monitoring figures
     /// on `as_of` over many cases: `cases` is a JSON object from case names
-    /// to event logs (`accord caseload --format json`).
-    #[uniffi::method(default(role = None))]
+    /// to event logs (`accord caseload --format json`), the agenda's labels
+    /// in `lang` (the ruleset's first language when `None`).
+    #[uniffi::method(default(role = None, lang = None))]
     pub fn caseload(
         &self,
         cases: String,
         as_of: String,
         role: Option<String>,
+        lang: Option<String>,
     ) -> Result<String, AccordError> {
-        self.read(|r| r.caseload(&cases, &as_of, role.as_deref()))
+        self.read(|r| r.caseload(&cases, &as_of, role.as_deref(), lang.as_deref()))
     }
 
     /// A case's state on `as_of` from its event log (JSON lines), in full

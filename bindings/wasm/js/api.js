@@ -310,7 +310,7 @@ export class Ruleset {
       for (const [name, events] of Object.entries(cases)) logs[name] = log(events, `the log of ${name}`);
       text = JSON.stringify(logs);
     } else throw new TypeError('the cases must be an object from case names to event logs');
-    return call(() => this.#raw.caseload(text, asOf, opt(options.role)));
+    return call(() => this.#raw.caseload(text, asOf, opt(options.role), opt(options.lang)));
   }
   caseload(cases, asOf, options = {}) {
     return JSON.parse(this.caseloadText(cases, asOf, options));

@@ -713,6 +713,8 @@ export interface CaseRatings {
 export interface CaseloadOptions {
   /** The agenda of this role only (its tasks and those escalated to it). */
   role?: string | null;
+  /** The language of the agenda's labels (the ruleset's first when left out). */
+  lang?: Lang | null;
 }
 
 // ---------------------------------------------------------------- graphs
@@ -930,7 +932,7 @@ export interface RawRuleset {
   providers(need: string, region?: string | null, lang?: string | null): string;
   providersForResult(result: string, region?: string | null, lang?: string | null): string;
   needsMap(results: string): string;
-  caseload(cases: string, as_of: string, role?: string | null): string;
+  caseload(cases: string, as_of: string, role?: string | null, lang?: string | null): string;
   caseState(log: string, as_of: string, role?: string | null, lang?: string | null): string;
   caseView(log: string, as_of: string, role?: string | null, provider?: string | null, lang?: string | null): string;
   caseAdd(log: string, event: string): string;

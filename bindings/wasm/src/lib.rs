@@ -169,14 +169,18 @@ mod exports {
         }
 
         /// A role's agenda and the monitoring figures over many cases
-        /// (`cases`: a JSON object from case names to event logs).
+        /// (`cases`: a JSON object from case names to event logs), the
+        /// agenda's labels in `lang`.
         pub fn caseload(
             &self,
             cases: &str,
             as_of: &str,
             role: Option<String>,
+            lang: Option<String>,
         ) -> Result<String, JsError> {
-            js(self.inner.caseload(cases, as_of, role.as_deref()))
+            js(self
+                .inner
+                .caseload(cases, as_of, role.as_deref(), lang.as_deref()))
         }
 
         #[wasm_bindgen(js_name = caseState)]

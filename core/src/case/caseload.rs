@@ -84,7 +84,7 @@ pub struct CaseloadReport {
     /// Cases whose log could not be replayed, with why; they count nowhere else.
     pub errors: Vec<CaseFailure>,
     /// Labels and the words' language for [`render`](Self::render): the
-    /// ruleset's first language.
+    /// language asked for, else the ruleset's first.
     #[serde(skip)]
     pub(crate) shown: Shown,
 }
@@ -117,6 +117,9 @@ pub struct Caseload {
     to_close: Vec<i32>,
     errors: Vec<CaseFailure>,
     shown: Shown,
+    /// The language of the tasks' labels and the words (`""`: the ruleset's
+    /// first).
+    lang: String,
 }
 
 fn median(v: &mut [i32]) -> Option<f64> {
@@ -138,8 +141,16 @@ fn days(from: Date, to: Date) -> i32 {
 }
 
 impl Caseload {
-    /// An empty caseload on `as_of`, for `role` (every role when `None`).
+    /// An empty caseload on `as_of`, for `role` (every role when `None`),
+    /// in the ruleset's first language.
     pub fn new(as_of: Date, role: Option<&str>) -> Caseload {
+        Caseload::in_lang(as_of, role, None)
+    }
+
+    /// An empty caseload on `as_of`, for `role`, its tasks' labels and its
+    /// words in `lang` (the ruleset's first language when `None`), as a case
+    /// state's (`accord caseload --lang`).
+    pub fn in_lang(as_of: Date, role: Option<&str>, lang: Option<&str>) -> Caseload {
         Caseload {
             as_of,
             role: role.map(String::from),
@@ -155,6 +166,7 @@ impl Caseload {
             to_close: Vec::new(),
             errors: Vec::new(),
             shown: Shown::default(),
+            lang: lang.unwrap_or_default().to_string(),
         }
     }
 
@@ -168,10 +180,11 @@ impl Caseload {
         let result = Case::replay(engine, events, options, Some(self.as_of)).and_then(|mut c| {
             // Only the work and the figures: no history, no assessments.
             c.refresh_for(self.as_of);
-            let (tasks, escalations) = c.open_work(self.as_of, None, "")?;
-            // The tasks' labels are in the ruleset's first language: so are
-            // the words.
-            self.shown.absorb(Shown::new(&engine.checked, c.def, ""));
+            let (tasks, escalations) = c.open_work(self.as_of, None, &self.lang)?;
+            // The tasks' labels are in the caseload's language: so are the
+            // words.
+            self.shown
+                .absorb(Shown::new(&engine.checked, c.def, &self.lang));
             Ok((
                 c.first_plan,
                 c.opened,
@@ -274,7 +287,8 @@ impl Caseload {
         }
     }
 
-    /// Adds the cases of `other` (built on the same date for the same role).
+    /// Adds the cases of `other` (built on the same date for the same role,
+    /// in the same language).
     pub fn absorb(&mut self, other: Caseload) {
         self.agenda.extend(other.agenda);
         self.cases += other.cases;
@@ -385,8 +399,8 @@ impl CaseloadReport {
         out
     }
 
-    /// For people: the agenda, then the figures, in the ruleset's first
-    /// language with labels for roles, needs and steps.
+    /// For people: the agenda, then the figures, in the language asked for
+    /// (else the ruleset's first) with labels for roles, needs and steps.
     pub fn render(&self) -> String {
         let sh = &self.shown;
         let m = &self.monitoring;

@@ -16,32 +16,44 @@ impl Ruleset {
     /// their event logs (JSON-lines text), `{"case-1": "{…}\n{…}\n", …}`
     /// (`accord caseload --format json`). A case is named by its `opened`
     /// event's `case`, or else by its name here. A log that cannot be read
-    /// or replayed is listed in `errors` and counted nowhere else.
-    pub fn caseload(&self, cases: &str, as_of: &str, role: Option<&str>) -> Result<String, Error> {
+    /// or replayed is listed in `errors` and counted nowhere else. The
+    /// agenda's labels are in `lang` (`accord caseload --lang`), as a case
+    /// state's: the ruleset's first language when `None`.
+    pub fn caseload(
+        &self,
+        cases: &str,
+        as_of: &str,
+        role: Option<&str>,
+        lang: Option<&str>,
+    ) -> Result<String, Error> {
         let cases = case_logs(cases)?;
         let cases: Vec<(&str, &str)> = cases
             .iter()
             .map(|(name, log)| (name.as_str(), log.as_str()))
             .collect();
-        Ok(self.caseload_report(&cases, as_of, role, 1)?.to_json())
+        Ok(self
+            .caseload_report(&cases, as_of, role, lang, 1)?
+            .to_json())
     }
 
     /// [`Ruleset::caseload`], typed, over `(name, log)` pairs replayed on up
     /// to `threads` threads (one when 0, or where threads cannot be started,
     /// as in WebAssembly). A worker that fails (a bug of the engine) makes
-    /// the whole call fail with `U0012`.
+    /// the whole call fail with `U0012`. Its [`render`](CaseloadReport::render)
+    /// words the caseload in `lang`.
     pub fn caseload_report(
         &self,
         cases: &[(&str, &str)],
         as_of: &str,
         role: Option<&str>,
+        lang: Option<&str>,
         threads: usize,
     ) -> Result<CaseloadReport, Error> {
         let as_of = parse_as_of(as_of)?;
         let engine = self.engine();
         let options = self.case_options();
         let build = |part: &[(&str, &str)]| {
-            let mut load = Caseload::new(as_of, role);
+            let mut load = Caseload::in_lang(as_of, role, lang);
             for (name, log) in part {
                 match parse_log(text(log)) {
                     Ok(events) => load.add(engine, name, &events, options),
@@ -51,7 +63,7 @@ impl Ruleset {
             load
         };
         let parts = in_parts(cases, threads, build).ok_or_else(worker_failed)?;
-        let mut load = Caseload::new(as_of, role);
+        let mut load = Caseload::in_lang(as_of, role, lang);
         for part in parts {
             load.absorb(part);
         }

@@ -253,7 +253,7 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                     "run_tests" -> r.runTests()
                     "needs_map" -> r.needsMap(a.req("results"))
                     "providers_for_result" -> r.providersForResult(a.req("result"), a.opt("region"), lang)
-                    "caseload" -> r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"))
+                    "caseload" -> r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"), lang)
                     else -> throw IllegalArgumentException("${dir.fileName}: unknown call `$name`")
                 }
             }

@@ -119,5 +119,5 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
     if name == "providers_for_result":
         return r.providers_for_result(a.req("result"), a.opt("region"), lang)
     if name == "caseload":
-        return r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"))
+        return r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"), lang)
     raise ValueError(f"{case_dir.name}: unknown call `{name}`")

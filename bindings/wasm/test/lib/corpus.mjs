@@ -101,12 +101,12 @@ export function run(engine, dir, cache = new Map()) {
     providers_for_result: () => r.providersForResultText(req('result'), { region: get('region'), lang }),
     caseload: () => {
       // An object of logs (`@file` or text) goes as an object; a string as the raw text.
-      if (typeof args.cases === 'string') return r.caseloadText(req('cases'), req('as_of'), { role: get('role') });
+      if (typeof args.cases === 'string') return r.caseloadText(req('cases'), req('as_of'), { role: get('role'), lang });
       const cases = {};
       for (const [name, v] of Object.entries(args.cases)) {
         cases[name] = v.startsWith('@') ? fs.readFileSync(path.join(dir, v.slice(1)), 'utf8') : v;
       }
-      return r.caseloadText(cases, req('as_of'), { role: get('role') });
+      return r.caseloadText(cases, req('as_of'), { role: get('role'), lang });
     },
   };
   const f = calls[c.call];

@@ -41,7 +41,7 @@ export async function screenOne(files: { name: string; text: string }[]): Promis
   const graph: ProtocolGraph = ruleset.graph({ version: 1 });
   const dot: string = ruleset.graphText('dot');
   lines.push(assessed.risk ?? 'open', state.status, graph.steps[0]?.name ?? '', dot, text);
-  const load: CaseloadReport = ruleset.caseload({ a: [{ type: 'opened', at: '2025-01-10' }] }, '2025-02-01', { role: 'teacher' });
+  const load: CaseloadReport = ruleset.caseload({ a: [{ type: 'opened', at: '2025-01-10' }] }, '2025-02-01', { role: 'teacher', lang: 'ru' });
   const map: NeedsMap = ruleset.needsMap([{ region: 'shirak', needs: ['speech_therapy'] }]);
   const byNeed: ProvidersReport[] = ruleset.providersForResult(assessed, { region: 'shirak' });
   lines.push(String(load.monitoring.open), String(map.rows[0]?.gap ?? 0), byNeed[0]?.need ?? '');
