@@ -762,6 +762,13 @@ test "Wrong expectations" {
   expect family_benefit eligible
   expect family_benefit amount 41_000
   expect old_age_social_pension for members[0] eligible
+  // Born 1990-05-01: on 2025-03-01 the May birthday is still ahead, so 34 (holds).
+  expect members[0].age = 34
+  // `size` counts the four members: 4, not 5 (fails).
+  expect size = 5
+  // Three of the four incomes are not given, so their sum, and the income per
+  // member, is unknown (fails: the test expects 15_000).
+  expect income_per_member = 15_000
 }
 "#;
 
@@ -788,6 +795,11 @@ fn a_failing_test_exits_one_with_expected_actual_and_why() {
         "actual:   ineligible",
         "why:",
         "members[0].age = 34",
+        "expect size = 5",
+        "expected: 5",
+        "actual:   4",
+        "expect income_per_member = 15000",
+        "actual:   unknown",
         "1 test: 0 passed, 1 failed",
     ] {
         assert!(text.contains(needle), "{needle} not in:\n{text}");
@@ -797,14 +809,22 @@ fn a_failing_test_exits_one_with_expected_actual_and_why() {
     assert_eq!(code(&out), 1);
     let report = json(&out);
     let failures = report["tests"][0]["failures"].as_array().unwrap();
-    assert_eq!(report["tests"][0]["expectations"], 3);
-    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert_eq!(report["tests"][0]["expectations"], 6);
+    assert_eq!(failures.len(), 4, "{failures:?}");
     assert_eq!(failures[0]["expected"], "amount 41000");
     assert_eq!(failures[0]["actual"], "amount 40500");
     assert_eq!(failures[0]["explanation"]["amount"]["value"], "40500");
     assert_eq!(failures[1]["expected"], "eligible");
     assert_eq!(failures[1]["actual"], "ineligible");
     assert!(failures[1]["explanation"]["summary"].is_string());
+    // The value expectations that fail, in the order written (`members[0].age = 34`
+    // holds), without an explanation.
+    assert_eq!(failures[2]["expect"], "size = 5");
+    assert_eq!(failures[2]["expected"], "5");
+    assert_eq!(failures[2]["actual"], "4");
+    assert!(failures[2]["explanation"].is_null());
+    assert_eq!(failures[3]["expect"], "income_per_member = 15000");
+    assert_eq!(failures[3]["actual"], "unknown");
 }
 
 #[test]

@@ -4,9 +4,12 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::check::{ExpectDef, ExpectedOutcome, TestDef};
+use crate::check::{ExpectDef, ExpectValueDef, ExpectedOutcome, MemberRef, TestDef, Value};
 use crate::screen::facts::{self, Facts};
+use crate::screen::machine::Machine;
+use crate::screen::report::show;
 use crate::screen::report::{Explanation, ScreenOptions};
+use crate::screen::value::Dur;
 use crate::screen::value::V;
 use crate::screen::{in_model, Engine, Status};
 
@@ -28,11 +31,15 @@ pub struct TestOutcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestFailure {
-    /// The expectation as written: `family_benefit amount 40500`.
+    /// The expectation as written: `family_benefit amount 40500`, or
+    /// `members[0].age = 34` (a value expectation, its value as shown below).
     pub expect: String,
     pub line: usize,
+    /// `eligible`, `amount 40500`; for a value expectation the value as reports
+    /// show values (`34`, `671`, `shirak`, `2025-03-01`, `unknown`).
     pub expected: String,
     pub actual: String,
+    /// The result's explanation; `None` for a value expectation.
     pub explanation: Option<Explanation>,
 }
 
@@ -145,7 +152,7 @@ fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
         name: t.name.text.clone(),
         file: file_name,
         line: line_of(engine, t.loc.file, t.loc.span.start),
-        expectations: t.expects.len(),
+        expectations: t.expects.len() + t.values.len(),
         failures: Vec::new(),
     };
     let (Some(as_of), Some((root, given))) = (t.as_of, t.given.as_ref()) else {
@@ -230,7 +237,120 @@ fn run_one(engine: &Engine, t: &TestDef) -> TestOutcome {
             explanation,
         });
     }
+    for x in &t.values {
+        if let Some(f) = check_value(engine, &mut session, &facts, t, x) {
+            outcome.failures.push(f);
+        }
+    }
+    // Failures in the order the expectations are written.
+    outcome.failures.sort_by_key(|f| f.line);
     outcome
+}
+
+/// One `expect PATH.NAME = VALUE`: `None` when it holds. The values shown are the
+/// test's own data, written by the ruleset's author.
+fn check_value(
+    engine: &Engine,
+    session: &mut crate::screen::Session<'_>,
+    facts: &Facts,
+    t: &TestDef,
+    x: &ExpectValueDef,
+) -> Option<TestFailure> {
+    let expected = expected_text(engine, &x.value, &x.ty);
+    let line = line_of(engine, t.loc.file, x.span.start);
+    let expect = format!("{} = {expected}", x.path);
+    let Some(inst) = instance_of(facts, &x.subject) else {
+        return Some(TestFailure {
+            expect,
+            line,
+            expected,
+            actual: "no such value (the subject is not in the facts)".into(),
+            explanation: None,
+        });
+    };
+    let mut m = Machine::new(&engine.lowered, facts, &session.asof, &mut session.scratch);
+    let got = match x.member {
+        MemberRef::Field(i) => facts.slot(inst, i as u32),
+        MemberRef::Let(i) => m.let_value(inst, i as u32),
+        MemberRef::Owner => V::Unknown,
+    };
+    let text =
+        |v: V| show(engine, facts, m.scratch_items(), v, &x.ty).unwrap_or_else(|| "unknown".into());
+    if holds(engine, facts, &x.value, got) {
+        return None;
+    }
+    let actual = text(got);
+    Some(TestFailure {
+        expect,
+        line,
+        expected,
+        actual,
+        explanation: None,
+    })
+}
+
+/// Whether a computed value is the expected one: the same number (`671` equals
+/// `671.00`), text, date, duration, truth value or variant; `unknown` only when
+/// the value is unknown.
+fn holds(engine: &Engine, facts: &Facts, want: &Value, got: V) -> bool {
+    match (want, got) {
+        (Value::Unknown, V::Unknown) => true,
+        (Value::Bool(a), V::Bool(b)) => *a == b,
+        (Value::Number(a), g) => g.as_decimal() == Some(*a),
+        (Value::Date(a), V::Date(b)) => *a == b,
+        (Value::Text(a), V::Text(b)) => {
+            crate::screen::machine::text_of(&engine.lowered, facts, b) == a.as_str()
+        }
+        (Value::Variant(_, a), V::Variant(b)) => *a == b as usize,
+        (Value::Duration(a), V::Dur(b)) => Dur::from_value(*a) == b,
+        _ => false,
+    }
+}
+
+/// The expected value as the report shows values.
+fn expected_text(engine: &Engine, v: &Value, ty: &crate::check::Type) -> String {
+    match v {
+        Value::Unknown => "unknown".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.normalize().to_string(),
+        Value::Date(d) => d.to_string(),
+        Value::Text(s) => s.clone(),
+        Value::Variant(e, i) => engine
+            .checked
+            .enums
+            .get(e.0)
+            .and_then(|d| d.variants.get(*i))
+            .map_or_else(String::new, |x| x.name.clone()),
+        Value::Duration(d) => {
+            let dur = Dur::from_value(*d);
+            show_dur(engine, dur, ty)
+        }
+        _ => String::new(),
+    }
+}
+
+fn show_dur(engine: &Engine, d: Dur, ty: &crate::check::Type) -> String {
+    let empty = Facts::default();
+    show(engine, &empty, &[], V::Dur(d), ty).unwrap_or_default()
+}
+
+/// The instance a path of (field, index) segments leads to from the root.
+fn instance_of(facts: &Facts, path: &[(usize, Option<usize>)]) -> Option<u32> {
+    let mut inst = 0u32;
+    for (field, index) in path {
+        let v = facts.slot(inst, *field as u32);
+        inst = match (v, index) {
+            (V::Entity(i), None) => i,
+            (V::List(l), Some(k)) if (*k as u32) < l.len && !l.scratch => {
+                match facts.items.get((l.start + *k as u32) as usize) {
+                    Some(V::Entity(i)) => *i,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+    }
+    Some(inst)
 }
 
 fn outcome_text(o: &ExpectedOutcome) -> String {
@@ -288,19 +408,5 @@ fn subject_text(engine: &Engine, root: usize, x: &ExpectDef) -> String {
 
 /// The instance an `expect … for PATH` names.
 fn subject_instance(facts: &Facts, x: &ExpectDef) -> Option<u32> {
-    let mut inst = 0u32;
-    for (field, index) in &x.subject {
-        let v = facts.slot(inst, *field as u32);
-        inst = match (v, index) {
-            (V::Entity(i), None) => i,
-            (V::List(l), Some(k)) if (*k as u32) < l.len && !l.scratch => {
-                match facts.items.get((l.start + *k as u32) as usize) {
-                    Some(V::Entity(i)) => *i,
-                    _ => return None,
-                }
-            }
-            _ => return None,
-        };
-    }
-    Some(inst)
+    instance_of(facts, &x.subject)
 }

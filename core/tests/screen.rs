@@ -276,3 +276,80 @@ fn the_certain_path_fits_a_small_stack() {
         .unwrap();
     assert_eq!(settled, (vec![Status::Eligible], 1));
 }
+
+/// `expect PATH.NAME = VALUE`: facts and `let`s of every kind of value, holding
+/// and failing. Expected values worked out by hand beside each line.
+#[test]
+fn value_expectations_compare_facts_and_lets() {
+    let text = r#"
+ruleset r "R" { currency AMD }
+enum Region "Region" { yerevan, shirak }
+entity Household "Household" {
+  region: Region "Region"
+  name: Text "Name"
+  members: list of Person "Members"
+  let size = count(members)
+  let total = sum(members.income)
+  let per_member = total / size
+  let big = size >= 3
+}
+entity Person "Person" {
+  birth_date: Date "Date of birth"
+  income: Money "Income"
+  let age = years_between(birth_date, today)
+}
+program p "P" {
+  for Household
+  eligible when big
+}
+test "values" {
+  as of 2025-03-01
+  given Household {
+    region: shirak
+    name: "Hakobyan"
+    members: [{ birth_date: 1990-05-01, income: 100_000 }, { birth_date: 2020-03-01, income: -1_000 }]
+  }
+  // Holding: two members; 100_000 + (-1_000) = 99_000; 99_000 / 2 = 49_500
+  // (written 49_500.00); 2 >= 3 is false; the facts as given; the first member
+  // is 34 (May birthday ahead), the second turned 5 on 2025-03-01.
+  expect size = 2
+  expect total = 99_000
+  expect per_member = 49_500.00
+  expect big = false
+  expect region = shirak
+  expect name = "Hakobyan"
+  expect members[1].income = -1_000
+  expect members[0].birth_date = 1990-05-01
+  expect members[0].age = 34
+  expect members[1].age = 5
+  expect p ineligible
+  // Failing: size is 2; region is shirak; the second member is 5, not unknown;
+  // the name is "Hakobyan".
+  expect size = 3
+  expect region = yerevan
+  expect members[1].age = unknown
+  expect name = "Hakobian"
+}
+"#;
+    let engine = Engine::compile(vec![SourceFile::new("r.accord", text)]).unwrap();
+    let report = engine.run_tests();
+    let t = &report.tests[0];
+    assert_eq!(t.expectations, 15);
+    let got: Vec<(&str, &str, &str)> = t
+        .failures
+        .iter()
+        .map(|f| (f.expect.as_str(), f.expected.as_str(), f.actual.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("size = 3", "3", "2"),
+            ("region = yerevan", "yerevan", "shirak"),
+            ("members[1].age = unknown", "unknown", "5"),
+            ("name = Hakobian", "Hakobian", "Hakobyan"),
+        ],
+        "{}",
+        report.render()
+    );
+    assert!(t.failures.iter().all(|f| f.explanation.is_none()));
+}

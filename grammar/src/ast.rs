@@ -1057,6 +1057,18 @@ pub enum TestItem {
         span: Span,
     },
     Expect(Expect),
+    /// `expect members[1].age = 7`
+    ExpectValue(ExpectValue),
+}
+
+/// `expect [PATH.]NAME = VALUE`: the value of a fact or a `let` of the given facts.
+/// The path's last segment is the name (without an index); the segments before it
+/// lead from the root entity to the entity that has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpectValue {
+    pub path: SubjectPath,
+    pub value: Value,
+    pub span: Span,
 }
 
 /// `expect PROGRAM [for PATH] eligible|ineligible|undetermined` or

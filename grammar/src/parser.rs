@@ -1818,6 +1818,22 @@ impl Builder<'_> {
                     span: s,
                 })
             }
+            Rule::expect_value => {
+                let mut path = None;
+                let mut value = None;
+                for x in c.into_inner() {
+                    match x.as_rule() {
+                        Rule::kw_expect => {}
+                        Rule::subject_path => path = Some(self.subject_path(x)),
+                        _ => value = Some(self.value(x, 1)?),
+                    }
+                }
+                TestItem::ExpectValue(ExpectValue {
+                    path: path.ok_or_else(|| internal("path", s))?,
+                    value: value.ok_or_else(|| internal("value", s))?,
+                    span: s,
+                })
+            }
             _ => return Ok(None),
         }))
     }
@@ -2562,7 +2578,7 @@ mod errors {
             Rule::st_when => "when",
             Rule::as_of => "as of",
             Rule::given => "given",
-            Rule::expect => "expect",
+            Rule::expect | Rule::expect_value => "expect",
             _ => return None,
         })
     }

@@ -14,7 +14,7 @@ use crate::ast::{
     QuestionKind, Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem,
     Table, Test, TestItem, TypeExpr, Value,
 };
-use crate::ast::{HitPolicyKind, Ident};
+use crate::ast::{HitPolicyKind, Ident, SubjectPath};
 
 /// Prints a file in the canonical layout, keeping its comments.
 ///
@@ -932,6 +932,14 @@ impl<'a> Printer<'a> {
                     self.flush(1, e.span.start);
                     self.push(1, &expect_text(e));
                 }
+                TestItem::ExpectValue(e) => {
+                    self.flush(1, e.span.start);
+                    let mut line = String::from("expect ");
+                    path_text(&mut line, &e.path);
+                    line.push_str(" = ");
+                    expr::inline_value(&mut line, &e.value);
+                    self.push(1, &line);
+                }
             }
         }
         self.close(0, d.span.end, "}");
@@ -1010,17 +1018,7 @@ fn expect_text(e: &Expect) -> String {
     let mut line = format!("expect {}", e.program.name);
     if let Some(path) = &e.subject {
         line.push_str(" for ");
-        for (i, seg) in path.segments.iter().enumerate() {
-            if i > 0 {
-                line.push('.');
-            }
-            line.push_str(&seg.field.name);
-            if let Some(index) = &seg.index {
-                line.push('[');
-                line.push_str(index);
-                line.push(']');
-            }
-        }
+        path_text(&mut line, path);
     }
     match &e.outcome {
         ExpectOutcome::Eligible(_) => line.push_str(" eligible"),
@@ -1032,6 +1030,21 @@ fn expect_text(e: &Expect) -> String {
         }
     }
     line
+}
+
+/// `members[0].children[1]`
+fn path_text(line: &mut String, path: &SubjectPath) {
+    for (i, seg) in path.segments.iter().enumerate() {
+        if i > 0 {
+            line.push('.');
+        }
+        line.push_str(&seg.field.name);
+        if let Some(index) = &seg.index {
+            line.push('[');
+            line.push_str(index);
+            line.push(']');
+        }
+    }
 }
 
 fn hit_words(kind: HitPolicyKind) -> &'static str {

@@ -814,11 +814,15 @@ export interface GraphOptions {
 // ---------------------------------------------------------------- tests
 
 export interface TestFailure {
-  /** The expectation as written. */
+  /** The expectation as written: `family_benefit amount 40500`, or a value's
+   * `members[0].age = 34` (its expected value as the report shows values). */
   expect: string;
   line: number;
+  /** `eligible`, `amount 40500`; for a value expectation the value (`34`,
+   * `shirak`, `unknown`). */
   expected: string;
   actual: string;
+  /** The result's explanation; `null` for a value expectation. */
   explanation: Explanation | null;
 }
 

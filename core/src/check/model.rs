@@ -806,7 +806,27 @@ pub struct TestDef {
     /// The root entity and its facts (a [`Value::Object`]).
     pub given: Option<(EntityId, Value)>,
     pub expects: Vec<ExpectDef>,
+    /// `expect members[1].age = 7`: values of facts and `let`s.
+    pub values: Vec<ExpectValueDef>,
     pub loc: Loc,
+}
+
+/// `expect [PATH.]NAME = VALUE`, resolved.
+#[derive(Debug, Clone)]
+pub struct ExpectValueDef {
+    /// The path to the entity that has the value, as in [`ExpectDef::subject`].
+    pub subject: Vec<(usize, Option<usize>)>,
+    /// That entity.
+    pub entity: EntityId,
+    /// A fact ([`MemberRef::Field`]) or a derived value ([`MemberRef::Let`]).
+    pub member: MemberRef,
+    /// The type of the value.
+    pub ty: Type,
+    /// The expected value: a scalar, a variant, or [`Value::Unknown`].
+    pub value: Value,
+    /// The path as written: `members[1].age`.
+    pub path: String,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]

@@ -256,15 +256,25 @@ impl<'a> Checker<'a> {
                 as_of,
                 given,
                 expects: Vec::new(),
+                values: Vec::new(),
                 loc: Loc {
                     file,
                     span: t.name.span,
                 },
             };
             for item in &t.items {
-                let TestItem::Expect(x) = item else { continue };
-                if let Some(e) = self.expectation(file, x, def.given.as_ref()) {
-                    def.expects.push(e);
+                match item {
+                    TestItem::Expect(x) => {
+                        if let Some(e) = self.expectation(file, x, def.given.as_ref()) {
+                            def.expects.push(e);
+                        }
+                    }
+                    TestItem::ExpectValue(x) => {
+                        if let Some(e) = self.expectation_value(file, x, def.given.as_ref()) {
+                            def.values.push(e);
+                        }
+                    }
+                    _ => {}
                 }
             }
             self.out.tests.push(def);
@@ -326,7 +336,7 @@ impl<'a> Checker<'a> {
                         given = Some((e, v));
                     }
                 }
-                TestItem::Expect(_) => {}
+                TestItem::Expect(_) | TestItem::ExpectValue(_) => {}
             }
         }
         if as_of_at.is_none() {
@@ -488,5 +498,181 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// `expect [PATH.]NAME = VALUE`: the path to an entity of the given facts,
+    /// one of its facts or `let`s, and a value of that member's type. `None` when
+    /// something did not check (reported), or when the test gives no facts (E0602).
+    fn expectation_value(
+        &mut self,
+        file: usize,
+        x: &ast::ExpectValue,
+        given: Option<&(EntityId, Value)>,
+    ) -> Option<ExpectValueDef> {
+        let (root, facts) = given?;
+        let (last, prefix) = x.path.segments.split_last()?;
+        let path = x
+            .path
+            .segments
+            .iter()
+            .map(|s| match &s.index {
+                Some(i) => format!("{}[{i}]", s.field.name),
+                None => s.field.name.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        // `expect household.net_income = 671`, the root entity named as if it were a
+        // field: its values are named directly.
+        if let (Some(first), Some(rdef)) = (prefix.first(), self.out.entities.get(root.0)) {
+            if first.index.is_none()
+                && first.field.name.eq_ignore_ascii_case(&rdef.name)
+                && !rdef.members.contains_key(&first.field.name)
+            {
+                let rest = path
+                    .split_once('.')
+                    .map_or(path.as_str(), |(_, r)| r)
+                    .to_string();
+                let d = Diagnostic::error(
+                    Code::E0603,
+                    file,
+                    first.field.span,
+                    format!(
+                        "`{}` has no fact `{}` to follow",
+                        rdef.name, first.field.name
+                    ),
+                )
+                .with_help(format!(
+                    "the values of the given `{}` are named directly: `expect {rest} = …`",
+                    rdef.name
+                ));
+                self.emit(d);
+                return None;
+            }
+        }
+        let before = ast::SubjectPath {
+            segments: prefix.to_vec(),
+            span: x.path.span,
+        };
+        let (entity, subject) = self.subject_path(file, &before, *root, Some(facts))?;
+        let def = self.out.entities.get(entity.0)?;
+        let ename = def.name.clone();
+        let (member, ty) = match def.members.get(&last.field.name).copied() {
+            Some(MemberRef::Field(i)) => (MemberRef::Field(i), def.fields.get(i)?.ty.clone()),
+            Some(MemberRef::Let(i)) => (MemberRef::Let(i), def.lets.get(i)?.ty.clone()),
+            Some(MemberRef::Owner) | None => {
+                let cands: Vec<&str> = def
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(def.lets.iter().map(|l| l.name.as_str()))
+                    .collect();
+                let d = Diagnostic::error(
+                    Code::E0103,
+                    file,
+                    last.field.span,
+                    format!(
+                        "`{ename}` has no fact or derived value `{}`",
+                        last.field.name
+                    ),
+                )
+                .with_help(super::util::help_for(
+                    &last.field.name,
+                    cands,
+                    format!("name a fact or a `let` of `{ename}`"),
+                ));
+                self.emit(d);
+                return None;
+            }
+        };
+        if let MemberRef::Field(i) = member {
+            self.used_fields.insert((entity, i));
+        }
+        if last.index.is_some() || matches!(ty, Type::List(_) | Type::Entity(_)) {
+            let what = if last.index.is_some() {
+                "an entity"
+            } else if matches!(ty, Type::List(_)) {
+                "a list"
+            } else {
+                "an entity"
+            };
+            self.emit(
+                Diagnostic::error(
+                    Code::E0610,
+                    file,
+                    last.span,
+                    format!("`{path}` is {what}, not a value a test can expect"),
+                )
+                .with_help("name one value: a fact or a `let` of the entity it leads to, e.g. `members[0].age = 7`"),
+            );
+            return None;
+        }
+        let value = self.expected_value(file, &x.value, &ty, &last.field.name)?;
+        Some(ExpectValueDef {
+            subject,
+            entity,
+            member,
+            ty,
+            value,
+            path,
+            span: x.span,
+        })
+    }
+
+    /// The value of `expect … = VALUE`: `unknown`, a literal of the member's type,
+    /// or a variant of its enum.
+    fn expected_value(
+        &mut self,
+        file: usize,
+        v: &ast::Value,
+        ty: &Type,
+        name: &str,
+    ) -> Option<Value> {
+        let found = match v {
+            ast::Value::Unknown(_) => return Some(Value::Unknown),
+            ast::Value::Literal(l) => {
+                let r = self.literal(file, l);
+                let RKind::Const(val) = r.kind else {
+                    return None;
+                };
+                let lit = matches!(val, Value::Number(_));
+                if fits(&r.ty, ty, lit) {
+                    return Some(val);
+                }
+                format!("`{}`", self.type_name(&r.ty))
+            }
+            ast::Value::Name(id) => {
+                if let Type::Enum(e) = ty {
+                    let def = self.out.enums.get(e.0)?;
+                    if let Some(i) = def.variants.iter().position(|x| x.name == id.name) {
+                        return Some(Value::Variant(*e, i));
+                    }
+                    let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
+                    let fallback = format!("use a variant of `{}`", def.name);
+                    let d = unknown_variant(file, id, &def.name, cands, fallback);
+                    self.emit(d);
+                    return None;
+                }
+                "a name".to_string()
+            }
+            ast::Value::List(..) => "a list".to_string(),
+            ast::Value::Object(_) => "an object".to_string(),
+        };
+        let w = self.type_name(ty);
+        let span = match v {
+            ast::Value::Literal(l) => l.span(),
+            ast::Value::Name(id) => id.span,
+            ast::Value::List(_, s) | ast::Value::Unknown(s) => *s,
+            ast::Value::Object(o) => o.span,
+        };
+        self.emit(
+            Diagnostic::error(
+                Code::E0609,
+                file,
+                span,
+                format!("`{name}` is `{w}`, the test expects {found}"),
+            )
+            .with_help(format!("{}, or `unknown`", super::util::value_help(ty, &w))),
+        );
+        None
     }
 }

@@ -448,6 +448,21 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// The value of `let` number `index` of instance `inst` (a test's value
+    /// expectation); unknown when the instance has no such `let`.
+    pub(crate) fn let_value(&mut self, inst: u32, index: u32) -> V {
+        let root = self
+            .facts
+            .instance(inst)
+            .and_then(|i| self.low.entities.get(i.entity as usize))
+            .and_then(|e| e.lets.get(index as usize))
+            .copied();
+        match root {
+            Some(node) => self.eval_let(inst, index, node),
+            None => V::Unknown,
+        }
+    }
+
     fn eval_let(&mut self, inst: u32, index: u32, node: NodeId) -> V {
         let at = match self.s.lets.find(inst, index) {
             Found::Done(memo) => {

@@ -966,13 +966,19 @@ fn test_decl() -> impl Strategy<Value = Decl> {
     .prop_map(|segments| SubjectPath {
         segments,
         span: span(),
-    });
+    })
+    .boxed();
     let outcome = prop_oneof![
         Just(ExpectOutcome::Eligible(span())),
         Just(ExpectOutcome::Ineligible(span())),
         Just(ExpectOutcome::Undetermined(span())),
         signed_number().prop_map(ExpectOutcome::Amount),
     ];
+    let expect_value = (path.clone(), value()).prop_map(|(path, value)| ExpectValue {
+        path,
+        value,
+        span: span(),
+    });
     let expect =
         (ident(), option::of(path), outcome).prop_map(|(program, subject, outcome)| Expect {
             program,
@@ -988,6 +994,7 @@ fn test_decl() -> impl Strategy<Value = Decl> {
             span: span(),
         }),
         2 => expect.prop_map(TestItem::Expect),
+        1 => expect_value.prop_map(TestItem::ExpectValue),
     ];
     (docs(), label(), vec(item, 0..5)).prop_map(|(docs, name, items)| {
         Decl::Test(Test {
