@@ -52,7 +52,7 @@ codes! {
     E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308,
     E0309, E0310, E0311, E0312;
     /// E04xx: tables and parameters
-    E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408;
+    E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408, E0420;
     /// E05xx: assessments, services, calendars, protocols
     E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508,
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,
@@ -63,7 +63,7 @@ codes! {
     /// E09xx: tools
     E0900;
     /// W01xx: warnings
-    W0101, W0102, W0103, W0104, W0105, W0106, W0107, W0108;
+    W0101, W0102, W0103, W0104, W0105, W0106, W0107, W0108, W0140;
     /// W0115: protocol flow
     W0115;
     /// F00xx: facts documents

@@ -163,19 +163,19 @@ fn parameter_dates_must_increase() {
         items: vec![
             ParameterItem::From {
                 date: date(2023, 1, 1),
-                value: int("1"),
+                value: Some(int("1")),
                 source: None,
                 span: sp(),
             },
             ParameterItem::From {
                 date: date(2014, 1, 1),
-                value: int("2"),
+                value: Some(int("2")),
                 source: None,
                 span: sp(),
             },
             ParameterItem::From {
                 date: date(2025, 2, 30),
-                value: int("3"),
+                value: Some(int("3")),
                 source: None,
                 span: sp(),
             },

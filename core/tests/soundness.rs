@@ -74,6 +74,14 @@ entity Person {
 }
 parameter lim: Money { from 2020-01-01: 50_000 }
 parameter later: Money { from 2030-01-01: 1 }
+parameter gone: Money {
+  from 2020-01-01: 10
+  until 2024-12-31
+}
+parameter repealed: Money {
+  from 2020-01-01: 20
+  from 2025-01-01:
+}
 table t(x: Integer) -> Money hit first {
   x    | result
   <= 2 | 100
@@ -195,6 +203,8 @@ impl Gen {
                 4 => "total".into(),
                 5 => "sum(members.inc)".into(),
                 6 => "lim * tags(n)".into(),
+                // Out of force on the as-of date (2025-03-01): unknown.
+                7 if self.rng.chance(30) => self.rng.pick(&["gone", "repealed + m"]).into(),
                 _ => "max(m, lim)".into(),
             };
         }

@@ -404,10 +404,17 @@ pub struct Parameter {
 pub enum ParameterItem {
     /// `source "…"` (a label: translations allowed)
     Source(Label),
-    /// `from 2023-01-01: 29.00 [source "…"]`
+    /// `from 2023-01-01: 29.00 [source "…"]`; without a value (`from 2026-01-01:`)
+    /// the parameter is repealed from that date.
     From {
         date: DateLit,
-        value: Expr,
+        value: Option<Expr>,
+        source: Option<Label>,
+        span: Span,
+    },
+    /// `until 2025-12-31 [source "…"]`: the value in force ends after that day.
+    Until {
+        date: DateLit,
         source: Option<Label>,
         span: Span,
     },

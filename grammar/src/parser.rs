@@ -889,6 +889,7 @@ impl Builder<'_> {
                 )))
             }
             Rule::param_from => b.param_from(c).map(Some),
+            Rule::param_until => b.param_until(c).map(Some),
             _ => Ok(None),
         })?;
         Ok(Decl::Parameter(Parameter {
@@ -1127,7 +1128,25 @@ impl Builder<'_> {
         }
         Ok(ParameterItem::From {
             date: date.ok_or_else(|| internal("date", span))?,
-            value: value.ok_or_else(|| internal("value", span))?,
+            value,
+            source,
+            span,
+        })
+    }
+
+    fn param_until(&self, p: Pair<Rule>) -> Res<ParameterItem> {
+        let span = self.span(&p);
+        let mut date = None;
+        let mut source = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::date => date = Some(self.date(&c)),
+                Rule::label => source = Some(self.label(c)?),
+                _ => {}
+            }
+        }
+        Ok(ParameterItem::Until {
+            date: date.ok_or_else(|| internal("date", span))?,
             source,
             span,
         })
@@ -2531,6 +2550,7 @@ mod errors {
             Rule::regions => "regions",
             Rule::param_source => "source",
             Rule::param_from => "from",
+            Rule::param_until => "until",
             Rule::p_for | Rule::a_for | Rule::pr_for => "for",
             Rule::p_sector | Rule::s_sector => "sector",
             Rule::p_legal | Rule::st_legal => "legal",

@@ -371,8 +371,21 @@ impl<'a> Printer<'a> {
                     self.flush(1, span.start);
                     let mut line = String::from("from ");
                     expr::date(&mut line, date);
-                    line.push_str(": ");
-                    expr::expr(&mut line, value);
+                    line.push(':');
+                    if let Some(value) = value {
+                        line.push(' ');
+                        expr::expr(&mut line, value);
+                    }
+                    if let Some(source) = source {
+                        line.push_str(" source ");
+                        expr::label(&mut line, source);
+                    }
+                    self.push(1, &line);
+                }
+                ParameterItem::Until { date, source, span } => {
+                    self.flush(1, span.start);
+                    let mut line = String::from("until ");
+                    expr::date(&mut line, date);
                     if let Some(source) = source {
                         line.push_str(" source ");
                         expr::label(&mut line, source);

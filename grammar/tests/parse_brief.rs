@@ -215,7 +215,7 @@ fn parameters_and_table() {
         panic!()
     };
     assert_eq!((date.year, date.month, date.day), (2023, 1, 1));
-    assert!(matches!(value, Expr::Literal(Literal::Decimal(d, _)) if d == "29.00"));
+    assert!(matches!(value, Some(Expr::Literal(Literal::Decimal(d, _)) ) if d == "29.00"));
     assert!(source.is_none());
 
     let Decl::Table(tb) = decl(&file, "birth_grant") else {

@@ -194,11 +194,40 @@ fn parameter_from_with_source() {
         matches!(&p.items[0], ParameterItem::From { source: Some(l), .. } if l.text == "Decision 1200-N")
     );
     assert!(matches!(&p.items[1], ParameterItem::Source(l) if l.text == "Law"));
-    let ParameterItem::From { value, span, .. } = &p.items[2] else {
+    let ParameterItem::From {
+        value: Some(value),
+        span,
+        ..
+    } = &p.items[2]
+    else {
         panic!()
     };
     assert_eq!(sexp(value), "(neg 5)");
     assert_eq!(text(src, *span), "from 2024-01-01: -5");
+}
+
+/// `from DATE:` without a value (a repeal, with or without a source, also on the
+/// next line) and `until DATE`; a name after `:` that is a keyword starting the
+/// next item is not read as the value.
+#[test]
+fn parameter_repeal_and_until() {
+    let src = "parameter p: Money {\n  from 2020-01-01: 5\n  from 2024-01-01:\n  from 2025-01-01: 6\n  from 2026-01-01: source \"Repeal\"\n  from 2027-01-01: 7\n  until 2027-12-31\n  source \"Law\"\n}";
+    let file = parse_ok(src);
+    let Decl::Parameter(p) = &file.decls[0] else {
+        panic!()
+    };
+    assert_eq!(p.items.len(), 6, "{:?}", p.items);
+    assert!(
+        matches!(&p.items[1], ParameterItem::From { value: None, source: None, span, .. } if text(src, *span) == "from 2024-01-01:")
+    );
+    assert!(
+        matches!(&p.items[3], ParameterItem::From { value: None, source: Some(l), .. } if l.text == "Repeal")
+    );
+    // A `source` line right after `until` is that line's source.
+    assert!(
+        matches!(&p.items[5], ParameterItem::Until { source: Some(l), span, .. }
+        if l.text == "Law" && text(src, *span).starts_with("until 2027-12-31"))
+    );
 }
 
 #[test]

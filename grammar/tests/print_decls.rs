@@ -154,14 +154,32 @@ fn parameter_items_in_order() {
             ParameterItem::Source(lbl("Government decision No. 145-N")),
             ParameterItem::From {
                 date: date(2014, 1, 1),
-                value: lit(dec("30.00")),
+                value: Some(lit(dec("30.00"))),
                 source: None,
                 span: sp(),
             },
             ParameterItem::From {
                 date: date(2023, 1, 1),
-                value: neg(lit(dec("29.00"))),
+                value: Some(neg(lit(dec("29.00")))),
                 source: Some(lbl("Decision No. 1200-N")),
+                span: sp(),
+            },
+            // Repealed from 2024 (no value), enacted again, then ended.
+            ParameterItem::From {
+                date: date(2024, 1, 1),
+                value: None,
+                source: Some(lbl("Repeal")),
+                span: sp(),
+            },
+            ParameterItem::From {
+                date: date(2025, 1, 1),
+                value: Some(lit(dec("28.00"))),
+                source: None,
+                span: sp(),
+            },
+            ParameterItem::Until {
+                date: date(2025, 12, 31),
+                source: None,
                 span: sp(),
             },
         ],

@@ -871,7 +871,8 @@ fn decl_labels<'a>(decl: &'a Decl, f: &mut impl FnMut(&'a Label)) {
             for it in &p.items {
                 match it {
                     ast::ParameterItem::Source(l) => f(l),
-                    ast::ParameterItem::From { source, .. } => opt(source, f),
+                    ast::ParameterItem::From { source, .. }
+                    | ast::ParameterItem::Until { source, .. } => opt(source, f),
                 }
             }
         }

@@ -299,6 +299,70 @@ impl<'a> Checker<'a> {
         None
     }
 
+    /// E0406 unless `d` (the day an item of a parameter takes effect) comes after
+    /// the previous item's; records it as the previous one when it does. An
+    /// `until` date takes effect the next day, so `until` the day of the previous
+    /// `from` is a one-day value, and `until` a day before it is out of order.
+    /// `prev` holds the day the previous item took effect, the date as written,
+    /// and where.
+    fn dated_in_order(
+        &mut self,
+        file: usize,
+        what: &str,
+        (d, written): (jiff::civil::Date, jiff::civil::Date),
+        span: ast::Span,
+        prev: &mut Option<(jiff::civil::Date, jiff::civil::Date, ast::Span)>,
+    ) -> bool {
+        if let Some((pd, pw, ps)) = *prev {
+            if d <= pd {
+                let why = if written == pw {
+                    "repeats"
+                } else {
+                    "comes before"
+                };
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0406,
+                        file,
+                        span,
+                        format!("this `{what}` date {why} the previous one ({pw})"),
+                    )
+                    .with_help("list `from` and `until` dates in increasing order, each date once")
+                    .with_related(file, ps, "previous date"),
+                );
+                return false;
+            }
+        }
+        *prev = Some((d, written, span));
+        true
+    }
+
+    /// E0420 unless a value is in force to end (`from DATE:` without a value, or
+    /// `until DATE`): the parameter has a value and its last item did not end it.
+    fn something_to_end(
+        &mut self,
+        file: usize,
+        def: &ParamDef,
+        span: ast::Span,
+        verb: &str,
+    ) -> bool {
+        let (why, help) = match def.values.last() {
+            None => ("has no value yet", "end a value after giving it: `from 2020-01-01: 18_000` then `until 2025-12-31` or `from 2026-01-01:`"),
+            Some(dv) if dv.end.is_some() => ("is already out of force", "remove this line, or give a new value before it (`from DATE: VALUE`)"),
+            Some(_) => return true,
+        };
+        self.emit(
+            Diagnostic::error(
+                Code::E0420,
+                file,
+                span,
+                format!("nothing to {verb} here: parameter `{}` {why}", def.name),
+            )
+            .with_help(help),
+        );
+        false
+    }
+
     pub(super) fn resolve_parameters(&mut self) {
         let params = self.param_ast.clone();
         for &(file, p) in &params {
@@ -315,54 +379,78 @@ impl<'a> Checker<'a> {
                     span: p.name.span,
                 },
             };
-            let mut prev: Option<(jiff::civil::Date, ast::Span)> = None;
+            let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, ast::Span)> = None;
             let mut any_from = false;
             for item in &p.items {
                 match item {
                     ast::ParameterItem::Source(l) => def.sources.push(l.clone()),
                     ast::ParameterItem::From {
                         date,
-                        value,
+                        value: Some(value),
                         source,
                         ..
                     } => {
                         any_from = true;
                         let d = self.date(file, date);
                         let v = self.const_value(file, value, &ty);
-                        if let Some(d) = d {
-                            if let Some((pd, ps)) = prev {
-                                if d <= pd {
-                                    let why = if d == pd { "repeats" } else { "comes before" };
-                                    self.emit(
-                                        Diagnostic::error(
-                                            Code::E0406,
-                                            file,
-                                            date.span,
-                                            format!(
-                                                "this `from` date {why} the previous one ({pd})"
-                                            ),
-                                        )
-                                        .with_help(
-                                            "list `from` dates in increasing order, each date once",
-                                        )
-                                        .with_related(
-                                            file,
-                                            ps,
-                                            "previous date",
-                                        ),
-                                    );
-                                    continue;
-                                }
-                            }
-                            prev = Some((d, date.span));
-                            if let Some(v) = v {
-                                def.values.push(DatedValue {
-                                    from: d,
-                                    value: v,
-                                    source: source.clone(),
-                                });
-                            }
+                        let Some(d) = d else { continue };
+                        if !self.dated_in_order(file, "from", (d, d), date.span, &mut prev) {
+                            continue;
                         }
+                        if let Some(v) = v {
+                            def.values.push(DatedValue {
+                                from: d,
+                                value: v,
+                                source: source.clone(),
+                                end: None,
+                            });
+                        }
+                    }
+                    ast::ParameterItem::From {
+                        date,
+                        value: None,
+                        source,
+                        ..
+                    } => {
+                        // A repeal without a value before it is E0420, not E0407 too.
+                        any_from = true;
+                        let Some(d) = self.date(file, date) else {
+                            continue;
+                        };
+                        if !self.something_to_end(file, &def, date.span, "repeal")
+                            || !self.dated_in_order(file, "from", (d, d), date.span, &mut prev)
+                        {
+                            continue;
+                        }
+                        def.values.push(DatedValue {
+                            from: d,
+                            value: Value::Unknown,
+                            source: source.clone(),
+                            end: Some(ParamEnd::Repealed),
+                        });
+                    }
+                    ast::ParameterItem::Until { date, source, .. } => {
+                        let Some(d) = self.date(file, date) else {
+                            continue;
+                        };
+                        // Ends after `d`: unknown from the next day on.
+                        let Some(next) = d.tomorrow().ok() else {
+                            continue;
+                        };
+                        if !self.something_to_end(file, &def, date.span, "end")
+                            || !self.dated_in_order(file, "until", (next, d), date.span, &mut prev)
+                        {
+                            continue;
+                        }
+                        // What follows must come after the last day in force: a
+                        // new value may start the next day.
+                        prev = Some((d, d, date.span));
+                        def.values.push(DatedValue {
+                            from: next,
+                            value: Value::Unknown,
+                            source: source.clone(),
+                            end: Some(ParamEnd::Until(d)),
+                        });
                     }
                 }
             }

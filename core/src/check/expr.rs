@@ -305,6 +305,27 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Marks the reads of `def` since `at` (lengths of `param_reads`,
+    /// `table_reads`, `deps`) as chosen by date (see `date_guarded`).
+    fn guard_by_date(&mut self, def: Option<DefNode>, at: (usize, usize, usize)) {
+        let (params, tables, deps) = &mut self.date_guarded;
+        for (i, (d, _)) in self.param_reads.iter().enumerate().skip(at.0) {
+            if Some(*d) == def {
+                params.insert(i);
+            }
+        }
+        for (i, (d, _)) in self.table_reads.iter().enumerate().skip(at.1) {
+            if Some(*d) == def {
+                tables.insert(i);
+            }
+        }
+        for (i, (d, _, _)) in self.deps.iter().enumerate().skip(at.2) {
+            if Some(*d) == def {
+                deps.insert(i);
+            }
+        }
+    }
+
     /// Checks `e` and requires a Boolean (E0204 otherwise).
     pub(super) fn condition(&mut self, sc: &mut Scope, e: &Expr, what: &str) -> RExpr {
         let r = self.expr(sc, e, Some(&Type::Boolean));
@@ -587,9 +608,23 @@ impl<'a> Checker<'a> {
                 otherwise,
                 span,
             } => {
+                let today_at = self.today_reads.len();
                 let c = self.condition(sc, condition, "the condition of `if`");
+                let by_date = sc.def.is_some()
+                    && self
+                        .today_reads
+                        .get(today_at..)
+                        .is_some_and(|r| r.contains(&sc.def));
+                let at = (
+                    self.param_reads.len(),
+                    self.table_reads.len(),
+                    self.deps.len(),
+                );
                 let t = self.expr(sc, then, hint);
                 let o = self.expr(sc, otherwise, Some(hint.unwrap_or(&t.ty)));
+                if by_date {
+                    self.guard_by_date(sc.def, at);
+                }
                 let ty = match unify(&t.ty, &o.ty, adapts_to_money(&t), adapts_to_money(&o)) {
                     Some(ty) => ty,
                     None => {
@@ -939,6 +974,9 @@ impl<'a> Checker<'a> {
             if let Some(u) = self.used_params.get_mut(p.0) {
                 *u = true;
             }
+            if let Some(def) = sc.def {
+                self.param_reads.push((def, p));
+            }
             let ty = self
                 .out
                 .parameters
@@ -947,6 +985,7 @@ impl<'a> Checker<'a> {
             return mk(RKind::Param(p), ty, span);
         }
         if id.name == "today" {
+            self.today_reads.push(sc.def);
             return mk(RKind::Today, Type::Date, span);
         }
         if let Some(vs) = self.out.index.variants.get(&id.name) {
@@ -1831,6 +1870,9 @@ impl<'a> Checker<'a> {
     ) -> RExpr {
         if let Some(u) = self.used_tables.get_mut(t.0) {
             *u = true;
+        }
+        if let Some(def) = sc.def {
+            self.table_reads.push((def, t));
         }
         let (params, call_type) = match self.out.tables.get(t.0) {
             Some(d) => (

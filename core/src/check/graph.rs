@@ -1,8 +1,8 @@
 //! Graph checks: cycles among definitions, and protocol workflows (cycles through
 //! `after`, steps that can never become ready, reaching `close`, roles that never
-//! act).
+//! act), and parameters that go out of force while others a programme reads stay.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use accord_grammar::ast::{ProtocolItem, StepItem};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -107,6 +107,145 @@ impl<'a> Checker<'a> {
             DefNode::Score(a, i) => (loc(self.out.assessments.get(a.0).map(|d| d.loc)), i),
         };
         (f, s, k)
+    }
+
+    /// W0140: a parameter that goes out of force for good (its last item is
+    /// `until` or `from DATE:` without a value) while another parameter read by
+    /// the same programme stays in force after that day, so from then on the
+    /// programme is unknown. Once per ended parameter, naming the first such
+    /// programme. Parameters read through `let`s, other programmes, scores and
+    /// table cells count.
+    /// Like the unused-declaration warnings, it waits until the ruleset has no
+    /// error: a refused `from` or `until` line would change where values end.
+    pub(super) fn warn_uneven_ends(&mut self) {
+        if self.syntax_errors
+            || self
+                .diags
+                .iter()
+                .any(|d| d.severity == crate::diagnostics::Severity::Error)
+        {
+            return;
+        }
+        // The day each parameter is out of force from, for good (`None`: open).
+        let ends: Vec<Option<jiff::civil::Date>> = self
+            .out
+            .parameters
+            .iter()
+            .map(|p| p.values.last().filter(|v| v.end.is_some()).map(|v| v.from))
+            .collect();
+        if ends.iter().all(Option::is_none) {
+            return;
+        }
+        // Reads inside an `if` on the date do not count: a formula chosen by date
+        // reads each parameter only while it is in force.
+        let (g_params, g_tables, g_deps) = &self.date_guarded;
+        let mut edges: HashMap<DefNode, Vec<DefNode>> = HashMap::new();
+        for (i, (from, to, _)) in self.deps.iter().enumerate() {
+            if !g_deps.contains(&i) {
+                edges.entry(*from).or_default().push(*to);
+            }
+        }
+        let mut reads: HashMap<DefNode, Vec<ParamId>> = HashMap::new();
+        for (i, (d, p)) in self.param_reads.iter().enumerate() {
+            if !g_params.contains(&i) {
+                reads.entry(*d).or_default().push(*p);
+            }
+        }
+        for (i, (d, t)) in self.table_reads.iter().enumerate() {
+            if !g_tables.contains(&i) {
+                for p in self.table_parameters(*t) {
+                    reads.entry(*d).or_default().push(p);
+                }
+            }
+        }
+        let mut warned: HashSet<usize> = HashSet::new();
+        for pi in 0..self.out.programs.len() {
+            let prog = ProgramId(pi);
+            // Every parameter the programme reads, through any definition.
+            let mut seen: HashSet<DefNode> = HashSet::new();
+            let mut stack = vec![DefNode::Eligible(prog), DefNode::Amount(prog)];
+            let mut used: Vec<ParamId> = Vec::new();
+            while let Some(n) = stack.pop() {
+                if !seen.insert(n) {
+                    continue;
+                }
+                used.extend(reads.get(&n).into_iter().flatten().copied());
+                stack.extend(edges.get(&n).into_iter().flatten().copied());
+            }
+            used.sort_by_key(|p| p.0);
+            used.dedup();
+            for a in &used {
+                let Some(end) = ends.get(a.0).copied().flatten() else {
+                    continue;
+                };
+                if warned.contains(&a.0) {
+                    continue;
+                }
+                // Another parameter of the programme still in force on `end`.
+                // Another parameter of the programme with a value on that day.
+                let Some(b) = used.iter().find(|b| {
+                    self.out.parameters.get(b.0).is_some_and(|d| {
+                        d.values
+                            .iter()
+                            .rev()
+                            .find(|v| v.from <= end)
+                            .is_some_and(|v| v.end.is_none())
+                    })
+                }) else {
+                    continue;
+                };
+                warned.insert(a.0);
+                let (Some(pa), Some(pb), Some(pd)) = (
+                    self.out.parameters.get(a.0),
+                    self.out.parameters.get(b.0),
+                    self.out.programs.get(pi),
+                ) else {
+                    continue;
+                };
+                let d = Diagnostic::warning(
+                    Code::W0140,
+                    pa.loc.file,
+                    pa.loc.span,
+                    format!(
+                        "parameter `{}` is out of force from {end}, but `{}`, used with it by programme `{}`, stays in force after that day",
+                        pa.name, pb.name, pd.name
+                    ),
+                )
+                .with_help(format!(
+                    "from {end} programme `{}` cannot be decided: give `{}` its new value (`from {end}: …`), or end `{}` too if the programme ends",
+                    pd.name, pa.name, pb.name
+                ));
+                self.emit(d);
+            }
+        }
+    }
+
+    /// The parameters a table's cells and results name.
+    fn table_parameters(&self, t: TableId) -> Vec<ParamId> {
+        let Some(def) = self.out.tables.get(t.0) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut add = |o: &Operand| {
+            if let Operand::Param(p) = o {
+                out.push(*p);
+            }
+        };
+        for row in &def.rows {
+            add(&row.result);
+            for cell in &row.cells {
+                match cell {
+                    CellTest::Any => {}
+                    CellTest::Compare(_, o) => add(o),
+                    CellTest::Range(a, b) => {
+                        add(a);
+                        add(b);
+                    }
+                    CellTest::Set(os) => os.iter().for_each(&mut add),
+                }
+            }
+        }
+        out
     }
 
     /// E0306: each cycle among lets, programmes and scores, once, with its path.

@@ -253,6 +253,7 @@ fn check_all(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnost
     c.check_protocol_exprs();
     c.check_table_rows();
     c.check_tests();
+    c.warn_uneven_ends();
     c.check_cycles();
     c.check_protocol_graphs();
     c.check_labels();
@@ -333,6 +334,15 @@ struct Checker<'a> {
     used_fields: HashSet<(EntityId, usize)>,
     used_params: Vec<bool>,
     used_tables: Vec<bool>,
+    /// The parameters and tables each definition reads directly (for W0140).
+    param_reads: Vec<(DefNode, ParamId)>,
+    table_reads: Vec<(DefNode, TableId)>,
+    /// The definitions that named `today`, in order (an `if` on the date).
+    today_reads: Vec<Option<DefNode>>,
+    /// Indexes into `param_reads`, `table_reads` and `deps` of reads inside the
+    /// branches of an `if` whose condition names `today`: a formula chosen by
+    /// date, so a parameter ending there is not read after its end (W0140).
+    date_guarded: (HashSet<usize>, HashSet<usize>, HashSet<usize>),
     /// Where `Money` is first used (a ruleset using money needs a currency).
     money_at: Option<Loc>,
     /// Declarations that failed to parse (`ast::File::broken`): references to
@@ -374,6 +384,10 @@ impl<'a> Checker<'a> {
             used_fields: HashSet::new(),
             used_params: Vec::new(),
             used_tables: Vec::new(),
+            param_reads: Vec::new(),
+            table_reads: Vec::new(),
+            today_reads: Vec::new(),
+            date_guarded: Default::default(),
             money_at: None,
             broken: collect::Broken::default(),
             syntax_errors: false,

@@ -399,8 +399,21 @@ pub struct ParamDef {
 #[derive(Debug, Clone)]
 pub struct DatedValue {
     pub from: jiff::civil::Date,
+    /// [`Value::Unknown`] when the item ends the parameter (`end`).
     pub value: Value,
     pub source: Option<Label>,
+    /// `Some` when from `from` on the parameter is out of force.
+    pub end: Option<ParamEnd>,
+}
+
+/// How a parameter goes out of force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamEnd {
+    /// `from DATE:` without a value: repealed from `DATE`.
+    Repealed,
+    /// `until DATE`: in force up to and including `DATE` (the item's `from` is
+    /// the next day).
+    Until(jiff::civil::Date),
 }
 
 #[derive(Debug, Clone)]

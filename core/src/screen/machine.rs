@@ -71,6 +71,9 @@ pub(crate) enum FaultKind {
     Value(Fault),
     /// A parameter used before its first `from`.
     NotInForce(u32),
+    /// A parameter used after it went out of force: the parameter and the index
+    /// of the version (`from DATE:` without a value, or `until`) that ended it.
+    OutOfForce(u32, u32),
     /// `unique`, `first` or `any` table with no matching row.
     NoRow(u32),
     /// `unique`/`any` table with matching rows that disagree.
@@ -715,7 +718,11 @@ impl<'a> Machine<'a> {
             .unwrap_or(V::Unknown);
         self.record(Used::Param(p));
         if v.is_unknown() {
-            return self.fault(FaultKind::NotInForce(p), node);
+            let kind = match self.asof.version.get(p as usize).copied().flatten() {
+                Some(i) => FaultKind::OutOfForce(p, i),
+                None => FaultKind::NotInForce(p),
+            };
+            return self.fault(kind, node);
         }
         v
     }

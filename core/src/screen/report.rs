@@ -350,6 +350,20 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                 .map_or("", |d| d.name.as_str());
             format!("parameter `{name}` is not yet in force on this date")
         }
+        FaultKind::OutOfForce(p, i) => {
+            let def = in_model(engine.checked.parameters.get(p as usize), "a fault's parameter");
+            let name = def.map_or("", |d| d.name.as_str());
+            let version = def.and_then(|d| d.values.get(i as usize));
+            match version.and_then(|dv| dv.end.map(|e| (dv.from, e))) {
+                Some((_, crate::check::ParamEnd::Until(last))) => {
+                    format!("parameter `{name}` was in force until {last}, no longer on this date")
+                }
+                Some((from, crate::check::ParamEnd::Repealed)) => {
+                    format!("parameter `{name}` was repealed from {from}")
+                }
+                None => format!("parameter `{name}` is not in force on this date"),
+            }
+        }
         FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
         FaultKind::Conflict(t, a, b) => format!(
             "rows {} and {} of table `{}` both match with different results",

@@ -50,6 +50,7 @@ const CONTEXTUAL: &[&str] = &[
     "by",
     "after",
     "within",
+    "until",
     "every",
     "day",
     "days",
@@ -459,13 +460,20 @@ fn entity() -> impl Strategy<Value = Decl> {
 fn parameter() -> impl Strategy<Value = Decl> {
     let item = prop_oneof![
         label().prop_map(ParameterItem::Source),
-        (date(), expr_depth(2), option::of(label())).prop_map(|(date, value, source)| {
-            ParameterItem::From {
-                date,
-                value,
-                source,
-                span: span(),
+        (date(), option::of(expr_depth(2)), option::of(label())).prop_map(
+            |(date, value, source)| {
+                ParameterItem::From {
+                    date,
+                    value,
+                    source,
+                    span: span(),
+                }
             }
+        ),
+        (date(), option::of(label())).prop_map(|(date, source)| ParameterItem::Until {
+            date,
+            source,
+            span: span(),
         }),
     ];
     (docs(), ident(), type_expr(), opt_label(), vec(item, 0..4)).prop_map(
@@ -474,8 +482,13 @@ fn parameter() -> impl Strategy<Value = Decl> {
             // reads as that line's source, so such trees cannot be written.
             let mut items: Vec<ParameterItem> = Vec::new();
             for item in all_items {
-                let after_bare_from =
-                    matches!(items.last(), Some(ParameterItem::From { source: None, .. }));
+                let after_bare_from = matches!(
+                    items.last(),
+                    Some(
+                        ParameterItem::From { source: None, .. }
+                            | ParameterItem::Until { source: None, .. }
+                    )
+                );
                 if !(after_bare_from && matches!(item, ParameterItem::Source(_))) {
                     items.push(item);
                 }
