@@ -64,6 +64,13 @@ entity Household {
   members: list of Person
   let kids = members where age < 18
   let total = sum(members.inc)
+  let versioned {
+    from 2020-01-01: m
+    from 2025-01-01: m + total
+  }
+  let not_yet {
+    from 2030-01-01: m
+  }
 }
 entity Person {
   bd: Date
@@ -204,7 +211,12 @@ impl Gen {
                 5 => "sum(members.inc)".into(),
                 6 => "lim * tags(n)".into(),
                 // Out of force on the as-of date (2025-03-01): unknown.
-                7 if self.rng.chance(30) => self.rng.pick(&["gone", "repealed + m"]).into(),
+                // Out of force, and formulas in versions by date (the second
+                // version of `versioned`, none yet of `not_yet`).
+                7 if self.rng.chance(50) => self
+                    .rng
+                    .pick(&["gone", "repealed + m", "versioned", "not_yet"])
+                    .into(),
                 _ => "max(m, lim)".into(),
             };
         }

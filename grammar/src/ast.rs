@@ -1317,6 +1317,21 @@ pub enum Expr {
         step: Ident,
         span: Span,
     },
+    /// `{ from 2016-12-01: a  from 2020-01-01: b }`: a formula in versions by
+    /// date, the whole value of a `let`, an `eligible when`, an `unless` or an
+    /// `amount` (nowhere else).
+    Dated {
+        versions: Vec<DatedExpr>,
+        span: Span,
+    },
+}
+
+/// `from 2020-01-01: EXPR`, one version of [`Expr::Dated`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatedExpr {
+    pub date: DateLit,
+    pub expr: Expr,
+    pub span: Span,
 }
 
 impl Expr {
@@ -1333,7 +1348,8 @@ impl Expr {
             | Expr::If { span, .. }
             | Expr::Where { span, .. }
             | Expr::Quantified { span, .. }
-            | Expr::Done { span, .. } => *span,
+            | Expr::Done { span, .. }
+            | Expr::Dated { span, .. } => *span,
         }
     }
 }

@@ -1083,10 +1083,38 @@ impl Builder<'_> {
 
     fn child_expr(&self, p: Pair<Rule>) -> Res<Expr> {
         let span = self.span(&p);
-        match p.into_inner().find(|c| c.as_rule() == Rule::expr) {
+        match p
+            .into_inner()
+            .find(|c| matches!(c.as_rule(), Rule::expr | Rule::dated_expr))
+        {
+            Some(e) if e.as_rule() == Rule::dated_expr => self.dated_expr(e),
             Some(e) => self.expr(e),
             None => Err(internal("expression", span)),
         }
+    }
+
+    /// `{ from DATE: EXPR … }`
+    fn dated_expr(&self, p: Pair<Rule>) -> Res<Expr> {
+        let span = self.span(&p);
+        let mut versions = Vec::new();
+        for v in p.into_inner() {
+            let vspan = self.span(&v);
+            let mut date = None;
+            let mut expr = None;
+            for c in v.into_inner() {
+                match c.as_rule() {
+                    Rule::date => date = Some(self.date(&c)),
+                    Rule::expr => expr = Some(self.expr(c)?),
+                    _ => {}
+                }
+            }
+            versions.push(DatedExpr {
+                date: date.ok_or_else(|| internal("date", vspan))?,
+                expr: expr.ok_or_else(|| internal("formula", vspan))?,
+                span: vspan,
+            });
+        }
+        Ok(Expr::Dated { versions, span })
     }
 
     fn field(&self, p: Pair<Rule>) -> Res<Field> {
@@ -1332,6 +1360,7 @@ impl Builder<'_> {
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::expr => condition = Some(self.expr(c)?),
+                Rule::dated_expr => condition = Some(self.dated_expr(c)?),
                 Rule::label => legal = Some(self.label(c)?),
                 _ => {}
             }
@@ -2314,6 +2343,7 @@ impl Header {
                 Rule::type_expr if h.ty.is_none() => h.ty = Some(b.type_expr(c)?),
                 Rule::label if h.label.is_none() => h.label = Some(b.label(c)?),
                 Rule::expr if h.expr.is_none() => h.expr = Some(b.expr(c)?),
+                Rule::dated_expr if h.expr.is_none() => h.expr = Some(b.dated_expr(c)?),
                 _ => {}
             }
         }
@@ -2487,7 +2517,8 @@ mod errors {
             Rule::label => "a label",
             Rule::translations => "`[`",
             Rule::translation => "a translation",
-            Rule::expr | Rule::range_bound => "an expression",
+            Rule::expr | Rule::range_bound | Rule::dated_expr => "an expression",
+            Rule::dated_version => "`from`",
             Rule::type_expr => "a type",
             Rule::field | Rule::let_member => "a field or `let`",
             Rule::variant => "a variant",
@@ -2737,7 +2768,9 @@ mod errors {
         }
         let expression = phrases.iter().any(|p| p == "an expression");
         for t in token_phrases {
-            if !(expression && t == "`(`") {
+            // `{` where an expression may start is a formula in versions by date
+            // (after `let x`, `eligible when`, `amount`): "an expression" says it.
+            if !(expression && (t == "`(`" || t == "`{`")) {
                 push_to(&mut phrases, t);
             }
         }
@@ -2902,6 +2935,14 @@ mod errors {
         }
         if found == "*" && before.ends_with('/') {
             return Some("a `/*` comment is not closed with `*/`".into());
+        }
+        if found == "{"
+            && before.trim_end().ends_with('=')
+            && expected.iter().any(|p| p == "an expression")
+        {
+            return Some(
+                "a formula in versions by date takes no `=`: `amount {`, `let x {`".into(),
+            );
         }
         if found == "!" && !after.starts_with("!=") {
             return Some("use `not` to negate a condition".into());

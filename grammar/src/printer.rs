@@ -342,10 +342,16 @@ impl<'a> Printer<'a> {
             }
             Member::Let(l) => {
                 self.item_start(depth, l.span, &l.docs);
-                self.push(
-                    depth,
-                    &defined_line("let", &l.name, &l.label, " = ", &l.value),
-                );
+                if let Expr::Dated { .. } = &l.value {
+                    let mut head = format!("let {}", l.name.name);
+                    push_label(&mut head, &l.label);
+                    self.dated(depth, head, &l.value);
+                } else {
+                    self.push(
+                        depth,
+                        &defined_line("let", &l.name, &l.label, " = ", &l.value),
+                    );
+                }
             }
         }
     }
@@ -482,6 +488,9 @@ impl<'a> Printer<'a> {
                 ProgramItem::Legal(l, _) => self.push(1, &format!("legal {}", label_text(l))),
                 ProgramItem::Eligible(c) => self.clause(1, "eligible when ", c),
                 ProgramItem::Unless(c) => self.clause(1, "unless ", c),
+                ProgramItem::Amount(e @ Expr::Dated { .. }, _) => {
+                    self.dated(1, "amount".to_string(), e);
+                }
                 ProgramItem::Amount(e, _) => self.push(1, &format!("amount = {}", expr_text(e))),
                 ProgramItem::Apply(l, _) => self.push(1, &format!("apply {}", label_text(l))),
                 ProgramItem::Documents(ls, _) => {
@@ -494,10 +503,31 @@ impl<'a> Printer<'a> {
     }
 
     /// `eligible when …` with its own `legal` on the next line, indented further.
+    /// `HEAD {`, one `from DATE: EXPR` line per version, `}`.
+    fn dated(&mut self, depth: usize, head: String, e: &Expr) {
+        let Expr::Dated { versions, span } = e else {
+            return;
+        };
+        self.push(depth, &format!("{head} {{"));
+        for v in versions {
+            self.flush(depth + 1, v.span.start);
+            let mut line = String::from("from ");
+            expr::date(&mut line, &v.date);
+            line.push_str(": ");
+            expr::expr(&mut line, &v.expr);
+            self.push(depth + 1, &line);
+        }
+        self.close(depth, span.end, "}");
+    }
+
     fn clause(&mut self, depth: usize, keyword: &str, c: &Clause) {
-        let mut line = String::from(keyword);
-        expr::expr(&mut line, &c.condition);
-        self.push(depth, &line);
+        if let Expr::Dated { .. } = &c.condition {
+            self.dated(depth, keyword.trim_end().to_string(), &c.condition);
+        } else {
+            let mut line = String::from(keyword);
+            expr::expr(&mut line, &c.condition);
+            self.push(depth, &line);
+        }
         if let Some(legal) = &c.legal {
             self.flush(depth + 1, legal.span.start);
             self.push(depth + 1, &format!("legal {}", label_text(legal)));

@@ -102,6 +102,7 @@ fn error_messages() {
         "entity A {\n  let x = (1 +\n}",
         "entity A {\n  x Integer\n}",
         "program p {\n  eligible when\n}",
+        "program p {\n  amount = { from 2020-01-01: 1 }\n}",
         "entity A {\n  x: Integer",
         "entitty A { }",
         "parameter p: Money {\n  from 2020-1-1: 5\n}",

@@ -566,6 +566,11 @@ pub(super) fn questions_of(def: &AssessmentDef, e: &RExpr, out: &mut BTreeSet<us
             questions_of(def, list, out, d);
             questions_of(def, condition, out, d);
         }
+        RKind::Dated(versions) => {
+            for (_, x) in versions {
+                questions_of(def, x, out, d);
+            }
+        }
         _ => {}
     }
 }

@@ -860,5 +860,6 @@ fn expr_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
             expr_names(condition, out);
         }
         Expr::Done { .. } => {}
+        Expr::Dated { versions, .. } => versions.iter().for_each(|v| expr_names(&v.expr, out)),
     }
 }

@@ -419,7 +419,79 @@ impl<'a> Checker<'a> {
             Expr::Where { .. } => self.where_expr(sc, e),
             Expr::Quantified { .. } => self.quantified_expr(sc, e),
             Expr::Done { .. } => self.done_expr(sc, e),
+            Expr::Dated { .. } => self.dated_expr(sc, e, hint),
         }
+    }
+
+    /// `{ from DATE: EXPR … }`: each version checked like the whole; dates in
+    /// increasing order (E0406); one type for all versions (E0201). The reads of
+    /// each version count as chosen by date (W0140).
+    #[inline(never)]
+    fn dated_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
+        let Expr::Dated { versions, span } = e else {
+            return RExpr::error(e.span());
+        };
+        let at = (
+            self.param_reads.len(),
+            self.table_reads.len(),
+            self.deps.len(),
+        );
+        let mut out: Vec<(jiff::civil::Date, RExpr)> = Vec::new();
+        let mut prev: Option<(jiff::civil::Date, Span)> = None;
+        let mut ty: Option<(Type, bool, jiff::civil::Date)> = None;
+        let mut failed = false;
+        for v in versions {
+            let r = self.expr(sc, &v.expr, hint.or(ty.as_ref().map(|t| &t.0)));
+            let Some(d) = self.date(sc.file, &v.date) else {
+                failed = true;
+                continue;
+            };
+            if let Some((pd, ps)) = prev {
+                if d <= pd {
+                    let why = if d == pd { "repeats" } else { "comes before" };
+                    self.emit(
+                        Diagnostic::error(
+                            Code::E0406,
+                            sc.file,
+                            v.date.span,
+                            format!("this `from` date {why} the previous one ({pd})"),
+                        )
+                        .with_help("list the versions of a formula in increasing date order, each date once")
+                        .with_related(sc.file, ps, "previous date"),
+                    );
+                    failed = true;
+                    continue;
+                }
+            }
+            prev = Some((d, v.date.span));
+            let lit = adapts_to_money(&r);
+            ty = match ty {
+                None => Some((r.ty.clone(), lit, d)),
+                Some((t, tl, td)) => match unify(&t, &r.ty, tl, lit) {
+                    Some(u) => Some((u, tl && lit, td)),
+                    None => {
+                        let (a, b) = (self.type_name(&t), self.type_name(&r.ty));
+                        self.emit(
+                            Diagnostic::error(
+                                Code::E0201,
+                                sc.file,
+                                r.span,
+                                format!("the versions of this formula differ: `{a}` from {td}, `{b}` from {d}"),
+                            )
+                            .with_help("make every version give the same type"),
+                        );
+                        Some((Type::Error, false, td))
+                    }
+                },
+            };
+            out.push((d, r));
+        }
+        self.guard_by_date(sc.def, at);
+        if failed {
+            return RExpr::error(*span);
+        }
+        let ty = ty.map_or(Type::Error, |t| t.0);
+        mk(RKind::Dated(out), ty, *span)
     }
 
     /// One form of [`Self::expr`], in its own function so the recursion keeps small stack frames.

@@ -275,6 +275,9 @@ pub enum RKind {
         then: Box<RExpr>,
         otherwise: Box<RExpr>,
     },
+    /// A formula in versions by date: the one whose date is the latest on or
+    /// before the as-of date; unknown before the first. Dates strictly increasing.
+    Dated(Vec<(jiff::civil::Date, RExpr)>),
     /// A filtered list; the condition sees the element as `Base::Element(depth)`.
     Where {
         list: Box<RExpr>,

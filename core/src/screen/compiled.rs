@@ -869,6 +869,19 @@ impl Compiler<'_> {
                 let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
                 with_rd!(Code, l, |l| Box::new(move |cx| filter(cx, &l, &c)))
             }
+            // The version in force on the date; unknown before the first.
+            Node::Dated(i) => {
+                let mut versions = Vec::new();
+                for &(from, n) in self.low.dated.get(i as usize)? {
+                    versions.push((from, self.arg(n, d)?));
+                }
+                Box::new(
+                    move |cx| match versions.iter().rev().find(|(from, _)| *from <= cx.date) {
+                        Some((_, a)) => a.rd(cx),
+                        None => V::Unknown,
+                    },
+                )
+            }
             Node::CaseInput(_) | Node::Unsupported => Box::new(|_| V::Unknown),
             // Conditions, compiled above.
             _ => return None,

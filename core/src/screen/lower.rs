@@ -89,6 +89,8 @@ pub(crate) enum Node {
         negated: bool,
     },
     If(NodeId, NodeId, NodeId),
+    /// A formula in versions by date: index into [`Lowered::dated`].
+    Dated(u32),
     Where {
         list: NodeId,
         cond: NodeId,
@@ -304,6 +306,8 @@ pub(crate) struct Lowered {
     pub tables: Vec<LTable>,
     /// Each parameter's versions: (from, value).
     pub params: Vec<Vec<(jiff::civil::Date, V)>>,
+    /// Each [`Node::Dated`]'s versions: (from, formula), dates increasing.
+    pub dated: Vec<Vec<(jiff::civil::Date, NodeId)>>,
     /// Each enum's variant names, by enum id.
     pub enum_variants: Vec<Vec<String>>,
     /// Each protocol's guards, by protocol id.
@@ -447,6 +451,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             program_slot: Vec::new(),
             tables: Vec::new(),
             params: Vec::new(),
+            dated: Vec::new(),
             protocols: Vec::new(),
             enum_variants: checked
                 .enums
@@ -853,6 +858,12 @@ impl Lowerer<'_> {
                 let o = self.expr(otherwise);
                 Node::If(c, t, o)
             }
+            RKind::Dated(versions) => {
+                let vs: Vec<(jiff::civil::Date, NodeId)> =
+                    versions.iter().map(|(d, e)| (*d, self.expr(e))).collect();
+                self.out.dated.push(vs);
+                Node::Dated(self.out.dated.len() as u32 - 1)
+            }
             RKind::Where { list, condition } => {
                 let list = self.expr(list);
                 let cond = self.expr(condition);
@@ -913,7 +924,11 @@ fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
             continue;
         };
         let member = match node {
-            Node::Today | Node::Param(_) | Node::Eligible { .. } | Node::Amount { .. } => {
+            Node::Today
+            | Node::Param(_)
+            | Node::Eligible { .. }
+            | Node::Amount { .. }
+            | Node::Dated(_) => {
                 out.date = true;
                 None
             }
@@ -1066,6 +1081,28 @@ pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
             value, low, high, ..
         } => out.extend([value, low, high]),
         Node::If(c, t, e) => out.extend([c, t, e]),
+        Node::Dated(i) => {
+            if let Some(vs) = low.dated.get(i as usize) {
+                out.extend(vs.iter().map(|(_, n)| *n));
+            }
+        }
+    }
+}
+
+impl Lowered {
+    /// The version of a [`Node::Dated`] in force on `date`: its date and
+    /// formula; `None` before the first.
+    pub(crate) fn dated_version(
+        &self,
+        i: u32,
+        date: jiff::civil::Date,
+    ) -> Option<(jiff::civil::Date, NodeId)> {
+        self.dated
+            .get(i as usize)?
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .copied()
     }
 }
 

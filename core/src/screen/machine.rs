@@ -71,6 +71,9 @@ pub(crate) enum FaultKind {
     Value(Fault),
     /// A parameter used before its first `from`.
     NotInForce(u32),
+    /// A formula in versions by date (index into `Lowered::dated`) evaluated
+    /// before its first version.
+    FormulaNotInForce(u32),
     /// A parameter used after it went out of force: the parameter and the index
     /// of the version (`from DATE:` without a value, or `until`) that ended it.
     OutOfForce(u32, u32),
@@ -1071,6 +1074,10 @@ impl<'a> Machine<'a> {
                     None => V::Unknown,
                 }
             }
+            Node::Dated(i) => match self.low.dated_version(i, self.asof.date) {
+                Some((_, formula)) => self.eval(formula),
+                None => self.fault(FaultKind::FormulaNotInForce(i), id),
+            },
             Node::Where { list, cond } => self.filter(list, cond),
             Node::Any { list, cond } => self.quantify(list, cond, true),
             Node::All { list, cond } => self.quantify(list, cond, false),

@@ -326,6 +326,25 @@ fn list_items(facts: &Facts, items: &[Item], v: V) -> (Vec<(V, bool)>, usize) {
     (first, l.len as usize)
 }
 
+/// A clause's or an amount's rule as written; for a formula in versions by date,
+/// the version in force and its date (`age >= 63 (from 2024-01-01)`).
+fn rule_text(engine: &Engine, m: &Machine, node: u32, text: &str) -> String {
+    match engine.lowered.nodes.get(node as usize) {
+        Some(&super::lower::Node::Dated(i)) => match engine.lowered.dated_version(i, m.asof.date) {
+            Some((from, formula)) => format!("{} (from {from})", source_text(engine, formula)),
+            // Before the first version: that one, said to be not yet in force.
+            None => match engine.lowered.dated.get(i as usize).and_then(|v| v.first()) {
+                Some(&(from, formula)) => format!(
+                    "{} (from {from}, not yet in force)",
+                    source_text(engine, formula)
+                ),
+                None => text.to_string(),
+            },
+        },
+        _ => text.to_string(),
+    }
+}
+
 /// The source text of a node (every node has a span in a file of the ruleset).
 fn source_text(engine: &Engine, node: u32) -> String {
     let Some(&(file, start, end)) =
@@ -363,6 +382,17 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                 }
                 None => format!("parameter `{name}` is not in force on this date"),
             }
+        }
+        FaultKind::FormulaNotInForce(i) => {
+            // The whole block is long: name its first version's date instead.
+            let first = engine
+                .lowered
+                .dated
+                .get(i as usize)
+                .and_then(|vs| vs.first())
+                .map(|(d, _)| d.to_string())
+                .unwrap_or_default();
+            return format!("no version of this formula is in force yet on this date: the first applies from {first}");
         }
         FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
         FaultKind::Conflict(t, a, b) => format!(
@@ -569,7 +599,7 @@ fn explain(
             };
             clauses.push(ExplainedClause {
                 kind,
-                rule: c.text.clone(),
+                rule: rule_text(engine, m, c.node, &c.text),
                 result,
                 value: None,
                 decisive,
@@ -594,7 +624,7 @@ fn explain(
             collect_faults(engine, m, faults_from, &mut errors);
             Some(ExplainedClause {
                 kind: "amount",
-                rule: a.text.clone(),
+                rule: rule_text(engine, m, a.node, &a.text),
                 result: None,
                 value: show(engine, facts, m.scratch_items(), v, &Type::Money),
                 decisive: true,

@@ -39,7 +39,7 @@ fn level(e: &Expr) -> u8 {
         } => NEG,
         Expr::InSet { .. } | Expr::InRange { .. } => COMPARE,
         Expr::Field { .. } | Expr::Call { .. } => POSTFIX,
-        Expr::Literal(_) | Expr::Name(_) | Expr::Done { .. } => PRIMARY,
+        Expr::Literal(_) | Expr::Name(_) | Expr::Done { .. } | Expr::Dated { .. } => PRIMARY,
     }
 }
 
@@ -220,6 +220,18 @@ fn bare(out: &mut String, e: &Expr) {
             }
             out.push_str(&step.name);
             out.push_str(" done");
+        }
+        // Only a whole definition is dated, and the printer lays those out one
+        // version a line (`Printer::defined`); this inline form is for messages.
+        Expr::Dated { versions, .. } => {
+            out.push('{');
+            for v in versions {
+                out.push_str(" from ");
+                date(out, &v.date);
+                out.push_str(": ");
+                bare(out, &v.expr);
+            }
+            out.push_str(" }");
         }
     }
 }

@@ -112,6 +112,20 @@ pub fn sexp(e: &Expr) -> String {
             None => format!("(done {})", step.name),
             Some(q) => format!("({}-done {})", quant(*q), step.name),
         },
+        Expr::Dated { versions, .. } => format!(
+            "(dated {})",
+            versions
+                .iter()
+                .map(|v| format!(
+                    "{:04}-{:02}-{:02}: {}",
+                    v.date.year,
+                    v.date.month,
+                    v.date.day,
+                    sexp(&v.expr)
+                ))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
     }
 }
 

@@ -431,7 +431,7 @@ fn member() -> impl Strategy<Value = Member> {
                 span: span(),
             })
         }),
-        (docs(), ident(), opt_label(), expr()).prop_map(|(docs, name, label, value)| {
+        (docs(), ident(), opt_label(), defined_expr()).prop_map(|(docs, name, label, value)| {
             Member::Let(Let {
                 docs,
                 name,
@@ -584,8 +584,27 @@ fn table() -> impl Strategy<Value = Decl> {
         })
 }
 
+/// The whole value of a `let`, a clause or an `amount`: an expression, or (one
+/// time in four) a formula in versions by date.
+fn defined_expr() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        3 => expr(),
+        1 => vec((date(), expr()), 1..4).prop_map(|vs| Expr::Dated {
+            versions: vs
+                .into_iter()
+                .map(|(date, expr)| DatedExpr {
+                    date,
+                    expr,
+                    span: span(),
+                })
+                .collect(),
+            span: span(),
+        }),
+    ]
+}
+
 fn clause() -> impl Strategy<Value = Clause> {
-    (expr(), option::of(label())).prop_map(|(condition, legal)| Clause {
+    (defined_expr(), option::of(label())).prop_map(|(condition, legal)| Clause {
         condition,
         legal,
         span: span(),
@@ -597,7 +616,7 @@ fn program_plain_item() -> impl Strategy<Value = ProgramItem> {
     prop_oneof![
         type_name().prop_map(|i| ProgramItem::For(i, span())),
         ident().prop_map(|i| ProgramItem::Sector(i, span())),
-        expr().prop_map(|e| ProgramItem::Amount(e, span())),
+        defined_expr().prop_map(|e| ProgramItem::Amount(e, span())),
         label().prop_map(|l| ProgramItem::Apply(l, span())),
         vec(label(), 1..3).prop_map(|ls| ProgramItem::Documents(ls, span())),
     ]
