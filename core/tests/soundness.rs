@@ -10,6 +10,11 @@
 //!   row machine gives each document — statuses, amounts and missing facts, on
 //!   complete and partial facts.
 //!
+//! The facts `n`, `m`, `inc` and `x` declare domains (language reference §6),
+//! and every completion stays inside them (the generated values are in range),
+//! so a comparison the evaluator decides from a domain alone (`x > -3` with
+//! `x: Integer in -2..6`) must hold for every completion too.
+//!
 //! Rulesets are generated as source text (so they go through parse, check and
 //! lowering like any user's) from a seed; a failing case prints the seed, the
 //! ruleset and the facts.
@@ -57,8 +62,8 @@ ruleset generated { languages en currency AMD }
 enum Kind { a, b, c }
 entity Household {
   k: Kind
-  n: Integer
-  m: Money
+  n: Integer in -2..6
+  m: Money >= 0
   f: Boolean
   d: Date
   members: list of Person
@@ -67,9 +72,9 @@ entity Household {
 }
 entity Person {
   bd: Date
-  inc: Money
+  inc: Money >= 0
   g: Boolean
-  x: Integer
+  x: Integer in -2..6
   let age = years_between(bd, today)
 }
 parameter lim: Money { from 2020-01-01: 50_000 }
@@ -103,8 +108,10 @@ struct Gen {
 }
 
 impl Gen {
+    /// -3..=7: one past each end of the domains of `n` and `x` (-2..6), so
+    /// that some comparisons are decided by a domain alone (`x > -3`, `n > 6`).
     fn int(&mut self) -> String {
-        (self.rng.below(9) as i64 - 2).to_string()
+        (self.rng.below(11) as i64 - 3).to_string()
     }
     fn money(&mut self) -> String {
         self.rng

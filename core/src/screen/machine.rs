@@ -189,6 +189,18 @@ impl AsOf {
     }
 }
 
+/// How deep the domain reasoning reads an expression (through `let`s too):
+/// beyond it, nothing is known of a value (a bounded effort; docs §6).
+const MAX_DOMAIN_DEPTH: u32 = 32;
+
+/// An operand of a comparison, for the domain reasoning.
+#[derive(Clone, Copy)]
+enum Side {
+    Node(NodeId),
+    Value(V),
+    Member(Scope, Member),
+}
+
 pub(crate) struct Machine<'a> {
     pub low: &'a Lowered,
     /// The nodes walked: the session's folded ones, or the lowered ones when an
@@ -737,7 +749,11 @@ impl<'a> Machine<'a> {
             Node::CompareConst(op, a, c) => {
                 let mark = self.s.missing.len();
                 let x = self.eval(a);
-                self.compare_with(op, x, c, mark, id)
+                let r = self.compare_with(op, x, c, mark, id);
+                if x.is_unknown() {
+                    return self.compare_by_domains(op, Side::Node(a), Side::Value(c), mark);
+                }
+                r
             }
             Node::CompareMember {
                 op,
@@ -748,7 +764,12 @@ impl<'a> Machine<'a> {
                 let mark = self.s.missing.len();
                 let base = self.scope_inst(scope, id);
                 let x = self.member(base, member, id);
-                self.compare_with(op, x, value, mark, id)
+                let r = self.compare_with(op, x, value, mark, id);
+                if x.is_unknown() {
+                    let side = Side::Member(scope, member);
+                    return self.compare_by_domains(op, side, Side::Value(value), mark);
+                }
+                r
             }
             Node::Member {
                 scope: Scope::Subject,
@@ -782,7 +803,11 @@ impl<'a> Machine<'a> {
         let mark = self.s.missing.len();
         let x = self.eval(a);
         let y = self.eval(b);
-        self.compare_with(op, x, y, mark, id)
+        let r = self.compare_with(op, x, y, mark, id);
+        if x.is_unknown() || y.is_unknown() {
+            return self.compare_by_domains(op, Side::Node(a), Side::Node(b), mark);
+        }
+        r
     }
 
     #[inline]
@@ -818,6 +843,174 @@ impl<'a> Machine<'a> {
         };
         self.truncate(mark);
         V::Bool(op.holds(ord))
+    }
+
+    // ---- domains ----
+
+    /// A comparison an unknown operand left unknown, decided when every value
+    /// the operands can take decides it alike: an unknown fact ranges over its
+    /// declared domain (language reference §6), not over every number. The
+    /// missing facts stay on the stack when it is not decided.
+    #[inline(never)]
+    fn compare_by_domains(&mut self, op: Cmp, a: Side, b: Side, mark: usize) -> V {
+        let (Some(x), Some(y)) = (self.side_interval(a), self.side_interval(b)) else {
+            return V::Unknown;
+        };
+        match value::decide_over(op, x, y) {
+            Some(r) => {
+                self.truncate(mark);
+                V::Bool(r)
+            }
+            None => V::Unknown,
+        }
+    }
+
+    /// `value in low..high` (constant bounds) with `value` unknown: decided
+    /// when its interval lies inside the range or wholly outside it.
+    #[inline(never)]
+    fn range_by_domains(&mut self, value: NodeId, low: V, high: V, negated: bool, mark: usize) -> V {
+        let (Some(x), Some(lo), Some(hi)) = (
+            self.side_interval(Side::Node(value)),
+            low.as_decimal(),
+            high.as_decimal(),
+        ) else {
+            return V::Unknown;
+        };
+        let above = value::decide_over(Cmp::Ge, x, value::point(lo));
+        let below = value::decide_over(Cmp::Le, x, value::point(hi));
+        let r = match (above, below) {
+            (Some(true), Some(true)) => true,
+            (Some(false), _) | (_, Some(false)) => false,
+            _ => return V::Unknown,
+        };
+        self.truncate(mark);
+        V::Bool(r != negated)
+    }
+
+    fn side_interval(&self, side: Side) -> Option<value::Interval> {
+        match side {
+            Side::Value(v) => v.as_decimal().map(value::point),
+            Side::Node(n) => self.interval(n, self.subject, true, 0),
+            Side::Member(scope, member) => {
+                let inst = self.scope_of(scope, self.subject, true)?;
+                self.member_interval(inst, member, 0)
+            }
+        }
+    }
+
+    /// The instance a scope names while the domains are read: an element's
+    /// only at the top (inside a `let` reached from there, the element
+    /// variables of the evaluation are not in scope).
+    fn scope_of(&self, scope: Scope, subject: u32, top: bool) -> Option<u32> {
+        match scope {
+            Scope::Subject => Some(subject),
+            Scope::Element(d) if top => match self.s.env.get(self.env_base + d as usize) {
+                Some(V::Entity(i)) => Some(*i),
+                _ => None,
+            },
+            Scope::Element(_) => None,
+        }
+    }
+
+    /// The interval `node`'s value lies in, for `subject`: a known number is
+    /// a point; an unknown fact with a declared domain is its domain; `+`,
+    /// `-`, negation, multiplication by a known number and `sum(list.fact)`
+    /// over a known list combine them. `None` for anything else (nothing is
+    /// known of it). Reads the facts and the memoised lets only: it neither
+    /// evaluates, nor records, nor pushes missing facts. At most
+    /// [`MAX_DOMAIN_DEPTH`] nodes deep.
+    fn interval(&self, node: NodeId, subject: u32, top: bool, depth: u32) -> Option<value::Interval> {
+        if depth > MAX_DOMAIN_DEPTH {
+            return None;
+        }
+        let d = depth + 1;
+        match *self.nodes.get(node as usize)? {
+            Node::Const(v) => v.as_decimal().map(value::point),
+            Node::Param(p) => self.asof.params.get(p as usize)?.as_decimal().map(value::point),
+            Node::Member { scope, member } => {
+                let inst = self.scope_of(scope, subject, top)?;
+                self.member_interval(inst, member, d)
+            }
+            Node::Neg(a) => Some(value::interval_neg(self.interval(a, subject, top, d)?)),
+            Node::Arith(op, a, b) => {
+                let x = self.interval(a, subject, top, d)?;
+                let y = self.interval(b, subject, top, d)?;
+                match op {
+                    BinaryOp::Add => value::interval_add(x, y),
+                    BinaryOp::Sub => value::interval_add(x, value::interval_neg(y)),
+                    BinaryOp::Mul => match (x.low, x.high, y.low, y.high) {
+                        (_, _, Some((k, true)), Some((k2, true))) if k == k2 => {
+                            value::interval_scale(x, k)
+                        }
+                        (Some((k, true)), Some((k2, true)), _, _) if k == k2 => {
+                            value::interval_scale(y, k)
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            Node::Builtin {
+                func: Builtin::Sum,
+                args,
+            } => {
+                let Node::Project { list, member } = *self.nodes.get(self.low.arg(args.0) as usize)? else {
+                    return None;
+                };
+                let Node::Member {
+                    scope,
+                    member: Member::Field(f),
+                } = *self.nodes.get(list as usize)?
+                else {
+                    return None;
+                };
+                let owner = self.scope_of(scope, subject, top)?;
+                let V::List(l) = self.facts.slot(owner, f) else {
+                    return None;
+                };
+                if l.scratch {
+                    return None;
+                }
+                let mut acc = value::point(rust_decimal::Decimal::ZERO);
+                for i in 0..l.len {
+                    let V::Entity(inst) = self.item(l, i).v else {
+                        return None;
+                    };
+                    acc = value::interval_add(acc, self.member_interval(inst, member, d)?)?;
+                }
+                Some(acc)
+            }
+            _ => None,
+        }
+    }
+
+    /// The interval a member of `inst` lies in (see [`Machine::interval`]).
+    fn member_interval(&self, inst: u32, member: Member, depth: u32) -> Option<value::Interval> {
+        match member {
+            Member::Field(f) => {
+                let v = self.facts.slot(inst, f);
+                if !v.is_unknown() {
+                    return v.as_decimal().map(value::point);
+                }
+                let entity = self.facts.instance(inst)?.entity;
+                self.low
+                    .entities
+                    .get(entity as usize)?
+                    .fields
+                    .get(f as usize)?
+                    .domain
+            }
+            Member::Let(entity, index) => {
+                if let Found::Done(memo) = self.s.lets.find(inst, index) {
+                    if !memo.v.is_unknown() {
+                        return memo.v.as_decimal().map(value::point);
+                    }
+                }
+                let root = *self.low.entities.get(entity as usize)?.lets.get(index as usize)?;
+                self.interval(root, inst, false, depth + 1)
+            }
+            Member::Owner => None,
+        }
     }
 
     /// `v in lo..hi` (inclusive) for known values.
@@ -971,7 +1164,7 @@ impl<'a> Machine<'a> {
                 let mark = self.s.missing.len();
                 let v = self.eval(value);
                 if v.is_unknown() {
-                    return V::Unknown;
+                    return self.range_by_domains(value, low, high, negated, mark);
                 }
                 self.truncate(mark);
                 self.in_range(v, low, high, negated, id)
