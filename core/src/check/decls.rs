@@ -837,8 +837,7 @@ impl Checker<'_> {
                         format!("the domain of `{name}` has the bound `{t}`, which is not a whole number, but `{name}` is an `Integer`"),
                     )
                     .with_help(format!(
-                        "write a whole bound (`{}`), or make `{name}` a `Decimal`",
-                        n.trunc()
+                        "write a whole bound, or make `{name}` a `Decimal`"
                     )),
                 );
                 return None;
