@@ -152,9 +152,23 @@ impl Gen {
 
     fn house_bool(&mut self, depth: u32) -> String {
         if depth == 0 || self.rng.chance(35) {
-            return match self.rng.below(if self.presume { 16 } else { 14 }) {
-                14 => "known(m)".into(),
-                15 => format!("(n otherwise {}) > 1", self.int()),
+            return match self.rng.below(if self.presume { 18 } else { 16 }) {
+                16 => "known(m)".into(),
+                17 => format!("(n otherwise {}) > 1", self.int()),
+                // Comparisons of sums, differences, multiples and quotients,
+                // which the domains may decide (`sum(members.inc) + m >= 0`).
+                14 => format!(
+                    "{} {} {}",
+                    self.house_money(2),
+                    self.rng.pick(&["<", "<=", ">", ">=", "=", "!="]),
+                    self.house_money(1)
+                ),
+                15 => format!(
+                    "sum(members.inc) / {} {} {}",
+                    self.rng.pick(&["2", "count(members)", "(n + 3)"]),
+                    self.rng.pick(&["<=", ">"]),
+                    self.money()
+                ),
                 0 => "f".into(),
                 1 => format!("n > {}", self.int()),
                 2 => format!("m >= {}", self.money()),

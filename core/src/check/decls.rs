@@ -848,10 +848,22 @@ impl Checker<'_> {
         let first = nums.next()?;
         match d {
             ast::FieldDomain::Compare { op, .. } => Some(match op {
-                ast::CompareOp::Gt => Domain { low: Some((first, false)), high: None },
-                ast::CompareOp::Le => Domain { low: None, high: Some((first, true)) },
-                ast::CompareOp::Lt => Domain { low: None, high: Some((first, false)) },
-                _ => Domain { low: Some((first, true)), high: None },
+                ast::CompareOp::Gt => Domain {
+                    low: Some((first, false)),
+                    high: None,
+                },
+                ast::CompareOp::Le => Domain {
+                    low: None,
+                    high: Some((first, true)),
+                },
+                ast::CompareOp::Lt => Domain {
+                    low: None,
+                    high: Some((first, false)),
+                },
+                _ => Domain {
+                    low: Some((first, true)),
+                    high: None,
+                },
             }),
             ast::FieldDomain::Range { .. } => {
                 let second = nums.next()?;

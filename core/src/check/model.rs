@@ -392,8 +392,12 @@ impl Domain {
 
     /// The domain as it is written: `>= 0`, `in 0..130`.
     pub fn text(&self) -> String {
-        let low = self.low.map(|(b, inc)| format!("{} {b}", if inc { ">=" } else { ">" }));
-        let high = self.high.map(|(b, inc)| format!("{} {b}", if inc { "<=" } else { "<" }));
+        let low = self
+            .low
+            .map(|(b, inc)| format!("{} {b}", if inc { ">=" } else { ">" }));
+        let high = self
+            .high
+            .map(|(b, inc)| format!("{} {b}", if inc { "<=" } else { "<" }));
         match (self.low, self.high, low, high) {
             (Some((a, true)), Some((b, true)), _, _) => format!("in {a}..{b}"),
             (_, _, Some(l), Some(h)) => format!("{l} and {h}"),

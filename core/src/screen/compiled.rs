@@ -27,7 +27,7 @@ use jiff::civil::Date;
 
 use super::facts::Facts;
 use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::machine::{text_of, AsOf};
+use super::machine::{text_of, AsOf, Domains, Side};
 use super::memo::{self, Found, Memos};
 use super::value::{self, compare, Cmp, ListRef, TextRef, V};
 use super::RawResult;
@@ -195,6 +195,10 @@ pub(crate) struct Compiled {
     /// Each entity's lets, by index.
     lets: Vec<Vec<Code>>,
     programs: Vec<CProgram>,
+    /// The nodes compiled, kept when some fact declares a domain: a comparison
+    /// left unknown is then decided from the domains as the row machine
+    /// decides it (`Domains`), reading the same nodes. Empty otherwise.
+    nodes: Vec<Node>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -391,6 +395,43 @@ impl Cx<'_> {
         }
     }
 
+    /// A comparison `node` left unknown, decided from the facts' domains as
+    /// the row machine decides it (both read the same nodes and facts through
+    /// [`Domains`]); unknown when they do not decide it.
+    #[inline(never)]
+    fn decide_by_domains(&self, node: Node) -> u8 {
+        let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
+        let d = Domains::new(self.low, &self.code.nodes, self.params, self.facts, env);
+        let r = match node {
+            Node::Compare(op, a, b) => d.decide(op, Side::Node(a), Side::Node(b), self.subject),
+            Node::CompareConst(op, a, c) => {
+                d.decide(op, Side::Node(a), Side::Value(c), self.subject)
+            }
+            Node::CompareMember {
+                op,
+                scope,
+                member,
+                value,
+            } => d.decide(
+                op,
+                Side::Member(scope, member),
+                Side::Value(value),
+                self.subject,
+            ),
+            Node::RangeConst {
+                value,
+                low,
+                high,
+                negated,
+            } => d.decide_range(value, (low, high), negated, self.subject),
+            _ => None,
+        };
+        match r {
+            Some(b) => u8::from(b),
+            None => U,
+        }
+    }
+
     /// `list` as a list (`None` when unknown).
     fn list<R: Rd>(&mut self, f: &R) -> Option<ListRef> {
         match f.rd(self) {
@@ -508,6 +549,8 @@ fn ok(r: Result<V, value::Fault>) -> V {
 struct Compiler<'a> {
     low: &'a Lowered,
     nodes: &'a [Node],
+    /// Whether some fact declares a domain.
+    domains: bool,
 }
 
 /// Whether a node is a condition (compiled by [`Compiler::cond`]).
@@ -764,6 +807,21 @@ impl Compiler<'_> {
             }),
             _ => return None,
         };
+        // A comparison left unknown may be decided by the domains (only when
+        // some fact declares one: no cost otherwise).
+        let by_domains = matches!(
+            node,
+            Node::Compare(..)
+                | Node::CompareConst(..)
+                | Node::CompareMember { .. }
+                | Node::RangeConst { .. }
+        );
+        if self.domains && by_domains {
+            return Some(Box::new(move |cx| match c(cx) {
+                U => cx.decide_by_domains(node),
+                t => t,
+            }));
+        }
         Some(c)
     }
 
@@ -1211,7 +1269,15 @@ impl Compiled {
     /// Compiles the folded `nodes`; `None` when some node cannot be (the row
     /// machine then evaluates every document).
     pub(crate) fn new(low: &Lowered, nodes: &[Node]) -> Option<Compiled> {
-        let c = Compiler { low, nodes };
+        let domains = low
+            .entities
+            .iter()
+            .any(|e| e.fields.iter().any(|f| f.domain.is_some()));
+        let c = Compiler {
+            low,
+            nodes,
+            domains,
+        };
         let mut lets = Vec::with_capacity(low.entities.len());
         for e in &low.entities {
             let mut codes = Vec::with_capacity(e.lets.len());
@@ -1234,7 +1300,11 @@ impl Compiled {
                 },
             });
         }
-        Some(Compiled { lets, programs })
+        Some(Compiled {
+            lets,
+            programs,
+            nodes: if domains { nodes.to_vec() } else { Vec::new() },
+        })
     }
 
     /// Appends the results of `facts` to `out` and returns true, or returns false

@@ -189,13 +189,14 @@ impl AsOf {
     }
 }
 
-/// How deep the domain reasoning reads an expression (through `let`s too):
-/// beyond it, nothing is known of a value (a bounded effort; docs §6).
-const MAX_DOMAIN_DEPTH: u32 = 32;
+/// How many nodes the domain reasoning reads for one comparison (through
+/// `let`s and list elements too): beyond it, nothing is known of a value (a
+/// bounded effort; language reference §11.1).
+const MAX_DOMAIN_NODES: u32 = 256;
 
 /// An operand of a comparison, for the domain reasoning.
 #[derive(Clone, Copy)]
-enum Side {
+pub(crate) enum Side {
     Node(NodeId),
     Value(V),
     Member(Scope, Member),
@@ -853,10 +854,7 @@ impl<'a> Machine<'a> {
     /// missing facts stay on the stack when it is not decided.
     #[inline(never)]
     fn compare_by_domains(&mut self, op: Cmp, a: Side, b: Side, mark: usize) -> V {
-        let (Some(x), Some(y)) = (self.side_interval(a), self.side_interval(b)) else {
-            return V::Unknown;
-        };
-        match value::decide_over(op, x, y) {
+        match self.domains().decide(op, a, b, self.subject) {
             Some(r) => {
                 self.truncate(mark);
                 V::Bool(r)
@@ -868,149 +866,29 @@ impl<'a> Machine<'a> {
     /// `value in low..high` (constant bounds) with `value` unknown: decided
     /// when its interval lies inside the range or wholly outside it.
     #[inline(never)]
-    fn range_by_domains(&mut self, value: NodeId, low: V, high: V, negated: bool, mark: usize) -> V {
-        let (Some(x), Some(lo), Some(hi)) = (
-            self.side_interval(Side::Node(value)),
-            low.as_decimal(),
-            high.as_decimal(),
-        ) else {
-            return V::Unknown;
-        };
-        let above = value::decide_over(Cmp::Ge, x, value::point(lo));
-        let below = value::decide_over(Cmp::Le, x, value::point(hi));
-        let r = match (above, below) {
-            (Some(true), Some(true)) => true,
-            (Some(false), _) | (_, Some(false)) => false,
-            _ => return V::Unknown,
-        };
-        self.truncate(mark);
-        V::Bool(r != negated)
-    }
-
-    fn side_interval(&self, side: Side) -> Option<value::Interval> {
-        match side {
-            Side::Value(v) => v.as_decimal().map(value::point),
-            Side::Node(n) => self.interval(n, self.subject, true, 0),
-            Side::Member(scope, member) => {
-                let inst = self.scope_of(scope, self.subject, true)?;
-                self.member_interval(inst, member, 0)
+    fn range_by_domains(
+        &mut self,
+        value: NodeId,
+        low: V,
+        high: V,
+        negated: bool,
+        mark: usize,
+    ) -> V {
+        match self
+            .domains()
+            .decide_range(value, (low, high), negated, self.subject)
+        {
+            Some(r) => {
+                self.truncate(mark);
+                V::Bool(r)
             }
+            None => V::Unknown,
         }
     }
 
-    /// The instance a scope names while the domains are read: an element's
-    /// only at the top (inside a `let` reached from there, the element
-    /// variables of the evaluation are not in scope).
-    fn scope_of(&self, scope: Scope, subject: u32, top: bool) -> Option<u32> {
-        match scope {
-            Scope::Subject => Some(subject),
-            Scope::Element(d) if top => match self.s.env.get(self.env_base + d as usize) {
-                Some(V::Entity(i)) => Some(*i),
-                _ => None,
-            },
-            Scope::Element(_) => None,
-        }
-    }
-
-    /// The interval `node`'s value lies in, for `subject`: a known number is
-    /// a point; an unknown fact with a declared domain is its domain; `+`,
-    /// `-`, negation, multiplication by a known number and `sum(list.fact)`
-    /// over a known list combine them. `None` for anything else (nothing is
-    /// known of it). Reads the facts and the memoised lets only: it neither
-    /// evaluates, nor records, nor pushes missing facts. At most
-    /// [`MAX_DOMAIN_DEPTH`] nodes deep.
-    fn interval(&self, node: NodeId, subject: u32, top: bool, depth: u32) -> Option<value::Interval> {
-        if depth > MAX_DOMAIN_DEPTH {
-            return None;
-        }
-        let d = depth + 1;
-        match *self.nodes.get(node as usize)? {
-            Node::Const(v) => v.as_decimal().map(value::point),
-            Node::Param(p) => self.asof.params.get(p as usize)?.as_decimal().map(value::point),
-            Node::Member { scope, member } => {
-                let inst = self.scope_of(scope, subject, top)?;
-                self.member_interval(inst, member, d)
-            }
-            Node::Neg(a) => Some(value::interval_neg(self.interval(a, subject, top, d)?)),
-            Node::Arith(op, a, b) => {
-                let x = self.interval(a, subject, top, d)?;
-                let y = self.interval(b, subject, top, d)?;
-                match op {
-                    BinaryOp::Add => value::interval_add(x, y),
-                    BinaryOp::Sub => value::interval_add(x, value::interval_neg(y)),
-                    BinaryOp::Mul => match (x.low, x.high, y.low, y.high) {
-                        (_, _, Some((k, true)), Some((k2, true))) if k == k2 => {
-                            value::interval_scale(x, k)
-                        }
-                        (Some((k, true)), Some((k2, true)), _, _) if k == k2 => {
-                            value::interval_scale(y, k)
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            }
-            Node::Builtin {
-                func: Builtin::Sum,
-                args,
-            } => {
-                let Node::Project { list, member } = *self.nodes.get(self.low.arg(args.0) as usize)? else {
-                    return None;
-                };
-                let Node::Member {
-                    scope,
-                    member: Member::Field(f),
-                } = *self.nodes.get(list as usize)?
-                else {
-                    return None;
-                };
-                let owner = self.scope_of(scope, subject, top)?;
-                let V::List(l) = self.facts.slot(owner, f) else {
-                    return None;
-                };
-                if l.scratch {
-                    return None;
-                }
-                let mut acc = value::point(rust_decimal::Decimal::ZERO);
-                for i in 0..l.len {
-                    let V::Entity(inst) = self.item(l, i).v else {
-                        return None;
-                    };
-                    acc = value::interval_add(acc, self.member_interval(inst, member, d)?)?;
-                }
-                Some(acc)
-            }
-            _ => None,
-        }
-    }
-
-    /// The interval a member of `inst` lies in (see [`Machine::interval`]).
-    fn member_interval(&self, inst: u32, member: Member, depth: u32) -> Option<value::Interval> {
-        match member {
-            Member::Field(f) => {
-                let v = self.facts.slot(inst, f);
-                if !v.is_unknown() {
-                    return v.as_decimal().map(value::point);
-                }
-                let entity = self.facts.instance(inst)?.entity;
-                self.low
-                    .entities
-                    .get(entity as usize)?
-                    .fields
-                    .get(f as usize)?
-                    .domain
-            }
-            Member::Let(entity, index) => {
-                if let Found::Done(memo) = self.s.lets.find(inst, index) {
-                    if !memo.v.is_unknown() {
-                        return memo.v.as_decimal().map(value::point);
-                    }
-                }
-                let root = *self.low.entities.get(entity as usize)?.lets.get(index as usize)?;
-                self.interval(root, inst, false, depth + 1)
-            }
-            Member::Owner => None,
-        }
+    fn domains(&self) -> Domains<'_> {
+        let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
+        Domains::new(self.low, self.nodes, &self.asof.params, self.facts, env)
     }
 
     /// `v in lo..hi` (inclusive) for known values.
@@ -1799,5 +1677,199 @@ impl Machine<'_> {
     /// The evaluation's list arena, for showing list values in explanations.
     pub(crate) fn scratch_items(&self) -> &[Item] {
         &self.s.items
+    }
+}
+
+/// What the domain reasoning reads: the nodes, the parameters, the facts and
+/// the `where` elements in scope at the comparison. The row machine and the
+/// certain path both decide a comparison through it, from the same facts and
+/// the same nodes, so they decide the same comparisons: it reads no memoised
+/// value (each path has its own) and evaluates nothing.
+pub(crate) struct Domains<'a> {
+    low: &'a Lowered,
+    nodes: &'a [Node],
+    params: &'a [V],
+    facts: &'a Facts,
+    /// The `where` elements in scope at the comparison, innermost last.
+    env: &'a [V],
+    /// Nodes left to read ([`MAX_DOMAIN_NODES`]).
+    budget: std::cell::Cell<u32>,
+}
+
+impl<'a> Domains<'a> {
+    pub(crate) fn new(
+        low: &'a Lowered,
+        nodes: &'a [Node],
+        params: &'a [V],
+        facts: &'a Facts,
+        env: &'a [V],
+    ) -> Self {
+        Domains {
+            low,
+            nodes,
+            params,
+            facts,
+            env,
+            budget: std::cell::Cell::new(MAX_DOMAIN_NODES),
+        }
+    }
+
+    /// `a op b` for `subject`, decided when every value the operands' domains
+    /// allow decides it alike; `None` otherwise.
+    pub(crate) fn decide(&self, op: Cmp, a: Side, b: Side, subject: u32) -> Option<bool> {
+        value::decide_over(op, self.side(a, subject)?, self.side(b, subject)?)
+    }
+
+    /// `value in low..high` (constant ends; `negated` for `not in`), decided
+    /// when `value`'s interval lies inside the range or wholly outside it.
+    pub(crate) fn decide_range(
+        &self,
+        value: NodeId,
+        (low, high): (V, V),
+        negated: bool,
+        subject: u32,
+    ) -> Option<bool> {
+        let x = self.side(Side::Node(value), subject)?;
+        let above = value::decide_over(Cmp::Ge, x, value::point(low.as_decimal()?));
+        let below = value::decide_over(Cmp::Le, x, value::point(high.as_decimal()?));
+        let r = match (above, below) {
+            (Some(true), Some(true)) => true,
+            (Some(false), _) | (_, Some(false)) => false,
+            _ => return None,
+        };
+        Some(r != negated)
+    }
+
+    pub(crate) fn side(&self, side: Side, subject: u32) -> Option<value::Interval> {
+        match side {
+            Side::Value(v) => v.as_decimal().map(value::point),
+            Side::Node(n) => self.interval(n, subject, true),
+            Side::Member(scope, member) => {
+                let inst = self.scope_of(scope, subject, true)?;
+                self.member_interval(inst, member)
+            }
+        }
+    }
+
+    /// The instance a scope names: an element's only at the top (inside a
+    /// `let` reached from there, the `where` elements are not in scope).
+    fn scope_of(&self, scope: Scope, subject: u32, top: bool) -> Option<u32> {
+        match scope {
+            Scope::Subject => Some(subject),
+            Scope::Element(d) if top => match self.env.get(d as usize) {
+                Some(V::Entity(i)) => Some(*i),
+                _ => None,
+            },
+            Scope::Element(_) => None,
+        }
+    }
+
+    /// Takes one node of the budget; false once it is spent.
+    fn step(&self) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(1));
+        left > 0
+    }
+
+    /// The interval `node`'s value lies in, for `subject`: a known number is
+    /// a point; an unknown fact with a declared domain is its domain; `+`,
+    /// `-`, negation, multiplication and division by a known number,
+    /// `count` of a known list and `sum(list.fact)` over a known list combine
+    /// them; a `let` is its definition's. `None` for anything else (nothing is
+    /// known of it), and once [`MAX_DOMAIN_NODES`] nodes have been read.
+    fn interval(&self, node: NodeId, subject: u32, top: bool) -> Option<value::Interval> {
+        if !self.step() {
+            return None;
+        }
+        match *self.nodes.get(node as usize)? {
+            Node::Const(v) => v.as_decimal().map(value::point),
+            Node::Param(p) => self.params.get(p as usize)?.as_decimal().map(value::point),
+            Node::Member { scope, member } => {
+                let inst = self.scope_of(scope, subject, top)?;
+                self.member_interval(inst, member)
+            }
+            Node::Neg(a) => Some(value::interval_neg(self.interval(a, subject, top)?)),
+            Node::Arith(op, a, b) => {
+                let x = self.interval(a, subject, top)?;
+                let y = self.interval(b, subject, top)?;
+                match op {
+                    BinaryOp::Add => value::interval_add(x, y),
+                    BinaryOp::Sub => value::interval_add(x, value::interval_neg(y)),
+                    BinaryOp::Mul => match (value::point_of(x), value::point_of(y)) {
+                        (_, Some(k)) => value::interval_scale(x, k),
+                        (Some(k), _) => value::interval_scale(y, k),
+                        _ => None,
+                    },
+                    BinaryOp::Div => value::interval_div(x, value::point_of(y)?),
+                    _ => None,
+                }
+            }
+            Node::Builtin { func, args } => {
+                let (Builtin::Sum | Builtin::Count) = func else {
+                    return None;
+                };
+                let arg = self.low.arg(args.0);
+                let (list, member) = match (*self.nodes.get(arg as usize)?, func) {
+                    (Node::Project { list, member }, Builtin::Sum) => (list, Some(member)),
+                    (Node::Member { .. }, Builtin::Count) => (arg, None),
+                    _ => return None,
+                };
+                let Node::Member {
+                    scope,
+                    member: Member::Field(f),
+                } = *self.nodes.get(list as usize)?
+                else {
+                    return None;
+                };
+                let owner = self.scope_of(scope, subject, top)?;
+                let V::List(l) = self.facts.slot(owner, f) else {
+                    return None;
+                };
+                if l.scratch {
+                    return None;
+                }
+                let Some(member) = member else {
+                    return Some(value::point(rust_decimal::Decimal::from(l.len)));
+                };
+                let mut acc = value::point(rust_decimal::Decimal::ZERO);
+                for i in 0..l.len {
+                    let Some(V::Entity(inst)) = self.facts.items.get((l.start + i) as usize) else {
+                        return None;
+                    };
+                    acc = value::interval_add(acc, self.member_interval(*inst, member)?)?;
+                }
+                Some(acc)
+            }
+            _ => None,
+        }
+    }
+
+    /// The interval a member of `inst` lies in (see [`Domains::interval`]).
+    fn member_interval(&self, inst: u32, member: Member) -> Option<value::Interval> {
+        match member {
+            Member::Field(f) => {
+                let v = self.facts.slot(inst, f);
+                if !v.is_unknown() {
+                    return v.as_decimal().map(value::point);
+                }
+                let entity = self.facts.instance(inst)?.entity;
+                self.low
+                    .entities
+                    .get(entity as usize)?
+                    .fields
+                    .get(f as usize)?
+                    .domain
+            }
+            Member::Let(entity, index) => {
+                let root = *self
+                    .low
+                    .entities
+                    .get(entity as usize)?
+                    .lets
+                    .get(index as usize)?;
+                self.interval(root, inst, false)
+            }
+            Member::Owner => None,
+        }
     }
 }

@@ -111,11 +111,19 @@ fn domain_schema(p: &mut Map<String, Value>, d: &Domain) {
             .map_or(Value::Null, Value::Number)
     };
     if let Some((b, inclusive)) = d.low {
-        let key = if inclusive { "minimum" } else { "exclusiveMinimum" };
+        let key = if inclusive {
+            "minimum"
+        } else {
+            "exclusiveMinimum"
+        };
         p.insert(key.into(), num(b));
     }
     if let Some((b, inclusive)) = d.high {
-        let key = if inclusive { "maximum" } else { "exclusiveMaximum" };
+        let key = if inclusive {
+            "maximum"
+        } else {
+            "exclusiveMaximum"
+        };
         p.insert(key.into(), num(b));
     }
 }

@@ -258,6 +258,35 @@ pub(crate) fn interval_scale(a: Interval, k: Decimal) -> Option<Interval> {
     })
 }
 
+/// The number an interval holds alone, if it is a point.
+pub(crate) fn point_of(a: Interval) -> Option<Decimal> {
+    match (a.low, a.high) {
+        (Some((x, true)), Some((y, true))) if x == y => Some(x),
+        _ => None,
+    }
+}
+
+/// `a / k` for a known `k` (none for `k = 0`, which is an evaluation error,
+/// or on overflow). The ends are divided as the evaluator divides, rounding
+/// alike, so they are kept inclusive: rounding may reach an open end.
+pub(crate) fn interval_div(a: Interval, k: Decimal) -> Option<Interval> {
+    if k.is_zero() {
+        return None;
+    }
+    let div = |e: Option<(Decimal, bool)>| match e {
+        Some((x, _)) => x.checked_div(k).map(|r| Some((r, true))),
+        None => Some(None),
+    };
+    let (low, high) = (div(a.low)?, div(a.high)?);
+    Some(match k.is_sign_negative() {
+        false => Interval { low, high },
+        true => Interval {
+            low: high,
+            high: low,
+        },
+    })
+}
+
 /// Whether `x op y` holds for every `x` in `a` and `y` in `b` (`Some(true)`),
 /// for none (`Some(false)`), or for some only (`None`). Unbounded ends decide
 /// nothing on their side.

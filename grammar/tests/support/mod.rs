@@ -428,7 +428,12 @@ fn domain_number() -> impl Strategy<Value = String> {
 fn field_domain() -> impl Strategy<Value = FieldDomain> {
     prop_oneof![
         (
-            select(vec![CompareOp::Ge, CompareOp::Gt, CompareOp::Le, CompareOp::Lt]),
+            select(vec![
+                CompareOp::Ge,
+                CompareOp::Gt,
+                CompareOp::Le,
+                CompareOp::Lt
+            ]),
             domain_number()
         )
             .prop_map(|(op, bound)| FieldDomain::Compare {
@@ -446,16 +451,21 @@ fn field_domain() -> impl Strategy<Value = FieldDomain> {
 
 fn member() -> impl Strategy<Value = Member> {
     prop_oneof![
-        (docs(), ident(), type_expr(), option::of(field_domain()), opt_label()).prop_map(
-            |(docs, name, ty, domain, label)| Member::Field(Field {
+        (
+            docs(),
+            ident(),
+            type_expr(),
+            option::of(field_domain()),
+            opt_label()
+        )
+            .prop_map(|(docs, name, ty, domain, label)| Member::Field(Field {
                 docs,
                 name,
                 ty,
                 domain,
                 label,
                 span: span(),
-            })
-        ),
+            })),
         (docs(), ident(), opt_label(), expr()).prop_map(|(docs, name, label, value)| {
             Member::Let(Let {
                 docs,
