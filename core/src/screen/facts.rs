@@ -339,7 +339,11 @@ impl<'a> Builder<'a> {
             Code::F0010,
             path,
             format!("the value is outside the domain of `{}`", f.name),
-            Some(format!("`{}` is declared `{}`", f.name, d.text())),
+            Some(format!(
+                "`{}` is declared `{}`: give a value in it, or leave it unknown",
+                f.name,
+                d.text()
+            )),
         );
     }
 
