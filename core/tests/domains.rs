@@ -7,7 +7,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
@@ -140,7 +139,12 @@ fn an_income_above_the_limit_and_one_unknown_is_decided() {
             row("per_member", "", Undetermined, &[income]),
             row("has_member_of_any_age", "", Eligible, &[]),
             row("ages_in_range", "members[0]", Eligible, &[]),
-            row("ages_in_range", "members[1]", Undetermined, &["members[1].age"]),
+            row(
+                "ages_in_range",
+                "members[1]",
+                Undetermined,
+                &["members[1].age"]
+            ),
         ]
     );
 }
@@ -199,7 +203,11 @@ fn a_value_outside_its_domain_is_refused_at_its_path_without_echo() {
     let engine = engine(RULES);
     // Each: the document, the path of its one error, the domain its help names.
     let cases = [
-        (r#"{"members": [{"age": 918273645}]}"#, "members[0].age", "in 0..130"),
+        (
+            r#"{"members": [{"age": 918273645}]}"#,
+            "members[0].age",
+            "in 0..130",
+        ),
         (
             r#"{"members": [{}, {"monthly_income": "-918273645.50"}]}"#,
             "members[1].monthly_income",
@@ -207,7 +215,11 @@ fn a_value_outside_its_domain_is_refused_at_its_path_without_echo() {
         ),
         // `> 0` excludes 0 itself; `< 10` excludes 10.
         (r#"{"members": [{"hours": 0}]}"#, "members[0].hours", "> 0"),
-        (r#"{"members": [{"debts": 10}]}"#, "members[0].debts", "< 10"),
+        (
+            r#"{"members": [{"debts": 10}]}"#,
+            "members[0].debts",
+            "< 10",
+        ),
     ];
     for (json, path, domain) in cases {
         let e = engine.facts_from_json(json).unwrap_err();
@@ -242,6 +254,9 @@ fn a_value_outside_its_domain_is_refused_at_its_path_without_echo() {
     let lines = "{\"members\": [{\"age\": 40}]}\n{\"members\": [{\"age\": 918273645}]}\n";
     let out = r.screen_jsonl(lines, "2025-03-01", false, None).unwrap();
     let second = out.lines().nth(1).unwrap();
-    assert!(second.contains("F0010") && second.contains("members[0].age"), "{second}");
+    assert!(
+        second.contains("F0010") && second.contains("members[0].age"),
+        "{second}"
+    );
     clean(&out);
 }
