@@ -260,3 +260,62 @@ fn a_value_outside_its_domain_is_refused_at_its_path_without_echo() {
     );
     clean(&out);
 }
+
+/// `if C then A else B` with `C` unknown (language reference §11.1).
+const IFS: &str = r#"ruleset ifs { currency AMD }
+
+entity Household {
+  flag: Boolean
+  rent: Money
+  income: Money >= 0
+}
+
+parameter base: Money { from 2020-01-01: 1_000 }
+
+program same_constant { for Household eligible when true amount = if flag then 100 else 100 }
+program same_parameter { for Household eligible when true amount = if flag then base else base }
+program same_known_value { for Household eligible when true amount = if flag then rent * 2 else rent + rent }
+program different { for Household eligible when true amount = if flag then 100 else 200 }
+program scale_differs { for Household eligible when true amount = if flag then rent else rent * 1.0 }
+program unknown_branches { for Household eligible when true amount = if flag then income else income }
+program same_truth { for Household eligible when if flag then true else true }
+"#;
+
+#[test]
+fn an_if_whose_branches_agree_does_not_need_its_condition() {
+    use Status::Eligible;
+    // `flag` and `income` are unknown; `rent` is 300.50.
+    let engine = engine(IFS);
+    let facts = engine.facts_from_json(r#"{"rent": "300.50"}"#).unwrap();
+    let date = jiff::civil::date(2025, 3, 1);
+    let got = full(&engine.session(date).evaluate(&facts));
+    let mut rows = engine.session(date);
+    rows.set_certain_path(false);
+    assert_eq!(full(&rows.evaluate(&facts)), got, "row machine");
+    let amount = |a: Option<&str>, missing: &[&str]| {
+        (
+            Eligible,
+            a.map(str::to_string),
+            missing.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let expected = vec![
+        // Both branches 100 whatever `flag` is: 100, nothing to ask.
+        amount(Some("100"), &[]),
+        // Both the parameter in force, 1 000.
+        amount(Some("1000"), &[]),
+        // 300.50 × 2 = 601.00 and 300.50 + 300.50 = 601.00, the same scale.
+        amount(Some("601.00"), &[]),
+        // 100 or 200: `flag` decides.
+        amount(None, &["flag"]),
+        // 300.50 or 300.500: equal numbers written differently, so a completion
+        // could give either text: unknown, `flag` asked.
+        amount(None, &["flag"]),
+        // The same unknown income either way: not one known value.
+        amount(None, &["flag"]),
+        // `true` either way (no amount).
+        amount(None, &[]),
+    ];
+    let got: Vec<_> = got.into_iter().map(|(_, _, s, a, m)| (s, a, m)).collect();
+    assert_eq!(got, expected);
+}

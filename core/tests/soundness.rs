@@ -152,9 +152,9 @@ impl Gen {
 
     fn house_bool(&mut self, depth: u32) -> String {
         if depth == 0 || self.rng.chance(35) {
-            return match self.rng.below(if self.presume { 18 } else { 16 }) {
-                16 => "known(m)".into(),
-                17 => format!("(n otherwise {}) > 1", self.int()),
+            return match self.rng.below(if self.presume { 19 } else { 17 }) {
+                17 => "known(m)".into(),
+                18 => format!("(n otherwise {}) > 1", self.int()),
                 // Comparisons of sums, differences, multiples and quotients,
                 // which the domains may decide (`sum(members.inc) + m >= 0`).
                 14 => format!(
@@ -162,6 +162,12 @@ impl Gen {
                     self.house_money(2),
                     self.rng.pick(&["<", "<=", ">", ">=", "=", "!="]),
                     self.house_money(1)
+                ),
+                16 => format!(
+                    "(if {} then {} else {})",
+                    self.house_bool(0),
+                    self.rng.pick(&["true", "false"]),
+                    self.rng.pick(&["true", "false"])
                 ),
                 15 => format!(
                     "sum(members.inc) / {} {} {}",
@@ -220,10 +226,12 @@ impl Gen {
             };
         }
         let a = self.house_money(depth - 1);
-        match self.rng.below(4) {
+        match self.rng.below(5) {
             0 => format!("({a} + {})", self.house_money(depth - 1)),
             1 => format!("({a} - {})", self.house_money(depth - 1)),
             2 => format!("{a} * {}", self.rng.below(4)),
+            // The same branch twice: known when it is, whatever the condition.
+            3 => format!("(if {} then {a} else {a})", self.house_bool(1)),
             _ => format!(
                 "(if {} then {a} else {})",
                 self.house_bool(1),

@@ -195,9 +195,9 @@ pub(crate) struct Compiled {
     /// Each entity's lets, by index.
     lets: Vec<Vec<Code>>,
     programs: Vec<CProgram>,
-    /// The nodes compiled, kept when some fact declares a domain: a comparison
-    /// left unknown is then decided from the domains as the row machine
-    /// decides it (`Domains`), reading the same nodes. Empty otherwise.
+    /// The nodes compiled: a comparison left unknown (when some fact declares a
+    /// domain) and an `if` whose condition is unknown are decided as the row
+    /// machine decides them (`Domains`), reading the same nodes.
     nodes: Vec<Node>,
 }
 
@@ -430,6 +430,15 @@ impl Cx<'_> {
             Some(b) => u8::from(b),
             None => U,
         }
+    }
+
+    /// `if` with an unknown condition: the branches' common value when the
+    /// row machine finds one ([`Domains::same_branches`]), otherwise unknown.
+    #[inline(never)]
+    fn same_branches(&self, t: NodeId, e: NodeId) -> V {
+        let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
+        let d = Domains::new(self.low, &self.code.nodes, self.params, self.facts, env);
+        d.same_branches(t, e, self.subject).unwrap_or(V::Unknown)
     }
 
     /// `list` as a list (`None` when unknown).
@@ -916,11 +925,13 @@ impl Compiler<'_> {
                 })))
             }
             Node::If(c, t, e) => {
+                let (then_node, else_node) = (t, e);
                 let (c, t, e) = (self.cond(c, d)?, self.arg(t, d)?, self.arg(e, d)?);
                 Box::new(move |cx| match c(cx) {
                     T => t.rd(cx),
                     F => e.rd(cx),
-                    _ => V::Unknown,
+                    // Both branches the same value, as the row machine reads them.
+                    _ => cx.same_branches(then_node, else_node),
                 })
             }
             Node::Where { list, cond } => {
@@ -1303,7 +1314,7 @@ impl Compiled {
         Some(Compiled {
             lets,
             programs,
-            nodes: if domains { nodes.to_vec() } else { Vec::new() },
+            nodes: nodes.to_vec(),
         })
     }
 

@@ -1117,7 +1117,14 @@ impl<'a> Machine<'a> {
                         self.truncate(mark);
                         self.eval(e)
                     }
-                    None => V::Unknown,
+                    // Both branches the same value: it does not depend on `c`.
+                    None => match self.domains().same_branches(t, e, self.subject) {
+                        Some(v) => {
+                            self.truncate(mark);
+                            v
+                        }
+                        None => V::Unknown,
+                    },
                 }
             }
             Node::Where { list, cond } => self.filter(list, cond),
@@ -1749,6 +1756,33 @@ impl<'a> Domains<'a> {
                 self.member_interval(inst, member)
             }
         }
+    }
+
+    /// The value of `if C then t else e` when `C` is unknown: the branches'
+    /// common value, when both are the same constant or parameter value, or
+    /// both numbers the domain reasoning reads as the same single number (the
+    /// same scale too, as `300.00` is not written `300`). Every completion
+    /// then gives it, whichever branch it takes.
+    pub(crate) fn same_branches(&self, t: NodeId, e: NodeId, subject: u32) -> Option<V> {
+        let constant = |n: NodeId| match *self.nodes.get(n as usize)? {
+            Node::Const(v) => Some(v),
+            Node::Param(p) => self.params.get(p as usize).copied(),
+            _ => None,
+        };
+        if let (Some(x), Some(y)) = (constant(t), constant(e)) {
+            let same = match (x, y) {
+                (V::Bool(a), V::Bool(b)) => a == b,
+                (V::Variant(a), V::Variant(b)) => a == b,
+                (V::Date(a), V::Date(b)) => a == b,
+                _ => false,
+            };
+            if same {
+                return Some(x);
+            }
+        }
+        let x = value::point_of(self.side(Side::Node(t), subject)?)?;
+        let y = value::point_of(self.side(Side::Node(e), subject)?)?;
+        (x == y && x.scale() == y.scale()).then(|| V::number(x))
     }
 
     /// The instance a scope names: an element's only at the top (inside a
