@@ -825,13 +825,52 @@ impl Compiler<'_> {
                 | Node::CompareMember { .. }
                 | Node::RangeConst { .. }
         );
-        if self.domains && by_domains {
+        if self.domains && by_domains && self.may_read_a_domain(id, 0) {
             return Some(Box::new(move |cx| match c(cx) {
                 U => cx.decide_by_domains(node),
                 t => t,
             }));
         }
         Some(c)
+    }
+
+    /// Whether the domain reasoning could read a declared domain under `id`
+    /// (through `let`s): a comparison that cannot is left as it is compiled,
+    /// without the fallback's cost. Conservative: a field of that index with a
+    /// domain in any entity counts, and so does anything too deep to look at.
+    fn may_read_a_domain(&self, id: NodeId, depth: u32) -> bool {
+        if depth > 64 {
+            return true;
+        }
+        let d = depth + 1;
+        let field = |m: Member| match m {
+            Member::Field(f) => self
+                .low
+                .entities
+                .iter()
+                .any(|e| e.fields.get(f as usize).is_some_and(|f| f.domain.is_some())),
+            Member::Let(e, i) => self
+                .low
+                .entities
+                .get(e as usize)
+                .and_then(|e| e.lets.get(i as usize))
+                .is_none_or(|&root| self.may_read_a_domain(root, d)),
+            Member::Owner => false,
+        };
+        match self.node(id) {
+            None => true,
+            Some(Node::Member { member, .. } | Node::Project { member, .. }) => field(member),
+            Some(Node::CompareMember { member, .. }) => field(member),
+            Some(Node::Compare(_, a, b) | Node::Arith(_, a, b) | Node::If(_, a, b)) => {
+                self.may_read_a_domain(a, d) || self.may_read_a_domain(b, d)
+            }
+            Some(Node::CompareConst(_, a, _) | Node::Neg(a)) => self.may_read_a_domain(a, d),
+            Some(Node::RangeConst { value, .. }) => self.may_read_a_domain(value, d),
+            Some(Node::Builtin { args, .. }) => {
+                (args.0..args.0 + args.1).any(|i| self.may_read_a_domain(self.low.arg(i), d))
+            }
+            Some(_) => false,
+        }
     }
 
     fn compile(&self, id: NodeId, depth: u32) -> Option<Code> {
