@@ -56,6 +56,6 @@ step "new user: npm pack, npm install, ten lines of JS"
 
 step "web screener: build, then end to end in headless Chromium"
 node "$screener/build.mjs"
-(cd "$screener" && node --test test/e2e.mjs)
+(cd "$screener" && node --test test/schema.mjs test/e2e.mjs)
 
 step "ok ($((SECONDS - started)) s)"

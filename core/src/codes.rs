@@ -47,7 +47,8 @@ codes! {
     E0121, E0122, E0123, E0124, E0130, E0131, E0135;
     /// E02xx: types
     E0201, E0202, E0203, E0204, E0205, E0206, E0207, E0208,
-    E0209, E0210, E0211, E0212, E0213, E0214, E0215;
+    E0209, E0210, E0211, E0212, E0213, E0214, E0215, E0220,
+    E0221, E0222, E0223;
     /// E03xx: declarations and structure
     E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308,
     E0309, E0310, E0311, E0312;
@@ -68,7 +69,7 @@ codes! {
     W0115;
     /// F00xx: facts documents
     F0001, F0002, F0003, F0004, F0005, F0006, F0007, F0008,
-    F0009;
+    F0009, F0010;
     /// A00xx: assessment answers
     A0001, A0002, A0003, A0004, A0005, A0006, A0007, A0008;
     /// P00xx: provider catalogues and requests

@@ -63,6 +63,7 @@ fn field(n: &str, t: &str) -> Member {
         docs: vec![],
         name: id(n),
         ty: ty(t),
+        domain: None,
         label: None,
         span: sp(),
     })

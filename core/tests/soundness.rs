@@ -10,6 +10,11 @@
 //!   row machine gives each document — statuses, amounts and missing facts, on
 //!   complete and partial facts.
 //!
+//! The facts `n`, `m`, `inc` and `x` declare domains (language reference §6),
+//! and every completion stays inside them (the generated values are in range),
+//! so a comparison the evaluator decides from a domain alone (`x > -3` with
+//! `x: Integer in -2..6`) must hold for every completion too.
+//!
 //! Rulesets are generated as source text (so they go through parse, check and
 //! lowering like any user's) from a seed; a failing case prints the seed, the
 //! ruleset and the facts.
@@ -57,8 +62,8 @@ ruleset generated { languages en currency AMD }
 enum Kind { a, b, c }
 entity Household {
   k: Kind
-  n: Integer
-  m: Money
+  n: Integer in -2..6
+  m: Money >= 0
   f: Boolean
   d: Date
   members: list of Person
@@ -74,9 +79,9 @@ entity Household {
 }
 entity Person {
   bd: Date
-  inc: Money
+  inc: Money >= 0
   g: Boolean
-  x: Integer
+  x: Integer in -2..6
   let age = years_between(bd, today)
 }
 parameter lim: Money { from 2020-01-01: 50_000 }
@@ -118,8 +123,10 @@ struct Gen {
 }
 
 impl Gen {
+    /// -3..=7: one past each end of the domains of `n` and `x` (-2..6), so
+    /// that some comparisons are decided by a domain alone (`x > -3`, `n > 6`).
     fn int(&mut self) -> String {
-        (self.rng.below(9) as i64 - 2).to_string()
+        (self.rng.below(11) as i64 - 3).to_string()
     }
     fn money(&mut self) -> String {
         self.rng
@@ -160,9 +167,29 @@ impl Gen {
 
     fn house_bool(&mut self, depth: u32) -> String {
         if depth == 0 || self.rng.chance(35) {
-            return match self.rng.below(if self.presume { 16 } else { 14 }) {
-                14 => "known(m)".into(),
-                15 => format!("(n otherwise {}) > 1", self.int()),
+            return match self.rng.below(if self.presume { 19 } else { 17 }) {
+                17 => "known(m)".into(),
+                18 => format!("(n otherwise {}) > 1", self.int()),
+                // Comparisons of sums, differences, multiples and quotients,
+                // which the domains may decide (`sum(members.inc) + m >= 0`).
+                14 => format!(
+                    "{} {} {}",
+                    self.house_money(2),
+                    self.rng.pick(&["<", "<=", ">", ">=", "=", "!="]),
+                    self.house_money(1)
+                ),
+                16 => format!(
+                    "(if {} then {} else {})",
+                    self.house_bool(0),
+                    self.rng.pick(&["true", "false"]),
+                    self.rng.pick(&["true", "false"])
+                ),
+                15 => format!(
+                    "sum(members.inc) / {} {} {}",
+                    self.rng.pick(&["2", "count(members)", "(n + 3)"]),
+                    self.rng.pick(&["<=", ">"]),
+                    self.money()
+                ),
                 0 => "f".into(),
                 1 => format!("n > {}", self.int()),
                 2 => format!("m >= {}", self.money()),
@@ -221,10 +248,12 @@ impl Gen {
             };
         }
         let a = self.house_money(depth - 1);
-        match self.rng.below(4) {
+        match self.rng.below(5) {
             0 => format!("({a} + {})", self.house_money(depth - 1)),
             1 => format!("({a} - {})", self.house_money(depth - 1)),
             2 => format!("{a} * {}", self.rng.below(4)),
+            // The same branch twice: known when it is, whatever the condition.
+            3 => format!("(if {} then {a} else {a})", self.house_bool(1)),
             _ => format!(
                 "(if {} then {a} else {})",
                 self.house_bool(1),

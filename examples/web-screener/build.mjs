@@ -20,7 +20,7 @@ if (!fs.existsSync(path.join(pkg, 'accord_wasm_bg.wasm'))) {
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(path.join(dist, 'accord'), { recursive: true });
 
-for (const f of ['index.html', 'app.js', 'i18n.js', 'style.css']) fs.copyFileSync(path.join(here, 'src', f), path.join(dist, f));
+for (const f of ['index.html', 'app.js', 'i18n.js', 'schema.js', 'style.css']) fs.copyFileSync(path.join(here, 'src', f), path.join(dist, f));
 for (const f of ['index.js', 'api.js', 'accord_wasm.js', 'accord_wasm_bg.wasm']) fs.copyFileSync(path.join(pkg, f), path.join(dist, 'accord', f));
 
 const sources = fs.readdirSync(rules)
@@ -30,7 +30,7 @@ const sources = fs.readdirSync(rules)
 if (sources.length === 0) throw new Error(`no .accord files in ${rules}`);
 fs.writeFileSync(path.join(dist, 'ruleset.json'), JSON.stringify(sources));
 
-const files = ['index.html', 'app.js', 'i18n.js', 'style.css', 'ruleset.json',
+const files = ['index.html', 'app.js', 'i18n.js', 'schema.js', 'style.css', 'ruleset.json',
   'accord/index.js', 'accord/api.js', 'accord/accord_wasm.js', 'accord/accord_wasm_bg.wasm'];
 const hash = crypto.createHash('sha256');
 for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dist, f)));

@@ -348,8 +348,35 @@ pub struct Field {
     pub docs: Docs,
     pub name: Ident,
     pub ty: TypeExpr,
+    /// The fact's domain (`income: Money >= 0`, `age: Integer in 0..130`).
+    pub domain: Option<FieldDomain>,
     pub label: Option<Label>,
     pub span: Span,
+}
+
+/// A field's domain, its numbers as written (the checker reads them):
+/// `>= N`, `> N`, `<= N`, `< N` (`op` is never `=` or `!=`), or `in A..B`
+/// with both ends inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum FieldDomain {
+    Compare {
+        op: CompareOp,
+        bound: String,
+        span: Span,
+    },
+    Range {
+        low: String,
+        high: String,
+        span: Span,
+    },
+}
+
+impl FieldDomain {
+    pub fn span(&self) -> Span {
+        match self {
+            FieldDomain::Compare { span, .. } | FieldDomain::Range { span, .. } => *span,
+        }
+    }
 }
 
 /// `let size = count(members)` or `let size "Household size" = count(members)`.

@@ -1119,14 +1119,51 @@ impl Builder<'_> {
 
     fn field(&self, p: Pair<Rule>) -> Res<Field> {
         let span = self.span_after_docs(&p);
+        let domain = p
+            .clone()
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::domain)
+            .and_then(|d| d.into_inner().next())
+            .map(|d| self.field_domain(d));
         let h = Header::read(self, p)?;
         Ok(Field {
             docs: h.docs,
             name: h.name.ok_or_else(|| internal("field name", span))?,
             ty: h.ty.ok_or_else(|| internal("field type", span))?,
+            domain,
             label: h.label,
             span,
         })
+    }
+
+    /// `>= N` / `in A..B` (a `domain_cmp` or `domain_range` pair).
+    fn field_domain(&self, d: Pair<Rule>) -> FieldDomain {
+        let span = self.span(&d);
+        let is_range = d.as_rule() == Rule::domain_range;
+        let mut op = CompareOp::Ge;
+        let mut nums = Vec::new();
+        for x in d.into_inner() {
+            match x.as_rule() {
+                Rule::domain_op => op = compare_op(x.as_str()),
+                Rule::signed_number => nums.push(x.as_str().to_string()),
+                _ => {}
+            }
+        }
+        let mut nums = nums.into_iter();
+        let first = nums.next().unwrap_or_default();
+        if is_range {
+            FieldDomain::Range {
+                low: first,
+                high: nums.next().unwrap_or_default(),
+                span,
+            }
+        } else {
+            FieldDomain::Compare {
+                op,
+                bound: first,
+                span,
+            }
+        }
     }
 
     fn let_member(&self, p: Pair<Rule>) -> Res<Let> {
@@ -2522,6 +2559,9 @@ mod errors {
             Rule::type_expr => "a type",
             Rule::field | Rule::let_member => "a field or `let`",
             Rule::variant => "a variant",
+            Rule::domain | Rule::domain_cmp | Rule::domain_range | Rule::domain_op => {
+                "a domain (`>= 0`, `in 0..130`)"
+            }
             Rule::header_row => "a header row",
             Rule::row => "a table row",
             Rule::cell_any

@@ -14,7 +14,7 @@ use crate::ast::{
     QuestionKind, Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem,
     Table, Test, TestItem, TypeExpr, Value,
 };
-use crate::ast::{HitPolicyKind, Ident, SubjectPath};
+use crate::ast::{CompareOp, FieldDomain, HitPolicyKind, Ident, SubjectPath};
 
 /// Prints a file in the canonical layout, keeping its comments.
 ///
@@ -337,6 +337,10 @@ impl<'a> Printer<'a> {
             Member::Field(f) => {
                 self.item_start(depth, f.span, &f.docs);
                 let mut line = format!("{}: {}", f.name.name, type_text(&f.ty));
+                if let Some(d) = &f.domain {
+                    line.push(' ');
+                    line.push_str(&domain_text(d));
+                }
                 push_label(&mut line, &f.label);
                 self.push(depth, &line);
             }
@@ -1130,6 +1134,22 @@ fn defined_line(
     line.push_str(separator);
     expr::expr(&mut line, value);
     line
+}
+
+/// A field's domain as written: `>= 0`, `in 0..130`.
+fn domain_text(d: &FieldDomain) -> String {
+    match d {
+        FieldDomain::Compare { op, bound, .. } => {
+            let op = match op {
+                CompareOp::Gt => ">",
+                CompareOp::Le => "<=",
+                CompareOp::Lt => "<",
+                _ => ">=",
+            };
+            format!("{op} {bound}")
+        }
+        FieldDomain::Range { low, high, .. } => format!("in {low}..{high}"),
+    }
 }
 
 fn push_label(line: &mut String, label: &Option<Label>) {

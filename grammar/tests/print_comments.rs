@@ -21,6 +21,7 @@ fn field_at(name: &str, start: usize, end: usize) -> Member {
         docs: Vec::new(),
         name: id(name),
         ty: ty("Integer"),
+        domain: None,
         label: None,
         span: Span::new(start, end),
     })

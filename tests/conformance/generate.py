@@ -139,6 +139,8 @@ def main():
          {"facts": '{"region": "shirak"}', "path": "region", "value": "null"})
     case("armenia_answer_wrong_type", arm, "answer",
          {"facts": "{}", "path": "owns_dwelling", "value": '"yes"'})
+    case("armenia_answer_outside_domain", arm, "answer",
+         {"facts": '{"members": [{}]}', "path": "members[0].monthly_income", "value": '"-5000"'})
     case("armenia_answer_gap_in_list", arm, "answer",
          {"facts": '{"members": []}', "path": "members[2].birth_date", "value": '"2019-04-02"'})
     case("armenia_answer_bad_path", arm, "answer", {"facts": "{}", "path": "members[x", "value": "1"})

@@ -7,7 +7,7 @@ use petgraph::graph::DiGraph;
 
 use super::collect::{unknown, unknown_variant};
 use super::expr::{adapts_to_money, fits, Ctx, Scope};
-use super::util::snake_case;
+use super::util::{parse_number, snake_case};
 use super::*;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
@@ -152,6 +152,10 @@ impl<'a> Checker<'a> {
                 match m {
                     ast::Member::Field(f) => {
                         let ty = self.resolve_type(file, &f.ty);
+                        let domain = f
+                            .domain
+                            .as_ref()
+                            .and_then(|d| self.field_domain(file, &f.name.name, &ty, d));
                         def.members
                             .insert(f.name.name.clone(), MemberRef::Field(def.fields.len()));
                         def.fields.push(FieldDef {
@@ -159,6 +163,7 @@ impl<'a> Checker<'a> {
                             label: f.label.clone(),
                             docs: f.docs.clone(),
                             ty,
+                            domain,
                             loc: Loc {
                                 file,
                                 span: f.name.span,
@@ -861,5 +866,113 @@ fn expr_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
         }
         Expr::Done { .. } => {}
         Expr::Dated { versions, .. } => versions.iter().for_each(|v| expr_names(&v.expr, out)),
+    }
+}
+
+impl Checker<'_> {
+    /// A field's domain (`>= 0`, `in 0..130`): only on `Integer`, `Decimal`
+    /// and `Money` (E0220), not empty (E0221), with whole bounds on an
+    /// `Integer` (E0222). `None` when it is wrong (and said so) or when the
+    /// type itself did not check.
+    pub(super) fn field_domain(
+        &mut self,
+        file: usize,
+        name: &str,
+        ty: &Type,
+        d: &ast::FieldDomain,
+    ) -> Option<Domain> {
+        let span = d.span();
+        if ty.is_error() {
+            return None;
+        }
+        if !ty.is_amount() {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0220,
+                    file,
+                    span,
+                    format!("`{name}` has a domain, but only numbers and money can have one"),
+                )
+                .with_help(
+                    "remove the domain, or give the field the type `Integer`, `Decimal` or `Money`",
+                ),
+            );
+            return None;
+        }
+        let texts: Vec<&str> = match d {
+            ast::FieldDomain::Compare { bound, .. } => vec![bound.as_str()],
+            ast::FieldDomain::Range { low, high, .. } => vec![low.as_str(), high.as_str()],
+        };
+        let mut nums = Vec::new();
+        for t in texts {
+            let Some(n) = parse_number(t) else {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0212,
+                        file,
+                        span,
+                        format!("the number `{t}` is out of range"),
+                    )
+                    .with_help("use a smaller number"),
+                );
+                return None;
+            };
+            if *ty == Type::Integer && !n.fract().is_zero() {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0222,
+                        file,
+                        span,
+                        format!("the domain of `{name}` has the bound `{t}`, which is not a whole number, but `{name}` is an `Integer`"),
+                    )
+                    .with_help(format!(
+                        "write a whole bound, or make `{name}` a `Decimal`"
+                    )),
+                );
+                return None;
+            }
+            nums.push(n);
+        }
+        let mut nums = nums.into_iter();
+        let first = nums.next()?;
+        match d {
+            ast::FieldDomain::Compare { op, .. } => Some(match op {
+                ast::CompareOp::Gt => Domain {
+                    low: Some((first, false)),
+                    high: None,
+                },
+                ast::CompareOp::Le => Domain {
+                    low: None,
+                    high: Some((first, true)),
+                },
+                ast::CompareOp::Lt => Domain {
+                    low: None,
+                    high: Some((first, false)),
+                },
+                _ => Domain {
+                    low: Some((first, true)),
+                    high: None,
+                },
+            }),
+            ast::FieldDomain::Range { .. } => {
+                let second = nums.next()?;
+                if first > second {
+                    self.emit(
+                        Diagnostic::error(
+                            Code::E0221,
+                            file,
+                            span,
+                            format!("the domain of `{name}` runs from {first} down to {second}: no value lies in it"),
+                        )
+                        .with_help(format!("write the low end first: `in {second}..{first}`")),
+                    );
+                    return None;
+                }
+                Some(Domain {
+                    low: Some((first, true)),
+                    high: Some((second, true)),
+                })
+            }
+        }
     }
 }

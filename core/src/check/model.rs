@@ -364,7 +364,51 @@ pub struct FieldDef {
     pub label: Option<Label>,
     pub docs: Vec<String>,
     pub ty: Type,
+    /// The fact's domain (`>= 0`, `in 0..130`), when declared and valid.
+    pub domain: Option<Domain>,
     pub loc: Loc,
+}
+
+/// The values a numeric fact can take: each end is `(bound, inclusive)`;
+/// `None` is unbounded. Never empty (the checker refuses `in 5..1`, E0221).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Domain {
+    pub low: Option<(Decimal, bool)>,
+    pub high: Option<(Decimal, bool)>,
+}
+
+impl Domain {
+    /// Whether `x` lies in the domain.
+    pub fn contains(&self, x: Decimal) -> bool {
+        let lo = match self.low {
+            Some((b, true)) => x >= b,
+            Some((b, false)) => x > b,
+            None => true,
+        };
+        let hi = match self.high {
+            Some((b, true)) => x <= b,
+            Some((b, false)) => x < b,
+            None => true,
+        };
+        lo && hi
+    }
+
+    /// The domain as it is written: `>= 0`, `in 0..130`.
+    pub fn text(&self) -> String {
+        let low = self
+            .low
+            .map(|(b, inc)| format!("{} {b}", if inc { ">=" } else { ">" }));
+        let high = self
+            .high
+            .map(|(b, inc)| format!("{} {b}", if inc { "<=" } else { "<" }));
+        match (self.low, self.high, low, high) {
+            (Some((a, true)), Some((b, true)), _, _) => format!("in {a}..{b}"),
+            (_, _, Some(l), Some(h)) => format!("{l} and {h}"),
+            (_, _, Some(l), None) => l,
+            (_, _, None, Some(h)) => h,
+            (_, _, None, None) => "any number".to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

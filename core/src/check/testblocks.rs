@@ -87,6 +87,37 @@ impl<'a> Checker<'a> {
         );
     }
 
+    /// A given number outside its fact's declared domain (E0223): the facts
+    /// document would be refused (F0010), so the test could never happen.
+    fn given_in_domain(
+        &mut self,
+        file: usize,
+        given: &ast::Value,
+        e: EntityId,
+        field: usize,
+        v: &Value,
+    ) {
+        let (ast::Value::Literal(l), Value::Number(x)) = (given, v) else {
+            return;
+        };
+        let Some(f) = self.out.entities.get(e.0).and_then(|d| d.fields.get(field)) else {
+            return;
+        };
+        let Some(domain) = f.domain.filter(|d| !d.contains(*x)) else {
+            return;
+        };
+        let (name, text) = (f.name.clone(), domain.text());
+        self.emit(
+            Diagnostic::error(
+                Code::E0223,
+                file,
+                l.span(),
+                format!("the test gives `{name}` a value outside its domain `{text}`"),
+            )
+            .with_help(format!("give a value within `{text}`, or `unknown`")),
+        );
+    }
+
     fn given_object(&mut self, file: usize, o: &ast::ObjectValue, e: EntityId) -> Value {
         // `e` is an entity of this model (from the fact's type), so every lookup
         // of its definition below finds it.
@@ -122,6 +153,7 @@ impl<'a> Checker<'a> {
                         .and_then(|d| d.fields.get(i))
                         .map_or(Type::Error, |f| f.ty.clone());
                     if let Some(v) = self.given_value(file, &entry.value, &ty) {
+                        self.given_in_domain(file, &entry.value, e, i, &v);
                         vals.push((i, v));
                     }
                 }

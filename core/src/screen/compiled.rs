@@ -27,7 +27,7 @@ use jiff::civil::Date;
 
 use super::facts::Facts;
 use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
-use super::machine::{text_of, AsOf};
+use super::machine::{text_of, AsOf, Domains, Side};
 use super::memo::{self, Found, Memos};
 use super::value::{self, compare, Cmp, ListRef, TextRef, V};
 use super::RawResult;
@@ -195,6 +195,10 @@ pub(crate) struct Compiled {
     /// Each entity's lets, by index.
     lets: Vec<Vec<Code>>,
     programs: Vec<CProgram>,
+    /// The nodes compiled: a comparison left unknown (when some fact declares a
+    /// domain) and an `if` whose condition is unknown are decided as the row
+    /// machine decides them (`Domains`), reading the same nodes.
+    nodes: Vec<Node>,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -391,6 +395,52 @@ impl Cx<'_> {
         }
     }
 
+    /// A comparison `node` left unknown, decided from the facts' domains as
+    /// the row machine decides it (both read the same nodes and facts through
+    /// [`Domains`]); unknown when they do not decide it.
+    #[inline(never)]
+    fn decide_by_domains(&self, node: Node) -> u8 {
+        let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
+        let d = Domains::new(self.low, &self.code.nodes, self.params, self.facts, env);
+        let r = match node {
+            Node::Compare(op, a, b) => d.decide(op, Side::Node(a), Side::Node(b), self.subject),
+            Node::CompareConst(op, a, c) => {
+                d.decide(op, Side::Node(a), Side::Value(c), self.subject)
+            }
+            Node::CompareMember {
+                op,
+                scope,
+                member,
+                value,
+            } => d.decide(
+                op,
+                Side::Member(scope, member),
+                Side::Value(value),
+                self.subject,
+            ),
+            Node::RangeConst {
+                value,
+                low,
+                high,
+                negated,
+            } => d.decide_range(value, (low, high), negated, self.subject),
+            _ => None,
+        };
+        match r {
+            Some(b) => u8::from(b),
+            None => U,
+        }
+    }
+
+    /// `if` with an unknown condition: the branches' common value when the
+    /// row machine finds one ([`Domains::same_branches`]), otherwise unknown.
+    #[inline(never)]
+    fn same_branches(&self, t: NodeId, e: NodeId) -> V {
+        let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
+        let d = Domains::new(self.low, &self.code.nodes, self.params, self.facts, env);
+        d.same_branches(t, e, self.subject).unwrap_or(V::Unknown)
+    }
+
     /// `list` as a list (`None` when unknown).
     fn list<R: Rd>(&mut self, f: &R) -> Option<ListRef> {
         match f.rd(self) {
@@ -508,6 +558,8 @@ fn ok(r: Result<V, value::Fault>) -> V {
 struct Compiler<'a> {
     low: &'a Lowered,
     nodes: &'a [Node],
+    /// Whether some fact declares a domain.
+    domains: bool,
 }
 
 /// Whether a node is a condition (compiled by [`Compiler::cond`]).
@@ -764,7 +816,61 @@ impl Compiler<'_> {
             }),
             _ => return None,
         };
+        // A comparison left unknown may be decided by the domains (only when
+        // some fact declares one: no cost otherwise).
+        let by_domains = matches!(
+            node,
+            Node::Compare(..)
+                | Node::CompareConst(..)
+                | Node::CompareMember { .. }
+                | Node::RangeConst { .. }
+        );
+        if self.domains && by_domains && self.may_read_a_domain(id, 0) {
+            return Some(Box::new(move |cx| match c(cx) {
+                U => cx.decide_by_domains(node),
+                t => t,
+            }));
+        }
         Some(c)
+    }
+
+    /// Whether the domain reasoning could read a declared domain under `id`
+    /// (through `let`s): a comparison that cannot is left as it is compiled,
+    /// without the fallback's cost. Conservative: a field of that index with a
+    /// domain in any entity counts, and so does anything too deep to look at.
+    fn may_read_a_domain(&self, id: NodeId, depth: u32) -> bool {
+        if depth > 64 {
+            return true;
+        }
+        let d = depth + 1;
+        let field = |m: Member| match m {
+            Member::Field(f) => self
+                .low
+                .entities
+                .iter()
+                .any(|e| e.fields.get(f as usize).is_some_and(|f| f.domain.is_some())),
+            Member::Let(e, i) => self
+                .low
+                .entities
+                .get(e as usize)
+                .and_then(|e| e.lets.get(i as usize))
+                .is_none_or(|&root| self.may_read_a_domain(root, d)),
+            Member::Owner => false,
+        };
+        match self.node(id) {
+            None => true,
+            Some(Node::Member { member, .. } | Node::Project { member, .. }) => field(member),
+            Some(Node::CompareMember { member, .. }) => field(member),
+            Some(Node::Compare(_, a, b) | Node::Arith(_, a, b) | Node::If(_, a, b)) => {
+                self.may_read_a_domain(a, d) || self.may_read_a_domain(b, d)
+            }
+            Some(Node::CompareConst(_, a, _) | Node::Neg(a)) => self.may_read_a_domain(a, d),
+            Some(Node::RangeConst { value, .. }) => self.may_read_a_domain(value, d),
+            Some(Node::Builtin { args, .. }) => {
+                (args.0..args.0 + args.1).any(|i| self.may_read_a_domain(self.low.arg(i), d))
+            }
+            Some(_) => false,
+        }
     }
 
     fn compile(&self, id: NodeId, depth: u32) -> Option<Code> {
@@ -858,11 +964,13 @@ impl Compiler<'_> {
                 })))
             }
             Node::If(c, t, e) => {
+                let (then_node, else_node) = (t, e);
                 let (c, t, e) = (self.cond(c, d)?, self.arg(t, d)?, self.arg(e, d)?);
                 Box::new(move |cx| match c(cx) {
                     T => t.rd(cx),
                     F => e.rd(cx),
-                    _ => V::Unknown,
+                    // Both branches the same value, as the row machine reads them.
+                    _ => cx.same_branches(then_node, else_node),
                 })
             }
             Node::Where { list, cond } => {
@@ -1224,7 +1332,15 @@ impl Compiled {
     /// Compiles the folded `nodes`; `None` when some node cannot be (the row
     /// machine then evaluates every document).
     pub(crate) fn new(low: &Lowered, nodes: &[Node]) -> Option<Compiled> {
-        let c = Compiler { low, nodes };
+        let domains = low
+            .entities
+            .iter()
+            .any(|e| e.fields.iter().any(|f| f.domain.is_some()));
+        let c = Compiler {
+            low,
+            nodes,
+            domains,
+        };
         let mut lets = Vec::with_capacity(low.entities.len());
         for e in &low.entities {
             let mut codes = Vec::with_capacity(e.lets.len());
@@ -1247,7 +1363,11 @@ impl Compiled {
                 },
             });
         }
-        Some(Compiled { lets, programs })
+        Some(Compiled {
+            lets,
+            programs,
+            nodes: nodes.to_vec(),
+        })
     }
 
     /// Appends the results of `facts` to `out` and returns true, or returns false

@@ -318,6 +318,35 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A number outside its fact's declared domain (F0010). The value is
+    /// personal data: the message gives the domain, never the value.
+    pub(crate) fn check_domain(&mut self, entity: u32, field: u32, v: V, path: &JPath<'_>) {
+        let checked = self.checked;
+        let Some(f) = checked
+            .entities
+            .get(entity as usize)
+            .and_then(|e| e.fields.get(field as usize))
+        else {
+            return;
+        };
+        let (Some(d), Some(x)) = (f.domain, v.as_decimal()) else {
+            return;
+        };
+        if d.contains(x) {
+            return;
+        }
+        self.error(
+            Code::F0010,
+            path,
+            format!("the value is outside the domain of `{}`", f.name),
+            Some(format!(
+                "`{}` is declared `{}`: give a value in it, or leave it unknown",
+                f.name,
+                d.text()
+            )),
+        );
+    }
+
     pub(crate) fn unknown_field(&mut self, entity: u32, key: &str, path: &JPath<'_>) {
         let checked = self.checked;
         let Some(def) = checked.entities.get(entity as usize) else {

@@ -338,6 +338,7 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                         index: None,
                         path: &path,
                     })?;
+                    b.check_domain(entity, fi, v, &path);
                     b.set(id, fi, v);
                 }
                 Key::Unknown(name) => {

@@ -276,6 +276,8 @@ pub(crate) enum FieldKind {
 pub(crate) struct LField {
     pub name: String,
     pub kind: FieldKind,
+    /// The fact's declared domain: the interval an unknown value of it lies in.
+    pub domain: Option<crate::check::Domain>,
 }
 
 #[derive(Debug, Clone)]
@@ -489,6 +491,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             .map(|f| LField {
                 name: f.name.clone(),
                 kind: field_kind(&f.ty),
+                domain: f.domain,
             })
             .collect();
         let field_index = field_table(&fields);

@@ -195,6 +195,19 @@ impl AsOf {
     }
 }
 
+/// How many nodes the domain reasoning reads for one comparison (through
+/// `let`s and list elements too): beyond it, nothing is known of a value (a
+/// bounded effort; language reference §11.1).
+const MAX_DOMAIN_NODES: u32 = 256;
+
+/// An operand of a comparison, for the domain reasoning.
+#[derive(Clone, Copy)]
+pub(crate) enum Side {
+    Node(NodeId),
+    Value(V),
+    Member(Scope, Member),
+}
+
 pub(crate) struct Machine<'a> {
     pub low: &'a Lowered,
     /// The nodes walked: the session's folded ones, or the lowered ones when an
@@ -762,7 +775,11 @@ impl<'a> Machine<'a> {
             Node::CompareConst(op, a, c) => {
                 let mark = self.s.missing.len();
                 let x = self.eval(a);
-                self.compare_with(op, x, c, mark, id)
+                let r = self.compare_with(op, x, c, mark, id);
+                if x.is_unknown() {
+                    return self.compare_by_domains(op, Side::Node(a), Side::Value(c), mark);
+                }
+                r
             }
             Node::CompareMember {
                 op,
@@ -773,7 +790,12 @@ impl<'a> Machine<'a> {
                 let mark = self.s.missing.len();
                 let base = self.scope_inst(scope, id);
                 let x = self.member(base, member, id);
-                self.compare_with(op, x, value, mark, id)
+                let r = self.compare_with(op, x, value, mark, id);
+                if x.is_unknown() {
+                    let side = Side::Member(scope, member);
+                    return self.compare_by_domains(op, side, Side::Value(value), mark);
+                }
+                r
             }
             Node::Member {
                 scope: Scope::Subject,
@@ -807,7 +829,11 @@ impl<'a> Machine<'a> {
         let mark = self.s.missing.len();
         let x = self.eval(a);
         let y = self.eval(b);
-        self.compare_with(op, x, y, mark, id)
+        let r = self.compare_with(op, x, y, mark, id);
+        if x.is_unknown() || y.is_unknown() {
+            return self.compare_by_domains(op, Side::Node(a), Side::Node(b), mark);
+        }
+        r
     }
 
     #[inline]
@@ -843,6 +869,51 @@ impl<'a> Machine<'a> {
         };
         self.truncate(mark);
         V::Bool(op.holds(ord))
+    }
+
+    // ---- domains ----
+
+    /// A comparison an unknown operand left unknown, decided when every value
+    /// the operands can take decides it alike: an unknown fact ranges over its
+    /// declared domain (language reference §6), not over every number. The
+    /// missing facts stay on the stack when it is not decided.
+    #[inline(never)]
+    fn compare_by_domains(&mut self, op: Cmp, a: Side, b: Side, mark: usize) -> V {
+        match self.domains().decide(op, a, b, self.subject) {
+            Some(r) => {
+                self.truncate(mark);
+                V::Bool(r)
+            }
+            None => V::Unknown,
+        }
+    }
+
+    /// `value in low..high` (constant bounds) with `value` unknown: decided
+    /// when its interval lies inside the range or wholly outside it.
+    #[inline(never)]
+    fn range_by_domains(
+        &mut self,
+        value: NodeId,
+        low: V,
+        high: V,
+        negated: bool,
+        mark: usize,
+    ) -> V {
+        match self
+            .domains()
+            .decide_range(value, (low, high), negated, self.subject)
+        {
+            Some(r) => {
+                self.truncate(mark);
+                V::Bool(r)
+            }
+            None => V::Unknown,
+        }
+    }
+
+    fn domains(&self) -> Domains<'_> {
+        let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
+        Domains::new(self.low, self.nodes, &self.asof.params, self.facts, env)
     }
 
     /// `v in lo..hi` (inclusive) for known values.
@@ -996,7 +1067,7 @@ impl<'a> Machine<'a> {
                 let mark = self.s.missing.len();
                 let v = self.eval(value);
                 if v.is_unknown() {
-                    return V::Unknown;
+                    return self.range_by_domains(value, low, high, negated, mark);
                 }
                 self.truncate(mark);
                 self.in_range(v, low, high, negated, id)
@@ -1071,7 +1142,14 @@ impl<'a> Machine<'a> {
                         self.truncate(mark);
                         self.eval(e)
                     }
-                    None => V::Unknown,
+                    // Both branches the same value: it does not depend on `c`.
+                    None => match self.domains().same_branches(t, e, self.subject) {
+                        Some(v) => {
+                            self.truncate(mark);
+                            v
+                        }
+                        None => V::Unknown,
+                    },
                 }
             }
             Node::Dated(i) => match self.low.dated_version(i, self.asof.date) {
@@ -1635,5 +1713,226 @@ impl Machine<'_> {
     /// The evaluation's list arena, for showing list values in explanations.
     pub(crate) fn scratch_items(&self) -> &[Item] {
         &self.s.items
+    }
+}
+
+/// What the domain reasoning reads: the nodes, the parameters, the facts and
+/// the `where` elements in scope at the comparison. The row machine and the
+/// certain path both decide a comparison through it, from the same facts and
+/// the same nodes, so they decide the same comparisons: it reads no memoised
+/// value (each path has its own) and evaluates nothing.
+pub(crate) struct Domains<'a> {
+    low: &'a Lowered,
+    nodes: &'a [Node],
+    params: &'a [V],
+    facts: &'a Facts,
+    /// The `where` elements in scope at the comparison, innermost last.
+    env: &'a [V],
+    /// Nodes left to read ([`MAX_DOMAIN_NODES`]).
+    budget: std::cell::Cell<u32>,
+}
+
+impl<'a> Domains<'a> {
+    pub(crate) fn new(
+        low: &'a Lowered,
+        nodes: &'a [Node],
+        params: &'a [V],
+        facts: &'a Facts,
+        env: &'a [V],
+    ) -> Self {
+        Domains {
+            low,
+            nodes,
+            params,
+            facts,
+            env,
+            budget: std::cell::Cell::new(MAX_DOMAIN_NODES),
+        }
+    }
+
+    /// `a op b` for `subject`, decided when every value the operands' domains
+    /// allow decides it alike; `None` otherwise.
+    pub(crate) fn decide(&self, op: Cmp, a: Side, b: Side, subject: u32) -> Option<bool> {
+        value::decide_over(op, self.side(a, subject)?, self.side(b, subject)?)
+    }
+
+    /// `value in low..high` (constant ends; `negated` for `not in`), decided
+    /// when `value`'s interval lies inside the range or wholly outside it.
+    pub(crate) fn decide_range(
+        &self,
+        value: NodeId,
+        (low, high): (V, V),
+        negated: bool,
+        subject: u32,
+    ) -> Option<bool> {
+        let x = self.side(Side::Node(value), subject)?;
+        let above = value::decide_over(Cmp::Ge, x, value::point(low.as_decimal()?));
+        let below = value::decide_over(Cmp::Le, x, value::point(high.as_decimal()?));
+        let r = match (above, below) {
+            (Some(true), Some(true)) => true,
+            (Some(false), _) | (_, Some(false)) => false,
+            _ => return None,
+        };
+        Some(r != negated)
+    }
+
+    pub(crate) fn side(&self, side: Side, subject: u32) -> Option<value::Interval> {
+        match side {
+            Side::Value(v) => v.as_decimal().map(value::point),
+            Side::Node(n) => self.interval(n, subject, true),
+            Side::Member(scope, member) => {
+                let inst = self.scope_of(scope, subject, true)?;
+                self.member_interval(inst, member)
+            }
+        }
+    }
+
+    /// The value of `if C then t else e` when `C` is unknown: the branches'
+    /// common value, when both are the same constant or parameter value, or
+    /// both numbers the domain reasoning reads as the same single number (the
+    /// same scale too, as `300.00` is not written `300`). Every completion
+    /// then gives it, whichever branch it takes.
+    pub(crate) fn same_branches(&self, t: NodeId, e: NodeId, subject: u32) -> Option<V> {
+        let constant = |n: NodeId| match *self.nodes.get(n as usize)? {
+            Node::Const(v) => Some(v),
+            Node::Param(p) => self.params.get(p as usize).copied(),
+            _ => None,
+        };
+        if let (Some(x), Some(y)) = (constant(t), constant(e)) {
+            let same = match (x, y) {
+                (V::Bool(a), V::Bool(b)) => a == b,
+                (V::Variant(a), V::Variant(b)) => a == b,
+                (V::Date(a), V::Date(b)) => a == b,
+                _ => false,
+            };
+            if same {
+                return Some(x);
+            }
+        }
+        let x = value::point_of(self.side(Side::Node(t), subject)?)?;
+        let y = value::point_of(self.side(Side::Node(e), subject)?)?;
+        (x == y && x.scale() == y.scale()).then(|| V::number(x))
+    }
+
+    /// The instance a scope names: an element's only at the top (inside a
+    /// `let` reached from there, the `where` elements are not in scope).
+    fn scope_of(&self, scope: Scope, subject: u32, top: bool) -> Option<u32> {
+        match scope {
+            Scope::Subject => Some(subject),
+            Scope::Element(d) if top => match self.env.get(d as usize) {
+                Some(V::Entity(i)) => Some(*i),
+                _ => None,
+            },
+            Scope::Element(_) => None,
+        }
+    }
+
+    /// Takes one node of the budget; false once it is spent.
+    fn step(&self) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(1));
+        left > 0
+    }
+
+    /// The interval `node`'s value lies in, for `subject`: a known number is
+    /// a point; an unknown fact with a declared domain is its domain; `+`,
+    /// `-`, negation, multiplication and division by a known number,
+    /// `count` of a known list and `sum(list.fact)` over a known list combine
+    /// them; a `let` is its definition's. `None` for anything else (nothing is
+    /// known of it), and once [`MAX_DOMAIN_NODES`] nodes have been read.
+    fn interval(&self, node: NodeId, subject: u32, top: bool) -> Option<value::Interval> {
+        if !self.step() {
+            return None;
+        }
+        match *self.nodes.get(node as usize)? {
+            Node::Const(v) => v.as_decimal().map(value::point),
+            Node::Param(p) => self.params.get(p as usize)?.as_decimal().map(value::point),
+            Node::Member { scope, member } => {
+                let inst = self.scope_of(scope, subject, top)?;
+                self.member_interval(inst, member)
+            }
+            Node::Neg(a) => Some(value::interval_neg(self.interval(a, subject, top)?)),
+            Node::Arith(op, a, b) => {
+                let x = self.interval(a, subject, top)?;
+                let y = self.interval(b, subject, top)?;
+                match op {
+                    BinaryOp::Add => value::interval_add(x, y),
+                    BinaryOp::Sub => value::interval_add(x, value::interval_neg(y)),
+                    BinaryOp::Mul => match (value::point_of(x), value::point_of(y)) {
+                        (_, Some(k)) => value::interval_scale(x, k),
+                        (Some(k), _) => value::interval_scale(y, k),
+                        _ => None,
+                    },
+                    BinaryOp::Div => value::interval_div(x, value::point_of(y)?),
+                    _ => None,
+                }
+            }
+            Node::Builtin { func, args } => {
+                let (Builtin::Sum | Builtin::Count) = func else {
+                    return None;
+                };
+                let arg = self.low.arg(args.0);
+                let (list, member) = match (*self.nodes.get(arg as usize)?, func) {
+                    (Node::Project { list, member }, Builtin::Sum) => (list, Some(member)),
+                    (Node::Member { .. }, Builtin::Count) => (arg, None),
+                    _ => return None,
+                };
+                let Node::Member {
+                    scope,
+                    member: Member::Field(f),
+                } = *self.nodes.get(list as usize)?
+                else {
+                    return None;
+                };
+                let owner = self.scope_of(scope, subject, top)?;
+                let V::List(l) = self.facts.slot(owner, f) else {
+                    return None;
+                };
+                if l.scratch {
+                    return None;
+                }
+                let Some(member) = member else {
+                    return Some(value::point(rust_decimal::Decimal::from(l.len)));
+                };
+                let mut acc = value::point(rust_decimal::Decimal::ZERO);
+                for i in 0..l.len {
+                    let Some(V::Entity(inst)) = self.facts.items.get((l.start + i) as usize) else {
+                        return None;
+                    };
+                    acc = value::interval_add(acc, self.member_interval(*inst, member)?)?;
+                }
+                Some(acc)
+            }
+            _ => None,
+        }
+    }
+
+    /// The interval a member of `inst` lies in (see [`Domains::interval`]).
+    fn member_interval(&self, inst: u32, member: Member) -> Option<value::Interval> {
+        match member {
+            Member::Field(f) => {
+                let v = self.facts.slot(inst, f);
+                if !v.is_unknown() {
+                    return v.as_decimal().map(value::point);
+                }
+                let entity = self.facts.instance(inst)?.entity;
+                self.low
+                    .entities
+                    .get(entity as usize)?
+                    .fields
+                    .get(f as usize)?
+                    .domain
+            }
+            Member::Let(entity, index) => {
+                let root = *self
+                    .low
+                    .entities
+                    .get(entity as usize)?
+                    .lets
+                    .get(index as usize)?;
+                self.interval(root, inst, false)
+            }
+            Member::Owner => None,
+        }
     }
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::lower::{field_kind, FieldKind};
 use super::report::resolve_lang;
 use super::{in_model, Engine};
-use crate::check::EntityDef;
+use crate::check::{Domain, EntityDef};
 use crate::labels::localize;
 
 pub(crate) fn schema(engine: &Engine, root: u32, lang: Option<&str>) -> Value {
@@ -72,6 +72,9 @@ fn entity_schema(engine: &Engine, def: &EntityDef, lang: &str) -> Value {
         if !f.docs.is_empty() {
             p.insert("description".into(), json!(f.docs.join("\n")));
         }
+        if let Some(d) = &f.domain {
+            domain_schema(&mut p, d);
+        }
         // Every fact may be unknown: missing or null.
         let nullable = json!({ "anyOf": [Value::Object(p.clone()), { "type": "null" }] });
         let mut wrapped = Map::new();
@@ -95,6 +98,34 @@ fn entity_schema(engine: &Engine, def: &EntityDef, lang: &str) -> Value {
     m.insert("additionalProperties".into(), json!(false));
     m.insert("properties".into(), Value::Object(props));
     Value::Object(m)
+}
+
+/// A field's domain (language reference §6): `minimum`/`maximum`, the
+/// exclusive forms for `>` and `<`. A `Decimal` or `Money` fact given as a
+/// string is not held to them by a validator; `accord screen` is (F0010).
+fn domain_schema(p: &mut Map<String, Value>, d: &Domain) {
+    let num = |x: rust_decimal::Decimal| {
+        x.normalize()
+            .to_string()
+            .parse::<serde_json::Number>()
+            .map_or(Value::Null, Value::Number)
+    };
+    if let Some((b, inclusive)) = d.low {
+        let key = if inclusive {
+            "minimum"
+        } else {
+            "exclusiveMinimum"
+        };
+        p.insert(key.into(), num(b));
+    }
+    if let Some((b, inclusive)) = d.high {
+        let key = if inclusive {
+            "maximum"
+        } else {
+            "exclusiveMaximum"
+        };
+        p.insert(key.into(), num(b));
+    }
 }
 
 fn kind_schema(engine: &Engine, kind: &FieldKind) -> Value {

@@ -203,6 +203,130 @@ impl Cmp {
     }
 }
 
+/// An interval a number lies in (a fact's declared domain, a known value, or
+/// what arithmetic over them gives): each end `(bound, inclusive)`, `None`
+/// unbounded. The screening evaluator's domain reasoning (language reference
+/// §6) decides a comparison with an unknown operand when every pair of values
+/// of the two intervals decides it alike.
+pub(crate) type Interval = crate::check::Domain;
+
+/// The interval holding only `x`.
+pub(crate) fn point(x: Decimal) -> Interval {
+    Interval {
+        low: Some((x, true)),
+        high: Some((x, true)),
+    }
+}
+
+/// `a + b` over intervals; `None` on overflow.
+pub(crate) fn interval_add(a: Interval, b: Interval) -> Option<Interval> {
+    let end = |x: Option<(Decimal, bool)>, y: Option<(Decimal, bool)>| match (x, y) {
+        (Some((p, pi)), Some((q, qi))) => p.checked_add(q).map(|r| Some((r, pi && qi))),
+        _ => Some(None),
+    };
+    Some(Interval {
+        low: end(a.low, b.low)?,
+        high: end(a.high, b.high)?,
+    })
+}
+
+/// `-a` over an interval.
+pub(crate) fn interval_neg(a: Interval) -> Interval {
+    let neg = |e: Option<(Decimal, bool)>| e.map(|(x, i)| (-x, i));
+    Interval {
+        low: neg(a.high),
+        high: neg(a.low),
+    }
+}
+
+/// `a * k` for a known `k`; `None` on overflow.
+pub(crate) fn interval_scale(a: Interval, k: Decimal) -> Option<Interval> {
+    if k.is_zero() {
+        return Some(point(k));
+    }
+    let mul = |e: Option<(Decimal, bool)>| match e {
+        Some((x, i)) => x.checked_mul(k).map(|r| Some((r, i))),
+        None => Some(None),
+    };
+    let (low, high) = (mul(a.low)?, mul(a.high)?);
+    Some(match k.is_sign_negative() {
+        false => Interval { low, high },
+        true => Interval {
+            low: high,
+            high: low,
+        },
+    })
+}
+
+/// The number an interval holds alone, if it is a point.
+pub(crate) fn point_of(a: Interval) -> Option<Decimal> {
+    match (a.low, a.high) {
+        (Some((x, true)), Some((y, true))) if x == y => Some(x),
+        _ => None,
+    }
+}
+
+/// `a / k` for a known `k` (none for `k = 0`, which is an evaluation error,
+/// or on overflow). The ends are divided as the evaluator divides, rounding
+/// alike, so they are kept inclusive: rounding may reach an open end.
+pub(crate) fn interval_div(a: Interval, k: Decimal) -> Option<Interval> {
+    if k.is_zero() {
+        return None;
+    }
+    let div = |e: Option<(Decimal, bool)>| match e {
+        Some((x, _)) => x.checked_div(k).map(|r| Some((r, true))),
+        None => Some(None),
+    };
+    let (low, high) = (div(a.low)?, div(a.high)?);
+    Some(match k.is_sign_negative() {
+        false => Interval { low, high },
+        true => Interval {
+            low: high,
+            high: low,
+        },
+    })
+}
+
+/// Whether `x op y` holds for every `x` in `a` and `y` in `b` (`Some(true)`),
+/// for none (`Some(false)`), or for some only (`None`). Unbounded ends decide
+/// nothing on their side.
+pub(crate) fn decide_over(op: Cmp, a: Interval, b: Interval) -> Option<bool> {
+    // Every x < every y: a's top below b's bottom (touching only when an end
+    // is open). Every x <= every y: a's top at most b's bottom.
+    let all_lt = |a: Interval, b: Interval| match (a.high, b.low) {
+        (Some((p, pi)), Some((q, qi))) => p < q || (p == q && !(pi && qi)),
+        _ => false,
+    };
+    let all_le = |a: Interval, b: Interval| match (a.high, b.low) {
+        (Some((p, _)), Some((q, _))) => p <= q,
+        _ => false,
+    };
+    let always = |op: Cmp| match op {
+        Cmp::Lt => all_lt(a, b),
+        Cmp::Le => all_le(a, b),
+        Cmp::Gt => all_lt(b, a),
+        Cmp::Ge => all_le(b, a),
+        // Equal for every pair: both the same single point.
+        Cmp::Eq => a.low == a.high && b.low == b.high && a.low == b.low && a.low.is_some(),
+        Cmp::Ne => all_lt(a, b) || all_lt(b, a),
+    };
+    let negation = match op {
+        Cmp::Lt => Cmp::Ge,
+        Cmp::Le => Cmp::Gt,
+        Cmp::Gt => Cmp::Le,
+        Cmp::Ge => Cmp::Lt,
+        Cmp::Eq => Cmp::Ne,
+        Cmp::Ne => Cmp::Eq,
+    };
+    if always(op) {
+        Some(true)
+    } else if always(negation) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// `a op b` for two known values, texts read through `text`; `None` when they
 /// cannot be compared (different kinds, or an order asked of texts).
 pub(crate) fn compare_known<'t>(

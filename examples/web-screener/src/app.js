@@ -4,6 +4,7 @@
 // (WebAssembly) and the ruleset (ruleset.json, bundled at build time) run here.
 import { init, Ruleset, AccordError } from './accord/index.js';
 import { LANGUAGES, t } from './i18n.js';
+import { numberBounds } from './schema.js';
 
 const STORE = 'accord-web-screener';
 const $ = (id) => document.getElementById(id);
@@ -16,6 +17,8 @@ const el = (tag, props = {}, ...children) => {
 let ruleset;
 let languages = ['en'];
 let currency = null;
+/** The facts' JSON Schema: each number fact's domain bounds its input. */
+let schema = null;
 const params = new URLSearchParams(location.search);
 const state = restore();
 
@@ -131,10 +134,10 @@ function askQuestion(q) {
       input.type = 'date';
       read = () => input.value;
     } else if (q.type === 'Integer') {
-      Object.assign(input, { type: 'number', step: '1', inputMode: 'numeric' });
+      Object.assign(input, { type: 'number', step: '1', inputMode: 'numeric', ...numberBounds(schema, q.path, true) });
       read = () => Number(input.value);
     } else if (q.type === 'Decimal' || q.type === 'Money') {
-      Object.assign(input, { type: 'number', step: 'any', inputMode: 'decimal' });
+      Object.assign(input, { type: 'number', step: 'any', inputMode: 'decimal', ...numberBounds(schema, q.path, false) });
       read = () => String(input.value); // decimal text: no binary rounding on the way
     } else {
       input.type = 'text';
@@ -268,7 +271,8 @@ async function main() {
   const info = ruleset.info();
   languages = info.languages;
   if (!languages.includes(state.lang)) state.lang = languages[0];
-  currency = ruleset.schema()['x-accord-currency'] ?? null;
+  schema = ruleset.schema();
+  currency = schema['x-accord-currency'] ?? null;
   const select = $('lang');
   for (const l of languages) select.append(el('option', { value: l, textContent: LANGUAGES[l] ?? l }));
   select.value = state.lang;

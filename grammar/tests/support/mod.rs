@@ -420,17 +420,53 @@ fn enum_decl() -> impl Strategy<Value = Decl> {
         })
 }
 
+/// A domain's number: signed, possibly with a fraction.
+fn domain_number() -> impl Strategy<Value = String> {
+    "-?[0-9]{1,3}(\\.[0-9]{1,2})?"
+}
+
+/// A field's domain: `>= N`, `> N`, `<= N`, `< N` or `in A..B`.
+fn field_domain() -> impl Strategy<Value = FieldDomain> {
+    prop_oneof![
+        (
+            select(vec![
+                CompareOp::Ge,
+                CompareOp::Gt,
+                CompareOp::Le,
+                CompareOp::Lt
+            ]),
+            domain_number()
+        )
+            .prop_map(|(op, bound)| FieldDomain::Compare {
+                op,
+                bound,
+                span: span(),
+            }),
+        (domain_number(), domain_number()).prop_map(|(low, high)| FieldDomain::Range {
+            low,
+            high,
+            span: span(),
+        }),
+    ]
+}
+
 fn member() -> impl Strategy<Value = Member> {
     prop_oneof![
-        (docs(), ident(), type_expr(), opt_label()).prop_map(|(docs, name, ty, label)| {
-            Member::Field(Field {
+        (
+            docs(),
+            ident(),
+            type_expr(),
+            option::of(field_domain()),
+            opt_label()
+        )
+            .prop_map(|(docs, name, ty, domain, label)| Member::Field(Field {
                 docs,
                 name,
                 ty,
+                domain,
                 label,
                 span: span(),
-            })
-        }),
+            })),
         (docs(), ident(), opt_label(), defined_expr()).prop_map(|(docs, name, label, value)| {
             Member::Let(Let {
                 docs,
