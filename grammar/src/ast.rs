@@ -434,6 +434,20 @@ pub struct Table {
     pub hit: Option<HitPolicy>,
     pub columns: Vec<Ident>,
     pub rows: Vec<Row>,
+    /// A dated table's `from DATE:` lines, in written order; empty for a table
+    /// without versions. Each version's rows are `rows[first..next.first]`.
+    pub versions: Vec<TableVersion>,
+    pub span: Span,
+}
+
+/// `from 2025-10-01: source "…"` in a table's body: the rows below it, up to the
+/// next such line, are the table in force from that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableVersion {
+    pub from: DateLit,
+    pub source: Option<Label>,
+    /// The index in [`Table::rows`] of the version's first row.
+    pub first: usize,
     pub span: Span,
 }
 

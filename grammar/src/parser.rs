@@ -1138,6 +1138,7 @@ impl Builder<'_> {
         let mut hit = None;
         let mut columns = Vec::new();
         let mut rows = Vec::new();
+        let mut versions = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::table_param => {
@@ -1150,7 +1151,7 @@ impl Builder<'_> {
                     });
                 }
                 Rule::hit_policy => hit = Some(self.hit_policy(c)),
-                Rule::table_body => (columns, rows) = self.table_body(c)?,
+                Rule::table_body => (columns, rows, versions) = self.table_body(c)?,
                 _ => {}
             }
         }
@@ -1163,6 +1164,7 @@ impl Builder<'_> {
             hit,
             columns,
             rows,
+            versions,
             span,
         }))
     }
@@ -1185,12 +1187,37 @@ impl Builder<'_> {
 
     /// The header row's column names and the rows (at most
     /// [`Limits::max_table_rows`], `E0007` beyond).
-    fn table_body(&self, p: Pair<Rule>) -> Res<(Vec<Ident>, Vec<Row>)> {
+    fn table_body(&self, p: Pair<Rule>) -> Res<(Vec<Ident>, Vec<Row>, Vec<TableVersion>)> {
         let mut columns = Vec::new();
         let mut rows = Vec::new();
+        let mut versions = Vec::new();
         for r in p.into_inner() {
             match r.as_rule() {
                 Rule::header_row => columns = self.idents(r),
+                Rule::table_from => {
+                    let span = self.span(&r);
+                    let mut from = None;
+                    let mut source = None;
+                    for c in r.into_inner() {
+                        match c.as_rule() {
+                            Rule::date => from = Some(self.date(&c)),
+                            Rule::text => {
+                                source = Some(Label {
+                                    text: self.text(&c)?,
+                                    translations: Vec::new(),
+                                    span: self.span(&c),
+                                })
+                            }
+                            _ => {}
+                        }
+                    }
+                    versions.push(TableVersion {
+                        from: from.ok_or_else(|| internal("version date", span))?,
+                        source,
+                        first: rows.len(),
+                        span,
+                    });
+                }
                 Rule::row if rows.len() >= self.limits.max_table_rows => {
                     return Err(SyntaxError::new(
                         SyntaxErrorKind::TooManyRows,
@@ -1206,7 +1233,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        Ok((columns, rows))
+        Ok((columns, rows, versions))
     }
 
     fn row(&self, p: Pair<Rule>) -> Res<Row> {

@@ -332,6 +332,21 @@ impl<'a> Printer<'a> {
         self.close(0, d.span.end, "}");
     }
 
+    /// The `from DATE: [source "…"]` lines of `d` whose first row is `first`.
+    fn table_versions(&mut self, d: &Table, first: usize) {
+        for v in d.versions.iter().filter(|v| v.first == first) {
+            self.flush(1, v.span.start);
+            let mut line = String::from("from ");
+            expr::date(&mut line, &v.from);
+            line.push(':');
+            if let Some(source) = &v.source {
+                line.push_str(" source ");
+                expr::text(&mut line, &source.text);
+            }
+            self.push(1, &line);
+        }
+    }
+
     fn member(&mut self, depth: usize, member: &Member) {
         match member {
             Member::Field(f) => {
@@ -436,7 +451,12 @@ impl<'a> Printer<'a> {
                 }
             }
         }
-        for (start, cells) in &grid {
+        for (gi, (start, cells)) in grid.iter().enumerate() {
+            // A dated table's `from` lines go before their first row (grid line
+            // `first + 1`; the header is line 0).
+            if gi > 0 {
+                self.table_versions(d, gi - 1);
+            }
             self.flush(1, *start);
             let mut line = String::new();
             let last = cells.len().saturating_sub(1);
@@ -455,6 +475,9 @@ impl<'a> Printer<'a> {
             }
             self.push(1, &line);
         }
+        // Versions with no rows after them (the checker refuses them, but the
+        // formatter keeps what was written).
+        self.table_versions(d, d.rows.len());
         self.close(0, d.span.end, "}");
     }
 

@@ -167,6 +167,7 @@ fn table_rows_keep_their_comments() {
                     span: Span::new(70, 80),
                 },
             ],
+            versions: Vec::new(),
             span: Span::new(0, 100),
         })],
         comments: vec![

@@ -212,6 +212,7 @@ fn table_columns_align_by_chars() {
                     span: sp(),
                 },
             ],
+            versions: Vec::new(),
             span: sp(),
         }),
         Decl::Table(Table {
@@ -266,6 +267,7 @@ fn table_columns_align_by_chars() {
                     span: sp(),
                 },
             ],
+            versions: Vec::new(),
             span: sp(),
         }),
         Decl::Table(Table {
@@ -280,6 +282,7 @@ fn table_columns_align_by_chars() {
             }),
             columns: vec![id("result")],
             rows: Vec::new(),
+            versions: Vec::new(),
             span: sp(),
         }),
     ]);

@@ -555,20 +555,40 @@ fn table() -> impl Strategy<Value = Decl> {
         hit_policy(),
         vec(ident(), 1..5),
         vec(row, 0..5),
+        // Dated versions: (where the version starts, as a share of the rows;
+        // its date; its source).
+        vec((0usize..6, date(), option::of(text())), 0..3),
     )
-        .prop_map(|(docs, name, params, result, label, hit, columns, rows)| {
-            Decl::Table(Table {
-                docs,
-                name,
-                params,
-                result,
-                label,
-                hit,
-                columns,
-                rows,
-                span: span(),
-            })
-        })
+        .prop_map(
+            |(docs, name, params, result, label, hit, columns, rows, versions)| {
+                let mut versions: Vec<TableVersion> = versions
+                    .into_iter()
+                    .map(|(at, from, source)| TableVersion {
+                        from,
+                        source: source.map(|text| Label {
+                            text,
+                            translations: Vec::new(),
+                            span: span(),
+                        }),
+                        first: at.min(rows.len()),
+                        span: span(),
+                    })
+                    .collect();
+                versions.sort_by_key(|v| v.first);
+                Decl::Table(Table {
+                    docs,
+                    name,
+                    params,
+                    result,
+                    label,
+                    hit,
+                    columns,
+                    rows,
+                    versions,
+                    span: span(),
+                })
+            },
+        )
 }
 
 fn clause() -> impl Strategy<Value = Clause> {
