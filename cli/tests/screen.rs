@@ -1083,3 +1083,43 @@ fn a_registry_summary_says_what_was_screened_and_labels_need_no_explain() {
         stderr(&out)
     );
 }
+
+/// A dated table's value names the version in force, in the terminal: the
+/// version's date and source, and the row within it. Worked out by hand from
+/// `tests/screening/dated_tables` (size 2): on 2025-10-01 the FY2026 version's row 2,
+/// 2292; on 2025-09-30 the FY2025 version's row 2, 2215; on 2024-09-30 neither is in
+/// force yet, and `gross_limit` is unknown with the reason.
+#[test]
+fn dated_table_names_its_version_in_the_terminal() {
+    let dir = repo().join("tests/screening/dated_tables");
+    let facts = dir.join("facts.json");
+    let screen = |date: &str| {
+        let out = accord(&[
+            "screen",
+            dir.to_str().unwrap(),
+            "--facts",
+            facts.to_str().unwrap(),
+            "--as-of",
+            date,
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let text = screen("2025-10-01");
+    assert!(
+        text.contains("gross_limit row 2 = 2292 (version from 2025-10-01: FY2026 limits)"),
+        "{text}"
+    );
+    let text = screen("2025-09-30");
+    assert!(
+        text.contains("gross_limit row 2 = 2215 (version from 2024-10-01: FY2025 limits)"),
+        "{text}"
+    );
+    let text = screen("2024-09-30");
+    assert!(
+        text.contains(
+            "table `gross_limit` is not yet in force on this date (its first version is from 2024-10-01), in `gross_limit(size)`"
+        ),
+        "{text}"
+    );
+}

@@ -222,6 +222,7 @@ fn overlapping_unique_rows_are_found() {
                 span: sp(),
             },
         ],
+        versions: vec![],
         span: sp(),
     });
     let errs = errors(vec![t]);

@@ -416,7 +416,39 @@ pub struct TableDef {
     pub call_type: Type,
     pub hit: ast::HitPolicyKind,
     pub rows: Vec<TableRow>,
+    /// A dated table's versions, in increasing date order; empty for a table
+    /// without `from` lines. Each version's rows are `rows[first..next.first]`.
+    pub versions: Vec<TableVersionDef>,
     pub loc: Loc,
+}
+
+/// One version of a dated table: in force from `from`.
+#[derive(Debug, Clone)]
+pub struct TableVersionDef {
+    pub from: jiff::civil::Date,
+    pub source: Option<Label>,
+    /// The index in [`TableDef::rows`] of the version's first row.
+    pub first: usize,
+}
+
+impl TableDef {
+    /// The rows in force on `date` (`rows[start..end]`) and the version's index;
+    /// all rows for a table without versions; `None` before the first version.
+    pub fn in_force(
+        &self,
+        date: jiff::civil::Date,
+    ) -> Option<(std::ops::Range<usize>, Option<usize>)> {
+        if self.versions.is_empty() {
+            return Some((0..self.rows.len(), None));
+        }
+        let k = self.versions.iter().rposition(|v| v.from <= date)?;
+        let first = self.versions.get(k)?.first;
+        let end = self
+            .versions
+            .get(k + 1)
+            .map_or(self.rows.len(), |n| n.first);
+        Some((first..end, Some(k)))
+    }
 }
 
 #[derive(Debug, Clone)]

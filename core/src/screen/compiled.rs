@@ -1111,14 +1111,19 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
     let Some(t) = low.tables.get(table as usize) else {
         return V::Unknown;
     };
-    if !cx.charge(t.rows.len() as u32) {
+    // A dated table's rows in force on the as-of date; unknown before its first
+    // version (the machine explains why).
+    let Some(rows) = t.in_force(cx.date).and_then(|(lo, hi)| t.rows.get(lo..hi)) else {
+        return V::Unknown;
+    };
+    if !cx.charge(rows.len() as u32) {
         return V::Unknown;
     }
     match t.hit {
         HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
             let first = t.hit == HitPolicyKind::First;
             let mut sure: Option<V> = None;
-            for r in &t.rows {
+            for r in rows {
                 match row_matches(cx, &r.cells, from) {
                     None => return V::Unknown,
                     Some(false) => {}
@@ -1146,7 +1151,7 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
         | HitPolicyKind::CollectMax => {
             let mut acc: Option<V> = None;
             let mut count = 0i64;
-            for r in &t.rows {
+            for r in rows {
                 match row_matches(cx, &r.cells, from) {
                     None => return V::Unknown,
                     Some(false) => {}
@@ -1189,7 +1194,7 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
         }
         HitPolicyKind::CollectList => {
             let start = cx.s.items.len();
-            for r in &t.rows {
+            for r in rows {
                 match row_matches(cx, &r.cells, from) {
                     None => {
                         cx.s.items.truncate(start);

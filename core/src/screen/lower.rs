@@ -251,6 +251,23 @@ pub(crate) struct LRow {
 pub(crate) struct LTable {
     pub hit: HitPolicyKind,
     pub rows: Vec<LRow>,
+    /// A dated table's versions: (from, index of the first row), in date order;
+    /// empty for a table without versions.
+    pub versions: Vec<(jiff::civil::Date, usize)>,
+}
+
+impl LTable {
+    /// The rows in force on `date`, as `start..end` of [`LTable::rows`]; every row
+    /// for a table without versions; `None` before the first version.
+    pub(crate) fn in_force(&self, date: jiff::civil::Date) -> Option<(usize, usize)> {
+        if self.versions.is_empty() {
+            return Some((0, self.rows.len()));
+        }
+        let k = self.versions.iter().rposition(|(from, _)| *from <= date)?;
+        let (_, first) = *self.versions.get(k)?;
+        let end = self.versions.get(k + 1).map_or(self.rows.len(), |n| n.1);
+        Some((first, end))
+    }
 }
 
 /// How a field's value is read from JSON and shown.
@@ -475,7 +492,12 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 result: l.operand(&r.result),
             })
             .collect();
-        l.out.tables.push(LTable { hit: t.hit, rows });
+        let versions = t.versions.iter().map(|v| (v.from, v.first)).collect();
+        l.out.tables.push(LTable {
+            hit: t.hit,
+            rows,
+            versions,
+        });
     }
     for e in &checked.entities {
         let fields: Vec<LField> = e
@@ -921,6 +943,16 @@ fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
                 Some((*scope == Scope::Subject, *member))
             }
             Node::Get { member, .. } | Node::Project { member, .. } => Some((false, *member)),
+            // A dated table's version depends on the date.
+            Node::Table { table, .. }
+                if low
+                    .tables
+                    .get(*table as usize)
+                    .is_some_and(|t| !t.versions.is_empty()) =>
+            {
+                out.date = true;
+                None
+            }
             _ => None,
         };
         match member {

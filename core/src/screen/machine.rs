@@ -73,6 +73,8 @@ pub(crate) enum FaultKind {
     NotInForce(u32),
     /// `unique`, `first` or `any` table with no matching row.
     NoRow(u32),
+    /// A dated table used before its first version.
+    TableNotInForce(u32),
     /// `unique`/`any` table with matching rows that disagree.
     Conflict(u32, u32, u32),
     EmptyList,
@@ -1456,8 +1458,12 @@ impl<'a> Machine<'a> {
         let Some(t) = low.tables.get(table as usize) else {
             return self.fault(FaultKind::Unsupported, id);
         };
-        let n = t.rows.len();
-        if !self.charge(n as u32, id) {
+        // A dated table's rows in force on the as-of date; before its first
+        // version the table is unknown, like a parameter before its first `from`.
+        let Some((lo, n)) = t.in_force(self.asof.date) else {
+            return self.fault(FaultKind::TableNotInForce(table), id);
+        };
+        if !self.charge(n.saturating_sub(lo) as u32, id) {
             return V::Unknown;
         }
         match t.hit {
@@ -1467,7 +1473,7 @@ impl<'a> Machine<'a> {
                 let mut sure: Option<(usize, V)> = None;
                 let mut possible: Option<V> = None;
                 let mut undecided = false;
-                for row in 0..n {
+                for row in lo..n {
                     match self.row_matches(table, row, argv_from, id) {
                         Some(false) => {}
                         Some(true) => {
@@ -1508,7 +1514,7 @@ impl<'a> Machine<'a> {
                     Some((row, v)) if !undecided => {
                         self.record(Used::Row {
                             table,
-                            row: Some(row as u32),
+                            row: Some((row - lo) as u32),
                             v,
                         });
                         v
@@ -1531,7 +1537,7 @@ impl<'a> Machine<'a> {
             | HitPolicyKind::CollectMax => {
                 let mut acc: Option<V> = None;
                 let mut count = 0i64;
-                for row in 0..n {
+                for row in lo..n {
                     match self.row_matches(table, row, argv_from, id) {
                         Some(false) => {}
                         None => return V::Unknown,
@@ -1539,7 +1545,7 @@ impl<'a> Machine<'a> {
                             count += 1;
                             self.record(Used::Row {
                                 table,
-                                row: Some(row as u32),
+                                row: Some((row - lo) as u32),
                                 v: V::Unknown,
                             });
                             if t.hit == HitPolicyKind::CollectCount {
@@ -1585,7 +1591,7 @@ impl<'a> Machine<'a> {
             }
             HitPolicyKind::CollectList => {
                 let from = self.s.tmp.len();
-                for row in 0..n {
+                for row in lo..n {
                     let m = self.row_matches(table, row, argv_from, id);
                     if m == Some(false) {
                         continue;
