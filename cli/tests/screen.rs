@@ -1123,3 +1123,30 @@ fn dated_table_names_its_version_in_the_terminal() {
         "{text}"
     );
 }
+
+/// A table's `for each` line, in the terminal: the row at the last size the rows
+/// cover, then the total with the line applied. Worked out by hand from
+/// `tests/screening/table_each_additional` (size 11): `gross_limit(8)` is row 2,
+/// 4000; 4000 + 583 × 3 = 5749; the dated table's FY2026 version: row 1, 4100,
+/// and 4100 + 600 × 3 = 5900.
+#[test]
+fn table_each_line_is_shown_in_the_terminal() {
+    let dir = repo().join("tests/screening/table_each_additional");
+    let facts = dir.join("facts.json");
+    let out = accord(&[
+        "screen",
+        dir.to_str().unwrap(),
+        "--facts",
+        facts.to_str().unwrap(),
+        "--as-of",
+        "2025-10-01",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "gross_limit row 2 = 4000, gross_limit = 5749 (for each size above 8: 583 × 3)",
+        "dated_limit row 1 = 4100 (version from 2025-10-01: FY2026), dated_limit = 5900 (for each size above 8: 600 × 3; version from 2025-10-01: FY2026)",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
+}

@@ -223,6 +223,7 @@ fn overlapping_unique_rows_are_found() {
             },
         ],
         versions: vec![],
+        each: vec![],
         span: sp(),
     });
     let errs = errors(vec![t]);

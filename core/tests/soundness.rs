@@ -102,6 +102,16 @@ table dt(x: Integer) -> Money hit first {
   from 2030-01-01:
   *    | 400
 }
+table te(x: Integer) -> Money hit first {
+  x    | result
+  from 2020-01-01:
+  <= 1 | 100
+  <= 3 | 200
+  for each x above 3: 50
+  from 2025-03-01:
+  <= 2 | 120
+  for each x above 2: lim
+}
 table dlater(k: Kind) -> Integer hit collect sum {
   k | result
   from 2030-01-01:
@@ -190,8 +200,9 @@ impl Gen {
                     self.person_bool(1),
                     self.rng.below(3)
                 ),
-                11 => match self.rng.below(3) {
+                11 => match self.rng.below(4) {
                     0 => format!("dt(n) > {}", self.rng.pick(&["150", "250"])),
+                    2 => format!("te(n) > {}", self.rng.pick(&["150", "250"])),
                     1 => format!("dlater(k) >= {}", self.rng.below(3)),
                     _ => format!("t(n) > {}", self.rng.pick(&["150", "250"])),
                 },
@@ -222,7 +233,7 @@ impl Gen {
                 0 => "m".into(),
                 1 => "lim".into(),
                 2 => self.money(),
-                3 => self.rng.pick(&["t(n)", "dt(n)"]).into(),
+                3 => self.rng.pick(&["t(n)", "dt(n)", "te(n)"]).into(),
                 4 => "total".into(),
                 5 => "sum(members.inc)".into(),
                 6 => "lim * tags(n)".into(),

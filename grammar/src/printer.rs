@@ -14,7 +14,7 @@ use crate::ast::{
     QuestionKind, Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem,
     Table, Test, TestItem, TypeExpr, Value,
 };
-use crate::ast::{HitPolicyKind, Ident};
+use crate::ast::{HitPolicyKind, Ident, TableVersion};
 
 /// Prints a file in the canonical layout, keeping its comments.
 ///
@@ -332,9 +332,38 @@ impl<'a> Printer<'a> {
         self.close(0, d.span.end, "}");
     }
 
-    /// The `from DATE: [source "…"]` lines of `d` whose first row is `first`.
-    fn table_versions(&mut self, d: &Table, first: usize) {
-        for v in d.versions.iter().filter(|v| v.first == first) {
+    /// The lines written before row `at` (at the end when `at` is the number of
+    /// rows): in written order, the `for each` lines ending the previous version,
+    /// then each `from DATE: [source "…"]` line whose first row is `at`, each
+    /// followed by the `for each` lines written right after it.
+    fn table_versions(&mut self, d: &Table, at: usize) {
+        let before = d.versions.iter().filter(|v| v.first < at).count();
+        self.table_each(d, at, before);
+        for (j, v) in d.versions.iter().enumerate().filter(|(_, v)| v.first == at) {
+            self.table_version(v);
+            self.table_each(d, at, j + 1);
+        }
+    }
+
+    /// The `for each COLUMN above N: ADD` lines after `at` rows and
+    /// `versions_before` `from` lines.
+    fn table_each(&mut self, d: &Table, at: usize, versions_before: usize) {
+        for e in d
+            .each
+            .iter()
+            .filter(|e| e.after == at && e.versions_before == versions_before)
+        {
+            self.flush(1, e.span.start);
+            let mut line = format!("for each {} above ", e.column.name);
+            expr::cell_value(&mut line, &e.above);
+            line.push_str(": ");
+            expr::cell_value(&mut line, &e.add);
+            self.push(1, &line);
+        }
+    }
+
+    fn table_version(&mut self, v: &TableVersion) {
+        {
             self.flush(1, v.span.start);
             let mut line = String::from("from ");
             expr::date(&mut line, &v.from);

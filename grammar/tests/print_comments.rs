@@ -168,6 +168,7 @@ fn table_rows_keep_their_comments() {
                 },
             ],
             versions: Vec::new(),
+            each: Vec::new(),
             span: Span::new(0, 100),
         })],
         comments: vec![

@@ -213,6 +213,7 @@ fn table_columns_align_by_chars() {
                 },
             ],
             versions: Vec::new(),
+            each: Vec::new(),
             span: sp(),
         }),
         Decl::Table(Table {
@@ -268,6 +269,7 @@ fn table_columns_align_by_chars() {
                 },
             ],
             versions: Vec::new(),
+            each: Vec::new(),
             span: sp(),
         }),
         Decl::Table(Table {
@@ -283,6 +285,7 @@ fn table_columns_align_by_chars() {
             columns: vec![id("result")],
             rows: Vec::new(),
             versions: Vec::new(),
+            each: Vec::new(),
             span: sp(),
         }),
     ]);

@@ -155,6 +155,8 @@ export interface UsedValue {
   source?: string;
   /** A table's matching row, counting from 1 (within the version in force for a dated table; null: no row matched). */
   row?: number | null;
+  /** A table's `for each COLUMN above N: ADD` line, applied: the value is the result at `above` plus `add` × `count`. */
+  each?: { column: string; above: number; add: string | null; count: number };
 }
 
 export interface ExplainedClause {

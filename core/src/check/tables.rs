@@ -93,6 +93,7 @@ impl<'a> Checker<'a> {
                 hit,
                 rows: Vec::new(),
                 versions: Vec::new(),
+                each: Vec::new(),
                 loc: Loc {
                     file,
                     span: t.name.span,
@@ -298,7 +299,28 @@ impl<'a> Checker<'a> {
             }
             let mut rows = Vec::new();
             let mut versions = Vec::new();
-            for (version, group) in self.table_groups(file, t) {
+            let mut each = Vec::new();
+            // A `for each` line of a dated table before its first `from` line
+            // belongs to no version.
+            for e in t
+                .each
+                .iter()
+                .filter(|e| !t.versions.is_empty() && e.versions_before == 0)
+            {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0410,
+                        file,
+                        e.span,
+                        format!(
+                            "this `for each` line of dated table `{}` comes before its first `from` line",
+                            t.name.name
+                        ),
+                    )
+                    .with_help("write it last in the version it extends, after that version's rows"),
+                );
+            }
+            for (version, group, key) in self.table_groups(file, t) {
                 // How messages about its rows name the group.
                 let of = match &version {
                     Some((from, _)) => {
@@ -313,12 +335,16 @@ impl<'a> Checker<'a> {
                         first: rows.len(),
                     });
                 }
+                let tails: Vec<&ast::TableEach> =
+                    t.each.iter().filter(|e| e.versions_before == key).collect();
+                each.push(self.check_table_each(file, &of, hit, &params, &result, &tails, &group));
                 let group_rows = t.rows.get(group).unwrap_or_default();
                 self.check_table_group(file, &of, hit, &params, &result, group_rows, &mut rows);
             }
             if let Some(d) = self.out.tables.get_mut(ti) {
                 d.rows = rows;
                 d.versions = versions;
+                d.each = each;
             }
         }
     }
@@ -335,9 +361,10 @@ impl<'a> Checker<'a> {
     ) -> Vec<(
         Option<(jiff::civil::Date, Option<ast::Label>)>,
         std::ops::Range<usize>,
+        usize,
     )> {
         let Some(first) = t.versions.first() else {
-            return vec![(None, 0..t.rows.len())];
+            return vec![(None, 0..t.rows.len(), 0)];
         };
         if let Some(row) = t.rows.first().filter(|_| first.first > 0) {
             self.emit(
@@ -391,9 +418,114 @@ impl<'a> Checker<'a> {
                 );
                 continue;
             }
-            out.push((Some((d, v.source.clone())), v.first..end));
+            out.push((Some((d, v.source.clone())), v.first..end, k + 1));
         }
         out
+    }
+
+    /// The `for each COLUMN above N: ADD` line of one version (of the whole table
+    /// when it has none), whose rows are `group`: at most one, after the rows
+    /// (`E0410`), on an `Integer` column of a table returning a number under a
+    /// policy that gives one row's result (`E0411`).
+    #[expect(clippy::too_many_arguments, reason = "the table's resolved signature")]
+    fn check_table_each(
+        &mut self,
+        file: usize,
+        of: &str,
+        hit: HitPolicyKind,
+        params: &[(String, Type)],
+        result: &Type,
+        tails: &[&ast::TableEach],
+        group: &std::ops::Range<usize>,
+    ) -> Option<TableEachDef> {
+        let (e, rest) = tails.split_first()?;
+        for other in rest {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0410,
+                    file,
+                    other.span,
+                    format!("a second `for each` line in {of}"),
+                )
+                .with_help("keep one `for each` line per table (per version of a dated table)")
+                .with_related(file, e.span, "the first"),
+            );
+        }
+        if e.after < group.end {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0410,
+                    file,
+                    e.span,
+                    format!("rows of {of} come after its `for each` line"),
+                )
+                .with_help("write the `for each` line last, after the rows it extends"),
+            );
+            return None;
+        }
+        let Some(param) = params.iter().position(|(n, _)| *n == e.column.name) else {
+            self.emit(unknown(
+                Code::E0411,
+                file,
+                &e.column,
+                "column",
+                params.iter().map(|(n, _)| n.as_str()).collect(),
+                "name one of the table's parameters",
+            ));
+            return None;
+        };
+        let why = if params
+            .get(param)
+            .is_some_and(|(_, ty)| *ty != Type::Integer)
+        {
+            Some(format!("the column `{}` is not `Integer`", e.column.name))
+        } else if !matches!(result, Type::Integer | Type::Decimal | Type::Money) {
+            Some(format!("{of} does not return a number"))
+        } else if !matches!(
+            hit,
+            HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any
+        ) {
+            Some(format!("{of} collects several rows' results"))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0411,
+                    file,
+                    e.span,
+                    format!("`for each` cannot extend this table: {why}"),
+                )
+                .with_help(
+                    "`for each` extends a table keyed by a whole number (a household size) whose result is a number or money, under `hit unique`, `first` or `any`",
+                ),
+            );
+            return None;
+        }
+        let above = match self.operand(file, &e.above, &Type::Integer)? {
+            Operand::Const(Value::Number(n)) => n.to_string().parse::<i64>().ok(),
+            _ => None,
+        };
+        let Some(above) = above else {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0411,
+                    file,
+                    e.above.span(),
+                    "the number after `above` must be written out",
+                )
+                .with_help("write a whole number, e.g. `for each size above 8: 583`"),
+            );
+            return None;
+        };
+        let add = self.operand(file, &e.add, result)?;
+        Some(TableEachDef {
+            param,
+            above,
+            add,
+            span: e.span,
+        })
     }
 
     /// Checks one version's rows (the whole table when it has none) and appends

@@ -15,7 +15,7 @@ use accord_grammar::ast::{BinaryOp, HitPolicyKind};
 use jiff::civil::Date;
 
 use super::facts::Facts;
-use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::lower::{LCell, LEach, LOperand, Lowered, Member, Node, NodeId, Scope};
 use super::memo::{self, Found, Memos};
 use super::value::{self, compare, from_tri, tri, Cmp, Fault, ListRef, TextRef, V};
 use crate::check::Builtin;
@@ -105,6 +105,13 @@ pub(crate) enum Used {
     Row {
         table: u32,
         row: Option<u32>,
+        v: V,
+    },
+    /// A table's `for each` line applied `count` times, giving `v`.
+    Each {
+        table: u32,
+        count: i64,
+        add: V,
         v: V,
     },
     Program {
@@ -1445,12 +1452,64 @@ impl<'a> Machine<'a> {
             let v = self.eval(self.low.arg(args.0 + i));
             self.s.argv.push(v);
         }
-        let r = self.table_rows(table, argv_from, id);
+        let each = self
+            .low
+            .tables
+            .get(table as usize)
+            .and_then(|t| t.each_at(self.asof.date));
+        let r = match each {
+            Some(each) => self.table_each(table, each, argv_from, id),
+            None => self.table_rows(table, argv_from, id),
+        };
         self.s.argv.truncate(argv_from);
         if self.certain(r) {
             self.truncate(mark);
         }
         r
+    }
+
+    /// A table whose version in force ends with `for each COLUMN above N: ADD`:
+    /// up to `N` its rows; past it, the result at `N` plus `ADD` for each unit
+    /// above. With the column's argument unknown, which applies is unknown (its
+    /// missing facts stay).
+    fn table_each(&mut self, table: u32, each: LEach, argv_from: usize, id: NodeId) -> V {
+        let slot = argv_from + each.param;
+        let n = match self.s.argv.get(slot).copied() {
+            Some(V::Int(n)) => n,
+            Some(V::Unknown) | None => return V::Unknown,
+            Some(_) => return self.fault(FaultKind::Value(Fault::Type), id),
+        };
+        if n <= each.above {
+            return self.table_rows(table, argv_from, id);
+        }
+        if let Some(a) = self.s.argv.get_mut(slot) {
+            *a = V::Int(each.above);
+        }
+        let base = self.table_rows(table, argv_from, id);
+        if base.is_unknown() {
+            return V::Unknown;
+        }
+        let add = self.operand(each.add, id);
+        if add.is_unknown() {
+            return V::Unknown;
+        }
+        let Some(count) = n.checked_sub(each.above) else {
+            return self.fault(FaultKind::Value(Fault::Overflow), id);
+        };
+        match value::arith(BinaryOp::Mul, add, V::Int(count))
+            .and_then(|x| value::arith(BinaryOp::Add, base, x))
+        {
+            Ok(v) => {
+                self.record(Used::Each {
+                    table,
+                    count,
+                    add,
+                    v,
+                });
+                v
+            }
+            Err(f) => self.fault(FaultKind::Value(f), id),
+        }
     }
 
     fn table_rows(&mut self, table: u32, argv_from: usize, id: NodeId) -> V {

@@ -117,6 +117,19 @@ pub struct UsedValue {
     /// dated table; null: no row matched).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<Option<usize>>,
+    /// A table's `for each` line, applied: the value is the result at `above`
+    /// plus `add` × `count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub each: Option<EachUsed>,
+}
+
+/// A `for each COLUMN above N: ADD` line as an explanation shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EachUsed {
+    pub column: String,
+    pub above: i64,
+    pub add: Option<String>,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -726,6 +739,7 @@ fn used_values(
                     since: None,
                     source: None,
                     row: None,
+                    each: None,
                 }
             }
             Used::Let {
@@ -758,6 +772,7 @@ fn used_values(
                     since: None,
                     source: None,
                     row: None,
+                    each: None,
                 }
             }
             Used::Param(p) => {
@@ -791,6 +806,7 @@ fn used_values(
                     since: version.map(|dv| dv.from.to_string()),
                     source,
                     row: None,
+                    each: None,
                 }
             }
             Used::Row { table, row, v } => {
@@ -814,6 +830,45 @@ fn used_values(
                         .and_then(|v| v.source.as_ref())
                         .map(|l| localize(Some(l), lang, "")),
                     row: Some(row.map(|r| r as usize + 1)),
+                    each: None,
+                }
+            }
+            Used::Each {
+                table,
+                count,
+                add,
+                v,
+            } => {
+                let Some(def) = in_model(engine.checked.tables.get(table as usize), "a used table")
+                else {
+                    continue;
+                };
+                let k = def.in_force(m.asof.date).and_then(|(_, k)| k);
+                let version = k.and_then(|k| def.versions.get(k));
+                let Some(each) = in_model(def.each_of(k), "a used `for each` line") else {
+                    continue;
+                };
+                let add = show(engine, facts, items, add, &def.result);
+                UsedValue {
+                    kind: "table",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: None,
+                    value: show(engine, facts, items, v, &def.result),
+                    since: version.map(|v| v.from.to_string()),
+                    source: version
+                        .and_then(|v| v.source.as_ref())
+                        .map(|l| localize(Some(l), lang, "")),
+                    row: None,
+                    each: Some(EachUsed {
+                        column: def
+                            .params
+                            .get(each.param)
+                            .map_or_else(String::new, |(n, _)| n.clone()),
+                        above: each.above,
+                        add,
+                        count,
+                    }),
                 }
             }
             Used::Program {
@@ -843,6 +898,7 @@ fn used_values(
                     since: None,
                     source: None,
                     row: None,
+                    each: None,
                 }
             }
             Used::Presumed { node, v } => {
@@ -1133,6 +1189,20 @@ fn shown_values(values: &[UsedValue]) -> Vec<String> {
             };
             // An unknown value (not a name) reads `?`.
             let value = v.value.as_deref().unwrap_or("?");
+            if let Some(e) = &v.each {
+                let add = e.add.as_deref().unwrap_or("?");
+                let tail = format!(
+                    "for each {} above {}: {add} × {}",
+                    e.column, e.above, e.count
+                );
+                return match (&v.since, &v.source) {
+                    (Some(s), Some(src)) => {
+                        format!("{name} = {value} ({tail}; version from {s}: {src})")
+                    }
+                    (Some(s), None) => format!("{name} = {value} ({tail}; version from {s})"),
+                    _ => format!("{name} = {value} ({tail})"),
+                };
+            }
             match (&v.since, v.row) {
                 // A dated table's row, counted within the version in force.
                 (Some(s), Some(Some(row))) => match &v.source {

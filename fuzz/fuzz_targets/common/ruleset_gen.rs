@@ -5,7 +5,7 @@
 //! of each type and `members: list of Person`; `Person` with its own facts;
 //! the enum `Kind`; four parameters; three tables. What varies: the
 //! parameters' versions and values, the tables' hit policy and rows (and
-//! whether `ti` is dated), the `let`s of both entities and the programmes.
+//! whether `ti` is dated and `tm` ends with a `for each` line), the `let`s of both entities and the programmes.
 //! Expressions are an untyped random tree (`E`) that the renderer reads at
 //! the type the context needs (`Ty`), so almost every generated file
 //! type-checks; the node's choice byte
@@ -84,6 +84,8 @@ pub struct Input {
     params: [Param; 4],
     tm_policy: u8,
     tm_rows: Many<(u8, i8, i8, u16), 5>,
+    /// Odd, under `hit first`: `tm` ends with a `for each v above N: ADD` line.
+    tm_each: u8,
     ti_rows: Many<(u8, u8, i8), 4>,
     /// `ti` is dated: 0 not, 1 versions from 2024-07-01 and 2025-03-01, 2 only from
     /// 2025-03-01 (unknown before it, whatever the row).
@@ -456,6 +458,9 @@ impl Input {
         }
         if policy == "first" || self.tm_rows.0.is_empty() {
             s.push_str("  * | 7\n");
+        }
+        if policy == "first" && self.tm_each % 2 == 1 {
+            s.push_str(&format!("  for each v above {}: {}\n", self.tm_each % 10, self.tm_each / 2 % 100));
         }
         s.push_str("}\n\n");
         s.push_str("table ti(k: Kind, b: Boolean) -> Integer hit first {\n  k | b | result\n");
