@@ -1103,3 +1103,70 @@ fn a_registry_summary_says_what_was_screened_and_labels_need_no_explain() {
         stderr(&out)
     );
 }
+
+/// A dated table's value names the version in force, in the terminal: the
+/// version's date and source, and the row within it. Worked out by hand from
+/// `tests/screening/dated_tables` (size 2): on 2025-10-01 the FY2026 version's row 2,
+/// 2292; on 2025-09-30 the FY2025 version's row 2, 2215; on 2024-09-30 neither is in
+/// force yet, and `gross_limit` is unknown with the reason.
+#[test]
+fn dated_table_names_its_version_in_the_terminal() {
+    let dir = repo().join("tests/screening/dated_tables");
+    let facts = dir.join("facts.json");
+    let screen = |date: &str| {
+        let out = accord(&[
+            "screen",
+            dir.to_str().unwrap(),
+            "--facts",
+            facts.to_str().unwrap(),
+            "--as-of",
+            date,
+        ]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let text = screen("2025-10-01");
+    assert!(
+        text.contains("gross_limit row 2 = 2292 (version from 2025-10-01: FY2026 limits)"),
+        "{text}"
+    );
+    let text = screen("2025-09-30");
+    assert!(
+        text.contains("gross_limit row 2 = 2215 (version from 2024-10-01: FY2025 limits)"),
+        "{text}"
+    );
+    let text = screen("2024-09-30");
+    assert!(
+        text.contains(
+            "table `gross_limit` is not yet in force on this date (its first version is from 2024-10-01), in `gross_limit(size)`"
+        ),
+        "{text}"
+    );
+}
+
+/// A table's `for each` line, in the terminal: the row at the last size the rows
+/// cover, then the total with the line applied. Worked out by hand from
+/// `tests/screening/table_each_additional` (size 11): `gross_limit(8)` is row 2,
+/// 4000; 4000 + 583 × 3 = 5749; the dated table's FY2026 version: row 1, 4100,
+/// and 4100 + 600 × 3 = 5900.
+#[test]
+fn table_each_line_is_shown_in_the_terminal() {
+    let dir = repo().join("tests/screening/table_each_additional");
+    let facts = dir.join("facts.json");
+    let out = accord(&[
+        "screen",
+        dir.to_str().unwrap(),
+        "--facts",
+        facts.to_str().unwrap(),
+        "--as-of",
+        "2025-10-01",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "gross_limit row 2 = 4000, gross_limit = 5749 (for each size above 8: 583 × 3)",
+        "dated_limit row 1 = 4100 (version from 2025-10-01: FY2026), dated_limit = 5900 (for each size above 8: 600 × 3; version from 2025-10-01: FY2026)",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
+}

@@ -223,6 +223,8 @@ fn overlapping_unique_rows_are_found() {
                 span: sp(),
             },
         ],
+        versions: vec![],
+        each: vec![],
         span: sp(),
     });
     let errs = errors(vec![t]);

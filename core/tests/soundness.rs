@@ -111,7 +111,44 @@ table tags(x: Integer) -> Integer hit collect sum {
   >= 0 | 1
   >= 3 | 10
 }
+table dt(x: Integer) -> Money hit first {
+  x    | result
+  from 2020-01-01: source "old"
+  <= 2 | 100
+  *    | 300
+  from 2025-03-01:
+  <= 0 | 150
+  <= 4 | 250
+  from 2030-01-01:
+  *    | 400
+}
+table te(x: Integer) -> Money hit first {
+  x    | result
+  from 2020-01-01:
+  <= 1 | 100
+  <= 3 | 200
+  for each x above 3: 50
+  from 2025-03-01:
+  <= 2 | 120
+  for each x above 2: lim
+}
+table dlater(k: Kind) -> Integer hit collect sum {
+  k | result
+  from 2030-01-01:
+  a | 1
+  * | 2
+}
 "#;
+
+/// The as-of dates the properties are checked on: before the second version of
+/// `dt` (and before `dlater`), the day it starts, and after `dt`'s third version
+/// and `dlater`'s first (and `later`'s).
+const DATES: [(i16, i8, i8); 3] = [(2024, 6, 1), (2025, 3, 1), (2031, 1, 1)];
+
+fn as_of(seed: u64) -> jiff::civil::Date {
+    let (y, m, d) = DATES[(seed % 3) as usize];
+    jiff::civil::date(y, m, d)
+}
 
 struct Gen {
     rng: Rng,
@@ -205,7 +242,12 @@ impl Gen {
                     self.person_bool(1),
                     self.rng.below(3)
                 ),
-                11 => format!("t(n) > {}", self.rng.pick(&["150", "250"])),
+                11 => match self.rng.below(4) {
+                    0 => format!("dt(n) > {}", self.rng.pick(&["150", "250"])),
+                    2 => format!("te(n) > {}", self.rng.pick(&["150", "250"])),
+                    1 => format!("dlater(k) >= {}", self.rng.below(3)),
+                    _ => format!("t(n) > {}", self.rng.pick(&["150", "250"])),
+                },
                 12 => format!("u(k, f) = {}", self.rng.below(4)),
                 _ => self.reference(false).unwrap_or_else(|| "f".into()),
             };
@@ -233,7 +275,7 @@ impl Gen {
                 0 => "m".into(),
                 1 => "lim".into(),
                 2 => self.money(),
-                3 => "t(n)".into(),
+                3 => self.rng.pick(&["t(n)", "dt(n)", "te(n)"]).into(),
                 4 => "total".into(),
                 5 => "sum(members.inc)".into(),
                 6 => "lim * tags(n)".into(),
@@ -383,9 +425,9 @@ fn to_json(fields: &[(String, String)]) -> String {
 
 type Outcome = Vec<(String, String, Status, Option<rust_decimal::Decimal>)>;
 
-fn outcome(engine: &Engine, json: &str) -> Outcome {
+fn outcome(engine: &Engine, json: &str, date: jiff::civil::Date) -> Outcome {
     let facts = engine.facts_from_json(json).unwrap();
-    let mut session = engine.session(jiff::civil::date(2025, 3, 1));
+    let mut session = engine.session(date);
     let eval = session.evaluate(&facts);
     eval.results()
         .map(|r| {
@@ -427,10 +469,10 @@ proptest! {
                 partial.retain(|(k, _)| k != "members");
             }
             let partial_json = to_json(&partial);
-            let decided = outcome(&engine, &partial_json);
+            let decided = outcome(&engine, &partial_json, as_of(seed));
             for _ in 0..8 {
                 let completion = complete(&partial, &mut rng);
-                let full = outcome(&engine, &completion);
+                let full = outcome(&engine, &completion, as_of(seed));
                 for (program, subject, status, amount) in &decided {
                     if *status == Status::Undetermined {
                         continue;
@@ -456,7 +498,7 @@ proptest! {
         let mut rng = Rng::new(seed);
         let docs: Vec<String> = (0..5).map(|_| to_json(&household(&mut rng))).collect();
         let facts: Vec<_> = docs.iter().map(|d| engine.facts_from_json(d).unwrap()).collect();
-        let date = jiff::civil::date(2025, 3, 1);
+        let date = as_of(seed);
         let mut shared = engine.session(date);
         for (doc, f) in docs.iter().zip(&facts) {
             let reused: Outcome = {
@@ -465,7 +507,7 @@ proptest! {
                     .map(|r| (r.program.to_string(), e.subject_path(r.subject), r.status, r.amount))
                     .collect()
             };
-            prop_assert_eq!(reused, outcome(&engine, doc), "seed {}", seed);
+            prop_assert_eq!(reused, outcome(&engine, doc, date), "seed {}", seed);
         }
     }
 }
@@ -496,7 +538,7 @@ proptest! {
         let mut rng = Rng::new(seed ^ 0x5EED);
         let docs: Vec<String> = (0..48).map(|_| maybe_partial(&mut rng)).collect();
         let facts: Vec<_> = docs.iter().map(|d| engine.facts_from_json(d).unwrap()).collect();
-        let date = jiff::civil::date(2025, 3, 1);
+        let date = as_of(seed);
         let mut rows = engine.session(date);
         rows.set_certain_path(false);
         let alone: Vec<Full> = facts.iter().map(|f| full(&rows.evaluate(f))).collect();

@@ -468,6 +468,36 @@ pub struct Table {
     pub hit: Option<HitPolicy>,
     pub columns: Vec<Ident>,
     pub rows: Vec<Row>,
+    /// A dated table's `from DATE:` lines, in written order; empty for a table
+    /// without versions. Each version's rows are `rows[first..next.first]`.
+    pub versions: Vec<TableVersion>,
+    /// `for each COLUMN above N: ADD` lines, in written order; empty for most tables.
+    pub each: Vec<TableEach>,
+    pub span: Span,
+}
+
+/// `for each size above 8: 583` in a table's body: for an argument of `column`
+/// above `above`, the result at `above` plus `add` for each unit above it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableEach {
+    pub column: Ident,
+    pub above: CellValue,
+    pub add: CellValue,
+    /// How many rows come before it (an index in [`Table::rows`]).
+    pub after: usize,
+    /// How many `from` lines come before it (an index in [`Table::versions`]).
+    pub versions_before: usize,
+    pub span: Span,
+}
+
+/// `from 2025-10-01: source "…"` in a table's body: the rows below it, up to the
+/// next such line, are the table in force from that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableVersion {
+    pub from: DateLit,
+    pub source: Option<Label>,
+    /// The index in [`Table::rows`] of the version's first row.
+    pub first: usize,
     pub span: Span,
 }
 

@@ -1222,6 +1222,8 @@ impl Builder<'_> {
         let mut hit = None;
         let mut columns = Vec::new();
         let mut rows = Vec::new();
+        let mut versions = Vec::new();
+        let mut each = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
                 Rule::table_param => {
@@ -1234,7 +1236,7 @@ impl Builder<'_> {
                     });
                 }
                 Rule::hit_policy => hit = Some(self.hit_policy(c)),
-                Rule::table_body => (columns, rows) = self.table_body(c)?,
+                Rule::table_body => (columns, rows, versions, each) = self.table_body(c)?,
                 _ => {}
             }
         }
@@ -1247,6 +1249,8 @@ impl Builder<'_> {
             hit,
             columns,
             rows,
+            versions,
+            each,
             span,
         }))
     }
@@ -1269,12 +1273,42 @@ impl Builder<'_> {
 
     /// The header row's column names and the rows (at most
     /// [`Limits::max_table_rows`], `E0007` beyond).
-    fn table_body(&self, p: Pair<Rule>) -> Res<(Vec<Ident>, Vec<Row>)> {
+    #[expect(clippy::type_complexity, reason = "the parts of one table body")]
+    fn table_body(
+        &self,
+        p: Pair<Rule>,
+    ) -> Res<(Vec<Ident>, Vec<Row>, Vec<TableVersion>, Vec<TableEach>)> {
         let mut columns = Vec::new();
         let mut rows = Vec::new();
+        let mut versions = Vec::new();
+        let mut each = Vec::new();
         for r in p.into_inner() {
             match r.as_rule() {
                 Rule::header_row => columns = self.idents(r),
+                Rule::table_from => {
+                    let span = self.span(&r);
+                    let mut from = None;
+                    let mut source = None;
+                    for c in r.into_inner() {
+                        match c.as_rule() {
+                            Rule::date => from = Some(self.date(&c)),
+                            Rule::text => {
+                                source = Some(Label {
+                                    text: self.text(&c)?,
+                                    translations: Vec::new(),
+                                    span: self.span(&c),
+                                })
+                            }
+                            _ => {}
+                        }
+                    }
+                    versions.push(TableVersion {
+                        from: from.ok_or_else(|| internal("version date", span))?,
+                        source,
+                        first: rows.len(),
+                        span,
+                    });
+                }
                 Rule::row if rows.len() >= self.limits.max_table_rows => {
                     return Err(SyntaxError::new(
                         SyntaxErrorKind::TooManyRows,
@@ -1286,11 +1320,35 @@ impl Builder<'_> {
                     )
                     .with_help("a list this long is data, not a rule: give it as facts"));
                 }
+                Rule::table_each => {
+                    let span = self.span(&r);
+                    let mut column = None;
+                    let mut values = Vec::new();
+                    for c in r.into_inner() {
+                        match c.as_rule() {
+                            Rule::ident => column = Some(self.ident(&c)),
+                            Rule::cell_value => values.push(self.cell_value(c)?),
+                            _ => {}
+                        }
+                    }
+                    let mut values = values.into_iter();
+                    let (Some(above), Some(add)) = (values.next(), values.next()) else {
+                        return Err(internal("`for each` values", span));
+                    };
+                    each.push(TableEach {
+                        column: column.ok_or_else(|| internal("`for each` column", span))?,
+                        above,
+                        add,
+                        after: rows.len(),
+                        versions_before: versions.len(),
+                        span,
+                    });
+                }
                 Rule::row => rows.push(self.row(r)?),
                 _ => {}
             }
         }
-        Ok((columns, rows))
+        Ok((columns, rows, versions, each))
     }
 
     fn row(&self, p: Pair<Rule>) -> Res<Row> {

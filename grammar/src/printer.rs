@@ -14,7 +14,7 @@ use crate::ast::{
     QuestionKind, Role, Ruleset, RulesetItem, Section, Service, ServiceItem, Span, Step, StepItem,
     Table, Test, TestItem, TypeExpr, Value,
 };
-use crate::ast::{CompareOp, FieldDomain, HitPolicyKind, Ident, SubjectPath};
+use crate::ast::{CompareOp, FieldDomain, HitPolicyKind, Ident, SubjectPath, TableVersion};
 
 /// Prints a file in the canonical layout, keeping its comments.
 ///
@@ -332,6 +332,50 @@ impl<'a> Printer<'a> {
         self.close(0, d.span.end, "}");
     }
 
+    /// The lines written before row `at` (at the end when `at` is the number of
+    /// rows): in written order, the `for each` lines ending the previous version,
+    /// then each `from DATE: [source "…"]` line whose first row is `at`, each
+    /// followed by the `for each` lines written right after it.
+    fn table_versions(&mut self, d: &Table, at: usize) {
+        let before = d.versions.iter().filter(|v| v.first < at).count();
+        self.table_each(d, at, before);
+        for (j, v) in d.versions.iter().enumerate().filter(|(_, v)| v.first == at) {
+            self.table_version(v);
+            self.table_each(d, at, j + 1);
+        }
+    }
+
+    /// The `for each COLUMN above N: ADD` lines after `at` rows and
+    /// `versions_before` `from` lines.
+    fn table_each(&mut self, d: &Table, at: usize, versions_before: usize) {
+        for e in d
+            .each
+            .iter()
+            .filter(|e| e.after == at && e.versions_before == versions_before)
+        {
+            self.flush(1, e.span.start);
+            let mut line = format!("for each {} above ", e.column.name);
+            expr::cell_value(&mut line, &e.above);
+            line.push_str(": ");
+            expr::cell_value(&mut line, &e.add);
+            self.push(1, &line);
+        }
+    }
+
+    fn table_version(&mut self, v: &TableVersion) {
+        {
+            self.flush(1, v.span.start);
+            let mut line = String::from("from ");
+            expr::date(&mut line, &v.from);
+            line.push(':');
+            if let Some(source) = &v.source {
+                line.push_str(" source ");
+                expr::text(&mut line, &source.text);
+            }
+            self.push(1, &line);
+        }
+    }
+
     fn member(&mut self, depth: usize, member: &Member) {
         match member {
             Member::Field(f) => {
@@ -459,7 +503,12 @@ impl<'a> Printer<'a> {
                 }
             }
         }
-        for (start, cells) in &grid {
+        for (gi, (start, cells)) in grid.iter().enumerate() {
+            // A dated table's `from` lines go before their first row (grid line
+            // `first + 1`; the header is line 0).
+            if gi > 0 {
+                self.table_versions(d, gi - 1);
+            }
             self.flush(1, *start);
             let mut line = String::new();
             let last = cells.len().saturating_sub(1);
@@ -478,6 +527,9 @@ impl<'a> Printer<'a> {
             }
             self.push(1, &line);
         }
+        // Versions with no rows after them (the checker refuses them, but the
+        // formatter keeps what was written).
+        self.table_versions(d, d.rows.len());
         self.close(0, d.span.end, "}");
     }
 

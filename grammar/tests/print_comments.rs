@@ -168,6 +168,8 @@ fn table_rows_keep_their_comments() {
                     span: Span::new(70, 80),
                 },
             ],
+            versions: Vec::new(),
+            each: Vec::new(),
             span: Span::new(0, 100),
         })],
         comments: vec![

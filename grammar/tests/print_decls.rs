@@ -232,6 +232,8 @@ fn table_columns_align_by_chars() {
                     span: sp(),
                 },
             ],
+            versions: Vec::new(),
+            each: Vec::new(),
             span: sp(),
         }),
         Decl::Table(Table {
@@ -286,6 +288,8 @@ fn table_columns_align_by_chars() {
                     span: sp(),
                 },
             ],
+            versions: Vec::new(),
+            each: Vec::new(),
             span: sp(),
         }),
         Decl::Table(Table {
@@ -300,6 +304,8 @@ fn table_columns_align_by_chars() {
             }),
             columns: vec![id("result")],
             rows: Vec::new(),
+            versions: Vec::new(),
+            each: Vec::new(),
             span: sp(),
         }),
     ]);

@@ -149,11 +149,14 @@ export interface UsedValue {
   path?: string;
   /** Null when unknown. */
   value: string | null;
-  /** A parameter's version: in force since. */
+  /** A parameter's version, or a dated table's: in force since. */
   since?: string;
+  /** The source of that version (or of the parameter). */
   source?: string;
-  /** A table's matching row, counting from 1 (null: no row matched). */
+  /** A table's matching row, counting from 1 (within the version in force for a dated table; null: no row matched). */
   row?: number | null;
+  /** A table's `for each COLUMN above N: ADD` line, applied: the value is the result at `above` plus `add` × `count`. */
+  each?: { column: string; above: number; add: string | null; count: number };
 }
 
 export interface ExplainedClause {

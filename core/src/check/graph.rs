@@ -146,6 +146,7 @@ impl<'a> Checker<'a> {
             }
         }
         let mut reads: HashMap<DefNode, Vec<ParamId>> = HashMap::new();
+        let mut tables_read: HashMap<DefNode, Vec<TableId>> = HashMap::new();
         for (i, (d, p)) in self.param_reads.iter().enumerate() {
             if !g_params.contains(&i) {
                 reads.entry(*d).or_default().push(*p);
@@ -156,6 +157,7 @@ impl<'a> Checker<'a> {
                 for p in self.table_parameters(*t) {
                     reads.entry(*d).or_default().push(p);
                 }
+                tables_read.entry(*d).or_default().push(*t);
             }
         }
         let mut warned: HashSet<usize> = HashSet::new();
@@ -165,15 +167,19 @@ impl<'a> Checker<'a> {
             let mut seen: HashSet<DefNode> = HashSet::new();
             let mut stack = vec![DefNode::Eligible(prog), DefNode::Amount(prog)];
             let mut used: Vec<ParamId> = Vec::new();
+            let mut tables: Vec<TableId> = Vec::new();
             while let Some(n) = stack.pop() {
                 if !seen.insert(n) {
                     continue;
                 }
                 used.extend(reads.get(&n).into_iter().flatten().copied());
+                tables.extend(tables_read.get(&n).into_iter().flatten().copied());
                 stack.extend(edges.get(&n).into_iter().flatten().copied());
             }
             used.sort_by_key(|p| p.0);
             used.dedup();
+            tables.sort_by_key(|t| t.0);
+            tables.dedup();
             for a in &used {
                 let Some(end) = ends.get(a.0).copied().flatten() else {
                     continue;
@@ -181,25 +187,39 @@ impl<'a> Checker<'a> {
                 if warned.contains(&a.0) {
                     continue;
                 }
-                // Another parameter of the programme still in force on `end`.
-                // Another parameter of the programme with a value on that day.
-                let Some(b) = used.iter().find(|b| {
-                    self.out.parameters.get(b.0).is_some_and(|d| {
-                        d.values
-                            .iter()
-                            .rev()
-                            .find(|v| v.from <= end)
-                            .is_some_and(|v| v.end.is_none())
+                // Another parameter of the programme with a value on that day, or
+                // a dated table of it with a version in force then (a table has
+                // no end: its last version goes on).
+                let other_param = used.iter().find_map(|b| {
+                    self.out
+                        .parameters
+                        .get(b.0)
+                        .filter(|d| {
+                            d.values
+                                .iter()
+                                .rev()
+                                .find(|v| v.from <= end)
+                                .is_some_and(|v| v.end.is_none())
+                        })
+                        .map(|d| format!("`{}`", d.name))
+                });
+                let is_param = other_param.is_some();
+                let other = other_param.or_else(|| {
+                    tables.iter().find_map(|t| {
+                        self.out
+                            .tables
+                            .get(t.0)
+                            .filter(|d| d.versions.first().is_some_and(|v| v.from <= end))
+                            .map(|d| format!("table `{}`", d.name))
                     })
-                }) else {
+                });
+                let Some(other) = other else {
                     continue;
                 };
                 warned.insert(a.0);
-                let (Some(pa), Some(pb), Some(pd)) = (
-                    self.out.parameters.get(a.0),
-                    self.out.parameters.get(b.0),
-                    self.out.programs.get(pi),
-                ) else {
+                let (Some(pa), Some(pd)) =
+                    (self.out.parameters.get(a.0), self.out.programs.get(pi))
+                else {
                     continue;
                 };
                 let d = Diagnostic::warning(
@@ -207,13 +227,19 @@ impl<'a> Checker<'a> {
                     pa.loc.file,
                     pa.loc.span,
                     format!(
-                        "parameter `{}` is out of force from {end}, but `{}`, used with it by programme `{}`, stays in force after that day",
-                        pa.name, pb.name, pd.name
+                        "parameter `{}` is out of force from {end}, but {other}, used with it by programme `{}`, stays in force after that day",
+                        pa.name, pd.name
                     ),
                 )
                 .with_help(format!(
-                    "from {end} programme `{}` cannot be decided: give `{}` its new value (`from {end}: …`), or end `{}` too if the programme ends",
-                    pd.name, pa.name, pb.name
+                    "from {end} programme `{}` cannot be decided: give `{}` its new value (`from {end}: …`){}",
+                    pd.name,
+                    pa.name,
+                    if is_param {
+                        format!(", or end {other} too if the programme ends")
+                    } else {
+                        String::new()
+                    }
                 ));
                 self.emit(d);
             }
@@ -231,6 +257,9 @@ impl<'a> Checker<'a> {
                 out.push(*p);
             }
         };
+        for each in def.each.iter().flatten() {
+            add(&each.add);
+        }
         for row in &def.rows {
             add(&row.result);
             for cell in &row.cells {

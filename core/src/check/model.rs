@@ -476,7 +476,58 @@ pub struct TableDef {
     pub call_type: Type,
     pub hit: ast::HitPolicyKind,
     pub rows: Vec<TableRow>,
+    /// A dated table's versions, in increasing date order; empty for a table
+    /// without `from` lines. Each version's rows are `rows[first..next.first]`.
+    pub versions: Vec<TableVersionDef>,
+    /// The `for each` line of each version, in [`TableDef::versions`] order (one
+    /// entry for a table without versions); `None` where there is none.
+    pub each: Vec<Option<TableEachDef>>,
     pub loc: Loc,
+}
+
+/// `for each COLUMN above N: ADD`: for an argument of the column above `above`,
+/// the result at `above` plus `add` for each unit above it.
+#[derive(Debug, Clone)]
+pub struct TableEachDef {
+    /// The column's index among the table's parameters.
+    pub param: usize,
+    pub above: i64,
+    pub add: Operand,
+    pub span: Span,
+}
+
+/// One version of a dated table: in force from `from`.
+#[derive(Debug, Clone)]
+pub struct TableVersionDef {
+    pub from: jiff::civil::Date,
+    pub source: Option<Label>,
+    /// The index in [`TableDef::rows`] of the version's first row.
+    pub first: usize,
+}
+
+impl TableDef {
+    /// The `for each` line of the version `k` that [`TableDef::in_force`] gave.
+    pub fn each_of(&self, k: Option<usize>) -> Option<&TableEachDef> {
+        self.each.get(k.unwrap_or(0)).and_then(Option::as_ref)
+    }
+
+    /// The rows in force on `date` (`rows[start..end]`) and the version's index;
+    /// all rows for a table without versions; `None` before the first version.
+    pub fn in_force(
+        &self,
+        date: jiff::civil::Date,
+    ) -> Option<(std::ops::Range<usize>, Option<usize>)> {
+        if self.versions.is_empty() {
+            return Some((0..self.rows.len(), None));
+        }
+        let k = self.versions.iter().rposition(|v| v.from <= date)?;
+        let first = self.versions.get(k)?.first;
+        let end = self
+            .versions
+            .get(k + 1)
+            .map_or(self.rows.len(), |n| n.first);
+        Some((first..end, Some(k)))
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -92,6 +92,8 @@ impl<'a> Checker<'a> {
                 call_type,
                 hit,
                 rows: Vec::new(),
+                versions: Vec::new(),
+                each: Vec::new(),
                 loc: Loc {
                     file,
                     span: t.name.span,
@@ -296,92 +298,331 @@ impl<'a> Checker<'a> {
                 }
             }
             let mut rows = Vec::new();
-            // Row number (1-based, header excluded) with its checked row.
-            let mut checked: Vec<(usize, TableRow, bool)> = Vec::new();
-            for (ri, row) in t.rows.iter().enumerate() {
-                if row.cells.len() != width {
-                    self.emit(
-                        Diagnostic::error(
-                            Code::E0402,
-                            file,
-                            row.span,
-                            format!(
-                                "this row has {} {}, expected {width}",
-                                row.cells.len(),
-                                if row.cells.len() == 1 {
-                                    "cell"
-                                } else {
-                                    "cells"
-                                }
-                            ),
-                        )
-                        .with_help(
-                            "give one cell per parameter and one result; use `*` for any value",
+            let mut versions = Vec::new();
+            let mut each = Vec::new();
+            // A `for each` line of a dated table before its first `from` line
+            // belongs to no version.
+            for e in t
+                .each
+                .iter()
+                .filter(|e| !t.versions.is_empty() && e.versions_before == 0)
+            {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0410,
+                        file,
+                        e.span,
+                        format!(
+                            "this `for each` line of dated table `{}` comes before its first `from` line",
+                            t.name.name
                         ),
-                    );
-                    continue;
-                }
-                let mut tests = Vec::with_capacity(params.len());
-                let mut complete = true;
-                for (c, (_, ty)) in row.cells.iter().zip(&params) {
-                    match self.cell(file, c, ty) {
-                        Some(t) => tests.push(t),
-                        None => complete = false,
+                    )
+                    .with_help("write it last in the version it extends, after that version's rows"),
+                );
+            }
+            for (version, group, key) in self.table_groups(file, t) {
+                // How messages about its rows name the group.
+                let of = match &version {
+                    Some((from, _)) => {
+                        format!("the version from {from} of table `{}`", t.name.name)
                     }
-                }
-                let res = match row.cells.last() {
-                    Some(Cell::Value(v)) => self.operand(file, v, &result),
-                    Some(other) => {
-                        self.emit(
-                            Diagnostic::error(
-                                Code::E0403,
-                                file,
-                                other.span(),
-                                "a result cell holds a value, not a test",
-                            )
-                            .with_help("write the value the row gives, e.g. `300_000`"),
-                        );
-                        None
-                    }
-                    None => None,
+                    None => format!("table `{}`", t.name.name),
                 };
-                if let (true, Some(res)) = (complete, res) {
-                    let row = TableRow {
-                        cells: tests,
-                        result: res,
-                        span: row.span,
-                    };
-                    checked.push((ri + 1, row.clone(), true));
-                    rows.push(row);
+                if let Some(v) = version {
+                    versions.push(TableVersionDef {
+                        from: v.0,
+                        source: v.1,
+                        first: rows.len(),
+                    });
                 }
-            }
-            if hit == HitPolicyKind::First {
-                // A row after one that matches anything is never used.
-                if let Some((n, _, _)) = checked
-                    .iter()
-                    .find(|(_, r, _)| r.cells.iter().all(|c| *c == CellTest::Any))
-                {
-                    for (m, r, _) in checked.iter().filter(|(m, _, _)| m > n) {
-                        self.emit(
-                            Diagnostic::warning(
-                                Code::W0106,
-                                file,
-                                r.span,
-                                format!("row {m} of table `{}` is never used", t.name.name),
-                            )
-                            .with_help(format!(
-                                "row {n} matches every input first; remove this row or move it up"
-                            )),
-                        );
-                    }
-                }
-            }
-            if hit == HitPolicyKind::Unique && checked.len() <= MAX_OVERLAP_ROWS {
-                self.find_overlaps(file, &t.name.name, &params, &checked);
+                let tails: Vec<&ast::TableEach> =
+                    t.each.iter().filter(|e| e.versions_before == key).collect();
+                each.push(self.check_table_each(file, &of, hit, &params, &result, &tails, &group));
+                let group_rows = t.rows.get(group).unwrap_or_default();
+                self.check_table_group(file, &of, hit, &params, &result, group_rows, &mut rows);
             }
             if let Some(d) = self.out.tables.get_mut(ti) {
                 d.rows = rows;
+                d.versions = versions;
+                d.each = each;
             }
+        }
+    }
+
+    /// A table's rows grouped by version: the whole table when it has no `from`
+    /// lines; otherwise each version's date and source with its rows. Rows before
+    /// the first `from`, a version without rows (`E0409`) and dates out of order
+    /// (`E0406`, as for parameters) are reported here and left out.
+    #[expect(clippy::type_complexity, reason = "a private helper's plain tuple")]
+    fn table_groups(
+        &mut self,
+        file: usize,
+        t: &ast::Table,
+    ) -> Vec<(
+        Option<(jiff::civil::Date, Option<ast::Label>)>,
+        std::ops::Range<usize>,
+        usize,
+    )> {
+        let Some(first) = t.versions.first() else {
+            return vec![(None, 0..t.rows.len(), 0)];
+        };
+        if let Some(row) = t.rows.first().filter(|_| first.first > 0) {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0409,
+                    file,
+                    row.span,
+                    format!("this row of dated table `{}` comes before its first `from` line", t.name.name),
+                )
+                .with_help("put every row of a dated table under the `from DATE:` line of the version it belongs to"),
+            );
+        }
+        let mut out = Vec::new();
+        let mut prev: Option<(jiff::civil::Date, ast::Span)> = None;
+        for (k, v) in t.versions.iter().enumerate() {
+            let end = t.versions.get(k + 1).map_or(t.rows.len(), |n| n.first);
+            let Some(d) = self.date(file, &v.from) else {
+                continue;
+            };
+            if let Some((pd, ps)) = prev {
+                if d <= pd {
+                    let why = if d == pd { "repeats" } else { "comes before" };
+                    self.emit(
+                        Diagnostic::error(
+                            Code::E0406,
+                            file,
+                            v.from.span,
+                            format!("this `from` date {why} the previous one ({pd})"),
+                        )
+                        .with_help("list `from` dates in increasing order, each date once")
+                        .with_related(file, ps, "previous date"),
+                    );
+                    continue;
+                }
+            }
+            prev = Some((d, v.from.span));
+            if end <= v.first {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0409,
+                        file,
+                        v.span,
+                        format!(
+                            "the version of table `{}` from {d} has no rows",
+                            t.name.name
+                        ),
+                    )
+                    .with_help(
+                        "write the version's rows under its `from` line, or remove the line",
+                    ),
+                );
+                continue;
+            }
+            out.push((Some((d, v.source.clone())), v.first..end, k + 1));
+        }
+        out
+    }
+
+    /// The `for each COLUMN above N: ADD` line of one version (of the whole table
+    /// when it has none), whose rows are `group`: at most one, after the rows
+    /// (`E0410`), on an `Integer` column of a table returning a number under a
+    /// policy that gives one row's result (`E0411`).
+    #[expect(clippy::too_many_arguments, reason = "the table's resolved signature")]
+    fn check_table_each(
+        &mut self,
+        file: usize,
+        of: &str,
+        hit: HitPolicyKind,
+        params: &[(String, Type)],
+        result: &Type,
+        tails: &[&ast::TableEach],
+        group: &std::ops::Range<usize>,
+    ) -> Option<TableEachDef> {
+        let (e, rest) = tails.split_first()?;
+        for other in rest {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0410,
+                    file,
+                    other.span,
+                    format!("a second `for each` line in {of}"),
+                )
+                .with_help("keep one `for each` line per table (per version of a dated table)")
+                .with_related(file, e.span, "the first"),
+            );
+        }
+        if e.after < group.end {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0410,
+                    file,
+                    e.span,
+                    format!("rows of {of} come after its `for each` line"),
+                )
+                .with_help("write the `for each` line last, after the rows it extends"),
+            );
+            return None;
+        }
+        let Some(param) = params.iter().position(|(n, _)| *n == e.column.name) else {
+            self.emit(unknown(
+                Code::E0411,
+                file,
+                &e.column,
+                "column",
+                params.iter().map(|(n, _)| n.as_str()).collect(),
+                "name one of the table's parameters",
+            ));
+            return None;
+        };
+        let why = if params
+            .get(param)
+            .is_some_and(|(_, ty)| *ty != Type::Integer)
+        {
+            Some(format!("the column `{}` is not `Integer`", e.column.name))
+        } else if !matches!(result, Type::Integer | Type::Decimal | Type::Money) {
+            Some(format!("{of} does not return a number"))
+        } else if !matches!(
+            hit,
+            HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any
+        ) {
+            Some(format!("{of} collects several rows' results"))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0411,
+                    file,
+                    e.span,
+                    format!("`for each` cannot extend this table: {why}"),
+                )
+                .with_help(
+                    "`for each` extends a table keyed by a whole number (a household size) whose result is a number or money, under `hit unique`, `first` or `any`",
+                ),
+            );
+            return None;
+        }
+        let above = match self.operand(file, &e.above, &Type::Integer)? {
+            Operand::Const(Value::Number(n)) => n.to_string().parse::<i64>().ok(),
+            _ => None,
+        };
+        let Some(above) = above else {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0411,
+                    file,
+                    e.above.span(),
+                    "the number after `above` must be written out",
+                )
+                .with_help("write a whole number, e.g. `for each size above 8: 583`"),
+            );
+            return None;
+        };
+        let add = self.operand(file, &e.add, result)?;
+        Some(TableEachDef {
+            param,
+            above,
+            add,
+            span: e.span,
+        })
+    }
+
+    /// Checks one version's rows (the whole table when it has none) and appends
+    /// the well-formed ones to `rows`. Row numbers in messages count within the
+    /// version, which `of` names (“table `t`” or “the version from D of table `t`”).
+    #[expect(clippy::too_many_arguments, reason = "the table's resolved signature")]
+    fn check_table_group(
+        &mut self,
+        file: usize,
+        of: &str,
+        hit: HitPolicyKind,
+        params: &[(String, Type)],
+        result: &Type,
+        group: &[ast::Row],
+        rows: &mut Vec<TableRow>,
+    ) {
+        let width = params.len() + 1;
+        // Row number (1-based, header excluded) with its checked row.
+        let mut checked: Vec<(usize, TableRow, bool)> = Vec::new();
+        for (ri, row) in group.iter().enumerate() {
+            if row.cells.len() != width {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0402,
+                        file,
+                        row.span,
+                        format!(
+                            "this row has {} {}, expected {width}",
+                            row.cells.len(),
+                            if row.cells.len() == 1 {
+                                "cell"
+                            } else {
+                                "cells"
+                            }
+                        ),
+                    )
+                    .with_help("give one cell per parameter and one result; use `*` for any value"),
+                );
+                continue;
+            }
+            let mut tests = Vec::with_capacity(params.len());
+            let mut complete = true;
+            for (c, (_, ty)) in row.cells.iter().zip(params) {
+                match self.cell(file, c, ty) {
+                    Some(t) => tests.push(t),
+                    None => complete = false,
+                }
+            }
+            let res = match row.cells.last() {
+                Some(Cell::Value(v)) => self.operand(file, v, result),
+                Some(other) => {
+                    self.emit(
+                        Diagnostic::error(
+                            Code::E0403,
+                            file,
+                            other.span(),
+                            "a result cell holds a value, not a test",
+                        )
+                        .with_help("write the value the row gives, e.g. `300_000`"),
+                    );
+                    None
+                }
+                None => None,
+            };
+            if let (true, Some(res)) = (complete, res) {
+                let row = TableRow {
+                    cells: tests,
+                    result: res,
+                    span: row.span,
+                };
+                checked.push((ri + 1, row.clone(), true));
+                rows.push(row);
+            }
+        }
+        if hit == HitPolicyKind::First {
+            // A row after one that matches anything is never used.
+            if let Some((n, _, _)) = checked
+                .iter()
+                .find(|(_, r, _)| r.cells.iter().all(|c| *c == CellTest::Any))
+            {
+                for (m, r, _) in checked.iter().filter(|(m, _, _)| m > n) {
+                    self.emit(
+                        Diagnostic::warning(
+                            Code::W0106,
+                            file,
+                            r.span,
+                            format!("row {m} of {of} is never used"),
+                        )
+                        .with_help(format!(
+                            "row {n} matches every input first; remove this row or move it up"
+                        )),
+                    );
+                }
+            }
+        }
+        if hit == HitPolicyKind::Unique && checked.len() <= MAX_OVERLAP_ROWS {
+            self.find_overlaps(file, of, params, &checked);
         }
     }
 
@@ -425,7 +666,7 @@ impl<'a> Checker<'a> {
                     .all(|((a, b), ((_, ty), dom))| intersects(a, b, ty, *dom));
                 if overlap {
                     self.emit(
-                        Diagnostic::error(Code::E0405, file, rj.span, format!("rows {ni} and {nj} of table `{table}` can both match"))
+                        Diagnostic::error(Code::E0405, file, rj.span, format!("rows {ni} and {nj} of {table} can both match"))
                             .with_help("make the rows exclusive, or choose `hit first` if the first matching row should win")
                             .with_related(file, ri.span, format!("row {ni}")),
                     );

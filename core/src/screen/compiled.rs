@@ -26,7 +26,7 @@ use accord_grammar::ast::{BinaryOp, HitPolicyKind};
 use jiff::civil::Date;
 
 use super::facts::Facts;
-use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::lower::{LCell, LEach, LOperand, Lowered, Member, Node, NodeId, Scope};
 use super::machine::{text_of, AsOf, Domains, Side};
 use super::memo::{self, Found, Memos};
 use super::value::{self, compare, Cmp, ListRef, TextRef, V};
@@ -1205,9 +1205,47 @@ fn table_value(cx: &mut Cx<'_>, table: u32, args: &[Arg]) -> V {
         let v = a.rd(cx);
         cx.s.argv.push(v);
     }
-    let r = table_rows(cx, table, from);
+    let each = cx
+        .low
+        .tables
+        .get(table as usize)
+        .and_then(|t| t.each_at(cx.date));
+    let r = match each {
+        Some(each) => table_each(cx, table, each, from),
+        None => table_rows(cx, table, from),
+    };
     cx.s.argv.truncate(from);
     r
+}
+
+/// A table whose version in force ends with `for each COLUMN above N: ADD`, as
+/// the row machine computes it (`Machine::table_each`); `Unknown` where it
+/// would be unknown or an error.
+fn table_each(cx: &mut Cx<'_>, table: u32, each: LEach, from: usize) -> V {
+    let slot = from + each.param;
+    let n = match cx.s.argv.get(slot).copied() {
+        Some(V::Int(n)) => n,
+        _ => return V::Unknown,
+    };
+    if n <= each.above {
+        return table_rows(cx, table, from);
+    }
+    if let Some(a) = cx.s.argv.get_mut(slot) {
+        *a = V::Int(each.above);
+    }
+    let base = table_rows(cx, table, from);
+    if base.is_unknown() {
+        return V::Unknown;
+    }
+    let add = cx.operand(each.add);
+    if add.is_unknown() {
+        return V::Unknown;
+    }
+    let Some(count) = n.checked_sub(each.above) else {
+        return V::Unknown;
+    };
+    ok(value::arith(BinaryOp::Mul, add, V::Int(count))
+        .and_then(|x| value::arith(BinaryOp::Add, base, x)))
 }
 
 /// Whether row `row` matches the arguments at `argv[from..]`; `None` when a cell
@@ -1232,14 +1270,19 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
     let Some(t) = low.tables.get(table as usize) else {
         return V::Unknown;
     };
-    if !cx.charge(t.rows.len() as u32) {
+    // A dated table's rows in force on the as-of date; unknown before its first
+    // version (the machine explains why).
+    let Some(rows) = t.in_force(cx.date).and_then(|(lo, hi)| t.rows.get(lo..hi)) else {
+        return V::Unknown;
+    };
+    if !cx.charge(rows.len() as u32) {
         return V::Unknown;
     }
     match t.hit {
         HitPolicyKind::First | HitPolicyKind::Unique | HitPolicyKind::Any => {
             let first = t.hit == HitPolicyKind::First;
             let mut sure: Option<V> = None;
-            for r in &t.rows {
+            for r in rows {
                 match row_matches(cx, &r.cells, from) {
                     None => return V::Unknown,
                     Some(false) => {}
@@ -1267,7 +1310,7 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
         | HitPolicyKind::CollectMax => {
             let mut acc: Option<V> = None;
             let mut count = 0i64;
-            for r in &t.rows {
+            for r in rows {
                 match row_matches(cx, &r.cells, from) {
                     None => return V::Unknown,
                     Some(false) => {}
@@ -1310,7 +1353,7 @@ fn table_rows(cx: &mut Cx<'_>, table: u32, from: usize) -> V {
         }
         HitPolicyKind::CollectList => {
             let start = cx.s.items.len();
-            for r in &t.rows {
+            for r in rows {
                 match row_matches(cx, &r.cells, from) {
                     None => {
                         cx.s.items.truncate(start);

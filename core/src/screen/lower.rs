@@ -253,6 +253,44 @@ pub(crate) struct LRow {
 pub(crate) struct LTable {
     pub hit: HitPolicyKind,
     pub rows: Vec<LRow>,
+    /// A dated table's versions: (from, index of the first row), in date order;
+    /// empty for a table without versions.
+    pub versions: Vec<(jiff::civil::Date, usize)>,
+    /// Each version's `for each` line (one entry for a table without versions).
+    pub each: Vec<Option<LEach>>,
+}
+
+/// `for each COLUMN above N: ADD`: for an argument `n > above` of parameter
+/// `param`, the result at `above` plus `add × (n − above)`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LEach {
+    pub param: usize,
+    pub above: i64,
+    pub add: LOperand,
+}
+
+impl LTable {
+    /// The `for each` line of the version in force on `date`, if it has one.
+    pub(crate) fn each_at(&self, date: jiff::civil::Date) -> Option<LEach> {
+        let k = if self.versions.is_empty() {
+            0
+        } else {
+            self.versions.iter().rposition(|(from, _)| *from <= date)?
+        };
+        self.each.get(k).copied().flatten()
+    }
+
+    /// The rows in force on `date`, as `start..end` of [`LTable::rows`]; every row
+    /// for a table without versions; `None` before the first version.
+    pub(crate) fn in_force(&self, date: jiff::civil::Date) -> Option<(usize, usize)> {
+        if self.versions.is_empty() {
+            return Some((0, self.rows.len()));
+        }
+        let k = self.versions.iter().rposition(|(from, _)| *from <= date)?;
+        let (_, first) = *self.versions.get(k)?;
+        let end = self.versions.get(k + 1).map_or(self.rows.len(), |n| n.1);
+        Some((first, end))
+    }
 }
 
 /// How a field's value is read from JSON and shown.
@@ -482,7 +520,24 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 result: l.operand(&r.result),
             })
             .collect();
-        l.out.tables.push(LTable { hit: t.hit, rows });
+        let versions = t.versions.iter().map(|v| (v.from, v.first)).collect();
+        let each = t
+            .each
+            .iter()
+            .map(|e| {
+                e.as_ref().map(|e| LEach {
+                    param: e.param,
+                    above: e.above,
+                    add: l.operand(&e.add),
+                })
+            })
+            .collect();
+        l.out.tables.push(LTable {
+            hit: t.hit,
+            rows,
+            versions,
+            each,
+        });
     }
     for e in &checked.entities {
         let fields: Vec<LField> = e
@@ -939,6 +994,16 @@ fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
                 Some((*scope == Scope::Subject, *member))
             }
             Node::Get { member, .. } | Node::Project { member, .. } => Some((false, *member)),
+            // A dated table's version depends on the date.
+            Node::Table { table, .. }
+                if low
+                    .tables
+                    .get(*table as usize)
+                    .is_some_and(|t| !t.versions.is_empty()) =>
+            {
+                out.date = true;
+                None
+            }
             _ => None,
         };
         match member {

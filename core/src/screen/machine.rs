@@ -15,7 +15,7 @@ use accord_grammar::ast::{BinaryOp, HitPolicyKind};
 use jiff::civil::Date;
 
 use super::facts::Facts;
-use super::lower::{LCell, LOperand, Lowered, Member, Node, NodeId, Scope};
+use super::lower::{LCell, LEach, LOperand, Lowered, Member, Node, NodeId, Scope};
 use super::memo::{self, Found, Memos};
 use super::value::{self, compare, from_tri, tri, Cmp, Fault, ListRef, TextRef, V};
 use crate::check::Builtin;
@@ -79,6 +79,8 @@ pub(crate) enum FaultKind {
     OutOfForce(u32, u32),
     /// `unique`, `first` or `any` table with no matching row.
     NoRow(u32),
+    /// A dated table used before its first version.
+    TableNotInForce(u32),
     /// `unique`/`any` table with matching rows that disagree.
     Conflict(u32, u32, u32),
     EmptyList,
@@ -109,6 +111,13 @@ pub(crate) enum Used {
     Row {
         table: u32,
         row: Option<u32>,
+        v: V,
+    },
+    /// A table's `for each` line applied `count` times, giving `v`.
+    Each {
+        table: u32,
+        count: i64,
+        add: V,
         v: V,
     },
     Program {
@@ -1550,7 +1559,15 @@ impl<'a> Machine<'a> {
             let v = self.eval(self.low.arg(args.0 + i));
             self.s.argv.push(v);
         }
-        let r = self.table_rows(table, argv_from, id);
+        let each = self
+            .low
+            .tables
+            .get(table as usize)
+            .and_then(|t| t.each_at(self.asof.date));
+        let r = match each {
+            Some(each) => self.table_each(table, each, argv_from, id),
+            None => self.table_rows(table, argv_from, id),
+        };
         self.s.argv.truncate(argv_from);
         if self.certain(r) {
             self.truncate(mark);
@@ -1558,13 +1575,61 @@ impl<'a> Machine<'a> {
         r
     }
 
+    /// A table whose version in force ends with `for each COLUMN above N: ADD`:
+    /// up to `N` its rows; past it, the result at `N` plus `ADD` for each unit
+    /// above. With the column's argument unknown, which applies is unknown (its
+    /// missing facts stay).
+    fn table_each(&mut self, table: u32, each: LEach, argv_from: usize, id: NodeId) -> V {
+        let slot = argv_from + each.param;
+        let n = match self.s.argv.get(slot).copied() {
+            Some(V::Int(n)) => n,
+            Some(V::Unknown) | None => return V::Unknown,
+            Some(_) => return self.fault(FaultKind::Value(Fault::Type), id),
+        };
+        if n <= each.above {
+            return self.table_rows(table, argv_from, id);
+        }
+        if let Some(a) = self.s.argv.get_mut(slot) {
+            *a = V::Int(each.above);
+        }
+        let base = self.table_rows(table, argv_from, id);
+        if base.is_unknown() {
+            return V::Unknown;
+        }
+        let add = self.operand(each.add, id);
+        if add.is_unknown() {
+            return V::Unknown;
+        }
+        let Some(count) = n.checked_sub(each.above) else {
+            return self.fault(FaultKind::Value(Fault::Overflow), id);
+        };
+        match value::arith(BinaryOp::Mul, add, V::Int(count))
+            .and_then(|x| value::arith(BinaryOp::Add, base, x))
+        {
+            Ok(v) => {
+                self.record(Used::Each {
+                    table,
+                    count,
+                    add,
+                    v,
+                });
+                v
+            }
+            Err(f) => self.fault(FaultKind::Value(f), id),
+        }
+    }
+
     fn table_rows(&mut self, table: u32, argv_from: usize, id: NodeId) -> V {
         let low = self.low;
         let Some(t) = low.tables.get(table as usize) else {
             return self.fault(FaultKind::Unsupported, id);
         };
-        let n = t.rows.len();
-        if !self.charge(n as u32, id) {
+        // A dated table's rows in force on the as-of date; before its first
+        // version the table is unknown, like a parameter before its first `from`.
+        let Some((lo, n)) = t.in_force(self.asof.date) else {
+            return self.fault(FaultKind::TableNotInForce(table), id);
+        };
+        if !self.charge(n.saturating_sub(lo) as u32, id) {
             return V::Unknown;
         }
         match t.hit {
@@ -1574,7 +1639,7 @@ impl<'a> Machine<'a> {
                 let mut sure: Option<(usize, V)> = None;
                 let mut possible: Option<V> = None;
                 let mut undecided = false;
-                for row in 0..n {
+                for row in lo..n {
                     match self.row_matches(table, row, argv_from, id) {
                         Some(false) => {}
                         Some(true) => {
@@ -1615,7 +1680,7 @@ impl<'a> Machine<'a> {
                     Some((row, v)) if !undecided => {
                         self.record(Used::Row {
                             table,
-                            row: Some(row as u32),
+                            row: Some((row - lo) as u32),
                             v,
                         });
                         v
@@ -1638,7 +1703,7 @@ impl<'a> Machine<'a> {
             | HitPolicyKind::CollectMax => {
                 let mut acc: Option<V> = None;
                 let mut count = 0i64;
-                for row in 0..n {
+                for row in lo..n {
                     match self.row_matches(table, row, argv_from, id) {
                         Some(false) => {}
                         None => return V::Unknown,
@@ -1646,7 +1711,7 @@ impl<'a> Machine<'a> {
                             count += 1;
                             self.record(Used::Row {
                                 table,
-                                row: Some(row as u32),
+                                row: Some((row - lo) as u32),
                                 v: V::Unknown,
                             });
                             if t.hit == HitPolicyKind::CollectCount {
@@ -1692,7 +1757,7 @@ impl<'a> Machine<'a> {
             }
             HitPolicyKind::CollectList => {
                 let from = self.s.tmp.len();
-                for row in 0..n {
+                for row in lo..n {
                     let m = self.row_matches(table, row, argv_from, id);
                     if m == Some(false) {
                         continue;

@@ -108,14 +108,28 @@ pub struct UsedValue {
     pub path: Option<String>,
     /// Null when unknown.
     pub value: Option<String>,
-    /// A parameter's version: in force since.
+    /// A parameter's version, or a dated table's: in force since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// A table's matching row, counting from 1 (null: no row matched).
+    /// A table's matching row, counting from 1 (within the version in force for a
+    /// dated table; null: no row matched).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<Option<usize>>,
+    /// A table's `for each` line, applied: the value is the result at `above`
+    /// plus `add` × `count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub each: Option<EachUsed>,
+}
+
+/// A `for each COLUMN above N: ADD` line as an explanation shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EachUsed {
+    pub column: String,
+    pub above: i64,
+    pub add: Option<String>,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -395,12 +409,39 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
             return format!("no version of this formula is in force yet on this date: the first applies from {first}");
         }
         FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
-        FaultKind::Conflict(t, a, b) => format!(
-            "rows {} and {} of table `{}` both match with different results",
-            a + 1,
-            b + 1,
-            table_name(engine, t)
-        ),
+        FaultKind::TableNotInForce(t) => {
+            let first = in_model(engine.checked.tables.get(t as usize), "a fault's table")
+                .and_then(|d| d.versions.first());
+            match first {
+                Some(v) => format!(
+                    "table `{}` is not yet in force on this date (its first version is from {})",
+                    table_name(engine, t),
+                    v.from
+                ),
+                None => format!("table `{}` is not yet in force on this date", table_name(engine, t)),
+            }
+        }
+        FaultKind::Conflict(t, a, b) => {
+            // The rows are the table's; a dated table's are counted within their
+            // version, which the message names.
+            let version = in_model(engine.checked.tables.get(t as usize), "a fault's table")
+                .and_then(|d| d.versions.iter().rev().find(|v| v.first <= a as usize));
+            match version {
+                Some(v) => format!(
+                    "rows {} and {} of the version from {} of table `{}` both match with different results",
+                    a as usize - v.first + 1,
+                    (b as usize).saturating_sub(v.first) + 1,
+                    v.from,
+                    table_name(engine, t)
+                ),
+                None => format!(
+                    "rows {} and {} of table `{}` both match with different results",
+                    a + 1,
+                    b + 1,
+                    table_name(engine, t)
+                ),
+            }
+        }
         FaultKind::EmptyList => "the smallest or largest of an empty list".to_string(),
         FaultKind::TooDeep => "definitions nested too deeply to evaluate".to_string(),
         FaultKind::Budget => format!(
@@ -742,6 +783,7 @@ fn used_values(
                     since: None,
                     source: None,
                     row: None,
+                    each: None,
                 }
             }
             Used::Let {
@@ -774,6 +816,7 @@ fn used_values(
                     since: None,
                     source: None,
                     row: None,
+                    each: None,
                 }
             }
             Used::Param(p) => {
@@ -807,6 +850,7 @@ fn used_values(
                     since: version.map(|dv| dv.from.to_string()),
                     source,
                     row: None,
+                    each: None,
                 }
             }
             Used::Row { table, row, v } => {
@@ -814,15 +858,61 @@ fn used_values(
                 else {
                     continue;
                 };
+                // A dated table names the version in force: its date and source.
+                let version = def
+                    .in_force(m.asof.date)
+                    .and_then(|(_, k)| k)
+                    .and_then(|k| def.versions.get(k));
                 UsedValue {
                     kind: "table",
                     name: def.name.clone(),
                     label: localize(def.label.as_ref(), lang, &def.name),
                     path: None,
                     value: show(engine, facts, items, v, &def.result),
-                    since: None,
-                    source: None,
+                    since: version.map(|v| v.from.to_string()),
+                    source: version
+                        .and_then(|v| v.source.as_ref())
+                        .map(|l| localize(Some(l), lang, "")),
                     row: Some(row.map(|r| r as usize + 1)),
+                    each: None,
+                }
+            }
+            Used::Each {
+                table,
+                count,
+                add,
+                v,
+            } => {
+                let Some(def) = in_model(engine.checked.tables.get(table as usize), "a used table")
+                else {
+                    continue;
+                };
+                let k = def.in_force(m.asof.date).and_then(|(_, k)| k);
+                let version = k.and_then(|k| def.versions.get(k));
+                let Some(each) = in_model(def.each_of(k), "a used `for each` line") else {
+                    continue;
+                };
+                let add = show(engine, facts, items, add, &def.result);
+                UsedValue {
+                    kind: "table",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: None,
+                    value: show(engine, facts, items, v, &def.result),
+                    since: version.map(|v| v.from.to_string()),
+                    source: version
+                        .and_then(|v| v.source.as_ref())
+                        .map(|l| localize(Some(l), lang, "")),
+                    row: None,
+                    each: Some(EachUsed {
+                        column: def
+                            .params
+                            .get(each.param)
+                            .map_or_else(String::new, |(n, _)| n.clone()),
+                        above: each.above,
+                        add,
+                        count,
+                    }),
                 }
             }
             Used::Program {
@@ -852,6 +942,7 @@ fn used_values(
                     since: None,
                     source: None,
                     row: None,
+                    each: None,
                 }
             }
             Used::Presumed { node, v } => {
@@ -1142,7 +1233,30 @@ fn shown_values(values: &[UsedValue]) -> Vec<String> {
             };
             // An unknown value (not a name) reads `?`.
             let value = v.value.as_deref().unwrap_or("?");
+            if let Some(e) = &v.each {
+                let add = e.add.as_deref().unwrap_or("?");
+                let tail = format!(
+                    "for each {} above {}: {add} × {}",
+                    e.column, e.above, e.count
+                );
+                return match (&v.since, &v.source) {
+                    (Some(s), Some(src)) => {
+                        format!("{name} = {value} ({tail}; version from {s}: {src})")
+                    }
+                    (Some(s), None) => format!("{name} = {value} ({tail}; version from {s})"),
+                    _ => format!("{name} = {value} ({tail})"),
+                };
+            }
             match (&v.since, v.row) {
+                // A dated table's row, counted within the version in force.
+                (Some(s), Some(Some(row))) => match &v.source {
+                    Some(src) => format!("{name} row {row} = {value} (version from {s}: {src})"),
+                    None => format!("{name} row {row} = {value} (version from {s})"),
+                },
+                (Some(s), _) if v.kind == "table" => match &v.source {
+                    Some(src) => format!("{name} = {value} (version from {s}: {src})"),
+                    None => format!("{name} = {value} (version from {s})"),
+                },
                 (Some(s), _) => format!("{name} = {value} (since {s})"),
                 (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
                 _ => format!("{name} = {value}"),

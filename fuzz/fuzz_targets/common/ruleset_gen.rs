@@ -4,10 +4,11 @@
 //! The skeleton is fixed (so names always resolve): `Household` with one fact
 //! of each type and `members: list of Person`; `Person` with its own facts;
 //! the enum `Kind`; four parameters; three tables. What varies: the
-//! parameters' versions and values, the tables' hit policy and rows, the
-//! `let`s of both entities and the programmes. Expressions are an untyped
-//! random tree (`E`) that the renderer reads at the type the context needs
-//! (`Ty`), so almost every generated file type-checks; the node's choice byte
+//! parameters' versions and values, the tables' hit policy and rows (and
+//! whether `ti` is dated and `tm` ends with a `for each` line), the `let`s of both entities and the programmes.
+//! Expressions are an untyped random tree (`E`) that the renderer reads at
+//! the type the context needs (`Ty`), so almost every generated file
+//! type-checks; the node's choice byte
 //! picks among the forms of that type, children are rendered at the types the
 //! form needs, and past a depth every node is read as a leaf.
 
@@ -83,7 +84,12 @@ pub struct Input {
     params: [Param; 4],
     tm_policy: u8,
     tm_rows: Many<(u8, i8, i8, u16), 5>,
+    /// Odd, under `hit first`: `tm` ends with a `for each v above N: ADD` line.
+    tm_each: u8,
     ti_rows: Many<(u8, u8, i8), 4>,
+    /// `ti` is dated: 0 not, 1 versions from 2024-07-01 and 2025-03-01, 2 only from
+    /// 2025-03-01 (unknown before it, whatever the row).
+    ti_dated: u8,
     programs: Many<Prog, 5>,
     pub presume: bool,
     as_of: u8,
@@ -453,12 +459,31 @@ impl Input {
         if policy == "first" || self.tm_rows.0.is_empty() {
             s.push_str("  * | 7\n");
         }
+        if policy == "first" && self.tm_each % 2 == 1 {
+            s.push_str(&format!("  for each v above {}: {}\n", self.tm_each % 10, self.tm_each / 2 % 100));
+        }
         s.push_str("}\n\n");
         s.push_str("table ti(k: Kind, b: Boolean) -> Integer hit first {\n  k | b | result\n");
-        for (kc, bc, res) in self.ti_rows.0.iter().take(4) {
+        let ti_row = |s: &mut String, (kc, bc, res): &(u8, u8, i8)| {
             let kcell = pick(&["a", "{b, c}", "*", "!= a", "c"], *kc);
             let bcell = pick(&["true", "false", "*"], *bc);
             s.push_str(&format!("  {kcell} | {bcell} | {res}\n"));
+        };
+        let ti_rows: Vec<_> = self.ti_rows.0.iter().take(4).collect();
+        match self.ti_dated % 3 {
+            1 => {
+                // The first version: the first half of the rows; the second: all.
+                s.push_str("  from 2024-07-01: source \"Decision 2\"\n");
+                for r in ti_rows.iter().take(ti_rows.len() / 2) {
+                    ti_row(&mut s, *r);
+                }
+                s.push_str("  * | * | 1\n  from 2025-03-01:\n");
+            }
+            2 => s.push_str("  from 2025-03-01: source \"Decision 3\"\n"),
+            _ => {}
+        }
+        for r in ti_rows {
+            ti_row(&mut s, r);
         }
         s.push_str("  * | * | 0\n}\n\n");
         s.push_str("table tk(k: Kind) -> Kind {\n  k | result\n  a | b\n  b | c\n  c | a\n}\n\n");

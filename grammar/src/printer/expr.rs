@@ -385,7 +385,7 @@ pub(super) fn cell(out: &mut String, c: &Cell) {
     }
 }
 
-fn cell_value(out: &mut String, v: &CellValue) {
+pub(super) fn cell_value(out: &mut String, v: &CellValue) {
     match v {
         CellValue::Literal(l) => literal(out, l),
         CellValue::Name(i) => out.push_str(&i.name),

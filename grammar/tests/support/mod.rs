@@ -604,20 +604,60 @@ fn table() -> impl Strategy<Value = Decl> {
         hit_policy(),
         vec(ident(), 1..5),
         vec(row, 0..5),
+        // Dated versions: (where the version starts, as a share of the rows;
+        // its date; its source).
+        vec((0usize..6, date(), option::of(text())), 0..3),
+        // `for each` lines: (after how many rows; column; above; add).
+        vec((0usize..6, ident(), cell_value(), cell_value()), 0..3),
     )
-        .prop_map(|(docs, name, params, result, label, hit, columns, rows)| {
-            Decl::Table(Table {
-                docs,
-                name,
-                params,
-                result,
-                label,
-                hit,
-                columns,
-                rows,
-                span: span(),
-            })
-        })
+        .prop_map(
+            |(docs, name, params, result, label, hit, columns, rows, versions, each)| {
+                let mut versions: Vec<TableVersion> = versions
+                    .into_iter()
+                    .map(|(at, from, source)| TableVersion {
+                        from,
+                        source: source.map(|text| Label {
+                            text,
+                            translations: Vec::new(),
+                            span: span(),
+                        }),
+                        first: at.min(rows.len()),
+                        span: span(),
+                    })
+                    .collect();
+                versions.sort_by_key(|v| v.first);
+                // Written after the `from` lines at the same place, as the
+                // formatter prints them.
+                let mut each: Vec<TableEach> = each
+                    .into_iter()
+                    .map(|(at, column, above, add)| {
+                        let after = at.min(rows.len());
+                        TableEach {
+                            column,
+                            above,
+                            add,
+                            after,
+                            versions_before: versions.iter().filter(|v| v.first <= after).count(),
+                            span: span(),
+                        }
+                    })
+                    .collect();
+                each.sort_by_key(|e| (e.after, e.versions_before));
+                Decl::Table(Table {
+                    docs,
+                    name,
+                    params,
+                    result,
+                    label,
+                    hit,
+                    columns,
+                    rows,
+                    versions,
+                    each,
+                    span: span(),
+                })
+            },
+        )
 }
 
 /// The whole value of a `let`, a clause or an `amount`: an expression, or (one
