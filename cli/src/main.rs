@@ -167,6 +167,10 @@ struct ScreenArgs {
     /// Include explanations in registry output.
     #[arg(long)]
     explain: bool,
+    /// Explain one programme in full: its results, with how each derived value was
+    /// computed (a tree, 3 levels deep), and the questions that could decide it.
+    #[arg(long, value_name = "PROGRAM", conflicts_with = "facts_jsonl")]
+    why: Option<String>,
     /// The root entity, when the ruleset has several.
     #[arg(long, value_name = "ENTITY")]
     entity: Option<String>,
@@ -356,7 +360,13 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         Ok(t) => t,
         Err(code) => return code,
     };
-    match ruleset.screen_report(&text, &as_of.to_string(), args.lang.get()) {
+    let report = match &args.why {
+        Some(program) => {
+            ruleset.explain_report(&text, &as_of.to_string(), program, args.lang.get())
+        }
+        None => ruleset.screen_report(&text, &as_of.to_string(), args.lang.get()),
+    };
+    match report {
         Ok(report) => {
             if json {
                 println!("{}", report.to_json());

@@ -1170,3 +1170,40 @@ fn table_each_line_is_shown_in_the_terminal() {
         assert!(text.contains(needle), "{needle} not in:\n{text}");
     }
 }
+
+/// `--why PROGRAM` explains one programme with how its derived values were
+/// computed. By hand, on 2025-03-01: the children are the members under 18,
+/// members[3] (born 2016-10-14, 8) and members[4] (born 2024-08-30, 0); the
+/// amount is 18 000 + 7 500 × 2 = 33 000. An unknown programme is U0004, exit 2,
+/// with a did-you-mean.
+#[test]
+fn why_explains_one_programme_with_how_values_were_computed() {
+    let facts = armenia_facts("family_complete.json");
+    let out = screen_armenia(&facts, &["--why", "family_benefit"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in [
+        "✓ Family benefit: 33000",
+        "children = members where age < 18",
+        "members[3].age = years_between(birth_date, today)",
+        "members[3].birth_date = 2016-10-14",
+        "members[4].age = 0",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
+    // Only that programme.
+    assert!(!text.contains("Old-age social pension"), "{text}");
+    let report = screen_json(&facts, &["--why", "family_benefit"]);
+    assert_eq!(report["results"].as_array().unwrap().len(), 1);
+    let children = &report["results"][0]["explanation"]["amount"]["values"][3];
+    assert_eq!(children["name"], "children");
+    assert_eq!(children["computed"]["rule"], "members where age < 18");
+    let bad = screen_armenia(&facts, &["--why", "family_benefitt"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("U0004"), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("did you mean `family_benefit`?"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -81,6 +81,7 @@ fn screening(c: &mut Criterion) {
     let options = ScreenOptions {
         explain: true,
         lang: Some("hy".into()),
+        tree: 0,
     };
     c.bench_function("screen with explanations (hy), one household", |b| {
         b.iter(|| std::hint::black_box(session.screen(&facts[0], &options)))

@@ -353,3 +353,112 @@ test "values" {
     );
     assert!(t.failures.iter().all(|f| f.explanation.is_none()));
 }
+
+/// `explain` shows how each derived value was computed, three levels deep; the
+/// screening report keeps the short form. Worked out by hand: gross 1000,
+/// deduction 200, tax 100 on 2024-06-01; `taxable` = 1000 - 200 = 800;
+/// `net_income` (the 2020 version) = 800 - 100 = 700; `half` = 700 / 2 = 350;
+/// `quarter` = 350 / 2 = 175; the amount `quarter + 10` = 185. Three levels under
+/// the amount reach `quarter` → `half` → `net_income`, whose `taxable` is listed
+/// with its value but not expanded (a fourth level).
+#[test]
+fn explain_shows_how_derived_values_were_computed() {
+    let text = r#"
+ruleset r { languages en  currency AMD }
+entity Household {
+  gross: Money
+  tax: Money
+  deduction: Money
+  let taxable = gross - deduction
+  let net_income {
+    from 2016-12-01: gross - tax
+    from 2020-01-01: taxable - tax
+  }
+  let half = net_income / 2
+  let quarter = half / 2
+}
+program pension {
+  for Household
+  eligible when gross > 0
+  amount = quarter + 10
+}
+"#;
+    let ruleset = accord_core::Ruleset::load(vec![SourceFile::new("r.accord", text)]).unwrap();
+    let facts = r#"{"gross": 1000, "tax": 100, "deduction": 200}"#;
+    let report = ruleset
+        .explain_report(facts, "2024-06-01", "pension", None)
+        .unwrap();
+    let amount = report.results[0]
+        .explanation
+        .as_ref()
+        .unwrap()
+        .amount
+        .as_ref()
+        .unwrap();
+    assert_eq!(amount.value.as_deref(), Some("185"));
+    let quarter = &amount.values[0];
+    assert_eq!(
+        (quarter.name.as_str(), quarter.value.as_deref()),
+        ("quarter", Some("175"))
+    );
+    let c1 = quarter.computed.as_ref().unwrap();
+    assert_eq!(c1.rule, "half / 2");
+    let half = &c1.values[0];
+    assert_eq!(half.value.as_deref(), Some("350"));
+    let c2 = half.computed.as_ref().unwrap();
+    assert_eq!(c2.rule, "net_income / 2");
+    let net = &c2.values[0];
+    assert_eq!(net.value.as_deref(), Some("700"));
+    let c3 = net.computed.as_ref().unwrap();
+    // The version in force on 2024-06-01, with its date.
+    assert_eq!(c3.rule, "taxable - tax (from 2020-01-01)");
+    let names: Vec<(&str, Option<&str>)> = c3
+        .values
+        .iter()
+        .map(|v| (v.name.as_str(), v.value.as_deref()))
+        .collect();
+    assert_eq!(names, [("taxable", Some("800")), ("tax", Some("100"))]);
+    // The fourth level is not expanded.
+    assert!(c3.values[0].computed.is_none());
+    // The screening report keeps the short form.
+    let short = ruleset.screen_report(facts, "2024-06-01", None).unwrap();
+    let values = &short.results[0]
+        .explanation
+        .as_ref()
+        .unwrap()
+        .amount
+        .as_ref()
+        .unwrap()
+        .values;
+    assert!(values.iter().all(|v| v.computed.is_none()));
+}
+
+/// At most `MAX_COMPUTED` (32) derived values are expanded in one explanation,
+/// however many a clause reads: forty `let`s summed give forty values, the first
+/// 32 (in the order read) with their formula, the other 8 without.
+#[test]
+fn explain_expands_a_bounded_number_of_values() {
+    let mut text =
+        String::from("ruleset r { languages en  currency AMD }\nentity H {\n  x: Integer\n");
+    for i in 0..40 {
+        text.push_str(&format!("  let v{i} = x + {i}\n"));
+    }
+    let sum: Vec<String> = (0..40).map(|i| format!("v{i}")).collect();
+    text.push_str(&format!(
+        "}}\nprogram p {{\n  for H\n  eligible when {} > 0\n}}\n",
+        sum.join(" + ")
+    ));
+    let ruleset = accord_core::Ruleset::load(vec![SourceFile::new("r.accord", &text)]).unwrap();
+    let report = ruleset
+        .explain_report(r#"{"x": 1}"#, "2024-06-01", "p", None)
+        .unwrap();
+    let clause = &report.results[0].explanation.as_ref().unwrap().clauses[0];
+    assert_eq!(clause.values.len(), 40);
+    let expanded = clause
+        .values
+        .iter()
+        .filter(|v| v.computed.is_some())
+        .count();
+    assert_eq!(expanded, accord_core::screen::report::MAX_COMPUTED);
+    assert_eq!(expanded, 32);
+}

@@ -84,6 +84,7 @@ fn screen(dir: &Path) -> Result<Value, String> {
         &ScreenOptions {
             explain: false,
             lang,
+            tree: 0,
         },
     );
     let results: Vec<Value> = report

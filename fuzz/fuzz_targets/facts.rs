@@ -107,6 +107,8 @@ fuzz_target!(|data: &[u8]| {
         &ScreenOptions {
             explain: true,
             lang: Some("hy".into()),
+            // The computed trees of `explain` too.
+            tree: 3,
         },
     );
     assert_eq!(report.results.len(), statuses.len());

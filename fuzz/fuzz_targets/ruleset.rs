@@ -143,7 +143,7 @@ fuzz_target!(|input: Input| {
     }
 
     // Screening with explanations agrees with evaluation and prints JSON.
-    let report = session.screen(&facts, &ScreenOptions { explain: true, lang: None });
+    let report = session.screen(&facts, &ScreenOptions { explain: true, lang: None, tree: 2 });
     assert_eq!(report.results.len(), alone.len());
     for (r, a) in report.results.iter().zip(&alone) {
         assert_eq!(r.program, a.0);

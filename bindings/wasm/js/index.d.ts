@@ -157,6 +157,17 @@ export interface UsedValue {
   row?: number | null;
   /** A table's `for each COLUMN above N: ADD` line, applied: the value is the result at `above` plus `add` × `count`. */
   each?: { column: string; above: number; add: string | null; count: number };
+  /** How a derived value was computed (`explain` only, 3 levels deep, at most 32
+   * per explanation): its formula (for one in versions by date, the version in
+   * force and its date) and the values that read. */
+  computed?: Computed;
+}
+
+export interface Computed {
+  rule: string;
+  values: UsedValue[];
+  /** How many more values the formula read than `values` lists. */
+  omitted?: number;
 }
 
 export interface ExplainedClause {

@@ -83,6 +83,9 @@ pub(super) fn text(json: &str) -> &str {
     json.strip_prefix('\u{feff}').unwrap_or(json)
 }
 
+/// How many levels of derived values [`Ruleset::explain`] shows as computed.
+pub const EXPLAIN_TREE: usize = 3;
+
 impl Ruleset {
     /// Parses and checks `files` together and compiles them. Errors come back
     /// as one [`Error`] of kind `ruleset` with every diagnostic, warnings too.
@@ -197,15 +200,18 @@ impl Ruleset {
         as_of: &str,
         lang: Option<&str>,
     ) -> Result<ScreenReport, Error> {
-        self.screened(facts, as_of, lang, true)
+        self.screened(facts, as_of, lang, true, 0)
     }
 
+    /// `tree`: how many levels of derived values the explanations expand (0: the
+    /// short form).
     fn screened(
         &self,
         facts: &str,
         as_of: &str,
         lang: Option<&str>,
         explain: bool,
+        tree: usize,
     ) -> Result<ScreenReport, Error> {
         let as_of = parse_as_of(as_of)?;
         let facts = self
@@ -217,6 +223,7 @@ impl Ruleset {
             &ScreenOptions {
                 explain,
                 lang: lang.map(str::to_string),
+                tree,
             },
         ))
     }
@@ -230,7 +237,7 @@ impl Ruleset {
         as_of: &str,
         lang: Option<&str>,
     ) -> Result<String, Error> {
-        let report = self.screened(facts, as_of, lang, false)?;
+        let report = self.screened(facts, as_of, lang, false, 0)?;
         #[derive(Serialize)]
         struct Next<'a> {
             as_of: &'a str,
@@ -246,7 +253,8 @@ impl Ruleset {
 
     /// One programme's results with their explanations, and the questions
     /// that could decide them: a screening report narrowed to `program`
-    /// (U0004 when the ruleset has no such programme).
+    /// (U0004 when the ruleset has no such programme). Its explanations show how
+    /// each derived value was computed, [`EXPLAIN_TREE`] levels down.
     pub fn explain(
         &self,
         facts: &str,
@@ -254,6 +262,17 @@ impl Ruleset {
         program: &str,
         lang: Option<&str>,
     ) -> Result<String, Error> {
+        Ok(self.explain_report(facts, as_of, program, lang)?.to_json())
+    }
+
+    /// [`Ruleset::explain`], typed.
+    pub fn explain_report(
+        &self,
+        facts: &str,
+        as_of: &str,
+        program: &str,
+        lang: Option<&str>,
+    ) -> Result<ScreenReport, Error> {
         let programs: Vec<&str> = self.engine.program_names().collect();
         if !programs.contains(&program) {
             return Err(Error::request(
@@ -266,7 +285,7 @@ impl Ruleset {
                 )),
             ));
         }
-        let mut report = self.screen_report(facts, as_of, lang)?;
+        let mut report = self.screened(facts, as_of, lang, true, EXPLAIN_TREE)?;
         report.results.retain(|r| r.program == program);
         let missing: std::collections::BTreeSet<&str> = report
             .results
@@ -278,7 +297,7 @@ impl Ruleset {
             .filter(|q| missing.contains(q.path.as_str()))
             .collect();
         report.next_questions = next;
-        Ok(report.to_json())
+        Ok(report)
     }
 
     /// Screens a registry: one facts document per line in, one JSON line per

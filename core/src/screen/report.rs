@@ -21,6 +21,10 @@ pub struct ScreenOptions {
     /// The language of labels and explanations; the ruleset's first when `None` or
     /// not declared.
     pub lang: Option<String>,
+    /// How many levels of derived values an explanation shows as computed (their
+    /// formula and the values it read): 0 for the short form. At most
+    /// [`MAX_COMPUTED`] derived values are expanded per explanation.
+    pub tree: usize,
 }
 
 impl Default for ScreenOptions {
@@ -28,6 +32,7 @@ impl Default for ScreenOptions {
         ScreenOptions {
             explain: true,
             lang: None,
+            tree: 0,
         }
     }
 }
@@ -121,7 +126,25 @@ pub struct UsedValue {
     /// plus `add` × `count`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub each: Option<EachUsed>,
+    /// How a derived value was computed: its formula and the values it read, to a
+    /// bounded depth ([`ScreenOptions::tree`]); absent in the short form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Box<Computed>>,
 }
+
+/// A `let`'s formula as evaluated, and what it read (see [`UsedValue::computed`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Computed {
+    /// The formula as written (for one in versions by date, the version in force
+    /// and its date).
+    pub rule: String,
+    pub values: Vec<UsedValue>,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+/// How many derived values one explanation expands at most, over every level.
+pub const MAX_COMPUTED: usize = 32;
 
 /// A `for each COLUMN above N: ADD` line as an explanation shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -530,7 +553,7 @@ pub(crate) fn screen(
         // explaining every result costs about one more evaluation, not one each.
         let mut m = Machine::new(&engine.lowered, facts, &session.asof, &mut session.scratch);
         for (r, out) in raw.iter().zip(results.iter_mut()) {
-            out.explanation = Some(explain(engine, &mut m, facts, r, &lang));
+            out.explanation = Some(explain(engine, &mut m, facts, r, &lang, options.tree));
         }
     }
     let mut ranked: Vec<_> = counts.into_iter().collect();
@@ -601,7 +624,9 @@ fn explain(
     facts: &Facts,
     r: &RawResult,
     lang: &str,
+    tree: usize,
 ) -> Explanation {
+    let mut budget = MAX_COMPUTED;
     let low = &engine.lowered;
     let (Some(p), Some(def)) = (
         in_model(low.programs.get(r.program as usize), "a result's programme"),
@@ -645,7 +670,11 @@ fn explain(
                 value: None,
                 decisive,
                 legal: c.legal.as_ref().map(|l| localize(Some(l), lang, "")),
-                values: used_values(engine, facts, m, &rec, lang, &mut presumed),
+                values: {
+                    let mut values = used_values(engine, facts, m, &rec, lang, &mut presumed);
+                    grow(engine, m, facts, &rec, &mut values, lang, tree, &mut budget);
+                    values
+                },
                 omitted: rec.omitted,
             });
         }
@@ -670,7 +699,11 @@ fn explain(
                 value: show(engine, facts, m.scratch_items(), v, &Type::Money),
                 decisive: true,
                 legal: None,
-                values: used_values(engine, facts, m, &rec, lang, &mut presumed),
+                values: {
+                    let mut values = used_values(engine, facts, m, &rec, lang, &mut presumed);
+                    grow(engine, m, facts, &rec, &mut values, lang, tree, &mut budget);
+                    values
+                },
                 omitted: rec.omitted,
             })
         }
@@ -755,6 +788,65 @@ fn collect_faults(engine: &Engine, m: &Machine<'_>, from: usize, errors: &mut Ve
     }
 }
 
+/// Fills in [`UsedValue::computed`] for the derived values of `values` (made by
+/// [`used_values`] from `rec`, in the same order), `depth` levels down, while
+/// `budget` lasts: each `let` is evaluated again with a recorder, so what its
+/// formula read is listed as a clause's values are.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the explanation's context, passed down each level"
+)]
+fn grow(
+    engine: &Engine,
+    m: &mut Machine<'_>,
+    facts: &Facts,
+    rec: &Recorder,
+    values: &mut [UsedValue],
+    lang: &str,
+    depth: usize,
+    budget: &mut usize,
+) {
+    if depth == 0 {
+        return;
+    }
+    let lets = rec.used.iter().filter_map(|u| match *u {
+        Used::Let {
+            inst,
+            entity,
+            index,
+            ..
+        } => Some((inst, entity, index)),
+        _ => None,
+    });
+    let slots = values.iter_mut().filter(|v| v.kind == "derived");
+    for ((inst, entity, index), slot) in lets.zip(slots) {
+        if *budget == 0 {
+            return;
+        }
+        let Some(&node) = in_model(
+            engine
+                .lowered
+                .entities
+                .get(entity as usize)
+                .and_then(|e| e.lets.get(index as usize)),
+            "a used definition's formula",
+        ) else {
+            continue;
+        };
+        *budget -= 1;
+        m.start_recording();
+        m.eval_for(inst, node);
+        let sub = m.stop_recording();
+        let mut inner = used_values(engine, facts, m, &sub, lang, &mut Vec::new());
+        grow(engine, m, facts, &sub, &mut inner, lang, depth - 1, budget);
+        slot.computed = Some(Box::new(Computed {
+            rule: rule_text(engine, m, node, &source_text(engine, node)),
+            values: inner,
+            omitted: sub.omitted,
+        }));
+    }
+}
+
 fn used_values(
     engine: &Engine,
     facts: &Facts,
@@ -784,6 +876,7 @@ fn used_values(
                     source: None,
                     row: None,
                     each: None,
+                    computed: None,
                 }
             }
             Used::Let {
@@ -817,6 +910,7 @@ fn used_values(
                     source: None,
                     row: None,
                     each: None,
+                    computed: None,
                 }
             }
             Used::Param(p) => {
@@ -851,6 +945,7 @@ fn used_values(
                     source,
                     row: None,
                     each: None,
+                    computed: None,
                 }
             }
             Used::Row { table, row, v } => {
@@ -875,6 +970,7 @@ fn used_values(
                         .map(|l| localize(Some(l), lang, "")),
                     row: Some(row.map(|r| r as usize + 1)),
                     each: None,
+                    computed: None,
                 }
             }
             Used::Each {
@@ -913,6 +1009,7 @@ fn used_values(
                         add,
                         count,
                     }),
+                    computed: None,
                 }
             }
             Used::Program {
@@ -943,6 +1040,7 @@ fn used_values(
                     source: None,
                     row: None,
                     each: None,
+                    computed: None,
                 }
             }
             Used::Presumed { node, v } => {
@@ -1192,6 +1290,7 @@ impl Session<'_> {
             &ScreenOptions {
                 explain: true,
                 lang: lang.map(|s| s.to_string()),
+                tree: 0,
             },
         );
         #[derive(Serialize)]
@@ -1218,6 +1317,27 @@ pub fn error_line(line: usize, message: &str, out: &mut String) {
     let _ = write!(out, "{{\"line\":{line},\"error\":");
     push_json_str(out, message);
     out.push('}');
+}
+
+/// The derived values that carry how they were computed, indented under the line
+/// that lists them (with their values): `net_income = taxable - tax`, then what
+/// that read.
+fn render_computed(out: &mut String, values: &[UsedValue], indent: usize) {
+    for v in values {
+        let Some(c) = &v.computed else { continue };
+        let name = v.path.as_deref().unwrap_or(&v.name);
+        let _ = writeln!(out, "{:indent$}{name} = {}", "", c.rule);
+        let shown = shown_values(&c.values);
+        if !shown.is_empty() {
+            let more = if c.omitted > 0 {
+                format!(", … {} more", c.omitted)
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "{:w$}{}{more}", "", shown.join(", "), w = indent + 2);
+        }
+        render_computed(out, &c.values, indent + 2);
+    }
 }
 
 /// `name = value` for each value an explanation used, as the terminal shows it.
@@ -1318,6 +1438,7 @@ impl ScreenReport {
                             };
                             let _ = writeln!(out, "        {}{more}", shown.join(", "));
                         }
+                        render_computed(&mut out, &c.values, 10);
                     }
                     if let Some(a) = &e.amount {
                         let _ = writeln!(out, "      = {}", a.rule);
@@ -1325,6 +1446,7 @@ impl ScreenReport {
                         if !shown.is_empty() {
                             let _ = writeln!(out, "        {}", shown.join(", "));
                         }
+                        render_computed(&mut out, &a.values, 10);
                     }
                     for p in &e.presumed {
                         let _ = writeln!(out, "      {p}");
