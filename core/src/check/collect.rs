@@ -208,6 +208,13 @@ impl<'a> Checker<'a> {
                             self.out.index.tables.insert(t.name.name.clone(), id);
                         }
                     }
+                    Decl::Scale(x) => {
+                        if self.declare_in(&mut decls, "declaration", file, &x.name) {
+                            let id = ScaleId(self.scale_ast.len());
+                            self.scale_ast.push((file, x));
+                            self.out.index.scales.insert(x.name.name.clone(), id);
+                        }
+                    }
                     Decl::Program(p) => {
                         if self.declare_in(&mut decls, "declaration", file, &p.name) {
                             let id = ProgramId(self.program_ast.len());
@@ -670,6 +677,7 @@ impl<'a> Checker<'a> {
                     }
                     Decl::Parameter(x) => check(file, &x.name, false),
                     Decl::Table(x) => check(file, &x.name, false),
+                    Decl::Scale(x) => check(file, &x.name, false),
                     Decl::Program(x) => check(file, &x.name, false),
                     Decl::Assessment(a) => {
                         check(file, &a.name, false);
@@ -837,6 +845,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        self.warn_unused_scales(&mut found);
         self.diags.extend(found);
     }
 }
@@ -877,6 +886,10 @@ fn decl_labels<'a>(decl: &'a Decl, f: &mut impl FnMut(&'a Label)) {
             }
         }
         Decl::Table(t) => opt(&t.label, f),
+        Decl::Scale(t) => {
+            opt(&t.label, f);
+            t.versions.iter().for_each(|v| opt(&v.source, f));
+        }
         Decl::Program(p) => {
             opt(&p.label, f);
             for it in &p.items {
