@@ -81,8 +81,9 @@ pub(crate) enum FaultKind {
     NoRow(u32),
     /// A dated table used before its first version.
     TableNotInForce(u32),
-    /// A scale used before its first version or after a version that ended it.
-    ScaleNotInForce(u32),
+    /// A scale used before its first version (`None`) or after the version
+    /// (an index into its versions) that ended it.
+    ScaleNotInForce(u32, Option<u32>),
     /// `unique`/`any` table with matching rows that disagree.
     Conflict(u32, u32, u32),
     EmptyList,
@@ -1594,7 +1595,8 @@ impl<'a> Machine<'a> {
         };
         // Out of force, the base is not asked for: no answer would help.
         let Some(brackets) = s.in_force(self.asof.date) else {
-            return self.fault(FaultKind::ScaleNotInForce(scale), id);
+            let ended = s.version_at(self.asof.date).map(|k| k as u32);
+            return self.fault(FaultKind::ScaleNotInForce(scale, ended), id);
         };
         let mark = self.s.missing.len();
         let b = self.eval(base);

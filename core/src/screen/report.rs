@@ -484,29 +484,18 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                 None => format!("table `{}` is not yet in force on this date", table_name(engine, t)),
             }
         }
-        FaultKind::ScaleNotInForce(i) => {
-            // Before its first version, or after a version without brackets.
+        FaultKind::ScaleNotInForce(i, ended) => {
             let def = in_model(engine.checked.scales.get(i as usize), "a fault's scale");
             let name = def.map_or("", |d| d.name.as_str());
-            let first = def.and_then(|d| d.versions.first()).and_then(|v| v.from);
-            let ends: Vec<String> = def
-                .map(|d| {
-                    d.versions
-                        .iter()
-                        .filter(|v| v.brackets.is_empty())
-                        .filter_map(|v| v.from.map(|f| f.to_string()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            match (first, ends.is_empty()) {
-                (Some(f), true) => format!(
-                    "scale `{name}` is not yet in force on this date (its first version is from {f})"
-                ),
-                (Some(f), false) => format!(
-                    "scale `{name}` is not in force on this date (in force from {f}, ended from {})",
-                    ends.join(", ")
-                ),
-                (None, _) => format!("scale `{name}` is not in force on this date"),
+            let version = |k: u32| def.and_then(|d| d.versions.get(k as usize));
+            match ended.and_then(version).and_then(|v| v.from) {
+                Some(end) => format!("scale `{name}` was repealed from {end}"),
+                None => match def.and_then(|d| d.versions.first()).and_then(|v| v.from) {
+                    Some(f) => format!(
+                        "scale `{name}` is not yet in force on this date (its first version is from {f})"
+                    ),
+                    None => format!("scale `{name}` is not in force on this date"),
+                },
             }
         }
         FaultKind::Conflict(t, a, b) => {

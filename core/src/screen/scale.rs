@@ -28,14 +28,17 @@ pub(crate) struct LScaleVersion {
 }
 
 impl LScale {
+    /// The index of the version in force on `date` (with or without brackets).
+    pub(crate) fn version_at(&self, date: Date) -> Option<usize> {
+        self.versions
+            .iter()
+            .rposition(|v| v.from.is_none_or(|f| f <= date))
+    }
+
     /// The brackets in force on `date`; `None` before the first version or
     /// after a version that ended the scale.
     pub(crate) fn in_force(&self, date: Date) -> Option<&[(LOperand, LOperand)]> {
-        let k = self
-            .versions
-            .iter()
-            .rposition(|v| v.from.is_none_or(|f| f <= date))?;
-        let v = self.versions.get(k)?;
+        let v = self.versions.get(self.version_at(date)?)?;
         (!v.brackets.is_empty()).then_some(v.brackets.as_slice())
     }
 }
