@@ -1402,11 +1402,7 @@ impl Builder<'_> {
         let mut versions = Vec::new();
         for c in p.into_inner() {
             match c.as_rule() {
-                Rule::scale_kind => {
-                    if c.as_str().trim() == "single" {
-                        kind = ScaleKind::Single;
-                    }
-                }
+                Rule::scale_kind if c.as_str().trim() == "single" => kind = ScaleKind::Single,
                 Rule::scale_bracket => brackets.push(self.scale_bracket(c)?),
                 Rule::scale_version => {
                     let vspan = self.span(&c);

@@ -173,7 +173,15 @@ impl<'a> Checker<'a> {
                         Cell::Rate => true,
                     };
                 if !ok {
-                    self.scale_cell_error(file, c.span(), what, None);
+                    let found = match l {
+                        ast::Literal::Percent(..) => "a percentage",
+                        ast::Literal::Text(..) => "a text",
+                        ast::Literal::Bool(..) => "`true` or `false`",
+                        ast::Literal::Date(..) => "a date",
+                        ast::Literal::Duration(..) => "a duration",
+                        _ => "another value",
+                    };
+                    self.scale_cell_error(file, c.span(), what, Err(found));
                     return None;
                 }
                 (None, Operand::Const(val))
@@ -207,7 +215,7 @@ impl<'a> Checker<'a> {
                 };
                 if !ok {
                     let name = self.type_name(&pt);
-                    self.scale_cell_error(file, id.span, what, Some((&id.name, name)));
+                    self.scale_cell_error(file, id.span, what, Ok((&id.name, name)));
                     return None;
                 }
                 (Some(pt), Operand::Param(p))
@@ -245,12 +253,13 @@ impl<'a> Checker<'a> {
         Some(operand)
     }
 
+    /// `found`: the parameter named and its type, or what the literal is.
     fn scale_cell_error(
         &mut self,
         file: usize,
         span: Span,
         what: Cell,
-        param: Option<(&str, String)>,
+        found: Result<(&str, String), &str>,
     ) {
         let (code, need, help) = match what {
             Cell::Threshold => (
@@ -269,9 +278,9 @@ impl<'a> Checker<'a> {
                 "write an amount such as `300`, or name a `Money` parameter",
             ),
         };
-        let message = match param {
-            Some((name, ty)) => format!("{need}: parameter `{name}` is `{ty}`"),
-            None => format!("{need}, found another value"),
+        let message = match found {
+            Ok((name, ty)) => format!("{need}: parameter `{name}` is `{ty}`"),
+            Err(what) => format!("{need}, found {what}"),
         };
         self.emit(Diagnostic::error(code, file, span, message).with_help(help));
     }

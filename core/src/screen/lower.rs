@@ -298,6 +298,38 @@ impl LTable {
     }
 }
 
+/// A scale, lowered: its kind and versions (the arithmetic is `scale.rs`'s).
+#[derive(Debug, Clone)]
+pub(crate) struct LScale {
+    pub kind: ast::ScaleKind,
+    /// In date order; `from: None` for a scale without versions. A version
+    /// without brackets ends the scale.
+    pub versions: Vec<LScaleVersion>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LScaleVersion {
+    pub from: Option<jiff::civil::Date>,
+    /// (threshold, rate or amount), thresholds increasing.
+    pub brackets: Vec<(LOperand, LOperand)>,
+}
+
+impl LScale {
+    /// The index of the version in force on `date` (with or without brackets).
+    pub(crate) fn version_at(&self, date: jiff::civil::Date) -> Option<usize> {
+        self.versions
+            .iter()
+            .rposition(|v| v.from.is_none_or(|f| f <= date))
+    }
+
+    /// The brackets in force on `date`; `None` before the first version or
+    /// after a version that ended the scale.
+    pub(crate) fn in_force(&self, date: jiff::civil::Date) -> Option<&[(LOperand, LOperand)]> {
+        let v = self.versions.get(self.version_at(date)?)?;
+        (!v.brackets.is_empty()).then_some(v.brackets.as_slice())
+    }
+}
+
 /// How a field's value is read from JSON and shown.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum FieldKind {
@@ -350,7 +382,7 @@ pub(crate) struct Lowered {
     pub program_slot: Vec<u32>,
     pub tables: Vec<LTable>,
     /// Each scale, by scale id.
-    pub scales: Vec<super::scale::LScale>,
+    pub scales: Vec<LScale>,
     /// Each parameter's versions: (from, value).
     pub params: Vec<Vec<(jiff::civil::Date, V)>>,
     /// Each [`Node::Dated`]'s versions: (from, formula), dates increasing.
@@ -551,7 +583,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
         let versions = s
             .versions
             .iter()
-            .map(|v| super::scale::LScaleVersion {
+            .map(|v| LScaleVersion {
                 from: v.from,
                 brackets: v
                     .brackets
@@ -560,7 +592,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                     .collect(),
             })
             .collect();
-        l.out.scales.push(super::scale::LScale {
+        l.out.scales.push(LScale {
             kind: s.kind,
             versions,
         });

@@ -1,4 +1,4 @@
-//! Scales at run time: the version in force and the arithmetic of a `marginal`
+//! Scales at run time (their lowered form is `lower::LScale`): the arithmetic of a `marginal`
 //! or `single` scale, shared by the row machine, the certain path and the
 //! explanations so that all three compute the same thing.
 //!
@@ -6,42 +6,10 @@
 //! 123.45 is 7.4070. A rule that wants a rounded figure says so (`round(…)`).
 
 use accord_grammar::ast::ScaleKind;
-use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::lower::LOperand;
 use super::value::V;
-
-#[derive(Debug, Clone)]
-pub(crate) struct LScale {
-    pub kind: ScaleKind,
-    /// In date order; `from: None` for a scale without versions. A version
-    /// without brackets ends the scale.
-    pub versions: Vec<LScaleVersion>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct LScaleVersion {
-    pub from: Option<Date>,
-    /// (threshold, rate or amount), thresholds increasing.
-    pub brackets: Vec<(LOperand, LOperand)>,
-}
-
-impl LScale {
-    /// The index of the version in force on `date` (with or without brackets).
-    pub(crate) fn version_at(&self, date: Date) -> Option<usize> {
-        self.versions
-            .iter()
-            .rposition(|v| v.from.is_none_or(|f| f <= date))
-    }
-
-    /// The brackets in force on `date`; `None` before the first version or
-    /// after a version that ended the scale.
-    pub(crate) fn in_force(&self, date: Date) -> Option<&[(LOperand, LOperand)]> {
-        let v = self.versions.get(self.version_at(date)?)?;
-        (!v.brackets.is_empty()).then_some(v.brackets.as_slice())
-    }
-}
 
 /// One slice of a marginal scale that the base reached: `[low, high)` (no
 /// `high` for the top bracket), its rate, the part of the base in it, and
