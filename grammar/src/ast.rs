@@ -144,6 +144,7 @@ pub enum DeclKind {
     Service,
     Calendar,
     Protocol,
+    Scale,
 }
 
 impl DeclKind {
@@ -161,11 +162,12 @@ impl DeclKind {
             DeclKind::Service => "service",
             DeclKind::Calendar => "calendar",
             DeclKind::Protocol => "protocol",
+            DeclKind::Scale => "scale",
         }
     }
 
     /// Every kind, in the order of the grammar's `decl` rule.
-    pub const ALL: [DeclKind; 11] = [
+    pub const ALL: [DeclKind; 12] = [
         DeclKind::Ruleset,
         DeclKind::Sector,
         DeclKind::Enum,
@@ -177,6 +179,7 @@ impl DeclKind {
         DeclKind::Service,
         DeclKind::Calendar,
         DeclKind::Protocol,
+        DeclKind::Scale,
     ];
 }
 

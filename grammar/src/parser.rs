@@ -247,7 +247,7 @@ fn too_deep(at: usize, limits: &Limits) -> SyntaxError {
 }
 
 /// Declaration keywords that resume parsing after an error when they start a line.
-pub(crate) const DECL_KEYWORDS: [&str; 12] = [
+pub(crate) const DECL_KEYWORDS: [&str; 13] = [
     "ruleset",
     "sector",
     "enum",
@@ -260,6 +260,7 @@ pub(crate) const DECL_KEYWORDS: [&str; 12] = [
     "calendar",
     "protocol",
     "test",
+    "scale",
 ];
 
 fn is_ident_byte(b: u8) -> bool {

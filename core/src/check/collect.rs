@@ -62,7 +62,7 @@ impl Broken {
             }
             K::Entity | K::Enum => Code::E0101,
             K::Parameter => Code::E0102,
-            K::Table => Code::E0104,
+            K::Table | K::Scale => Code::E0104,
             K::Program => Code::E0105,
             K::Sector => Code::E0107,
             K::Assessment => Code::E0113,
