@@ -54,7 +54,8 @@ codes! {
     E0309, E0310, E0311, E0312;
     /// E04xx: tables and parameters
     E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408, E0409, E0410, E0411,
-    E0420;
+    E0420,
+    E0430, E0431, E0432, E0433, E0434;
     /// E05xx: assessments, services, calendars, protocols
     E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508,
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,
@@ -65,7 +66,8 @@ codes! {
     /// E09xx: tools
     E0900;
     /// W01xx: warnings
-    W0101, W0102, W0103, W0104, W0105, W0106, W0107, W0108, W0140;
+    W0101, W0102, W0103, W0104, W0105, W0106, W0107, W0108, W0140,
+    W0141;
     /// W0115: protocol flow
     W0115;
     /// F00xx: facts documents

@@ -10,6 +10,10 @@
 //!   row machine gives each document — statuses, amounts and missing facts, on
 //!   complete and partial facts.
 //!
+//! The header declares scales (`sc`, marginal with versions by date, a threshold
+//! from a parameter and an end; `ss`, single-amount), applied to money that may
+//! be unknown.
+//!
 //! The facts `n`, `m`, `inc` and `x` declare domains (language reference §6),
 //! and every completion stays inside them (the generated values are in range),
 //! so a comparison the evaluator decides from a domain alone (`x > -3` with
@@ -131,6 +135,22 @@ table te(x: Integer) -> Money hit first {
   from 2025-03-01:
   <= 2 | 120
   for each x above 2: lim
+}
+parameter cut: Money { from 2020-01-01: 20_000 }
+scale sc marginal {
+  from 2020-01-01:
+    0      | 2%
+    cut    | 6%
+    60_000 | 12%
+  from 2025-03-01:
+    0      | 3%
+    50_000 | 10%
+  from 2030-01-01:
+}
+scale ss single {
+  0      | 100
+  10_000 | 50
+  60_000 | 0
 }
 table dlater(k: Kind) -> Integer hit collect sum {
   k | result
@@ -275,7 +295,19 @@ impl Gen {
                 0 => "m".into(),
                 1 => "lim".into(),
                 2 => self.money(),
-                3 => self.rng.pick(&["t(n)", "dt(n)", "te(n)"]).into(),
+                // Scales: versions by date (the last ends `sc`), a threshold
+                // from a parameter, a single-amount scale, unknown bases.
+                3 => self
+                    .rng
+                    .pick(&[
+                        "t(n)",
+                        "dt(n)",
+                        "te(n)",
+                        "sc(m)",
+                        "ss(total)",
+                        "sc(m + total)",
+                    ])
+                    .into(),
                 4 => "total".into(),
                 5 => "sum(members.inc)".into(),
                 6 => "lim * tags(n)".into(),

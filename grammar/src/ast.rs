@@ -144,6 +144,7 @@ pub enum DeclKind {
     Service,
     Calendar,
     Protocol,
+    Scale,
 }
 
 impl DeclKind {
@@ -161,11 +162,12 @@ impl DeclKind {
             DeclKind::Service => "service",
             DeclKind::Calendar => "calendar",
             DeclKind::Protocol => "protocol",
+            DeclKind::Scale => "scale",
         }
     }
 
     /// Every kind, in the order of the grammar's `decl` rule.
-    pub const ALL: [DeclKind; 11] = [
+    pub const ALL: [DeclKind; 12] = [
         DeclKind::Ruleset,
         DeclKind::Sector,
         DeclKind::Enum,
@@ -177,6 +179,7 @@ impl DeclKind {
         DeclKind::Service,
         DeclKind::Calendar,
         DeclKind::Protocol,
+        DeclKind::Scale,
     ];
 }
 
@@ -223,6 +226,7 @@ pub enum Decl {
     Calendar(Calendar),
     Protocol(Protocol),
     Test(Test),
+    Scale(Scale),
 }
 
 impl Decl {
@@ -241,6 +245,7 @@ impl Decl {
             Decl::Calendar(d) => d.span,
             Decl::Protocol(d) => d.span,
             Decl::Test(d) => d.span,
+            Decl::Scale(d) => d.span,
         }
     }
 }
@@ -498,6 +503,69 @@ pub struct TableVersion {
     pub source: Option<Label>,
     /// The index in [`Table::rows`] of the version's first row.
     pub first: usize,
+    pub span: Span,
+}
+
+/// ```text
+/// scale social_security_contribution "Social security contribution" marginal {
+///   from 2013-01-01: source "…"
+///     0      | 2%
+///     6_000  | 6%
+///     12_400 | 12%
+///   from 2017-01-01:
+///     0      | 2%
+///     12_400 | 12%
+/// }
+/// ```
+/// A scale applied by a call, `social_security_contribution(salary)`. Its brackets
+/// are either undated (`brackets`) or grouped into versions in force from a date
+/// (`versions`); one of the two is empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scale {
+    pub docs: Docs,
+    pub name: Ident,
+    pub label: Option<Label>,
+    pub kind: ScaleKind,
+    pub brackets: Vec<ScaleBracket>,
+    pub versions: Vec<ScaleVersion>,
+    pub span: Span,
+}
+
+/// How a scale applies to its base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ScaleKind {
+    /// `marginal`: each slice of the base between consecutive thresholds at its
+    /// own rate, the results summed.
+    Marginal,
+    /// `single`: the amount of the bracket the base falls in.
+    Single,
+}
+
+impl ScaleKind {
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            ScaleKind::Marginal => "marginal",
+            ScaleKind::Single => "single",
+        }
+    }
+}
+
+/// `from 2013-01-01: source "…"` and the brackets below it, in force from that
+/// date; no brackets end the scale from that date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScaleVersion {
+    pub from: DateLit,
+    pub source: Option<Label>,
+    pub brackets: Vec<ScaleBracket>,
+    pub span: Span,
+}
+
+/// `6_000 | 6%`: a bracket starting at a threshold (inclusive), with its rate
+/// (`marginal`) or amount (`single`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScaleBracket {
+    pub threshold: CellValue,
+    pub value: CellValue,
     pub span: Span,
 }
 

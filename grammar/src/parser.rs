@@ -247,7 +247,7 @@ fn too_deep(at: usize, limits: &Limits) -> SyntaxError {
 }
 
 /// Declaration keywords that resume parsing after an error when they start a line.
-pub(crate) const DECL_KEYWORDS: [&str; 12] = [
+pub(crate) const DECL_KEYWORDS: [&str; 13] = [
     "ruleset",
     "sector",
     "enum",
@@ -260,6 +260,7 @@ pub(crate) const DECL_KEYWORDS: [&str; 12] = [
     "calendar",
     "protocol",
     "test",
+    "scale",
 ];
 
 fn is_ident_byte(b: u8) -> bool {
@@ -792,6 +793,7 @@ impl Builder<'_> {
             Rule::calendar => self.calendar(body, docs, h, span),
             Rule::protocol => self.protocol(body, docs, h, span),
             Rule::test => self.test(body, docs, h, span),
+            Rule::scale_decl => self.scale(body, docs, h, span),
             _ => Err(internal("declaration", span)),
         }
     }
@@ -1393,6 +1395,67 @@ impl Builder<'_> {
             });
         }
         Ok(Row { cells, span })
+    }
+
+    fn scale(&self, p: Pair<Rule>, docs: Docs, h: Header, span: Span) -> Res<Decl> {
+        let mut kind = ScaleKind::Marginal;
+        let mut brackets = Vec::new();
+        let mut versions = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::scale_kind if c.as_str().trim() == "single" => kind = ScaleKind::Single,
+                Rule::scale_bracket => brackets.push(self.scale_bracket(c)?),
+                Rule::scale_version => {
+                    let vspan = self.span(&c);
+                    let mut from = None;
+                    let mut source = None;
+                    let mut vb = Vec::new();
+                    for x in c.into_inner() {
+                        match x.as_rule() {
+                            Rule::date => from = Some(self.date(&x)),
+                            Rule::label => source = Some(self.label(x)?),
+                            Rule::scale_bracket => vb.push(self.scale_bracket(x)?),
+                            _ => {}
+                        }
+                    }
+                    versions.push(ScaleVersion {
+                        from: from.ok_or_else(|| internal("date", vspan))?,
+                        source,
+                        brackets: vb,
+                        span: vspan,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(Decl::Scale(Scale {
+            docs,
+            name: decl_name(h.name, span)?,
+            label: h.label,
+            kind,
+            brackets,
+            versions,
+            span,
+        }))
+    }
+
+    fn scale_bracket(&self, p: Pair<Rule>) -> Res<ScaleBracket> {
+        let span = self.span(&p);
+        let mut cells = Vec::new();
+        for c in p.into_inner() {
+            if c.as_rule() == Rule::cell_value {
+                cells.push(self.cell_value(c)?);
+            }
+        }
+        let mut cells = cells.into_iter();
+        let (Some(threshold), Some(value)) = (cells.next(), cells.next()) else {
+            return Err(internal("bracket", span));
+        };
+        Ok(ScaleBracket {
+            threshold,
+            value,
+            span,
+        })
     }
 
     fn cell_value(&self, p: Pair<Rule>) -> Res<CellValue> {
@@ -2646,6 +2709,9 @@ mod errors {
             Rule::role_kind => "`is`",
             Rule::referral_rule => "`elsewhere` or `full`",
             Rule::scale_options => "`[`",
+            Rule::scale_kind => "`marginal` or `single`",
+            Rule::scale_bracket => "a bracket (`THRESHOLD | RATE`)",
+            Rule::scale_version => "`from`",
             Rule::choice_option => "an option",
             Rule::q_boolean | Rule::q_scale | Rule::q_choice | Rule::q_value => "an answer type",
             Rule::decl => "a declaration (`entity`, `program`, `table`…)",

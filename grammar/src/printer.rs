@@ -15,6 +15,7 @@ use crate::ast::{
     Table, Test, TestItem, TypeExpr, Value,
 };
 use crate::ast::{CompareOp, FieldDomain, HitPolicyKind, Ident, SubjectPath, TableVersion};
+use crate::ast::{Scale, ScaleBracket};
 
 /// Prints a file in the canonical layout, keeping its comments.
 ///
@@ -280,6 +281,51 @@ impl<'a> Printer<'a> {
             Decl::Calendar(d) => self.calendar(d),
             Decl::Protocol(d) => self.protocol(d),
             Decl::Test(d) => self.test(d),
+            Decl::Scale(d) => self.scale(d),
+        }
+    }
+
+    /// `scale NAME "Label" KIND {`, each version's `from` line and its brackets
+    /// (thresholds padded to the widest of the version), `}`.
+    fn scale(&mut self, d: &Scale) {
+        self.docs(0, &d.docs);
+        let mut line = format!("scale {}", d.name.name);
+        push_label(&mut line, &d.label);
+        line.push(' ');
+        line.push_str(d.kind.keyword());
+        line.push_str(" {");
+        self.push(0, &line);
+        self.scale_brackets(1, &d.brackets);
+        for v in &d.versions {
+            self.flush(1, v.span.start);
+            let mut line = String::from("from ");
+            expr::date(&mut line, &v.from);
+            line.push(':');
+            if let Some(src) = &v.source {
+                line.push_str(" source ");
+                line.push_str(&label_text(src));
+            }
+            self.push(1, &line);
+            self.scale_brackets(2, &v.brackets);
+        }
+        self.close(0, d.span.end, "}");
+    }
+
+    fn scale_brackets(&mut self, depth: usize, brackets: &[ScaleBracket]) {
+        let cells: Vec<(String, String)> = brackets
+            .iter()
+            .map(|b| {
+                let (mut t, mut v) = (String::new(), String::new());
+                expr::cell_value(&mut t, &b.threshold);
+                expr::cell_value(&mut v, &b.value);
+                (t, v)
+            })
+            .collect();
+        let width = cells.iter().map(|(t, _)| t.chars().count()).max();
+        for (b, (t, v)) in brackets.iter().zip(&cells) {
+            self.flush(depth, b.span.start);
+            let pad = width.unwrap_or(0).saturating_sub(t.chars().count());
+            self.push(depth, &format!("{t}{} | {v}", " ".repeat(pad)));
         }
     }
 

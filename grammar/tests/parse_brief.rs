@@ -30,6 +30,7 @@ fn kind(d: &Decl) -> &'static str {
         Decl::Calendar(_) => "calendar",
         Decl::Protocol(_) => "protocol",
         Decl::Test(_) => "test",
+        Decl::Scale(_) => "scale",
     }
 }
 
@@ -49,6 +50,7 @@ fn decl<'a>(file: &'a File, name: &str) -> &'a Decl {
             Decl::Protocol(x) => x.name.name == name,
             Decl::Test(x) => x.name.text == name,
             Decl::Sector(x) => x.name.name == name,
+            Decl::Scale(x) => x.name.name == name,
         })
         .unwrap_or_else(|| panic!("no declaration {name}"))
 }

@@ -141,15 +141,15 @@ export interface RulesetInfo {
 export type Status = 'eligible' | 'ineligible' | 'undetermined';
 
 export interface UsedValue {
-  /** `fact`, `derived`, `parameter`, `table` or `program`. */
-  kind: 'fact' | 'derived' | 'parameter' | 'table' | 'program';
+  /** `fact`, `derived`, `parameter`, `table`, `scale` or `program`. */
+  kind: 'fact' | 'derived' | 'parameter' | 'table' | 'scale' | 'program';
   name: string;
   label: string;
   /** A fact's path, a programme's subject. */
   path?: string;
   /** Null when unknown. */
   value: string | null;
-  /** A parameter's version, or a dated table's: in force since. */
+  /** A parameter's version, or a dated table's or scale's: in force since. */
   since?: string;
   /** The source of that version (or of the parameter). */
   source?: string;
@@ -161,6 +161,8 @@ export interface UsedValue {
    * per explanation): its formula (for one in versions by date, the version in
    * force and its date) and the values that read. */
   computed?: Computed;
+  /** A scale applied: its base and the slices used (a marginal scale's slices the base reached, lowest first; a single scale's one bracket). */
+  scale?: ScaleUsed;
 }
 
 export interface Computed {
@@ -168,6 +170,22 @@ export interface Computed {
   values: UsedValue[];
   /** How many more values the formula read than `values` lists. */
   omitted?: number;
+}
+
+/** A scale as an explanation shows it. Numbers are decimal strings. */
+export interface ScaleUsed {
+  kind: 'marginal' | 'single';
+  base: string | null;
+  slices: SliceUsed[];
+}
+
+/** A bracket from `from` (inclusive) up to `to` (null: the top bracket); a marginal slice has its `rate` (`12%`), the `part` of the base in it and `amount` = rate × part; a single scale's bracket has its `amount`. */
+export interface SliceUsed {
+  from: string;
+  to: string | null;
+  rate?: string;
+  part?: string;
+  amount: string;
 }
 
 export interface ExplainedClause {

@@ -62,7 +62,7 @@ impl Broken {
             }
             K::Entity | K::Enum => Code::E0101,
             K::Parameter => Code::E0102,
-            K::Table => Code::E0104,
+            K::Table | K::Scale => Code::E0104,
             K::Program => Code::E0105,
             K::Sector => Code::E0107,
             K::Assessment => Code::E0113,
@@ -206,6 +206,13 @@ impl<'a> Checker<'a> {
                             let id = TableId(self.table_ast.len());
                             self.table_ast.push((file, t));
                             self.out.index.tables.insert(t.name.name.clone(), id);
+                        }
+                    }
+                    Decl::Scale(x) => {
+                        if self.declare_in(&mut decls, "declaration", file, &x.name) {
+                            let id = ScaleId(self.scale_ast.len());
+                            self.scale_ast.push((file, x));
+                            self.out.index.scales.insert(x.name.name.clone(), id);
                         }
                     }
                     Decl::Program(p) => {
@@ -670,6 +677,7 @@ impl<'a> Checker<'a> {
                     }
                     Decl::Parameter(x) => check(file, &x.name, false),
                     Decl::Table(x) => check(file, &x.name, false),
+                    Decl::Scale(x) => check(file, &x.name, false),
                     Decl::Program(x) => check(file, &x.name, false),
                     Decl::Assessment(a) => {
                         check(file, &a.name, false);
@@ -837,6 +845,7 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        self.warn_unused_scales(&mut found);
         self.diags.extend(found);
     }
 }
@@ -877,6 +886,10 @@ fn decl_labels<'a>(decl: &'a Decl, f: &mut impl FnMut(&'a Label)) {
             }
         }
         Decl::Table(t) => opt(&t.label, f),
+        Decl::Scale(t) => {
+            opt(&t.label, f);
+            t.versions.iter().for_each(|v| opt(&v.source, f));
+        }
         Decl::Program(p) => {
             opt(&p.label, f);
             for it in &p.items {

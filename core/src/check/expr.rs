@@ -1328,7 +1328,7 @@ impl<'a> Checker<'a> {
         RExpr::error(base.span.to(field.span))
     }
 
-    fn arity(&mut self, sc: &Scope, func: &Ident, args: usize, want: &[usize]) -> bool {
+    pub(super) fn arity(&mut self, sc: &Scope, func: &Ident, args: usize, want: &[usize]) -> bool {
         if want.contains(&args) {
             return true;
         }
@@ -1866,8 +1866,12 @@ impl<'a> Checker<'a> {
                 if let Some(&t) = self.out.index.tables.get(name) {
                     return self.table_call(sc, t, func, args, span);
                 }
+                if let Some(&s) = self.out.index.scales.get(name) {
+                    return self.scale_call(sc, s, func, args, span);
+                }
                 let mut cands: Vec<&str> = BUILTINS.to_vec();
                 cands.extend(self.out.index.tables.keys().map(String::as_str));
+                cands.extend(self.out.index.scales.keys().map(String::as_str));
                 let d = unknown(
                     Code::E0104,
                     sc.file,

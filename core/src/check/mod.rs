@@ -25,6 +25,7 @@ mod graph;
 mod guards;
 mod model;
 mod protocols;
+mod scales;
 mod services;
 mod tables;
 mod testblocks;
@@ -64,6 +65,7 @@ pub struct Checked {
     pub calendars: Vec<CalendarDef>,
     pub protocols: Vec<ProtocolDef>,
     pub tests: Vec<TestDef>,
+    pub scales: Vec<ScaleDef>,
     pub(crate) index: Index,
 }
 
@@ -74,6 +76,7 @@ pub(crate) struct Index {
     pub(crate) variants: HashMap<String, Vec<(EnumId, usize)>>,
     pub(crate) params: HashMap<String, ParamId>,
     pub(crate) tables: HashMap<String, TableId>,
+    pub(crate) scales: HashMap<String, ScaleId>,
     pub(crate) programs: HashMap<String, ProgramId>,
     pub(crate) assessments: HashMap<String, AssessmentId>,
     pub(crate) services: HashMap<String, ServiceId>,
@@ -241,6 +244,7 @@ fn check_all(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnost
     c.resolve_entities();
     c.resolve_parameters();
     c.resolve_table_signatures();
+    c.resolve_scales();
     c.resolve_program_signatures();
     c.resolve_assessments();
     c.resolve_services();
@@ -311,6 +315,7 @@ struct Checker<'a> {
     entity_ast: Vec<(usize, &'a ast::Entity)>,
     param_ast: Vec<(usize, &'a ast::Parameter)>,
     table_ast: Vec<(usize, &'a ast::Table)>,
+    scale_ast: Vec<(usize, &'a ast::Scale)>,
     program_ast: Vec<(usize, &'a ast::Program)>,
     assessment_ast: Vec<(usize, &'a ast::Assessment)>,
     service_ast: Vec<(usize, &'a ast::Service)>,
@@ -334,6 +339,7 @@ struct Checker<'a> {
     used_fields: HashSet<(EntityId, usize)>,
     used_params: Vec<bool>,
     used_tables: Vec<bool>,
+    used_scales: Vec<bool>,
     /// The parameters and tables each definition reads directly (for W0140).
     param_reads: Vec<(DefNode, ParamId)>,
     table_reads: Vec<(DefNode, TableId)>,
@@ -365,6 +371,7 @@ impl<'a> Checker<'a> {
             entity_ast: Vec::new(),
             param_ast: Vec::new(),
             table_ast: Vec::new(),
+            scale_ast: Vec::new(),
             program_ast: Vec::new(),
             assessment_ast: Vec::new(),
             service_ast: Vec::new(),
@@ -384,6 +391,7 @@ impl<'a> Checker<'a> {
             used_fields: HashSet::new(),
             used_params: Vec::new(),
             used_tables: Vec::new(),
+            used_scales: Vec::new(),
             param_reads: Vec::new(),
             table_reads: Vec::new(),
             today_reads: Vec::new(),

@@ -39,6 +39,8 @@ id_type!(
     CalendarId,
     /// Index into [`Checked::protocols`](super::Checked::protocols).
     ProtocolId,
+    /// Index into [`Checked::scales`](super::Checked::scales).
+    ScaleId,
 );
 
 /// Where something was written: the file's index in the source map and its span.
@@ -212,6 +214,11 @@ pub enum RKind {
     Table {
         table: TableId,
         args: Vec<RExpr>,
+    },
+    /// `scale(base)`: a scale applied to its base.
+    Scale {
+        scale: ScaleId,
+        base: Box<RExpr>,
     },
     /// `eligible(p)` for the subject or an enclosing element (`base`), or for its
     /// owner when `via_owner` (a household programme seen from a person).
@@ -955,4 +962,58 @@ pub enum ExpectedOutcome {
     Ineligible,
     Undetermined,
     Amount(Decimal),
+}
+
+/// A scale (`scale NAME marginal { … }` or `single`), applied by a call.
+#[derive(Debug, Clone)]
+pub struct ScaleDef {
+    pub name: String,
+    pub label: Option<Label>,
+    pub docs: Vec<String>,
+    pub kind: ast::ScaleKind,
+    /// What the thresholds are: `Money` or `Decimal` when a threshold names a
+    /// parameter of that kind; `None` when every threshold is a plain number,
+    /// which fits a base of either.
+    pub base: Option<Type>,
+    /// Undated brackets as one version without a date, or the versions in
+    /// increasing date order. A version without brackets ends the scale.
+    pub versions: Vec<ScaleVersionDef>,
+    pub loc: Loc,
+}
+
+/// One version of a scale, in force from `from` (always, without a date).
+#[derive(Debug, Clone)]
+pub struct ScaleVersionDef {
+    pub from: Option<jiff::civil::Date>,
+    pub source: Option<Label>,
+    pub brackets: Vec<ScaleBracketDef>,
+}
+
+/// A bracket: from `threshold` (inclusive) up to the next one, at `value` (a rate
+/// for `marginal`, an amount for `single`).
+#[derive(Debug, Clone)]
+pub struct ScaleBracketDef {
+    pub threshold: Operand,
+    pub value: Operand,
+}
+
+impl ScaleDef {
+    /// The version in force on `date` and its index; `None` before the first.
+    pub fn in_force(&self, date: jiff::civil::Date) -> Option<(usize, &ScaleVersionDef)> {
+        let k = self
+            .versions
+            .iter()
+            .rposition(|v| v.from.is_none_or(|f| f <= date))?;
+        self.versions.get(k).map(|v| (k, v))
+    }
+
+    /// What a call returns for a base of type `base`: money for a `single` scale
+    /// (its amounts) and for a `marginal` one on money; a decimal otherwise.
+    pub fn call_type(&self, base: &Type) -> Type {
+        match (self.kind, base) {
+            (ast::ScaleKind::Single, _) | (_, Type::Money) => Type::Money,
+            (_, Type::Error) => Type::Error,
+            _ => Type::Decimal,
+        }
+    }
 }

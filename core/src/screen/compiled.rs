@@ -917,6 +917,13 @@ impl Compiler<'_> {
                 let a = self.args(args, d)?;
                 Box::new(move |cx| table_value(cx, table, &a))
             }
+            Node::Scale { scale, base } => {
+                let b = self.compile(base, d)?;
+                Box::new(move |cx| {
+                    let v = b(cx);
+                    scale_value(cx, scale, v)
+                })
+            }
             Node::Amount {
                 program,
                 scope,
@@ -1195,6 +1202,29 @@ fn quantify<R: Rd>(cx: &mut Cx<'_>, l: &R, c: &Cond, decisive: u8) -> u8 {
         U
     } else {
         not3(decisive)
+    }
+}
+
+/// A scale's value as the row machine computes it (`Machine::scale`); unknown
+/// where it would be unknown or an error.
+fn scale_value(cx: &mut Cx<'_>, scale: u32, base: V) -> V {
+    let low = cx.low;
+    let Some(brackets) = low
+        .scales
+        .get(scale as usize)
+        .and_then(|s| s.in_force(cx.date).map(|b| (s.kind, b)))
+    else {
+        return V::Unknown;
+    };
+    let Some(x) = base.as_decimal() else {
+        return V::Unknown;
+    };
+    if !cx.charge(brackets.1.len() as u32) {
+        return V::Unknown;
+    }
+    match super::scale::apply(brackets.0, brackets.1, x, |o| cx.operand(o), 0) {
+        Ok((total, _)) => V::number(total),
+        Err(_) => V::Unknown,
     }
 }
 

@@ -59,6 +59,11 @@ pub(crate) enum Node {
         table: u32,
         args: (u32, u32),
     },
+    /// A scale applied to `base`: index into [`Lowered::scales`].
+    Scale {
+        scale: u32,
+        base: NodeId,
+    },
     Eligible {
         program: u32,
         scope: Scope,
@@ -293,6 +298,38 @@ impl LTable {
     }
 }
 
+/// A scale, lowered: its kind and versions (the arithmetic is `scale.rs`'s).
+#[derive(Debug, Clone)]
+pub(crate) struct LScale {
+    pub kind: ast::ScaleKind,
+    /// In date order; `from: None` for a scale without versions. A version
+    /// without brackets ends the scale.
+    pub versions: Vec<LScaleVersion>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LScaleVersion {
+    pub from: Option<jiff::civil::Date>,
+    /// (threshold, rate or amount), thresholds increasing.
+    pub brackets: Vec<(LOperand, LOperand)>,
+}
+
+impl LScale {
+    /// The index of the version in force on `date` (with or without brackets).
+    pub(crate) fn version_at(&self, date: jiff::civil::Date) -> Option<usize> {
+        self.versions
+            .iter()
+            .rposition(|v| v.from.is_none_or(|f| f <= date))
+    }
+
+    /// The brackets in force on `date`; `None` before the first version or
+    /// after a version that ended the scale.
+    pub(crate) fn in_force(&self, date: jiff::civil::Date) -> Option<&[(LOperand, LOperand)]> {
+        let v = self.versions.get(self.version_at(date)?)?;
+        (!v.brackets.is_empty()).then_some(v.brackets.as_slice())
+    }
+}
+
 /// How a field's value is read from JSON and shown.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum FieldKind {
@@ -344,6 +381,8 @@ pub(crate) struct Lowered {
     /// For each programme, its index within its subject entity's `programs`.
     pub program_slot: Vec<u32>,
     pub tables: Vec<LTable>,
+    /// Each scale, by scale id.
+    pub scales: Vec<LScale>,
     /// Each parameter's versions: (from, value).
     pub params: Vec<Vec<(jiff::civil::Date, V)>>,
     /// Each [`Node::Dated`]'s versions: (from, formula), dates increasing.
@@ -490,6 +529,7 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             programs: Vec::new(),
             program_slot: Vec::new(),
             tables: Vec::new(),
+            scales: Vec::new(),
             params: Vec::new(),
             dated: Vec::new(),
             protocols: Vec::new(),
@@ -537,6 +577,24 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
             rows,
             versions,
             each,
+        });
+    }
+    for s in &checked.scales {
+        let versions = s
+            .versions
+            .iter()
+            .map(|v| LScaleVersion {
+                from: v.from,
+                brackets: v
+                    .brackets
+                    .iter()
+                    .map(|b| (l.operand(&b.threshold), l.operand(&b.value)))
+                    .collect(),
+            })
+            .collect();
+        l.out.scales.push(LScale {
+            kind: s.kind,
+            versions,
         });
     }
     for e in &checked.entities {
@@ -833,6 +891,10 @@ impl Lowerer<'_> {
                     args,
                 }
             }
+            RKind::Scale { scale, base } => Node::Scale {
+                scale: scale.0 as u32,
+                base: self.expr(base),
+            },
             RKind::Eligible {
                 program,
                 base,
@@ -986,7 +1048,9 @@ fn guard_reads(low: &Lowered, roots: impl Iterator<Item = NodeId>) -> Reads {
             | Node::Param(_)
             | Node::Eligible { .. }
             | Node::Amount { .. }
-            | Node::Dated(_) => {
+            | Node::Dated(_)
+            // A scale's version and its parameters depend on the date.
+            | Node::Scale { .. } => {
                 out.date = true;
                 None
             }
@@ -1131,6 +1195,7 @@ pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
         Node::Project { list, .. } => out.push(list),
         Node::Builtin { args: a, .. } | Node::Table { args: a, .. } => args(out, a),
         Node::Not(x) | Node::Neg(x) | Node::CompareConst(_, x, _) => out.push(x),
+        Node::Scale { base, .. } => out.push(base),
         Node::RangeConst { value, .. } => out.push(value),
         Node::And(a, b)
         | Node::Or(a, b)

@@ -81,6 +81,9 @@ pub(crate) enum FaultKind {
     NoRow(u32),
     /// A dated table used before its first version.
     TableNotInForce(u32),
+    /// A scale used before its first version (`None`) or after the version
+    /// (an index into its versions) that ended it.
+    ScaleNotInForce(u32, Option<u32>),
     /// `unique`/`any` table with matching rows that disagree.
     Conflict(u32, u32, u32),
     EmptyList,
@@ -125,6 +128,12 @@ pub(crate) enum Used {
         inst: u32,
         status: Option<bool>,
         amount: V,
+    },
+    /// A scale applied to `base`, giving `v` (the report shows its slices).
+    Scale {
+        scale: u32,
+        base: V,
+        v: V,
     },
     /// `known(x)` false or `x otherwise d` taking `d`.
     Presumed {
@@ -995,6 +1004,7 @@ impl<'a> Machine<'a> {
             Node::Param(p) => self.param(p, id),
             Node::Builtin { func, args } => self.builtin(func, args, id),
             Node::Table { table, args } => self.table(table, args, id),
+            Node::Scale { scale, base } => self.scale(scale, base, id),
             Node::Eligible {
                 program,
                 scope,
@@ -1573,6 +1583,44 @@ impl<'a> Machine<'a> {
             self.truncate(mark);
         }
         r
+    }
+
+    /// A scale applied to its base: unknown when the base is (its missing facts
+    /// stay), before the scale's first version or after it ended, or when one of
+    /// its parameters is not in force.
+    fn scale(&mut self, scale: u32, base: NodeId, id: NodeId) -> V {
+        let low = self.low;
+        let Some(s) = low.scales.get(scale as usize) else {
+            return self.fault(FaultKind::Unsupported, id);
+        };
+        // Out of force, the base is not asked for: no answer would help.
+        let Some(brackets) = s.in_force(self.asof.date) else {
+            let ended = s.version_at(self.asof.date).map(|k| k as u32);
+            return self.fault(FaultKind::ScaleNotInForce(scale, ended), id);
+        };
+        let mark = self.s.missing.len();
+        let b = self.eval(base);
+        if b.is_unknown() {
+            return V::Unknown;
+        }
+        let Some(x) = b.as_decimal() else {
+            return self.fault(FaultKind::Value(Fault::Type), id);
+        };
+        if !self.charge(brackets.len() as u32, id) {
+            return V::Unknown;
+        }
+        let r = super::scale::apply(s.kind, brackets, x, |o| self.operand(o, id), 0);
+        match r {
+            Ok((total, _)) => {
+                let v = V::number(total);
+                self.truncate(mark);
+                self.record(Used::Scale { scale, base: b, v });
+                v
+            }
+            // The unknown parameter reported its own fault.
+            Err(super::scale::Miss::Unknown) => V::Unknown,
+            Err(super::scale::Miss::Overflow) => self.fault(FaultKind::Value(Fault::Overflow), id),
+        }
     }
 
     /// A table whose version in force ends with `for each COLUMN above N: ADD`:

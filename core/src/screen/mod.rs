@@ -19,6 +19,7 @@ pub(crate) mod machine;
 mod memo;
 pub(crate) mod plan;
 pub mod report;
+pub(crate) mod scale;
 mod schema;
 pub(crate) mod value;
 

@@ -130,6 +130,69 @@ pub struct UsedValue {
     /// bounded depth ([`ScreenOptions::tree`]); absent in the short form.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<Box<Computed>>,
+    /// A scale applied: its base and the slices (or, for `single`, the bracket)
+    /// it used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleUsed>,
+}
+
+/// A scale as an explanation shows it: `kind` is `marginal` or `single`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScaleUsed {
+    pub kind: &'static str,
+    pub base: Option<String>,
+    /// The slices of a marginal scale that the base reached, lowest first (none
+    /// when it is at or below the first threshold); for a single-amount scale
+    /// the one bracket it falls in (none below the first threshold).
+    pub slices: Vec<SliceUsed>,
+}
+
+/// One slice of a scale: the bracket `from` (inclusive) up to `to` (none for
+/// the top bracket); for `marginal` its `rate` (`12%`), the `part` of the base
+/// in it and `rate × part`; for `single` the bracket's `amount`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SliceUsed {
+    pub from: String,
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    pub amount: String,
+}
+
+/// The most slices an explanation lists for one scale.
+const MAX_SLICES: usize = 16;
+
+fn scale_used(engine: &Engine, m: &Machine<'_>, scale: u32, base: V) -> Option<ScaleUsed> {
+    let def = engine.checked.scales.get(scale as usize)?;
+    let low = engine.lowered.scales.get(scale as usize)?;
+    let brackets = low.in_force(m.asof.date)?;
+    let x = base.as_decimal()?;
+    let read = |o: super::lower::LOperand| match o {
+        super::lower::LOperand::Const(v) => v,
+        super::lower::LOperand::Param(p) => {
+            m.asof.params.get(p as usize).copied().unwrap_or(V::Unknown)
+        }
+    };
+    let (_, slices) = super::scale::apply(def.kind, brackets, x, read, MAX_SLICES).ok()?;
+    let single = def.kind == accord_grammar::ast::ScaleKind::Single;
+    let num = |d: rust_decimal::Decimal| d.normalize().to_string();
+    Some(ScaleUsed {
+        kind: def.kind.keyword(),
+        base: Some(num(x)),
+        slices: slices
+            .iter()
+            .map(|s| SliceUsed {
+                from: num(s.low),
+                to: s.high.map(num),
+                rate: (!single)
+                    .then(|| format!("{}%", num(s.rate * rust_decimal::Decimal::ONE_HUNDRED))),
+                part: (!single).then(|| num(s.part)),
+                amount: num(s.amount),
+            })
+            .collect(),
+    })
 }
 
 /// A `let`'s formula as evaluated, and what it read (see [`UsedValue::computed`]).
@@ -442,6 +505,20 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                     v.from
                 ),
                 None => format!("table `{}` is not yet in force on this date", table_name(engine, t)),
+            }
+        }
+        FaultKind::ScaleNotInForce(i, ended) => {
+            let def = in_model(engine.checked.scales.get(i as usize), "a fault's scale");
+            let name = def.map_or("", |d| d.name.as_str());
+            let version = |k: u32| def.and_then(|d| d.versions.get(k as usize));
+            match ended.and_then(version).and_then(|v| v.from) {
+                Some(end) => format!("scale `{name}` was repealed from {end}"),
+                None => match def.and_then(|d| d.versions.first()).and_then(|v| v.from) {
+                    Some(f) => format!(
+                        "scale `{name}` is not yet in force on this date (its first version is from {f})"
+                    ),
+                    None => format!("scale `{name}` is not in force on this date"),
+                },
             }
         }
         FaultKind::Conflict(t, a, b) => {
@@ -877,6 +954,7 @@ fn used_values(
                     row: None,
                     each: None,
                     computed: None,
+                    scale: None,
                 }
             }
             Used::Let {
@@ -911,6 +989,7 @@ fn used_values(
                     row: None,
                     each: None,
                     computed: None,
+                    scale: None,
                 }
             }
             Used::Param(p) => {
@@ -946,6 +1025,7 @@ fn used_values(
                     row: None,
                     each: None,
                     computed: None,
+                    scale: None,
                 }
             }
             Used::Row { table, row, v } => {
@@ -971,6 +1051,7 @@ fn used_values(
                     row: Some(row.map(|r| r as usize + 1)),
                     each: None,
                     computed: None,
+                    scale: None,
                 }
             }
             Used::Each {
@@ -1010,6 +1091,29 @@ fn used_values(
                         count,
                     }),
                     computed: None,
+                    scale: None,
+                }
+            }
+            Used::Scale { scale, base, v } => {
+                let Some(def) = in_model(engine.checked.scales.get(scale as usize), "a used scale")
+                else {
+                    continue;
+                };
+                let version = def.in_force(m.asof.date).map(|(_, v)| v);
+                UsedValue {
+                    kind: "scale",
+                    name: def.name.clone(),
+                    label: localize(def.label.as_ref(), lang, &def.name),
+                    path: None,
+                    value: show(engine, facts, items, v, &Type::Money),
+                    since: version.and_then(|v| v.from).map(|d| d.to_string()),
+                    source: version
+                        .and_then(|v| v.source.as_ref())
+                        .map(|l| localize(Some(l), lang, "")),
+                    row: None,
+                    each: None,
+                    scale: scale_used(engine, m, scale, base),
+                    computed: None,
                 }
             }
             Used::Program {
@@ -1041,6 +1145,7 @@ fn used_values(
                     row: None,
                     each: None,
                     computed: None,
+                    scale: None,
                 }
             }
             Used::Presumed { node, v } => {
@@ -1365,6 +1470,33 @@ fn shown_values(values: &[UsedValue]) -> Vec<String> {
                     }
                     (Some(s), None) => format!("{name} = {value} ({tail}; version from {s})"),
                     _ => format!("{name} = {value} ({tail})"),
+                };
+            }
+            if let Some(sc) = &v.scale {
+                // The slices, briefly: `2% × 6000 + 6% × 6400`, or the bracket.
+                let slices: Vec<String> = sc
+                    .slices
+                    .iter()
+                    .map(|s| match (&s.rate, &s.part) {
+                        (Some(r), Some(p)) => format!("{r} × {p}"),
+                        _ => match &s.to {
+                            Some(to) => format!("bracket {}..{to}", s.from),
+                            None => format!("bracket from {}", s.from),
+                        },
+                    })
+                    .collect();
+                let base = sc.base.as_deref().unwrap_or("?");
+                let used = if slices.is_empty() {
+                    format!("of {base}: below the first threshold")
+                } else {
+                    format!("of {base}: {}", slices.join(" + "))
+                };
+                return match (&v.since, &v.source) {
+                    (Some(s), Some(src)) => {
+                        format!("{name} = {value} ({used}; version from {s}: {src})")
+                    }
+                    (Some(s), None) => format!("{name} = {value} ({used}; version from {s})"),
+                    _ => format!("{name} = {value} ({used})"),
                 };
             }
             match (&v.since, v.row) {

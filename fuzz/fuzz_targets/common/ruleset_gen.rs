@@ -5,7 +5,8 @@
 //! of each type and `members: list of Person`; `Person` with its own facts;
 //! the enum `Kind`; four parameters; three tables. What varies: the
 //! parameters' versions and values, the tables' hit policy and rows (and
-//! whether `ti` is dated and `tm` ends with a `for each` line), the `let`s of both entities and the programmes.
+//! whether `ti` is dated and `tm` ends with a `for each` line), the `let`s of both entities and the programmes;
+//! a fixed scale `sm` (versions, parameters in brackets, an end) that money may apply.
 //! Expressions are an untyped random tree (`E`) that the renderer reads at
 //! the type the context needs (`Ty`), so almost every generated file
 //! type-checks; the node's choice byte
@@ -218,7 +219,13 @@ impl R<'_> {
             Ty::Money => match c % 8 {
                 0 => if h { "m" } else { "inc" }.into(),
                 1 => "p_money".into(),
-                2 => if h { "tm(n)" } else { "tm(age)" }.into(),
+                2 => match (h, l % 3) {
+                    (true, 0) => "sm(m)",
+                    (false, 0) => "sm(inc)",
+                    (true, _) => "tm(n)",
+                    (false, _) => "tm(age)",
+                }
+                .into(),
                 3 => format!("sum({}.inc)", self.list(sc, l)),
                 4 => money_lit(l).into(),
                 5 => {
@@ -487,6 +494,10 @@ impl Input {
         }
         s.push_str("  * | * | 0\n}\n\n");
         s.push_str("table tk(k: Kind) -> Kind {\n  k | result\n  a | b\n  b | c\n  c | a\n}\n\n");
+        // A scale: versions by date, a threshold and a rate from parameters, an end.
+        s.push_str(
+            "scale sm \"Scale\" marginal {\n  from 2019-01-01: source \"Decision 4\"\n    0       | 2%\n    p_money | 6%\n  from 2025-03-01:\n    0     | 3%\n    1_000 | p_dec\n  from 2030-01-01:\n}\n\n",
+        );
         // Programmes.
         for (i, p) in self.programs.0.iter().take(5).enumerate() {
             let sc = if p.person { Scope::Person } else { Scope::House };

@@ -73,6 +73,8 @@ const CONTEXTUAL: &[&str] = &[
     "question",
     "section",
     "scale",
+    "marginal",
+    "single",
     "choice",
     "as",
     "given",
@@ -493,11 +495,32 @@ fn entity() -> impl Strategy<Value = Decl> {
     )
 }
 
+/// The name an expression's text starts with, if it starts with one.
+fn leftmost_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Name(i) | Expr::Call { func: i, .. } => Some(&i.name),
+        Expr::Done {
+            quantifier: None,
+            step,
+            ..
+        } => Some(&step.name),
+        Expr::Field { base, .. } => leftmost_name(base),
+        Expr::Binary { lhs, .. } => leftmost_name(lhs),
+        Expr::InSet { value, .. } | Expr::InRange { value, .. } => leftmost_name(value),
+        Expr::Where { list, .. } => leftmost_name(list),
+        _ => None,
+    }
+}
+
 fn parameter() -> impl Strategy<Value = Decl> {
     let item = prop_oneof![
         label().prop_map(ParameterItem::Source),
         (date(), option::of(expr_depth(2)), option::of(label())).prop_map(
             |(date, value, source)| {
+                // A value that starts with the word `source`, `from` or `until`
+                // reads as the next item: such trees cannot be written.
+                let value = value
+                    .filter(|v| !matches!(leftmost_name(v), Some("source" | "from" | "until")));
                 ParameterItem::From {
                     date,
                     value,
@@ -1128,7 +1151,50 @@ pub fn decl() -> impl Strategy<Value = Decl> {
         calendar(),
         protocol(),
         test_decl(),
+        scale(),
     ]
+}
+
+/// A scale: undated brackets, or versions (some without brackets).
+fn scale_bracket() -> impl Strategy<Value = ScaleBracket> {
+    (cell_value(), cell_value()).prop_map(|(threshold, value)| ScaleBracket {
+        threshold,
+        value,
+        span: span(),
+    })
+}
+
+fn scale() -> impl Strategy<Value = Decl> {
+    let bracket = scale_bracket();
+    let version = (date(), option::of(label()), vec(scale_bracket(), 0..4)).prop_map(
+        |(from, source, brackets)| ScaleVersion {
+            from,
+            source,
+            brackets,
+            span: span(),
+        },
+    );
+    (
+        docs(),
+        ident(),
+        opt_label(),
+        select(vec![ScaleKind::Marginal, ScaleKind::Single]),
+        prop_oneof![
+            vec(bracket, 0..4).prop_map(|b| (b, Vec::new())),
+            vec(version, 1..4).prop_map(|v| (Vec::new(), v)),
+        ],
+    )
+        .prop_map(|(docs, name, label, kind, (brackets, versions))| {
+            Decl::Scale(Scale {
+                docs,
+                name,
+                label,
+                kind,
+                brackets,
+                versions,
+                span: span(),
+            })
+        })
 }
 
 /// A file of a few declarations, without comments.
