@@ -71,6 +71,10 @@ pub struct Explanation {
     pub presumed: Vec<String>,
     /// Evaluation errors (division by zero, a parameter not in force, …).
     pub errors: Vec<String>,
+    /// The unknown facts whose every value gives this result (bounded case
+    /// splitting, `split.rs`); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub whichever: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -529,8 +533,10 @@ pub(crate) fn screen(
         // once and then read from their memos (with their presumptions), so
         // explaining every result costs about one more evaluation, not one each.
         let mut m = Machine::new(&engine.lowered, facts, &session.asof, &mut session.scratch);
-        for (r, out) in raw.iter().zip(results.iter_mut()) {
-            out.explanation = Some(explain(engine, &mut m, facts, r, &lang));
+        for (i, (r, out)) in raw.iter().zip(results.iter_mut()).enumerate() {
+            let mut e = explain(engine, &mut m, facts, r, &lang);
+            super::split::annotate(engine, facts, &session.splits, i, r, &mut e, &lang);
+            out.explanation = Some(e);
         }
     }
     let mut ranked: Vec<_> = counts.into_iter().collect();
@@ -697,6 +703,7 @@ fn explain(
             .collect(),
         presumed,
         errors,
+        whichever: Vec::new(),
     }
 }
 
@@ -710,6 +717,7 @@ fn empty_explanation() -> Explanation {
         documents: Vec::new(),
         presumed: Vec::new(),
         errors: Vec::new(),
+        whichever: Vec::new(),
     }
 }
 
