@@ -2,7 +2,8 @@
 //! undetermined (or an eligible result whose amount it leaves unknown) is
 //! evaluated again under every completion of its missing facts, when those are
 //! few Booleans and enum values. If every completion gives the same status (and
-//! amount), that is the result, whichever values the facts take.
+//! amount), that is the result, whichever values the facts take. (An integer
+//! fact whose domain holds at most four values, `in 0..3`, is split on too.)
 //!
 //! Sound because each completion is itself evaluated with the three-valued
 //! rules, which are sound: a completion whose status is decided gives that
@@ -36,8 +37,9 @@ pub(crate) struct Split {
     pub facts: Vec<FactRef>,
 }
 
-/// The values an unknown fact can take, when it is a Boolean or an enum of at
-/// most [`MAX_SPLIT_VALUES`] variants; `None` otherwise.
+/// The values an unknown fact can take, when it is a Boolean, an enum of at
+/// most [`MAX_SPLIT_VALUES`] variants or an integer whose domain holds at most
+/// that many; `None` otherwise.
 fn values_of(low: &Lowered, facts: &Facts, f: FactRef) -> Option<Vec<V>> {
     let inst = facts.instance(f.inst)?;
     let field = low
@@ -53,6 +55,18 @@ fn values_of(low: &Lowered, facts: &Facts, f: FactRef) -> Option<Vec<V>> {
                 .contains(&n)
                 .then(|| (0..n as u32).map(V::Variant).collect())
         }
+        // An integer whose domain holds at most four values (`in 0..3`).
+        FieldKind::Int => {
+            let d = field.domain.as_ref()?;
+            let ((lo, lo_in), (hi, hi_in)) = (d.low?, d.high?);
+            let first = if lo_in { lo.ceil() } else { lo.floor() + rust_decimal::Decimal::ONE };
+            let last = if hi_in { hi.floor() } else { hi.ceil() - rust_decimal::Decimal::ONE };
+            let (first, last) = (i64::try_from(first).ok()?, i64::try_from(last).ok()?);
+            let n = last.checked_sub(first)?.checked_add(1)?;
+            (1..=MAX_SPLIT_VALUES as i64)
+                .contains(&n)
+                .then(|| (first..=last).map(V::Int).collect())
+        }
         _ => None,
     }
 }
@@ -67,14 +81,22 @@ fn same(a: V, b: V) -> bool {
     }
 }
 
-/// What the completions of one result gave.
+/// What every completion split on gave one result: a decided status, and the
+/// amount when all agree on it (else `Unknown`, with the facts it misses).
 struct Outcome {
-    status: Option<bool>,
+    status: bool,
     amount: V,
-    /// Every completion gave the status; the amounts all agree (and are known).
-    amounts_agree: bool,
-    /// The facts the completions' unknown amounts still miss.
     amount_missing: Vec<FactRef>,
+}
+
+/// The state of one result's splitting: the document's copy being completed,
+/// the facts split on so far along the current branch, every fact split on,
+/// and what is left of the document's budget.
+struct Tree<'w> {
+    work: &'w mut Facts,
+    path: Vec<FactRef>,
+    all: Vec<FactRef>,
+    budget: &'w mut usize,
 }
 
 impl<'e> Session<'e> {
@@ -82,13 +104,7 @@ impl<'e> Session<'e> {
     pub(crate) fn split_undetermined(&mut self, facts: &Facts, from: usize) {
         let low = &self.engine.lowered;
         let open = |r: &super::RawResult| {
-            r.status.is_none()
-                || (r.status == Some(true)
-                    && r.amount.is_unknown()
-                    && low
-                        .programs
-                        .get(r.program as usize)
-                        .is_some_and(|p| p.amount.is_some()))
+            r.status.is_none() || (r.status == Some(true) && r.amount.is_unknown() && has_amount(low, r))
         };
         if !self.results.get(from..).is_some_and(|rs| rs.iter().any(open)) {
             return;
@@ -99,141 +115,140 @@ impl<'e> Session<'e> {
             let Some(r) = self.results.get(i).copied() else {
                 break;
             };
-            if !open(&r) {
+            if !open(&r) || budget == 0 {
                 continue;
             }
+            // Only when a missing fact can be split on (a cheap test first).
             let (start, len) = (r.missing.0 as usize, r.missing.1 as usize);
-            let Some(missing) = self.result_missing.get(start..start + len) else {
-                continue;
-            };
-            if missing.is_empty() || missing.len() > MAX_SPLIT_FACTS {
-                continue;
-            }
-            let missing = missing.to_vec();
-            let Some(domains) = missing
-                .iter()
-                .map(|f| values_of(low, facts, *f))
-                .collect::<Option<Vec<_>>>()
-            else {
-                continue;
-            };
-            let completions: usize = domains.iter().map(Vec::len).product();
-            if completions > budget {
+            let splittable = self
+                .result_missing
+                .get(start..start + len)
+                .is_some_and(|m| m.iter().any(|f| values_of(low, facts, *f).is_some()));
+            if !splittable {
                 continue;
             }
-            budget -= completions;
             let work = work.get_or_insert_with(|| facts.clone());
-            let outcome = self.complete(work, &r, &missing, &domains);
-            // Put the facts back as they were for the next result.
-            for f in &missing {
-                set_slot(work, *f, V::Unknown);
-            }
-            let Some(o) = outcome else {
+            let mut tree = Tree {
+                work,
+                path: Vec::new(),
+                all: Vec::new(),
+                budget: &mut budget,
+            };
+            let Some(o) = self.decide(&mut tree, &r) else {
                 continue;
             };
-            let was_undetermined = r.status.is_none();
-            let (amount, new_missing): (V, Vec<FactRef>) = match o.status {
-                Some(true) if o.amounts_agree => (o.amount, Vec::new()),
-                Some(true) if has_amount(low, &r) => {
-                    if !was_undetermined {
-                        // Eligible already; its amount stays unknown.
-                        continue;
-                    }
-                    let mut m = missing.clone();
-                    m.extend(o.amount_missing);
-                    (V::Unknown, m)
-                }
-                _ => (V::Unknown, Vec::new()),
-            };
+            let mut split_on = tree.all;
+            split_on.sort_unstable();
+            split_on.dedup();
+            let was_eligible = r.status == Some(true);
+            if was_eligible && o.amount.is_unknown() {
+                // Eligible already; its amount stays unknown.
+                continue;
+            }
+            let (status, amount) = (Some(o.status), o.amount);
             let at = self.result_missing.len();
-            self.result_missing.extend(new_missing);
-            if self.result_missing.len() > at {
+            if o.status && amount.is_unknown() && has_amount(low, &r) {
+                self.result_missing.extend(o.amount_missing);
                 dedup_tail(&mut self.result_missing, at);
             }
             let w = (self.result_missing.len() - at) as u32;
             if let Some(slot) = self.results.get_mut(i) {
-                slot.status = o.status;
-                slot.amount = amount;
+                slot.status = status;
+                slot.amount = if o.status { amount } else { V::Unknown };
                 slot.missing = if w == 0 { (0, 0) } else { (at as u32, w) };
             }
             self.splits.push(Split {
                 result: i as u32,
-                facts: missing,
+                facts: split_on,
             });
         }
     }
 
-    /// Evaluates result `r` under every completion of `missing` (each fact
-    /// ranging over its `domains`); `Some` when all give the same decided status.
-    fn complete(
-        &mut self,
-        work: &mut Facts,
-        r: &super::RawResult,
-        missing: &[FactRef],
-        domains: &[Vec<V>],
-    ) -> Option<Outcome> {
+    /// Evaluates result `r` on the document as completed so far; when its
+    /// status is unknown (or its amount, when eligible), splits on the first
+    /// missing fact that can be split on, and requires every value of it to
+    /// give the same status. `None` when a branch stays undetermined, or the
+    /// limits are reached.
+    fn decide(&mut self, t: &mut Tree<'_>, r: &super::RawResult) -> Option<Outcome> {
         let low = &self.engine.lowered;
-        let mut pick = vec![0usize; missing.len()];
-        let mut out: Option<Outcome> = None;
-        loop {
-            for ((f, d), k) in missing.iter().zip(domains).zip(&pick) {
-                set_slot(work, *f, d.get(*k).copied().unwrap_or(V::Unknown));
-            }
-            let mut m = Machine::new(low, work, &self.asof, &mut self.scratch);
+        *t.budget = t.budget.checked_sub(1)?;
+        let (status, amount, missing) = {
+            let mut m = Machine::new(low, t.work, &self.asof, &mut self.scratch);
             let (status, amount, mark) = m.program_direct(r.program, r.subject);
-            status?;
-            let amount = if status == Some(true) {
-                amount
-            } else {
-                V::Unknown
+            let open = status.is_none() || (status == Some(true) && amount.is_unknown() && has_amount(low, r));
+            let missing: Vec<FactRef> = match open {
+                true => m.s.missing.get(mark..).unwrap_or_default().to_vec(),
+                false => Vec::new(),
             };
-            let mut amount_missing = Vec::new();
-            if status == Some(true) && amount.is_unknown() {
-                amount_missing.extend_from_slice(m.s.missing.get(mark..).unwrap_or_default());
-            }
-            match &mut out {
-                None => {
-                    out = Some(Outcome {
-                        status,
-                        amount,
-                        amounts_agree: status != Some(true)
-                            || !has_amount(low, r)
-                            || !amount.is_unknown(),
-                        amount_missing,
-                    })
-                }
-                Some(o) => {
-                    if o.status != status {
-                        return None;
-                    }
-                    if status == Some(true) && has_amount(low, r) {
-                        o.amounts_agree = o.amounts_agree && same(o.amount, amount);
-                        o.amount_missing.extend(amount_missing);
-                    }
-                }
-            }
-            // The next completion, as an odometer; done when it wraps.
-            let mut carry = true;
-            for (k, d) in pick.iter_mut().zip(domains) {
-                if !carry {
-                    break;
-                }
-                *k += 1;
-                carry = *k >= d.len();
-                if carry {
-                    *k = 0;
-                }
-            }
-            if carry {
+            (status, amount, missing)
+        };
+        let amount = match status == Some(true) && has_amount(low, r) {
+            true => amount,
+            false => V::Unknown,
+        };
+        let split = match missing.is_empty() || t.path.len() >= MAX_SPLIT_FACTS {
+            true => None,
+            false => missing
+                .iter()
+                .find_map(|f| values_of(low, t.work, *f).map(|vs| (*f, vs))),
+        };
+        let Some((fact, values)) = split else {
+            // Nothing more to split on: decided or not, as evaluated.
+            let status = status?;
+            return Some(Outcome {
+                status,
+                amount,
+                amount_missing: missing,
+            });
+        };
+        if status == Some(true) && *t.budget < values.len() {
+            // An amount that cannot be worked out within the budget.
+            return Some(Outcome {
+                status: true,
+                amount,
+                amount_missing: missing,
+            });
+        }
+        t.path.push(fact);
+        t.all.push(fact);
+        let mut out: Option<Outcome> = None;
+        let mut failed = false;
+        for v in values {
+            set_slot(t.work, fact, v);
+            let Some(o) = self.decide(t, r) else {
+                failed = true;
                 break;
+            };
+            match out.as_mut() {
+                None => out = Some(o),
+                Some(acc) => {
+                    if acc.status != o.status {
+                        failed = true;
+                        break;
+                    }
+                    if !same(acc.amount, o.amount) {
+                        if !acc.amount.is_unknown() || !o.amount.is_unknown() {
+                            acc.amount_missing.push(fact);
+                        }
+                        acc.amount = V::Unknown;
+                    }
+                    acc.amount_missing.extend(o.amount_missing);
+                }
             }
         }
-        if let Some(o) = out.as_mut() {
-            if !(o.status == Some(true) && has_amount(low, r) && o.amounts_agree) {
-                o.amount = V::Unknown;
-            }
-            o.amount_missing.sort_unstable();
-            o.amount_missing.dedup();
+        set_slot(t.work, fact, V::Unknown);
+        t.path.pop();
+        if failed {
+            // An eligible status is decided whatever the split: only its
+            // amount stays unknown, with the facts it misses.
+            return match status {
+                Some(true) => Some(Outcome {
+                    status: true,
+                    amount: V::Unknown,
+                    amount_missing: missing,
+                }),
+                _ => None,
+            };
         }
         out
     }
