@@ -27,7 +27,6 @@
 #![expect(
     clippy::unwrap_used,
     clippy::indexing_slicing,
-    clippy::panic,
     reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
@@ -227,7 +226,10 @@ fn candidates() -> Vec<(&'static str, Vec<Value>)> {
     let bools = || vec![Value::Bool(false), Value::Bool(true)];
     let small = || (0..4).map(Value::from).collect::<Vec<_>>();
     vec![
-        ("k", ["a", "b", "c"].iter().map(|v| Value::from(*v)).collect()),
+        (
+            "k",
+            ["a", "b", "c"].iter().map(|v| Value::from(*v)).collect(),
+        ),
         ("n", small()),
         ("f", bools()),
         ("h", bools()),
@@ -298,7 +300,9 @@ type Results = Vec<(String, String, Status, Option<String>)>;
 fn screen(engine: &Engine, doc: &Value) -> Results {
     let facts = engine.facts_from_value(doc).unwrap();
     let date = jiff::civil::date(DATE.0, DATE.1, DATE.2);
-    let report = engine.session(date).screen(&facts, &ScreenOptions::default());
+    let report = engine
+        .session(date)
+        .screen(&facts, &ScreenOptions::default());
     report
         .results
         .into_iter()
@@ -402,7 +406,16 @@ proptest! {
 /// The screening inputs of the examples: every case of tests/screening, every
 /// `screen` call of the conformance corpus, and the examples' facts documents
 /// (as of 2025-03-01): (name, ruleset files, entity, facts, as-of date).
-fn example_inputs() -> Vec<(String, Vec<SourceFile>, Option<String>, String, jiff::civil::Date)> {
+/// A screening input: (name, ruleset files, root entity, facts, as-of date).
+type Input = (
+    String,
+    Vec<SourceFile>,
+    Option<String>,
+    String,
+    jiff::civil::Date,
+);
+
+fn example_inputs() -> Vec<Input> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let load = |dir: &Path| -> Vec<SourceFile> {
         let mut paths: Vec<PathBuf> = fs::read_dir(dir)
@@ -505,7 +518,11 @@ fn count_document(
 ) -> (usize, usize, usize, usize) {
     let run = |engine: &Engine, doc: &Value| -> Option<accord_core::ScreenReport> {
         let facts = engine.facts_from_value(doc).ok()?;
-        Some(engine.session(date).screen(&facts, &ScreenOptions::default()))
+        Some(
+            engine
+                .session(date)
+                .screen(&facts, &ScreenOptions::default()),
+        )
     };
     let Some(report) = run(engine, doc) else {
         return (0, 0, 0, 0);
@@ -542,10 +559,10 @@ fn count_document(
             continue;
         }
         let mut doc = doc.clone();
-        if unknown
-            .iter()
-            .any(|(p, _)| p.rsplit_once('.').is_some_and(|(parent, _)| place(&mut doc, parent).is_none()))
-        {
+        if unknown.iter().any(|(p, _)| {
+            p.rsplit_once('.')
+                .is_some_and(|(parent, _)| place(&mut doc, parent).is_none())
+        }) {
             continue;
         }
         checked += 1;

@@ -59,8 +59,16 @@ fn values_of(low: &Lowered, facts: &Facts, f: FactRef) -> Option<Vec<V>> {
         FieldKind::Int => {
             let d = field.domain.as_ref()?;
             let ((lo, lo_in), (hi, hi_in)) = (d.low?, d.high?);
-            let first = if lo_in { lo.ceil() } else { lo.floor() + rust_decimal::Decimal::ONE };
-            let last = if hi_in { hi.floor() } else { hi.ceil() - rust_decimal::Decimal::ONE };
+            let first = if lo_in {
+                lo.ceil()
+            } else {
+                lo.floor() + rust_decimal::Decimal::ONE
+            };
+            let last = if hi_in {
+                hi.floor()
+            } else {
+                hi.ceil() - rust_decimal::Decimal::ONE
+            };
             let (first, last) = (i64::try_from(first).ok()?, i64::try_from(last).ok()?);
             let n = last.checked_sub(first)?.checked_add(1)?;
             (1..=MAX_SPLIT_VALUES as i64)
@@ -104,9 +112,14 @@ impl<'e> Session<'e> {
     pub(crate) fn split_undetermined(&mut self, facts: &Facts, from: usize) {
         let low = &self.engine.lowered;
         let open = |r: &super::RawResult| {
-            r.status.is_none() || (r.status == Some(true) && r.amount.is_unknown() && has_amount(low, r))
+            r.status.is_none()
+                || (r.status == Some(true) && r.amount.is_unknown() && has_amount(low, r))
         };
-        if !self.results.get(from..).is_some_and(|rs| rs.iter().any(open)) {
+        if !self
+            .results
+            .get(from..)
+            .is_some_and(|rs| rs.iter().any(open))
+        {
             return;
         }
         let mut budget = SPLIT_BUDGET;
@@ -175,7 +188,8 @@ impl<'e> Session<'e> {
         let (status, amount, missing) = {
             let mut m = Machine::new(low, t.work, &self.asof, &mut self.scratch);
             let (status, amount, mark) = m.program_direct(r.program, r.subject);
-            let open = status.is_none() || (status == Some(true) && amount.is_unknown() && has_amount(low, r));
+            let open = status.is_none()
+                || (status == Some(true) && amount.is_unknown() && has_amount(low, r));
             let missing: Vec<FactRef> = match open {
                 true => m.s.missing.get(mark..).unwrap_or_default().to_vec(),
                 false => Vec::new(),
