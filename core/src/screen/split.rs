@@ -131,12 +131,13 @@ impl<'e> Session<'e> {
             if !open(&r) || budget == 0 {
                 continue;
             }
-            // Only when a missing fact can be split on (a cheap test first).
+            // Only when every missing fact can be split on, and they are few.
             let (start, len) = (r.missing.0 as usize, r.missing.1 as usize);
-            let splittable = self
-                .result_missing
-                .get(start..start + len)
-                .is_some_and(|m| m.iter().any(|f| values_of(low, facts, *f).is_some()));
+            let splittable = (1..=MAX_SPLIT_FACTS).contains(&len)
+                && self
+                    .result_missing
+                    .get(start..start + len)
+                    .is_some_and(|m| m.iter().all(|f| values_of(low, facts, *f).is_some()));
             if !splittable {
                 continue;
             }
