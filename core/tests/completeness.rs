@@ -645,3 +645,41 @@ fn figures() {
     }
     println!("property sample (seeds 0..200, 6 documents each): {results} results, {undetermined} undetermined, {decided} of them decided by every completion");
 }
+
+/// A result decided by splitting says so in its explanation (language
+/// reference §11.5): `heating` in the screening case `case_splitting` is
+/// eligible whether `disabled` is true (80 000 <= 150 000) or false
+/// (80 000 <= 100 000), with its constant amount 10 000; `open` (`eligible
+/// when disabled`) is not decided, so it has no `whichever`.
+#[test]
+fn explanations_name_the_facts_split_on() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/screening/case_splitting");
+    let engine = Engine::compile(vec![SourceFile::new(
+        "rules.accord",
+        fs::read_to_string(dir.join("rules.accord")).unwrap(),
+    )])
+    .unwrap();
+    let facts = engine
+        .facts_from_json(&fs::read_to_string(dir.join("facts.json")).unwrap())
+        .unwrap();
+    let options = ScreenOptions {
+        explain: true,
+        ..ScreenOptions::default()
+    };
+    let report = engine
+        .session(jiff::civil::date(2025, 3, 1))
+        .screen(&facts, &options);
+    let find = |p: &str| report.results.iter().find(|r| r.program == p).unwrap();
+    let heating = find("heating").explanation.clone().unwrap();
+    assert_eq!(heating.whichever, vec!["disabled".to_string()]);
+    assert_eq!(
+        heating.summary,
+        "heating: eligible — the same whichever value these take: `disabled`"
+    );
+    assert_eq!(heating.clauses[0].result, None);
+    assert!(heating.clauses[0].decisive);
+    assert_eq!(heating.amount.unwrap().value.as_deref(), Some("10000"));
+    let open = find("open").explanation.clone().unwrap();
+    assert!(open.whichever.is_empty());
+    assert_eq!(find("open").status, Status::Undetermined);
+}

@@ -497,7 +497,9 @@ impl<'e> Session<'e> {
     /// Screens `facts`: statuses, amounts, missing facts, explanations (when asked)
     /// and next questions, with labels in the requested language.
     pub fn screen(&mut self, facts: &Facts, options: &ScreenOptions) -> ScreenReport {
-        report::screen(self, facts, options)
+        let mut report = report::screen(self, facts, options);
+        split::annotate(self, facts, &mut report);
+        report
     }
 }
 

@@ -533,10 +533,8 @@ pub(crate) fn screen(
         // once and then read from their memos (with their presumptions), so
         // explaining every result costs about one more evaluation, not one each.
         let mut m = Machine::new(&engine.lowered, facts, &session.asof, &mut session.scratch);
-        for (i, (r, out)) in raw.iter().zip(results.iter_mut()).enumerate() {
-            let mut e = explain(engine, &mut m, facts, r, &lang);
-            super::split::annotate(engine, facts, &session.splits, i, r, &mut e, &lang);
-            out.explanation = Some(e);
+        for (r, out) in raw.iter().zip(results.iter_mut()) {
+            out.explanation = Some(explain(engine, &mut m, facts, r, &lang));
         }
     }
     let mut ranked: Vec<_> = counts.into_iter().collect();

@@ -285,52 +285,53 @@ fn set_slot(facts: &mut Facts, f: FactRef, v: V) {
     }
 }
 
-/// Says, in the explanation of the `index`-th result, that it was decided by
-/// splitting: `whichever` lists the facts, the summary says the result is the
-/// same whichever values they take, the unknown clauses are the decisive ones
-/// (when none else is), and an amount decided by splitting is shown.
+/// Says, in the explanations of a report just screened (`session.results` are
+/// its results, in order), which results were decided by splitting:
+/// `whichever` lists the facts, the summary says the result is the same
+/// whichever values they take, the unknown clauses are the decisive ones (when
+/// none else is), and an amount decided by splitting is shown.
 pub(crate) fn annotate(
-    engine: &super::Engine,
+    session: &Session<'_>,
     facts: &Facts,
-    splits: &[Split],
-    index: usize,
-    r: &super::RawResult,
-    e: &mut super::report::Explanation,
-    lang: &str,
+    report: &mut super::report::ScreenReport,
 ) {
-    let Some(split) = splits.iter().find(|s| s.result as usize == index) else {
-        return;
-    };
-    let paths: Vec<String> = split
-        .facts
-        .iter()
-        .map(|f| super::report::fact_path(engine, facts, *f))
-        .collect();
-    if !e.clauses.iter().any(|c| c.decisive) {
-        for c in e.clauses.iter_mut().filter(|c| c.result.is_none()) {
-            c.decisive = true;
+    let engine = session.engine;
+    let lang = report.lang.clone();
+    for split in &session.splits {
+        let i = split.result as usize;
+        let (Some(r), Some(out)) = (session.results.get(i), report.results.get_mut(i)) else {
+            continue;
+        };
+        let Some(e) = out.explanation.as_mut() else {
+            continue;
+        };
+        let paths: Vec<String> = split
+            .facts
+            .iter()
+            .map(|f| super::report::fact_path(engine, facts, *f))
+            .collect();
+        if !e.clauses.iter().any(|c| c.decisive) {
+            for c in e.clauses.iter_mut().filter(|c| c.result.is_none()) {
+                c.decisive = true;
+            }
         }
-    }
-    if let Some(a) = e.amount.as_mut() {
-        if a.value.is_none() {
-            a.value = super::report::show(engine, facts, &[], r.amount, &crate::check::Type::Money);
+        if let Some(a) = e.amount.as_mut() {
+            if a.value.is_none() {
+                a.value =
+                    super::report::show(engine, facts, &[], r.amount, &crate::check::Type::Money);
+            }
         }
+        let status = super::Status::from_tri(r.status);
+        let shown: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+        e.summary = format!(
+            "{}: {} — {}: {}",
+            out.label,
+            crate::labels::word(&lang, status_key(status)),
+            crate::labels::word(&lang, "screen.whichever"),
+            shown.join(", ")
+        );
+        e.whichever = paths;
     }
-    let status = super::Status::from_tri(r.status);
-    let label = engine
-        .checked
-        .programs
-        .get(r.program as usize)
-        .map(|p| crate::labels::localize(p.label.as_ref(), lang, &p.name))
-        .unwrap_or_default();
-    let shown: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
-    e.summary = format!(
-        "{label}: {} — {}: {}",
-        crate::labels::word(lang, status_key(status)),
-        crate::labels::word(lang, "screen.whichever"),
-        shown.join(", ")
-    );
-    e.whichever = paths;
 }
 
 fn status_key(status: super::Status) -> &'static str {
