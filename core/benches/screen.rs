@@ -86,6 +86,20 @@ fn screening(c: &mut Criterion) {
     c.bench_function("screen with explanations (hy), one household", |b| {
         b.iter(|| std::hint::black_box(session.screen(&facts[0], &options)))
     });
+    // Partial facts (a screener's form): the row machine, and bounded case
+    // splitting where a result is undetermined (issue 19).
+    let partial = engine
+        .facts_from_json(
+            &std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../examples/armenia/facts/family_partial.json"
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+    c.bench_function("evaluate, partial household (family_partial.json)", |b| {
+        b.iter(|| std::hint::black_box(session.evaluate(&partial).len()))
+    });
 }
 
 criterion_group!(benches, screening);

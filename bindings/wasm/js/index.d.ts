@@ -219,6 +219,12 @@ export interface Explanation {
   presumed: string[];
   /** Evaluation errors (division by zero, a parameter not in force, …). */
   errors: string[];
+  /**
+   * Present when the result was decided by bounded case splitting: the paths of
+   * the unknown facts whose every value gives this result (language reference
+   * §11.1).
+   */
+  whichever?: string[];
 }
 
 export interface ScreenResult {

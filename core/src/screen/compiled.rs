@@ -1006,6 +1006,11 @@ impl Compiler<'_> {
 
     fn builtin(&self, func: Builtin, args: (u32, u32), d: u32) -> Option<Code> {
         let first = self.low.arg(args.0);
+        if func == Builtin::Sum {
+            if let Some(code) = self.sum_filtered(first, d) {
+                return Some(code);
+            }
+        }
         let code: Code = match func {
             Builtin::Count => match self.node(first)? {
                 // `count(L where C)` streamed, without building the list.
@@ -1136,6 +1141,56 @@ impl Compiler<'_> {
             }
         };
         Some(code)
+    }
+}
+
+impl Compiler<'_> {
+    /// `sum((L where C).m)` and `sum(L where C)` streamed, as the row machine
+    /// takes them: an element whose `C` is unknown may belong, which leaves the
+    /// total unknown unless what it adds is a certain 0 (written with no more
+    /// decimals than the total). `None` for any other `sum`.
+    fn sum_filtered(&self, first: NodeId, d: u32) -> Option<Code> {
+        let (list, cond, member) = match self.node(first)? {
+            Node::Project { list, member } => match self.node(list)? {
+                Node::Where { list, cond } => (list, cond, Some(member)),
+                _ => return None,
+            },
+            Node::Where { list, cond } => (list, cond, None),
+            _ => return None,
+        };
+        let (l, c) = (self.compile(list, d)?, self.cond(cond, d)?);
+        Some(Box::new(move |cx| {
+            let Some(l) = cx.list(&l) else {
+                return V::Unknown;
+            };
+            let (mut acc, mut zeros) = (V::Int(0), 0);
+            for i in 0..l.len {
+                let it = cx.item(l, i);
+                let t = cx.with_element(it, &c);
+                if t == F {
+                    continue;
+                }
+                let v = match member {
+                    Some(m) => cx.member(it, m),
+                    None => it,
+                };
+                match (t, v) {
+                    (T, V::Int(_) | V::Dec(_)) => match value::arith(BinaryOp::Add, acc, v) {
+                        Ok(x) => acc = x,
+                        Err(_) => return V::Unknown,
+                    },
+                    (T, _) => return V::Unknown,
+                    _ => match super::machine::zero_scale(v) {
+                        Some(z) => zeros = zeros.max(z),
+                        None => return V::Unknown,
+                    },
+                }
+            }
+            if zeros > super::machine::scale_of(acc) {
+                return V::Unknown;
+            }
+            acc
+        }))
     }
 }
 

@@ -1342,8 +1342,14 @@ impl<'a> Machine<'a> {
                     return V::Unknown;
                 };
                 let mut acc: Option<V> = None;
+                let mut zeros = 0;
                 for i in 0..l.len {
                     let it = self.item(l, i);
+                    // An element that may belong but adds a certain 0.
+                    if let (Builtin::Sum, true, Some(s)) = (func, it.maybe, zero_scale(it.v)) {
+                        zeros = zeros.max(s);
+                        continue;
+                    }
                     if it.maybe || (func != Builtin::Count && it.v.is_unknown()) {
                         return V::Unknown;
                     }
@@ -1359,6 +1365,9 @@ impl<'a> Machine<'a> {
                             None => return self.fault(FaultKind::Value(Fault::Type), id),
                         },
                     });
+                }
+                if zeros > acc.map_or(0, scale_of) {
+                    return V::Unknown;
                 }
                 self.truncate(mark);
                 match acc {
@@ -1461,6 +1470,7 @@ impl<'a> Machine<'a> {
         };
         let mut acc = V::Int(0);
         let mut unknown = false;
+        let mut zeros = 0;
         for i in 0..l.len {
             let it = self.item(l, i);
             let v = self.member(it.v, member, id);
@@ -1480,10 +1490,14 @@ impl<'a> Machine<'a> {
                     };
                     return self.sum_items(l2, mark, id);
                 }
+                // An element that may belong but adds a certain 0.
+                _ if it.maybe && zero_scale(v).is_some() => {
+                    zeros = zeros.max(zero_scale(v).unwrap_or(0));
+                }
                 _ => unknown = true,
             }
         }
-        if unknown {
+        if unknown || zeros > scale_of(acc) {
             return V::Unknown;
         }
         self.truncate(mark);
@@ -1499,8 +1513,13 @@ impl<'a> Machine<'a> {
 
     fn sum_items(&mut self, l: ListRef, mark: usize, id: NodeId) -> V {
         let mut acc = V::Int(0);
+        let mut zeros = 0;
         for i in 0..l.len {
             let it = self.item(l, i);
+            if let (true, Some(s)) = (it.maybe, zero_scale(it.v)) {
+                zeros = zeros.max(s);
+                continue;
+            }
             if it.maybe || it.v.is_unknown() {
                 return V::Unknown;
             }
@@ -1508,6 +1527,9 @@ impl<'a> Machine<'a> {
                 Ok(x) => x,
                 Err(f) => return self.fault(FaultKind::Value(f), id),
             };
+        }
+        if zeros > scale_of(acc) {
+            return V::Unknown;
         }
         self.truncate(mark);
         acc
@@ -2047,5 +2069,25 @@ impl<'a> Domains<'a> {
             }
             Member::Owner => None,
         }
+    }
+}
+
+/// The scale of a certain 0 (`0` has 0, `0.00` has 2): an element that only may
+/// belong to a filtered list but adds this to a `sum` adds nothing, whether it
+/// belongs or not, as long as the total's scale is at least as large (`10 +
+/// 0.00` is `10.00`, not written as `10`). `None` for anything else.
+pub(crate) fn zero_scale(v: V) -> Option<u32> {
+    match v {
+        V::Int(0) => Some(0),
+        V::Dec(d) if d.is_zero() => Some(d.scale()),
+        _ => None,
+    }
+}
+
+/// The scale of a number (0 for an integer).
+pub(crate) fn scale_of(v: V) -> u32 {
+    match v {
+        V::Dec(d) => d.scale(),
+        _ => 0,
     }
 }

@@ -21,6 +21,7 @@ pub(crate) mod plan;
 pub mod report;
 pub(crate) mod scale;
 mod schema;
+pub(crate) mod split;
 pub(crate) mod value;
 
 pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};
@@ -245,6 +246,7 @@ impl Engine {
             doc_results: Vec::new(),
             results: Vec::new(),
             result_missing: Vec::new(),
+            splits: Vec::new(),
             paths: String::new(),
             path_at: Vec::new(),
             line_prefix: Vec::new(),
@@ -315,6 +317,8 @@ pub struct Session<'e> {
     pub(crate) doc_results: Vec<(u32, u32)>,
     pub(crate) results: Vec<RawResult>,
     pub(crate) result_missing: Vec<FactRef>,
+    /// The results decided by splitting on a few unknown facts (`split.rs`).
+    pub(crate) splits: Vec<split::Split>,
     /// Every instance's path, for registry lines (reused buffers).
     pub(crate) paths: String,
     pub(crate) path_at: Vec<(u32, u32)>,
@@ -386,6 +390,7 @@ impl<'e> Session<'e> {
         self.results.clear();
         self.result_missing.clear();
         self.doc_results.clear();
+        self.splits.clear();
         for (d, facts) in docs.iter().enumerate() {
             if let Some(next) = docs.get(d + 1) {
                 std::hint::black_box(next.touch());
@@ -393,6 +398,7 @@ impl<'e> Session<'e> {
             let from = self.results.len() as u32;
             if !self.run_fast(facts) {
                 self.run_row(facts);
+                self.split_undetermined(facts, from as usize);
             }
             self.doc_results.push((from, self.results.len() as u32));
         }
@@ -492,7 +498,9 @@ impl<'e> Session<'e> {
     /// Screens `facts`: statuses, amounts, missing facts, explanations (when asked)
     /// and next questions, with labels in the requested language.
     pub fn screen(&mut self, facts: &Facts, options: &ScreenOptions) -> ScreenReport {
-        report::screen(self, facts, options)
+        let mut report = report::screen(self, facts, options);
+        split::annotate(self, facts, &mut report);
+        report
     }
 }
 

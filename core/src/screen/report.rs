@@ -76,6 +76,10 @@ pub struct Explanation {
     pub presumed: Vec<String>,
     /// Evaluation errors (division by zero, a parameter not in force, …).
     pub errors: Vec<String>,
+    /// The unknown facts whose every value gives this result (bounded case
+    /// splitting, `split.rs`); absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub whichever: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -807,6 +811,7 @@ fn explain(
             .collect(),
         presumed,
         errors,
+        whichever: Vec::new(),
     }
 }
 
@@ -820,6 +825,7 @@ fn empty_explanation() -> Explanation {
         documents: Vec::new(),
         presumed: Vec::new(),
         errors: Vec::new(),
+        whichever: Vec::new(),
     }
 }
 
