@@ -774,6 +774,7 @@ impl CompareReport {
             self.as_of,
             match self.bad_lines {
                 0 => String::new(),
+                1 => " (1 line could not be screened)".to_string(),
                 n => format!(" ({n} lines could not be screened)"),
             }
         );
