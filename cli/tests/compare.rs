@@ -22,7 +22,7 @@ fn path(name: &str) -> String {
 }
 
 fn compare(extra: &[&str]) -> std::process::Output {
-    let (base, registry) = (path("base.accord"), path("registry.jsonl"));
+    let (base, registry) = (path("base"), path("registry.jsonl"));
     let mut args = vec![
         "compare",
         base.as_str(),
@@ -140,7 +140,7 @@ fn errors_have_codes_and_exit_statuses() {
     let out = compare(&[]);
     assert_eq!(code(&out), 2);
     // Deciles need a file.
-    let base = path("base.accord");
+    let base = path("base");
     let out = accord(&[
         "compare",
         &base,

@@ -9,7 +9,7 @@ fn file(name: &str) -> SourceFile {
 }
 
 fn base() -> Ruleset {
-    match Ruleset::load(vec![file("base.accord")]) {
+    match Ruleset::load(vec![file("base/base.accord")]) {
         Ok(r) => r,
         Err(e) => panic!("{}", e.to_json()),
     }
