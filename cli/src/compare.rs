@@ -42,7 +42,7 @@ pub(crate) struct CompareArgs {
     /// Figures by a fact of the root of enum type (a region).
     #[arg(long, value_name = "FACT")]
     by: Option<String>,
-    /// Figures by decile of a number fact of the root (an income).
+    /// Figures by decile of a number fact or `let` of the root (an income).
     #[arg(long, value_name = "FACT")]
     decile_by: Option<String>,
     /// The root's list of people (its first list of entities by default).

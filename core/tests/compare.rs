@@ -93,6 +93,45 @@ fn the_reform_file_figures_match_the_hand_worked_ones() {
 }
 
 #[test]
+fn deciles_of_a_let() {
+    // `child_count` per household: lines 3 and 7 have none, lines 1, 4, 5 one,
+    // line 2 two. n = 6: 0 -> decile 1 (below 0), 1 -> floor(10 * 2 / 6) + 1 = 4,
+    // 2 -> floor(10 * 5 / 6) + 1 = 9.
+    let out = base()
+        .compare(
+            vec![file("reform.accord")],
+            &registry(),
+            "2026-03-01",
+            r#"{"decile_by": "child_count"}"#,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{}", e.to_json()));
+    let v = json(&out);
+    let fb = &v["programs"][0]["by_decile"];
+    let deciles: Vec<_> = fb
+        .as_array()
+        .map(|a| a.iter().map(|d| d["decile"].as_u64()).collect())
+        .unwrap_or_default();
+    assert_eq!(deciles, [Some(1), Some(4), Some(9)]);
+    // Line 3 (no child) gains 10 000; line 2 (two) 20 000; line 5 is undetermined.
+    assert_eq!(fb[0]["gain"], "10000");
+    assert_eq!(fb[1]["undetermined"], 1);
+    assert_eq!(fb[2]["gain"], "20000");
+    // A let that is not a number.
+    let e = base()
+        .compare(
+            Vec::new(),
+            &registry(),
+            "2026-03-01",
+            r#"{"set": [{"name": "child_supplement", "value": 1}], "decile_by": "children"}"#,
+            None,
+        )
+        .err()
+        .map(|e| e.code().to_string());
+    assert_eq!(e.as_deref(), Some("U0035"));
+}
+
+#[test]
 fn a_set_parameter_is_a_reform_of_one_parameter() {
     // Threshold 27 from 2026-01-01: the family benefit as with the reform
     // file; the child allowance unchanged.

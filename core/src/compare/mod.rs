@@ -57,7 +57,8 @@ pub struct Comparison<'e> {
     about_root: Vec<bool>,
     has_amount: Vec<bool>,
     by: Option<(String, u32, u32)>,
-    decile_by: Option<(String, u32)>,
+    /// The income: a root fact (`Ok(field)`) or a root `let` (`Err(index)`).
+    decile_by: Option<(String, Result<u32, u32>)>,
     people: Option<u32>,
     /// Facts read by the base engine can be evaluated by the reform's.
     same_layout: bool,
@@ -279,29 +280,46 @@ impl<'e> Comparison<'e> {
                 }
             },
         };
-        let decile_by =
-            match &options.decile_by {
-                None => None,
-                Some(name) => match field(name) {
-                    Some((i, f))
-                        if matches!(f.kind, FieldKind::Int | FieldKind::Dec | FieldKind::Money) =>
-                    {
-                        Some((name.clone(), i as u32))
+        let number = |t: &crate::check::Type| {
+            matches!(
+                t,
+                crate::check::Type::Integer
+                    | crate::check::Type::Decimal
+                    | crate::check::Type::Money
+            )
+        };
+        let root_let = |name: &str| {
+            root.and_then(|r| base.checked.entities.get(r as usize))
+                .and_then(|e| e.lets.iter().enumerate().find(|(_, l)| l.name == name))
+                .map(|(i, l)| (i as u32, number(&l.ty)))
+        };
+        let not_number = |name: &str| {
+            request(
+                Code::U0035,
+                format!("`{name}` is not a number"),
+                "`decile_by` names a fact or `let` of the root of type Money, Integer or Decimal",
+            )
+        };
+        let decile_by = match &options.decile_by {
+            None => None,
+            Some(name) => match (field(name), root_let(name)) {
+                (Some((i, f)), _) => match f.kind {
+                    FieldKind::Int | FieldKind::Dec | FieldKind::Money => {
+                        Some((name.clone(), Ok(i as u32)))
                     }
-                    Some(_) => return Err(request(
-                        Code::U0035,
-                        format!("`{name}` is not a number fact"),
-                        "`decile_by` names a fact of the root of type Money, Integer or Decimal",
-                    )),
-                    None => {
-                        return Err(request(
-                            Code::U0035,
-                            format!("the root has no fact `{name}`"),
-                            &format!("`decile_by` names a fact of the root: {}", field_names()),
-                        ))
-                    }
+                    _ => return Err(not_number(name)),
                 },
-            };
+                (None, Some((i, true))) => Some((name.clone(), Err(i))),
+                (None, Some(_)) => return Err(not_number(name)),
+                (None, None) => {
+                    return Err(request(
+                        Code::U0035,
+                        format!("the root has no fact or `let` `{name}`"),
+                        &format!("`decile_by` names a fact of the root: {}", field_names()),
+                    ))
+                }
+            },
+        };
         let is_list = |f: &crate::screen::lower::LField| matches!(&f.kind, FieldKind::List(k) if matches!(**k, FieldKind::Entity(_)));
         let people = match &options.people {
             None => root_fields.iter().position(is_list).map(|i| i as u32),
@@ -361,9 +379,21 @@ impl<'e> Comparison<'e> {
         }
     }
 
-    fn income(&self, facts: &Facts) -> Option<Decimal> {
-        let (_, field) = self.decile_by.as_ref()?;
-        facts.slot(0, *field).as_decimal()
+    /// The household's income under the base ruleset (a fact, or a `let`
+    /// evaluated on the as-of date).
+    fn income(&self, session: &mut Session<'e>, facts: &Facts) -> Option<Decimal> {
+        match self.decile_by.as_ref()?.1 {
+            Ok(field) => facts.slot(0, field).as_decimal(),
+            Err(index) => {
+                let mut m = crate::screen::machine::Machine::new(
+                    &self.base.lowered,
+                    facts,
+                    &session.asof,
+                    &mut session.scratch,
+                );
+                m.let_value(0, index).as_decimal()
+            }
+        }
     }
 
     /// Reads `lines` into the workspace's documents; bad lines into `tally`.
@@ -417,7 +447,7 @@ impl<'e> Comparison<'e> {
         let mut ignored = Tally::default();
         self.read(ws, lines, &mut ignored);
         for facts in &ws.docs {
-            if let Some(x) = self.income(facts) {
+            if let Some(x) = self.income(&mut ws.base, facts) {
                 *out.0.entry(x.normalize()).or_default() += 1;
             }
         }
@@ -498,10 +528,10 @@ impl<'e> Comparison<'e> {
                 V::Variant(v) => Some(v),
                 _ => None,
             });
-            let decile = self
-                .decile_by
-                .as_ref()
-                .map(|_| self.income(facts).and_then(|x| deciles.of(x.normalize())));
+            let decile = self.decile_by.as_ref().map(|_| {
+                self.income(&mut ws.base, facts)
+                    .and_then(|x| deciles.of(x.normalize()))
+            });
             let mut accs = Vec::with_capacity(p);
             for (u, [b, a]) in ws.outs.iter().enumerate() {
                 let root = self.about_root.get(u).copied().unwrap_or(false);
