@@ -73,13 +73,7 @@ pub(crate) fn compare_command(args: &CompareArgs) -> ExitCode {
         Err(code) => return code,
     };
     warn_unknown_lang(base.engine(), args.lang.get());
-    let reform_files: Vec<SourceFile> = match &args.reform {
-        Some(path) => match load(std::slice::from_ref(path)) {
-            Ok(files) => files.into_iter().map(|f| f.source).collect(),
-            Err(e) => return cannot_run(&e),
-        },
-        None => Vec::new(),
-    };
+    let reform_path = args.reform.as_deref();
     let mut request = CompareRequest {
         options: CompareOptions {
             by: args.by.clone(),
@@ -97,40 +91,13 @@ pub(crate) fn compare_command(args: &CompareArgs) -> ExitCode {
             }
         }
     }
-    if reform_files.is_empty() && request.settings.is_empty() {
+    if reform_path.is_none() && request.settings.is_empty() {
         eprintln!("error: give a REFORM file or `--set NAME=VALUE` to compare with");
         return ExitCode::from(CANNOT_RUN);
     }
-    let reformed = match base.reform(reform_files, &request.settings) {
+    let reformed = match reformed_with(&base, reform_path, &request.settings, json) {
         Ok(r) => r,
-        Err(e) if e.kind == accord_core::ErrorKind::Ruleset => {
-            // The reform's diagnostics, each at its file and line.
-            if json {
-                println!("{}", e.to_json());
-            }
-            eprintln!("error: {}", e.message);
-            for p in &e.problems {
-                eprintln!(
-                    "  {}:{}:{}: {}: {}",
-                    p.file.as_deref().unwrap_or_default(),
-                    p.line.unwrap_or(0),
-                    p.column.unwrap_or(0),
-                    p.code,
-                    p.message
-                );
-                if let Some(h) = &p.help {
-                    eprintln!("    help: {h}");
-                }
-            }
-            return ExitCode::from(PROBLEMS);
-        }
-        Err(e) => {
-            report_error(&e, "the reform is", json);
-            return ExitCode::from(match e.kind {
-                accord_core::ErrorKind::Request => CANNOT_RUN,
-                _ => PROBLEMS,
-            });
-        }
+        Err(code) => return code,
     };
     let comparison = match Comparison::new(base.engine(), reformed.engine(), &request.options) {
         Ok(c) => c,
@@ -204,6 +171,63 @@ pub(crate) fn compare_command(args: &CompareArgs) -> ExitCode {
         ExitCode::from(PROBLEMS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `base` with the reform file (or directory) laid over it: the reformed
+/// ruleset, or the exit code once its errors are printed.
+pub(crate) fn reformed(
+    base: &accord_core::Ruleset,
+    reform: &std::path::Path,
+    settings: &[accord_core::compare::Setting],
+    json: bool,
+) -> Result<accord_core::Ruleset, ExitCode> {
+    reformed_with(base, Some(reform), settings, json)
+}
+
+fn reformed_with(
+    base: &accord_core::Ruleset,
+    reform: Option<&std::path::Path>,
+    settings: &[accord_core::compare::Setting],
+    json: bool,
+) -> Result<accord_core::Ruleset, ExitCode> {
+    let files: Vec<SourceFile> = match reform {
+        Some(path) => match load(&[path.to_path_buf()]) {
+            Ok(files) => files.into_iter().map(|f| f.source).collect(),
+            Err(e) => return Err(cannot_run(&e)),
+        },
+        None => Vec::new(),
+    };
+    match base.reform(files, settings) {
+        Ok(r) => Ok(r),
+        Err(e) if e.kind == accord_core::ErrorKind::Ruleset => {
+            // The reform's diagnostics, each at its file and line.
+            if json {
+                println!("{}", e.to_json());
+            }
+            eprintln!("error: {}", e.message);
+            for p in &e.problems {
+                eprintln!(
+                    "  {}:{}:{}: {}: {}",
+                    p.file.as_deref().unwrap_or_default(),
+                    p.line.unwrap_or(0),
+                    p.column.unwrap_or(0),
+                    p.code,
+                    p.message
+                );
+                if let Some(h) = &p.help {
+                    eprintln!("    help: {h}");
+                }
+            }
+            Err(ExitCode::from(PROBLEMS))
+        }
+        Err(e) => {
+            report_error(&e, "the reform is", json);
+            Err(ExitCode::from(match e.kind {
+                accord_core::ErrorKind::Request => CANNOT_RUN,
+                _ => PROBLEMS,
+            }))
+        }
     }
 }
 

@@ -193,6 +193,10 @@ enum ScreenFormat {
 struct TestArgs {
     #[command(flatten)]
     ruleset: RulesetFiles,
+    /// A reform (section 22): its declarations replace the ruleset's of the
+    /// same name, and the tests run on the reformed ruleset.
+    #[arg(long, value_name = "REFORM")]
+    reform: Option<PathBuf>,
     #[command(flatten)]
     format: HumanOrJson,
 }
@@ -595,10 +599,16 @@ fn plan_command(args: &PlanArgs) -> ExitCode {
 
 fn test_command(args: &TestArgs) -> ExitCode {
     let json = args.format.json();
-    let ruleset = match load_ruleset(&args.ruleset.files, None, json) {
+    let mut ruleset = match load_ruleset(&args.ruleset.files, None, json) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if let Some(reform) = &args.reform {
+        ruleset = match compare::reformed(&ruleset, reform, &[], json) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+    }
     let report = ruleset.run_tests_report();
     match json {
         true => println!("{}", report.to_json()),

@@ -155,3 +155,17 @@ fn errors_have_codes_and_exit_statuses() {
     ]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+#[test]
+fn a_reform_is_tested_on_the_reformed_ruleset() {
+    // reform.accord's test holds on the reformed ruleset (15 000 for one child
+    // at score 27), not on the base (27 < 29).
+    let (base, reform) = (path("base"), path("reform.accord"));
+    let out = accord(&["test", &base, "--reform", &reform]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("The lower threshold from 2026"),
+        "{}",
+        stdout(&out)
+    );
+}
