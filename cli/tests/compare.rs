@@ -2,12 +2,6 @@
 //! with codes. The figures are those of `tests/compare/README.md`, worked out
 //! by hand (the facade's tests check them one by one).
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test's unwrap or index is its assertion: failing loudly is the point"
-)]
-
 use serde_json::Value;
 
 mod common;

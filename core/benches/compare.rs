@@ -8,6 +8,7 @@
 
 #![expect(
     clippy::unwrap_used,
+    clippy::indexing_slicing,
     reason = "benchmarks run on fixed, known-good inputs; a failure must stop the run loudly"
 )]
 
@@ -83,37 +84,39 @@ fn households() -> usize {
         .unwrap_or(100_000)
 }
 
+/// A pass's step over a group of lines.
+type Step<'s, 'e> = dyn FnMut(&mut accord_core::compare::Workspace<'e>, &[(usize, &[u8])]) + 's;
+
 /// Both passes over `n` generated households, 64 lines at a time.
 fn compare<'e>(comparison: &Comparison<'e>, n: usize) -> Tally {
     let as_of = jiff::civil::date(2025, 3, 1);
     let mut ws = comparison.workspace(as_of);
     let mut text = String::new();
-    let mut pass =
-        |f: &mut dyn FnMut(&mut accord_core::compare::Workspace<'e>, &[(usize, &[u8])])| {
-            let mut r = Rng(0x9E37_79B9_7F4A_7C15);
-            let mut done = 0;
-            while done < n {
-                let group = 64.min(n - done);
-                text.clear();
-                let mut ends = Vec::with_capacity(group);
-                for _ in 0..group {
-                    household(&mut r, &mut text);
-                    ends.push(text.len());
-                }
-                let mut start = 0;
-                let lines: Vec<(usize, &[u8])> = ends
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &end)| {
-                        let line = (done + i + 1, &text.as_bytes()[start..end]);
-                        start = end;
-                        line
-                    })
-                    .collect();
-                f(&mut ws, &lines);
-                done += group;
+    let mut pass = |f: &mut Step<'_, 'e>| {
+        let mut r = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut done = 0;
+        while done < n {
+            let group = 64.min(n - done);
+            text.clear();
+            let mut ends = Vec::with_capacity(group);
+            for _ in 0..group {
+                household(&mut r, &mut text);
+                ends.push(text.len());
             }
-        };
+            let mut start = 0;
+            let lines: Vec<(usize, &[u8])> = ends
+                .iter()
+                .enumerate()
+                .map(|(i, &end)| {
+                    let line = (done + i + 1, &text.as_bytes()[start..end]);
+                    start = end;
+                    line
+                })
+                .collect();
+            f(&mut ws, &lines);
+            done += group;
+        }
+    };
     let mut incomes = Incomes::default();
     pass(&mut |ws, lines| comparison.incomes(ws, lines, &mut incomes));
     let deciles = incomes.cutoffs();

@@ -1,6 +1,11 @@
 //! `Ruleset::compare`: a registry under a base and a reform (tests/compare/,
 //! whose README works every figure out by hand).
 
+#![expect(
+    clippy::panic,
+    reason = "a test's panic is its assertion: failing loudly is the point"
+)]
+
 use accord_core::{Ruleset, SourceFile};
 
 fn file(name: &str) -> SourceFile {

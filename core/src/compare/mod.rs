@@ -79,10 +79,14 @@ struct Acc {
 
 impl Acc {
     fn add(&mut self, o: &Acc) {
-        for i in 0..2 {
-            self.households[i] += o.households[i];
-            self.people[i] += o.people[i];
-            self.cost[i] = self.cost[i].saturating_add(o.cost[i]);
+        for (a, b) in self.households.iter_mut().zip(o.households) {
+            *a += b;
+        }
+        for (a, b) in self.people.iter_mut().zip(o.people) {
+            *a += b;
+        }
+        for (a, b) in self.cost.iter_mut().zip(o.cost) {
+            *a = a.saturating_add(b);
         }
         self.gainers += o.gainers;
         self.gain = self.gain.saturating_add(o.gain);
