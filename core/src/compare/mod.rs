@@ -85,13 +85,19 @@ impl Acc {
         for (a, b) in self.people.iter_mut().zip(o.people) {
             *a += b;
         }
+        // Decimal sums cost more than the rest together: zeros are skipped.
+        let add = |a: &mut Decimal, b: Decimal| {
+            if !b.is_zero() {
+                *a = a.saturating_add(b);
+            }
+        };
         for (a, b) in self.cost.iter_mut().zip(o.cost) {
-            *a = a.saturating_add(b);
+            add(a, b);
         }
         self.gainers += o.gainers;
-        self.gain = self.gain.saturating_add(o.gain);
+        add(&mut self.gain, o.gain);
         self.losers += o.losers;
-        self.loss = self.loss.saturating_add(o.loss);
+        add(&mut self.loss, o.loss);
         self.undetermined += o.undetermined;
     }
 }
@@ -536,8 +542,27 @@ impl<'e> Comparison<'e> {
                 self.income(&mut ws.base, facts)
                     .and_then(|x| deciles.of(x.normalize()))
             });
-            let mut accs = Vec::with_capacity(p);
+            // Each group's figures, made as long as the programmes once.
+            let mut region_accs = region.map(|r| {
+                let v = tally.regions.entry(r).or_default();
+                if v.len() < p {
+                    v.resize(p, Acc::default());
+                }
+                v
+            });
+            let mut decile_accs = decile.map(|d| {
+                let v = tally.deciles.entry(d).or_default();
+                if v.len() < p {
+                    v.resize(p, Acc::default());
+                }
+                v
+            });
             for (u, [b, a]) in ws.outs.iter().enumerate() {
+                // Ineligible under both, nothing undetermined: nothing to add
+                // (most programmes, for most households).
+                if b.eligible == 0 && a.eligible == 0 && !b.undetermined && !a.undetermined {
+                    continue;
+                }
                 let root = self.about_root.get(u).copied().unwrap_or(false);
                 let people = |o: &Outcome| match (root, o.eligible > 0) {
                     (true, true) => household_people,
@@ -560,14 +585,16 @@ impl<'e> Comparison<'e> {
                     acc.losers = 1;
                     acc.loss = b.amount - a.amount;
                 }
-                accs.push(acc);
-            }
-            add_all(&mut tally.total, &accs);
-            if let Some(r) = region {
-                add_all(tally.regions.entry(r).or_default(), &accs);
-            }
-            if let Some(d) = decile {
-                add_all(tally.deciles.entry(d).or_default(), &accs);
+                for group in [
+                    tally.total.get_mut(u),
+                    region_accs.as_mut().and_then(|v| v.get_mut(u)),
+                    decile_accs.as_mut().and_then(|v| v.get_mut(u)),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    group.add(&acc);
+                }
             }
         }
     }
