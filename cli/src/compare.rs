@@ -86,7 +86,7 @@ pub(crate) fn compare_command(args: &CompareArgs) -> ExitCode {
         match accord_core::compare::parse_setting(set, args.from.as_deref()) {
             Ok(s) => request.settings.push(s),
             Err(e) => {
-                report_error(&e, "`--set` is", json);
+                report_error(&accord_core::Error::from(e), "`--set` is", json);
                 return ExitCode::from(CANNOT_RUN);
             }
         }
@@ -102,7 +102,7 @@ pub(crate) fn compare_command(args: &CompareArgs) -> ExitCode {
     let comparison = match Comparison::new(base.engine(), reformed.engine(), &request.options) {
         Ok(c) => c,
         Err(e) => {
-            report_error(&e, "the request is", json);
+            report_error(&accord_core::Error::from(e), "the request is", json);
             return ExitCode::from(CANNOT_RUN);
         }
     };

@@ -22,14 +22,46 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::codes::Code;
-use crate::facade::Error;
 use crate::labels::localize;
+use crate::pipeline::CheckReport;
 use crate::screen::lower::FieldKind;
 use crate::screen::report::resolve_lang;
 use crate::screen::value::V;
 use crate::screen::{Engine, Facts, Session};
 
 pub use reform::{parse_setting, Setting};
+
+/// Why a comparison cannot be made: a request's problem (`U…`) or the reform's
+/// diagnostics. The facade turns it into its one `Error`.
+#[derive(Debug, Clone)]
+pub enum Refused {
+    Request {
+        code: Code,
+        message: String,
+        help: Option<String>,
+    },
+    Ruleset(CheckReport),
+}
+
+impl Refused {
+    pub(crate) fn request(
+        code: Code,
+        message: impl Into<String>,
+        help: impl Into<Option<String>>,
+    ) -> Refused {
+        Refused::Request {
+            code,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    pub(crate) fn ruleset(report: &CheckReport) -> Refused {
+        Refused::Ruleset(report.clone())
+    }
+}
+
+type Error = Refused;
 
 /// At most this many bad lines are listed in a report (all are counted).
 pub const MAX_LISTED_ERRORS: usize = 100;

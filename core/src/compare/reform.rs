@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 use accord_grammar::ast::{Decl, DeclKind, Ident, ParameterItem, Span};
 
+use super::Refused as Error;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
-use crate::facade::Error;
 use crate::pipeline::{syntax_diagnostic, CheckReport};
 use crate::source::{SourceFile, SourceMap};
 
@@ -276,7 +276,7 @@ fn blank(text: &str, span: Span) -> String {
 /// date is not a date or the value does not parse as one literal.
 pub(crate) fn setting_file(files: &[SourceFile], set: &Setting) -> Result<SourceFile, Error> {
     let from = match &set.from {
-        Some(d) => Some(crate::facade::parse_as_of(d).map_err(|_| {
+        Some(d) => Some(crate::screen::facts::parse_date(d).ok_or_else(|| {
             Error::request(
                 Code::U0033,
                 format!("the date of `--set {}` is not a date", set.name),

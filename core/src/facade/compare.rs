@@ -5,11 +5,26 @@
 use serde_json::Value as Json;
 
 use crate::codes::Code;
-use crate::compare::{reform, CompareOptions, CompareReport, Comparison, Incomes, Setting, Tally};
+use crate::compare::{
+    reform, CompareOptions, CompareReport, Comparison, Incomes, Refused, Setting, Tally,
+};
 use crate::facade::ruleset::parse_as_of;
 use crate::facade::{Error, Ruleset};
 use crate::screen::Engine;
 use crate::source::SourceFile;
+
+impl From<Refused> for Error {
+    fn from(r: Refused) -> Error {
+        match r {
+            Refused::Request {
+                code,
+                message,
+                help,
+            } => Error::request(code, message, help),
+            Refused::Ruleset(report) => Error::ruleset(&report),
+        }
+    }
+}
 
 /// A comparison's request: the options and the parameters set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
