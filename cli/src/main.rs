@@ -7,6 +7,7 @@
 
 mod args;
 mod case;
+mod compare;
 mod files;
 mod graph;
 mod screen;
@@ -62,6 +63,10 @@ enum Command {
     Merge(case::MergeArgs),
     /// A protocol's workflow graph as DOT, Mermaid or JSON; `--list` its names.
     Graph(graph::GraphArgs),
+    /// What if: a registry screened under a base ruleset and a reform (a
+    /// ruleset file replacing declarations, or `--set NAME=VALUE`), per
+    /// programme, region and income decile.
+    Compare(compare::CompareArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -192,6 +197,10 @@ enum ScreenFormat {
 struct TestArgs {
     #[command(flatten)]
     ruleset: RulesetFiles,
+    /// A reform (section 22): its declarations replace the ruleset's of the
+    /// same name, and the tests run on the reformed ruleset.
+    #[arg(long, value_name = "REFORM")]
+    reform: Option<PathBuf>,
     #[command(flatten)]
     format: HumanOrJson,
 }
@@ -227,9 +236,9 @@ struct FmtArgs {
 }
 
 /// The command ran and found problems in its input.
-const PROBLEMS: u8 = 1;
+pub(crate) const PROBLEMS: u8 = 1;
 /// The command could not run.
-const CANNOT_RUN: u8 = 2;
+pub(crate) const CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -246,6 +255,7 @@ fn main() -> ExitCode {
         Command::Case(args) => case::case_command(&args),
         Command::Caseload(args) => case::caseload_command(&args),
         Command::Merge(args) => case::merge_command(&args),
+        Command::Compare(args) => compare::compare_command(&args),
     }
 }
 
@@ -599,10 +609,16 @@ fn plan_command(args: &PlanArgs) -> ExitCode {
 
 fn test_command(args: &TestArgs) -> ExitCode {
     let json = args.format.json();
-    let ruleset = match load_ruleset(&args.ruleset.files, None, json) {
+    let mut ruleset = match load_ruleset(&args.ruleset.files, None, json) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if let Some(reform) = &args.reform {
+        ruleset = match compare::reformed(&ruleset, reform, &[], json) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+    }
     let report = ruleset.run_tests_report();
     match json {
         true => println!("{}", report.to_json()),
@@ -697,7 +713,7 @@ fn fmt(args: &FmtArgs) -> ExitCode {
     }
 }
 
-fn cannot_run(error: &LoadError) -> ExitCode {
+pub(crate) fn cannot_run(error: &LoadError) -> ExitCode {
     let color = colors_wanted(std::io::stderr().is_terminal());
     let word = if color {
         "\x1b[1;31merror\x1b[0m"

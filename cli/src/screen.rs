@@ -16,10 +16,10 @@ use jiff::civil::Date;
 /// Input handed to a worker at a time (whole lines, about this many bytes):
 /// large enough to amortise the channel, small enough to keep memory flat and
 /// the progress bar lively.
-const CHUNK_BYTES: usize = 1 << 20;
+pub(crate) const CHUNK_BYTES: usize = 1 << 20;
 
 /// Stack of each worker thread.
-const WORKER_STACK: usize = 64 << 20;
+pub(crate) const WORKER_STACK: usize = 64 << 20;
 
 pub struct Batch<'a> {
     pub engine: &'a Engine,
@@ -37,13 +37,13 @@ pub struct BatchSummary {
     pub seconds: f64,
 }
 
-struct Chunk {
-    seq: usize,
-    first_line: usize,
+pub(crate) struct Chunk {
+    pub seq: usize,
+    pub first_line: usize,
     /// The chunk's lines, back to back (one buffer, not one allocation a line).
-    text: Vec<u8>,
+    pub text: Vec<u8>,
     /// Where each line ends in `text`.
-    ends: Vec<usize>,
+    pub ends: Vec<usize>,
 }
 
 struct Done {
@@ -228,7 +228,7 @@ impl std::fmt::Display for WorkerFailed {
 impl std::error::Error for WorkerFailed {}
 
 /// A few reusable buffers shared by the pipeline's threads.
-struct Pool<T>(std::sync::Mutex<Vec<T>>);
+pub(crate) struct Pool<T>(std::sync::Mutex<Vec<T>>);
 
 impl<T> Default for Pool<T> {
     fn default() -> Self {
@@ -237,7 +237,7 @@ impl<T> Default for Pool<T> {
 }
 
 impl<T: Default + Clear> Pool<T> {
-    fn take(&self) -> T {
+    pub(crate) fn take(&self) -> T {
         self.0
             .lock()
             .ok()
@@ -245,7 +245,7 @@ impl<T: Default + Clear> Pool<T> {
             .unwrap_or_default()
     }
 
-    fn give(&self, mut item: T) {
+    pub(crate) fn give(&self, mut item: T) {
         item.clear_keep();
         if let Ok(mut v) = self.0.lock() {
             // Enough for the chunks in flight; more would only hold memory.
@@ -256,7 +256,7 @@ impl<T: Default + Clear> Pool<T> {
     }
 }
 
-trait Clear {
+pub(crate) trait Clear {
     fn clear_keep(&mut self);
 }
 
@@ -272,7 +272,7 @@ impl Clear for String {
     }
 }
 
-fn read_chunks(
+pub(crate) fn read_chunks(
     mut reader: Box<dyn Read + Send>,
     tx: mpsc::SyncSender<Chunk>,
     pool: &Pool<Vec<u8>>,
@@ -363,7 +363,7 @@ fn read_chunks(
 
 /// `bytes[range]` for a range this module knows is in bounds (`why` says why);
 /// debug builds check it, release builds give no bytes rather than panic.
-fn part<'a, R>(bytes: &'a [u8], range: R, why: &str) -> &'a [u8]
+pub(crate) fn part<'a, R>(bytes: &'a [u8], range: R, why: &str) -> &'a [u8]
 where
     R: std::slice::SliceIndex<[u8], Output = [u8]> + Clone + std::fmt::Debug,
 {

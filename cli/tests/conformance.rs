@@ -82,6 +82,14 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         "case_state" | "case_view" | "case_add" => &["case", "--format", "json"],
         "merge" => &["merge"],
         "graph" => &["graph"],
+        "compare" => &[
+            "compare",
+            "--format",
+            "json",
+            "--threads",
+            "1",
+            "--no-progress",
+        ],
         "format" => &["fmt"],
         _ => return None,
     };
@@ -114,6 +122,11 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
             args.push(format!("{name}.jsonl"));
         }
         cwd = Some(work.to_path_buf());
+    } else if call == "compare" {
+        // BASE is the ruleset's directory (the command runs there); REFORM a file.
+        args.push(".".into());
+        let name = get("reform_name").unwrap();
+        args.push(file("reform", &name)?);
     } else {
         args.extend(files);
     }
@@ -192,6 +205,36 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
                 Some(out.to_string_lossy().into_owned()),
             );
         }
+        "compare" => {
+            opt(&mut args, "--facts-jsonl", file("lines", "in.jsonl"));
+            opt(&mut args, "--as-of", get("as_of"));
+            let options: Value = serde_json::from_str(&get("options").unwrap()).unwrap();
+            for key in ["by", "decile_by", "people"] {
+                let v = options.get(key).and_then(Value::as_str).map(str::to_string);
+                opt(&mut args, &format!("--{}", key.replace('_', "-")), v);
+            }
+            for set in options
+                .get("set")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let value = match &set["value"] {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                opt(
+                    &mut args,
+                    "--set",
+                    Some(format!("{}={value}", set["name"].as_str().unwrap())),
+                );
+                opt(
+                    &mut args,
+                    "--from",
+                    set["from"].as_str().map(str::to_string),
+                );
+            }
+        }
         "graph" => {
             opt(&mut args, "--protocol", get("protocol"));
             opt(&mut args, "--format", get("format"));
@@ -252,7 +295,8 @@ fn the_cli_prints_what_every_binding_returns() {
                 | "case_view"
                 | "providers_for_result"
                 | "needs_map"
-                | "caseload" => expected + "\n",
+                | "caseload"
+                | "compare" => expected + "\n",
                 _ => expected,
             };
             if got != expected {
@@ -274,9 +318,24 @@ fn the_cli_prints_what_every_binding_returns() {
                 .map(|p| p["code"].as_str().unwrap())
                 .collect();
             // The CLI checks the as-of date, the format and the catalogue before
-            // the facade: a usage error.
-            let usage =
-                error["kind"] == "request" && matches!(codes[..], ["U0001" | "U0006" | "U0008"]);
+            // the facade, and `compare`'s request (`--set`, `--by`, …): a usage
+            // error.
+            let usage = error["kind"] == "request"
+                && matches!(
+                    codes[..],
+                    ["U0001"
+                        | "U0006"
+                        | "U0008"
+                        | "U0030"
+                        | "U0031"
+                        | "U0032"
+                        | "U0033"
+                        | "U0034"
+                        | "U0035"
+                        | "U0036"
+                        | "U0037"
+                        | "U0038"]
+                );
             let want = if usage { 2 } else { 1 };
             let missing: Vec<&&str> = codes
                 .iter()

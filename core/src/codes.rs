@@ -64,7 +64,7 @@ codes! {
     /// E06xx: tests
     E0601, E0602, E0603, E0604, E0605, E0606, E0607, E0608, E0609, E0610;
     /// E09xx: tools
-    E0900;
+    E0900, E0901, E0902, E0903, E0904;
     /// W01xx: warnings
     W0101, W0102, W0103, W0104, W0105, W0106, W0107, W0108, W0140,
     W0141;
@@ -92,7 +92,8 @@ codes! {
     C0051, C0060, C0061, C0062, C0063;
     /// U00xx: requests to the facade
     U0001, U0003, U0004, U0005, U0006, U0007, U0008, U0009,
-    U0010, U0011, U0012, U0020;
+    U0010, U0011, U0012, U0020, U0030, U0031, U0032, U0033, U0034,
+    U0035, U0036, U0037, U0038;
 }
 
 /// The code of a syntax error of the parser (`accord-grammar` knows the kinds of

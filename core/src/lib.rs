@@ -27,6 +27,7 @@ pub mod assess;
 pub mod case;
 mod check;
 mod codes;
+pub mod compare;
 mod diagnostics;
 pub mod facade;
 mod labels;

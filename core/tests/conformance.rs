@@ -152,6 +152,13 @@ fn run(dir: &Path) -> Result<String, Error> {
         "next_questions" => r.next_questions(&a.req("facts"), &a.req("as_of"), lang),
         "explain" => r.explain(&a.req("facts"), &a.req("as_of"), &a.req("program"), lang),
         "screen_jsonl" => r.screen_jsonl(&a.req("lines"), &a.req("as_of"), a.flag("explain"), lang),
+        "compare" => r.compare(
+            vec![SourceFile::new(a.req("reform_name"), a.req("reform"))],
+            &a.req("lines"),
+            &a.req("as_of"),
+            &a.req("options"),
+            lang,
+        ),
         "answer" => r.answer(&a.req("facts"), &a.req("path"), &a.req("value")),
         "schema" => r.schema(lang),
         "assessment_form" => r.assessment_form(a.opt("assessment").as_deref()),

@@ -131,6 +131,16 @@ def main():
     case("armenia_screen_jsonl_bad_lines", arm, "screen_jsonl",
          {"lines": '{"region": "shirak"}\nnot json\n\n{"region": "lori", "members": [{"birth_date": "2024-05-01"}]}\n',
           "as_of": "2025-03-01"})
+    # `compare` (tests/compare/README.md works the figures out by hand).
+    for name, options, lang in (
+        ("compare_demo_reform", '{"by": "region", "decile_by": "income"}', "hy"),
+        ("compare_demo_set_bad", '{"set": [{"name": "family_benefit", "value": 27}]}', None),
+    ):
+        args = {"reform_name": "reform.accord", "reform": f"@{UP}compare/reform.accord",
+                "lines": f"@{UP}compare/registry.jsonl", "as_of": "2026-03-01", "options": options}
+        if lang:
+            args["lang"] = lang
+        case(name, "tests/compare/base", "compare", args)
     case("armenia_answer_region", arm, "answer", {"facts": "{}", "path": "region", "value": '"shirak"'})
     case("armenia_answer_new_member", arm, "answer",
          {"facts": '{"region": "shirak", "members": []}', "path": "members[0].birth_date",

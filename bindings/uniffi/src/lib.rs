@@ -342,6 +342,20 @@ impl Ruleset {
         self.read(|r| r.screen_jsonl(&lines, &as_of, explain, lang.as_deref()))
     }
 
+    /// A registry's lines screened under this ruleset and a reform (its
+    /// files; `options`: JSON, docs/language.md §22), tallied per programme.
+    #[uniffi::method(default(lang = None))]
+    pub fn compare(
+        &self,
+        reform: Vec<SourceFile>,
+        lines: String,
+        as_of: String,
+        options: String,
+        lang: Option<String>,
+    ) -> Result<String, AccordError> {
+        self.read(|r| r.compare(sources(reform), &lines, &as_of, &options, lang.as_deref()))
+    }
+
     /// Sets the fact at `path` of a facts document to `value` (JSON text;
     /// `null` makes it unknown) and returns the document, compact.
     pub fn answer(

@@ -239,6 +239,18 @@ export class Ruleset {
       .map((l) => JSON.parse(l));
   }
 
+  /** A registry under this ruleset and a reform (docs/language.md §22). */
+  compareText(reform, lines, asOf, options = {}) {
+    const r = sources(reform);
+    const l = typeof lines === 'string' ? lines : log(lines, 'the lines');
+    const { lang, ...rest } = options;
+    const o = JSON.stringify(rest);
+    return call(() => this.#raw.compare(r, l, asOf, o, opt(lang)));
+  }
+  compare(reform, lines, asOf, options = {}) {
+    return JSON.parse(this.compareText(reform, lines, asOf, options));
+  }
+
   /** `valueJson` is JSON text: `"\"shirak\""`, `"3"`, `"null"`. */
   answerText(facts, path, valueJson) {
     const f = doc(facts, 'the facts');

@@ -297,6 +297,73 @@ export interface ScreenJsonlOptions {
   lang?: Lang | null;
 }
 
+/** A parameter set for a comparison (`--set NAME=VALUE --from DATE`). */
+export interface CompareSetting {
+  name: string;
+  /** One literal of the parameter's type: `27`, `"42000.50"`, `true`, `"2026-01-01"`. */
+  value: string | number | boolean;
+  /** From this date on; the parameter's first date when left out. */
+  from?: DateString | null;
+}
+
+export interface CompareOptions {
+  /** A root fact of enum type (a region): figures per variant. */
+  by?: string | null;
+  /** A root fact of type Money, Integer or Decimal: figures per decile. */
+  decile_by?: string | null;
+  /** The root's list of people (its first `list of` entity field by default). */
+  people?: string | null;
+  set?: readonly CompareSetting[];
+  lang?: Lang | null;
+}
+
+/** One group's figures: before (the base) and after (the reform); amounts are decimal strings. */
+export interface CompareFigures {
+  households_before: number;
+  households_after: number;
+  people_before: number;
+  people_after: number;
+  cost_before: string;
+  cost_after: string;
+  gainers: number;
+  gain: string;
+  losers: number;
+  loss: string;
+  undetermined: number;
+}
+
+export interface CompareRegion extends CompareFigures {
+  /** The variant; `null` for households whose region is unknown. */
+  region: string | null;
+  label: string | null;
+}
+
+export interface CompareDecile extends CompareFigures {
+  /** 1 (lowest incomes) to 10; `null` for an unknown income. */
+  decile: number | null;
+}
+
+export interface ProgramComparison {
+  program: string;
+  label: string;
+  total: CompareFigures;
+  by_region: CompareRegion[];
+  by_decile: CompareDecile[];
+}
+
+/** `compare`: a registry under a ruleset and a reform (`accord compare --format json`). */
+export interface CompareReport {
+  as_of: DateString;
+  lang: Lang;
+  by: string | null;
+  decile_by: string | null;
+  households: number;
+  bad_lines: number;
+  /** The first 100 bad lines: their number and why (fields and codes, never values). */
+  errors: { line: number; error: string }[];
+  programs: ProgramComparison[];
+}
+
 /** A JSON Schema (2020-12) of the facts document. */
 export type JsonSchema = JsonObject & {
   $schema?: string;
@@ -910,6 +977,9 @@ export class Ruleset {
   /** A registry: one facts document per line (or a list of documents). */
   screenJsonl(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): ScreenLine[];
   screenJsonlText(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): string;
+  /** A registry under this ruleset and a reform: its files replace declarations of the same name. */
+  compare(reform: SourceFiles, lines: string | readonly (Facts | string)[], asOf: DateString, options?: CompareOptions): CompareReport;
+  compareText(reform: SourceFiles, lines: string | readonly (Facts | string)[], asOf: DateString, options?: CompareOptions): string;
   /** Sets the fact at `path` to `value` (`null`: unknown); returns the checked facts document. */
   answer(facts: Document<Facts>, path: string, value: JsonValue): Facts;
   /** `answer` with the value as JSON text; returns compact JSON. */
@@ -967,6 +1037,7 @@ export interface RawRuleset {
   nextQuestions(facts: string, as_of: string, lang?: string | null): string;
   explain(facts: string, as_of: string, program: string, lang?: string | null): string;
   screenJsonl(lines: string, as_of: string, explain: boolean, lang?: string | null): string;
+  compare(reform: string, lines: string, as_of: string, options: string, lang?: string | null): string;
   answer(facts: string, path: string, value: string): string;
   schema(lang?: string | null): string;
   assessmentForm(assessment?: string | null): string;

@@ -113,6 +113,22 @@ mod exports {
                 .screen_jsonl(lines, as_of, explain, lang.as_deref()))
         }
 
+        /// A registry's lines screened under this ruleset and a reform
+        /// (`reform`: sources as `load` takes them; `options`: JSON, §22).
+        pub fn compare(
+            &self,
+            reform: &str,
+            lines: &str,
+            as_of: &str,
+            options: &str,
+            lang: Option<String>,
+        ) -> Result<String, JsError> {
+            js(super::sources(reform).and_then(|files| {
+                self.inner
+                    .compare(files, lines, as_of, options, lang.as_deref())
+            }))
+        }
+
         pub fn answer(&self, facts: &str, path: &str, value: &str) -> Result<String, JsError> {
             js(self.inner.answer(facts, path, value))
         }

@@ -88,9 +88,11 @@ fn comment_texts(file: &accord_grammar::ast::File) -> Vec<&str> {
 
 mod case_ratings;
 mod caseload;
+mod compare;
 mod error;
 mod ruleset;
 
 pub use case_ratings::{CaseRated, CaseRatings, SkippedCase};
+pub use compare::CompareRequest;
 pub use error::{Error, ErrorKind, Problem};
 pub use ruleset::{parse_as_of, GraphFormat, Ruleset, RulesetInfo};

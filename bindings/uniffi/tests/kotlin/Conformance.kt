@@ -240,6 +240,10 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                     "next_questions" -> r.nextQuestions(a.req("facts"), a.req("as_of"), lang)
                     "explain" -> r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
                     "screen_jsonl" -> r.screenJsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
+                    "compare" -> r.compare(
+                        listOf(SourceFile(a.req("reform_name"), a.req("reform"))),
+                        a.req("lines"), a.req("as_of"), a.req("options"), lang,
+                    )
                     "answer" -> r.answer(a.req("facts"), a.req("path"), a.req("value"))
                     "schema" -> r.schema(lang)
                     "assessment_form" -> r.assessmentForm(a.opt("assessment"))

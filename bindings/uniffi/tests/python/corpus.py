@@ -92,6 +92,9 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
         return r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
     if name == "screen_jsonl":
         return r.screen_jsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
+    if name == "compare":
+        reform = [accord.SourceFile(name=a.req("reform_name"), text=a.req("reform"))]
+        return r.compare(reform, a.req("lines"), a.req("as_of"), a.req("options"), lang)
     if name == "answer":
         return r.answer(a.req("facts"), a.req("path"), a.req("value"))
     if name == "schema":

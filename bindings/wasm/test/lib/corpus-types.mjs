@@ -11,7 +11,7 @@ const typeOf = {
   schema: 'JsonSchema', assessment_form: 'AssessmentForm', assess: 'AssessReport', providers: 'ProvidersReport',
   case_state: 'CaseState', merge: 'MergeResult', graph: 'ProtocolGraph', run_tests: 'TestReport',
   needs_map: 'NeedsMap', providers_for_result: 'ProvidersReport[]', caseload: 'CaseloadReport',
-  case_view: 'CaseState',
+  case_view: 'CaseState', compare: 'CompareReport',
 };
 const out = [`import type * as A from 'accord-engine';`, ''];
 const counts = {};

@@ -86,6 +86,11 @@ export function run(engine, dir, cache = new Map()) {
     next_questions: () => r.nextQuestionsText(req('facts'), req('as_of'), lang),
     explain: () => r.explainText(req('facts'), req('as_of'), req('program'), lang),
     screen_jsonl: () => r.screenJsonlText(req('lines'), req('as_of'), { explain: args.explain === true, lang }),
+    compare: () =>
+      r.compareText([{ name: req('reform_name'), text: req('reform') }], req('lines'), req('as_of'), {
+        ...JSON.parse(req('options')),
+        lang,
+      }),
     answer: () => r.answerText(req('facts'), req('path'), req('value')),
     schema: () => r.schemaText(lang),
     assessment_form: () => r.assessmentFormText(get('assessment')),
