@@ -397,13 +397,15 @@ pub enum TypeExpr {
     Named(Ident),
     /// `list of T`
     List(Box<TypeExpr>, Span),
+    /// `monthly T`: one value per calendar month (a field's type).
+    Monthly(Box<TypeExpr>, Span),
 }
 
 impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::List(_, s) => *s,
+            TypeExpr::List(_, s) | TypeExpr::Monthly(_, s) => *s,
         }
     }
 }

@@ -667,8 +667,10 @@ impl Builder<'_> {
         let span = self.span(&p);
         let mut lists = Vec::new();
         let mut ty = None;
+        let mut monthly = false;
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::kw_monthly => monthly = true,
                 Rule::kw_list => lists.push(self.span(&c).start),
                 Rule::ident => ty = Some(TypeExpr::Named(self.ident(&c))),
                 _ => {}
@@ -680,6 +682,9 @@ impl Builder<'_> {
         let mut ty = ty.ok_or_else(|| internal("type", span))?;
         for start in lists.into_iter().rev() {
             ty = TypeExpr::List(Box::new(ty), Span::new(start, span.end));
+        }
+        if monthly {
+            ty = TypeExpr::Monthly(Box::new(ty), span);
         }
         Ok(ty)
     }

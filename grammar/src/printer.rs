@@ -1238,6 +1238,10 @@ fn type_text(t: &TypeExpr) -> String {
                 out.push_str("list of ");
                 t = inner;
             }
+            TypeExpr::Monthly(inner, _) => {
+                out.push_str("monthly ");
+                t = inner;
+            }
         }
     }
 }

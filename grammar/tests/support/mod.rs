@@ -346,10 +346,13 @@ pub fn expr() -> BoxedStrategy<Expr> {
 }
 
 pub fn type_expr() -> impl Strategy<Value = TypeExpr> {
-    (type_name(), 0..3usize).prop_map(|(name, lists)| {
+    (type_name(), 0..3usize, prop::bool::weighted(0.1)).prop_map(|(name, lists, monthly)| {
         let mut t = TypeExpr::Named(name);
         for _ in 0..lists {
             t = TypeExpr::List(Box::new(t), span());
+        }
+        if monthly {
+            t = TypeExpr::Monthly(Box::new(t), span());
         }
         t
     })
