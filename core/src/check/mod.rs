@@ -25,6 +25,7 @@ mod graph;
 mod guards;
 mod model;
 mod protocols;
+mod series;
 mod services;
 mod tables;
 mod testblocks;
@@ -37,6 +38,7 @@ use accord_grammar::ast;
 
 pub use model::*;
 pub(crate) use util::suggest;
+pub(crate) use series::months_of;
 
 /// The built-in sectors every ruleset has.
 pub const BUILTIN_SECTORS: [&str; 5] = ["social", "education", "health", "employment", "housing"];
@@ -202,6 +204,7 @@ impl Checked {
                 e.map_or("an unknown entity".into(), |e| e.name.clone())
             }
             Type::List(t) => format!("list of {}", self.type_name(t)),
+            Type::Monthly(t) => format!("monthly {}", self.type_name(t)),
             Type::Risk(a) => match self.assessments.get(a.0) {
                 Some(a) => format!("risk level of `{}`", a.name),
                 None => "risk level".into(),

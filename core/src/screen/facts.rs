@@ -187,6 +187,8 @@ pub(crate) enum JPath<'p> {
     Root,
     Field(&'p JPath<'p>, &'p str),
     Index(&'p JPath<'p>, usize),
+    /// A month of a monthly series: `members[0].income[2025-01]`.
+    Month(&'p JPath<'p>, i32),
 }
 
 impl fmt::Display for JPath<'_> {
@@ -196,6 +198,7 @@ impl fmt::Display for JPath<'_> {
             JPath::Field(JPath::Root, name) => f.write_str(name),
             JPath::Field(parent, name) => write!(f, "{parent}.{name}"),
             JPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            JPath::Month(parent, m) => write!(f, "{parent}[{}]", super::series::month_text(*m)),
         }
     }
 }

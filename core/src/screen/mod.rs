@@ -20,6 +20,7 @@ mod memo;
 pub(crate) mod plan;
 pub mod report;
 mod schema;
+pub(crate) mod series;
 pub(crate) mod value;
 
 pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};

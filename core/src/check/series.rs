@@ -1,0 +1,150 @@
+//! Monthly series: the `monthly T` type of a fact, and the functions that read
+//! one over the months before the as-of date (`sum_last`, `average_last`,
+//! `min_last`, `max_last`, `month_value`).
+
+use accord_grammar::ast::{self, DurationUnit, Ident};
+
+use super::*;
+use crate::codes::Code;
+use crate::diagnostics::Diagnostic;
+
+/// The most months a series function looks back: ten years.
+pub(crate) const MAX_SERIES_MONTHS: u32 = 120;
+
+/// The type of one month of a field: `Money` for `monthly Money`, the type
+/// itself otherwise (a field's domain applies to each month).
+pub(super) fn per_month(ty: &Type) -> &Type {
+    match ty {
+        Type::Monthly(inner) => inner,
+        t => t,
+    }
+}
+
+/// The number of months a series function's second argument stands for: a
+/// duration written out in months or years (`3 months`, `1 year`).
+pub(crate) fn months_of(v: &Value) -> Option<u32> {
+    match v {
+        Value::Duration(d) => match d.unit {
+            DurationUnit::Months => Some(d.amount),
+            DurationUnit::Years => d.amount.checked_mul(12),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl Checker<'_> {
+    /// `monthly T`: a series of numbers or money (E0440 otherwise).
+    pub(super) fn monthly_type(&mut self, file: usize, inner: Type, span: ast::Span) -> Type {
+        if inner.is_amount() {
+            return Type::Monthly(Box::new(inner));
+        }
+        if !inner.is_error() {
+            let t = self.type_name(&inner);
+            self.emit(
+                Diagnostic::error(
+                    Code::E0440,
+                    file,
+                    span,
+                    format!("a monthly series holds numbers or money, not `{t}`"),
+                )
+                .with_help("write `monthly Money`, `monthly Integer` or `monthly Decimal`"),
+            );
+        }
+        Type::Error
+    }
+
+    /// A parameter's or a table's type is never a series (E0441): only facts
+    /// vary by month.
+    pub(super) fn not_monthly(&mut self, file: usize, t: &ast::TypeExpr, ty: Type) -> Type {
+        if !matches!(t, ast::TypeExpr::Monthly(..)) {
+            return ty;
+        }
+        if !ty.is_error() {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0441,
+                    file,
+                    t.span(),
+                    "only a fact of an entity can be `monthly`".to_string(),
+                )
+                .with_help("declare the series as a field of an entity, and read it with `sum_last(field, 3 months)` or another series function"),
+            );
+        }
+        Type::Error
+    }
+
+    /// The result type of a series function, after checking its arguments:
+    /// a monthly fact named directly (E0442) and a constant number of months
+    /// (E0443).
+    pub(super) fn series_call(
+        &mut self,
+        file: usize,
+        func: Builtin,
+        args: &[RExpr],
+        name: &Ident,
+    ) -> Type {
+        let (Some(series), Some(months)) = (args.first(), args.get(1)) else {
+            return Type::Error;
+        };
+        let fact = matches!(
+            &series.kind,
+            RKind::Member {
+                member: MemberRef::Field(_),
+                ..
+            } | RKind::Get {
+                member: MemberRef::Field(_),
+                ..
+            }
+        );
+        let inner = match &series.ty {
+            Type::Monthly(inner) if fact => Some((**inner).clone()),
+            Type::Error => None,
+            t => {
+                let t = self.type_name(t);
+                let what = if matches!(series.ty, Type::Monthly(_)) {
+                    "a monthly fact named directly".to_string()
+                } else {
+                    format!("a monthly fact, found `{t}`")
+                };
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0442,
+                        file,
+                        series.span,
+                        format!("`{}` needs {what}", name.name),
+                    )
+                    .with_help("name a field declared `monthly Money` (or another `monthly` type), such as `income` or `member.income`"),
+                );
+                None
+            }
+        };
+        let low = u32::from(func != Builtin::MonthValue);
+        let n = match &months.kind {
+            RKind::Const(v) => months_of(v),
+            _ => None,
+        };
+        let ok = n.is_some_and(|n| (low..=MAX_SERIES_MONTHS).contains(&n));
+        if !ok && !months.ty.is_error() {
+            let first = if low == 0 { "0 months" } else { "1 month" };
+            self.emit(
+                Diagnostic::error(
+                    Code::E0443,
+                    file,
+                    months.span,
+                    format!(
+                        "`{}` needs a number of months written out, from {first} to {MAX_SERIES_MONTHS} months",
+                        name.name
+                    ),
+                )
+                .with_help("write the months as a duration, such as `3 months` or `1 year`"),
+            );
+            return Type::Error;
+        }
+        match (func, inner) {
+            (_, None) => Type::Error,
+            (Builtin::AverageLast, Some(Type::Integer)) => Type::Decimal,
+            (_, Some(t)) => t,
+        }
+    }
+}

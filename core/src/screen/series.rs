@@ -1,0 +1,325 @@
+//! Monthly series: facts with one value per calendar month (`income: monthly
+//! Money`), read by `sum_last`, `average_last`, `min_last`, `max_last` and
+//! `month_value` over months counted back from the as-of date.
+//!
+//! A month is a number, `year * 12 + month - 1`. In the facts a series is a
+//! list whose first element is the number of its first month and whose others
+//! are the values of the months from it on, unknown where the document left a
+//! month out or gave `null` (the months between the first and the last given
+//! are all there). Both evaluators read a series through [`aggregate`], so
+//! they agree by construction; the window of months is fixed when the nodes
+//! are folded for an as-of date ([`window`]).
+//!
+//! The reference months are the complete calendar months before the as-of
+//! month: on 2026-03-15, `sum_last(income, 3 months)` reads 2025-12, 2026-01 and
+//! 2026-02 (most benefit laws count the months before the application month;
+//! the month in progress is not over). `month_value(income, 0 months)` is the
+//! as-of month itself.
+
+use std::fmt::Write as _;
+
+use accord_grammar::ast::BinaryOp;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::de::{self, DeserializeSeed, Visitor};
+
+use super::facts::{Facts, JPath};
+use super::value::{self, Interval, ListRef, V};
+use crate::check::Builtin;
+use crate::codes::Code;
+
+/// A series in a document spans at most this many months (a hundred years).
+pub(crate) const MAX_SPAN: i32 = 1200;
+
+/// Whether `func` is a series function (lowered to a `Node::Series`).
+pub(crate) fn is_series(func: Builtin) -> bool {
+    matches!(
+        func,
+        Builtin::SumLast
+            | Builtin::AverageLast
+            | Builtin::MinLast
+            | Builtin::MaxLast
+            | Builtin::MonthValue
+    )
+}
+
+/// The number of `d`'s month.
+pub(crate) fn month_index(d: Date) -> i32 {
+    i32::from(d.year()) * 12 + i32::from(d.month()) - 1
+}
+
+/// `YYYY-MM` for a month's number.
+pub(crate) fn month_text(m: i32) -> String {
+    let mut s = String::with_capacity(7);
+    let _ = write!(s, "{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+    s
+}
+
+/// A month written `YYYY-MM` (year 0001 to 9999, month 01 to 12), strictly.
+pub(crate) fn parse_month(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    if b.len() != 7 || b.get(4) != Some(&b'-') || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = s.get(0..4)?.parse().ok()?;
+    let m: i32 = s.get(5..7)?.parse().ok()?;
+    ((1..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
+}
+
+/// The months a series function reads on `date`, `back` months counted back:
+/// the first month's number and how many. `month_value` reads one month,
+/// `back` months before the as-of month; the others the `back` months before
+/// it.
+pub(crate) fn window(func: Builtin, back: u32, date: Date) -> (i32, u32) {
+    let asof = month_index(date);
+    let back = i32::try_from(back).unwrap_or(i32::MAX);
+    let first = asof.saturating_sub(back);
+    match func {
+        Builtin::MonthValue => (first, 1),
+        _ => (first, u32::try_from(back).unwrap_or(0)),
+    }
+}
+
+/// The value of month `m` of the series held in `slot` (unknown when the
+/// series or the month is not given).
+pub(crate) fn month(facts: &Facts, slot: V, m: i32) -> V {
+    let V::List(l) = slot else {
+        return V::Unknown;
+    };
+    let Some(V::Int(first)) = facts.items.get(l.start as usize) else {
+        return V::Unknown;
+    };
+    let Some(off) = i64::from(m).checked_sub(*first) else {
+        return V::Unknown;
+    };
+    if off < 0 || off >= i64::from(l.len) - 1 {
+        return V::Unknown;
+    }
+    facts
+        .items
+        .get(l.start as usize + 1 + off as usize)
+        .copied()
+        .unwrap_or(V::Unknown)
+}
+
+/// `func` over the `count` months from `first` of the series in `slot`.
+/// Unknown when a month it reads is unknown (each is passed to `missing`) or
+/// the arithmetic fails; the domain reasoning ([`interval`]) may still decide
+/// a comparison with it.
+pub(crate) fn aggregate(
+    func: Builtin,
+    facts: &Facts,
+    slot: V,
+    (first, count): (i32, u32),
+    mut missing: impl FnMut(i32),
+) -> V {
+    let mut acc: Option<V> = None;
+    let mut unknown = false;
+    for k in 0..count {
+        let m = first.saturating_add(k as i32);
+        let v = month(facts, slot, m);
+        if v.is_unknown() {
+            unknown = true;
+            missing(m);
+            continue;
+        }
+        if unknown {
+            continue;
+        }
+        acc = Some(match acc {
+            None => v,
+            Some(a) => match func {
+                Builtin::SumLast | Builtin::AverageLast => match value::arith(BinaryOp::Add, a, v) {
+                    Ok(x) => x,
+                    Err(_) => return V::Unknown,
+                },
+                _ => match value::extreme(a, v, func == Builtin::MinLast) {
+                    Some(x) => x,
+                    None => return V::Unknown,
+                },
+            },
+        });
+    }
+    if unknown {
+        return V::Unknown;
+    }
+    match (func, acc) {
+        (Builtin::AverageLast, Some(s)) => {
+            value::arith(BinaryOp::Div, s, V::Int(i64::from(count))).unwrap_or(V::Unknown)
+        }
+        (_, Some(v)) => v,
+        (_, None) => V::Unknown,
+    }
+}
+
+/// The interval `func` over the window lies in: each unknown month within the
+/// series' domain (`None` when it has none and a month is unknown).
+pub(crate) fn interval(
+    func: Builtin,
+    facts: &Facts,
+    slot: V,
+    (first, count): (i32, u32),
+    domain: Option<Interval>,
+) -> Option<Interval> {
+    let mut acc: Option<Interval> = None;
+    for k in 0..count {
+        let m = first.saturating_add(k as i32);
+        let x = match month(facts, slot, m) {
+            V::Unknown => domain?,
+            v => value::point(v.as_decimal()?),
+        };
+        acc = Some(match acc {
+            None => x,
+            Some(a) => match func {
+                Builtin::SumLast | Builtin::AverageLast => value::interval_add(a, x)?,
+                _ => extreme(a, x, func == Builtin::MinLast),
+            },
+        });
+    }
+    match func {
+        Builtin::AverageLast => value::interval_div(acc?, Decimal::from(count)),
+        _ => acc,
+    }
+}
+
+/// The interval of the smaller (`min`) or larger of two values from `a` and
+/// `b`; its ends made inclusive, which only widens it.
+fn extreme(a: Interval, b: Interval, min: bool) -> Interval {
+    let pick = |x: Option<(Decimal, bool)>, y: Option<(Decimal, bool)>, lower_end: bool| {
+        // An absent end is unbounded: below for a low end, above for a high one.
+        match (x, y) {
+            (Some((p, _)), Some((q, _))) => Some((if min { p.min(q) } else { p.max(q) }, true)),
+            (None, other) | (other, None) => {
+                if lower_end == min {
+                    None
+                } else {
+                    other.map(|(p, _)| (p, true))
+                }
+            }
+        }
+    };
+    Interval {
+        low: pick(a.low, b.low, true),
+        high: pick(a.high, b.high, false),
+    }
+}
+
+/// `path` (or a label) with the month a missing fact names, `[2025-01]`;
+/// unchanged for a whole fact (`month` 0, see `machine::FactRef`).
+pub(crate) fn with_month(mut path: String, month: u32) -> String {
+    if month > 0 {
+        let m = i32::try_from(i64::from(month) - 1).unwrap_or(0);
+        let _ = write!(path, "[{}]", month_text(m));
+    }
+    path
+}
+
+/// The type a question for a fact asks: one month's for a month of a series.
+pub(crate) fn asked_type(ty: &crate::check::Type, month: u32) -> &crate::check::Type {
+    match ty {
+        crate::check::Type::Monthly(inner) if month > 0 => inner,
+        t => t,
+    }
+}
+
+/// Reads a series object `{"2025-01": 1200, "2025-02": null}`: each month's
+/// value with `seed` at the month's path, then the dense list.
+pub(crate) struct MonthsRead {
+    pub months: Vec<(i32, V)>,
+}
+
+impl MonthsRead {
+    /// The series as a list of the facts (see the module's documentation);
+    /// F0018 when its months span too long.
+    pub(crate) fn finish(
+        mut self,
+        facts: &mut Facts,
+        path: &JPath<'_>,
+        errors: &mut dyn FnMut(Code, String, String, Option<String>),
+    ) -> V {
+        self.months.sort_by_key(|(m, _)| *m);
+        let (Some(&(first, _)), Some(&(last, _))) = (self.months.first(), self.months.last())
+        else {
+            return V::Unknown;
+        };
+        if last - first >= MAX_SPAN {
+            errors(
+                Code::F0018,
+                path.to_string(),
+                format!("the series spans more than {MAX_SPAN} months"),
+                Some("give only the months the rules read (at most the last ten years)".into()),
+            );
+            return V::Unknown;
+        }
+        let start = facts.items.len() as u32;
+        facts.items.push(V::Int(i64::from(first)));
+        let len = (last - first + 1) as usize;
+        let at = facts.items.len();
+        facts.items.extend(std::iter::repeat_n(V::Unknown, len));
+        for (m, v) in self.months {
+            if let Some(slot) = facts.items.get_mut(at + (m - first) as usize) {
+                *slot = v;
+            }
+        }
+        V::List(ListRef {
+            scratch: false,
+            start,
+            len: len as u32 + 1,
+        })
+    }
+}
+
+/// A month key of a series object.
+pub(crate) enum MonthKey {
+    Month(i32),
+    /// Not a `YYYY-MM` month (F0017; the key is not echoed).
+    Bad,
+}
+
+pub(crate) struct MonthKeySeed;
+
+impl<'de> DeserializeSeed<'de> for MonthKeySeed {
+    type Value = MonthKey;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<MonthKey, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MonthKeySeed {
+    type Value = MonthKey;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a month written YYYY-MM")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<MonthKey, E> {
+        Ok(parse_month(s).map_or(MonthKey::Bad, MonthKey::Month))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_read_and_print() {
+        // 2025-01 is 2025 * 12 + 0.
+        assert_eq!(parse_month("2025-01"), Some(24_300));
+        assert_eq!(month_text(24_300), "2025-01");
+        assert_eq!(month_text(24_311), "2025-12");
+        for bad in ["2025-13", "2025-00", "2025-1", "25-01", "2025/01", "2025-01-01", "0000-01", "+202-01"] {
+            assert_eq!(parse_month(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_window_is_the_months_before_the_as_of_month() {
+        let d = Date::new(2026, 3, 15).unwrap_or_default();
+        // 3 months before March 2026: December 2025 to February 2026.
+        let (first, n) = window(Builtin::SumLast, 3, d);
+        assert_eq!((month_text(first), n), ("2025-12".to_string(), 3));
+        // month_value 0 months: March 2026 itself; 12 months: March 2025.
+        assert_eq!(month_text(window(Builtin::MonthValue, 0, d).0), "2026-03");
+        assert_eq!(window(Builtin::MonthValue, 12, d), (parse_month("2025-03").unwrap_or(0), 1));
+    }
+}
