@@ -56,7 +56,7 @@ codes! {
     E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408, E0409, E0410, E0411,
     E0420;
     /// E044x: monthly series
-    E0440, E0441, E0442, E0443;
+    E0440, E0441, E0442, E0443, E0444;
     /// E05xx: assessments, services, calendars, protocols
     E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508,
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,

@@ -2043,6 +2043,22 @@ impl Builder<'_> {
             Rule::kw_unknown => Value::Unknown(s),
             Rule::ident => Value::Name(self.ident(&p)),
             Rule::object => Value::Object(self.object(p, depth)?),
+            Rule::months_value => {
+                let mut entries = Vec::new();
+                for e in p.into_inner().filter(|e| e.as_rule() == Rule::month_entry) {
+                    let es = self.span(&e);
+                    let mut inner = e.into_inner();
+                    let key = inner.next().ok_or_else(|| internal("month", es))?;
+                    let value = inner.next().ok_or_else(|| internal("value", es))?;
+                    entries.push(MonthEntry {
+                        month: key.as_str().to_string(),
+                        month_span: self.span(&key),
+                        value: self.value(value, depth + 1)?,
+                        span: es,
+                    });
+                }
+                Value::Months(MonthsValue { entries, span: s })
+            }
             Rule::list_value => {
                 let mut items = Vec::new();
                 for v in p.into_inner() {

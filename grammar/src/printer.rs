@@ -1110,6 +1110,7 @@ fn value_span(v: &Value) -> Span {
         Value::Name(i) => i.span,
         Value::List(_, s) | Value::Unknown(s) => *s,
         Value::Object(o) => o.span,
+        Value::Months(m) => m.span,
     }
 }
 

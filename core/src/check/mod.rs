@@ -38,7 +38,7 @@ use accord_grammar::ast;
 
 pub use model::*;
 pub(crate) use util::suggest;
-pub(crate) use series::months_of;
+pub(crate) use series::{months_of, parse_month};
 
 /// The built-in sectors every ruleset has.
 pub const BUILTIN_SECTORS: [&str; 5] = ["social", "education", "health", "employment", "housing"];

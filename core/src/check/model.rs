@@ -123,6 +123,9 @@ pub enum Value {
     /// An option of a choice question.
     Choice(AssessmentId, usize, usize),
     List(Vec<Value>),
+    /// A monthly series (in tests): each month's number (`year * 12 + month -
+    /// 1`) and value, in the order written.
+    Months(Vec<(i32, Value)>),
     /// An entity's facts: field index → value.
     Object(EntityId, Vec<(usize, Value)>),
     /// `unknown` in a test's `given`.

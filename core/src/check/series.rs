@@ -33,7 +33,61 @@ pub(crate) fn months_of(v: &Value) -> Option<u32> {
     }
 }
 
+/// A month written `YYYY-MM` (year 0001 to 9999, month 01 to 12), strictly:
+/// its number, `year * 12 + month - 1`.
+pub(crate) fn parse_month(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    let digits = b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+    if b.len() != 7 || b.get(4) != Some(&b'-') || !digits {
+        return None;
+    }
+    let y: i32 = s.get(0..4)?.parse().ok()?;
+    let m: i32 = s.get(5..7)?.parse().ok()?;
+    ((1..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
+}
+
 impl Checker<'_> {
+    /// A test's `monthly { 2025-12: 100_000, … }`: each month a `YYYY-MM`
+    /// given once (E0444), each value of the series' type. The values stay in
+    /// the order written (an invalid one unknown), for the domain check.
+    pub(super) fn given_months(
+        &mut self,
+        file: usize,
+        m: &ast::MonthsValue,
+        inner: &Type,
+    ) -> Value {
+        let mut out: Vec<(i32, Value)> = Vec::new();
+        for e in &m.entries {
+            let Some(month) = parse_month(&e.month) else {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0444,
+                        file,
+                        e.month_span,
+                        format!("`{}` is not a month written `YYYY-MM`", e.month),
+                    )
+                    .with_help("write the month as `2025-01` to `2025-12`"),
+                );
+                continue;
+            };
+            if out.iter().any(|(x, _)| *x == month) {
+                self.emit(
+                    Diagnostic::error(
+                        Code::E0444,
+                        file,
+                        e.month_span,
+                        format!("the month `{}` is given twice", e.month),
+                    )
+                    .with_help("give each month once"),
+                );
+                continue;
+            }
+            let v = self.given_value(file, &e.value, inner).unwrap_or(Value::Unknown);
+            out.push((month, v));
+        }
+        Value::Months(out)
+    }
+
     /// `monthly T`: a series of numbers or money (E0440 otherwise).
     pub(super) fn monthly_type(&mut self, file: usize, inner: Type, span: ast::Span) -> Type {
         if inner.is_amount() {

@@ -477,6 +477,16 @@ impl<'a> Builder<'a> {
                     len,
                 })
             }
+            (FieldKind::Monthly(inner), Value::Months(months)) => {
+                let mut read = super::series::MonthsRead { months: Vec::new() };
+                for (m, v) in months {
+                    let v = self.test_value(inner, owner, field, v);
+                    read.months.push((*m, v));
+                }
+                // A test's series spans what its author wrote; one too long is
+                // unknown (the facts document would be refused, F0018).
+                read.finish(&mut self.facts, &JPath::Root, &mut |_, _, _, _| {})
+            }
             (_, Value::Text(t)) => {
                 let id = self.facts.texts.len() as u32;
                 self.facts.texts.push(t.as_str().into());

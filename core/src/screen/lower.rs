@@ -767,7 +767,7 @@ impl Lowerer<'_> {
                 .unwrap_or(usize::MAX);
                 V::Variant(idx as u32)
             }
-            Value::List(_) | Value::Object(..) | Value::Unknown => V::Unknown,
+            Value::List(_) | Value::Months(_) | Value::Object(..) | Value::Unknown => V::Unknown,
         }
     }
 

@@ -55,16 +55,7 @@ pub(crate) fn month_text(m: i32) -> String {
     s
 }
 
-/// A month written `YYYY-MM` (year 0001 to 9999, month 01 to 12), strictly.
-pub(crate) fn parse_month(s: &str) -> Option<i32> {
-    let b = s.as_bytes();
-    if b.len() != 7 || b.get(4) != Some(&b'-') || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
-        return None;
-    }
-    let y: i32 = s.get(0..4)?.parse().ok()?;
-    let m: i32 = s.get(5..7)?.parse().ok()?;
-    ((1..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
-}
+pub(crate) use crate::check::parse_month;
 
 /// The months a series function reads on `date`, `back` months counted back:
 /// the first month's number and how many. `month_value` reads one month,

@@ -1045,9 +1045,28 @@ pub fn value() -> BoxedStrategy<Value> {
         prop_oneof![
             vec(inner.clone(), 0..4).prop_map(|v| Value::List(v, span())),
             object(inner).prop_map(Value::Object),
+            months(inner).prop_map(Value::Months),
         ]
     })
     .boxed()
+}
+
+/// A monthly series: months as written (the parser does not read them, so
+/// some are not months), values of any kind.
+fn months(value: BoxedStrategy<Value>) -> impl Strategy<Value = MonthsValue> {
+    vec(
+        ("[0-9]{4}-[0-9]{2}", value).prop_map(|(month, value)| MonthEntry {
+            month,
+            month_span: span(),
+            value,
+            span: span(),
+        }),
+        0..4,
+    )
+    .prop_map(|entries| MonthsValue {
+        entries,
+        span: span(),
+    })
 }
 
 fn object(value: BoxedStrategy<Value>) -> impl Strategy<Value = ObjectValue> {
