@@ -1044,7 +1044,7 @@ pub fn value() -> BoxedStrategy<Value> {
     leaf.prop_recursive(3, 24, 3, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..4).prop_map(|v| Value::List(v, span())),
-            object(inner).prop_map(Value::Object),
+            object(inner.clone()).prop_map(Value::Object),
             months(inner).prop_map(Value::Months),
         ]
     })
