@@ -156,7 +156,11 @@ fn series_household(seed: u64) -> String {
 }
 
 fn series(c: &mut Criterion) {
-    let engine = Engine::compile(vec![accord_core::SourceFile::new("series.accord", SERIES_RULES)]).unwrap();
+    let engine = Engine::compile(vec![accord_core::SourceFile::new(
+        "series.accord",
+        SERIES_RULES,
+    )])
+    .unwrap();
     let lines: Vec<String> = (0..1000).map(series_household).collect();
     let facts: Vec<_> = lines
         .iter()

@@ -8,7 +8,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
@@ -114,7 +113,12 @@ fn the_months_before_the_as_of_month_are_read() {
         {"income": {"2025-11": 5, "2026-02": "0.30"}, "hours": {"2026-01": 79, "2026-02": null}}
     ]}"#;
     let rows = screen(&engine, json);
-    let s = |p: &str, i: usize| rows.iter().find(|r| r.0 == p && r.1 == format!("members[{i}]")).unwrap().clone();
+    let s = |p: &str, i: usize| {
+        rows.iter()
+            .find(|r| r.0 == p && r.1 == format!("members[{i}]"))
+            .unwrap()
+            .clone()
+    };
     // members[0]: 290 000 <= 300 000, amount 290 000 / 3 = 96 666.666…
     let r = s("low_income", 0);
     assert_eq!(r.2, Status::Eligible);
@@ -126,7 +130,10 @@ fn the_months_before_the_as_of_month_are_read() {
     // 0.30 known: at least 0.30, undetermined; the two months asked, in order.
     let r = s("low_income", 2);
     assert_eq!(r.2, Status::Undetermined);
-    assert_eq!(r.4, ["members[2].income[2025-12]", "members[2].income[2026-01]"]);
+    assert_eq!(
+        r.4,
+        ["members[2].income[2025-12]", "members[2].income[2026-01]"]
+    );
     // hours (no domain): members[0] min(80, 120) = 80 >= 80; members[1] has
     // 2026-01 unknown: min unknown; members[2] 2026-02 null: unknown, though
     // 79 < 80 already (no interval reasoning for a series without a domain).
@@ -143,14 +150,42 @@ fn a_series_is_refused_at_its_path_without_echo() {
     let engine = engine();
     // Each: the document, the code and path of its one error.
     let cases = [
-        (r#"{"members": [{"income": {"2025-01": -918273645}}]}"#, "F0010", "members[0].income[2025-01]"),
-        (r#"{"members": [{"income": {"2025-13": 918273645}}]}"#, "F0017", "members[0].income"),
-        (r#"{"members": [{"income": {"2025-01": 1, "2025-01": 2}}]}"#, "F0017", "members[0].income[2025-01]"),
-        (r#"{"members": [{"income": {"2025-01": true}}]}"#, "F0004", "members[0].income[2025-01]"),
-        (r#"{"members": [{"income": [918273645]}]}"#, "F0004", "members[0].income"),
-        (r#"{"members": [{"hours": {"2025-01": 1.5}}]}"#, "F0004", "members[0].hours[2025-01]"),
+        (
+            r#"{"members": [{"income": {"2025-01": -918273645}}]}"#,
+            "F0010",
+            "members[0].income[2025-01]",
+        ),
+        (
+            r#"{"members": [{"income": {"2025-13": 918273645}}]}"#,
+            "F0017",
+            "members[0].income",
+        ),
+        (
+            r#"{"members": [{"income": {"2025-01": 1, "2025-01": 2}}]}"#,
+            "F0017",
+            "members[0].income[2025-01]",
+        ),
+        (
+            r#"{"members": [{"income": {"2025-01": true}}]}"#,
+            "F0004",
+            "members[0].income[2025-01]",
+        ),
+        (
+            r#"{"members": [{"income": [918273645]}]}"#,
+            "F0004",
+            "members[0].income",
+        ),
+        (
+            r#"{"members": [{"hours": {"2025-01": 1.5}}]}"#,
+            "F0004",
+            "members[0].hours[2025-01]",
+        ),
         // 1900-01 to 2025-01: more than 1 200 months.
-        (r#"{"members": [{"income": {"1900-01": 0, "2025-01": 0}}]}"#, "F0018", "members[0].income"),
+        (
+            r#"{"members": [{"income": {"1900-01": 0, "2025-01": 0}}]}"#,
+            "F0018",
+            "members[0].income",
+        ),
     ];
     for (json, code, path) in cases {
         let e = engine.facts_from_json(json).unwrap_err();
@@ -190,7 +225,9 @@ fn a_month_is_asked_and_answered_at_its_path() {
     assert_eq!(report["results"][0]["status"], "eligible");
     assert_eq!(report["results"][0]["amount"], "80000");
     // A series not given yet: the answer creates it.
-    let answered = r.answer(r#"{"members": [{}]}"#, "members[0].hours[2026-02]", "100").unwrap();
+    let answered = r
+        .answer(r#"{"members": [{}]}"#, "members[0].hours[2026-02]", "100")
+        .unwrap();
     assert_eq!(answered, r#"{"members":[{"hours":{"2026-02":100}}]}"#);
     // A month answered outside the domain is refused at its path.
     let e = r

@@ -179,9 +179,13 @@ impl Gen {
 
     /// A condition on a monthly series over a window before the as-of date.
     fn series_bool(&mut self, person: bool) -> String {
-        let months = self.rng.pick(&["1 month", "2 months", "3 months", "1 year"]);
+        let months = self
+            .rng
+            .pick(&["1 month", "2 months", "3 months", "1 year"]);
         if person {
-            let f = self.rng.pick(&["sum_last", "min_last", "max_last", "average_last"]);
+            let f = self
+                .rng
+                .pick(&["sum_last", "min_last", "max_last", "average_last"]);
             return format!("{f}(w, {months}) > {}", self.int());
         }
         let op = self.rng.pick(&["<", "<=", ">", ">=", "="]);
@@ -193,7 +197,9 @@ impl Gen {
             ),
             1 => format!("(any members where sum_last(w, {months}) > {})", self.int()),
             _ => {
-                let f = self.rng.pick(&["sum_last", "min_last", "max_last", "average_last"]);
+                let f = self
+                    .rng
+                    .pick(&["sum_last", "min_last", "max_last", "average_last"]);
                 format!("{f}(r, {months}) {op} {}", self.money())
             }
         }
@@ -424,7 +430,10 @@ fn household(rng: &mut Rng) -> Vec<(String, String)> {
             ),
         ),
     ];
-    fields.push(("r".into(), series(rng, &["0", "10000", "\"20000.50\"", "50000"])));
+    fields.push((
+        "r".into(),
+        series(rng, &["0", "10000", "\"20000.50\"", "50000"]),
+    ));
     fields.push(("members".into(), members(rng, None)));
     fields
 }

@@ -37,8 +37,8 @@ use crate::diagnostics::Diagnostic;
 use accord_grammar::ast;
 
 pub use model::*;
-pub(crate) use util::suggest;
 pub(crate) use series::{months_of, parse_month};
+pub(crate) use util::suggest;
 
 /// The built-in sectors every ruleset has.
 pub const BUILTIN_SECTORS: [&str; 5] = ["social", "education", "health", "employment", "housing"];

@@ -37,7 +37,10 @@ pub(crate) fn months_of(v: &Value) -> Option<u32> {
 /// its number, `year * 12 + month - 1`.
 pub(crate) fn parse_month(s: &str) -> Option<i32> {
     let b = s.as_bytes();
-    let digits = b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit());
+    let digits = b
+        .iter()
+        .enumerate()
+        .all(|(i, c)| i == 4 || c.is_ascii_digit());
     if b.len() != 7 || b.get(4) != Some(&b'-') || !digits {
         return None;
     }
@@ -82,7 +85,9 @@ impl Checker<'_> {
                 );
                 continue;
             }
-            let v = self.given_value(file, &e.value, inner).unwrap_or(Value::Unknown);
+            let v = self
+                .given_value(file, &e.value, inner)
+                .unwrap_or(Value::Unknown);
             out.push((month, v));
         }
         Value::Months(out)

@@ -418,8 +418,11 @@ impl ValueVisitor<'_, '_, '_, '_> {
                     b.error(
                         Code::F0017,
                         self.path,
-                        "a key of the monthly series is not a month written \"YYYY-MM\"".to_string(),
-                        Some("key each month's value by its month, e.g. {\"2025-01\": 1200}".into()),
+                        "a key of the monthly series is not a month written \"YYYY-MM\""
+                            .to_string(),
+                        Some(
+                            "key each month's value by its month, e.g. {\"2025-01\": 1200}".into(),
+                        ),
                     );
                 }
                 bad = true;
@@ -452,7 +455,9 @@ impl ValueVisitor<'_, '_, '_, '_> {
             return Ok(V::Unknown);
         }
         let mut errors = Vec::new();
-        let v = read.finish(&mut b.facts, self.path, &mut |c, p, m, h| errors.push((c, p, m, h)));
+        let v = read.finish(&mut b.facts, self.path, &mut |c, p, m, h| {
+            errors.push((c, p, m, h))
+        });
         for (code, _, message, help) in errors {
             b.error(code, self.path, message, help);
         }

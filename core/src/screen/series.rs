@@ -120,10 +120,12 @@ pub(crate) fn aggregate(
         acc = Some(match acc {
             None => v,
             Some(a) => match func {
-                Builtin::SumLast | Builtin::AverageLast => match value::arith(BinaryOp::Add, a, v) {
-                    Ok(x) => x,
-                    Err(_) => return V::Unknown,
-                },
+                Builtin::SumLast | Builtin::AverageLast => {
+                    match value::arith(BinaryOp::Add, a, v) {
+                        Ok(x) => x,
+                        Err(_) => return V::Unknown,
+                    }
+                }
                 _ => match value::extreme(a, v, func == Builtin::MinLast) {
                     Some(x) => x,
                     None => return V::Unknown,
@@ -298,7 +300,16 @@ mod tests {
         assert_eq!(parse_month("2025-01"), Some(24_300));
         assert_eq!(month_text(24_300), "2025-01");
         assert_eq!(month_text(24_311), "2025-12");
-        for bad in ["2025-13", "2025-00", "2025-1", "25-01", "2025/01", "2025-01-01", "0000-01", "+202-01"] {
+        for bad in [
+            "2025-13",
+            "2025-00",
+            "2025-1",
+            "25-01",
+            "2025/01",
+            "2025-01-01",
+            "0000-01",
+            "+202-01",
+        ] {
             assert_eq!(parse_month(bad), None, "{bad}");
         }
     }
@@ -311,6 +322,9 @@ mod tests {
         assert_eq!((month_text(first), n), ("2025-12".to_string(), 3));
         // month_value 0 months: March 2026 itself; 12 months: March 2025.
         assert_eq!(month_text(window(Builtin::MonthValue, 0, d).0), "2026-03");
-        assert_eq!(window(Builtin::MonthValue, 12, d), (parse_month("2025-03").unwrap_or(0), 1));
+        assert_eq!(
+            window(Builtin::MonthValue, 12, d),
+            (parse_month("2025-03").unwrap_or(0), 1)
+        );
     }
 }
