@@ -135,11 +135,15 @@ fn the_months_before_the_as_of_month_are_read() {
         ["members[2].income[2025-12]", "members[2].income[2026-01]"]
     );
     // hours (no domain): members[0] min(80, 120) = 80 >= 80; members[1] has
-    // 2026-01 unknown: min unknown; members[2] 2026-02 null: unknown, though
-    // 79 < 80 already (no interval reasoning for a series without a domain).
+    // 2026-01 unknown and 2026-02 200: the lowest is at most 200, which does
+    // not decide `>= 80`, so 2026-01 is asked; members[2] has 2026-01 79 and
+    // 2026-02 null: the lowest is at most 79 < 80 whatever 2026-02 is:
+    // ineligible, nothing asked.
     assert_eq!(s("worked_every_month", 0).2, Status::Eligible);
+    assert_eq!(s("worked_every_month", 1).2, Status::Undetermined);
     assert_eq!(s("worked_every_month", 1).4, ["members[1].hours[2026-01]"]);
-    assert_eq!(s("worked_every_month", 2).4, ["members[2].hours[2026-02]"]);
+    assert_eq!(s("worked_every_month", 2).2, Status::Ineligible);
+    assert!(s("worked_every_month", 2).4.is_empty());
 }
 
 /// Values that must never appear in an error.

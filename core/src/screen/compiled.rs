@@ -865,7 +865,8 @@ impl Compiler<'_> {
                 self.may_read_a_domain(a, d) || self.may_read_a_domain(b, d)
             }
             Some(Node::CompareConst(_, a, _) | Node::Neg(a)) => self.may_read_a_domain(a, d),
-            Some(Node::Series { series, .. }) => self.may_read_a_domain(series, d),
+            // A series' known months bound it even without a domain.
+            Some(Node::Series { .. }) => true,
             Some(Node::RangeConst { value, .. }) => self.may_read_a_domain(value, d),
             Some(Node::Builtin { args, .. }) => {
                 (args.0..args.0 + args.1).any(|i| self.may_read_a_domain(self.low.arg(i), d))

@@ -146,7 +146,8 @@ pub(crate) fn aggregate(
 }
 
 /// The interval `func` over the window lies in: each unknown month within the
-/// series' domain (`None` when it has none and a month is unknown).
+/// series' domain, or anywhere when it has none (the lowest of 79 and an
+/// unknown month is still at most 79).
 pub(crate) fn interval(
     func: Builtin,
     facts: &Facts,
@@ -158,7 +159,10 @@ pub(crate) fn interval(
     for k in 0..count {
         let m = first.saturating_add(k as i32);
         let x = match month(facts, slot, m) {
-            V::Unknown => domain?,
+            V::Unknown => domain.unwrap_or(Interval {
+                low: None,
+                high: None,
+            }),
             v => value::point(v.as_decimal()?),
         };
         acc = Some(match acc {
