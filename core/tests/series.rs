@@ -255,3 +255,19 @@ fn the_json_schema_describes_months() {
     assert_eq!(month[1]["type"], "null");
     assert!(income.get("minimum").is_none());
 }
+
+#[test]
+fn complete_series_are_settled_by_the_certain_path() {
+    let engine = engine();
+    let json = r#"{"members": [
+        {"income": {"2025-12": 100000, "2026-01": 100000, "2026-02": 90000},
+         "hours": {"2026-01": 80, "2026-02": 120}},
+        {"income": {"2025-12": 1, "2026-01": 2, "2026-02": 3}, "hours": {"2026-01": 1, "2026-02": 200}}
+    ]}"#;
+    let facts = engine.facts_from_json(json).unwrap();
+    let mut session = engine.session(date());
+    let e = session.evaluate(&facts);
+    assert!(e.results().all(|r| r.status != Status::Undetermined));
+    drop(e);
+    assert_eq!(session.settled_by_certain_path(), 1);
+}
