@@ -37,7 +37,7 @@ use crate::diagnostics::Diagnostic;
 use accord_grammar::ast;
 
 pub use model::*;
-pub(crate) use series::{months_of, parse_month};
+pub(crate) use series::{is_series, month_text, months_of, parse_month, window};
 pub(crate) use util::suggest;
 
 /// The built-in sectors every ruleset has.

@@ -49,6 +49,45 @@ pub(crate) fn parse_month(s: &str) -> Option<i32> {
     ((1..=9999).contains(&y) && (1..=12).contains(&m)).then_some(y * 12 + m - 1)
 }
 
+/// Whether `func` is a series function (lowered to a `Node::Series`).
+pub(crate) fn is_series(func: Builtin) -> bool {
+    matches!(
+        func,
+        Builtin::SumLast
+            | Builtin::AverageLast
+            | Builtin::MinLast
+            | Builtin::MaxLast
+            | Builtin::MonthValue
+    )
+}
+
+/// The number of `d`'s month.
+pub(crate) fn month_index(d: jiff::civil::Date) -> i32 {
+    i32::from(d.year()) * 12 + i32::from(d.month()) - 1
+}
+
+/// `YYYY-MM` for a month's number.
+pub(crate) fn month_text(m: i32) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(7);
+    let _ = write!(s, "{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+    s
+}
+
+/// The months a series function reads on `date`, `back` months counted back:
+/// the first month's number and how many. `month_value` reads one month,
+/// `back` months before the as-of month; the others the `back` months before
+/// it.
+pub(crate) fn window(func: Builtin, back: u32, date: jiff::civil::Date) -> (i32, u32) {
+    let asof = month_index(date);
+    let back = i32::try_from(back).unwrap_or(i32::MAX);
+    let first = asof.saturating_sub(back);
+    match func {
+        Builtin::MonthValue => (first, 1),
+        _ => (first, u32::try_from(back).unwrap_or(0)),
+    }
+}
+
 impl Checker<'_> {
     /// A test's `monthly { 2025-12: 100_000, … }`: each month a `YYYY-MM`
     /// given once (E0444), each value of the series' type. The values stay in

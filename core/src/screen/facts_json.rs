@@ -410,7 +410,7 @@ impl ValueVisitor<'_, '_, '_, '_> {
     fn months<'de, A: MapAccess<'de>>(self, inner: &FieldKind, mut map: A) -> Result<V, A::Error> {
         let b = self.b;
         let entity = b.facts.instance(self.owner).map_or(u32::MAX, |i| i.entity);
-        let mut read = super::series::MonthsRead { months: Vec::new() };
+        let mut read = super::facts::MonthsRead { months: Vec::new() };
         let mut bad = false;
         while let Some(key) = map.next_key_seed(super::series::MonthKeySeed)? {
             let super::series::MonthKey::Month(m) = key else {

@@ -837,7 +837,7 @@ impl Lowerer<'_> {
                     member: self.member(*entity, *member),
                 }
             }
-            RKind::Builtin { func, args } if super::series::is_series(*func) => {
+            RKind::Builtin { func, args } if crate::check::is_series(*func) => {
                 let back = match args.get(1).map(|a| &a.kind) {
                     Some(RKind::Const(v)) => crate::check::months_of(v).unwrap_or(0),
                     _ => 0,
@@ -1103,7 +1103,7 @@ pub(crate) fn fold(low: &Lowered, params: &[V], today: jiff::civil::Date) -> Vec
             Node::Series {
                 func, series, back, ..
             } => {
-                let (first, count) = super::series::window(func, back, today);
+                let (first, count) = crate::check::window(func, back, today);
                 Node::Series {
                     func,
                     series,

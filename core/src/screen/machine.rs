@@ -1367,7 +1367,7 @@ impl<'a> Machine<'a> {
         });
         if self.recording {
             let (first, count) = window;
-            for k in 0..count.min(super::series::MAX_SPAN as u32) {
+            for k in 0..count.min(super::facts::MAX_SPAN as u32) {
                 let m = first.saturating_add(k as i32);
                 let x = super::series::month(self.facts, slot, m);
                 self.record(Used::Fact(

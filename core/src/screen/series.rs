@@ -2,13 +2,13 @@
 //! Money`), read by `sum_last`, `average_last`, `min_last`, `max_last` and
 //! `month_value` over months counted back from the as-of date.
 //!
-//! A month is a number, `year * 12 + month - 1`. In the facts a series is a
+//! A month is a number, `year * 12 + month - 1` (`check/series.rs`, with the
+//! window a series function reads on a date). In the facts a series is a
 //! list whose first element is the number of its first month and whose others
 //! are the values of the months from it on, unknown where the document left a
-//! month out or gave `null` (the months between the first and the last given
-//! are all there). Both evaluators read a series through [`aggregate`], so
-//! they agree by construction; the window of months is fixed when the nodes
-//! are folded for an as-of date ([`window`]).
+//! month out or gave `null` (`facts::MonthsRead` builds it). Both evaluators
+//! read a series through [`aggregate`], so they agree by construction; the
+//! window of months is fixed when the nodes are folded for an as-of date.
 //!
 //! The reference months are the complete calendar months before the as-of
 //! month: on 2026-03-15, `sum_last(income, 3 months)` reads 2025-12, 2026-01 and
@@ -19,57 +19,14 @@
 use std::fmt::Write as _;
 
 use accord_grammar::ast::BinaryOp;
-use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::de::{self, DeserializeSeed, Visitor};
 
-use super::facts::{Facts, JPath};
-use super::value::{self, Interval, ListRef, V};
+use super::facts::Facts;
+use super::value::{self, Interval, V};
 use crate::check::Builtin;
-use crate::codes::Code;
 
-/// A series in a document spans at most this many months (a hundred years).
-pub(crate) const MAX_SPAN: i32 = 1200;
-
-/// Whether `func` is a series function (lowered to a `Node::Series`).
-pub(crate) fn is_series(func: Builtin) -> bool {
-    matches!(
-        func,
-        Builtin::SumLast
-            | Builtin::AverageLast
-            | Builtin::MinLast
-            | Builtin::MaxLast
-            | Builtin::MonthValue
-    )
-}
-
-/// The number of `d`'s month.
-pub(crate) fn month_index(d: Date) -> i32 {
-    i32::from(d.year()) * 12 + i32::from(d.month()) - 1
-}
-
-/// `YYYY-MM` for a month's number.
-pub(crate) fn month_text(m: i32) -> String {
-    let mut s = String::with_capacity(7);
-    let _ = write!(s, "{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
-    s
-}
-
-pub(crate) use crate::check::parse_month;
-
-/// The months a series function reads on `date`, `back` months counted back:
-/// the first month's number and how many. `month_value` reads one month,
-/// `back` months before the as-of month; the others the `back` months before
-/// it.
-pub(crate) fn window(func: Builtin, back: u32, date: Date) -> (i32, u32) {
-    let asof = month_index(date);
-    let back = i32::try_from(back).unwrap_or(i32::MAX);
-    let first = asof.saturating_sub(back);
-    match func {
-        Builtin::MonthValue => (first, 1),
-        _ => (first, u32::try_from(back).unwrap_or(0)),
-    }
-}
+pub(crate) use crate::check::{month_text, parse_month, window};
 
 /// The value of month `m` of the series held in `slot` (unknown when the
 /// series or the month is not given).
@@ -216,53 +173,6 @@ pub(crate) fn asked_type(ty: &crate::check::Type, month: u32) -> &crate::check::
     match ty {
         crate::check::Type::Monthly(inner) if month > 0 => inner,
         t => t,
-    }
-}
-
-/// Reads a series object `{"2025-01": 1200, "2025-02": null}`: each month's
-/// value with `seed` at the month's path, then the dense list.
-pub(crate) struct MonthsRead {
-    pub months: Vec<(i32, V)>,
-}
-
-impl MonthsRead {
-    /// The series as a list of the facts (see the module's documentation);
-    /// F0018 when its months span too long.
-    pub(crate) fn finish(
-        mut self,
-        facts: &mut Facts,
-        path: &JPath<'_>,
-        errors: &mut dyn FnMut(Code, String, String, Option<String>),
-    ) -> V {
-        self.months.sort_by_key(|(m, _)| *m);
-        let (Some(&(first, _)), Some(&(last, _))) = (self.months.first(), self.months.last())
-        else {
-            return V::Unknown;
-        };
-        if last - first >= MAX_SPAN {
-            errors(
-                Code::F0018,
-                path.to_string(),
-                format!("the series spans more than {MAX_SPAN} months"),
-                Some("give only the months the rules read (at most the last ten years)".into()),
-            );
-            return V::Unknown;
-        }
-        let start = facts.items.len() as u32;
-        facts.items.push(V::Int(i64::from(first)));
-        let len = (last - first + 1) as usize;
-        let at = facts.items.len();
-        facts.items.extend(std::iter::repeat_n(V::Unknown, len));
-        for (m, v) in self.months {
-            if let Some(slot) = facts.items.get_mut(at + (m - first) as usize) {
-                *slot = v;
-            }
-        }
-        V::List(ListRef {
-            scratch: false,
-            start,
-            len: len as u32 + 1,
-        })
     }
 }
 
