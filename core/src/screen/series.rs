@@ -230,7 +230,7 @@ mod tests {
 
     #[test]
     fn the_window_is_the_months_before_the_as_of_month() {
-        let d = Date::new(2026, 3, 15).unwrap_or_default();
+        let d = jiff::civil::Date::new(2026, 3, 15).unwrap_or_default();
         // 3 months before March 2026: December 2025 to February 2026.
         let (first, n) = window(Builtin::SumLast, 3, d);
         assert_eq!((month_text(first), n), ("2025-12".to_string(), 3));
