@@ -102,5 +102,108 @@ fn screening(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, screening);
+/// Monthly series (language reference §6.5): households whose members have 12
+/// months of income and hours and the household 12 months of rent, screened by
+/// programmes that read 1, 3 and 12 months (`sum_last`, `average_last`,
+/// `min_last`, `max_last`, `month_value`), every month known.
+const SERIES_RULES: &str = r#"ruleset series_bench { currency AMD }
+
+entity Household {
+  members: list of Person
+  rent: monthly Money >= 0
+  let yearly_income = sum(members.year_income)
+}
+
+entity Person {
+  income: monthly Money >= 0
+  hours: monthly Integer >= 0
+  let year_income = sum_last(income, 12 months)
+}
+
+program low_income {
+  for Person
+  eligible when sum_last(income, 3 months) <= 300_000
+  amount = average_last(income, 12 months) / 10
+}
+program steady_work { for Person eligible when min_last(hours, 12 months) >= 80 }
+program ever_worked { for Person eligible when max_last(income, 1 year) > 0 }
+program household_low { for Household eligible when yearly_income <= 2_400_000 }
+program rent_support {
+  for Household
+  eligible when average_last(rent, 12 months) * 12 >= 600_000
+  amount = month_value(rent, 1 month) / 2
+}
+"#;
+
+/// A household of 1–5 members with 12 months (2024-03 to 2025-02) of each
+/// series, from a small deterministic generator.
+fn series_household(seed: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move |n: u64| {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    };
+    let months = |next: &mut dyn FnMut(u64) -> u64, scale: u64| {
+        let parts: Vec<String> = (0..12)
+            .map(|i| {
+                let (y, m) = if i < 10 { (2024, i + 3) } else { (2025, i - 9) };
+                format!("\"{y}-{m:02}\": {}", next(scale))
+            })
+            .collect();
+        format!("{{{}}}", parts.join(", "))
+    };
+    let members: Vec<String> = (0..1 + next(5))
+        .map(|_| {
+            format!(
+                "{{\"income\": {}, \"hours\": {}}}",
+                months(&mut next, 200_000),
+                months(&mut next, 200)
+            )
+        })
+        .collect();
+    format!(
+        "{{\"rent\": {}, \"members\": [{}]}}",
+        months(&mut next, 120_000),
+        members.join(", ")
+    )
+}
+
+fn series(c: &mut Criterion) {
+    let engine = Engine::compile(vec![accord_core::SourceFile::new(
+        "series.accord",
+        SERIES_RULES,
+    )])
+    .unwrap();
+    let lines: Vec<String> = (0..1000).map(series_household).collect();
+    let facts: Vec<_> = lines
+        .iter()
+        .map(|l| engine.facts_from_json(l).unwrap())
+        .collect();
+    let as_of = jiff::civil::date(2025, 3, 1);
+    let mut session = engine.session(as_of);
+    let mut group = c.benchmark_group("series (12 months, 5 programmes)");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("facts_from_json, one household", |b| {
+        b.iter(|| std::hint::black_box(engine.facts_from_json(&lines[0]).unwrap()))
+    });
+    group.bench_function("evaluate, one household (certain path)", |b| {
+        b.iter(|| std::hint::black_box(session.evaluate(&facts[0]).len()))
+    });
+    let mut rows = engine.session(as_of);
+    rows.set_certain_path(false);
+    group.bench_function("evaluate, one household (row machine)", |b| {
+        b.iter(|| std::hint::black_box(rows.evaluate(&facts[0]).len()))
+    });
+    group.finish();
+    let mut group = c.benchmark_group("series (12 months, 5 programmes), in a batch");
+    group.throughput(Throughput::Elements(facts.len() as u64));
+    group.bench_function("evaluate_many, batch of 1000", |b| {
+        b.iter(|| std::hint::black_box(session.evaluate_many(&facts).len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, screening, series);
 criterion_main!(benches);

@@ -52,10 +52,11 @@ codes! {
     /// E03xx: declarations and structure
     E0301, E0302, E0303, E0304, E0305, E0306, E0307, E0308,
     E0309, E0310, E0311, E0312;
-    /// E04xx: tables and parameters
+    /// E04xx: tables, parameters, scales (E043x) and monthly series (E044x)
     E0401, E0402, E0403, E0404, E0405, E0406, E0407, E0408, E0409, E0410, E0411,
     E0420,
-    E0430, E0431, E0432, E0433, E0434;
+    E0430, E0431, E0432, E0433, E0434,
+    E0440, E0441, E0442, E0443, E0444;
     /// E05xx: assessments, services, calendars, protocols
     E0501, E0502, E0503, E0504, E0505, E0506, E0507, E0508,
     E0509, E0510, E0511, E0512, E0513, E0514, E0515, E0516,
@@ -73,6 +74,8 @@ codes! {
     /// F00xx: facts documents
     F0001, F0002, F0003, F0004, F0005, F0006, F0007, F0008,
     F0009, F0010;
+    /// F0017–F0018: monthly series in facts documents
+    F0017, F0018;
     /// A00xx: assessment answers
     A0001, A0002, A0003, A0004, A0005, A0006, A0007, A0008;
     /// P00xx: provider catalogues and requests

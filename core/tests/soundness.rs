@@ -19,6 +19,10 @@
 //! so a comparison the evaluator decides from a domain alone (`x > -3` with
 //! `x: Integer in -2..6`) must hold for every completion too.
 //!
+//! The monthly series `r` (`monthly Money >= 0`) and `w` (`monthly Integer`,
+//! no domain) are read by the series functions over windows before each as-of
+//! date; partial facts leave months out or `null`, and completions fill them.
+//!
 //! Rulesets are generated as source text (so they go through parse, check and
 //! lowering like any user's) from a seed; a failing case prints the seed, the
 //! ruleset and the facts.
@@ -70,6 +74,7 @@ entity Household {
   m: Money >= 0
   f: Boolean
   d: Date
+  r: monthly Money >= 0
   members: list of Person
   let kids = members where age < 18
   let total = sum(members.inc)
@@ -86,6 +91,7 @@ entity Person {
   inc: Money >= 0
   g: Boolean
   x: Integer in -2..6
+  w: monthly Integer
   let age = years_between(bd, today)
 }
 parameter lim: Money { from 2020-01-01: 50_000 }
@@ -191,7 +197,38 @@ impl Gen {
             .to_string()
     }
 
+    /// A condition on a monthly series over a window before the as-of date.
+    fn series_bool(&mut self, person: bool) -> String {
+        let months = self
+            .rng
+            .pick(&["1 month", "2 months", "3 months", "1 year"]);
+        if person {
+            let f = self
+                .rng
+                .pick(&["sum_last", "min_last", "max_last", "average_last"]);
+            return format!("{f}(w, {months}) > {}", self.int());
+        }
+        let op = self.rng.pick(&["<", "<=", ">", ">=", "="]);
+        match self.rng.below(3) {
+            0 => format!(
+                "month_value(r, {}) {op} {}",
+                self.rng.pick(&["0 months", "1 month", "2 months"]),
+                self.money()
+            ),
+            1 => format!("(any members where sum_last(w, {months}) > {})", self.int()),
+            _ => {
+                let f = self
+                    .rng
+                    .pick(&["sum_last", "min_last", "max_last", "average_last"]);
+                format!("{f}(r, {months}) {op} {}", self.money())
+            }
+        }
+    }
+
     fn person_bool(&mut self, depth: u32) -> String {
+        if depth > 0 && self.rng.chance(6) {
+            return self.series_bool(true);
+        }
         if depth == 0 || self.rng.chance(40) {
             return match self.rng.below(if self.presume { 8 } else { 7 }) {
                 7 => "not known(inc)".into(),
@@ -223,6 +260,9 @@ impl Gen {
     }
 
     fn house_bool(&mut self, depth: u32) -> String {
+        if depth > 0 && self.rng.chance(8) {
+            return self.series_bool(false);
+        }
         if depth == 0 || self.rng.chance(35) {
             return match self.rng.below(if self.presume { 19 } else { 17 }) {
                 17 => "known(m)".into(),
@@ -290,6 +330,12 @@ impl Gen {
     }
 
     fn house_money(&mut self, depth: u32) -> String {
+        if depth > 0 && self.rng.chance(5) {
+            return format!(
+                "sum_last(r, {})",
+                self.rng.pick(&["1 month", "2 months", "3 months"])
+            );
+        }
         if depth == 0 || self.rng.chance(40) {
             return match self.rng.below(8) {
                 0 => "m".into(),
@@ -416,9 +462,56 @@ fn household(rng: &mut Rng) -> Vec<(String, String)> {
             ),
         ),
     ];
+    fields.push((
+        "r".into(),
+        series(rng, &["0", "10000", "\"20000.50\"", "50000"]),
+    ));
     fields.push(("members".into(), members(rng, None)));
     fields
 }
+
+/// The months around the as-of dates (`DATES`) a series function reads.
+const MONTHS: [&str; 14] = [
+    "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-11", "2024-12", "2025-01",
+    "2025-02", "2025-03", "2030-10", "2030-11", "2030-12", "2031-01",
+];
+
+/// A complete monthly series over [`MONTHS`], its values from `values`.
+fn series(rng: &mut Rng, values: &[&str]) -> String {
+    let parts: Vec<String> = MONTHS
+        .iter()
+        .map(|m| format!("\"{m}\": {}", rng.pick(values)))
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// `series` with some months left out or `null`.
+fn partial_series(series: &str, mask: &mut Rng) -> String {
+    let value: serde_json::Value = serde_json::from_str(series).unwrap();
+    let mut obj = value.as_object().unwrap().clone();
+    obj.retain(|_, _| !mask.chance(20));
+    for v in obj.values_mut() {
+        if mask.chance(15) {
+            *v = serde_json::Value::Null;
+        }
+    }
+    serde_json::Value::Object(obj).to_string()
+}
+
+/// `partial`'s known months over a fresh complete series.
+fn complete_series(partial: &str, rng: &mut Rng, values: &[&str]) -> String {
+    let fresh: serde_json::Value = serde_json::from_str(&series(rng, values)).unwrap();
+    let mut obj = fresh.as_object().unwrap().clone();
+    let given: serde_json::Value = serde_json::from_str(partial).unwrap();
+    for (k, v) in given.as_object().unwrap() {
+        if !v.is_null() {
+            obj.insert(k.clone(), v.clone());
+        }
+    }
+    serde_json::Value::Object(obj).to_string()
+}
+
+const W_VALUES: [&str; 5] = ["-1", "0", "1", "2", "3"];
 
 fn person(rng: &mut Rng, unknown: Option<&mut Rng>) -> String {
     let mut parts = vec![
@@ -432,9 +525,15 @@ fn person(rng: &mut Rng, unknown: Option<&mut Rng>) -> String {
         ),
         format!("\"g\": {}", rng.chance(50)),
         format!("\"x\": {}", rng.below(9) as i64 - 2),
+        format!("\"w\": {}", series(rng, &W_VALUES)),
     ];
     if let Some(u) = unknown {
         parts.retain(|_| !u.chance(30));
+        for p in &mut parts {
+            if let Some(w) = p.strip_prefix("\"w\": ") {
+                *p = format!("\"w\": {}", partial_series(w, u));
+            }
+        }
     }
     format!("{{{}}}", parts.join(", "))
 }
@@ -490,6 +589,9 @@ proptest! {
             let mut partial = household(&mut rng);
             let mut mask = Rng::new(rng.next());
             partial.retain(|(k, _)| k == "members" || !mask.chance(35));
+            for f in partial.iter_mut().filter(|(k, _)| k == "r") {
+                f.1 = partial_series(&f.1, &mut mask);
+            }
             let members_known = !mask.chance(15);
             if members_known {
                 let mut r2 = Rng::new(rng.next());
@@ -552,6 +654,9 @@ fn maybe_partial(rng: &mut Rng) -> String {
     }
     let mut mask = Rng::new(rng.next());
     fields.retain(|(k, _)| k == "members" || !mask.chance(25));
+    for f in fields.iter_mut().filter(|(k, _)| k == "r") {
+        f.1 = partial_series(&f.1, &mut mask);
+    }
     let mut r2 = Rng::new(rng.next());
     let list = members(&mut r2, Some(&mut mask));
     for f in fields.iter_mut().filter(|(k, _)| k == "members") {
@@ -598,6 +703,10 @@ fn complete(partial: &[(String, String)], rng: &mut Rng) -> String {
     for (k, v) in &full {
         match partial.iter().find(|(pk, _)| pk == k) {
             Some((_, pv)) if k == "members" => out.push((k.clone(), complete_members(pv, rng))),
+            Some((_, pv)) if k == "r" => out.push((
+                k.clone(),
+                complete_series(pv, rng, &["0", "10000", "\"20000.50\"", "50000"]),
+            )),
             Some((_, pv)) => out.push((k.clone(), pv.clone())),
             None => out.push((k.clone(), v.clone())),
         }
@@ -616,7 +725,15 @@ fn complete_members(list: &str, rng: &mut Rng) -> String {
             let fresh: serde_json::Value = serde_json::from_str(&person(rng, None)).unwrap();
             let mut obj = fresh.as_object().unwrap().clone();
             for (k, v) in m.as_object().unwrap() {
-                obj.insert(k.clone(), v.clone());
+                let v = match v.as_object() {
+                    // A series: its known months over the fresh one's.
+                    Some(_) if k == "w" => {
+                        serde_json::from_str(&complete_series(&v.to_string(), rng, &W_VALUES))
+                            .unwrap()
+                    }
+                    _ => v.clone(),
+                };
+                obj.insert(k.clone(), v);
             }
             serde_json::Value::Object(obj).to_string()
         })

@@ -402,13 +402,15 @@ pub enum TypeExpr {
     Named(Ident),
     /// `list of T`
     List(Box<TypeExpr>, Span),
+    /// `monthly T`: one value per calendar month (a field's type).
+    Monthly(Box<TypeExpr>, Span),
 }
 
 impl TypeExpr {
     pub fn span(&self) -> Span {
         match self {
             TypeExpr::Named(i) => i.span,
-            TypeExpr::List(_, s) => *s,
+            TypeExpr::List(_, s) | TypeExpr::Monthly(_, s) => *s,
         }
     }
 }
@@ -1251,6 +1253,23 @@ pub struct ObjectEntry {
     pub span: Span,
 }
 
+/// A monthly series in a test's `given`: its months as written (`2025-12`; the
+/// checker reads them) and their values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthsValue {
+    pub entries: Vec<MonthEntry>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthEntry {
+    /// `YYYY-MM` as written.
+    pub month: String,
+    pub month_span: Span,
+    pub value: Value,
+    pub span: Span,
+}
+
 /// A value in a test's `given`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Value {
@@ -1261,6 +1280,8 @@ pub enum Value {
     /// `[v, v, …]`
     List(Vec<Value>, Span),
     Object(ObjectValue),
+    /// `monthly { 2025-12: 100_000, 2026-01: unknown }`: a monthly series.
+    Months(MonthsValue),
     /// `unknown`: the fact is explicitly unknown.
     Unknown(Span),
 }

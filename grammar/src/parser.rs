@@ -668,8 +668,10 @@ impl Builder<'_> {
         let span = self.span(&p);
         let mut lists = Vec::new();
         let mut ty = None;
+        let mut monthly = false;
         for c in p.into_inner() {
             match c.as_rule() {
+                Rule::kw_monthly => monthly = true,
                 Rule::kw_list => lists.push(self.span(&c).start),
                 Rule::ident => ty = Some(TypeExpr::Named(self.ident(&c))),
                 _ => {}
@@ -681,6 +683,9 @@ impl Builder<'_> {
         let mut ty = ty.ok_or_else(|| internal("type", span))?;
         for start in lists.into_iter().rev() {
             ty = TypeExpr::List(Box::new(ty), Span::new(start, span.end));
+        }
+        if monthly {
+            ty = TypeExpr::Monthly(Box::new(ty), span);
         }
         Ok(ty)
     }
@@ -2101,6 +2106,22 @@ impl Builder<'_> {
             Rule::kw_unknown => Value::Unknown(s),
             Rule::ident => Value::Name(self.ident(&p)),
             Rule::object => Value::Object(self.object(p, depth)?),
+            Rule::months_value => {
+                let mut entries = Vec::new();
+                for e in p.into_inner().filter(|e| e.as_rule() == Rule::month_entry) {
+                    let es = self.span(&e);
+                    let mut inner = e.into_inner();
+                    let key = inner.next().ok_or_else(|| internal("month", es))?;
+                    let value = inner.next().ok_or_else(|| internal("value", es))?;
+                    entries.push(MonthEntry {
+                        month: key.as_str().to_string(),
+                        month_span: self.span(&key),
+                        value: self.value(value, depth + 1)?,
+                        span: es,
+                    });
+                }
+                Value::Months(MonthsValue { entries, span: s })
+            }
             Rule::list_value => {
                 let mut items = Vec::new();
                 for v in p.into_inner() {

@@ -1156,6 +1156,7 @@ fn value_span(v: &Value) -> Span {
         Value::Name(i) => i.span,
         Value::List(_, s) | Value::Unknown(s) => *s,
         Value::Object(o) => o.span,
+        Value::Months(m) => m.span,
     }
 }
 
@@ -1282,6 +1283,10 @@ fn type_text(t: &TypeExpr) -> String {
             }
             TypeExpr::List(inner, _) => {
                 out.push_str("list of ");
+                t = inner;
+            }
+            TypeExpr::Monthly(inner, _) => {
+                out.push_str("monthly ");
                 t = inner;
             }
         }

@@ -20,6 +20,10 @@ impl<'a> Checker<'a> {
     pub(super) fn resolve_type(&mut self, file: usize, t: &ast::TypeExpr) -> Type {
         match t {
             ast::TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(file, inner))),
+            ast::TypeExpr::Monthly(inner, span) => {
+                let inner = self.resolve_type(file, inner);
+                self.monthly_type(file, inner, *span)
+            }
             ast::TypeExpr::Named(id) => {
                 match id.name.as_str() {
                     "Boolean" => Type::Boolean,
@@ -152,10 +156,9 @@ impl<'a> Checker<'a> {
                 match m {
                     ast::Member::Field(f) => {
                         let ty = self.resolve_type(file, &f.ty);
-                        let domain = f
-                            .domain
-                            .as_ref()
-                            .and_then(|d| self.field_domain(file, &f.name.name, &ty, d));
+                        let domain = f.domain.as_ref().and_then(|d| {
+                            self.field_domain(file, &f.name.name, super::series::per_month(&ty), d)
+                        });
                         def.members
                             .insert(f.name.name.clone(), MemberRef::Field(def.fields.len()));
                         def.fields.push(FieldDef {
@@ -372,6 +375,7 @@ impl<'a> Checker<'a> {
         let params = self.param_ast.clone();
         for &(file, p) in &params {
             let ty = self.resolve_type(file, &p.ty);
+            let ty = self.not_monthly(file, &p.ty, ty);
             let mut def = ParamDef {
                 name: p.name.name.clone(),
                 label: p.label.clone(),

@@ -19,7 +19,7 @@ const MAX_EXPR_DEPTH: usize = 256;
 /// depth; they are typed later from the top level instead.
 pub(super) const MAX_DEPTH_FOR_DEFS: usize = 128;
 
-const BUILTINS: [&str; 20] = [
+const BUILTINS: [&str; 25] = [
     "count",
     "sum",
     "min",
@@ -40,6 +40,11 @@ const BUILTINS: [&str; 20] = [
     "today",
     "any",
     "all",
+    "sum_last",
+    "average_last",
+    "min_last",
+    "max_last",
+    "month_value",
 ];
 
 pub(super) fn is_builtin_function(name: &str) -> bool {
@@ -88,6 +93,8 @@ enum Typing {
     /// A number or money, and optionally a number of digits; money stays money,
     /// a `Decimal` rounded to a whole number becomes an `Integer`.
     Rounding(Builtin),
+    /// A monthly series and a constant number of months (`check/series.rs`).
+    Series(Builtin),
 }
 
 /// A built-in function whose arguments are values.
@@ -101,7 +108,7 @@ struct BuiltinFn {
 /// The built-in functions over values. The others of [`BUILTINS`] take names
 /// (`eligible`, `amount`, `points`, `risk`, `chosen`, `found`) or are not calls
 /// (`today`, `any`, `all`), and are checked by [`Checker::call`] itself.
-const BUILTIN_FNS: [BuiltinFn; 13] = [
+const BUILTIN_FNS: [BuiltinFn; 18] = [
     BuiltinFn {
         name: "count",
         arity: Arity::Exactly(1),
@@ -172,6 +179,31 @@ const BUILTIN_FNS: [BuiltinFn; 13] = [
         name: "abs",
         arity: Arity::Exactly(1),
         typing: Typing::Rounding(Builtin::Abs),
+    },
+    BuiltinFn {
+        name: "sum_last",
+        arity: Arity::Exactly(2),
+        typing: Typing::Series(Builtin::SumLast),
+    },
+    BuiltinFn {
+        name: "average_last",
+        arity: Arity::Exactly(2),
+        typing: Typing::Series(Builtin::AverageLast),
+    },
+    BuiltinFn {
+        name: "min_last",
+        arity: Arity::Exactly(2),
+        typing: Typing::Series(Builtin::MinLast),
+    },
+    BuiltinFn {
+        name: "max_last",
+        arity: Arity::Exactly(2),
+        typing: Typing::Series(Builtin::MaxLast),
+    },
+    BuiltinFn {
+        name: "month_value",
+        arity: Arity::Exactly(2),
+        typing: Typing::Series(Builtin::MonthValue),
     },
 ];
 
@@ -2064,6 +2096,7 @@ impl<'a> Checker<'a> {
                 };
                 (b, ty)
             }
+            Typing::Series(b) => (b, self.series_call(sc.file, b, &rargs, func)),
         };
         let ty = if rargs.iter().any(|a| a.ty.is_error()) {
             Type::Error

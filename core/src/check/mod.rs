@@ -26,6 +26,7 @@ mod guards;
 mod model;
 mod protocols;
 mod scales;
+mod series;
 mod services;
 mod tables;
 mod testblocks;
@@ -37,6 +38,7 @@ use crate::diagnostics::Diagnostic;
 use accord_grammar::ast;
 
 pub use model::*;
+pub(crate) use series::{is_series, month_text, months_of, parse_month, window};
 pub(crate) use util::suggest;
 
 /// The built-in sectors every ruleset has.
@@ -205,6 +207,7 @@ impl Checked {
                 e.map_or("an unknown entity".into(), |e| e.name.clone())
             }
             Type::List(t) => format!("list of {}", self.type_name(t)),
+            Type::Monthly(t) => format!("monthly {}", self.type_name(t)),
             Type::Risk(a) => match self.assessments.get(a.0) {
                 Some(a) => format!("risk level of `{}`", a.name),
                 None => "risk level".into(),

@@ -64,6 +64,9 @@ pub enum Type {
     Enum(EnumId),
     Entity(EntityId),
     List(Box<Type>),
+    /// `monthly T`: a fact with one value per calendar month (`YYYY-MM` keys in
+    /// the facts), read only through the series functions (`sum_last`, …).
+    Monthly(Box<Type>),
     /// A risk level of an assessment (`risk high when …`), as `risk(step)` returns.
     Risk(AssessmentId),
     /// The answer to a `choice { … }` question: one of its options.
@@ -122,6 +125,9 @@ pub enum Value {
     /// An option of a choice question.
     Choice(AssessmentId, usize, usize),
     List(Vec<Value>),
+    /// A monthly series (in tests): each month's number (`year * 12 + month -
+    /// 1`) and value, in the order written.
+    Months(Vec<(i32, Value)>),
     /// An entity's facts: field index → value.
     Object(EntityId, Vec<(usize, Value)>),
     /// `unknown` in a test's `given`.
@@ -169,6 +175,18 @@ pub enum Builtin {
     Floor,
     Ceil,
     Abs,
+    /// `sum_last(series, N months)`: the sum over the N calendar months before
+    /// the as-of month.
+    SumLast,
+    /// `average_last(series, N months)`
+    AverageLast,
+    /// `min_last(series, N months)`
+    MinLast,
+    /// `max_last(series, N months)`
+    MaxLast,
+    /// `month_value(series, N months)`: the value of the month N months
+    /// before the as-of month.
+    MonthValue,
 }
 
 /// A resolved, typed expression.

@@ -51,9 +51,11 @@ impl<'a> Checker<'a> {
                 }
                 seen.insert(&p.name.name, p.name.span);
                 let ty = self.resolve_type(file, &p.ty);
+                let ty = self.not_monthly(file, &p.ty, ty);
                 params.push((p.name.name.clone(), ty));
             }
             let result = self.resolve_type(file, &t.result);
+            let result = self.not_monthly(file, &t.result, result);
             let hit = t.hit.map_or(HitPolicyKind::Unique, |h| h.kind);
             if let Some(h) = t.hit {
                 let ok = match h.kind {

@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 type SubjectSegments = Vec<(usize, Option<usize>)>;
 
 impl<'a> Checker<'a> {
-    fn given_value(&mut self, file: usize, v: &ast::Value, ty: &Type) -> Option<Value> {
+    pub(super) fn given_value(&mut self, file: usize, v: &ast::Value, ty: &Type) -> Option<Value> {
         match v {
             ast::Value::Unknown(_) => Some(Value::Unknown),
             ast::Value::Literal(l) => {
@@ -63,6 +63,13 @@ impl<'a> Checker<'a> {
                 };
                 Some(self.given_object(file, o, *e))
             }
+            ast::Value::Months(m) => {
+                let Type::Monthly(inner) = ty else {
+                    self.bad_given(file, m.span, ty, "a monthly series");
+                    return None;
+                };
+                Some(self.given_months(file, m, inner))
+            }
         }
     }
 
@@ -97,6 +104,26 @@ impl<'a> Checker<'a> {
         field: usize,
         v: &Value,
     ) {
+        // A series: each month's value against the field's domain.
+        if let (ast::Value::Months(m), Value::Months(vs)) = (given, v) {
+            // The values of the valid months, in the order written (see
+            // `given_months`, which skips the others).
+            let mut seen = Vec::new();
+            let mut values = vs.iter();
+            for entry in &m.entries {
+                let Some(month) = super::parse_month(&entry.month) else {
+                    continue;
+                };
+                if seen.contains(&month) {
+                    continue;
+                }
+                seen.push(month);
+                if let Some((_, x)) = values.next() {
+                    self.given_in_domain(file, &entry.value, e, field, x);
+                }
+            }
+            return;
+        }
         let (ast::Value::Literal(l), Value::Number(x)) = (given, v) else {
             return;
         };
@@ -688,6 +715,7 @@ impl<'a> Checker<'a> {
             }
             ast::Value::List(..) => "a list".to_string(),
             ast::Value::Object(_) => "an object".to_string(),
+            ast::Value::Months(_) => "a monthly series".to_string(),
         };
         let w = self.type_name(ty);
         let span = match v {
@@ -695,6 +723,7 @@ impl<'a> Checker<'a> {
             ast::Value::Name(id) => id.span,
             ast::Value::List(_, s) | ast::Value::Unknown(s) => *s,
             ast::Value::Object(o) => o.span,
+            ast::Value::Months(m) => m.span,
         };
         self.emit(
             Diagnostic::error(

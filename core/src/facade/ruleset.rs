@@ -675,6 +675,8 @@ pub(super) fn no_catalogue() -> Error {
 enum Step<'p> {
     Field(&'p str),
     Index(usize),
+    /// A month of a monthly series, `income[2025-01]` (language reference §6.5).
+    Month(&'p str),
 }
 
 fn bad_path(path: &str, why: &str) -> Error {
@@ -717,11 +719,14 @@ fn parse_path(path: &str) -> Result<Vec<Step<'_>>, Error> {
             let close = rest
                 .find(']')
                 .ok_or_else(|| bad_path(path, "a `[` is not closed"))?;
-            let index = rest
-                .get(1..close)
-                .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| bad_path(path, "an index is not a number"))?;
-            steps.push(Step::Index(index));
+            let inside = rest.get(1..close).unwrap_or("");
+            match inside.parse::<usize>() {
+                Ok(index) => steps.push(Step::Index(index)),
+                Err(_) if crate::check::parse_month(inside).is_some() => {
+                    steps.push(Step::Month(inside));
+                }
+                Err(_) => return Err(bad_path(path, "an index is not a number")),
+            }
             rest = crate::source::slice(rest, close + 1.., "just past the one-byte `]` at `close`");
             if !rest.is_empty() && !rest.starts_with('[') {
                 return Err(bad_path(path, "text follows an index"));
@@ -777,6 +782,17 @@ fn set_path(doc: &mut Json, path: &str, value: Json) -> Result<(), Error> {
                     return Ok(());
                 }
                 slot
+            }
+            // A month of a series: a key of the series' object, always last.
+            Step::Month(month) => {
+                if i != last {
+                    return Err(bad_path(path, "a month `[YYYY-MM]` ends a path"));
+                }
+                let Json::Object(map) = at else {
+                    return Err(bad_path(path, "a month is not on a monthly series"));
+                };
+                map.insert((*month).to_string(), value.take().unwrap_or(Json::Null));
+                return Ok(());
             }
         };
     }

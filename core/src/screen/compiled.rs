@@ -865,6 +865,8 @@ impl Compiler<'_> {
                 self.may_read_a_domain(a, d) || self.may_read_a_domain(b, d)
             }
             Some(Node::CompareConst(_, a, _) | Node::Neg(a)) => self.may_read_a_domain(a, d),
+            // A series' known months bound it even without a domain.
+            Some(Node::Series { .. }) => true,
             Some(Node::RangeConst { value, .. }) => self.may_read_a_domain(value, d),
             Some(Node::Builtin { args, .. }) => {
                 (args.0..args.0 + args.1).any(|i| self.may_read_a_domain(self.low.arg(i), d))
@@ -997,8 +999,47 @@ impl Compiler<'_> {
                     },
                 )
             }
+            Node::Series {
+                func,
+                series,
+                first,
+                count,
+                ..
+            } => self.series(func, series, (first, count), d)?,
             Node::CaseInput(_) | Node::Unsupported => Box::new(|_| V::Unknown),
             // Conditions, compiled above.
+            _ => return None,
+        };
+        Some(code)
+    }
+
+    /// A series function, as the row machine computes it (`series::aggregate`),
+    /// without its missing months.
+    fn series(&self, func: Builtin, series: NodeId, window: (i32, u32), d: u32) -> Option<Code> {
+        let code: Code = match self.node(series)? {
+            Node::Member {
+                scope,
+                member: Member::Field(f),
+            } => Box::new(move |cx| {
+                let V::Entity(inst) = cx.scope_inst(scope) else {
+                    return V::Unknown;
+                };
+                let slot = cx.facts.slot(inst, f);
+                super::series::aggregate(func, cx.facts, slot, window, |_| {})
+            }),
+            Node::Get {
+                base,
+                member: Member::Field(f),
+            } => {
+                let b = self.compile(base, d)?;
+                Box::new(move |cx| {
+                    let V::Entity(inst) = b(cx) else {
+                        return V::Unknown;
+                    };
+                    let slot = cx.facts.slot(inst, f);
+                    super::series::aggregate(func, cx.facts, slot, window, |_| {})
+                })
+            }
             _ => return None,
         };
         Some(code)
@@ -1012,6 +1053,12 @@ impl Compiler<'_> {
             }
         }
         let code: Code = match func {
+            // Lowered to `Node::Series`, never to a `Builtin` node.
+            Builtin::SumLast
+            | Builtin::AverageLast
+            | Builtin::MinLast
+            | Builtin::MaxLast
+            | Builtin::MonthValue => return None,
             Builtin::Count => match self.node(first)? {
                 // `count(L where C)` streamed, without building the list.
                 Node::Where { list, cond } => {

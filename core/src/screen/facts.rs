@@ -187,6 +187,8 @@ pub(crate) enum JPath<'p> {
     Root,
     Field(&'p JPath<'p>, &'p str),
     Index(&'p JPath<'p>, usize),
+    /// A month of a monthly series: `members[0].income[2025-01]`.
+    Month(&'p JPath<'p>, i32),
 }
 
 impl fmt::Display for JPath<'_> {
@@ -196,6 +198,7 @@ impl fmt::Display for JPath<'_> {
             JPath::Field(JPath::Root, name) => f.write_str(name),
             JPath::Field(parent, name) => write!(f, "{parent}.{name}"),
             JPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            JPath::Month(parent, m) => write!(f, "{parent}[{}]", crate::check::month_text(*m)),
         }
     }
 }
@@ -474,6 +477,16 @@ impl<'a> Builder<'a> {
                     len,
                 })
             }
+            (FieldKind::Monthly(inner), Value::Months(months)) => {
+                let mut read = MonthsRead { months: Vec::new() };
+                for (m, v) in months {
+                    let v = self.test_value(inner, owner, field, v);
+                    read.months.push((*m, v));
+                }
+                // A test's series spans what its author wrote; one too long is
+                // unknown (the facts document would be refused, F0018).
+                read.finish(&mut self.facts, &JPath::Root, &mut |_, _, _, _| {})
+            }
             (_, Value::Text(t)) => {
                 let id = self.facts.texts.len() as u32;
                 self.facts.texts.push(t.as_str().into());
@@ -499,4 +512,54 @@ pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let m: i8 = s.get(5..7)?.parse().ok()?;
     let d: i8 = s.get(8..10)?.parse().ok()?;
     Date::new(y, m, d).ok()
+}
+
+/// A series in a document spans at most this many months (a hundred years).
+pub(crate) const MAX_SPAN: i32 = 1200;
+
+/// Reads a series object `{"2025-01": 1200, "2025-02": null}`: each month's
+/// value with `seed` at the month's path, then the dense list.
+pub(crate) struct MonthsRead {
+    pub months: Vec<(i32, V)>,
+}
+
+impl MonthsRead {
+    /// The series as a list of the facts (see the module's documentation);
+    /// F0018 when its months span too long.
+    pub(crate) fn finish(
+        mut self,
+        facts: &mut Facts,
+        path: &JPath<'_>,
+        errors: &mut dyn FnMut(Code, String, String, Option<String>),
+    ) -> V {
+        self.months.sort_by_key(|(m, _)| *m);
+        let (Some(&(first, _)), Some(&(last, _))) = (self.months.first(), self.months.last())
+        else {
+            return V::Unknown;
+        };
+        if last - first >= MAX_SPAN {
+            errors(
+                Code::F0018,
+                path.to_string(),
+                format!("the series spans more than {MAX_SPAN} months"),
+                Some("give only the months the rules read (at most the last ten years)".into()),
+            );
+            return V::Unknown;
+        }
+        let start = facts.items.len() as u32;
+        facts.items.push(V::Int(i64::from(first)));
+        let len = (last - first + 1) as usize;
+        let at = facts.items.len();
+        facts.items.extend(std::iter::repeat_n(V::Unknown, len));
+        for (m, v) in self.months {
+            if let Some(slot) = facts.items.get_mut(at + (m - first) as usize) {
+                *slot = v;
+            }
+        }
+        V::List(ListRef {
+            scratch: false,
+            start,
+            len: len as u32 + 1,
+        })
+    }
 }

@@ -65,6 +65,7 @@ impl Builder<'_> {
             FieldKind::Enum(e) => format!("one of {}", self.variant_list(*e)),
             FieldKind::Entity(e) => format!("an object (a `{}`)", entity_name(self.checked, *e)),
             FieldKind::List(_) => "a list".into(),
+            FieldKind::Monthly(_) => "an object of months (\"YYYY-MM\": value)".into(),
             FieldKind::Dur | FieldKind::Other => "nothing: this is not a fact".into(),
         }
     }
@@ -294,6 +295,9 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V, A::Error> {
+        if let FieldKind::Monthly(inner) = self.kind {
+            return self.months(inner, map);
+        }
         let FieldKind::Entity(entity) = *self.kind else {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             return Ok(self.wrong(Found::Object));
@@ -397,6 +401,67 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
             start,
             len,
         }))
+    }
+}
+
+impl ValueVisitor<'_, '_, '_, '_> {
+    /// A monthly series: `{"2025-01": 1200, "2025-02": null}`, each month read
+    /// as `inner` and checked against the field's domain at its own path.
+    fn months<'de, A: MapAccess<'de>>(self, inner: &FieldKind, mut map: A) -> Result<V, A::Error> {
+        let b = self.b;
+        let entity = b.facts.instance(self.owner).map_or(u32::MAX, |i| i.entity);
+        let mut read = super::facts::MonthsRead { months: Vec::new() };
+        let mut bad = false;
+        while let Some(key) = map.next_key_seed(super::series::MonthKeySeed)? {
+            let super::series::MonthKey::Month(m) = key else {
+                if !bad {
+                    b.error(
+                        Code::F0017,
+                        self.path,
+                        "a key of the monthly series is not a month written \"YYYY-MM\""
+                            .to_string(),
+                        Some(
+                            "key each month's value by its month, e.g. {\"2025-01\": 1200}".into(),
+                        ),
+                    );
+                }
+                bad = true;
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            let path = JPath::Month(self.path, m);
+            if read.months.iter().any(|(x, _)| *x == m) {
+                b.error(
+                    Code::F0017,
+                    &path,
+                    "the month is given twice".to_string(),
+                    Some("give each month once".into()),
+                );
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let v = map.next_value_seed(ValueVisitor {
+                b: &mut *b,
+                kind: inner,
+                owner: self.owner,
+                field: self.field,
+                index: None,
+                path: &path,
+            })?;
+            b.check_domain(entity, self.field, v, &path);
+            read.months.push((m, v));
+        }
+        if bad {
+            return Ok(V::Unknown);
+        }
+        let mut errors = Vec::new();
+        let v = read.finish(&mut b.facts, self.path, &mut |c, p, m, h| {
+            errors.push((c, p, m, h))
+        });
+        for (code, _, message, help) in errors {
+            b.error(code, self.path, message, help);
+        }
+        Ok(v)
     }
 }
 

@@ -96,6 +96,17 @@ pub(crate) enum Node {
     If(NodeId, NodeId, NodeId),
     /// A formula in versions by date: index into [`Lowered::dated`].
     Dated(u32),
+    /// A series function (`sum_last(income, 3 months)`, `screen/series.rs`):
+    /// `series` is the monthly fact read (a `Member` or `Get` of a field),
+    /// `back` the months counted back; [`fold`] sets the window of months for
+    /// the as-of date (`first`, `count`), which the evaluators read.
+    Series {
+        func: crate::check::Builtin,
+        series: NodeId,
+        back: u32,
+        first: i32,
+        count: u32,
+    },
     Where {
         list: NodeId,
         cond: NodeId,
@@ -343,6 +354,9 @@ pub(crate) enum FieldKind {
     Enum(u32),
     Entity(u32),
     List(Box<FieldKind>),
+    /// `monthly T`: an object of `YYYY-MM` months in the facts, held as a list
+    /// whose first element is the first month's number (`screen/series.rs`).
+    Monthly(Box<FieldKind>),
     /// A type facts cannot carry (risk levels, choices): always unknown.
     Other,
 }
@@ -501,6 +515,7 @@ pub(crate) fn field_kind(ty: &Type) -> FieldKind {
         Type::Enum(e) => FieldKind::Enum(e.0 as u32),
         Type::Entity(e) => FieldKind::Entity(e.0 as u32),
         Type::List(inner) => FieldKind::List(Box::new(field_kind(inner))),
+        Type::Monthly(inner) => FieldKind::Monthly(Box::new(field_kind(inner))),
         Type::Risk(_) | Type::Choice(..) | Type::Error => FieldKind::Other,
     }
 }
@@ -810,7 +825,7 @@ impl Lowerer<'_> {
                 .unwrap_or(usize::MAX);
                 V::Variant(idx as u32)
             }
-            Value::List(_) | Value::Object(..) | Value::Unknown => V::Unknown,
+            Value::List(_) | Value::Months(_) | Value::Object(..) | Value::Unknown => V::Unknown,
         }
     }
 
@@ -878,6 +893,22 @@ impl Lowerer<'_> {
                 Node::Project {
                     list,
                     member: self.member(*entity, *member),
+                }
+            }
+            RKind::Builtin { func, args } if crate::check::is_series(*func) => {
+                let back = match args.get(1).map(|a| &a.kind) {
+                    Some(RKind::Const(v)) => crate::check::months_of(v).unwrap_or(0),
+                    _ => 0,
+                };
+                match args.first() {
+                    Some(a) => Node::Series {
+                        func: *func,
+                        series: self.expr(a),
+                        back,
+                        first: 0,
+                        count: 0,
+                    },
+                    None => Node::Unsupported,
                 }
             }
             RKind::Builtin { func, args } => {
@@ -1133,6 +1164,18 @@ pub(crate) fn fold(low: &Lowered, params: &[V], today: jiff::civil::Date) -> Vec
                 _ => *node,
             },
             Node::Today => Node::Const(V::Date(today)),
+            Node::Series {
+                func, series, back, ..
+            } => {
+                let (first, count) = crate::check::window(func, back, today);
+                Node::Series {
+                    func,
+                    series,
+                    back,
+                    first,
+                    count,
+                }
+            }
             Node::Arith(op, a, b) => match (constant(&out, a), constant(&out, b)) {
                 (Some(x), Some(y)) => match super::value::arith(op, x, y) {
                     Ok(v) => Node::Const(v),
@@ -1192,6 +1235,7 @@ pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
         | Node::CaseInput(_)
         | Node::Unsupported => {}
         Node::Get { base, .. } => out.push(base),
+        Node::Series { series, .. } => out.push(series),
         Node::Project { list, .. } => out.push(list),
         Node::Builtin { args: a, .. } | Node::Table { args: a, .. } => args(out, a),
         Node::Not(x) | Node::Neg(x) | Node::CompareConst(_, x, _) => out.push(x),

@@ -25,6 +25,9 @@ use crate::check::Builtin;
 pub(crate) struct FactRef {
     pub inst: u32,
     pub field: u32,
+    /// One month of a monthly series: its number plus one (`screen/series.rs`);
+    /// 0 for the whole fact.
+    pub month: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -834,10 +837,21 @@ impl<'a> Machine<'a> {
     fn field(&mut self, inst: u32, f: u32) -> V {
         let v = self.facts.slot(inst, f);
         if v.is_unknown() {
-            self.s.missing.push(FactRef { inst, field: f });
+            self.s.missing.push(FactRef {
+                inst,
+                field: f,
+                month: 0,
+            });
         }
         if self.recording {
-            self.record(Used::Fact(FactRef { inst, field: f }, v));
+            self.record(Used::Fact(
+                FactRef {
+                    inst,
+                    field: f,
+                    month: 0,
+                },
+                v,
+            ));
         }
         v
     }
@@ -931,7 +945,7 @@ impl<'a> Machine<'a> {
 
     fn domains(&self) -> Domains<'_> {
         let env = self.s.env.get(self.env_base..).unwrap_or(&[]);
-        Domains::new(self.low, self.nodes, &self.asof.params, self.facts, env)
+        Domains::new(self.low, self.nodes, &self.asof.params, self.facts, env).on(self.asof.date)
     }
 
     /// `v in lo..hi` (inclusive) for known values.
@@ -1003,6 +1017,16 @@ impl<'a> Machine<'a> {
             Node::Project { list, member } => self.project(list, member, id),
             Node::Param(p) => self.param(p, id),
             Node::Builtin { func, args } => self.builtin(func, args, id),
+            // The window from the date: explanations record on the lowered
+            // nodes, whose window is not folded.
+            Node::Series {
+                func, series, back, ..
+            } => self.series(
+                func,
+                series,
+                super::series::window(func, back, self.asof.date),
+                id,
+            ),
             Node::Table { table, args } => self.table(table, args, id),
             Node::Scale { scale, base } => self.scale(scale, base, id),
             Node::Eligible {
@@ -1321,6 +1345,54 @@ impl<'a> Machine<'a> {
         self.seal(from)
     }
 
+    /// A series function over the months of `window` (see `screen/series.rs`):
+    /// each unknown month it reads is a missing fact of its own
+    /// (`members[0].income[2025-01]`), and each month read is recorded for
+    /// explanations.
+    #[inline(never)]
+    fn series(&mut self, func: Builtin, series: NodeId, window: (i32, u32), id: NodeId) -> V {
+        let (base, field) = match self.nodes.get(series as usize).copied() {
+            Some(Node::Member {
+                scope,
+                member: Member::Field(f),
+            }) => (self.scope_inst(scope, id), f),
+            Some(Node::Get {
+                base,
+                member: Member::Field(f),
+            }) => (self.eval(base), f),
+            _ => return self.fault(FaultKind::Unsupported, id),
+        };
+        let V::Entity(inst) = base else {
+            return V::Unknown;
+        };
+        let slot = self.facts.slot(inst, field);
+        let month = |m: i32| u32::try_from(i64::from(m) + 1).unwrap_or(0);
+        let missing = &mut self.s.missing;
+        let v = super::series::aggregate(func, self.facts, slot, window, |m| {
+            missing.push(FactRef {
+                inst,
+                field,
+                month: month(m),
+            });
+        });
+        if self.recording {
+            let (first, count) = window;
+            for k in 0..count.min(super::facts::MAX_SPAN as u32) {
+                let m = first.saturating_add(k as i32);
+                let x = super::series::month(self.facts, slot, m);
+                self.record(Used::Fact(
+                    FactRef {
+                        inst,
+                        field,
+                        month: month(m),
+                    },
+                    x,
+                ));
+            }
+        }
+        v
+    }
+
     fn builtin(&mut self, func: Builtin, args: (u32, u32), id: NodeId) -> V {
         let arg = |me: &Self, i: u32| me.low.arg(args.0 + i);
         let mark = self.s.missing.len();
@@ -1440,6 +1512,12 @@ impl<'a> Machine<'a> {
                 let r = value::rounded(func, x, places);
                 self.value_result(r, id)
             }
+            // Lowered to `Node::Series`, never to a `Builtin` node.
+            Builtin::SumLast
+            | Builtin::AverageLast
+            | Builtin::MinLast
+            | Builtin::MaxLast
+            | Builtin::MonthValue => self.fault(FaultKind::Unsupported, id),
         }
     }
 
@@ -1865,6 +1943,9 @@ pub(crate) struct Domains<'a> {
     env: &'a [V],
     /// Nodes left to read ([`MAX_DOMAIN_NODES`]).
     budget: std::cell::Cell<u32>,
+    /// The as-of date, for the window of a series function read from nodes
+    /// that are not folded (explanations record on the lowered nodes).
+    date: Option<jiff::civil::Date>,
 }
 
 impl<'a> Domains<'a> {
@@ -1882,7 +1963,14 @@ impl<'a> Domains<'a> {
             facts,
             env,
             budget: std::cell::Cell::new(MAX_DOMAIN_NODES),
+            date: None,
         }
+    }
+
+    /// The same, reading series windows for `date` (see [`Domains::date`]).
+    pub(crate) fn on(mut self, date: jiff::civil::Date) -> Self {
+        self.date = Some(date);
+        self
     }
 
     /// `a op b` for `subject`, decided when every value the operands' domains
@@ -2002,6 +2090,19 @@ impl<'a> Domains<'a> {
                     _ => None,
                 }
             }
+            Node::Series {
+                func,
+                series,
+                back,
+                first,
+                count,
+            } => {
+                let window = match self.date {
+                    Some(d) => super::series::window(func, back, d),
+                    None => (first, count),
+                };
+                self.series_interval(func, series, window, subject, top)
+            }
             Node::Builtin { func, args } => {
                 let (Builtin::Sum | Builtin::Count) = func else {
                     return None;
@@ -2040,6 +2141,35 @@ impl<'a> Domains<'a> {
             }
             _ => None,
         }
+    }
+
+    /// The interval a series function's value lies in: its unknown months
+    /// within the series' declared domain (see `screen/series.rs`).
+    fn series_interval(
+        &self,
+        func: Builtin,
+        series: NodeId,
+        window: (i32, u32),
+        subject: u32,
+        top: bool,
+    ) -> Option<value::Interval> {
+        let (inst, field) = match *self.nodes.get(series as usize)? {
+            Node::Member {
+                scope,
+                member: Member::Field(f),
+            } => (self.scope_of(scope, subject, top)?, f),
+            _ => return None,
+        };
+        let entity = self.facts.instance(inst)?.entity;
+        let domain = self
+            .low
+            .entities
+            .get(entity as usize)?
+            .fields
+            .get(field as usize)?
+            .domain;
+        let slot = self.facts.slot(inst, field);
+        super::series::interval(func, self.facts, slot, window, domain)
     }
 
     /// The interval a member of `inst` lies in (see [`Domains::interval`]).

@@ -21,6 +21,7 @@ pub(crate) mod plan;
 pub mod report;
 pub(crate) mod scale;
 mod schema;
+pub(crate) mod series;
 pub(crate) mod split;
 pub(crate) mod value;
 

@@ -320,11 +320,12 @@ fn fact_name<'e>(engine: &'e Engine, facts: &Facts, f: FactRef) -> &'e str {
 pub(crate) fn fact_path(engine: &Engine, facts: &Facts, f: FactRef) -> String {
     let base = instance_path(engine, facts, f.inst);
     let name = fact_name(engine, facts, f);
-    if base.is_empty() {
+    let path = if base.is_empty() {
         name.to_string()
     } else {
         format!("{base}.{name}")
-    }
+    };
+    super::series::with_month(path, f.month)
 }
 
 /// A value as shown in explanations and JSON: decimals without trailing zeros,
@@ -691,9 +692,12 @@ fn question(
     };
     Some(NextQuestion {
         path: fact_path(engine, facts, f),
-        label: localize(def.label.as_ref(), lang, &def.name),
-        // The type as the ruleset writes it: `Money`, `list of Person`, `Region`.
-        ty: engine.checked.type_name(&def.ty),
+        label: super::series::with_month(localize(def.label.as_ref(), lang, &def.name), f.month),
+        // The type as the ruleset writes it: `Money`, `list of Person`, `Region`;
+        // a month of a series is asked as one value (`Money`).
+        ty: engine
+            .checked
+            .type_name(super::series::asked_type(&def.ty, f.month)),
         options,
         decides,
     })

@@ -73,7 +73,17 @@ fn entity_schema(engine: &Engine, def: &EntityDef, lang: &str) -> Value {
             p.insert("description".into(), json!(f.docs.join("\n")));
         }
         if let Some(d) = &f.domain {
-            domain_schema(&mut p, d);
+            // A series' domain holds for each month's value.
+            match p
+                .get_mut("patternProperties")
+                .and_then(|pp| pp.get_mut(MONTH_PATTERN))
+                .and_then(|v| v.get_mut("anyOf"))
+                .and_then(|a| a.get_mut(0))
+                .and_then(Value::as_object_mut)
+            {
+                Some(month) => domain_schema(month, d),
+                None => domain_schema(&mut p, d),
+            }
         }
         // Every fact may be unknown: missing or null.
         let nullable = json!({ "anyOf": [Value::Object(p.clone()), { "type": "null" }] });
@@ -128,6 +138,9 @@ fn domain_schema(p: &mut Map<String, Value>, d: &Domain) {
     }
 }
 
+/// A month of a monthly series, as the facts key it.
+const MONTH_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])$";
+
 fn kind_schema(engine: &Engine, kind: &FieldKind) -> Value {
     match kind {
         FieldKind::Bool => json!({ "type": "boolean" }),
@@ -156,6 +169,16 @@ fn kind_schema(engine: &Engine, kind: &FieldKind) -> Value {
             json!({ "$ref": format!("#/$defs/{name}") })
         }
         FieldKind::List(inner) => json!({ "type": "array", "items": kind_schema(engine, inner) }),
+        // A monthly series: an object of `YYYY-MM` months, each value of the
+        // series' type or null (unknown).
+        FieldKind::Monthly(inner) => json!({
+            "type": "object",
+            "x-accord-type": "monthly",
+            "patternProperties": {
+                MONTH_PATTERN: { "anyOf": [kind_schema(engine, inner), { "type": "null" }] },
+            },
+            "additionalProperties": false,
+        }),
         FieldKind::Dur | FieldKind::Other => json!({ "not": {} }),
     }
 }

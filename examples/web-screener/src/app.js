@@ -207,7 +207,8 @@ function showResults(results) {
 
 function flatten(value, path, out) {
   if (Array.isArray(value)) value.forEach((v, i) => flatten(v, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) flatten(v, path ? `${path}.${k}` : k, out);
+  // A monthly series' months are `income[2025-01]`, as the next questions name them.
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) flatten(v, /^\d{4}-\d{2}$/.test(k) ? `${path}[${k}]` : path ? `${path}.${k}` : k, out);
   else if (value !== null) out.push([path, value]);
   return out;
 }

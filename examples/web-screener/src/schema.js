@@ -2,7 +2,7 @@
 // asks for: its declared domain (language reference §6.4), as the bounds of the
 // answer's number input. Pure functions, tested by test/schema.mjs.
 
-/** The schema of the fact at `path` (`members[1].monthly_income`), or null. */
+/** The schema of the fact at `path` (`members[1].monthly_income`, `members[0].income[2025-01]`), or null. */
 export function factSchema(schema, path) {
   const defs = schema?.$defs ?? {};
   const resolve = (s) => {
@@ -11,12 +11,18 @@ export function factSchema(schema, path) {
   };
   let node = resolve(schema);
   for (const part of path.split('.')) {
-    const m = /^(\w+)(\[\d+\])?$/.exec(part);
+    // `members[1]`, and a month of a monthly series: `income[2025-01]`.
+    const m = /^(\w+)(\[\d+\])?(\[\d{4}-\d{2}\])?$/.exec(part);
     if (!m || !node?.properties) return null;
     let s = node.properties[m[1]];
     // Every fact may be unknown: `anyOf: [its type, null]`.
     s = resolve(s?.anyOf ? s.anyOf[0] : s);
     if (m[2]) s = resolve(s?.items);
+    if (m[3]) {
+      // A month's value: the series' one pattern property, or null.
+      const month = Object.values(s?.patternProperties ?? {})[0];
+      s = resolve(month?.anyOf ? month.anyOf[0] : month);
+    }
     node = s;
   }
   return node ?? null;

@@ -43,3 +43,21 @@ test('exclusive ends', () => {
   assert.deepEqual(numberBounds(s, 'hours', false), { min: '0', max: '168' });
   assert.deepEqual(numberBounds(s, 'days', true), { min: '1', max: '30' });
 });
+
+test('a month of a monthly series', () => {
+  // income: monthly Money >= 0 (language reference §6.5), as `accord schema`
+  // writes it: an object of months, each the type with the domain, or null.
+  const s = {
+    $ref: '#/$defs/P',
+    $defs: {
+      P: {
+        type: 'object',
+        properties: {
+          income: { anyOf: [{ type: 'object', 'x-accord-type': 'monthly', patternProperties: { '^[0-9]{4}-(0[1-9]|1[0-2])$': { anyOf: [{ type: ['number', 'string'], minimum: 0 }, { type: 'null' }] } }, additionalProperties: false }, { type: 'null' }] },
+        },
+      },
+    },
+  };
+  assert.deepEqual(numberBounds(s, 'income[2025-01]', false), { min: '0' });
+  assert.equal(factSchema(s, 'income')['x-accord-type'], 'monthly');
+});

@@ -3,7 +3,7 @@
 //!
 //! The skeleton is fixed (so names always resolve): `Household` with one fact
 //! of each type and `members: list of Person`; `Person` with its own facts;
-//! the enum `Kind`; four parameters; three tables. What varies: the
+//! the enum `Kind`; `Person`'s monthly series `mi` (never given, so its months are missing facts); four parameters; three tables. What varies: the
 //! parameters' versions and values, the tables' hit policy and rows (and
 //! whether `ti` is dated and `tm` ends with a `for each` line), the `let`s of both entities and the programmes;
 //! a fixed scale `sm` (versions, parameters in brackets, an end) that money may apply.
@@ -237,6 +237,9 @@ impl R<'_> {
                     }
                 }
                 6 => if h { "max(m, p_money)" } else { "household.m" }.into(),
+                // A monthly series (never in the generated facts: its months
+                // are missing facts of their own).
+                _ if !h && l % 2 == 1 => pick(&["sum_last(mi, 2 months)", "month_value(mi, 0 months)"], l / 2).into(),
                 _ => if h { "(p_money * n)" } else { "(p_money * age)" }.into(),
             },
             Ty::Date => match c % 5 {
@@ -418,7 +421,7 @@ impl Input {
             "/// A household.\nentity Household \"Household\" {{\n  n: Integer \"Number\"\n  x: Decimal\n  m: Money \"Money\" [et: \"Raha\"]\n  f: Boolean\n  d: Date\n  t: Text\n  k: Kind\n  members: list of Person \"Members\"\n{hl}}}\n\n"
         ));
         s.push_str(&format!(
-            "entity Person {{\n  age: Integer\n  inc: Money\n  g: Boolean\n  bd: Date\n  pk: Kind\n  nm: Text\n{pl}}}\n\n"
+            "entity Person {{\n  age: Integer\n  inc: Money\n  g: Boolean\n  bd: Date\n  pk: Kind\n  nm: Text\n  mi: monthly Money >= 0\n{pl}}}\n\n"
         ));
         // Parameters.
         for (p, (name, ty)) in self.params.iter().zip([

@@ -409,6 +409,16 @@ pub(super) fn inline_value(out: &mut String, v: &Value) {
             out.push(']');
         }
         Value::Object(o) => inline_object(out, o),
+        Value::Months(m) => {
+            out.push_str("monthly {");
+            for (i, e) in m.entries.iter().enumerate() {
+                out.push_str(if i == 0 { " " } else { ", " });
+                out.push_str(&e.month);
+                out.push_str(": ");
+                inline_value(out, &e.value);
+            }
+            out.push_str(if m.entries.is_empty() { "}" } else { " }" });
+        }
     }
 }
 

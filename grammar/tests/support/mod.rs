@@ -348,10 +348,13 @@ pub fn expr() -> BoxedStrategy<Expr> {
 }
 
 pub fn type_expr() -> impl Strategy<Value = TypeExpr> {
-    (type_name(), 0..3usize).prop_map(|(name, lists)| {
+    (type_name(), 0..3usize, prop::bool::weighted(0.1)).prop_map(|(name, lists, monthly)| {
         let mut t = TypeExpr::Named(name);
         for _ in 0..lists {
             t = TypeExpr::List(Box::new(t), span());
+        }
+        if monthly {
+            t = TypeExpr::Monthly(Box::new(t), span());
         }
         t
     })
@@ -1064,10 +1067,29 @@ pub fn value() -> BoxedStrategy<Value> {
     leaf.prop_recursive(3, 24, 3, |inner| {
         prop_oneof![
             vec(inner.clone(), 0..4).prop_map(|v| Value::List(v, span())),
-            object(inner).prop_map(Value::Object),
+            object(inner.clone()).prop_map(Value::Object),
+            months(inner).prop_map(Value::Months),
         ]
     })
     .boxed()
+}
+
+/// A monthly series: months as written (the parser does not read them, so
+/// some are not months), values of any kind.
+fn months(value: BoxedStrategy<Value>) -> impl Strategy<Value = MonthsValue> {
+    vec(
+        ("[0-9]{4}-[0-9]{2}", value).prop_map(|(month, value)| MonthEntry {
+            month,
+            month_span: span(),
+            value,
+            span: span(),
+        }),
+        0..4,
+    )
+    .prop_map(|entries| MonthsValue {
+        entries,
+        span: span(),
+    })
 }
 
 fn object(value: BoxedStrategy<Value>) -> impl Strategy<Value = ObjectValue> {
