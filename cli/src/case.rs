@@ -100,9 +100,9 @@ pub(crate) fn case_command(args: &CaseArgs) -> ExitCode {
     ) {
         Ok(state) => {
             if json {
-                println!("{}", state.to_json());
+                outln!("{}", state.to_json());
             } else {
-                print!("{}", state.render());
+                out!("{}", state.render());
             }
             ExitCode::SUCCESS
         }
@@ -224,9 +224,9 @@ pub(crate) fn caseload_command(args: &CaseloadArgs) -> ExitCode {
         }
     };
     match args.format {
-        TableFormat::Json => println!("{}", report.to_json()),
-        TableFormat::Csv => print!("{}", report.to_csv()),
-        TableFormat::Human => print!("{}", report.render()),
+        TableFormat::Json => outln!("{}", report.to_json()),
+        TableFormat::Csv => out!("{}", report.to_csv()),
+        TableFormat::Human => out!("{}", report.render()),
     }
     match report.errors.is_empty() {
         true => ExitCode::SUCCESS,
@@ -283,7 +283,7 @@ pub(crate) fn merge_command(args: &MergeArgs) -> ExitCode {
                 return ExitCode::from(CANNOT_RUN);
             }
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     eprintln!(
         "merged {} and {} events into {}",

@@ -203,7 +203,7 @@ fn reformed_with(
         Err(e) if e.kind == accord_core::ErrorKind::Ruleset => {
             // The reform's diagnostics, each at its file and line.
             if json {
-                println!("{}", e.to_json());
+                outln!("{}", e.to_json());
             }
             eprintln!("error: {}", e.message);
             for p in &e.problems {

@@ -5,6 +5,18 @@
 //! could not run (bad usage, a missing or unreadable file, a file that is not
 //! UTF-8). The CLI only loads files and prints: every answer comes from the facade.
 
+/// `print!` to standard output that ends the program quietly (exit 0) when the
+/// reader has gone, as in `accord screen … | head`: a closed pipe is not the
+/// user's mistake, and `print!` would panic on it.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::write_stdout(format_args!($($t)*), false) };
+}
+
+/// `println!` to standard output, like [`out!`].
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::write_stdout(format_args!($($t)*), true) };
+}
+
 mod args;
 mod case;
 mod compare;
@@ -240,6 +252,27 @@ pub(crate) const PROBLEMS: u8 = 1;
 /// The command could not run.
 pub(crate) const CANNOT_RUN: u8 = 2;
 
+/// Writes to standard output (see [`out!`]); any other write error is reported
+/// and ends the program with exit status 2.
+fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| {
+        if newline {
+            stdout.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(2);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -271,7 +304,7 @@ fn compile(
         Ok(engine) => engine,
         Err(report) => {
             if json {
-                println!("{}", accord_core::Error::from(report.clone()).to_json());
+                outln!("{}", accord_core::Error::from(report.clone()).to_json());
             }
             eprint!("{}", report.render(stderr_render_options()));
             return Err(ExitCode::from(PROBLEMS));
@@ -379,9 +412,9 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
     match report {
         Ok(report) => {
             if json {
-                println!("{}", report.to_json());
+                outln!("{}", report.to_json());
             } else {
-                print!("{}", report.render());
+                out!("{}", report.render());
             }
             ExitCode::SUCCESS
         }
@@ -408,7 +441,7 @@ pub(crate) fn exit_for(e: &accord_core::Error) -> ExitCode {
 pub(crate) fn report_error(e: &accord_core::Error, what: &str, json: bool) {
     use accord_core::ErrorKind;
     if json {
-        println!("{}", e.to_json());
+        outln!("{}", e.to_json());
     }
     match e.kind {
         ErrorKind::Input => eprintln!("error: {what} not valid:"),
@@ -446,7 +479,7 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
     if args.form {
         return match ruleset.assessment_form(assessment) {
             Ok(form) => {
-                println!("{form}");
+                outln!("{form}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -465,9 +498,9 @@ fn assess_command(args: &AssessArgs) -> ExitCode {
     match ruleset.assess_report(assessment, &text, args.lang.get()) {
         Ok(report) => {
             if json {
-                println!("{}", report.to_json());
+                outln!("{}", report.to_json());
             } else {
-                print!("{}", report.render());
+                out!("{}", report.render());
             }
             ExitCode::SUCCESS
         }
@@ -545,11 +578,11 @@ fn providers_command(args: &ProvidersArgs) -> ExitCode {
     };
     match printed {
         Ok(text) if json => {
-            println!("{text}");
+            outln!("{text}");
             ExitCode::SUCCESS
         }
         Ok(text) => {
-            print!("{text}");
+            out!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -597,9 +630,9 @@ fn plan_command(args: &PlanArgs) -> ExitCode {
         }
     };
     match args.format {
-        TableFormat::Json => println!("{}", map.to_json()),
-        TableFormat::Csv => print!("{}", map.to_csv()),
-        TableFormat::Human => print!("{}", map.render()),
+        TableFormat::Json => outln!("{}", map.to_json()),
+        TableFormat::Csv => out!("{}", map.to_csv()),
+        TableFormat::Human => out!("{}", map.render()),
     }
     for s in &map.skipped {
         eprintln!("warning: {} skipped ({}): {}", s.path, s.code, s.message);
@@ -621,8 +654,8 @@ fn test_command(args: &TestArgs) -> ExitCode {
     }
     let report = ruleset.run_tests_report();
     match json {
-        true => println!("{}", report.to_json()),
-        false => print!("{}", report.render()),
+        true => outln!("{}", report.to_json()),
+        false => out!("{}", report.render()),
     }
     if report.passed() {
         ExitCode::SUCCESS
@@ -638,7 +671,7 @@ fn schema_command(args: &SchemaArgs) -> ExitCode {
     };
     match ruleset.schema(args.lang.get()) {
         Ok(schema) => {
-            println!("{schema}");
+            outln!("{schema}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -697,7 +730,7 @@ fn fmt(args: &FmtArgs) -> ExitCode {
             Ok(formatted) if formatted == original => {}
             Ok(_) if args.check => {
                 problems = true;
-                println!("{display}");
+                outln!("{display}");
             }
             Ok(formatted) => {
                 if let Err(error) = std::fs::write(&file.path, formatted) {

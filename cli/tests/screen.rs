@@ -1207,3 +1207,37 @@ fn why_explains_one_programme_with_how_values_were_computed() {
         stderr(&bad)
     );
 }
+
+/// A reader that goes away (`accord screen … | head`) ends `accord` quietly with
+/// exit status 0, never a panic: the read end of its standard output is closed
+/// before it writes, for the human and the JSON output and for `--why`.
+#[test]
+fn a_closed_standard_output_is_not_a_panic() {
+    let facts = armenia_facts("family_complete.json");
+    let armenia = armenia();
+    for extra in [
+        &[][..],
+        &["--format", "json"][..],
+        &["--why", "family_benefit"][..],
+    ] {
+        let mut args = vec![
+            "screen",
+            armenia.as_str(),
+            "--facts",
+            facts.as_str(),
+            "--as-of",
+            "2025-03-01",
+        ];
+        args.extend_from_slice(extra);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_no_panic(&out);
+        assert_eq!(code(&out), 0, "{extra:?}: {}", stderr(&out));
+    }
+}
