@@ -337,9 +337,25 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Marks the reads of `def` since `at` (lengths of `param_reads`,
-    /// `table_reads`, `deps`) as chosen by date (see `date_guarded`).
-    fn guard_by_date(&mut self, def: Option<DefNode>, at: (usize, usize, usize)) {
+    /// The lengths of `param_reads`, `table_reads`, `deps` and `scale_reads`, for
+    /// [`Self::guard_by_date`].
+    fn reads_mark(&self) -> (usize, usize, usize, usize) {
+        (
+            self.param_reads.len(),
+            self.table_reads.len(),
+            self.deps.len(),
+            self.scale_reads.len(),
+        )
+    }
+
+    /// Marks the reads of `def` since `at` ([`Self::reads_mark`]) as chosen by
+    /// date (see `date_guarded`).
+    fn guard_by_date(&mut self, def: Option<DefNode>, at: (usize, usize, usize, usize)) {
+        for (i, (d, _)) in self.scale_reads.iter().enumerate().skip(at.3) {
+            if Some(*d) == def {
+                self.scales_guarded.insert(i);
+            }
+        }
         let (params, tables, deps) = &mut self.date_guarded;
         for (i, (d, _)) in self.param_reads.iter().enumerate().skip(at.0) {
             if Some(*d) == def {
@@ -463,11 +479,7 @@ impl<'a> Checker<'a> {
         let Expr::Dated { versions, span } = e else {
             return RExpr::error(e.span());
         };
-        let at = (
-            self.param_reads.len(),
-            self.table_reads.len(),
-            self.deps.len(),
-        );
+        let at = self.reads_mark();
         let mut out: Vec<(jiff::civil::Date, RExpr)> = Vec::new();
         let mut prev: Option<(jiff::civil::Date, Span)> = None;
         let mut ty: Option<(Type, bool, jiff::civil::Date)> = None;
@@ -719,11 +731,7 @@ impl<'a> Checker<'a> {
                         .today_reads
                         .get(today_at..)
                         .is_some_and(|r| r.contains(&sc.def));
-                let at = (
-                    self.param_reads.len(),
-                    self.table_reads.len(),
-                    self.deps.len(),
-                );
+                let at = self.reads_mark();
                 let t = self.expr(sc, then, hint);
                 let o = self.expr(sc, otherwise, Some(hint.unwrap_or(&t.ty)));
                 if by_date {

@@ -126,14 +126,26 @@ impl<'a> Checker<'a> {
         {
             return;
         }
-        // The day each parameter is out of force from, for good (`None`: open).
+        // The day each parameter and each scale is out of force from, for good
+        // (`None`: open).
         let ends: Vec<Option<jiff::civil::Date>> = self
             .out
             .parameters
             .iter()
             .map(|p| p.values.last().filter(|v| v.end.is_some()).map(|v| v.from))
             .collect();
-        if ends.iter().all(Option::is_none) {
+        let scale_ends: Vec<Option<jiff::civil::Date>> = self
+            .out
+            .scales
+            .iter()
+            .map(|s| {
+                s.versions
+                    .last()
+                    .filter(|v| v.brackets.is_empty())
+                    .and_then(|v| v.from)
+            })
+            .collect();
+        if ends.iter().chain(&scale_ends).all(Option::is_none) {
             return;
         }
         // Reads inside an `if` on the date do not count: a formula chosen by date
@@ -147,6 +159,7 @@ impl<'a> Checker<'a> {
         }
         let mut reads: HashMap<DefNode, Vec<ParamId>> = HashMap::new();
         let mut tables_read: HashMap<DefNode, Vec<TableId>> = HashMap::new();
+        let mut scales_read: HashMap<DefNode, Vec<ScaleId>> = HashMap::new();
         for (i, (d, p)) in self.param_reads.iter().enumerate() {
             if !g_params.contains(&i) {
                 reads.entry(*d).or_default().push(*p);
@@ -160,36 +173,61 @@ impl<'a> Checker<'a> {
                 tables_read.entry(*d).or_default().push(*t);
             }
         }
-        let mut warned: HashSet<usize> = HashSet::new();
+        for (i, (d, s)) in self.scale_reads.iter().enumerate() {
+            if !self.scales_guarded.contains(&i) {
+                for p in self.scale_parameters(*s) {
+                    reads.entry(*d).or_default().push(p);
+                }
+                scales_read.entry(*d).or_default().push(*s);
+            }
+        }
+        // Parameters (false) and scales (true) warned about, each once.
+        let mut warned: HashSet<(bool, usize)> = HashSet::new();
         for pi in 0..self.out.programs.len() {
             let prog = ProgramId(pi);
-            // Every parameter the programme reads, through any definition.
+            // Everything dated the programme reads, through any definition.
             let mut seen: HashSet<DefNode> = HashSet::new();
             let mut stack = vec![DefNode::Eligible(prog), DefNode::Amount(prog)];
             let mut used: Vec<ParamId> = Vec::new();
             let mut tables: Vec<TableId> = Vec::new();
+            let mut scales: Vec<ScaleId> = Vec::new();
             while let Some(n) = stack.pop() {
                 if !seen.insert(n) {
                     continue;
                 }
                 used.extend(reads.get(&n).into_iter().flatten().copied());
                 tables.extend(tables_read.get(&n).into_iter().flatten().copied());
+                scales.extend(scales_read.get(&n).into_iter().flatten().copied());
                 stack.extend(edges.get(&n).into_iter().flatten().copied());
             }
             used.sort_by_key(|p| p.0);
             used.dedup();
             tables.sort_by_key(|t| t.0);
             tables.dedup();
-            for a in &used {
-                let Some(end) = ends.get(a.0).copied().flatten() else {
-                    continue;
-                };
-                if warned.contains(&a.0) {
+            scales.sort_by_key(|s| s.0);
+            scales.dedup();
+            // What ends: (is a scale, its index, the day, what it is called, where).
+            let ending: Vec<(bool, usize, jiff::civil::Date, String, Loc)> = used
+                .iter()
+                .filter_map(|a| {
+                    let end = ends.get(a.0).copied().flatten()?;
+                    let d = self.out.parameters.get(a.0)?;
+                    Some((false, a.0, end, format!("parameter `{}`", d.name), d.loc))
+                })
+                .chain(scales.iter().filter_map(|s| {
+                    let end = scale_ends.get(s.0).copied().flatten()?;
+                    let d = self.out.scales.get(s.0)?;
+                    Some((true, s.0, end, format!("scale `{}`", d.name), d.loc))
+                }))
+                .collect();
+            for (is_scale, index, end, what, loc) in ending {
+                if warned.contains(&(is_scale, index)) {
                     continue;
                 }
-                // Another parameter of the programme with a value on that day, or
-                // a dated table of it with a version in force then (a table has
-                // no end: its last version goes on).
+                // Another parameter of the programme with a value on that day, a
+                // scale with brackets in force then, or a dated table with a
+                // version in force then (a table has no end: its last version
+                // goes on).
                 let other_param = used.iter().find_map(|b| {
                     self.out
                         .parameters
@@ -203,8 +241,20 @@ impl<'a> Checker<'a> {
                         })
                         .map(|d| format!("`{}`", d.name))
                 });
-                let is_param = other_param.is_some();
-                let other = other_param.or_else(|| {
+                let other_scale = || {
+                    scales.iter().find_map(|s| {
+                        self.out
+                            .scales
+                            .get(s.0)
+                            .filter(|d| {
+                                (!is_scale || s.0 != index)
+                                    && d.in_force(end).is_some_and(|(_, v)| !v.brackets.is_empty())
+                            })
+                            .map(|d| format!("scale `{}`", d.name))
+                    })
+                };
+                let can_end = other_param.is_some() || other_scale().is_some();
+                let other = other_param.or_else(other_scale).or_else(|| {
                     tables.iter().find_map(|t| {
                         self.out
                             .tables
@@ -216,26 +266,30 @@ impl<'a> Checker<'a> {
                 let Some(other) = other else {
                     continue;
                 };
-                warned.insert(a.0);
-                let (Some(pa), Some(pd)) =
-                    (self.out.parameters.get(a.0), self.out.programs.get(pi))
-                else {
+                warned.insert((is_scale, index));
+                let Some(pd) = self.out.programs.get(pi) else {
                     continue;
+                };
+                let renew = match what.split_once(' ') {
+                    Some((_, name)) if is_scale => {
+                        format!("{name} a new version (`from {end}:` with its brackets)")
+                    }
+                    Some((_, name)) => format!("{name} its new value (`from {end}: …`)"),
+                    None => String::new(),
                 };
                 let d = Diagnostic::warning(
                     Code::W0140,
-                    pa.loc.file,
-                    pa.loc.span,
+                    loc.file,
+                    loc.span,
                     format!(
-                        "parameter `{}` is out of force from {end}, but {other}, used with it by programme `{}`, stays in force after that day",
-                        pa.name, pd.name
+                        "{what} is out of force from {end}, but {other}, used with it by programme `{}`, stays in force after that day",
+                        pd.name
                     ),
                 )
                 .with_help(format!(
-                    "from {end} programme `{}` cannot be decided: give `{}` its new value (`from {end}: …`){}",
+                    "from {end} programme `{}` cannot be decided: give {renew}{}",
                     pd.name,
-                    pa.name,
-                    if is_param {
+                    if can_end {
                         format!(", or end {other} too if the programme ends")
                     } else {
                         String::new()
@@ -244,6 +298,22 @@ impl<'a> Checker<'a> {
                 self.emit(d);
             }
         }
+    }
+
+    /// The parameters a scale's brackets name.
+    fn scale_parameters(&self, s: ScaleId) -> Vec<ParamId> {
+        let Some(def) = self.out.scales.get(s.0) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for b in def.versions.iter().flat_map(|v| &v.brackets) {
+            for o in [&b.threshold, &b.value] {
+                if let Operand::Param(p) = o {
+                    out.push(*p);
+                }
+            }
+        }
+        out
     }
 
     /// The parameters a table's cells and results name.

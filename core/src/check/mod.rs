@@ -352,6 +352,10 @@ struct Checker<'a> {
     /// branches of an `if` whose condition names `today`: a formula chosen by
     /// date, so a parameter ending there is not read after its end (W0140).
     date_guarded: (HashSet<usize>, HashSet<usize>, HashSet<usize>),
+    /// The scales each definition applies directly (for W0140).
+    scale_reads: Vec<(DefNode, ScaleId)>,
+    /// Indexes into `scale_reads` of those inside an `if` on `today`.
+    scales_guarded: HashSet<usize>,
     /// Where `Money` is first used (a ruleset using money needs a currency).
     money_at: Option<Loc>,
     /// Declarations that failed to parse (`ast::File::broken`): references to
@@ -399,6 +403,8 @@ impl<'a> Checker<'a> {
             table_reads: Vec::new(),
             today_reads: Vec::new(),
             date_guarded: Default::default(),
+            scale_reads: Vec::new(),
+            scales_guarded: HashSet::new(),
             money_at: None,
             broken: collect::Broken::default(),
             syntax_errors: false,

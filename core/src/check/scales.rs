@@ -297,6 +297,9 @@ impl<'a> Checker<'a> {
         if let Some(u) = self.used_scales.get_mut(s.0) {
             *u = true;
         }
+        if let Some(def) = sc.def {
+            self.scale_reads.push((def, s));
+        }
         if !self.arity(sc, func, args.len(), &[1]) {
             for a in args {
                 self.expr(sc, a, None);
