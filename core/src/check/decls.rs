@@ -307,19 +307,21 @@ impl<'a> Checker<'a> {
         None
     }
 
-    /// E0406 unless `d` (the day an item of a parameter takes effect) comes after
-    /// the previous item's; records it as the previous one when it does. An
-    /// `until` date takes effect the next day, so `until` the day of the previous
-    /// `from` is a one-day value, and `until` a day before it is out of order.
-    /// `prev` holds the day the previous item took effect, the date as written,
-    /// and where.
-    fn dated_in_order(
+    /// E0406 unless `d` (the day a dated item takes effect: a parameter's value,
+    /// a table's, a scale's or a formula's version) comes after the previous
+    /// item's; records it as the previous one when it does. An `until` date takes
+    /// effect the next day, so `until` the day of the previous `from` is a one-day
+    /// value, and `until` a day before it is out of order. `prev` holds the day
+    /// the previous item took effect, the date as written, and where; `help` says
+    /// what to list in order.
+    pub(super) fn dated_in_order(
         &mut self,
         file: usize,
         what: &str,
         (d, written): (jiff::civil::Date, jiff::civil::Date),
         span: ast::Span,
         prev: &mut Option<(jiff::civil::Date, jiff::civil::Date, ast::Span)>,
+        help: &str,
     ) -> bool {
         if let Some((pd, pw, ps)) = *prev {
             if d <= pd {
@@ -335,7 +337,7 @@ impl<'a> Checker<'a> {
                         span,
                         format!("this `{what}` date {why} the previous one ({pw})"),
                     )
-                    .with_help("list `from` and `until` dates in increasing order, each date once")
+                    .with_help(help)
                     .with_related(file, ps, "previous date"),
                 );
                 return false;
@@ -403,7 +405,14 @@ impl<'a> Checker<'a> {
                         let d = self.date(file, date);
                         let v = self.const_value(file, value, &ty);
                         let Some(d) = d else { continue };
-                        if !self.dated_in_order(file, "from", (d, d), date.span, &mut prev) {
+                        if !self.dated_in_order(
+                            file,
+                            "from",
+                            (d, d),
+                            date.span,
+                            &mut prev,
+                            PARAMETER_ORDER,
+                        ) {
                             continue;
                         }
                         if let Some(v) = v {
@@ -427,7 +436,14 @@ impl<'a> Checker<'a> {
                             continue;
                         };
                         if !self.something_to_end(file, &def, date.span, "repeal")
-                            || !self.dated_in_order(file, "from", (d, d), date.span, &mut prev)
+                            || !self.dated_in_order(
+                                file,
+                                "from",
+                                (d, d),
+                                date.span,
+                                &mut prev,
+                                PARAMETER_ORDER,
+                            )
                         {
                             continue;
                         }
@@ -447,7 +463,14 @@ impl<'a> Checker<'a> {
                             continue;
                         };
                         if !self.something_to_end(file, &def, date.span, "end")
-                            || !self.dated_in_order(file, "until", (next, d), date.span, &mut prev)
+                            || !self.dated_in_order(
+                                file,
+                                "until",
+                                (next, d),
+                                date.span,
+                                &mut prev,
+                                PARAMETER_ORDER,
+                            )
                         {
                             continue;
                         }
@@ -872,6 +895,9 @@ fn expr_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
         Expr::Dated { versions, .. } => versions.iter().for_each(|v| expr_names(&v.expr, out)),
     }
 }
+
+/// The help of E0406 for a parameter's lines.
+const PARAMETER_ORDER: &str = "list `from` and `until` dates in increasing order, each date once";
 
 impl Checker<'_> {
     /// A field's domain (`>= 0`, `in 0..130`): only on `Integer`, `Decimal`

@@ -481,7 +481,7 @@ impl<'a> Checker<'a> {
         };
         let at = self.reads_mark();
         let mut out: Vec<(jiff::civil::Date, RExpr)> = Vec::new();
-        let mut prev: Option<(jiff::civil::Date, Span)> = None;
+        let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, Span)> = None;
         let mut ty: Option<(Type, bool, jiff::civil::Date)> = None;
         let mut failed = false;
         for v in versions {
@@ -490,24 +490,11 @@ impl<'a> Checker<'a> {
                 failed = true;
                 continue;
             };
-            if let Some((pd, ps)) = prev {
-                if d <= pd {
-                    let why = if d == pd { "repeats" } else { "comes before" };
-                    self.emit(
-                        Diagnostic::error(
-                            Code::E0406,
-                            sc.file,
-                            v.date.span,
-                            format!("this `from` date {why} the previous one ({pd})"),
-                        )
-                        .with_help("list the versions of a formula in increasing date order, each date once")
-                        .with_related(sc.file, ps, "previous date"),
-                    );
-                    failed = true;
-                    continue;
-                }
+            let help = "list the versions of a formula in increasing date order, each date once";
+            if !self.dated_in_order(sc.file, "from", (d, d), v.date.span, &mut prev, help) {
+                failed = true;
+                continue;
             }
-            prev = Some((d, v.date.span));
             let lit = adapts_to_money(&r);
             ty = match ty {
                 None => Some((r.ty.clone(), lit, d)),

@@ -55,26 +55,14 @@ impl<'a> Checker<'a> {
                     brackets,
                 });
             }
-            let mut prev: Option<(jiff::civil::Date, Span)> = None;
+            let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, Span)> = None;
             for (i, v) in s.versions.iter().enumerate() {
                 let Some(d) = self.date(file, &v.from) else {
                     continue;
                 };
-                if let Some((pd, ps)) = prev {
-                    if d <= pd {
-                        let why = if d == pd { "repeats" } else { "comes before" };
-                        self.emit(
-                            Diagnostic::error(
-                                Code::E0406,
-                                file,
-                                v.from.span,
-                                format!("this `from` date {why} the previous one ({pd})"),
-                            )
-                            .with_help("list `from` dates in increasing order, each date once")
-                            .with_related(file, ps, "previous date"),
-                        );
-                        continue;
-                    }
+                let help = "list `from` dates in increasing order, each date once";
+                if !self.dated_in_order(file, "from", (d, d), v.from.span, &mut prev, help) {
+                    continue;
                 }
                 if i == 0 && v.brackets.is_empty() {
                     self.emit(
@@ -87,7 +75,6 @@ impl<'a> Checker<'a> {
                         .with_help("write its brackets below the `from` line (`THRESHOLD | RATE`); a `from` line without brackets only ends a scale that was in force"),
                     );
                 }
-                prev = Some((d, v.from.span));
                 let brackets = self.scale_brackets(file, s.kind, &v.brackets, &mut base);
                 versions.push(ScaleVersionDef {
                     from: Some(d),

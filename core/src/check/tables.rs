@@ -380,29 +380,16 @@ impl<'a> Checker<'a> {
             );
         }
         let mut out = Vec::new();
-        let mut prev: Option<(jiff::civil::Date, ast::Span)> = None;
+        let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, ast::Span)> = None;
         for (k, v) in t.versions.iter().enumerate() {
             let end = t.versions.get(k + 1).map_or(t.rows.len(), |n| n.first);
             let Some(d) = self.date(file, &v.from) else {
                 continue;
             };
-            if let Some((pd, ps)) = prev {
-                if d <= pd {
-                    let why = if d == pd { "repeats" } else { "comes before" };
-                    self.emit(
-                        Diagnostic::error(
-                            Code::E0406,
-                            file,
-                            v.from.span,
-                            format!("this `from` date {why} the previous one ({pd})"),
-                        )
-                        .with_help("list `from` dates in increasing order, each date once")
-                        .with_related(file, ps, "previous date"),
-                    );
-                    continue;
-                }
+            let help = "list `from` dates in increasing order, each date once";
+            if !self.dated_in_order(file, "from", (d, d), v.from.span, &mut prev, help) {
+                continue;
             }
-            prev = Some((d, v.from.span));
             if end <= v.first {
                 self.emit(
                     Diagnostic::error(

@@ -106,7 +106,9 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// `Default` is only the base of the struct literals below (`..Default::default()`
+/// for the optional parts a kind of value does not have).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct UsedValue {
     /// `fact`, `derived`, `parameter`, `table` or `program`.
     pub kind: &'static str,
@@ -959,12 +961,7 @@ fn used_values(
                     label: localize(def.label.as_ref(), lang, &def.name),
                     path: Some(fact_path(engine, facts, f)),
                     value: show(engine, facts, items, v, &def.ty),
-                    since: None,
-                    source: None,
-                    row: None,
-                    each: None,
-                    computed: None,
-                    scale: None,
+                    ..Default::default()
                 }
             }
             Used::Let {
@@ -994,12 +991,7 @@ fn used_values(
                         format!("{base}.{}", def.name)
                     }),
                     value: show(engine, facts, items, v, &def.ty),
-                    since: None,
-                    source: None,
-                    row: None,
-                    each: None,
-                    computed: None,
-                    scale: None,
+                    ..Default::default()
                 }
             }
             Used::Param(p) => {
@@ -1032,10 +1024,7 @@ fn used_values(
                     value: show(engine, facts, items, v, &def.ty),
                     since: version.map(|dv| dv.from.to_string()),
                     source,
-                    row: None,
-                    each: None,
-                    computed: None,
-                    scale: None,
+                    ..Default::default()
                 }
             }
             Used::Row { table, row, v } => {
@@ -1059,9 +1048,7 @@ fn used_values(
                         .and_then(|v| v.source.as_ref())
                         .map(|l| localize(Some(l), lang, "")),
                     row: Some(row.map(|r| r as usize + 1)),
-                    each: None,
-                    computed: None,
-                    scale: None,
+                    ..Default::default()
                 }
             }
             Used::Each {
@@ -1090,7 +1077,6 @@ fn used_values(
                     source: version
                         .and_then(|v| v.source.as_ref())
                         .map(|l| localize(Some(l), lang, "")),
-                    row: None,
                     each: Some(EachUsed {
                         column: def
                             .params
@@ -1100,8 +1086,7 @@ fn used_values(
                         add,
                         count,
                     }),
-                    computed: None,
-                    scale: None,
+                    ..Default::default()
                 }
             }
             Used::Scale { scale, base, v } => {
@@ -1120,10 +1105,8 @@ fn used_values(
                     source: version
                         .and_then(|v| v.source.as_ref())
                         .map(|l| localize(Some(l), lang, "")),
-                    row: None,
-                    each: None,
                     scale: scale_used(engine, m, scale, base),
-                    computed: None,
+                    ..Default::default()
                 }
             }
             Used::Program {
@@ -1150,12 +1133,7 @@ fn used_values(
                     label: localize(def.label.as_ref(), lang, &def.name),
                     path: (!subject.is_empty()).then_some(subject),
                     value: Some(value),
-                    since: None,
-                    source: None,
-                    row: None,
-                    each: None,
-                    computed: None,
-                    scale: None,
+                    ..Default::default()
                 }
             }
             Used::Presumed { node, v } => {
