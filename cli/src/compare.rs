@@ -15,7 +15,7 @@ use accord_core::{CompareRequest, SourceFile};
 
 use crate::args::{Lang, TableFormat, Threads};
 use crate::files::load;
-use crate::screen::{part, read_chunks, Chunk, Pool, WORKER_STACK};
+use crate::screen::{line_groups, read_chunks, Chunk, Pool, WORKER_STACK};
 use crate::{cannot_run, load_ruleset, report_error, warn_unknown_lang, CANNOT_RUN, PROBLEMS};
 
 #[derive(Debug, clap::Args)]
@@ -315,22 +315,7 @@ impl<'e> Job<'_, 'e> {
                             Err(_) => break,
                         };
                         let Ok(chunk) = chunk else { break };
-                        let mut start = 0;
-                        let mut first = 0;
-                        for group in chunk.ends.chunks(accord_core::screen::batch::GROUP_LINES) {
-                            let lines: Vec<(usize, &[u8])> = group
-                                .iter()
-                                .enumerate()
-                                .map(|(i, &end)| {
-                                    let why = "a chunk's line ends rise and stay within its text";
-                                    let raw = part(&chunk.text, start..end, why);
-                                    start = end;
-                                    (chunk.first_line + first + i, raw)
-                                })
-                                .collect();
-                            first += group.len();
-                            step(&mut ws, &lines, &mut acc);
-                        }
+                        line_groups(&chunk, |lines| step(&mut ws, lines, &mut acc));
                         if let Some(bar) = bar {
                             bar.inc(chunk.text.len() as u64);
                         }

@@ -363,7 +363,7 @@ pub(crate) fn read_chunks(
 
 /// `bytes[range]` for a range this module knows is in bounds (`why` says why);
 /// debug builds check it, release builds give no bytes rather than panic.
-pub(crate) fn part<'a, R>(bytes: &'a [u8], range: R, why: &str) -> &'a [u8]
+fn part<'a, R>(bytes: &'a [u8], range: R, why: &str) -> &'a [u8]
 where
     R: std::slice::SliceIndex<[u8], Output = [u8]> + Clone + std::fmt::Debug,
 {
@@ -391,15 +391,10 @@ fn skip_line(reader: &mut dyn Read, text: &mut Vec<u8>) -> io::Result<bool> {
     }
 }
 
-/// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
-fn screen_chunk(
-    job: &Batch<'_>,
-    session: &mut accord_core::Session<'_>,
-    chunk: Chunk,
-    mut text: String,
-    spare: &mut Vec<accord_core::Facts>,
-) -> (Done, Vec<u8>) {
-    let mut bad = 0;
+/// Calls `f` on each group of at most [`GROUP_LINES`] lines of `chunk`, in
+/// order, each line with its number in the input (`accord screen` and `accord
+/// compare` evaluate a group at a time).
+pub(crate) fn line_groups(chunk: &Chunk, mut f: impl FnMut(&[(usize, &[u8])])) {
     let mut start = 0;
     let mut first = 0;
     for group in chunk.ends.chunks(GROUP_LINES) {
@@ -414,8 +409,22 @@ fn screen_chunk(
             })
             .collect();
         first += group.len();
-        bad += screen_group(job, session, &lines, &mut text, spare);
+        f(&lines);
     }
+}
+
+/// Screens a chunk into `text`; gives back the chunk's input buffer for reuse.
+fn screen_chunk(
+    job: &Batch<'_>,
+    session: &mut accord_core::Session<'_>,
+    chunk: Chunk,
+    mut text: String,
+    spare: &mut Vec<accord_core::Facts>,
+) -> (Done, Vec<u8>) {
+    let mut bad = 0;
+    line_groups(&chunk, |lines| {
+        bad += screen_group(job, session, lines, &mut text, spare);
+    });
     let done = Done {
         seq: chunk.seq,
         text,

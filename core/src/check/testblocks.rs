@@ -15,6 +15,20 @@ use crate::diagnostics::Diagnostic;
 type SubjectSegments = Vec<(usize, Option<usize>)>;
 
 impl<'a> Checker<'a> {
+    /// A variant of enum `e` named in a test (`region: shirak`, `expect region =
+    /// shirak`): E0106 with did-you-mean when there is none of that name.
+    fn test_variant(&mut self, file: usize, id: &ast::Ident, e: EnumId) -> Option<Value> {
+        let def = self.out.enums.get(e.0)?;
+        if let Some(i) = def.variants.iter().position(|x| x.name == id.name) {
+            return Some(Value::Variant(e, i));
+        }
+        let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
+        let fallback = format!("use a variant of `{}`", def.name);
+        let d = unknown_variant(file, id, &def.name, cands, fallback);
+        self.emit(d);
+        None
+    }
+
     pub(super) fn given_value(&mut self, file: usize, v: &ast::Value, ty: &Type) -> Option<Value> {
         match v {
             ast::Value::Unknown(_) => Some(Value::Unknown),
@@ -32,15 +46,7 @@ impl<'a> Checker<'a> {
             }
             ast::Value::Name(id) => {
                 if let Type::Enum(e) = ty {
-                    let def = self.out.enums.get(e.0)?;
-                    if let Some(i) = def.variants.iter().position(|x| x.name == id.name) {
-                        return Some(Value::Variant(*e, i));
-                    }
-                    let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
-                    let fallback = format!("use a variant of `{}`", def.name);
-                    let d = unknown_variant(file, id, &def.name, cands, fallback);
-                    self.emit(d);
-                    return None;
+                    return self.test_variant(file, id, *e);
                 }
                 self.bad_given(file, id.span, ty, "a name");
                 None
@@ -701,15 +707,7 @@ impl<'a> Checker<'a> {
             }
             ast::Value::Name(id) => {
                 if let Type::Enum(e) = ty {
-                    let def = self.out.enums.get(e.0)?;
-                    if let Some(i) = def.variants.iter().position(|x| x.name == id.name) {
-                        return Some(Value::Variant(*e, i));
-                    }
-                    let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
-                    let fallback = format!("use a variant of `{}`", def.name);
-                    let d = unknown_variant(file, id, &def.name, cands, fallback);
-                    self.emit(d);
-                    return None;
+                    return self.test_variant(file, id, *e);
                 }
                 "a name".to_string()
             }
