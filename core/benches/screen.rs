@@ -205,5 +205,114 @@ fn series(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, screening, series);
+/// Scales (language reference §8.6): a marginal income tax of seven brackets in
+/// three dated versions (one threshold a parameter), a marginal contribution, and a
+/// single-amount housing allowance, applied to each member's salary and to the
+/// household's total, on households of 1–5 members with every salary known.
+const SCALES_RULES: &str = r#"ruleset scales_bench { currency EUR }
+
+entity Household {
+  members: list of Person
+  let total_salary = sum(members.salary)
+}
+
+entity Person {
+  salary: Money >= 0
+  let tax = income_tax(salary * 12)
+}
+
+parameter top_threshold: Money { from 2020-01-01: 150_000 }
+
+scale income_tax marginal {
+  from 2020-01-01: source "version one"
+    0             | 0%
+    10_000        | 10%
+    25_000        | 20%
+    50_000        | 30%
+    80_000        | 40%
+    top_threshold | 45%
+  from 2023-01-01: source "version two"
+    0             | 0%
+    10_500        | 11%
+    26_000        | 21%
+    52_000        | 30%
+    85_000        | 41%
+    top_threshold | 45%
+  from 2024-07-01: source "version three"
+    0             | 0%
+    11_000        | 11%
+    27_000        | 22%
+    55_000        | 30%
+    90_000        | 41%
+    120_000       | 43%
+    top_threshold | 45%
+}
+
+scale contribution marginal {
+  0      | 2%
+  6_000  | 6%
+  12_400 | 12%
+}
+
+scale housing_allowance single {
+  0     | 300
+  1_000 | 150
+  2_000 | 75
+  3_000 | 0
+}
+
+program net_pay { for Person  eligible when salary > 0  amount = salary - contribution(salary) - tax / 12 }
+program housing { for Household  eligible when total_salary < 3_000  amount = housing_allowance(total_salary) }
+program high_earner { for Person  eligible when tax > 20_000 }
+"#;
+
+/// A household of 1–5 members with monthly salaries from 0 to 15 000, from a
+/// small deterministic generator.
+fn scales_household(seed: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move |n: u64| {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    };
+    let members: Vec<String> = (0..1 + next(5))
+        .map(|_| format!("{{\"salary\": {}}}", next(15_000)))
+        .collect();
+    format!("{{\"members\": [{}]}}", members.join(", "))
+}
+
+fn scales(c: &mut Criterion) {
+    let engine = Engine::compile(vec![accord_core::SourceFile::new(
+        "scales.accord",
+        SCALES_RULES,
+    )])
+    .unwrap();
+    let lines: Vec<String> = (0..1000).map(scales_household).collect();
+    let facts: Vec<_> = lines
+        .iter()
+        .map(|l| engine.facts_from_json(l).unwrap())
+        .collect();
+    let as_of = jiff::civil::date(2025, 3, 1);
+    let mut session = engine.session(as_of);
+    let mut group = c.benchmark_group("scales (3 scales, 3 programmes)");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("evaluate, one household (certain path)", |b| {
+        b.iter(|| std::hint::black_box(session.evaluate(&facts[0]).len()))
+    });
+    let mut rows = engine.session(as_of);
+    rows.set_certain_path(false);
+    group.bench_function("evaluate, one household (row machine)", |b| {
+        b.iter(|| std::hint::black_box(rows.evaluate(&facts[0]).len()))
+    });
+    group.finish();
+    let mut group = c.benchmark_group("scales (3 scales, 3 programmes), in a batch");
+    group.throughput(Throughput::Elements(facts.len() as u64));
+    group.bench_function("evaluate_many, batch of 1000", |b| {
+        b.iter(|| std::hint::black_box(session.evaluate_many(&facts).len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, screening, series, scales);
 criterion_main!(benches);
