@@ -462,3 +462,53 @@ fn explain_expands_a_bounded_number_of_values() {
     assert_eq!(expanded, accord_core::screen::report::MAX_COMPUTED);
     assert_eq!(expanded, 32);
 }
+
+/// The terminal's words around an explanation's values (a dated table's version
+/// and row, a table's tail, a scale's slices, the date line) come from the
+/// message catalogue: in Russian, no English word is left. Worked out by hand:
+/// size 3 takes row 1 (100) plus one 50 for each member above 1, 100 + 50 × 2 =
+/// 200; the tax of 5 000 is 2% × 1 000 + 10% × 4 000 = 20 + 400 = 420.
+#[test]
+fn the_terminal_words_of_explanations_are_in_the_requested_language() {
+    let text = r#"
+ruleset ml { languages en, ru  currency AMD }
+entity Household { size: Integer  salary: Money >= 0 }
+table limit(size: Integer) -> Money hit first {
+  size | result
+  from 2024-01-01: source "A"
+  1 | 100
+  for each size above 1: 50
+}
+scale tax marginal {
+  from 2020-01-01: source "S"
+  0 | 2%
+  1000 | 10%
+}
+program p "P" [ru: "П"] { for Household  eligible when salary > limit(size)  amount = tax(salary) }
+"#;
+    let ruleset = accord_core::Ruleset::load(vec![SourceFile::new("ml.accord", text)]).unwrap();
+    let facts = r#"{"size": 3, "salary": 5000}"#;
+    let render = |lang| {
+        ruleset
+            .screen_report(facts, "2025-03-01", Some(lang))
+            .unwrap()
+            .render()
+    };
+    let ru = render("ru");
+    for shown in [
+        "по состоянию на 2025-03-01",
+        "limit, строка 1 = 100 (редакция с 2024-01-01: A)",
+        "limit = 200 (за каждое значение size сверх 1: 50 × 2; редакция с 2024-01-01: A)",
+        "tax = 420 (от 5000: 2% × 1000 + 10% × 4000; редакция с 2020-01-01: S)",
+    ] {
+        assert!(ru.contains(shown), "{shown}\n{ru}");
+    }
+    for english in ["as of", " row ", "version from", "for each", "of 5000"] {
+        assert!(!ru.contains(english), "{english}\n{ru}");
+    }
+    let en = render("en");
+    assert!(
+        en.contains("tax = 420 (of 5000: 2% × 1000 + 10% × 4000; version from 2020-01-01: S)"),
+        "{en}"
+    );
+}

@@ -218,7 +218,8 @@ fn a_month_is_asked_and_answered_at_its_path() {
     let q = &report["next_questions"][0];
     assert_eq!(q["path"], "members[0].income[2026-01]");
     assert_eq!(q["type"], "Money");
-    assert_eq!(q["label"], "Income[2026-01]");
+    // Asked by the series' label and the month.
+    assert_eq!(q["label"], "Income, 2026-01");
     // Answering it fills the month: 100 000 + 50 000 + 90 000 = 240 000.
     let answered = r
         .answer(facts, "members[0].income[2026-01]", "50000")

@@ -12,6 +12,7 @@ use super::value::{TextRef, V};
 use super::{in_model, Engine, RawResult, Session, Status};
 use crate::check::{FieldDef, Type};
 use crate::labels::{localize, word};
+use crate::messages::text;
 
 /// What a screening returns beyond statuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -676,25 +677,30 @@ fn question(
                     .collect()
             })
             .unwrap_or_default(),
-        Type::Boolean => ["true", "false"]
+        // Yes and no from the message catalogue, capitalised as a form's options.
+        Type::Boolean => [("true", "answer.yes"), ("false", "answer.no")]
             .iter()
-            .map(|v| QuestionOption {
-                value: v.to_string(),
-                label: match (lang, *v) {
-                    ("hy", "true") => "Այո".into(),
-                    ("hy", _) => "Ոչ".into(),
-                    ("ru", "true") => "Да".into(),
-                    ("ru", _) => "Нет".into(),
-                    (_, "true") => "Yes".into(),
-                    _ => "No".into(),
-                },
+            .map(|(value, key)| QuestionOption {
+                value: value.to_string(),
+                label: capitalised(&word(lang, key)),
             })
             .collect(),
         _ => Vec::new(),
     };
     Some(NextQuestion {
         path: fact_path(engine, facts, f),
-        label: super::series::with_month(localize(def.label.as_ref(), lang, &def.name), f.month),
+        // A month of a series: the series' label and the month (`Wages by month, 2025-02`).
+        label: match super::series::month_of(f.month) {
+            Some(month) => {
+                let label = localize(def.label.as_ref(), lang, &def.name);
+                text(
+                    lang,
+                    "question.month",
+                    &[("label", &label), ("month", &month)],
+                )
+            }
+            None => localize(def.label.as_ref(), lang, &def.name),
+        },
         // The type as the ruleset writes it: `Money`, `list of Person`, `Region`;
         // a month of a series is asked as one value (`Money`).
         ty: engine
@@ -703,6 +709,15 @@ fn question(
         options,
         decides,
     })
+}
+
+/// `word` with its first letter in capitals (`yes` → `Yes`, `да` → `Да`).
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn explain(
@@ -1415,50 +1430,89 @@ pub fn error_line(line: usize, message: &str, out: &mut String) {
 /// The derived values that carry how they were computed, indented under the line
 /// that lists them (with their values): `net_income = taxable - tax`, then what
 /// that read.
-fn render_computed(out: &mut String, values: &[UsedValue], indent: usize) {
+fn render_computed(out: &mut String, values: &[UsedValue], indent: usize, lang: &str) {
     for v in values {
         let Some(c) = &v.computed else { continue };
         let name = v.path.as_deref().unwrap_or(&v.name);
         let _ = writeln!(out, "{:indent$}{name} = {}", "", c.rule);
-        let shown = shown_values(&c.values);
+        let shown = shown_values(&c.values, lang);
         if !shown.is_empty() {
-            let more = if c.omitted > 0 {
-                format!(", … {} more", c.omitted)
-            } else {
-                String::new()
-            };
-            let _ = writeln!(out, "{:w$}{}{more}", "", shown.join(", "), w = indent + 2);
+            let _ = writeln!(
+                out,
+                "{:w$}{}{}",
+                "",
+                shown.join(", "),
+                more(c.omitted, lang),
+                w = indent + 2
+            );
         }
-        render_computed(out, &c.values, indent + 2);
+        render_computed(out, &c.values, indent + 2, lang);
     }
 }
 
-/// `name = value` for each value an explanation used, as the terminal shows it.
-fn shown_values(values: &[UsedValue]) -> Vec<String> {
+/// `, … 3 more` after the values shown when some were left out.
+fn more(omitted: usize, lang: &str) -> String {
+    if omitted == 0 {
+        return String::new();
+    }
+    let n = omitted.to_string();
+    format!(", {}", text(lang, "explain.more", &[("n", &n)]))
+}
+
+/// `(what; version from 2025-10-01: source)`: what a value was made of, and the
+/// version of the law it came from, in the report's language.
+fn detail(what: Option<String>, since: Option<&str>, source: Option<&str>, lang: &str) -> String {
+    let version = since.map(|date| match source {
+        Some(src) => text(
+            lang,
+            "explain.version_source",
+            &[("date", date), ("source", src)],
+        ),
+        None => text(lang, "explain.version", &[("date", date)]),
+    });
+    match (what, version) {
+        (Some(w), Some(v)) => format!(" ({w}; {v})"),
+        (Some(w), None) => format!(" ({w})"),
+        (None, Some(v)) => format!(" ({v})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// `name = value` for each value an explanation used, as the terminal shows it,
+/// the engine's words in `lang`.
+fn shown_values(values: &[UsedValue], lang: &str) -> Vec<String> {
     values
         .iter()
         .map(|v| {
             let name = match (v.kind, &v.path) {
-                ("program", Some(p)) => format!("eligible({}) for {p}", v.name),
+                ("program", Some(p)) => text(
+                    lang,
+                    "explain.eligible_for",
+                    &[("program", &v.name), ("subject", p)],
+                ),
                 ("program", None) => format!("eligible({})", v.name),
                 (_, Some(p)) => p.clone(),
                 (_, None) => v.name.clone(),
             };
             // An unknown value (not a name) reads `?`.
             let value = v.value.as_deref().unwrap_or("?");
+            let (since, source) = (v.since.as_deref(), v.source.as_deref());
             if let Some(e) = &v.each {
-                let add = e.add.as_deref().unwrap_or("?");
-                let tail = format!(
-                    "for each {} above {}: {add} × {}",
-                    e.column, e.above, e.count
+                let (count, above) = (e.count.to_string(), e.above.to_string());
+                let tail = text(
+                    lang,
+                    "explain.each",
+                    &[
+                        ("column", &e.column),
+                        ("above", &above),
+                        ("add", e.add.as_deref().unwrap_or("?")),
+                        ("count", &count),
+                    ],
                 );
-                return match (&v.since, &v.source) {
-                    (Some(s), Some(src)) => {
-                        format!("{name} = {value} ({tail}; version from {s}: {src})")
-                    }
-                    (Some(s), None) => format!("{name} = {value} ({tail}; version from {s})"),
-                    _ => format!("{name} = {value} ({tail})"),
-                };
+                return format!(
+                    "{name} = {value}{}",
+                    detail(Some(tail), since, source, lang)
+                );
             }
             if let Some(sc) = &v.scale {
                 // The slices, briefly: `2% × 6000 + 6% × 6400`, or the bracket.
@@ -1468,38 +1522,45 @@ fn shown_values(values: &[UsedValue]) -> Vec<String> {
                     .map(|s| match (&s.rate, &s.part) {
                         (Some(r), Some(p)) => format!("{r} × {p}"),
                         _ => match &s.to {
-                            Some(to) => format!("bracket {}..{to}", s.from),
-                            None => format!("bracket from {}", s.from),
+                            Some(to) => {
+                                text(lang, "explain.bracket", &[("from", &s.from), ("to", to)])
+                            }
+                            None => text(lang, "explain.bracket_from", &[("from", &s.from)]),
                         },
                     })
                     .collect();
                 let base = sc.base.as_deref().unwrap_or("?");
                 let used = if slices.is_empty() {
-                    format!("of {base}: below the first threshold")
+                    text(lang, "explain.scale_below", &[("base", base)])
                 } else {
-                    format!("of {base}: {}", slices.join(" + "))
+                    text(
+                        lang,
+                        "explain.scale_of",
+                        &[("base", base), ("slices", &slices.join(" + "))],
+                    )
                 };
-                return match (&v.since, &v.source) {
-                    (Some(s), Some(src)) => {
-                        format!("{name} = {value} ({used}; version from {s}: {src})")
-                    }
-                    (Some(s), None) => format!("{name} = {value} ({used}; version from {s})"),
-                    _ => format!("{name} = {value} ({used})"),
-                };
+                return format!(
+                    "{name} = {value}{}",
+                    detail(Some(used), since, source, lang)
+                );
             }
-            match (&v.since, v.row) {
-                // A dated table's row, counted within the version in force.
-                (Some(s), Some(Some(row))) => match &v.source {
-                    Some(src) => format!("{name} row {row} = {value} (version from {s}: {src})"),
-                    None => format!("{name} row {row} = {value} (version from {s})"),
-                },
-                (Some(s), _) if v.kind == "table" => match &v.source {
-                    Some(src) => format!("{name} = {value} (version from {s}: {src})"),
-                    None => format!("{name} = {value} (version from {s})"),
-                },
-                (Some(s), _) => format!("{name} = {value} (since {s})"),
-                (_, Some(Some(row))) => format!("{name} row {row} = {value}"),
-                _ => format!("{name} = {value}"),
+            // A table's row, counted within the version in force if it is dated.
+            let name = match v.row {
+                Some(Some(row)) => {
+                    let row = row.to_string();
+                    text(lang, "explain.row", &[("name", &name), ("row", &row)])
+                }
+                _ => name,
+            };
+            match since {
+                Some(_) if v.kind == "table" || matches!(v.row, Some(Some(_))) => {
+                    format!("{name} = {value}{}", detail(None, since, source, lang))
+                }
+                Some(date) => format!(
+                    "{name} = {value} ({})",
+                    text(lang, "explain.since", &[("date", date)])
+                ),
+                None => format!("{name} = {value}"),
             }
         })
         .collect()
@@ -1511,7 +1572,8 @@ impl ScreenReport {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let lang = self.lang.as_str();
-        let _ = writeln!(out, "as of {}", self.as_of);
+        let as_of = self.as_of.to_string();
+        let _ = writeln!(out, "{}", text(lang, "screen.as_of", &[("date", &as_of)]));
         let order = [Status::Eligible, Status::Undetermined, Status::Ineligible];
         for status in order {
             let group: Vec<&ScreenResult> =
@@ -1549,24 +1611,20 @@ impl ScreenReport {
                             let _ = write!(out, " [{l}]");
                         }
                         out.push('\n');
-                        let shown = shown_values(&c.values);
+                        let shown = shown_values(&c.values, lang);
                         if !shown.is_empty() {
-                            let more = if c.omitted > 0 {
-                                format!(", … {} more", c.omitted)
-                            } else {
-                                String::new()
-                            };
+                            let more = more(c.omitted, lang);
                             let _ = writeln!(out, "        {}{more}", shown.join(", "));
                         }
-                        render_computed(&mut out, &c.values, 10);
+                        render_computed(&mut out, &c.values, 10, lang);
                     }
                     if let Some(a) = &e.amount {
                         let _ = writeln!(out, "      = {}", a.rule);
-                        let shown = shown_values(&a.values);
+                        let shown = shown_values(&a.values, lang);
                         if !shown.is_empty() {
                             let _ = writeln!(out, "        {}", shown.join(", "));
                         }
-                        render_computed(&mut out, &a.values, 10);
+                        render_computed(&mut out, &a.values, 10, lang);
                     }
                     for p in &e.presumed {
                         let _ = writeln!(out, "      {p}");

@@ -161,11 +161,16 @@ fn extreme(a: Interval, b: Interval, min: bool) -> Interval {
 /// `path` (or a label) with the month a missing fact names, `[2025-01]`;
 /// unchanged for a whole fact (`month` 0, see `machine::FactRef`).
 pub(crate) fn with_month(mut path: String, month: u32) -> String {
-    if month > 0 {
-        let m = i32::try_from(i64::from(month) - 1).unwrap_or(0);
-        let _ = write!(path, "[{}]", month_text(m));
+    if let Some(m) = month_of(month) {
+        let _ = write!(path, "[{m}]");
     }
     path
+}
+
+/// The month a fact reference names (`2025-02`), if it is a month of a series
+/// (`month` counts from 1; 0 is the whole fact).
+pub(crate) fn month_of(month: u32) -> Option<String> {
+    (month > 0).then(|| month_text(i32::try_from(i64::from(month) - 1).unwrap_or(0)))
 }
 
 /// The type a question for a fact asks: one month's for a month of a series.
