@@ -326,7 +326,11 @@ impl Gen {
                     self.rng.below(3)
                 ),
                 11 => match self.rng.below(4) {
-                    0 => format!("{}(n) > {}", self.rng.pick(&["dt", "dend"]), self.rng.pick(&["150", "250"])),
+                    0 => format!(
+                        "{}(n) > {}",
+                        self.rng.pick(&["dt", "dend"]),
+                        self.rng.pick(&["150", "250"])
+                    ),
                     2 => format!("te(n) > {}", self.rng.pick(&["150", "250"])),
                     1 => format!("dlater(k) >= {}", self.rng.below(3)),
                     _ => format!("t(n) > {}", self.rng.pick(&["150", "250"])),

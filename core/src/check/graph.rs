@@ -336,9 +336,8 @@ impl<'a> Checker<'a> {
                     ),
                 )
                 .with_help(format!(
-                    "from {end} programme `{}` cannot be decided: give {renew}{}",
-                    pd.name,
-                    format!(", or end {other} too if the programme ends")
+                    "from {end} programme `{}` cannot be decided: give {renew}, or end {other} too if the programme ends",
+                    pd.name
                 ));
                 self.emit(d);
             }
