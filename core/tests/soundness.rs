@@ -11,8 +11,11 @@
 //!   complete and partial facts.
 //!
 //! The header declares scales (`sc`, marginal with versions by date, a threshold
-//! from a parameter and an end; `ss`, single-amount), applied to money that may
-//! be unknown.
+//! from a parameter and an end; `ss`, single-amount; `su`, ended by `until`),
+//! applied to money that may be unknown, and a dated table (`dend`) and a formula
+//! (`ending`) that end and come back (issue 19): on 2024-06-01 in force, on
+//! 2025-03-01 out of force, on 2031-01-01 `dend` repealed and `ending` again in
+//! force.
 //!
 //! The facts `n`, `m`, `inc` and `x` declare domains (language reference §6),
 //! and every completion stays inside them (the generated values are in range),
@@ -84,6 +87,11 @@ entity Household {
   }
   let not_yet {
     from 2030-01-01: m
+  }
+  let ending {
+    from 2020-01-01: m
+    from 2025-01-01:
+    from 2030-01-01: m + total
   }
 }
 entity Person {
@@ -157,6 +165,21 @@ scale ss single {
   0      | 100
   10_000 | 50
   60_000 | 0
+}
+table dend(x: Integer) -> Money hit first {
+  x    | result
+  from 2020-01-01:
+  <= 2 | 100
+  *    | 300
+  until 2025-02-28
+  from 2030-01-01:
+  *    | 50
+  from 2031-01-01: source "repeal"
+}
+scale su marginal {
+  from 2020-01-01:
+    0 | 5%
+  until 2025-02-28
 }
 table dlater(k: Kind) -> Integer hit collect sum {
   k | result
@@ -303,7 +326,11 @@ impl Gen {
                     self.rng.below(3)
                 ),
                 11 => match self.rng.below(4) {
-                    0 => format!("dt(n) > {}", self.rng.pick(&["150", "250"])),
+                    0 => format!(
+                        "{}(n) > {}",
+                        self.rng.pick(&["dt", "dend"]),
+                        self.rng.pick(&["150", "250"])
+                    ),
                     2 => format!("te(n) > {}", self.rng.pick(&["150", "250"])),
                     1 => format!("dlater(k) >= {}", self.rng.below(3)),
                     _ => format!("t(n) > {}", self.rng.pick(&["150", "250"])),
@@ -352,6 +379,8 @@ impl Gen {
                         "sc(m)",
                         "ss(total)",
                         "sc(m + total)",
+                        "dend(n)",
+                        "su(m)",
                     ])
                     .into(),
                 4 => "total".into(),
@@ -362,7 +391,7 @@ impl Gen {
                 // version of `versioned`, none yet of `not_yet`).
                 7 if self.rng.chance(50) => self
                     .rng
-                    .pick(&["gone", "repealed + m", "versioned", "not_yet"])
+                    .pick(&["gone", "repealed + m", "versioned", "not_yet", "ending"])
                     .into(),
                 _ => "max(m, lim)".into(),
             };

@@ -498,11 +498,15 @@ pub struct TableEach {
 }
 
 /// `from 2025-10-01: source "…"` in a table's body: the rows below it, up to the
-/// next such line, are the table in force from that date.
+/// next such line, are the table in force from that date; without rows, the
+/// table is repealed from that date. With `until` (`until 2025-12-31 source
+/// "…"`), the version above ends after that day (`from` holds that last day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TableVersion {
     pub from: DateLit,
     pub source: Option<Label>,
+    /// An `until` line rather than a `from` line.
+    pub until: bool,
     /// The index in [`Table::rows`] of the version's first row.
     pub first: usize,
     pub span: Span,
@@ -553,11 +557,15 @@ impl ScaleKind {
 }
 
 /// `from 2013-01-01: source "…"` and the brackets below it, in force from that
-/// date; no brackets end the scale from that date.
+/// date; no brackets end the scale from that date. With `until` (`until
+/// 2025-12-31 source "…"`, never with brackets), the version above ends after
+/// that day (`from` holds that last day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScaleVersion {
     pub from: DateLit,
     pub source: Option<Label>,
+    /// An `until` line rather than a `from` line.
+    pub until: bool,
     pub brackets: Vec<ScaleBracket>,
     pub span: Span,
 }
@@ -1472,11 +1480,16 @@ pub enum Expr {
     },
 }
 
-/// `from 2020-01-01: EXPR`, one version of [`Expr::Dated`].
+/// `from 2020-01-01: EXPR`, one version of [`Expr::Dated`]; without `EXPR`
+/// (`from 2026-01-01:`) the formula is repealed from that date. With `until`
+/// (`until 2025-12-31`, never with a formula) the version above ends after that
+/// day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DatedExpr {
     pub date: DateLit,
-    pub expr: Expr,
+    pub expr: Option<Expr>,
+    /// An `until` line rather than a `from` line.
+    pub until: bool,
     pub span: Span,
 }
 

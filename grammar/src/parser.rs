@@ -1100,12 +1100,13 @@ impl Builder<'_> {
         }
     }
 
-    /// `{ from DATE: EXPR … }`
+    /// `{ from DATE: EXPR … }`, with `from DATE:` (no formula) and `until DATE`.
     fn dated_expr(&self, p: Pair<Rule>) -> Res<Expr> {
         let span = self.span(&p);
         let mut versions = Vec::new();
         for v in p.into_inner() {
             let vspan = self.span(&v);
+            let until = v.as_rule() == Rule::dated_until;
             let mut date = None;
             let mut expr = None;
             for c in v.into_inner() {
@@ -1117,7 +1118,8 @@ impl Builder<'_> {
             }
             versions.push(DatedExpr {
                 date: date.ok_or_else(|| internal("date", vspan))?,
-                expr: expr.ok_or_else(|| internal("formula", vspan))?,
+                expr,
+                until,
                 span: vspan,
             });
         }
@@ -1292,8 +1294,9 @@ impl Builder<'_> {
         for r in p.into_inner() {
             match r.as_rule() {
                 Rule::header_row => columns = self.idents(r),
-                Rule::table_from => {
+                Rule::table_from | Rule::table_until => {
                     let span = self.span(&r);
+                    let until = r.as_rule() == Rule::table_until;
                     let mut from = None;
                     let mut source = None;
                     for c in r.into_inner() {
@@ -1312,6 +1315,7 @@ impl Builder<'_> {
                     versions.push(TableVersion {
                         from: from.ok_or_else(|| internal("version date", span))?,
                         source,
+                        until,
                         first: rows.len(),
                         span,
                     });
@@ -1410,8 +1414,9 @@ impl Builder<'_> {
             match c.as_rule() {
                 Rule::scale_kind if c.as_str().trim() == "single" => kind = ScaleKind::Single,
                 Rule::scale_bracket => brackets.push(self.scale_bracket(c)?),
-                Rule::scale_version => {
+                Rule::scale_version | Rule::scale_until => {
                     let vspan = self.span(&c);
+                    let until = c.as_rule() == Rule::scale_until;
                     let mut from = None;
                     let mut source = None;
                     let mut vb = Vec::new();
@@ -1426,6 +1431,7 @@ impl Builder<'_> {
                     versions.push(ScaleVersion {
                         from: from.ok_or_else(|| internal("date", vspan))?,
                         source,
+                        until,
                         brackets: vb,
                         span: vspan,
                     });
@@ -2698,6 +2704,7 @@ mod errors {
             Rule::translation => "a translation",
             Rule::expr | Rule::range_bound | Rule::dated_expr => "an expression",
             Rule::dated_version => "`from`",
+            Rule::dated_until | Rule::table_until | Rule::scale_until => "`until`",
             Rule::type_expr => "a type",
             Rule::field | Rule::let_member => "a field or `let`",
             Rule::variant => "a variant",

@@ -298,9 +298,11 @@ impl<'a> Printer<'a> {
         self.scale_brackets(1, &d.brackets);
         for v in &d.versions {
             self.flush(1, v.span.start);
-            let mut line = String::from("from ");
+            let mut line = String::from(if v.until { "until " } else { "from " });
             expr::date(&mut line, &v.from);
-            line.push(':');
+            if !v.until {
+                line.push(':');
+            }
             if let Some(src) = &v.source {
                 line.push_str(" source ");
                 line.push_str(&label_text(src));
@@ -411,9 +413,11 @@ impl<'a> Printer<'a> {
     fn table_version(&mut self, v: &TableVersion) {
         {
             self.flush(1, v.span.start);
-            let mut line = String::from("from ");
+            let mut line = String::from(if v.until { "until " } else { "from " });
             expr::date(&mut line, &v.from);
-            line.push(':');
+            if !v.until {
+                line.push(':');
+            }
             if let Some(source) = &v.source {
                 line.push_str(" source ");
                 expr::text(&mut line, &source.text);
@@ -605,7 +609,8 @@ impl<'a> Printer<'a> {
     }
 
     /// `eligible when …` with its own `legal` on the next line, indented further.
-    /// `HEAD {`, one `from DATE: EXPR` line per version, `}`.
+    /// `HEAD {`, one `from DATE: EXPR` line per version (`from DATE:` or
+    /// `until DATE` for an end), `}`.
     fn dated(&mut self, depth: usize, head: String, e: &Expr) {
         let Expr::Dated { versions, span } = e else {
             return;
@@ -613,10 +618,15 @@ impl<'a> Printer<'a> {
         self.push(depth, &format!("{head} {{"));
         for v in versions {
             self.flush(depth + 1, v.span.start);
-            let mut line = String::from("from ");
+            let mut line = String::from(if v.until { "until " } else { "from " });
             expr::date(&mut line, &v.date);
-            line.push_str(": ");
-            expr::expr(&mut line, &v.expr);
+            if !v.until {
+                line.push(':');
+            }
+            if let Some(e) = &v.expr {
+                line.push(' ');
+                expr::expr(&mut line, e);
+            }
             self.push(depth + 1, &line);
         }
         self.close(depth, span.end, "}");

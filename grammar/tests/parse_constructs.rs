@@ -724,3 +724,61 @@ fn flow_step_items() {
         ]
     );
 }
+
+/// Tables, scales and formula versions end the way parameters do: a `from DATE:`
+/// line with nothing under it (no rows, no brackets, no formula) and an `until
+/// DATE` line; the formatter writes them back as they were.
+#[test]
+fn tables_scales_and_formulas_that_end() {
+    let src = "table grant(size: Integer) -> Money {\n  size | result\n  from 2020-01-01: source \"Decree 1\"\n  *    | 100\n  until 2022-12-31 source \"Decree 2\"\n  from 2024-01-01:\n  *    | 120\n  from 2025-01-01:\n}\n\nscale tax marginal {\n  from 2020-01-01:\n    0 | 2%\n  until 2021-12-31 source \"Law\"\n  from 2023-01-01:\n    0 | 3%\n  from 2024-01-01:\n}\n\nentity Person {\n  age: Integer\n  let old {\n    from 2020-01-01: age >= 63\n    until 2022-12-31\n    from 2024-01-01: age >= 65\n    from 2025-01-01:\n  }\n}\n";
+    let file = parse_ok(src);
+    let Decl::Table(t) = &file.decls[0] else {
+        panic!()
+    };
+    let shape: Vec<(bool, usize, Option<&str>)> = t
+        .versions
+        .iter()
+        .map(|v| (v.until, v.first, v.source.as_ref().map(|l| l.text.as_str())))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (false, 0, Some("Decree 1")),
+            (true, 1, Some("Decree 2")),
+            (false, 1, None),
+            (false, 2, None)
+        ]
+    );
+    let Decl::Scale(s) = &file.decls[1] else {
+        panic!()
+    };
+    let shape: Vec<(bool, usize, bool)> = s
+        .versions
+        .iter()
+        .map(|v| (v.until, v.brackets.len(), v.source.is_some()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (false, 1, false),
+            (true, 0, true),
+            (false, 1, false),
+            (false, 0, false)
+        ]
+    );
+    let Decl::Entity(e) = &file.decls[2] else {
+        panic!()
+    };
+    let Member::Let(l) = &e.members[1] else {
+        panic!()
+    };
+    assert_eq!(
+        sexp(&l.value),
+        "(dated 2020-01-01: (>= age 63) until 2022-12-31: end 2024-01-01: (>= age 65) 2025-01-01: end)"
+    );
+    assert_eq!(
+        accord_grammar::print(&file),
+        src,
+        "the formatter keeps every form"
+    );
+}

@@ -30,7 +30,12 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 fn depth(e: &Expr) -> usize {
     1 + match e {
         Expr::Literal(_) | Expr::Name(_) | Expr::Done { .. } => 0,
-        Expr::Dated { versions, .. } => versions.iter().map(|v| depth(&v.expr)).max().unwrap_or(0),
+        Expr::Dated { versions, .. } => versions
+            .iter()
+            .filter_map(|v| v.expr.as_ref())
+            .map(depth)
+            .max()
+            .unwrap_or(0),
         Expr::Field { base, .. } => depth(base),
         Expr::Call { args, .. } => args.iter().map(depth).max().unwrap_or(0),
         Expr::Unary { operand, .. } => depth(operand),

@@ -567,7 +567,7 @@ pub(super) fn questions_of(def: &AssessmentDef, e: &RExpr, out: &mut BTreeSet<us
             questions_of(def, condition, out, d);
         }
         RKind::Dated(versions) => {
-            for (_, x) in versions {
+            for x in versions.iter().filter_map(|(_, x)| x.as_ref().ok()) {
                 questions_of(def, x, out, d);
             }
         }

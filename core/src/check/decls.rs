@@ -347,6 +347,65 @@ impl<'a> Checker<'a> {
         true
     }
 
+    /// An end of a dated table, scale or formula (`from DATE:` with nothing
+    /// under it, or `until DATE`, written on `d`): E0420 unless a version is in
+    /// force to end (`last`: the previous version's end, `None` before any
+    /// version), E0406 unless in order. The day it takes effect and how, or
+    /// `None` when refused. `whose` names it (“table `x`”, “this formula”);
+    /// `new` is how a version is written (“`from DATE:` and its rows”).
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one end's date, place and wording"
+    )]
+    pub(super) fn version_end(
+        &mut self,
+        file: usize,
+        (whose, new): (&str, &str),
+        until: bool,
+        (d, span): (jiff::civil::Date, ast::Span),
+        last: Option<Option<ParamEnd>>,
+        prev: &mut Option<(jiff::civil::Date, jiff::civil::Date, ast::Span)>,
+        order_help: &str,
+    ) -> Option<(jiff::civil::Date, ParamEnd)> {
+        let verb = if until { "end" } else { "repeal" };
+        let refused = match last {
+            None => Some((
+                "has no version yet",
+                format!("end a version after giving it: {new}, then `until DATE` or `from DATE:` with nothing under it"),
+            )),
+            Some(Some(_)) => Some((
+                "is already out of force",
+                format!("remove this line, or give a new version before it ({new})"),
+            )),
+            Some(None) => None,
+        };
+        if let Some((why, help)) = refused {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0420,
+                    file,
+                    span,
+                    format!("nothing to {verb} here: {whose} {why}"),
+                )
+                .with_help(help),
+            );
+            return None;
+        }
+        if !until {
+            return self
+                .dated_in_order(file, "from", (d, d), span, prev, order_help)
+                .then_some((d, ParamEnd::Repealed));
+        }
+        // Ends after `d`: unknown from the next day on, and what follows must come
+        // after the last day in force (a new version may start the next day).
+        let next = d.tomorrow().ok()?;
+        if !self.dated_in_order(file, "until", (next, d), span, prev, order_help) {
+            return None;
+        }
+        *prev = Some((d, d, span));
+        Some((next, ParamEnd::Until(d)))
+    }
+
     /// E0420 unless a value is in force to end (`from DATE:` without a value, or
     /// `until DATE`): the parameter has a value and its last item did not end it.
     fn something_to_end(
@@ -892,7 +951,10 @@ fn expr_names<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
             expr_names(condition, out);
         }
         Expr::Done { .. } => {}
-        Expr::Dated { versions, .. } => versions.iter().for_each(|v| expr_names(&v.expr, out)),
+        Expr::Dated { versions, .. } => versions
+            .iter()
+            .filter_map(|v| v.expr.as_ref())
+            .for_each(|e| expr_names(e, out)),
     }
 }
 

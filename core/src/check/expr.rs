@@ -472,7 +472,8 @@ impl<'a> Checker<'a> {
     }
 
     /// `{ from DATE: EXPR … }`: each version checked like the whole; dates in
-    /// increasing order (E0406); one type for all versions (E0201). The reads of
+    /// increasing order (E0406); one type for all versions (E0201); an end
+    /// (`from DATE:` alone, `until DATE`) only after a version in force (E0420). The reads of
     /// each version count as chosen by date (W0140).
     #[inline(never)]
     fn dated_expr(&mut self, sc: &mut Scope, e: &Expr, hint: Option<&Type>) -> RExpr {
@@ -480,17 +481,39 @@ impl<'a> Checker<'a> {
             return RExpr::error(e.span());
         };
         let at = self.reads_mark();
-        let mut out: Vec<(jiff::civil::Date, RExpr)> = Vec::new();
+        let mut out: Vec<(jiff::civil::Date, Result<RExpr, ParamEnd>)> = Vec::new();
         let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, Span)> = None;
         let mut ty: Option<(Type, bool, jiff::civil::Date)> = None;
         let mut failed = false;
+        let help = "list the versions of a formula in increasing date order, each date once";
         for v in versions {
-            let r = self.expr(sc, &v.expr, hint.or(ty.as_ref().map(|t| &t.0)));
+            let Some(e) = &v.expr else {
+                // An end: `from DATE:` without a formula, or `until DATE`.
+                let Some(d) = self.date(sc.file, &v.date) else {
+                    failed = true;
+                    continue;
+                };
+                let last = out.last().map(|(_, r)| r.as_ref().err().copied());
+                let whose = ("this formula", "`from DATE: FORMULA`");
+                match self.version_end(
+                    sc.file,
+                    whose,
+                    v.until,
+                    (d, v.date.span),
+                    last,
+                    &mut prev,
+                    help,
+                ) {
+                    Some((from, end)) => out.push((from, Err(end))),
+                    None => failed = true,
+                }
+                continue;
+            };
+            let r = self.expr(sc, e, hint.or(ty.as_ref().map(|t| &t.0)));
             let Some(d) = self.date(sc.file, &v.date) else {
                 failed = true;
                 continue;
             };
-            let help = "list the versions of a formula in increasing date order, each date once";
             if !self.dated_in_order(sc.file, "from", (d, d), v.date.span, &mut prev, help) {
                 failed = true;
                 continue;
@@ -515,7 +538,7 @@ impl<'a> Checker<'a> {
                     }
                 },
             };
-            out.push((d, r));
+            out.push((d, Ok(r)));
         }
         self.guard_by_date(sc.def, at);
         if failed {

@@ -109,12 +109,14 @@ impl<'a> Checker<'a> {
         (f, s, k)
     }
 
-    /// W0140: a parameter that goes out of force for good (its last item is
-    /// `until` or `from DATE:` without a value) while another parameter read by
-    /// the same programme stays in force after that day, so from then on the
-    /// programme is unknown. Once per ended parameter, naming the first such
-    /// programme. Parameters read through `let`s, other programmes, scores and
-    /// table cells count.
+    /// W0140: a parameter, scale or dated table that goes out of force for good
+    /// (its last item is `until` or a `from DATE:` with nothing under it) while
+    /// another parameter, scale or dated table read by the same programme stays
+    /// in force after that day, so from then on the programme is unknown. Once
+    /// per ended one, naming the first such programme. Reads through `let`s,
+    /// other programmes, scores and table cells count; reads under an `if` on
+    /// `today` or inside a formula in versions by date do not. A formula whose
+    /// versions end is the rule itself ending: never warned about.
     /// Like the unused-declaration warnings, it waits until the ruleset has no
     /// error: a refused `from` or `until` line would change where values end.
     pub(super) fn warn_uneven_ends(&mut self) {
@@ -145,7 +147,23 @@ impl<'a> Checker<'a> {
                     .and_then(|v| v.from)
             })
             .collect();
-        if ends.iter().chain(&scale_ends).all(Option::is_none) {
+        let table_ends: Vec<Option<jiff::civil::Date>> = self
+            .out
+            .tables
+            .iter()
+            .map(|t| {
+                t.versions
+                    .last()
+                    .filter(|v| v.end.is_some())
+                    .map(|v| v.from)
+            })
+            .collect();
+        if ends
+            .iter()
+            .chain(&scale_ends)
+            .chain(&table_ends)
+            .all(Option::is_none)
+        {
             return;
         }
         // Reads inside an `if` on the date do not count: a formula chosen by date
@@ -181,8 +199,8 @@ impl<'a> Checker<'a> {
                 scales_read.entry(*d).or_default().push(*s);
             }
         }
-        // Parameters (false) and scales (true) warned about, each once.
-        let mut warned: HashSet<(bool, usize)> = HashSet::new();
+        // Parameters, scales and tables warned about (by kind and index), each once.
+        let mut warned: HashSet<(Ending, usize)> = HashSet::new();
         for pi in 0..self.out.programs.len() {
             let prog = ProgramId(pi);
             // Everything dated the programme reads, through any definition.
@@ -206,28 +224,50 @@ impl<'a> Checker<'a> {
             tables.dedup();
             scales.sort_by_key(|s| s.0);
             scales.dedup();
-            // What ends: (is a scale, its index, the day, what it is called, where).
-            let ending: Vec<(bool, usize, jiff::civil::Date, String, Loc)> = used
+            // What ends: (its kind, its index, the day, what it is called, where).
+            let ending: Vec<(Ending, usize, jiff::civil::Date, String, Loc)> = used
                 .iter()
                 .filter_map(|a| {
                     let end = ends.get(a.0).copied().flatten()?;
                     let d = self.out.parameters.get(a.0)?;
-                    Some((false, a.0, end, format!("parameter `{}`", d.name), d.loc))
+                    Some((
+                        Ending::Parameter,
+                        a.0,
+                        end,
+                        format!("parameter `{}`", d.name),
+                        d.loc,
+                    ))
                 })
                 .chain(scales.iter().filter_map(|s| {
                     let end = scale_ends.get(s.0).copied().flatten()?;
                     let d = self.out.scales.get(s.0)?;
-                    Some((true, s.0, end, format!("scale `{}`", d.name), d.loc))
+                    Some((
+                        Ending::Scale,
+                        s.0,
+                        end,
+                        format!("scale `{}`", d.name),
+                        d.loc,
+                    ))
+                }))
+                .chain(tables.iter().filter_map(|t| {
+                    let end = table_ends.get(t.0).copied().flatten()?;
+                    let d = self.out.tables.get(t.0)?;
+                    Some((
+                        Ending::Table,
+                        t.0,
+                        end,
+                        format!("table `{}`", d.name),
+                        d.loc,
+                    ))
                 }))
                 .collect();
-            for (is_scale, index, end, what, loc) in ending {
-                if warned.contains(&(is_scale, index)) {
+            for (kind, index, end, what, loc) in ending {
+                if warned.contains(&(kind, index)) {
                     continue;
                 }
                 // Another parameter of the programme with a value on that day, a
-                // scale with brackets in force then, or a dated table with a
-                // version in force then (a table has no end: its last version
-                // goes on).
+                // scale with brackets in force then, or a dated table with rows
+                // in force then.
                 let other_param = used.iter().find_map(|b| {
                     self.out
                         .parameters
@@ -247,35 +287,44 @@ impl<'a> Checker<'a> {
                             .scales
                             .get(s.0)
                             .filter(|d| {
-                                (!is_scale || s.0 != index)
+                                (kind != Ending::Scale || s.0 != index)
                                     && d.in_force(end).is_some_and(|(_, v)| !v.brackets.is_empty())
                             })
                             .map(|d| format!("scale `{}`", d.name))
                     })
                 };
-                let can_end = other_param.is_some() || other_scale().is_some();
-                let other = other_param.or_else(other_scale).or_else(|| {
+                let other_table = || {
                     tables.iter().find_map(|t| {
                         self.out
                             .tables
                             .get(t.0)
-                            .filter(|d| d.versions.first().is_some_and(|v| v.from <= end))
+                            .filter(|d| {
+                                (kind != Ending::Table || t.0 != index)
+                                    && !d.versions.is_empty()
+                                    && d.in_force(end).is_some()
+                            })
                             .map(|d| format!("table `{}`", d.name))
                     })
-                });
+                };
+                let other = other_param.or_else(other_scale).or_else(other_table);
                 let Some(other) = other else {
                     continue;
                 };
-                warned.insert((is_scale, index));
+                warned.insert((kind, index));
                 let Some(pd) = self.out.programs.get(pi) else {
                     continue;
                 };
-                let renew = match what.split_once(' ') {
-                    Some((_, name)) if is_scale => {
+                let renew = match (what.split_once(' '), kind) {
+                    (Some((_, name)), Ending::Scale) => {
                         format!("{name} a new version (`from {end}:` with its brackets)")
                     }
-                    Some((_, name)) => format!("{name} its new value (`from {end}: …`)"),
-                    None => String::new(),
+                    (Some((_, name)), Ending::Table) => {
+                        format!("{name} a new version (`from {end}:` with its rows)")
+                    }
+                    (Some((_, name)), Ending::Parameter) => {
+                        format!("{name} its new value (`from {end}: …`)")
+                    }
+                    (None, _) => String::new(),
                 };
                 let d = Diagnostic::warning(
                     Code::W0140,
@@ -287,13 +336,8 @@ impl<'a> Checker<'a> {
                     ),
                 )
                 .with_help(format!(
-                    "from {end} programme `{}` cannot be decided: give {renew}{}",
-                    pd.name,
-                    if can_end {
-                        format!(", or end {other} too if the programme ends")
-                    } else {
-                        String::new()
-                    }
+                    "from {end} programme `{}` cannot be decided: give {renew}, or end {other} too if the programme ends",
+                    pd.name
                 ));
                 self.emit(d);
             }
@@ -626,4 +670,12 @@ impl<'a> Checker<'a> {
         }
         self.diags.extend(found);
     }
+}
+
+/// What W0140 finds ending: a parameter, a scale or a dated table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Ending {
+    Parameter,
+    Scale,
+    Table,
 }

@@ -302,7 +302,9 @@ pub enum RKind {
     },
     /// A formula in versions by date: the one whose date is the latest on or
     /// before the as-of date; unknown before the first. Dates strictly increasing.
-    Dated(Vec<(jiff::civil::Date, RExpr)>),
+    /// `Err` is an end (`from DATE:` without a formula, or `until`): unknown
+    /// from that date (for `until`, the day after the last day in force).
+    Dated(Vec<(jiff::civil::Date, Result<RExpr, ParamEnd>)>),
     /// A filtered list; the condition sees the element as `Base::Element(depth)`.
     Where {
         list: Box<RExpr>,
@@ -478,7 +480,8 @@ pub struct DatedValue {
     pub end: Option<ParamEnd>,
 }
 
-/// How a parameter goes out of force.
+/// How a parameter goes out of force (a dated table's version, a scale's or a
+/// formula's too).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamEnd {
     /// `from DATE:` without a value: repealed from `DATE`.
@@ -528,6 +531,9 @@ pub struct TableVersionDef {
     pub source: Option<Label>,
     /// The index in [`TableDef::rows`] of the version's first row.
     pub first: usize,
+    /// An end (a `from` line without rows, or `until`: `from` is then the day
+    /// after the last day in force): no rows, the table unknown from `from`.
+    pub end: Option<ParamEnd>,
 }
 
 impl TableDef {
@@ -537,7 +543,8 @@ impl TableDef {
     }
 
     /// The rows in force on `date` (`rows[start..end]`) and the version's index;
-    /// all rows for a table without versions; `None` before the first version.
+    /// all rows for a table without versions; `None` before the first version
+    /// and after an end.
     pub fn in_force(
         &self,
         date: jiff::civil::Date,
@@ -546,7 +553,7 @@ impl TableDef {
             return Some((0..self.rows.len(), None));
         }
         let k = self.versions.iter().rposition(|v| v.from <= date)?;
-        let first = self.versions.get(k)?.first;
+        let first = self.versions.get(k).filter(|v| v.end.is_none())?.first;
         let end = self
             .versions
             .get(k + 1)
@@ -1005,6 +1012,9 @@ pub struct ScaleVersionDef {
     pub from: Option<jiff::civil::Date>,
     pub source: Option<Label>,
     pub brackets: Vec<ScaleBracketDef>,
+    /// An end (a `from` line without brackets, or `until`: `from` is then the
+    /// day after the last day in force); no brackets.
+    pub end: Option<ParamEnd>,
 }
 
 /// A bracket: from `threshold` (inclusive) up to the next one, at `value` (a rate

@@ -53,14 +53,39 @@ impl<'a> Checker<'a> {
                     from: None,
                     source: None,
                     brackets,
+                    end: None,
                 });
             }
             let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, Span)> = None;
+            let help = "list `from` and `until` dates in increasing order, each date once";
+            let whose = format!("scale `{}`", s.name.name);
             for (i, v) in s.versions.iter().enumerate() {
                 let Some(d) = self.date(file, &v.from) else {
                     continue;
                 };
-                let help = "list `from` dates in increasing order, each date once";
+                // An end: `until DATE`, or a `from DATE:` line without brackets
+                // after a version (the first version without brackets is E0433).
+                if v.until || (i > 0 && v.brackets.is_empty()) {
+                    let last = versions.last().map(|v: &ScaleVersionDef| v.end);
+                    let what = (whose.as_str(), "`from DATE:` and its brackets");
+                    if let Some((from, end)) = self.version_end(
+                        file,
+                        what,
+                        v.until,
+                        (d, v.from.span),
+                        last,
+                        &mut prev,
+                        help,
+                    ) {
+                        versions.push(ScaleVersionDef {
+                            from: Some(from),
+                            source: v.source.clone(),
+                            brackets: Vec::new(),
+                            end: Some(end),
+                        });
+                    }
+                    continue;
+                }
                 if !self.dated_in_order(file, "from", (d, d), v.from.span, &mut prev, help) {
                     continue;
                 }
@@ -80,6 +105,7 @@ impl<'a> Checker<'a> {
                     from: Some(d),
                     source: v.source.clone(),
                     brackets,
+                    end: None,
                 });
             }
             self.out.scales.push(ScaleDef {

@@ -325,20 +325,38 @@ impl<'a> Checker<'a> {
             for (version, group, key) in self.table_groups(file, t) {
                 // How messages about its rows name the group.
                 let of = match &version {
-                    Some((from, _)) => {
+                    Some((from, _, _)) => {
                         format!("the version from {from} of table `{}`", t.name.name)
                     }
                     None => format!("table `{}`", t.name.name),
                 };
+                let tails: Vec<&ast::TableEach> =
+                    t.each.iter().filter(|e| e.versions_before == key).collect();
+                let end = version.as_ref().and_then(|v| v.2);
                 if let Some(v) = version {
                     versions.push(TableVersionDef {
                         from: v.0,
                         source: v.1,
                         first: rows.len(),
+                        end: v.2,
                     });
                 }
-                let tails: Vec<&ast::TableEach> =
-                    t.each.iter().filter(|e| e.versions_before == key).collect();
+                if end.is_some() {
+                    // An end has no rows: nothing for a `for each` line to extend.
+                    for e in tails {
+                        self.emit(
+                            Diagnostic::error(
+                                Code::E0410,
+                                file,
+                                e.span,
+                                format!("this `for each` line of table `{}` comes after the table went out of force", t.name.name),
+                            )
+                            .with_help("write it last in the version it extends, after that version's rows"),
+                        );
+                    }
+                    each.push(None);
+                    continue;
+                }
                 each.push(self.check_table_each(file, &of, hit, &params, &result, &tails, &group));
                 let group_rows = t.rows.get(group).unwrap_or_default();
                 self.check_table_group(file, &of, hit, &params, &result, group_rows, &mut rows);
@@ -352,16 +370,18 @@ impl<'a> Checker<'a> {
     }
 
     /// A table's rows grouped by version: the whole table when it has no `from`
-    /// lines; otherwise each version's date and source with its rows. Rows before
-    /// the first `from`, a version without rows (`E0409`) and dates out of order
-    /// (`E0406`, as for parameters) are reported here and left out.
+    /// lines; otherwise each version's date, source and end (a `from` line
+    /// without rows, or `until`) with its rows. Rows before the first `from` or
+    /// right under an `until` (`E0409`), an end with nothing in force to end
+    /// (`E0420`) and dates out of order (`E0406`, as for parameters) are
+    /// reported here and left out.
     #[expect(clippy::type_complexity, reason = "a private helper's plain tuple")]
     fn table_groups(
         &mut self,
         file: usize,
         t: &ast::Table,
     ) -> Vec<(
-        Option<(jiff::civil::Date, Option<ast::Label>)>,
+        Option<(jiff::civil::Date, Option<ast::Label>, Option<ParamEnd>)>,
         std::ops::Range<usize>,
         usize,
     )> {
@@ -379,35 +399,47 @@ impl<'a> Checker<'a> {
                 .with_help("put every row of a dated table under the `from DATE:` line of the version it belongs to"),
             );
         }
-        let mut out = Vec::new();
+        let mut out: Vec<(
+            Option<(jiff::civil::Date, Option<ast::Label>, Option<ParamEnd>)>,
+            std::ops::Range<usize>,
+            usize,
+        )> = Vec::new();
         let mut prev: Option<(jiff::civil::Date, jiff::civil::Date, ast::Span)> = None;
+        let help = "list `from` and `until` dates in increasing order, each date once";
+        let whose = format!("table `{}`", t.name.name);
         for (k, v) in t.versions.iter().enumerate() {
             let end = t.versions.get(k + 1).map_or(t.rows.len(), |n| n.first);
+            if v.until {
+                if let Some(row) = t.rows.get(v.first).filter(|_| end > v.first) {
+                    self.emit(
+                        Diagnostic::error(
+                            Code::E0409,
+                            file,
+                            row.span,
+                            format!("this row of table `{}` comes right after an `until` line and belongs to no version", t.name.name),
+                        )
+                        .with_help("start the version these rows belong to with a `from DATE:` line above them"),
+                    );
+                }
+            }
             let Some(d) = self.date(file, &v.from) else {
                 continue;
             };
-            let help = "list `from` dates in increasing order, each date once";
+            if v.until || end <= v.first {
+                // An end: `until DATE`, or a `from DATE:` line without rows.
+                let last = out.last().map(|(v, _, _)| v.as_ref().and_then(|v| v.2));
+                let what = (whose.as_str(), "`from DATE:` and its rows");
+                if let Some((from, how)) =
+                    self.version_end(file, what, v.until, (d, v.from.span), last, &mut prev, help)
+                {
+                    out.push((Some((from, v.source.clone(), Some(how))), end..end, k + 1));
+                }
+                continue;
+            }
             if !self.dated_in_order(file, "from", (d, d), v.from.span, &mut prev, help) {
                 continue;
             }
-            if end <= v.first {
-                self.emit(
-                    Diagnostic::error(
-                        Code::E0409,
-                        file,
-                        v.span,
-                        format!(
-                            "the version of table `{}` from {d} has no rows",
-                            t.name.name
-                        ),
-                    )
-                    .with_help(
-                        "write the version's rows under its `from` line, or remove the line",
-                    ),
-                );
-                continue;
-            }
-            out.push((Some((d, v.source.clone())), v.first..end, k + 1));
+            out.push((Some((d, v.source.clone(), None)), v.first..end, k + 1));
         }
         out
     }

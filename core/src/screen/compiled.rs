@@ -986,16 +986,22 @@ impl Compiler<'_> {
                 let (l, c) = (self.arg(list, d)?, self.cond(cond, d)?);
                 with_rd!(Code, l, |l| Box::new(move |cx| filter(cx, &l, &c)))
             }
-            // The version in force on the date; unknown before the first.
+            // The version in force on the date; unknown before the first and
+            // after an end.
             Node::Dated(i) => {
                 let mut versions = Vec::new();
                 for &(from, n) in self.low.dated.get(i as usize)? {
-                    versions.push((from, self.arg(n, d)?));
+                    let a = match n {
+                        Ok(n) => Some(self.arg(n, d)?),
+                        Err(_) => None,
+                    };
+                    versions.push((from, a));
                 }
+                // An end is unknown too.
                 Box::new(
                     move |cx| match versions.iter().rev().find(|(from, _)| *from <= cx.date) {
-                        Some((_, a)) => a.rd(cx),
-                        None => V::Unknown,
+                        Some((_, Some(a))) => a.rd(cx),
+                        _ => V::Unknown,
                     },
                 )
             }

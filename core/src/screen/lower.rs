@@ -269,9 +269,10 @@ pub(crate) struct LRow {
 pub(crate) struct LTable {
     pub hit: HitPolicyKind,
     pub rows: Vec<LRow>,
-    /// A dated table's versions: (from, index of the first row), in date order;
-    /// empty for a table without versions.
-    pub versions: Vec<(jiff::civil::Date, usize)>,
+    /// A dated table's versions: (from, index of the first row, whether it is
+    /// an end: no rows, the table out of force), in date order; empty for a
+    /// table without versions.
+    pub versions: Vec<(jiff::civil::Date, usize, bool)>,
     /// Each version's `for each` line (one entry for a table without versions).
     pub each: Vec<Option<LEach>>,
 }
@@ -291,19 +292,29 @@ impl LTable {
         let k = if self.versions.is_empty() {
             0
         } else {
-            self.versions.iter().rposition(|(from, _)| *from <= date)?
+            self.version_at(date)?
         };
         self.each.get(k).copied().flatten()
     }
 
+    /// The index of a dated table's version in force on `date` (an end too);
+    /// `None` before the first or for a table without versions.
+    pub(crate) fn version_at(&self, date: jiff::civil::Date) -> Option<usize> {
+        self.versions.iter().rposition(|(from, _, _)| *from <= date)
+    }
+
     /// The rows in force on `date`, as `start..end` of [`LTable::rows`]; every row
-    /// for a table without versions; `None` before the first version.
+    /// for a table without versions; `None` before the first version and after
+    /// an end.
     pub(crate) fn in_force(&self, date: jiff::civil::Date) -> Option<(usize, usize)> {
         if self.versions.is_empty() {
             return Some((0, self.rows.len()));
         }
-        let k = self.versions.iter().rposition(|(from, _)| *from <= date)?;
-        let (_, first) = *self.versions.get(k)?;
+        let k = self.version_at(date)?;
+        let &(_, first, ended) = self.versions.get(k)?;
+        if ended {
+            return None;
+        }
         let end = self.versions.get(k + 1).map_or(self.rows.len(), |n| n.1);
         Some((first, end))
     }
@@ -399,8 +410,9 @@ pub(crate) struct Lowered {
     pub scales: Vec<LScale>,
     /// Each parameter's versions: (from, value).
     pub params: Vec<Vec<(jiff::civil::Date, V)>>,
-    /// Each [`Node::Dated`]'s versions: (from, formula), dates increasing.
-    pub dated: Vec<Vec<(jiff::civil::Date, NodeId)>>,
+    /// Each [`Node::Dated`]'s versions: (from, formula), dates increasing; `Err`
+    /// an end (`from DATE:` without a formula, or `until`).
+    pub dated: Vec<Vec<(jiff::civil::Date, Result<NodeId, crate::check::ParamEnd>)>>,
     /// Each enum's variant names, by enum id.
     pub enum_variants: Vec<Vec<String>>,
     /// Each protocol's guards, by protocol id.
@@ -575,7 +587,11 @@ pub(crate) fn lower(checked: &Checked, source: &dyn Fn(usize) -> Option<String>)
                 result: l.operand(&r.result),
             })
             .collect();
-        let versions = t.versions.iter().map(|v| (v.from, v.first)).collect();
+        let versions = t
+            .versions
+            .iter()
+            .map(|v| (v.from, v.first, v.end.is_some()))
+            .collect();
         let each = t
             .each
             .iter()
@@ -1010,8 +1026,10 @@ impl Lowerer<'_> {
                 Node::If(c, t, o)
             }
             RKind::Dated(versions) => {
-                let vs: Vec<(jiff::civil::Date, NodeId)> =
-                    versions.iter().map(|(d, e)| (*d, self.expr(e))).collect();
+                let vs: Vec<(jiff::civil::Date, Result<NodeId, crate::check::ParamEnd>)> = versions
+                    .iter()
+                    .map(|(d, e)| (*d, e.as_ref().map(|e| self.expr(e)).map_err(|e| *e)))
+                    .collect();
                 self.out.dated.push(vs);
                 Node::Dated(self.out.dated.len() as u32 - 1)
             }
@@ -1260,26 +1278,27 @@ pub(crate) fn children(low: &Lowered, node: &Node, out: &mut Vec<NodeId>) {
         Node::If(c, t, e) => out.extend([c, t, e]),
         Node::Dated(i) => {
             if let Some(vs) = low.dated.get(i as usize) {
-                out.extend(vs.iter().map(|(_, n)| *n));
+                out.extend(vs.iter().filter_map(|(_, n)| n.ok()));
             }
         }
     }
 }
 
 impl Lowered {
-    /// The version of a [`Node::Dated`] in force on `date`: its date and
-    /// formula; `None` before the first.
-    pub(crate) fn dated_version(
+    /// The version of a [`Node::Dated`] in force on `date` and its index: its
+    /// date and formula (`Err`: an end); `None` before the first.
+    #[expect(clippy::type_complexity, reason = "a version and its index")]
+    pub(crate) fn dated_index(
         &self,
         i: u32,
         date: jiff::civil::Date,
-    ) -> Option<(jiff::civil::Date, NodeId)> {
-        self.dated
-            .get(i as usize)?
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= date)
-            .copied()
+    ) -> Option<(
+        usize,
+        (jiff::civil::Date, Result<NodeId, crate::check::ParamEnd>),
+    )> {
+        let vs = self.dated.get(i as usize)?;
+        let k = vs.iter().rposition(|(from, _)| *from <= date)?;
+        vs.get(k).map(|v| (k, *v))
     }
 }
 

@@ -75,15 +75,17 @@ pub(crate) enum FaultKind {
     /// A parameter used before its first `from`.
     NotInForce(u32),
     /// A formula in versions by date (index into `Lowered::dated`) evaluated
-    /// before its first version.
-    FormulaNotInForce(u32),
+    /// before its first version (`None`) or after the version (an index into
+    /// its versions) that ended it.
+    FormulaNotInForce(u32, Option<u32>),
     /// A parameter used after it went out of force: the parameter and the index
     /// of the version (`from DATE:` without a value, or `until`) that ended it.
     OutOfForce(u32, u32),
     /// `unique`, `first` or `any` table with no matching row.
     NoRow(u32),
-    /// A dated table used before its first version.
-    TableNotInForce(u32),
+    /// A dated table used before its first version (`None`) or after the
+    /// version (an index into its versions) that ended it.
+    TableNotInForce(u32, Option<u32>),
     /// A scale used before its first version (`None`) or after the version
     /// (an index into its versions) that ended it.
     ScaleNotInForce(u32, Option<u32>),
@@ -1195,9 +1197,12 @@ impl<'a> Machine<'a> {
                     },
                 }
             }
-            Node::Dated(i) => match self.low.dated_version(i, self.asof.date) {
-                Some((_, formula)) => self.eval(formula),
-                None => self.fault(FaultKind::FormulaNotInForce(i), id),
+            Node::Dated(i) => match self.low.dated_index(i, self.asof.date) {
+                Some((_, (_, Ok(formula)))) => self.eval(formula),
+                Some((k, (_, Err(_)))) => {
+                    self.fault(FaultKind::FormulaNotInForce(i, Some(k as u32)), id)
+                }
+                None => self.fault(FaultKind::FormulaNotInForce(i, None), id),
             },
             Node::Where { list, cond } => self.filter(list, cond),
             Node::Any { list, cond } => self.quantify(list, cond, true),
@@ -1775,7 +1780,8 @@ impl<'a> Machine<'a> {
         // A dated table's rows in force on the as-of date; before its first
         // version the table is unknown, like a parameter before its first `from`.
         let Some((lo, n)) = t.in_force(self.asof.date) else {
-            return self.fault(FaultKind::TableNotInForce(table), id);
+            let ended = t.version_at(self.asof.date).map(|k| k as u32);
+            return self.fault(FaultKind::TableNotInForce(table, ended), id);
         };
         if !self.charge(n.saturating_sub(lo) as u32, id) {
             return V::Unknown;

@@ -438,15 +438,36 @@ fn list_items(facts: &Facts, items: &[Item], v: V) -> (Vec<(V, bool)>, usize) {
 /// the version in force and its date (`age >= 63 (from 2024-01-01)`).
 fn rule_text(engine: &Engine, m: &Machine, node: u32, text: &str) -> String {
     match engine.lowered.nodes.get(node as usize) {
-        Some(&super::lower::Node::Dated(i)) => match engine.lowered.dated_version(i, m.asof.date) {
-            Some((from, formula)) => format!("{} (from {from})", source_text(engine, formula)),
+        Some(&super::lower::Node::Dated(i)) => match engine.lowered.dated_index(i, m.asof.date) {
+            Some((_, (from, Ok(formula)))) => {
+                format!("{} (from {from})", source_text(engine, formula))
+            }
+            // After an end: the version it ended, said to be out of force.
+            Some((k, (from, Err(end)))) => {
+                let before = engine
+                    .lowered
+                    .dated
+                    .get(i as usize)
+                    .and_then(|vs| vs.get(..k))
+                    .and_then(|vs| vs.last());
+                let ended = match end {
+                    crate::check::ParamEnd::Until(last) => format!("until {last}"),
+                    crate::check::ParamEnd::Repealed => format!("repealed from {from}"),
+                };
+                match before {
+                    Some(&(was, Ok(formula))) => {
+                        format!("{} (from {was}, {ended})", source_text(engine, formula))
+                    }
+                    _ => text.to_string(),
+                }
+            }
             // Before the first version: that one, said to be not yet in force.
             None => match engine.lowered.dated.get(i as usize).and_then(|v| v.first()) {
-                Some(&(from, formula)) => format!(
+                Some(&(from, Ok(formula))) => format!(
                     "{} (from {from}, not yet in force)",
                     source_text(engine, formula)
                 ),
-                None => text.to_string(),
+                _ => text.to_string(),
             },
         },
         _ => text.to_string(),
@@ -491,36 +512,56 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                 None => format!("parameter `{name}` is not in force on this date"),
             }
         }
-        FaultKind::FormulaNotInForce(i) => {
+        FaultKind::FormulaNotInForce(i, ended) => {
+            let versions = engine.lowered.dated.get(i as usize);
+            match ended.and_then(|k| versions.and_then(|vs| vs.get(k as usize))) {
+                Some(&(_, Err(crate::check::ParamEnd::Until(last)))) => {
+                    return format!("this formula was in force until {last}, no longer on this date");
+                }
+                Some(&(from, Err(crate::check::ParamEnd::Repealed))) => {
+                    return format!("this formula was repealed from {from}");
+                }
+                _ => {}
+            }
             // The whole block is long: name its first version's date instead.
-            let first = engine
-                .lowered
-                .dated
-                .get(i as usize)
+            let first = versions
                 .and_then(|vs| vs.first())
                 .map(|(d, _)| d.to_string())
                 .unwrap_or_default();
             return format!("no version of this formula is in force yet on this date: the first applies from {first}");
         }
         FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
-        FaultKind::TableNotInForce(t) => {
-            let first = in_model(engine.checked.tables.get(t as usize), "a fault's table")
-                .and_then(|d| d.versions.first());
-            match first {
-                Some(v) => format!(
-                    "table `{}` is not yet in force on this date (its first version is from {})",
-                    table_name(engine, t),
-                    v.from
-                ),
-                None => format!("table `{}` is not yet in force on this date", table_name(engine, t)),
+        FaultKind::TableNotInForce(t, ended) => {
+            let def = in_model(engine.checked.tables.get(t as usize), "a fault's table");
+            let name = table_name(engine, t);
+            let version = ended.and_then(|k| def.and_then(|d| d.versions.get(k as usize)));
+            match version.and_then(|v| v.end.map(|e| (v.from, e))) {
+                Some((_, crate::check::ParamEnd::Until(last))) => {
+                    format!("table `{name}` was in force until {last}, no longer on this date")
+                }
+                Some((from, crate::check::ParamEnd::Repealed)) => {
+                    format!("table `{name}` was repealed from {from}")
+                }
+                None => match def.and_then(|d| d.versions.first()) {
+                    Some(v) => format!(
+                        "table `{name}` is not yet in force on this date (its first version is from {})",
+                        v.from
+                    ),
+                    None => format!("table `{name}` is not yet in force on this date"),
+                },
             }
         }
         FaultKind::ScaleNotInForce(i, ended) => {
             let def = in_model(engine.checked.scales.get(i as usize), "a fault's scale");
             let name = def.map_or("", |d| d.name.as_str());
             let version = |k: u32| def.and_then(|d| d.versions.get(k as usize));
-            match ended.and_then(version).and_then(|v| v.from) {
-                Some(end) => format!("scale `{name}` was repealed from {end}"),
+            match ended.and_then(version).and_then(|v| v.from.zip(v.end)) {
+                Some((_, crate::check::ParamEnd::Until(last))) => {
+                    format!("scale `{name}` was in force until {last}, no longer on this date")
+                }
+                Some((end, crate::check::ParamEnd::Repealed)) => {
+                    format!("scale `{name}` was repealed from {end}")
+                }
                 None => match def.and_then(|d| d.versions.first()).and_then(|v| v.from) {
                     Some(f) => format!(
                         "scale `{name}` is not yet in force on this date (its first version is from {f})"
@@ -533,7 +574,12 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
             // The rows are the table's; a dated table's are counted within their
             // version, which the message names.
             let version = in_model(engine.checked.tables.get(t as usize), "a fault's table")
-                .and_then(|d| d.versions.iter().rev().find(|v| v.first <= a as usize));
+                .and_then(|d| {
+                    d.versions
+                        .iter()
+                        .rev()
+                        .find(|v| v.end.is_none() && v.first <= a as usize)
+                });
             match version {
                 Some(v) => format!(
                     "rows {} and {} of the version from {} of table `{}` both match with different results",

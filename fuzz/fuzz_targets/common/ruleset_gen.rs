@@ -5,8 +5,11 @@
 //! of each type and `members: list of Person`; `Person` with its own facts;
 //! the enum `Kind`; `Person`'s monthly series `mi` (never given, so its months are missing facts); four parameters; three tables. What varies: the
 //! parameters' versions and values, the tables' hit policy and rows (and
-//! whether `ti` is dated and `tm` ends with a `for each` line), the `let`s of both entities and the programmes;
-//! a fixed scale `sm` (versions, parameters in brackets, an end) that money may apply.
+//! whether `ti` is dated and `tm` ends with a `for each` line, and whether `tm`
+//! is dated and ends), the parameters' ends (`until`, `from DATE:` alone), the
+//! `let`s of both entities (some in versions by date that end) and the programmes;
+//! a fixed scale `sm` (versions, parameters in brackets, an `until` and an end)
+//! that money may apply.
 //! Expressions are an untyped random tree (`E`) that the renderer reads at
 //! the type the context needs (`Ty`), so almost every generated file
 //! type-checks; the node's choice byte
@@ -99,6 +102,9 @@ pub struct Input {
 }
 
 const FROM_DATES: [&str; 5] = ["2000-01-01", "2019-01-01", "2024-07-01", "2025-03-01", "2030-01-01"];
+/// The day before each of `FROM_DATES` but the first: where a parameter's first
+/// version may end (`until`) or be repealed (`from DATE:`) before the next.
+const UNTIL_DATES: [&str; 4] = ["2018-12-31", "2024-06-30", "2025-02-28", "2029-12-31"];
 const DATES: [&str; 7] = [
     "1950-03-01", "1990-07-15", "2010-01-01", "2024-02-29", "2025-03-01", "2031-12-31", "2007-03-01",
 ];
@@ -404,7 +410,15 @@ impl Input {
                 // A `let` has its value's type: keep it Money even when written out.
                 v = format!("{v} + p_money");
             }
-            hl.push_str(&format!("  let hl{i} = {v}\n"));
+            // Some are formulas in versions by date that end (`until`, or a
+            // `from` line without a formula) and come back in 2030.
+            match t / 8 % 3 {
+                1 => hl.push_str(&format!(
+                    "  let hl{i} {{\n    from 2000-01-01: {v}\n    until 2025-02-28\n    from 2030-01-01: {v}\n  }}\n"
+                )),
+                2 => hl.push_str(&format!("  let hl{i} {{\n    from 2000-01-01: {v}\n    from 2024-07-01:\n  }}\n")),
+                _ => hl.push_str(&format!("  let hl{i} = {v}\n")),
+            }
             r.hlets.push((format!("hl{i}"), ty));
         }
         let mut pl = String::new();
@@ -432,12 +446,23 @@ impl Input {
         ]) {
             s.push_str(&format!("parameter {name}: {ty} \"{name}\" {{\n  source \"Decision 1\"\n"));
             let mut k = 0;
+            let mut last = "";
             // Always at least one version; the first from 2000 unless bit 7 is set.
             let mask = if p.mask & 0x1F == 0 { 1 } else { p.mask & 0x1F };
             let mask = if p.mask & 0x80 == 0 { mask | 1 } else { mask };
             for (bit, date) in FROM_DATES.iter().enumerate() {
                 if mask & (1 << bit) == 0 {
                     continue;
+                }
+                // Bit 5: the first version ends (`until`) the day before the next
+                // date of `FROM_DATES`; bit 6 (without bit 5): it is repealed then.
+                if k == 1 && p.mask & 0x60 != 0 {
+                    let end = UNTIL_DATES[bit.saturating_sub(1)];
+                    if p.mask & 0x20 != 0 {
+                        s.push_str(&format!("  until {end}\n"));
+                    } else {
+                        s.push_str(&format!("  from {end}:\n"));
+                    }
                 }
                 let v = p.values[k % 4];
                 k += 1;
@@ -448,12 +473,23 @@ impl Input {
                     _ => format!("{}", v % 2 == 0),
                 };
                 s.push_str(&format!("  from {date}: {value}\n"));
+                last = date;
+            }
+            // A single version from before 2025-02-28 ends then.
+            if k == 1 && p.mask & 0x60 != 0 && last < "2025-02-28" {
+                s.push_str(if p.mask & 0x20 != 0 { "  until 2025-02-28\n" } else { "  from 2025-03-01:\n" });
             }
             s.push_str("}\n\n");
         }
         // Tables.
         let policy = pick(&["first", "collect sum", "collect max", "collect min", "first"], self.tm_policy);
         s.push_str(&format!("table tm(v: Integer) -> Money \"Table\" hit {policy} {{\n  v | result\n"));
+        // Some tables are dated and end: `until` (enacted again in 2030), or a
+        // `from` line without rows (a repeal).
+        let ends = self.tm_policy / 8 % 3;
+        if ends != 0 {
+            s.push_str("  from 2000-01-01: source \"Decree\"\n");
+        }
         for (op, a, b, res) in self.tm_rows.0.iter().take(5) {
             let (a, b) = ((*a as i64) % 30, (*b as i64) % 30);
             let cell = match op % 6 {
@@ -471,6 +507,11 @@ impl Input {
         }
         if policy == "first" && self.tm_each % 2 == 1 {
             s.push_str(&format!("  for each v above {}: {}\n", self.tm_each % 10, self.tm_each / 2 % 100));
+        }
+        match ends {
+            1 => s.push_str("  until 2025-02-28 source \"Decree 2\"\n  from 2030-01-01:\n  * | 9\n"),
+            2 => s.push_str("  from 2024-07-01: source \"Repeal\"\n"),
+            _ => {}
         }
         s.push_str("}\n\n");
         s.push_str("table ti(k: Kind, b: Boolean) -> Integer hit first {\n  k | b | result\n");
@@ -499,7 +540,7 @@ impl Input {
         s.push_str("table tk(k: Kind) -> Kind {\n  k | result\n  a | b\n  b | c\n  c | a\n}\n\n");
         // A scale: versions by date, a threshold and a rate from parameters, an end.
         s.push_str(
-            "scale sm \"Scale\" marginal {\n  from 2019-01-01: source \"Decision 4\"\n    0       | 2%\n    p_money | 6%\n  from 2025-03-01:\n    0     | 3%\n    1_000 | p_dec\n  from 2030-01-01:\n}\n\n",
+            "scale sm \"Scale\" marginal {\n  from 2019-01-01: source \"Decision 4\"\n    0       | 2%\n    p_money | 6%\n  until 2024-06-30\n  from 2025-03-01:\n    0     | 3%\n    1_000 | p_dec\n  from 2030-01-01:\n}\n\n",
         );
         // Programmes.
         for (i, p) in self.programs.0.iter().take(5).enumerate() {

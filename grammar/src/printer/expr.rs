@@ -226,10 +226,15 @@ fn bare(out: &mut String, e: &Expr) {
         Expr::Dated { versions, .. } => {
             out.push('{');
             for v in versions {
-                out.push_str(" from ");
+                out.push_str(if v.until { " until " } else { " from " });
                 date(out, &v.date);
-                out.push_str(": ");
-                bare(out, &v.expr);
+                if !v.until {
+                    out.push(':');
+                }
+                if let Some(e) = &v.expr {
+                    out.push(' ');
+                    bare(out, e);
+                }
             }
             out.push_str(" }");
         }

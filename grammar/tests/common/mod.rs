@@ -117,11 +117,12 @@ pub fn sexp(e: &Expr) -> String {
             versions
                 .iter()
                 .map(|v| format!(
-                    "{:04}-{:02}-{:02}: {}",
+                    "{}{:04}-{:02}-{:02}: {}",
+                    if v.until { "until " } else { "" },
                     v.date.year,
                     v.date.month,
                     v.date.day,
-                    sexp(&v.expr)
+                    v.expr.as_ref().map_or_else(|| "end".to_string(), sexp)
                 ))
                 .collect::<Vec<_>>()
                 .join(" ")

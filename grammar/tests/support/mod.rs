@@ -631,8 +631,8 @@ fn table() -> impl Strategy<Value = Decl> {
         vec(ident(), 1..5),
         vec(row, 0..5),
         // Dated versions: (where the version starts, as a share of the rows;
-        // its date; its source).
-        vec((0usize..6, date(), option::of(text())), 0..3),
+        // its date; its source; an `until` line rather than `from`).
+        vec((0usize..6, date(), option::of(text()), any::<bool>()), 0..3),
         // `for each` lines: (after how many rows; column; above; add).
         vec((0usize..6, ident(), cell_value(), cell_value()), 0..3),
     )
@@ -640,13 +640,14 @@ fn table() -> impl Strategy<Value = Decl> {
             |(docs, name, params, result, label, hit, columns, rows, versions, each)| {
                 let mut versions: Vec<TableVersion> = versions
                     .into_iter()
-                    .map(|(at, from, source)| TableVersion {
+                    .map(|(at, from, source, until)| TableVersion {
                         from,
                         source: source.map(|text| Label {
                             text,
                             translations: Vec::new(),
                             span: span(),
                         }),
+                        until,
                         first: at.min(rows.len()),
                         span: span(),
                     })
@@ -687,16 +688,25 @@ fn table() -> impl Strategy<Value = Decl> {
 }
 
 /// The whole value of a `let`, a clause or an `amount`: an expression, or (one
-/// time in four) a formula in versions by date.
+/// time in four) a formula in versions by date, some of them ends (`from DATE:`
+/// without a formula, `until DATE`).
 fn defined_expr() -> impl Strategy<Value = Expr> {
+    let version = prop_oneof![
+        4 => (date(), expr()).prop_map(|(date, e)| (date, Some(e), false)),
+        1 => date().prop_map(|date| (date, None, false)),
+        1 => date().prop_map(|date| (date, None, true)),
+    ];
     prop_oneof![
         3 => expr(),
-        1 => vec((date(), expr()), 1..4).prop_map(|vs| Expr::Dated {
+        1 => vec(version, 1..4).prop_map(|vs| Expr::Dated {
             versions: vs
                 .into_iter()
-                .map(|(date, expr)| DatedExpr {
+                .map(|(date, expr, until)| DatedExpr {
                     date,
-                    expr,
+                    // A formula that starts with the word `from` or `until`
+                    // would read as the next line: not generated.
+                    expr: expr.filter(|e| !matches!(leftmost_name(e), Some("from" | "until"))),
+                    until,
                     span: span(),
                 })
                 .collect(),
@@ -1188,14 +1198,20 @@ fn scale_bracket() -> impl Strategy<Value = ScaleBracket> {
 
 fn scale() -> impl Strategy<Value = Decl> {
     let bracket = scale_bracket();
-    let version = (date(), option::of(label()), vec(scale_bracket(), 0..4)).prop_map(
-        |(from, source, brackets)| ScaleVersion {
+    let version = (
+        date(),
+        option::of(label()),
+        vec(scale_bracket(), 0..4),
+        any::<bool>(),
+    )
+        .prop_map(|(from, source, brackets, until)| ScaleVersion {
             from,
             source,
-            brackets,
+            until,
+            // An `until` line has no brackets.
+            brackets: if until { Vec::new() } else { brackets },
             span: span(),
-        },
-    );
+        });
     (
         docs(),
         ident(),
