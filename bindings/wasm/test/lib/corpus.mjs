@@ -83,7 +83,13 @@ export function run(engine, dir, cache = new Map()) {
     const files = c.reform
       ? [{ name: path.basename(c.reform), text: fs.readFileSync(path.join(root, c.reform), 'utf8') }]
       : [];
-    const reformed = attempt(() => r.reform(files, c.settings ?? []));
+    // The catalogue and ratings are not carried over: set again, after the reform.
+    const reformed = attempt(() => {
+      const n = r.reform(files, c.settings ?? []);
+      if (c.catalogue) n.setCatalogue(fs.readFileSync(path.join(root, c.catalogue), 'utf8'));
+      if (c.ratings) n.setRatings(fs.readFileSync(path.join(root, c.ratings), 'utf8'));
+      return n;
+    });
     if (!reformed.ok) return reformed;
     r = reformed.text;
   }
