@@ -174,15 +174,47 @@ pub(crate) fn compare_command(args: &CompareArgs) -> ExitCode {
     }
 }
 
-/// `base` with the reform file (or directory) laid over it: the reformed
-/// ruleset, or the exit code once its errors are printed.
-pub(crate) fn reformed(
-    base: &accord_core::Ruleset,
-    reform: &std::path::Path,
-    settings: &[accord_core::compare::Setting],
-    json: bool,
-) -> Result<accord_core::Ruleset, ExitCode> {
-    reformed_with(base, Some(reform), settings, json)
+/// `--reform REFORM`, `--set NAME=VALUE` and `--from DATE` of `accord test`
+/// and `accord screen`: the ruleset those commands run on is the reformed one
+/// (the bindings' `Ruleset.reform`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReformArgs {
+    /// A reform (section 22): a `.accord` file (or a directory) whose
+    /// declarations replace the ruleset's of the same name; the command runs on
+    /// the reformed ruleset.
+    #[arg(long, value_name = "REFORM")]
+    reform: Option<PathBuf>,
+    /// Set a parameter for the reform: `NAME=VALUE` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// The date from which each `--set` value holds (its first date otherwise).
+    #[arg(long, value_name = "DATE", requires = "set")]
+    from: Option<String>,
+}
+
+impl ReformArgs {
+    /// `base` reformed as asked (`base` itself without `--reform` or
+    /// `--set`), or the exit code once the errors are printed.
+    pub(crate) fn apply(
+        &self,
+        base: accord_core::Ruleset,
+        json: bool,
+    ) -> Result<accord_core::Ruleset, ExitCode> {
+        if self.reform.is_none() && self.set.is_empty() {
+            return Ok(base);
+        }
+        let mut settings = Vec::with_capacity(self.set.len());
+        for set in &self.set {
+            match accord_core::compare::parse_setting(set, self.from.as_deref()) {
+                Ok(s) => settings.push(s),
+                Err(e) => {
+                    report_error(&accord_core::Error::from(e), "`--set` is", json);
+                    return Err(ExitCode::from(CANNOT_RUN));
+                }
+            }
+        }
+        reformed_with(&base, self.reform.as_deref(), &settings, json)
+    }
 }
 
 fn reformed_with(

@@ -191,6 +191,8 @@ struct ScreenArgs {
     /// The root entity, when the ruleset has several.
     #[arg(long, value_name = "ENTITY")]
     entity: Option<String>,
+    #[command(flatten)]
+    reform: compare::ReformArgs,
     /// Show a progress bar (default: when standard error is a terminal).
     #[arg(long, overrides_with = "no_progress")]
     progress: bool,
@@ -209,10 +211,8 @@ enum ScreenFormat {
 struct TestArgs {
     #[command(flatten)]
     ruleset: RulesetFiles,
-    /// A reform (section 22): its declarations replace the ruleset's of the
-    /// same name, and the tests run on the reformed ruleset.
-    #[arg(long, value_name = "REFORM")]
-    reform: Option<PathBuf>,
+    #[command(flatten)]
+    reform: compare::ReformArgs,
     #[command(flatten)]
     format: HumanOrJson,
 }
@@ -351,7 +351,9 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let ruleset = match load_ruleset(&args.ruleset.files, args.entity.as_deref(), json) {
+    let ruleset = match load_ruleset(&args.ruleset.files, args.entity.as_deref(), json)
+        .and_then(|r| args.reform.apply(r, json))
+    {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -642,16 +644,12 @@ fn plan_command(args: &PlanArgs) -> ExitCode {
 
 fn test_command(args: &TestArgs) -> ExitCode {
     let json = args.format.json();
-    let mut ruleset = match load_ruleset(&args.ruleset.files, None, json) {
+    let ruleset = match load_ruleset(&args.ruleset.files, None, json)
+        .and_then(|r| args.reform.apply(r, json))
+    {
         Ok(r) => r,
         Err(code) => return code,
     };
-    if let Some(reform) = &args.reform {
-        ruleset = match compare::reformed(&ruleset, reform, &[], json) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
-    }
     let report = ruleset.run_tests_report();
     match json {
         true => outln!("{}", report.to_json()),

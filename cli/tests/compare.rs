@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 mod common;
-use common::{accord, code, repo, stderr, stdout};
+use common::{accord, code, repo, scratch, stderr, stdout};
 
 fn path(name: &str) -> String {
     repo()
@@ -162,4 +162,58 @@ fn a_reform_is_tested_on_the_reformed_ruleset() {
         "{}",
         stdout(&out)
     );
+}
+
+#[test]
+fn a_household_is_screened_under_a_reform_or_a_setting() {
+    // Line 2 of the registry: 28 < 29 under the base, >= 27 under the reform
+    // and the setting alike (10 000 + 2 x 5 000); the setting alone keeps the
+    // base's allowance (3 000 for the two-year-old), the reform gives 4 000.
+    let dir = scratch("compare/screen_reform");
+    let facts = dir.join("facts.json");
+    std::fs::write(
+        &facts,
+        r#"{"region": "north", "score": 28, "members": [{"age": 35}, {"age": 2}, {"age": 10}]}"#,
+    )
+    .unwrap();
+    let facts = facts.to_string_lossy().into_owned();
+    let base = path("base");
+    let screen = |extra: &[&str]| {
+        let mut args = vec![
+            "screen",
+            &base,
+            "--facts",
+            &facts,
+            "--as-of",
+            "2026-03-01",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = accord(&args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["amount"].as_str().unwrap_or("-").to_string())
+            .collect::<Vec<_>>()
+    };
+    let reform = path("reform.accord");
+    assert_eq!(screen(&[]), ["-", "-", "3000", "-"]);
+    assert_eq!(screen(&["--reform", &reform]), ["20000", "-", "4000", "-"]);
+    assert_eq!(
+        screen(&[
+            "--set",
+            "family_benefit_threshold=27",
+            "--from",
+            "2026-01-01"
+        ]),
+        ["20000", "-", "3000", "-"]
+    );
+    // A setting naming no parameter is a usage error.
+    let out = accord(&["test", &base, "--set", "family_benefit_treshold=27"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("U0031"), "{}", stderr(&out));
 }

@@ -40,6 +40,22 @@ fn arg(dir: &Path, args: &Value, name: &str) -> Option<String> {
     }
 }
 
+/// `--set NAME=VALUE` (and `--from DATE`) for each of a reform's settings.
+fn set_flags(args: &mut Vec<String>, sets: &[Value]) {
+    for set in sets {
+        let value = match &set["value"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        args.push("--set".into());
+        args.push(format!("{}={value}", set["name"].as_str().unwrap()));
+        if let Some(from) = set["from"].as_str() {
+            args.push("--from".into());
+            args.push(from.to_string());
+        }
+    }
+}
+
 fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
     let root = repo();
     let ruleset = root.join(case["ruleset"].as_str().unwrap());
@@ -128,7 +144,7 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         let name = get("reform_name").unwrap();
         args.push(file("reform", &name)?);
     } else {
-        args.extend(files);
+        args.extend(files.iter().cloned());
     }
     if let Some(e) = case.get("entity").and_then(Value::as_str) {
         opt(&mut args, "--entity", Some(e.to_string()));
@@ -138,6 +154,38 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
         opt(&mut args, &format!("--{key}"), v);
     }
     opt(&mut args, "--lang", get("lang"));
+    // A reform laid over the ruleset (`accord test` and `accord screen` take
+    // `--reform`, `--set`, `--from`); settings that are not a list have no
+    // command line.
+    let reform = case.get("reform").and_then(Value::as_str);
+    let settings = case.get("settings").and_then(Value::as_str);
+    if reform.is_some() || settings.is_some() {
+        if !matches!(call, "run_tests" | "screen" | "screen_jsonl") {
+            return None;
+        }
+        if let Some(reform) = reform {
+            // Run from the scratch directory with copies of the ruleset's
+            // files and the reform, so the CLI names each by its file name
+            // as the corpus does.
+            for f in &files {
+                fs::copy(ruleset.join(f), work.join(f)).unwrap();
+            }
+            let name = Path::new(reform).file_name().unwrap();
+            fs::copy(root.join(reform), work.join(name)).unwrap();
+            opt(
+                &mut args,
+                "--reform",
+                Some(name.to_string_lossy().into_owned()),
+            );
+            cwd = Some(work.to_path_buf());
+        }
+        if let Some(settings) = settings {
+            let Ok(Value::Array(sets)) = serde_json::from_str::<Value>(settings) else {
+                return None;
+            };
+            set_flags(&mut args, &sets);
+        }
+    }
     match call {
         "screen" => {
             opt(&mut args, "--facts", file("facts", "facts.json"));
@@ -213,26 +261,8 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
                 let v = options.get(key).and_then(Value::as_str).map(str::to_string);
                 opt(&mut args, &format!("--{}", key.replace('_', "-")), v);
             }
-            for set in options
-                .get("set")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let value = match &set["value"] {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                opt(
-                    &mut args,
-                    "--set",
-                    Some(format!("{}={value}", set["name"].as_str().unwrap())),
-                );
-                opt(
-                    &mut args,
-                    "--from",
-                    set["from"].as_str().map(str::to_string),
-                );
+            if let Some(sets) = options.get("set").and_then(Value::as_array) {
+                set_flags(&mut args, sets);
             }
         }
         "graph" => {

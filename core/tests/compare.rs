@@ -294,3 +294,50 @@ fn json_csv_and_table_agree() {
     assert!(table.contains("Ընտանեկան նպաստ"), "{table}");
     assert!(table.contains("Հյուսիս"), "{table}");
 }
+
+#[test]
+fn reform_settings_are_read_from_compare_s_set_list() {
+    use accord_core::compare::Setting;
+    use accord_core::settings_from_json;
+    for none in ["", "  ", "null", "[]"] {
+        assert_eq!(settings_from_json(none).ok(), Some(Vec::new()), "{none:?}");
+    }
+    let set = settings_from_json(
+        r#"[{"name": "a", "value": 27, "from": "2026-01-01"}, {"name": "b", "value": "x"}, {"name": "c", "value": true}]"#,
+    );
+    let want = vec![
+        Setting {
+            name: "a".into(),
+            value: "27".into(),
+            from: Some("2026-01-01".into()),
+        },
+        Setting {
+            name: "b".into(),
+            value: "x".into(),
+            from: None,
+        },
+        Setting {
+            name: "c".into(),
+            value: "true".into(),
+            from: None,
+        },
+    ];
+    assert_eq!(set.ok(), Some(want));
+    for bad in ["{", "{}", "[1]", r#"[{"name": "a"}]"#] {
+        let code = settings_from_json(bad).err().map(|e| e.code().to_string());
+        assert_eq!(code.as_deref(), Some("U0037"), "{bad}");
+    }
+    // The reformed ruleset answers for the reform; the base is untouched.
+    let base = base();
+    let facts = r#"{"region": "north", "score": 28, "members": [{"age": 2}]}"#;
+    let before = base.screen(facts, "2026-03-01", None).unwrap();
+    let reformed = base
+        .reform_json(
+            Vec::new(),
+            r#"[{"name": "family_benefit_threshold", "value": 27}]"#,
+        )
+        .unwrap();
+    let after = json(&reformed.screen(facts, "2026-03-01", None).unwrap());
+    assert_eq!(after["results"][0]["amount"], "15000");
+    assert_eq!(base.screen(facts, "2026-03-01", None).unwrap(), before);
+}

@@ -133,6 +133,22 @@ fn run(dir: &Path) -> Result<String, Error> {
         Some(entity) => Ruleset::load_with_entity(files, entity)?,
         None => Ruleset::load(files)?,
     };
+    // A reform laid over the ruleset (§22): the call runs on the reformed one.
+    let reform = case.get("reform").and_then(Value::as_str);
+    let settings = case.get("settings").and_then(Value::as_str);
+    if reform.is_some() || settings.is_some() {
+        let files = reform
+            .map(|reform| {
+                let path = root.join(reform);
+                SourceFile::new(
+                    path.file_name().unwrap().to_string_lossy(),
+                    fs::read_to_string(&path).unwrap(),
+                )
+            })
+            .into_iter()
+            .collect();
+        ruleset = ruleset.reform_json(files, settings.unwrap_or(""))?;
+    }
     for (key, set) in [
         (
             "catalogue",

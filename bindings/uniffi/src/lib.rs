@@ -266,6 +266,24 @@ impl Ruleset {
             .map_err(AccordError::from)
     }
 
+    /// This ruleset with a reform laid over it (docs/language.md §22): the
+    /// `reform` files replace its declarations of the same name, then
+    /// `settings` (JSON: a list of `{"name", "value", "from"}`, compare's
+    /// `set`; `None` for none) set parameters. A new ruleset, checked: a
+    /// reform that does not check raises `AccordError.Ruleset` with its
+    /// diagnostics, a bad setting `AccordError.Request`. The catalogue and
+    /// ratings are not carried over. `accord test --reform`, `accord screen
+    /// --reform --set`.
+    #[uniffi::method(default(settings = None))]
+    pub fn reform(
+        &self,
+        reform: Vec<SourceFile>,
+        settings: Option<String>,
+    ) -> Result<Arc<Ruleset>, AccordError> {
+        self.read(|r| r.reform_json(sources(reform), settings.as_deref().unwrap_or("")))
+            .map(|r| Arc::new(Ruleset::new(r)))
+    }
+
     /// The provider catalogue (JSON) that referrals, plans and
     /// `providers` are checked against; replaces any earlier one and its
     /// ratings.

@@ -156,6 +156,20 @@ export class Ruleset {
     return new Ruleset(raw);
   }
 
+  /**
+   * This ruleset with a reform laid over it (docs/language.md §22): `files`
+   * replace this ruleset's declarations of the same name, then `settings`
+   * (a list of `{name, value, from}`, compare's `set`, or its JSON text) set
+   * parameters. A new Ruleset, checked: a reform that does not check throws an
+   * AccordError of kind `ruleset` with its diagnostics. The catalogue and
+   * ratings are not carried over.
+   */
+  reform(files = [], settings = []) {
+    const f = sources(files);
+    const s = typeof settings === 'string' ? settings : JSON.stringify(settings ?? []);
+    return new Ruleset(call(() => this.#raw.reform(f, s)));
+  }
+
   /** The raw wasm-bindgen object (strings in, strings out). */
   get raw() {
     return this.#raw;

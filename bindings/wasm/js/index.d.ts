@@ -951,6 +951,14 @@ export class Ruleset {
   private constructor();
   /** Parses, checks and compiles `files`. Throws an AccordError (kind `ruleset`, `input`). */
   static load(files: SourceFiles, options?: LoadOptions): Ruleset;
+  /**
+   * This ruleset with a reform laid over it (docs/language.md §22): `files` replace its
+   * declarations of the same name, then `settings` set parameters (`--set NAME=VALUE
+   * --from DATE`; or their JSON text). A new, checked Ruleset: throws an AccordError (kind
+   * `ruleset`) with a reform's diagnostics, (kind `request`) for a bad setting. The
+   * catalogue and ratings are not carried over.
+   */
+  reform(files?: SourceFiles, settings?: readonly CompareSetting[] | string): Ruleset;
   /** The raw wasm-bindgen object (strings in, strings out). */
   readonly raw: RawRuleset;
   /** Frees the engine's memory now. */
@@ -1028,6 +1036,7 @@ export function format(name: string, source: string): string;
 /** The wasm-bindgen class: strings in, strings out; throws `Error`s whose message is the error JSON. */
 export interface RawRuleset {
   free(): void;
+  reform(sources: string, settings?: string | null): RawRuleset;
   setCatalogue(json: string): void;
   setRatings(json: string): void;
   addCaseRatings(cases: string): string;

@@ -45,6 +45,20 @@ mod exports {
             js(super::load(sources, entity.as_deref()).map(|inner| Ruleset { inner }))
         }
 
+        /// This ruleset with a reform laid over it (§22): `sources` as `load`
+        /// takes them, their declarations replacing this ruleset's of the same
+        /// name, then `settings`, the parameters set (JSON: a list of
+        /// `{"name", "value", "from"}`, compare's `set`). A new ruleset,
+        /// checked: a reform that does not check throws its diagnostics. The
+        /// catalogue and ratings are not carried over.
+        pub fn reform(&self, sources: &str, settings: Option<String>) -> Result<Ruleset, JsError> {
+            js(super::sources(sources).and_then(|files| {
+                self.inner
+                    .reform_json(files, settings.as_deref().unwrap_or(""))
+                    .map(|inner| Ruleset { inner })
+            }))
+        }
+
         #[wasm_bindgen(js_name = setCatalogue)]
         pub fn set_catalogue(&mut self, json: &str) -> Result<(), JsError> {
             js(self.inner.set_catalogue(json))

@@ -188,6 +188,40 @@ test('assessments, schema, tests and graphs are parsed', () => {
   assert.match(rs.graphText('dot'), /digraph/);
 });
 
+test('a reform is a new ruleset: its tests run, households are screened under it', () => {
+  const dir = path.join(root, 'tests/compare');
+  const base = Ruleset.load(sources(path.join(dir, 'base')));
+  const reform = [{ name: 'reform.accord', text: fs.readFileSync(path.join(dir, 'reform.accord'), 'utf8') }];
+  const reformed = base.reform(reform);
+  assert.deepEqual(
+    reformed.runTests().tests.map((t) => [t.name, t.file, t.failures.length]),
+    [['The lower threshold from 2026', 'reform.accord', 0]],
+  );
+  const facts = { region: 'north', score: 28, members: [{ age: 35 }, { age: 2 }, { age: 10 }] };
+  const status = (r) => r.screen(facts, '2026-03-01').results.map((x) => [x.program, x.status, x.amount]);
+  const before = status(base);
+  assert.deepEqual(before[0], ['family_benefit', 'ineligible', null]);
+  assert.deepEqual(status(reformed)[0], ['family_benefit', 'eligible', '20000']);
+  assert.deepEqual(status(reformed)[2], ['child_allowance', 'eligible', '4000']);
+  // Settings alone (compare's `set`), as a list or its JSON text; the base is untouched.
+  const set = [{ name: 'family_benefit_threshold', value: 27, from: '2026-01-01' }];
+  const byList = base.reform([], set);
+  assert.equal(byList.screenText(facts, '2026-03-01'), base.reform(undefined, JSON.stringify(set)).screenText(facts, '2026-03-01'));
+  assert.deepEqual(status(byList)[0], ['family_benefit', 'eligible', '20000']);
+  assert.deepEqual(status(byList)[2], ['child_allowance', 'eligible', '3000']);
+  assert.deepEqual(status(base), before);
+  // A reform that does not check throws its diagnostics; a bad setting is a request error.
+  assert.throws(
+    () => base.reform([{ name: 'r.accord', text: 'entity Person "P" {\n  age: Integer "Age"\n}\n' }]),
+    (e) => e instanceof AccordError && e.kind === 'ruleset' && e.code === 'E0901' && e.problems[0].file === 'r.accord',
+  );
+  assert.throws(
+    () => base.reform([], [{ name: 'family_benefit_treshold', value: 27 }]),
+    (e) => e instanceof AccordError && e.kind === 'request' && e.code === 'U0031',
+  );
+  assert.throws(() => base.reform([], '{}'), (e) => e instanceof AccordError && e.code === 'U0037');
+});
+
 test('case logs: text or a list of events', () => {
   const dir = path.join(armenia, 'cases/out_of_school');
   const logFile = fs.readdirSync(dir).find((f) => f.endsWith('.jsonl'));

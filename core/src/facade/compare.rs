@@ -45,6 +45,65 @@ fn bad_options(message: impl Into<String>) -> Error {
     )
 }
 
+fn bad_settings(message: impl Into<String>) -> Error {
+    Error::request(
+        Code::U0037,
+        message,
+        Some(
+            "the settings are a JSON list of `{\"name\", \"value\", \"from\"}` (`from` \
+             optional), as the `set` of compare's options"
+                .to_string(),
+        ),
+    )
+}
+
+/// The parameters set (`--set NAME=VALUE --from DATE`) from their JSON: a list
+/// of `{"name", "value", "from"}`, the `set` of compare's options.
+fn settings_of(v: &Json, bad: fn(String) -> Error) -> Result<Vec<Setting>, Error> {
+    let Json::Array(items) = v else {
+        return Err(bad("the option `set` is not a list".to_string()));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let name = item.get("name").and_then(Json::as_str);
+        let value = match item.get("value") {
+            Some(Json::String(s)) => Some(s.clone()),
+            Some(Json::Number(n)) => Some(n.to_string()),
+            Some(Json::Bool(b)) => Some(b.to_string()),
+            _ => None,
+        };
+        let (Some(name), Some(value)) = (name, value) else {
+            return Err(bad(
+                "each `set` is `{\"name\": …, \"value\": …, \"from\": …}`".to_string(),
+            ));
+        };
+        let from = item.get("from").and_then(Json::as_str).map(str::to_string);
+        out.push(Setting {
+            name: name.to_string(),
+            value,
+            from,
+        });
+    }
+    Ok(out)
+}
+
+/// A reform's parameters set, from JSON as the bindings give them: the list
+/// compare's options hold under `set` (`[{"name", "value", "from"}]`); an
+/// empty text or `null` sets none (`U0037` when it is not that shape).
+pub fn settings_from_json(json: &str) -> Result<Vec<Setting>, Error> {
+    let json = json.trim();
+    if json.is_empty() {
+        return Ok(Vec::new());
+    }
+    let value: Json = serde_json::from_str(json)
+        .map_err(|_| bad_settings("the reform's settings are not valid JSON"))?;
+    match value {
+        Json::Null => Ok(Vec::new()),
+        Json::Array(_) => settings_of(&value, bad_settings),
+        _ => Err(bad_settings("the reform's settings are not a JSON list")),
+    }
+}
+
 impl CompareRequest {
     /// Reads the options' JSON (`U0037` when it is not that shape).
     pub fn from_json(json: &str) -> Result<CompareRequest, Error> {
@@ -72,31 +131,7 @@ impl CompareRequest {
                 "by" => out.options.by = text(v, key)?,
                 "decile_by" => out.options.decile_by = text(v, key)?,
                 "people" => out.options.people = text(v, key)?,
-                "set" => {
-                    let Json::Array(items) = v else {
-                        return Err(bad_options("the option `set` is not a list"));
-                    };
-                    for item in items {
-                        let name = item.get("name").and_then(Json::as_str);
-                        let value = match item.get("value") {
-                            Some(Json::String(s)) => Some(s.clone()),
-                            Some(Json::Number(n)) => Some(n.to_string()),
-                            Some(Json::Bool(b)) => Some(b.to_string()),
-                            _ => None,
-                        };
-                        let (Some(name), Some(value)) = (name, value) else {
-                            return Err(bad_options(
-                                "each `set` is `{\"name\": …, \"value\": …, \"from\": …}`",
-                            ));
-                        };
-                        let from = item.get("from").and_then(Json::as_str).map(str::to_string);
-                        out.settings.push(Setting {
-                            name: name.to_string(),
-                            value,
-                            from,
-                        });
-                    }
-                }
+                "set" => out.settings = settings_of(v, bad_options)?,
                 other => return Err(bad_options(format!("unknown option `{other}`"))),
             }
         }
@@ -136,6 +171,12 @@ impl Ruleset {
             engine.root = self.engine.root;
         }
         Ok(Ruleset::from_engine(engine))
+    }
+
+    /// [`Ruleset::reform`] with the settings as JSON ([`settings_from_json`]):
+    /// what every binding's `reform` calls.
+    pub fn reform_json(&self, files: Vec<SourceFile>, settings: &str) -> Result<Ruleset, Error> {
+        self.reform(files, &settings_from_json(settings)?)
     }
 
     /// Screens the registry `lines` (one facts document a line) under this

@@ -93,6 +93,6 @@ mod error;
 mod ruleset;
 
 pub use case_ratings::{CaseRated, CaseRatings, SkippedCase};
-pub use compare::CompareRequest;
+pub use compare::{settings_from_json, CompareRequest};
 pub use error::{Error, ErrorKind, Problem};
 pub use ruleset::{parse_as_of, GraphFormat, Ruleset, RulesetInfo};

@@ -229,7 +229,17 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
         "format" -> return format(SourceFile(a.req("name"), a.req("source")))
         else -> {
             val entity = case["entity"] as String?
-            val ruleset = if (entity == null) Ruleset.load(files) else Ruleset.loadWithEntity(files, entity)
+            val loaded = if (entity == null) Ruleset.load(files) else Ruleset.loadWithEntity(files, entity)
+            // A reform laid over the ruleset (§22): the call runs on the reformed one.
+            val reform = case["reform"] as String?
+            val settings = case["settings"] as String?
+            val ruleset = if (reform == null && settings == null) loaded else loaded.use { base ->
+                val reformFiles = reform?.let {
+                    val path = root.resolve(it)
+                    listOf(SourceFile(path.fileName.toString(), readText(path)))
+                } ?: emptyList()
+                base.reform(reformFiles, settings)
+            }
             return ruleset.use { r ->
                 (case["catalogue"] as String?)?.let { r.setCatalogue(readText(root.resolve(it))) }
                 (case["ratings"] as String?)?.let { r.setRatings(readText(root.resolve(it))) }
@@ -345,6 +355,30 @@ fun api(root: Path): Int {
         checks += 3
         expect("defaults", r.screen(facts, "2025-03-01") == r.screen(facts, "2025-03-01", null))
         checks++
+
+        // A reform is a new ruleset; the base is untouched.
+        val compare = root.resolve("tests/compare")
+        Ruleset.load(sources(compare.resolve("base"))).use { base ->
+            val household = "{\"region\": \"north\", \"score\": 28, \"members\": [{\"age\": 2}]}"
+            val before = base.screen(household, "2026-03-01")
+            val reformFile = SourceFile("reform.accord", readText(compare.resolve("reform.accord")))
+            base.reform(listOf(reformFile)).use { reformed ->
+                expect("a reform's tests run", reformed.runTests().contains("\"file\": \"reform.accord\""))
+                expect("a reform screens", reformed.screen(household, "2026-03-01").contains("\"amount\": \"15000\""))
+            }
+            val set = "[{\"name\": \"family_benefit_threshold\", \"value\": 27, \"from\": \"2026-01-01\"}]"
+            base.reform(emptyList(), set).use { reformed ->
+                expect("a setting screens", reformed.screen(household, "2026-03-01").contains("\"amount\": \"15000\""))
+            }
+            expect("the base is untouched", base.screen(household, "2026-03-01") == before)
+            raises<AccordException.Ruleset>("a reform that does not check") {
+                base.reform(listOf(SourceFile("r.accord", "entity Person \"P\" {\n  age: Integer \"Age\"\n}\n")))
+            }?.let { e -> expect("reform error E0901 at r.accord", e.code == "E0901" && e.problems[0].file == "r.accord") }
+            raises<AccordException.Request>("a bad setting") {
+                base.reform(emptyList(), "[{\"name\": \"nope\", \"value\": 1}]")
+            }?.let { e -> expect("setting error U0031", e.code == "U0031") }
+        }
+        checks += 6
 
         // Garbage never crosses as anything but AccordException.
         val garbage = listOf("", "\u0000", "\uFEFF", "null", "[]", "{}", "[".repeat(10000),

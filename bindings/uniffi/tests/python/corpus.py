@@ -76,6 +76,13 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
         r = accord.Ruleset.load(files)
     else:
         r = accord.Ruleset.load_with_entity(files, entity)
+    if "reform" in case or "settings" in case:
+        # A reform laid over the ruleset (§22): the call runs on the reformed one.
+        reform = []
+        if case.get("reform"):
+            path = ROOT / case["reform"]
+            reform = [accord.SourceFile(name=path.name, text=read(path))]
+        r = r.reform(reform, case.get("settings"))
     if case.get("catalogue"):
         r.set_catalogue(read(ROOT / case["catalogue"]))
     if case.get("ratings"):

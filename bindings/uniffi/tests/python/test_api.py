@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import accord
-from conftest import ARMENIA
+from conftest import ARMENIA, ROOT
 
 FACTS = (ARMENIA / "facts" / "family_complete.json").read_bytes().decode("utf-8")
 CATALOGUE = (ARMENIA / "catalogue.json").read_bytes().decode("utf-8")
@@ -203,3 +203,44 @@ def test_setters_and_readers_race_without_harm():
         t.join()
     assert errors == []
     assert json.loads(r.providers("health_care"))
+
+
+def test_a_reform_is_a_new_ruleset_and_the_base_is_untouched():
+    compare = ROOT / "tests" / "compare"
+    base = accord.load_dir(compare / "base")
+    household = '{"region": "north", "score": 28, "members": [{"age": 35}, {"age": 2}]}'
+    before = base.screen(household, "2026-03-01")
+    text = (compare / "reform.accord").read_bytes().decode("utf-8")
+    reformed = base.reform([accord.SourceFile(name="reform.accord", text=text)])
+    tests = json.loads(reformed.run_tests())["tests"]
+    assert [(t["name"], t["file"], t["failures"]) for t in tests] == [
+        ("The lower threshold from 2026", "reform.accord", [])
+    ]
+    results = json.loads(reformed.screen(household, "2026-03-01"))["results"]
+    assert [(r["program"], r["status"], r["amount"]) for r in results] == [
+        ("family_benefit", "eligible", "15000"),
+        ("child_allowance", "ineligible", None),
+        ("child_allowance", "eligible", "4000"),
+    ]
+    setting = '[{"name": "family_benefit_threshold", "value": 27, "from": "2026-01-01"}]'
+    results = json.loads(base.reform([], setting).screen(household, "2026-03-01"))["results"]
+    assert [r["amount"] for r in results] == ["15000", None, "3000"]
+    assert base.reform([]).screen(household, "2026-03-01") == before
+    assert base.screen(household, "2026-03-01") == before
+
+
+def test_a_reform_that_does_not_check_raises_its_diagnostics():
+    base = accord.load_dir(ROOT / "tests" / "compare" / "base")
+    bad = accord.SourceFile(name="r.accord", text='entity Person "P" {\n  age: Integer "Age"\n}\n')
+    with pytest.raises(accord.AccordError.Ruleset) as caught:
+        base.reform([bad])
+    check_error(caught.value, "ruleset")
+    assert caught.value.code == "E0901"
+    assert caught.value.problems[0].file == "r.accord"
+    with pytest.raises(accord.AccordError.Request) as caught:
+        base.reform([], '[{"name": "family_benefit_treshold", "value": 27}]')
+    check_error(caught.value, "request")
+    assert caught.value.code == "U0031"
+    with pytest.raises(accord.AccordError.Request) as caught:
+        base.reform([], "{}")
+    assert caught.value.code == "U0037"

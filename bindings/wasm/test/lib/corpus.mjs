@@ -77,7 +77,22 @@ export function run(engine, dir, cache = new Map()) {
   }
   const loaded = cache.get(key);
   if (!loaded.ok) return loaded;
-  const r = loaded.text;
+  let r = loaded.text;
+  // A reform laid over the ruleset (§22): the call runs on the reformed one.
+  if (c.reform !== undefined || c.settings !== undefined) {
+    const files = c.reform
+      ? [{ name: path.basename(c.reform), text: fs.readFileSync(path.join(root, c.reform), 'utf8') }]
+      : [];
+    // The catalogue and ratings are not carried over: set again, after the reform.
+    const reformed = attempt(() => {
+      const n = r.reform(files, c.settings ?? []);
+      if (c.catalogue) n.setCatalogue(fs.readFileSync(path.join(root, c.catalogue), 'utf8'));
+      if (c.ratings) n.setRatings(fs.readFileSync(path.join(root, c.ratings), 'utf8'));
+      return n;
+    });
+    if (!reformed.ok) return reformed;
+    r = reformed.text;
+  }
   const lang = get('lang');
   const calls = {
     load: () => r.infoText(),

@@ -16,6 +16,7 @@ import init, {
   type ScreenLine,
   type ScreenReport,
   type ScreenResult,
+  type TestReport,
 } from 'accord-engine';
 
 export async function screenOne(files: { name: string; text: string }[]): Promise<string[]> {
@@ -46,6 +47,12 @@ export async function screenOne(files: { name: string; text: string }[]): Promis
   const byNeed: ProvidersReport[] = ruleset.providersForResult(assessed, { region: 'shirak' });
   lines.push(String(load.monitoring.open), String(map.rows[0]?.gap ?? 0), byNeed[0]?.need ?? '');
   lines.push(String(check(files).diagnostics.length), format('a.accord', files[0]?.text ?? ''));
+  const reformed: Ruleset = ruleset.reform([{ name: 'reform.accord', text: '' }], [
+    { name: 'family_benefit_threshold', value: 27, from: '2026-01-01' },
+  ]);
+  const reformTests: TestReport = reformed.runTests();
+  lines.push(String(reformTests.tests.length), reformed.screenText(facts, '2026-03-01'));
+  reformed.free();
   try {
     ruleset.screen('{', 'not a date');
   } catch (e) {
