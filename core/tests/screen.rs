@@ -511,4 +511,13 @@ program p "P" [ru: "П"] { for Household  eligible when salary > limit(size)  am
         en.contains("tax = 420 (of 5000: 2% × 1000 + 10% × 4000; version from 2020-01-01: S)"),
         "{en}"
     );
+    // Before the table's first version, what went wrong is said in Russian too.
+    let early = ruleset
+        .screen_report(facts, "2023-03-01", Some("ru"))
+        .unwrap()
+        .render();
+    assert!(
+        early.contains("! таблица `limit` на эту дату ещё не действует (её первая редакция — с 2024-01-01), в `limit(size)`"),
+        "{early}"
+    );
 }

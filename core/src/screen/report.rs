@@ -489,37 +489,47 @@ fn source_text(engine: &Engine, node: u32) -> String {
     })
 }
 
-fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
+/// What went wrong in an evaluation, in the report's language (`crate::messages`):
+/// a law not in force, a table with no row, division by zero, … and where.
+fn fault_text(engine: &Engine, kind: FaultKind, node: u32, lang: &str) -> String {
+    use crate::check::ParamEnd;
     let at = source_text(engine, node);
+    let say = |key: &str, args: &[(&str, &str)]| text(lang, key, args);
+    // `key` with the law's name and a date: `table `limit` was repealed from …`.
+    let named = |key: &str, name: &str, date: &dyn std::fmt::Display| {
+        say(key, &[("name", name), ("date", &date.to_string())])
+    };
     let what = match kind {
-        FaultKind::Value(f) => f.message().to_string(),
+        FaultKind::Value(f) => say(f.key(), &[]),
         FaultKind::NotInForce(p) => {
-            let name = in_model(engine.checked.parameters.get(p as usize), "a fault's parameter")
-                .map_or("", |d| d.name.as_str());
-            format!("parameter `{name}` is not yet in force on this date")
+            let name = in_model(
+                engine.checked.parameters.get(p as usize),
+                "a fault's parameter",
+            )
+            .map_or("", |d| d.name.as_str());
+            say("fault.parameter_not_yet", &[("name", name)])
         }
         FaultKind::OutOfForce(p, i) => {
-            let def = in_model(engine.checked.parameters.get(p as usize), "a fault's parameter");
+            let def = in_model(
+                engine.checked.parameters.get(p as usize),
+                "a fault's parameter",
+            );
             let name = def.map_or("", |d| d.name.as_str());
             let version = def.and_then(|d| d.values.get(i as usize));
             match version.and_then(|dv| dv.end.map(|e| (dv.from, e))) {
-                Some((_, crate::check::ParamEnd::Until(last))) => {
-                    format!("parameter `{name}` was in force until {last}, no longer on this date")
-                }
-                Some((from, crate::check::ParamEnd::Repealed)) => {
-                    format!("parameter `{name}` was repealed from {from}")
-                }
-                None => format!("parameter `{name}` is not in force on this date"),
+                Some((_, ParamEnd::Until(last))) => named("fault.parameter_until", name, &last),
+                Some((from, ParamEnd::Repealed)) => named("fault.parameter_repealed", name, &from),
+                None => say("fault.parameter_out", &[("name", name)]),
             }
         }
         FaultKind::FormulaNotInForce(i, ended) => {
             let versions = engine.lowered.dated.get(i as usize);
             match ended.and_then(|k| versions.and_then(|vs| vs.get(k as usize))) {
-                Some(&(_, Err(crate::check::ParamEnd::Until(last)))) => {
-                    return format!("this formula was in force until {last}, no longer on this date");
+                Some(&(_, Err(ParamEnd::Until(last)))) => {
+                    return named("fault.formula_until", "", &last);
                 }
-                Some(&(from, Err(crate::check::ParamEnd::Repealed))) => {
-                    return format!("this formula was repealed from {from}");
+                Some(&(from, Err(ParamEnd::Repealed))) => {
+                    return named("fault.formula_repealed", "", &from);
                 }
                 _ => {}
             }
@@ -528,26 +538,19 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                 .and_then(|vs| vs.first())
                 .map(|(d, _)| d.to_string())
                 .unwrap_or_default();
-            return format!("no version of this formula is in force yet on this date: the first applies from {first}");
+            return say("fault.formula_not_yet", &[("date", &first)]);
         }
-        FaultKind::NoRow(t) => format!("no row of table `{}` matches", table_name(engine, t)),
+        FaultKind::NoRow(t) => say("fault.no_row", &[("name", table_name(engine, t))]),
         FaultKind::TableNotInForce(t, ended) => {
             let def = in_model(engine.checked.tables.get(t as usize), "a fault's table");
             let name = table_name(engine, t);
             let version = ended.and_then(|k| def.and_then(|d| d.versions.get(k as usize)));
             match version.and_then(|v| v.end.map(|e| (v.from, e))) {
-                Some((_, crate::check::ParamEnd::Until(last))) => {
-                    format!("table `{name}` was in force until {last}, no longer on this date")
-                }
-                Some((from, crate::check::ParamEnd::Repealed)) => {
-                    format!("table `{name}` was repealed from {from}")
-                }
+                Some((_, ParamEnd::Until(last))) => named("fault.table_until", name, &last),
+                Some((from, ParamEnd::Repealed)) => named("fault.table_repealed", name, &from),
                 None => match def.and_then(|d| d.versions.first()) {
-                    Some(v) => format!(
-                        "table `{name}` is not yet in force on this date (its first version is from {})",
-                        v.from
-                    ),
-                    None => format!("table `{name}` is not yet in force on this date"),
+                    Some(v) => named("fault.table_not_yet_from", name, &v.from),
+                    None => say("fault.table_not_yet", &[("name", name)]),
                 },
             }
         }
@@ -556,17 +559,11 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
             let name = def.map_or("", |d| d.name.as_str());
             let version = |k: u32| def.and_then(|d| d.versions.get(k as usize));
             match ended.and_then(version).and_then(|v| v.from.zip(v.end)) {
-                Some((_, crate::check::ParamEnd::Until(last))) => {
-                    format!("scale `{name}` was in force until {last}, no longer on this date")
-                }
-                Some((end, crate::check::ParamEnd::Repealed)) => {
-                    format!("scale `{name}` was repealed from {end}")
-                }
+                Some((_, ParamEnd::Until(last))) => named("fault.scale_until", name, &last),
+                Some((end, ParamEnd::Repealed)) => named("fault.scale_repealed", name, &end),
                 None => match def.and_then(|d| d.versions.first()).and_then(|v| v.from) {
-                    Some(f) => format!(
-                        "scale `{name}` is not yet in force on this date (its first version is from {f})"
-                    ),
-                    None => format!("scale `{name}` is not in force on this date"),
+                    Some(f) => named("fault.scale_not_yet_from", name, &f),
+                    None => say("fault.scale_out", &[("name", name)]),
                 },
             }
         }
@@ -580,35 +577,38 @@ fn fault_text(engine: &Engine, kind: FaultKind, node: u32) -> String {
                         .rev()
                         .find(|v| v.end.is_none() && v.first <= a as usize)
                 });
+            let name = table_name(engine, t);
             match version {
-                Some(v) => format!(
-                    "rows {} and {} of the version from {} of table `{}` both match with different results",
-                    a as usize - v.first + 1,
-                    (b as usize).saturating_sub(v.first) + 1,
-                    v.from,
-                    table_name(engine, t)
-                ),
-                None => format!(
-                    "rows {} and {} of table `{}` both match with different results",
-                    a + 1,
-                    b + 1,
-                    table_name(engine, t)
-                ),
+                Some(v) => {
+                    let (a, b) = (
+                        (a as usize - v.first + 1).to_string(),
+                        ((b as usize).saturating_sub(v.first) + 1).to_string(),
+                    );
+                    let date = v.from.to_string();
+                    say(
+                        "fault.conflict_version",
+                        &[("a", &a), ("b", &b), ("date", &date), ("name", name)],
+                    )
+                }
+                None => {
+                    let (a, b) = ((a + 1).to_string(), (b + 1).to_string());
+                    say("fault.conflict", &[("a", &a), ("b", &b), ("name", name)])
+                }
             }
         }
-        FaultKind::EmptyList => "the smallest or largest of an empty list".to_string(),
-        FaultKind::TooDeep => "definitions nested too deeply to evaluate".to_string(),
-        FaultKind::Budget => format!(
-            "the evaluation needs more than {} steps of work for these facts; the rest of it is unknown",
-            crate::limits::MAX_WORK
+        FaultKind::EmptyList => say("fault.empty_list", &[]),
+        FaultKind::TooDeep => say("fault.too_deep", &[]),
+        FaultKind::Budget => say(
+            "fault.budget",
+            &[("n", &crate::limits::MAX_WORK.to_string())],
         ),
-        FaultKind::Cycle => "a definition that depends on itself".to_string(),
-        FaultKind::Unsupported => "an expression that cannot be evaluated here".to_string(),
+        FaultKind::Cycle => say("fault.cycle", &[]),
+        FaultKind::Unsupported => say("fault.unsupported", &[]),
     };
     if at.is_empty() {
         what
     } else {
-        format!("{what}, in `{at}`")
+        say("fault.at", &[("what", &what), ("at", &at)])
     }
 }
 
@@ -799,7 +799,7 @@ fn explain(
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, c.node);
             let rec = m.stop_recording();
-            collect_faults(engine, m, faults_from, &mut errors);
+            collect_faults(engine, m, faults_from, &mut errors, lang);
             let result = match v {
                 V::Bool(b) => Some(b),
                 _ => None,
@@ -839,7 +839,7 @@ fn explain(
             let faults_from = m.s.faults.len();
             let v = m.eval_for(r.subject, a.node);
             let rec = m.stop_recording();
-            collect_faults(engine, m, faults_from, &mut errors);
+            collect_faults(engine, m, faults_from, &mut errors, lang);
             Some(ExplainedClause {
                 kind: "amount",
                 rule: rule_text(engine, m, a.node, &a.text),
@@ -929,9 +929,15 @@ fn summary(clauses: &[ExplainedClause], status: Status, label: &str, lang: &str)
 }
 
 /// The faults recorded since there were `from` of them (faults are only added).
-fn collect_faults(engine: &Engine, m: &Machine<'_>, from: usize, errors: &mut Vec<String>) {
+fn collect_faults(
+    engine: &Engine,
+    m: &Machine<'_>,
+    from: usize,
+    errors: &mut Vec<String>,
+    lang: &str,
+) {
     for f in in_model(m.s.faults.get(from..), "the faults since a mark").unwrap_or_default() {
-        let t = fault_text(engine, f.kind, f.node);
+        let t = fault_text(engine, f.kind, f.node, lang);
         if !errors.contains(&t) {
             errors.push(t);
         }

@@ -401,13 +401,14 @@ pub(crate) enum Fault {
 }
 
 impl Fault {
-    pub(crate) fn message(self) -> &'static str {
+    /// Its message's key in the catalogue (`crate::messages`).
+    pub(crate) fn key(self) -> &'static str {
         match self {
-            Fault::DivisionByZero => "division by zero",
-            Fault::Overflow => "a number too large to compute",
-            Fault::InvalidDate => "a date that does not exist",
-            Fault::WorkingDays => "working days need a protocol's calendar",
-            Fault::Type => "values of incompatible types (an internal error)",
+            Fault::DivisionByZero => "fault.division_by_zero",
+            Fault::Overflow => "fault.overflow",
+            Fault::InvalidDate => "fault.invalid_date",
+            Fault::WorkingDays => "fault.working_days",
+            Fault::Type => "fault.type",
         }
     }
 }
