@@ -56,6 +56,15 @@ fn indent(depth: usize) -> String {
     "  ".repeat(depth)
 }
 
+/// The width past which a test's member or monthly series is written one entry
+/// a line rather than on one line.
+const LINE_WIDTH: usize = 100;
+
+/// Whether `line`, indented `depth` levels, is wider than [`LINE_WIDTH`].
+fn too_wide(depth: usize, line: &str) -> bool {
+    2 * depth + line.chars().count() > LINE_WIDTH
+}
+
 impl<'a> Printer<'a> {
     fn new(comments: &'a [Comment], blanks: &'a [usize]) -> Self {
         let mut comments: Vec<&Comment> = comments.iter().collect();
@@ -1125,17 +1134,40 @@ impl<'a> Printer<'a> {
                     self.flush(depth + 1, value_span(item).start);
                     let mut line = String::new();
                     expr::inline_value(&mut line, item);
-                    if i < last {
-                        line.push(',');
+                    let comma = if i < last { "," } else { "" };
+                    match item {
+                        // A member too long for one line (twelve months of wages):
+                        // one entry a line, as in the `given` block.
+                        Value::Object(o) if too_wide(depth + 1, &line) => {
+                            self.push(depth + 1, "{");
+                            self.object_block(depth + 2, o);
+                            self.close(depth + 1, o.span.end, &format!("}}{comma}"));
+                        }
+                        _ => {
+                            line.push_str(comma);
+                            self.push(depth + 1, &line);
+                        }
                     }
-                    self.push(depth + 1, &line);
                 }
                 self.close(depth, span.end, "]");
             }
             v => {
                 let mut line = format!("{}: ", e.field.name);
                 expr::inline_value(&mut line, v);
-                self.push(depth, &line);
+                match v {
+                    // A long monthly series: one month a line.
+                    Value::Months(m) if too_wide(depth, &line) => {
+                        self.push(depth, &format!("{}: monthly {{", e.field.name));
+                        for month in &m.entries {
+                            self.flush(depth + 1, month.span.start);
+                            let mut line = format!("{}: ", month.month);
+                            expr::inline_value(&mut line, &month.value);
+                            self.push(depth + 1, &line);
+                        }
+                        self.close(depth, m.span.end, "}");
+                    }
+                    _ => self.push(depth, &line),
+                }
             }
         }
     }
