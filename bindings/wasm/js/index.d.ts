@@ -240,8 +240,12 @@ export interface ScreenResult {
   explanation: Explanation | null;
 }
 
+/**
+ * An answer a question offers. `value` is what to give `answer`, in the fact's
+ * own type: `true`/`false` for a `Boolean`, the variant's name for an enum.
+ */
 export interface QuestionOption {
-  value: string;
+  value: boolean | string;
   label: string;
 }
 
@@ -253,7 +257,7 @@ export interface NextQuestion {
   path: string;
   label: string;
   type: FactType;
-  /** An enum's options (left out for other types). */
+  /** A Boolean's (`true`, `false`) or an enum's options (left out for other types). */
   options?: QuestionOption[];
   /** How many undetermined results (or unknown amounts) this fact could decide. */
   decides: number;
@@ -286,9 +290,14 @@ export interface ScreenLineResult {
   explanation?: Explanation | null;
 }
 
-/** One output line of `screenJsonl`: its results, or why it could not be screened. */
+/**
+ * One output line of `screenJsonl`: its results, or why it could not be screened.
+ * `work_limit` is there (`true`) only when the line's evaluation ran out of work
+ * (the engine's limit on steps per document): its undetermined results may then
+ * be the limit's, not missing facts (`explain` says where).
+ */
 export type ScreenLine =
-  | { line: number; results: ScreenLineResult[] }
+  | { line: number; results: ScreenLineResult[]; work_limit?: true }
   | { line: number; error: string };
 
 export interface ScreenJsonlOptions {
