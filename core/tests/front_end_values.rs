@@ -2,11 +2,6 @@
 //! the fact's own type, ready for `answer`, and a ruleset that gives the same
 //! bytes whatever the order its files are passed in.
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
-)]
-
 use accord_core::facade::Ruleset;
 use accord_core::SourceFile;
 use serde_json::{json, Value};

@@ -249,8 +249,25 @@ export interface QuestionOption {
   label: string;
 }
 
-/** `boolean`, `integer`, `decimal`, `money`, `date`, `text`, an enum's name, a list, … as the engine names it. */
-export type FactType = string;
+/**
+ * A fact's type as the ruleset writes it, the exact string the engine returns:
+ * `Boolean`, `Integer`, `Decimal`, `Money`, `Date`, `Text`, `Duration`; an enum's
+ * own name (`Region`); `list of Person`; `monthly Money` for a whole series (a
+ * month of one is asked as its element type). Enum and entity names are the
+ * ruleset's, so any other string is possible: compare with these, and treat the
+ * rest as an enum's name (it then comes with `options`).
+ */
+export type FactType =
+  | 'Boolean'
+  | 'Integer'
+  | 'Decimal'
+  | 'Money'
+  | 'Date'
+  | 'Text'
+  | 'Duration'
+  | `list of ${string}`
+  | `monthly ${string}`
+  | (string & {});
 
 export interface NextQuestion {
   /** Where the answer goes: `region`, `members[1].age` (give it to `answer`). */
