@@ -314,7 +314,8 @@ impl Ruleset {
     }
 
     /// Screens a registry: one facts document per line in, one JSON line per
-    /// line out, in order, bad lines reported in place
+    /// line out, in order, bad lines reported in place, a line whose
+    /// evaluation ran out of work marked `"work_limit": true`
     /// (`accord screen --facts-jsonl IN --format jsonl [--explain]`).
     pub fn screen_jsonl(
         &self,
