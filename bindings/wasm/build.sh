@@ -31,16 +31,36 @@ profile=(
   --config 'profile.wasm-release.incremental=false'
 )
 
+# Every tool is probed before anything is built, and each one missing is named
+# with how to get it (docs/guide-web.md lists them too). The probes may fail:
+# `|| true` keeps `set -e` and `pipefail` from ending the script silently.
 want="$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;q}' Cargo.lock)"
-have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+missing=()
+if ! command -v cargo >/dev/null 2>&1; then
+  missing+=("cargo (Rust): install Rust with rustup, https://rustup.rs")
+fi
+sysroot="$(rustc --print sysroot 2>/dev/null || true)"
+if [ -z "$sysroot" ] || [ ! -d "$sysroot/lib/rustlib/wasm32-unknown-unknown" ]; then
+  missing+=("the wasm32-unknown-unknown target: rustup target add wasm32-unknown-unknown")
+fi
+have="$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')"
 if [ "$want" != "$have" ]; then
-  echo "error: wasm-bindgen CLI is ${have:-missing}, Cargo.lock has $want;" \
-    "run: cargo install wasm-bindgen-cli --version $want" >&2
-  exit 2
+  missing+=("wasm-bindgen-cli $want (Cargo.lock's wasm-bindgen; found ${have:-none}): cargo install wasm-bindgen-cli --version $want")
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=("node and npm (Node.js 18 or later): from your system's packages or https://nodejs.org")
 fi
 wasm_opt="$here/node_modules/.bin/wasm-opt"
 if [ ! -x "$wasm_opt" ]; then
-  echo "error: $wasm_opt missing; run npm ci in $here" >&2
+  missing+=("wasm-opt (npm binaryen): npm ci in $here")
+fi
+if ! command -v gzip >/dev/null 2>&1; then
+  missing+=("gzip: from your system's packages")
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "error: bindings/wasm/build.sh needs tools that are missing:" >&2
+  for m in "${missing[@]}"; do echo "  - $m" >&2; done
+  echo "(bindings/wasm/test.sh installs the Rust ones and runs npm ci; see docs/guide-web.md)" >&2
   exit 2
 fi
 

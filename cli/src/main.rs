@@ -300,7 +300,11 @@ fn compile(
     json: bool,
 ) -> Result<accord_core::Engine, ExitCode> {
     let files = load(paths).map_err(|e| cannot_run(&e))?;
-    let engine = match accord_core::Engine::compile(files.into_iter().map(|f| f.source).collect()) {
+    // In order of their names, as the facade's `Ruleset::load` takes them, so
+    // files named in any order give the same bytes as every front end.
+    let mut sources: Vec<_> = files.into_iter().map(|f| f.source).collect();
+    accord_core::facade::sort_by_name(&mut sources);
+    let engine = match accord_core::Engine::compile(sources) {
         Ok(engine) => engine,
         Err(report) => {
             if json {

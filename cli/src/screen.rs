@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use accord_core::limits::MAX_FACTS_BYTES;
-use accord_core::screen::batch::GROUP_LINES;
+use accord_core::screen::batch::{LineCounts, GROUP_LINES};
 use accord_core::Engine;
 use jiff::civil::Date;
 
@@ -34,6 +34,8 @@ pub struct Batch<'a> {
 pub struct BatchSummary {
     pub lines: usize,
     pub bad_lines: usize,
+    /// Lines whose evaluation ran out of work (`"work_limit": true`).
+    pub work_limit_lines: usize,
     pub seconds: f64,
 }
 
@@ -50,6 +52,7 @@ struct Done {
     seq: usize,
     text: String,
     bad: usize,
+    work_limit: usize,
     lines: usize,
     bytes: u64,
 }
@@ -94,6 +97,7 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
     let mut summary = BatchSummary {
         lines: 0,
         bad_lines: 0,
+        work_limit_lines: 0,
         seconds: 0.0,
     };
     let mut write_error: Option<io::Error> = None;
@@ -156,6 +160,7 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
                 }
                 summary.lines += d.lines;
                 summary.bad_lines += d.bad;
+                summary.work_limit_lines += d.work_limit;
                 if let Some(bar) = &bar {
                     bar.inc(d.bytes);
                     bar.set_message(format!("{} lines", summary.lines));
@@ -421,28 +426,32 @@ fn screen_chunk(
     mut text: String,
     spare: &mut Vec<accord_core::Facts>,
 ) -> (Done, Vec<u8>) {
-    let mut bad = 0;
+    let mut counts = LineCounts::default();
     line_groups(&chunk, |lines| {
-        bad += screen_group(job, session, lines, &mut text, spare);
+        let c = screen_group(job, session, lines, &mut text, spare);
+        counts.bad += c.bad;
+        counts.work_limit += c.work_limit;
     });
     let done = Done {
         seq: chunk.seq,
         text,
-        bad,
+        bad: counts.bad,
+        work_limit: counts.work_limit,
         lines: chunk.ends.len(),
         bytes: chunk.text.len() as u64,
     };
     (done, chunk.text)
 }
 
-/// Screens some lines (number, text) into `text`; returns how many were bad.
+/// Screens some lines (number, text) into `text`; returns how many were bad
+/// and how many ran out of work.
 fn screen_group(
     job: &Batch<'_>,
     session: &mut accord_core::Session<'_>,
     lines: &[(usize, &[u8])],
     text: &mut String,
     spare: &mut Vec<accord_core::Facts>,
-) -> usize {
+) -> LineCounts {
     session.screen_lines(lines, job.explain, job.lang, text, spare)
 }
 
@@ -450,7 +459,7 @@ fn screen_group(
 pub fn summary(s: &BatchSummary) -> String {
     let rate = s.lines as f64 / s.seconds.max(1e-9);
     let timing = format!("in {:.2} s ({rate:.0} lines/s)", s.seconds);
-    match s.bad_lines {
+    let screened = match s.bad_lines {
         0 => format!(
             "screened {} line{} {timing}",
             s.lines,
@@ -461,6 +470,14 @@ pub fn summary(s: &BatchSummary) -> String {
             s.lines.saturating_sub(bad),
             s.lines,
             if bad == 1 { "" } else { "s" }
+        ),
+    };
+    match s.work_limit_lines {
+        0 => screened,
+        n => format!(
+            "{screened}; {n} line{} ran out of work ({} steps) and marked `\"work_limit\": true`: their undetermined results may not be missing facts (`--explain` says where)",
+            if n == 1 { "" } else { "s" },
+            accord_core::limits::MAX_WORK
         ),
     }
 }

@@ -1241,3 +1241,83 @@ fn a_closed_standard_output_is_not_a_panic() {
         assert_eq!(code(&out), 0, "{extra:?}: {}", stderr(&out));
     }
 }
+
+/// A registry line that runs out of work is marked `"work_limit": true` and
+/// counted in the summary, so it is not taken for a gap in the facts.
+#[test]
+fn registry_lines_out_of_work_are_marked_and_counted() {
+    let rows: String = (0..5_000).map(|k| format!("  <= {k} | {k}\n")).collect();
+    let src = format!(
+        "ruleset r {{ languages en }}\n\
+         entity H {{ members: list of P\n  let heavy = count(members where band(age) > 2) }}\n\
+         entity P {{ age: Integer }}\n\
+         table band(n: Integer) -> Integer hit first {{\n  n | result\n{rows}  * | 0\n}}\n\
+         program p {{ for H\n  eligible when heavy > 0 }}\n"
+    );
+    let dir = scratch("registry_work_limit");
+    let rules = dir.join("r.accord");
+    fs::write(&rules, src).unwrap();
+    let heavy = vec![r#"{"age": 4999}"#; accord_core::limits::MAX_LIST_LEN].join(",");
+    let input = dir.join("in.jsonl");
+    fs::write(
+        &input,
+        format!("{{\"members\": [{{\"age\": 4999}}]}}\n{{\"members\": [{heavy}]}}\n"),
+    )
+    .unwrap();
+    let out = accord(&[
+        "screen",
+        rules.to_str().unwrap(),
+        "--as-of",
+        "2025-03-01",
+        "--facts-jsonl",
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--no-progress",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let parsed = lines(&out);
+    assert!(parsed[0].get("work_limit").is_none(), "{}", parsed[0]);
+    assert_eq!(parsed[1]["work_limit"], true, "{}", parsed[1]);
+    assert_eq!(parsed[1]["results"][0]["status"], "undetermined");
+    assert!(
+        stderr(&out).contains("1 line ran out of work"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The files of a ruleset give the same bytes in whatever order they are named.
+#[test]
+fn files_named_in_any_order_give_the_same_bytes() {
+    let dir = repo().join("examples/armenia");
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "accord"))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    let facts = armenia_facts("registry_sample.jsonl");
+    let run = |files: &[String]| {
+        let mut args: Vec<&str> = vec!["screen"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend([
+            "--as-of",
+            "2025-03-01",
+            "--facts-jsonl",
+            &facts,
+            "--format",
+            "jsonl",
+            "--no-progress",
+        ]);
+        let out = accord(&args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        stdout(&out)
+    };
+    let sorted = run(&files);
+    files.reverse();
+    assert_eq!(run(&files), sorted);
+    // And the same as the directory, which is read sorted by name.
+    assert_eq!(run(&[dir.to_str().unwrap().to_string()]), sorted);
+}

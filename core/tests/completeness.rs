@@ -33,6 +33,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use accord_core::screen::OptionValue;
 use accord_core::{Engine, ScreenOptions, SourceFile, Status};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -542,10 +543,9 @@ fn count_document(
             let values: Vec<Value> = q
                 .options
                 .iter()
-                .map(|o| match o.value.as_str() {
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
-                    v => Value::from(v),
+                .map(|o| match &o.value {
+                    OptionValue::Boolean(b) => Value::Bool(*b),
+                    OptionValue::Variant(v) => Value::from(v.as_str()),
                 })
                 .collect();
             if values.is_empty() {

@@ -42,12 +42,13 @@ fn codes(e: &Error) -> Vec<&str> {
 fn too_many_files_and_too_large_a_ruleset() {
     let header = SourceFile::new("a.accord", "ruleset r { languages en }\n");
     let mut files = vec![header.clone()];
-    files.extend((1..=MAX_RULESET_FILES).map(|i| SourceFile::new(format!("f{i}.accord"), "")));
+    // Files are taken in order of their names: the last one is past the limit.
+    files.extend((1..=MAX_RULESET_FILES).map(|i| SourceFile::new(format!("f{i:04}.accord"), "")));
     let e = Ruleset::load(files).err().unwrap();
     assert_eq!(codes(&e), ["E0312"]);
     assert_eq!(
         e.problems[0].file.as_deref(),
-        Some(format!("f{MAX_RULESET_FILES}.accord").as_str())
+        Some(format!("f{MAX_RULESET_FILES:04}.accord").as_str())
     );
 
     // Five files just under a file's limit are more than a ruleset's.
@@ -174,4 +175,39 @@ fn evaluation_work_is_bounded() {
     let out: serde_json::Value =
         serde_json::from_str(&r.screen(&facts, "2025-03-01", None).unwrap()).unwrap();
     assert_eq!(out["results"][0]["status"], "eligible");
+}
+
+/// A registry line that runs out of work says so (`"work_limit": true`), with
+/// or without explanations, so it is not mistaken for a gap in the facts; the
+/// lines around it do not carry the flag.
+#[test]
+fn a_registry_line_out_of_work_is_marked() {
+    let rows: String = (0..5_000).map(|k| format!("  <= {k} | {k}\n")).collect();
+    let src = format!(
+        "ruleset r {{ languages en }}\n\
+         entity H {{ members: list of P\n  let heavy = count(members where band(age) > 2) }}\n\
+         entity P {{ age: Integer }}\n\
+         table band(n: Integer) -> Integer hit first {{\n  n | result\n{rows}  * | 0\n}}\n\
+         program p {{ for H\n  eligible when heavy > 0 }}\n"
+    );
+    let r = Ruleset::load(vec![SourceFile::new("r.accord", src)]).unwrap();
+    let heavy = vec![r#"{"age": 4999}"#; MAX_LIST_LEN].join(",");
+    let light = [r#"{"age": 4999}"#; 10].join(",");
+    let lines =
+        format!("{{\"members\": [{light}]}}\n{{\"members\": [{heavy}]}}\n{{\"members\": []}}\n");
+    for explain in [false, true] {
+        let out = r.screen_jsonl(&lines, "2025-03-01", explain, None).unwrap();
+        let out: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[1]["work_limit"], true, "explain {explain}: {}", out[1]);
+        assert_eq!(out[1]["results"][0]["status"], "undetermined");
+        assert_eq!(out[1]["results"][0]["missing"], serde_json::json!([]));
+        for ordinary in [&out[0], &out[2]] {
+            assert!(ordinary.get("work_limit").is_none(), "{ordinary}");
+        }
+        assert_eq!(out[0]["results"][0]["status"], "eligible");
+    }
 }

@@ -240,20 +240,41 @@ export interface ScreenResult {
   explanation: Explanation | null;
 }
 
+/**
+ * An answer a question offers. `value` is what to give `answer`, in the fact's
+ * own type: `true`/`false` for a `Boolean`, the variant's name for an enum.
+ */
 export interface QuestionOption {
-  value: string;
+  value: boolean | string;
   label: string;
 }
 
-/** `boolean`, `integer`, `decimal`, `money`, `date`, `text`, an enum's name, a list, … as the engine names it. */
-export type FactType = string;
+/**
+ * A fact's type as the ruleset writes it, the exact string the engine returns:
+ * `Boolean`, `Integer`, `Decimal`, `Money`, `Date`, `Text`, `Duration`; an enum's
+ * own name (`Region`); `list of Person`; `monthly Money` for a whole series (a
+ * month of one is asked as its element type). Enum and entity names are the
+ * ruleset's, so any other string is possible: compare with these, and treat the
+ * rest as an enum's name (it then comes with `options`).
+ */
+export type FactType =
+  | 'Boolean'
+  | 'Integer'
+  | 'Decimal'
+  | 'Money'
+  | 'Date'
+  | 'Text'
+  | 'Duration'
+  | `list of ${string}`
+  | `monthly ${string}`
+  | (string & {});
 
 export interface NextQuestion {
   /** Where the answer goes: `region`, `members[1].age` (give it to `answer`). */
   path: string;
   label: string;
   type: FactType;
-  /** An enum's options (left out for other types). */
+  /** A Boolean's (`true`, `false`) or an enum's options (left out for other types). */
   options?: QuestionOption[];
   /** How many undetermined results (or unknown amounts) this fact could decide. */
   decides: number;
@@ -286,9 +307,14 @@ export interface ScreenLineResult {
   explanation?: Explanation | null;
 }
 
-/** One output line of `screenJsonl`: its results, or why it could not be screened. */
+/**
+ * One output line of `screenJsonl`: its results, or why it could not be screened.
+ * `work_limit` is there (`true`) only when the line's evaluation ran out of work
+ * (the engine's limit on steps per document): its undetermined results may then
+ * be the limit's, not missing facts (`explain` says where).
+ */
 export type ScreenLine =
-  | { line: number; results: ScreenLineResult[] }
+  | { line: number; results: ScreenLineResult[]; work_limit?: true }
   | { line: number; error: string };
 
 export interface ScreenJsonlOptions {

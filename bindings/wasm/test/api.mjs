@@ -80,6 +80,12 @@ test('next questions and answers build a facts document', () => {
   assert.deepEqual(facts, { region: region.options[0].value });
   facts = rs.answer(facts, 'members[0].birth_date', '1990-01-01');
   assert.deepEqual(facts.members, [{ birth_date: '1990-01-01' }]);
+  // A Boolean's options are the JSON values `answer` takes, not texts.
+  const yesNo = rs.nextQuestions(facts, asOf, 'en').next_questions.find((q) => q.type === 'Boolean');
+  assert.ok(yesNo, 'a Boolean question');
+  assert.deepEqual(yesNo.options.map((o) => o.value), [true, false]);
+  assert.deepEqual(yesNo.options.map((o) => o.label), ['Yes', 'No']);
+  assert.doesNotThrow(() => rs.answer(facts, yesNo.path, yesNo.options[0].value));
   assert.equal(rs.answerText(JSON.stringify(facts), 'members[0].citizen', 'true'),
     JSON.stringify({ ...facts, members: [{ birth_date: '1990-01-01', citizen: true }] }));
   facts = rs.answer(facts, 'region', null);

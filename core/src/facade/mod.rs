@@ -8,7 +8,7 @@
 //! check(files)  -> CheckReport            parse every file, then check them together
 //! format(file)  -> Result<String, CheckReport>
 //! report.has_errors() / .to_json() / .render(RenderOptions { color })
-//! Ruleset::load(files) -> Result<Ruleset, Error>
+//! Ruleset::load(files) -> Result<Ruleset, Error>   files taken sorted by name
 //! ruleset.screen(facts, as_of, lang) / .assess(..) / .case_state(..) / ...
 //!                -> Result<String, Error>  JSON text, as `--format json` prints it
 //! ruleset.screen_report(..) / .assess_report(..) / .caseload_report(..) / ...
@@ -95,4 +95,4 @@ mod ruleset;
 pub use case_ratings::{CaseRated, CaseRatings, SkippedCase};
 pub use compare::{settings_from_json, CompareRequest};
 pub use error::{Error, ErrorKind, Problem};
-pub use ruleset::{parse_as_of, GraphFormat, Ruleset, RulesetInfo};
+pub use ruleset::{parse_as_of, sort_by_name, GraphFormat, Ruleset, RulesetInfo};

@@ -74,6 +74,13 @@ pub fn parse_as_of(text: &str) -> Result<Date, Error> {
     })
 }
 
+/// Sorts a ruleset's files by name (byte order; stable, so files of equal
+/// names keep the order given): the order [`Ruleset::load`] and the CLI
+/// compile them in.
+pub fn sort_by_name(files: &mut [SourceFile]) {
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+}
+
 pub(super) fn pretty(json: &impl Serialize) -> String {
     serde_json::to_string_pretty(json).unwrap_or_else(|_| "{}".to_string())
 }
@@ -89,7 +96,13 @@ pub const EXPLAIN_TREE: usize = 3;
 impl Ruleset {
     /// Parses and checks `files` together and compiles them. Errors come back
     /// as one [`Error`] of kind `ruleset` with every diagnostic, warnings too.
-    pub fn load(files: Vec<SourceFile>) -> Result<Ruleset, Error> {
+    ///
+    /// The files are taken in order of their names ([`sort_by_name`]), whatever
+    /// the order they are passed in: the order of results and diagnostics
+    /// follows the files', so every front end (and the CLI, which loads a
+    /// directory's files sorted by name) gives the same bytes.
+    pub fn load(mut files: Vec<SourceFile>) -> Result<Ruleset, Error> {
+        sort_by_name(&mut files);
         match Engine::compile(files) {
             Ok(engine) => Ok(Ruleset {
                 engine,
@@ -301,7 +314,8 @@ impl Ruleset {
     }
 
     /// Screens a registry: one facts document per line in, one JSON line per
-    /// line out, in order, bad lines reported in place
+    /// line out, in order, bad lines reported in place, a line whose
+    /// evaluation ran out of work marked `"work_limit": true`
     /// (`accord screen --facts-jsonl IN --format jsonl [--explain]`).
     pub fn screen_jsonl(
         &self,

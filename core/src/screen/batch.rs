@@ -16,13 +16,24 @@ enum Parsed {
     Error(String),
 }
 
+/// What [`Session::screen_lines`] met besides results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCounts {
+    /// Lines that could not be screened (an error line each).
+    pub bad: usize,
+    /// Lines whose evaluation ran out of work ([`crate::limits::MAX_WORK`]),
+    /// marked `"work_limit": true`.
+    pub work_limit: usize,
+}
+
 impl Session<'_> {
     /// Screens `lines` (line number, raw bytes without the newline, or with it)
     /// and appends one JSON line each to `out`, newline included, in input
     /// order; a line that cannot be screened becomes `{"line": N, "error": …}`
     /// in its place. Every result carries its label in `lang`; with
-    /// `explain`, its explanation too. `spare` holds facts documents whose buffers are reused. Returns
-    /// how many lines were bad.
+    /// `explain`, its explanation too. `spare` holds facts documents whose
+    /// buffers are reused. Returns how many lines were bad and how many ran out
+    /// of work.
     pub fn screen_lines(
         &mut self,
         lines: &[(usize, &[u8])],
@@ -30,10 +41,11 @@ impl Session<'_> {
         lang: Option<&str>,
         out: &mut String,
         spare: &mut Vec<Facts>,
-    ) -> usize {
+    ) -> LineCounts {
         // Labels in `lang`, explained or not.
         self.set_line_lang(lang);
         let mut bad = 0;
+        let mut work_limit = 0;
         let mut docs = Vec::with_capacity(lines.len());
         let mut numbers = Vec::with_capacity(lines.len());
         let mut parsed = Vec::with_capacity(lines.len());
@@ -83,6 +95,7 @@ impl Session<'_> {
                         debug_assert!(doc.is_some(), "one document per parsed line");
                         if let Some((facts, n)) = doc {
                             self.write_jsonl_explained(*n, facts, lang, out);
+                            work_limit += self.doc_work_limit.iter().filter(|w| **w).count();
                         }
                     }
                     Parsed::Error(line) => out.push_str(line),
@@ -93,10 +106,12 @@ impl Session<'_> {
             // Every line is a document: their lines go straight to the output.
             let mut ends = Vec::with_capacity(docs.len());
             self.write_jsonl_many(&docs, &numbers, out, &mut ends);
+            work_limit = self.doc_work_limit.iter().filter(|w| **w).count();
         } else {
             let mut written = String::new();
             let mut ends = Vec::with_capacity(docs.len());
             self.write_jsonl_many(&docs, &numbers, &mut written, &mut ends);
+            work_limit = self.doc_work_limit.iter().filter(|w| **w).count();
             // Each document's line runs from the previous line's end (the
             // first from 0) to its own, at the `\n` just written: a char
             // boundary.
@@ -121,6 +136,6 @@ impl Session<'_> {
             }
         }
         spare.append(&mut docs);
-        bad
+        LineCounts { bad, work_limit }
     }
 }

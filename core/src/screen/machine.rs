@@ -312,6 +312,12 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Whether this document's work ran out ([`crate::limits::MAX_WORK`]):
+    /// its unknown values may then be the limit's, not missing facts'.
+    pub(crate) fn work_spent(&self) -> bool {
+        self.spent
+    }
+
     /// Takes `steps` of the document's work: false, with one `Budget` fault for
     /// the whole document, once the work is spent (the value is then unknown,
     /// and every later loop stops at once, so the evaluation ends quickly).

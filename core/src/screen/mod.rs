@@ -27,8 +27,8 @@ pub(crate) mod value;
 
 pub use facts::{FactError, Facts, FactsError, MAX_FACT_ERRORS};
 pub use report::{
-    ExplainedClause, Explanation, NextQuestion, QuestionOption, ScreenOptions, ScreenReport,
-    ScreenResult, UsedValue,
+    ExplainedClause, Explanation, NextQuestion, OptionValue, QuestionOption, ScreenOptions,
+    ScreenReport, ScreenResult, UsedValue,
 };
 
 use jiff::civil::Date;
@@ -245,6 +245,7 @@ impl Engine {
             failures: 0,
             scratch: Scratch::default(),
             doc_results: Vec::new(),
+            doc_work_limit: Vec::new(),
             results: Vec::new(),
             result_missing: Vec::new(),
             splits: Vec::new(),
@@ -316,6 +317,9 @@ pub struct Session<'e> {
     pub(crate) scratch: Scratch,
     /// Each document's results in `results`, after [`Session::run_many`].
     pub(crate) doc_results: Vec<(u32, u32)>,
+    /// Whether each document's evaluation ran out of work
+    /// ([`crate::limits::MAX_WORK`]), after [`Session::run_many`].
+    pub(crate) doc_work_limit: Vec<bool>,
     pub(crate) results: Vec<RawResult>,
     pub(crate) result_missing: Vec<FactRef>,
     /// The results decided by splitting on a few unknown facts (`split.rs`).
@@ -391,17 +395,22 @@ impl<'e> Session<'e> {
         self.results.clear();
         self.result_missing.clear();
         self.doc_results.clear();
+        self.doc_work_limit.clear();
         self.splits.clear();
         for (d, facts) in docs.iter().enumerate() {
             if let Some(next) = docs.get(d + 1) {
                 std::hint::black_box(next.touch());
             }
             let from = self.results.len() as u32;
+            // The certain path stays within the work limit (a document that
+            // would not goes to the row machine).
+            let mut work_limit = false;
             if !self.run_fast(facts) {
-                self.run_row(facts);
+                work_limit = self.run_row(facts);
                 self.split_undetermined(facts, from as usize);
             }
             self.doc_results.push((from, self.results.len() as u32));
+            self.doc_work_limit.push(work_limit);
         }
     }
 
@@ -434,8 +443,9 @@ impl<'e> Session<'e> {
         done
     }
 
-    /// The row machine: appends the results of `facts`.
-    fn run_row(&mut self, facts: &Facts) {
+    /// The row machine: appends the results of `facts`, and says whether
+    /// their evaluation ran out of work ([`crate::limits::MAX_WORK`]).
+    fn run_row(&mut self, facts: &Facts) -> bool {
         let engine = self.engine;
         let low = &engine.lowered;
         let mut m = Machine::new(low, facts, &self.asof, &mut self.scratch);
@@ -494,6 +504,7 @@ impl<'e> Session<'e> {
                 });
             }
         }
+        m.work_spent()
     }
 
     /// Screens `facts`: statuses, amounts, missing facts, explanations (when asked)

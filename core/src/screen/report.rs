@@ -237,10 +237,30 @@ pub struct NextQuestion {
     pub decides: usize,
 }
 
+/// An answer a question offers: `value` is what to give `answer`, in the
+/// fact's own type, `label` what to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuestionOption {
-    pub value: String,
+    pub value: OptionValue,
     pub label: String,
+}
+
+/// An option's value as the facts document takes it: JSON `true`/`false` for a
+/// Boolean, the variant's name (a JSON string) for an enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum OptionValue {
+    Boolean(bool),
+    Variant(String),
+}
+
+impl std::fmt::Display for OptionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OptionValue::Boolean(b) => write!(f, "{b}"),
+            OptionValue::Variant(name) => f.write_str(name),
+        }
+    }
 }
 
 impl ScreenReport {
@@ -717,17 +737,18 @@ fn question(
                 d.variants
                     .iter()
                     .map(|v| QuestionOption {
-                        value: v.name.clone(),
+                        value: OptionValue::Variant(v.name.clone()),
                         label: localize(v.label.as_ref(), lang, &v.name),
                     })
                     .collect()
             })
             .unwrap_or_default(),
         // Yes and no from the message catalogue, capitalised as a form's options.
-        Type::Boolean => [("true", "answer.yes"), ("false", "answer.no")]
+        // The values are JSON `true` and `false`, as `answer` takes them.
+        Type::Boolean => [(true, "answer.yes"), (false, "answer.no")]
             .iter()
             .map(|(value, key)| QuestionOption {
-                value: value.to_string(),
+                value: OptionValue::Boolean(*value),
                 label: capitalised(&word(lang, key)),
             })
             .collect(),
@@ -1308,7 +1329,10 @@ impl Session<'_> {
     }
 
     /// Evaluates `facts` and appends its JSON line (without the newline):
-    /// `{"line": N, "results": [{"program", "subject", "status", "amount", "missing"}]}`.
+    /// `{"line": N, "results": [{"program", "subject", "status", "amount", "missing"}]}`,
+    /// with `"work_limit": true` after the results when the evaluation ran out
+    /// of work ([`crate::limits::MAX_WORK`]: its undetermined results may be
+    /// the limit's, not missing facts').
     pub fn write_jsonl(&mut self, line: usize, facts: &Facts, out: &mut String) {
         self.run(facts);
         self.write_line(line, facts, 0, out);
@@ -1434,7 +1458,13 @@ impl Session<'_> {
             }
             out.push_str("]}");
         }
-        out.push_str("]}");
+        out.push(']');
+        if self.doc_work_limit.get(doc).copied().unwrap_or(false) {
+            // The line's undetermined results may be the work limit's, not
+            // gaps in the facts: said on the line, never silently.
+            out.push_str(",\"work_limit\":true");
+        }
+        out.push('}');
     }
 
     /// Like [`Session::write_jsonl`], with every result's explanation.
@@ -1457,10 +1487,13 @@ impl Session<'_> {
         struct Line<'a> {
             line: usize,
             results: &'a [ScreenResult],
+            #[serde(skip_serializing_if = "std::ops::Not::not")]
+            work_limit: bool,
         }
         match serde_json::to_string(&Line {
             line,
             results: &report.results,
+            work_limit: self.doc_work_limit.first().copied().unwrap_or(false),
         }) {
             Ok(s) => out.push_str(&s),
             Err(e) => {
@@ -1705,7 +1738,7 @@ impl ScreenReport {
             for (i, q) in self.next_questions.iter().enumerate() {
                 let _ = write!(out, "  {}. {} ({}, {})", i + 1, q.label, q.path, q.ty);
                 if !q.options.is_empty() {
-                    let opts: Vec<&str> = q.options.iter().map(|o| o.value.as_str()).collect();
+                    let opts: Vec<String> = q.options.iter().map(|o| o.value.to_string()).collect();
                     let _ = write!(out, ": {}", opts.join(" | "));
                 }
                 let _ = writeln!(out, " — {}", q.decides);

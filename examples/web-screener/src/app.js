@@ -108,13 +108,14 @@ function askQuestion(q) {
   let read = null;
   if (q.type === 'Boolean') {
     const box = el('div', { className: 'choices' });
-    const labels = Object.fromEntries((q.options ?? []).map((o) => [o.value, o.label]));
-    for (const value of ['true', 'false']) {
+    // A Boolean's options carry the JSON values `true` and `false`.
+    const labels = new Map((q.options ?? []).map((o) => [o.value, o.label]));
+    for (const value of [true, false]) {
       box.append(el('button', {
-        type: 'button', className: 'option', textContent: labels[value] ?? t(lang, value === 'true' ? 'yes' : 'no'),
-        onclick: () => record(q.path, value === 'true'),
+        type: 'button', className: 'option', textContent: labels.get(value) ?? t(lang, value ? 'yes' : 'no'),
+        onclick: () => record(q.path, value),
       }));
-      box.lastChild.dataset.value = value;
+      box.lastChild.dataset.value = String(value);
     }
     form.append(box);
   } else if (q.options && q.options.length > 0) {

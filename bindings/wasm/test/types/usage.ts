@@ -26,6 +26,11 @@ export async function screenOne(files: { name: string; text: string }[]): Promis
   const next: NextQuestion | undefined = ruleset.nextQuestions(facts, '2025-03-01', 'hy').next_questions[0];
   const option = next?.options?.[0];
   if (next && option) facts = ruleset.answer(facts, next.path, option.value);
+  // A Boolean's options are JSON booleans; the type is the engine's own string.
+  if (next?.type === 'Boolean') {
+    const value: boolean | string | undefined = next.options?.[0]?.value;
+    if (typeof value === 'boolean') facts = ruleset.answer(facts, next.path, value);
+  }
   const report: ScreenReport = ruleset.screen(facts, '2025-03-01', 'en');
   const text: string = ruleset.screenText(JSON.stringify(facts), '2025-03-01');
   const eligible: ScreenResult[] = report.results.filter((r) => r.status === 'eligible');
