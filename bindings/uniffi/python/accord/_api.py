@@ -272,11 +272,12 @@ for _cls, _name in ((_Ruleset, "Ruleset"), (_Input, "Input"), (_Case, "Case"), (
     setattr(AccordError, _name, _cls)
 del _cls, _name
 
+_NativeError: Any = _native.AccordError  # the generated class, its kinds set at run time
 _KINDS: Dict[type, type[AccordError]] = {
-    _native.AccordError.Ruleset: _Ruleset,
-    _native.AccordError.Input: _Input,
-    _native.AccordError.Case: _Case,
-    _native.AccordError.Request: _Request,
+    _NativeError.Ruleset: _Ruleset,
+    _NativeError.Input: _Input,
+    _NativeError.Case: _Case,
+    _NativeError.Request: _Request,
 }
 
 
