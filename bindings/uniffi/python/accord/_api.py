@@ -25,6 +25,7 @@ from typing import (
     NoReturn,
     Optional,
     Sequence,
+    Tuple,
     TypeVar,
     Union,
 )
@@ -210,6 +211,10 @@ class AccordError(Exception):
         self.code = code
         self.problems = list(problems)
         self.json = json
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Every field survives pickling (process pools, multiprocessing).
+        return (type(self), (self.message, self.code, self.problems, self.json))
 
     @property
     def path(self) -> Optional[str]:

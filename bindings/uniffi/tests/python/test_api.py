@@ -430,3 +430,29 @@ def pathlib_of(path):
     import pathlib
 
     return pathlib.Path(path).resolve()
+
+
+def test_compare_takes_households_and_options_as_python_values():
+    compare = ROOT / "tests" / "compare"
+    base = accord.load_dir(compare / "base")
+    reform = [accord.SourceFile(name="reform.accord", text=(compare / "reform.accord").read_text("utf-8"))]
+    lines = (compare / "registry.jsonl").read_text("utf-8")
+    options = {"by": "region", "decile_by": "income"}
+    text = base.compare_json(reform, lines, "2026-03-01", json.dumps(options), "hy")
+    expected = ROOT / "tests" / "conformance" / "cases" / "compare_demo_reform" / "expected.out"
+    assert text.encode("utf-8") == expected.read_bytes()
+    got = base.compare(reform, lines.splitlines(), date(2026, 3, 1), options, lang="hy")
+    assert got == json.loads(text, parse_float=Decimal)
+    assert base.compare(reform, lines, "2026-03-01") == json.loads(
+        base.compare_json(reform, lines, "2026-03-01", "{}"), parse_float=Decimal)
+
+
+def test_errors_pickle_with_every_field(armenia):
+    import pickle
+
+    with pytest.raises(accord.AccordError.Input) as caught:
+        armenia.screen({"region": 3}, AS_OF)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is accord.AccordError.Input
+    assert (str(copy), repr(copy), copy.json, copy.problems) == (
+        str(caught.value), repr(caught.value), caught.value.json, caught.value.problems)
