@@ -69,7 +69,7 @@ InternalError = _native.InternalError
 def _default(value: Any) -> Any:
     """JSON for the Python values the json module does not know: dates as
     ``"YYYY-MM-DD"``, decimals as exact decimal strings, sets and tuples as
-    lists."""
+    lists, any mapping as an object."""
     if isinstance(value, datetime.datetime):
         return value.date().isoformat()
     if isinstance(value, datetime.date):
@@ -80,6 +80,8 @@ def _default(value: Any) -> Any:
         return str(value)
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
     raise TypeError(f"a {type(value).__name__} is not a JSON value")
 
 

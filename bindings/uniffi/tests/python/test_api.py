@@ -456,3 +456,11 @@ def test_errors_pickle_with_every_field(armenia):
     assert type(copy) is accord.AccordError.Input
     assert (str(copy), repr(copy), copy.json, copy.problems) == (
         str(caught.value), repr(caught.value), caught.value.json, caught.value.problems)
+
+
+def test_any_mapping_is_a_document(armenia):
+    from types import MappingProxyType
+
+    household = json.loads(FACTS)
+    household["members"] = tuple(MappingProxyType(m) for m in household["members"])
+    assert armenia.screen(MappingProxyType(household), AS_OF) == armenia.screen(FACTS, AS_OF)
