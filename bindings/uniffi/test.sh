@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds and tests the uniffi bindings (Python, Kotlin, Swift) from a clean checkout:
 #   1. the Python wheel (maturin), installed into a fresh venv; pytest runs the whole
-#      conformance corpus, the API tests and docs/guide-python.md's snippets;
+#      conformance corpus, the API tests and docs/guide-python.md's snippets; mypy
+#      --strict checks a typed example and the guide's snippets against the wheel;
 #   2. the "new user" check: another fresh venv, `pip install` the wheel, screen a
 #      household in ten lines of Python;
 #   3. Kotlin: bindings generated from the wheel's library, compiled with kotlinc
 #      (npm `kotlin-compiler`), run on the JVM with JNA: the whole corpus, typed
 #      exceptions, and docs/guide-kotlin.md's snippets;
 #   4. Swift: bindings generated and checked (no Swift toolchain on these machines).
-# Installs what it lacks, idempotently: maturin and pytest into venvs under the target
+# Installs what it lacks, idempotently: maturin, pytest and mypy into venvs under the target
 # directory, `default-jdk-headless`, `libjna-java` and `python3-venv` with apt-get when
 # missing, kotlinc with `npm ci`. Everything it writes goes under target/uniffi-test/
 # and bindings/uniffi/node_modules/ (both ignored). Exits non-zero on any failure.
@@ -24,6 +25,7 @@ WORK=$TARGET/uniffi-test
 PROFILE=${ACCORD_WHEEL_PROFILE:-dev}
 MATURIN_VERSION=1.16.0
 PYTEST_VERSION=9.2.0
+MYPY_VERSION=2.4.1
 export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 mkdir -p "$WORK"
 
@@ -89,9 +91,30 @@ step "python: pytest in a fresh venv"
 TEST_VENV=$WORK/venv-test
 rm -rf "$TEST_VENV"
 python3 -m venv "$TEST_VENV"
-"$TEST_VENV/bin/pip" install -q "$WHEEL" "pytest==$PYTEST_VERSION"
+"$TEST_VENV/bin/pip" install -q "$WHEEL" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION"
+"$TEST_VENV/bin/python" - "$TEST_VENV" <<'EOF'
+import pathlib, sys
+# py.typed must be in the installed wheel, or mypy ignores the annotations.
+[typed] = pathlib.Path(sys.argv[1]).glob("lib/python*/site-packages/accord/py.typed")
+EOF
 "$TEST_VENV/bin/python" -m pytest -q -p no:cacheprovider "$CRATE/tests/python" | tee "$WORK/pytest.log"
 pytest_summary=$(tail -n 1 "$WORK/pytest.log")
+
+step "python: mypy --strict"
+# The typed example and the guide's snippets, concatenated in order as
+# test_guide.py runs them, against the installed wheel's annotations.
+"$TEST_VENV/bin/python" - docs/guide-python.md "$WORK/guide_snippets.py" <<'EOF'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(blocks))
+EOF
+# And the package's own layer (accord/__init__.py, accord/_api.py; the generated
+# module it imports is followed, not checked).
+(cd "$WORK" && "$TEST_VENV/bin/python" -m mypy --strict --no-incremental -m accord -m accord._api \
+  && "$TEST_VENV/bin/python" -m mypy --strict --no-incremental \
+  "$ROOT/$CRATE/tests/python/typed_example.py" guide_snippets.py) | tee "$WORK/mypy.log"
+mypy_summary=$(tail -n 1 "$WORK/mypy.log")
 
 step "python: a new user, ten lines"
 USER_VENV=$WORK/venv-new-user
@@ -100,14 +123,14 @@ python3 -m venv "$USER_VENV"
 "$USER_VENV/bin/pip" install -q "$WHEEL"
 mkdir -p "$WORK/new-user"
 cat >"$WORK/new-user/screen.py" <<'EOF'
-import json, pathlib, sys
+import pathlib, sys
+from datetime import date
 import accord
 
 armenia = pathlib.Path(sys.argv[1]) / "examples" / "armenia"
 ruleset = accord.load_dir(armenia)
 facts = (armenia / "facts" / "family_complete.json").read_text(encoding="utf-8")
-report = json.loads(ruleset.screen(facts, "2025-03-01", lang="en"))
-for result in report["results"]:
+for result in ruleset.screen(facts, date(2025, 3, 1), lang="en")["results"]:
     if result["status"] == "eligible":
         print(result["label"], result["amount"] or "")
 EOF
@@ -174,6 +197,7 @@ step "done"
 echo
 echo "wheel: $(basename "$WHEEL") ($wheel_size)"
 echo "python: $pytest_summary"
+echo "mypy --strict: $mypy_summary"
 echo "$kotlin_summary; $snippets guide snippets"
 printf '%s\n' "${timings[@]}"
 echo "total: $(($(date +%s) - started))s"

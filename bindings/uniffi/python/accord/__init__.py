@@ -1,30 +1,37 @@
 """Accord, a rules engine for social-protection programmes.
 
-Every call takes and returns JSON text, exactly what ``accord ... --format json``
-prints. A refused call raises a subclass of :class:`AccordError`
-(``AccordError.Ruleset``, ``.Input``, ``.Case``, ``.Request``), each with
-``message``, ``code``, ``problems`` and ``json``.
+Load a ruleset with :func:`load_dir` and ask it questions with dicts, lists and
+``datetime.date``::
 
-The classes and functions come from the generated uniffi module
-(``accord._native``); this file only adds :func:`sources` and :func:`load_dir`.
+    ruleset = accord.load_dir("examples/armenia")
+    report = ruleset.screen({"region": "shirak", "members": [...]}, date(2025, 3, 1))
+
+Every call has a ``*_json`` twin that takes and returns JSON text, byte for byte
+what ``accord ... --format json`` prints. A refused call raises a subclass of
+:class:`AccordError` (``AccordError.Ruleset``, ``.Input``, ``.Case``,
+``.Request``). See docs/guide-python.md.
 """
 
-from __future__ import annotations
-
-import os
-import pathlib
-import typing
-
-from ._native import (  # noqa: F401
+from ._api import (
     AccordError,
     InternalError,
     Problem,
     Ruleset,
     SourceFile,
     check,
-    format,
+    check_json,
+    format_source,
+    load,
+    load_dir,
+    sources,
     version,
 )
+
+# `accord.format` as before; not in `__all__`, so `from accord import *` does not
+# shadow the builtin.
+format = format_source
+
+__version__: str = version()
 
 __all__ = [
     "AccordError",
@@ -33,31 +40,11 @@ __all__ = [
     "Ruleset",
     "SourceFile",
     "check",
-    "format",
-    "version",
-    "sources",
+    "check_json",
+    "format_source",
+    "load",
     "load_dir",
+    "sources",
+    "version",
+    "__version__",
 ]
-
-
-def sources(directory: typing.Union[str, os.PathLike]) -> typing.List[SourceFile]:
-    """The ``*.accord`` files of ``directory`` (not its subdirectories), sorted by
-    file name, each named by its file name as diagnostics show it."""
-    paths = sorted(
-        (p for p in pathlib.Path(directory).iterdir() if p.is_file() and p.suffix == ".accord"),
-        key=lambda p: p.name.encode(),
-    )
-    # Bytes decoded as they are: no newline translation, so diagnostics point
-    # where every other front end points.
-    return [SourceFile(name=p.name, text=p.read_bytes().decode("utf-8")) for p in paths]
-
-
-def load_dir(
-    directory: typing.Union[str, os.PathLike], entity: typing.Optional[str] = None
-) -> Ruleset:
-    """Loads the ruleset in ``directory`` (:func:`sources`), with ``entity`` as
-    the facts' root when given. Raises ``AccordError.Ruleset`` on errors."""
-    files = sources(directory)
-    if entity is None:
-        return Ruleset.load(files)
-    return Ruleset.load_with_entity(files, entity)

@@ -1,5 +1,6 @@
 """Runs one case of the conformance corpus (tests/conformance/README.md)
-through the Python bindings: the call's output, or the error's JSON."""
+through the Python bindings' `*_json` calls, JSON text in and out: the call's
+output, or the error's JSON."""
 
 import json
 import pathlib
@@ -68,9 +69,9 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
     lang = a.opt("lang")
     name = case["call"]
     if name == "check":
-        return accord.check(files)
+        return accord.check_json(files)
     if name == "format":
-        return accord.format(accord.SourceFile(name=a.req("name"), text=a.req("source")))
+        return accord.format_source(accord.SourceFile(name=a.req("name"), text=a.req("source")))
     entity = case.get("entity")
     if entity is None:
         r = accord.Ruleset.load(files)
@@ -88,46 +89,46 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
     if case.get("ratings"):
         r.set_ratings(read(ROOT / case["ratings"]))
     if name == "load":
-        return r.info()
+        return r.info_json()
     if name == "warnings":
-        return r.warnings()
+        return r.warnings_json()
     if name == "screen":
-        return r.screen(a.req("facts"), a.req("as_of"), lang)
+        return r.screen_json(a.req("facts"), a.req("as_of"), lang)
     if name == "next_questions":
-        return r.next_questions(a.req("facts"), a.req("as_of"), lang)
+        return r.next_questions_json(a.req("facts"), a.req("as_of"), lang)
     if name == "explain":
-        return r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
+        return r.explain_json(a.req("facts"), a.req("as_of"), a.req("program"), lang)
     if name == "screen_jsonl":
         return r.screen_jsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
     if name == "compare":
         reform = [accord.SourceFile(name=a.req("reform_name"), text=a.req("reform"))]
-        return r.compare(reform, a.req("lines"), a.req("as_of"), a.req("options"), lang)
+        return r.compare_json(reform, a.req("lines"), a.req("as_of"), a.req("options"), lang)
     if name == "answer":
-        return r.answer(a.req("facts"), a.req("path"), a.req("value"))
+        return r.answer_json(a.req("facts"), a.req("path"), a.req("value"))
     if name == "schema":
-        return r.schema(lang)
+        return r.schema_json(lang)
     if name == "assessment_form":
-        return r.assessment_form(a.opt("assessment"))
+        return r.assessment_form_json(a.opt("assessment"))
     if name == "assess":
-        return r.assess(a.opt("assessment"), a.req("answers"), lang)
+        return r.assess_json(a.opt("assessment"), a.req("answers"), lang)
     if name == "providers":
-        return r.providers(a.req("need"), a.opt("region"), lang)
+        return r.providers_json(a.req("need"), a.opt("region"), lang)
     if name == "case_state":
-        return r.case_state(a.req("log"), a.req("as_of"), a.opt("role"), lang)
+        return r.case_state_json(a.req("log"), a.req("as_of"), a.opt("role"), lang)
     if name == "case_view":
-        return r.case_view(a.req("log"), a.req("as_of"), a.opt("role"), a.opt("provider"), lang)
+        return r.case_view_json(a.req("log"), a.req("as_of"), a.opt("role"), a.opt("provider"), lang)
     if name == "case_add":
-        return r.case_add(a.req("log"), a.req("event"))
+        return r.case_add_json(a.req("log"), a.req("event"))
     if name == "merge":
-        return r.merge(a.req("a"), a.req("b"))
+        return r.merge_json(a.req("a"), a.req("b"))
     if name == "graph":
         return r.graph(a.opt("protocol"), a.req("format"), a.number("version"), lang)
     if name == "run_tests":
-        return r.run_tests()
+        return r.run_tests_json()
     if name == "needs_map":
-        return r.needs_map(a.req("results"))
+        return r.needs_map_json(a.req("results"))
     if name == "providers_for_result":
-        return r.providers_for_result(a.req("result"), a.opt("region"), lang)
+        return r.providers_for_result_json(a.req("result"), a.opt("region"), lang)
     if name == "caseload":
-        return r.caseload(a.cases("cases"), a.req("as_of"), a.opt("role"), lang)
+        return r.caseload_json(a.cases("cases"), a.req("as_of"), a.opt("role"), lang)
     raise ValueError(f"{case_dir.name}: unknown call `{name}`")

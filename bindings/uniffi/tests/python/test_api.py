@@ -1,5 +1,5 @@
 """The Python API beyond the corpus: typed exceptions, defaults, garbage in,
-threads."""
+threads (the Pythonic layer itself: test_pythonic.py)."""
 
 import json
 import random
@@ -91,8 +91,8 @@ def test_the_variants_are_distinct_classes():
 
 def test_format_raises_ruleset_on_syntax_errors_and_check_never_raises():
     with pytest.raises(accord.AccordError.Ruleset):
-        accord.format(accord.SourceFile(name="a.accord", text="program {"))
-    report = json.loads(accord.check([accord.SourceFile(name="a.accord", text="program {")]))
+        accord.format_source(accord.SourceFile(name="a.accord", text="program {"))
+    report = accord.check([accord.SourceFile(name="a.accord", text="program {")])
     assert report["diagnostics"][0]["file"] == "a.accord"
     assert accord.version().count(".") == 2
 
@@ -109,11 +109,11 @@ def test_setters_replace_the_catalogue(armenia):
     with pytest.raises(accord.AccordError.Request):
         r.providers("health_care")
     r.set_catalogue(CATALOGUE)
-    assert json.loads(r.providers("health_care"))
+    assert r.providers("health_care")
     with pytest.raises(accord.AccordError.Input):
         r.set_catalogue("[1, 2")
     # A refused catalogue changes nothing.
-    assert json.loads(r.providers("health_care"))
+    assert r.providers("health_care")
 
 
 GARBAGE = [
@@ -127,31 +127,31 @@ GARBAGE = [
 def test_garbage_never_crosses_as_anything_but_accord_error(armenia):
     rng = random.Random(7)
     calls = [
-        lambda s: armenia.screen(s, s, s),
-        lambda s: armenia.screen(s, "2025-03-01"),
-        lambda s: armenia.next_questions(s, "2025-03-01", s),
-        lambda s: armenia.explain(s, "2025-03-01", "family_benefit"),
-        lambda s: armenia.explain(FACTS, s, s),
+        lambda s: armenia.screen_json(s, s, s),
+        lambda s: armenia.screen_json(s, "2025-03-01"),
+        lambda s: armenia.next_questions_json(s, "2025-03-01", s),
+        lambda s: armenia.explain_json(s, "2025-03-01", "family_benefit"),
+        lambda s: armenia.explain_json(FACTS, s, s),
         lambda s: armenia.screen_jsonl(s, "2025-03-01", True),
-        lambda s: armenia.answer(s, s, s),
-        lambda s: armenia.answer(FACTS, s, "1"),
-        lambda s: armenia.answer("{}", "region", s),
-        lambda s: armenia.schema(s),
-        lambda s: armenia.assessment_form(s),
-        lambda s: armenia.assess(None, s, s),
-        lambda s: armenia.assess(s, s),
-        lambda s: armenia.providers(s, s, s),
-        lambda s: armenia.case_state(s, s, s, s),
-        lambda s: armenia.case_state(s, "2025-06-02"),
-        lambda s: armenia.case_add(s, s),
-        lambda s: armenia.case_add(LOG, s),
-        lambda s: armenia.case_add("", s),
-        lambda s: armenia.merge(s, s),
-        lambda s: armenia.merge(LOG, s),
+        lambda s: armenia.answer_json(s, s, s),
+        lambda s: armenia.answer_json(FACTS, s, "1"),
+        lambda s: armenia.answer_json("{}", "region", s),
+        lambda s: armenia.schema_json(s),
+        lambda s: armenia.assessment_form_json(s),
+        lambda s: armenia.assess_json(None, s, s),
+        lambda s: armenia.assess_json(s, s),
+        lambda s: armenia.providers_json(s, s, s),
+        lambda s: armenia.case_state_json(s, s, s, s),
+        lambda s: armenia.case_state_json(s, "2025-06-02"),
+        lambda s: armenia.case_add_json(s, s),
+        lambda s: armenia.case_add_json(LOG, s),
+        lambda s: armenia.case_add_json("", s),
+        lambda s: armenia.merge_json(s, s),
+        lambda s: armenia.merge_json(LOG, s),
         lambda s: armenia.graph(s, s),
         lambda s: armenia.graph(None, "json", 4_000_000_000, s),
-        lambda s: accord.check([accord.SourceFile(name=s, text=s)]),
-        lambda s: accord.format(accord.SourceFile(name=s, text=s)),
+        lambda s: accord.check_json([accord.SourceFile(name=s, text=s)]),
+        lambda s: accord.format_source(accord.SourceFile(name=s, text=s)),
         lambda s: accord.Ruleset.load([accord.SourceFile(name=s, text=s)]),
         lambda s: accord.Ruleset.load_with_entity(accord.sources(ARMENIA), s),
     ]
@@ -202,31 +202,31 @@ def test_setters_and_readers_race_without_harm():
     for t in threads:
         t.join()
     assert errors == []
-    assert json.loads(r.providers("health_care"))
+    assert r.providers("health_care")
 
 
 def test_a_reform_is_a_new_ruleset_and_the_base_is_untouched():
     compare = ROOT / "tests" / "compare"
     base = accord.load_dir(compare / "base")
     household = '{"region": "north", "score": 28, "members": [{"age": 35}, {"age": 2}]}'
-    before = base.screen(household, "2026-03-01")
+    before = base.screen_json(household, "2026-03-01")
     text = (compare / "reform.accord").read_bytes().decode("utf-8")
     reformed = base.reform([accord.SourceFile(name="reform.accord", text=text)])
-    tests = json.loads(reformed.run_tests())["tests"]
+    tests = reformed.run_tests()["tests"]
     assert [(t["name"], t["file"], t["failures"]) for t in tests] == [
         ("The lower threshold from 2026", "reform.accord", [])
     ]
-    results = json.loads(reformed.screen(household, "2026-03-01"))["results"]
+    results = reformed.screen(household, "2026-03-01")["results"]
     assert [(r["program"], r["status"], r["amount"]) for r in results] == [
         ("family_benefit", "eligible", "15000"),
         ("child_allowance", "ineligible", None),
         ("child_allowance", "eligible", "4000"),
     ]
     setting = '[{"name": "family_benefit_threshold", "value": 27, "from": "2026-01-01"}]'
-    results = json.loads(base.reform([], setting).screen(household, "2026-03-01"))["results"]
+    results = base.reform([], setting).screen(household, "2026-03-01")["results"]
     assert [r["amount"] for r in results] == ["15000", None, "3000"]
-    assert base.reform([]).screen(household, "2026-03-01") == before
-    assert base.screen(household, "2026-03-01") == before
+    assert base.reform([]).screen_json(household, "2026-03-01") == before
+    assert base.screen_json(household, "2026-03-01") == before
 
 
 def test_a_reform_that_does_not_check_raises_its_diagnostics():
@@ -244,3 +244,223 @@ def test_a_reform_that_does_not_check_raises_its_diagnostics():
     with pytest.raises(accord.AccordError.Request) as caught:
         base.reform([], "{}")
     assert caught.value.code == "U0037"
+
+
+# --------------------------------------------------------------------------
+# The Pythonic layer: dicts, lists and dates in and out; the `*_json` twins.
+
+from datetime import date, datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+import inspect  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+AS_OF = "2025-03-01"
+
+
+def test_screen_takes_a_dict_and_a_date_and_returns_a_dict(armenia):
+    household = json.loads(FACTS)
+    report = armenia.screen(household, as_of=date(2025, 3, 1))
+    assert isinstance(report, dict)
+    assert report == json.loads(armenia.screen_json(FACTS, AS_OF))
+    # JSON text and "YYYY-MM-DD" still work; a datetime gives its date.
+    assert armenia.screen(FACTS, AS_OF) == report
+    assert armenia.screen(household, datetime(2025, 3, 1, 12, 30)) == report
+    amounts = {r["program"]: r["amount"] for r in report["results"] if r["status"] == "eligible"}
+    assert amounts["family_benefit"] == "33000"
+
+
+def test_every_pythonic_call_agrees_with_its_json_twin(armenia):
+    r = accord.load_dir(ARMENIA)
+    r.set_catalogue(json.loads(CATALOGUE))
+    household = json.loads(FACTS)
+    answers_text = (ARMENIA / "assessments" / "child_needs" / "gor_initial.json").read_text("utf-8")
+    pairs = [
+        (r.info(), r.info_json()),
+        (r.warnings(), r.warnings_json()),
+        (r.schema("hy"), r.schema_json("hy")),
+        (r.run_tests(), r.run_tests_json()),
+        (r.next_questions(household, date(2025, 3, 1)), r.next_questions_json(FACTS, AS_OF)),
+        (r.explain(household, date(2025, 3, 1), "family_benefit", lang="ru"),
+         r.explain_json(FACTS, AS_OF, "family_benefit", "ru")),
+        (r.assessment_form(), r.assessment_form_json()),
+        (r.assess("child_needs", json.loads(answers_text)), r.assess_json("child_needs", answers_text)),
+        (r.providers("health_care", region="shirak"), r.providers_json("health_care", "shirak")),
+        (r.case_state(LOG, date(2025, 6, 2)), r.case_state_json(LOG, "2025-06-02")),
+        (r.case_state([json.loads(line) for line in LOG.splitlines()], date(2025, 6, 2)),
+         r.case_state_json(LOG, "2025-06-02")),
+        (r.case_view(LOG, date(2025, 6, 2), role="head_of_service"),
+         r.case_view_json(LOG, "2025-06-02", "head_of_service")),
+        (r.merge(LOG, LOG), r.merge_json(LOG, LOG)),
+        (r.caseload({"a": LOG}, date(2025, 6, 1)), r.caseload_json(json.dumps({"a": LOG}), "2025-06-01")),
+        (accord.check(accord.sources(ARMENIA)), accord.check_json(accord.sources(ARMENIA))),
+    ]
+    for parsed, text in pairs:
+        assert parsed == json.loads(text, parse_float=Decimal)
+    event = {"type": "note", "at": "2025-06-03", "by": "social_worker", "text": "called"}
+    assert r.case_add(LOG, event) == r.case_add_json(LOG, json.dumps(event))
+
+
+def test_screen_many_takes_documents_or_lines(armenia):
+    lines = (ARMENIA / "facts" / "registry_sample.jsonl").read_text("utf-8")
+    docs = [json.loads(line) for line in lines.splitlines()]
+    many = armenia.screen_many(docs, date(2025, 3, 1))
+    assert many == [json.loads(line) for line in armenia.screen_jsonl(lines, AS_OF).splitlines()]
+    assert armenia.screen_many(lines, AS_OF) == many
+    assert [m["line"] for m in many] == list(range(1, len(docs) + 1))
+    bad = armenia.screen_many([{"region": "shirak"}, "not json"], AS_OF)
+    assert "results" in bad[0] and bad[1]["error"].startswith("F0001")
+    with pytest.raises(TypeError):
+        armenia.screen_many({"region": "shirak"}, AS_OF)
+
+
+@pytest.mark.parametrize(
+    "path, value, stored",
+    [
+        ("members[0].disability", "none", "none"),
+        ("members[0].citizen", True, True),
+        ("members[0].insurance_years", 5, 5),
+        ("vulnerability_score", Decimal("1.5"), "1.5"),
+        ("members[0].birth_date", date(1956, 2, 11), "1956-02-11"),
+        ("members[0].monthly_income", None, None),
+    ],
+)
+def test_answer_takes_python_values(armenia, path, value, stored):
+    facts = armenia.answer(json.loads(FACTS), path, value)
+    assert isinstance(facts, dict)
+    node = facts
+    for part in path.replace("[", ".").replace("]", "").split("."):
+        node = node[int(part)] if part.isdigit() else node.get(part)
+    assert node == stored
+    assert facts == json.loads(armenia.answer_json(FACTS, path, json.dumps(
+        str(value) if isinstance(value, (Decimal, date)) else value)))
+
+
+def test_answer_refuses_a_value_of_the_wrong_type(armenia):
+    with pytest.raises(accord.AccordError.Input):
+        armenia.answer(FACTS, "members[0].citizen", "yes")
+    with pytest.raises(TypeError):
+        armenia.answer(FACTS, "members[0].citizen", object())
+
+
+def test_decimals_in_the_answers_never_become_floats(armenia):
+    def walk(value):
+        if isinstance(value, dict):
+            for v in value.values():
+                yield from walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from walk(v)
+        else:
+            yield value
+
+    report = armenia.explain(FACTS, AS_OF, "family_benefit")
+    assert not [v for v in walk(report) if isinstance(v, float)]
+
+
+def test_errors_read_well_and_carry_no_fact_values(armenia):
+    secret = {"region": "Shirak-secret", "members": [{"birth_date": "1990-13-01", "age": 4}]}
+    with pytest.raises(accord.AccordError.Input) as caught:
+        armenia.screen(secret, AS_OF)
+    error = caught.value
+    check_error(error, "input")
+    assert str(error) == "F0005 at region: the value is not a `Region` (and 2 more problems)"
+    assert repr(error).startswith("AccordError.Input(code='F0005', path='region', message=")
+    assert error.path == "region"
+    assert repr(error.problems[1]) == (
+        "Problem(code='F0006', path='members[0].birth_date', "
+        "message='the text is not a date written \"YYYY-MM-DD\"')"
+    )
+    for text in (str(error), repr(error), error.message, *map(repr, error.problems)):
+        assert "secret" not in text and "1990-13-01" not in text
+
+
+def test_ruleset_and_request_errors_say_where(armenia):
+    with pytest.raises(accord.AccordError.Ruleset) as caught:
+        accord.load([accord.SourceFile(name="bad.accord", text="program {")])
+    first = caught.value.problems[0]
+    assert str(caught.value).startswith(f"{first.code} at bad.accord:1:{first.column}: ")
+    assert repr(caught.value).startswith(f"AccordError.Ruleset(code='{first.code}', file='bad.accord', line=1")
+    with pytest.raises(accord.AccordError.Request) as caught:
+        armenia.screen(FACTS, "1 March 2025")
+    assert str(caught.value).startswith("U0001")
+    assert caught.value.path is None
+    with pytest.raises(TypeError):
+        armenia.screen(FACTS, 20250301)
+
+
+def test_the_namespace_is_clean():
+    public = {n for n in dir(accord) if not n.startswith("_")}
+    assert not public & {"os", "pathlib", "typing", "json", "annotations"}
+    assert set(accord.__all__) <= set(dir(accord))
+    assert "format" not in accord.__all__ and "format_source" in accord.__all__
+    assert accord.format is accord.format_source
+    namespace: dict = {}
+    exec("from accord import *", namespace)
+    assert "format" not in namespace and "Ruleset" in namespace
+
+
+def test_version():
+    assert accord.__version__ == accord.version()
+    assert accord.__version__.count(".") == 2
+
+
+def test_optional_arguments_are_plain_none():
+    for fn in (accord.Ruleset.screen, accord.Ruleset.explain, accord.Ruleset.providers,
+               accord.Ruleset.case_view, accord.Ruleset.graph, accord.Ruleset.reform, accord.load_dir):
+        for p in inspect.signature(fn).parameters.values():
+            if p.default is not inspect.Parameter.empty:
+                assert p.default is None or isinstance(p.default, (bool, str)), (fn, p)
+
+
+def test_the_package_is_typed():
+    import pathlib
+
+    assert (pathlib.Path(accord.__file__).parent / "py.typed").is_file()
+
+
+def test_the_typed_example_runs():
+    example = pathlib_of(__file__).parent / "typed_example.py"
+    out = subprocess.run([sys.executable, str(example), str(ARMENIA)], check=True,
+                         capture_output=True, text=True).stdout
+    assert "F0004 at region" in out and accord.__version__ in out
+
+
+def pathlib_of(path):
+    import pathlib
+
+    return pathlib.Path(path).resolve()
+
+
+def test_compare_takes_households_and_options_as_python_values():
+    compare = ROOT / "tests" / "compare"
+    base = accord.load_dir(compare / "base")
+    reform = [accord.SourceFile(name="reform.accord", text=(compare / "reform.accord").read_text("utf-8"))]
+    lines = (compare / "registry.jsonl").read_text("utf-8")
+    options = {"by": "region", "decile_by": "income"}
+    text = base.compare_json(reform, lines, "2026-03-01", json.dumps(options), "hy")
+    expected = ROOT / "tests" / "conformance" / "cases" / "compare_demo_reform" / "expected.out"
+    assert text.encode("utf-8") == expected.read_bytes()
+    got = base.compare(reform, lines.splitlines(), date(2026, 3, 1), options, lang="hy")
+    assert got == json.loads(text, parse_float=Decimal)
+    assert base.compare(reform, lines, "2026-03-01") == json.loads(
+        base.compare_json(reform, lines, "2026-03-01", "{}"), parse_float=Decimal)
+
+
+def test_errors_pickle_with_every_field(armenia):
+    import pickle
+
+    with pytest.raises(accord.AccordError.Input) as caught:
+        armenia.screen({"region": 3}, AS_OF)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is accord.AccordError.Input
+    assert (str(copy), repr(copy), copy.json, copy.problems) == (
+        str(caught.value), repr(caught.value), caught.value.json, caught.value.problems)
+
+
+def test_any_mapping_is_a_document(armenia):
+    from types import MappingProxyType
+
+    household = json.loads(FACTS)
+    household["members"] = tuple(MappingProxyType(m) for m in household["members"])
+    assert armenia.screen(MappingProxyType(household), AS_OF) == armenia.screen(FACTS, AS_OF)

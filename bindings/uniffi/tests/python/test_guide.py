@@ -18,6 +18,11 @@ def test_the_guide_has_snippets():
     assert len(snippets()) >= 8
 
 
+def test_the_guide_filters_on_statuses_the_engine_returns():
+    # The engine says "eligible", "ineligible" or "undetermined"; never "unknown".
+    assert '"unknown"' not in GUIDE.read_text(encoding="utf-8")
+
+
 def test_the_guide_snippets_run(capsys):
     namespace = {"__name__": "guide"}
     here = os.getcwd()
