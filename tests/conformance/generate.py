@@ -7,7 +7,6 @@ case's ruleset is a symbolic link to the corpus file it checks."""
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -17,7 +16,11 @@ CASES = HERE / "cases"
 UP = "../../../"  # from a case directory to tests/
 
 
+GENERATED = set()
+
+
 def case(name, ruleset, call, args=None, **extra):
+    GENERATED.add(name)
     d = CASES / name
     d.mkdir(parents=True, exist_ok=True)
     body = {"ruleset": ruleset}
@@ -33,9 +36,10 @@ def read(path):
 
 
 def main():
-    if CASES.exists():
-        shutil.rmtree(CASES)
-    CASES.mkdir()
+    # Cases are (re)written in place: a case written by hand (its own case.json,
+    # not produced below) and every expected file are kept.
+    CASES.mkdir(exist_ok=True)
+    before = {d.name for d in CASES.iterdir() if d.is_dir()}
 
     # Screening: each case of tests/screening through `screen`.
     for d in sorted((TESTS / "screening").iterdir()):
@@ -96,7 +100,9 @@ def main():
     for kind in ("invalid", "warnings"):
         for f in sorted((TESTS / "corpus" / kind).glob("*.accord")):
             d = case(f"check_{kind}_{f.stem}", f"tests/conformance/cases/check_{kind}_{f.stem}", "check")
-            os.symlink(f"{UP}corpus/{kind}/{f.name}", d / f.name)
+            link = d / f.name
+            if not link.is_symlink():
+                os.symlink(f"{UP}corpus/{kind}/{f.name}", link)
     # Formatting: every valid file of tests/corpus.
     for f in sorted((TESTS / "corpus" / "valid").glob("*.accord")):
         case(f"format_{f.stem}", "examples/brief", "format",
@@ -277,6 +283,11 @@ def main():
 
     # A ruleset that does not load: every call reports its diagnostics.
     case("load_invalid_ruleset", "tests/conformance/cases/check_invalid_duplicate_declaration", "load")
+
+    kept = sorted(before - GENERATED)
+    print(f"{len(GENERATED)} cases written; {len(kept)} kept as they are (written by hand):")
+    for name in kept:
+        print(f"  {name}")
 
 
 if __name__ == "__main__":
