@@ -135,16 +135,21 @@ program rent_support {
 }
 "#;
 
-/// A household of 1–5 members with 12 months (2024-03 to 2025-02) of each
-/// series, from a small deterministic generator.
-fn series_household(seed: u64) -> String {
+/// A small deterministic generator (xorshift*): each call gives a number below `n`.
+fn numbers(seed: u64) -> impl FnMut(u64) -> u64 {
     let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move |n: u64| {
+    move |n: u64| {
         x ^= x >> 12;
         x ^= x << 25;
         x ^= x >> 27;
         x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    };
+    }
+}
+
+/// A household of 1–5 members with 12 months (2024-03 to 2025-02) of each
+/// series, from a small deterministic generator.
+fn series_household(seed: u64) -> String {
+    let mut next = numbers(seed);
     let months = |next: &mut dyn FnMut(u64) -> u64, scale: u64| {
         let parts: Vec<String> = (0..12)
             .map(|i| {
@@ -171,23 +176,35 @@ fn series_household(seed: u64) -> String {
 }
 
 fn series(c: &mut Criterion) {
-    let engine = Engine::compile(vec![accord_core::SourceFile::new(
-        "series.accord",
+    generated(
+        c,
+        "series (12 months, 5 programmes)",
         SERIES_RULES,
-    )])
-    .unwrap();
-    let lines: Vec<String> = (0..1000).map(series_household).collect();
+        series_household,
+        true,
+    );
+}
+
+/// One household's evaluation (the certain path and the row machine alone) and
+/// a batch of 1 000 generated households, under `rules` as of 2025-03-01;
+/// `read` adds the reading of one household's facts.
+fn generated(c: &mut Criterion, name: &str, rules: &str, household: fn(u64) -> String, read: bool) {
+    let engine =
+        Engine::compile(vec![accord_core::SourceFile::new("bench.accord", rules)]).unwrap();
+    let lines: Vec<String> = (0..1000).map(household).collect();
     let facts: Vec<_> = lines
         .iter()
         .map(|l| engine.facts_from_json(l).unwrap())
         .collect();
     let as_of = jiff::civil::date(2025, 3, 1);
     let mut session = engine.session(as_of);
-    let mut group = c.benchmark_group("series (12 months, 5 programmes)");
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(1));
-    group.bench_function("facts_from_json, one household", |b| {
-        b.iter(|| std::hint::black_box(engine.facts_from_json(&lines[0]).unwrap()))
-    });
+    if read {
+        group.bench_function("facts_from_json, one household", |b| {
+            b.iter(|| std::hint::black_box(engine.facts_from_json(&lines[0]).unwrap()))
+        });
+    }
     group.bench_function("evaluate, one household (certain path)", |b| {
         b.iter(|| std::hint::black_box(session.evaluate(&facts[0]).len()))
     });
@@ -197,7 +214,7 @@ fn series(c: &mut Criterion) {
         b.iter(|| std::hint::black_box(rows.evaluate(&facts[0]).len()))
     });
     group.finish();
-    let mut group = c.benchmark_group("series (12 months, 5 programmes), in a batch");
+    let mut group = c.benchmark_group(format!("{name}, in a batch"));
     group.throughput(Throughput::Elements(facts.len() as u64));
     group.bench_function("evaluate_many, batch of 1000", |b| {
         b.iter(|| std::hint::black_box(session.evaluate_many(&facts).len()))
@@ -269,13 +286,7 @@ program high_earner { for Person  eligible when tax > 20_000 }
 /// A household of 1–5 members with monthly salaries from 0 to 15 000, from a
 /// small deterministic generator.
 fn scales_household(seed: u64) -> String {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move |n: u64| {
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    };
+    let mut next = numbers(seed);
     let members: Vec<String> = (0..1 + next(5))
         .map(|_| format!("{{\"salary\": {}}}", next(15_000)))
         .collect();
@@ -283,35 +294,13 @@ fn scales_household(seed: u64) -> String {
 }
 
 fn scales(c: &mut Criterion) {
-    let engine = Engine::compile(vec![accord_core::SourceFile::new(
-        "scales.accord",
+    generated(
+        c,
+        "scales (3 scales, 3 programmes)",
         SCALES_RULES,
-    )])
-    .unwrap();
-    let lines: Vec<String> = (0..1000).map(scales_household).collect();
-    let facts: Vec<_> = lines
-        .iter()
-        .map(|l| engine.facts_from_json(l).unwrap())
-        .collect();
-    let as_of = jiff::civil::date(2025, 3, 1);
-    let mut session = engine.session(as_of);
-    let mut group = c.benchmark_group("scales (3 scales, 3 programmes)");
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("evaluate, one household (certain path)", |b| {
-        b.iter(|| std::hint::black_box(session.evaluate(&facts[0]).len()))
-    });
-    let mut rows = engine.session(as_of);
-    rows.set_certain_path(false);
-    group.bench_function("evaluate, one household (row machine)", |b| {
-        b.iter(|| std::hint::black_box(rows.evaluate(&facts[0]).len()))
-    });
-    group.finish();
-    let mut group = c.benchmark_group("scales (3 scales, 3 programmes), in a batch");
-    group.throughput(Throughput::Elements(facts.len() as u64));
-    group.bench_function("evaluate_many, batch of 1000", |b| {
-        b.iter(|| std::hint::black_box(session.evaluate_many(&facts).len()))
-    });
-    group.finish();
+        scales_household,
+        false,
+    );
 }
 
 criterion_group!(benches, screening, series, scales);

@@ -33,37 +33,18 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod support {
+    pub mod rng;
+}
+
 use accord_core::screen::OptionValue;
 use accord_core::{Engine, ScreenOptions, SourceFile, Status};
 use proptest::prelude::*;
 use serde_json::Value;
+use support::rng::Rng;
 
 /// At most this many unknown facts per generated document.
 const K: usize = 3;
-
-/// A small deterministic generator (xorshift64*), so a seed names a case.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
 
 const HEADER: &str = r#"
 ruleset generated { languages en currency AMD }

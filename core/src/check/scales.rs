@@ -5,7 +5,7 @@ use accord_grammar::ast::{self, CellValue, Expr, Ident, ScaleKind, Span};
 use rust_decimal::Decimal;
 
 use super::collect::unknown;
-use super::expr::{is_builtin_function, mk, Scope};
+use super::expr::{mk, Scope};
 use super::*;
 use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
@@ -23,17 +23,7 @@ impl<'a> Checker<'a> {
     pub(super) fn resolve_scales(&mut self) {
         let list = self.scale_ast.clone();
         for &(file, s) in &list {
-            if is_builtin_function(&s.name.name) {
-                self.emit(
-                    Diagnostic::error(
-                        Code::E0122,
-                        file,
-                        s.name.span,
-                        format!("`{}` is a built-in function", s.name.name),
-                    )
-                    .with_help("choose another name for the scale"),
-                );
-            }
+            self.not_builtin(file, &s.name, "scale");
             let mut base: Option<(Type, Span)> = None;
             let mut versions = Vec::new();
             if s.versions.is_empty() {

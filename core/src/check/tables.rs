@@ -17,20 +17,26 @@ use crate::diagnostics::Diagnostic;
 const MAX_OVERLAP_ROWS: usize = 1000;
 
 impl<'a> Checker<'a> {
+    /// `E0122` when a table's or scale's (`what`) name is a built-in function's,
+    /// which a call could not reach.
+    pub(super) fn not_builtin(&mut self, file: usize, name: &ast::Ident, what: &str) {
+        if is_builtin_function(&name.name) {
+            self.emit(
+                Diagnostic::error(
+                    Code::E0122,
+                    file,
+                    name.span,
+                    format!("`{}` is a built-in function", name.name),
+                )
+                .with_help(format!("choose another name for the {what}")),
+            );
+        }
+    }
+
     pub(super) fn resolve_table_signatures(&mut self) {
         let list = self.table_ast.clone();
         for &(file, t) in &list {
-            if is_builtin_function(&t.name.name) {
-                self.emit(
-                    Diagnostic::error(
-                        Code::E0122,
-                        file,
-                        t.name.span,
-                        format!("`{}` is a built-in function", t.name.name),
-                    )
-                    .with_help("choose another name for the table"),
-                );
-            }
+            self.not_builtin(file, &t.name, "table");
             let mut seen: HashMap<&str, ast::Span> = HashMap::new();
             let mut params = Vec::new();
             for p in &t.params {
