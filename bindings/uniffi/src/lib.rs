@@ -353,15 +353,17 @@ impl Ruleset {
         self.read(|r| Ok(r.warnings()))
     }
 
-    /// Screens one facts document (`accord screen --format json`).
-    #[uniffi::method(default(lang = None))]
+    /// Screens one facts document (`accord screen --format json`); with
+    /// `explain` false, without the explanations (`"explanation": null`).
+    #[uniffi::method(default(lang = None, explain = true))]
     pub fn screen(
         &self,
         facts: String,
         as_of: String,
         lang: Option<String>,
+        explain: bool,
     ) -> Result<String, AccordError> {
-        self.read(|r| r.screen(&facts, &as_of, lang.as_deref()))
+        self.read(|r| r.screen_with(&facts, &as_of, lang.as_deref(), explain))
     }
 
     /// The questions to ask next, most decisive first.

@@ -235,6 +235,19 @@ impl Ruleset {
         Ok(self.screen_report(facts, as_of, lang)?.to_json())
     }
 
+    /// [`Ruleset::screen`], or with `explain: false` the same report without
+    /// the explanations (each result's `"explanation": null`): cheaper when
+    /// only statuses, amounts and missing facts are read.
+    pub fn screen_with(
+        &self,
+        facts: &str,
+        as_of: &str,
+        lang: Option<&str>,
+        explain: bool,
+    ) -> Result<String, Error> {
+        Ok(self.screened(facts, as_of, lang, explain, 0)?.to_json())
+    }
+
     /// [`Ruleset::screen`], typed.
     pub fn screen_report(
         &self,
