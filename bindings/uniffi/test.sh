@@ -188,6 +188,13 @@ grep -q "open func screen(facts: String, asOf: String" "$WORK/swift/accord.swift
 grep -q "open func caseload(cases: String, asOf: String" "$WORK/swift/accord.swift"
 grep -q "open func providersForResult(result: String" "$WORK/swift/accord.swift"
 grep -q "open func needsMap(results: String)" "$WORK/swift/accord.swift"
+grep -q "open func withCatalogue(json: String)throws  -> Ruleset" "$WORK/swift/accord.swift"
+grep -q "open func withRatings(json: String)throws  -> Ruleset" "$WORK/swift/accord.swift"
+grep -q "open func screenJsonlReport(lines: String, asOf: String" "$WORK/swift/accord.swift"
+grep -q "public struct ScreenedLines" "$WORK/swift/accord.swift"
+if grep -q "func setCatalogue" "$WORK/swift/accord.swift"; then
+  echo "error: a setter came back (the ruleset needs no lock: with_catalogue)" >&2; exit 1
+fi
 grep -q "enum AccordError: Swift.Error" "$WORK/swift/accord.swift"
 grep -q "uniffi_accord_uniffi_fn_method_ruleset_screen" "$WORK/swift/accordFFI.h"
 grep -q "module accordFFI" "$WORK/swift/accordFFI.modulemap"

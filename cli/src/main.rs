@@ -202,6 +202,11 @@ struct ScreenArgs {
     /// Include explanations in registry output.
     #[arg(long)]
     explain: bool,
+    /// With `--facts-jsonl`: the key of each document that identifies it
+    /// (`household_id`), taken out before the document is checked (it is not
+    /// a fact) and carried into its line as `"id"`.
+    #[arg(long, value_name = "KEY", requires = "facts_jsonl")]
+    id_key: Option<String>,
     /// Explain one programme in full: its results, with how each derived value was
     /// computed (a tree, 3 levels deep), and the questions that could decide it.
     #[arg(long, value_name = "PROGRAM", conflicts_with = "facts_jsonl")]
@@ -414,6 +419,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             threads: args.threads.count(),
             explain: args.explain,
             lang: args.lang.get(),
+            id_key: args.id_key.as_deref(),
             progress: screen::progress_wanted(if args.progress {
                 Some(true)
             } else if args.no_progress {

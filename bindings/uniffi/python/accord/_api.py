@@ -49,6 +49,8 @@ __all__ = [
     "InternalError",
     "Problem",
     "Ruleset",
+    "ScreenedLines",
+    "ScreenedText",
     "SourceFile",
     "check",
     "check_json",
@@ -323,6 +325,40 @@ def _native_files(files: Iterable[Any]) -> List[Any]:
     return out
 
 
+class ScreenedLines(List[Dict[str, Any]]):
+    """What :meth:`Ruleset.screen_many` returns: a list with one dict per
+    household, in order, that also counts what ``accord screen
+    --facts-jsonl`` counts in its summary.
+
+    ``bad``: households that could not be screened (``{"line", "error"}`` in
+    place); ``work_limit``: households whose evaluation ran out of work
+    (``"work_limit": True``)."""
+
+    bad: int
+    work_limit: int
+
+    def __init__(self, lines: Iterable[Dict[str, Any]] = (), bad: int = 0,
+                 work_limit: int = 0) -> None:
+        super().__init__(lines)
+        self.bad = bad
+        self.work_limit = work_limit
+
+
+@dataclass(frozen=True)
+class ScreenedText:
+    """What :meth:`Ruleset.screen_jsonl_report` returns: the JSON lines, byte
+    for byte the CLI's, and the counts of its summary."""
+
+    text: str
+    lines: int
+    bad: int
+    work_limit: int
+
+    def __repr__(self) -> str:
+        return (f"ScreenedText(lines={self.lines}, bad={self.bad}, "
+                f"work_limit={self.work_limit}, text=<{len(self.text)} characters>)")
+
+
 # --------------------------------------------------------------------------
 # The ruleset
 
@@ -359,25 +395,48 @@ class Ruleset:
         text = None if settings is None else _doc(settings)
         return Ruleset(_call(self._r.reform, _native_files(files), text))
 
-    # -- settings
+    # -- catalogue and ratings
+
+    def with_catalogue(self, catalogue: Union[Mapping[str, Any], Sequence[Any], str]) -> Ruleset:
+        """A new ruleset: this one with the provider catalogue (a document or
+        its JSON), in place of any earlier one and its ratings. This one is
+        unchanged, so a ruleset shared between threads never changes under
+        them; the compiled rules are shared, not copied."""
+        return Ruleset(_call(self._r.with_catalogue, _doc(catalogue)))
+
+    def with_ratings(self, ratings: Union[Mapping[str, Any], Sequence[Any], str]) -> Ruleset:
+        """A new ruleset: this one with satisfaction scores that rank
+        providers; needs a catalogue."""
+        return Ruleset(_call(self._r.with_ratings, _doc(ratings)))
+
+    def with_case_ratings(self, cases: Union[Mapping[str, Log], str]) -> Tuple[Ruleset, Dict[str, Any]]:
+        """A new ruleset with the ratings of the cases' ``rates providers``
+        surveys added (case names to logs), and what was added and the cases
+        skipped."""
+        rated = _call(self._r.with_case_ratings, _cases(cases))
+        added: Dict[str, Any] = _loads(rated.added)
+        return Ruleset(rated.ruleset), added
 
     def set_catalogue(self, catalogue: Union[Mapping[str, Any], Sequence[Any], str]) -> None:
-        """The provider catalogue (a document or its JSON); replaces any
-        earlier one and its ratings."""
-        _call(self._r.set_catalogue, _doc(catalogue))
+        """:meth:`with_catalogue`, kept on this object: it moves to the new
+        ruleset (a call already running finishes on the old one). A refused
+        catalogue raises and changes nothing."""
+        self._r = _call(self._r.with_catalogue, _doc(catalogue))
 
     def set_ratings(self, ratings: Union[Mapping[str, Any], Sequence[Any], str]) -> None:
-        """Satisfaction scores that rank providers; needs a catalogue."""
-        _call(self._r.set_ratings, _doc(ratings))
+        """:meth:`with_ratings`, kept on this object (as :meth:`set_catalogue`)."""
+        self._r = _call(self._r.with_ratings, _doc(ratings))
 
     def add_case_ratings(self, cases: Union[Mapping[str, Log], str]) -> Dict[str, Any]:
-        """Adds the ratings of the cases' ``rates providers`` surveys (case
-        names to logs); returns what was added and the cases skipped."""
+        """:meth:`with_case_ratings`, kept on this object (as
+        :meth:`set_catalogue`); returns what was added and the cases skipped."""
         result: Dict[str, Any] = _loads(self.add_case_ratings_json(_cases(cases)))
         return result
 
     def add_case_ratings_json(self, cases: str) -> str:
-        return _text(self._r.add_case_ratings, cases)
+        rated = _call(self._r.with_case_ratings, cases)
+        self._r = rated.ruleset
+        return str(rated.added)
 
     # -- describing
 
@@ -421,13 +480,17 @@ class Ruleset:
 
     # -- screening
 
-    def screen(self, facts: Facts, as_of: AsOf, lang: Optional[str] = None) -> Dict[str, Any]:
-        """Screens one household: ``{"as_of", "results": [...], ...}``."""
-        result: Dict[str, Any] = _loads(self.screen_json(_doc(facts), _date(as_of), lang))
+    def screen(self, facts: Facts, as_of: AsOf, lang: Optional[str] = None,
+               explain: bool = True) -> Dict[str, Any]:
+        """Screens one household: ``{"as_of", "results": [...], ...}``, each
+        result with its explanation; with ``explain=False`` without it
+        (``"explanation": None``), which is cheaper."""
+        result: Dict[str, Any] = _loads(self.screen_json(_doc(facts), _date(as_of), lang, explain))
         return result
 
-    def screen_json(self, facts: str, as_of: str, lang: Optional[str] = None) -> str:
-        return _text(self._r.screen, facts, as_of, lang)
+    def screen_json(self, facts: str, as_of: str, lang: Optional[str] = None,
+                    explain: bool = True) -> str:
+        return _text(self._r.screen, facts, as_of, lang, explain)
 
     def next_questions(self, facts: Facts, as_of: AsOf, lang: Optional[str] = None) -> Dict[str, Any]:
         """The questions to ask next, most decisive first."""
@@ -447,17 +510,40 @@ class Ruleset:
         return _text(self._r.explain, facts, as_of, program, lang)
 
     def screen_many(self, households: Union[Iterable[Facts], str], as_of: AsOf,
-                    explain: bool = False, lang: Optional[str] = None) -> List[Dict[str, Any]]:
+                    explain: bool = False, lang: Optional[str] = None,
+                    threads: Optional[int] = None,
+                    id_key: Optional[str] = None) -> ScreenedLines:
         """Screens many households (documents, or JSON-lines text) in one
         call: one dict per household, in order; a household that cannot be
-        screened gives its error in place."""
-        out = self.screen_jsonl(_lines(households), _date(as_of), explain, lang)
-        return [_loads(line) for line in out.splitlines()]
+        screened gives its error in place (``{"line", "error"}``).
+
+        The list is a :class:`ScreenedLines`: ``.bad`` counts the households
+        refused, ``.work_limit`` those that ran out of work (marked
+        ``"work_limit": True``: their undetermined results may not be missing
+        facts). ``threads``: how many threads screen (the same answer whatever
+        the count; one when ``None``). ``id_key``: the key of each household
+        that identifies it (``"household_id"``), taken out before its facts are
+        checked and given back as each line's ``"id"``."""
+        report = self.screen_jsonl_report(_lines(households), _date(as_of), explain, lang,
+                                          threads, id_key)
+        return ScreenedLines((_loads(line) for line in report.text.splitlines()),
+                             bad=report.bad, work_limit=report.work_limit)
 
     def screen_jsonl(self, lines: str, as_of: str, explain: bool = False,
-                     lang: Optional[str] = None) -> str:
+                     lang: Optional[str] = None, threads: Optional[int] = None,
+                     id_key: Optional[str] = None) -> str:
         """The JSON-text twin of :meth:`screen_many`: JSON lines in and out."""
-        return _text(self._r.screen_jsonl, lines, as_of, explain, lang)
+        return self.screen_jsonl_report(lines, as_of, explain, lang, threads, id_key).text
+
+    def screen_jsonl_report(self, lines: str, as_of: str, explain: bool = False,
+                            lang: Optional[str] = None, threads: Optional[int] = None,
+                            id_key: Optional[str] = None) -> ScreenedText:
+        """:meth:`screen_jsonl` with the counts: a :class:`ScreenedText`."""
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads is a count of at least 1, not {threads}")
+        out = _call(self._r.screen_jsonl_report, lines, as_of, explain, lang, threads, id_key)
+        return ScreenedText(text=out.text, lines=out.lines, bad=out.bad,
+                            work_limit=out.work_limit)
 
     def compare(self, reform: Iterable[SourceFile], households: Union[Iterable[Facts], str],
                 as_of: AsOf, options: Union[Mapping[str, Any], str, None] = None,

@@ -240,9 +240,10 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                 } ?: emptyList()
                 base.reform(reformFiles, settings)
             }
-            return ruleset.use { r ->
-                (case["catalogue"] as String?)?.let { r.setCatalogue(readText(root.resolve(it))) }
-                (case["ratings"] as String?)?.let { r.setRatings(readText(root.resolve(it))) }
+            return ruleset.use { base ->
+                // Builders: each gives a new ruleset, the one before unchanged.
+                val catalogued = (case["catalogue"] as String?)?.let { base.withCatalogue(readText(root.resolve(it))) } ?: base
+                val r = (case["ratings"] as String?)?.let { catalogued.withRatings(readText(root.resolve(it))) } ?: catalogued
                 when (name) {
                     "load" -> r.info()
                     "warnings" -> r.warnings()
@@ -405,6 +406,19 @@ fun api(root: Path): Int {
             }
             checks++
         }
+
+        // A registry's counts and ids: four lines, `not json` and the empty
+        // line refused in place; the ids carried through (the third has none).
+        val lines = "{\"household_id\": \"H-1\", \"region\": \"shirak\"}\nnot json\n\n{\"region\": \"lori\"}\n"
+        val report = r.screenJsonlReport(lines, "2025-03-01", idKey = "household_id", threads = 2u)
+        expect("four lines, two bad, none out of work",
+            report.lines == 4uL && report.bad == 2uL && report.workLimit == 0uL)
+        expect("the id is carried", report.text.startsWith("{\"line\":1,\"id\":\"H-1\",\"results\":"))
+        expect("no id is null", report.text.lines()[3].startsWith("{\"line\":4,\"id\":null,"))
+        expect("screen without explanations", r.screen(facts, "2025-03-01", explain = false).contains("\"explanation\": null"))
+        // with_catalogue gives a new ruleset; this one keeps none.
+        raises<AccordException.Request>("providers without a catalogue") { r.providers("health_care") }
+        checks += 5
 
         // One ruleset, many threads.
         val want = r.screen(facts, "2025-03-01", "hy")
