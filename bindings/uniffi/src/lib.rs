@@ -23,6 +23,8 @@ use accord_core::Severity;
 // none of it trips the workspace's `forbid(unsafe_code)` (see `Cargo.toml`).
 uniffi::setup_scaffolding!("accord");
 
+mod tables;
+
 /// One ruleset file: its name (as diagnostics show it) and its text.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct SourceFile {

@@ -25,6 +25,7 @@ from ._api import (
     format_source,
     load,
     load_dir,
+    screen_parquet,
     sources,
     version,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "format_source",
     "load",
     "load_dir",
+    "screen_parquet",
     "sources",
     "version",
     "__version__",

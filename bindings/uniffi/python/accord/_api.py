@@ -57,6 +57,7 @@ __all__ = [
     "format_source",
     "load",
     "load_dir",
+    "screen_parquet",
     "sources",
     "version",
 ]
@@ -509,6 +510,58 @@ class Ruleset:
     def explain_json(self, facts: str, as_of: str, program: str, lang: Optional[str] = None) -> str:
         return _text(self._r.explain, facts, as_of, program, lang)
 
+    def screen_arrow(self, data: Any, as_of: AsOf, *, id_column: Optional[str] = None,
+                     members: Any = None, join_field: str = "members",
+                     explain: bool = False, lang: Optional[str] = None,
+                     threads: Optional[int] = None) -> Any:
+        """Screens a table of households (a ``pyarrow.Table``, ``RecordBatch``
+        or ``RecordBatchReader``, a pandas or Polars DataFrame) and returns a
+        ``pyarrow.Table`` of results: one row per household, programme and
+        subject, with ``id_column`` carried through (else ``row``, the
+        1-based row number), ``program``, ``label``, ``subject``, ``status``,
+        ``amount`` (decimal), ``missing``, ``work_limit``, ``error_code``,
+        ``error_path``, ``error`` (a refused household's rows), and with
+        ``explain=True`` ``explanation`` (JSON text).
+
+        ``members``: a members table joined by ``id_column`` into the list
+        field ``join_field``, its rows grouped by household in the
+        households' order. ``threads``: all cores when ``None``; the GIL is
+        released while the engine works. See docs/guide-data.md."""
+        from . import _tables
+        return _tables.read_all(self.screen_arrow_batches(
+            data, as_of, id_column=id_column, members=members, join_field=join_field,
+            explain=explain, lang=lang, threads=threads))
+
+    def screen_arrow_batches(self, data: Any, as_of: AsOf, *, id_column: Optional[str] = None,
+                             members: Any = None, join_field: str = "members",
+                             explain: bool = False, lang: Optional[str] = None,
+                             threads: Optional[int] = None) -> Any:
+        """:meth:`screen_arrow` as a ``pyarrow.RecordBatchReader``: results
+        computed as they are read, a chunk of households at a time, so a
+        stream of any length is screened in bounded memory."""
+        from . import _tables
+        return _tables.screen_arrow_batches(self._r, data, _date(as_of), id_column, members,
+                                            join_field, explain, lang, threads)
+
+    def screen_file(self, input: Union[str, os.PathLike[str]],
+                    output: Union[str, os.PathLike[str]], as_of: AsOf, *,
+                    id_column: Optional[str] = None,
+                    members: Optional[Union[str, os.PathLike[str]]] = None,
+                    join_field: str = "members", explain: bool = False,
+                    lang: Optional[str] = None, threads: Optional[int] = None,
+                    progress: Optional[Callable[[int, Optional[int]], None]] = None
+                    ) -> Dict[str, int]:
+        """Screens a registry file (``.parquet``, or ``.csv`` with a header
+        row) into a results file (``.parquet``, ``.csv`` or ``.jsonl``), in
+        bounded memory, as ``accord screen --input … --output …`` does:
+        ``members``, a members file joined by ``id_column``; ``progress(done,
+        total)`` after each batch. Nothing is written at ``output`` unless
+        every household was screened. Returns the counts: ``households``,
+        ``rows``, ``bad`` (refused households) and ``work_limit``."""
+        from . import _tables
+        return _tables.screen_file(self._r, input, output, _date(as_of), id_column, members,
+                                   join_field, explain, lang, threads, progress)
+
     def screen_many(self, households: Union[Iterable[Facts], str], as_of: AsOf,
                     explain: bool = False, lang: Optional[str] = None,
                     threads: Optional[int] = None,
@@ -728,3 +781,18 @@ def load(files: Iterable[SourceFile], entity: Optional[str] = None) -> Ruleset:
 def load_dir(directory: StrPath, entity: Optional[str] = None) -> Ruleset:
     """Loads the ruleset in ``directory`` (:func:`sources`)."""
     return load(sources(directory), entity)
+
+
+def screen_parquet(ruleset: Ruleset, input: Union[str, os.PathLike[str]],
+                   output: Union[str, os.PathLike[str]], as_of: AsOf, *,
+                   id_column: Optional[str] = None,
+                   members: Optional[Union[str, os.PathLike[str]]] = None,
+                   join_field: str = "members", explain: bool = False,
+                   lang: Optional[str] = None, threads: Optional[int] = None,
+                   progress: Optional[Callable[[int, Optional[int]], None]] = None
+                   ) -> Dict[str, int]:
+    """:meth:`Ruleset.screen_file`: a Parquet (or CSV) registry screened into
+    a Parquet (or CSV, or JSON-lines) file of results, streaming."""
+    return ruleset.screen_file(input, output, as_of, id_column=id_column, members=members,
+                               join_field=join_field, explain=explain, lang=lang,
+                               threads=threads, progress=progress)
