@@ -1,6 +1,11 @@
 //! `accord screen --input … --output …` on the tables corpus
 //! (tests/tables/README.md: expected.csv worked out by hand).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap is its assertion: failing loudly is the point"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,6 +2,11 @@
 //! through the tables crate: CSV in with a members file, CSV, Parquet and JSON
 //! lines out, on one thread and on two; and what must fail, failing whole.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap is its assertion: failing loudly is the point"
+)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
