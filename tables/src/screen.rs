@@ -90,6 +90,8 @@ pub struct TableScreener {
     /// The input columns that are facts.
     facts: Vec<usize>,
     labels: Vec<String>,
+    /// A programme's index among the ruleset's (the order of `labels`).
+    program_index: std::collections::HashMap<String, usize>,
     output: SchemaRef,
 }
 
@@ -128,12 +130,13 @@ impl TableScreener {
             facts.push(i);
         }
         let lang = options.lang.as_deref();
-        let labels = ruleset
-            .engine()
-            .program_labels(lang)
-            .into_iter()
-            .map(|(_, l)| l)
+        let named = ruleset.engine().program_labels(lang);
+        let program_index = named
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.to_string(), i))
             .collect();
+        let labels = named.into_iter().map(|(_, l)| l).collect();
         let id_field = match id.and_then(|i| input.fields().get(i)) {
             Some(f) => Field::new(f.name(), f.data_type().clone(), true),
             None => Field::new("row", DataType::Int64, false),
@@ -168,6 +171,7 @@ impl TableScreener {
             id,
             facts,
             labels,
+            program_index,
             output: Arc::new(Schema::new(fields)),
             options,
         })
@@ -218,13 +222,15 @@ impl TableScreener {
             })
         };
         let mut counts = Counts::default();
-        let mut part = Part::new(self.options.explain);
+        let mut rows: Vec<u32> = Vec::new();
+        let mut pieces: Vec<Vec<ArrayRef>> = Vec::with_capacity(parts.len());
         for p in parts {
-            let (p, c) = p?;
-            part.append(p);
+            let (mut part, c) = p?;
             counts.add(c);
+            rows.append(&mut part.rows);
+            pieces.push(part.finish()?);
         }
-        let out = self.finish(batch, first_row, part)?;
+        let out = self.finish(batch, first_row, &rows, pieces)?;
         counts.rows = out.num_rows() as u64;
         Ok((out, counts))
     }
@@ -238,7 +244,7 @@ impl TableScreener {
     ) -> Result<(Part, Counts), Error> {
         let engine = self.ruleset.engine();
         let mut session = engine.session(self.as_of);
-        let mut part = Part::new(self.options.explain);
+        let mut part = Part::new(self.options.explain, (to - from) * self.labels.len());
         let mut counts = Counts {
             households: (to - from) as u64,
             ..Counts::default()
@@ -247,8 +253,9 @@ impl TableScreener {
         let mut row = from;
         while row < to {
             let end = (row + GROUP).min(to);
+            // Each row: its document's index, or why it was refused.
             let mut docs = Vec::with_capacity(end - row);
-            let mut rows = Vec::with_capacity(end - row);
+            let mut slots: Vec<Result<usize, FactsError>> = Vec::with_capacity(end - row);
             for r in row..end {
                 let de = Row {
                     batch,
@@ -256,45 +263,51 @@ impl TableScreener {
                     row: r,
                     text: self.options.text,
                 };
-                match engine.facts_from_deserializer(
-                    de,
-                    spare.pop().unwrap_or_default(),
-                    self.options.text,
-                ) {
+                let spare = spare.pop().unwrap_or_default();
+                match engine.facts_from_deserializer(de, spare, self.options.text) {
                     Ok(facts) => {
+                        slots.push(Ok(docs.len()));
                         docs.push(facts);
-                        rows.push(r);
                     }
                     Err(e) => {
                         counts.bad += 1;
-                        part.errors(r as u32, &e);
+                        slots.push(Err(e));
                     }
                 }
             }
             if self.options.explain {
-                self.explained(&mut session, &docs, &rows, &mut part, &mut counts)?;
+                self.explained(&mut session, &docs, &slots, row, &mut part, &mut counts)?;
             } else {
                 let evaluations = session.evaluate_many(&docs);
-                for (d, &r) in rows.iter().enumerate() {
+                for (k, slot) in slots.iter().enumerate() {
+                    let r = (row + k) as u32;
+                    let d = match slot {
+                        Ok(d) => *d,
+                        Err(e) => {
+                            part.errors(r, e);
+                            continue;
+                        }
+                    };
                     let Some(eval) = evaluations.get(d) else {
                         continue;
                     };
                     let work_limit = eval.work_limit();
                     counts.work_limit += u64::from(work_limit);
-                    for (k, result) in eval.results().enumerate() {
+                    for (i, result) in eval.results().enumerate() {
                         let label = self
-                            .labels
-                            .get(result_program_index(engine, result.program))
+                            .program_index
+                            .get(result.program)
+                            .and_then(|&p| self.labels.get(p))
                             .map_or("", String::as_str);
                         part.result(
-                            r as u32,
+                            r,
                             ResultRow {
                                 program: result.program,
                                 label,
                                 subject: &eval.subject_path(result.subject),
                                 status: result.status.as_str(),
                                 amount: result.amount,
-                                missing: &eval.missing(k),
+                                missing: &eval.missing(i),
                                 work_limit,
                                 explanation: None,
                             },
@@ -302,7 +315,6 @@ impl TableScreener {
                     }
                 }
             }
-            part.end_group();
             spare.append(&mut docs);
             row = end;
         }
@@ -314,7 +326,8 @@ impl TableScreener {
         &self,
         session: &mut Session<'_>,
         docs: &[Facts],
-        rows: &[usize],
+        slots: &[Result<usize, FactsError>],
+        first: usize,
         part: &mut Part,
         counts: &mut Counts,
     ) -> Result<(), Error> {
@@ -323,11 +336,20 @@ impl TableScreener {
             lang: self.options.lang.clone(),
             tree: 0,
         };
-        for (facts, &r) in docs.iter().zip(rows) {
+        for (k, slot) in slots.iter().enumerate() {
+            let r = (first + k) as u32;
+            let facts = match slot {
+                Ok(d) => docs.get(*d),
+                Err(e) => {
+                    part.errors(r, e);
+                    continue;
+                }
+            };
+            let Some(facts) = facts else { continue };
             let report = session.screen(facts, &options);
             let work_limit = session.ran_out_of_work();
             counts.work_limit += u64::from(work_limit);
-            for result in &report.results {
+            for result in report.results {
                 let amount = match &result.amount {
                     Some(a) => Some(a.parse::<Decimal>().map_err(|_| {
                         Error::request(
@@ -345,7 +367,7 @@ impl TableScreener {
                     None => None,
                 };
                 part.result(
-                    r as u32,
+                    r,
                     ResultRow {
                         program: &result.program,
                         label: &result.label,
@@ -362,35 +384,40 @@ impl TableScreener {
         Ok(())
     }
 
-    /// The result batch: the id column taken from the input rows.
+    /// The result batch: the id column taken from the input rows, the other
+    /// columns the threads' pieces joined in order.
     fn finish(
         &self,
         batch: &RecordBatch,
         first_row: u64,
-        part: Part,
+        rows: &[u32],
+        pieces: Vec<Vec<ArrayRef>>,
     ) -> Result<RecordBatch, Error> {
-        let rows = UInt32Array::from(part.rows.clone());
         let id: ArrayRef = match self.id.and_then(|i| batch.columns().get(i)) {
-            Some(column) => arrow_select::take::take(column.as_ref(), &rows, None)?,
+            Some(column) => {
+                let rows = UInt32Array::from(rows.to_vec());
+                arrow_select::take::take(column.as_ref(), &rows, None)?
+            }
             None => Arc::new(
-                part.rows
-                    .iter()
+                rows.iter()
                     .map(|&r| first_row as i64 + i64::from(r) + 1)
                     .collect::<arrow_array::Int64Array>(),
             ),
         };
         let mut columns = vec![id];
-        columns.extend(part.finish()?);
+        let width = pieces.first().map_or(0, Vec::len);
+        for c in 0..width {
+            let arrays: Vec<&dyn arrow_array::Array> = pieces
+                .iter()
+                .filter_map(|p| p.get(c).map(|a| a.as_ref()))
+                .collect();
+            columns.push(match arrays.as_slice() {
+                [one] => arrow_array::make_array(one.to_data()),
+                many => arrow_select::concat::concat(many)?,
+            });
+        }
         Ok(RecordBatch::try_new(self.output.clone(), columns)?)
     }
-}
-
-/// The index of a programme among the ruleset's (the order of labels).
-fn result_program_index(engine: &accord_core::screen::Engine, program: &str) -> usize {
-    engine
-        .program_names()
-        .position(|p| p == program)
-        .unwrap_or(usize::MAX)
 }
 
 fn column_list(schema: &Schema) -> String {
@@ -398,25 +425,21 @@ fn column_list(schema: &Schema) -> String {
     names.join(", ")
 }
 
-/// Result rows as plain vectors, appended by one thread, then joined.
-#[derive(Default)]
+/// Result rows built column by column by one thread, in input order.
 struct Part {
-    /// Whether rows carry an explanation.
     explained: bool,
     rows: Vec<u32>,
-    program: Vec<Option<String>>,
-    label: Vec<Option<String>>,
-    subject: Vec<Option<String>>,
-    status: Vec<&'static str>,
-    amount: Vec<Option<Decimal>>,
-    missing: Vec<Option<Vec<String>>>,
-    work_limit: Vec<bool>,
-    error_code: Vec<Option<String>>,
-    error_path: Vec<Option<String>>,
-    error: Vec<Option<String>>,
-    explanation: Vec<Option<String>>,
-    /// Where the current group's rows start.
-    group: usize,
+    program: StringBuilder,
+    label: StringBuilder,
+    subject: StringBuilder,
+    status: StringBuilder,
+    amount: Decimal128Builder,
+    missing: ListBuilder<StringBuilder>,
+    work_limit: BooleanBuilder,
+    error_code: StringBuilder,
+    error_path: StringBuilder,
+    error: StringBuilder,
+    explanation: StringBuilder,
 }
 
 /// One result row's columns.
@@ -432,27 +455,45 @@ struct ResultRow<'r> {
 }
 
 impl Part {
-    fn new(explained: bool) -> Part {
+    fn new(explained: bool, rows: usize) -> Part {
         Part {
             explained,
-            ..Part::default()
+            rows: Vec::with_capacity(rows),
+            program: StringBuilder::with_capacity(rows, 16 * rows),
+            label: StringBuilder::with_capacity(rows, 20 * rows),
+            subject: StringBuilder::with_capacity(rows, 4 * rows),
+            status: StringBuilder::with_capacity(rows, 10 * rows),
+            amount: Decimal128Builder::with_capacity(rows),
+            missing: ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+                "item",
+                DataType::Utf8,
+                true,
+            ))),
+            work_limit: BooleanBuilder::with_capacity(rows),
+            error_code: StringBuilder::new(),
+            error_path: StringBuilder::new(),
+            error: StringBuilder::new(),
+            explanation: StringBuilder::new(),
         }
     }
 
     fn result(&mut self, row: u32, r: ResultRow<'_>) {
         self.rows.push(row);
-        self.program.push(Some(r.program.to_string()));
-        self.label.push(Some(r.label.to_string()));
-        self.subject.push(Some(r.subject.to_string()));
-        self.status.push(r.status);
-        self.amount.push(r.amount);
-        self.missing.push(Some(r.missing.to_vec()));
-        self.work_limit.push(r.work_limit);
-        self.error_code.push(None);
-        self.error_path.push(None);
-        self.error.push(None);
+        self.program.append_value(r.program);
+        self.label.append_value(r.label);
+        self.subject.append_value(r.subject);
+        self.status.append_value(r.status);
+        self.amount.append_option(r.amount.and_then(to_decimal128));
+        for m in r.missing {
+            self.missing.values().append_value(m);
+        }
+        self.missing.append(true);
+        self.work_limit.append_value(r.work_limit);
+        self.error_code.append_null();
+        self.error_path.append_null();
+        self.error.append_null();
         if self.explained {
-            self.explanation.push(r.explanation);
+            self.explanation.append_option(r.explanation);
         }
     }
 
@@ -461,126 +502,42 @@ impl Part {
     fn errors(&mut self, row: u32, e: &FactsError) {
         for f in &e.errors {
             self.rows.push(row);
-            self.program.push(None);
-            self.label.push(None);
-            self.subject.push(None);
-            self.status.push("error");
-            self.amount.push(None);
-            self.missing.push(None);
-            self.work_limit.push(false);
-            self.error_code.push(Some(f.code.as_str().to_string()));
-            self.error_path.push(Some(f.path.clone()));
-            self.error.push(Some(f.message.clone()));
+            self.program.append_null();
+            self.label.append_null();
+            self.subject.append_null();
+            self.status.append_value("error");
+            self.amount.append_null();
+            self.missing.append(false);
+            self.work_limit.append_value(false);
+            self.error_code.append_value(f.code.as_str());
+            self.error_path.append_value(&f.path);
+            self.error.append_value(&f.message);
             if self.explained {
-                self.explanation.push(None);
+                self.explanation.append_null();
             }
         }
-    }
-
-    /// Puts the rows appended since the group began in input-row order:
-    /// error rows were appended while reading, results after evaluating
-    /// (a stable sort: a household's rows keep their order).
-    fn end_group(&mut self) {
-        let from = self.group;
-        let to = self.rows.len();
-        self.group = to;
-        let Some(group) = self.rows.get(from..to) else {
-            return;
-        };
-        if group.windows(2).all(|w| w.first() <= w.get(1)) {
-            return;
-        }
-        let mut order: Vec<usize> = (from..to).collect();
-        order.sort_by_key(|&i| self.rows.get(i).copied().unwrap_or(u32::MAX));
-        fn permute<T: Clone>(v: &mut [T], from: usize, order: &[usize]) {
-            let taken: Vec<T> = order.iter().filter_map(|&i| v.get(i).cloned()).collect();
-            if let Some(dst) = v.get_mut(from..from + taken.len()) {
-                dst.clone_from_slice(&taken);
-            }
-        }
-        permute(&mut self.rows, from, &order);
-        permute(&mut self.program, from, &order);
-        permute(&mut self.label, from, &order);
-        permute(&mut self.subject, from, &order);
-        permute(&mut self.status, from, &order);
-        permute(&mut self.amount, from, &order);
-        permute(&mut self.missing, from, &order);
-        permute(&mut self.work_limit, from, &order);
-        permute(&mut self.error_code, from, &order);
-        permute(&mut self.error_path, from, &order);
-        permute(&mut self.error, from, &order);
-        permute(&mut self.explanation, from, &order);
-    }
-
-    fn append(&mut self, mut other: Part) {
-        self.rows.append(&mut other.rows);
-        self.program.append(&mut other.program);
-        self.label.append(&mut other.label);
-        self.subject.append(&mut other.subject);
-        self.status.append(&mut other.status);
-        self.amount.append(&mut other.amount);
-        self.missing.append(&mut other.missing);
-        self.work_limit.append(&mut other.work_limit);
-        self.error_code.append(&mut other.error_code);
-        self.error_path.append(&mut other.error_path);
-        self.error.append(&mut other.error);
-        self.explanation.append(&mut other.explanation);
-        self.group = self.rows.len();
     }
 
     /// The columns after the id, in the output schema's order.
-    fn finish(self) -> Result<Vec<ArrayRef>, Error> {
-        let n = self.rows.len();
-        let text = |v: Vec<Option<String>>| -> ArrayRef {
-            let mut b = StringBuilder::with_capacity(v.len(), 16 * v.len());
-            for s in v {
-                b.append_option(s);
-            }
-            Arc::new(b.finish())
-        };
-        let mut status = StringBuilder::with_capacity(n, 12 * n);
-        for s in &self.status {
-            status.append_value(s);
-        }
-        let mut amount = Decimal128Builder::with_capacity(n)
+    fn finish(mut self) -> Result<Vec<ArrayRef>, Error> {
+        let amount = self
+            .amount
+            .finish()
             .with_precision_and_scale(AMOUNT_PRECISION, AMOUNT_SCALE)?;
-        for a in &self.amount {
-            amount.append_option(a.and_then(to_decimal128));
-        }
-        let mut missing = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
-            "item",
-            DataType::Utf8,
-            true,
-        )));
-        for m in self.missing {
-            match m {
-                Some(paths) => {
-                    for p in paths {
-                        missing.values().append_value(p);
-                    }
-                    missing.append(true);
-                }
-                None => missing.append(false),
-            }
-        }
-        let mut work_limit = BooleanBuilder::with_capacity(n);
-        for w in &self.work_limit {
-            work_limit.append_value(*w);
-        }
         let mut columns: Vec<ArrayRef> = vec![
-            text(self.program),
-            text(self.label),
-            text(self.subject),
-            Arc::new(status.finish()),
-            Arc::new(amount.finish()),
-            Arc::new(missing.finish()),
-            Arc::new(work_limit.finish()),
-            text(self.error_code),
-            text(self.error_path),
-            text(self.error),
+            Arc::new(self.program.finish()),
+            Arc::new(self.label.finish()),
+            Arc::new(self.subject.finish()),
+            Arc::new(self.status.finish()),
+            Arc::new(amount),
+            Arc::new(self.missing.finish()),
+            Arc::new(self.work_limit.finish()),
+            Arc::new(self.error_code.finish()),
+            Arc::new(self.error_path.finish()),
+            Arc::new(self.error.finish()),
         ];
         if self.explained {
-            columns.push(text(self.explanation));
+            columns.push(Arc::new(self.explanation.finish()));
         }
         Ok(columns)
     }
