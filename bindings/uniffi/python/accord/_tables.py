@@ -45,7 +45,7 @@ def _release(stream: _ArrowArrayStream) -> None:
 
 def _pyarrow() -> Any:
     try:
-        import pyarrow
+        import pyarrow  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError(
             "screening tables needs pyarrow: pip install pyarrow") from None
@@ -124,7 +124,7 @@ def read_all(reader: Any) -> Any:
         raise _arrow_error(error) from None
 
 
-class _Progress(_native.TableProgress):  # type: ignore[misc]
+class _Progress(_native.TableProgress):
     def __init__(self, tell: Progress) -> None:
         self._tell = tell
 
