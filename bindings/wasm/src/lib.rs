@@ -74,13 +74,21 @@ mod exports {
         /// compiled rules are shared, not copied).
         #[wasm_bindgen(js_name = withCatalogue)]
         pub fn with_catalogue(&self, json: &str) -> Result<Ruleset, JsError> {
-            js(self.inner.clone().with_catalogue(json).map(|inner| Ruleset { inner }))
+            js(self
+                .inner
+                .clone()
+                .with_catalogue(json)
+                .map(|inner| Ruleset { inner }))
         }
 
         /// A new ruleset: this one with the ratings (JSON); needs a catalogue.
         #[wasm_bindgen(js_name = withRatings)]
         pub fn with_ratings(&self, json: &str) -> Result<Ruleset, JsError> {
-            js(self.inner.clone().with_ratings(json).map(|inner| Ruleset { inner }))
+            js(self
+                .inner
+                .clone()
+                .with_ratings(json)
+                .map(|inner| Ruleset { inner }))
         }
 
         #[wasm_bindgen(js_name = setCatalogue)]
@@ -169,13 +177,12 @@ mod exports {
                 threads: 1,
                 id_key: id_key.as_deref(),
             };
-            js(self.inner.screen_jsonl_report(lines, as_of, &options))
-                .map(|s| ScreenedLines {
-                    text: s.text,
-                    lines: s.lines,
-                    bad: s.bad,
-                    work_limit: s.work_limit,
-                })
+            js(self.inner.screen_jsonl_report(lines, as_of, &options)).map(|s| ScreenedLines {
+                text: s.text,
+                lines: s.lines,
+                bad: s.bad,
+                work_limit: s.work_limit,
+            })
         }
 
         /// A registry's lines screened under this ruleset and a reform
