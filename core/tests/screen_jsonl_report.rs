@@ -5,7 +5,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
