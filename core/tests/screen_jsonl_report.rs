@@ -176,5 +176,5 @@ fn builders_make_a_new_ruleset() {
     let refused = r.clone().with_catalogue("[1, 2");
     assert!(refused.is_err());
     let e = r.clone().with_ratings("{}").err().unwrap();
-    assert_eq!(e.code(), "U0008");
+    assert_eq!(e.code(), accord_core::Code::U0008.as_str());
 }
