@@ -2,7 +2,8 @@
 # Builds the npm package accord-engine into bindings/wasm/pkg/:
 #   cargo (wasm32-unknown-unknown, profile wasm-release defined below)
 #   -> wasm-bindgen --target web -> wasm-opt (npm binaryen) -> + js/*
-# and fails when the gzipped .wasm is over the size budget.
+# fails when the gzipped .wasm is over the size budget, and packs the package
+# (npm pack) into bindings/wasm/dist/: outside pkg/, which the next build deletes.
 #
 # Needs: the wasm32-unknown-unknown target, wasm-bindgen-cli at the version
 # Cargo.lock pins, and `npm ci` done in bindings/wasm (for wasm-opt).
@@ -98,3 +99,8 @@ if [ "$gz" -gt "$BUDGET_GZ_BYTES" ]; then
   echo "error: the gzipped wasm ($gz bytes) is over the budget ($BUDGET_GZ_BYTES bytes)" >&2
   exit 1
 fi
+
+echo "== npm pack (into bindings/wasm/dist/, which builds leave in place)"
+mkdir -p "$here/dist"
+tarball="$(cd "$out" && npm pack --silent --pack-destination "$here/dist")"
+echo "packed bindings/wasm/dist/$tarball: $(wc -c <"$here/dist/$tarball") bytes"

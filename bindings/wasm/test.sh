@@ -51,7 +51,7 @@ node "$here/test/lib/corpus-types.mjs"
 step "node --test: conformance corpus, API, guide snippets"
 (cd "$here" && node --test test/conformance.mjs test/api.mjs test/guide.mjs)
 
-step "new user: npm pack, npm install, ten lines of JS"
+step "new user: npm install the tarball build.sh packed, ten lines of JS"
 "$here/test/new-user.sh"
 
 step "web screener: build, then end to end in headless Chromium"

@@ -199,6 +199,7 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
             if a.get("explain").and_then(Value::as_bool) == Some(true) {
                 args.push("--explain".into());
             }
+            opt(&mut args, "--id-key", get("id_key"));
         }
         "assessment_form" => {
             opt(&mut args, "--assessment", get("assessment"));

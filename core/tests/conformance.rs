@@ -167,7 +167,17 @@ fn run(dir: &Path) -> Result<String, Error> {
         "screen" => r.screen(&a.req("facts"), &a.req("as_of"), lang),
         "next_questions" => r.next_questions(&a.req("facts"), &a.req("as_of"), lang),
         "explain" => r.explain(&a.req("facts"), &a.req("as_of"), &a.req("program"), lang),
-        "screen_jsonl" => r.screen_jsonl(&a.req("lines"), &a.req("as_of"), a.flag("explain"), lang),
+        "screen_jsonl" => {
+            let id_key = a.opt("id_key");
+            let options = accord_core::facade::JsonlOptions {
+                explain: a.flag("explain"),
+                lang,
+                threads: 1,
+                id_key: id_key.as_deref(),
+            };
+            r.screen_jsonl_report(&a.req("lines"), &a.req("as_of"), &options)
+                .map(|s| s.text)
+        }
         "compare" => r.compare(
             vec![SourceFile::new(a.req("reform_name"), a.req("reform"))],
             &a.req("lines"),

@@ -5,7 +5,6 @@
 
 #![expect(
     clippy::unwrap_used,
-    clippy::indexing_slicing,
     reason = "a test's unwrap, expect, index or panic is its assertion: failing loudly is the point"
 )]
 
@@ -177,5 +176,5 @@ fn builders_make_a_new_ruleset() {
     let refused = r.clone().with_catalogue("[1, 2");
     assert!(refused.is_err());
     let e = r.clone().with_ratings("{}").err().unwrap();
-    assert_eq!(e.code(), "U0008");
+    assert_eq!(e.code(), accord_core::Code::U0008.as_str());
 }

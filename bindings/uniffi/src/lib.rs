@@ -690,7 +690,7 @@ mod tests {
         let Err(e) = r.with_ratings("{}".to_string()) else {
             unreachable!("ratings need a catalogue");
         };
-        assert_eq!(e.code(), "U0008");
+        assert_eq!(e.code(), Code::U0008.as_str());
     }
 
     #[test]

@@ -180,6 +180,18 @@ export class Ruleset {
     this.#raw.free();
   }
 
+  /** A new Ruleset with the catalogue (and none of the ratings); this one unchanged. */
+  withCatalogue(catalogue) {
+    const c = doc(catalogue, 'the catalogue');
+    return new Ruleset(call(() => this.#raw.withCatalogue(c)));
+  }
+
+  /** A new Ruleset with the ratings; needs a catalogue. */
+  withRatings(ratings) {
+    const r = doc(ratings, 'the ratings');
+    return new Ruleset(call(() => this.#raw.withRatings(r)));
+  }
+
   setCatalogue(catalogue) {
     const c = doc(catalogue, 'the catalogue');
     call(() => this.#raw.setCatalogue(c));
@@ -243,14 +255,28 @@ export class Ruleset {
   }
 
   screenJsonlText(lines, asOf, options = {}) {
-    const l = typeof lines === 'string' ? lines : log(lines, 'the lines');
-    return call(() => this.#raw.screenJsonl(l, asOf, options.explain === true, opt(options.lang)));
+    return this.screenJsonlReport(lines, asOf, options).text;
   }
+  /** The JSON lines and the counts: `{text, lines, bad, workLimit}`. */
+  screenJsonlReport(lines, asOf, options = {}) {
+    const l = typeof lines === 'string' ? lines : log(lines, 'the lines');
+    const r = call(() =>
+      this.#raw.screenJsonlReport(l, asOf, options.explain === true, opt(options.lang), opt(options.idKey)),
+    );
+    const out = { text: r.text, lines: r.lines, bad: r.bad, workLimit: r.workLimit };
+    r.free();
+    return out;
+  }
+  /** One parsed line per input line; the array also carries `bad` and `workLimit`. */
   screenJsonl(lines, asOf, options = {}) {
-    return this.screenJsonlText(lines, asOf, options)
+    const r = this.screenJsonlReport(lines, asOf, options);
+    const out = r.text
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l));
+    out.bad = r.bad;
+    out.workLimit = r.workLimit;
+    return out;
   }
 
   /** A registry under this ruleset and a reform (docs/language.md §22). */

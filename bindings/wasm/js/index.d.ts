@@ -314,13 +314,37 @@ export interface ScreenLineResult {
  * be the limit's, not missing facts (`explain` says where).
  */
 export type ScreenLine =
-  | { line: number; results: ScreenLineResult[]; work_limit?: true }
-  | { line: number; error: string };
+  | { line: number; id?: JsonValue; results: ScreenLineResult[]; work_limit?: true }
+  | { line: number; id?: JsonValue; error: string };
 
 export interface ScreenJsonlOptions {
   /** Explanations in every result (labels are always there). */
   explain?: boolean;
   lang?: Lang | null;
+  /**
+   * The key of each document that identifies it (`"household_id"`): taken out before
+   * the facts are checked (it is not a fact) and given back as each line's `id`
+   * (`null` when the document has none or the line is not a document).
+   */
+  idKey?: string | null;
+}
+
+/**
+ * `screenJsonl`'s lines, with the counts of `accord screen --facts-jsonl`'s summary:
+ * `bad` lines could not be screened (`{line, error}` in place), `workLimit` lines ran
+ * out of work (`work_limit: true`).
+ */
+export interface ScreenedLines extends Array<ScreenLine> {
+  bad: number;
+  workLimit: number;
+}
+
+/** `screenJsonlReport`: the JSON lines (exactly `screenJsonlText`'s) and the counts. */
+export interface ScreenJsonlReport {
+  text: string;
+  lines: number;
+  bad: number;
+  workLimit: number;
 }
 
 /** A parameter set for a comparison (`--set NAME=VALUE --from DATE`). */
@@ -990,6 +1014,11 @@ export class Ruleset {
   /** Frees the engine's memory now. */
   free(): void;
 
+  /** A new Ruleset with the catalogue in place of any earlier one and its ratings; this one unchanged. */
+  withCatalogue(catalogue: Document<JsonObject>): Ruleset;
+  /** A new Ruleset with the ratings; needs a catalogue. This one unchanged. */
+  withRatings(ratings: Document): Ruleset;
+  /** `withCatalogue`, in place. */
   setCatalogue(catalogue: Document<JsonObject>): void;
   setRatings(ratings: Document): void;
   /** Adds the ratings of the cases' `rates providers` surveys (`accord providers --cases`). */
@@ -1009,8 +1038,9 @@ export class Ruleset {
   explain(facts: Document<Facts>, asOf: DateString, program: string, lang?: Lang | null): ScreenReport;
   explainText(facts: Document<Facts>, asOf: DateString, program: string, lang?: Lang | null): string;
   /** A registry: one facts document per line (or a list of documents). */
-  screenJsonl(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): ScreenLine[];
+  screenJsonl(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): ScreenedLines;
   screenJsonlText(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): string;
+  screenJsonlReport(lines: string | readonly (Facts | string)[], asOf: DateString, options?: ScreenJsonlOptions): ScreenJsonlReport;
   /** A registry under this ruleset and a reform: its files replace declarations of the same name. */
   compare(reform: SourceFiles, lines: string | readonly (Facts | string)[], asOf: DateString, options?: CompareOptions): CompareReport;
   compareText(reform: SourceFiles, lines: string | readonly (Facts | string)[], asOf: DateString, options?: CompareOptions): string;
@@ -1063,6 +1093,8 @@ export function format(name: string, source: string): string;
 export interface RawRuleset {
   free(): void;
   reform(sources: string, settings?: string | null): RawRuleset;
+  withCatalogue(json: string): RawRuleset;
+  withRatings(json: string): RawRuleset;
   setCatalogue(json: string): void;
   setRatings(json: string): void;
   addCaseRatings(cases: string): string;
@@ -1072,6 +1104,9 @@ export interface RawRuleset {
   nextQuestions(facts: string, as_of: string, lang?: string | null): string;
   explain(facts: string, as_of: string, program: string, lang?: string | null): string;
   screenJsonl(lines: string, as_of: string, explain: boolean, lang?: string | null): string;
+  screenJsonlReport(lines: string, as_of: string, explain: boolean, lang?: string | null, id_key?: string | null): {
+    readonly text: string; readonly lines: number; readonly bad: number; readonly workLimit: number; free(): void;
+  };
   compare(reform: string, lines: string, as_of: string, options: string, lang?: string | null): string;
   answer(facts: string, path: string, value: string): string;
   schema(lang?: string | null): string;

@@ -31,6 +31,16 @@ mod exports {
         result.map_err(thrown)
     }
 
+    /// A screened registry: its JSON lines and the counts of the CLI's summary.
+    #[wasm_bindgen(getter_with_clone)]
+    pub struct ScreenedLines {
+        pub text: String,
+        pub lines: usize,
+        pub bad: usize,
+        #[wasm_bindgen(js_name = workLimit)]
+        pub work_limit: usize,
+    }
+
     /// A compiled ruleset (the facade's `Ruleset`), strings in and out.
     #[wasm_bindgen]
     pub struct Ruleset {
@@ -57,6 +67,28 @@ mod exports {
                     .reform_json(files, settings.as_deref().unwrap_or(""))
                     .map(|inner| Ruleset { inner })
             }))
+        }
+
+        /// A new ruleset: this one with the provider catalogue (JSON) in
+        /// place of any earlier one and its ratings; this one unchanged (the
+        /// compiled rules are shared, not copied).
+        #[wasm_bindgen(js_name = withCatalogue)]
+        pub fn with_catalogue(&self, json: &str) -> Result<Ruleset, JsError> {
+            js(self
+                .inner
+                .clone()
+                .with_catalogue(json)
+                .map(|inner| Ruleset { inner }))
+        }
+
+        /// A new ruleset: this one with the ratings (JSON); needs a catalogue.
+        #[wasm_bindgen(js_name = withRatings)]
+        pub fn with_ratings(&self, json: &str) -> Result<Ruleset, JsError> {
+            js(self
+                .inner
+                .clone()
+                .with_ratings(json)
+                .map(|inner| Ruleset { inner }))
         }
 
         #[wasm_bindgen(js_name = setCatalogue)]
@@ -125,6 +157,32 @@ mod exports {
             js(self
                 .inner
                 .screen_jsonl(lines, as_of, explain, lang.as_deref()))
+        }
+
+        /// `screenJsonl` with the counts of `accord screen --facts-jsonl`'s
+        /// summary, and `id_key`: the key of each document carried into its
+        /// line as `"id"` (taken out before the facts are checked).
+        #[wasm_bindgen(js_name = screenJsonlReport)]
+        pub fn screen_jsonl_report(
+            &self,
+            lines: &str,
+            as_of: &str,
+            explain: bool,
+            lang: Option<String>,
+            id_key: Option<String>,
+        ) -> Result<ScreenedLines, JsError> {
+            let options = facade::JsonlOptions {
+                explain,
+                lang: lang.as_deref(),
+                threads: 1,
+                id_key: id_key.as_deref(),
+            };
+            js(self.inner.screen_jsonl_report(lines, as_of, &options)).map(|s| ScreenedLines {
+                text: s.text,
+                lines: s.lines,
+                bad: s.bad,
+                work_limit: s.work_limit,
+            })
         }
 
         /// A registry's lines screened under this ruleset and a reform

@@ -175,6 +175,28 @@ test('registries: lines as text or as a list of documents', () => {
   assert.ok('results' in out[0] && out[0].results[0].explanation);
   const bad = rs.screenJsonl('{}\nnot json\n', asOf);
   assert.ok('error' in bad[1]);
+  // `{}` screens (every fact unknown); `not json` is the one bad line.
+  assert.equal(bad.bad, 1);
+  assert.equal(bad.workLimit, 0);
+  const report = rs.screenJsonlReport('{}\nnot json\n', asOf);
+  assert.deepEqual([report.lines, report.bad, report.workLimit], [2, 1, 0]);
+  assert.equal(report.text, rs.screenJsonlText('{}\nnot json\n', asOf));
+  // The raw class's text is the facade's, as the default `screenJsonl` gives it.
+  assert.equal(report.text, rs.raw.screenJsonl('{}\nnot json\n', asOf, false, undefined));
+  const ids = rs.screenJsonl([{ id_no: 'A', region: 'shirak' }, { region: 'lori' }], asOf, { idKey: 'id_no' });
+  assert.deepEqual(ids.map((l) => l.id), ['A', null]);
+  assert.equal(ids.bad, 0);
+});
+
+test('withCatalogue and withRatings give a new ruleset; this one is unchanged', () => {
+  const bare = Ruleset.load(files);
+  const withCatalogue = bare.withCatalogue(catalogue);
+  assert.ok(withCatalogue.providers('health_care').providers.length > 0);
+  assert.throws(() => bare.providers('health_care'), (e) => e instanceof AccordError && e.code === 'U0008');
+  assert.throws(() => bare.withRatings('{}'), (e) => e instanceof AccordError && e.code === 'U0008');
+  assert.throws(() => bare.withCatalogue('['), (e) => e instanceof AccordError && e.kind === 'input');
+  withCatalogue.free();
+  bare.free();
 });
 
 test('assessments, schema, tests and graphs are parsed', () => {

@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { root } from './lib/corpus.mjs';
 
 const guide = fs.readFileSync(path.join(root, 'docs/guide-web.md'), 'utf8');
-const snippets = [...guide.matchAll(/^```js test\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+const blocks = [...guide.matchAll(/^```js test( browser)?\n([\s\S]*?)^```$/gm)];
+const snippets = blocks.map((m) => m[2]);
+// `js test browser`: a module for bundlers and plain browsers as they are.
+const browser = blocks.filter((m) => m[1]).map((m) => m[2]);
 const tmp = path.join(root, 'bindings/wasm/test/.tmp/guide');
 fs.mkdirSync(path.join(tmp, 'node_modules'), { recursive: true });
 const link = path.join(tmp, 'node_modules/accord-engine');
@@ -18,6 +21,16 @@ fs.symlinkSync(path.join(root, 'bindings/wasm/pkg'), link, 'dir');
 
 test('the guide has runnable snippets', () => {
   assert.ok(snippets.length >= 4, `${snippets.length} snippets`);
+});
+
+test('the browser snippet has no top-level await and no Node modules', () => {
+  assert.ok(browser.length >= 1, 'a `js test browser` snippet');
+  for (const code of browser) {
+    // Vite's default target refuses top-level await; browsers have no `node:`.
+    assert.doesNotMatch(code, /^\S.*\bawait\b/m);
+    assert.doesNotMatch(code, /from 'node:/);
+    assert.match(code, /init\(\)\.then\(|async function/);
+  }
 });
 
 snippets.forEach((code, i) => {

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# A new user's first ten lines: `npm pack` the built package, install the
-# tarball into an empty project, and screen a household with Node.
+# A new user's first ten lines: install the tarball build.sh packed into an
+# empty project, and screen a household with Node.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-(cd "$here/pkg" && npm pack --silent --pack-destination "$work" >/dev/null)
-tarball="$(ls "$work"/accord-engine-*.tgz)"
+# The tarball build.sh packed (into dist/, outside pkg/), at the built version.
+version="$(node -p 'require(process.argv[1]).version' "$here/pkg/package.json")"
+tarball="$here/dist/accord-engine-$version.tgz"
+[ -f "$tarball" ] || { echo "error: no $tarball: run bindings/wasm/build.sh" >&2; exit 1; }
 echo "packed $(basename "$tarball"): $(wc -c <"$tarball") bytes"
 mkdir "$work/app"
 cd "$work/app"

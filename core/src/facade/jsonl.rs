@@ -63,7 +63,12 @@ impl Ruleset {
         // Shares of whole groups, so every line is evaluated in the group it
         // would be on one thread.
         let groups = numbered.len().div_ceil(GROUP_LINES);
-        let threads = options.threads.clamp(1, groups.max(1));
+        // WebAssembly has no threads to make: one, and the code that spawns
+        // them is left out of the module (it is size-budgeted).
+        let threads = match cfg!(target_arch = "wasm32") {
+            true => 1,
+            false => options.threads.clamp(1, groups.max(1)),
+        };
         let share = groups.div_ceil(threads).max(1) * GROUP_LINES;
         let screen = |part: &[(usize, &[u8])]| {
             let mut session = self.engine.session(as_of);
@@ -91,8 +96,8 @@ impl Ruleset {
                     .chunks(share)
                     .map(|part| {
                         let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
-                        // Where threads cannot be made (WebAssembly), the
-                        // share is screened here.
+                        // Where a thread cannot be made, the share is
+                        // screened here.
                         worker
                             .spawn_scoped(scope, move || screen(part))
                             .map_err(|_| part)

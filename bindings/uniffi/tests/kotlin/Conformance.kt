@@ -252,7 +252,7 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                     "screen" -> r.screen(a.req("facts"), a.req("as_of"), lang)
                     "next_questions" -> r.nextQuestions(a.req("facts"), a.req("as_of"), lang)
                     "explain" -> r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
-                    "screen_jsonl" -> r.screenJsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
+                    "screen_jsonl" -> r.screenJsonlReport(a.req("lines"), a.req("as_of"), a.flag("explain"), lang, idKey = a.opt("id_key")).text
                     "compare" -> r.compare(
                         listOf(SourceFile(a.req("reform_name"), a.req("reform"))),
                         a.req("lines"), a.req("as_of"), a.req("options"), lang,

@@ -99,7 +99,8 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
     if name == "explain":
         return r.explain_json(a.req("facts"), a.req("as_of"), a.req("program"), lang)
     if name == "screen_jsonl":
-        return r.screen_jsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang)
+        return r.screen_jsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang,
+                              id_key=a.opt("id_key"))
     if name == "compare":
         reform = [accord.SourceFile(name=a.req("reform_name"), text=a.req("reform"))]
         return r.compare_json(reform, a.req("lines"), a.req("as_of"), a.req("options"), lang)

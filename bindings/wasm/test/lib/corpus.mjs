@@ -100,7 +100,8 @@ export function run(engine, dir, cache = new Map()) {
     screen: () => r.screenText(req('facts'), req('as_of'), lang),
     next_questions: () => r.nextQuestionsText(req('facts'), req('as_of'), lang),
     explain: () => r.explainText(req('facts'), req('as_of'), req('program'), lang),
-    screen_jsonl: () => r.screenJsonlText(req('lines'), req('as_of'), { explain: args.explain === true, lang }),
+    screen_jsonl: () =>
+      r.screenJsonlText(req('lines'), req('as_of'), { explain: args.explain === true, lang, idKey: get('id_key') }),
     compare: () =>
       r.compareText([{ name: req('reform_name'), text: req('reform') }], req('lines'), req('as_of'), {
         ...JSON.parse(req('options')),
