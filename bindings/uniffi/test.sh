@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds and tests the uniffi bindings (Python, Kotlin, Swift) from a clean checkout:
-#   1. the Python wheel (maturin), installed into a fresh venv; pytest runs the whole
+#   0. the portable Python wheel (bindings/uniffi/build-wheel.sh: maturin linking with
+#      zig against glibc 2.17, `manylinux2014`, no debug info; it fails on a maturin
+#      warning, a wrong tag, a glibc symbol newer than 2.17, and prints the sizes);
+#   1. that wheel, installed into a fresh venv; pytest runs the whole
 #      conformance corpus, the API tests and docs/guide-python.md's snippets; mypy
 #      --strict checks a typed example and the guide's snippets against the wheel;
 #   2. the "new user" check: another fresh venv, `pip install` the wheel, screen a
@@ -9,21 +12,23 @@
 #      (npm `kotlin-compiler`), run on the JVM with JNA: the whole corpus, typed
 #      exceptions, and docs/guide-kotlin.md's snippets;
 #   4. Swift: bindings generated and checked (no Swift toolchain on these machines).
-# Installs what it lacks, idempotently: maturin, pytest and mypy into venvs under the target
-# directory, `default-jdk-headless`, `libjna-java` and `python3-venv` with apt-get when
-# missing, kotlinc with `npm ci`. Everything it writes goes under target/uniffi-test/
-# and bindings/uniffi/node_modules/ (both ignored). Exits non-zero on any failure.
+# Installs what it lacks, idempotently: maturin and ziglang (build-wheel.sh), pytest
+# and mypy into venvs under the target directory, `default-jdk-headless`, `libjna-java`,
+# `python3-venv` and `binutils` with apt-get when missing, kotlinc with `npm ci`.
+# Everything it writes goes under target/ (uniffi-test/, uniffi-wheel/ and the wheel
+# build's x86_64-unknown-linux-gnu/) and bindings/uniffi/node_modules/ (all ignored).
+# Exits non-zero on any failure.
 #
-# ACCORD_WHEEL_PROFILE=release builds an optimised wheel (slower to build; the default,
-# dev, reuses what `cargo test` compiled). Needs: cargo, python3, node/npm.
+# ACCORD_WHEEL_PROFILE=dev (read by build-wheel.sh) builds the same wheel unoptimised,
+# a little quicker; the default is Cargo.toml's `wheel` profile, what ships. Either
+# builds for an explicit target (zig), so reuses nothing `cargo test` compiled.
+# Needs: cargo, python3, node/npm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CRATE=bindings/uniffi
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 WORK=$TARGET/uniffi-test
-PROFILE=${ACCORD_WHEEL_PROFILE:-dev}
-MATURIN_VERSION=1.16.0
 PYTEST_VERSION=9.2.0
 MYPY_VERSION=2.4.1
 PYARROW_VERSION=26.0.1
@@ -62,25 +67,19 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 command -v java >/dev/null || missing+=(default-jdk-headless)
 JNA_JAR=${JNA_JAR:-/usr/share/java/jna.jar}
 [ -f "$JNA_JAR" ] || missing+=(libjna-java)
+command -v objcopy >/dev/null || missing+=(binutils)
 if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 [ -f "$JNA_JAR" ] || { echo "error: no JNA jar at $JNA_JAR" >&2; exit 2; }
 
-# A venv with the build tools, kept between runs (pip skips what is installed).
-BUILD_VENV=$WORK/build-venv
-[ -x "$BUILD_VENV/bin/python" ] || python3 -m venv "$BUILD_VENV"
-"$BUILD_VENV/bin/pip" install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION"
-
-step "wheel (maturin, $PROFILE)"
+step "wheel (build-wheel.sh)"
 rm -rf "$WORK/wheels"
-if [ "$PROFILE" = release ]; then profile_flag=(--release); else profile_flag=(--profile "$PROFILE"); fi
-"$BUILD_VENV/bin/maturin" build --locked "${profile_flag[@]}" \
-  --manifest-path "$CRATE/Cargo.toml" --out "$WORK/wheels"
+"$CRATE/build-wheel.sh" "$WORK/wheels" | tee "$WORK/build-wheel.log"
 WHEEL=$(ls "$WORK"/wheels/accord-*.whl)
-wheel_size=$(du -h "$WHEEL" | cut -f1)
+wheel_summary=$(tail -n 1 "$WORK/build-wheel.log" | sed 's/^ *//')
 # The library inside the wheel: Kotlin and Swift are generated from (and Kotlin runs
 # against) exactly what Python was tested with.
 rm -rf "$WORK/lib" && mkdir -p "$WORK/lib"
-"$BUILD_VENV/bin/python" - "$WHEEL" "$WORK/lib" <<'EOF'
+python3 - "$WHEEL" "$WORK/lib" <<'EOF'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as wheel:
     [name] = [n for n in wheel.namelist() if n.endswith("/libaccord_uniffi.so")]
@@ -153,7 +152,7 @@ rm -rf "$WORK/kotlin" && mkdir -p "$WORK/kotlin/guide"
 cargo run --locked -q -p accord-uniffi --features cli --bin uniffi-bindgen -- \
   generate --library "$LIB" --language kotlin --no-format --out-dir "$WORK/kotlin/generated"
 # Each ```kotlin block of the guide is a program: its own package, its own main.
-"$BUILD_VENV/bin/python" - docs/guide-kotlin.md "$WORK/kotlin/guide" <<'EOF'
+python3 - docs/guide-kotlin.md "$WORK/kotlin/guide" <<'EOF'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
 blocks = re.findall(r"^```kotlin\n(.*?)^```", text, flags=re.S | re.M)
@@ -206,7 +205,7 @@ echo "swift: accord.swift, accordFFI.h, accordFFI.modulemap generated (not compi
 
 step "done"
 echo
-echo "wheel: $(basename "$WHEEL") ($wheel_size)"
+echo "wheel: $(basename "$WHEEL"): $wheel_summary"
 echo "python: $pytest_summary"
 echo "mypy --strict: $mypy_summary"
 echo "$kotlin_summary; $snippets guide snippets"
