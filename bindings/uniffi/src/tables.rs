@@ -6,10 +6,13 @@
 //! `accord-tables`, as the CLI's `screen --input … --output …`.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use accord_tables::{FileOptions, Join, ScreenStream, TableOptions as Options};
-use arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
-use arrow_array::RecordBatchReader;
+use arrow_array::ffi::{from_ffi_and_data_type, FFI_ArrowArray, FFI_ArrowSchema};
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::{RecordBatch, RecordBatchReader, StructArray};
+use arrow_schema::{ArrowError, DataType, Schema, SchemaRef};
 
 use crate::{AccordError, Ruleset};
 
@@ -88,6 +91,117 @@ fn join_field(options: &TableOptions) -> String {
         .unwrap_or_else(|| "members".to_string())
 }
 
+/// An Arrow C stream taken over from the caller, read batch by batch. Unlike
+/// arrow-rs's own reader, every batch is validated in full and its buffers
+/// aligned before use: a producer may hand over buffers that are not aligned
+/// for their type (Spark's `mapInArrow` batches, read off an IPC stream, do),
+/// and a malformed batch must be an error, never a panic.
+struct StreamReader {
+    stream: FFI_ArrowArrayStream,
+    schema: SchemaRef,
+}
+
+impl StreamReader {
+    fn last_error(&mut self) -> String {
+        let Some(get_last_error) = self.stream.get_last_error else {
+            return "the Arrow stream failed".to_string();
+        };
+        // SAFETY: the stream is live (not released) while we hold it; the
+        // error text, when there is one, is a C string the stream owns until
+        // its next call.
+        #[allow(
+            unsafe_code,
+            reason = "Arrow's C stream interface: the producer's error text"
+        )]
+        let text = unsafe {
+            let p = get_last_error(&mut self.stream);
+            if p.is_null() {
+                None
+            } else {
+                Some(std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
+            }
+        };
+        text.unwrap_or_else(|| "the Arrow stream failed".to_string())
+    }
+
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>, ArrowError> {
+        let Some(get_next) = self.stream.get_next else {
+            return Err(ArrowError::CDataInterface(
+                "the Arrow stream has no get_next".into(),
+            ));
+        };
+        let mut array = FFI_ArrowArray::empty();
+        // SAFETY: the stream is live; `array` is an empty struct the producer
+        // fills (moves a batch into).
+        #[allow(
+            unsafe_code,
+            reason = "Arrow's C stream interface: the producer's next batch"
+        )]
+        let code = unsafe { get_next(&mut self.stream, &mut array) };
+        if code != 0 {
+            return Err(ArrowError::CDataInterface(self.last_error()));
+        }
+        if array.is_released() {
+            return Ok(None);
+        }
+        let data_type = DataType::Struct(self.schema.fields().clone());
+        // SAFETY: `array` was just moved in by the producer and is described by
+        // the stream's schema; the data is validated before any use.
+        #[allow(
+            unsafe_code,
+            reason = "Arrow's C data interface: importing the producer's batch"
+        )]
+        let mut data = unsafe { from_ffi_and_data_type(array, data_type) }?;
+        data.align_buffers();
+        data.validate_full()?;
+        let columns = StructArray::from(data).into_parts().1;
+        RecordBatch::try_new(self.schema.clone(), columns).map(Some)
+    }
+}
+
+impl Iterator for StreamReader {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_batch().transpose()
+    }
+}
+
+impl RecordBatchReader for StreamReader {
+    fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+}
+
+/// Any panic inside the stream the caller reads (an engine bug) becomes an
+/// error of the stream: a panic must not unwind through the C interface.
+struct Guarded(ScreenStream);
+
+impl Iterator for Guarded {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let inner = &mut self.0;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.next())).unwrap_or_else(
+            |_| {
+                Some(Err(ArrowError::ExternalError(Box::new(
+                    accord_core::facade::Error::request(
+                        accord_core::Code::U0044,
+                        "screening the table failed inside the engine",
+                        Some("report it as a bug".to_string()),
+                    ),
+                ))))
+            },
+        )
+    }
+}
+
+impl RecordBatchReader for Guarded {
+    fn schema(&self) -> SchemaRef {
+        self.0.output_schema()
+    }
+}
+
 /// Takes over the Arrow C stream at `address`.
 ///
 /// SAFETY (the caller's promise): `address` is the address of a live
@@ -99,7 +213,7 @@ fn join_field(options: &TableOptions) -> String {
     unsafe_code,
     reason = "Arrow's C data interface: a stream at an address from the caller"
 )]
-fn take_stream(address: u64) -> Result<ArrowArrayStreamReader, AccordError> {
+fn take_stream(address: u64) -> Result<StreamReader, AccordError> {
     let pointer = usize::try_from(address).unwrap_or(0) as *mut FFI_ArrowArrayStream;
     if pointer.is_null() {
         return Err(AccordError::from(accord_core::facade::Error::request(
@@ -110,8 +224,28 @@ fn take_stream(address: u64) -> Result<ArrowArrayStreamReader, AccordError> {
     }
     // SAFETY: see the function's comment; `from_raw` moves the stream out and
     // leaves an empty (released) one in its place.
-    let reader = unsafe { ArrowArrayStreamReader::from_raw(pointer) };
-    reader.map_err(|e| error(e.into()))
+    let mut stream = unsafe { FFI_ArrowArrayStream::from_raw(pointer) };
+    let refused = |message: String| {
+        AccordError::from(error(accord_tables::Error::Arrow(
+            ArrowError::CDataInterface(message),
+        )))
+    };
+    let Some(get_schema) = stream.get_schema else {
+        return Err(refused("the Arrow stream was already released".into()));
+    };
+    let mut schema = FFI_ArrowSchema::empty();
+    // SAFETY: the stream is live; `schema` is an empty struct it fills.
+    let code = unsafe { get_schema(&mut stream, &mut schema) };
+    if code != 0 {
+        return Err(refused(format!(
+            "the Arrow stream gave no schema (error {code})"
+        )));
+    }
+    let schema = Schema::try_from(&schema).map_err(|e| refused(e.to_string()))?;
+    Ok(StreamReader {
+        stream,
+        schema: Arc::new(schema),
+    })
 }
 
 /// Writes `stream` as an Arrow C stream at `address`.
@@ -170,7 +304,7 @@ impl Ruleset {
         let input = Box::new(households.map(|b| b.map_err(accord_tables::Error::from)));
         let stream = ScreenStream::new(self.shared(), schema, input, join, options.options())
             .map_err(error)?;
-        give_stream(Box::new(stream), output)
+        give_stream(Box::new(Guarded(stream)), output)
     }
 
     /// Screens a registry file into a results file (formats by extension:
