@@ -12,7 +12,8 @@
 #      are checked to be the recipe files' own text.
 # Needs Java 17+ (test.sh installs default-jdk-headless), python3 with venv, cargo.
 # ACCORD_DATA_HOUSEHOLDS (default 200000), ACCORD_WHEEL (default: the one test.sh built),
-# ACCORD_DATA_CLI (default: target/release/accord, built here if missing).
+# ACCORD_WHEEL_PROFILE (as test.sh: the CLI is built in the same profile, dev by
+# default), ACCORD_DATA_CLI (a CLI binary to use instead).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -63,11 +64,16 @@ fi
 echo "installed in ${install_s}s (pip; 0 when already there); venv $venv_size"
 
 echo "== data: CLI"
-CLI=${ACCORD_DATA_CLI:-$TARGET/release/accord}
-if [ ! -x "$CLI" ]; then
+# The CLI in the wheel's profile (dev by default: `cargo test` has built it already, so
+# this is a no-op in CI; a release build would cost minutes of CI for a faster figure).
+PROFILE=${ACCORD_WHEEL_PROFILE:-dev}
+if [ -n "${ACCORD_DATA_CLI:-}" ]; then
+  CLI=$ACCORD_DATA_CLI
+else
   t=$(now)
-  cargo build --locked --release -q -p accord-cli
-  echo "release CLI built in $(since "$t")s"
+  cargo build --locked -q -p accord-cli --profile "$PROFILE"
+  CLI=$TARGET/$([ "$PROFILE" = dev ] && echo debug || echo "$PROFILE")/accord
+  echo "CLI ($PROFILE) up to date in $(since "$t")s"
 fi
 
 echo "== data: a registry of $HOUSEHOLDS households"
@@ -76,7 +82,7 @@ t=$(now)
   --jsonl "$WORK/registry.jsonl" --parquet "$WORK/registry.parquet" --id-base "$ID_BASE"
 echo "generated in $(since "$t")s: $(du -h "$WORK/registry.jsonl" | cut -f1) JSON lines, $(du -h "$WORK/registry.parquet" | cut -f1) Parquet"
 
-echo "== data: the CLI screens the JSON lines (--threads 2)"
+echo "== data: the CLI ($CLI) screens the JSON lines (--threads 2)"
 t=$(now)
 "$CLI" screen "$RULES" --facts-jsonl "$WORK/registry.jsonl" --as-of "$AS_OF" --format jsonl \
   --threads 2 --no-progress >"$WORK/cli.jsonl"
