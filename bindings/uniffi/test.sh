@@ -26,6 +26,8 @@ PROFILE=${ACCORD_WHEEL_PROFILE:-dev}
 MATURIN_VERSION=1.16.0
 PYTEST_VERSION=9.2.0
 MYPY_VERSION=2.4.1
+PYARROW_VERSION=26.0.1
+PANDAS_VERSION=3.1.1
 export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 mkdir -p "$WORK"
 
@@ -91,7 +93,9 @@ step "python: pytest in a fresh venv"
 TEST_VENV=$WORK/venv-test
 rm -rf "$TEST_VENV"
 python3 -m venv "$TEST_VENV"
-"$TEST_VENV/bin/pip" install -q "$WHEEL" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION"
+# pyarrow and pandas for the tables tests (screen_arrow, screen_file).
+"$TEST_VENV/bin/pip" install -q "$WHEEL" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" \
+  "pyarrow==$PYARROW_VERSION" "pandas==$PANDAS_VERSION"
 "$TEST_VENV/bin/python" - "$TEST_VENV" <<'EOF'
 import pathlib, sys
 # py.typed must be in the installed wheel, or mypy ignores the annotations.
@@ -188,6 +192,13 @@ grep -q "open func screen(facts: String, asOf: String" "$WORK/swift/accord.swift
 grep -q "open func caseload(cases: String, asOf: String" "$WORK/swift/accord.swift"
 grep -q "open func providersForResult(result: String" "$WORK/swift/accord.swift"
 grep -q "open func needsMap(results: String)" "$WORK/swift/accord.swift"
+grep -q "open func withCatalogue(json: String)throws  -> Ruleset" "$WORK/swift/accord.swift"
+grep -q "open func withRatings(json: String)throws  -> Ruleset" "$WORK/swift/accord.swift"
+grep -q "open func screenJsonlReport(lines: String, asOf: String" "$WORK/swift/accord.swift"
+grep -q "public struct ScreenedLines" "$WORK/swift/accord.swift"
+if grep -q "func setCatalogue" "$WORK/swift/accord.swift"; then
+  echo "error: a setter came back (the ruleset needs no lock: with_catalogue)" >&2; exit 1
+fi
 grep -q "enum AccordError: Swift.Error" "$WORK/swift/accord.swift"
 grep -q "uniffi_accord_uniffi_fn_method_ruleset_screen" "$WORK/swift/accordFFI.h"
 grep -q "module accordFFI" "$WORK/swift/accordFFI.modulemap"

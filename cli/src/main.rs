@@ -23,6 +23,7 @@ mod compare;
 mod files;
 mod graph;
 mod screen;
+mod table;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -164,13 +165,30 @@ struct ScreenArgs {
     #[arg(
         long,
         value_name = "FACTS.json",
-        conflicts_with = "facts_jsonl",
-        required_unless_present = "facts_jsonl"
+        conflicts_with_all = ["facts_jsonl", "input"],
+        required_unless_present_any = ["facts_jsonl", "input"]
     )]
     facts: Option<PathBuf>,
     /// A registry: one facts document per line (`-` for standard input).
-    #[arg(long, value_name = "IN.jsonl")]
+    #[arg(long, value_name = "IN.jsonl", conflicts_with = "input")]
     facts_jsonl: Option<PathBuf>,
+    /// A registry as a table: a Parquet file, or a CSV file with a header row;
+    /// one household a row, its columns the root's facts (docs/guide-data.md).
+    #[arg(long, value_name = "IN.parquet|IN.csv", requires = "output")]
+    input: Option<PathBuf>,
+    /// Where `--input`'s results go: `.parquet`, `.csv` or `.jsonl`, one row per
+    /// household, programme and subject.
+    #[arg(long, value_name = "OUT", requires = "input")]
+    output: Option<PathBuf>,
+    /// The column of `--input` carried through as each household's id (not a
+    /// fact); without it, results carry the household's row number.
+    #[arg(long, value_name = "COLUMN", requires = "input")]
+    id_column: Option<String>,
+    /// A members file joined to `--input` by the id column: `members=members.csv`
+    /// gives each household the list `members` of the rows with its id (grouped
+    /// by household, in the households' order).
+    #[arg(long, value_name = "FIELD=FILE", requires = "id_column")]
+    join: Option<String>,
     /// The as-of date (YYYY-MM-DD); today by default.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
@@ -184,6 +202,11 @@ struct ScreenArgs {
     /// Include explanations in registry output.
     #[arg(long)]
     explain: bool,
+    /// With `--facts-jsonl`: the key of each document that identifies it
+    /// (`household_id`), taken out before the document is checked (it is not
+    /// a fact) and carried into its line as `"id"`.
+    #[arg(long, value_name = "KEY", requires = "facts_jsonl")]
+    id_key: Option<String>,
     /// Explain one programme in full: its results, with how each derived value was
     /// computed (a tree, 3 levels deep), and the questions that could decide it.
     #[arg(long, value_name = "PROGRAM", conflicts_with = "facts_jsonl")]
@@ -332,7 +355,7 @@ pub(crate) fn load_ruleset(
     compile(paths, entity, json).map(accord_core::Ruleset::from_engine)
 }
 
-fn usage_error(message: &str) -> ExitCode {
+pub(crate) fn usage_error(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(CANNOT_RUN)
 }
@@ -362,6 +385,29 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         Err(code) => return code,
     };
     warn_unknown_lang(ruleset.engine(), args.lang.get());
+    if let (Some(input), Some(output)) = (&args.input, &args.output) {
+        if args.format.is_some() {
+            return usage_error("a table's results take the format of `--output` (.parquet, .csv or .jsonl), not `--format`");
+        }
+        let job = table::TableJob {
+            input,
+            output,
+            as_of: as_of.to_string(),
+            id_column: args.id_column.clone(),
+            join: args.join.as_deref(),
+            threads: args.threads.count(),
+            explain: args.explain,
+            lang: args.lang.get(),
+            progress: screen::progress_wanted(if args.progress {
+                Some(true)
+            } else if args.no_progress {
+                Some(false)
+            } else {
+                None
+            }),
+        };
+        return table::run(ruleset, &job);
+    }
     if let Some(input) = &args.facts_jsonl {
         if matches!(args.format, Some(ScreenFormat::Human | ScreenFormat::Json)) {
             return usage_error("a registry (`--facts-jsonl`) is screened with `--format jsonl`");
@@ -373,6 +419,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             threads: args.threads.count(),
             explain: args.explain,
             lang: args.lang.get(),
+            id_key: args.id_key.as_deref(),
             progress: screen::progress_wanted(if args.progress {
                 Some(true)
             } else if args.no_progress {

@@ -28,6 +28,8 @@ pub struct Batch<'a> {
     pub threads: usize,
     pub explain: bool,
     pub lang: Option<&'a str>,
+    /// `--id-key`: the key carried into each line as `"id"`.
+    pub id_key: Option<&'a str>,
     pub progress: bool,
 }
 
@@ -452,7 +454,7 @@ fn screen_group(
     text: &mut String,
     spare: &mut Vec<accord_core::Facts>,
 ) -> LineCounts {
-    session.screen_lines(lines, job.explain, job.lang, text, spare)
+    session.screen_lines_keyed(lines, job.explain, job.lang, job.id_key, text, spare)
 }
 
 /// The line on stderr after a registry: what was screened and what was not.

@@ -1321,3 +1321,61 @@ fn files_named_in_any_order_give_the_same_bytes() {
     // And the same as the directory, which is read sorted by name.
     assert_eq!(run(&[dir.to_str().unwrap().to_string()]), sorted);
 }
+
+/// `--id-key`: each line carries its document's id as `"id"`, the key taken
+/// out before checking; the bytes are the facade's (`screen_jsonl_report`
+/// with the same key) on any number of threads. Income 50 < 100 is eligible,
+/// 150 is not; the third line has no id.
+#[test]
+fn an_id_key_is_carried_through_a_registry() {
+    let dir = scratch("registry_id_key");
+    let rules = dir.join("r.accord");
+    let src = "ruleset r { languages en }\n\
+               entity H { income: Integer }\n\
+               program p { for H\n  eligible when income < 100 }\n";
+    fs::write(&rules, src).unwrap();
+    let text = "{\"household_id\": \"H-1\", \"income\": 50}\n\
+                {\"household_id\": \"H-2\", \"income\": 150}\n\
+                {\"income\": 20}\n";
+    let input = dir.join("in.jsonl");
+    fs::write(&input, text).unwrap();
+    let run = |threads: &str| {
+        accord(&[
+            "screen",
+            rules.to_str().unwrap(),
+            "--as-of",
+            "2025-03-01",
+            "--facts-jsonl",
+            input.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--id-key",
+            "household_id",
+            "--threads",
+            threads,
+            "--no-progress",
+        ])
+    };
+    let out = run("1");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let parsed = lines(&out);
+    let ids: Vec<&Value> = parsed.iter().map(|l| &l["id"]).collect();
+    assert_eq!(
+        ids,
+        [&Value::from("H-1"), &Value::from("H-2"), &Value::Null]
+    );
+    let statuses: Vec<&Value> = parsed.iter().map(|l| &l["results"][0]["status"]).collect();
+    assert_eq!(statuses, ["eligible", "ineligible", "eligible"]);
+    let ruleset =
+        accord_core::facade::Ruleset::load(vec![accord_core::SourceFile::new("r.accord", src)])
+            .unwrap();
+    let options = accord_core::facade::JsonlOptions {
+        id_key: Some("household_id"),
+        ..Default::default()
+    };
+    let facade = ruleset
+        .screen_jsonl_report(text, "2025-03-01", &options)
+        .unwrap();
+    assert_eq!(stdout(&out), facade.text);
+    assert_eq!(stdout(&run("2")), facade.text);
+}

@@ -41,6 +41,7 @@ fn sources() -> Vec<(PathBuf, String)> {
     let mut dirs: Vec<PathBuf> = [
         "core/src",
         "grammar/src",
+        "tables/src",
         "cli/src",
         "bindings/wasm/src",
         "bindings/uniffi/src",

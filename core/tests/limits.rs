@@ -209,5 +209,19 @@ fn a_registry_line_out_of_work_is_marked() {
             assert!(ordinary.get("work_limit").is_none(), "{ordinary}");
         }
         assert_eq!(out[0]["results"][0]["status"], "eligible");
+        // The count every front end gives beside the lines (the CLI's
+        // summary): three lines, none bad, the second out of work.
+        let options = accord_core::facade::JsonlOptions {
+            explain,
+            ..Default::default()
+        };
+        let report = r
+            .screen_jsonl_report(&lines, "2025-03-01", &options)
+            .unwrap();
+        assert_eq!(
+            (report.lines, report.bad, report.work_limit),
+            (3, 0, 1),
+            "explain {explain}"
+        );
     }
 }

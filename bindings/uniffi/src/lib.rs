@@ -13,16 +13,17 @@
 //! The uniffi namespace is `accord`: the Python module is `accord`, the Kotlin
 //! package `uniffi.accord`, the Swift files `accord.swift` and `accordFFI.h`.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use accord_core::facade::{self, ErrorKind, GraphFormat};
-use accord_core::Code;
 use accord_core::Severity;
 
 // The scaffolding: `UniFfiTag`, the exported buffer functions and the contract
 // version the generated bindings check. uniffi's macros expand to the FFI glue;
 // none of it trips the workspace's `forbid(unsafe_code)` (see `Cargo.toml`).
 uniffi::setup_scaffolding!("accord");
+
+mod tables;
 
 /// One ruleset file: its name (as diagnostics show it) and its text.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -191,17 +192,6 @@ impl From<facade::Error> for AccordError {
     }
 }
 
-/// The error for a lock poisoned by a panic inside an earlier call. The facade
-/// does not panic, so this is not expected; it is an error rather than a
-/// panic across the boundary all the same.
-fn poisoned<T>(_: PoisonError<T>) -> AccordError {
-    AccordError::from(facade::Error::request(
-        Code::U0010,
-        "an earlier call on this ruleset failed inside the engine",
-        Some("load the ruleset again and report this as a bug".to_string()),
-    ))
-}
-
 fn sources(files: Vec<SourceFile>) -> Vec<accord_core::SourceFile> {
     files
         .into_iter()
@@ -210,36 +200,73 @@ fn sources(files: Vec<SourceFile>) -> Vec<accord_core::SourceFile> {
 }
 
 /// A compiled ruleset (the facade's `Ruleset`): JSON text in, JSON text out.
-/// Share one between threads freely; the setters take a write lock, every
-/// other call a read lock.
+/// It never changes once made (`with_catalogue` and `with_ratings` give a new
+/// one), so one can be shared between threads freely, with no lock.
 #[derive(uniffi::Object)]
 pub struct Ruleset {
-    inner: RwLock<facade::Ruleset>,
+    inner: Arc<facade::Ruleset>,
 }
 
 impl Ruleset {
-    fn new(inner: facade::Ruleset) -> Ruleset {
-        Ruleset {
-            inner: RwLock::new(inner),
-        }
+    fn new(inner: facade::Ruleset) -> Arc<Ruleset> {
+        Arc::new(Ruleset {
+            inner: Arc::new(inner),
+        })
     }
 
-    /// Runs `call` on the facade's ruleset under a read lock.
+    /// The facade's ruleset, shared: for work that outlives the call (a
+    /// stream of batches holding its own handle).
+    pub(crate) fn shared(&self) -> Arc<facade::Ruleset> {
+        Arc::clone(&self.inner)
+    }
+
+    /// Runs `call` on the facade's ruleset.
     fn read<T>(
         &self,
         call: impl FnOnce(&facade::Ruleset) -> Result<T, facade::Error>,
     ) -> Result<T, AccordError> {
-        let ruleset = self.inner.read().map_err(poisoned)?;
-        call(&ruleset).map_err(AccordError::from)
+        call(&self.inner).map_err(AccordError::from)
     }
 
-    /// Runs `call` on the facade's ruleset under the write lock.
-    fn write<T>(
-        &self,
-        call: impl FnOnce(&mut facade::Ruleset) -> Result<T, facade::Error>,
-    ) -> Result<T, AccordError> {
-        let mut ruleset = self.inner.write().map_err(poisoned)?;
-        call(&mut ruleset).map_err(AccordError::from)
+    /// A copy of the facade's ruleset (cheap: the compiled engine is shared)
+    /// for a builder call to make a new one from.
+    fn copy(&self) -> facade::Ruleset {
+        facade::Ruleset::clone(&self.shared())
+    }
+}
+
+/// What `with_case_ratings` gives: the new ruleset and what was added.
+#[derive(uniffi::Record)]
+pub struct RatedRuleset {
+    /// The ruleset with the cases' ratings added.
+    pub ruleset: Arc<Ruleset>,
+    /// JSON: `{"cases", "rated", "skipped"}`, as `add_case_ratings` returned.
+    pub added: String,
+}
+
+/// A screened registry (`screen_jsonl_report`): the JSON lines and the
+/// counts `accord screen --facts-jsonl` prints in its summary.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ScreenedLines {
+    /// One JSON line per input line, in order (`screen_jsonl`'s text).
+    pub text: String,
+    /// Input lines screened, bad ones included.
+    pub lines: u64,
+    /// Lines that could not be screened (`{"line": N, "error": …}`).
+    pub bad: u64,
+    /// Lines that ran out of work (`"work_limit": true`).
+    pub work_limit: u64,
+}
+
+impl From<facade::ScreenedLines> for ScreenedLines {
+    fn from(s: facade::ScreenedLines) -> ScreenedLines {
+        let n = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        ScreenedLines {
+            lines: n(s.lines),
+            bad: n(s.bad),
+            work_limit: n(s.work_limit),
+            text: s.text,
+        }
     }
 }
 
@@ -250,7 +277,7 @@ impl Ruleset {
     #[uniffi::constructor]
     pub fn load(files: Vec<SourceFile>) -> Result<Arc<Ruleset>, AccordError> {
         facade::Ruleset::load(sources(files))
-            .map(|r| Arc::new(Ruleset::new(r)))
+            .map(Ruleset::new)
             .map_err(AccordError::from)
     }
 
@@ -262,7 +289,7 @@ impl Ruleset {
         entity: String,
     ) -> Result<Arc<Ruleset>, AccordError> {
         facade::Ruleset::load_with_entity(sources(files), &entity)
-            .map(|r| Arc::new(Ruleset::new(r)))
+            .map(Ruleset::new)
             .map_err(AccordError::from)
     }
 
@@ -281,26 +308,41 @@ impl Ruleset {
         settings: Option<String>,
     ) -> Result<Arc<Ruleset>, AccordError> {
         self.read(|r| r.reform_json(sources(reform), settings.as_deref().unwrap_or("")))
-            .map(|r| Arc::new(Ruleset::new(r)))
+            .map(Ruleset::new)
     }
 
-    /// The provider catalogue (JSON) that referrals, plans and
-    /// `providers` are checked against; replaces any earlier one and its
-    /// ratings.
-    pub fn set_catalogue(&self, json: String) -> Result<(), AccordError> {
-        self.write(|r| r.set_catalogue(&json))
+    /// A new ruleset: this one with the provider catalogue (JSON) that
+    /// referrals, plans and `providers` are checked against, in place of any
+    /// earlier one and its ratings. This ruleset is unchanged.
+    pub fn with_catalogue(&self, json: String) -> Result<Arc<Ruleset>, AccordError> {
+        self.copy()
+            .with_catalogue(&json)
+            .map(Ruleset::new)
+            .map_err(AccordError::from)
     }
 
-    /// Satisfaction scores (JSON) that rank providers; needs a catalogue.
-    pub fn set_ratings(&self, json: String) -> Result<(), AccordError> {
-        self.write(|r| r.set_ratings(&json))
+    /// A new ruleset: this one with satisfaction scores (JSON) that rank
+    /// providers; needs a catalogue. This ruleset is unchanged.
+    pub fn with_ratings(&self, json: String) -> Result<Arc<Ruleset>, AccordError> {
+        self.copy()
+            .with_ratings(&json)
+            .map(Ruleset::new)
+            .map_err(AccordError::from)
     }
 
-    /// Adds the ratings of the cases' `rates providers` surveys (`cases`: a
-    /// JSON object from case names to event logs); returns what was added
-    /// and the cases skipped, as JSON (`accord providers --cases`).
-    pub fn add_case_ratings(&self, cases: String) -> Result<String, AccordError> {
-        self.write(|r| r.add_case_ratings(&cases))
+    /// A new ruleset: this one with the ratings of the cases' `rates
+    /// providers` surveys added (`cases`: a JSON object from case names to
+    /// event logs), and what was added and the cases skipped, as JSON
+    /// (`accord providers --cases`). This ruleset is unchanged.
+    pub fn with_case_ratings(&self, cases: String) -> Result<RatedRuleset, AccordError> {
+        let (ruleset, added) = self
+            .copy()
+            .with_case_ratings(&cases)
+            .map_err(AccordError::from)?;
+        Ok(RatedRuleset {
+            ruleset: Ruleset::new(ruleset),
+            added,
+        })
     }
 
     /// Languages, programmes, assessments and protocols, as JSON.
@@ -313,15 +355,17 @@ impl Ruleset {
         self.read(|r| Ok(r.warnings()))
     }
 
-    /// Screens one facts document (`accord screen --format json`).
-    #[uniffi::method(default(lang = None))]
+    /// Screens one facts document (`accord screen --format json`); with
+    /// `explain` false, without the explanations (`"explanation": null`).
+    #[uniffi::method(default(lang = None, explain = true))]
     pub fn screen(
         &self,
         facts: String,
         as_of: String,
         lang: Option<String>,
+        explain: bool,
     ) -> Result<String, AccordError> {
-        self.read(|r| r.screen(&facts, &as_of, lang.as_deref()))
+        self.read(|r| r.screen_with(&facts, &as_of, lang.as_deref(), explain))
     }
 
     /// The questions to ask next, most decisive first.
@@ -358,6 +402,31 @@ impl Ruleset {
         lang: Option<String>,
     ) -> Result<String, AccordError> {
         self.read(|r| r.screen_jsonl(&lines, &as_of, explain, lang.as_deref()))
+    }
+
+    /// Screens a registry as `screen_jsonl` does, with the counts of `accord
+    /// screen --facts-jsonl`'s summary. `threads`: how many to screen on (the
+    /// same bytes whatever the count; `None`: one). `id_key`: the key of each
+    /// document that identifies it, taken out before checking and carried
+    /// into its line as `"id"` (`--id-key`).
+    #[uniffi::method(default(explain = false, lang = None, threads = None, id_key = None))]
+    pub fn screen_jsonl_report(
+        &self,
+        lines: String,
+        as_of: String,
+        explain: bool,
+        lang: Option<String>,
+        threads: Option<u32>,
+        id_key: Option<String>,
+    ) -> Result<ScreenedLines, AccordError> {
+        let options = facade::JsonlOptions {
+            explain,
+            lang: lang.as_deref(),
+            threads: threads.map_or(1, |n| usize::try_from(n).unwrap_or(1)),
+            id_key: id_key.as_deref(),
+        };
+        self.read(|r| r.screen_jsonl_report(&lines, &as_of, &options))
+            .map(ScreenedLines::from)
     }
 
     /// A registry's lines screened under this ruleset and a reform (its
@@ -548,6 +617,7 @@ pub fn version() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use accord_core::Code;
 
     fn tiny() -> Vec<SourceFile> {
         vec![SourceFile {
@@ -582,7 +652,11 @@ mod tests {
 
     #[test]
     fn errors_keep_kind_code_problems_and_json() {
-        let error = poisoned(PoisonError::new(()));
+        let error = AccordError::from(facade::Error::request(
+            Code::U0010,
+            "m",
+            Some("h".to_string()),
+        ));
         let AccordError::Request {
             code,
             problems,
@@ -590,12 +664,33 @@ mod tests {
             message,
         } = &error
         else {
-            unreachable!("a poisoned lock is a request error");
+            unreachable!("a request error stays one");
         };
         assert_eq!(code, Code::U0010.as_str());
         assert_eq!(problems.len(), 1);
         assert!(json.contains("\"U0010\""));
         assert_eq!(error.to_string(), *message);
+    }
+
+    #[test]
+    fn builders_leave_the_ruleset_unchanged() {
+        let file = SourceFile {
+            name: "a.accord".to_string(),
+            text: "ruleset r { languages en }\n".to_string(),
+        };
+        let Ok(r) = Ruleset::load(vec![file]) else {
+            unreachable!("a ruleset with a language loads");
+        };
+        let Ok(with) = r.with_catalogue(r#"{"providers": []}"#.to_string()) else {
+            unreachable!("an empty catalogue is a catalogue");
+        };
+        assert!(with.inner.catalogue().is_some());
+        assert!(r.inner.catalogue().is_none());
+        assert!(std::ptr::eq(r.shared().engine(), with.shared().engine()));
+        let Err(e) = r.with_ratings("{}".to_string()) else {
+            unreachable!("ratings need a catalogue");
+        };
+        assert_eq!(e.code(), "U0008");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! recorded in cases (`rates providers` steps) give the providers, added to
 //! the ratings in force (`accord providers --cases DIR`).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::case::{parse_log, Case, CaseError};
@@ -53,6 +55,14 @@ impl Ruleset {
         Ok(pretty(&self.add_case_ratings_report(&cases)?))
     }
 
+    /// [`Ruleset::add_case_ratings`] builder-style: this ruleset with the
+    /// cases' ratings added, and what was added (JSON). The ruleset it was
+    /// called on is unchanged (a clone shares the compiled engine).
+    pub fn with_case_ratings(mut self, cases: &str) -> Result<(Ruleset, String), Error> {
+        let added = self.add_case_ratings(cases)?;
+        Ok((self, added))
+    }
+
     /// [`Ruleset::add_case_ratings`], typed, over `(name, log)` pairs.
     pub fn add_case_ratings_report(
         &mut self,
@@ -61,7 +71,11 @@ impl Ruleset {
         if self.catalogue.is_none() {
             return Err(super::ruleset::no_catalogue());
         }
-        let mut ratings = self.ratings.take().unwrap_or_default();
+        let mut ratings = self
+            .ratings
+            .take()
+            .map(Arc::unwrap_or_clone)
+            .unwrap_or_default();
         let (engine, options) = (&self.engine, self.case_options());
         let Some(catalogue) = options.catalogue else {
             return Err(super::ruleset::no_catalogue());
@@ -115,7 +129,7 @@ impl Ruleset {
                 }
             }
         }
-        self.ratings = Some(ratings);
+        self.ratings = Some(Arc::new(ratings));
         Ok(out)
     }
 }

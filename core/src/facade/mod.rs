@@ -90,9 +90,11 @@ mod case_ratings;
 mod caseload;
 mod compare;
 mod error;
+mod jsonl;
 mod ruleset;
 
 pub use case_ratings::{CaseRated, CaseRatings, SkippedCase};
 pub use compare::{settings_from_json, CompareRequest};
 pub use error::{Error, ErrorKind, Problem};
+pub use jsonl::{JsonlOptions, ScreenedLines};
 pub use ruleset::{parse_as_of, sort_by_name, GraphFormat, Ruleset, RulesetInfo};

@@ -7,6 +7,8 @@
 //! Each call returns exactly what the CLI prints with `--format json` (the
 //! pretty-printed document), or an [`Error`].
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -21,11 +23,18 @@ use crate::source::SourceFile;
 use crate::testrun::TestReport;
 
 /// A ruleset compiled once and queried many times; cheap to share between
-/// threads (every call takes `&self`).
+/// threads (every call takes `&self`) and cheap to clone (the compiled engine,
+/// the catalogue and the ratings are shared, not copied).
+///
+/// The catalogue and ratings are given builder-style: [`Ruleset::with_catalogue`]
+/// and [`Ruleset::with_ratings`] return a new ruleset, so a ruleset shared
+/// between threads never changes under them (the bindings need no lock). The
+/// `set_*` twins change one in place, for a caller that owns it (the CLI).
+#[derive(Clone)]
 pub struct Ruleset {
-    pub(super) engine: Engine,
-    pub(super) catalogue: Option<Catalogue>,
-    pub(super) ratings: Option<Ratings>,
+    pub(super) engine: Arc<Engine>,
+    pub(super) catalogue: Option<Arc<Catalogue>>,
+    pub(super) ratings: Option<Arc<Ratings>>,
 }
 
 /// What a ruleset holds, for a front end building its screens.
@@ -104,31 +113,27 @@ impl Ruleset {
     pub fn load(mut files: Vec<SourceFile>) -> Result<Ruleset, Error> {
         sort_by_name(&mut files);
         match Engine::compile(files) {
-            Ok(engine) => Ok(Ruleset {
-                engine,
-                catalogue: None,
-                ratings: None,
-            }),
+            Ok(engine) => Ok(Ruleset::from_engine(engine)),
             Err(report) => Err(Error::ruleset(&report)),
         }
     }
 
     /// [`Ruleset::load`], with `entity` as the root of facts documents when the
     /// ruleset has several candidates (F0007 otherwise).
-    pub fn load_with_entity(files: Vec<SourceFile>, entity: &str) -> Result<Ruleset, Error> {
-        let mut ruleset = Ruleset::load(files)?;
-        ruleset.engine = ruleset
-            .engine
+    pub fn load_with_entity(mut files: Vec<SourceFile>, entity: &str) -> Result<Ruleset, Error> {
+        sort_by_name(&mut files);
+        let engine = Engine::compile(files).map_err(|report| Error::ruleset(&report))?;
+        let engine = engine
             .with_root(entity)
             .map_err(|e| Error::input("the entity is", e))?;
-        Ok(ruleset)
+        Ok(Ruleset::from_engine(engine))
     }
 
     /// A ruleset over an engine compiled already (the CLI compiles itself to
     /// render diagnostics with their source lines).
     pub fn from_engine(engine: Engine) -> Ruleset {
         Ruleset {
-            engine,
+            engine: Arc::new(engine),
             catalogue: None,
             ratings: None,
         }
@@ -139,24 +144,48 @@ impl Ruleset {
         &self.engine
     }
 
-    /// The catalogue set by [`Ruleset::set_catalogue`].
+    /// The catalogue given by [`Ruleset::with_catalogue`].
     pub fn catalogue(&self) -> Option<&Catalogue> {
-        self.catalogue.as_ref()
+        self.catalogue.as_deref()
     }
 
-    /// The provider catalogue (JSON) that referrals, plans and `providers` are
-    /// checked against; replaces any earlier one and its ratings.
+    /// This ruleset with the provider catalogue (JSON) that referrals, plans
+    /// and `providers` are checked against, in place of any earlier one and
+    /// without its ratings. A refused catalogue is an error and gives no
+    /// ruleset; the one it was called on is unchanged.
+    ///
+    /// ```no_run
+    /// # fn demo(files: Vec<accord_core::SourceFile>) -> Result<(), accord_core::facade::Error> {
+    /// use accord_core::facade::Ruleset;
+    /// let ruleset = Ruleset::load(files)?
+    ///     .with_catalogue(r#"{"providers": []}"#)?
+    ///     .with_ratings(r#"{"ratings": []}"#)?;
+    /// # let _ = ruleset; Ok(()) }
+    /// ```
+    pub fn with_catalogue(mut self, json: &str) -> Result<Ruleset, Error> {
+        self.set_catalogue(json)?;
+        Ok(self)
+    }
+
+    /// This ruleset with satisfaction scores (JSON) that rank providers, in
+    /// place of any earlier ones; needs a catalogue (U0008).
+    pub fn with_ratings(mut self, json: &str) -> Result<Ruleset, Error> {
+        self.set_ratings(json)?;
+        Ok(self)
+    }
+
+    /// [`Ruleset::with_catalogue`] in place: on an error the ruleset is unchanged.
     pub fn set_catalogue(&mut self, json: &str) -> Result<(), Error> {
         let catalogue = self
             .engine
             .catalogue_from_json(text(json))
             .map_err(|e| Error::input("the catalogue is", FactsError { errors: e.errors }))?;
-        self.catalogue = Some(catalogue);
+        self.catalogue = Some(Arc::new(catalogue));
         self.ratings = None;
         Ok(())
     }
 
-    /// Satisfaction scores (JSON) that rank providers; needs a catalogue.
+    /// [`Ruleset::with_ratings`] in place: on an error the ruleset is unchanged.
     pub fn set_ratings(&mut self, json: &str) -> Result<(), Error> {
         let Some(catalogue) = &self.catalogue else {
             return Err(no_catalogue());
@@ -165,7 +194,7 @@ impl Ruleset {
             .engine
             .ratings_from_json(catalogue, text(json))
             .map_err(|e| Error::input("the ratings are", e))?;
-        self.ratings = Some(ratings);
+        self.ratings = Some(Arc::new(ratings));
         Ok(())
     }
 
@@ -204,6 +233,19 @@ impl Ruleset {
     /// (`accord screen --facts F --format json`).
     pub fn screen(&self, facts: &str, as_of: &str, lang: Option<&str>) -> Result<String, Error> {
         Ok(self.screen_report(facts, as_of, lang)?.to_json())
+    }
+
+    /// [`Ruleset::screen`], or with `explain: false` the same report without
+    /// the explanations (each result's `"explanation": null`): cheaper when
+    /// only statuses, amounts and missing facts are read.
+    pub fn screen_with(
+        &self,
+        facts: &str,
+        as_of: &str,
+        lang: Option<&str>,
+        explain: bool,
+    ) -> Result<String, Error> {
+        Ok(self.screened(facts, as_of, lang, explain, 0)?.to_json())
     }
 
     /// [`Ruleset::screen`], typed.
@@ -324,19 +366,12 @@ impl Ruleset {
         explain: bool,
         lang: Option<&str>,
     ) -> Result<String, Error> {
-        let as_of = parse_as_of(as_of)?;
-        let mut session = self.engine.session(as_of);
-        let numbered: Vec<(usize, &[u8])> = lines
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l.as_bytes()))
-            .collect();
-        let mut out = String::new();
-        let mut spare = Vec::new();
-        for group in numbered.chunks(crate::screen::batch::GROUP_LINES) {
-            session.screen_lines(group, explain, lang, &mut out, &mut spare);
-        }
-        Ok(out)
+        let options = super::JsonlOptions {
+            explain,
+            lang,
+            ..Default::default()
+        };
+        Ok(self.screen_jsonl_report(lines, as_of, &options)?.text)
     }
 
     /// Sets the fact at `path` (`region`, `members[1].birth_date`) of a facts
@@ -462,7 +497,7 @@ impl Ruleset {
             return Err(no_catalogue());
         };
         self.engine
-            .providers_for(catalogue, need, region, self.ratings.as_ref(), lang)
+            .providers_for(catalogue, need, region, self.ratings.as_deref(), lang)
             .map_err(|e| Error::input("the request is", e))
     }
 
@@ -491,7 +526,13 @@ impl Ruleset {
             return Err(no_catalogue());
         };
         self.engine
-            .providers_for_result(catalogue, text(result), region, self.ratings.as_ref(), lang)
+            .providers_for_result(
+                catalogue,
+                text(result),
+                region,
+                self.ratings.as_deref(),
+                lang,
+            )
             .map_err(|e| Error::input("the request is", e))
     }
 
@@ -515,7 +556,7 @@ impl Ruleset {
     /// The options every case of this ruleset is run with.
     pub fn case_options(&self) -> CaseOptions<'_> {
         CaseOptions {
-            catalogue: self.catalogue.as_ref(),
+            catalogue: self.catalogue.as_deref(),
         }
     }
 

@@ -139,3 +139,82 @@ impl Session<'_> {
         LineCounts { bad, work_limit }
     }
 }
+
+/// Stack of each thread that screens a share of a batch: evaluation nests as
+/// deep as the ruleset's definitions (bounded by the engine), and debug frames
+/// are large.
+pub const WORKER_STACK: usize = 64 << 20;
+
+impl Session<'_> {
+    /// [`Session::screen_lines`] for a registry whose documents carry an
+    /// identifier under `id_key` (`household_id`): the key is taken out of
+    /// each document before it is checked (it is not a fact), and its value,
+    /// as compact JSON, goes into the line's result as `"id"`, just after
+    /// `"line"`: `{"line":1,"id":"H-17","results":[…]}`. A document without
+    /// the key, or a line that is not a JSON object, gets `"id":null` (the
+    /// line itself is screened, or refused, as without a key). With no key,
+    /// exactly [`Session::screen_lines`].
+    pub fn screen_lines_keyed(
+        &mut self,
+        lines: &[(usize, &[u8])],
+        explain: bool,
+        lang: Option<&str>,
+        id_key: Option<&str>,
+        out: &mut String,
+        spare: &mut Vec<Facts>,
+    ) -> LineCounts {
+        let Some(key) = id_key else {
+            return self.screen_lines(lines, explain, lang, out, spare);
+        };
+        let mut ids: Vec<String> = Vec::with_capacity(lines.len());
+        let mut stripped: Vec<Option<String>> = Vec::with_capacity(lines.len());
+        for &(_, raw) in lines {
+            let doc = std::str::from_utf8(raw)
+                .ok()
+                .map(|l| l.strip_prefix('\u{feff}').unwrap_or(l))
+                .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok());
+            match doc {
+                Some(serde_json::Value::Object(mut map)) => {
+                    let id = map.remove(key);
+                    ids.push(id.map_or_else(|| "null".to_string(), |v| v.to_string()));
+                    stripped.push(Some(serde_json::Value::Object(map).to_string()));
+                }
+                // Screened as it is: the engine words its refusal.
+                _ => {
+                    ids.push("null".to_string());
+                    stripped.push(None);
+                }
+            }
+        }
+        let keyed: Vec<(usize, &[u8])> = lines
+            .iter()
+            .zip(&stripped)
+            .map(|(&(n, raw), s)| (n, s.as_deref().map_or(raw, str::as_bytes)))
+            .collect();
+        let mut written = String::new();
+        let counts = self.screen_lines(&keyed, explain, lang, &mut written, spare);
+        for (line, id) in written.split_inclusive('\n').zip(&ids) {
+            // Every line opens with `{"line":N,`; the id goes after it.
+            let after_number = line
+                .strip_prefix("{\"line\":")
+                .and_then(|rest| rest.find(','))
+                .map(|i| i + "{\"line\":".len() + 1);
+            debug_assert!(
+                after_number.is_some(),
+                "INVARIANT: a line opens with its number"
+            );
+            match after_number {
+                Some(at) => {
+                    let why = "just past the ASCII `,` after the line's number";
+                    out.push_str(crate::source::slice(line, ..at, why));
+                    out.push_str("\"id\":");
+                    out.push_str(id);
+                    out.push(',');
+                    out.push_str(crate::source::slice(line, at.., why));
+                }
+                None => out.push_str(line),
+            }
+        }
+        counts
+    }
+}

@@ -178,6 +178,9 @@ pub(crate) struct Builder<'a> {
     pub(crate) checked: &'a Checked,
     pub(crate) facts: Facts,
     pub(crate) errors: Vec<FactError>,
+    /// Every value arrives as text (a CSV cell): `true`/`false` (in any case)
+    /// are read as Booleans too (numbers and dates are read from text everywhere).
+    pub(crate) text_scalars: bool,
 }
 
 /// Where the builder is in the document. Rendered only for an error message, so
@@ -215,6 +218,7 @@ pub(crate) fn from_value(
         checked,
         facts: Facts::default(),
         errors: Vec::new(),
+        text_scalars: false,
     };
     b.value_instance(root, u32::MAX, 0, None, value);
     if b.errors.is_empty() {
@@ -240,6 +244,7 @@ impl<'a> Builder<'a> {
             checked,
             facts: Facts::default(),
             errors: Vec::new(),
+            text_scalars: false,
         }
     }
 
@@ -258,6 +263,7 @@ impl<'a> Builder<'a> {
             checked,
             facts: spare,
             errors: Vec::new(),
+            text_scalars: false,
         }
     }
 

@@ -124,6 +124,28 @@ pub(crate) fn from_json_value(
     b.finish()
 }
 
+/// Reads the facts document describing `root` from any serde deserializer
+/// (an Arrow row, say): the same checks and errors as JSON text. With
+/// `text_scalars`, `"true"` and `"false"` are Booleans (CSV cells are text).
+pub(crate) fn from_deserializer<'de, D: de::Deserializer<'de>>(
+    lowered: &Lowered,
+    checked: &Checked,
+    root: u32,
+    de: D,
+    spare: Facts,
+    text_scalars: bool,
+) -> Result<Facts, FactsError> {
+    let mut b = Builder::reusing(lowered, checked, spare);
+    b.text_scalars = text_scalars;
+    let kind = FieldKind::Entity(root);
+    if let Err(e) = ValueVisitor::root(&mut b, &kind).deserialize(de) {
+        // The deserializer's own words: never a value (its errors name
+        // columns and types only).
+        return Err(FactsError::one(Code::F0001, "", e.to_string()));
+    }
+    b.finish()
+}
+
 /// Reads one value of a known kind where the document has it (also the seed of
 /// that value: serde hands it the value's deserializer).
 struct ValueVisitor<'b, 'a, 'k, 'p> {
@@ -290,6 +312,13 @@ impl<'de> Visitor<'de> for ValueVisitor<'_, '_, '_, '_> {
                 V::Text(TextRef::Facts(id))
             }
             FieldKind::Enum(e) => self.b.variant(*e, s, self.path),
+            FieldKind::Bool
+                if self.b.text_scalars
+                    && (s.trim().eq_ignore_ascii_case("true")
+                        || s.trim().eq_ignore_ascii_case("false")) =>
+            {
+                V::Bool(s.trim().eq_ignore_ascii_case("true"))
+            }
             _ => self.wrong(Found::Str),
         })
     }

@@ -219,6 +219,37 @@ impl Engine {
         facts_json::from_text(&self.lowered, &self.checked, root, json, spare)
     }
 
+    /// Validates a facts document read by any serde deserializer (a row of an
+    /// Arrow table, say), filling `spare`'s buffers: the same checks, paths and
+    /// errors as JSON. With `text_scalars` (every value a text, as in CSV),
+    /// `"true"`/`"false"` are read as Booleans too.
+    pub fn facts_from_deserializer<'de, D: serde::Deserializer<'de>>(
+        &self,
+        de: D,
+        spare: Facts,
+        text_scalars: bool,
+    ) -> Result<Facts, FactsError> {
+        let root = self.root()?;
+        facts_json::from_deserializer(&self.lowered, &self.checked, root, de, spare, text_scalars)
+    }
+
+    /// The programmes' labels in `lang` (the ruleset's first language when
+    /// `lang` is not one of its languages), in declaration order: the order of
+    /// results.
+    pub fn program_labels(&self, lang: Option<&str>) -> Vec<(&str, String)> {
+        let lang = report::resolve_lang(self, lang);
+        self.checked
+            .programs
+            .iter()
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    crate::labels::localize(p.label.as_ref(), &lang, &p.name),
+                )
+            })
+            .collect()
+    }
+
     /// Validates a facts document already parsed as JSON.
     pub fn facts_from_value(&self, json: &serde_json::Value) -> Result<Facts, FactsError> {
         let root = self.root()?;
@@ -360,12 +391,19 @@ impl<'e> Session<'e> {
         self.settled
     }
 
+    /// Whether the last [`Session::screen`] (or the first document of the last
+    /// evaluation) ran out of work ([`crate::limits::MAX_WORK`]).
+    pub fn ran_out_of_work(&self) -> bool {
+        self.doc_work_limit.first().copied().unwrap_or(false)
+    }
+
     /// Evaluates every programme for every subject of `facts`.
     pub fn evaluate<'s>(&'s mut self, facts: &'s Facts) -> Evaluation<'s> {
         self.run(facts);
         Evaluation {
             engine: self.engine,
             facts,
+            work_limit: self.doc_work_limit.first().copied().unwrap_or(false),
             results: &self.results,
             missing: &self.result_missing,
         }
@@ -380,6 +418,7 @@ impl<'e> Session<'e> {
             engine: self.engine,
             docs,
             ranges: &self.doc_results,
+            work_limit: &self.doc_work_limit,
             results: &self.results,
             missing: &self.result_missing,
         }
@@ -520,6 +559,7 @@ impl<'e> Session<'e> {
 pub struct Evaluation<'s> {
     engine: &'s Engine,
     facts: &'s Facts,
+    work_limit: bool,
     pub(crate) results: &'s [RawResult],
     missing: &'s [FactRef],
 }
@@ -529,6 +569,7 @@ pub struct Evaluations<'s> {
     engine: &'s Engine,
     docs: &'s [Facts],
     ranges: &'s [(u32, u32)],
+    work_limit: &'s [bool],
     results: &'s [RawResult],
     missing: &'s [FactRef],
 }
@@ -548,6 +589,7 @@ impl<'s> Evaluations<'s> {
         Some(Evaluation {
             engine: self.engine,
             facts: self.docs.get(i)?,
+            work_limit: self.work_limit.get(i).copied().unwrap_or(false),
             results: self.results.get(from as usize..to as usize)?,
             missing: self.missing,
         })
@@ -588,6 +630,12 @@ impl<'s> Evaluation<'s> {
             amount: r.amount.as_decimal(),
             missing_count: r.missing.1 as usize,
         })
+    }
+
+    /// Whether the evaluation ran out of work ([`crate::limits::MAX_WORK`]):
+    /// its undetermined results are not a gap in the facts.
+    pub fn work_limit(&self) -> bool {
+        self.work_limit
     }
 
     /// `""` for the root, `members[1]` for a person.

@@ -49,12 +49,15 @@ __all__ = [
     "InternalError",
     "Problem",
     "Ruleset",
+    "ScreenedLines",
+    "ScreenedText",
     "SourceFile",
     "check",
     "check_json",
     "format_source",
     "load",
     "load_dir",
+    "screen_parquet",
     "sources",
     "version",
 ]
@@ -323,6 +326,40 @@ def _native_files(files: Iterable[Any]) -> List[Any]:
     return out
 
 
+class ScreenedLines(List[Dict[str, Any]]):
+    """What :meth:`Ruleset.screen_many` returns: a list with one dict per
+    household, in order, that also counts what ``accord screen
+    --facts-jsonl`` counts in its summary.
+
+    ``bad``: households that could not be screened (``{"line", "error"}`` in
+    place); ``work_limit``: households whose evaluation ran out of work
+    (``"work_limit": True``)."""
+
+    bad: int
+    work_limit: int
+
+    def __init__(self, lines: Iterable[Dict[str, Any]] = (), bad: int = 0,
+                 work_limit: int = 0) -> None:
+        super().__init__(lines)
+        self.bad = bad
+        self.work_limit = work_limit
+
+
+@dataclass(frozen=True)
+class ScreenedText:
+    """What :meth:`Ruleset.screen_jsonl_report` returns: the JSON lines, byte
+    for byte the CLI's, and the counts of its summary."""
+
+    text: str
+    lines: int
+    bad: int
+    work_limit: int
+
+    def __repr__(self) -> str:
+        return (f"ScreenedText(lines={self.lines}, bad={self.bad}, "
+                f"work_limit={self.work_limit}, text=<{len(self.text)} characters>)")
+
+
 # --------------------------------------------------------------------------
 # The ruleset
 
@@ -359,25 +396,48 @@ class Ruleset:
         text = None if settings is None else _doc(settings)
         return Ruleset(_call(self._r.reform, _native_files(files), text))
 
-    # -- settings
+    # -- catalogue and ratings
+
+    def with_catalogue(self, catalogue: Union[Mapping[str, Any], Sequence[Any], str]) -> Ruleset:
+        """A new ruleset: this one with the provider catalogue (a document or
+        its JSON), in place of any earlier one and its ratings. This one is
+        unchanged, so a ruleset shared between threads never changes under
+        them; the compiled rules are shared, not copied."""
+        return Ruleset(_call(self._r.with_catalogue, _doc(catalogue)))
+
+    def with_ratings(self, ratings: Union[Mapping[str, Any], Sequence[Any], str]) -> Ruleset:
+        """A new ruleset: this one with satisfaction scores that rank
+        providers; needs a catalogue."""
+        return Ruleset(_call(self._r.with_ratings, _doc(ratings)))
+
+    def with_case_ratings(self, cases: Union[Mapping[str, Log], str]) -> Tuple[Ruleset, Dict[str, Any]]:
+        """A new ruleset with the ratings of the cases' ``rates providers``
+        surveys added (case names to logs), and what was added and the cases
+        skipped."""
+        rated = _call(self._r.with_case_ratings, _cases(cases))
+        added: Dict[str, Any] = _loads(rated.added)
+        return Ruleset(rated.ruleset), added
 
     def set_catalogue(self, catalogue: Union[Mapping[str, Any], Sequence[Any], str]) -> None:
-        """The provider catalogue (a document or its JSON); replaces any
-        earlier one and its ratings."""
-        _call(self._r.set_catalogue, _doc(catalogue))
+        """:meth:`with_catalogue`, kept on this object: it moves to the new
+        ruleset (a call already running finishes on the old one). A refused
+        catalogue raises and changes nothing."""
+        self._r = _call(self._r.with_catalogue, _doc(catalogue))
 
     def set_ratings(self, ratings: Union[Mapping[str, Any], Sequence[Any], str]) -> None:
-        """Satisfaction scores that rank providers; needs a catalogue."""
-        _call(self._r.set_ratings, _doc(ratings))
+        """:meth:`with_ratings`, kept on this object (as :meth:`set_catalogue`)."""
+        self._r = _call(self._r.with_ratings, _doc(ratings))
 
     def add_case_ratings(self, cases: Union[Mapping[str, Log], str]) -> Dict[str, Any]:
-        """Adds the ratings of the cases' ``rates providers`` surveys (case
-        names to logs); returns what was added and the cases skipped."""
+        """:meth:`with_case_ratings`, kept on this object (as
+        :meth:`set_catalogue`); returns what was added and the cases skipped."""
         result: Dict[str, Any] = _loads(self.add_case_ratings_json(_cases(cases)))
         return result
 
     def add_case_ratings_json(self, cases: str) -> str:
-        return _text(self._r.add_case_ratings, cases)
+        rated = _call(self._r.with_case_ratings, cases)
+        self._r = rated.ruleset
+        return str(rated.added)
 
     # -- describing
 
@@ -421,13 +481,17 @@ class Ruleset:
 
     # -- screening
 
-    def screen(self, facts: Facts, as_of: AsOf, lang: Optional[str] = None) -> Dict[str, Any]:
-        """Screens one household: ``{"as_of", "results": [...], ...}``."""
-        result: Dict[str, Any] = _loads(self.screen_json(_doc(facts), _date(as_of), lang))
+    def screen(self, facts: Facts, as_of: AsOf, lang: Optional[str] = None,
+               explain: bool = True) -> Dict[str, Any]:
+        """Screens one household: ``{"as_of", "results": [...], ...}``, each
+        result with its explanation; with ``explain=False`` without it
+        (``"explanation": None``), which is cheaper."""
+        result: Dict[str, Any] = _loads(self.screen_json(_doc(facts), _date(as_of), lang, explain))
         return result
 
-    def screen_json(self, facts: str, as_of: str, lang: Optional[str] = None) -> str:
-        return _text(self._r.screen, facts, as_of, lang)
+    def screen_json(self, facts: str, as_of: str, lang: Optional[str] = None,
+                    explain: bool = True) -> str:
+        return _text(self._r.screen, facts, as_of, lang, explain)
 
     def next_questions(self, facts: Facts, as_of: AsOf, lang: Optional[str] = None) -> Dict[str, Any]:
         """The questions to ask next, most decisive first."""
@@ -446,18 +510,93 @@ class Ruleset:
     def explain_json(self, facts: str, as_of: str, program: str, lang: Optional[str] = None) -> str:
         return _text(self._r.explain, facts, as_of, program, lang)
 
+    def screen_arrow(self, data: Any, as_of: AsOf, *, id_column: Optional[str] = None,
+                     members: Any = None, join_field: str = "members",
+                     explain: bool = False, lang: Optional[str] = None,
+                     threads: Optional[int] = None) -> Any:
+        """Screens a table of households (a ``pyarrow.Table``, ``RecordBatch``
+        or ``RecordBatchReader``, a pandas or Polars DataFrame) and returns a
+        ``pyarrow.Table`` of results: one row per household, programme and
+        subject, with ``id_column`` carried through (else ``row``, the
+        1-based row number), ``program``, ``label``, ``subject``, ``status``,
+        ``amount`` (decimal), ``missing``, ``work_limit``, ``error_code``,
+        ``error_path``, ``error`` (a refused household's rows), and with
+        ``explain=True`` ``explanation`` (JSON text).
+
+        ``members``: a members table joined by ``id_column`` into the list
+        field ``join_field``, its rows grouped by household in the
+        households' order. ``threads``: all cores when ``None``; the GIL is
+        released while the engine works. See docs/guide-data.md."""
+        from . import _tables
+        return _tables.read_all(self.screen_arrow_batches(
+            data, as_of, id_column=id_column, members=members, join_field=join_field,
+            explain=explain, lang=lang, threads=threads))
+
+    def screen_arrow_batches(self, data: Any, as_of: AsOf, *, id_column: Optional[str] = None,
+                             members: Any = None, join_field: str = "members",
+                             explain: bool = False, lang: Optional[str] = None,
+                             threads: Optional[int] = None) -> Any:
+        """:meth:`screen_arrow` as a ``pyarrow.RecordBatchReader``: results
+        computed as they are read, a chunk of households at a time, so a
+        stream of any length is screened in bounded memory."""
+        from . import _tables
+        return _tables.screen_arrow_batches(self._r, data, _date(as_of), id_column, members,
+                                            join_field, explain, lang, threads)
+
+    def screen_file(self, input: Union[str, os.PathLike[str]],
+                    output: Union[str, os.PathLike[str]], as_of: AsOf, *,
+                    id_column: Optional[str] = None,
+                    members: Optional[Union[str, os.PathLike[str]]] = None,
+                    join_field: str = "members", explain: bool = False,
+                    lang: Optional[str] = None, threads: Optional[int] = None,
+                    progress: Optional[Callable[[int, Optional[int]], None]] = None
+                    ) -> Dict[str, int]:
+        """Screens a registry file (``.parquet``, or ``.csv`` with a header
+        row) into a results file (``.parquet``, ``.csv`` or ``.jsonl``), in
+        bounded memory, as ``accord screen --input … --output …`` does:
+        ``members``, a members file joined by ``id_column``; ``progress(done,
+        total)`` after each batch. Nothing is written at ``output`` unless
+        every household was screened. Returns the counts: ``households``,
+        ``rows``, ``bad`` (refused households) and ``work_limit``."""
+        from . import _tables
+        return _tables.screen_file(self._r, input, output, _date(as_of), id_column, members,
+                                   join_field, explain, lang, threads, progress)
+
     def screen_many(self, households: Union[Iterable[Facts], str], as_of: AsOf,
-                    explain: bool = False, lang: Optional[str] = None) -> List[Dict[str, Any]]:
+                    explain: bool = False, lang: Optional[str] = None,
+                    threads: Optional[int] = None,
+                    id_key: Optional[str] = None) -> ScreenedLines:
         """Screens many households (documents, or JSON-lines text) in one
         call: one dict per household, in order; a household that cannot be
-        screened gives its error in place."""
-        out = self.screen_jsonl(_lines(households), _date(as_of), explain, lang)
-        return [_loads(line) for line in out.splitlines()]
+        screened gives its error in place (``{"line", "error"}``).
+
+        The list is a :class:`ScreenedLines`: ``.bad`` counts the households
+        refused, ``.work_limit`` those that ran out of work (marked
+        ``"work_limit": True``: their undetermined results may not be missing
+        facts). ``threads``: how many threads screen (the same answer whatever
+        the count; one when ``None``). ``id_key``: the key of each household
+        that identifies it (``"household_id"``), taken out before its facts are
+        checked and given back as each line's ``"id"``."""
+        report = self.screen_jsonl_report(_lines(households), _date(as_of), explain, lang,
+                                          threads, id_key)
+        return ScreenedLines((_loads(line) for line in report.text.splitlines()),
+                             bad=report.bad, work_limit=report.work_limit)
 
     def screen_jsonl(self, lines: str, as_of: str, explain: bool = False,
-                     lang: Optional[str] = None) -> str:
+                     lang: Optional[str] = None, threads: Optional[int] = None,
+                     id_key: Optional[str] = None) -> str:
         """The JSON-text twin of :meth:`screen_many`: JSON lines in and out."""
-        return _text(self._r.screen_jsonl, lines, as_of, explain, lang)
+        return self.screen_jsonl_report(lines, as_of, explain, lang, threads, id_key).text
+
+    def screen_jsonl_report(self, lines: str, as_of: str, explain: bool = False,
+                            lang: Optional[str] = None, threads: Optional[int] = None,
+                            id_key: Optional[str] = None) -> ScreenedText:
+        """:meth:`screen_jsonl` with the counts: a :class:`ScreenedText`."""
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads is a count of at least 1, not {threads}")
+        out = _call(self._r.screen_jsonl_report, lines, as_of, explain, lang, threads, id_key)
+        return ScreenedText(text=out.text, lines=out.lines, bad=out.bad,
+                            work_limit=out.work_limit)
 
     def compare(self, reform: Iterable[SourceFile], households: Union[Iterable[Facts], str],
                 as_of: AsOf, options: Union[Mapping[str, Any], str, None] = None,
@@ -642,3 +781,18 @@ def load(files: Iterable[SourceFile], entity: Optional[str] = None) -> Ruleset:
 def load_dir(directory: StrPath, entity: Optional[str] = None) -> Ruleset:
     """Loads the ruleset in ``directory`` (:func:`sources`)."""
     return load(sources(directory), entity)
+
+
+def screen_parquet(ruleset: Ruleset, input: Union[str, os.PathLike[str]],
+                   output: Union[str, os.PathLike[str]], as_of: AsOf, *,
+                   id_column: Optional[str] = None,
+                   members: Optional[Union[str, os.PathLike[str]]] = None,
+                   join_field: str = "members", explain: bool = False,
+                   lang: Optional[str] = None, threads: Optional[int] = None,
+                   progress: Optional[Callable[[int, Optional[int]], None]] = None
+                   ) -> Dict[str, int]:
+    """:meth:`Ruleset.screen_file`: a Parquet (or CSV) registry screened into
+    a Parquet (or CSV, or JSON-lines) file of results, streaming."""
+    return ruleset.screen_file(input, output, as_of, id_column=id_column, members=members,
+                               join_field=join_field, explain=explain, lang=lang,
+                               threads=threads, progress=progress)

@@ -18,6 +18,8 @@ import kotlin.system.exitProcess
 import uniffi.accord.AccordException
 import uniffi.accord.Ruleset
 import uniffi.accord.SourceFile
+import uniffi.accord.TableOptions
+import uniffi.accord.TableProgress
 import uniffi.accord.check
 import uniffi.accord.format
 
@@ -240,9 +242,10 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                 } ?: emptyList()
                 base.reform(reformFiles, settings)
             }
-            return ruleset.use { r ->
-                (case["catalogue"] as String?)?.let { r.setCatalogue(readText(root.resolve(it))) }
-                (case["ratings"] as String?)?.let { r.setRatings(readText(root.resolve(it))) }
+            return ruleset.use { base ->
+                // Builders: each gives a new ruleset, the one before unchanged.
+                val catalogued = (case["catalogue"] as String?)?.let { base.withCatalogue(readText(root.resolve(it))) } ?: base
+                val r = (case["ratings"] as String?)?.let { catalogued.withRatings(readText(root.resolve(it))) } ?: catalogued
                 when (name) {
                     "load" -> r.info()
                     "warnings" -> r.warnings()
@@ -406,6 +409,19 @@ fun api(root: Path): Int {
             checks++
         }
 
+        // A registry's counts and ids: four lines, `not json` and the empty
+        // line refused in place; the ids carried through (the third has none).
+        val lines = "{\"household_id\": \"H-1\", \"region\": \"shirak\"}\nnot json\n\n{\"region\": \"lori\"}\n"
+        val report = r.screenJsonlReport(lines, "2025-03-01", idKey = "household_id", threads = 2u)
+        expect("four lines, two bad, none out of work",
+            report.lines == 4uL && report.bad == 2uL && report.workLimit == 0uL)
+        expect("the id is carried", report.text.startsWith("{\"line\":1,\"id\":\"H-1\",\"results\":"))
+        expect("no id is null", report.text.lines()[3].startsWith("{\"line\":4,\"id\":null,"))
+        expect("screen without explanations", r.screen(facts, "2025-03-01", explain = false).contains("\"explanation\": null"))
+        // with_catalogue gives a new ruleset; this one keeps none.
+        raises<AccordException.Request>("providers without a catalogue") { r.providers("health_care") }
+        checks += 5
+
         // One ruleset, many threads.
         val want = r.screen(facts, "2025-03-01", "hy")
         val pool = Executors.newFixedThreadPool(8)
@@ -414,6 +430,31 @@ fun api(root: Path): Int {
         pool.shutdown()
         pool.awaitTermination(1, TimeUnit.MINUTES)
         checks++
+    }
+    // The tables corpus (tests/tables/README.md: expected.csv worked out by
+    // hand): households.csv with members.csv joined by id, to a CSV file.
+    val tables = root.resolve("tests/tables")
+    Ruleset.load(listOf(SourceFile("rules.accord", readText(tables.resolve("rules.accord"))))).use { r ->
+        val out = Files.createTempFile("accord-tables", ".csv")
+        Files.delete(out)
+        var told = 0UL
+        val progress = object : TableProgress {
+            override fun progress(done: ULong, total: ULong?) { told = done }
+        }
+        val counts = r.screenFile(
+            tables.resolve("households.csv").toString(), out.toString(),
+            TableOptions(asOf = "2025-03-01", idColumn = "household_id", threads = 2u),
+            tables.resolve("members.csv").toString(), progress)
+        expect("tables: 5 households, 14 rows, 1 refused",
+            counts.households == 5UL && counts.rows == 14UL && counts.bad == 1UL)
+        expect("tables: progress told", told == 5UL)
+        expect("tables: the hand-worked rows", readText(out) == readText(tables.resolve("expected.csv")))
+        Files.deleteIfExists(out)
+        raises<AccordException.Request>("tables: an unknown id column") {
+            r.screenFile(tables.resolve("households.csv").toString(), out.toString(),
+                TableOptions(asOf = "2025-03-01", idColumn = "hh"), null, null)
+        }?.let { e -> expect("tables: U0040", e.code == "U0040") }
+        checks += 2
     }
     return checks
 }

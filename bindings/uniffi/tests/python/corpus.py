@@ -85,9 +85,9 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
             reform = [accord.SourceFile(name=path.name, text=read(path))]
         r = r.reform(reform, case.get("settings"))
     if case.get("catalogue"):
-        r.set_catalogue(read(ROOT / case["catalogue"]))
+        r = r.with_catalogue(read(ROOT / case["catalogue"]))
     if case.get("ratings"):
-        r.set_ratings(read(ROOT / case["ratings"]))
+        r = r.with_ratings(read(ROOT / case["ratings"]))
     if name == "load":
         return r.info_json()
     if name == "warnings":

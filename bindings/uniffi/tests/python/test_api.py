@@ -314,6 +314,65 @@ def test_screen_many_takes_documents_or_lines(armenia):
         armenia.screen_many({"region": "shirak"}, AS_OF)
 
 
+def test_screen_many_counts_bad_lines_and_work_limits(armenia):
+    # Four lines: a household, `not json`, an empty line, a household. The
+    # two in the middle are refused in place; none runs out of work.
+    lines = '{"region": "shirak"}\nnot json\n\n{"region": "lori"}\n'
+    many = armenia.screen_many(lines, AS_OF)
+    assert isinstance(many, accord.ScreenedLines) and isinstance(many, list)
+    assert len(many) == 4 and (many.bad, many.work_limit) == (2, 0)
+    assert ["error" in m for m in many] == [False, True, True, False]
+    report = armenia.screen_jsonl_report(lines, AS_OF)
+    assert (report.lines, report.bad, report.work_limit) == (4, 2, 0)
+    assert report.text == armenia.screen_jsonl(lines, AS_OF)
+
+
+def test_screen_many_on_threads_gives_the_same_answer(armenia):
+    lines = (ARMENIA / "facts" / "registry_sample.jsonl").read_text("utf-8") * 30
+    one = armenia.screen_jsonl(lines, AS_OF)
+    assert armenia.screen_jsonl(lines, AS_OF, threads=3) == one
+    assert armenia.screen_many(lines, AS_OF, threads=2) == armenia.screen_many(lines, AS_OF)
+    with pytest.raises(ValueError):
+        armenia.screen_many(lines, AS_OF, threads=0)
+
+
+def test_screen_many_carries_an_id_through(armenia):
+    households = [
+        {"household_id": "H-1", "region": "shirak"},
+        {"household_id": 2, "region": "lori"},
+        {"region": "lori"},
+    ]
+    many = armenia.screen_many(households, AS_OF, id_key="household_id")
+    assert [m["id"] for m in many] == ["H-1", 2, None]
+    assert many.bad == 0
+    # The key is not a fact: each line is the household's without it, plus the id.
+    plain = armenia.screen_many([{"region": "shirak"}, {"region": "lori"}, {"region": "lori"}], AS_OF)
+    assert [{k: v for k, v in m.items() if k != "id"} for m in many] == plain
+    # Without `id_key`, the ruleset refuses the unknown field.
+    assert armenia.screen_many(households, AS_OF).bad == 2
+
+
+def test_screen_without_explanations(armenia):
+    full = armenia.screen(FACTS, AS_OF)
+    bare = armenia.screen(FACTS, AS_OF, explain=False)
+    assert all(r["explanation"] is not None for r in full["results"])
+    assert all(r["explanation"] is None for r in bare["results"])
+    assert bare == {**full, "results": [{**r, "explanation": None} for r in full["results"]]}
+    assert armenia.screen_json(FACTS, AS_OF, explain=True) == armenia.screen_json(FACTS, AS_OF)
+
+
+def test_with_catalogue_gives_a_new_ruleset(armenia):
+    r = accord.load_dir(ARMENIA)
+    with_catalogue = r.with_catalogue(CATALOGUE)
+    assert with_catalogue.providers("health_care")
+    with pytest.raises(accord.AccordError.Request):
+        r.providers("health_care")  # unchanged: still no catalogue
+    with pytest.raises(accord.AccordError.Request):
+        r.with_ratings("{}")  # ratings need a catalogue (U0008)
+    rated, added = with_catalogue.with_case_ratings({})
+    assert isinstance(rated, accord.Ruleset) and added["cases"] == 0
+
+
 @pytest.mark.parametrize(
     "path, value, stored",
     [

@@ -1,0 +1,107 @@
+//! `accord screen --input … --output …` on the tables corpus
+//! (tests/tables/README.md: expected.csv worked out by hand).
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap is its assertion: failing loudly is the point"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/tables")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("accord-cli-tables-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn screen(output: &Path, extra: &[&str]) -> std::process::Output {
+    let c = corpus();
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .arg("screen")
+        .arg(c.join("rules.accord"))
+        .arg("--input")
+        .arg(c.join("households.csv"))
+        .arg("--join")
+        .arg(format!("members={}", c.join("members.csv").display()))
+        .args([
+            "--id-column",
+            "household_id",
+            "--as-of",
+            "2025-03-01",
+            "--output",
+        ])
+        .arg(output)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_corpus_gives_the_hand_worked_rows() {
+    let out = scratch("results.csv");
+    let run = screen(&out, &["--threads", "2"]);
+    // A refused household (h4) makes the exit code 1, as a bad registry line does.
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("screened 5 households into 14 result rows"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 household was refused"), "{stderr}");
+    // The message never echoes the refused value.
+    assert!(!stderr.contains("paris"));
+}
+
+#[test]
+fn json_lines_out_carry_the_same_rows() {
+    let out = scratch("results.jsonl");
+    screen(&out, &[]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 14);
+    // Row 7 of expected.csv: h2's member gets the pension, 32500.
+    assert_eq!(lines[6]["household_id"], "h2");
+    assert_eq!(lines[6]["subject"], "members[0]");
+    assert_eq!(lines[6]["amount"], "32500");
+    // Row 9: h3's housing support waits on `owns_dwelling`.
+    assert_eq!(lines[8]["status"], "undetermined");
+    assert_eq!(lines[8]["missing"], serde_json::json!(["owns_dwelling"]));
+    // Row 12: h4 refused, with code and path.
+    assert_eq!(lines[11]["status"], "error");
+    assert_eq!(lines[11]["error_code"], "F0005");
+    assert_eq!(lines[11]["error_path"], "region");
+}
+
+#[test]
+fn a_bad_id_column_is_a_request_error_and_writes_nothing() {
+    let out = scratch("never.parquet");
+    let c = corpus();
+    let run = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .arg("screen")
+        .arg(c.join("rules.accord"))
+        .arg("--input")
+        .arg(c.join("households.csv"))
+        .args(["--id-column", "hh", "--as-of", "2025-03-01", "--output"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("U0040"), "{stderr}");
+    assert!(!out.exists());
+}

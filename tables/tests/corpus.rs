@@ -1,0 +1,194 @@
+//! The tables corpus (tests/tables/README.md: expected.csv worked out by hand)
+//! through the tables crate: CSV in with a members file, CSV, Parquet and JSON
+//! lines out, on one thread and on two; and what must fail, failing whole.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test's unwrap is its assertion: failing loudly is the point"
+)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use accord_core::facade::Ruleset;
+use accord_core::SourceFile;
+use accord_tables::{screen_file, FileOptions, TableOptions};
+use arrow_array::Array;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/tables")
+}
+
+fn ruleset() -> Arc<Ruleset> {
+    let text = std::fs::read_to_string(corpus().join("rules.accord")).unwrap();
+    Arc::new(Ruleset::load(vec![SourceFile::new("rules.accord", text)]).unwrap())
+}
+
+fn options(threads: usize) -> FileOptions {
+    let mut table = TableOptions::new("2025-03-01");
+    table.id_column = Some("household_id".into());
+    table.threads = threads;
+    FileOptions {
+        table,
+        members: Some(("members".into(), corpus().join("members.csv"))),
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("accord-tables-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+#[test]
+fn csv_with_members_gives_the_hand_worked_rows_on_any_thread_count() {
+    let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
+    for threads in [1, 2] {
+        let out = scratch(&format!("out-{threads}.csv"));
+        let counts = screen_file(
+            ruleset(),
+            &corpus().join("households.csv"),
+            &out,
+            options(threads),
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            expected,
+            "threads {threads}"
+        );
+        // 5 households; 14 rows (README); h4 refused.
+        assert_eq!(
+            (
+                counts.households,
+                counts.rows,
+                counts.bad,
+                counts.work_limit
+            ),
+            (5, 14, 1, 0)
+        );
+    }
+}
+
+#[test]
+fn parquet_round_trip_gives_the_same_rows() {
+    // The results written as Parquet hold the rows of expected.csv: the ids
+    // (texts, as the CSV gave them) and exact amounts, scaled by 10^10.
+    let parquet = scratch("out.parquet");
+    screen_file(
+        ruleset(),
+        &corpus().join("households.csv"),
+        &parquet,
+        options(1),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let file = std::fs::File::open(&parquet).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut rows = 0;
+    let mut ids = Vec::new();
+    let mut amounts = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        rows += batch.num_rows();
+        let id = batch.column_by_name("household_id").unwrap();
+        let id = id
+            .as_any()
+            .downcast_ref::<arrow_array::StringArray>()
+            .unwrap();
+        ids.extend((0..id.len()).map(|i| id.value(i).to_string()));
+        let amount = batch.column_by_name("amount").unwrap();
+        let amount = amount
+            .as_any()
+            .downcast_ref::<arrow_array::Decimal128Array>()
+            .unwrap();
+        amounts.extend((0..amount.len()).map(|i| amount.is_valid(i).then(|| amount.value(i))));
+    }
+    assert_eq!(rows, 14);
+    assert_eq!(ids.first().map(String::as_str), Some("h1"));
+    // h1's child benefit is 10000, stored scaled by 10^10.
+    assert_eq!(
+        amounts.first().copied().flatten(),
+        Some(10_000 * 10_000_000_000)
+    );
+    // h2's pension (row 7) is 32500.
+    assert_eq!(
+        amounts.get(6).copied().flatten(),
+        Some(32_500 * 10_000_000_000)
+    );
+}
+
+#[test]
+fn members_out_of_order_fail_whole_and_leave_no_file() {
+    // h2's member listed before h1's: h1's second member then follows h2,
+    // which no later household matches.
+    let members = scratch("members-out-of-order.csv");
+    std::fs::write(
+        &members,
+        "household_id,birth_date,monthly_income\nh2,1950-01-01,40000\nh1,1980-05-01,60000\n",
+    )
+    .unwrap();
+    let mut o = options(1);
+    o.members = Some(("members".into(), members));
+    let out = scratch("never.csv");
+    let e = screen_file(
+        ruleset(),
+        &corpus().join("households.csv"),
+        &out,
+        o,
+        &mut |_, _| {},
+    )
+    .unwrap_err()
+    .into_facade();
+    assert_eq!(e.code(), "U0043");
+    assert!(!out.exists(), "no half-written results");
+    assert!(!scratch("never.csv.partial").exists());
+}
+
+#[test]
+fn an_unknown_id_column_or_format_is_refused_before_anything_is_written() {
+    let mut o = options(1);
+    o.table.id_column = Some("hh".into());
+    o.members = None;
+    let out = scratch("refused.csv");
+    let e = screen_file(
+        ruleset(),
+        &corpus().join("households.csv"),
+        &out,
+        o,
+        &mut |_, _| {},
+    )
+    .unwrap_err()
+    .into_facade();
+    assert_eq!(e.code(), "U0040");
+    assert!(!out.exists());
+    let e = screen_file(
+        ruleset(),
+        &corpus().join("households.csv"),
+        &scratch("results.xlsx"),
+        options(1),
+        &mut |_, _| {},
+    )
+    .unwrap_err()
+    .into_facade();
+    assert_eq!(e.code(), "U0041");
+}
+
+#[test]
+fn progress_is_told_after_each_batch() {
+    let mut told = Vec::new();
+    screen_file(
+        ruleset(),
+        &corpus().join("households.csv"),
+        &scratch("progress.jsonl"),
+        options(1),
+        &mut |done, total| told.push((done, total)),
+    )
+    .unwrap();
+    // One batch of 5 households; a CSV file does not say its length.
+    assert_eq!(told, vec![(5, None)]);
+}
