@@ -183,7 +183,7 @@ def screen_parquet(ruleset: Any, source: Any, destination: Any, as_of: Any,
             results += table.num_rows
             if progress is not None:
                 progress(done, total)
-    return {"households": done, "results": results}
+    return {"households": done, "rows": results, "bad": 0, "work_limit": 0}
 
 
 def install() -> bool:

@@ -60,7 +60,7 @@ def screen_batches(batches: Iterable[pa.RecordBatch], sources: Any, as_of: Any,
     ruleset = ruleset_for(getattr(sources, "value", sources), loads)
     for batch in batches:
         out = ruleset.screen_arrow(batch, as_of=as_of, id_column="household_id", threads=1)
-        yield from out.cast(RESULTS).to_batches()
+        yield from out.select(RESULTS.names).cast(RESULTS).to_batches()
 # --8<-- [end:screen]
 
 
