@@ -203,6 +203,7 @@ grep -q "uniffi_accord_uniffi_fn_method_ruleset_screen" "$WORK/swift/accordFFI.h
 grep -q "module accordFFI" "$WORK/swift/accordFFI.modulemap"
 echo "swift: accord.swift, accordFFI.h, accordFFI.modulemap generated (not compiled: no Swift toolchain)"
 
+step "data: Spark and Dask recipes"; ACCORD_WHEEL="$WHEEL" "$CRATE/data-test.sh"
 step "done"
 echo
 echo "wheel: $(basename "$WHEEL"): $wheel_summary"
