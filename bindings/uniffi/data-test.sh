@@ -49,18 +49,8 @@ venv_size=$(du -sh "$VENV" | cut -f1)
 WHEEL=${ACCORD_WHEEL:-$(ls "$TARGET"/uniffi-test/wheels/accord-*.whl 2>/dev/null | head -n 1)}
 [ -n "$WHEEL" ] && [ -f "$WHEEL" ] || { echo "error: no wheel (run bindings/uniffi/test.sh, or set ACCORD_WHEEL)" >&2; exit 2; }
 "$VENV/bin/pip" install -q --force-reinstall --no-deps "$WHEEL"
-SITE=$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-rm -f "$SITE/accord_arrow_shim.pth" "$SITE/accord_arrow_shim.py"
-shim=no
-if ! "$VENV/bin/python" -c 'import sys, accord; sys.exit(not hasattr(accord.Ruleset, "screen_arrow"))'; then
-  # TEMPORARY: the wheel has no Arrow entry points yet; tests/data/accord_arrow_shim.py
-  # adds them over the JSON batch call, in every interpreter of this venv (Spark's
-  # Python workers too). A wheel with the real ones never loads it.
-  cp "$DATA/accord_arrow_shim.py" "$SITE/"
-  echo "import accord_arrow_shim" >"$SITE/accord_arrow_shim.pth"
-  shim=yes
-  echo "NOTE: the wheel has no screen_arrow: using the temporary JSON shim (tests/data/accord_arrow_shim.py)"
-fi
+"$VENV/bin/python" -c 'import accord; assert hasattr(accord.Ruleset, "screen_arrow")' \
+  || { echo "error: the wheel has no screen_arrow" >&2; exit 1; }
 echo "installed in ${install_s}s (pip; 0 when already there); venv $venv_size"
 
 echo "== data: CLI"
@@ -113,13 +103,12 @@ echo "== data: docs/guide-data.md"
 "$VENV/bin/python" "$DATA/run_guide.py"
 
 echo
-"$VENV/bin/python" - "$WORK" "$HOUSEHOLDS" "$cli_s" "$shim" <<'EOF'
+"$VENV/bin/python" - "$WORK" "$HOUSEHOLDS" "$cli_s" <<'EOF'
 import json, sys
-work, households, cli_s, shim = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+work, households, cli_s = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 spark = json.load(open(f"{work}/spark.json"))
 dask = json.load(open(f"{work}/dask.json"))
-print(f"data: {households} households, {spark['results']} results, identical across the CLI, Spark and Dask"
-      + (" (Arrow entry points: the temporary JSON shim)" if shim == "yes" else ""))
+print(f"data: {households} households, {spark['results']} results, identical across the CLI, Spark and Dask")
 print(f"  CLI --threads 2 (JSON lines): {cli_s:8.2f} s  {households / cli_s:10.0f} households/s")
 print(f"  Spark local[2], job only:     {spark['job_s']:8.2f} s  {spark['households_per_s']:10.0f} households/s"
       f"  (session start {spark['session_s']} s; {spark['partitions']} partitions, ruleset loaded {spark['ruleset_loads']}x)")
