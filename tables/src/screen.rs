@@ -90,8 +90,6 @@ pub struct TableScreener {
     /// The input columns that are facts.
     facts: Vec<usize>,
     labels: Vec<String>,
-    /// A programme's index among the ruleset's (the order of `labels`).
-    program_index: std::collections::HashMap<String, usize>,
     output: SchemaRef,
 }
 
@@ -130,13 +128,12 @@ impl TableScreener {
             facts.push(i);
         }
         let lang = options.lang.as_deref();
-        let named = ruleset.engine().program_labels(lang);
-        let program_index = named
-            .iter()
-            .enumerate()
-            .map(|(i, (name, _))| (name.to_string(), i))
+        let labels = ruleset
+            .engine()
+            .program_labels(lang)
+            .into_iter()
+            .map(|(_, l)| l)
             .collect();
-        let labels = named.into_iter().map(|(_, l)| l).collect();
         let id_field = match id.and_then(|i| input.fields().get(i)) {
             Some(f) => Field::new(f.name(), f.data_type().clone(), true),
             None => Field::new("row", DataType::Int64, false),
@@ -171,7 +168,6 @@ impl TableScreener {
             id,
             facts,
             labels,
-            program_index,
             output: Arc::new(Schema::new(fields)),
             options,
         })
@@ -185,12 +181,13 @@ impl TableScreener {
     }
 
     /// Screens `batch` (its rows numbered from `first_row` + 1 when there is
-    /// no id column) on the options' threads; the results in input order.
+    /// no id column) on the options' threads; the results in input order, a
+    /// batch for each thread's share of the rows.
     pub fn screen(
         &self,
         batch: &RecordBatch,
         first_row: u64,
-    ) -> Result<(RecordBatch, Counts), Error> {
+    ) -> Result<(Vec<RecordBatch>, Counts), Error> {
         let n = batch.num_rows();
         let threads = self.options.threads.clamp(1, n.div_ceil(GROUP).max(1));
         let per = n.div_ceil(threads).max(1);
@@ -221,17 +218,17 @@ impl TableScreener {
                     .collect()
             })
         };
+        // One result batch per thread's share, in order: no copy to join them.
         let mut counts = Counts::default();
-        let mut rows: Vec<u32> = Vec::new();
-        let mut pieces: Vec<Vec<ArrayRef>> = Vec::with_capacity(parts.len());
+        let mut out = Vec::with_capacity(parts.len());
         for p in parts {
             let (mut part, c) = p?;
             counts.add(c);
-            rows.append(&mut part.rows);
-            pieces.push(part.finish()?);
+            let rows = std::mem::take(&mut part.rows);
+            let batch_out = self.finish(batch, first_row, &rows, part.finish()?)?;
+            counts.rows += batch_out.num_rows() as u64;
+            out.push(batch_out);
         }
-        let out = self.finish(batch, first_row, &rows, pieces)?;
-        counts.rows = out.num_rows() as u64;
         Ok((out, counts))
     }
 
@@ -250,6 +247,7 @@ impl TableScreener {
             ..Counts::default()
         };
         let mut spare: Vec<Facts> = Vec::new();
+        let mut subjects: Vec<(accord_core::SubjectId, String)> = Vec::new();
         let mut row = from;
         while row < to {
             let end = (row + GROUP).min(to);
@@ -293,18 +291,28 @@ impl TableScreener {
                     };
                     let work_limit = eval.work_limit();
                     counts.work_limit += u64::from(work_limit);
+                    // A household has a few subjects and many results: each
+                    // subject's path is written once.
+                    subjects.clear();
                     for (i, result) in eval.results().enumerate() {
                         let label = self
-                            .program_index
-                            .get(result.program)
-                            .and_then(|&p| self.labels.get(p))
+                            .labels
+                            .get(result.program_index)
                             .map_or("", String::as_str);
+                        let at = match subjects.iter().position(|(s, _)| *s == result.subject) {
+                            Some(at) => at,
+                            None => {
+                                subjects.push((result.subject, eval.subject_path(result.subject)));
+                                subjects.len() - 1
+                            }
+                        };
+                        let subject = subjects.get(at).map_or("", |(_, p)| p.as_str());
                         part.result(
                             r,
                             ResultRow {
                                 program: result.program,
                                 label,
-                                subject: &eval.subject_path(result.subject),
+                                subject,
                                 status: result.status.as_str(),
                                 amount: result.amount,
                                 missing: &eval.missing(i),
@@ -384,14 +392,14 @@ impl TableScreener {
         Ok(())
     }
 
-    /// The result batch: the id column taken from the input rows, the other
-    /// columns the threads' pieces joined in order.
+    /// A result batch: the id column taken from the input rows, then the
+    /// other columns.
     fn finish(
         &self,
         batch: &RecordBatch,
         first_row: u64,
         rows: &[u32],
-        pieces: Vec<Vec<ArrayRef>>,
+        columns_after_id: Vec<ArrayRef>,
     ) -> Result<RecordBatch, Error> {
         let id: ArrayRef = match self.id.and_then(|i| batch.columns().get(i)) {
             Some(column) => {
@@ -405,17 +413,7 @@ impl TableScreener {
             ),
         };
         let mut columns = vec![id];
-        let width = pieces.first().map_or(0, Vec::len);
-        for c in 0..width {
-            let arrays: Vec<&dyn arrow_array::Array> = pieces
-                .iter()
-                .filter_map(|p| p.get(c).map(|a| a.as_ref()))
-                .collect();
-            columns.push(match arrays.as_slice() {
-                [one] => arrow_array::make_array(one.to_data()),
-                many => arrow_select::concat::concat(many)?,
-            });
-        }
+        columns.extend(columns_after_id);
         Ok(RecordBatch::try_new(self.output.clone(), columns)?)
     }
 }

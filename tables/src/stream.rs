@@ -29,6 +29,8 @@ pub struct ScreenStream {
     next_row: u64,
     counts: Counts,
     done: bool,
+    /// Result batches screened but not yet handed out (one per thread).
+    ready: std::collections::VecDeque<RecordBatch>,
 }
 
 impl ScreenStream {
@@ -54,6 +56,7 @@ impl ScreenStream {
             next_row: 0,
             counts: Counts::default(),
             done: false,
+            ready: std::collections::VecDeque::new(),
         })
     }
 
@@ -69,6 +72,9 @@ impl ScreenStream {
 
     /// The next batch of results, `None` after the last.
     pub fn next_batch(&mut self) -> Result<Option<RecordBatch>, Error> {
+        if let Some(b) = self.ready.pop_front() {
+            return Ok(Some(b));
+        }
         if self.done {
             return Ok(None);
         }
@@ -85,7 +91,11 @@ impl ScreenStream {
                     let (out, counts) = self.screener.screen(&chunk, self.next_row)?;
                     self.next_row += len as u64;
                     self.counts.add(counts);
-                    return Ok(Some(out));
+                    self.ready.extend(out);
+                    if let Some(b) = self.ready.pop_front() {
+                        return Ok(Some(b));
+                    }
+                    continue;
                 }
             }
             match self.input.next() {

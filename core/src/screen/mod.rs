@@ -600,6 +600,9 @@ impl<'s> Evaluations<'s> {
 #[derive(Debug, Clone, Copy)]
 pub struct ResultView<'s> {
     pub program: &'s str,
+    /// The programme's index in declaration order (that of
+    /// [`Engine::program_names`] and [`Engine::program_labels`]).
+    pub program_index: usize,
     pub subject: SubjectId,
     pub status: Status,
     /// Only for eligible results of programmes with an amount, when it is known.
@@ -625,6 +628,7 @@ impl<'s> Evaluation<'s> {
                 "a result's programme",
             )
             .map_or("", |p| p.name.as_str()),
+            program_index: r.program as usize,
             subject: SubjectId(r.subject),
             status: Status::from_tri(r.status),
             amount: r.amount.as_decimal(),
