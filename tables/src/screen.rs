@@ -241,7 +241,9 @@ impl TableScreener {
     ) -> Result<(Part, Counts), Error> {
         let engine = self.ruleset.engine();
         let mut session = engine.session(self.as_of);
-        let mut part = Part::new(self.options.explain, (to - from) * self.labels.len());
+        // Most rulesets give a few results a programme per household (one per
+        // member for a person's programmes).
+        let mut part = Part::new(self.options.explain, (to - from) * self.labels.len() * 2);
         let mut counts = Counts {
             households: (to - from) as u64,
             ..Counts::default()
@@ -426,6 +428,9 @@ fn column_list(schema: &Schema) -> String {
 /// Result rows built column by column by one thread, in input order.
 struct Part {
     explained: bool,
+    /// Whether any row is a refused household's: until one is, the error
+    /// columns are all null and are not built row by row.
+    errored: bool,
     rows: Vec<u32>,
     program: StringBuilder,
     label: StringBuilder,
@@ -456,6 +461,7 @@ impl Part {
     fn new(explained: bool, rows: usize) -> Part {
         Part {
             explained,
+            errored: false,
             rows: Vec::with_capacity(rows),
             program: StringBuilder::with_capacity(rows, 16 * rows),
             label: StringBuilder::with_capacity(rows, 20 * rows),
@@ -487,9 +493,11 @@ impl Part {
         }
         self.missing.append(true);
         self.work_limit.append_value(r.work_limit);
-        self.error_code.append_null();
-        self.error_path.append_null();
-        self.error.append_null();
+        if self.errored {
+            self.error_code.append_null();
+            self.error_path.append_null();
+            self.error.append_null();
+        }
         if self.explained {
             self.explanation.append_option(r.explanation);
         }
@@ -498,6 +506,14 @@ impl Part {
     /// A refused household: one row each problem, with its code and path
     /// (messages name fields and types, never values).
     fn errors(&mut self, row: u32, e: &FactsError) {
+        if !self.errored {
+            // The rows so far had no error: their nulls, now.
+            self.errored = true;
+            let before = self.rows.len();
+            self.error_code.append_nulls(before);
+            self.error_path.append_nulls(before);
+            self.error.append_nulls(before);
+        }
         for f in &e.errors {
             self.rows.push(row);
             self.program.append_null();
@@ -530,10 +546,17 @@ impl Part {
             Arc::new(amount),
             Arc::new(self.missing.finish()),
             Arc::new(self.work_limit.finish()),
-            Arc::new(self.error_code.finish()),
-            Arc::new(self.error_path.finish()),
-            Arc::new(self.error.finish()),
         ];
+        if self.errored {
+            columns.push(Arc::new(self.error_code.finish()));
+            columns.push(Arc::new(self.error_path.finish()));
+            columns.push(Arc::new(self.error.finish()));
+        } else {
+            let n = self.rows.len();
+            for _ in 0..3 {
+                columns.push(arrow_array::new_null_array(&DataType::Utf8, n));
+            }
+        }
         if self.explained {
             columns.push(Arc::new(self.explanation.finish()));
         }
