@@ -534,6 +534,8 @@ impl Part {
 
     /// The columns after the id, in the output schema's order.
     fn finish(mut self) -> Result<Vec<ArrayRef>, Error> {
+        // The rows' count (their input rows may already be taken).
+        let n = arrow_array::builder::ArrayBuilder::len(&self.status);
         let amount = self
             .amount
             .finish()
@@ -552,7 +554,6 @@ impl Part {
             columns.push(Arc::new(self.error_path.finish()));
             columns.push(Arc::new(self.error.finish()));
         } else {
-            let n = self.rows.len();
             for _ in 0..3 {
                 columns.push(arrow_array::new_null_array(&DataType::Utf8, n));
             }

@@ -192,3 +192,27 @@ fn progress_is_told_after_each_batch() {
     // One batch of 5 households; a CSV file does not say its length.
     assert_eq!(told, vec![(5, None)]);
 }
+
+#[test]
+fn a_registry_with_no_refusal_has_null_error_columns() {
+    // expected.csv without h4: the other households' rows, in order, and no
+    // error anywhere (the error columns all null, so all empty in CSV).
+    let households = scratch("no-refusal.csv");
+    let text = std::fs::read_to_string(corpus().join("households.csv")).unwrap();
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("h4,")).collect();
+    std::fs::write(&households, kept.join("\n") + "\n").unwrap();
+    // h4's member goes too: a member row of no household is refused (U0043).
+    let members = scratch("no-refusal-members.csv");
+    let text = std::fs::read_to_string(corpus().join("members.csv")).unwrap();
+    let kept: Vec<&str> = text.lines().filter(|l| !l.starts_with("h4,")).collect();
+    std::fs::write(&members, kept.join("\n") + "\n").unwrap();
+    let mut o = options(1);
+    o.members = Some(("members".into(), members));
+    let out = scratch("no-refusal-out.csv");
+    let counts = screen_file(ruleset(), &households, &out, o, &mut |_, _| {}).unwrap();
+    let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
+    let expected: Vec<&str> = expected.lines().filter(|l| !l.starts_with("h4,")).collect();
+    let got = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(got.lines().collect::<Vec<_>>(), expected);
+    assert_eq!((counts.households, counts.rows, counts.bad), (4, 13, 0));
+}
