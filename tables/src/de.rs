@@ -97,13 +97,15 @@ impl<'de> de::Deserializer<'de> for Row<'_> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        let schema = self.batch.schema_ref();
-        let entries = self.columns.iter().filter_map(|&c| {
-            let name = schema.fields().get(c)?.name().as_str();
-            Some((name, self.batch.columns().get(c)?, self.row))
+        let fields = self.batch.schema_ref().fields();
+        let columns = self.batch.columns();
+        let row = self.row;
+        let entries = self.columns.iter().filter_map(move |&c| {
+            let name = fields.get(c)?.name().as_str();
+            Some((name, columns.get(c)?, row))
         });
         visitor.visit_map(Entries {
-            entries: entries.collect::<Vec<_>>().into_iter(),
+            entries,
             value: None,
             text: self.text,
         })

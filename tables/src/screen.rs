@@ -6,8 +6,10 @@ use std::sync::Arc;
 
 use accord_core::facade::{parse_as_of, Ruleset};
 use accord_core::screen::{Facts, FactsError, ScreenOptions, Session};
-use arrow_array::builder::{BooleanBuilder, Decimal128Builder, ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
+use arrow_array::builder::{
+    BooleanBuilder, Decimal128Builder, Int32Builder, ListBuilder, StringBuilder,
+};
+use arrow_array::{Array, ArrayRef, DictionaryArray, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -89,8 +91,28 @@ pub struct TableScreener {
     id: Option<usize>,
     /// The input columns that are facts.
     facts: Vec<usize>,
-    labels: Vec<String>,
+    dictionaries: Dictionaries,
     output: SchemaRef,
+}
+
+/// The values of the dictionary columns: the ruleset's programme names and
+/// labels (keyed by the programme's index) and the statuses.
+struct Dictionaries {
+    names: Arc<StringArray>,
+    labels: Arc<StringArray>,
+    statuses: Arc<StringArray>,
+}
+
+/// The statuses, in the order of their keys.
+const STATUSES: [&str; 4] = ["eligible", "ineligible", "undetermined", "error"];
+const STATUS_ERROR: i32 = 3;
+
+fn status_key(status: accord_core::Status) -> i32 {
+    let text = status.as_str();
+    STATUSES
+        .iter()
+        .position(|s| *s == text)
+        .map_or(STATUS_ERROR, |i| i as i32)
 }
 
 impl TableScreener {
@@ -128,22 +150,34 @@ impl TableScreener {
             facts.push(i);
         }
         let lang = options.lang.as_deref();
-        let labels = ruleset
-            .engine()
-            .program_labels(lang)
-            .into_iter()
-            .map(|(_, l)| l)
-            .collect();
+        let named = ruleset.engine().program_labels(lang);
+        let dictionaries = Dictionaries {
+            names: Arc::new(named.iter().map(|(n, _)| Some(*n)).collect()),
+            labels: Arc::new(named.iter().map(|(_, l)| Some(l.as_str())).collect()),
+            statuses: Arc::new(STATUSES.iter().map(|s| Some(*s)).collect()),
+        };
         let id_field = match id.and_then(|i| input.fields().get(i)) {
             Some(f) => Field::new(f.name(), f.data_type().clone(), true),
             None => Field::new("row", DataType::Int64, false),
         };
         let mut fields = vec![
             id_field,
-            Field::new("program", DataType::Utf8, true),
-            Field::new("label", DataType::Utf8, true),
+            Field::new(
+                "program",
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                true,
+            ),
+            Field::new(
+                "label",
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                true,
+            ),
             Field::new("subject", DataType::Utf8, true),
-            Field::new("status", DataType::Utf8, false),
+            Field::new(
+                "status",
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                false,
+            ),
             Field::new(
                 "amount",
                 DataType::Decimal128(AMOUNT_PRECISION, AMOUNT_SCALE),
@@ -167,7 +201,7 @@ impl TableScreener {
             as_of,
             id,
             facts,
-            labels,
+            dictionaries,
             output: Arc::new(Schema::new(fields)),
             options,
         })
@@ -225,7 +259,8 @@ impl TableScreener {
             let (mut part, c) = p?;
             counts.add(c);
             let rows = std::mem::take(&mut part.rows);
-            let batch_out = self.finish(batch, first_row, &rows, part.finish()?)?;
+            let batch_out =
+                self.finish(batch, first_row, &rows, part.finish(&self.dictionaries)?)?;
             counts.rows += batch_out.num_rows() as u64;
             out.push(batch_out);
         }
@@ -243,7 +278,8 @@ impl TableScreener {
         let mut session = engine.session(self.as_of);
         // Most rulesets give a few results a programme per household (one per
         // member for a person's programmes).
-        let mut part = Part::new(self.options.explain, (to - from) * self.labels.len() * 2);
+        let programs = self.dictionaries.names.len();
+        let mut part = Part::new(self.options.explain, (to - from) * programs * 2);
         let mut counts = Counts {
             households: (to - from) as u64,
             ..Counts::default()
@@ -297,10 +333,6 @@ impl TableScreener {
                     // subject's path is written once.
                     subjects.clear();
                     for (i, result) in eval.results().enumerate() {
-                        let label = self
-                            .labels
-                            .get(result.program_index)
-                            .map_or("", String::as_str);
                         let at = match subjects.iter().position(|(s, _)| *s == result.subject) {
                             Some(at) => at,
                             None => {
@@ -312,10 +344,9 @@ impl TableScreener {
                         part.result(
                             r,
                             ResultRow {
-                                program: result.program,
-                                label,
+                                program: result.program_index as i32,
                                 subject,
-                                status: result.status.as_str(),
+                                status: status_key(result.status),
                                 amount: result.amount,
                                 missing: &eval.missing(i),
                                 work_limit,
@@ -379,10 +410,14 @@ impl TableScreener {
                 part.result(
                     r,
                     ResultRow {
-                        program: &result.program,
-                        label: &result.label,
+                        program: self
+                            .dictionaries
+                            .names
+                            .iter()
+                            .position(|n| n == Some(result.program.as_str()))
+                            .map_or(-1, |i| i as i32),
                         subject: &result.subject,
-                        status: result.status.as_str(),
+                        status: status_key(result.status),
                         amount,
                         missing: &result.missing,
                         work_limit,
@@ -432,10 +467,12 @@ struct Part {
     /// columns are all null and are not built row by row.
     errored: bool,
     rows: Vec<u32>,
-    program: StringBuilder,
-    label: StringBuilder,
+    /// The programme's index: the key of `program` and `label` (dictionaries
+    /// of the ruleset's names and labels).
+    program: Int32Builder,
     subject: StringBuilder,
-    status: StringBuilder,
+    /// The key of `status` in [`STATUSES`].
+    status: Int32Builder,
     amount: Decimal128Builder,
     missing: ListBuilder<StringBuilder>,
     work_limit: BooleanBuilder,
@@ -447,10 +484,11 @@ struct Part {
 
 /// One result row's columns.
 struct ResultRow<'r> {
-    program: &'r str,
-    label: &'r str,
+    /// The programme's index (declaration order).
+    program: i32,
     subject: &'r str,
-    status: &'static str,
+    /// The status's index in [`STATUSES`].
+    status: i32,
     amount: Option<Decimal>,
     missing: &'r [String],
     work_limit: bool,
@@ -463,10 +501,9 @@ impl Part {
             explained,
             errored: false,
             rows: Vec::with_capacity(rows),
-            program: StringBuilder::with_capacity(rows, 16 * rows),
-            label: StringBuilder::with_capacity(rows, 20 * rows),
+            program: Int32Builder::with_capacity(rows),
             subject: StringBuilder::with_capacity(rows, 4 * rows),
-            status: StringBuilder::with_capacity(rows, 10 * rows),
+            status: Int32Builder::with_capacity(rows),
             amount: Decimal128Builder::with_capacity(rows),
             missing: ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
                 "item",
@@ -484,7 +521,6 @@ impl Part {
     fn result(&mut self, row: u32, r: ResultRow<'_>) {
         self.rows.push(row);
         self.program.append_value(r.program);
-        self.label.append_value(r.label);
         self.subject.append_value(r.subject);
         self.status.append_value(r.status);
         self.amount.append_option(r.amount.and_then(to_decimal128));
@@ -517,9 +553,8 @@ impl Part {
         for f in &e.errors {
             self.rows.push(row);
             self.program.append_null();
-            self.label.append_null();
             self.subject.append_null();
-            self.status.append_value("error");
+            self.status.append_value(STATUS_ERROR);
             self.amount.append_null();
             self.missing.append(false);
             self.work_limit.append_value(false);
@@ -533,18 +568,22 @@ impl Part {
     }
 
     /// The columns after the id, in the output schema's order.
-    fn finish(mut self) -> Result<Vec<ArrayRef>, Error> {
+    fn finish(mut self, dictionaries: &Dictionaries) -> Result<Vec<ArrayRef>, Error> {
         // The rows' count (their input rows may already be taken).
         let n = arrow_array::builder::ArrayBuilder::len(&self.status);
+        let program = self.program.finish();
+        let names: ArrayRef = dictionaries.names.clone();
+        let labels: ArrayRef = dictionaries.labels.clone();
+        let statuses: ArrayRef = dictionaries.statuses.clone();
         let amount = self
             .amount
             .finish()
             .with_precision_and_scale(AMOUNT_PRECISION, AMOUNT_SCALE)?;
         let mut columns: Vec<ArrayRef> = vec![
-            Arc::new(self.program.finish()),
-            Arc::new(self.label.finish()),
+            Arc::new(DictionaryArray::try_new(program.clone(), names)?),
+            Arc::new(DictionaryArray::try_new(program, labels)?),
             Arc::new(self.subject.finish()),
-            Arc::new(self.status.finish()),
+            Arc::new(DictionaryArray::try_new(self.status.finish(), statuses)?),
             Arc::new(amount),
             Arc::new(self.missing.finish()),
             Arc::new(self.work_limit.finish()),
