@@ -226,8 +226,8 @@ fn take_stream(address: u64) -> Result<StreamReader, AccordError> {
     // leaves an empty (released) one in its place.
     let mut stream = unsafe { FFI_ArrowArrayStream::from_raw(pointer) };
     let refused = |message: String| {
-        AccordError::from(error(accord_tables::Error::Arrow(
-            ArrowError::CDataInterface(message),
+        error(accord_tables::Error::Arrow(ArrowError::CDataInterface(
+            message,
         )))
     };
     let Some(get_schema) = stream.get_schema else {
