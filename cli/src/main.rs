@@ -207,6 +207,16 @@ struct ScreenArgs {
     /// a fact) and carried into its line as `"id"`.
     #[arg(long, value_name = "KEY", requires = "facts_jsonl")]
     id_key: Option<String>,
+    /// With a registry (`--facts-jsonl`, `--input`): keep only the results of
+    /// these statuses (`eligible,undetermined`); every result by default. A
+    /// refused household is always written.
+    #[arg(
+        long,
+        value_name = "STATUS,…",
+        value_delimiter = ',',
+        conflicts_with_all = ["facts", "why"]
+    )]
+    only: Option<Vec<String>>,
     /// Explain one programme in full: its results, with how each derived value was
     /// computed (a tree, 3 levels deep), and the questions that could decide it.
     #[arg(long, value_name = "PROGRAM", conflicts_with = "facts_jsonl")]
@@ -385,6 +395,16 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         Err(code) => return code,
     };
     warn_unknown_lang(ruleset.engine(), args.lang.get());
+    let statuses = match &args.only {
+        Some(names) => match accord_core::facade::parse_statuses(names) {
+            Ok(s) => s,
+            Err(e) => {
+                report_error(&e, "`--only` is", json);
+                return exit_for(&e);
+            }
+        },
+        None => accord_core::StatusFilter::ALL,
+    };
     if let (Some(input), Some(output)) = (&args.input, &args.output) {
         if args.format.is_some() {
             return usage_error("a table's results take the format of `--output` (.parquet, .csv or .jsonl), not `--format`");
@@ -396,6 +416,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             id_column: args.id_column.clone(),
             join: args.join.as_deref(),
             threads: args.threads.count(),
+            statuses,
             explain: args.explain,
             lang: args.lang.get(),
             progress: screen::progress_wanted(if args.progress {
@@ -420,6 +441,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             explain: args.explain,
             lang: args.lang.get(),
             id_key: args.id_key.as_deref(),
+            statuses,
             progress: screen::progress_wanted(if args.progress {
                 Some(true)
             } else if args.no_progress {

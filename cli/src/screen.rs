@@ -30,6 +30,8 @@ pub struct Batch<'a> {
     pub lang: Option<&'a str>,
     /// `--id-key`: the key carried into each line as `"id"`.
     pub id_key: Option<&'a str>,
+    /// `--only`: the statuses of the results each line keeps.
+    pub statuses: accord_core::StatusFilter,
     pub progress: bool,
 }
 
@@ -122,6 +124,7 @@ pub fn batch(job: &Batch<'_>, out: &mut dyn Write) -> io::Result<BatchSummary> {
             let worker = std::thread::Builder::new().stack_size(WORKER_STACK);
             let spawned = worker.spawn_scoped(scope, move || {
                 let mut session = job.engine.session(job.as_of);
+                session.set_line_statuses(job.statuses);
                 // Facts documents whose buffers the next chunk reuses.
                 let mut spare: Vec<accord_core::Facts> = Vec::new();
                 loop {

@@ -19,6 +19,8 @@ pub struct TableJob<'a> {
     /// `FIELD=FILE`: a members file joined by the id column.
     pub join: Option<&'a str>,
     pub threads: usize,
+    /// `--only`: the statuses of the results written.
+    pub statuses: accord_core::StatusFilter,
     pub explain: bool,
     pub lang: Option<&'a str>,
     pub progress: bool,
@@ -51,6 +53,7 @@ pub fn run(ruleset: Ruleset, job: &TableJob<'_>) -> ExitCode {
     table.explain = job.explain;
     table.lang = job.lang.map(str::to_string);
     table.threads = job.threads.max(1);
+    table.statuses = job.statuses;
     let options = FileOptions { table, members };
     let bar = job.progress.then(|| {
         let bar = indicatif::ProgressBar::new_spinner();

@@ -200,6 +200,7 @@ fn command(dir: &Path, case: &Value, work: &Path) -> Option<Run> {
                 args.push("--explain".into());
             }
             opt(&mut args, "--id-key", get("id_key"));
+            opt(&mut args, "--only", get("statuses"));
         }
         "assessment_form" => {
             opt(&mut args, "--assessment", get("assessment"));
@@ -350,7 +351,7 @@ fn the_cli_prints_what_every_binding_returns() {
                 .collect();
             // The CLI checks the as-of date, the format and the catalogue before
             // the facade, and `compare`'s request (`--set`, `--by`, …): a usage
-            // error.
+            // error; so is `--only`'s (U0045).
             let usage = error["kind"] == "request"
                 && matches!(
                     codes[..],
@@ -365,7 +366,8 @@ fn the_cli_prints_what_every_binding_returns() {
                         | "U0035"
                         | "U0036"
                         | "U0037"
-                        | "U0038"]
+                        | "U0038"
+                        | "U0045"]
                 );
             let want = if usage { 2 } else { 1 };
             let missing: Vec<&&str> = codes

@@ -1379,3 +1379,94 @@ fn an_id_key_is_carried_through_a_registry() {
     assert_eq!(stdout(&out), facade.text);
     assert_eq!(stdout(&run("2")), facade.text);
 }
+
+/// `--only` with `--facts-jsonl`: each line keeps the results of the statuses
+/// named, every line is still written, and the bytes are the facade's with the
+/// same statuses. Income 50 < 100 is eligible, 150 ineligible, no income
+/// undetermined: `--only eligible` keeps line 1's result and empties lines 2
+/// and 3; the bad line 4 keeps its error. `--only` with one household
+/// (`--facts`) is a usage error: it filters registries.
+#[test]
+fn only_keeps_the_statuses_named_in_a_registry() {
+    let dir = scratch("registry_only");
+    let rules = dir.join("r.accord");
+    let src = "ruleset r { languages en }\n\
+               entity H { income: Integer }\n\
+               program p { for H\n  eligible when income < 100 }\n";
+    fs::write(&rules, src).unwrap();
+    let text = "{\"income\": 50}\n{\"income\": 150}\n{}\nnot json\n";
+    let input = dir.join("in.jsonl");
+    fs::write(&input, text).unwrap();
+    let run = |only: &str| {
+        accord(&[
+            "screen",
+            rules.to_str().unwrap(),
+            "--as-of",
+            "2025-03-01",
+            "--facts-jsonl",
+            input.to_str().unwrap(),
+            "--format",
+            "jsonl",
+            "--only",
+            only,
+            "--threads",
+            "2",
+            "--no-progress",
+        ])
+    };
+    let out = run("eligible");
+    // The bad line makes the exit code 1, as without `--only`.
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let parsed = lines(&out);
+    assert_eq!(parsed.len(), 4);
+    assert_eq!(parsed[0]["results"][0]["status"], "eligible");
+    assert_eq!(parsed[0]["results"].as_array().unwrap().len(), 1);
+    assert_eq!(parsed[1]["results"], serde_json::json!([]));
+    assert_eq!(parsed[2]["results"], serde_json::json!([]));
+    assert!(parsed[3]["error"].is_string());
+    let ruleset =
+        accord_core::facade::Ruleset::load(vec![accord_core::SourceFile::new("r.accord", src)])
+            .unwrap();
+    let options = accord_core::facade::JsonlOptions {
+        statuses: accord_core::facade::parse_statuses(&["eligible"]).unwrap(),
+        ..Default::default()
+    };
+    let facade = ruleset
+        .screen_jsonl_report(text, "2025-03-01", &options)
+        .unwrap();
+    assert_eq!(stdout(&out), facade.text);
+    // `ineligible,undetermined`: line 2's and line 3's results.
+    let parsed = lines(&run("ineligible,undetermined"));
+    let statuses: Vec<&Value> = parsed.iter().map(|l| &l["results"][0]["status"]).collect();
+    assert_eq!(
+        statuses,
+        [
+            &Value::Null,
+            &Value::from("ineligible"),
+            &Value::from("undetermined"),
+            &Value::Null
+        ]
+    );
+    // A misspelt status: refused (exit 2), with the statuses listed.
+    let out = run("eligable");
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    assert!(stderr(&out).contains("U0045"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean `eligible`?"),
+        "{}",
+        stderr(&out)
+    );
+    // One household: `--only` does not apply.
+    let facts = dir.join("one.json");
+    fs::write(&facts, "{\"income\": 50}").unwrap();
+    let out = accord(&[
+        "screen",
+        rules.to_str().unwrap(),
+        "--facts",
+        facts.to_str().unwrap(),
+        "--only",
+        "eligible",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}

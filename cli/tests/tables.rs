@@ -105,3 +105,47 @@ fn a_bad_id_column_is_a_request_error_and_writes_nothing() {
     assert!(stderr.contains("U0040"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// `--only eligible,undetermined`: expected.csv's eligible rows (h1
+/// child_benefit and housing_support, h2 old_age_pension), h3's undetermined
+/// housing_support and h4's error row, in order: 5 of the 14 rows. A name that
+/// is not a status is refused before anything is written (U0045, exit 2).
+#[test]
+fn only_keeps_the_statuses_named() {
+    let out = scratch("only.csv");
+    let run = screen(&out, &["--only", "eligible,undetermined"]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
+    let want: Vec<&str> = expected
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| {
+            *i == 0 || ["eligible", "undetermined", "error"].contains(&l.split(',').nth(4).unwrap())
+        })
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(want.len(), 1 + 5);
+    let got = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(got.lines().collect::<Vec<_>>(), want);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("screened 5 households into 5 result rows"),
+        "{stderr}"
+    );
+
+    let refused = scratch("only-refused.csv");
+    let run = screen(&refused, &["--only", "eligible,undetermned"]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("U0045: `undetermned` is not a status of a result")
+            && stderr.contains("did you mean `undetermined`?"),
+        "{stderr}"
+    );
+    assert!(!refused.exists(), "nothing written");
+}

@@ -96,7 +96,7 @@ codes! {
     /// U00xx: requests to the facade
     U0001, U0003, U0004, U0005, U0006, U0007, U0008, U0009,
     U0010, U0011, U0012, U0020, U0030, U0031, U0032, U0033, U0034,
-    U0035, U0036, U0037, U0038, U0040, U0041, U0042, U0043, U0044;
+    U0035, U0036, U0037, U0038, U0040, U0041, U0042, U0043, U0044, U0045;
 }
 
 /// The code of a syntax error of the parser (`accord-grammar` knows the kinds of

@@ -56,7 +56,7 @@ pub use providers::{Catalogue, CatalogueError, NeedsMap, ProvidersReport, Rating
 pub use render::RenderOptions;
 pub use screen::{
     Engine, Evaluation, Evaluations, FactError, Facts, FactsError, ResultView, ScreenOptions,
-    ScreenReport, Session, Status, SubjectId,
+    ScreenReport, Session, Status, StatusFilter, SubjectId,
 };
 pub use source::{LineIndex, Position, SourceFile, SourceMap};
 pub use testrun::{TestFailure, TestOutcome, TestReport};

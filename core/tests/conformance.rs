@@ -169,14 +169,24 @@ fn run(dir: &Path) -> Result<String, Error> {
         "explain" => r.explain(&a.req("facts"), &a.req("as_of"), &a.req("program"), lang),
         "screen_jsonl" => {
             let id_key = a.opt("id_key");
-            let options = accord_core::facade::JsonlOptions {
-                explain: a.flag("explain"),
-                lang,
-                threads: 1,
-                id_key: id_key.as_deref(),
+            // `statuses`: the names to keep, comma-separated (`--only`).
+            let statuses = match a.opt("statuses") {
+                Some(names) => {
+                    accord_core::facade::parse_statuses(&names.split(',').collect::<Vec<_>>())
+                }
+                None => Ok(accord_core::StatusFilter::ALL),
             };
-            r.screen_jsonl_report(&a.req("lines"), &a.req("as_of"), &options)
-                .map(|s| s.text)
+            statuses.and_then(|statuses| {
+                let options = accord_core::facade::JsonlOptions {
+                    explain: a.flag("explain"),
+                    lang,
+                    threads: 1,
+                    id_key: id_key.as_deref(),
+                    statuses,
+                };
+                r.screen_jsonl_report(&a.req("lines"), &a.req("as_of"), &options)
+                    .map(|s| s.text)
+            })
         }
         "compare" => r.compare(
             vec![SourceFile::new(a.req("reform_name"), a.req("reform"))],

@@ -178,3 +178,121 @@ fn builders_make_a_new_ruleset() {
     let e = r.clone().with_ratings("{}").err().unwrap();
     assert_eq!(e.code(), accord_core::Code::U0008.as_str());
 }
+
+/// `statuses` (`--only`): each line keeps only the results of the statuses
+/// named, and every line is still there, a refused one with its error. For
+/// every choice of statuses, threads and explanations, the lines are the
+/// unfiltered lines with the other results taken out. By hand: incomes 0–199
+/// and 20 documents without an income (undetermined), one bad line: 100
+/// eligible, 100 ineligible, 20 undetermined results.
+#[test]
+fn statuses_keep_only_their_results() {
+    use accord_core::facade::parse_statuses;
+    let r = ruleset();
+    let mut lines: String = (0..200).map(|i| format!("{{\"income\": {i}}}\n")).collect();
+    lines.push_str("not json\n");
+    lines.push_str(&"{}\n".repeat(20));
+    let names = ["eligible", "ineligible", "undetermined"];
+    for explain in [false, true] {
+        let all = parsed(
+            &r.screen_jsonl_report(
+                &lines,
+                AS_OF,
+                &JsonlOptions {
+                    explain,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .text,
+        );
+        for mask in 1..8u8 {
+            let keep: Vec<&str> = (0..3)
+                .filter(|b| mask & (1 << b) != 0)
+                .map(|b| names[b])
+                .collect();
+            let statuses = parse_statuses(&keep).unwrap();
+            for threads in [1, 2] {
+                let options = JsonlOptions {
+                    explain,
+                    threads,
+                    statuses,
+                    ..Default::default()
+                };
+                let report = r.screen_jsonl_report(&lines, AS_OF, &options).unwrap();
+                // Every line, one bad, whatever is kept.
+                assert_eq!((report.lines, report.bad), (221, 1));
+                let got = parsed(&report.text);
+                let want: Vec<Value> = all
+                    .iter()
+                    .map(|line| {
+                        let mut line = line.clone();
+                        if let Some(results) = line.get_mut("results") {
+                            let kept: Vec<Value> = results
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .filter(|x| keep.contains(&x["status"].as_str().unwrap()))
+                                .cloned()
+                                .collect();
+                            *results = Value::Array(kept);
+                        }
+                        line
+                    })
+                    .collect();
+                assert_eq!(got, want, "{keep:?}, {threads} threads, explain {explain}");
+                let count = |status: &str| {
+                    got.iter()
+                        .filter_map(|l| l["results"].as_array())
+                        .flatten()
+                        .filter(|x| x["status"] == status)
+                        .count()
+                };
+                let expected = |status: &str, n: usize| if keep.contains(&status) { n } else { 0 };
+                assert_eq!(count("eligible"), expected("eligible", 100));
+                assert_eq!(count("ineligible"), expected("ineligible", 100));
+                assert_eq!(count("undetermined"), expected("undetermined", 20));
+                // The bad line is there, with its error.
+                assert!(got[200]["error"].is_string(), "{keep:?}");
+            }
+        }
+    }
+}
+
+/// The names `statuses` takes: a status, each once or more, with blanks
+/// around; not `error` (refused lines are always written), not a misspelling
+/// (with a did-you-mean), not nothing.
+#[test]
+fn statuses_are_named_exactly() {
+    use accord_core::facade::parse_statuses;
+    use accord_core::{Status, StatusFilter};
+    let keep = parse_statuses(&[" eligible", "undetermined ", "eligible"]).unwrap();
+    assert!(keep.keeps(Status::Eligible) && keep.keeps(Status::Undetermined));
+    assert!(!keep.keeps(Status::Ineligible));
+    assert_eq!(
+        parse_statuses(&["ineligible", "eligible", "undetermined"]).unwrap(),
+        StatusFilter::ALL
+    );
+    let problem = |names: &[&str]| {
+        let e = parse_statuses(names).unwrap_err();
+        assert_eq!(e.problems.len(), 1, "one mistake, one diagnostic");
+        let p = &e.problems[0];
+        (
+            p.code.to_string(),
+            p.message.clone(),
+            p.help.clone().unwrap(),
+        )
+    };
+    let (code, message, help) = problem(&["eligible", "undetermind"]);
+    assert_eq!(code, "U0045");
+    assert_eq!(message, "`undetermind` is not a status of a result");
+    assert!(help.starts_with("did you mean `undetermined`?"), "{help}");
+    let (code, message, _) = problem(&["error"]);
+    assert_eq!(code, "U0045");
+    assert!(message.contains("always written"), "{message}");
+    for nothing in [&[][..], &[""], &[" ", ""]] {
+        let (code, message, _) = problem(nothing);
+        assert_eq!(code, "U0045");
+        assert!(message.starts_with("no status to keep"), "{message}");
+    }
+}

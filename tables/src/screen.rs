@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use accord_core::facade::{parse_as_of, Ruleset};
 use accord_core::screen::{Facts, FactsError, ScreenOptions, Session};
+use accord_core::StatusFilter;
 use arrow_array::builder::{
     BooleanBuilder, Decimal128Builder, Int32Builder, ListBuilder, StringBuilder,
 };
@@ -45,6 +46,9 @@ pub struct TableOptions {
     /// Every column is text (a CSV file): `true`/`false` are Booleans and an
     /// empty cell is unknown.
     pub text: bool,
+    /// The results written, by status (every result by default); a refused
+    /// household's error rows are always written.
+    pub statuses: StatusFilter,
 }
 
 impl TableOptions {
@@ -56,6 +60,7 @@ impl TableOptions {
             lang: None,
             threads: 1,
             text: false,
+            statuses: StatusFilter::ALL,
         }
     }
 }
@@ -286,6 +291,7 @@ impl TableScreener {
         };
         let mut spare: Vec<Facts> = Vec::new();
         let mut subjects: Vec<(accord_core::SubjectId, String)> = Vec::new();
+        let keep = self.options.statuses;
         let mut row = from;
         while row < to {
             let end = (row + GROUP).min(to);
@@ -333,6 +339,9 @@ impl TableScreener {
                     // subject's path is written once.
                     subjects.clear();
                     for (i, result) in eval.results().enumerate() {
+                        if !keep.keeps(result.status) {
+                            continue;
+                        }
                         let at = match subjects.iter().position(|(s, _)| *s == result.subject) {
                             Some(at) => at,
                             None => {
@@ -391,6 +400,9 @@ impl TableScreener {
             let work_limit = session.ran_out_of_work();
             counts.work_limit += u64::from(work_limit);
             for result in report.results {
+                if !self.options.statuses.keeps(result.status) {
+                    continue;
+                }
                 let amount = match &result.amount {
                     Some(a) => Some(a.parse::<Decimal>().map_err(|_| {
                         Error::request(

@@ -71,6 +71,71 @@ fn csv_with_members_gives_the_hand_worked_rows_on_any_thread_count() {
     }
 }
 
+/// `statuses` (`--only`): the rows of expected.csv whose status is kept, in
+/// the same order, and h4's error row whatever is kept (a refused household
+/// is never left out). By hand from the README: eligible h1 child_benefit,
+/// h1 housing_support, h2 old_age_pension (3 rows); undetermined h3
+/// housing_support (1); ineligible the other 9; h4's error (1).
+#[test]
+fn statuses_keep_the_rows_of_their_statuses() {
+    let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
+    let mut lines = expected.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let status_of = |row: &str| row.split(',').nth(4).unwrap().to_string();
+    let cases: [(&[&str], u64); 4] = [
+        (&["eligible"], 3 + 1),
+        (&["eligible", "undetermined"], 4 + 1),
+        (&["ineligible"], 9 + 1),
+        (&["undetermined"], 1 + 1),
+    ];
+    for (keep, count) in cases {
+        for threads in [1, 2] {
+            let mut options = options(threads);
+            options.table.statuses = accord_core::facade::parse_statuses(keep).unwrap();
+            let out = scratch(&format!("only-{}-{threads}.csv", keep.join("-")));
+            let counts = screen_file(
+                ruleset(),
+                &corpus().join("households.csv"),
+                &out,
+                options,
+                &mut |_, _| {},
+            )
+            .unwrap();
+            let want: Vec<&str> = std::iter::once(header)
+                .chain(rows.iter().copied().filter(|r| {
+                    let s = status_of(r);
+                    s == "error" || keep.contains(&s.as_str())
+                }))
+                .collect();
+            let got = std::fs::read_to_string(&out).unwrap();
+            assert_eq!(got.lines().collect::<Vec<_>>(), want, "{keep:?}");
+            // Every household screened, h4 refused; `rows` counts the rows written.
+            assert_eq!((counts.households, counts.rows, counts.bad), (5, count, 1));
+            // Explained (a path of its own), the same rows are kept.
+            let mut options = self::options(threads);
+            options.table.statuses = accord_core::facade::parse_statuses(keep).unwrap();
+            options.table.explain = true;
+            let explained = scratch(&format!("only-x-{}-{threads}.jsonl", keep.join("-")));
+            let counts = screen_file(
+                ruleset(),
+                &corpus().join("households.csv"),
+                &explained,
+                options,
+                &mut |_, _| {},
+            )
+            .unwrap();
+            assert_eq!(counts.rows, count, "explained, {keep:?}");
+            let text = std::fs::read_to_string(&explained).unwrap();
+            for line in text.lines() {
+                let row: serde_json::Value = serde_json::from_str(line).unwrap();
+                let s = row["status"].as_str().unwrap();
+                assert!(s == "error" || keep.contains(&s), "{keep:?}: {line}");
+            }
+        }
+    }
+}
+
 #[test]
 fn parquet_round_trip_gives_the_same_rows() {
     // The results written as Parquet hold the rows of expected.csv: the ids

@@ -408,8 +408,20 @@ impl Ruleset {
     /// screen --facts-jsonl`'s summary. `threads`: how many to screen on (the
     /// same bytes whatever the count; `None`: one). `id_key`: the key of each
     /// document that identifies it, taken out before checking and carried
-    /// into its line as `"id"` (`--id-key`).
-    #[uniffi::method(default(explain = false, lang = None, threads = None, id_key = None))]
+    /// into its line as `"id"` (`--id-key`). `statuses`: only the results of
+    /// these statuses in each line (`["eligible", "undetermined"]`; `None`:
+    /// every result; `--only`).
+    #[uniffi::method(default(
+        explain = false,
+        lang = None,
+        threads = None,
+        id_key = None,
+        statuses = None
+    ))]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is an option of `--facts-jsonl`, with a default"
+    )]
     pub fn screen_jsonl_report(
         &self,
         lines: String,
@@ -418,12 +430,18 @@ impl Ruleset {
         lang: Option<String>,
         threads: Option<u32>,
         id_key: Option<String>,
+        statuses: Option<Vec<String>>,
     ) -> Result<ScreenedLines, AccordError> {
+        let statuses = match &statuses {
+            Some(names) => facade::parse_statuses(names)?,
+            None => accord_core::StatusFilter::ALL,
+        };
         let options = facade::JsonlOptions {
             explain,
             lang: lang.as_deref(),
             threads: threads.map_or(1, |n| usize::try_from(n).unwrap_or(1)),
             id_key: id_key.as_deref(),
+            statuses,
         };
         self.read(|r| r.screen_jsonl_report(&lines, &as_of, &options))
             .map(ScreenedLines::from)

@@ -14,6 +14,8 @@ use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{RecordBatch, RecordBatchReader, StructArray};
 use arrow_schema::{ArrowError, DataType, Schema, SchemaRef};
 
+use accord_core::facade;
+
 use crate::{AccordError, Ruleset};
 
 /// How a table is screened.
@@ -36,16 +38,24 @@ pub struct TableOptions {
     /// With a members table or file: the list field its rows make (`members`).
     #[uniffi(default = None)]
     pub join_field: Option<String>,
+    /// Only the results of these statuses (`["eligible", "undetermined"]`;
+    /// `None`: every result); a refused household's rows are always written
+    /// (`--only`; U0045 for another name).
+    #[uniffi(default = None)]
+    pub statuses: Option<Vec<String>>,
 }
 
 impl TableOptions {
-    fn options(&self) -> Options {
+    fn options(&self) -> Result<Options, AccordError> {
         let mut o = Options::new(self.as_of.clone());
         o.id_column = self.id_column.clone();
         o.explain = self.explain;
         o.lang = self.lang.clone();
         o.threads = (self.threads as usize).max(1);
-        o
+        if let Some(names) = &self.statuses {
+            o.statuses = facade::parse_statuses(names)?;
+        }
+        Ok(o)
     }
 }
 
@@ -289,6 +299,8 @@ impl Ruleset {
         options: TableOptions,
         members: Option<u64>,
     ) -> Result<(), AccordError> {
+        // The options first: a refused request leaves the streams untaken.
+        let table = options.options()?;
         let households = take_stream(input)?;
         let members = members.map(take_stream).transpose()?;
         let schema = households.schema();
@@ -302,8 +314,7 @@ impl Ruleset {
             None => None,
         };
         let input = Box::new(households.map(|b| b.map_err(accord_tables::Error::from)));
-        let stream = ScreenStream::new(self.shared(), schema, input, join, options.options())
-            .map_err(error)?;
+        let stream = ScreenStream::new(self.shared(), schema, input, join, table).map_err(error)?;
         give_stream(Box::new(Guarded(stream)), output)
     }
 
@@ -324,7 +335,7 @@ impl Ruleset {
     ) -> Result<TableCounts, AccordError> {
         let file = FileOptions {
             members: members.map(|m| (join_field(&options), m.into())),
-            table: options.options(),
+            table: options.options()?,
         };
         let mut tell = |done: u64, total: Option<u64>| {
             if let Some(p) = &progress {

@@ -106,6 +106,13 @@ function opt(value) {
   return value === null || value === undefined ? undefined : String(value);
 }
 
+/** The statuses to keep as the engine takes them: a list of names (one name
+ * alone is a list of one), or undefined for every result. */
+function statuses(value) {
+  if (value === null || value === undefined) return undefined;
+  return (typeof value === 'string' ? [value] : Array.from(value)).map(String);
+}
+
 /** `[{name, text}]` from a list of files or a `{name: text}` record. */
 function sources(files) {
   let list;
@@ -261,7 +268,14 @@ export class Ruleset {
   screenJsonlReport(lines, asOf, options = {}) {
     const l = typeof lines === 'string' ? lines : log(lines, 'the lines');
     const r = call(() =>
-      this.#raw.screenJsonlReport(l, asOf, options.explain === true, opt(options.lang), opt(options.idKey)),
+      this.#raw.screenJsonlReport(
+        l,
+        asOf,
+        options.explain === true,
+        opt(options.lang),
+        opt(options.idKey),
+        statuses(options.statuses),
+      ),
     );
     const out = { text: r.text, lines: r.lines, bad: r.bad, workLimit: r.workLimit };
     r.free();

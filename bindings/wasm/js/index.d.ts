@@ -327,6 +327,12 @@ export interface ScreenJsonlOptions {
    * (`null` when the document has none or the line is not a document).
    */
   idKey?: string | null;
+  /**
+   * Only the results of these statuses in each line (`['eligible', 'undetermined']`;
+   * every result when left out): `accord screen --only`. A refused line is always
+   * given. Another name throws `U0045`.
+   */
+  statuses?: Status[] | null;
 }
 
 /**

@@ -160,8 +160,10 @@ mod exports {
         }
 
         /// `screenJsonl` with the counts of `accord screen --facts-jsonl`'s
-        /// summary, and `id_key`: the key of each document carried into its
-        /// line as `"id"` (taken out before the facts are checked).
+        /// summary, `id_key`: the key of each document carried into its
+        /// line as `"id"` (taken out before the facts are checked), and
+        /// `statuses`: only the results of these statuses in each line
+        /// (`["eligible", "undetermined"]`; `--only`).
         #[wasm_bindgen(js_name = screenJsonlReport)]
         pub fn screen_jsonl_report(
             &self,
@@ -170,12 +172,18 @@ mod exports {
             explain: bool,
             lang: Option<String>,
             id_key: Option<String>,
+            statuses: Option<Vec<String>>,
         ) -> Result<ScreenedLines, JsError> {
+            let statuses = match &statuses {
+                Some(names) => js(facade::parse_statuses(names))?,
+                None => accord_core::StatusFilter::ALL,
+            };
             let options = facade::JsonlOptions {
                 explain,
                 lang: lang.as_deref(),
                 threads: 1,
                 id_key: id_key.as_deref(),
+                statuses,
             };
             js(self.inner.screen_jsonl_report(lines, as_of, &options)).map(|s| ScreenedLines {
                 text: s.text,

@@ -186,6 +186,22 @@ test('registries: lines as text or as a list of documents', () => {
   const ids = rs.screenJsonl([{ id_no: 'A', region: 'shirak' }, { region: 'lori' }], asOf, { idKey: 'id_no' });
   assert.deepEqual(ids.map((l) => l.id), ['A', null]);
   assert.equal(ids.bad, 0);
+  // `statuses`: each line keeps only those results, in order; a refused line
+  // keeps its error; a name that is not a status throws U0045.
+  const registry = '{"region": "shirak"}\n{"region": "lori", "members": [{"birth_date": "2024-05-01"}]}\nnot json\n';
+  const full = rs.screenJsonl(registry, asOf);
+  const only = rs.screenJsonl(registry, asOf, { statuses: ['eligible'] });
+  assert.deepEqual(
+    [...only],
+    [...full].map((l) => ('results' in l ? { ...l, results: l.results.filter((r) => r.status === 'eligible') } : l)),
+  );
+  assert.ok(only[1].results.length > 0 && only[0].results.length === 0);
+  assert.equal(only.bad, 1);
+  assert.deepEqual([...rs.screenJsonl(registry, asOf, { statuses: 'eligible' })], [...only]);
+  assert.throws(
+    () => rs.screenJsonl(registry, asOf, { statuses: ['eligble'] }),
+    (e) => e instanceof AccordError && e.code === 'U0045',
+  );
 });
 
 test('withCatalogue and withRatings give a new ruleset; this one is unchanged', () => {

@@ -30,7 +30,7 @@ mod series;
 mod services;
 mod tables;
 mod testblocks;
-mod util;
+pub(crate) mod util;
 
 use std::collections::{HashMap, HashSet};
 

@@ -8,6 +8,7 @@ use crate::codes::Code;
 use crate::facade::ruleset::parse_as_of;
 use crate::facade::{Error, Ruleset};
 use crate::screen::batch::{LineCounts, GROUP_LINES, WORKER_STACK};
+use crate::screen::{Status, StatusFilter};
 
 /// How [`Ruleset::screen_jsonl_report`] screens a registry. The default is
 /// what [`Ruleset::screen_jsonl`] does: no explanations, the first language,
@@ -26,6 +27,61 @@ pub struct JsonlOptions<'a> {
     /// before the document is checked, and carried into its line as `"id"`
     /// ([`crate::Session::screen_lines_keyed`]).
     pub id_key: Option<&'a str>,
+    /// The results each line keeps, by status (`--only`; every result by
+    /// default): [`parse_statuses`] reads the names.
+    pub statuses: StatusFilter,
+}
+
+/// The statuses a registry screening keeps (`--only eligible,undetermined`,
+/// a binding's `statuses`): names of [`Status`], each once or more, at least
+/// one. A refused household is always written, so `error` is not a status to
+/// choose (U0045, as is any other name and an empty list).
+pub fn parse_statuses<S: AsRef<str>>(names: &[S]) -> Result<StatusFilter, Error> {
+    let choices = || {
+        let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+        names.join(", ")
+    };
+    let mut keep = Vec::with_capacity(names.len());
+    // `--only eligible,` has an empty name at its end: nothing to keep there.
+    for name in names
+        .iter()
+        .map(|n| n.as_ref().trim())
+        .filter(|n| !n.is_empty())
+    {
+        match Status::from_name(name) {
+            Some(status) => keep.push(status),
+            None if name == "error" => {
+                return Err(Error::request(
+                    Code::U0045,
+                    "`error` is not a status to keep: a refused household is always written",
+                    Some(format!("keep some of: {}", choices())),
+                ))
+            }
+            None => {
+                let close = crate::check::util::suggest(name, Status::ALL.map(|s| s.as_str()));
+                let help = match close {
+                    Some(c) => format!("did you mean `{c}`? The statuses are: {}", choices()),
+                    None => format!("the statuses are: {}", choices()),
+                };
+                return Err(Error::request(
+                    Code::U0045,
+                    format!("`{name}` is not a status of a result"),
+                    Some(help),
+                ));
+            }
+        }
+    }
+    if keep.is_empty() {
+        return Err(Error::request(
+            Code::U0045,
+            "no status to keep: the results would all be left out",
+            Some(format!(
+                "keep some of: {}; or leave the option out to keep every result",
+                choices()
+            )),
+        ));
+    }
+    Ok(StatusFilter::only(keep))
 }
 
 /// A screened registry: the JSON lines, and what the CLI's summary counts.
@@ -72,6 +128,7 @@ impl Ruleset {
         let share = groups.div_ceil(threads).max(1) * GROUP_LINES;
         let screen = |part: &[(usize, &[u8])]| {
             let mut session = self.engine.session(as_of);
+            session.set_line_statuses(options.statuses);
             let (mut out, mut spare) = (String::new(), Vec::new());
             let mut counts = LineCounts::default();
             for group in part.chunks(GROUP_LINES) {

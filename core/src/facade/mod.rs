@@ -96,5 +96,5 @@ mod ruleset;
 pub use case_ratings::{CaseRated, CaseRatings, SkippedCase};
 pub use compare::{settings_from_json, CompareRequest};
 pub use error::{Error, ErrorKind, Problem};
-pub use jsonl::{JsonlOptions, ScreenedLines};
+pub use jsonl::{parse_statuses, JsonlOptions, ScreenedLines};
 pub use ruleset::{parse_as_of, sort_by_name, GraphFormat, Ruleset, RulesetInfo};

@@ -86,6 +86,79 @@ impl Status {
             None => Status::Undetermined,
         }
     }
+
+    /// Every status, in the order reports name them.
+    pub const ALL: [Status; 3] = [Status::Eligible, Status::Ineligible, Status::Undetermined];
+
+    /// The status a name (as [`Status::as_str`] gives it) names.
+    pub fn from_name(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// Which results a registry screening writes, by status (`accord screen
+/// --only eligible,undetermined`): a team screening for families to reach
+/// keeps the eligible and the undetermined and leaves out the many
+/// ineligible results. The default keeps every result. A refused household
+/// (an error line or error rows) is always written: it is not a result, and
+/// leaving it out would lose it silently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatusFilter {
+    eligible: bool,
+    ineligible: bool,
+    undetermined: bool,
+}
+
+impl Default for StatusFilter {
+    fn default() -> StatusFilter {
+        StatusFilter::ALL
+    }
+}
+
+impl StatusFilter {
+    /// Every result kept.
+    pub const ALL: StatusFilter = StatusFilter {
+        eligible: true,
+        ineligible: true,
+        undetermined: true,
+    };
+
+    /// Keeps exactly `statuses` (empty keeps none: only refused households
+    /// are written).
+    pub fn only(statuses: impl IntoIterator<Item = Status>) -> StatusFilter {
+        let mut f = StatusFilter {
+            eligible: false,
+            ineligible: false,
+            undetermined: false,
+        };
+        for s in statuses {
+            match s {
+                Status::Eligible => f.eligible = true,
+                Status::Ineligible => f.ineligible = true,
+                Status::Undetermined => f.undetermined = true,
+            }
+        }
+        f
+    }
+
+    /// Whether a result of `status` is written.
+    pub fn keeps(self, status: Status) -> bool {
+        match status {
+            Status::Eligible => self.eligible,
+            Status::Ineligible => self.ineligible,
+            Status::Undetermined => self.undetermined,
+        }
+    }
+
+    /// Whether every result is kept (no filtering to do).
+    pub fn keeps_all(self) -> bool {
+        self == StatusFilter::ALL
+    }
+
+    /// The statuses kept, in [`Status::ALL`]'s order.
+    pub fn statuses(self) -> impl Iterator<Item = Status> {
+        Status::ALL.into_iter().filter(move |s| self.keeps(*s))
+    }
 }
 
 /// A ruleset checked without errors and lowered for evaluation. Immutable, and
@@ -284,6 +357,7 @@ impl Engine {
             path_at: Vec::new(),
             line_prefix: Vec::new(),
             line_lang: String::new(),
+            line_keep: StatusFilter::ALL,
         }
     }
 
@@ -362,6 +436,8 @@ pub struct Session<'e> {
     /// for registry lines, with labels in `line_lang` (built when first needed).
     pub(crate) line_prefix: Vec<String>,
     pub(crate) line_lang: String,
+    /// The results registry lines keep ([`Session::set_line_statuses`]).
+    pub(crate) line_keep: StatusFilter,
 }
 
 impl<'e> Session<'e> {

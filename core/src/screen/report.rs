@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::facts::Facts;
 use super::machine::{FactRef, FaultKind, Item, Machine, Recorder, Used};
 use super::value::{TextRef, V};
-use super::{in_model, Engine, RawResult, Session, Status};
+use super::{in_model, Engine, RawResult, Session, Status, StatusFilter};
 use crate::check::{FieldDef, Type};
 use crate::labels::{localize, word};
 use crate::messages::text;
@@ -1381,6 +1381,13 @@ impl Session<'_> {
         self.line_lang = lang;
     }
 
+    /// Sets which results registry lines keep, by status (every result
+    /// until set): the others are left out of each line's `results`; the
+    /// line itself, and a refused line's error, is always written.
+    pub fn set_line_statuses(&mut self, keep: StatusFilter) {
+        self.line_keep = keep;
+    }
+
     /// Appends the line of the `doc`-th document of the last run.
     fn write_line(&mut self, line: usize, facts: &Facts, doc: usize, out: &mut String) {
         if self.line_prefix.is_empty() {
@@ -1399,10 +1406,16 @@ impl Session<'_> {
             "a document's results",
         )
         .unwrap_or_default();
-        for (i, r) in results.iter().enumerate() {
-            if i > 0 {
+        let keep = self.line_keep;
+        let mut first = true;
+        for r in results.iter() {
+            if !keep.keeps(Status::from_tri(r.status)) {
+                continue;
+            }
+            if !first {
                 out.push(',');
             }
+            first = false;
             // `{"program":"name","label":"…","subject":"` is prepared once per
             // programme and language (`set_line_lang` above).
             out.push_str(
@@ -1475,7 +1488,7 @@ impl Session<'_> {
         lang: Option<&str>,
         out: &mut String,
     ) {
-        let report = self.screen(
+        let mut report = self.screen(
             facts,
             &ScreenOptions {
                 explain: true,
@@ -1483,6 +1496,8 @@ impl Session<'_> {
                 tree: 0,
             },
         );
+        let keep = self.line_keep;
+        report.results.retain(|r| keep.keeps(r.status));
         #[derive(Serialize)]
         struct Line<'a> {
             line: usize,

@@ -513,7 +513,8 @@ class Ruleset:
     def screen_arrow(self, data: Any, as_of: AsOf, *, id_column: Optional[str] = None,
                      members: Any = None, join_field: str = "members",
                      explain: bool = False, lang: Optional[str] = None,
-                     threads: Optional[int] = None) -> Any:
+                     threads: Optional[int] = None,
+                     statuses: Optional[Iterable[str]] = None) -> Any:
         """Screens a table of households (a ``pyarrow.Table``, ``RecordBatch``
         or ``RecordBatchReader``, a pandas or Polars DataFrame) and returns a
         ``pyarrow.Table`` of results: one row per household, programme and
@@ -526,22 +527,26 @@ class Ruleset:
         ``members``: a members table joined by ``id_column`` into the list
         field ``join_field``, its rows grouped by household in the
         households' order. ``threads``: all cores when ``None``; the GIL is
-        released while the engine works. See docs/guide-data.md."""
+        released while the engine works. ``statuses``: only the results of
+        these statuses (``["eligible", "undetermined"]``; every result when
+        ``None``); a refused household's rows are always kept. See
+        docs/guide-data.md."""
         from . import _tables
         return _tables.read_all(self.screen_arrow_batches(
             data, as_of, id_column=id_column, members=members, join_field=join_field,
-            explain=explain, lang=lang, threads=threads))
+            explain=explain, lang=lang, threads=threads, statuses=statuses))
 
     def screen_arrow_batches(self, data: Any, as_of: AsOf, *, id_column: Optional[str] = None,
                              members: Any = None, join_field: str = "members",
                              explain: bool = False, lang: Optional[str] = None,
-                             threads: Optional[int] = None) -> Any:
+                             threads: Optional[int] = None,
+                             statuses: Optional[Iterable[str]] = None) -> Any:
         """:meth:`screen_arrow` as a ``pyarrow.RecordBatchReader``: results
         computed as they are read, a chunk of households at a time, so a
         stream of any length is screened in bounded memory."""
         from . import _tables
         return _tables.screen_arrow_batches(self._r, data, _date(as_of), id_column, members,
-                                            join_field, explain, lang, threads)
+                                            join_field, explain, lang, threads, statuses)
 
     def screen_file(self, input: Union[str, os.PathLike[str]],
                     output: Union[str, os.PathLike[str]], as_of: AsOf, *,
@@ -549,23 +554,25 @@ class Ruleset:
                     members: Optional[Union[str, os.PathLike[str]]] = None,
                     join_field: str = "members", explain: bool = False,
                     lang: Optional[str] = None, threads: Optional[int] = None,
-                    progress: Optional[Callable[[int, Optional[int]], None]] = None
-                    ) -> Dict[str, int]:
+                    progress: Optional[Callable[[int, Optional[int]], None]] = None,
+                    statuses: Optional[Iterable[str]] = None) -> Dict[str, int]:
         """Screens a registry file (``.parquet``, or ``.csv`` with a header
         row) into a results file (``.parquet``, ``.csv`` or ``.jsonl``), in
         bounded memory, as ``accord screen --input … --output …`` does:
         ``members``, a members file joined by ``id_column``; ``progress(done,
-        total)`` after each batch. Nothing is written at ``output`` unless
-        every household was screened. Returns the counts: ``households``,
-        ``rows``, ``bad`` (refused households) and ``work_limit``."""
+        total)`` after each batch; ``statuses``, as :meth:`screen_arrow`.
+        Nothing is written at ``output`` unless every household was screened.
+        Returns the counts: ``households``, ``rows`` (written), ``bad``
+        (refused households) and ``work_limit``."""
         from . import _tables
         return _tables.screen_file(self._r, input, output, _date(as_of), id_column, members,
-                                   join_field, explain, lang, threads, progress)
+                                   join_field, explain, lang, threads, progress, statuses)
 
     def screen_many(self, households: Union[Iterable[Facts], str], as_of: AsOf,
                     explain: bool = False, lang: Optional[str] = None,
                     threads: Optional[int] = None,
-                    id_key: Optional[str] = None) -> ScreenedLines:
+                    id_key: Optional[str] = None,
+                    statuses: Optional[Iterable[str]] = None) -> ScreenedLines:
         """Screens many households (documents, or JSON-lines text) in one
         call: one dict per household, in order; a household that cannot be
         screened gives its error in place (``{"line", "error"}``).
@@ -576,25 +583,31 @@ class Ruleset:
         facts). ``threads``: how many threads screen (the same answer whatever
         the count; one when ``None``). ``id_key``: the key of each household
         that identifies it (``"household_id"``), taken out before its facts are
-        checked and given back as each line's ``"id"``."""
+        checked and given back as each line's ``"id"``. ``statuses``: only
+        the results of these statuses in each line (``["eligible",
+        "undetermined"]``; every result when ``None``)."""
         report = self.screen_jsonl_report(_lines(households), _date(as_of), explain, lang,
-                                          threads, id_key)
+                                          threads, id_key, statuses)
         return ScreenedLines((_loads(line) for line in report.text.splitlines()),
                              bad=report.bad, work_limit=report.work_limit)
 
     def screen_jsonl(self, lines: str, as_of: str, explain: bool = False,
                      lang: Optional[str] = None, threads: Optional[int] = None,
-                     id_key: Optional[str] = None) -> str:
+                     id_key: Optional[str] = None,
+                     statuses: Optional[Iterable[str]] = None) -> str:
         """The JSON-text twin of :meth:`screen_many`: JSON lines in and out."""
-        return self.screen_jsonl_report(lines, as_of, explain, lang, threads, id_key).text
+        return self.screen_jsonl_report(lines, as_of, explain, lang, threads, id_key,
+                                        statuses).text
 
     def screen_jsonl_report(self, lines: str, as_of: str, explain: bool = False,
                             lang: Optional[str] = None, threads: Optional[int] = None,
-                            id_key: Optional[str] = None) -> ScreenedText:
+                            id_key: Optional[str] = None,
+                            statuses: Optional[Iterable[str]] = None) -> ScreenedText:
         """:meth:`screen_jsonl` with the counts: a :class:`ScreenedText`."""
         if threads is not None and threads < 1:
             raise ValueError(f"threads is a count of at least 1, not {threads}")
-        out = _call(self._r.screen_jsonl_report, lines, as_of, explain, lang, threads, id_key)
+        out = _call(self._r.screen_jsonl_report, lines, as_of, explain, lang, threads, id_key,
+                    _statuses(statuses))
         return ScreenedText(text=out.text, lines=out.lines, bad=out.bad,
                             work_limit=out.work_limit)
 
@@ -778,6 +791,16 @@ def load(files: Iterable[SourceFile], entity: Optional[str] = None) -> Ruleset:
     return Ruleset.load_with_entity(files, entity)
 
 
+def _statuses(statuses: Optional[Iterable[str]]) -> Optional[List[str]]:
+    """The statuses to keep as the engine takes them: a list of names (one
+    name alone is a list of one)."""
+    if statuses is None:
+        return None
+    if isinstance(statuses, str):
+        return [statuses]
+    return [str(s) for s in statuses]
+
+
 def load_dir(directory: StrPath, entity: Optional[str] = None) -> Ruleset:
     """Loads the ruleset in ``directory`` (:func:`sources`)."""
     return load(sources(directory), entity)
@@ -789,10 +812,10 @@ def screen_parquet(ruleset: Ruleset, input: Union[str, os.PathLike[str]],
                    members: Optional[Union[str, os.PathLike[str]]] = None,
                    join_field: str = "members", explain: bool = False,
                    lang: Optional[str] = None, threads: Optional[int] = None,
-                   progress: Optional[Callable[[int, Optional[int]], None]] = None
-                   ) -> Dict[str, int]:
+                   progress: Optional[Callable[[int, Optional[int]], None]] = None,
+                   statuses: Optional[Iterable[str]] = None) -> Dict[str, int]:
     """:meth:`Ruleset.screen_file`: a Parquet (or CSV) registry screened into
     a Parquet (or CSV, or JSON-lines) file of results, streaming."""
     return ruleset.screen_file(input, output, as_of, id_column=id_column, members=members,
                                join_field=join_field, explain=explain, lang=lang,
-                               threads=threads, progress=progress)
+                               threads=threads, progress=progress, statuses=statuses)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 from . import _native
 
@@ -73,13 +73,16 @@ def _reader(data: Any) -> Any:
 
 
 def _options(as_of: str, id_column: Optional[str], explain: bool, lang: Optional[str],
-             threads: Optional[int], join_field: str) -> Any:
+             threads: Optional[int], join_field: str,
+             statuses: Optional[Iterable[str]]) -> Any:
+    from ._api import _statuses
     if threads is None:
         threads = os.cpu_count() or 1
     if threads < 1:
         raise ValueError(f"threads is a count of at least 1, not {threads}")
     return _native.TableOptions(as_of=as_of, id_column=id_column, explain=explain,
-                                lang=lang, threads=threads, join_field=join_field)
+                                lang=lang, threads=threads, join_field=join_field,
+                                statuses=_statuses(statuses))
 
 
 _CODE = re.compile(r"\b([A-Z]\d{4})\b")
@@ -97,10 +100,11 @@ def _arrow_error(error: Exception) -> Exception:
 
 def screen_arrow_batches(native: Any, data: Any, as_of: str, id_column: Optional[str],
                          members: Any, join_field: str, explain: bool,
-                         lang: Optional[str], threads: Optional[int]) -> Any:
+                         lang: Optional[str], threads: Optional[int],
+                         statuses: Optional[Iterable[str]]) -> Any:
     from ._api import _call
     pa = _pyarrow()
-    options = _options(as_of, id_column, explain, lang, threads, join_field)
+    options = _options(as_of, id_column, explain, lang, threads, join_field, statuses)
     households = _ArrowArrayStream()
     member_stream = _ArrowArrayStream()
     out = _ArrowArrayStream()
@@ -136,9 +140,10 @@ def screen_file(native: Any, input: Union[str, os.PathLike[str]],
                 output: Union[str, os.PathLike[str]], as_of: str,
                 id_column: Optional[str], members: Optional[Union[str, os.PathLike[str]]],
                 join_field: str, explain: bool, lang: Optional[str],
-                threads: Optional[int], progress: Optional[Progress]) -> Dict[str, int]:
+                threads: Optional[int], progress: Optional[Progress],
+                statuses: Optional[Iterable[str]]) -> Dict[str, int]:
     from ._api import _call
-    options = _options(as_of, id_column, explain, lang, threads, join_field)
+    options = _options(as_of, id_column, explain, lang, threads, join_field, statuses)
     counts = _call(native.screen_file, os.fspath(input), os.fspath(output), options,
                    os.fspath(members) if members is not None else None,
                    _Progress(progress) if progress is not None else None)

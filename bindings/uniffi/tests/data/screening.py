@@ -8,7 +8,7 @@ loaded once per worker process, on its first batch, then kept in a module global
 Spark reuses its Python workers between tasks, so a registry of many partitions
 loads it once per process, not once per partition."""
 
-from typing import Any, Dict, Iterable, Iterator, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, Optional, Sequence, Tuple
 
 import accord
 import pyarrow as pa
@@ -53,13 +53,16 @@ def ruleset_for(sources: Sources, loads: Any = None) -> accord.Ruleset:
 
 
 def screen_batches(batches: Iterable[pa.RecordBatch], sources: Any, as_of: Any,
-                   loads: Any = None) -> Iterator[pa.RecordBatch]:
+                   loads: Any = None,
+                   statuses: Optional[Sequence[str]] = None) -> Iterator[pa.RecordBatch]:
     """Screens households (one Arrow batch at a time, `household_id` carried
-    through) and yields their results as batches of RESULTS."""
+    through) and yields their results as batches of RESULTS: only those of
+    `statuses` when given (["eligible", "undetermined"]), refusals always."""
     # `sources` is a Spark broadcast, or the list itself.
     ruleset = ruleset_for(getattr(sources, "value", sources), loads)
     for batch in batches:
-        out = ruleset.screen_arrow(batch, as_of=as_of, id_column="household_id", threads=1)
+        out = ruleset.screen_arrow(batch, as_of=as_of, id_column="household_id", threads=1,
+                                   statuses=statuses)
         yield from out.select(RESULTS.names).cast(RESULTS).to_batches()
 # --8<-- [end:screen]
 

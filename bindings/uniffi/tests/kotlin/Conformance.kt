@@ -252,7 +252,10 @@ fun call(root: Path, dir: Path, case: Map<String, Any?>): String {
                     "screen" -> r.screen(a.req("facts"), a.req("as_of"), lang)
                     "next_questions" -> r.nextQuestions(a.req("facts"), a.req("as_of"), lang)
                     "explain" -> r.explain(a.req("facts"), a.req("as_of"), a.req("program"), lang)
-                    "screen_jsonl" -> r.screenJsonlReport(a.req("lines"), a.req("as_of"), a.flag("explain"), lang, idKey = a.opt("id_key")).text
+                    "screen_jsonl" -> r.screenJsonlReport(
+                        a.req("lines"), a.req("as_of"), a.flag("explain"), lang,
+                        idKey = a.opt("id_key"), statuses = a.opt("statuses")?.split(","),
+                    ).text
                     "compare" -> r.compare(
                         listOf(SourceFile(a.req("reform_name"), a.req("reform"))),
                         a.req("lines"), a.req("as_of"), a.req("options"), lang,
@@ -454,7 +457,24 @@ fun api(root: Path): Int {
             r.screenFile(tables.resolve("households.csv").toString(), out.toString(),
                 TableOptions(asOf = "2025-03-01", idColumn = "hh"), null, null)
         }?.let { e -> expect("tables: U0040", e.code == "U0040") }
-        checks += 2
+        // Only the eligible and the undetermined: expected.csv's rows of those
+        // statuses (h1 twice, h2, h3) and h4's error row, which is always kept.
+        val only = r.screenFile(tables.resolve("households.csv").toString(), out.toString(),
+            TableOptions(asOf = "2025-03-01", idColumn = "household_id",
+                statuses = listOf("eligible", "undetermined")),
+            tables.resolve("members.csv").toString(), null)
+        val kept = readText(tables.resolve("expected.csv")).lines().filterIndexed { i, line ->
+            i == 0 || line.split(",").getOrNull(4) in setOf("eligible", "undetermined", "error")
+        }
+        expect("tables: statuses, 5 rows", only.rows == 5UL && only.bad == 1UL)
+        expect("tables: statuses, the hand-worked rows of those statuses",
+            readText(out).lines().filter { it.isNotEmpty() } == kept.filter { it.isNotEmpty() })
+        Files.deleteIfExists(out)
+        raises<AccordException.Request>("tables: a status misspelt") {
+            r.screenFile(tables.resolve("households.csv").toString(), out.toString(),
+                TableOptions(asOf = "2025-03-01", statuses = listOf("eligble")), null, null)
+        }?.let { e -> expect("tables: U0045", e.code == "U0045") }
+        checks += 4
     }
     return checks
 }

@@ -99,8 +99,10 @@ def call(case_dir: pathlib.Path, case: dict) -> str:
     if name == "explain":
         return r.explain_json(a.req("facts"), a.req("as_of"), a.req("program"), lang)
     if name == "screen_jsonl":
+        statuses = a.opt("statuses")
         return r.screen_jsonl(a.req("lines"), a.req("as_of"), a.flag("explain"), lang,
-                              id_key=a.opt("id_key"))
+                              id_key=a.opt("id_key"),
+                              statuses=statuses.split(",") if statuses is not None else None)
     if name == "compare":
         reform = [accord.SourceFile(name=a.req("reform_name"), text=a.req("reform"))]
         return r.compare_json(reform, a.req("lines"), a.req("as_of"), a.req("options"), lang)

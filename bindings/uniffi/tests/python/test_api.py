@@ -352,6 +352,27 @@ def test_screen_many_carries_an_id_through(armenia):
     assert armenia.screen_many(households, AS_OF).bad == 2
 
 
+def test_screen_many_keeps_the_statuses_asked_for(armenia):
+    # Every line is still there; each keeps only the results of the statuses
+    # named, in the same order as without the filter; a refused line keeps
+    # its error.
+    lines = (ARMENIA / "facts" / "registry_sample.jsonl").read_text("utf-8") + "not json\n"
+    full = armenia.screen_many(lines, AS_OF)
+    keep = ["eligible", "undetermined"]
+    only = armenia.screen_many(lines, AS_OF, statuses=keep, threads=2)
+    assert len(only) == len(full) and only.bad == full.bad == 1
+    assert only == [
+        {**m, "results": [r for r in m["results"] if r["status"] in keep]} if "results" in m else m
+        for m in full
+    ]
+    assert any(r["status"] == "ineligible" for m in full for r in m.get("results", []))
+    text = armenia.screen_jsonl(lines, AS_OF, statuses=keep)
+    assert [json.loads(line) for line in text.splitlines()] == only
+    with pytest.raises(accord.AccordError) as error:
+        armenia.screen_many(lines, AS_OF, statuses=["error"])
+    assert error.value.code == "U0045"
+
+
 def test_screen_without_explanations(armenia):
     full = armenia.screen(FACTS, AS_OF)
     bare = armenia.screen(FACTS, AS_OF, explain=False)

@@ -138,6 +138,35 @@ def test_batches_stream_lazily() -> None:
     assert sum(b.num_rows for b in reader) == 14
 
 
+def test_statuses_keep_the_rows_a_team_screens_for(tmp_path: Any) -> None:
+    # expected.csv's eligible rows (h1 child_benefit and housing_support, h2
+    # old_age_pension), h3's undetermined housing_support, and h4's error row,
+    # which is always kept: 5 of the 14 rows, in the same order.
+    _, _, nested = typed_tables()
+    r = ruleset()
+    kept = ["eligible", "undetermined", "error"]
+    want = [row for row in expected_rows() if row["status"] in kept]
+    assert len(want) == 5
+    table = r.screen_arrow(nested, AS_OF, id_column="household_id",
+                           statuses=["eligible", "undetermined"], threads=2)
+    assert [as_csv_row(row) for row in table.to_pylist()] == want
+    out = tmp_path / "results.csv"
+    counts = r.screen_file(TABLES / "households.csv", out, AS_OF, id_column="household_id",
+                           members=TABLES / "members.csv",
+                           statuses=("eligible", "undetermined"))
+    assert counts == {"households": 5, "rows": 5, "bad": 1, "work_limit": 0}
+    with open(out, newline="", encoding="utf-8") as f:
+        assert list(csv.DictReader(f)) == want
+    # One name alone is a list of one: h3's undetermined row and h4's error.
+    alone = r.screen_arrow(nested, AS_OF, id_column="household_id", statuses="undetermined")
+    assert alone.column("status").to_pylist() == ["undetermined", "error"]
+    # A name that is not a status: refused with U0045 before anything is read.
+    with pytest.raises(accord.AccordError) as error:
+        r.screen_arrow(nested, AS_OF, statuses=["eligble"])
+    assert error.value.code == "U0045"
+    assert "did you mean `eligible`?" in str(error.value)
+
+
 def test_errors_are_accord_errors_with_codes() -> None:
     _, _, nested = typed_tables()
     with pytest.raises(accord.AccordError) as error:

@@ -101,7 +101,12 @@ export function run(engine, dir, cache = new Map()) {
     next_questions: () => r.nextQuestionsText(req('facts'), req('as_of'), lang),
     explain: () => r.explainText(req('facts'), req('as_of'), req('program'), lang),
     screen_jsonl: () =>
-      r.screenJsonlText(req('lines'), req('as_of'), { explain: args.explain === true, lang, idKey: get('id_key') }),
+      r.screenJsonlText(req('lines'), req('as_of'), {
+        explain: args.explain === true,
+        lang,
+        idKey: get('id_key'),
+        statuses: get('statuses')?.split(','),
+      }),
     compare: () =>
       r.compareText([{ name: req('reform_name'), text: req('reform') }], req('lines'), req('as_of'), {
         ...JSON.parse(req('options')),
