@@ -2,7 +2,7 @@
 //! (the brief's ruleset: programmes, an assessment, a protocol): every call
 //! returns an answer or an `Error` whose JSON parses and has a code, and never
 //! panics. The first byte picks the call; the rest, split at NUL bytes, gives
-//! its arguments.
+//! its arguments (for a registry, the third is the statuses to keep).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -42,6 +42,17 @@ fuzz_target!(|data: &[u8]| {
         0 => r.screen(a, b, lang),
         1 => r.next_questions(a, b, lang),
         2 => r.explain(a, b, c, lang),
+        // A third argument is the statuses to keep, comma-separated (`--only`).
+        3 if !c.is_empty() => accord_core::facade::parse_statuses(&c.split(',').collect::<Vec<_>>())
+            .and_then(|statuses| {
+                let options = accord_core::facade::JsonlOptions {
+                    explain: call & 0x40 != 0,
+                    lang,
+                    statuses,
+                    ..Default::default()
+                };
+                r.screen_jsonl_report(a, b, &options).map(|s| s.text)
+            }),
         3 => r.screen_jsonl(a, b, call & 0x40 != 0, lang),
         4 => r.answer(a, b, c),
         5 => r.assess(Some(c).filter(|s| !s.is_empty()), a, lang),

@@ -348,8 +348,9 @@ pub fn screen_file(
         None => None,
     };
     let total = households.rows;
+    // Screened ahead: the next chunk is screened while this one is written.
     let mut stream =
-        ScreenStream::new(ruleset, households.schema, households.batches, join, table)?;
+        ScreenStream::new(ruleset, households.schema, households.batches, join, table)?.ahead()?;
     let partial = partial_path(output);
     let result = (|| {
         let mut writer = Writer::create(&partial, format, &stream.output_schema())?;

@@ -20,7 +20,7 @@ use accord_core::Code;
 pub use files::{screen_file, FileFormat, FileOptions};
 pub use join::Join;
 pub use screen::{Counts, TableOptions, TableScreener, AMOUNT_PRECISION, AMOUNT_SCALE};
-pub use stream::ScreenStream;
+pub use stream::{Ahead, ScreenStream};
 
 mod stream;
 

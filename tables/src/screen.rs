@@ -212,6 +212,11 @@ impl TableScreener {
         })
     }
 
+    /// The threads a batch is screened on.
+    pub fn threads(&self) -> usize {
+        self.options.threads
+    }
+
     /// The schema of the results: the id column (or `row`), `program`,
     /// `label`, `subject`, `status`, `amount`, `missing`, `work_limit`,
     /// `error_code`, `error_path`, `error`, and with `explain` `explanation`.

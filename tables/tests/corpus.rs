@@ -281,3 +281,62 @@ fn a_registry_with_no_refusal_has_null_error_columns() {
     assert_eq!(got.lines().collect::<Vec<_>>(), expected);
     assert_eq!((counts.households, counts.rows, counts.bad), (4, 13, 0));
 }
+
+/// 20 000 households (three chunks of 8 192 and a rest) screened ahead on a
+/// thread of their own give the batches of the stream screened in step, in
+/// the same order, with the same counts; dropped after one batch, the stream
+/// ahead returns without waiting for the rest.
+#[test]
+fn screened_ahead_gives_the_same_batches() {
+    use accord_tables::ScreenStream;
+    use arrow_array::{RecordBatch, StringArray};
+    use arrow_schema::{DataType, Field, Schema};
+
+    let n = 20_000;
+    let regions = ["shirak", "yerevan", "paris"];
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("household_id", DataType::Utf8, false),
+        Field::new("region", DataType::Utf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(StringArray::from_iter_values(
+                (0..n).map(|i| format!("h{i}")),
+            )),
+            Arc::new(StringArray::from_iter_values(
+                (0..n).map(|i| regions[i % 3]),
+            )),
+        ],
+    )
+    .unwrap();
+    let stream = |threads: usize| {
+        let mut options = TableOptions::new("2025-03-01");
+        options.id_column = Some("household_id".into());
+        options.threads = threads;
+        let input = Box::new(vec![Ok(batch.clone())].into_iter());
+        ScreenStream::new(ruleset(), schema.clone(), input, None, options).unwrap()
+    };
+    for threads in [1, 2] {
+        let mut step = stream(threads);
+        let mut in_step = Vec::new();
+        while let Some(b) = step.next_batch().unwrap() {
+            in_step.push(b);
+        }
+        let mut ahead = stream(threads).ahead().unwrap();
+        let mut screened_ahead = Vec::new();
+        while let Some(b) = ahead.next_batch().unwrap() {
+            screened_ahead.push(b);
+        }
+        assert_eq!(screened_ahead, in_step, "{threads} threads");
+        assert_eq!(ahead.counts(), step.counts());
+        // Households 2, 5, …, 19 997 are in `paris`, not a region: refused,
+        // (19 997 - 2) / 3 + 1 = 6 666 of them.
+        assert_eq!(ahead.counts().households, n as u64);
+        assert_eq!(ahead.counts().bad, 6_666);
+        assert_eq!(ahead.next_batch().unwrap(), None, "done stays done");
+    }
+    let mut ahead = stream(2).ahead().unwrap();
+    assert!(ahead.next_batch().unwrap().is_some());
+    drop(ahead);
+}

@@ -185,7 +185,7 @@ impl RecordBatchReader for StreamReader {
 
 /// Any panic inside the stream the caller reads (an engine bug) becomes an
 /// error of the stream: a panic must not unwind through the C interface.
-struct Guarded(ScreenStream);
+struct Guarded(accord_tables::Ahead);
 
 impl Iterator for Guarded {
     type Item = Result<RecordBatch, ArrowError>;
@@ -314,7 +314,10 @@ impl Ruleset {
             None => None,
         };
         let input = Box::new(households.map(|b| b.map_err(accord_tables::Error::from)));
-        let stream = ScreenStream::new(self.shared(), schema, input, join, table).map_err(error)?;
+        // Screened ahead: the next chunk while Python reads this one.
+        let stream = ScreenStream::new(self.shared(), schema, input, join, table)
+            .and_then(ScreenStream::ahead)
+            .map_err(error)?;
         give_stream(Box::new(Guarded(stream)), output)
     }
 
