@@ -266,8 +266,10 @@ struct Cell<'a> {
     text: bool,
 }
 
-/// Days since 1970-01-01 as a `YYYY-MM-DD` text (proleptic Gregorian).
-fn civil_from_days(days: i64) -> Option<String> {
+/// Days since 1970-01-01 as a `YYYY-MM-DD` text (proleptic Gregorian),
+/// written into a buffer of its own: a registry has a date or two a person,
+/// and `format!` for each was a tenth of reading the facts.
+fn civil_from_days(days: i64) -> Option<DateText> {
     // Howard Hinnant's days-to-civil algorithm.
     let z = days.checked_add(719_468)?;
     let era = z.div_euclid(146_097);
@@ -278,9 +280,32 @@ fn civil_from_days(days: i64) -> Option<String> {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    (0..=9999)
-        .contains(&y)
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    let digit = |n: i64| b'0' + (n % 10) as u8;
+    Some(DateText([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(d / 10),
+        digit(d),
+    ]))
+}
+
+/// `YYYY-MM-DD`: ten ASCII bytes.
+struct DateText([u8; 10]);
+
+impl DateText {
+    fn as_str(&self) -> &str {
+        // Digits and dashes only, so always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 impl<'a> Cell<'a> {
@@ -303,7 +328,7 @@ impl<'a> Cell<'a> {
 
     fn date<'de, V: Visitor<'de>>(days: i64, visitor: V) -> Result<V::Value, DeError> {
         match civil_from_days(days) {
-            Some(text) => visitor.visit_str(&text),
+            Some(text) => visitor.visit_str(text.as_str()),
             None => Err(DeError("a date outside the years 0000 to 9999".into())),
         }
     }
@@ -443,11 +468,31 @@ mod tests {
         // 0 is the epoch; 19_782 days later is 2024-02-29 (54 years: 13 leap
         // days from 1972 to 2020, 54 × 365 + 13 = 19_723 to 2024-01-01, then
         // 31 + 28 days into 2024).
-        assert_eq!(civil_from_days(0).as_deref(), Some("1970-01-01"));
-        assert_eq!(civil_from_days(19_782).as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            civil_from_days(0).as_ref().map(|d| d.as_str()),
+            Some("1970-01-01")
+        );
+        assert_eq!(
+            civil_from_days(19_782).as_ref().map(|d| d.as_str()),
+            Some("2024-02-29")
+        );
         // The day before the epoch.
-        assert_eq!(civil_from_days(-1).as_deref(), Some("1969-12-31"));
-        // Year 10000 is out of range.
-        assert_eq!(civil_from_days(2_932_897), None);
+        assert_eq!(
+            civil_from_days(-1).as_ref().map(|d| d.as_str()),
+            Some("1969-12-31")
+        );
+        // The last day in range, and year 10000 out of it.
+        assert_eq!(
+            civil_from_days(2_932_896).as_ref().map(|d| d.as_str()),
+            Some("9999-12-31")
+        );
+        assert!(civil_from_days(2_932_897).is_none());
+        // Years before 1000 are padded: 0001-01-01 is 719 162 days before the
+        // epoch (1969 years of 365 days and 477 leap days).
+        assert_eq!(1969 * 365 + 477, 719_162);
+        assert_eq!(
+            civil_from_days(-719_162).as_ref().map(|d| d.as_str()),
+            Some("0001-01-01")
+        );
     }
 }

@@ -722,7 +722,10 @@ pub(super) fn no_catalogue() -> Error {
     Error::request(
         Code::U0008,
         "no provider catalogue was given",
-        Some("set the catalogue (`set_catalogue`, `--catalogue`) first".to_string()),
+        Some(
+            "give the ruleset a provider catalogue first (`with_catalogue`, `--catalogue`)"
+                .to_string(),
+        ),
     )
 }
 

@@ -164,7 +164,32 @@ def test_statuses_keep_the_rows_a_team_screens_for(tmp_path: Any) -> None:
     with pytest.raises(accord.AccordError) as error:
         r.screen_arrow(nested, AS_OF, statuses=["eligble"])
     assert error.value.code == "U0045"
-    assert "did you mean `eligible`?" in str(error.value)
+    assert str(error.value) == "U0045: `eligble` is not a status of a result"
+    assert (error.value.problems[0].help or "").startswith("did you mean `eligible`?")
+
+
+def test_a_python_generator_feeds_the_stream_and_may_be_left_half_read() -> None:
+    # The households come from a Python generator (the engine reads them on a
+    # thread of its own, a chunk ahead, taking the interpreter's lock to run
+    # it): 40 copies of the 5 households give 40 x 14 rows.
+    _, _, nested = typed_tables()
+
+    def households() -> Any:
+        for _ in range(40):
+            yield from nested.to_batches()
+
+    r = ruleset()
+    reader = pa.RecordBatchReader.from_batches(nested.schema, households())
+    out = r.screen_arrow_batches(reader, AS_OF, id_column="household_id")
+    assert sum(b.num_rows for b in out) == 40 * 14
+    # Read one batch and leave the rest: nothing waits for the screening
+    # still ahead, and the next call works.
+    reader = pa.RecordBatchReader.from_batches(nested.schema, households())
+    out = r.screen_arrow_batches(reader, AS_OF, id_column="household_id")
+    assert out.read_next_batch().num_rows == 14
+    out.close()
+    del out
+    assert r.screen_arrow(nested, AS_OF, id_column="household_id").num_rows == 14
 
 
 def test_errors_are_accord_errors_with_codes() -> None:
