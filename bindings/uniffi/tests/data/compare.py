@@ -123,7 +123,7 @@ def main() -> None:
     cli = cli_table(args.cli, args.id_base).sort_by(KEYS)
     households = len(cli.column("household_id").unique())
     counts = dict(zip(*_counts(cli)))
-    print(f"CLI: {households} households, {cli.num_rows} results {counts}")
+    print(f"CLI: {households} households with a result row, {cli.num_rows} results {counts}")
     ok = True
     for path in args.results:
         other = results_table(path).sort_by(KEYS)
