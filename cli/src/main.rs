@@ -405,6 +405,13 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
         },
         None => accord_core::StatusFilter::ALL,
     };
+    let progress = screen::progress_wanted(if args.progress {
+        Some(true)
+    } else if args.no_progress {
+        Some(false)
+    } else {
+        None
+    });
     if let (Some(input), Some(output)) = (&args.input, &args.output) {
         if args.format.is_some() {
             return usage_error("a table's results take the format of `--output` (.parquet, .csv or .jsonl), not `--format`");
@@ -419,13 +426,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             statuses,
             explain: args.explain,
             lang: args.lang.get(),
-            progress: screen::progress_wanted(if args.progress {
-                Some(true)
-            } else if args.no_progress {
-                Some(false)
-            } else {
-                None
-            }),
+            progress,
         };
         return table::run(ruleset, &job);
     }
@@ -442,13 +443,7 @@ fn screen_command(args: &ScreenArgs) -> ExitCode {
             lang: args.lang.get(),
             id_key: args.id_key.as_deref(),
             statuses,
-            progress: screen::progress_wanted(if args.progress {
-                Some(true)
-            } else if args.no_progress {
-                Some(false)
-            } else {
-                None
-            }),
+            progress,
         };
         let mut out = screen::stdout_writer();
         return match screen::batch(&job, &mut out) {

@@ -1322,39 +1322,70 @@ fn files_named_in_any_order_give_the_same_bytes() {
     assert_eq!(run(&[dir.to_str().unwrap().to_string()]), sorted);
 }
 
+/// A ruleset small enough to work registry lines out by hand: a household is
+/// eligible when its income is below 100.
+const INCOME_RULES: &str = "ruleset r { languages en }\n\
+                            entity H { income: Integer }\n\
+                            program p { for H\n  eligible when income < 100 }\n";
+
+/// `INCOME_RULES` and a registry of `lines` written under `name`: the rules'
+/// and the registry's paths.
+fn income_registry(name: &str, lines: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let rules = dir.join("r.accord");
+    fs::write(&rules, INCOME_RULES).unwrap();
+    let input = dir.join("in.jsonl");
+    fs::write(&input, lines).unwrap();
+    (rules, input)
+}
+
+/// `accord screen RULES --facts-jsonl IN --format jsonl` on 2025-03-01, with
+/// `extra` options.
+fn screen_registry(rules: &Path, input: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "screen",
+        rules.to_str().unwrap(),
+        "--as-of",
+        "2025-03-01",
+        "--facts-jsonl",
+        input.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--no-progress",
+    ];
+    args.extend_from_slice(extra);
+    accord(&args)
+}
+
+/// The facade's lines for the same registry and options (`screen_jsonl_report`).
+fn facade_lines(text: &str, options: &accord_core::facade::JsonlOptions<'_>) -> String {
+    let ruleset = accord_core::facade::Ruleset::load(vec![accord_core::SourceFile::new(
+        "r.accord",
+        INCOME_RULES,
+    )])
+    .unwrap();
+    ruleset
+        .screen_jsonl_report(text, "2025-03-01", options)
+        .unwrap()
+        .text
+}
+
 /// `--id-key`: each line carries its document's id as `"id"`, the key taken
 /// out before checking; the bytes are the facade's (`screen_jsonl_report`
 /// with the same key) on any number of threads. Income 50 < 100 is eligible,
 /// 150 is not; the third line has no id.
 #[test]
 fn an_id_key_is_carried_through_a_registry() {
-    let dir = scratch("registry_id_key");
-    let rules = dir.join("r.accord");
-    let src = "ruleset r { languages en }\n\
-               entity H { income: Integer }\n\
-               program p { for H\n  eligible when income < 100 }\n";
-    fs::write(&rules, src).unwrap();
     let text = "{\"household_id\": \"H-1\", \"income\": 50}\n\
                 {\"household_id\": \"H-2\", \"income\": 150}\n\
                 {\"income\": 20}\n";
-    let input = dir.join("in.jsonl");
-    fs::write(&input, text).unwrap();
+    let (rules, input) = income_registry("registry_id_key", text);
     let run = |threads: &str| {
-        accord(&[
-            "screen",
-            rules.to_str().unwrap(),
-            "--as-of",
-            "2025-03-01",
-            "--facts-jsonl",
-            input.to_str().unwrap(),
-            "--format",
-            "jsonl",
-            "--id-key",
-            "household_id",
-            "--threads",
-            threads,
-            "--no-progress",
-        ])
+        screen_registry(
+            &rules,
+            &input,
+            &["--id-key", "household_id", "--threads", threads],
+        )
     };
     let out = run("1");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -1366,18 +1397,13 @@ fn an_id_key_is_carried_through_a_registry() {
     );
     let statuses: Vec<&Value> = parsed.iter().map(|l| &l["results"][0]["status"]).collect();
     assert_eq!(statuses, ["eligible", "ineligible", "eligible"]);
-    let ruleset =
-        accord_core::facade::Ruleset::load(vec![accord_core::SourceFile::new("r.accord", src)])
-            .unwrap();
     let options = accord_core::facade::JsonlOptions {
         id_key: Some("household_id"),
         ..Default::default()
     };
-    let facade = ruleset
-        .screen_jsonl_report(text, "2025-03-01", &options)
-        .unwrap();
-    assert_eq!(stdout(&out), facade.text);
-    assert_eq!(stdout(&run("2")), facade.text);
+    let facade = facade_lines(text, &options);
+    assert_eq!(stdout(&out), facade);
+    assert_eq!(stdout(&run("2")), facade);
 }
 
 /// `--only` with `--facts-jsonl`: each line keeps the results of the statuses
@@ -1388,32 +1414,9 @@ fn an_id_key_is_carried_through_a_registry() {
 /// (`--facts`) is a usage error: it filters registries.
 #[test]
 fn only_keeps_the_statuses_named_in_a_registry() {
-    let dir = scratch("registry_only");
-    let rules = dir.join("r.accord");
-    let src = "ruleset r { languages en }\n\
-               entity H { income: Integer }\n\
-               program p { for H\n  eligible when income < 100 }\n";
-    fs::write(&rules, src).unwrap();
     let text = "{\"income\": 50}\n{\"income\": 150}\n{}\nnot json\n";
-    let input = dir.join("in.jsonl");
-    fs::write(&input, text).unwrap();
-    let run = |only: &str| {
-        accord(&[
-            "screen",
-            rules.to_str().unwrap(),
-            "--as-of",
-            "2025-03-01",
-            "--facts-jsonl",
-            input.to_str().unwrap(),
-            "--format",
-            "jsonl",
-            "--only",
-            only,
-            "--threads",
-            "2",
-            "--no-progress",
-        ])
-    };
+    let (rules, input) = income_registry("registry_only", text);
+    let run = |only: &str| screen_registry(&rules, &input, &["--only", only, "--threads", "2"]);
     let out = run("eligible");
     // The bad line makes the exit code 1, as without `--only`.
     assert_eq!(code(&out), 1, "{}", stderr(&out));
@@ -1424,17 +1427,11 @@ fn only_keeps_the_statuses_named_in_a_registry() {
     assert_eq!(parsed[1]["results"], serde_json::json!([]));
     assert_eq!(parsed[2]["results"], serde_json::json!([]));
     assert!(parsed[3]["error"].is_string());
-    let ruleset =
-        accord_core::facade::Ruleset::load(vec![accord_core::SourceFile::new("r.accord", src)])
-            .unwrap();
     let options = accord_core::facade::JsonlOptions {
         statuses: accord_core::facade::parse_statuses(&["eligible"]).unwrap(),
         ..Default::default()
     };
-    let facade = ruleset
-        .screen_jsonl_report(text, "2025-03-01", &options)
-        .unwrap();
-    assert_eq!(stdout(&out), facade.text);
+    assert_eq!(stdout(&out), facade_lines(text, &options));
     // `ineligible,undetermined`: line 2's and line 3's results.
     let parsed = lines(&run("ineligible,undetermined"));
     let statuses: Vec<&Value> = parsed.iter().map(|l| &l["results"][0]["status"]).collect();
@@ -1458,7 +1455,7 @@ fn only_keeps_the_statuses_named_in_a_registry() {
         stderr(&out)
     );
     // One household: `--only` does not apply.
-    let facts = dir.join("one.json");
+    let facts = input.with_file_name("one.json");
     fs::write(&facts, "{\"income\": 50}").unwrap();
     let out = accord(&[
         "screen",

@@ -41,20 +41,22 @@ fn screen(output: &Path, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Standard error of a run that exited with `code` (else the test fails,
+/// showing it).
+fn exited(run: &std::process::Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert_eq!(run.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
 #[test]
 fn the_corpus_gives_the_hand_worked_rows() {
     let out = scratch("results.csv");
     let run = screen(&out, &["--threads", "2"]);
     // A refused household (h4) makes the exit code 1, as a bad registry line does.
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let stderr = exited(&run, 1);
     let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), expected);
-    let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
         stderr.contains("screened 5 households into 14 result rows"),
         "{stderr}"
@@ -100,8 +102,7 @@ fn a_bad_id_column_is_a_request_error_and_writes_nothing() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(run.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let stderr = exited(&run, 2);
     assert!(stderr.contains("U0040"), "{stderr}");
     assert!(!out.exists());
 }
@@ -114,12 +115,7 @@ fn a_bad_id_column_is_a_request_error_and_writes_nothing() {
 fn only_keeps_the_statuses_named() {
     let out = scratch("only.csv");
     let run = screen(&out, &["--only", "eligible,undetermined"]);
-    assert_eq!(
-        run.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    let stderr = exited(&run, 1);
     let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
     let want: Vec<&str> = expected
         .lines()
@@ -132,16 +128,13 @@ fn only_keeps_the_statuses_named() {
     assert_eq!(want.len(), 1 + 5);
     let got = std::fs::read_to_string(&out).unwrap();
     assert_eq!(got.lines().collect::<Vec<_>>(), want);
-    let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
         stderr.contains("screened 5 households into 5 result rows"),
         "{stderr}"
     );
 
     let refused = scratch("only-refused.csv");
-    let run = screen(&refused, &["--only", "eligible,undetermned"]);
-    assert_eq!(run.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let stderr = exited(&screen(&refused, &["--only", "eligible,undetermned"]), 2);
     assert!(
         stderr.contains("U0045: `undetermned` is not a status of a result")
             && stderr.contains("did you mean `undetermined`?"),

@@ -112,12 +112,13 @@ struct Dictionaries {
 const STATUSES: [&str; 4] = ["eligible", "ineligible", "undetermined", "error"];
 const STATUS_ERROR: i32 = 3;
 
+/// A result's key in [`STATUSES`] (one a row: no text compared).
 fn status_key(status: accord_core::Status) -> i32 {
-    let text = status.as_str();
-    STATUSES
-        .iter()
-        .position(|s| *s == text)
-        .map_or(STATUS_ERROR, |i| i as i32)
+    match status {
+        accord_core::Status::Eligible => 0,
+        accord_core::Status::Ineligible => 1,
+        accord_core::Status::Undetermined => 2,
+    }
 }
 
 impl TableScreener {
@@ -636,7 +637,16 @@ fn to_decimal128(d: Decimal) -> Option<i128> {
 
 #[cfg(test)]
 mod tests {
-    use super::to_decimal128;
+    use super::{status_key, to_decimal128, STATUSES, STATUS_ERROR};
+
+    #[test]
+    fn status_keys_name_their_statuses() {
+        for status in accord_core::Status::ALL {
+            let key = usize::try_from(status_key(status)).unwrap();
+            assert_eq!(STATUSES.get(key), Some(&status.as_str()));
+        }
+        assert_eq!(STATUSES.get(STATUS_ERROR as usize), Some(&"error"));
+    }
     use rust_decimal::Decimal;
 
     #[test]

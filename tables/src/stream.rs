@@ -1,7 +1,8 @@
 //! Households streamed through a [`TableScreener`]: batch after batch in,
 //! results out, a members table joined on the way; never more than a chunk
-//! of households and its results in memory. Also an Arrow
-//! `RecordBatchReader`, so a binding hands it on as an Arrow C stream.
+//! of households and its results in memory. Screened ahead ([`Ahead`]), it
+//! is also an Arrow `RecordBatchReader`, so a binding hands it on as an
+//! Arrow C stream.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver};
@@ -113,9 +114,7 @@ impl ScreenStream {
             }
         }
     }
-}
 
-impl ScreenStream {
     /// This stream screened ahead on a thread of its own, a chunk of
     /// households ahead of the reader: while the reader writes a batch to a
     /// file or aggregates it in Python, the next chunk is read and
@@ -260,26 +259,5 @@ impl Iterator for Ahead {
 impl RecordBatchReader for Ahead {
     fn schema(&self) -> SchemaRef {
         self.schema.clone()
-    }
-}
-
-impl Iterator for ScreenStream {
-    type Item = Result<RecordBatch, ArrowError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self.next_batch() {
-            Ok(Some(b)) => Some(Ok(b)),
-            Ok(None) => None,
-            Err(e) => {
-                self.done = true;
-                Some(Err(ArrowError::ExternalError(Box::new(e.into_facade()))))
-            }
-        }
-    }
-}
-
-impl RecordBatchReader for ScreenStream {
-    fn schema(&self) -> SchemaRef {
-        self.screener.output_schema()
     }
 }

@@ -34,6 +34,20 @@ fn options(threads: usize) -> FileOptions {
     }
 }
 
+/// The corpus's households.csv screened into `out`, progress unheard.
+fn screen_households(
+    out: &Path,
+    options: FileOptions,
+) -> Result<accord_tables::Counts, accord_tables::Error> {
+    screen_file(
+        ruleset(),
+        &corpus().join("households.csv"),
+        out,
+        options,
+        &mut |_, _| {},
+    )
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("accord-tables-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -45,14 +59,7 @@ fn csv_with_members_gives_the_hand_worked_rows_on_any_thread_count() {
     let expected = std::fs::read_to_string(corpus().join("expected.csv")).unwrap();
     for threads in [1, 2] {
         let out = scratch(&format!("out-{threads}.csv"));
-        let counts = screen_file(
-            ruleset(),
-            &corpus().join("households.csv"),
-            &out,
-            options(threads),
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let counts = screen_households(&out, options(threads)).unwrap();
         assert_eq!(
             std::fs::read_to_string(&out).unwrap(),
             expected,
@@ -91,17 +98,14 @@ fn statuses_keep_the_rows_of_their_statuses() {
     ];
     for (keep, count) in cases {
         for threads in [1, 2] {
-            let mut options = options(threads);
-            options.table.statuses = accord_core::facade::parse_statuses(keep).unwrap();
+            let only = |explain: bool| {
+                let mut o = options(threads);
+                o.table.statuses = accord_core::facade::parse_statuses(keep).unwrap();
+                o.table.explain = explain;
+                o
+            };
             let out = scratch(&format!("only-{}-{threads}.csv", keep.join("-")));
-            let counts = screen_file(
-                ruleset(),
-                &corpus().join("households.csv"),
-                &out,
-                options,
-                &mut |_, _| {},
-            )
-            .unwrap();
+            let counts = screen_households(&out, only(false)).unwrap();
             let want: Vec<&str> = std::iter::once(header)
                 .chain(rows.iter().copied().filter(|r| {
                     let s = status_of(r);
@@ -113,18 +117,8 @@ fn statuses_keep_the_rows_of_their_statuses() {
             // Every household screened, h4 refused; `rows` counts the rows written.
             assert_eq!((counts.households, counts.rows, counts.bad), (5, count, 1));
             // Explained (a path of its own), the same rows are kept.
-            let mut options = self::options(threads);
-            options.table.statuses = accord_core::facade::parse_statuses(keep).unwrap();
-            options.table.explain = true;
             let explained = scratch(&format!("only-x-{}-{threads}.jsonl", keep.join("-")));
-            let counts = screen_file(
-                ruleset(),
-                &corpus().join("households.csv"),
-                &explained,
-                options,
-                &mut |_, _| {},
-            )
-            .unwrap();
+            let counts = screen_households(&explained, only(true)).unwrap();
             assert_eq!(counts.rows, count, "explained, {keep:?}");
             let text = std::fs::read_to_string(&explained).unwrap();
             for line in text.lines() {
@@ -141,14 +135,7 @@ fn parquet_round_trip_gives_the_same_rows() {
     // The results written as Parquet hold the rows of expected.csv: the ids
     // (texts, as the CSV gave them) and exact amounts, scaled by 10^10.
     let parquet = scratch("out.parquet");
-    screen_file(
-        ruleset(),
-        &corpus().join("households.csv"),
-        &parquet,
-        options(1),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    screen_households(&parquet, options(1)).unwrap();
     let file = std::fs::File::open(&parquet).unwrap();
     let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .unwrap()
@@ -200,15 +187,7 @@ fn members_out_of_order_fail_whole_and_leave_no_file() {
     let mut o = options(1);
     o.members = Some(("members".into(), members));
     let out = scratch("never.csv");
-    let e = screen_file(
-        ruleset(),
-        &corpus().join("households.csv"),
-        &out,
-        o,
-        &mut |_, _| {},
-    )
-    .unwrap_err()
-    .into_facade();
+    let e = screen_households(&out, o).unwrap_err().into_facade();
     assert_eq!(e.code(), "U0043");
     assert!(!out.exists(), "no half-written results");
     assert!(!scratch("never.csv.partial").exists());
@@ -220,26 +199,12 @@ fn an_unknown_id_column_or_format_is_refused_before_anything_is_written() {
     o.table.id_column = Some("hh".into());
     o.members = None;
     let out = scratch("refused.csv");
-    let e = screen_file(
-        ruleset(),
-        &corpus().join("households.csv"),
-        &out,
-        o,
-        &mut |_, _| {},
-    )
-    .unwrap_err()
-    .into_facade();
+    let e = screen_households(&out, o).unwrap_err().into_facade();
     assert_eq!(e.code(), "U0040");
     assert!(!out.exists());
-    let e = screen_file(
-        ruleset(),
-        &corpus().join("households.csv"),
-        &scratch("results.xlsx"),
-        options(1),
-        &mut |_, _| {},
-    )
-    .unwrap_err()
-    .into_facade();
+    let e = screen_households(&scratch("results.xlsx"), options(1))
+        .unwrap_err()
+        .into_facade();
     assert_eq!(e.code(), "U0041");
 }
 

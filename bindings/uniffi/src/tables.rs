@@ -224,14 +224,7 @@ impl RecordBatchReader for Guarded {
     reason = "Arrow's C data interface: a stream at an address from the caller"
 )]
 fn take_stream(address: u64) -> Result<StreamReader, AccordError> {
-    let pointer = usize::try_from(address).unwrap_or(0) as *mut FFI_ArrowArrayStream;
-    if pointer.is_null() {
-        return Err(AccordError::from(accord_core::facade::Error::request(
-            accord_core::Code::U0042,
-            "no Arrow stream was given (a null address)",
-            None,
-        )));
-    }
+    let pointer = stream_at(address, "no Arrow stream was given (a null address)")?;
     // SAFETY: see the function's comment; `from_raw` moves the stream out and
     // leaves an empty (released) one in its place.
     let mut stream = unsafe { FFI_ArrowArrayStream::from_raw(pointer) };
@@ -258,6 +251,20 @@ fn take_stream(address: u64) -> Result<StreamReader, AccordError> {
     })
 }
 
+/// The `struct ArrowArrayStream` at `address`, or U0042 (`refused`) for a
+/// null address. Only turns the number into a pointer: nothing is read.
+fn stream_at(address: u64, refused: &str) -> Result<*mut FFI_ArrowArrayStream, AccordError> {
+    let pointer = usize::try_from(address).unwrap_or(0) as *mut FFI_ArrowArrayStream;
+    if pointer.is_null() {
+        return Err(AccordError::from(accord_core::facade::Error::request(
+            accord_core::Code::U0042,
+            refused,
+            None,
+        )));
+    }
+    Ok(pointer)
+}
+
 /// Writes `stream` as an Arrow C stream at `address`.
 ///
 /// SAFETY (the caller's promise): `address` is the address of a writable,
@@ -268,14 +275,10 @@ fn take_stream(address: u64) -> Result<StreamReader, AccordError> {
     reason = "Arrow's C data interface: a stream written where the caller says"
 )]
 fn give_stream(stream: Box<dyn RecordBatchReader + Send>, address: u64) -> Result<(), AccordError> {
-    let pointer = usize::try_from(address).unwrap_or(0) as *mut FFI_ArrowArrayStream;
-    if pointer.is_null() {
-        return Err(AccordError::from(accord_core::facade::Error::request(
-            accord_core::Code::U0042,
-            "nowhere to put the results' Arrow stream (a null address)",
-            None,
-        )));
-    }
+    let pointer = stream_at(
+        address,
+        "nowhere to put the results' Arrow stream (a null address)",
+    )?;
     // SAFETY: see the function's comment; `write` does not drop the (empty)
     // struct that was there.
     unsafe { std::ptr::write(pointer, FFI_ArrowArrayStream::new(stream)) };

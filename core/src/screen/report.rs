@@ -269,6 +269,10 @@ impl ScreenReport {
         reason = "INVARIANT: a report is strings, numbers, booleans, options and lists (no map with non-string keys, no failing Serialize impl), which serde_json always writes"
     )]
     pub fn to_json(&self) -> String {
+        // Unreachable from input: a report holds only texts, numbers,
+        // Booleans, options and lists built by the engine (facts' values are
+        // already rendered as text or numbers), and serde_json fails only on
+        // maps with non-text keys or a Serialize impl that errs, neither here.
         serde_json::to_string_pretty(self).expect("a screening report serialises")
     }
 }

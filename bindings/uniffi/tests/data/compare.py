@@ -11,6 +11,7 @@ error_path. Exits 1 on the first difference, printed in full."""
 import argparse
 import decimal
 import json
+import pathlib
 import re
 import sys
 from typing import Any, Dict, List
@@ -18,18 +19,11 @@ from typing import Any, Dict, List
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-SCHEMA = pa.schema([
-    ("household_id", pa.int64()),
-    ("program", pa.string()),
-    ("label", pa.string()),
-    ("subject", pa.string()),
-    ("status", pa.string()),
-    ("amount", pa.decimal128(38, 10)),
-    ("missing", pa.list_(pa.string())),
-    ("work_limit", pa.bool_()),
-    ("error_code", pa.string()),
-    ("error_path", pa.string()),
-])
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import screening  # noqa: E402 (next to this file)
+
+# The recipes' results schema: what every side is compared as.
+SCHEMA = screening.RESULTS
 KEYS = [("household_id", "ascending"), ("program", "ascending"), ("subject", "ascending")]
 _CODE = re.compile(r"^([A-Z][0-9]{4}): ")
 

@@ -13,7 +13,6 @@ import json
 import pathlib
 import sys
 import time
-from datetime import date
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -23,14 +22,9 @@ import screening  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rules", nargs="+", required=True, help="ruleset files (.accord)")
-    parser.add_argument("--input", required=True, help="registry (Parquet file or folder)")
-    parser.add_argument("--output", required=True, help="results folder (Parquet)")
-    parser.add_argument("--as-of", required=True, type=date.fromisoformat)
+    screening.recipe_arguments(parser)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scheduler", default="threads", choices=["threads", "processes"])
-    parser.add_argument("--only", type=lambda s: s.split(","), default=None,
-                        help="keep only results of these statuses (eligible,undetermined)")
     args = parser.parse_args()
 
     import dask

@@ -74,3 +74,15 @@ def read_sources(paths: Iterable[Any]) -> Sources:
     files = sorted((pathlib.Path(p) for p in paths), key=lambda p: p.name)
     return [(p.name, p.read_text(encoding="utf-8")) for p in files]
 
+
+def recipe_arguments(parser: Any) -> None:
+    """The arguments both recipes' drivers take (an argparse parser): the
+    ruleset, the registry, the results folder, the as-of date and `--only`."""
+    from datetime import date
+
+    parser.add_argument("--rules", nargs="+", required=True, help="ruleset files (.accord)")
+    parser.add_argument("--input", required=True, help="registry (Parquet file or folder)")
+    parser.add_argument("--output", required=True, help="results folder (Parquet)")
+    parser.add_argument("--as-of", required=True, type=date.fromisoformat)
+    parser.add_argument("--only", type=lambda s: s.split(","), default=None,
+                        help="keep only results of these statuses (eligible,undetermined)")

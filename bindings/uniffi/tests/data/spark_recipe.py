@@ -17,7 +17,6 @@ import os
 import pathlib
 import sys
 import time
-from datetime import date
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -27,18 +26,13 @@ import screening  # noqa: E402 (the executor-side half, next to this file)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rules", nargs="+", required=True, help="ruleset files (.accord)")
-    parser.add_argument("--input", required=True, help="registry (Parquet file or folder)")
-    parser.add_argument("--output", required=True, help="results folder (Parquet)")
-    parser.add_argument("--as-of", required=True, type=date.fromisoformat)
+    screening.recipe_arguments(parser)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--runs", type=int, default=2, choices=range(1, 10), metavar="N",
                         help="run the job N times in the session; the last is timed (the "
                              "first starts the Python workers and warms the JVM)")
     parser.add_argument("--batch-rows", type=int, default=4096,
                         help="spark.sql.execution.arrow.maxRecordsPerBatch: households a batch")
-    parser.add_argument("--only", type=lambda s: s.split(","), default=None,
-                        help="keep only results of these statuses (eligible,undetermined)")
     parser.add_argument("--partition-bytes", default="1m",
                         help="spark.sql.files.maxPartitionBytes (Parquet splits by row group)")
     args = parser.parse_args()
