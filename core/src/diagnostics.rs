@@ -37,6 +37,10 @@ pub struct Diagnostic {
     pub span: Span,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// The text that would fix the mistake in place of `span` (the name a "did
+    /// you mean" suggests), for editors' quick fixes; not part of the JSON.
+    #[serde(skip)]
+    pub fix: Option<String>,
 }
 
 impl Diagnostic {
@@ -49,6 +53,7 @@ impl Diagnostic {
             span,
             help: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -61,6 +66,14 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The help, and the text that replaces the span to fix it, when there is one
+    /// (a "did you mean": the name meant).
+    pub fn with_suggestion(mut self, (help, fix): (String, Option<String>)) -> Self {
+        self.help = Some(help);
+        self.fix = fix;
         self
     }
 

@@ -30,6 +30,8 @@ mod codes;
 pub mod compare;
 mod diagnostics;
 pub mod facade;
+#[cfg(feature = "ide")]
+pub mod ide;
 mod labels;
 pub mod limits;
 pub mod messages;

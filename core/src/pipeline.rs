@@ -67,6 +67,19 @@ pub struct LocatedRelated {
 /// one run reports the syntax errors and the meaning errors of the rest.
 /// Diagnostics come sorted by file (in the order given), then position.
 pub(crate) fn parse_and_check(files: Vec<SourceFile>) -> (CheckReport, crate::check::Checked) {
+    let (report, checked, _) = parse_check_keeping(files);
+    (report, checked)
+}
+
+/// [`parse_and_check`], keeping the parsed files too (for editors, which read
+/// the declarations where they are written).
+pub(crate) fn parse_check_keeping(
+    files: Vec<SourceFile>,
+) -> (
+    CheckReport,
+    crate::check::Checked,
+    Vec<accord_grammar::ast::File>,
+) {
     use crate::limits::{MAX_RULESET_BYTES, MAX_RULESET_FILES};
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::with_capacity(files.len());
@@ -106,6 +119,7 @@ pub(crate) fn parse_and_check(files: Vec<SourceFile>) -> (CheckReport, crate::ch
     (
         CheckReport::new(SourceMap::new(files), diagnostics),
         checked,
+        parsed,
     )
 }
 

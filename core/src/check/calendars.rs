@@ -42,6 +42,9 @@ impl<'a> Checker<'a> {
         for &(file, c) in &list {
             let base = c.extends.as_ref().and_then(|b| {
                 let id = self.out.index.calendars.get(&b.name).map(|id| id.0);
+                if id.is_some() {
+                    refer!(self, file, b.span, Sym::global(SymKind::Calendar, &b.name));
+                }
                 if id.is_none() {
                     let cands = self
                         .out

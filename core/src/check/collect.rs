@@ -500,7 +500,15 @@ impl<'a> Checker<'a> {
             return;
         };
         match self.out.index.types.get(&name.name) {
-            Some(TypeSym::Enum(e)) => self.out.ruleset.regions = Some(*e),
+            Some(TypeSym::Enum(e)) => {
+                self.out.ruleset.regions = Some(*e);
+                refer!(
+                    self,
+                    file,
+                    name.span,
+                    Sym::global(SymKind::Enum, &name.name)
+                );
+            }
             Some(TypeSym::Entity(_)) => self.emit(
                 Diagnostic::error(
                     Code::E0101,
@@ -533,7 +541,7 @@ impl<'a> Checker<'a> {
                         name.span,
                         format!("unknown enum `{}` for `regions`", name.name),
                     )
-                    .with_help(help),
+                    .with_suggestion(help),
                 );
             }
         }
@@ -984,7 +992,7 @@ pub(super) fn unknown(
         name.span,
         format!("unknown {kind} `{}`", name.name),
     )
-    .with_help(help_for(&name.name, candidates, fallback))
+    .with_suggestion(help_for(&name.name, candidates, fallback))
 }
 
 /// E0106 for a name that is not a variant of the enum `enum_name` expects there:
@@ -1002,7 +1010,7 @@ pub(super) fn unknown_variant(
         name.span,
         format!("`{}` is not a variant of `{enum_name}`", name.name),
     )
-    .with_help(help_for(&name.name, variants, fallback))
+    .with_suggestion(help_for(&name.name, variants, fallback))
 }
 
 /// `household_member` → `HouseholdMember`.
@@ -1037,5 +1045,5 @@ pub(super) fn unknown_field(
         name.span,
         format!("`{entity}` has no field `{}`", name.name),
     )
-    .with_help(help_for(&name.name, candidates, fallback))
+    .with_suggestion(help_for(&name.name, candidates, fallback))
 }

@@ -39,9 +39,15 @@ impl<'a> Checker<'a> {
                     "Date" => Type::Date,
                     "Text" => Type::Text,
                     "Duration" => Type::Duration,
-                    n => match self.out.index.types.get(n) {
-                        Some(TypeSym::Enum(e)) => Type::Enum(*e),
-                        Some(TypeSym::Entity(e)) => Type::Entity(*e),
+                    n => match self.out.index.types.get(n).copied() {
+                        Some(TypeSym::Enum(e)) => {
+                            refer!(self, file, id.span, Sym::global(SymKind::Enum, n));
+                            Type::Enum(e)
+                        }
+                        Some(TypeSym::Entity(e)) => {
+                            refer!(self, file, id.span, Sym::global(SymKind::Entity, n));
+                            Type::Entity(e)
+                        }
                         None => {
                             let mut cands: Vec<&str> =
                                 vec!["Boolean", "Integer", "Decimal", "Money", "Date", "Text"];
@@ -668,8 +674,11 @@ impl<'a> Checker<'a> {
 
     /// An entity named by `for` (E0101 when it is not one).
     pub(super) fn entity_ref(&mut self, file: usize, id: &ast::Ident) -> Option<EntityId> {
-        match self.out.index.types.get(&id.name) {
-            Some(TypeSym::Entity(e)) => Some(*e),
+        match self.out.index.types.get(&id.name).copied() {
+            Some(TypeSym::Entity(e)) => {
+                refer!(self, file, id.span, Sym::global(SymKind::Entity, &id.name));
+                Some(e)
+            }
             Some(TypeSym::Enum(_)) => {
                 self.emit(
                     Diagnostic::error(
@@ -707,6 +716,7 @@ impl<'a> Checker<'a> {
 
     pub(super) fn sector_ref(&mut self, file: usize, id: &ast::Ident) -> Option<String> {
         if self.out.index.sectors.contains(&id.name) {
+            refer!(self, file, id.span, Sym::global(SymKind::Sector, &id.name));
             return Some(id.name.clone());
         }
         let cands = self.out.index.sectors.iter().map(String::as_str).collect();

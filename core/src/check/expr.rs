@@ -19,7 +19,7 @@ const MAX_EXPR_DEPTH: usize = 256;
 /// depth; they are typed later from the top level instead.
 pub(super) const MAX_DEPTH_FOR_DEFS: usize = 128;
 
-const BUILTINS: [&str; 25] = [
+pub(crate) const BUILTINS: [&str; 25] = [
     "count",
     "sum",
     "min",
@@ -583,6 +583,7 @@ impl<'a> Checker<'a> {
                 // `Region.shirak`: a variant named with its enum.
                 if let Expr::Name(en) = &**base {
                     if let Some(TypeSym::Enum(e)) = self.out.index.types.get(&en.name).copied() {
+                        refer!(self, sc.file, en.span, Sym::global(SymKind::Enum, &en.name));
                         return self.qualified_variant(sc, e, field, *span);
                     }
                 }
@@ -1040,12 +1041,23 @@ impl<'a> Checker<'a> {
     fn name(&mut self, sc: &mut Scope, id: &Ident, hint: Option<&Type>) -> RExpr {
         let span = id.span;
         if let Some((v, ty)) = self.contextual_constant(&id.name, hint) {
+            if let Value::Variant(e, _) = &v {
+                if let Some(def) = self.out.enums.get(e.0) {
+                    refer!(
+                        self,
+                        sc.file,
+                        span,
+                        Sym::scoped(SymKind::Variant, def.name.clone(), &id.name)
+                    );
+                }
+            }
             return mk(RKind::Const(v), ty, span);
         }
         for depth in (0..sc.elements.len()).rev() {
             if let Some(Type::Entity(e)) = sc.elements.get(depth) {
                 let e = *e;
                 if let Some(m) = self.lookup_member(e, &id.name) {
+                    self.refer_member(sc.file, span, e, m);
                     let ty = self.member_type(sc, e, m, span);
                     let base = Base::Element(u32::try_from(depth).unwrap_or(u32::MAX));
                     return mk(
@@ -1062,6 +1074,7 @@ impl<'a> Checker<'a> {
         }
         if let Some(e) = sc.subject {
             if let Some(m) = self.lookup_member(e, &id.name) {
+                self.refer_member(sc.file, span, e, m);
                 let ty = self.member_type(sc, e, m, span);
                 return mk(
                     RKind::Member {
@@ -1077,6 +1090,19 @@ impl<'a> Checker<'a> {
         if let Ctx::Assessment(a) = sc.ctx {
             if let Some(ctx) = self.assess_ctx.get(a.0) {
                 if let Some(&q) = ctx.questions.get(&id.name) {
+                    let scope = self
+                        .out
+                        .assessments
+                        .get(a.0)
+                        .filter(|_| cfg!(feature = "ide"));
+                    if let Some(scope) = scope.map(|d| d.name.clone()) {
+                        refer!(
+                            self,
+                            sc.file,
+                            span,
+                            Sym::scoped(SymKind::Question, scope, &id.name),
+                        );
+                    }
                     let ty = self
                         .out
                         .assessments
@@ -1086,6 +1112,19 @@ impl<'a> Checker<'a> {
                     return mk(RKind::Question(q), ty, span);
                 }
                 if let Some(&s) = ctx.scores.get(&id.name) {
+                    let scope = self
+                        .out
+                        .assessments
+                        .get(a.0)
+                        .filter(|_| cfg!(feature = "ide"));
+                    if let Some(scope) = scope.map(|d| d.name.clone()) {
+                        refer!(
+                            self,
+                            sc.file,
+                            span,
+                            Sym::scoped(SymKind::Score, scope, &id.name)
+                        );
+                    }
                     self.add_dep(sc, DefNode::Score(a, s), span);
                     let ty = self.type_score(a, s);
                     return mk(RKind::Score(s), ty, span);
@@ -1093,6 +1132,12 @@ impl<'a> Checker<'a> {
             }
         }
         if let Some(&p) = self.out.index.params.get(&id.name) {
+            refer!(
+                self,
+                sc.file,
+                span,
+                Sym::global(SymKind::Parameter, &id.name)
+            );
             if let Some(u) = self.used_params.get_mut(p.0) {
                 *u = true;
             }
@@ -1112,7 +1157,18 @@ impl<'a> Checker<'a> {
         }
         if let Some(vs) = self.out.index.variants.get(&id.name) {
             match vs.as_slice() {
-                [(e, i)] => return mk(RKind::Const(Value::Variant(*e, *i)), Type::Enum(*e), span),
+                [(e, i)] => {
+                    let (e, i) = (*e, *i);
+                    if let Some(def) = self.out.enums.get(e.0) {
+                        refer!(
+                            self,
+                            sc.file,
+                            span,
+                            Sym::scoped(SymKind::Variant, def.name.clone(), &id.name)
+                        );
+                    }
+                    return mk(RKind::Const(Value::Variant(e, i)), Type::Enum(e), span);
+                }
                 many => {
                     let enums: Vec<&str> = many
                         .iter()
@@ -1330,6 +1386,7 @@ impl<'a> Checker<'a> {
             self.emit(d);
             return RExpr::error(span);
         };
+        self.refer_member(sc.file, field.span, entity, m);
         let ty = self.member_type(sc, entity, m, field.span);
         if over_list {
             let ty = match ty {
@@ -1433,6 +1490,19 @@ impl<'a> Checker<'a> {
     fn protocol_step(&mut self, sc: &Scope, p: ProtocolId, id: &Ident) -> Option<usize> {
         let ctx = self.proto_ctx.get(p.0);
         if let Some(&step) = ctx.and_then(|c| c.steps.get(&id.name)) {
+            let proto = self
+                .out
+                .protocols
+                .get(p.0)
+                .filter(|_| cfg!(feature = "ide"));
+            if let Some(proto) = proto.map(|d| d.name.clone()) {
+                refer!(
+                    self,
+                    sc.file,
+                    id.span,
+                    Sym::scoped(SymKind::Step, proto, &id.name),
+                );
+            }
             return Some(step);
         }
         // A protocol not yet resolved has no steps to suggest: the error stands
@@ -1515,7 +1585,10 @@ impl<'a> Checker<'a> {
                 continue;
             };
             match needs.iter().position(|x| *x == id.name) {
-                Some(need) => tests.push(mk(RKind::NeedIs { step, need }, Type::Boolean, id.span)),
+                Some(need) => {
+                    refer!(self, sc.file, id.span, Sym::global(SymKind::Need, &id.name));
+                    tests.push(mk(RKind::NeedIs { step, need }, Type::Boolean, id.span));
+                }
                 None => {
                     let d = unknown(
                         Code::E0109,
@@ -1623,7 +1696,15 @@ impl<'a> Checker<'a> {
             .map(|d| d.needs.iter().map(|n| n.name.clone()).collect())
             .unwrap_or_default();
         match needs.iter().position(|n| *n == need_id.name) {
-            Some(need) => mk(RKind::Found { step, need }, Type::Boolean, span),
+            Some(need) => {
+                refer!(
+                    self,
+                    sc.file,
+                    need_id.span,
+                    Sym::global(SymKind::Need, &need_id.name),
+                );
+                mk(RKind::Found { step, need }, Type::Boolean, span)
+            }
             None => {
                 let d = unknown(
                     Code::E0109,
@@ -1686,6 +1767,10 @@ impl<'a> Checker<'a> {
             )),
             _ => None,
         };
+        let question_sym = found
+            .and(def)
+            .filter(|_| cfg!(feature = "ide"))
+            .map(|d| Sym::scoped(SymKind::Question, d.name.clone(), &q.name));
         let Some((qi, options)) = options else {
             if let Some((_, QuestionSpec::Choice { .. })) = found {
                 self.emit(
@@ -1719,6 +1804,9 @@ impl<'a> Checker<'a> {
             self.emit(d);
             return RExpr::error(span);
         };
+        if let Some(sym) = question_sym {
+            refer!(self, sc.file, q.span, sym);
+        }
         match options.iter().position(|x| *x == o.name) {
             Some(oi) => mk(
                 RKind::Chosen {
@@ -1763,6 +1851,12 @@ impl<'a> Checker<'a> {
                     self.emit(d);
                     return RExpr::error(span);
                 };
+                refer!(
+                    self,
+                    sc.file,
+                    id.span,
+                    Sym::global(SymKind::Program, &id.name)
+                );
                 let subject = self.out.programs.get(p.0).and_then(|d| d.subject);
                 let base = self.program_base(sc, subject);
                 let Some((base, via_owner)) = base else {
@@ -1844,13 +1938,39 @@ impl<'a> Checker<'a> {
                     .and_then(|c| c.sections.get(&id.name))
                     .copied()
                 {
-                    Some(s) => mk(RKind::Points(s), Type::Decimal, span),
+                    Some(s) => {
+                        let scope = self
+                            .out
+                            .assessments
+                            .get(a.0)
+                            .filter(|_| cfg!(feature = "ide"));
+                        if let Some(scope) = scope.map(|d| d.name.clone()) {
+                            refer!(
+                                self,
+                                sc.file,
+                                id.span,
+                                Sym::scoped(SymKind::Section, scope, &id.name)
+                            );
+                        }
+                        mk(RKind::Points(s), Type::Decimal, span)
+                    }
                     None => {
-                        if let Some(&q) = self
+                        let question = self
                             .assess_ctx
                             .get(a.0)
                             .and_then(|c| c.questions.get(&id.name))
-                        {
+                            .copied();
+                        if let Some(q) = question {
+                            if let Some(scope) =
+                                self.out.assessments.get(a.0).map(|d| d.name.clone())
+                            {
+                                refer!(
+                                    self,
+                                    sc.file,
+                                    id.span,
+                                    Sym::scoped(SymKind::Question, scope, &id.name)
+                                );
+                            }
                             return mk(RKind::QuestionPoints(q), Type::Decimal, span);
                         }
                         let ctx = self.assess_ctx.get(a.0);
@@ -1914,9 +2034,11 @@ impl<'a> Checker<'a> {
                     return self.builtin(sc, f, func, args, span);
                 }
                 if let Some(&t) = self.out.index.tables.get(name) {
+                    refer!(self, sc.file, func.span, Sym::global(SymKind::Table, name));
                     return self.table_call(sc, t, func, args, span);
                 }
                 if let Some(&s) = self.out.index.scales.get(name) {
+                    refer!(self, sc.file, func.span, Sym::global(SymKind::Scale, name));
                     return self.scale_call(sc, s, func, args, span);
                 }
                 let mut cands: Vec<&str> = BUILTINS.to_vec();
@@ -1973,6 +2095,12 @@ impl<'a> Checker<'a> {
             return RExpr::error(span);
         };
         if let Some(i) = def.variants.iter().position(|v| v.name == field.name) {
+            refer!(
+                self,
+                sc.file,
+                field.span,
+                Sym::scoped(SymKind::Variant, def.name.clone(), &field.name)
+            );
             return mk(RKind::Const(Value::Variant(e, i)), Type::Enum(e), span);
         }
         let cands = def.variants.iter().map(|v| v.name.as_str()).collect();

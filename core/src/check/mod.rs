@@ -16,6 +16,17 @@
 //! Every pass collects diagnostics and goes on; nothing stops at the first error,
 //! and nothing panics on any tree.
 
+/// Records that a name refers to a declaration, for editors
+/// ([`Checked::refs`]): only with the `ide` feature, so that the screener's
+/// WebAssembly carries none of it. The symbol is built only then.
+macro_rules! refer {
+    ($checker:ident, $file:expr, $span:expr, $sym:expr $(,)?) => {
+        if cfg!(feature = "ide") {
+            $checker.refer($file, $span, $sym);
+        }
+    };
+}
+
 mod assessments;
 mod calendars;
 mod collect;
@@ -37,8 +48,12 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostics::Diagnostic;
 use accord_grammar::ast;
 
+#[cfg(feature = "ide")]
+pub(crate) use expr::BUILTINS;
 pub use model::*;
 pub(crate) use series::{is_series, month_text, months_of, parse_month, window};
+#[cfg(feature = "ide")]
+pub(crate) use util::snake_case;
 pub(crate) use util::suggest;
 
 /// The built-in sectors every ruleset has.
@@ -68,6 +83,10 @@ pub struct Checked {
     pub protocols: Vec<ProtocolDef>,
     pub tests: Vec<TestDef>,
     pub scales: Vec<ScaleDef>,
+    /// Every name the checker resolved to a declaration, where it is written
+    /// (for editors: go to definition, references, rename). Sorted by file and
+    /// position, one entry per place.
+    pub refs: Vec<SymRef>,
     pub(crate) index: Index,
 }
 
@@ -422,9 +441,68 @@ impl<'a> Checker<'a> {
         self.out.type_name(ty)
     }
 
+    /// Records that the name at `span` of `file` refers to `sym`.
+    fn refer(&mut self, file: usize, span: ast::Span, sym: Sym) {
+        self.out.refs.push(SymRef {
+            file,
+            span,
+            sym,
+            accessor: false,
+        });
+    }
+
+    /// The symbol of an entity's member (a fact or a `let`; the owner accessor
+    /// refers to the owner entity).
+    fn member_sym(&self, entity: EntityId, member: MemberRef) -> Option<Sym> {
+        let e = self.out.entities.get(entity.0)?;
+        match member {
+            MemberRef::Field(i) => Some(Sym::scoped(
+                SymKind::Field,
+                e.name.clone(),
+                e.fields.get(i)?.name.clone(),
+            )),
+            MemberRef::Let(i) => Some(Sym::scoped(
+                SymKind::Let,
+                e.name.clone(),
+                e.lets.get(i)?.name.clone(),
+            )),
+            MemberRef::Owner => {
+                let owner = self.out.entities.get(e.owner.as_ref()?.owner.0)?;
+                Some(Sym::global(SymKind::Entity, owner.name.clone()))
+            }
+        }
+    }
+
+    fn refer_member(&mut self, file: usize, span: ast::Span, entity: EntityId, member: MemberRef) {
+        if !cfg!(feature = "ide") {
+            return;
+        }
+        if let Some(sym) = self.member_sym(entity, member) {
+            self.out.refs.push(SymRef {
+                file,
+                span,
+                sym,
+                accessor: member == MemberRef::Owner,
+            });
+        }
+    }
+
     fn finish(mut self) -> (Checked, Vec<Diagnostic>) {
         self.diags
             .sort_by_key(|d| (d.file, d.span.start, d.span.end));
+        let refs = &mut self.out.refs;
+        if !cfg!(feature = "ide") {
+            return (self.out, self.diags);
+        }
+        refs.sort_by(|a, b| {
+            (a.file, a.span.start, a.span.end)
+                .cmp(&(b.file, b.span.start, b.span.end))
+                .then_with(|| a.sym.cmp(&b.sym))
+        });
+        refs.dedup_by(|a, b| {
+            (a.file, a.span.start, a.span.end) == (b.file, b.span.start, b.span.end)
+                && a.sym == b.sym
+        });
         (self.out, self.diags)
     }
 }

@@ -1045,3 +1045,128 @@ impl ScaleDef {
         }
     }
 }
+
+/// The kinds of named things a ruleset declares, for editors: what a name at a
+/// position refers to, and where it is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SymKind {
+    Sector,
+    Enum,
+    Variant,
+    Entity,
+    Field,
+    Let,
+    Parameter,
+    Table,
+    Scale,
+    Program,
+    Assessment,
+    Section,
+    Question,
+    Score,
+    Need,
+    Service,
+    Calendar,
+    Protocol,
+    Agency,
+    Role,
+    Step,
+}
+
+impl SymKind {
+    /// The word a person reads for the kind ("parameter", "enum variant").
+    pub const fn word(self) -> &'static str {
+        match self {
+            SymKind::Sector => "sector",
+            SymKind::Enum => "enum",
+            SymKind::Variant => "enum variant",
+            SymKind::Entity => "entity",
+            SymKind::Field => "fact",
+            SymKind::Let => "derived value",
+            SymKind::Parameter => "parameter",
+            SymKind::Table => "table",
+            SymKind::Scale => "scale",
+            SymKind::Program => "programme",
+            SymKind::Assessment => "assessment",
+            SymKind::Section => "section",
+            SymKind::Question => "question",
+            SymKind::Score => "score",
+            SymKind::Need => "need",
+            SymKind::Service => "service",
+            SymKind::Calendar => "calendar",
+            SymKind::Protocol => "protocol",
+            SymKind::Agency => "agency",
+            SymKind::Role => "role",
+            SymKind::Step => "step",
+        }
+    }
+
+    /// Kinds whose names share one namespace with this kind's: a rename to a
+    /// name taken by any of them clashes.
+    pub const fn namespace(self) -> &'static [SymKind] {
+        match self {
+            SymKind::Enum | SymKind::Entity => &[SymKind::Enum, SymKind::Entity],
+            SymKind::Field | SymKind::Let => &[SymKind::Field, SymKind::Let],
+            SymKind::Sector => &[SymKind::Sector],
+            SymKind::Variant => &[SymKind::Variant],
+            SymKind::Parameter => &[SymKind::Parameter],
+            SymKind::Table | SymKind::Scale => &[SymKind::Table, SymKind::Scale],
+            SymKind::Program => &[SymKind::Program],
+            SymKind::Assessment => &[SymKind::Assessment],
+            // `points(NAME)` reads a section, else a question; expressions
+            // read questions and scores.
+            SymKind::Section => &[SymKind::Section, SymKind::Question],
+            SymKind::Question => &[SymKind::Question, SymKind::Score, SymKind::Section],
+            SymKind::Score => &[SymKind::Question, SymKind::Score],
+            SymKind::Need => &[SymKind::Need],
+            SymKind::Service => &[SymKind::Service],
+            SymKind::Calendar => &[SymKind::Calendar],
+            SymKind::Protocol => &[SymKind::Protocol],
+            SymKind::Agency => &[SymKind::Agency],
+            SymKind::Role => &[SymKind::Role],
+            SymKind::Step => &[SymKind::Step],
+        }
+    }
+}
+
+/// A declared name, by what it is, the declaration it belongs to (the entity of a
+/// fact, the enum of a variant, the assessment of a question, the protocol of a
+/// step; empty for a top-level declaration) and its name. The versions of a
+/// protocol are one symbol; needs are one namespace across assessments.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym {
+    pub kind: SymKind,
+    pub scope: String,
+    pub name: String,
+}
+
+impl Sym {
+    pub fn global(kind: SymKind, name: impl Into<String>) -> Sym {
+        Sym {
+            kind,
+            scope: String::new(),
+            name: name.into(),
+        }
+    }
+    pub fn scoped(kind: SymKind, scope: impl Into<String>, name: impl Into<String>) -> Sym {
+        Sym {
+            kind,
+            scope: scope.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// Where the checker resolved a name to a declaration: the name's own span (so
+/// renaming replaces exactly it). Spans compare equal whatever their range, so
+/// references are compared by `file`, `span.start` and `span.end` explicitly.
+#[derive(Debug, Clone)]
+pub struct SymRef {
+    pub file: usize,
+    pub span: Span,
+    pub sym: Sym,
+    /// The implicit accessor of an entity's owner (`household` inside
+    /// `Person`): written as the owner's name in snake_case, so renaming the
+    /// entity renames it too.
+    pub accessor: bool,
+}

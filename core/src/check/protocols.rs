@@ -14,9 +14,25 @@ use crate::codes::Code;
 use crate::diagnostics::Diagnostic;
 
 impl<'a> Checker<'a> {
+    /// The name of the `p`-th protocol declaration.
+    fn protocol_name(&self, p: usize) -> Option<String> {
+        self.protocol_ast.get(p).map(|(_, a)| a.name.name.clone())
+    }
+
+    /// Records a reference to a role or step of the `p`-th protocol.
+    fn refer_in_protocol(&mut self, file: usize, p: usize, kind: SymKind, id: &ast::Ident) {
+        if !cfg!(feature = "ide") {
+            return;
+        }
+        if let Some(proto) = self.protocol_name(p) {
+            refer!(self, file, id.span, Sym::scoped(kind, proto, &id.name));
+        }
+    }
+
     fn role_ref(&mut self, file: usize, p: usize, id: &ast::Ident) -> Option<usize> {
         let ctx = self.proto_ctx.get(p)?;
         if let Some(&r) = ctx.roles.get(&id.name) {
+            self.refer_in_protocol(file, p, SymKind::Role, id);
             return Some(r);
         }
         let cands = ctx.roles.keys().map(String::as_str).collect();
@@ -35,6 +51,7 @@ impl<'a> Checker<'a> {
     fn step_ref(&mut self, file: usize, p: usize, id: &ast::Ident) -> Option<usize> {
         let ctx = self.proto_ctx.get(p)?;
         if let Some(&s) = ctx.steps.get(&id.name) {
+            self.refer_in_protocol(file, p, SymKind::Step, id);
             return Some(s);
         }
         let cands = ctx.steps.keys().map(String::as_str).collect();
@@ -197,8 +214,11 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     cal_at = Some(*span);
-                    match self.out.index.calendars.get(&c.name) {
-                        Some(id) => def.calendar = Some(*id),
+                    match self.out.index.calendars.get(&c.name).copied() {
+                        Some(id) => {
+                            def.calendar = Some(id);
+                            refer!(self, file, c.span, Sym::global(SymKind::Calendar, &c.name));
+                        }
                         None => {
                             let cands = self
                                 .out
@@ -409,6 +429,7 @@ impl<'a> Checker<'a> {
     fn anchor(&mut self, file: usize, p: usize, from: &ast::Ident) -> Option<Anchor> {
         let ctx = self.proto_ctx.get(p)?;
         if let Some(&s) = ctx.steps.get(&from.name) {
+            self.refer_in_protocol(file, p, SymKind::Step, from);
             return Some(Anchor::Step(s));
         }
         if let Some(e) = AnchorEvent::ALL.iter().find(|e| e.as_str() == from.name) {
@@ -562,6 +583,14 @@ impl<'a> Checker<'a> {
                     requires_consent,
                     ..
                 } => {
+                    if self.out.index.assessments.contains_key(&what.name) {
+                        refer!(
+                            self,
+                            file,
+                            what.span,
+                            Sym::global(SymKind::Assessment, &what.name)
+                        );
+                    }
                     let target = match self.out.index.assessments.get(&what.name).copied() {
                         Some(a) if def.steps.iter().any(|s| s.assessment == Some(a)) => {
                             Some(ShareTarget::Assessment(a))
@@ -583,8 +612,16 @@ impl<'a> Checker<'a> {
                             None
                         }
                         None => {
-                            match self.proto_ctx.get(pi).and_then(|c| c.steps.get(&what.name)) {
-                                Some(s) => Some(ShareTarget::Step(*s)),
+                            match self
+                                .proto_ctx
+                                .get(pi)
+                                .and_then(|c| c.steps.get(&what.name))
+                                .copied()
+                            {
+                                Some(s) => {
+                                    self.refer_in_protocol(file, pi, SymKind::Step, what);
+                                    Some(ShareTarget::Step(s))
+                                }
                                 None => {
                                     let mut cands: Vec<&str> = self
                                         .out
@@ -814,9 +851,15 @@ impl<'a> Checker<'a> {
                 }
                 StepItem::Assessment(a, span) => {
                     if once(self, "assessment", *span) {
-                        match self.out.index.assessments.get(&a.name) {
+                        match self.out.index.assessments.get(&a.name).copied() {
                             Some(id) => {
-                                d.assessment = Some(*id);
+                                refer!(
+                                    self,
+                                    file,
+                                    a.span,
+                                    Sym::global(SymKind::Assessment, &a.name)
+                                );
+                                d.assessment = Some(id);
                                 let asubject =
                                     self.out.assessments.get(id.0).and_then(|x| x.subject);
                                 if let (Some(x), Some(y)) = (asubject, subject) {
@@ -1042,6 +1085,7 @@ impl<'a> Checker<'a> {
         else {
             return;
         };
+        self.refer_in_protocol(file, pi, SymKind::Step, of);
         // Without an assessment (E0506 or E0113) there are no needs to range over.
         if self.step_assessment(id, src).is_none() {
             return;

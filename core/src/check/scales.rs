@@ -190,7 +190,16 @@ impl<'a> Checker<'a> {
                 (None, Operand::Const(val))
             }
             CellValue::Name(id) => {
-                let Some(&p) = self.out.index.params.get(&id.name) else {
+                let found = self.out.index.params.get(&id.name).copied();
+                if found.is_some() {
+                    refer!(
+                        self,
+                        file,
+                        id.span,
+                        Sym::global(SymKind::Parameter, &id.name)
+                    );
+                }
+                let Some(p) = found else {
                     let cands = self.out.index.params.keys().map(String::as_str).collect();
                     let d = unknown(
                         Code::E0102,

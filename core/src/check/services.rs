@@ -37,6 +37,7 @@ impl<'a> Checker<'a> {
                         any_meets = true;
                         for n in needs {
                             if self.out.index.needs.contains(&n.name) {
+                                refer!(self, file, n.span, Sym::global(SymKind::Need, &n.name));
                                 def.meets.push(n.name.clone());
                             } else {
                                 let cands =

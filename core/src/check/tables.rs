@@ -142,10 +142,25 @@ impl<'a> Checker<'a> {
                         .get(e.0)
                         .and_then(|d| d.variants.iter().position(|v| v.name == id.name))
                     {
+                        let en = self.out.enums.get(e.0).filter(|_| cfg!(feature = "ide"));
+                        if let Some(en) = en.map(|d| d.name.clone()) {
+                            refer!(
+                                self,
+                                file,
+                                id.span,
+                                Sym::scoped(SymKind::Variant, en, &id.name)
+                            );
+                        }
                         return Some(Operand::Const(Value::Variant(*e, i)));
                     }
                 }
                 if let Some(&p) = self.out.index.params.get(&id.name) {
+                    refer!(
+                        self,
+                        file,
+                        id.span,
+                        Sym::global(SymKind::Parameter, &id.name)
+                    );
                     if let Some(u) = self.used_params.get_mut(p.0) {
                         *u = true;
                     }

@@ -20,6 +20,12 @@ impl<'a> Checker<'a> {
     fn test_variant(&mut self, file: usize, id: &ast::Ident, e: EnumId) -> Option<Value> {
         let def = self.out.enums.get(e.0)?;
         if let Some(i) = def.variants.iter().position(|x| x.name == id.name) {
+            refer!(
+                self,
+                file,
+                id.span,
+                Sym::scoped(SymKind::Variant, def.name.clone(), &id.name)
+            );
             return Some(Value::Variant(e, i));
         }
         let cands = def.variants.iter().map(|x| x.name.as_str()).collect();
@@ -178,6 +184,7 @@ impl<'a> Checker<'a> {
             let def = self.out.entities.get(e.0);
             match def.and_then(|d| d.members.get(&entry.field.name)).copied() {
                 Some(MemberRef::Field(i)) => {
+                    self.refer_member(file, entry.field.span, e, MemberRef::Field(i));
                     self.used_fields.insert((e, i));
                     let ty = self
                         .out
@@ -232,7 +239,12 @@ impl<'a> Checker<'a> {
         for seg in &path.segments {
             let def = self.out.entities.get(cur.0)?;
             let ename = def.name.clone();
-            let Some(MemberRef::Field(fi)) = def.members.get(&seg.field.name).copied() else {
+            let member = def.members.get(&seg.field.name).copied();
+            if let Some(m @ MemberRef::Field(_)) = member {
+                self.refer_member(file, seg.field.span, cur, m);
+            }
+            let def = self.out.entities.get(cur.0)?;
+            let Some(MemberRef::Field(fi)) = member else {
                 let cands: Vec<&str> = def.fields.iter().map(|f| f.name.as_str()).collect();
                 let d = Diagnostic::error(
                     Code::E0603,
@@ -240,7 +252,7 @@ impl<'a> Checker<'a> {
                     seg.field.span,
                     format!("`{ename}` has no fact `{}` to follow", seg.field.name),
                 )
-                .with_help(super::util::help_for(
+                .with_suggestion(super::util::help_for(
                     &seg.field.name,
                     cands,
                     "follow a `list of` field, e.g. `members[0]`",
@@ -428,7 +440,16 @@ impl<'a> Checker<'a> {
         given: Option<&(EntityId, Value)>,
     ) -> Option<ExpectDef> {
         let program = match self.out.index.programs.get(&x.program.name) {
-            Some(p) => Some(*p),
+            Some(p) => {
+                let p = *p;
+                refer!(
+                    self,
+                    file,
+                    x.program.span,
+                    Sym::global(SymKind::Program, &x.program.name)
+                );
+                Some(p)
+            }
             None => {
                 let cands = self.out.index.programs.keys().map(String::as_str).collect();
                 let d = unknown(
@@ -621,7 +642,12 @@ impl<'a> Checker<'a> {
         let (entity, subject) = self.subject_path(file, &before, *root, Some(facts))?;
         let def = self.out.entities.get(entity.0)?;
         let ename = def.name.clone();
-        let (member, ty) = match def.members.get(&last.field.name).copied() {
+        let found = def.members.get(&last.field.name).copied();
+        if let Some(m @ (MemberRef::Field(_) | MemberRef::Let(_))) = found {
+            self.refer_member(file, last.field.span, entity, m);
+        }
+        let def = self.out.entities.get(entity.0)?;
+        let (member, ty) = match found {
             Some(MemberRef::Field(i)) => (MemberRef::Field(i), def.fields.get(i)?.ty.clone()),
             Some(MemberRef::Let(i)) => (MemberRef::Let(i), def.lets.get(i)?.ty.clone()),
             Some(MemberRef::Owner) | None => {
@@ -640,7 +666,7 @@ impl<'a> Checker<'a> {
                         last.field.name
                     ),
                 )
-                .with_help(super::util::help_for(
+                .with_suggestion(super::util::help_for(
                     &last.field.name,
                     cands,
                     format!("name a fact or a `let` of `{ename}`"),

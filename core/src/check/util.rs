@@ -66,15 +66,16 @@ pub(crate) fn with_suggestion_budget<T>(n: u64, f: impl FnOnce() -> T) -> T {
     result
 }
 
-/// `did you mean `x`?` when a suggestion exists, the fallback otherwise.
+/// `did you mean `x`?` with `x` as the fix of the diagnostic's span when a
+/// suggestion exists, the fallback otherwise (see [`Diagnostic::with_suggestion`]).
 pub(crate) fn help_for<'n>(
     name: &str,
     candidates: impl IntoIterator<Item = &'n str>,
     fallback: impl Into<String>,
-) -> String {
+) -> (String, Option<String>) {
     match suggest(name, candidates) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => fallback.into(),
+        Some(s) => (format!("did you mean `{s}`?"), Some(s.to_string())),
+        None => (fallback.into(), None),
     }
 }
 
