@@ -31,7 +31,7 @@ done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT/fuzz"
-ALL=(check format facts answers events facade ruleset case tables)
+ALL=(check format facts answers events facade ruleset case tables ide)
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 for t in "${TARGETS[@]}"; do
   [ -f "fuzz_targets/$t.rs" ] || { echo "fuzz.sh: no target $t" >&2; exit 2; }
@@ -65,7 +65,7 @@ collect() {
   mkdir -p "$dir"
   local files=()
   case "$t" in
-    check|format) files=($(find "$ROOT/tests/corpus" "$ROOT/examples" -name '*.accord' | sort)) ;;
+    check|format|ide) files=($(find "$ROOT/tests/corpus" "$ROOT/examples" -name '*.accord' | sort)) ;;
     events) files=($(find "$ROOT/tests/cases" -name '*.jsonl' | sort)) ;;
     facts) files=($(find "$ROOT/tests/screening" -name 'facts.json' | sort)) ;;
     answers) files=($(find "$ROOT/tests/assessments" -name '*.json' ! -name expected.json | sort)) ;;

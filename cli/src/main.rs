@@ -80,6 +80,21 @@ enum Command {
     /// ruleset file replacing declarations, or `--set NAME=VALUE`), per
     /// programme, region and income decile.
     Compare(compare::CompareArgs),
+    /// The language server for editors (the Language Server Protocol over
+    /// standard input and output): diagnostics as you type, hover, go to
+    /// definition, references, rename, completion, formatting, quick fixes.
+    Lsp(LspArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct LspArgs {
+    /// Accepted for editors that start servers with `--stdio`; standard input
+    /// and output are the only transport.
+    #[arg(long)]
+    stdio: bool,
+    /// Publish diagnostics this long after the last edit (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    debounce: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -322,6 +337,21 @@ fn main() -> ExitCode {
         Command::Caseload(args) => case::caseload_command(&args),
         Command::Merge(args) => case::merge_command(&args),
         Command::Compare(args) => compare::compare_command(&args),
+        Command::Lsp(args) => lsp_command(&args),
+    }
+}
+
+fn lsp_command(args: &LspArgs) -> ExitCode {
+    let options = accord_lsp::Options {
+        debounce: std::time::Duration::from_millis(args.debounce),
+        ..accord_lsp::Options::default()
+    };
+    match accord_lsp::serve_stdio(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the language server stopped: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
