@@ -8,6 +8,11 @@
 # Needs: the wasm32-unknown-unknown target, wasm-bindgen-cli at the version
 # Cargo.lock pins, and `npm ci` done in bindings/wasm (for wasm-opt).
 # test.sh installs all three.
+#
+# The playground's engine, with the editor questions (feature `ide`, the
+# `Workbench` class), is the same build into another folder, with its own
+# budget and without packing:
+#   build.sh --features ide --out DIR --budget BYTES
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -16,6 +21,17 @@ cd "$root"
 # The size budget of the gzipped (gzip -9) accord_wasm_bg.wasm, in bytes;
 # README.md says why it is what it is.
 BUDGET_GZ_BYTES="${ACCORD_WASM_BUDGET_GZ:-670000}"
+features=()
+out="$here/pkg"
+pack=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --features) features=(--features "$2"); shift 2 ;;
+    --out) out="$2"; pack=0; shift 2 ;;
+    --budget) BUDGET_GZ_BYTES="$2"; shift 2 ;;
+    *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
 
 # wasm-opt level: -Oz is smallest raw, -O1 compresses best; see README.md.
 WASM_OPT_FLAGS="${ACCORD_WASM_OPT:--O1}"
@@ -66,11 +82,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 echo "== cargo build (wasm32-unknown-unknown, wasm-release)"
-cargo build --locked -p accord-wasm --target wasm32-unknown-unknown --profile wasm-release "${profile[@]}"
+cargo build --locked -p accord-wasm --target wasm32-unknown-unknown --profile wasm-release "${profile[@]}" ${features[@]+"${features[@]}"}
 target_dir="$(cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')"
 raw="$target_dir/wasm32-unknown-unknown/wasm-release/accord_wasm.wasm"
 
-out="$here/pkg"
 gen="$here/target/bindgen"
 rm -rf "$gen" "$out"
 mkdir -p "$gen" "$out"
@@ -94,11 +109,13 @@ gz="$(gzip -9c "$out/accord_wasm_bg.wasm" | wc -c)"
 js="$(cat "$out"/*.js | gzip -9c | wc -c)"
 echo "accord_wasm_bg.wasm: $size bytes, $gz gzipped (budget $BUDGET_GZ_BYTES); JS $js gzipped"
 printf '{"wasm_bytes": %s, "wasm_gzip_bytes": %s, "js_gzip_bytes": %s, "budget_gzip_bytes": %s}\n' \
-  "$size" "$gz" "$js" "$BUDGET_GZ_BYTES" >"$here/target/size.json"
+  "$size" "$gz" "$js" "$BUDGET_GZ_BYTES" >"$out/size.json"
+[ "$pack" = 1 ] && cp "$out/size.json" "$here/target/size.json"
 if [ "$gz" -gt "$BUDGET_GZ_BYTES" ]; then
   echo "error: the gzipped wasm ($gz bytes) is over the budget ($BUDGET_GZ_BYTES bytes)" >&2
   exit 1
 fi
+[ "$pack" = 1 ] || exit 0
 
 echo "== npm pack (into bindings/wasm/dist/, which builds leave in place)"
 mkdir -p "$here/dist"

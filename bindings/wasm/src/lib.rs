@@ -360,6 +360,33 @@ mod exports {
     pub fn version() -> String {
         env!("CARGO_PKG_VERSION").to_string()
     }
+
+    /// A ruleset being written, for an editor (the playground): built with
+    /// the `ide` feature only, so the screener's package stays small.
+    #[cfg(feature = "ide")]
+    #[wasm_bindgen]
+    pub struct Workbench {
+        inner: accord_core::ide::Analysis,
+    }
+
+    #[cfg(feature = "ide")]
+    #[wasm_bindgen]
+    impl Workbench {
+        /// Parses and checks `sources` (`[{"name", "text"}, …]`), however
+        /// broken: every file is analysed.
+        #[wasm_bindgen(constructor)]
+        pub fn new(sources: &str) -> Result<Workbench, JsError> {
+            js(super::sources(sources)).map(|files| Workbench {
+                inner: accord_core::ide::Analysis::new(files),
+            })
+        }
+
+        /// One editor question as JSON (`{"op": "hover", …}`), its answer as
+        /// JSON: `accord_core::ide`'s `answer_json`.
+        pub fn ask(&self, request: &str) -> String {
+            self.inner.answer_json(request)
+        }
+    }
 }
 
 pub use exports::{check as js_check, format as js_format, Ruleset};

@@ -17,6 +17,7 @@
 mod complete;
 mod hover;
 mod items;
+mod json;
 
 use std::collections::HashMap;
 
