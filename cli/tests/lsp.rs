@@ -549,17 +549,19 @@ fn run_case(path: &Path) {
                     .iter()
                     .find(|a| a["title"] == step["title"])
                     .unwrap_or_else(|| panic!("{ctx}: {actions:?}"));
-                let edits = action["edit"]["changes"]
-                    .as_object()
-                    .unwrap()
-                    .values()
-                    .next()
-                    .unwrap()
-                    .as_array()
-                    .unwrap()
-                    .clone();
-                let text = apply(&run.text(&file), &edits);
-                run.change(&file, text);
+                let changes = action["edit"]["changes"].as_object().unwrap().clone();
+                for (u, edits) in &changes {
+                    let target = u.rsplit('/').next().unwrap().to_string();
+                    if !run.texts.contains_key(&target) {
+                        // Not open yet: open it as it is on disk first.
+                        let on_disk = run.text(&target);
+                        run.texts.insert(target.clone(), on_disk.clone());
+                        let params = json!({"textDocument": {"uri": uri(&folder.join(&target)), "languageId": "accord", "version": 0, "text": on_disk}});
+                        run.client.notify("textDocument/didOpen", params);
+                    }
+                    let text = apply(&run.text(&target), edits.as_array().unwrap());
+                    run.change(&target, text);
+                }
             }
             "format" => {
                 let file = step["file"].as_str().unwrap();

@@ -237,12 +237,12 @@ fn a_misspelt_name_has_a_quick_fix() {
     let (f, o) = at(&a, "programs.accord", "count(|chidlren)");
     let fixes = a.fixes(f, o, o);
     assert_eq!(fixes.len(), 1);
-    assert_eq!(fixes[0].replacement, "children");
     assert_eq!(fixes[0].code, "E0102");
-    assert_eq!(
-        &text(&a, f)[fixes[0].location.start..fixes[0].location.end],
-        "chidlren"
-    );
+    let edits = &fixes[0].edits;
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].text, "children");
+    let l = edits[0].location;
+    assert_eq!(&text(&a, f)[l.start..l.end], "chidlren");
 }
 
 #[test]

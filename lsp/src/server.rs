@@ -644,14 +644,19 @@ impl Server<'_> {
                 .filter(|d| d.range == fix_range)
                 .cloned()
                 .collect();
-            let mut changes = HashMap::new();
-            changes.insert(
-                doc.clone(),
-                vec![lsp::TextEdit {
-                    range: fix_range,
-                    new_text: fix.replacement.clone(),
-                }],
-            );
+            let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+            for e in fix.edits {
+                let l = e.location;
+                let (Some(u), Some(lines)) =
+                    (r.uris.get(l.file).and_then(|u| uri(u)), r.lines.get(l.file))
+                else {
+                    continue;
+                };
+                changes.entry(u).or_default().push(lsp::TextEdit {
+                    range: loc_range(lines, r.text(l.file), l),
+                    new_text: e.text,
+                });
+            }
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
                 kind: Some(lsp::CodeActionKind::QUICKFIX),

@@ -666,7 +666,7 @@ impl<'a> Checker<'a> {
                         id.span,
                         format!("`{}` is not written in {style}", id.name),
                     )
-                    .with_help(format!("rename it `{fixed}`")),
+                    .with_suggestion((format!("rename it `{fixed}`"), Some(fixed))),
                 );
             }
         };

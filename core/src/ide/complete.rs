@@ -462,6 +462,11 @@ pub(super) fn completions(a: &Analysis, file: usize, offset: usize) -> Vec<Compl
 
     // An enum expected: `x = `, `x != `, `x in {`, `x in {a, `.
     if let Some(left) = enum_left_side(trimmed) {
+        // `for each need of STEP where need != …`: the needs.
+        if kind == DeclKind::Protocol && left == "need" {
+            syms(a, |s| s.kind == SymKind::Need, &mut out);
+            return out;
+        }
         let chain: Vec<&str> = left.split('.').filter(|s| !s.is_empty()).collect();
         if let Some(t) = chain_type(c, subj, &chain) {
             if matches!(t, Type::Enum(_)) {

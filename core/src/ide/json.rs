@@ -13,7 +13,7 @@
 //! {"op": "references", "file", "line", "character"}      → [{file, from, to}]
 //! {"op": "rename", "file", "line", "character", "newName"} → {edits: [{file, from, to, text}]} | {error}
 //! {"op": "outline", "file"}                              → [{name, kind, detail, from, to, children}]
-//! {"op": "fixes", "file", "line", "character"}           → [{title, code, file, from, to, text}]
+//! {"op": "fixes", "file", "line", "character"}           → [{title, code, file, from, to, edits: [{file, from, to, text}]}]
 //! {"op": "format", "file"}                               → {text} | {error}
 //! {"op": "tests", "file"}                                → [{name, from, to}]
 //! ```
@@ -177,8 +177,17 @@ impl Analysis {
                     self.fixes(f, o, o)
                         .into_iter()
                         .map(|x| {
-                            let p = with(self.place(x.location), "title", x.title);
-                            with(with(p, "code", x.code), "text", x.replacement)
+                            let edits: Vec<Value> = x
+                                .edits
+                                .into_iter()
+                                .map(|e| with(self.place(e.location), "text", e.text))
+                                .collect();
+                            let mut p = with(self.place(x.location), "title", x.title);
+                            p = with(p, "code", x.code);
+                            if let Some(map) = p.as_object_mut() {
+                                map.insert("edits".to_string(), Value::Array(edits));
+                            }
+                            p
                         })
                         .collect(),
                 ),

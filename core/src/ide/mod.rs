@@ -115,14 +115,17 @@ impl std::fmt::Display for RenameError {
     }
 }
 
-/// A quick fix: replace `location` with `replacement`.
+/// A quick fix: the edits that make a diagnostic go away — the name a "did
+/// you mean" suggests in place of the misspelt one, or, for a name against the
+/// conventions (W0107), the rename of it and of every use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub title: String,
-    pub location: Location,
-    pub replacement: String,
     /// The diagnostic's code it fixes.
     pub code: String,
+    /// Where the diagnostic is.
+    pub location: Location,
+    pub edits: Vec<Edit>,
 }
 
 /// One ruleset, parsed and checked, ready for an editor's questions.
@@ -449,7 +452,7 @@ impl Analysis {
             .diagnostics
             .iter()
             .filter(|d| d.file == file && d.span.start <= end && start <= d.span.end)
-            .filter_map(|d| fix_of(d, file))
+            .filter_map(|d| self.fix_of(d, file))
             .collect()
     }
 
@@ -517,14 +520,31 @@ fn meaning_change(sym: &Sym, new_name: &str) -> Option<String> {
     }
 }
 
-fn fix_of(d: &Diagnostic, file: usize) -> Option<Fix> {
-    let replacement = d.fix.clone()?;
-    Some(Fix {
-        title: format!("Change to `{replacement}`"),
-        location: Location::of(file, d.span),
-        replacement,
-        code: d.code.as_str().to_string(),
-    })
+impl Analysis {
+    fn fix_of(&self, d: &Diagnostic, file: usize) -> Option<Fix> {
+        let replacement = d.fix.clone()?;
+        let location = Location::of(file, d.span);
+        let code = d.code.as_str().to_string();
+        if d.code == crate::codes::Code::W0107 {
+            // A declaration's name: rename it where it is used too.
+            let edits = self.rename(file, d.span.start, &replacement).ok()?;
+            return Some(Fix {
+                title: format!("Rename to `{replacement}`"),
+                code,
+                location,
+                edits,
+            });
+        }
+        Some(Fix {
+            title: format!("Change to `{replacement}`"),
+            code,
+            location,
+            edits: vec![Edit {
+                location,
+                text: replacement,
+            }],
+        })
+    }
 }
 
 /// Words the grammar reserves (a name may not be one of them).
