@@ -346,6 +346,16 @@ fn contains_all(haystack: &str, needles: &Value, ctx: &str) {
     }
 }
 
+/// A case's expected count per file: `{"a.accord": 2, …}`.
+fn counts(expect: &Value) -> std::collections::BTreeMap<String, usize> {
+    expect
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap() as usize))
+        .collect()
+}
+
 fn location_text(loc: &Value) -> (String, usize, usize) {
     let u = loc["uri"].as_str().unwrap();
     let file = u.rsplit('/').next().unwrap().to_string();
@@ -451,13 +461,7 @@ fn run_case(path: &Path) {
                 {
                     *per_file.entry(location_text(l).0).or_default() += 1;
                 }
-                let want: std::collections::BTreeMap<String, usize> = step["expect"]
-                    .as_object()
-                    .unwrap()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.as_u64().unwrap() as usize))
-                    .collect();
-                assert_eq!(per_file, want, "{ctx}");
+                assert_eq!(per_file, counts(&step["expect"]), "{ctx}");
             }
             "rename" => {
                 let (file, pos) = run.at(step);
@@ -485,13 +489,7 @@ fn run_case(path: &Path) {
                             assert_eq!(e["newText"], step["to"], "{ctx}");
                         }
                     }
-                    let want: std::collections::BTreeMap<String, usize> = step["expect"]
-                        .as_object()
-                        .unwrap()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.as_u64().unwrap() as usize))
-                        .collect();
-                    assert_eq!(per_file, want, "{ctx}");
+                    assert_eq!(per_file, counts(&step["expect"]), "{ctx}");
                 }
             }
             "completion" => {

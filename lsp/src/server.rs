@@ -453,19 +453,7 @@ impl Server<'_> {
             .analysis
             .rename(file, at, &p.new_name)
             .map_err(|e| (ErrorCode::RequestFailed as i32, e.to_string()))?;
-        let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-        for e in edits {
-            let l = e.location;
-            let (Some(u), Some(lines)) =
-                (r.uris.get(l.file).and_then(|u| uri(u)), r.lines.get(l.file))
-            else {
-                continue;
-            };
-            changes.entry(u).or_default().push(lsp::TextEdit {
-                range: loc_range(lines, r.text(l.file), l),
-                new_text: e.text,
-            });
-        }
+        let changes = workspace_changes(r, edits);
         to_value(lsp::WorkspaceEdit {
             changes: Some(changes),
             ..Default::default()
@@ -644,19 +632,7 @@ impl Server<'_> {
                 .filter(|d| d.range == fix_range)
                 .cloned()
                 .collect();
-            let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
-            for e in fix.edits {
-                let l = e.location;
-                let (Some(u), Some(lines)) =
-                    (r.uris.get(l.file).and_then(|u| uri(u)), r.lines.get(l.file))
-                else {
-                    continue;
-                };
-                changes.entry(u).or_default().push(lsp::TextEdit {
-                    range: loc_range(lines, r.text(l.file), l),
-                    new_text: e.text,
-                });
-            }
+            let changes = workspace_changes(r, fix.edits);
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
                 kind: Some(lsp::CodeActionKind::QUICKFIX),
@@ -882,6 +858,30 @@ fn location(r: &Ruleset, l: Location) -> Option<lsp::Location> {
         uri: uri(r.uris.get(l.file)?)?,
         range: loc_range(r.lines.get(l.file)?, r.text(l.file), l),
     })
+}
+
+/// Core edits as the protocol's changes: text edits per document.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "the protocol's WorkspaceEdit maps URIs to edits; a Uri's hash never changes"
+)]
+fn workspace_changes(
+    r: &Ruleset,
+    edits: Vec<accord_core::ide::Edit>,
+) -> HashMap<lsp::Uri, Vec<lsp::TextEdit>> {
+    let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+    for e in edits {
+        let l = e.location;
+        let (Some(u), Some(lines)) = (r.uris.get(l.file).and_then(|u| uri(u)), r.lines.get(l.file))
+        else {
+            continue;
+        };
+        changes.entry(u).or_default().push(lsp::TextEdit {
+            range: loc_range(lines, r.text(l.file), l),
+            new_text: e.text,
+        });
+    }
+    changes
 }
 
 fn sources(r: &Ruleset) -> Vec<SourceFile> {

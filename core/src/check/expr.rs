@@ -1034,6 +1034,23 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Records a reference to a question, score or section of assessment `a`.
+    fn refer_in_assessment(
+        &mut self,
+        file: usize,
+        span: Span,
+        a: AssessmentId,
+        kind: SymKind,
+        name: &str,
+    ) {
+        if !cfg!(feature = "ide") {
+            return;
+        }
+        if let Some(scope) = self.out.assessments.get(a.0).map(|d| d.name.clone()) {
+            self.refer(file, span, Sym::scoped(kind, scope, name));
+        }
+    }
+
     fn lookup_member(&self, entity: EntityId, name: &str) -> Option<MemberRef> {
         self.out.entities.get(entity.0)?.members.get(name).copied()
     }
@@ -1090,19 +1107,7 @@ impl<'a> Checker<'a> {
         if let Ctx::Assessment(a) = sc.ctx {
             if let Some(ctx) = self.assess_ctx.get(a.0) {
                 if let Some(&q) = ctx.questions.get(&id.name) {
-                    let scope = self
-                        .out
-                        .assessments
-                        .get(a.0)
-                        .filter(|_| cfg!(feature = "ide"));
-                    if let Some(scope) = scope.map(|d| d.name.clone()) {
-                        refer!(
-                            self,
-                            sc.file,
-                            span,
-                            Sym::scoped(SymKind::Question, scope, &id.name),
-                        );
-                    }
+                    self.refer_in_assessment(sc.file, span, a, SymKind::Question, &id.name);
                     let ty = self
                         .out
                         .assessments
@@ -1112,19 +1117,7 @@ impl<'a> Checker<'a> {
                     return mk(RKind::Question(q), ty, span);
                 }
                 if let Some(&s) = ctx.scores.get(&id.name) {
-                    let scope = self
-                        .out
-                        .assessments
-                        .get(a.0)
-                        .filter(|_| cfg!(feature = "ide"));
-                    if let Some(scope) = scope.map(|d| d.name.clone()) {
-                        refer!(
-                            self,
-                            sc.file,
-                            span,
-                            Sym::scoped(SymKind::Score, scope, &id.name)
-                        );
-                    }
+                    self.refer_in_assessment(sc.file, span, a, SymKind::Score, &id.name);
                     self.add_dep(sc, DefNode::Score(a, s), span);
                     let ty = self.type_score(a, s);
                     return mk(RKind::Score(s), ty, span);
@@ -1939,19 +1932,7 @@ impl<'a> Checker<'a> {
                     .copied()
                 {
                     Some(s) => {
-                        let scope = self
-                            .out
-                            .assessments
-                            .get(a.0)
-                            .filter(|_| cfg!(feature = "ide"));
-                        if let Some(scope) = scope.map(|d| d.name.clone()) {
-                            refer!(
-                                self,
-                                sc.file,
-                                id.span,
-                                Sym::scoped(SymKind::Section, scope, &id.name)
-                            );
-                        }
+                        self.refer_in_assessment(sc.file, id.span, a, SymKind::Section, &id.name);
                         mk(RKind::Points(s), Type::Decimal, span)
                     }
                     None => {
@@ -1961,16 +1942,13 @@ impl<'a> Checker<'a> {
                             .and_then(|c| c.questions.get(&id.name))
                             .copied();
                         if let Some(q) = question {
-                            if let Some(scope) =
-                                self.out.assessments.get(a.0).map(|d| d.name.clone())
-                            {
-                                refer!(
-                                    self,
-                                    sc.file,
-                                    id.span,
-                                    Sym::scoped(SymKind::Question, scope, &id.name)
-                                );
-                            }
+                            self.refer_in_assessment(
+                                sc.file,
+                                id.span,
+                                a,
+                                SymKind::Question,
+                                &id.name,
+                            );
                             return mk(RKind::QuestionPoints(q), Type::Decimal, span);
                         }
                         let ctx = self.assess_ctx.get(a.0);

@@ -40,203 +40,122 @@ struct Collector {
     file: usize,
 }
 
+/// What an item takes from its declaration.
+struct Named<'a> {
+    name: &'a ast::Ident,
+    span: Span,
+    label: Option<&'a ast::Label>,
+    docs: &'a [String],
+}
+
+fn named<'a>(
+    name: &'a ast::Ident,
+    span: Span,
+    label: &'a Option<ast::Label>,
+    docs: &'a [String],
+) -> Named<'a> {
+    Named {
+        name,
+        span,
+        label: label.as_ref(),
+        docs,
+    }
+}
+
 impl Collector {
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one item's parts, all named at the call"
-    )]
-    fn push(
-        &mut self,
-        kind: SymKind,
-        scope: &str,
-        name: &ast::Ident,
-        span: Span,
-        label: Option<&ast::Label>,
-        docs: &[String],
-        parent: Option<usize>,
-    ) -> usize {
+    fn push(&mut self, kind: SymKind, scope: &str, n: Named<'_>, parent: Option<usize>) -> usize {
         self.items.push(Item {
             kind: ItemKind::Symbol(kind),
-            sym: Some(Sym::scoped(kind, scope, &name.name)),
-            name_text: name.name.clone(),
+            sym: Some(Sym::scoped(kind, scope, &n.name.name)),
+            name_text: n.name.name.clone(),
             file: self.file,
-            name: name.span,
-            span,
-            label: label.cloned(),
-            docs: docs.to_vec(),
+            name: n.name.span,
+            span: n.span,
+            label: n.label.cloned(),
+            docs: n.docs.to_vec(),
             parent,
         });
         self.items.len() - 1
     }
 
     fn decl(&mut self, d: &Decl) {
+        // The declarations without members: one item each.
+        let single = match d {
+            Decl::Sector(x) => Some((SymKind::Sector, named(&x.name, x.span, &x.label, &x.docs))),
+            Decl::Parameter(x) => Some((
+                SymKind::Parameter,
+                named(&x.name, x.span, &x.label, &x.docs),
+            )),
+            Decl::Table(x) => Some((SymKind::Table, named(&x.name, x.span, &x.label, &x.docs))),
+            Decl::Scale(x) => Some((SymKind::Scale, named(&x.name, x.span, &x.label, &x.docs))),
+            Decl::Program(x) => Some((SymKind::Program, named(&x.name, x.span, &x.label, &x.docs))),
+            Decl::Service(x) => Some((SymKind::Service, named(&x.name, x.span, &x.label, &x.docs))),
+            Decl::Calendar(x) => {
+                Some((SymKind::Calendar, named(&x.name, x.span, &x.label, &x.docs)))
+            }
+            _ => None,
+        };
+        if let Some((kind, n)) = single {
+            self.push(kind, "", n, None);
+            return;
+        }
         match d {
-            Decl::Ruleset(r) => {
-                self.items.push(Item {
-                    kind: ItemKind::Ruleset,
-                    sym: None,
-                    name_text: r.name.name.clone(),
-                    file: self.file,
-                    name: r.name.span,
-                    span: r.span,
-                    label: r.label.clone(),
-                    docs: r.docs.clone(),
-                    parent: None,
-                });
-            }
-            Decl::Sector(s) => {
-                self.push(
-                    SymKind::Sector,
-                    "",
-                    &s.name,
-                    s.span,
-                    s.label.as_ref(),
-                    &s.docs,
-                    None,
-                );
-            }
+            Decl::Ruleset(r) => self.items.push(Item {
+                kind: ItemKind::Ruleset,
+                sym: None,
+                name_text: r.name.name.clone(),
+                file: self.file,
+                name: r.name.span,
+                span: r.span,
+                label: r.label.clone(),
+                docs: r.docs.clone(),
+                parent: None,
+            }),
+            Decl::Test(t) => self.items.push(Item {
+                kind: ItemKind::Test,
+                sym: None,
+                name_text: t.name.text.clone(),
+                file: self.file,
+                name: t.name.span,
+                span: t.span,
+                label: None,
+                docs: t.docs.clone(),
+                parent: None,
+            }),
             Decl::Enum(e) => {
                 let p = self.push(
                     SymKind::Enum,
                     "",
-                    &e.name,
-                    e.span,
-                    e.label.as_ref(),
-                    &e.docs,
+                    named(&e.name, e.span, &e.label, &e.docs),
                     None,
                 );
                 for v in &e.variants {
-                    let scope = e.name.name.as_str();
-                    self.push(
-                        SymKind::Variant,
-                        scope,
-                        &v.name,
-                        v.span,
-                        v.label.as_ref(),
-                        &v.docs,
-                        Some(p),
-                    );
+                    let n = named(&v.name, v.span, &v.label, &v.docs);
+                    self.push(SymKind::Variant, &e.name.name, n, Some(p));
                 }
             }
             Decl::Entity(e) => {
                 let p = self.push(
                     SymKind::Entity,
                     "",
-                    &e.name,
-                    e.span,
-                    e.label.as_ref(),
-                    &e.docs,
+                    named(&e.name, e.span, &e.label, &e.docs),
                     None,
                 );
-                let scope = e.name.name.as_str();
                 for m in &e.members {
-                    match m {
+                    let (kind, n) = match m {
                         ast::Member::Field(f) => {
-                            self.push(
-                                SymKind::Field,
-                                scope,
-                                &f.name,
-                                f.span,
-                                f.label.as_ref(),
-                                &f.docs,
-                                Some(p),
-                            );
+                            (SymKind::Field, named(&f.name, f.span, &f.label, &f.docs))
                         }
                         ast::Member::Let(l) => {
-                            self.push(
-                                SymKind::Let,
-                                scope,
-                                &l.name,
-                                l.span,
-                                l.label.as_ref(),
-                                &l.docs,
-                                Some(p),
-                            );
+                            (SymKind::Let, named(&l.name, l.span, &l.label, &l.docs))
                         }
-                    }
+                    };
+                    self.push(kind, &e.name.name, n, Some(p));
                 }
-            }
-            Decl::Parameter(x) => {
-                self.push(
-                    SymKind::Parameter,
-                    "",
-                    &x.name,
-                    x.span,
-                    x.label.as_ref(),
-                    &x.docs,
-                    None,
-                );
-            }
-            Decl::Table(x) => {
-                self.push(
-                    SymKind::Table,
-                    "",
-                    &x.name,
-                    x.span,
-                    x.label.as_ref(),
-                    &x.docs,
-                    None,
-                );
-            }
-            Decl::Scale(x) => {
-                self.push(
-                    SymKind::Scale,
-                    "",
-                    &x.name,
-                    x.span,
-                    x.label.as_ref(),
-                    &x.docs,
-                    None,
-                );
-            }
-            Decl::Program(x) => {
-                self.push(
-                    SymKind::Program,
-                    "",
-                    &x.name,
-                    x.span,
-                    x.label.as_ref(),
-                    &x.docs,
-                    None,
-                );
-            }
-            Decl::Service(x) => {
-                self.push(
-                    SymKind::Service,
-                    "",
-                    &x.name,
-                    x.span,
-                    x.label.as_ref(),
-                    &x.docs,
-                    None,
-                );
-            }
-            Decl::Calendar(x) => {
-                self.push(
-                    SymKind::Calendar,
-                    "",
-                    &x.name,
-                    x.span,
-                    x.label.as_ref(),
-                    &x.docs,
-                    None,
-                );
             }
             Decl::Assessment(a) => self.assessment(a),
             Decl::Protocol(p) => self.protocol(p),
-            Decl::Test(t) => {
-                self.items.push(Item {
-                    kind: ItemKind::Test,
-                    sym: None,
-                    name_text: t.name.text.clone(),
-                    file: self.file,
-                    name: t.name.span,
-                    span: t.span,
-                    label: None,
-                    docs: t.docs.clone(),
-                    parent: None,
-                });
-            }
+            _ => {}
         }
     }
 
@@ -244,47 +163,23 @@ impl Collector {
         let p = self.push(
             SymKind::Assessment,
             "",
-            &a.name,
-            a.span,
-            a.label.as_ref(),
-            &a.docs,
+            named(&a.name, a.span, &a.label, &a.docs),
             None,
         );
         let scope = a.name.name.as_str();
         for item in &a.items {
             match item {
                 ast::AssessmentItem::Section(s) => {
-                    let sp = self.push(
-                        SymKind::Section,
-                        scope,
-                        &s.name,
-                        s.span,
-                        s.label.as_ref(),
-                        &s.docs,
-                        Some(p),
-                    );
+                    let n = named(&s.name, s.span, &s.label, &s.docs);
+                    let sp = self.push(SymKind::Section, scope, n, Some(p));
                     for q in &s.questions {
-                        self.push(
-                            SymKind::Question,
-                            scope,
-                            &q.name,
-                            q.span,
-                            q.label.as_ref(),
-                            &q.docs,
-                            Some(sp),
-                        );
+                        let n = named(&q.name, q.span, &q.label, &q.docs);
+                        self.push(SymKind::Question, scope, n, Some(sp));
                     }
                 }
                 ast::AssessmentItem::Question(q) => {
-                    self.push(
-                        SymKind::Question,
-                        scope,
-                        &q.name,
-                        q.span,
-                        q.label.as_ref(),
-                        &q.docs,
-                        Some(p),
-                    );
+                    let n = named(&q.name, q.span, &q.label, &q.docs);
+                    self.push(SymKind::Question, scope, n, Some(p));
                 }
                 ast::AssessmentItem::Score {
                     docs,
@@ -296,13 +191,11 @@ impl Collector {
                     self.push(
                         SymKind::Score,
                         scope,
-                        name,
-                        *span,
-                        label.as_ref(),
-                        docs,
+                        named(name, *span, label, docs),
                         Some(p),
                     );
                 }
+                // Needs are one namespace across assessments.
                 ast::AssessmentItem::Need {
                     docs,
                     name,
@@ -310,15 +203,7 @@ impl Collector {
                     span,
                     ..
                 } => {
-                    self.push(
-                        SymKind::Need,
-                        "",
-                        name,
-                        *span,
-                        label.as_ref(),
-                        docs,
-                        Some(p),
-                    );
+                    self.push(SymKind::Need, "", named(name, *span, label, docs), Some(p));
                 }
                 ast::AssessmentItem::For(..) | ast::AssessmentItem::Risk { .. } => {}
             }
@@ -326,63 +211,28 @@ impl Collector {
     }
 
     fn protocol(&mut self, pr: &ast::Protocol) {
-        let p = self.push(
-            SymKind::Protocol,
-            "",
-            &pr.name,
-            pr.span,
-            pr.label.as_ref(),
-            &pr.docs,
-            None,
-        );
+        let n = named(&pr.name, pr.span, &pr.label, &pr.docs);
+        let p = self.push(SymKind::Protocol, "", n, None);
         let scope = pr.name.name.as_str();
         for item in &pr.items {
             match item {
                 ast::ProtocolItem::Roles(roles, _) => {
                     for r in roles {
-                        self.push(
-                            SymKind::Role,
-                            scope,
-                            &r.name,
-                            r.span,
-                            r.label.as_ref(),
-                            &r.docs,
-                            Some(p),
-                        );
+                        let n = named(&r.name, r.span, &r.label, &r.docs);
+                        self.push(SymKind::Role, scope, n, Some(p));
                     }
                 }
                 ast::ProtocolItem::Agency(a) => {
-                    let ap = self.push(
-                        SymKind::Agency,
-                        scope,
-                        &a.name,
-                        a.span,
-                        a.label.as_ref(),
-                        &a.docs,
-                        Some(p),
-                    );
+                    let n = named(&a.name, a.span, &a.label, &a.docs);
+                    let ap = self.push(SymKind::Agency, scope, n, Some(p));
                     for r in &a.roles {
-                        self.push(
-                            SymKind::Role,
-                            scope,
-                            &r.name,
-                            r.span,
-                            r.label.as_ref(),
-                            &r.docs,
-                            Some(ap),
-                        );
+                        let n = named(&r.name, r.span, &r.label, &r.docs);
+                        self.push(SymKind::Role, scope, n, Some(ap));
                     }
                 }
                 ast::ProtocolItem::Step(s) => {
-                    self.push(
-                        SymKind::Step,
-                        scope,
-                        &s.name,
-                        s.span,
-                        s.label.as_ref(),
-                        &s.docs,
-                        Some(p),
-                    );
+                    let n = named(&s.name, s.span, &s.label, &s.docs);
+                    self.push(SymKind::Step, scope, n, Some(p));
                 }
                 _ => {}
             }
