@@ -411,29 +411,26 @@ impl<'a> Eval<'a> {
                 };
                 let places = match args.get(1).map(|p| self.eval(p)) {
                     None => 0,
-                    Some(AV::Num(p, q)) if p == q => match u32::try_from(p.trunc().mantissa()) {
-                        Ok(n) if n <= 28 => n,
-                        _ => return AV::Unknown,
-                    },
+                    Some(AV::Num(p, q)) if p == q && p.fract().is_zero() => {
+                        match i64::try_from(p) {
+                            Ok(n) => n,
+                            Err(_) => return AV::Unknown,
+                        }
+                    }
                     Some(_) => return AV::Unknown,
                 };
-                // Rounding is monotone: round both ends.
-                let f = |d: Decimal| match func {
-                    Builtin::Round => d.round_dp_with_strategy(
-                        places,
-                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                    ),
-                    Builtin::Floor => d.round_dp_with_strategy(
-                        places,
-                        rust_decimal::RoundingStrategy::ToNegativeInfinity,
-                    ),
-                    _ => d.round_dp_with_strategy(
-                        places,
-                        rust_decimal::RoundingStrategy::ToPositiveInfinity,
-                    ),
+                let strategy = match func {
+                    Builtin::Round => rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    Builtin::Floor => rust_decimal::RoundingStrategy::ToNegativeInfinity,
+                    _ => rust_decimal::RoundingStrategy::ToPositiveInfinity,
                 };
+                // Rounding is monotone: round both ends.
+                let f = |d: Decimal| crate::screen::value::round_decimal(d, places, strategy);
                 match self.eval(first) {
-                    AV::Num(a, b) => AV::Num(f(a), f(b)),
+                    AV::Num(a, b) => match (f(a), f(b)) {
+                        (Some(a), Some(b)) => AV::Num(a, b),
+                        _ => AV::Unknown,
+                    },
                     _ => AV::Unknown,
                 }
             }

@@ -167,12 +167,12 @@ const BUILTIN_FNS: [BuiltinFn; 18] = [
     },
     BuiltinFn {
         name: "floor",
-        arity: Arity::Exactly(1),
+        arity: Arity::OneOrTwo,
         typing: Typing::Rounding(Builtin::Floor),
     },
     BuiltinFn {
         name: "ceil",
-        arity: Arity::Exactly(1),
+        arity: Arity::OneOrTwo,
         typing: Typing::Rounding(Builtin::Ceil),
     },
     BuiltinFn {

@@ -373,13 +373,11 @@ pub(crate) fn make_date(y: V, m: V, d: V) -> Result<V, Fault> {
     }
 }
 
-/// `round`, `floor`, `ceil` (to `places` decimals) or `abs` of a known number.
+/// `round`, `floor`, `ceil` (to `places` decimals; a negative number of places
+/// rounds to tens, hundreds, …) or `abs` of a known number.
 pub(crate) fn rounded(func: crate::check::Builtin, x: V, places: V) -> Result<V, Fault> {
     use crate::check::Builtin;
-    let places = places
-        .as_i64()
-        .and_then(|p| u32::try_from(p).ok())
-        .ok_or(Fault::Overflow)?;
+    let places = places.as_i64().ok_or(Fault::Overflow)?;
     match func {
         Builtin::Round => round(x, places, RoundingStrategy::MidpointAwayFromZero),
         Builtin::Floor => round(x, places, RoundingStrategy::ToNegativeInfinity),
@@ -637,12 +635,39 @@ pub(crate) fn compare(a: V, b: V) -> Option<Ordering> {
     }
 }
 
-pub(crate) fn round(v: V, places: u32, strategy: RoundingStrategy) -> Result<V, Fault> {
+pub(crate) fn round(v: V, places: i64, strategy: RoundingStrategy) -> Result<V, Fault> {
     match v {
-        V::Int(_) => Ok(v),
-        V::Dec(d) => Ok(V::number(d.round_dp_with_strategy(places, strategy))),
+        V::Int(_) if places >= 0 => Ok(v),
+        V::Int(i) => round_decimal(Decimal::from(i), places, strategy)
+            .map(V::number)
+            .ok_or(Fault::Overflow),
+        V::Dec(d) => round_decimal(d, places, strategy)
+            .map(V::number)
+            .ok_or(Fault::Overflow),
         _ => Err(Fault::Type),
     }
+}
+
+/// `d` rounded to `places` decimals by `strategy`; a negative number of places
+/// rounds to tens, hundreds, … (`-2`: to the nearest hundred, as "rounded to
+/// 100 drams" in law). `None` when the result does not fit.
+pub(crate) fn round_decimal(
+    d: Decimal,
+    places: i64,
+    strategy: RoundingStrategy,
+) -> Option<Decimal> {
+    if places >= 0 {
+        // More places than a decimal holds leave it as it is.
+        let places = u32::try_from(places).unwrap_or(u32::MAX);
+        return Some(d.round_dp_with_strategy(places, strategy));
+    }
+    let k = u32::try_from(places.checked_neg()?)
+        .ok()
+        .filter(|k| *k <= 28)?;
+    let unit = Decimal::from_i128_with_scale(10i128.checked_pow(k)?, 0);
+    d.checked_div(unit)?
+        .round_dp_with_strategy(0, strategy)
+        .checked_mul(unit)
 }
 
 pub(crate) fn abs(v: V) -> Result<V, Fault> {
@@ -662,6 +687,30 @@ pub(crate) fn abs(v: V) -> Result<V, Fault> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn rounding_to_places_and_to_hundreds() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let half_up = RoundingStrategy::MidpointAwayFromZero;
+        // 66.675 to the cent: half away from zero.
+        assert_eq!(round_decimal(d("66.675"), 2, half_up), Some(d("66.68")));
+        // To the nearest hundred: 12 349.99 is 123.4999 hundreds → 123 → 12 300;
+        // 12 350 is 123.5 hundreds → 124 → 12 400.
+        assert_eq!(round_decimal(d("12349.99"), -2, half_up), Some(d("12300")));
+        assert_eq!(round_decimal(d("12350"), -2, half_up), Some(d("12400")));
+        // Down and up to the thousand: 12 999 → 12 000; 12 001 → 13 000.
+        let down = RoundingStrategy::ToNegativeInfinity;
+        let up = RoundingStrategy::ToPositiveInfinity;
+        assert_eq!(round_decimal(d("12999"), -3, down), Some(d("12000")));
+        assert_eq!(round_decimal(d("12001"), -3, up), Some(d("13000")));
+        // An integer to tens: 1 234 → 1 230 (123.4 tens → 123).
+        assert_eq!(round(V::Int(1234), -1, half_up), Ok(V::Int(1230)));
+        assert_eq!(round(V::Int(1234), 2, half_up), Ok(V::Int(1234)));
+        // Past a decimal's 28 digits: no result, never a panic.
+        assert_eq!(round_decimal(d("5"), -29, half_up), None);
+        assert_eq!(round_decimal(d("5"), i64::MIN, half_up), None);
+        assert_eq!(round_decimal(d("5.5"), i64::MAX, half_up), Some(d("5.5")));
+    }
 
     #[test]
     fn ages_count_whole_years_and_leap_days() {
