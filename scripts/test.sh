@@ -5,7 +5,8 @@
 # installed when `dot` is missing), every fuzz
 # target briefly with its regression corpus (scripts/fuzz.sh, cargo-fuzz), then the
 # front ends on the same corpus: the WebAssembly package under Node and the web
-# screener in headless Chromium (bindings/wasm/test.sh), the VS Code extension
+# screener in headless Chromium (bindings/wasm/test.sh), the playground in Chromium
+# (examples/playground/test.sh), the VS Code extension
 # packed as a .vsix and Neovim with `accord lsp` (editors/test.sh), and the Python wheel, Kotlin
 # on the JVM and the generated Swift (bindings/uniffi/test.sh). Each of those installs
 # what it needs (wasm-bindgen-cli, Debian's chromium, a JDK, JNA, npm and pip packages).
@@ -40,6 +41,8 @@ echo "== fuzzing: every target's regressions and seeds once, then 10 s of fuzzin
 scripts/fuzz.sh --seconds "${ACCORD_FUZZ_SECONDS:-10}"
 echo "== WebAssembly: npm package, Node suite, web screener in Chromium"
 bindings/wasm/test.sh
+echo "== playground: the ide engine, the page, end to end in Chromium"
+examples/playground/test.sh
 echo "== editors: the VS Code extension (TextMate grammar on every example, client, .vsix), Neovim with accord lsp"
 editors/test.sh
 echo "== uniffi: Python wheel, Kotlin on the JVM, Swift generated"
