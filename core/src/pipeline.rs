@@ -67,14 +67,26 @@ pub struct LocatedRelated {
 /// one run reports the syntax errors and the meaning errors of the rest.
 /// Diagnostics come sorted by file (in the order given), then position.
 pub(crate) fn parse_and_check(files: Vec<SourceFile>) -> (CheckReport, crate::check::Checked) {
-    let (report, checked, _) = parse_check_keeping(files);
+    let (report, checked, _) = parse_check(files, false);
     (report, checked)
 }
 
-/// [`parse_and_check`], keeping the parsed files too (for editors, which read
-/// the declarations where they are written).
+/// [`parse_and_check`] for editors: the references recorded, and the parsed
+/// files kept (editors read the declarations where they are written).
+#[cfg(feature = "ide")]
 pub(crate) fn parse_check_keeping(
     files: Vec<SourceFile>,
+) -> (
+    CheckReport,
+    crate::check::Checked,
+    Vec<accord_grammar::ast::File>,
+) {
+    parse_check(files, true)
+}
+
+fn parse_check(
+    files: Vec<SourceFile>,
+    for_editors: bool,
 ) -> (
     CheckReport,
     crate::check::Checked,
@@ -114,7 +126,17 @@ pub(crate) fn parse_check_keeping(
         parsed.push(result.file);
     }
     let syntax_errors = !diagnostics.is_empty();
-    let (checked, found) = crate::check::check_parsed(&parsed, syntax_errors);
+    #[cfg(feature = "ide")]
+    let (checked, found) = if for_editors {
+        crate::check::check_for_editors(&parsed, syntax_errors)
+    } else {
+        crate::check::check_parsed(&parsed, syntax_errors)
+    };
+    #[cfg(not(feature = "ide"))]
+    let (checked, found) = {
+        let _ = for_editors;
+        crate::check::check_parsed(&parsed, syntax_errors)
+    };
     diagnostics.extend(found);
     (
         CheckReport::new(SourceMap::new(files), diagnostics),

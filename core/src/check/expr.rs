@@ -1043,7 +1043,7 @@ impl<'a> Checker<'a> {
         kind: SymKind,
         name: &str,
     ) {
-        if !cfg!(feature = "ide") {
+        if !self.records() {
             return;
         }
         if let Some(scope) = self.out.assessments.get(a.0).map(|d| d.name.clone()) {
@@ -1483,11 +1483,7 @@ impl<'a> Checker<'a> {
     fn protocol_step(&mut self, sc: &Scope, p: ProtocolId, id: &Ident) -> Option<usize> {
         let ctx = self.proto_ctx.get(p.0);
         if let Some(&step) = ctx.and_then(|c| c.steps.get(&id.name)) {
-            let proto = self
-                .out
-                .protocols
-                .get(p.0)
-                .filter(|_| cfg!(feature = "ide"));
+            let proto = self.out.protocols.get(p.0).filter(|_| self.records());
             if let Some(proto) = proto.map(|d| d.name.clone()) {
                 refer!(
                     self,
@@ -1762,7 +1758,7 @@ impl<'a> Checker<'a> {
         };
         let question_sym = found
             .and(def)
-            .filter(|_| cfg!(feature = "ide"))
+            .filter(|_| self.records())
             .map(|d| Sym::scoped(SymKind::Question, d.name.clone(), &q.name));
         let Some((qi, options)) = options else {
             if let Some((_, QuestionSpec::Choice { .. })) = found {

@@ -18,10 +18,12 @@
 
 /// Records that a name refers to a declaration, for editors
 /// ([`Checked::refs`]): only with the `ide` feature, so that the screener's
-/// WebAssembly carries none of it. The symbol is built only then.
+/// WebAssembly carries none of it, and only when an editor asked
+/// ([`check_for_editors`]), so that a check costs no more otherwise. The
+/// symbol is built only then.
 macro_rules! refer {
     ($checker:ident, $file:expr, $span:expr, $sym:expr $(,)?) => {
-        if cfg!(feature = "ide") {
+        if $checker.records() {
             $checker.refer($file, $span, $sym);
         }
     };
@@ -253,13 +255,30 @@ pub fn check(files: &[ast::File]) -> (Checked, Vec<Diagnostic>) {
 /// the unused-declaration warnings (W0101–W0103) wait, as they do for any error.
 pub(crate) fn check_parsed(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnostic>) {
     util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || {
-        check_all(files, syntax_errors)
+        check_all(files, syntax_errors, false)
     })
 }
 
-fn check_all(files: &[ast::File], syntax_errors: bool) -> (Checked, Vec<Diagnostic>) {
+/// [`check_parsed`], recording every reference for editors in
+/// [`Checked::refs`] (with the `ide` feature; without it, none are).
+#[cfg(feature = "ide")]
+pub(crate) fn check_for_editors(
+    files: &[ast::File],
+    syntax_errors: bool,
+) -> (Checked, Vec<Diagnostic>) {
+    util::with_suggestion_budget(util::MAX_SUGGESTION_COMPARISONS, || {
+        check_all(files, syntax_errors, true)
+    })
+}
+
+fn check_all(
+    files: &[ast::File],
+    syntax_errors: bool,
+    record_refs: bool,
+) -> (Checked, Vec<Diagnostic>) {
     let mut c = Checker::new(files);
     c.syntax_errors = syntax_errors;
+    c.record_refs = record_refs;
     c.collect();
     c.resolve_enums();
     c.resolve_regions();
@@ -382,6 +401,8 @@ struct Checker<'a> {
     broken: collect::Broken,
     /// Parsing the files reported errors (see [`check_parsed`]).
     syntax_errors: bool,
+    /// Record references for editors (see [`refer!`]).
+    record_refs: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -427,7 +448,13 @@ impl<'a> Checker<'a> {
             money_at: None,
             broken: collect::Broken::default(),
             syntax_errors: false,
+            record_refs: false,
         }
+    }
+
+    /// Whether references are recorded (see [`refer!`]).
+    fn records(&self) -> bool {
+        cfg!(feature = "ide") && self.record_refs
     }
 
     fn emit(&mut self, d: Diagnostic) {
@@ -474,7 +501,7 @@ impl<'a> Checker<'a> {
     }
 
     fn refer_member(&mut self, file: usize, span: ast::Span, entity: EntityId, member: MemberRef) {
-        if !cfg!(feature = "ide") {
+        if !self.records() {
             return;
         }
         if let Some(sym) = self.member_sym(entity, member) {
@@ -490,10 +517,10 @@ impl<'a> Checker<'a> {
     fn finish(mut self) -> (Checked, Vec<Diagnostic>) {
         self.diags
             .sort_by_key(|d| (d.file, d.span.start, d.span.end));
-        let refs = &mut self.out.refs;
-        if !cfg!(feature = "ide") {
+        if !self.records() {
             return (self.out, self.diags);
         }
+        let refs = &mut self.out.refs;
         refs.sort_by(|a, b| {
             (a.file, a.span.start, a.span.end)
                 .cmp(&(b.file, b.span.start, b.span.end))

@@ -21,7 +21,7 @@ impl<'a> Checker<'a> {
 
     /// Records a reference to a role or step of the `p`-th protocol.
     fn refer_in_protocol(&mut self, file: usize, p: usize, kind: SymKind, id: &ast::Ident) {
-        if !cfg!(feature = "ide") {
+        if !self.records() {
             return;
         }
         if let Some(proto) = self.protocol_name(p) {

@@ -142,7 +142,7 @@ impl<'a> Checker<'a> {
                         .get(e.0)
                         .and_then(|d| d.variants.iter().position(|v| v.name == id.name))
                     {
-                        let en = self.out.enums.get(e.0).filter(|_| cfg!(feature = "ide"));
+                        let en = self.out.enums.get(e.0).filter(|_| self.records());
                         if let Some(en) = en.map(|d| d.name.clone()) {
                             refer!(
                                 self,
