@@ -24,7 +24,8 @@ pub struct Options {
     /// The date parameters are shown in force on and tests and screenings run
     /// on by default: today unless given.
     pub as_of: Option<jiff::civil::Date>,
-    /// Where the diagnostics' codes are documented (an anchor per code is added).
+    /// Where the diagnostics' codes are documented (the anchor of the code's
+    /// section is added).
     pub diagnostics_url: String,
 }
 
@@ -38,6 +39,36 @@ impl Default for Options {
                 env!("CARGO_PKG_REPOSITORY")
             ),
         }
+    }
+}
+
+/// The sections of `docs/diagnostics.md` by the first three characters of a
+/// code, as their headings' anchors (a test holds them to the headings).
+const DOC_SECTIONS: [(&str, &str); 17] = [
+    ("E00", "e00xx--syntax"),
+    ("E01", "e01xx--names"),
+    ("E02", "e02xx--types"),
+    ("E03", "e03xx--declarations-and-structure"),
+    ("E04", "e04xx--tables-and-parameters"),
+    ("E05", "e05xx--assessments-services-calendars-protocols"),
+    ("E06", "e06xx--tests"),
+    ("E09", "e09xx--tools"),
+    ("F00", "f00xx--facts-documents"),
+    ("A00", "a00xx--assessment-answers"),
+    ("P00", "p00xx--provider-catalogues"),
+    ("R00", "r00xx--ratings"),
+    ("M00", "m00xx--the-needs-map"),
+    ("G00", "g00xx--protocol-graphs"),
+    ("C00", "c00xx--case-events"),
+    ("U00", "u00xx--requests"),
+    ("W01", "w01xx--warnings"),
+];
+
+/// Where a code is documented: its section of `docs/diagnostics.md`.
+fn code_link(base: &str, code: &str) -> String {
+    match DOC_SECTIONS.iter().find(|(p, _)| code.starts_with(p)) {
+        Some((_, anchor)) => format!("{base}#{anchor}"),
+        None => base.to_string(),
     }
 }
 
@@ -286,7 +317,7 @@ impl Server<'_> {
                     Severity::Warning => lsp::DiagnosticSeverity::WARNING,
                 }),
                 code: Some(lsp::NumberOrString::String(code.to_string())),
-                code_description: uri(&format!("{url}#{}", code.to_lowercase()))
+                code_description: uri(&code_link(&url, code))
                     .map(|href| lsp::CodeDescription { href }),
                 source: Some("accord".into()),
                 message,
@@ -961,4 +992,38 @@ fn screen_examples(r: &Ruleset, doc: &str, program: &str, as_of: jiff::civil::Da
         }
     }
     format!("{program} on {as_of}:\n{}", lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A heading's anchor as GitHub and most Markdown renderers make it.
+    fn slug(heading: &str) -> String {
+        heading
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect()
+    }
+
+    #[test]
+    fn every_code_links_to_its_section_of_the_diagnostics() {
+        let doc = include_str!("../../docs/diagnostics.md");
+        let headings: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .filter(|h| h.contains('—'))
+            .collect();
+        let anchors: Vec<String> = headings.iter().map(|h| slug(h)).collect();
+        let table: Vec<String> = DOC_SECTIONS.iter().map(|(_, a)| (*a).to_string()).collect();
+        assert_eq!(table, anchors);
+        for (prefix, anchor) in DOC_SECTIONS {
+            let heading = headings.iter().find(|h| slug(h) == anchor);
+            assert!(heading.is_some_and(|h| h.to_lowercase().starts_with(&prefix.to_lowercase())));
+        }
+        assert_eq!(code_link("d.md", "E0102"), "d.md#e01xx--names");
+        assert_eq!(code_link("d.md", "W0107"), "d.md#w01xx--warnings");
+    }
 }
