@@ -38,7 +38,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     pub related: Vec<Related>,
     /// The text that would fix the mistake in place of `span` (the name a "did
-    /// you mean" suggests), for editors' quick fixes; not part of the JSON.
+    /// you mean" suggests), for editors' quick fixes (the `ide` feature, so the
+    /// screener's WebAssembly carries none of it); not part of the JSON.
+    #[cfg(feature = "ide")]
     #[serde(skip)]
     pub fix: Option<String>,
 }
@@ -53,6 +55,7 @@ impl Diagnostic {
             span,
             help: None,
             related: Vec::new(),
+            #[cfg(feature = "ide")]
             fix: None,
         }
     }
@@ -73,7 +76,12 @@ impl Diagnostic {
     /// (a "did you mean": the name meant).
     pub fn with_suggestion(mut self, (help, fix): (String, Option<String>)) -> Self {
         self.help = Some(help);
-        self.fix = fix;
+        #[cfg(feature = "ide")]
+        {
+            self.fix = fix;
+        }
+        #[cfg(not(feature = "ide"))]
+        let _ = fix;
         self
     }
 

@@ -277,12 +277,9 @@ pub const ALL_FIELDS: [&str; 23] = [
     "until",
 ];
 
-/// Reads a date written `YYYY-MM-DD`.
+/// Reads a date written `YYYY-MM-DD` (strictly: see the facts' reader).
 pub fn parse_date(text: &str) -> Option<Date> {
-    if text.len() != 10 {
-        return None;
-    }
-    text.parse::<Date>().ok()
+    crate::screen::facts::parse_date(text)
 }
 
 impl Event {

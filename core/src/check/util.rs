@@ -74,7 +74,11 @@ pub(crate) fn help_for<'n>(
     fallback: impl Into<String>,
 ) -> (String, Option<String>) {
     match suggest(name, candidates) {
-        Some(s) => (format!("did you mean `{s}`?"), Some(s.to_string())),
+        // The fix is kept for editors only (see `Diagnostic::fix`).
+        Some(s) => (
+            format!("did you mean `{s}`?"),
+            cfg!(feature = "ide").then(|| s.to_string()),
+        ),
         None => (fallback.into(), None),
     }
 }

@@ -104,7 +104,7 @@ impl Analysis {
                 let date = r
                     .get("asOf")
                     .and_then(Value::as_str)
-                    .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+                    .and_then(crate::screen::facts::parse_date);
                 match (self.at(r), date) {
                     (Some((file, offset)), Some(date)) => match self.hover(file, offset, date) {
                         Some(h) => with(self.place(h.location), "markdown", h.markdown),

@@ -508,10 +508,16 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// `YYYY-MM-DD`, strictly.
+/// `YYYY-MM-DD`, strictly: four, two and two ASCII digits (no sign), a date
+/// that exists. Every date the engine reads goes through here (facts, events,
+/// as-of dates), so jiff's general date parser is not linked.
 pub(crate) fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
-    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+    let digits = b
+        .iter()
+        .enumerate()
+        .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !digits {
         return None;
     }
     let y: i16 = s.get(0..4)?.parse().ok()?;

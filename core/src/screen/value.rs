@@ -664,7 +664,10 @@ pub(crate) fn round_decimal(
     let k = u32::try_from(places.checked_neg()?)
         .ok()
         .filter(|k| *k <= 28)?;
-    let unit = Decimal::from_i128_with_scale(10i128.checked_pow(k)?, 0);
+    let mut unit = Decimal::ONE;
+    for _ in 0..k {
+        unit = unit.checked_mul(Decimal::TEN)?;
+    }
     d.checked_div(unit)?
         .round_dp_with_strategy(0, strategy)
         .checked_mul(unit)
