@@ -575,3 +575,30 @@ impl MonthsRead {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_date;
+
+    #[test]
+    fn dates_are_read_strictly() {
+        assert_eq!(
+            parse_date("2024-02-29"),
+            jiff::civil::Date::new(2024, 2, 29).ok()
+        );
+        // Not a date (2025 is not a leap year), a signed or short year, other
+        // separators, a time: none is a date.
+        for bad in [
+            "2025-02-29",
+            "+123-01-01",
+            "-123-01-01",
+            "2025/03/01",
+            "2025-3-01",
+            "20250301",
+            "2025-03-01T00:00",
+            "",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}
