@@ -346,6 +346,15 @@ fn contains_all(haystack: &str, needles: &Value, ctx: &str) {
     }
 }
 
+/// A case's list of texts (`["a", "b"]`).
+fn strings(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 /// A case's expected count per file: `{"a.accord": 2, …}`.
 fn counts(expect: &Value) -> std::collections::BTreeMap<String, usize> {
     expect
@@ -601,12 +610,7 @@ fn run_case(path: &Path) {
                     }
                 }
                 walk(&r["result"], 0, &mut names);
-                let want: Vec<String> = step["expect"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_str().unwrap().to_string())
-                    .collect();
+                let want: Vec<String> = strings(&step["expect"]);
                 assert_eq!(names, want, "{ctx}");
             }
             "workspaceSymbols" => {
@@ -638,12 +642,7 @@ fn run_case(path: &Path) {
                     .iter()
                     .map(|l| l["command"]["title"].as_str().unwrap().to_string())
                     .collect();
-                let want: Vec<String> = step["expect"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_str().unwrap().to_string())
-                    .collect();
+                let want: Vec<String> = strings(&step["expect"]);
                 assert_eq!(titles, want, "{ctx}");
             }
             "command" => {

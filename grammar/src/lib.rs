@@ -16,7 +16,9 @@ mod printer;
 mod text;
 mod trivia;
 
-pub use parser::{Limits, Parsed, SyntaxError, SyntaxErrorKind, LIMITS};
+pub use parser::{
+    is_identifier, Limits, Parsed, SyntaxError, SyntaxErrorKind, DECL_KEYWORDS, LIMITS,
+};
 pub use printer::print;
 
 /// Parses one source file. Never panics, whatever the input.

@@ -246,8 +246,17 @@ fn too_deep(at: usize, limits: &Limits) -> SyntaxError {
     .with_help("split the expression with `let` definitions")
 }
 
+/// Whether `text`, whole, is a name the grammar accepts (`ident`: a letter or
+/// `_`, then letters, digits and `_`, and not a reserved word such as `and`).
+pub fn is_identifier(text: &str) -> bool {
+    AccordParser::parse(Rule::ident, text)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .is_some_and(|p| p.as_str().len() == text.len())
+}
+
 /// Declaration keywords that resume parsing after an error when they start a line.
-pub(crate) const DECL_KEYWORDS: [&str; 13] = [
+pub const DECL_KEYWORDS: [&str; 13] = [
     "ruleset",
     "sector",
     "enum",
@@ -3232,5 +3241,23 @@ mod nesting_tests {
         let regions = nesting_violations(src, 64);
         assert_eq!(regions.len(), 2);
         assert!(regions.iter().all(|r| r.violation.is_none()));
+    }
+}
+
+#[cfg(test)]
+mod identifier_tests {
+    use super::is_identifier;
+
+    #[test]
+    fn names_are_what_the_grammar_reads_as_names() {
+        for name in ["age", "family_benefit", "Household", "andx", "_x", "where2"] {
+            assert!(is_identifier(name), "{name}");
+        }
+        // Reserved words, a leading digit, other characters, a name and more.
+        for not in [
+            "and", "where", "unknown", "true", "2x", "a-b", "", "a b", "é",
+        ] {
+            assert!(!is_identifier(not), "{not}");
+        }
     }
 }

@@ -33,21 +33,6 @@ pub struct Completion {
     pub detail: Option<String>,
 }
 
-const DECL_KEYWORDS: &[&str] = &[
-    "ruleset",
-    "sector",
-    "enum",
-    "entity",
-    "parameter",
-    "table",
-    "scale",
-    "program",
-    "assessment",
-    "service",
-    "calendar",
-    "protocol",
-    "test",
-];
 const EXPR_KEYWORDS: &[&str] = &[
     "and",
     "or",
@@ -425,7 +410,7 @@ pub(super) fn completions(a: &Analysis, file: usize, offset: usize) -> Vec<Compl
 
     let Some((kind, name, start, end)) = enclosing(a, file, offset) else {
         if trimmed.is_empty() {
-            kw(DECL_KEYWORDS, &mut out);
+            kw(&accord_grammar::DECL_KEYWORDS, &mut out);
         }
         return out;
     };

@@ -547,54 +547,19 @@ impl Analysis {
     }
 }
 
-/// Words the grammar reserves (a name may not be one of them).
-pub const RESERVED: &[&str] = &[
-    "and",
-    "or",
-    "not",
-    "implies",
-    "if",
-    "then",
-    "else",
-    "any",
-    "all",
-    "where",
-    "in",
-    "done",
-    "let",
-    "for",
-    "when",
-    "unless",
-    "each",
-    "otherwise",
-    "unknown",
-    "true",
-    "false",
-    "ruleset",
-    "sector",
-    "enum",
-    "entity",
-    "list",
-    "of",
-    "monthly",
-    "parameter",
-    "table",
-    "program",
-    "assessment",
-    "service",
-    "calendar",
-    "protocol",
-    "test",
-    "scale",
-];
+/// Words a name may not be though the grammar reads them as names: a line
+/// starting with a declaration keyword is where parsing resumes after an
+/// error, and `list`, `of`, `monthly` are read as types after `:`.
+const NOT_NAMES: [&str; 3] = ["list", "of", "monthly"];
 
-/// Whether `s` can be a declared name: a letter, then letters, digits and `_`,
-/// and not a reserved word.
+/// Whether `s` can be a declared name: one the grammar reads as a name
+/// (`accord_grammar::is_identifier`), starting with a letter, and none of the
+/// declaration keywords or [`NOT_NAMES`].
 pub fn is_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !RESERVED.contains(&s)
+    s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && accord_grammar::is_identifier(s)
+        && !accord_grammar::DECL_KEYWORDS.contains(&s)
+        && !NOT_NAMES.contains(&s)
 }
 
 /// A rank for `query` matching `name` as a subsequence (lower is better: a
